@@ -1,0 +1,80 @@
+"""Dates as people read them in Chinese documents, and parsing of ISO dates.
+
+Chinese official documents write dates without zero padding: 2025年12月31日.
+"""
+
+import re
+from datetime import date, datetime
+
+from procure.domain.errors import InvalidInput
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def chinese_date(d: date) -> str:
+    """Write a date the Chinese way, without zero padding.
+
+    Args:
+        d: the date.
+
+    Returns:
+        Text such as ``"2019年3月1日"``.
+    """
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def chinese_period(start: date, end: date) -> str:
+    """Write a period from ``start`` to ``end`` (both included) the Chinese way.
+
+    Args:
+        start: the first day of the period.
+        end: the last day of the period; must not be before ``start``.
+
+    Returns:
+        Text such as ``"2019年3月1日至2019年12月31日"``.
+
+    Raises:
+        InvalidInput: if ``end`` is before ``start``.
+    """
+    if end < start:
+        raise InvalidInput(
+            f"period ends on {end.isoformat()}, before it starts on {start.isoformat()}"
+        )
+    return f"{chinese_date(start)}至{chinese_date(end)}"
+
+
+def parse_date(value: object, *, field: str) -> date:
+    """Parse a date given as ISO text (``"2019-03-01"``) or as a ``date``.
+
+    Args:
+        value: ISO ``YYYY-MM-DD`` text (surrounding whitespace ignored) or a ``date``.
+            A ``datetime`` is refused so a time of day is never dropped silently.
+        field: the name of the field, used in error messages (e.g. ``"service start"``).
+
+    Returns:
+        The date.
+
+    Raises:
+        InvalidInput: if the value is not a valid date.
+    """
+    if isinstance(value, datetime):
+        raise InvalidInput(
+            f"{field} {value.isoformat()} has a time of day; give a date such as 2019-03-01"
+        )
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"{field} {value!r} is of type {type(value).__name__}; give a date such as 2019-03-01"
+        )
+    text = value.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidInput(
+            f"{field} {text!r} is not a date in the form YYYY-MM-DD, e.g. 2019-03-01"
+        )
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{field} {text!r} is not a valid date in the form YYYY-MM-DD, e.g. 2019-03-01"
+        ) from exc

@@ -1,0 +1,338 @@
+"""Advance a project through its lifecycle: the one path every trigger takes.
+
+:func:`perform` fires a trigger inside the caller's transaction (guards, state
+change, effect, audit row); :func:`advance` does the same in a transaction of
+its own, committed on success and rolled back whole on any error. The named
+functions (``submit``, ``approve``, ``award``…) are what a person does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session
+
+from procure.domain.errors import InvalidInput
+from procure.services.effects import EFFECTS
+from procure.services.params import parse_params
+from procure.store import audit, queries
+from procure.store.models import Project
+from procure.workflow.context import ActionContext, Actor
+from procure.workflow.definition import ROLES
+from procure.workflow.rules import Rules, default_rules
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """What a fired trigger did."""
+
+    project: str
+    trigger: str
+    from_state: str
+    to_state: str
+    seq: int
+
+
+def now_utc() -> datetime:
+    """Return the current moment in UTC."""
+    return datetime.now(UTC)
+
+
+def check_actor(actor: Actor) -> None:
+    """Refuse an unnamed actor or an unknown role."""
+    if not actor.name.strip():
+        raise InvalidInput("the person acting must be named (--by NAME)")
+    if actor.role not in ROLES:
+        raise InvalidInput(f"unknown role {actor.role!r} (known: {', '.join(ROLES)})")
+
+
+def perform(
+    session: Session,
+    code: str,
+    trigger: str,
+    actor: Actor,
+    *,
+    params: Mapping[str, Any] | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+    batch_id: str | None = None,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Fire ``trigger`` on project ``code`` inside the caller's transaction (no commit).
+
+    Raises:
+        NotFound: unknown project.
+        InvalidInput: a malformed fact or actor.
+        Refused: the role, state, reason rule or a guard refuses.
+    """
+    rules = rules or default_rules()
+    check_actor(actor)
+    project = queries.project_by_code(session, code, for_update=True)
+    entry = rules.engine.entry_for(trigger, project.state, actor.role)
+    ctx = ActionContext(
+        session=session,
+        rules=rules,
+        project=project,
+        actor=actor,
+        trigger=trigger,
+        params=parse_params(entry, params or {}),
+        reason=reason.strip(),
+        at=at or now_utc(),
+        batch_id=batch_id,
+    )
+    before = project.state
+    rules.engine.fire(ctx)
+    effect = EFFECTS.get(trigger)
+    if effect is not None:
+        effect(ctx)
+    project.version += 1
+    session.add(project)
+    row = audit.append(
+        session,
+        audit.AuditEntry(
+            actor=actor.name,
+            role=actor.role,
+            trigger=trigger,
+            at=ctx.at,
+            project_code=project.code,
+            from_state=before,
+            to_state=project.state,
+            reason=ctx.reason,
+            data=ctx.audit_data,
+            batch_id=batch_id,
+        ),
+    )
+    session.flush()
+    return TransitionResult(project.code, trigger, before, project.state, row.seq)
+
+
+def advance(
+    session: Session, code: str, trigger: str, actor: Actor, **options: Any
+) -> TransitionResult:
+    """Fire ``trigger`` in a transaction of its own: all of it is stored, or nothing."""
+    try:
+        result = perform(session, code, trigger, actor, **options)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def submit(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Submit a drafted project for approval (立项申报)."""
+    return advance(session, code, "submit", actor, **options)
+
+
+def approve(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Approve a proposed project (批准立项)."""
+    return advance(session, code, "approve", actor, **options)
+
+
+def reject(
+    session: Session, code: str, actor: Actor, *, reason: str, **options: Any
+) -> TransitionResult:
+    """Reject a proposed project (不予立项); a reason is required."""
+    return advance(session, code, "reject", actor, reason=reason, **options)
+
+
+def open_call(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Open the call for proposals."""
+    return advance(session, code, "open_call", actor, **options)
+
+
+def add_proposal(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    organization: str,
+    price: Decimal | str,
+    **options: Any,
+) -> TransitionResult:
+    """Register an organization's proposal and quoted price."""
+    params = {"organization": organization, "price": price}
+    return advance(session, code, "add_proposal", actor, params=params, **options)
+
+
+def close_call(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Close the call and start the expert review."""
+    return advance(session, code, "close_call", actor, **options)
+
+
+def record_review(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    organization: str,
+    scores: Mapping[str, Decimal | str | int],
+    conflict: bool = False,
+    **options: Any,
+) -> TransitionResult:
+    """Record one reviewer's sheet for one proposal (the price points are computed)."""
+    params = {"organization": organization, "scores": dict(scores), "conflict": conflict}
+    return advance(session, code, "record_review", actor, params=params, **options)
+
+
+def award(
+    session: Session, code: str, actor: Actor, *, organization: str, **options: Any
+) -> TransitionResult:
+    """Award the project to an organization whose proposal passed the review."""
+    return advance(session, code, "award", actor, params={"organization": organization}, **options)
+
+
+def sign_contract(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    number: str,
+    amount: Decimal | str,
+    start: date | str,
+    end: date | str,
+    signed_on: date | str | None = None,
+    **options: Any,
+) -> TransitionResult:
+    """Sign the contract with the awarded organization."""
+    params = {
+        "number": number,
+        "amount": amount,
+        "start": start,
+        "end": end,
+        "signed_on": signed_on,
+    }
+    return advance(session, code, "sign_contract", actor, params=params, **options)
+
+
+def start_service(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Start the contracted service (履约)."""
+    return advance(session, code, "start_service", actor, **options)
+
+
+def record_payment(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    amount: Decimal | str,
+    paid_on: date | str,
+    note: str = "",
+    **options: Any,
+) -> TransitionResult:
+    """Record one payment tranche (拨付) against the contract."""
+    params = {"amount": amount, "paid_on": paid_on, "note": note}
+    return advance(session, code, "record_payment", actor, params=params, **options)
+
+
+def record_inspection(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    inspected_on: date | str,
+    findings: str,
+    rectification_required: bool = False,
+    **options: Any,
+) -> TransitionResult:
+    """Record a supervision visit and whether it requires rectification."""
+    params = {
+        "inspected_on": inspected_on,
+        "findings": findings,
+        "rectification_required": rectification_required,
+    }
+    return advance(session, code, "record_inspection", actor, params=params, **options)
+
+
+def begin_assessment(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Begin the annual assessment (考核)."""
+    return advance(session, code, "begin_assessment", actor, **options)
+
+
+def record_assessment(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    scores: Mapping[str, Decimal | str | int],
+    narrative: str,
+    veto: list[str] | None = None,
+    **options: Any,
+) -> TransitionResult:
+    """Record an assessor's sheet: indicator scores, veto items and the narrative."""
+    params = {"scores": dict(scores), "narrative": narrative, "veto": veto or []}
+    return advance(session, code, "record_assessment", actor, params=params, **options)
+
+
+def record_comment(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    text: str,
+    acknowledged: bool = False,
+    **options: Any,
+) -> TransitionResult:
+    """Record the organization's comment on its assessment (and whether it acknowledged)."""
+    params = {"text": text, "acknowledged": acknowledged}
+    return advance(session, code, "record_comment", actor, params=params, **options)
+
+
+def finalize_assessment(
+    session: Session, code: str, actor: Actor, **options: Any
+) -> TransitionResult:
+    """Finalize the assessment once the comment window closed or was waived."""
+    return advance(session, code, "finalize_assessment", actor, **options)
+
+
+def renew(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Renew the contract (续约) as the renewal policy says."""
+    return advance(session, code, "renew", actor, **options)
+
+
+def require_rectification(
+    session: Session, code: str, actor: Actor, **options: Any
+) -> TransitionResult:
+    """Send the contract to rectification (整改) as the renewal policy says."""
+    return advance(session, code, "require_rectification", actor, **options)
+
+
+def accept_rectification(
+    session: Session, code: str, actor: Actor, **options: Any
+) -> TransitionResult:
+    """Accept the rectification; the policy then renews."""
+    return advance(session, code, "accept_rectification", actor, **options)
+
+
+def drop(
+    session: Session, code: str, actor: Actor, *, reason: str, **options: Any
+) -> TransitionResult:
+    """Stop cooperating (不再合作); the organization is barred from the next year."""
+    return advance(session, code, "drop", actor, reason=reason, **options)
+
+
+def cancel(
+    session: Session, code: str, actor: Actor, *, reason: str, **options: Any
+) -> TransitionResult:
+    """Cancel a project before its contract is signed."""
+    return advance(session, code, "cancel", actor, reason=reason, **options)
+
+
+def decide(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
+    """Apply the renewal policy's decision to an assessed project (renew, rectify or drop)."""
+    rules = options.get("rules") or default_rules()
+    project = queries.project_by_code(session, code)
+    assessment = queries.final_assessment(session, project)
+    if assessment is None:
+        raise InvalidInput(f"{code} has no final assessment to decide on")
+    grade = rules.assessment.grade(assessment.total)
+    decision = rules.renewal.decide(grade, assessment.total, assessment.veto)
+    trigger = {"renew": "renew", "rectify": "require_rectification", "drop": "drop"}[
+        decision.action
+    ]
+    options.setdefault("reason", decision.reason)
+    return advance(session, code, trigger, actor, **options)

@@ -1,0 +1,120 @@
+"""Validate the facts a trigger needs (``--set KEY=VALUE`` on the CLI, mappings in fixtures)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from procure.domain.dates import parse_date
+from procure.domain.errors import InvalidInput
+from procure.domain.money import parse_money
+from procure.domain.uscc import validate_uscc
+from procure.workflow.definition import ParamDef, TransitionDef
+
+_TRUE = {"true", "yes", "1", "y", "是"}
+_FALSE = {"false", "no", "0", "n", "否"}
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, Any]:
+    """Turn ``["amount=100", "scores.team=8"]`` into a mapping (dotted keys nest one level).
+
+    Raises:
+        InvalidInput: for a pair without ``=`` or a key given twice.
+    """
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InvalidInput(f"--set {pair!r}: expected KEY=VALUE")
+        head, dot, tail = key.partition(".")
+        target = parsed.setdefault(head, {}) if dot else parsed
+        if not isinstance(target, dict):
+            raise InvalidInput(f"--set {key}: {head} was already given as a plain value")
+        name = tail if dot else key
+        if name in target:
+            raise InvalidInput(f"--set {key}: given twice")
+        target[name] = value
+    return parsed
+
+
+def parse_params(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``raw`` against the params the transition declares.
+
+    Returns:
+        The typed values (money and scores as ``Decimal``, dates as ``date``).
+
+    Raises:
+        InvalidInput: naming the unknown, missing or malformed fact.
+    """
+    declared = {param.name: param for param in entry.params}
+    for name in raw:
+        if name not in declared:
+            takes = ", ".join(declared) or "no facts"
+            raise InvalidInput(f"{entry.trigger}: unknown fact {name!r} (it takes: {takes})")
+    values: dict[str, Any] = {}
+    for param in entry.params:
+        value = raw.get(param.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if param.required:
+                raise InvalidInput(
+                    f"{entry.trigger} needs {param.name} ({param.zh}): "
+                    f"give it with --set {param.name}=..."
+                )
+            continue
+        values[param.name] = _PARSERS[param.type](value, param)
+    return values
+
+
+def _text(value: object, param: ParamDef) -> str:
+    if not isinstance(value, str | int | Decimal) or isinstance(value, bool):
+        raise InvalidInput(f"{param.name} ({param.zh}) must be text")
+    return str(value).strip()
+
+
+def _bool(value: object, param: ParamDef) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidInput(f"{param.name} ({param.zh}) must be true or false, got {value!r}")
+
+
+def _list(value: object, param: ParamDef) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise InvalidInput(f"{param.name} ({param.zh}) must be a list of codes")
+    return [item.strip() for item in items if item.strip()]
+
+
+def _scores(value: object, param: ParamDef) -> dict[str, Decimal]:
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput(
+            f"{param.name} ({param.zh}) must give each criterion, e.g. --set scores.team=8"
+        )
+    scores: dict[str, Decimal] = {}
+    for code, raw in value.items():
+        if isinstance(raw, float | bool) or not isinstance(raw, str | int | Decimal):
+            raise InvalidInput(f"score for {code} must be a decimal number, got {raw!r}")
+        try:
+            scores[str(code)] = Decimal(str(raw).strip())
+        except InvalidOperation as exc:
+            raise InvalidInput(f"score for {code} must be a number, got {raw!r}") from exc
+        if not scores[str(code)].is_finite():
+            raise InvalidInput(f"score for {code} must be a finite number, got {raw!r}")
+    return scores
+
+
+_PARSERS: dict[str, Callable[[Any, ParamDef], Any]] = {
+    "text": _text,
+    "money": lambda value, param: parse_money(value, field=f"{param.name} ({param.zh})"),
+    "date": lambda value, param: parse_date(value, field=f"{param.name} ({param.zh})"),
+    "uscc": lambda value, param: validate_uscc(_text(value, param)),
+    "bool": _bool,
+    "list": _list,
+    "scores": _scores,
+}

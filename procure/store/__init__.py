@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, the engine and session factory, Alembic migrations."""

@@ -1,0 +1,143 @@
+"""Append to and verify the hash-chained transition log.
+
+Appends lock the single ``audit_head`` row (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite transactions already hold the write lock), so concurrent
+writers extend one chain instead of forking it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from procure.domain.audit_chain import GENESIS_HASH, canonical_json, row_hash
+from procure.store.models import AuditHead, TransitionLog
+
+_HEAD_ID = 1
+
+
+def utc_stamp(moment: datetime) -> str:
+    """Return the audit trail's form of a moment: UTC, microseconds, trailing Z."""
+    if moment.tzinfo is None:
+        raise ValueError("audit times must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What one log row says, before it is chained."""
+
+    actor: str
+    role: str
+    trigger: str
+    at: datetime
+    project_code: str | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str = ""
+    data: dict[str, Any] | None = None
+    batch_id: str | None = None
+
+
+def append(session: Session, entry: AuditEntry) -> TransitionLog:
+    """Chain ``entry`` onto the log inside the caller's transaction."""
+    head = session.exec(
+        select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()
+    ).first()
+    if head is None:
+        head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
+        session.add(head)
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "at": utc_stamp(entry.at),
+        "actor": entry.actor,
+        "role": entry.role,
+        "project_code": entry.project_code,
+        "trigger": entry.trigger,
+        "from_state": entry.from_state,
+        "to_state": entry.to_state,
+        "reason": entry.reason,
+        "data": canonical_json(entry.data or {}),
+        "batch_id": entry.batch_id,
+    }
+    digest = row_hash(fields, head.last_hash)
+    row = TransitionLog(**fields, prev_hash=head.last_hash, hash=digest)
+    session.add(row)
+    head.seq = row.seq
+    head.last_hash = digest
+    session.add(head)
+    return row
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of recomputing the chain."""
+
+    rows: int
+    ok: bool
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def iter_log(session: Session, batch: int = 5000) -> Iterator[TransitionLog]:
+    """Yield every log row in order, a batch at a time (bounded memory)."""
+    last = 0
+    while True:
+        rows = list(
+            session.exec(
+                select(TransitionLog)
+                .where(TransitionLog.seq > last)
+                .order_by(col(TransitionLog.seq))
+                .limit(batch)
+            )
+        )
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute every row's hash and name the first row that does not match."""
+    previous = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for row in iter_log(session):
+        count += 1
+        fields = row.model_dump()
+        if row.seq != expected_seq:
+            return ChainReport(count, False, row.seq, f"row {expected_seq} is missing")
+        if row.prev_hash != previous:
+            return ChainReport(count, False, row.seq, "does not point at the previous row's hash")
+        if row_hash(fields, previous) != row.hash:
+            return ChainReport(count, False, row.seq, "its content does not match its hash")
+        previous = row.hash
+        expected_seq += 1
+    head = session.get(AuditHead, _HEAD_ID)
+    if head is not None and (head.seq != count or head.last_hash != previous):
+        return ChainReport(count, False, count + 1, f"rows after {count} were removed")
+    return ChainReport(count, True)
+
+
+def rows_for_project(session: Session, code: str) -> list[TransitionLog]:
+    """Return a project's log rows in order."""
+    statement = (
+        select(TransitionLog)
+        .where(TransitionLog.project_code == code)
+        .order_by(col(TransitionLog.seq))
+    )
+    return list(session.exec(statement))
+
+
+def rows_for_batch(session: Session, batch_id: str) -> list[TransitionLog]:
+    """Return the log rows one scripted run wrote, in order."""
+    statement = (
+        select(TransitionLog)
+        .where(TransitionLog.batch_id == batch_id)
+        .order_by(col(TransitionLog.seq))
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,148 @@
+"""Small lookups shared by guards, effects and services (no commits here)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from procure.domain.errors import NotFound
+from procure.store.models import (
+    Assessment,
+    Bar,
+    Contract,
+    Organization,
+    OrganizationComment,
+    Payment,
+    Project,
+    Proposal,
+    Purchaser,
+    Review,
+)
+
+COMMITTED_STATES: tuple[str, ...] = (
+    "approved",
+    "soliciting",
+    "reviewing",
+    "awarded",
+    "contracted",
+    "in_service",
+    "assessing",
+    "assessed",
+    "rectifying",
+    "renewed",
+    "dropped",
+)
+
+
+def project_by_code(session: Session, code: str, *, for_update: bool = False) -> Project:
+    """Return the project with ``code`` or raise :class:`NotFound`."""
+    statement = select(Project).where(Project.code == code)
+    if for_update:
+        statement = statement.with_for_update()
+    project = session.exec(statement).first()
+    if project is None:
+        raise NotFound(f"unknown project {code!r}")
+    return project
+
+
+def purchaser_by_code(session: Session, code: str) -> Purchaser:
+    """Return the purchaser with ``code`` or raise :class:`NotFound`."""
+    purchaser = session.exec(select(Purchaser).where(Purchaser.code == code)).first()
+    if purchaser is None:
+        raise NotFound(f"unknown purchaser {code!r}")
+    return purchaser
+
+
+def organization_by_uscc(session: Session, uscc: str) -> Organization | None:
+    """Return the organization registered under ``uscc``, if any."""
+    return session.exec(select(Organization).where(Organization.uscc == uscc)).first()
+
+
+def proposal_of(session: Session, project: Project, uscc: str) -> Proposal | None:
+    """Return the proposal ``uscc``'s organization made for ``project``, if any."""
+    statement = (
+        select(Proposal)
+        .join(Organization, col(Organization.id) == col(Proposal.organization_id))
+        .where(Proposal.project_id == project.id, Organization.uscc == uscc)
+    )
+    return session.exec(statement).first()
+
+
+def proposals_of(session: Session, project: Project) -> list[Proposal]:
+    """Return the project's proposals in the order they were registered."""
+    statement = select(Proposal).where(Proposal.project_id == project.id).order_by(col(Proposal.id))
+    return list(session.exec(statement))
+
+
+def reviews_of(session: Session, proposal: Proposal) -> list[Review]:
+    """Return every review sheet of a proposal, recused ones included."""
+    statement = select(Review).where(Review.proposal_id == proposal.id).order_by(col(Review.id))
+    return list(session.exec(statement))
+
+
+def contract_of(session: Session, project: Project) -> Contract | None:
+    """Return the project's contract, if signed."""
+    return session.exec(select(Contract).where(Contract.project_id == project.id)).first()
+
+
+def contract_by_number(session: Session, number: str) -> Contract | None:
+    """Return the contract with ``number``, if any."""
+    return session.exec(select(Contract).where(Contract.number == number)).first()
+
+
+def payments_of(session: Session, contract: Contract) -> list[Payment]:
+    """Return the payments made against a contract, in tranche order."""
+    statement = select(Payment).where(Payment.contract_id == contract.id).order_by(
+        col(Payment.tranche)
+    )
+    return list(session.exec(statement))
+
+
+def latest_assessment(session: Session, project: Project) -> Assessment | None:
+    """Return the most recently recorded assessment sheet of a project."""
+    statement = (
+        select(Assessment)
+        .where(Assessment.project_id == project.id)
+        .order_by(col(Assessment.id).desc())
+    )
+    return session.exec(statement).first()
+
+
+def final_assessment(session: Session, project: Project) -> Assessment | None:
+    """Return the project's finalized assessment, if any."""
+    statement = select(Assessment).where(
+        Assessment.project_id == project.id, col(Assessment.final).is_(True)
+    )
+    return session.exec(statement).first()
+
+
+def comments_of(session: Session, project: Project) -> list[OrganizationComment]:
+    """Return the organization's comments on the project's assessment."""
+    statement = (
+        select(OrganizationComment)
+        .where(OrganizationComment.project_id == project.id)
+        .order_by(col(OrganizationComment.id))
+    )
+    return list(session.exec(statement))
+
+
+def committed_budget(session: Session, purchaser_id: int, year: int, *, excluding: int) -> Decimal:
+    """Return the budgets already approved for a purchaser's year (``excluding`` one project)."""
+    statement = select(Project.budget).where(
+        Project.purchaser_id == purchaser_id,
+        Project.year == year,
+        col(Project.state).in_(COMMITTED_STATES),
+        Project.id != excluding,
+    )
+    return sum(session.exec(statement), Decimal("0.00"))
+
+
+def bar_for(session: Session, organization_id: int, purchaser_id: int, year: int) -> Bar | None:
+    """Return the bar keeping an organization from a purchaser's awards in ``year``, if any."""
+    statement = select(Bar).where(
+        Bar.organization_id == organization_id,
+        Bar.purchaser_id == purchaser_id,
+        Bar.year == year,
+    )
+    return session.exec(statement).first()

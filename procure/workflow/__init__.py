@@ -1,0 +1,1 @@
+"""The lifecycle as data: load ``workflows/*.yaml``, build one machine, fire events."""

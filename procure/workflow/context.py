@@ -1,0 +1,43 @@
+"""What a guard or an effect sees when a trigger fires on one project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from procure.store.models import Project
+
+if TYPE_CHECKING:
+    from procure.workflow.rules import Rules
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person (or script) acting in one role."""
+
+    name: str
+    role: str
+
+
+@dataclass
+class ActionContext:
+    """One firing of one trigger on one project, inside one database transaction.
+
+    Guards read it and return a refusal reason or ``None``; effects record facts
+    and add what they recorded to ``audit_data`` for the transition log.
+    """
+
+    session: Session
+    rules: Rules
+    project: Project
+    actor: Actor
+    trigger: str
+    params: dict[str, Any]
+    reason: str
+    at: datetime
+    batch_id: str | None = None
+    refusals: list[str] = field(default_factory=list)
+    audit_data: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,116 @@
+"""One ``transitions`` machine per workflow definition; events fire on project rows.
+
+The machine is built once with ``model=None``; :meth:`WorkflowEngine.fire` runs
+``machine.events[trigger].trigger(project, ctx=ctx)``, so no row ever gets a
+machine or extra attributes. Guards are the machine's conditions: a guard that
+refuses records its reason on the context and the transition does not happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from transitions import EventData, Machine
+
+from procure.domain.errors import Refused
+from procure.workflow.context import ActionContext
+from procure.workflow.definition import TransitionDef, WorkflowDefinition
+
+_LOGGER = logging.getLogger(__name__)
+
+Guard = Callable[[ActionContext], str | None]
+
+
+class WorkflowEngine:
+    """Fires triggers of one workflow definition on project rows."""
+
+    def __init__(self, definition: WorkflowDefinition, guards: Mapping[str, Guard]) -> None:
+        self.definition = definition
+        self._guards = dict(guards)
+        self.machine = Machine(
+            model=None,
+            states=[state.code for state in definition.states],
+            initial=definition.initial,
+            transitions=[self._machine_transition(t) for t in definition.transitions],
+            auto_transitions=False,
+            send_event=True,
+        )
+
+    def _machine_transition(self, transition: TransitionDef) -> dict[str, Any]:
+        return {
+            "trigger": transition.trigger,
+            "source": list(transition.sources),
+            "dest": transition.dest,
+            "conditions": [self._condition(name) for name in transition.guards],
+        }
+
+    def _condition(self, name: str) -> Callable[[EventData], bool]:
+        guard = self._guards[name]
+
+        def condition(event: EventData) -> bool:
+            ctx: ActionContext = event.kwargs["ctx"]
+            reason = guard(ctx)
+            if reason is not None:
+                ctx.refusals.append(reason)
+                return False
+            return True
+
+        condition.__name__ = f"guard_{name}"
+        return condition
+
+    def entry_for(self, trigger: str, state: str, role: str) -> TransitionDef:
+        """Return the transition entry ``role`` may fire from ``state``, or refuse saying why."""
+        entries = self.definition.transitions_for(trigger)
+        if not entries:
+            known = ", ".join(self.definition.triggers())
+            raise Refused(f"unknown trigger {trigger!r} (known: {known})")
+        entry = self.definition.transition_from(trigger, state)
+        if entry is None:
+            label = self.definition.state(state)
+            allowed = sorted({s for e in entries for s in e.sources})
+            raise Refused(
+                f"{trigger} refused: not allowed from state {state} ({label.zh}); "
+                f"allowed from: {', '.join(allowed)}"
+            )
+        if role not in entry.roles:
+            raise Refused(
+                f"{trigger} refused: role {role} may not {entry.en.lower()}; "
+                f"allowed roles: {', '.join(entry.roles)}"
+            )
+        return entry
+
+    def blocking_reasons(self, ctx: ActionContext) -> list[str]:
+        """Return every guard's refusal for ``ctx.trigger`` in the project's state (no changes)."""
+        entry = self.definition.transition_from(ctx.trigger, ctx.project.state)
+        if entry is None:
+            return []
+        reasons = []
+        for name in entry.guards:
+            reason = self._guards[name](ctx)
+            if reason is not None:
+                reasons.append(reason)
+        return reasons
+
+    def fire(self, ctx: ActionContext) -> TransitionDef:
+        """Fire ``ctx.trigger`` on ``ctx.project`` as ``ctx.actor``.
+
+        Returns:
+            The transition entry that fired.
+
+        Raises:
+            Refused: naming the rule (role, state, reason or guard) that blocked it;
+                the project row is left as it was.
+        """
+        entry = self.entry_for(ctx.trigger, ctx.project.state, ctx.actor.role)
+        if entry.reason_required and not ctx.reason.strip():
+            raise Refused(f"{ctx.trigger} refused: a reason is required (--reason TEXT)")
+        before = ctx.project.state
+        fired = self.machine.events[ctx.trigger].trigger(ctx.project, ctx=ctx)
+        if not fired:
+            ctx.project.state = before
+            reason = ctx.refusals[0] if ctx.refusals else "a guard refused"
+            raise Refused(f"{ctx.trigger} refused: {reason}")
+        _LOGGER.debug("%s: %s → %s", ctx.trigger, before, ctx.project.state)
+        return entry

@@ -1,0 +1,292 @@
+"""The guard registry: each guard returns ``None`` when its rule holds, else the reason.
+
+Guards are side-effect free (``procure actions`` runs them to explain what is
+blocked). Each reason is a sentence a finance officer can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from procure.domain.money import format_yuan
+from procure.domain.panel import panel_score
+from procure.store import queries
+from procure.store.models import Organization, Purchaser
+from procure.workflow.context import ActionContext
+from procure.workflow.engine import Guard
+
+
+def budget_positive(ctx: ActionContext) -> str | None:
+    """The project's budget is above zero."""
+    if ctx.project.budget <= 0:
+        return f"budget {format_yuan(ctx.project.budget)} must be positive"
+    return None
+
+
+def budget_within_purchaser_funds(ctx: ActionContext) -> str | None:
+    """The budget fits in what is left of the purchaser's annual funds."""
+    project = ctx.project
+    purchaser = ctx.session.get(Purchaser, project.purchaser_id)
+    assert purchaser is not None and project.id is not None
+    committed = queries.committed_budget(
+        ctx.session, project.purchaser_id, project.year, excluding=project.id
+    )
+    remaining = purchaser.annual_funds - committed
+    if project.budget > remaining:
+        return (
+            f"budget {format_yuan(project.budget)} exceeds what remains of "
+            f"{purchaser.name}'s {project.year} funds, {format_yuan(remaining)}"
+        )
+    return None
+
+
+def _organization_name(ctx: ActionContext) -> str:
+    organization = queries.organization_by_uscc(ctx.session, ctx.params["organization"])
+    return organization.name if organization else ctx.params["organization"]
+
+
+def organization_registered(ctx: ActionContext) -> str | None:
+    """The organization named by USCC is registered."""
+    if queries.organization_by_uscc(ctx.session, ctx.params.get("organization", "")) is None:
+        return f"organization {ctx.params.get('organization')} is not registered"
+    return None
+
+
+def proposal_not_duplicate(ctx: ActionContext) -> str | None:
+    """An organization makes at most one proposal per project."""
+    if queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", "")):
+        return f"{_organization_name(ctx)} already has a proposal for {ctx.project.code}"
+    return None
+
+
+def price_within_budget(ctx: ActionContext) -> str | None:
+    """A quoted price does not exceed the project's budget."""
+    price: Decimal | None = ctx.params.get("price")
+    if price is not None and price > ctx.project.budget:
+        return (
+            f"quoted price {format_yuan(price)} exceeds the budget "
+            f"{format_yuan(ctx.project.budget)}"
+        )
+    if price is not None and price <= 0:
+        return "quoted price must be positive"
+    return None
+
+
+def has_proposals(ctx: ActionContext) -> str | None:
+    """There is at least one proposal to review."""
+    if not queries.proposals_of(ctx.session, ctx.project):
+        return f"{ctx.project.code} has no proposal to review"
+    return None
+
+
+def proposal_exists(ctx: ActionContext) -> str | None:
+    """The organization named made a proposal for this project."""
+    if queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", "")) is None:
+        return f"{_organization_name(ctx)} made no proposal for {ctx.project.code}"
+    return None
+
+
+def reviewer_not_duplicate(ctx: ActionContext) -> str | None:
+    """A reviewer scores a proposal once; a correction is a new project-level record."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
+    if proposal and any(
+        r.reviewer == ctx.actor.name for r in queries.reviews_of(ctx.session, proposal)
+    ):
+        return f"{ctx.actor.name} already scored the proposal by {_organization_name(ctx)}"
+    return None
+
+
+def review_quorum(ctx: ActionContext) -> str | None:
+    """Every proposal was scored by a quorum of reviewers without a conflict of interest."""
+    quorum = ctx.rules.review_quorum
+    for proposal in queries.proposals_of(ctx.session, ctx.project):
+        valid = [r for r in queries.reviews_of(ctx.session, proposal) if not r.conflict]
+        if len(valid) < quorum:
+            organization = ctx.session.get(Organization, proposal.organization_id)
+            assert organization is not None
+            return (
+                f"the proposal by {organization.name} has {len(valid)} valid review sheet(s), "
+                f"the quorum is {quorum}"
+            )
+    return None
+
+
+def proposal_passes(ctx: ActionContext) -> str | None:
+    """The chosen proposal's panel score reaches the review pass mark."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
+    if proposal is None:
+        return None
+    valid = [r.total for r in queries.reviews_of(ctx.session, proposal) if not r.conflict]
+    if not valid:
+        return f"the proposal by {_organization_name(ctx)} has no valid review sheet"
+    result = panel_score(valid)
+    pass_mark = ctx.rules.review.pass_mark
+    if pass_mark is not None and result.score < pass_mark:
+        return (
+            f"proposal by {_organization_name(ctx)} scored {result.score}, "
+            f"below the pass mark {pass_mark:.2f}"
+        )
+    return None
+
+
+def organization_not_barred(ctx: ActionContext) -> str | None:
+    """The organization is not barred from this purchaser's awards this year."""
+    organization = queries.organization_by_uscc(ctx.session, ctx.params.get("organization", ""))
+    if organization is None or organization.id is None:
+        return None
+    bar = queries.bar_for(
+        ctx.session, organization.id, ctx.project.purchaser_id, ctx.project.year
+    )
+    if bar is not None:
+        return f"{organization.name} is barred from this purchaser's {bar.year} awards: {bar.reason}"
+    return None
+
+
+def contract_number_unused(ctx: ActionContext) -> str | None:
+    """Contract numbers are unique."""
+    number = ctx.params.get("number", "")
+    if queries.contract_by_number(ctx.session, number) is not None:
+        return f"contract number {number} is already used"
+    return None
+
+
+def amount_within_budget(ctx: ActionContext) -> str | None:
+    """The contract amount is positive and does not exceed the approved budget."""
+    amount: Decimal = ctx.params["amount"]
+    if amount <= 0:
+        return "contract amount must be positive"
+    if amount > ctx.project.budget:
+        return (
+            f"contract amount {format_yuan(amount)} exceeds the approved budget "
+            f"{format_yuan(ctx.project.budget)}"
+        )
+    return None
+
+
+def service_period_valid(ctx: ActionContext) -> str | None:
+    """The service period is set, ends after it starts and lies in the funding year."""
+    start, end = ctx.params["start"], ctx.params["end"]
+    if end < start:
+        return f"service period ends ({end}) before it starts ({start})"
+    if start.year != ctx.project.year:
+        return f"service period starts in {start.year}, not the funding year {ctx.project.year}"
+    return None
+
+
+def payment_within_contract(ctx: ActionContext) -> str | None:
+    """Payments never add up to more than the contract amount."""
+    contract = queries.contract_of(ctx.session, ctx.project)
+    if contract is None:
+        return f"{ctx.project.code} has no contract to pay against"
+    amount: Decimal = ctx.params["amount"]
+    if amount <= 0:
+        return "payment amount must be positive"
+    paid = sum((p.amount for p in queries.payments_of(ctx.session, contract)), Decimal("0.00"))
+    if paid + amount > contract.amount:
+        return (
+            f"payment of {format_yuan(amount)} would bring the total paid to "
+            f"{format_yuan(paid + amount)}, above the contract amount {format_yuan(contract.amount)}"
+        )
+    return None
+
+
+def assessment_recorded(ctx: ActionContext) -> str | None:
+    """An assessment sheet with every indicator scored has been recorded."""
+    if queries.latest_assessment(ctx.session, ctx.project) is None:
+        return f"{ctx.project.code} has no assessment sheet recorded yet"
+    return None
+
+
+def comment_window_closed(ctx: ActionContext) -> str | None:
+    """The organization's comment window has passed, or it acknowledged the assessment."""
+    assessment = queries.latest_assessment(ctx.session, ctx.project)
+    if assessment is None:
+        return None
+    if any(c.acknowledged for c in queries.comments_of(ctx.session, ctx.project)):
+        return None
+    recorded = assessment.recorded_at
+    if recorded.tzinfo is None:
+        recorded = recorded.replace(tzinfo=ctx.at.tzinfo)
+    closes = recorded + timedelta(days=ctx.rules.comment_window_days)
+    if ctx.at < closes:
+        return (
+            f"the organization's {ctx.rules.comment_window_days}-day comment window is open "
+            f"until {closes.date().isoformat()} and it has not acknowledged the assessment"
+        )
+    return None
+
+
+def _policy_action(ctx: ActionContext) -> tuple[str, str] | str:
+    assessment = queries.final_assessment(ctx.session, ctx.project)
+    if assessment is None:
+        return f"{ctx.project.code} has no final assessment"
+    grade = ctx.rules.assessment.grade(assessment.total)
+    decision = ctx.rules.renewal.decide(grade, assessment.total, assessment.veto)
+    return decision.action, decision.reason
+
+
+def _policy_says(action: str, ctx: ActionContext) -> str | None:
+    outcome = _policy_action(ctx)
+    if isinstance(outcome, str):
+        return outcome
+    decided, reason = outcome
+    if decided != action:
+        return f"the renewal policy says {decided}, not {action}: {reason}"
+    return None
+
+
+def policy_renews(ctx: ActionContext) -> str | None:
+    """The renewal policy renews this grade."""
+    return _policy_says("renew", ctx)
+
+
+def policy_rectifies(ctx: ActionContext) -> str | None:
+    """The renewal policy sends this grade to rectification."""
+    return _policy_says("rectify", ctx)
+
+
+def policy_drops(ctx: ActionContext) -> str | None:
+    """The policy drops this grade; from rectification, dropping means it was rejected."""
+    if ctx.project.state == "rectifying":
+        decision = ctx.rules.renewal.after_rectification(False)
+        if decision.action != "drop":
+            return f"the renewal policy says {decision.action} after a rejected rectification"
+        return None
+    return _policy_says("drop", ctx)
+
+
+def rectification_accepted_by_policy(ctx: ActionContext) -> str | None:
+    """The policy renews a contract whose rectification was accepted."""
+    decision = ctx.rules.renewal.after_rectification(True)
+    if decision.action != "renew":
+        return f"the renewal policy says {decision.action} after an accepted rectification"
+    return None
+
+
+GUARDS: dict[str, Guard] = {
+    guard.__name__: guard
+    for guard in (
+        budget_positive,
+        budget_within_purchaser_funds,
+        organization_registered,
+        proposal_not_duplicate,
+        price_within_budget,
+        has_proposals,
+        proposal_exists,
+        reviewer_not_duplicate,
+        review_quorum,
+        proposal_passes,
+        organization_not_barred,
+        contract_number_unused,
+        amount_within_budget,
+        service_period_valid,
+        payment_within_contract,
+        assessment_recorded,
+        comment_window_closed,
+        policy_renews,
+        policy_rectifies,
+        policy_drops,
+        rectification_accepted_by_policy,
+    )
+}

@@ -1,0 +1,380 @@
+"""Rules for scorecards: loading the YAML, adding up a sheet, grading and price points."""
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from procure.domain.errors import ConfigError, InvalidInput, NotFound
+from procure.domain.scorecard import Scorecard, load_scorecard, price_points
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+REVIEW = WORKFLOWS / "scorecards" / "review.yaml"
+ASSESSMENT = WORKFLOWS / "scorecards" / "assessment.yaml"
+Writer = Callable[[Any], Path]
+
+
+@pytest.fixture
+def review() -> Scorecard:
+    return load_scorecard(REVIEW)
+
+
+@pytest.fixture
+def assessment() -> Scorecard:
+    return load_scorecard(ASSESSMENT)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Writer:
+    def _write(data: Any) -> Path:
+        path = tmp_path / "card.yaml"
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def base() -> dict[str, Any]:
+    """A valid scorecard as plain data, to break one rule at a time."""
+    return yaml.safe_load(ASSESSMENT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def full_marks(card: Scorecard) -> dict[str, Decimal]:
+    return {c.code: c.weight for c in card.criteria}
+
+
+# --- the shipped files --------------------------------------------------------------------
+
+
+def test_review_scorecard_has_the_documented_weights(review: Scorecard) -> None:
+    assert (review.name, review.version, review.title_zh) == ("review", 1, "评审评分表")
+    assert {c.code: int(c.weight) for c in review.criteria} == {
+        "price": 20,
+        "needs_analysis": 10,
+        "service_plan": 20,
+        "outputs_outcomes": 10,
+        "management_risk": 10,
+        "team": 10,
+        "past_performance": 10,
+        "budget_reasonableness": 10,
+    }
+    assert review.criterion("price").kind == "price"
+    assert review.criterion("service_plan").label_zh == "服务方案"
+    assert review.pass_mark == Decimal(60)
+    assert review.max_total == Decimal(100)
+
+
+def test_assessment_scorecard_has_the_documented_weights(assessment: Scorecard) -> None:
+    assert (assessment.name, assessment.title_zh) == ("assessment", "绩效考核评分表")
+    assert [(c.code, c.label_zh, int(c.weight)) for c in assessment.criteria] == [
+        ("project_management", "项目管理", 20),
+        ("financial_management", "财务管理", 15),
+        ("outputs", "服务产出", 25),
+        ("outcomes", "服务成效", 20),
+        ("satisfaction", "服务对象满意度", 15),
+        ("impact_capacity", "社会影响与能力建设", 5),
+    ]
+    assert all(c.kind == "judged" for c in assessment.criteria)
+    assert [(g.code, g.label_zh, int(g.minimum)) for g in assessment.grades] == [
+        ("excellent", "优秀", 90),
+        ("good", "良好", 80),
+        ("pass", "合格", 60),
+        ("fail", "不合格", 0),
+    ]
+
+
+def test_unknown_criterion_lookup_is_not_found(review: Scorecard) -> None:
+    with pytest.raises(NotFound, match="scorecard review v1 has no criterion pricing"):
+        review.criterion("pricing")
+
+
+# --- adding up a sheet --------------------------------------------------------------------
+
+
+def test_total_adds_every_criterion(assessment: Scorecard) -> None:
+    scores = {
+        "project_management": Decimal("18.5"),
+        "financial_management": Decimal("13"),
+        "outputs": Decimal("22.25"),
+        "outcomes": Decimal("17"),
+        "satisfaction": Decimal("12.75"),
+        "impact_capacity": Decimal("4"),
+    }
+    assert assessment.total(scores) == Decimal("87.50")
+    assert assessment.total(full_marks(assessment)) == Decimal("100.00")
+
+
+def test_a_missing_score_is_refused_naming_the_criterion(review: Scorecard) -> None:
+    scores = full_marks(review)
+    del scores["service_plan"]
+    with pytest.raises(InvalidInput, match=r"no score for criterion service_plan \(服务方案\)"):
+        review.total(scores)
+
+
+def test_several_missing_scores_are_all_named(review: Scorecard) -> None:
+    with pytest.raises(InvalidInput, match=r"no score for criteria price \(报价\), needs_analysis"):
+        review.total({})
+
+
+def test_a_score_for_an_unknown_criterion_is_refused(review: Scorecard) -> None:
+    scores = {**full_marks(review), "charm": Decimal(5)}
+    with pytest.raises(InvalidInput, match="unknown criterion charm"):
+        review.total(scores)
+
+
+def test_score_above_maximum_is_refused_not_clamped(review: Scorecard) -> None:
+    scores = {**full_marks(review), "service_plan": Decimal(25)}
+    with pytest.raises(InvalidInput, match="score 25 for service_plan exceeds its maximum 20"):
+        review.total(scores)
+
+
+def test_a_score_at_its_maximum_is_accepted(review: Scorecard) -> None:
+    assert review.parse_scores({**full_marks(review)})["service_plan"] == Decimal(20)
+
+
+def test_a_negative_score_is_refused(review: Scorecard) -> None:
+    with pytest.raises(InvalidInput, match="score -1 for team must not be negative"):
+        review.total({**full_marks(review), "team": Decimal(-1)})
+
+
+@pytest.mark.parametrize("value", [12.5, True, None])
+def test_float_bool_and_missing_values_are_refused(review: Scorecard, value: object) -> None:
+    with pytest.raises(InvalidInput, match="score for service_plan .* is of type"):
+        review.parse_scores({**full_marks(review), "service_plan": value})
+
+
+@pytest.mark.parametrize("value", ["abc", "1e1", "NaN", ""])
+def test_text_that_is_not_a_plain_number_is_refused(review: Scorecard, value: str) -> None:
+    with pytest.raises(InvalidInput, match="score for service_plan"):
+        review.parse_scores({**full_marks(review), "service_plan": value})
+
+
+def test_parse_scores_converts_text_and_int(review: Scorecard) -> None:
+    raw: dict[str, object] = {**full_marks(review), "service_plan": " 17.5 ", "team": 8}
+    parsed = review.parse_scores(raw)
+    assert parsed["service_plan"] == Decimal("17.5")
+    assert parsed["team"] == Decimal(8)
+    assert list(parsed) == [c.code for c in review.criteria]
+
+
+def test_a_draft_sheet_may_be_incomplete_but_still_checked(review: Scorecard) -> None:
+    assert review.parse_scores({"team": "7"}, complete=False) == {"team": Decimal(7)}
+    with pytest.raises(InvalidInput, match="exceeds its maximum 10"):
+        review.parse_scores({"team": "11"}, complete=False)
+
+
+# --- grades and the pass mark -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        ("0", "fail"),
+        ("59.99", "fail"),
+        ("59.994", "fail"),
+        ("60.00", "pass"),
+        ("79.99", "pass"),
+        ("79.994", "pass"),
+        ("80", "good"),
+        ("89.99", "good"),
+        ("90", "excellent"),
+        ("99.999", "excellent"),
+        ("100", "excellent"),
+    ],
+)
+def test_grade_bands_include_their_minimum(assessment: Scorecard, total: str, grade: str) -> None:
+    assert assessment.grade(Decimal(total)).code == grade
+
+
+def test_grade_rounds_half_up_before_banding(assessment: Scorecard) -> None:
+    band = assessment.grade(Decimal("79.995"))
+    assert (band.code, band.label_zh) == ("good", "良好")
+    assert assessment.grade(Decimal("59.995")).code == "pass"
+    assert assessment.grade(Decimal("89.995")).code == "excellent"
+
+
+@pytest.mark.parametrize("total", ["100.01", "-0.01", "1000"])
+def test_totals_outside_0_to_100_cannot_be_graded(assessment: Scorecard, total: str) -> None:
+    with pytest.raises(InvalidInput, match="outside 0 to 100"):
+        assessment.grade(Decimal(total))
+
+
+def test_a_float_total_cannot_be_graded(assessment: Scorecard) -> None:
+    with pytest.raises(InvalidInput, match="total 80.0 is of type float"):
+        assessment.grade(80.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("total", "passes"), [("59.99", False), ("59.995", True), ("60", True)])
+def test_pass_mark_is_inclusive_after_rounding(review: Scorecard, total: str, passes: bool) -> None:
+    assert review.passes(Decimal(total)) is passes
+
+
+def test_without_pass_mark_every_valid_total_passes(write: Writer) -> None:
+    data = base()
+    del data["pass_mark"]
+    card = load_scorecard(write(data))
+    assert card.pass_mark is None
+    assert card.passes(Decimal(0))
+
+
+def test_without_grade_bands_grading_is_a_config_error(write: Writer) -> None:
+    data = base()
+    del data["grades"]
+    card = load_scorecard(write(data))
+    with pytest.raises(ConfigError, match="has no grade band for 80.00"):
+        card.grade(Decimal(80))
+
+
+# --- price points (财政部令第87号) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lowest", "price", "points"),
+    [
+        ("80000", "80000", "20.00"),
+        ("80000", "100000", "16.00"),
+        ("1", "3", "6.67"),
+        ("2", "3", "13.33"),
+        ("3599999.99", "3600000", "20.00"),
+    ],
+)
+def test_price_points_are_lowest_over_price_times_weight(
+    lowest: str, price: str, points: str
+) -> None:
+    assert price_points(Decimal(lowest), Decimal(price), Decimal(20)) == Decimal(points)
+
+
+@pytest.mark.parametrize(
+    ("lowest", "price", "message"),
+    [
+        ("0", "100", "lowest valid price must be greater than zero"),
+        ("100", "0", "price must be greater than zero, got 0"),
+        ("100", "-5", "price must be greater than zero"),
+        ("120", "100", "lowest valid price 120 is higher than the price scored 100"),
+    ],
+)
+def test_price_points_refuse_impossible_prices(lowest: str, price: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        price_points(Decimal(lowest), Decimal(price), Decimal(20))
+
+
+def test_price_points_refuse_floats() -> None:
+    with pytest.raises(InvalidInput, match="is of type float"):
+        price_points(Decimal(1), 2.0, Decimal(20))  # type: ignore[arg-type]
+
+
+# --- loading: every refusal names the file and the key ------------------------------------
+
+
+def test_fractional_weights_from_yaml_floats_are_accepted(write: Writer) -> None:
+    data = base()
+    data["criteria"][0]["weight"] = 12.5
+    data["criteria"][1]["weight"] = 22.5
+    card = load_scorecard(write(data))
+    assert card.criteria[0].weight == Decimal("12.5")
+    assert card.max_total == Decimal(100)
+
+
+def test_weights_not_totalling_100_are_refused_naming_file_and_key(write: Writer) -> None:
+    data = base()
+    data["criteria"][5]["weight"] = 0.01
+    path = write(data)
+    with pytest.raises(ConfigError, match=f"{path}: criteria: weights total 95.01, must total 100"):
+        load_scorecard(path)
+
+
+def _break(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set (or with value ``...`` delete) the key at a path like ``criteria.2.kind``."""
+    *parents, last = dotted.split(".")
+    target: Any = data
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    key: Any = int(last) if last.isdigit() else last
+    if value is ...:
+        del target[key]
+    else:
+        target[key] = value
+
+
+@pytest.mark.parametrize(
+    ("dotted", "value", "message"),
+    [
+        ("name", ..., "name: required text is missing"),
+        ("name", "  ", "name: required text is missing"),
+        ("title_zh", ..., "title_zh: required text is missing"),
+        ("version", ..., "version: must be a whole number of 1 or more, got None"),
+        ("version", 0, "version: must be a whole number"),
+        ("version", "1", "version: must be a whole number"),
+        ("version", True, "version: must be a whole number"),
+        ("colour", "red", "unknown key colour"),
+        ("criteria", ..., "criteria: at least one criterion is required"),
+        ("criteria", [], "criteria: at least one criterion is required"),
+        ("criteria", {"a": 1}, "criteria: must be a list of mappings"),
+        ("criteria.1", "outputs", "criteria: must be a list of mappings"),
+        ("criteria.3.code", "outputs", r"criteria\[3\].code: outputs is used twice"),
+        ("criteria.2.code", "Outputs", r"criteria\[2\].code: 'Outputs' must be lower-case"),
+        ("criteria.2.code", ..., r"criteria\[2\].code: required text is missing"),
+        ("criteria.2.kind", "vibes", r"criteria\[2\].kind: 'vibes' is not a known kind"),
+        ("criteria.2.weight", ..., r"criteria\[2\].weight: must be a number, got None"),
+        ("criteria.2.weight", "lots", r"criteria\[2\].weight: must be a number, got 'lots'"),
+        ("criteria.2.weight", float("nan"), r"criteria\[2\].weight: must be a finite number"),
+        ("criteria.2.weight", float("inf"), r"criteria\[2\].weight: must be a finite number"),
+        ("criteria.2.weight", 0, r"criteria\[2\].weight: must be greater than zero, got 0"),
+        ("criteria.2.weight", -5, r"criteria\[2\].weight: must be greater than zero"),
+        ("criteria.2.weight", True, r"criteria\[2\].weight: must be a number"),
+        ("criteria.2.label_zh", ..., r"criteria\[2\].label_zh: required text is missing"),
+        ("criteria.2.wieght", 5, r"criteria\[2\]: unknown key wieght"),
+        ("pass_mark", "sixty", "pass_mark: must be a number"),
+        ("pass_mark", 101, "pass_mark: 101 must lie between 0 and 100"),
+        ("grades", "all", "grades: must be a list of mappings"),
+        ("grades.1.code", "excellent", r"grades\[1\].code: excellent is used twice"),
+        ("grades.0.minimum", 101, r"grades\[0\].minimum: 101 must lie between 0 and 100"),
+        ("grades.1.minimum", 90, r"grades\[1\].minimum: 90 must be below the previous band"),
+        ("grades.2.minimum", 85, r"grades\[2\].minimum: 85 must be below the previous band"),
+        ("grades.3.minimum", 10, r"grades\[3\].minimum: the lowest band must start at 0"),
+        ("grades.3.minimum", -1, r"grades\[3\].minimum: -1 must lie between 0 and 100"),
+        ("grades.0.label_en", ..., r"grades\[0\].label_en: required text is missing"),
+        ("grades.0.level", 1, r"grades\[0\]: unknown key level"),
+    ],
+)
+def test_invalid_scorecards_are_refused_naming_file_and_key(
+    write: Writer, dotted: str, value: Any, message: str
+) -> None:
+    data = base()
+    _break(data, dotted, value)
+    path = write(data)
+    with pytest.raises(ConfigError, match=f"^{path}: {message}"):
+        load_scorecard(path)
+
+
+def test_two_price_criteria_are_refused(write: Writer) -> None:
+    data = base()
+    data["criteria"][0]["kind"] = "price"
+    data["criteria"][1]["kind"] = "price"
+    with pytest.raises(ConfigError, match="criteria: at most one criterion may be of kind price"):
+        load_scorecard(write(data))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- just\n- a list\n", "the top level must be a mapping"),
+        ("", "the top level must be a mapping"),
+        ("name: [unclosed\n", "is not valid YAML"),
+    ],
+)
+def test_files_that_are_not_a_yaml_mapping_are_refused(
+    write: Writer, text: str, message: str
+) -> None:
+    path = write(text)
+    with pytest.raises(ConfigError, match=f"^{path}: {message}"):
+        load_scorecard(path)
+
+
+def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="nowhere.yaml: cannot be read"):
+        load_scorecard(tmp_path / "nowhere.yaml")
