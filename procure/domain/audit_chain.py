@@ -27,7 +27,9 @@ CHAINED_FIELDS: tuple[str, ...] = (
 
 def canonical_json(value: Any) -> str:
     """Serialize ``value`` the one way the chain hashes it (sorted keys, no float)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    )
 
 
 def _plain(value: Any) -> str:

@@ -45,9 +45,7 @@ class AuditEntry:
 
 def append(session: Session, entry: AuditEntry) -> TransitionLog:
     """Chain ``entry`` onto the log inside the caller's transaction."""
-    head = session.exec(
-        select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()
-    ).first()
+    head = session.exec(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).first()
     if head is None:
         head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
         session.add(head)

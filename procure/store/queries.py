@@ -93,8 +93,8 @@ def contract_by_number(session: Session, number: str) -> Contract | None:
 
 def payments_of(session: Session, contract: Contract) -> list[Payment]:
     """Return the payments made against a contract, in tranche order."""
-    statement = select(Payment).where(Payment.contract_id == contract.id).order_by(
-        col(Payment.tranche)
+    statement = (
+        select(Payment).where(Payment.contract_id == contract.id).order_by(col(Payment.tranche))
     )
     return list(session.exec(statement))
 

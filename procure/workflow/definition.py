@@ -229,7 +229,9 @@ def _parse_transition(
                 f"{source}: {key}.roles: unknown role {role!r} (known: {', '.join(ROLES)})"
             )
         if role in READ_ONLY_ROLES:
-            raise ConfigError(f"{source}: {key}.roles: role {role!r} is read-only and fires nothing")
+            raise ConfigError(
+                f"{source}: {key}.roles: role {role!r} is read-only and fires nothing"
+            )
     guards = _names(entry.get("guards", []), source, f"{key}.guards", allow_empty=True)
     for guard in guards:
         if guard not in known_guards:

@@ -60,6 +60,10 @@ class WorkflowEngine:
         condition.__name__ = f"guard_{name}"
         return condition
 
+    def guard(self, name: str) -> Guard:
+        """Return the guard registered under ``name``."""
+        return self._guards[name]
+
     def entry_for(self, trigger: str, state: str, role: str) -> TransitionDef:
         """Return the transition entry ``role`` may fire from ``state``, or refuse saying why."""
         entries = self.definition.transitions_for(trigger)
@@ -80,18 +84,6 @@ class WorkflowEngine:
                 f"allowed roles: {', '.join(entry.roles)}"
             )
         return entry
-
-    def blocking_reasons(self, ctx: ActionContext) -> list[str]:
-        """Return every guard's refusal for ``ctx.trigger`` in the project's state (no changes)."""
-        entry = self.definition.transition_from(ctx.trigger, ctx.project.state)
-        if entry is None:
-            return []
-        reasons = []
-        for name in entry.guards:
-            reason = self._guards[name](ctx)
-            if reason is not None:
-                reasons.append(reason)
-        return reasons
 
     def fire(self, ctx: ActionContext) -> TransitionDef:
         """Fire ``ctx.trigger`` on ``ctx.project`` as ``ctx.actor``.

@@ -135,11 +135,11 @@ def organization_not_barred(ctx: ActionContext) -> str | None:
     organization = queries.organization_by_uscc(ctx.session, ctx.params.get("organization", ""))
     if organization is None or organization.id is None:
         return None
-    bar = queries.bar_for(
-        ctx.session, organization.id, ctx.project.purchaser_id, ctx.project.year
-    )
+    bar = queries.bar_for(ctx.session, organization.id, ctx.project.purchaser_id, ctx.project.year)
     if bar is not None:
-        return f"{organization.name} is barred from this purchaser's {bar.year} awards: {bar.reason}"
+        return (
+            f"{organization.name} is barred from this purchaser's {bar.year} awards: {bar.reason}"
+        )
     return None
 
 
@@ -263,6 +263,23 @@ def rectification_accepted_by_policy(ctx: ActionContext) -> str | None:
         return f"the renewal policy says {decision.action} after an accepted rectification"
     return None
 
+
+FACT_GUARDS: frozenset[str] = frozenset(
+    {
+        "organization_registered",
+        "proposal_not_duplicate",
+        "price_within_budget",
+        "proposal_exists",
+        "reviewer_not_duplicate",
+        "proposal_passes",
+        "organization_not_barred",
+        "contract_number_unused",
+        "amount_within_budget",
+        "service_period_valid",
+        "payment_within_contract",
+    }
+)
+"""Guards that judge the facts given with a trigger; ``procure actions`` checks them only then."""
 
 GUARDS: dict[str, Guard] = {
     guard.__name__: guard

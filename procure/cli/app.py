@@ -1,0 +1,125 @@
+"""Root of the CLI: global options, and the database-wide commands (init, load, demo)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from procure.cli.output import db_url, json_option, open_session, print_json, print_table
+
+
+@click.group(
+    name="procure",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db", metavar="URL", help="Database URL (default: $PROCURE_DB, else sqlite:///procure.db)."
+)
+def cli(db: str | None) -> None:
+    """procure: 购买服务项目 lifecycle — 立项 → 评审 → 签约 → 监管 → 考核 → 续约/整改/不再合作."""
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the database schema, or upgrade it to this release (idempotent)."""
+    from procure.store.db import make_engine
+    from procure.store.migrate import current_revision, upgrade
+
+    engine = make_engine(db_url(ctx))
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"数据库已是最新 database is up to date (schema {after})")
+    else:
+        click.echo(f"数据库已就绪 database ready (schema {before or 'none'} → {after})")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+@click.pass_context
+def load(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Load a fixture FILE (purchasers, organizations, projects and their history), all or nothing."""
+    from procure.services.loading import load_fixture
+    from procure.workflow.context import Actor
+
+    with open_session(ctx) as session:
+        summary = load_fixture(session, file, Actor("procure load", "admin"))
+    if as_json:
+        print_json(asdict(summary))
+        return
+    click.echo(
+        f"已导入 loaded {file.name}: {summary.purchasers} 购买方 purchasers, "
+        f"{summary.organizations} 社会组织 organizations, {summary.projects} 项目 projects, "
+        f"{summary.events} 流程事件 events"
+    )
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("procure-demo"),
+    show_default=True,
+    help="Folder for the demo database.",
+)
+@json_option
+def demo(directory: Path, as_json: bool) -> None:
+    """Run the Siming District 2019 year on a fresh SQLite database and print its outcomes."""
+    from procure.services.demo import run_demo
+    from procure.store.db import make_engine, new_session
+    from procure.store.migrate import upgrade
+
+    directory.mkdir(parents=True, exist_ok=True)
+    database = directory / "demo.db"
+    for leftover in (database, database.with_name("demo.db-journal")):
+        leftover.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        upgrade(engine)
+        with new_session(engine) as session:
+            summary, outcomes = run_demo(session)
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(
+            {
+                "database": str(database),
+                "loaded": asdict(summary),
+                "outcomes": [asdict(o) for o in outcomes],
+            }
+        )
+        return
+    click.echo(f"思明区总工会 2019 年度购买服务 — demo database: {database}")
+    print_table(
+        "年度考核与续约决定 Year-end decisions",
+        [
+            "项目 Project",
+            "名称 Title",
+            "承接组织 Organization",
+            "得分 Score",
+            "等级 Grade",
+            "决定 Decision",
+        ],
+        [(o.project, o.title, o.organization, o.score, o.grade, o.decision) for o in outcomes],
+    )
+    click.echo(f"Explore it: PROCURE_DB=sqlite:///{database} procure projects")
+
+
+def _register_groups() -> None:
+    from procure.cli import audit_commands, project_commands, workflow_commands
+
+    project_commands.register(cli)
+    cli.add_command(audit_commands.audit)
+    cli.add_command(workflow_commands.workflow)
+
+
+_register_groups()

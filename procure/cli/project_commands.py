@@ -1,0 +1,196 @@
+"""Project commands: list, show, what may be done, advance, history."""
+
+from __future__ import annotations
+
+import click
+
+from procure.cli.output import json_option, open_session, print_json, print_table
+
+ROLE_HELP = "Role: officer, leader, reviewer, assessor, supervisor, auditor, admin."
+
+
+def register(group: click.Group) -> None:
+    """Add the project commands to ``group``."""
+    for command in (projects, show, actions, advance, history):
+        group.add_command(command)
+
+
+@click.command()
+@click.option("--year", type=int, help="Funding year.")
+@click.option("--state", help="State code, e.g. in_service.")
+@click.option("--purchaser", help="Purchaser code, e.g. SM-FED.")
+@json_option
+@click.pass_context
+def projects(
+    ctx: click.Context, year: int | None, state: str | None, purchaser: str | None, as_json: bool
+) -> None:
+    """List projects, optionally by year, state and purchaser."""
+    from procure.services.views import list_projects
+
+    with open_session(ctx) as session:
+        rows = list_projects(session, year=year, state=state, purchaser=purchaser)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        f"服务项目 Projects ({len(rows)})",
+        ["项目编号", "年度", "项目名称", "购买方", "预算(元)", "状态"],
+        [
+            (r["code"], r["year"], r["title"], r["purchaser_name"], r["budget"], r["state_zh"])
+            for r in rows
+        ],
+    )
+
+
+@click.command()
+@click.argument("code")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, code: str, as_json: bool) -> None:
+    """Show one project: state, proposals and review panel, contract, payments, assessment."""
+    from procure.services.views import project_detail
+
+    with open_session(ctx) as session:
+        detail = project_detail(session, code)
+    if as_json:
+        print_json(detail)
+        return
+    click.echo(f"{detail['code']}  {detail['title']}")
+    click.echo(f"  购买方 purchaser: {detail['purchaser_name']} ({detail['purchaser']})")
+    click.echo(f"  年度 year: {detail['year']}   预算 budget: {detail['budget']} 元")
+    click.echo(f"  状态 state: {detail['state_zh']} ({detail['state']})")
+    if detail["purpose"]:
+        click.echo(f"  服务目的 purpose: {detail['purpose']}")
+    for proposal in detail["proposals"]:
+        sheets = ", ".join(
+            f"{r['reviewer']} {r['total']}" + (" (回避 recused)" if r["recused"] else "")
+            for r in proposal["reviews"]
+        )
+        click.echo(
+            f"  申报 proposal: {proposal['organization']} 报价 {proposal['price']} 元; "
+            f"评审 panel {proposal['panel_score'] or '-'} [{sheets}]"
+        )
+    contract = detail["contract"]
+    if contract:
+        click.echo(
+            f"  合同 contract {contract['number']}: {contract['organization']} ({contract['uscc']}), "
+            f"{contract['amount']} 元, {contract['start']} – {contract['end']}"
+        )
+        for payment in contract["payments"]:
+            click.echo(
+                f"    拨付 payment #{payment['tranche']}: {payment['amount']} 元 on {payment['paid_on']}"
+            )
+    assessment = detail["assessment"]
+    if assessment:
+        final = "final" if assessment["final"] else "not final"
+        veto = f", 一票否决 veto: {', '.join(assessment['veto'])}" if assessment["veto"] else ""
+        click.echo(
+            f"  考核 assessment ({final}, {assessment['scorecard']}): {assessment['total']} "
+            f"{assessment['grade_zh']}{veto}"
+        )
+
+
+@click.command()
+@click.argument("code")
+@click.option("--as", "role", required=True, help=ROLE_HELP)
+@json_option
+@click.pass_context
+def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
+    """What a role may do to a project now and, for the rest, the rule that blocks it."""
+    from procure.services.views import available_actions
+
+    with open_session(ctx) as session:
+        items = available_actions(session, code, role)
+    if as_json:
+        print_json(items)
+        return
+    rows = []
+    for item in items:
+        if item["allowed"]:
+            needs = ", ".join(item.get("needs", []))
+            status = "可以 allowed" + (f" (--set {needs})" if needs else "")
+        else:
+            status = "不可 blocked: " + "; ".join(item["blocked_by"])
+        rows.append((item["trigger"], item["zh"], status))
+    print_table(f"{code} — {role}", ["操作 Trigger", "说明", "状态 Status"], rows)
+
+
+@click.command()
+@click.argument("code")
+@click.argument("trigger")
+@click.option("--as", "role", required=True, help=ROLE_HELP)
+@click.option("--by", required=True, help="Name of the person acting.")
+@click.option("--reason", default="", help="Why (required for reject, drop, cancel).")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A fact the trigger needs (repeatable), e.g. --set amount=880000.00.",
+)
+@json_option
+@click.pass_context
+def advance(
+    ctx: click.Context,
+    code: str,
+    trigger: str,
+    role: str,
+    by: str,
+    reason: str,
+    assignments: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Fire a trigger on a project (all of it is stored, or nothing)."""
+    from dataclasses import asdict
+
+    from procure.services.lifecycle import advance as advance_project
+    from procure.services.params import parse_assignments
+    from procure.workflow.context import Actor
+    from procure.workflow.rules import default_rules
+
+    params = parse_assignments(list(assignments))
+    with open_session(ctx) as session:
+        result = advance_project(
+            session, code, trigger, Actor(by, role), params=params, reason=reason
+        )
+    if as_json:
+        print_json(asdict(result))
+        return
+    definition = default_rules().engine.definition
+    before, after = definition.state(result.from_state), definition.state(result.to_state)
+    click.echo(
+        f"{result.project} {result.trigger}: {before.zh} → {after.zh} "
+        f"({result.from_state} → {result.to_state}), 审计记录 audit #{result.seq}"
+    )
+
+
+@click.command()
+@click.argument("code")
+@json_option
+@click.pass_context
+def history(ctx: click.Context, code: str, as_json: bool) -> None:
+    """Show a project's audit trail: who did what, in what role, when."""
+    from procure.services.views import project_history
+
+    with open_session(ctx) as session:
+        rows = project_history(session, code)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        f"{code} 审计记录 history",
+        ["#", "时间 UTC", "操作人", "角色", "操作", "从", "到", "理由"],
+        [
+            (
+                r["seq"],
+                r["at"][:19],
+                r["actor"],
+                r["role"],
+                r["trigger"],
+                r["from"],
+                r["to"],
+                r["reason"],
+            )
+            for r in rows
+        ],
+    )
