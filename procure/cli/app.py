@@ -46,7 +46,7 @@ def init(ctx: click.Context) -> None:
 @json_option
 @click.pass_context
 def load(ctx: click.Context, file: Path, as_json: bool) -> None:
-    """Load a fixture FILE (purchasers, organizations, projects and their history), all or nothing."""
+    """Load a fixture FILE (purchasers, organizations, projects, history): all or nothing."""
     from procure.services.loading import load_fixture
     from procure.workflow.context import Actor
 

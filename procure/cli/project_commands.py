@@ -73,12 +73,14 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     contract = detail["contract"]
     if contract:
         click.echo(
-            f"  合同 contract {contract['number']}: {contract['organization']} ({contract['uscc']}), "
-            f"{contract['amount']} 元, {contract['start']} – {contract['end']}"
+            f"  合同 contract {contract['number']}: {contract['organization']} "
+            f"({contract['uscc']}), {contract['amount']} 元, "
+            f"{contract['start']} – {contract['end']}"
         )
         for payment in contract["payments"]:
             click.echo(
-                f"    拨付 payment #{payment['tranche']}: {payment['amount']} 元 on {payment['paid_on']}"
+                f"    拨付 payment #{payment['tranche']}: {payment['amount']} 元 "
+                f"on {payment['paid_on']}"
             )
     assessment = detail["assessment"]
     if assessment:

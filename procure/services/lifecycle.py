@@ -20,7 +20,6 @@ from procure.domain.errors import InvalidInput
 from procure.services.effects import EFFECTS
 from procure.services.params import parse_params
 from procure.store import audit, queries
-from procure.store.models import Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import ROLES
 from procure.workflow.rules import Rules, default_rules

@@ -129,7 +129,7 @@ def comments_of(session: Session, project: Project) -> list[OrganizationComment]
 
 def committed_budget(session: Session, purchaser_id: int, year: int, *, excluding: int) -> Decimal:
     """Return the budgets already approved for a purchaser's year (``excluding`` one project)."""
-    statement = select(Project.budget).where(
+    statement = select(col(Project.budget)).where(
         Project.purchaser_id == purchaser_id,
         Project.year == year,
         col(Project.state).in_(COMMITTED_STATES),

@@ -186,7 +186,8 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
     if paid + amount > contract.amount:
         return (
             f"payment of {format_yuan(amount)} would bring the total paid to "
-            f"{format_yuan(paid + amount)}, above the contract amount {format_yuan(contract.amount)}"
+            f"{format_yuan(paid + amount)}, above the contract amount "
+            f"{format_yuan(contract.amount)}"
         )
     return None
 

@@ -1,0 +1,40 @@
+# procure — run `make help` for the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-packages demo test lint bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "procure needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create the virtualenv and install procure with its dev tools
+
+system-packages: ## Install Pango, HarfBuzz subset and a CJK font (as root), or name them
+	@bash .ci/system-packages.sh
+
+demo: system-packages setup ## Run the Siming District 2019 demo on a fresh SQLite database
+	$(BIN)/procure demo --dir procure-demo
+
+test: system-packages setup ## Run the whole test suite (PostgreSQL too when PROCURE_TEST_POSTGRES_URL is set)
+	$(BIN)/python -m pytest
+
+lint: setup ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: setup ## Run the benchmarks under bench/
+	$(BIN)/python bench/cli_startup.py
+
+clean: ## Remove the virtualenv, caches and demo output
+	rm -rf $(VENV) procure-demo .pytest_cache .mypy_cache .ruff_cache
