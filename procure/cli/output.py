@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
