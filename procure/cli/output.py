@@ -42,12 +42,15 @@ def print_table(title: str | None, headers: Sequence[str], rows: Sequence[Sequen
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    if not console.is_terminal:  # piped or captured: never cut a cell short
+        console = Console(width=240)
     table = Table(title=title, header_style="bold")
     for header in headers:
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
-    Console(soft_wrap=False).print(table)
+    console.print(table)
 
 
 def db_url(ctx: click.Context) -> str:
