@@ -26,10 +26,26 @@ CHAINED_FIELDS: tuple[str, ...] = (
 
 
 def canonical_json(value: Any) -> str:
-    """Serialize ``value`` the one way the chain hashes it (sorted keys, no float)."""
+    """Serialize ``value`` the one way the chain hashes it (sorted keys, no float).
+
+    Raises:
+        TypeError: for a float anywhere in ``value`` (money and scores are Decimal).
+    """
+    _refuse_floats(value)
     return json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
     )
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError(f"cannot record a float ({value!r}) in the audit trail; use Decimal")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
 
 
 def _plain(value: Any) -> str:

@@ -73,6 +73,13 @@ def _text(value: object, param: ParamDef) -> str:
     return str(value).strip()
 
 
+def _uscc(value: object, param: ParamDef) -> str:
+    try:
+        return validate_uscc(_text(value, param))
+    except InvalidInput as exc:
+        raise InvalidInput(f"{param.name} ({param.zh}): {exc}") from exc
+
+
 def _bool(value: object, param: ParamDef) -> bool:
     if isinstance(value, bool):
         return value
@@ -113,7 +120,7 @@ _PARSERS: dict[str, Callable[[Any, ParamDef], Any]] = {
     "text": _text,
     "money": lambda value, param: parse_money(value, field=f"{param.name} ({param.zh})"),
     "date": lambda value, param: parse_date(value, field=f"{param.name} ({param.zh})"),
-    "uscc": lambda value, param: validate_uscc(_text(value, param)),
+    "uscc": lambda value, param: _uscc(value, param),
     "bool": _bool,
     "list": _list,
     "scores": _scores,

@@ -127,6 +127,8 @@ def load_workflow(path: Path, *, known_guards: Collection[str]) -> WorkflowDefin
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name}: not valid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
     return parse_workflow(raw, source=path.name, known_guards=known_guards)

@@ -70,6 +70,11 @@ class WorkflowEngine:
         if not entries:
             known = ", ".join(self.definition.triggers())
             raise Refused(f"unknown trigger {trigger!r} (known: {known})")
+        if not self.definition.has_state(state):
+            raise Refused(
+                f"{trigger} refused: the project is in state {state!r}, unknown to "
+                f"{self.definition.source}"
+            )
         entry = self.definition.transition_from(trigger, state)
         if entry is None:
             label = self.definition.state(state)

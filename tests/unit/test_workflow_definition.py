@@ -421,11 +421,6 @@ def test_a_file_loaded_from_disk_is_named_by_its_file_name(
         load_workflow(path, known_guards=GUARDS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_workflow lets UnicodeDecodeError escape for a non-UTF-8 file "
-    "(it catches only yaml.YAMLError and OSError)",
-)
 def test_a_file_not_in_utf8_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "gbk.yaml"
     path.write_bytes(WORKFLOW.read_text(encoding="utf-8").encode("gb18030"))

@@ -1,0 +1,321 @@
+"""Rules for the facts a trigger takes: ``--set KEY=VALUE`` pairs and their validation."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procure.domain.errors import InvalidInput
+from procure.services.params import parse_assignments, parse_params
+from procure.workflow.definition import TransitionDef, WorkflowDefinition, load_workflow
+from procure.workflow.guards import GUARDS
+
+WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "service_project.yaml"
+USCC = "91350100M000100Y43"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> WorkflowDefinition:
+    return load_workflow(WORKFLOW, known_guards=GUARDS)
+
+
+def entry(workflow: WorkflowDefinition, trigger: str) -> TransitionDef:
+    return workflow.transitions_for(trigger)[0]
+
+
+def contract(**overrides: Any) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "number": "SM-2019-007",
+        "amount": "360000.00",
+        "start": "2019-03-01",
+        "end": "2019-12-31",
+    }
+    facts.update(overrides)
+    return facts
+
+
+# --- parse_assignments ------------------------------------------------------------------
+
+
+def test_key_value_pairs_become_a_mapping_of_text() -> None:
+    assert parse_assignments(["amount=1200.50", "paid_on=2019-06-30"]) == {
+        "amount": "1200.50",
+        "paid_on": "2019-06-30",
+    }
+
+
+def test_dotted_keys_nest_one_level() -> None:
+    assert parse_assignments(["scores.team=8", "scores.plan=7.5", "narrative=良好"]) == {
+        "scores": {"team": "8", "plan": "7.5"},
+        "narrative": "良好",
+    }
+
+
+def test_only_the_first_dot_nests() -> None:
+    assert parse_assignments(["scores.a.b=1"]) == {"scores": {"a.b": "1"}}
+
+
+def test_only_the_first_equals_sign_separates_key_and_value() -> None:
+    assert parse_assignments(["note=a=b", "findings="]) == {"note": "a=b", "findings": ""}
+
+
+def test_spaces_around_a_key_are_ignored() -> None:
+    assert parse_assignments([" amount =5"]) == {"amount": "5"}
+
+
+@pytest.mark.parametrize("pair", ["amount", "=5", "  =5"])
+def test_a_pair_without_key_and_equals_sign_is_refused(pair: str) -> None:
+    with pytest.raises(InvalidInput, match=f"^--set {pair!r}: expected KEY=VALUE$"):
+        parse_assignments([pair])
+
+
+def test_a_key_given_twice_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="^--set amount: given twice$"):
+        parse_assignments(["amount=1", "amount=2"])
+
+
+def test_a_dotted_key_given_twice_is_refused() -> None:
+    with pytest.raises(InvalidInput, match=r"^--set scores\.team: given twice$"):
+        parse_assignments(["scores.team=8", "scores.team=9"])
+
+
+def test_a_plain_value_cannot_then_be_nested() -> None:
+    with pytest.raises(
+        InvalidInput, match=r"^--set scores\.team: scores was already given as a plain value$"
+    ):
+        parse_assignments(["scores=8", "scores.team=8"])
+
+
+def test_a_nested_key_cannot_then_be_given_a_plain_value() -> None:
+    with pytest.raises(InvalidInput, match="^--set scores: given twice$"):
+        parse_assignments(["scores.team=8", "scores=8"])
+
+
+def test_no_pairs_give_no_facts() -> None:
+    assert parse_assignments([]) == {}
+
+
+# --- parse_params: which facts --------------------------------------------------------
+
+
+def test_facts_are_typed_by_what_the_trigger_declares(workflow: WorkflowDefinition) -> None:
+    values = parse_params(
+        entry(workflow, "sign_contract"), contract(number=" SM-2019-007 ", signed_on="2019-02-20")
+    )
+
+    assert values == {
+        "number": "SM-2019-007",
+        "amount": Decimal("360000.00"),
+        "start": date(2019, 3, 1),
+        "end": date(2019, 12, 31),
+        "signed_on": date(2019, 2, 20),
+    }
+
+
+def test_an_optional_fact_left_out_is_absent(workflow: WorkflowDefinition) -> None:
+    values = parse_params(entry(workflow, "sign_contract"), contract(signed_on=""))
+
+    assert "signed_on" not in values
+
+
+def test_an_unknown_fact_is_refused_naming_what_the_trigger_takes(
+    workflow: WorkflowDefinition,
+) -> None:
+    with pytest.raises(
+        InvalidInput,
+        match=r"^add_proposal: unknown fact 'amount' \(it takes: organization, price\)$",
+    ):
+        parse_params(entry(workflow, "add_proposal"), {"organization": USCC, "amount": "1"})
+
+
+def test_a_trigger_that_takes_no_facts_says_so(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(
+        InvalidInput, match=r"^submit: unknown fact 'budget' \(it takes: no facts\)$"
+    ):
+        parse_params(entry(workflow, "submit"), {"budget": "1"})
+
+
+@pytest.mark.parametrize("missing", [None, "", "   "])
+def test_a_missing_required_fact_tells_how_to_give_it(
+    workflow: WorkflowDefinition, missing: str | None
+) -> None:
+    facts = contract(amount=missing)
+
+    with pytest.raises(
+        InvalidInput,
+        match=r"^sign_contract needs amount \(合同金额\): give it with --set amount=\.\.\.$",
+    ):
+        parse_params(entry(workflow, "sign_contract"), facts)
+
+
+def test_a_trigger_without_facts_takes_an_empty_mapping(workflow: WorkflowDefinition) -> None:
+    assert parse_params(entry(workflow, "submit"), {}) == {}
+
+
+# --- parse_params: money, dates, USCC ----------------------------------------------------
+
+
+def test_money_becomes_a_decimal_with_two_places(workflow: WorkflowDefinition) -> None:
+    values = parse_params(entry(workflow, "add_proposal"), {"organization": USCC, "price": "98000"})
+
+    assert values["price"] == Decimal("98000.00")
+    assert str(values["price"]) == "98000.00"
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("98,000", r"price \(报价\) '98,000' contains a comma"),
+        ("¥98000", r"price \(报价\) '¥98000' is not an amount of money"),
+        ("1.005", r"price \(报价\) 1\.005 has more than 2 decimal places"),
+        ("-5", r"price \(报价\) must not be negative"),
+        (98000.5, r"price \(报价\) 98000\.5 is of type float"),
+    ],
+)
+def test_malformed_money_is_refused_naming_the_fact(
+    workflow: WorkflowDefinition, price: object, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=f"^{message}"):
+        parse_params(entry(workflow, "add_proposal"), {"organization": USCC, "price": price})
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("2019/03/01", r"start \(服务开始日期\) '2019/03/01' is not a date in the form YYYY-MM-DD"),
+        ("2019-02-30", r"start \(服务开始日期\) '2019-02-30' is not a valid date"),
+        ("1 March", r"start \(服务开始日期\) '1 March' is not a date"),
+    ],
+)
+def test_malformed_dates_are_refused_naming_the_fact(
+    workflow: WorkflowDefinition, start: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=f"^{message}"):
+        parse_params(entry(workflow, "sign_contract"), contract(start=start))
+
+
+def test_a_uscc_is_normalized(workflow: WorkflowDefinition) -> None:
+    values = parse_params(entry(workflow, "award"), {"organization": f" {USCC.lower()} "})
+
+    assert values == {"organization": USCC}
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (USCC[:17] + "4", f"USCC {USCC[:17]}4: check character is 4, expected 3"),
+        (USCC[:16], f"USCC {USCC[:16]}: must be 18 characters, got 16"),
+        (USCC[:5] + "O" + USCC[6:], "which may not appear in a USCC"),
+    ],
+)
+def test_a_bad_uscc_is_refused_saying_what_is_wrong(
+    workflow: WorkflowDefinition, code: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        parse_params(entry(workflow, "award"), {"organization": code})
+
+
+# --- parse_params: bool, list, scores ---------------------------------------------------
+
+
+def review(**overrides: Any) -> dict[str, Any]:
+    facts: dict[str, Any] = {"organization": USCC, "scores": {"team": "8"}}
+    facts.update(overrides)
+    return facts
+
+
+@pytest.mark.parametrize("word", ["true", "Yes", "y", "1", "是", " TRUE ", True])
+def test_yes_words_mean_true(workflow: WorkflowDefinition, word: object) -> None:
+    values = parse_params(entry(workflow, "record_review"), review(conflict=word))
+
+    assert values["conflict"] is True
+
+
+@pytest.mark.parametrize("word", ["false", "No", "n", "0", "否", False])
+def test_no_words_mean_false(workflow: WorkflowDefinition, word: object) -> None:
+    values = parse_params(entry(workflow, "record_review"), review(conflict=word))
+
+    assert values["conflict"] is False
+
+
+def test_another_word_for_a_bool_is_refused(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(
+        InvalidInput, match=r"^conflict \(利益冲突回避\) must be true or false, got 'maybe'$"
+    ):
+        parse_params(entry(workflow, "record_review"), review(conflict="maybe"))
+
+
+def assessment(**overrides: Any) -> dict[str, Any]:
+    facts: dict[str, Any] = {"scores": {"delivery": "18"}, "narrative": "基本完成"}
+    facts.update(overrides)
+    return facts
+
+
+def test_a_list_is_split_on_commas_and_trimmed(workflow: WorkflowDefinition) -> None:
+    values = parse_params(
+        entry(workflow, "record_assessment"), assessment(veto=" safety , fraud,,")
+    )
+
+    assert values["veto"] == ["safety", "fraud"]
+
+
+def test_a_list_may_be_given_as_a_list(workflow: WorkflowDefinition) -> None:
+    values = parse_params(entry(workflow, "record_assessment"), assessment(veto=["safety"]))
+
+    assert values["veto"] == ["safety"]
+
+
+def test_a_list_of_non_text_is_refused(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(InvalidInput, match=r"^veto \(一票否决事项\) must be a list of codes$"):
+        parse_params(entry(workflow, "record_assessment"), assessment(veto=[1, 2]))
+
+
+def test_scores_become_decimals_per_criterion(workflow: WorkflowDefinition) -> None:
+    values = parse_params(
+        entry(workflow, "record_review"), review(scores={"team": "8", "plan": " 7.5 ", "cost": 9})
+    )
+
+    assert values["scores"] == {"team": Decimal("8"), "plan": Decimal("7.5"), "cost": Decimal(9)}
+
+
+def test_scores_given_as_floats_are_refused(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(InvalidInput, match="^score for plan must be a decimal number, got 7.5$"):
+        parse_params(entry(workflow, "record_review"), review(scores={"plan": 7.5}))
+
+
+def test_a_score_that_is_not_a_number_is_refused(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(InvalidInput, match="^score for team must be a number, got 'eight'$"):
+        parse_params(entry(workflow, "record_review"), review(scores={"team": "eight"}))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf"])
+def test_a_score_that_is_not_finite_is_refused(workflow: WorkflowDefinition, value: str) -> None:
+    with pytest.raises(InvalidInput, match="^score for team must be a finite number"):
+        parse_params(entry(workflow, "record_review"), review(scores={"team": value}))
+
+
+@pytest.mark.parametrize("scores", ["8", {}])
+def test_scores_must_name_each_criterion(workflow: WorkflowDefinition, scores: object) -> None:
+    with pytest.raises(
+        InvalidInput,
+        match=r"^scores \(各项评分\) must give each criterion, e\.g\. --set scores\.team=8$",
+    ):
+        parse_params(entry(workflow, "record_review"), review(scores=scores))
+
+
+def test_assignments_from_the_command_line_parse_into_a_review(
+    workflow: WorkflowDefinition,
+) -> None:
+    raw = parse_assignments(
+        [f"organization={USCC}", "scores.team=8", "scores.plan=7.5", "conflict=否"]
+    )
+
+    values = parse_params(entry(workflow, "record_review"), raw)
+
+    assert values == {
+        "organization": USCC,
+        "scores": {"team": Decimal("8"), "plan": Decimal("7.5")},
+        "conflict": False,
+    }
