@@ -82,6 +82,12 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
                 f"    拨付 payment #{payment['tranche']}: {payment['amount']} 元 "
                 f"on {payment['paid_on']}"
             )
+    for inspection in detail["inspections"]:
+        flag = " (需整改 rectification required)" if inspection["rectification_required"] else ""
+        click.echo(
+            f"  监管 inspection {inspection['inspected_on']} {inspection['inspector']}: "
+            f"{inspection['findings']}{flag}"
+        )
     assessment = detail["assessment"]
     if assessment:
         final = "final" if assessment["final"] else "not final"

@@ -96,6 +96,15 @@ def project_detail(session: Session, code: str, *, rules: Rules | None = None) -
                 for p in queries.payments_of(session, contract)
             ],
         }
+    detail["inspections"] = [
+        {
+            "inspector": i.inspector,
+            "inspected_on": i.inspected_on,
+            "findings": i.findings,
+            "rectification_required": i.rectification_required,
+        }
+        for i in queries.inspections_of(session, project)
+    ]
     assessment = queries.latest_assessment(session, project)
     detail["assessment"] = None
     if assessment is not None:

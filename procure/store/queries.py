@@ -11,6 +11,7 @@ from procure.store.models import (
     Assessment,
     Bar,
     Contract,
+    Inspection,
     Organization,
     OrganizationComment,
     Payment,
@@ -95,6 +96,14 @@ def payments_of(session: Session, contract: Contract) -> list[Payment]:
     """Return the payments made against a contract, in tranche order."""
     statement = (
         select(Payment).where(Payment.contract_id == contract.id).order_by(col(Payment.tranche))
+    )
+    return list(session.exec(statement))
+
+
+def inspections_of(session: Session, project: Project) -> list[Inspection]:
+    """Return a project's inspections in the order they were recorded."""
+    statement = (
+        select(Inspection).where(Inspection.project_id == project.id).order_by(col(Inspection.id))
     )
     return list(session.exec(statement))
 
