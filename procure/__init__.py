@@ -9,3 +9,14 @@ small factory functions when they are first needed.
 """
 
 __version__ = "0.1.0"
+
+__all__ = ["__version__", "renew_year"]
+
+
+def __getattr__(name: str) -> object:
+    """Import the script API lazily, so ``import procure`` (and ``procure --help``) stays cheap."""
+    if name == "renew_year":
+        from procure.services.renewal_run import renew_year
+
+        return renew_year
+    raise AttributeError(f"module 'procure' has no attribute {name!r}")

@@ -7,11 +7,12 @@ writers extend one chain instead of forking it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from procure.domain.audit_chain import GENESIS_HASH, canonical_json, row_hash
@@ -49,8 +50,48 @@ def append(session: Session, entry: AuditEntry) -> TransitionLog:
     if head is None:
         head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
         session.add(head)
-    fields: dict[str, Any] = {
-        "seq": head.seq + 1,
+    fields = _fields(head.seq + 1, entry)
+    digest = row_hash(fields, head.last_hash)
+    row = TransitionLog(**fields, prev_hash=head.last_hash, hash=digest)
+    session.add(row)
+    head.seq = row.seq
+    head.last_hash = digest
+    session.add(head)
+    return row
+
+
+def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
+    """Chain ``entries``, in order, onto the log with one head lock and one bulk insert.
+
+    The same rows as calling :func:`append` once per entry, at a bulk run's speed:
+    each hash is computed here in order, the rows go in as one multi-row INSERT and
+    the head moves once. Runs inside the caller's transaction (no commit).
+
+    Returns:
+        The number of rows appended.
+    """
+    head = session.exec(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
+    seq, last_hash = head.seq, head.last_hash
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        seq += 1
+        fields = _fields(seq, entry)
+        fields["prev_hash"] = last_hash
+        last_hash = fields["hash"] = row_hash(fields, last_hash)
+        rows.append(fields)
+    if rows:
+        session.execute(insert(TransitionLog.__table__), rows)  # type: ignore[attr-defined]
+        head.seq, head.last_hash = seq, last_hash
+        session.add(head)
+        session.flush()
+    return len(rows)
+
+
+def _fields(seq: int, entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": seq,
         "at": utc_stamp(entry.at),
         "actor": entry.actor,
         "role": entry.role,
@@ -62,13 +103,6 @@ def append(session: Session, entry: AuditEntry) -> TransitionLog:
         "data": canonical_json(entry.data or {}),
         "batch_id": entry.batch_id,
     }
-    digest = row_hash(fields, head.last_hash)
-    row = TransitionLog(**fields, prev_hash=head.last_hash, hash=digest)
-    session.add(row)
-    head.seq = row.seq
-    head.last_hash = digest
-    session.add(head)
-    return row
 
 
 @dataclass(frozen=True)

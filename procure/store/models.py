@@ -65,7 +65,16 @@ class Project(ProjectBase, table=True):
     state: str = Field(max_length=32, index=True)
     version: int = Field(default=1)
     awarded_organization_id: int | None = Field(default=None, foreign_key="organization.id")
-    previous_project_id: int | None = Field(default=None, foreign_key="project.id")
+    # A renewal's next-year project points at the project it continues; one successor each.
+    previous_project_id: int | None = Field(
+        default=None, foreign_key="project.id", unique=True, index=True
+    )
+    # The contract terms a renewal carried forward, to be signed (None on other projects).
+    carried_amount: Decimal | None = Field(
+        default=None, sa_column=Column(Hundredths(), nullable=True)
+    )
+    carried_start_on: date | None = None
+    carried_end_on: date | None = None
 
 
 class Proposal(SQLModel, table=True):

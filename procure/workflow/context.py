@@ -28,6 +28,8 @@ class ActionContext:
 
     Guards read it and return a refusal reason or ``None``; effects record facts
     and add what they recorded to ``audit_data`` for the transition log.
+    ``facts`` holds what a bulk caller already loaded for many projects at once
+    (e.g. ``final_assessment``), so a guard need not query it again row by row.
     """
 
     session: Session
@@ -41,3 +43,4 @@ class ActionContext:
     batch_id: str | None = None
     refusals: list[str] = field(default_factory=list)
     audit_data: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)

@@ -219,7 +219,10 @@ def comment_window_closed(ctx: ActionContext) -> str | None:
 
 
 def _policy_action(ctx: ActionContext) -> tuple[str, str] | str:
-    assessment = queries.final_assessment(ctx.session, ctx.project)
+    if "final_assessment" in ctx.facts:  # loaded in bulk by the year-end run
+        assessment = ctx.facts["final_assessment"]
+    else:
+        assessment = queries.final_assessment(ctx.session, ctx.project)
     if assessment is None:
         return f"{ctx.project.code} has no final assessment"
     grade = ctx.rules.assessment.grade(assessment.total)

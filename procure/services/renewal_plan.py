@@ -1,0 +1,301 @@
+"""Plan a year-end renewal: what the policy decides for each contract, and what is not ready.
+
+Reads the year in a few set-based queries, decides each assessed contract by the
+renewal policy and fires the decision through the workflow machine on a scratch
+project row (so role, reason and guard rules judge it exactly as they judge one
+project). A renewal carries the contract forward to next year, so it is refused
+when the organization is barred from that purchaser's next year, by an existing
+bar or by a drop in the same plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session
+
+from procure.domain.errors import InvalidInput, Refused
+from procure.domain.renewal import DROP, RENEW
+from procure.store import queries
+from procure.store import renewal_rows as rows
+from procure.store.models import Project
+from procure.workflow.context import ActionContext, Actor
+from procure.workflow.rules import Rules
+
+SKIP = "skip"
+REFUSED = "refused"
+TRIGGERS = {"renew": "renew", "rectify": "require_rectification", "drop": "drop"}
+DECIDED_STATES = frozenset({"renewed", "rectifying", "dropped"})
+READY_STATE = "assessed"
+_MAX_CODE = 32
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalPlanItem:
+    """One contract in the plan: its outcome (renew, rectify, drop, skip, refused) and why."""
+
+    project: str
+    organization: str
+    uscc: str
+    score: Decimal | None
+    grade: str
+    action: str
+    reason: str
+    next_project: str | None = None
+
+
+@dataclass(slots=True)
+class Planned:
+    """A decision to write: the contract row, its plan item and the trigger that fired."""
+
+    row: rows.ContractRow
+    item: RenewalPlanItem
+    trigger: str
+    to_state: str
+    grade_code: str
+    purchaser_code: str
+    year: int
+    create_next: bool = False
+    bars: bool = False
+    insert_bar: bool = False
+
+    @property
+    def bar_key(self) -> tuple[int, int, int]:
+        """The bar this drop places: organization, purchaser, next year."""
+        return (self.row.organization_id, self.row.purchaser_id, self.year + 1)
+
+    def audit_data(self) -> dict[str, Any]:
+        """The facts the transition's audit row carries."""
+        data: dict[str, Any] = {"total": self.row.total, "grade": self.grade_code}
+        if self.row.veto:
+            data["veto"] = self.row.veto
+        if self.item.next_project:
+            data["next_project"] = self.item.next_project
+        if self.bars:
+            data["barred_year"] = self.year + 1
+        return data
+
+    def next_project_row(self, title: str, purpose: str) -> dict[str, Any]:
+        """The next year's project: awarded to the same organization, terms carried forward."""
+        return {
+            "code": self.item.next_project,
+            "year": self.year + 1,
+            "title": title,
+            "purpose": purpose,
+            "purchaser_id": self.row.purchaser_id,
+            "budget": self.row.amount,
+            "state": "awarded",
+            "version": 1,
+            "awarded_organization_id": self.row.organization_id,
+            "previous_project_id": self.row.project_id,
+            "carried_amount": self.row.amount,
+            "carried_start_on": next_year_day(self.row.start_on),
+            "carried_end_on": next_year_day(self.row.end_on),
+        }
+
+    def bar_row(self) -> dict[str, Any]:
+        """The bar keeping the dropped organization from the purchaser's next year."""
+        return {
+            "organization_id": self.row.organization_id,
+            "purchaser_id": self.row.purchaser_id,
+            "year": self.year + 1,
+            "project_id": self.row.project_id,
+            "reason": f"dropped after {self.item.project}: {self.item.reason}",
+        }
+
+
+def next_year_day(day: date) -> date:
+    """The same calendar day a year later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def next_code(code: str, year: int, taken: set[str]) -> str | None:
+    """The next year's code: SM-2019-001 → SM-2020-001, else SM-R-2020-001, SM-R2-2020-001…"""
+    prefix, _, number = code.rsplit("-", 2)
+    for attempt in range(1, 100):
+        marker = "" if attempt == 1 else ("-R" if attempt == 2 else f"-R{attempt - 1}")
+        candidate = f"{prefix}{marker}-{year + 1}-{number}"
+        if len(candidate) > _MAX_CODE:
+            return None
+        if candidate not in taken:
+            return candidate
+    return None
+
+
+def plan_year(
+    session: Session,
+    year: int,
+    purchaser: str | None,
+    rules: Rules,
+    actor: Actor,
+    at: datetime,
+    batch_id: str | None,
+) -> tuple[list[RenewalPlanItem], list[Planned]]:
+    """Plan every contract of ``year`` (of one purchaser, if given), in project code order.
+
+    Returns:
+        Every contract's plan item, and the decisions to write (renew, rectify, drop).
+    """
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(f"year {year} is not a funding year")
+    purchaser_id = queries.purchaser_by_code(session, purchaser).id if purchaser else None
+    planner = _Planner(session, year, rules, actor, at, batch_id)
+    decided = [planner.decide(row) for row in rows.year_contracts(session, year, purchaser_id)]
+    planner.carry_forward([entry for entry in decided if isinstance(entry, Planned)])
+    items: list[RenewalPlanItem] = []
+    work: list[Planned] = []
+    for entry in decided:
+        if isinstance(entry, Planned) and entry.item.action != REFUSED:
+            work.append(entry)
+        items.append(entry.item if isinstance(entry, Planned) else entry)
+    return items, work
+
+
+class _Planner:
+    """Holds what the year's decisions share: names, bars, taken codes, the scratch row."""
+
+    def __init__(
+        self,
+        session: Session,
+        year: int,
+        rules: Rules,
+        actor: Actor,
+        at: datetime,
+        batch_id: str | None,
+    ) -> None:
+        self.session, self.year, self.rules, self.actor, self.at = session, year, rules, actor, at
+        self.batch_id = batch_id
+        self.organizations = rows.organizations_of_year(session, year)
+        self.purchasers = rows.purchaser_codes(session)
+        self.bars = rows.bars_of_year(session, year + 1)
+        self.taken = rows.codes_of_year(session, year + 1)
+        self.assessing = rows.assessing_facts(session, year)
+        self.scratch = Project(
+            code="", year=year, title="", purchaser_id=0, budget=Decimal("0.00"), state=""
+        )
+
+    def decide(self, row: rows.ContractRow) -> Planned | RenewalPlanItem:
+        """Decide one contract: a decision to write, or a plan item that is skipped or refused."""
+        name, uscc = self.organizations[row.organization_id]
+        if row.state != READY_STATE or row.total is None:
+            return RenewalPlanItem(row.code, name, uscc, row.total, "", SKIP, self._not_ready(row))
+        card, policy = self.rules.assessment, self.rules.renewal
+        score_grade = card.grade(row.total)
+        shown = card.grades[-1] if row.veto else score_grade
+        decision = policy.decide(score_grade, row.total, row.veto)
+        trigger = TRIGGERS[decision.action]
+        item = RenewalPlanItem(
+            row.code, name, uscc, row.total, shown.label_zh, decision.action, decision.reason
+        )
+        try:
+            to_state = self._fire(row, trigger, decision.reason)
+        except Refused as refused:
+            return RenewalPlanItem(
+                row.code, name, uscc, row.total, shown.label_zh, REFUSED, str(refused)
+            )
+        return Planned(
+            row,
+            item,
+            trigger,
+            to_state,
+            shown.code,
+            self.purchasers[row.purchaser_id],
+            self.year,
+            bars=decision.action == DROP and policy.bars(DROP),
+        )
+
+    def _fire(self, row: rows.ContractRow, trigger: str, reason: str) -> str:
+        """Fire ``trigger`` on the scratch row through the one machine; return the new state."""
+        self.scratch.state, self.scratch.code = row.state, row.code
+        ctx = ActionContext(
+            session=self.session,
+            rules=self.rules,
+            project=self.scratch,
+            actor=self.actor,
+            trigger=trigger,
+            params={},
+            reason=reason,
+            at=self.at,
+            batch_id=self.batch_id,
+            facts={"final_assessment": row},
+        )
+        self.rules.engine.fire(ctx)
+        return self.scratch.state
+
+    def _not_ready(self, row: rows.ContractRow) -> str:
+        label = self.rules.engine.definition.state(row.state).zh
+        if row.state in DECIDED_STATES:
+            return f"already decided: {row.state} ({label})"
+        if row.state == READY_STATE:
+            return "assessed, but no final assessment is recorded"
+        facts = self.assessing.get(row.project_id)
+        if facts is None:
+            return f"not assessed yet: {row.state} ({label})"
+        if facts.recorded_at is None:
+            return "assessment not recorded yet: no assessment sheet"
+        recorded = facts.recorded_at
+        if recorded.tzinfo is None:
+            recorded = recorded.replace(tzinfo=self.at.tzinfo)
+        closes = recorded + timedelta(days=self.rules.comment_window_days)
+        if not facts.acknowledged and self.at < closes:
+            return (
+                f"comment window open until {closes.date().isoformat()}: "
+                "the organization has not acknowledged the assessment"
+            )
+        return "assessment not final: the assessor has not finalized it"
+
+    def carry_forward(self, work: list[Planned]) -> None:
+        """Refuse renewals of barred organizations and give each renewal its next-year code."""
+        bars = dict(self.bars)
+        for planned in work:
+            if planned.bars and planned.bar_key[:2] not in bars:
+                bars[planned.bar_key[:2]] = planned.bar_row()["reason"]
+                planned.insert_bar = True
+        for planned in work:
+            if planned.item.action == RENEW:
+                self._renewal(planned, bars)
+
+    def _renewal(self, planned: Planned, bars: dict[tuple[int, int], str]) -> None:
+        item, row = planned.item, planned.row
+        bar = bars.get((row.organization_id, row.purchaser_id))
+        if bar is not None:
+            planned.item = _refused(
+                item,
+                f"renew refused: {item.organization} is barred from "
+                f"{planned.purchaser_code}'s {self.year + 1} awards: {bar}",
+            )
+        elif row.successor is not None:
+            planned.item = _with_next(item, row.successor)
+        elif (code := next_code(item.project, self.year, self.taken)) is None:
+            planned.item = _refused(
+                item, f"renew refused: no free {self.year + 1} code for {item.project}"
+            )
+        else:
+            self.taken.add(code)
+            planned.item = _with_next(item, code)
+            planned.create_next = True
+
+
+def _refused(item: RenewalPlanItem, reason: str) -> RenewalPlanItem:
+    return RenewalPlanItem(
+        item.project, item.organization, item.uscc, item.score, item.grade, REFUSED, reason
+    )
+
+
+def _with_next(item: RenewalPlanItem, code: str) -> RenewalPlanItem:
+    return RenewalPlanItem(
+        item.project,
+        item.organization,
+        item.uscc,
+        item.score,
+        item.grade,
+        item.action,
+        item.reason,
+        code,
+    )

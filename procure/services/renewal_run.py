@@ -1,0 +1,309 @@
+"""Year-end renewal: renew, rectify or drop a whole year's contracts in one run.
+
+:func:`renew_year` plans first: a few set-based queries read every contract of
+the year with its final assessment, the renewal policy decides each one, and
+the decision is fired through the one workflow machine (``rules.engine``) on a
+scratch project row, so the same guards judge it as on a single project. With
+``apply`` it then writes the plan a chunk at a time, each chunk one
+transaction: the state changes, the next year's projects (awarded to the same
+organization, the contract terms carried forward), the bars of dropped
+organizations and the audit rows, all tagged with the run's batch id. An
+interrupted run leaves every contract either fully processed or untouched; a
+re-run skips what is already decided and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from procure.domain.errors import InvalidInput, ProcureError
+from procure.services.lifecycle import check_actor, now_utc
+from procure.services.renewal_plan import (
+    REFUSED,
+    SKIP,
+    Planned,
+    RenewalPlanItem,
+    plan_year,
+)
+from procure.store import audit
+from procure.store import renewal_rows as rows
+from procure.store.audit import AuditEntry
+from procure.workflow.context import Actor
+from procure.workflow.rules import Rules, default_rules
+
+_LOGGER = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+DEFAULT_ACTOR = Actor("procure renew", "officer")
+DONE = "done"
+Progress = Callable[[int, int], None]
+
+__all__ = ["RenewalPlanItem", "RenewalResult", "RenewalRun", "renew_year"]
+
+
+class RenewalConflict(ProcureError):
+    """Another writer changed a chunk's projects between the lock and the update."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalResult:
+    """What applying one planned item did: ``done``, ``refused`` or ``skipped`` (and why)."""
+
+    project: str
+    action: str
+    status: str
+    reason: str
+    next_project: str | None = None
+
+
+@dataclass
+class RenewalRun:
+    """A run's plan and, when applied, its results."""
+
+    year: int
+    purchaser: str | None
+    applied: bool
+    batch_id: str | None
+    plan: list[RenewalPlanItem]
+    results: list[RenewalResult] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many contracts the plan renews, rectifies, drops, skips and refuses."""
+        counted = Counter(item.action for item in self.plan)
+        return {action: counted.get(action, 0) for action in _ACTIONS_SHOWN}
+
+    @property
+    def changed(self) -> int:
+        """How many contracts this run changed (0 for a dry run or a finished year)."""
+        return sum(1 for result in self.results if result.status == DONE)
+
+    @property
+    def failures(self) -> list[RenewalResult]:
+        """The items a rule refused or another writer decided first, with the reason."""
+        return [result for result in self.results if result.status != DONE]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as plain data (for ``--json``)."""
+        return {
+            "year": self.year,
+            "purchaser": self.purchaser,
+            "applied": self.applied,
+            "batch_id": self.batch_id,
+            "counts": self.counts,
+            "changed": self.changed,
+            "plan": [asdict(item) for item in self.plan],
+            "results": [asdict(result) for result in self.results],
+        }
+
+
+_ACTIONS_SHOWN = ("renew", "rectify", "drop", SKIP, REFUSED)
+
+
+def renew_year(
+    session_or_url: Session | str,
+    year: int,
+    purchaser: str | None = None,
+    apply: bool = False,
+    *,
+    actor: Actor = DEFAULT_ACTOR,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+    rules: Rules | None = None,
+    at: datetime | None = None,
+) -> RenewalRun:
+    """Plan, and with ``apply`` carry out, the renewal decisions of a funding year.
+
+    Args:
+        session_or_url: an open session, or a database URL to open (and close) here.
+        year: the funding year whose contracts are decided.
+        purchaser: only this purchaser's contracts (its code); all purchasers if None.
+        apply: write the plan; without it nothing in the database changes.
+        actor: who the audit rows name (an officer).
+        chunk_size: contracts per transaction.
+        progress: called with ``(done, total)`` after each committed chunk; an
+            exception it raises stops the run, keeping the chunks committed so far.
+        rules: the loaded configuration (default: the installed ``workflows/``).
+        at: the moment the decisions are taken (default: now); judges comment windows.
+
+    Returns:
+        The plan and, when applied, one result per planned decision.
+
+    Raises:
+        InvalidInput: a bad year, chunk size or actor.
+        NotFound: an unknown purchaser.
+    """
+    if isinstance(session_or_url, str):
+        from procure.store.db import make_engine, new_session
+
+        engine = make_engine(session_or_url)
+        try:
+            with new_session(engine) as session:
+                return renew_year(
+                    session,
+                    year,
+                    purchaser,
+                    apply,
+                    actor=actor,
+                    chunk_size=chunk_size,
+                    progress=progress,
+                    rules=rules,
+                    at=at,
+                )
+        finally:
+            engine.dispose()
+    return _run(
+        session_or_url, year, purchaser, apply, actor, chunk_size, progress, rules, at or now_utc()
+    )
+
+
+def _run(
+    session: Session,
+    year: int,
+    purchaser: str | None,
+    apply: bool,
+    actor: Actor,
+    chunk_size: int,
+    progress: Progress | None,
+    rules: Rules | None,
+    at: datetime,
+) -> RenewalRun:
+    check_actor(actor)
+    if chunk_size < 1:
+        raise InvalidInput(f"chunk size must be at least 1, got {chunk_size}")
+    batch_id = f"renew-{year}-{at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}" if apply else None
+    try:
+        plan, work = plan_year(
+            session, year, purchaser, rules or default_rules(), actor, at, batch_id
+        )
+    finally:
+        session.rollback()  # planning only reads; end its transaction (and SQLite's lock)
+    run = RenewalRun(year, purchaser, apply, batch_id, plan)
+    if apply:
+        run.results = _refusals(plan) + _apply(session, work, actor, batch_id, chunk_size, progress)
+        _LOGGER.info("renewal run %s changed %d contracts", batch_id, run.changed)
+    return run
+
+
+def _refusals(plan: list[RenewalPlanItem]) -> list[RenewalResult]:
+    return [
+        RenewalResult(item.project, item.action, REFUSED, item.reason)
+        for item in plan
+        if item.action == REFUSED
+    ]
+
+
+def _apply(
+    session: Session,
+    work: list[Planned],
+    actor: Actor,
+    batch_id: str | None,
+    chunk_size: int,
+    progress: Progress | None,
+) -> list[RenewalResult]:
+    results: list[RenewalResult] = []
+    for start in range(0, len(work), chunk_size):
+        chunk = work[start : start + chunk_size]
+        try:
+            results += _apply_chunk(session, chunk, actor, batch_id)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        if progress is not None:
+            progress(start + len(chunk), len(work))
+    return results
+
+
+def _apply_chunk(
+    session: Session,
+    chunk: list[Planned],
+    actor: Actor,
+    batch_id: str | None,
+) -> list[RenewalResult]:
+    at = now_utc()
+    locked = rows.lock_projects(session, [planned.row.project_id for planned in chunk])
+    moves: list[tuple[int, str, str]] = []
+    projects: list[dict[str, Any]] = []
+    bars: list[dict[str, Any]] = []
+    entries: list[AuditEntry] = []
+    results: list[RenewalResult] = []
+    for planned in chunk:
+        row, item = planned.row, planned.item
+        current = locked.get(row.project_id)
+        if current is None or current.state != row.state:
+            now = current.state if current else "gone"
+            results.append(
+                RenewalResult(item.project, item.action, "skipped", f"already decided: {now}")
+            )
+            continue
+        moves.append((row.project_id, row.state, planned.to_state))
+        entries.append(_entry(planned, actor, at, batch_id))
+        if planned.create_next:
+            next_row = planned.next_project_row(current.title, current.purpose)
+            projects.append(next_row)
+            entries.append(_creation_entry(planned, next_row, actor, at, batch_id))
+        if planned.insert_bar:
+            bars.append(planned.bar_row())
+        results.append(
+            RenewalResult(item.project, item.action, DONE, item.reason, item.next_project)
+        )
+    if rows.move_projects(session, moves) != len(moves):
+        raise RenewalConflict("another writer changed projects of this chunk; run it again")
+    rows.insert_projects(session, projects)
+    rows.insert_bars(session, bars)
+    audit.append_many(session, entries)
+    return results
+
+
+def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -> AuditEntry:
+    return AuditEntry(
+        actor=actor.name,
+        role=actor.role,
+        trigger=planned.trigger,
+        at=at,
+        project_code=planned.item.project,
+        from_state=planned.row.state,
+        to_state=planned.to_state,
+        reason=planned.item.reason,
+        data=planned.audit_data(),
+        batch_id=batch_id,
+    )
+
+
+def _creation_entry(
+    planned: Planned,
+    next_row: dict[str, Any],
+    actor: Actor,
+    at: datetime,
+    batch_id: str | None,
+) -> AuditEntry:
+    return AuditEntry(
+        actor=actor.name,
+        role=actor.role,
+        trigger="create",
+        at=at,
+        project_code=next_row["code"],
+        to_state=next_row["state"],
+        reason=f"renewal of {planned.item.project}",
+        data={
+            "year": next_row["year"],
+            "purchaser": planned.purchaser_code,
+            "title": next_row["title"],
+            "budget": next_row["budget"],
+            "renewed_from": planned.item.project,
+            "organization": planned.item.uscc,
+            "amount": next_row["carried_amount"],
+            "start": next_row["carried_start_on"],
+            "end": next_row["carried_end_on"],
+        },
+        batch_id=batch_id,
+    )

@@ -1,0 +1,192 @@
+"""Set-based reads and bulk writes for the year-end renewal run (no commits here).
+
+The run reads a whole year in a handful of queries (contracts joined to their
+final assessment and any next-year successor, bars, taken codes) and writes
+each chunk with one multi-row statement per table. Rows are SQLAlchemy Core
+rows, not ORM objects: a year of a province is a hundred thousand of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, func, insert, select, true, update
+from sqlmodel import Session
+
+from procure.store.models import (
+    Assessment,
+    Bar,
+    Contract,
+    Organization,
+    OrganizationComment,
+    Project,
+    Purchaser,
+)
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+@dataclass(slots=True)
+class ContractRow:
+    """One contract of the year with what the renewal policy and the carry-forward need."""
+
+    project_id: int
+    code: str
+    state: str
+    purchaser_id: int
+    organization_id: int
+    amount: Decimal
+    start_on: date
+    end_on: date
+    total: Decimal | None
+    veto: list[str]
+    successor: str | None
+
+
+def year_contracts(
+    session: Session, year: int, purchaser_id: int | None, *, batch: int = 5000
+) -> Iterator[ContractRow]:
+    """Yield every contracted project of ``year`` in code order, streamed a batch at a time."""
+    p, c, a = _table(Project), _table(Contract), _table(Assessment)
+    successor = p.alias("successor")
+    statement = (
+        select(
+            p.c.id,
+            p.c.code,
+            p.c.state,
+            p.c.purchaser_id,
+            c.c.organization_id,
+            c.c.amount,
+            c.c.start_on,
+            c.c.end_on,
+            a.c.total,
+            a.c.veto,
+            successor.c.code,
+        )
+        .select_from(
+            p.join(c, c.c.project_id == p.c.id)
+            .outerjoin(a, and_(a.c.project_id == p.c.id, a.c.final == true()))
+            .outerjoin(successor, successor.c.previous_project_id == p.c.id)
+        )
+        .where(p.c.year == year)
+        .order_by(p.c.code)
+    )
+    if purchaser_id is not None:
+        statement = statement.where(p.c.purchaser_id == purchaser_id)
+    result = session.connection().execution_options(yield_per=batch).execute(statement)
+    no_veto: list[str] = []
+    for row in result:
+        yield ContractRow(*row[:9], row[9] or no_veto, row[10])
+
+
+def organizations_of_year(session: Session, year: int) -> dict[int, tuple[str, str]]:
+    """Return ``id -> (name, uscc)`` of every organization holding a contract of ``year``."""
+    o, c, p = _table(Organization), _table(Contract), _table(Project)
+    contracted = select(c.c.organization_id).join(p, p.c.id == c.c.project_id)
+    statement = select(o.c.id, o.c.name, o.c.uscc).where(
+        o.c.id.in_(contracted.where(p.c.year == year))
+    )
+    return {row[0]: (row[1], row[2]) for row in session.execute(statement)}
+
+
+def purchaser_codes(session: Session) -> dict[int, str]:
+    """Return ``id -> code`` of every purchaser."""
+    pu = _table(Purchaser)
+    return {row[0]: row[1] for row in session.execute(select(pu.c.id, pu.c.code))}
+
+
+def bars_of_year(session: Session, year: int) -> dict[tuple[int, int], str]:
+    """Return ``(organization_id, purchaser_id) -> reason`` of the bars for ``year``."""
+    b = _table(Bar)
+    statement = select(b.c.organization_id, b.c.purchaser_id, b.c.reason).where(b.c.year == year)
+    return {(row[0], row[1]): row[2] for row in session.execute(statement)}
+
+
+def codes_of_year(session: Session, year: int) -> set[str]:
+    """Return the codes of every project of ``year`` (codes carry their year)."""
+    p = _table(Project)
+    return set(session.scalars(select(p.c.code).where(p.c.year == year)))
+
+
+@dataclass(frozen=True, slots=True)
+class AssessingFacts:
+    """What keeps an assessing project from being decided: its sheet and comment window."""
+
+    recorded_at: datetime | None
+    acknowledged: bool
+
+
+def assessing_facts(session: Session, year: int) -> dict[int, AssessingFacts]:
+    """Return, for each project of ``year`` still being assessed, its sheet time and comment."""
+    p, a, oc = _table(Project), _table(Assessment), _table(OrganizationComment)
+    assessing = and_(p.c.year == year, p.c.state == "assessing")
+    latest_sheets = (
+        select(a.c.project_id, func.max(a.c.recorded_at))
+        .join(p, p.c.id == a.c.project_id)
+        .where(assessing)
+        .group_by(a.c.project_id)
+    )
+    latest = {row[0]: row[1] for row in session.execute(latest_sheets)}
+    acknowledged = set(
+        session.scalars(
+            select(oc.c.project_id)
+            .join(p, p.c.id == oc.c.project_id)
+            .where(assessing, oc.c.acknowledged == true())
+        )
+    )
+    ids = set(session.scalars(select(p.c.id).where(assessing)))
+    return {pid: AssessingFacts(latest.get(pid), pid in acknowledged) for pid in ids}
+
+
+@dataclass(frozen=True, slots=True)
+class LockedProject:
+    """A project row as it stands inside a chunk's transaction."""
+
+    state: str
+    title: str
+    purpose: str
+
+
+def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProject]:
+    """Read (and on PostgreSQL lock) the projects of one chunk, by id."""
+    p = _table(Project)
+    statement = (
+        select(p.c.id, p.c.state, p.c.title, p.c.purpose)
+        .where(p.c.id.in_(list(ids)))
+        .with_for_update()
+    )
+    return {row[0]: LockedProject(row[1], row[2], row[3]) for row in session.execute(statement)}
+
+
+def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> int:
+    """Move each ``(id, from_state, to_state)``; return how many rows were still in ``from``."""
+    if not moves:
+        return 0
+    p = _table(Project)
+    statement = (
+        update(p)
+        .where(p.c.id == bindparam("moved_id"), p.c.state == bindparam("moved_from"))
+        .values(state=bindparam("moved_to"), version=p.c.version + 1)
+    )
+    params = [{"moved_id": i, "moved_from": f, "moved_to": t} for i, f, t in moves]
+    result = session.connection().execute(statement, params)
+    return int(result.rowcount)
+
+
+def insert_projects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert projects given as column dicts (one multi-row INSERT)."""
+    if rows:
+        session.connection().execute(insert(_table(Project)), list(rows))
+
+
+def insert_bars(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert bars given as column dicts (one multi-row INSERT)."""
+    if rows:
+        session.connection().execute(insert(_table(Bar)), list(rows))
