@@ -1,0 +1,144 @@
+"""Render an evaluation record: Jinja2 to HTML, WeasyPrint to a reproducible PDF.
+
+Templates get plain data only, with autoescaping on and ``StrictUndefined``, so a name
+such as ``<script>`` or ``{{7*7}}`` prints literally and a missing field is an error.
+The PDF is PDF/A-3b with the record's data attached as JSON; its dates and file
+identifier come from the record, never the clock, so the same data gives the same bytes.
+Jinja2 and WeasyPrint are imported only when a record is rendered.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from procure.domain.audit_chain import canonical_json
+from procure.domain.dates import chinese_date
+from procure.domain.money import format_yuan
+from procure.reports.data import verification_code
+from procure.reports.fonts import font_setup
+from procure.resources import resource_dir
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+_LOGGER = logging.getLogger(__name__)
+ATTACHMENT_NAME = "evaluation-record.json"
+TEMPLATE = "reports/record.html"
+_CHART = {"width": 470.0, "left": 120.0, "label_right": 112.0, "row": 22.0, "top": 4.0}
+_BAR_SPACE = 300.0  # points of bar for the widest dimension
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment for reports: autoescaped, strict about missing fields."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["yuan"] = lambda amount: format_yuan(Decimal(str(amount)))
+    env.filters["zh_date"] = _zh_date
+    return env
+
+
+def _zh_date(value: str) -> str:
+    """ISO date or date-time text -> 2019年3月1日."""
+    return chinese_date(date.fromisoformat(str(value)[:10]))
+
+
+def chart(record: dict[str, Any]) -> dict[str, Any]:
+    """Geometry of the bar chart of dimension scores against their maxima (plain data)."""
+    assessment = record["assessment"]
+    dimensions = assessment["dimensions"] if assessment else []
+    widest = max((Decimal(d["weight"]) for d in dimensions), default=Decimal(1))
+    scale = _BAR_SPACE / float(widest)
+    top, row = _CHART["top"], _CHART["row"]
+    bars = []
+    for i, dimension in enumerate(dimensions):
+        weight = float(Decimal(dimension["weight"]))
+        score = float(Decimal(dimension["score"])) if dimension["score"] is not None else 0.0
+        bars.append(
+            {
+                "label": dimension["label_zh"],
+                "y": round(top + i * row, 2),
+                "max_width": round(weight * scale, 2),
+                "score_width": round(score * scale, 2),
+                "text": f"{dimension['score'] or '—'} / {dimension['weight']}",
+                "text_x": round(_CHART["left"] + weight * scale + 4, 2),
+            }
+        )
+    bottom = round(top + len(dimensions) * row, 2)
+    step = 5
+    ticks = [
+        {"x": round(_CHART["left"] + points * scale, 2), "label": str(points)}
+        for points in range(0, int(widest) + 1, step)
+    ]
+    return {**_CHART, "bars": bars, "bottom": bottom, "height": bottom + 16, "ticks": ticks}
+
+
+def render_html(record: dict[str, Any], code: str | None = None) -> str:
+    """Fill the record template with the record's data.
+
+    Raises:
+        jinja2.UndefinedError: the record lacks a field the template prints.
+    """
+    template = environment().get_template(TEMPLATE)
+    return template.render(
+        record=record,
+        code=code or verification_code(record),
+        chart=chart(record),
+        fonts={"body": font_setup().serif},
+    )
+
+
+def render_pdf(record: dict[str, Any]) -> bytes:
+    """Render a record as PDF bytes; the same record always gives the same bytes.
+
+    Raises:
+        PrintingUnavailable: no CJK font is installed.
+    """
+    from weasyprint import CSS, HTML, Attachment
+
+    fonts = font_setup()
+    code = verification_code(record)
+    stamp = _record_moment(record)
+    attachment = Attachment(
+        string=canonical_json(record),
+        name=ATTACHMENT_NAME,
+        description="绩效评价记录数据 (procure evaluation record data, canonical JSON)",
+        created=stamp,
+        modified=stamp,
+        relationship="Data",
+    )
+    font_css = CSS(
+        string=(
+            f'html, svg text {{ font-family: "{fonts.serif}", serif; }}\n'
+            f'@page {{ font-family: "{fonts.serif}", serif; }}\n'
+            f"h1, h2, h3, th, strong, tr.total td, td.capitals, p.veto, .band-fail, .seal .role, "
+            f'.conclusion td.grade, .conclusion td.decision {{ font-family: "{fonts.sans}", '
+            f'"{fonts.serif}", sans-serif; }}\n'
+        )
+    )
+    html = HTML(
+        string=render_html(record, code), base_url=str(resource_dir("templates") / "reports")
+    )
+    pdf: bytes = html.write_pdf(
+        stylesheets=[font_css],
+        attachments=[attachment],
+        pdf_variant="pdf/a-3b",
+        pdf_identifier=code[:32].encode(),
+    )
+    return pdf
+
+
+def _record_moment(record: dict[str, Any]) -> datetime:
+    """The record's own moment (its last recorded step), in UTC, for the PDF's dates."""
+    return datetime.fromisoformat(record["as_of"]).astimezone(UTC).replace(tzinfo=None)
