@@ -78,22 +78,22 @@ class Planned:
             data["barred_year"] = self.year + 1
         return data
 
-    def next_project_row(self, title: str, purpose: str) -> dict[str, Any]:
+    def next_project_row(self, current: rows.LockedProject) -> dict[str, Any]:
         """The next year's project: awarded to the same organization, terms carried forward."""
         return {
             "code": self.item.next_project,
             "year": self.year + 1,
-            "title": title,
-            "purpose": purpose,
+            "title": current.title,
+            "purpose": current.purpose,
             "purchaser_id": self.row.purchaser_id,
-            "budget": self.row.amount,
+            "budget": current.amount,
             "state": "awarded",
             "version": 1,
             "awarded_organization_id": self.row.organization_id,
             "previous_project_id": self.row.project_id,
-            "carried_amount": self.row.amount,
-            "carried_start_on": next_year_day(self.row.start_on),
-            "carried_end_on": next_year_day(self.row.end_on),
+            "carried_amount": current.amount,
+            "carried_start_on": next_year_day(current.start_on),
+            "carried_end_on": next_year_day(current.end_on),
         }
 
     def bar_row(self) -> dict[str, Any]:
@@ -105,6 +105,29 @@ class Planned:
             "project_id": self.row.project_id,
             "reason": f"dropped after {self.item.project}: {self.item.reason}",
         }
+
+
+@dataclass(slots=True)
+class _Verdict:
+    """The outcome shared by every contract with the same score and veto items."""
+
+    action: str
+    reason: str
+    grade_zh: str
+    grade_code: str
+    trigger: str
+    to_state: str
+    bars: bool
+    refusal: str | None = None
+
+
+class _MovingRow:
+    """The plain object the machine moves while planning (only ``state``)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
 
 
 def next_year_day(day: date) -> date:
@@ -176,8 +199,10 @@ class _Planner:
         self.bars = rows.bars_of_year(session, year + 1)
         self.taken = rows.codes_of_year(session, year + 1)
         self.assessing = rows.assessing_facts(session, year)
+        self.verdicts: dict[tuple[Decimal, tuple[str, ...]], _Verdict] = {}
+        # What guards see as ctx.project: the state every decided contract is in.
         self.scratch = Project(
-            code="", year=year, title="", purchaser_id=0, budget=Decimal("0.00"), state=""
+            code="", year=year, title="", purchaser_id=0, budget=Decimal("0.00"), state=READY_STATE
         )
 
     def decide(self, row: rows.ContractRow) -> Planned | RenewalPlanItem:
@@ -185,34 +210,59 @@ class _Planner:
         name, uscc = self.organizations[row.organization_id]
         if row.state != READY_STATE or row.total is None:
             return RenewalPlanItem(row.code, name, uscc, row.total, "", SKIP, self._not_ready(row))
+        key = (row.total, tuple(row.veto))
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = self.verdicts[key] = self._judge(row)
+        if verdict.refusal is not None:
+            return RenewalPlanItem(
+                row.code, name, uscc, row.total, verdict.grade_zh, REFUSED, verdict.refusal
+            )
+        item = RenewalPlanItem(
+            row.code, name, uscc, row.total, verdict.grade_zh, verdict.action, verdict.reason
+        )
+        return Planned(
+            row,
+            item,
+            verdict.trigger,
+            verdict.to_state,
+            verdict.grade_code,
+            self.purchasers[row.purchaser_id],
+            self.year,
+            bars=verdict.bars,
+        )
+
+    def _judge(self, row: rows.ContractRow) -> _Verdict:
+        """What the policy decides for this score and veto, and what the machine does with it.
+
+        Guards are side-effect free and the outcome depends only on the state, the
+        score and the veto items, so one firing per distinct (score, veto) judges
+        every contract that shares them.
+        """
+        assert row.total is not None
         card, policy = self.rules.assessment, self.rules.renewal
         score_grade = card.grade(row.total)
         shown = card.grades[-1] if row.veto else score_grade
         decision = policy.decide(score_grade, row.total, row.veto)
         trigger = TRIGGERS[decision.action]
-        item = RenewalPlanItem(
-            row.code, name, uscc, row.total, shown.label_zh, decision.action, decision.reason
-        )
-        try:
-            to_state = self._fire(row, trigger, decision.reason)
-        except Refused as refused:
-            return RenewalPlanItem(
-                row.code, name, uscc, row.total, shown.label_zh, REFUSED, str(refused)
-            )
-        return Planned(
-            row,
-            item,
-            trigger,
-            to_state,
+        verdict = _Verdict(
+            decision.action,
+            decision.reason,
+            shown.label_zh,
             shown.code,
-            self.purchasers[row.purchaser_id],
-            self.year,
+            trigger,
+            "",
             bars=decision.action == DROP and policy.bars(DROP),
         )
+        try:
+            verdict.to_state = self._fire(row, trigger, decision.reason)
+        except Refused as refused:
+            verdict.refusal = str(refused)
+        return verdict
 
     def _fire(self, row: rows.ContractRow, trigger: str, reason: str) -> str:
-        """Fire ``trigger`` on the scratch row through the one machine; return the new state."""
-        self.scratch.state, self.scratch.code = row.state, row.code
+        """Fire ``trigger`` through the one machine on a plain row; return the new state."""
+        moving = _MovingRow(row.state)
         ctx = ActionContext(
             session=self.session,
             rules=self.rules,
@@ -225,8 +275,8 @@ class _Planner:
             batch_id=self.batch_id,
             facts={"final_assessment": row},
         )
-        self.rules.engine.fire(ctx)
-        return self.scratch.state
+        self.rules.engine.fire(ctx, row=moving)
+        return moving.state
 
     def _not_ready(self, row: rows.ContractRow) -> str:
         label = self.rules.engine.definition.state(row.state).zh

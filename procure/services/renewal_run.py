@@ -248,7 +248,7 @@ def _apply_chunk(
         moves.append((row.project_id, row.state, planned.to_state))
         entries.append(_entry(planned, actor, at, batch_id))
         if planned.create_next:
-            next_row = planned.next_project_row(current.title, current.purpose)
+            next_row = planned.next_project_row(current)
             projects.append(next_row)
             entries.append(_creation_entry(planned, next_row, actor, at, batch_id))
         if planned.insert_bar:

@@ -75,24 +75,26 @@ def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
         head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
     seq, last_hash = head.seq, head.last_hash
     rows: list[dict[str, Any]] = []
+    stamps: dict[datetime, str] = {}  # a run's rows share a few moments
     for entry in entries:
         seq += 1
-        fields = _fields(seq, entry)
+        stamp = stamps.get(entry.at) or stamps.setdefault(entry.at, utc_stamp(entry.at))
+        fields = _fields(seq, entry, stamp)
         fields["prev_hash"] = last_hash
         last_hash = fields["hash"] = row_hash(fields, last_hash)
         rows.append(fields)
     if rows:
-        session.execute(insert(TransitionLog.__table__), rows)  # type: ignore[attr-defined]
+        session.connection().execute(insert(TransitionLog.__table__), rows)  # type: ignore[attr-defined]
         head.seq, head.last_hash = seq, last_hash
         session.add(head)
         session.flush()
     return len(rows)
 
 
-def _fields(seq: int, entry: AuditEntry) -> dict[str, Any]:
+def _fields(seq: int, entry: AuditEntry, stamp: str | None = None) -> dict[str, Any]:
     return {
         "seq": seq,
-        "at": utc_stamp(entry.at),
+        "at": stamp or utc_stamp(entry.at),
         "actor": entry.actor,
         "role": entry.role,
         "project_code": entry.project_code,

@@ -8,13 +8,26 @@ rows, not ORM objects: a year of a province is a hundred thousand of them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, true, update
+from sqlalchemy import (
+    BigInteger,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    true,
+    type_coerce,
+    update,
+)
 from sqlmodel import Session
 
 from procure.store.models import (
@@ -35,16 +48,13 @@ def _table(model: type[Any]) -> Table:
 
 @dataclass(slots=True)
 class ContractRow:
-    """One contract of the year with what the renewal policy and the carry-forward need."""
+    """One contract of the year with what the renewal policy needs to decide it."""
 
     project_id: int
     code: str
     state: str
     purchaser_id: int
     organization_id: int
-    amount: Decimal
-    start_on: date
-    end_on: date
     total: Decimal | None
     veto: list[str]
     successor: str | None
@@ -63,11 +73,8 @@ def year_contracts(
             p.c.state,
             p.c.purchaser_id,
             c.c.organization_id,
-            c.c.amount,
-            c.c.start_on,
-            c.c.end_on,
-            a.c.total,
-            a.c.veto,
+            type_coerce(a.c.total, BigInteger),  # hundredths, decoded once per distinct value
+            type_coerce(a.c.veto, Text),  # JSON text, decoded only when not empty
             successor.c.code,
         )
         .select_from(
@@ -81,9 +88,16 @@ def year_contracts(
     if purchaser_id is not None:
         statement = statement.where(p.c.purchaser_id == purchaser_id)
     result = session.connection().execution_options(yield_per=batch).execute(statement)
+    totals: dict[int, Decimal] = {}
     no_veto: list[str] = []
-    for row in result:
-        yield ContractRow(*row[:9], row[9] or no_veto, row[10])
+    for pid, code, state, purchaser, organization, hundredths, veto, next_code in result:
+        total = None
+        if hundredths is not None:
+            total = totals.get(hundredths)
+            if total is None:
+                total = totals[hundredths] = Decimal(hundredths).scaleb(-2)
+        vetoed = json.loads(veto) if veto and veto != "[]" else no_veto
+        yield ContractRow(pid, code, state, purchaser, organization, total, vetoed, next_code)
 
 
 def organizations_of_year(session: Session, year: int) -> dict[int, tuple[str, str]]:
@@ -147,22 +161,26 @@ def assessing_facts(session: Session, year: int) -> dict[int, AssessingFacts]:
 
 @dataclass(frozen=True, slots=True)
 class LockedProject:
-    """A project row as it stands inside a chunk's transaction."""
+    """A project row and its contract's terms as they stand inside a chunk's transaction."""
 
     state: str
     title: str
     purpose: str
+    amount: Decimal
+    start_on: date
+    end_on: date
 
 
 def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProject]:
-    """Read (and on PostgreSQL lock) the projects of one chunk, by id."""
-    p = _table(Project)
+    """Read (and on PostgreSQL lock) the projects of one chunk and their contracts, by id."""
+    p, c = _table(Project), _table(Contract)
     statement = (
-        select(p.c.id, p.c.state, p.c.title, p.c.purpose)
+        select(p.c.id, p.c.state, p.c.title, p.c.purpose, c.c.amount, c.c.start_on, c.c.end_on)
+        .join(c, c.c.project_id == p.c.id)
         .where(p.c.id.in_(list(ids)))
-        .with_for_update()
+        .with_for_update(of=p)
     )
-    return {row[0]: LockedProject(row[1], row[2], row[3]) for row in session.execute(statement)}
+    return {row[0]: LockedProject(*row[1:]) for row in session.execute(statement)}
 
 
 def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> int:

@@ -90,24 +90,31 @@ class WorkflowEngine:
             )
         return entry
 
-    def fire(self, ctx: ActionContext) -> TransitionDef:
+    def fire(self, ctx: ActionContext, *, row: Any = None) -> TransitionDef:
         """Fire ``ctx.trigger`` on ``ctx.project`` as ``ctx.actor``.
+
+        Args:
+            ctx: the firing: project, actor, trigger, facts.
+            row: what the machine moves instead of ``ctx.project``: anything with a
+                ``state`` attribute. A bulk run passes a plain object here (setting an
+                attribute of an ORM row costs more than the transition itself).
 
         Returns:
             The transition entry that fired.
 
         Raises:
             Refused: naming the rule (role, state, reason or guard) that blocked it;
-                the project row is left as it was.
+                the row is left as it was.
         """
-        entry = self.entry_for(ctx.trigger, ctx.project.state, ctx.actor.role)
+        model = ctx.project if row is None else row
+        entry = self.entry_for(ctx.trigger, model.state, ctx.actor.role)
         if entry.reason_required and not ctx.reason.strip():
             raise Refused(f"{ctx.trigger} refused: a reason is required (--reason TEXT)")
-        before = ctx.project.state
-        fired = self.machine.events[ctx.trigger].trigger(ctx.project, ctx=ctx)
+        before = model.state
+        fired = self.machine.events[ctx.trigger].trigger(model, ctx=ctx)
         if not fired:
-            ctx.project.state = before
+            model.state = before
             reason = ctx.refusals[0] if ctx.refusals else "a guard refused"
             raise Refused(f"{ctx.trigger} refused: {reason}")
-        _LOGGER.debug("%s: %s → %s", ctx.trigger, before, ctx.project.state)
+        _LOGGER.debug("%s: %s → %s", ctx.trigger, before, model.state)
         return entry
