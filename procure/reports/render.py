@@ -10,6 +10,7 @@ Jinja2 and WeasyPrint are imported only when a record is rendered.
 from __future__ import annotations
 
 import logging
+import warnings
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -130,12 +131,16 @@ def render_pdf(record: dict[str, Any]) -> bytes:
     html = HTML(
         string=render_html(record, code), base_url=str(resource_dir("templates") / "reports")
     )
-    pdf: bytes = html.write_pdf(
-        stylesheets=[font_css],
-        attachments=[attachment],
-        pdf_variant="pdf/a-3b",
-        pdf_identifier=code[:32].encode(),
-    )
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for PDF/A and never closes it; the file is
+        # freed within this call, so only its ResourceWarning is silenced, only here.
+        warnings.simplefilter("ignore", ResourceWarning)
+        pdf: bytes = html.write_pdf(
+            stylesheets=[font_css],
+            attachments=[attachment],
+            pdf_variant="pdf/a-3b",
+            pdf_identifier=code[:32].encode(),
+        )
     return pdf
 
 
