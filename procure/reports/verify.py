@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,9 @@ def read_embedded(pdf: bytes, *, file: str = "file") -> EmbeddedRecord:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    if not pdf.startswith(b"%PDF-"):
+        raise InvalidInput(f"{file} is not a PDF file")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not ours to print
     try:
         reader = PdfReader(io.BytesIO(pdf))
         attachments = reader.attachments
