@@ -74,7 +74,7 @@ def year_contracts(
             p.c.purchaser_id,
             c.c.organization_id,
             type_coerce(a.c.total, BigInteger),  # hundredths, decoded once per distinct value
-            type_coerce(a.c.veto, Text),  # JSON text, decoded only when not empty
+            type_coerce(a.c.veto, Text),  # JSON text on SQLite, decoded only when not empty
             successor.c.code,
         )
         .select_from(
@@ -96,8 +96,15 @@ def year_contracts(
             total = totals.get(hundredths)
             if total is None:
                 total = totals[hundredths] = Decimal(hundredths).scaleb(-2)
-        vetoed = json.loads(veto) if veto and veto != "[]" else no_veto
+        vetoed = _veto(veto) or no_veto
         yield ContractRow(pid, code, state, purchaser, organization, total, vetoed, next_code)
+
+
+def _veto(raw: object) -> list[str]:
+    """The veto items: SQLite hands over the JSON text, PostgreSQL the decoded list."""
+    if isinstance(raw, str):
+        return [] if raw == "[]" else list(json.loads(raw))
+    return list(raw) if isinstance(raw, list) else []
 
 
 def organizations_of_year(session: Session, year: int) -> dict[int, tuple[str, str]]:

@@ -1,0 +1,189 @@
+"""Year-end commands: ``procure renew`` (the whole year's decisions) and ``procure fixtures``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from procure.cli.output import json_option, open_session, print_json, print_table
+
+if TYPE_CHECKING:
+    from procure.services.renewal_run import RenewalRun
+
+TABLE_LIMIT = 1000
+ACTION_LABELS = {
+    "renew": "续约 renew",
+    "rectify": "整改 rectify",
+    "drop": "不再合作 drop",
+    "skip": "暂不处理 skip",
+    "refused": "被拒绝 refused",
+}
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on a terminal (stderr), else nothing."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+@click.command()
+@click.option("--year", type=int, required=True, help="The funding year to decide.")
+@click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
+@click.option("--apply", "apply_", is_flag=True, help="Carry the plan out (default: dry run).")
+@click.option("--by", "by", default="procure renew", show_default=True, help="Officer's name.")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the plan (and results) to a CSV file.",
+)
+@json_option
+@click.pass_context
+def renew(
+    ctx: click.Context,
+    year: int,
+    purchaser: str | None,
+    apply_: bool,
+    by: str,
+    csv_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Renew, rectify or drop every contract of a YEAR by the renewal policy (dry run first)."""
+    from procure.services.renewal_run import renew_year
+    from procure.workflow.context import Actor
+
+    if as_json and csv_file is not None:
+        raise click.UsageError("give --json or --csv FILE, not both")
+    with open_session(ctx) as session, _progress(apply_ and not as_json, "续约处理") as progress:
+        run = renew_year(
+            session, year, purchaser, apply_, actor=Actor(by, "officer"), progress=progress
+        )
+    if as_json:
+        print_json(run.to_dict())
+        return
+    if csv_file is not None:
+        _write_csv(run, csv_file)
+    _print_run(run, show_items=csv_file is None)
+
+
+def _print_run(run: RenewalRun, *, show_items: bool) -> None:
+    if show_items and len(run.plan) <= TABLE_LIMIT:
+        print_table(
+            f"{run.year} 年度续约计划 renewal plan",
+            ["项目", "承接组织", "得分", "等级", "决定", "理由", "下一年度项目"],
+            [
+                (i.project, i.organization, i.score, i.grade, i.action, i.reason, i.next_project)
+                for i in run.plan
+            ],
+        )
+    elif show_items:
+        click.echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
+    counts = ", ".join(f"{ACTION_LABELS[a]} {n}" for a, n in run.counts.items())
+    click.echo(f"计划 plan: {counts}")
+    if not run.applied:
+        click.echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
+        return
+    for failure in run.failures:
+        click.echo(f"未处理 not done: {failure.project}: {failure.reason}")
+    click.echo(
+        f"已处理 changed {run.changed} contracts (batch {run.batch_id}); "
+        f"see `procure audit batch {run.batch_id}`"
+    )
+
+
+def _write_csv(run: RenewalRun, path: Path) -> None:
+    statuses = {result.project: result for result in run.results}
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "project",
+                "organization",
+                "uscc",
+                "score",
+                "grade",
+                "action",
+                "reason",
+                "next_project",
+                "status",
+            ]
+        )
+        for item in run.plan:
+            result = statuses.get(item.project)
+            status = result.status if result else ("planned" if run.applied is False else "")
+            writer.writerow(
+                [
+                    item.project,
+                    item.organization,
+                    item.uscc,
+                    "" if item.score is None else item.score,
+                    item.grade,
+                    item.action,
+                    result.reason if result else item.reason,
+                    item.next_project or "",
+                    status,
+                ]
+            )
+
+
+@click.group()
+def fixtures() -> None:
+    """Sample and generated data sets."""
+
+
+@fixtures.command()
+@click.option("--year", type=int, required=True, help="The funding year of the projects.")
+@click.option("--organizations", type=int, default=1000, show_default=True)
+@click.option("--projects", type=int, default=10_000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same data.")
+@json_option
+@click.pass_context
+def generate(
+    ctx: click.Context, year: int, organizations: int, projects: int, seed: int, as_json: bool
+) -> None:
+    """Generate a province's year: purchasers, organizations, assessed contracts (bulk)."""
+    from dataclasses import asdict
+
+    from procure.services.generate import generate_year
+
+    with open_session(ctx) as session, _progress(not as_json, "生成数据") as progress:
+        made = generate_year(
+            session,
+            year=year,
+            organizations=organizations,
+            projects=projects,
+            seed=seed,
+            progress=progress,
+        )
+    if as_json:
+        print_json(asdict(made))
+        return
+    click.echo(
+        f"已生成 generated {made.year}: {made.purchasers} 购买方 purchasers, "
+        f"{made.organizations} 社会组织 organizations, {made.projects} 已考核项目 assessed "
+        f"projects (batch {made.batch_id})"
+    )
+
+
+def register(cli: click.Group) -> None:
+    """Add ``renew`` and the ``fixtures`` group to the root command."""
+    cli.add_command(renew)
+    cli.add_command(fixtures)

@@ -1,0 +1,292 @@
+"""The year-end renewal run (procure.renew_year), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from procure import renew_year
+from procure.domain.errors import Refused
+from procure.services import lifecycle as lc
+from procure.services import renewal_run
+from procure.store import queries
+from procure.store.audit import rows_for_batch, verify_chain
+from procure.store.models import Bar, Project, TransitionLog
+from tests.integration.builders import (
+    ASSESSMENT_EXCELLENT,
+    ASSESSMENT_FAIL,
+    ASSESSMENT_GOOD,
+    ASSESSMENT_PASS,
+    OFFICER,
+    QIHANG,
+    RENHE,
+    TONGXIN,
+    Plan,
+    create_project,
+    drive,
+    setup_registry,
+    snapshot,
+)
+
+YEAR = 2019
+FUNDS = "9000000.00"
+EXPECTED = {
+    "SM-2019-001": ("优秀", "renew", "renewed"),
+    "SM-2019-002": ("良好", "renew", "renewed"),
+    "SM-2019-003": ("合格", "rectify", "rectifying"),
+    "SM-2019-004": ("不合格", "drop", "dropped"),
+    "SM-2019-005": ("不合格", "drop", "dropped"),  # 良好 by score, but a veto item applies
+}
+
+
+def _year(session: Session) -> None:
+    """Five assessed contracts, one per outcome, each driven through the whole lifecycle."""
+    setup_registry(session, funds=FUNDS)
+    plans = [
+        Plan(code="SM-2019-001", assessment=ASSESSMENT_EXCELLENT),
+        Plan(code="SM-2019-002", assessment=ASSESSMENT_GOOD, winner=TONGXIN),
+        Plan(code="SM-2019-003", assessment=ASSESSMENT_PASS),
+        Plan(code="SM-2019-004", assessment=ASSESSMENT_FAIL, winner=RENHE, proposals=_renhe()),
+        Plan(
+            code="SM-2019-005",
+            assessment=ASSESSMENT_GOOD,
+            veto=["misuse_of_funds"],
+            winner=RENHE,
+            proposals=_renhe(),
+        ),
+    ]
+    for plan in plans:
+        drive(session, create_project(session, plan), "assessed")
+
+
+def _renhe() -> dict[str, str]:
+    return {RENHE: "868000.00", TONGXIN: "880000.00"}
+
+
+def _state(session: Session, code: str) -> str:
+    return queries.project_by_code(session, code).state
+
+
+def test_the_policy_decides_each_grade_and_the_veto(session: Session) -> None:
+    _year(session)
+
+    run = renew_year(session, YEAR)
+
+    assert {i.project: (i.grade, i.action) for i in run.plan} == {
+        code: (grade, action) for code, (grade, action, _) in EXPECTED.items()
+    }
+    assert run.counts == {"renew": 2, "rectify": 1, "drop": 2, "skip": 0, "refused": 0}
+    assert "veto item" in run.plan[4].reason
+    assert run.plan[0].next_project == "SM-2020-001"
+
+
+def test_a_dry_run_changes_nothing(session: Session, engine: Engine) -> None:
+    _year(session)
+    before = snapshot(session, engine)
+
+    run = renew_year(session, YEAR)
+
+    assert not run.applied and run.batch_id is None and run.results == []
+    assert snapshot(session, engine) == before
+
+
+def test_apply_moves_each_contract_and_carries_renewals_forward(session: Session) -> None:
+    _year(session)
+
+    run = renew_year(session, YEAR, apply=True)
+
+    assert run.changed == 5
+    for code, (_, _, state) in EXPECTED.items():
+        assert _state(session, code) == state
+    first = queries.project_by_code(session, "SM-2019-001")
+    following = queries.project_by_code(session, "SM-2020-001")
+    contract = queries.contract_of(session, first)
+    assert contract is not None
+    assert following.state == "awarded"
+    assert following.previous_project_id == first.id
+    assert following.awarded_organization_id == contract.organization_id
+    assert following.purchaser_id == first.purchaser_id
+    assert following.budget == following.carried_amount == Decimal("868000.00")
+    assert (following.carried_start_on, following.carried_end_on) == (
+        date(2020, 3, 1),
+        date(2020, 12, 31),
+    )
+    bars = session.exec(select(Bar)).all()  # both drops are 仁和's: one bar for 2020
+    dropped = queries.project_by_code(session, "SM-2019-004")
+    assert [(b.year, b.project_id, b.purchaser_id) for b in bars] == [
+        (2020, dropped.id, dropped.purchaser_id)
+    ]
+    batch = rows_for_batch(session, run.batch_id or "")
+    assert len(batch) == 5 + 2  # five decisions, two next-year projects
+    assert verify_chain(session).ok
+
+
+def test_the_next_years_project_signs_with_the_carried_terms(session: Session) -> None:
+    _year(session)
+    renew_year(session, YEAR, apply=True)
+    following = queries.project_by_code(session, "SM-2020-001")
+
+    lc.sign_contract(
+        session,
+        "SM-2020-001",
+        OFFICER,
+        number="HT-SM-2020-001",
+        amount=following.carried_amount or Decimal(0),
+        start=following.carried_start_on or date(2020, 1, 1),
+        end=following.carried_end_on or date(2020, 12, 31),
+    )
+
+    assert _state(session, "SM-2020-001") == "contracted"
+
+
+def test_a_rerun_after_a_complete_run_changes_nothing(session: Session, engine: Engine) -> None:
+    _year(session)
+    renew_year(session, YEAR, apply=True)
+    before = snapshot(session, engine)
+
+    again = renew_year(session, YEAR, apply=True)
+
+    assert again.changed == 0
+    assert again.counts["skip"] == 5
+    assert all(i.reason.startswith("already decided") for i in again.plan)
+    assert snapshot(session, engine) == before
+
+
+def test_contracts_not_ready_are_skipped_with_the_reason(session: Session) -> None:
+    setup_registry(session, funds=FUNDS)
+    drive(session, create_project(session, Plan(code="SM-2019-001")), "in_service")
+    drive(session, create_project(session, Plan(code="SM-2019-002")), "assessment_recorded")
+    drive(session, create_project(session, Plan(code="SM-2019-003")), "assessed")
+    lc.renew(session, "SM-2019-003", OFFICER)
+
+    run = renew_year(session, YEAR, apply=True)
+
+    reasons = {item.project: (item.action, item.reason) for item in run.plan}
+    assert reasons["SM-2019-001"] == ("skip", "not assessed yet: in_service (履约中)")
+    assert reasons["SM-2019-002"][0] == "skip"
+    assert reasons["SM-2019-002"][1].startswith("comment window open until")
+    assert reasons["SM-2019-003"] == ("skip", "already decided: renewed (已续约)")
+    assert run.changed == 0
+
+
+def _consistent(session: Session) -> None:
+    """Every contract is either untouched or fully processed: state, successor, audit row."""
+    session.commit()
+    for project in session.exec(select(Project).where(Project.year == YEAR)):
+        successors = session.exec(
+            select(Project).where(Project.previous_project_id == project.id)
+        ).all()
+        decided = [
+            row
+            for row in session.exec(
+                select(TransitionLog).where(TransitionLog.project_code == project.code)
+            )
+            if row.batch_id and row.batch_id.startswith("renew-")
+        ]
+        if project.state == "assessed":
+            assert successors == [] and decided == [], project.code
+        else:
+            assert len(decided) == 1, project.code
+            assert len(successors) == (1 if project.state == "renewed" else 0), project.code
+    assert verify_chain(session).ok
+
+
+def test_an_interruption_after_chunk_k_keeps_the_database_consistent(session: Session) -> None:
+    _year(session)
+    chunks: list[int] = []
+
+    def stop_after_two(done: int, total: int) -> None:
+        chunks.append(done)
+        if len(chunks) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        renew_year(session, YEAR, apply=True, chunk_size=2, progress=stop_after_two)
+
+    _consistent(session)
+    assert [_state(session, code) for code in EXPECTED].count("assessed") == 1
+    finish = renew_year(session, YEAR, apply=True, chunk_size=2)
+    assert finish.changed == 1
+    _consistent(session)
+    assert len(session.exec(select(Project).where(Project.year == 2020)).all()) == 2
+
+
+def test_a_failure_inside_a_chunk_rolls_that_chunk_back(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _year(session)
+    real = renewal_run.audit.append_many
+    calls: list[int] = []
+
+    def fail_second(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(renewal_run.audit, "append_many", fail_second)
+    with pytest.raises(RuntimeError):
+        renew_year(session, YEAR, apply=True, chunk_size=2)
+    monkeypatch.undo()
+
+    _consistent(session)
+    assert [_state(session, code) for code in EXPECTED].count("assessed") == 3
+    assert renew_year(session, YEAR, apply=True).changed == 3
+    _consistent(session)
+
+
+def test_a_barred_organization_is_refused_at_next_years_award(session: Session) -> None:
+    _year(session)
+    renew_year(session, YEAR, apply=True)
+    plan = Plan(code="SM-2020-050", year=2020, winner=RENHE, proposals=_renhe())
+    drive(session, create_project(session, plan), "reviewed")
+
+    with pytest.raises(Refused, match="barred from this purchaser's 2020 awards"):
+        lc.award(session, plan.code, OFFICER, organization=RENHE)
+
+
+def test_renewing_a_barred_organization_is_refused_and_the_rest_go_on(session: Session) -> None:
+    setup_registry(session, funds=FUNDS)
+    drive(session, create_project(session, Plan(code="SM-2019-001")), "assessed")
+    failed = Plan(code="SM-2019-002", assessment=ASSESSMENT_FAIL, winner=QIHANG)
+    drive(session, create_project(session, failed), "assessed")
+
+    run = renew_year(session, YEAR, apply=True)
+
+    assert run.plan[0].action == "refused"
+    assert "is barred from SM-FED's 2020 awards" in run.plan[0].reason
+    assert [(r.project, r.status) for r in run.results] == [
+        ("SM-2019-001", "refused"),
+        ("SM-2019-002", "done"),
+    ]
+    assert _state(session, "SM-2019-001") == "assessed"
+    assert _state(session, "SM-2019-002") == "dropped"
+
+
+def test_an_existing_successor_is_linked_not_duplicated(session: Session) -> None:
+    _year(session)
+    first = queries.project_by_code(session, "SM-2019-001")
+    session.add(
+        Project(
+            code="SM-2020-101",
+            year=2020,
+            title="续",
+            purchaser_id=first.purchaser_id,
+            budget=Decimal("1.00"),
+            state="draft",
+            previous_project_id=first.id,
+        )
+    )
+    session.commit()
+
+    run = renew_year(session, YEAR, apply=True)
+
+    assert run.plan[0].next_project == "SM-2020-101"
+    codes = session.exec(
+        select(Project.code).where(Project.year == 2020).order_by(col(Project.code))
+    )
+    assert list(codes) == ["SM-2020-002", "SM-2020-101"]
