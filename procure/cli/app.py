@@ -115,12 +115,19 @@ def demo(directory: Path, as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from procure.cli import audit_commands, project_commands, report_commands, workflow_commands
+    from procure.cli import (
+        audit_commands,
+        project_commands,
+        renew_commands,
+        report_commands,
+        workflow_commands,
+    )
 
     project_commands.register(cli)
     cli.add_command(audit_commands.audit)
     cli.add_command(workflow_commands.workflow)
     cli.add_command(report_commands.report)
+    renew_commands.register(cli)
 
 
 _register_groups()
