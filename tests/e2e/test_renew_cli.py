@@ -1,0 +1,110 @@
+"""``procure renew`` and ``procure fixtures generate`` as a script or a person runs them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from tests.e2e.cli import PROCURE, dump, ok, procure, sqlite_url
+
+YEAR = "2019"
+
+
+def _generated(tmp_path: Path, projects: int) -> tuple[str, Path]:
+    path = tmp_path / "province.db"
+    url = sqlite_url(path)
+    ok("init", db=url)
+    ok(
+        "fixtures",
+        "generate",
+        "--year",
+        YEAR,
+        "--projects",
+        str(projects),
+        "--organizations",
+        "200",
+        db=url,
+    )
+    return url, path
+
+
+def test_a_dry_run_prints_the_plan_and_changes_nothing(tmp_path: Path) -> None:
+    url, _ = _generated(tmp_path, 120)
+    before = dump(url)
+
+    run = ok("renew", "--year", YEAR, db=url)
+    plan = ok("renew", "--year", YEAR, "--json", db=url).json()
+
+    assert "试运行 dry run" in run.stdout and "GS-LZ-2019-00001" in run.stdout
+    assert sum(plan["counts"].values()) == 120 and plan["applied"] is False
+    assert dump(url) == before
+
+
+def test_apply_then_rerun_reports_zero_changes_and_the_chain_holds(tmp_path: Path) -> None:
+    url, _ = _generated(tmp_path, 120)
+    csv_file = tmp_path / "plan.csv"
+
+    first = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+    ok("renew", "--year", YEAR, "--apply", "--csv", str(csv_file), db=url)
+    again = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+
+    assert first["changed"] == sum(first["counts"][a] for a in ("renew", "rectify", "drop"))
+    assert again["changed"] == 0
+    assert csv_file.read_text(encoding="utf-8").startswith("project,organization,uscc")
+    batch = ok("audit", "batch", first["batch_id"], "--json", db=url).json()
+    renewals = first["counts"]["renew"]
+    assert len(batch) == first["changed"] + renewals
+    ok("audit", "verify", db=url)
+
+
+def test_an_unknown_purchaser_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    url, _ = _generated(tmp_path, 10)
+
+    run = procure("renew", "--year", YEAR, "--purchaser", "NOPE", db=url)
+
+    assert run.code == 1 and run.stderr.startswith("error: unknown purchaser 'NOPE'")
+
+
+def _counts(path: Path) -> tuple[int, int, int]:
+    with sqlite3.connect(path, timeout=30) as connection:
+        decided, renewed = connection.execute(
+            "SELECT count(*) FILTER (WHERE state != 'assessed'), "
+            "count(*) FILTER (WHERE state = 'renewed') FROM project WHERE year = 2019"
+        ).fetchone()
+        following = connection.execute(
+            "SELECT count(*) FROM project WHERE year = 2020 AND previous_project_id IS NOT NULL"
+        ).fetchone()[0]
+    return decided, renewed, following
+
+
+def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path: Path) -> None:
+    url, path = _generated(tmp_path, 20_000)
+    env = {**os.environ, "PROCURE_DB": url}
+    child = subprocess.Popen(
+        [str(PROCURE), "renew", "--year", YEAR, "--apply", "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while _counts(path)[0] == 0 and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+
+    decided, renewed, following = _counts(path)
+    assert following == renewed  # every renewal has its next-year project, no more
+    ok("audit", "verify", db=url)
+
+    finish = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+
+    assert decided % 2000 == 0 or finish["changed"] == 0  # whole chunks only
+    decided_after, renewed_after, following_after = _counts(path)
+    assert finish["changed"] == decided_after - decided
+    assert following_after == renewed_after
+    assert finish["counts"]["skip"] == decided
+    ok("audit", "verify", db=url)
