@@ -20,7 +20,9 @@ from procure.store.migrate import upgrade
 from tests.support import dump_database
 
 POSTGRES_ENV = "PROCURE_TEST_POSTGRES_URL"
-POSTGRES_SKIP = f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+POSTGRES_SKIP = (
+    f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+)
 
 
 def postgres_url() -> str | None:

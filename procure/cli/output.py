@@ -69,19 +69,19 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
         InvalidInput: when the database does not exist, is not initialized or is outdated.
     """
     from procure.store.db import make_engine, new_session
-    from procure.store.migrate import current_revision, head_revision
+    from procure.store.schema import SCHEMA_HEAD, stored_revision
 
     url = db_url(ctx)
     _refuse_missing_sqlite_file(url)
     engine = make_engine(url)
     try:
-        revision = current_revision(engine)
+        revision = stored_revision(engine)
         if revision is None:
             raise InvalidInput(f"database {_shown(url)} is not initialized: run `procure init`")
-        if revision != head_revision():
+        if revision != SCHEMA_HEAD:
             raise InvalidInput(
                 f"database {_shown(url)} is at schema {revision}, this release needs "
-                f"{head_revision()}: run `procure init` to upgrade it"
+                f"{SCHEMA_HEAD}: run `procure init` to upgrade it"
             )
         session = new_session(engine)
         try:

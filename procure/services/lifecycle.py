@@ -24,6 +24,8 @@ from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import ROLES
 from procure.workflow.rules import Rules, default_rules
 
+ACTOR_NAME_MAX = 100
+
 
 @dataclass(frozen=True)
 class TransitionResult:
@@ -45,6 +47,11 @@ def check_actor(actor: Actor) -> None:
     """Refuse an unnamed actor or an unknown role."""
     if not actor.name.strip():
         raise InvalidInput("the person acting must be named (--by NAME)")
+    if len(actor.name) > ACTOR_NAME_MAX:
+        raise InvalidInput(
+            f"the name of the person acting is {len(actor.name)} characters long, "
+            f"at most {ACTOR_NAME_MAX} allowed"
+        )
     if actor.role not in ROLES:
         raise InvalidInput(f"unknown role {actor.role!r} (known: {', '.join(ROLES)})")
 

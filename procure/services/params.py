@@ -70,7 +70,13 @@ def parse_params(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, Any]
 def _text(value: object, param: ParamDef) -> str:
     if not isinstance(value, str | int | Decimal) or isinstance(value, bool):
         raise InvalidInput(f"{param.name} ({param.zh}) must be text")
-    return str(value).strip()
+    text = str(value).strip()
+    if param.max_length is not None and len(text) > param.max_length:
+        raise InvalidInput(
+            f"{param.name} ({param.zh}) is {len(text)} characters long, "
+            f"at most {param.max_length} allowed"
+        )
+    return text
 
 
 def _uscc(value: object, param: ParamDef) -> str:

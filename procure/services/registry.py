@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.money import parse_money
 from procure.domain.uscc import validate_uscc
 from procure.services.lifecycle import check_actor, now_utc
@@ -56,9 +56,7 @@ class ProjectCreate:
 def _require_role(actor: Actor, what: str) -> None:
     check_actor(actor)
     if actor.role not in ADMIN_ROLES:
-        raise InvalidInput(
-            f"{what} refused: role {actor.role} may not; allowed roles: officer, admin"
-        )
+        raise Refused(f"{what} refused: role {actor.role} may not; allowed roles: officer, admin")
 
 
 def _name(value: str, what: str) -> str:
@@ -150,7 +148,7 @@ def create_project(
     rules = rules or default_rules()
     check_actor(actor)
     if actor.role != "officer":
-        raise InvalidInput(
+        raise Refused(
             f"creating a project refused: role {actor.role} may not; allowed roles: officer"
         )
     code = data.code.strip()

@@ -6,6 +6,7 @@ or for JSON; nothing here changes the database.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -208,7 +209,7 @@ def _log_row(row: Any) -> dict[str, Any]:
         "from": row.from_state,
         "to": row.to_state,
         "reason": row.reason,
-        "data": row.data,
+        "data": json.loads(row.data),
         "batch_id": row.batch_id,
         "hash": row.hash,
     }

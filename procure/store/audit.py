@@ -152,6 +152,8 @@ def verify_chain(session: Session) -> ChainReport:
         previous = row.hash
         expected_seq += 1
     head = session.get(AuditHead, _HEAD_ID)
+    if head is None and count:
+        return ChainReport(count, False, 1, "the chain's head record is missing")
     if head is not None and (head.seq != count or head.last_hash != previous):
         return ChainReport(count, False, count + 1, f"rows after {count} were removed")
     return ChainReport(count, True)

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from procure.store.types import Hundredths
+from procure.store.types import Hundredths, UTCDateTime
 
 
 def _money(nullable: bool = False) -> Any:
@@ -22,7 +22,7 @@ def _money(nullable: bool = False) -> Any:
 
 
 def _moment() -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    return Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class PurchaserBase(SQLModel):

@@ -48,6 +48,7 @@ class ParamDef:
     type: str
     zh: str
     required: bool
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -270,12 +271,20 @@ def _parse_params(raw: object, source: str, key: str) -> tuple[ParamDef, ...]:
         required = spec.get("required", True)
         if not isinstance(required, bool):
             raise ConfigError(f"{source}: {key}.{name}.required: must be true or false")
+        max_length = spec.get("max")
+        if max_length is not None and (
+            kind != "text" or not isinstance(max_length, int) or max_length < 1
+        ):
+            raise ConfigError(
+                f"{source}: {key}.{name}.max: a maximum length applies to text, as a whole number"
+            )
         parsed.append(
             ParamDef(
                 name=str(name),
                 type=kind,
                 zh=_text(spec, "zh", source, f"{key}.{name}.zh"),
                 required=required,
+                max_length=max_length,
             )
         )
     return tuple(parsed)

@@ -206,10 +206,7 @@ def comment_window_closed(ctx: ActionContext) -> str | None:
         return None
     if any(c.acknowledged for c in queries.comments_of(ctx.session, ctx.project)):
         return None
-    recorded = assessment.recorded_at
-    if recorded.tzinfo is None:
-        recorded = recorded.replace(tzinfo=ctx.at.tzinfo)
-    closes = recorded + timedelta(days=ctx.rules.comment_window_days)
+    closes = assessment.recorded_at + timedelta(days=ctx.rules.comment_window_days)
     if ctx.at < closes:
         return (
             f"the organization's {ctx.rules.comment_window_days}-day comment window is open "

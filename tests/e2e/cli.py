@@ -27,6 +27,7 @@ DRAFT_CODE = f"SM-{YEAR}-002"
 PURCHASER = "SM-FED"
 OFFICER, LEADER, SUPERVISOR, ASSESSOR = "李秀梅", "张志远", "王丽华", "刘建国"
 REVIEWERS = ("陈建华", "林晓燕", "黄志明")
+CONTRACT_NUMBER = f"思总工购〔{YEAR}〕1号"
 QIHANG = make_uscc("52350203MJ0000001")
 TONGXIN = make_uscc("52350203MJ0000002")
 LAOXIE = make_uscc("51350203MJ0000003")
@@ -115,14 +116,18 @@ def dump(url: str) -> list[tuple[str, list[tuple[object, ...]]]]:
         engine.dispose()
 
 
-def registry_fixture(*, funds: str = "2000000.00") -> str:
-    """A fixture with one purchaser and three organizations, and no project."""
-    return f"""\
+def fixture(*projects: str, registry: bool = True, funds: str = "2000000.00") -> str:
+    """A fixture file: the purchaser and three organizations (unless ``registry`` is false),
+    then the ``projects`` given (see :func:`project_entry`)."""
+    text = f"""\
 format: procure-fixture/1
 year: {YEAR}
 people:
   officer: {OFFICER}
   leader: {LEADER}
+"""
+    if registry:
+        text += f"""\
 purchasers:
   - {{code: {PURCHASER}, name: 厦门市思明区总工会, annual_funds: {funds}}}
 organizations:
@@ -130,51 +135,47 @@ organizations:
   - {{uscc: {TONGXIN}, name: 厦门市思明区同心社会组织发展中心}}
   - {{uscc: {LAOXIE}, name: 厦门市思明区劳动关系协调促进会}}
 """
+    if projects:
+        text += "projects:\n" + "".join(projects)
+    return text
 
 
-def project_fixture(code: str = CODE, *, budget: str = "900000.00", stop_after: str) -> str:
-    """A fixture adding one project (to a database holding the registry above)."""
+def project_entry(
+    code: str, *, budget: str = "900000.00", stop_after: str | None = "create", history: str = ""
+) -> str:
+    """One ``projects[]`` entry; by default it stays in ``draft``. ``history`` is more YAML
+    (indented four spaces) such as proposals, award, contract and payments."""
+    stop = f"    stop_after: {stop_after}\n" if stop_after else ""
     return f"""\
-format: procure-fixture/1
-year: {YEAR}
-people:
-  officer: {OFFICER}
-  leader: {LEADER}
-projects:
   - code: {code}
     purchaser: {PURCHASER}
     title: 职工成长方程式
     purpose: 面向楼宇职工的讲座、咨询和小组服务
     budget: {budget}
-    stop_after: {stop_after}
+{stop}{history}"""
+
+
+def in_service_history() -> str:
+    """Proposals by QIHANG and TONGXIN, three review sheets each, award to QIHANG, a contract
+    of 850,000.00 and one payment of 340,000.00: the project ends ``in_service``."""
+    scores = ", ".join(f"{key}: {value}" for key, value in REVIEW_SCORES.items())
+    reviews = "".join(
+        f"          - {{reviewer: {reviewer}, scores: {{{scores}}}}}\n" for reviewer in REVIEWERS
+    )
+    return f"""\
+    proposals:
+      - organization: {QIHANG}
+        price: 850000.00
+        reviews:
+{reviews}      - organization: {TONGXIN}
+        price: 800000.00
+        reviews:
+{reviews}    award: {QIHANG}
+    contract:
+      number: {CONTRACT_NUMBER}
+      amount: 850000.00
+      start: {YEAR}-03-01
+      end: {YEAR}-12-31
+    payments:
+      - {{amount: 340000.00, paid_on: {YEAR}-03-15, note: 首期款}}
 """
-
-
-def create_draft_project(url: str, code: str, *, budget: str = "900000.00") -> None:
-    """Draft a project through the service layer.
-
-    Neither the CLI nor the fixture format can leave a project in ``draft`` (see
-    ``test_a_fixture_project_can_stop_in_draft``), so the tests draft it here.
-    """
-    from procure.services import registry
-    from procure.store.db import make_engine, new_session
-    from procure.workflow.context import Actor
-
-    engine = make_engine(url)
-    try:
-        with new_session(engine) as session:
-            registry.create_project(
-                session,
-                registry.ProjectCreate(
-                    code=code,
-                    year=YEAR,
-                    purchaser=PURCHASER,
-                    title="职工成长方程式",
-                    budget=budget,
-                    purpose="面向楼宇职工的讲座、咨询和小组服务",
-                ),
-                Actor(OFFICER, "officer"),
-            )
-            session.commit()
-    finally:
-        engine.dispose()

@@ -1,0 +1,49 @@
+"""Asking for help is instant and harmless: no database opened or created, no PDF engine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.cli import ok
+
+PROBE = """
+import json, sys
+from procure.cli import main
+code = main(["--help"])
+heavy = ["weasyprint", "sqlalchemy", "sqlmodel", "procure.store.db", "procure.reports"]
+print(json.dumps({"code": code, "loaded": [name for name in heavy if name in sys.modules]}))
+"""
+
+
+def test_help_exits_zero_and_lists_every_command(tmp_path: Path) -> None:
+    run = ok("--help", cwd=tmp_path)
+    for command in ("init", "load", "demo", "projects", "show", "actions", "advance", "history"):
+        assert command in run.stdout
+    assert "audit" in run.stdout and "workflow" in run.stdout
+
+
+def test_help_creates_no_database_in_the_working_folder(tmp_path: Path) -> None:
+    ok("--help", cwd=tmp_path)
+    ok("advance", "--help", cwd=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_showing_the_workflow_needs_no_database(tmp_path: Path) -> None:
+    assert "已续约" in ok("workflow", "show", cwd=tmp_path).stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_imports_neither_the_pdf_engine_nor_the_database_layer(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report == {"code": 0, "loaded": []}
