@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from procure.domain.errors import ConfigError, InvalidInput, NotFound
-from procure.domain.scorecard import Scorecard, load_scorecard, price_points
+from procure.domain.scorecard import PanelRules, Scorecard, load_scorecard
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 REVIEW = WORKFLOWS / "scorecards" / "review.yaml"
@@ -51,7 +51,7 @@ def full_marks(card: Scorecard) -> dict[str, Decimal]:
 
 
 def test_review_scorecard_has_the_documented_weights(review: Scorecard) -> None:
-    assert (review.name, review.version, review.title_zh) == ("review", 1, "评审评分表")
+    assert (review.name, review.version, review.title_zh) == ("review", 2, "评审评分表")
     assert {c.code: int(c.weight) for c in review.criteria} == {
         "price": 20,
         "needs_analysis": 10,
@@ -68,28 +68,78 @@ def test_review_scorecard_has_the_documented_weights(review: Scorecard) -> None:
     assert review.max_total == Decimal(100)
 
 
+def test_only_past_performance_may_be_not_applicable_on_review(review: Scorecard) -> None:
+    assert [c.code for c in review.criteria if c.allow_na] == ["past_performance"]
+
+
+def test_review_scorecard_has_the_panel_rules(review: Scorecard) -> None:
+    assert review.panel == PanelRules(quorum=3, trim_from=5, spread_flag_share=Decimal("0.20"))
+
+
+def test_without_dimensions_each_criterion_is_its_own_dimension(review: Scorecard) -> None:
+    assert [(d.code, d.criteria, d.weight) for d in review.dimensions][:2] == [
+        ("price", ("price",), Decimal(20)),
+        ("needs_analysis", ("needs_analysis",), Decimal(10)),
+    ]
+    assert review.dimension("team").label_zh == "团队配置"
+
+
 def test_assessment_scorecard_has_the_documented_weights(assessment: Scorecard) -> None:
-    assert (assessment.name, assessment.title_zh) == ("assessment", "绩效考核评分表")
-    assert [(c.code, c.label_zh, int(c.weight)) for c in assessment.criteria] == [
-        ("project_management", "项目管理", 20),
-        ("financial_management", "财务管理", 15),
+    assert (assessment.name, assessment.version, assessment.title_zh) == (
+        "assessment",
+        2,
+        "绩效考核评分表",
+    )
+    assert [(c.code, c.kind, int(c.weight), c.dimension) for c in assessment.criteria] == [
+        ("project_management", "judged", 20, "management"),
+        ("financial_management", "judged", 15, "finance"),
+        ("output_activities", "attainment", 10, "outputs"),
+        ("output_person_times", "attainment", 15, "outputs"),
+        ("outcomes", "judged", 20, "outcomes"),
+        ("satisfaction", "satisfaction", 15, "satisfaction"),
+        ("impact_capacity", "judged", 5, "impact"),
+    ]
+    assert assessment.criterion("output_activities").unit == "场"
+    assert assessment.criterion("output_person_times").unit == "人次"
+    assert [c.code for c in assessment.criteria if c.allow_na] == ["impact_capacity"]
+    assert assessment.panel == PanelRules()
+
+
+def test_assessment_dimensions_group_the_outputs(assessment: Scorecard) -> None:
+    assert [(d.code, d.label_zh, int(d.weight)) for d in assessment.dimensions] == [
+        ("management", "项目管理", 20),
+        ("finance", "财务管理", 15),
         ("outputs", "服务产出", 25),
         ("outcomes", "服务成效", 20),
         ("satisfaction", "服务对象满意度", 15),
-        ("impact_capacity", "社会影响与能力建设", 5),
+        ("impact", "社会影响与能力建设", 5),
     ]
-    assert all(c.kind == "judged" for c in assessment.criteria)
-    assert [(g.code, g.label_zh, int(g.minimum)) for g in assessment.grades] == [
-        ("excellent", "优秀", 90),
-        ("good", "良好", 80),
-        ("pass", "合格", 60),
-        ("fail", "不合格", 0),
-    ]
+    assert assessment.dimension("outputs").criteria == (
+        "output_activities",
+        "output_person_times",
+    )
+
+
+def test_both_scorecards_have_the_documented_grade_ranges(
+    review: Scorecard, assessment: Scorecard
+) -> None:
+    for card in (review, assessment):
+        assert [(g.code, g.label_zh, int(g.minimum), int(g.maximum)) for g in card.grades] == [
+            ("excellent", "优秀", 90, 100),
+            ("good", "良好", 80, 90),
+            ("pass", "合格", 60, 80),
+            ("fail", "不合格", 0, 60),
+        ]
 
 
 def test_unknown_criterion_lookup_is_not_found(review: Scorecard) -> None:
-    with pytest.raises(NotFound, match="scorecard review v1 has no criterion pricing"):
+    with pytest.raises(NotFound, match="scorecard review v2 has no criterion pricing"):
         review.criterion("pricing")
+
+
+def test_unknown_dimension_lookup_is_not_found(assessment: Scorecard) -> None:
+    with pytest.raises(NotFound, match="scorecard assessment v2 has no dimension output"):
+        assessment.dimension("output")
 
 
 # --- adding up a sheet --------------------------------------------------------------------
@@ -99,7 +149,8 @@ def test_total_adds_every_criterion(assessment: Scorecard) -> None:
     scores = {
         "project_management": Decimal("18.5"),
         "financial_management": Decimal("13"),
-        "outputs": Decimal("22.25"),
+        "output_activities": Decimal("10"),
+        "output_person_times": Decimal("12.25"),
         "outcomes": Decimal("17"),
         "satisfaction": Decimal("12.75"),
         "impact_capacity": Decimal("4"),
@@ -197,6 +248,11 @@ def test_grade_rounds_half_up_before_banding(assessment: Scorecard) -> None:
     assert assessment.grade(Decimal("89.995")).code == "excellent"
 
 
+def test_just_below_a_band_after_rounding_stays_in_the_band_below(assessment: Scorecard) -> None:
+    assert assessment.grade(Decimal("89.994")).code == "good"
+    assert assessment.grade(Decimal("90.00")).code == "excellent"
+
+
 @pytest.mark.parametrize("total", ["100.01", "-0.01", "1000"])
 def test_totals_outside_0_to_100_cannot_be_graded(assessment: Scorecard, total: str) -> None:
     with pytest.raises(InvalidInput, match="outside 0 to 100"):
@@ -229,44 +285,6 @@ def test_without_grade_bands_grading_is_a_config_error(write: Writer) -> None:
         card.grade(Decimal(80))
 
 
-# --- price points (财政部令第87号) ----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("lowest", "price", "points"),
-    [
-        ("80000", "80000", "20.00"),
-        ("80000", "100000", "16.00"),
-        ("1", "3", "6.67"),
-        ("2", "3", "13.33"),
-        ("3599999.99", "3600000", "20.00"),
-    ],
-)
-def test_price_points_are_lowest_over_price_times_weight(
-    lowest: str, price: str, points: str
-) -> None:
-    assert price_points(Decimal(lowest), Decimal(price), Decimal(20)) == Decimal(points)
-
-
-@pytest.mark.parametrize(
-    ("lowest", "price", "message"),
-    [
-        ("0", "100", "lowest valid price must be greater than zero"),
-        ("100", "0", "price must be greater than zero, got 0"),
-        ("100", "-5", "price must be greater than zero"),
-        ("120", "100", "lowest valid price 120 is higher than the price scored 100"),
-    ],
-)
-def test_price_points_refuse_impossible_prices(lowest: str, price: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
-        price_points(Decimal(lowest), Decimal(price), Decimal(20))
-
-
-def test_price_points_refuse_floats() -> None:
-    with pytest.raises(InvalidInput, match="is of type float"):
-        price_points(Decimal(1), 2.0, Decimal(20))  # type: ignore[arg-type]
-
-
 # --- loading: every refusal names the file and the key ------------------------------------
 
 
@@ -281,7 +299,7 @@ def test_fractional_weights_from_yaml_floats_are_accepted(write: Writer) -> None
 
 def test_weights_not_totalling_100_are_refused_naming_file_and_key(write: Writer) -> None:
     data = base()
-    data["criteria"][5]["weight"] = 0.01
+    data["criteria"][6]["weight"] = 0.01
     path = write(data)
     with pytest.raises(ConfigError, match=f"{path}: criteria: weights total 95.01, must total 100"):
         load_scorecard(path)
@@ -315,7 +333,11 @@ def _break(data: dict[str, Any], dotted: str, value: Any) -> None:
         ("criteria", [], "criteria: at least one criterion is required"),
         ("criteria", {"a": 1}, "criteria: must be a list of mappings"),
         ("criteria.1", "outputs", "criteria: must be a list of mappings"),
-        ("criteria.3.code", "outputs", r"criteria\[3\].code: outputs is used twice"),
+        (
+            "criteria.3.code",
+            "output_activities",
+            r"criteria\[3\].code: output_activities is used twice",
+        ),
         ("criteria.2.code", "Outputs", r"criteria\[2\].code: 'Outputs' must be lower-case"),
         ("criteria.2.code", ..., r"criteria\[2\].code: required text is missing"),
         ("criteria.2.kind", "vibes", r"criteria\[2\].kind: 'vibes' is not a known kind"),
@@ -332,11 +354,18 @@ def _break(data: dict[str, Any], dotted: str, value: Any) -> None:
         ("pass_mark", 101, "pass_mark: 101 must lie between 0 and 100"),
         ("grades", "all", "grades: must be a list of mappings"),
         ("grades.1.code", "excellent", r"grades\[1\].code: excellent is used twice"),
-        ("grades.0.minimum", 101, r"grades\[0\].minimum: 101 must lie between 0 and 100"),
-        ("grades.1.minimum", 90, r"grades\[1\].minimum: 90 must be below the previous band"),
-        ("grades.2.minimum", 85, r"grades\[2\].minimum: 85 must be below the previous band"),
-        ("grades.3.minimum", 10, r"grades\[3\].minimum: the lowest band must start at 0"),
-        ("grades.3.minimum", -1, r"grades\[3\].minimum: -1 must lie between 0 and 100"),
+        ("grades.0.minimum", 90, r"grades\[0\]: unknown key minimum"),
+        ("grades.0.from", 101, r"grades\[0\].from: 101 must lie between 0 and 100"),
+        ("grades.0.to", 101, r"grades\[0\].to: 101 must lie between 0 and 100"),
+        ("grades.0.to", ..., r"grades\[0\].to: must be a number, got None"),
+        ("grades.0.to", 95, r"grades\[0\].to: the bands do not include 100"),
+        ("grades.1.from", 90, r"grades\[1\].from: 90 must be below its to 90"),
+        ("grades.1.from", 95, r"grades\[1\].from: 95 must be below its to 90"),
+        ("grades.1.to", 95, r"grades\[1\].to: 95 overlaps the band above, which starts at 90"),
+        ("grades.2.to", 85, r"grades\[2\].to: 85 overlaps the band above, which starts at 80"),
+        ("grades.1.to", 85, r"grades\[1\].to: 85 leaves a gap below the band above"),
+        ("grades.3.from", 10, r"grades\[3\].from: the lowest band must start at 0"),
+        ("grades.3.from", -1, r"grades\[3\].from: -1 must lie between 0 and 100"),
         ("grades.0.label_en", ..., r"grades\[0\].label_en: required text is missing"),
         ("grades.0.level", 1, r"grades\[0\]: unknown key level"),
     ],
