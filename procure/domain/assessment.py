@@ -56,10 +56,10 @@ def _check(sheets: Sequence[AssessmentSheetFacts], card: Scorecard) -> None:
     """Refuse an empty set of sheets, sheets of another scorecard, and unknown dimensions."""
     if not sheets:
         raise InvalidInput("an assessment needs at least one assessor's sheet")
-    codes = [c.code for c in card.criteria]
+    codes = {c.code for c in card.criteria}
     dimensions = {d.code for d in card.dimensions}
     for facts in sheets:
-        if list(facts.sheet.points) != codes:
+        if set(facts.sheet.points) != codes:  # in any order: JSONB does not keep key order
             raise InvalidInput(
                 f"the sheet of {facts.assessor} was not scored on scorecard {card.name} "
                 f"v{card.version}"

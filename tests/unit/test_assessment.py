@@ -110,3 +110,18 @@ def test_a_sheet_of_another_scorecard_is_refused() -> None:
     other = ScoredSheet({"team": Decimal(5)}, {"team": "5"}, Decimal(10), Decimal(5), Decimal(50))
     with pytest.raises(InvalidInput, match="was not scored on scorecard assessment v2"):
         combine_assessment([facts("甲", other)], CARD)
+
+
+def test_a_sheet_read_back_with_its_points_in_another_order_is_accepted() -> None:
+    scored = sheet(outcomes="18")
+    reordered = ScoredSheet(
+        dict(reversed(scored.points.items())),
+        scored.inputs,
+        scored.applicable_weight,
+        scored.raw_total,
+        scored.total,
+    )
+    outcome = combine_assessment([facts("甲", reordered)], CARD)
+
+    assert list(outcome.points) == [c.code for c in CARD.criteria]
+    assert outcome.total == Decimal("98.00")
