@@ -120,6 +120,7 @@ def _register_groups() -> None:
         project_commands,
         renew_commands,
         report_commands,
+        scoring_commands,
         workflow_commands,
     )
 
@@ -128,6 +129,7 @@ def _register_groups() -> None:
     cli.add_command(workflow_commands.workflow)
     cli.add_command(report_commands.report)
     renew_commands.register(cli)
+    scoring_commands.register(cli)
 
 
 _register_groups()

@@ -252,10 +252,13 @@ def _assessment(assessment: Assessment, rules: Rules) -> dict[str, Any]:
     }
 
 
-def _dimension(scorecard: Scorecard, code: str, scores: dict[str, str]) -> dict[str, Any]:
+def _dimension(
+    scorecard: Scorecard, code: str, scores: dict[str, str | None]
+) -> dict[str, Any]:
     """One assessment dimension: score, weight, attainment and the band it falls in."""
     criterion = scorecard.criterion(code)
-    score = Decimal(scores[code]) if code in scores else None
+    stored = scores.get(code)
+    score = Decimal(stored) if stored is not None else None
     rate = quantize2(score / criterion.weight * 100) if score is not None else None
     band = scorecard.grade(rate) if rate is not None else None
     return {

@@ -7,21 +7,16 @@ what it recorded to ``ctx.audit_data`` so the log row carries the facts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
-from procure.domain.errors import InvalidInput
-from procure.domain.scorecard import price_points
+from procure.services.scoring_effects import SCORING_EFFECTS
 from procure.store import queries
 from procure.store.models import (
-    Assessment,
     Bar,
     Contract,
     Inspection,
     Organization,
-    OrganizationComment,
     Payment,
     Proposal,
-    Review,
 )
 from procure.workflow.context import ActionContext
 
@@ -46,43 +41,6 @@ def add_proposal(ctx: ActionContext) -> None:
         )
     )
     ctx.audit_data.update(organization=organization.uscc, price=ctx.params["price"])
-
-
-def record_review(ctx: ActionContext) -> None:
-    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params["organization"])
-    assert proposal is not None and proposal.id is not None
-    card = ctx.rules.review
-    judged: dict[str, Decimal] = dict(ctx.params["scores"])
-    for criterion in card.criteria:
-        if criterion.kind == "price":
-            if criterion.code in judged:
-                raise InvalidInput(
-                    f"{criterion.code} ({criterion.label_zh}) is computed from the quoted "
-                    "prices, not scored by a reviewer"
-                )
-            lowest = min(p.price for p in queries.proposals_of(ctx.session, ctx.project))
-            judged[criterion.code] = price_points(lowest, proposal.price, criterion.weight)
-    total = card.total(judged)
-    conflict = bool(ctx.params.get("conflict", False))
-    ctx.session.add(
-        Review(
-            proposal_id=proposal.id,
-            reviewer=ctx.actor.name,
-            scores={code: str(value) for code, value in judged.items()},
-            total=total,
-            conflict=conflict,
-            scorecard_name=card.name,
-            scorecard_version=card.version,
-            recorded_at=ctx.at,
-        )
-    )
-    ctx.audit_data.update(
-        organization=ctx.params["organization"],
-        scores=judged,
-        total=total,
-        conflict=conflict,
-        scorecard=f"{card.name} v{card.version}",
-    )
 
 
 def award(ctx: ActionContext) -> None:
@@ -139,61 +97,6 @@ def record_inspection(ctx: ActionContext) -> None:
     ctx.audit_data.update(ctx.params, rectification_required=required)
 
 
-def record_assessment(ctx: ActionContext) -> None:
-    assert ctx.project.id is not None
-    card = ctx.rules.assessment
-    scores: dict[str, Decimal] = ctx.params["scores"]
-    total = card.total(scores)
-    veto = ctx.params.get("veto", [])
-    grade = card.grade(total)
-    ctx.rules.renewal.decide(grade, total, veto)  # refuses an unknown veto item
-    if veto:  # 一票否决: the lowest grade whatever the score
-        grade = card.grades[-1]
-    ctx.session.add(
-        Assessment(
-            project_id=ctx.project.id,
-            assessor=ctx.actor.name,
-            scores={code: str(value) for code, value in scores.items()},
-            total=total,
-            grade=grade.code,
-            veto=veto,
-            narrative=ctx.params["narrative"],
-            scorecard_name=card.name,
-            scorecard_version=card.version,
-            recorded_at=ctx.at,
-        )
-    )
-    ctx.audit_data.update(
-        scores=scores,
-        total=total,
-        grade=grade.code,
-        veto=veto,
-        scorecard=f"{card.name} v{card.version}",
-    )
-
-
-def record_comment(ctx: ActionContext) -> None:
-    assert ctx.project.id is not None
-    acknowledged = bool(ctx.params.get("acknowledged", False))
-    ctx.session.add(
-        OrganizationComment(
-            project_id=ctx.project.id,
-            text=ctx.params["text"],
-            acknowledged=acknowledged,
-            recorded_at=ctx.at,
-        )
-    )
-    ctx.audit_data.update(text=ctx.params["text"], acknowledged=acknowledged)
-
-
-def finalize_assessment(ctx: ActionContext) -> None:
-    assessment = queries.latest_assessment(ctx.session, ctx.project)
-    assert assessment is not None, "guarded by assessment_recorded"
-    assessment.final = True
-    ctx.session.add(assessment)
-    ctx.audit_data.update(total=assessment.total, grade=assessment.grade)
-
-
 def drop(ctx: ActionContext) -> None:
     contract = queries.contract_of(ctx.session, ctx.project)
     if contract is None or not ctx.rules.renewal.bars("drop"):
@@ -220,14 +123,11 @@ EFFECTS: dict[str, Effect] = {
     effect.__name__: effect
     for effect in (
         add_proposal,
-        record_review,
         award,
         sign_contract,
         record_payment,
         record_inspection,
-        record_assessment,
-        record_comment,
-        finalize_assessment,
         drop,
     )
 }
+EFFECTS.update(SCORING_EFFECTS)

@@ -176,7 +176,7 @@ def record_review(
     actor: Actor,
     *,
     organization: str,
-    scores: Mapping[str, Decimal | str | int],
+    scores: Mapping[str, object],
     conflict: bool = False,
     **options: Any,
 ) -> TransitionResult:
@@ -264,14 +264,35 @@ def record_assessment(
     code: str,
     actor: Actor,
     *,
-    scores: Mapping[str, Decimal | str | int],
-    narrative: str,
+    scores: Mapping[str, object],
+    narratives: Mapping[str, str] | None = None,
+    narrative: str = "",
     veto: list[str] | None = None,
     **options: Any,
 ) -> TransitionResult:
-    """Record an assessor's sheet: indicator scores, veto items and the narrative."""
-    params = {"scores": dict(scores), "narrative": narrative, "veto": veto or []}
+    """Record an assessor's sheet: indicator answers, a narrative per dimension, veto items."""
+    params = {
+        "scores": dict(scores),
+        "narratives": dict(narratives or {}),
+        "narrative": narrative,
+        "veto": veto or [],
+    }
     return advance(session, code, "record_assessment", actor, params=params, **options)
+
+
+def record_recusal(
+    session: Session,
+    code: str,
+    actor: Actor,
+    *,
+    organization: str,
+    reviewer: str,
+    reason: str,
+    **options: Any,
+) -> TransitionResult:
+    """Record a reviewer's conflict of interest with a proposal (their sheet will not count)."""
+    params = {"organization": organization, "reviewer": reviewer, "reason": reason}
+    return advance(session, code, "record_recusal", actor, params=params, **options)
 
 
 def record_comment(

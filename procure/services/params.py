@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from procure.domain.dates import parse_date
@@ -17,25 +17,30 @@ _FALSE = {"false", "no", "0", "n", "否"}
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, Any]:
-    """Turn ``["amount=100", "scores.team=8"]`` into a mapping (dotted keys nest one level).
+    """Turn ``["amount=100", "scores.outputs.planned=80"]`` into a nested mapping.
+
+    Dotted keys nest: ``scores.team=8`` gives ``{"scores": {"team": "8"}}``.
 
     Raises:
-        InvalidInput: for a pair without ``=`` or a key given twice.
+        InvalidInput: for a pair without ``=``, a key given twice, or a key that is both a
+            plain value and a group.
     """
     parsed: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         key = key.strip()
-        if not sep or not key:
+        parts = key.split(".")
+        if not sep or not all(part.strip() for part in parts):
             raise InvalidInput(f"--set {pair!r}: expected KEY=VALUE")
-        head, dot, tail = key.partition(".")
-        target = parsed.setdefault(head, {}) if dot else parsed
-        if not isinstance(target, dict):
-            raise InvalidInput(f"--set {key}: {head} was already given as a plain value")
-        name = tail if dot else key
-        if name in target:
+        target = parsed
+        for depth, part in enumerate(parts[:-1]):
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                head = ".".join(parts[: depth + 1])
+                raise InvalidInput(f"--set {key}: {head} was already given as a plain value")
+        if parts[-1] in target:
             raise InvalidInput(f"--set {key}: given twice")
-        target[name] = value
+        target[parts[-1]] = value
     return parsed
 
 
@@ -104,22 +109,31 @@ def _list(value: object, param: ParamDef) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def _scores(value: object, param: ParamDef) -> dict[str, Decimal]:
+def _sheet(value: object, param: ParamDef) -> dict[str, Any]:
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput(
             f"{param.name} ({param.zh}) must give each criterion, e.g. --set scores.team=8"
         )
-    scores: dict[str, Decimal] = {}
-    for code, raw in value.items():
-        if isinstance(raw, float | bool) or not isinstance(raw, str | int | Decimal):
-            raise InvalidInput(f"score for {code} must be a decimal number, got {raw!r}")
-        try:
-            scores[str(code)] = Decimal(str(raw).strip())
-        except InvalidOperation as exc:
-            raise InvalidInput(f"score for {code} must be a number, got {raw!r}") from exc
-        if not scores[str(code)].is_finite():
-            raise InvalidInput(f"score for {code} must be a finite number, got {raw!r}")
-    return scores
+    return {str(code): _sheet_value(raw, f"{param.name}.{code}") for code, raw in value.items()}
+
+
+def _sheet_value(raw: object, where: str) -> Any:
+    if isinstance(raw, Mapping):
+        return {str(key): _sheet_value(item, f"{where}.{key}") for key, item in raw.items()}
+    if isinstance(raw, float | bool) or not isinstance(raw, str | int | Decimal):
+        raise InvalidInput(f"{where} must be a decimal number written as text, got {raw!r}")
+    return raw
+
+
+def _texts(value: object, param: ParamDef) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"{param.name} ({param.zh}) must map each code to its text")
+    texts: dict[str, str] = {}
+    for code, text in value.items():
+        if not isinstance(text, str):
+            raise InvalidInput(f"{param.name}.{code} ({param.zh}) must be text")
+        texts[str(code)] = text.strip()
+    return texts
 
 
 _PARSERS: dict[str, Callable[[Any, ParamDef], Any]] = {
@@ -129,5 +143,6 @@ _PARSERS: dict[str, Callable[[Any, ParamDef], Any]] = {
     "uscc": lambda value, param: _uscc(value, param),
     "bool": _bool,
     "list": _list,
-    "scores": _scores,
+    "sheet": _sheet,
+    "texts": _texts,
 }

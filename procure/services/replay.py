@@ -44,21 +44,15 @@ REPLAY_ORDER: tuple[str, ...] = (
     "finalize_assessment",
 )
 DATED_TRIGGERS = frozenset(REPLAY_ORDER) | {"reject", "cancel"}
-PROPOSAL_KEYS = {"organization", "price", "reviews"}
+PROPOSAL_KEYS = {"organization", "price", "reviews", "recusals"}
+RECUSAL_KEYS = {"reviewer", "reason", "recorded_by"}
+SHEET_KEYS = {"assessor", "scores", "veto", "narratives", "narrative", "recorded_on"}
 REVIEW_KEYS = {"reviewer", "scores", "conflict"}
 CONTRACT_KEYS = {"number", "amount", "start", "end", "signed_on"}
 PAYMENT_KEYS = {"amount", "paid_on", "note"}
 INSPECTION_KEYS = {"inspector", "inspected_on", "findings", "rectification_required"}
-ASSESSMENT_KEYS = {
-    "assessor",
-    "scores",
-    "veto",
-    "narrative",
-    "comment",
-    "recorded_on",
-    "finalized_on",
-}
-COMMENT_KEYS = {"text", "acknowledged"}
+ASSESSMENT_KEYS = SHEET_KEYS | {"sheets", "comment", "finalized_on"}
+COMMENT_KEYS = {"text", "acknowledged", "commented_on"}
 
 
 class _Stop(Exception):
@@ -216,6 +210,21 @@ class ProjectReplay:
 
     def _review_and_award(self) -> None:
         for index, proposal in enumerate(_items(self.entry.get("proposals"), "proposals")):
+            for number, recusal in enumerate(
+                _items(proposal.get("recusals"), f"proposals[{index}].recusals")
+            ):
+                where = f"proposals[{index}].recusals[{number}]"
+                known_keys(recusal, RECUSAL_KEYS, where)
+                by, role = recusal.get("recorded_by"), "officer"
+                if not by:
+                    by, role = recusal.get("reviewer"), "reviewer"
+                params = {
+                    "organization": proposal.get("organization"),
+                    "reviewer": recusal.get("reviewer"),
+                    "reason": recusal.get("reason"),
+                }
+                with _at(where):
+                    self.fire("record_recusal", role, by=by, params=params)
             for number, review in enumerate(
                 _items(proposal.get("reviews"), f"proposals[{index}].reviews")
             ):
@@ -268,14 +277,20 @@ class ProjectReplay:
     def _assess(self) -> None:
         if not self.entry.get("assessment"):
             raise _Stop
-        sheet = dict(known_keys(self.entry["assessment"], ASSESSMENT_KEYS, "assessment"))
+        assessment = dict(known_keys(self.entry["assessment"], ASSESSMENT_KEYS, "assessment"))
         self.fire("begin_assessment", "officer")
         self.done("begin_assessment")
-        comment = sheet.pop("comment", None)
-        recorded_on, finalized_on = sheet.pop("recorded_on", None), sheet.pop("finalized_on", None)
-        by = sheet.pop("assessor", None)
-        with _at("assessment"):
-            self.fire("record_assessment", "assessor", by=by, when=recorded_on, params=sheet)
+        comment = assessment.pop("comment", None)
+        finalized_on = assessment.pop("finalized_on", None)
+        sheets = _items(assessment.pop("sheets", None), "assessment.sheets") or [assessment]
+        first_assessor = None
+        for number, sheet_raw in enumerate(sheets):
+            where = "assessment" if sheets[0] is assessment else f"assessment.sheets[{number}]"
+            sheet = dict(known_keys(sheet_raw, SHEET_KEYS, where))
+            recorded_on, by = sheet.pop("recorded_on", None), sheet.pop("assessor", None)
+            first_assessor = first_assessor or by
+            with _at(where):
+                self.fire("record_assessment", "assessor", by=by, when=recorded_on, params=sheet)
         self.done("record_assessment")
         if comment:
             with _at("assessment.comment"):
@@ -285,4 +300,4 @@ class ProjectReplay:
                     params=dict(known_keys(comment, COMMENT_KEYS, "comment")),
                 )
         self.done("record_comment")
-        self.fire("finalize_assessment", "assessor", by=by, when=finalized_on)
+        self.fire("finalize_assessment", "assessor", by=first_assessor, when=finalized_on)

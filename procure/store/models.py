@@ -93,7 +93,8 @@ class Review(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
     reviewer: str = Field(max_length=100)
-    scores: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    scores: dict[str, str | None] = Field(sa_column=Column(JSON, nullable=False))
+    inputs: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     total: Decimal = _money()
     conflict: bool = Field(default=False)
     scorecard_name: str = Field(max_length=64)
@@ -134,11 +135,13 @@ class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     assessor: str = Field(max_length=100)
-    scores: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    scores: dict[str, str | None] = Field(sa_column=Column(JSON, nullable=False))
+    inputs: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     total: Decimal = _money()
     grade: str = Field(max_length=32)
     veto: list[str] = Field(sa_column=Column(JSON, nullable=False))
     narrative: str = Field(sa_column=Column(Text, nullable=False))
+    narratives: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     scorecard_name: str = Field(max_length=64)
     scorecard_version: int
     recorded_at: datetime = _moment()
@@ -152,7 +155,36 @@ class OrganizationComment(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     acknowledged: bool = Field(default=False)
+    commented_on: date | None = Field(default=None)
     recorded_at: datetime = _moment()
+
+
+class Recusal(SQLModel, table=True):
+    """A reviewer's conflict of interest with one proposal: their sheet does not count."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "reviewer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    reviewer: str = Field(max_length=100)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_by: str = Field(max_length=100)
+    recorded_role: str = Field(max_length=32)
+    recorded_at: datetime = _moment()
+
+
+class ScorecardVersion(SQLModel, table=True):
+    """The content of each scorecard version when first used: a version never changes."""
+
+    __tablename__ = "scorecard_version"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    version: int
+    digest: str = Field(max_length=64)
+    definition: str = Field(sa_column=Column(Text, nullable=False))
+    first_used_at: datetime = _moment()
 
 
 class Bar(SQLModel, table=True):

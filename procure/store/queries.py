@@ -108,14 +108,23 @@ def inspections_of(session: Session, project: Project) -> list[Inspection]:
     return list(session.exec(statement))
 
 
-def latest_assessment(session: Session, project: Project) -> Assessment | None:
-    """Return the most recently recorded assessment sheet of a project."""
+def assessment_sheets(session: Session, project: Project) -> list[Assessment]:
+    """Return the assessors' sheets of a project (not the finalized result), oldest first."""
     statement = (
         select(Assessment)
-        .where(Assessment.project_id == project.id)
-        .order_by(col(Assessment.id).desc())
+        .where(Assessment.project_id == project.id, col(Assessment.final).is_(False))
+        .order_by(col(Assessment.id))
     )
-    return session.exec(statement).first()
+    return list(session.exec(statement))
+
+
+def latest_assessment(session: Session, project: Project) -> Assessment | None:
+    """Return the project's finalized assessment, else its most recent sheet."""
+    final = final_assessment(session, project)
+    if final is not None:
+        return final
+    sheets = assessment_sheets(session, project)
+    return sheets[-1] if sheets else None
 
 
 def final_assessment(session: Session, project: Project) -> Assessment | None:

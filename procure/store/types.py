@@ -46,8 +46,11 @@ class UTCDateTime(TypeDecorator[datetime]):
     and marked UTC when read back; PostgreSQL's ``timestamptz`` does the same.
     """
 
-    impl = DateTime(timezone=True)
+    impl = DateTime
     cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -26,7 +26,9 @@ ROLES: tuple[str, ...] = (
     "admin",
 )
 READ_ONLY_ROLES: frozenset[str] = frozenset({"auditor"})
-PARAM_TYPES: frozenset[str] = frozenset({"text", "money", "date", "uscc", "bool", "scores", "list"})
+PARAM_TYPES: frozenset[str] = frozenset(
+    {"text", "money", "date", "uscc", "bool", "sheet", "texts", "list"}
+)
 SAME_STATE = "same"
 
 

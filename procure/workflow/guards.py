@@ -6,15 +6,14 @@ blocked). Each reason is a sentence a finance officer can act on.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from procure.domain.money import format_yuan
-from procure.domain.panel import panel_score
 from procure.store import queries
-from procure.store.models import Organization, Purchaser
+from procure.store.models import Purchaser
 from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
+from procure.workflow.scoring_guards import SCORING_FACT_GUARDS, SCORING_GUARDS
 
 
 def budget_positive(ctx: ActionContext) -> str | None:
@@ -97,39 +96,6 @@ def reviewer_not_duplicate(ctx: ActionContext) -> str | None:
     return None
 
 
-def review_quorum(ctx: ActionContext) -> str | None:
-    """Every proposal was scored by a quorum of reviewers without a conflict of interest."""
-    quorum = ctx.rules.review_quorum
-    for proposal in queries.proposals_of(ctx.session, ctx.project):
-        valid = [r for r in queries.reviews_of(ctx.session, proposal) if not r.conflict]
-        if len(valid) < quorum:
-            organization = ctx.session.get(Organization, proposal.organization_id)
-            assert organization is not None
-            return (
-                f"the proposal by {organization.name} has {len(valid)} valid review sheet(s), "
-                f"the quorum is {quorum}"
-            )
-    return None
-
-
-def proposal_passes(ctx: ActionContext) -> str | None:
-    """The chosen proposal's panel score reaches the review pass mark."""
-    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
-    if proposal is None:
-        return None
-    valid = [r.total for r in queries.reviews_of(ctx.session, proposal) if not r.conflict]
-    if not valid:
-        return f"the proposal by {_organization_name(ctx)} has no valid review sheet"
-    result = panel_score(valid)
-    pass_mark = ctx.rules.review.pass_mark
-    if pass_mark is not None and result.score < pass_mark:
-        return (
-            f"proposal by {_organization_name(ctx)} scored {result.score}, "
-            f"below the pass mark {pass_mark:.2f}"
-        )
-    return None
-
-
 def organization_not_barred(ctx: ActionContext) -> str | None:
     """The organization is not barred from this purchaser's awards this year."""
     organization = queries.organization_by_uscc(ctx.session, ctx.params.get("organization", ""))
@@ -188,29 +154,6 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
             f"payment of {format_yuan(amount)} would bring the total paid to "
             f"{format_yuan(paid + amount)}, above the contract amount "
             f"{format_yuan(contract.amount)}"
-        )
-    return None
-
-
-def assessment_recorded(ctx: ActionContext) -> str | None:
-    """An assessment sheet with every indicator scored has been recorded."""
-    if queries.latest_assessment(ctx.session, ctx.project) is None:
-        return f"{ctx.project.code} has no assessment sheet recorded yet"
-    return None
-
-
-def comment_window_closed(ctx: ActionContext) -> str | None:
-    """The organization's comment window has passed, or it acknowledged the assessment."""
-    assessment = queries.latest_assessment(ctx.session, ctx.project)
-    if assessment is None:
-        return None
-    if any(c.acknowledged for c in queries.comments_of(ctx.session, ctx.project)):
-        return None
-    closes = assessment.recorded_at + timedelta(days=ctx.rules.comment_window_days)
-    if ctx.at < closes:
-        return (
-            f"the organization's {ctx.rules.comment_window_days}-day comment window is open "
-            f"until {closes.date().isoformat()} and it has not acknowledged the assessment"
         )
     return None
 
@@ -293,18 +236,16 @@ GUARDS: dict[str, Guard] = {
         has_proposals,
         proposal_exists,
         reviewer_not_duplicate,
-        review_quorum,
-        proposal_passes,
         organization_not_barred,
         contract_number_unused,
         amount_within_budget,
         service_period_valid,
         payment_within_contract,
-        assessment_recorded,
-        comment_window_closed,
         policy_renews,
         policy_rectifies,
         policy_drops,
         rectification_accepted_by_policy,
     )
 }
+GUARDS.update(SCORING_GUARDS)
+FACT_GUARDS = FACT_GUARDS | SCORING_FACT_GUARDS

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
@@ -12,8 +16,17 @@ from procure.resources import resource_dir
 from procure.workflow.definition import load_workflow
 from procure.workflow.engine import WorkflowEngine
 
-REVIEW_QUORUM = 3
 COMMENT_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ScorecardSource:
+    """What a scorecard version says, as data: stored when first used, so it never changes."""
+
+    name: str
+    version: int
+    digest: str
+    definition: str
 
 
 @dataclass(frozen=True)
@@ -24,8 +37,21 @@ class Rules:
     review: Scorecard
     assessment: Scorecard
     renewal: RenewalPolicy
-    review_quorum: int = REVIEW_QUORUM
     comment_window_days: int = COMMENT_WINDOW_DAYS
+    sources: dict[str, ScorecardSource] = field(default_factory=dict)
+
+    @property
+    def review_quorum(self) -> int:
+        """Valid review sheets each proposal needs before an award (review.yaml panel.quorum)."""
+        return self.review.panel.quorum
+
+
+def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
+    """Describe a scorecard file's content: its parsed data, canonical, and the digest of it."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    definition = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(definition.encode()).hexdigest()
+    return ScorecardSource(card.name, card.version, digest, definition)
 
 
 def load_rules(workflows: Path | None = None) -> Rules:
@@ -38,14 +64,21 @@ def load_rules(workflows: Path | None = None) -> Rules:
 
     folder = workflows or resource_dir("workflows")
     definition = load_workflow(folder / "service_project.yaml", known_guards=GUARDS)
-    assessment = load_scorecard(folder / "scorecards" / "assessment.yaml")
+    review_path = folder / "scorecards" / "review.yaml"
+    assessment_path = folder / "scorecards" / "assessment.yaml"
+    review = load_scorecard(review_path)
+    assessment = load_scorecard(assessment_path)
     renewal = load_renewal_policy(folder / "renewal.yaml")
     renewal.check_covers((band.code for band in assessment.grades), "renewal.yaml")
     return Rules(
         engine=WorkflowEngine(definition, GUARDS),
-        review=load_scorecard(folder / "scorecards" / "review.yaml"),
+        review=review,
         assessment=assessment,
         renewal=renewal,
+        sources={
+            card.name: scorecard_source(path, card)
+            for card, path in ((review, review_path), (assessment, assessment_path))
+        },
     )
 
 

@@ -43,10 +43,22 @@ REVIEW_SCORES = {
 ASSESSMENT_SCORES = {
     "project_management": "19",
     "financial_management": "14",
-    "outputs": "23",
+    "output_activities.planned": "80",
+    "output_activities.actual": "96",
+    "output_person_times.planned": "3000",
+    "output_person_times.actual": "3120",
     "outcomes": "18",
-    "satisfaction": "14",
+    "satisfaction.respondents": "200",
+    "satisfaction.satisfied": "186",
     "impact_capacity": "4.5",
+}  # 19 + 14 + 10 + 15 + 18 + 13.95 + 4.5 = 94.45
+NARRATIVES = {
+    "management": "台账齐全，按月报送进度。",
+    "finance": "资金专款专用，票据规范。",
+    "outputs": "全年开展活动96场（计划80场），服务职工3,120人次。",
+    "outcomes": "参训职工取得技能证书42人。",
+    "satisfaction": "随机回访200人，满意186人。",
+    "impact": "培育职工志愿者骨干15名。",
 }
 
 

@@ -21,6 +21,7 @@ from tests.e2e.cli import (
     CODE,
     CONTRACT_NUMBER,
     LEADER,
+    NARRATIVES,
     OFFICER,
     QIHANG,
     REVIEW_SCORES,
@@ -80,7 +81,7 @@ STEPS: list[tuple[str, str, str, list[str]]] = [
         "assessor",
         ASSESSOR,
         [
-            *sets(narrative="全年开展活动96场，服务职工3120人次"),
+            *sets("narratives.", **NARRATIVES),
             *sets("scores.", **ASSESSMENT_SCORES),
         ],
     ),
@@ -173,7 +174,7 @@ def test_show_ends_renewed_with_the_contract_payment_and_final_assessment(
     ]
     assessment = detail["assessment"]
     assert assessment["final"] is True
-    assert Decimal(assessment["total"]) == Decimal("92.50")
+    assert Decimal(assessment["total"]) == Decimal("94.45")
     assert (assessment["grade"], assessment["grade_zh"]) == ("excellent", "优秀")
     assert assessment["assessor"] == ASSESSOR
 

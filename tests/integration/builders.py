@@ -63,38 +63,52 @@ REVIEW_BELOW_PASS: dict[str, str | int] = {
 }  # 38.5 judged + 20 = 58.50
 REVIEW_AT_PASS: dict[str, str | int] = {**REVIEW_BELOW_PASS, "budget_reasonableness": 5}  # 60.00
 
-ASSESSMENT_EXCELLENT: dict[str, str | int] = {
+FULL_OUTPUTS: dict[str, object] = {
+    "output_activities": {"planned": 60, "actual": 60},
+    "output_person_times": {"planned": 1000, "actual": 1000},
+}  # 10 + 15 points
+ASSESSMENT_EXCELLENT: dict[str, object] = {
     "project_management": 19,
     "financial_management": 14,
-    "outputs": 23,
+    **FULL_OUTPUTS,
     "outcomes": 18,
-    "satisfaction": 14,
+    "satisfaction": {"respondents": 100, "satisfied": 80},
     "impact_capacity": 5,
-}  # 93
-ASSESSMENT_GOOD: dict[str, str | int] = {
+}  # 19 + 14 + 25 + 18 + 12 + 5 = 93
+ASSESSMENT_GOOD: dict[str, object] = {
     "project_management": 17,
     "financial_management": 13,
-    "outputs": 21,
+    **FULL_OUTPUTS,
     "outcomes": 17,
-    "satisfaction": 13,
+    "satisfaction": {"respondents": 100, "satisfied": 60},
     "impact_capacity": 4,
-}  # 85
-ASSESSMENT_PASS: dict[str, str | int] = {
+}  # 17 + 13 + 25 + 17 + 9 + 4 = 85
+ASSESSMENT_PASS: dict[str, object] = {
     "project_management": 14,
     "financial_management": 10,
-    "outputs": 18,
+    "output_activities": {"planned": 60, "actual": 60},
+    "output_person_times": {"planned": 1000, "actual": 850},
     "outcomes": 14,
-    "satisfaction": 11,
+    "satisfaction": {"respondents": 100, "satisfied": 60},
     "impact_capacity": 3,
-}  # 70
-ASSESSMENT_FAIL: dict[str, str | int] = {
+}  # 14 + 10 + 10 + 10 (85% attained: two thirds) + 14 + 9 + 3 = 70
+ASSESSMENT_FAIL: dict[str, object] = {
     "project_management": 10,
     "financial_management": 8,
-    "outputs": 14,
-    "outcomes": 10,
-    "satisfaction": 9,
+    "output_activities": {"planned": 60, "actual": 30},
+    "output_person_times": {"planned": 1000, "actual": 700},
+    "outcomes": 16,
+    "satisfaction": {"respondents": 100, "satisfied": 80},
     "impact_capacity": 2,
-}  # 53
+}  # 10 + 8 + 0 (50%) + 5 (70%: one third) + 16 + 12 + 2 = 53
+NARRATIVES: dict[str, str] = {
+    "management": "台账齐全，按计划推进。",
+    "finance": "资金专款专用。",
+    "outputs": "全年开展活动 60 场，服务职工 1,000 人次。",
+    "outcomes": "职工技能有提升。",
+    "satisfaction": "随机回访满意度较高。",
+    "impact": "培育骨干志愿者 12 名。",
+}
 
 STAGES: tuple[str, ...] = (
     "draft",
@@ -126,7 +140,7 @@ class Plan:
     review: Mapping[str, str | int] = field(default_factory=lambda: dict(REVIEW_GOOD))
     winner: str = QIHANG
     contract_amount: str = "868000.00"
-    assessment: Mapping[str, str | int] = field(default_factory=lambda: dict(ASSESSMENT_GOOD))
+    assessment: Mapping[str, object] = field(default_factory=lambda: dict(ASSESSMENT_GOOD))
     veto: list[str] = field(default_factory=list)
     assessed_at: datetime | None = None
 
@@ -230,7 +244,7 @@ class _Driver:
                 ASSESSOR,
                 at=plan.assessed_at,
                 scores=plan.assessment,
-                narrative="全年开展活动 68 场",
+                narratives=NARRATIVES,
                 veto=plan.veto,
             )
         elif name == "assessed":

@@ -50,7 +50,7 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
             s, c, REVIEWER, organization=QIHANG, scores={**REVIEW_GOOD, "price": 20}
         ),
         InvalidInput,
-        "price (报价) is computed from the quoted prices, not scored by a reviewer",
+        "price (报价) is computed from the quoted prices, not scored by a person",
     ),
     (
         "a score above its maximum",

@@ -70,7 +70,7 @@ def test_every_transition_appends_one_row_saying_who_did_what(session: Session) 
     assert review["total"] == "85.00"
     assert review["scores"]["price"] == "20.00"
     assert review["conflict"] is False
-    assert review["scorecard"] == "review v1"
+    assert review["scorecard"] == "review v2"
 
 
 def test_a_whole_lifecycle_leaves_a_contiguous_chain_that_verifies(

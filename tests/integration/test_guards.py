@@ -190,7 +190,8 @@ def test_award_needs_a_quorum_of_three_sheets_without_conflict(session: Session)
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        f"award refused: the proposal by {QIHANG_NAME} has 2 valid review sheet(s), the quorum is 3"
+        f"award refused: the proposal by {QIHANG_NAME} has 2 valid review sheet(s) (1 recused), "
+        "the quorum is 3"
     )
     assert state_of(session, plan.code) == "reviewing"
 

@@ -53,8 +53,15 @@ def test_dotted_keys_nest_one_level() -> None:
     }
 
 
-def test_only_the_first_dot_nests() -> None:
-    assert parse_assignments(["scores.a.b=1"]) == {"scores": {"a.b": "1"}}
+def test_every_dot_nests_so_attainment_facts_can_be_given() -> None:
+    assert parse_assignments(
+        ["scores.outputs.planned=80", "scores.outputs.actual=96", "scores.team=8"]
+    ) == {"scores": {"outputs": {"planned": "80", "actual": "96"}, "team": "8"}}
+
+
+def test_a_plain_value_cannot_also_be_a_group() -> None:
+    with pytest.raises(InvalidInput, match="^--set scores.team.x: scores.team was already given"):
+        parse_assignments(["scores.team=8", "scores.team.x=1"])
 
 
 def test_only_the_first_equals_sign_separates_key_and_value() -> None:
@@ -272,28 +279,30 @@ def test_a_list_of_non_text_is_refused(workflow: WorkflowDefinition) -> None:
         parse_params(entry(workflow, "record_assessment"), assessment(veto=[1, 2]))
 
 
-def test_scores_become_decimals_per_criterion(workflow: WorkflowDefinition) -> None:
+def test_a_sheet_keeps_its_answers_as_text_for_the_scorecard_to_judge(
+    workflow: WorkflowDefinition,
+) -> None:
     values = parse_params(
-        entry(workflow, "record_review"), review(scores={"team": "8", "plan": " 7.5 ", "cost": 9})
+        entry(workflow, "record_review"),
+        review(scores={"team": "8", "plan": " 7.5 ", "cost": 9, "past": "n/a"}),
     )
 
-    assert values["scores"] == {"team": Decimal("8"), "plan": Decimal("7.5"), "cost": Decimal(9)}
+    assert values["scores"] == {"team": "8", "plan": " 7.5 ", "cost": 9, "past": "n/a"}
 
 
-def test_scores_given_as_floats_are_refused(workflow: WorkflowDefinition) -> None:
-    with pytest.raises(InvalidInput, match="^score for plan must be a decimal number, got 7.5$"):
+def test_a_sheet_score_given_as_a_float_is_refused(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(
+        InvalidInput, match="^scores.plan must be a decimal number written as text, got 7.5$"
+    ):
         parse_params(entry(workflow, "record_review"), review(scores={"plan": 7.5}))
 
 
-def test_a_score_that_is_not_a_number_is_refused(workflow: WorkflowDefinition) -> None:
-    with pytest.raises(InvalidInput, match="^score for team must be a number, got 'eight'$"):
-        parse_params(entry(workflow, "record_review"), review(scores={"team": "eight"}))
-
-
-@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf"])
-def test_a_score_that_is_not_finite_is_refused(workflow: WorkflowDefinition, value: str) -> None:
-    with pytest.raises(InvalidInput, match="^score for team must be a finite number"):
-        parse_params(entry(workflow, "record_review"), review(scores={"team": value}))
+def test_a_float_nested_in_an_attainment_answer_is_refused(workflow: WorkflowDefinition) -> None:
+    with pytest.raises(InvalidInput, match="^scores.outputs.actual must be a decimal number"):
+        parse_params(
+            entry(workflow, "record_review"),
+            review(scores={"outputs": {"planned": "80", "actual": 96.0}}),
+        )
 
 
 @pytest.mark.parametrize("scores", ["8", {}])
@@ -316,6 +325,6 @@ def test_assignments_from_the_command_line_parse_into_a_review(
 
     assert values == {
         "organization": USCC,
-        "scores": {"team": Decimal("8"), "plan": Decimal("7.5")},
+        "scores": {"team": "8", "plan": "7.5"},
         "conflict": False,
     }

@@ -71,7 +71,7 @@ def test_the_real_workflow_loads_with_the_known_guards() -> None:
     definition = load_workflow(WORKFLOW, known_guards=GUARDS)
 
     assert definition.name == "service_project"
-    assert definition.version == 1
+    assert definition.version == 2
     assert definition.initial == "draft"
     assert definition.source == SOURCE
 
@@ -334,7 +334,7 @@ def test_an_unknown_param_type_is_refused_listing_the_known_types(raw: dict[str,
     refused(
         raw,
         f"transitions[{index}] (add_proposal).params.price.type: unknown type 'float' "
-        "(known: bool, date, list, money, scores, text, uscc)",
+        "(known: bool, date, list, money, sheet, text, texts, uscc)",
     )
 
 

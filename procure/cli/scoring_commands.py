@@ -1,0 +1,283 @@
+"""Scoring commands: scorecards, review sheets and panels, assessment sheets and comments."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from procure.cli.output import json_option, open_session, print_json, print_table
+
+SHEET = click.Path(path_type=Path, dir_okay=False)
+
+
+def register(cli: click.Group) -> None:
+    """Add the ``scorecard``, ``review`` and ``assess`` groups."""
+    for group in (scorecard, review, assess):
+        cli.add_command(group)
+
+
+def _card(name: str) -> Any:
+    from procure.domain.errors import NotFound
+    from procure.workflow.rules import default_rules
+
+    rules = default_rules()
+    cards = {rules.review.name: rules.review, rules.assessment.name: rules.assessment}
+    if name not in cards:
+        raise NotFound(f"unknown scorecard {name!r} (known: {', '.join(cards)})")
+    return cards[name]
+
+
+@click.group()
+def scorecard() -> None:
+    """The scorecards (workflows/scorecards/*.yaml)."""
+
+
+@scorecard.command("show")
+@click.argument("name")
+@json_option
+def scorecard_show(name: str, as_json: bool) -> None:
+    """Show scorecard NAME (review or assessment): criteria, weights, bands, panel rules."""
+    from procure.services.scoring import scorecard_view
+
+    view = scorecard_view(_card(name))
+    if as_json:
+        print_json(view)
+        return
+    click.echo(f"{view['title_zh']} — {view['name']} v{view['version']}")
+    click.echo(f"合格线 pass mark: {view['pass_mark']}")
+    print_table(
+        "评分项 Criteria",
+        ["代码", "评分项", "满分", "类型", "维度/说明"],
+        [
+            (
+                c["code"],
+                c["label_zh"],
+                c["weight"],
+                c["kind"] + (", 可不适用 n/a" if c["allow_na"] else ""),
+                c["unit"],
+            )
+            for c in view["criteria"]
+        ],
+    )
+    bands = ", ".join(f"{g['label_zh']} ≥ {g['minimum']}" for g in view["grades"])
+    click.echo(f"等级 grades: {bands}")
+
+
+@scorecard.command("template")
+@click.argument("name")
+@click.option("-o", "--output", type=SHEET, required=True, help="The .xlsx file to write.")
+def scorecard_template(name: str, output: Path) -> None:
+    """Write a blank .xlsx sheet for scorecard NAME, one row per criterion with its maximum."""
+    from procure.services.sheet_xlsx import write_template
+    from procure.workflow.rules import default_rules
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the template is an .xlsx file", param_hint="-o")
+    write_template(_card(name), output, default_rules().renewal.veto_items)
+    click.echo(f"已生成评分表 template written: {output}")
+
+
+@click.group()
+def review() -> None:
+    """Review sheets, recusals and the review panel."""
+
+
+@review.command("score")
+@click.argument("code")
+@click.option(
+    "--org", "uscc", required=True, help="USCC of the organization whose proposal is scored."
+)
+@click.option("--reviewer", required=True, help="The reviewer's name.")
+@click.option(
+    "--sheet", type=SHEET, required=True, help="The filled-in sheet (.xlsx, .yaml or .json)."
+)
+@json_option
+@click.pass_context
+def review_score(
+    ctx: click.Context, code: str, uscc: str, reviewer: str, sheet: Path, as_json: bool
+) -> None:
+    """Record a reviewer's sheet; a sheet with any problem is refused whole."""
+    from procure.services.scoring import score_review
+
+    with open_session(ctx) as session:
+        result = score_review(session, code, uscc, reviewer, sheet)
+    _done(result, as_json, f"已录入评审评分 review sheet recorded for {code}")
+
+
+@review.command("recuse")
+@click.argument("code")
+@click.option("--org", "uscc", required=True, help="USCC of the proposal's organization.")
+@click.option("--reviewer", required=True, help="The reviewer with the conflict of interest.")
+@click.option("--reason", required=True, help="The conflict, in plain words.")
+@click.option(
+    "--by", default=None, help="An officer recording it (default: the reviewer declares)."
+)
+@json_option
+@click.pass_context
+def review_recuse(
+    ctx: click.Context,
+    code: str,
+    uscc: str,
+    reviewer: str,
+    reason: str,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record a conflict of interest: the reviewer's sheet for that proposal will not count."""
+    from procure.services.scoring import recuse
+    from procure.workflow.context import Actor
+
+    actor = Actor(by, "officer") if by else Actor(reviewer, "reviewer")
+    with open_session(ctx) as session:
+        result = recuse(session, code, uscc, reviewer, reason, actor)
+    _done(result, as_json, f"已登记回避 recusal recorded: {reviewer}")
+
+
+@review.command("panel")
+@click.argument("code")
+@json_option
+@click.pass_context
+def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
+    """Show the panel: each sheet, trimmed totals, recusals, flags, ranking and pass/fail."""
+    from procure.services.scoring import panel_view
+
+    with open_session(ctx) as session:
+        view = panel_view(session, code)
+    if as_json:
+        print_json(view)
+        return
+    click.echo(
+        f"{view['project']} 评审 panel ({view['scorecard']}, 法定人数 quorum {view['quorum']}, "
+        f"合格线 pass mark {view['pass_mark']}; {view['tie_rule']})"
+    )
+    for proposal in view["proposals"]:
+        verdict = "通过 passes" if proposal["passes"] else "未通过 fails"
+        rank = proposal["rank"] or "-"
+        click.echo(
+            f"\n#{rank} {proposal['organization']} 报价 {proposal['price']} 元: "
+            f"{proposal['score'] or '-'} ({proposal['valid_sheets']} valid sheets) {verdict}"
+        )
+        labels = {
+            "counted": "计入",
+            "trimmed_high": "去掉最高分",
+            "trimmed_low": "去掉最低分",
+            "recused": "回避",
+        }
+        print_table(
+            None,
+            ["评审专家", "总分", "处理", "回避理由"],
+            [
+                (s["reviewer"], s["total"], labels[s["status"]], s["recusal_reason"])
+                for s in proposal["sheets"]
+            ],
+        )
+        for flag in proposal["flags"]:
+            click.echo(
+                f"  ⚑ {flag['criterion']}: {flag['low']}–{flag['high']} spread {flag['spread']} "
+                f"> {flag['limit']} — discuss (分歧较大，需讨论)"
+            )
+
+
+@click.group()
+def assess() -> None:
+    """Assessment sheets, the organization's comment and the assessment result."""
+
+
+@assess.command("score")
+@click.argument("code")
+@click.option("--assessor", required=True, help="The assessor's name.")
+@click.option(
+    "--sheet", type=SHEET, required=True, help="The filled-in sheet (.xlsx, .yaml or .json)."
+)
+@json_option
+@click.pass_context
+def assess_score(ctx: click.Context, code: str, assessor: str, sheet: Path, as_json: bool) -> None:
+    """Record an assessor's sheet; a sheet with any problem is refused whole."""
+    from procure.services.scoring import score_assessment
+
+    with open_session(ctx) as session:
+        result = score_assessment(session, code, assessor, sheet)
+    _done(result, as_json, f"已录入考核评分 assessment sheet recorded for {code}")
+
+
+@assess.command("comment")
+@click.argument("code")
+@click.option("--text", required=True, help="The organization's comment.")
+@click.option(
+    "--acknowledge", is_flag=True, help="The organization accepts the assessment as it is."
+)
+@click.option(
+    "--on",
+    "commented_on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date of the comment (default: today).",
+)
+@click.option("--by", default="承接方意见录入", show_default=True, help="The officer entering it.")
+@json_option
+@click.pass_context
+def assess_comment(
+    ctx: click.Context,
+    code: str,
+    text: str,
+    acknowledge: bool,
+    commented_on: Any,
+    by: str,
+    as_json: bool,
+) -> None:
+    """Record the organization's comment, within its 14-day window."""
+    from procure.services.scoring import comment
+
+    day: date | None = commented_on.date() if commented_on else None
+    with open_session(ctx) as session:
+        result = comment(session, code, text, acknowledged=acknowledge, by=by, commented_on=day)
+    _done(result, as_json, f"已登记承接方意见 comment recorded for {code}")
+
+
+@assess.command("show")
+@click.argument("code")
+@json_option
+@click.pass_context
+def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
+    """Show each assessor's sheet, the combined result, narratives and the comment window."""
+    from procure.services.scoring import assessment_view
+
+    with open_session(ctx) as session:
+        view = assessment_view(session, code)
+    if as_json:
+        print_json(view)
+        return
+    status = "已确定 final" if view["final"] else "未确定 not final"
+    click.echo(f"{view['project']} 考核 assessment ({view['scorecard']}), {status}")
+    for sheet in view["sheets"]:
+        if sheet["narrative"]:
+            click.echo(f"  {sheet['assessor']} 总体评语: {sheet['narrative']}")
+        click.echo(
+            f"  {sheet['assessor']}: {sheet['total']} {sheet['grade']}"
+            + (f", 一票否决 veto {', '.join(sheet['veto'])}" if sheet["veto"] else "")
+        )
+    result = view["result"]
+    if result:
+        click.echo(
+            f"  结果 result: {result['total']} {result['grade_zh']} — {result['policy']['reason']}"
+        )
+        for code_, text in result["narratives"].items():
+            click.echo(f"  [{code_}] " + text.replace("\n", "\n" + " " * (len(code_) + 5)))
+        if result["missing_narratives"]:
+            click.echo(f"  缺少评语 missing narratives: {', '.join(result['missing_narratives'])}")
+        click.echo(f"  意见期至 comment window until {result['comment_window_closes']}")
+    for item in view["comments"]:
+        ack = " (确认无异议 acknowledged)" if item["acknowledged"] else ""
+        click.echo(f"  承接方意见 {item['commented_on']}: {item['text']}{ack}")
+
+
+def _done(result: Any, as_json: bool, message: str) -> None:
+    from dataclasses import asdict
+
+    if as_json:
+        print_json(asdict(result))
+    else:
+        click.echo(f"{message} (audit #{result.seq})")

@@ -1,0 +1,61 @@
+"""Load a project's review panel from the database as the domain's plain sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from procure.domain.panel import PanelSheet
+from procure.store import queries
+from procure.store.models import Organization, Project, Proposal, Recusal, Review
+
+
+@dataclass(frozen=True)
+class ProposalSheets:
+    """One proposal with its organization and every sheet, recused ones marked."""
+
+    proposal: Proposal
+    organization: Organization
+    sheets: list[PanelSheet]
+    recusals: list[Recusal]
+
+
+def recusals_of(session: Session, proposal: Proposal) -> list[Recusal]:
+    """Return the recusals recorded for a proposal."""
+    statement = select(Recusal).where(Recusal.proposal_id == proposal.id).order_by(col(Recusal.id))
+    return list(session.exec(statement))
+
+
+def panel_sheets(session: Session, proposal: Proposal) -> ProposalSheets:
+    """Return a proposal's sheets; a sheet counts unless its reviewer is recused."""
+    organization = session.get(Organization, proposal.organization_id)
+    assert organization is not None
+    recusals = recusals_of(session, proposal)
+    recused = {recusal.reviewer: recusal.reason for recusal in recusals}
+    sheets = [
+        _sheet(review, recused.get(review.reviewer))
+        for review in queries.reviews_of(session, proposal)
+    ]
+    return ProposalSheets(proposal, organization, sheets, recusals)
+
+
+def _sheet(review: Review, recusal_reason: str | None) -> PanelSheet:
+    declared = "评分表中声明利益冲突 (declared on the sheet)" if review.conflict else ""
+    reason = recusal_reason or declared
+    return PanelSheet(
+        reviewer=review.reviewer,
+        total=review.total,
+        points={
+            code: None if value is None else Decimal(value) for code, value in review.scores.items()
+        },
+        recused=bool(reason),
+        recusal_reason=reason,
+        order=review.id or 0,
+    )
+
+
+def project_panels(session: Session, project: Project) -> list[ProposalSheets]:
+    """Return every proposal of a project with its sheets, in registration order."""
+    return [panel_sheets(session, proposal) for proposal in queries.proposals_of(session, project)]

@@ -1,0 +1,162 @@
+"""Guards of the review panel and the assessment (quorum, pass mark, recusals, narratives,
+the organization's comment window). Each returns ``None`` when its rule holds, else the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from procure.domain.assessment import combine_assessment
+from procure.domain.panel import aggregate_panel
+from procure.store import panels, queries
+from procure.workflow.context import ActionContext
+from procure.workflow.engine import Guard
+from procure.workflow.sheets import assessment_facts
+
+
+def review_quorum(ctx: ActionContext) -> str | None:
+    """Every proposal has a quorum of valid sheets (recused reviewers do not count)."""
+    card = ctx.rules.review
+    for entry in panels.project_panels(ctx.session, ctx.project):
+        panel = aggregate_panel(entry.sheets, card)
+        if not panel.quorum_met:
+            recused = len(entry.sheets) - panel.valid_sheets
+            note = f" ({recused} recused)" if recused else ""
+            return (
+                f"the proposal by {entry.organization.name} has {panel.valid_sheets} valid "
+                f"review sheet(s){note}, the quorum is {card.panel.quorum}"
+            )
+    return None
+
+
+def proposal_passes(ctx: ActionContext) -> str | None:
+    """The chosen proposal's panel score reaches the review pass mark."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
+    if proposal is None:
+        return None
+    entry = panels.panel_sheets(ctx.session, proposal)
+    panel = aggregate_panel(entry.sheets, ctx.rules.review)
+    if panel.score is None:
+        return f"the proposal by {entry.organization.name} has no valid review sheet"
+    pass_mark = ctx.rules.review.pass_mark
+    if pass_mark is not None and panel.score < pass_mark:
+        return (
+            f"proposal by {entry.organization.name} scored {panel.score}, "
+            f"below the pass mark {pass_mark:.2f}"
+        )
+    return None
+
+
+def _recused_reviewer(ctx: ActionContext) -> str:
+    return str(ctx.params.get("reviewer") or ctx.actor.name)
+
+
+def reviewer_declares_own_conflict(ctx: ActionContext) -> str | None:
+    """A reviewer declares only their own conflict; an officer may record anyone's."""
+    if ctx.actor.role == "reviewer" and _recused_reviewer(ctx) != ctx.actor.name:
+        return f"{ctx.actor.name} may declare only their own conflict of interest"
+    return None
+
+
+def recusal_not_duplicate(ctx: ActionContext) -> str | None:
+    """A reviewer is recused from a proposal once."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
+    if proposal is None:
+        return None
+    reviewer = _recused_reviewer(ctx)
+    if any(r.reviewer == reviewer for r in panels.recusals_of(ctx.session, proposal)):
+        return f"{reviewer} is already recused from this proposal"
+    return None
+
+
+def assessor_not_duplicate(ctx: ActionContext) -> str | None:
+    """An assessor records one sheet per project."""
+    if any(
+        s.assessor == ctx.actor.name for s in queries.assessment_sheets(ctx.session, ctx.project)
+    ):
+        return f"{ctx.actor.name} already recorded an assessment sheet for {ctx.project.code}"
+    return None
+
+
+def assessment_recorded(ctx: ActionContext) -> str | None:
+    """At least one assessment sheet has been recorded."""
+    if not queries.assessment_sheets(ctx.session, ctx.project):
+        return f"{ctx.project.code} has no assessment sheet recorded yet"
+    return None
+
+
+def narratives_complete(ctx: ActionContext) -> str | None:
+    """Every dimension has a written narrative (as CPARS requires for every area)."""
+    sheets = queries.assessment_sheets(ctx.session, ctx.project)
+    if not sheets:
+        return None
+    card = ctx.rules.assessment
+    outcome = combine_assessment([assessment_facts(sheet, card) for sheet in sheets], card)
+    if outcome.missing_narratives:
+        labels = {d.code: d.label_zh for d in card.dimensions}
+        missing = ", ".join(
+            f"{code} ({labels.get(code, code)})" for code in outcome.missing_narratives
+        )
+        return f"no narrative written for {missing}"
+    return None
+
+
+def _window_closes(ctx: ActionContext) -> datetime | None:
+    sheets = queries.assessment_sheets(ctx.session, ctx.project)
+    if not sheets:
+        return None
+    opened = max(sheet.recorded_at for sheet in sheets)
+    return opened + timedelta(days=ctx.rules.comment_window_days)
+
+
+def comment_within_window(ctx: ActionContext) -> str | None:
+    """The organization comments within its window (calendar days after the last sheet)."""
+    closes = _window_closes(ctx)
+    if closes is None:
+        return None
+    day = ctx.params.get("commented_on") or ctx.at.date()
+    if day > closes.date():
+        return (
+            f"the organization's {ctx.rules.comment_window_days}-day comment window closed on "
+            f"{closes.date().isoformat()}"
+        )
+    return None
+
+
+def comment_window_closed(ctx: ActionContext) -> str | None:
+    """The organization's comment window has passed, or it acknowledged the assessment."""
+    closes = _window_closes(ctx)
+    if closes is None:
+        return None
+    if any(c.acknowledged for c in queries.comments_of(ctx.session, ctx.project)):
+        return None
+    if ctx.at < closes:
+        return (
+            f"the organization's {ctx.rules.comment_window_days}-day comment window is open "
+            f"until {closes.date().isoformat()} and it has not acknowledged the assessment"
+        )
+    return None
+
+
+SCORING_GUARDS: dict[str, Guard] = {
+    guard.__name__: guard
+    for guard in (
+        review_quorum,
+        proposal_passes,
+        reviewer_declares_own_conflict,
+        recusal_not_duplicate,
+        assessor_not_duplicate,
+        assessment_recorded,
+        narratives_complete,
+        comment_within_window,
+        comment_window_closed,
+    )
+}
+SCORING_FACT_GUARDS = frozenset(
+    {
+        "proposal_passes",
+        "reviewer_declares_own_conflict",
+        "recusal_not_duplicate",
+        "comment_within_window",
+    }
+)
