@@ -256,7 +256,7 @@ def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
         if sheet["narrative"]:
             click.echo(f"  {sheet['assessor']} 总体评语: {sheet['narrative']}")
         click.echo(
-            f"  {sheet['assessor']}: {sheet['total']} {sheet['grade']}"
+            f"  {sheet['assessor']}: {sheet['total']} {sheet['grade_zh']}"
             + (f", 一票否决 veto {', '.join(sheet['veto'])}" if sheet["veto"] else "")
         )
     result = view["result"]

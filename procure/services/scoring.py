@@ -202,6 +202,7 @@ def assessment_view(session: Session, code: str, *, rules: Rules | None = None) 
                 "assessor": s.assessor,
                 "total": s.total,
                 "grade": s.grade,
+                "grade_zh": next((g.label_zh for g in card.grades if g.code == s.grade), s.grade),
                 "veto": s.veto,
                 "points": s.scores,
                 "inputs": s.inputs,
