@@ -8,6 +8,7 @@ with the file, the row or key, and the reason.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,14 +39,25 @@ class SheetInput:
     narratives: dict[str, str] = field(default_factory=dict)
     narrative: str = ""
     places: dict[str, str] = field(default_factory=dict)
+    narrative_places: dict[str, str] = field(default_factory=dict)
 
     def locate(self, error: InvalidInput, source: str) -> InvalidInput:
-        """Return ``error`` prefixed with the file and the row or key of the criterion named."""
+        """Return ``error`` prefixed with the file and the row or key of what it is about.
+
+        The place is the one whose code the message names first (a message may go on to
+        list every known code); narrative errors are placed among the narratives.
+        """
         message = str(error)
-        for code, place in self.places.items():
-            if code in message:
-                return InvalidInput(f"{source}: {place} ({code}): {message}")
-        return InvalidInput(f"{source}: {message}")
+        places = self.narrative_places if message.startswith("narrative") else self.places
+        named = [
+            (match.start(), code)
+            for code in places
+            if (match := re.search(rf"(?<![\w.]){re.escape(code)}(?![\w])", message))
+        ]
+        if not named:
+            return InvalidInput(f"{source}: {message}")
+        code = min(named)[1]
+        return InvalidInput(f"{source}: {places[code]} ({code}): {message}")
 
 
 def read_sheet(path: Path, card: Scorecard) -> SheetInput:
@@ -104,6 +116,7 @@ def _from_mapping(data: object, card: Scorecard, source: str) -> SheetInput:
         narratives={str(code): str(text).strip() for code, text in narratives.items()},
         narrative=str(data.get("narrative") or "").strip(),
         places={str(code): f"scores.{code}" for code in scores},
+        narrative_places={str(code): f"narratives.{code}" for code in narratives},
     )
 
 

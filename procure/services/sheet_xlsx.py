@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -144,7 +145,7 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
     """
     try:
         book = load_workbook(path, data_only=True, read_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
     if SCORES_SHEET not in book.sheetnames:
         raise InvalidInput(f"{path.name}: no worksheet named {SCORES_SHEET}; use the template")
@@ -165,20 +166,25 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
         if code in sheet_input.scores:
             raise InvalidInput(f"{path.name}: {where}: criterion {code} appears twice")
         sheet_input.places[code] = where
-        value = _row_value(scores_sheet, row, card, code)
+        value = _row_value(scores_sheet, row, card, code, f"{path.name}: {where}")
         if value is not None:
             sheet_input.scores[code] = value
     if NARRATIVES_SHEET in book.sheetnames:
-        sheet_input.narratives = _narratives(book[NARRATIVES_SHEET])
+        sheet_input.narratives, sheet_input.narrative_places = _narratives(book[NARRATIVES_SHEET])
     if VETO_SHEET in book.sheetnames:
         sheet_input.veto = _veto(book[VETO_SHEET], path.name)
     return sheet_input
 
 
-def _row_value(sheet: Worksheet, row: int, card: Scorecard, code: str) -> Any:
+def _row_value(sheet: Worksheet, row: int, card: Scorecard, code: str, where: str) -> Any:
     kind = next((c.kind for c in card.criteria if c.code == code), None)
     cells = {name: _cell(sheet.cell(row, column).value) for name, column in SCORE_COLUMNS.items()}
     if kind == "price":
+        if any(value not in (None, "") for value in cells.values()):
+            raise InvalidInput(
+                f"{where} ({code}): the price points are computed from the quoted prices; "
+                "leave this row blank"
+            )
         return None
     if kind == "attainment":
         return {"planned": cells["planned"], "actual": cells["actual"]}
@@ -200,13 +206,15 @@ def _cell(value: object) -> Any:
     return str(value).strip()
 
 
-def _narratives(sheet: Worksheet) -> dict[str, str]:
+def _narratives(sheet: Worksheet) -> tuple[dict[str, str], dict[str, str]]:
     texts: dict[str, str] = {}
-    for row in _rows(sheet):
+    places: dict[str, str] = {}
+    for number, row in enumerate(_rows(sheet), start=2):
         code, text = row[0], row[2] if len(row) > 2 else None
         if code:
             texts[str(code).strip()] = "" if text is None else str(text).strip()
-    return texts
+            places[str(code).strip()] = f"{NARRATIVES_SHEET} row {number}"
+    return texts, places
 
 
 def _veto(sheet: Worksheet, source: str) -> list[str]:

@@ -287,31 +287,6 @@ def corrupt(file: str) -> Build:
 UNKNOWN_DIMENSION = {("评语", "A8"): "innovation", ("评语", "C8"): "创新服务模式"}
 YAML_HEAD = "scorecard: review\nversion: 2\n"
 YAML_SCORES = "".join(f"  {code}: {value}\n" for code, value in REVIEW_XLSX.items())
-BUG_UNKNOWN_ROW = pytest.mark.xfail(
-    strict=True,
-    reason="bug: procure/services/sheet_files.py SheetInput.locate names the first criterion "
-    "whose code appears anywhere in the message; 'unknown criterion' messages list every code, "
-    "so the error points at 评分表 row 5 (price) instead of the unknown row",
-)
-BUG_PRICE_ROW = pytest.mark.xfail(
-    strict=True,
-    reason="bug: procure/services/sheet_xlsx.py _row_value returns None for the price row, so "
-    "a score typed into it is silently ignored and the sheet recorded (a .yaml/.json sheet "
-    "giving price is refused)",
-)
-BUG_CORRUPT = pytest.mark.xfail(
-    strict=True,
-    reason="bug: procure/services/sheet_xlsx.py read_xlsx does not catch zipfile.BadZipFile "
-    "from load_workbook: a corrupt .xlsx exits 1 with a Python traceback on stderr instead of "
-    "one line 'not a readable .xlsx workbook'",
-)
-BUG_DIMENSION_ROW = pytest.mark.xfail(
-    strict=True,
-    reason="bug: procure/services/sheet_files.py SheetInput.locate: the unknown-dimension "
-    "message lists the dimensions, two of which (outcomes, satisfaction) are criterion codes, "
-    "so the error points at 评分表 row 9 (outcomes) instead of the 评语 row",
-)
-
 BAD = [
     Bad("score_above_max", review_xlsx("above.xlsx", service_plan=25),
         ("above.xlsx", "评分表 row 7", "exceeds its maximum 20")),
@@ -362,12 +337,6 @@ BAD = [
         ("dimension.xlsx", "评语", "unknown dimension innovation"),
         "assess"),
 ]  # fmt: skip
-XFAIL = {
-    "unknown_criterion_row": BUG_UNKNOWN_ROW,
-    "price_row_filled_in": BUG_PRICE_ROW,
-    "corrupt_xlsx": BUG_CORRUPT,
-    "narrative_for_an_unknown_dimension": BUG_DIMENSION_ROW,
-}
 
 
 @dataclass(frozen=True)
@@ -394,7 +363,7 @@ def outcomes(prepared: Prepared, tmp_path_factory: pytest.TempPathFactory) -> di
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(case, id=case.name, marks=XFAIL.get(case.name, ())) for case in BAD],
+    [pytest.param(case, id=case.name) for case in BAD],
 )
 def test_a_malformed_sheet_is_refused_in_one_line_naming_file_place_and_reason(
     case: Bad, outcomes: dict[str, Outcome], prepared: Prepared
