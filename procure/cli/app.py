@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -69,11 +70,21 @@ def load(ctx: click.Context, file: Path, as_json: bool) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("procure-demo"),
     show_default=True,
-    help="Folder for the demo database.",
+    help="Folder for the demo database (and its evaluation records, under records/).",
+)
+@click.option(
+    "--records/--no-records",
+    default=True,
+    show_default=True,
+    help="Also print the year's evaluation records (PDF) into DIR/records/2019/.",
 )
 @json_option
-def demo(directory: Path, as_json: bool) -> None:
-    """Run the Siming District 2019 year on a fresh SQLite database and print its outcomes."""
+def demo(directory: Path, records: bool, as_json: bool) -> None:
+    """Run the Siming District 2019 year on a fresh SQLite database and print its outcomes.
+
+    The year's evaluation records are printed as PDF into DIR/records/2019/; without a
+    Chinese font a one-line warning says which package to install, and the rest still runs.
+    """
     from procure.services.demo import run_demo
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
@@ -89,12 +100,14 @@ def demo(directory: Path, as_json: bool) -> None:
             summary, outcomes = run_demo(session)
     finally:
         engine.dispose()
+    printed = _demo_records(f"sqlite:///{database}", directory / "records") if records else None
     if as_json:
         print_json(
             {
                 "database": str(database),
                 "loaded": asdict(summary),
                 "outcomes": [asdict(o) for o in outcomes],
+                "records": printed,
             }
         )
         return
@@ -111,7 +124,46 @@ def demo(directory: Path, as_json: bool) -> None:
         ],
         [(o.project, o.title, o.organization, o.score, o.grade, o.decision) for o in outcomes],
     )
+    if printed is not None:
+        for warning in printed["warnings"]:
+            click.echo(warning, err=True)
+        if printed["records"]:
+            failed = f", {printed['failed']} failed" if printed["failed"] else ""
+            click.echo(
+                f"评价记录 Evaluation records: {printed['records']} PDF files in "
+                f"{printed['directory']}{failed} "
+                f"(verify one: procure --db sqlite:///{database} report verify FILE.pdf)"
+            )
     click.echo(f"Explore it: PROCURE_DB=sqlite:///{database} procure projects")
+
+
+def _demo_records(url: str, folder: Path) -> dict[str, Any]:
+    """Print the demo year's records under ``folder``; a missing font or library is a
+    warning (the demo still shows its table), never an error."""
+    year = 2019
+    result: dict[str, Any] = {
+        "directory": str(folder / str(year)),
+        "records": 0,
+        "failed": 0,
+        "warnings": [],
+    }
+    try:
+        from procure.reports.batch import FAILED, demo_records
+        from procure.reports.fonts import PrintingUnavailable, font_setup
+
+        setup = font_setup()
+        outcomes = demo_records(url, folder, year=year)
+    except PrintingUnavailable as exc:
+        result["warnings"] = [f"warning: evaluation records not printed: {exc}"]
+        return result
+    except OSError as exc:  # WeasyPrint's system libraries (Pango) are missing
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        result["warnings"] = [f"warning: evaluation records not printed ({first})"]
+        return result
+    result["warnings"] = setup.warnings()
+    result["records"] = sum(1 for o in outcomes if o.status != FAILED)
+    result["failed"] = sum(1 for o in outcomes if o.status == FAILED)
+    return result
 
 
 def _register_groups() -> None:

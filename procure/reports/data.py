@@ -10,31 +10,43 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tempfile
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from procure.domain.audit_chain import canonical_json
+from procure.domain.criteria import ATTAINMENT, SATISFACTION, Criterion, Dimension
 from procure.domain.dates import chinese_period
 from procure.domain.errors import NotFound
 from procure.domain.money import quantize2, yuan_in_capitals
-from procure.domain.panel import panel_score
-from procure.domain.scorecard import Scorecard
-from procure.store import audit, queries
+from procure.domain.panel import (
+    COUNTED,
+    RECUSED,
+    TRIMMED_HIGH,
+    TRIMMED_LOW,
+    ProposalKey,
+    aggregate_panel,
+    rank_proposals,
+)
+from procure.domain.scorecard import Scorecard, load_scorecard
+from procure.store import audit, panels, queries
 from procure.store.models import (
     Assessment,
     Contract,
     Organization,
     Project,
     Purchaser,
-    Review,
+    ScorecardVersion,
     TransitionLog,
 )
 from procure.workflow.rules import Rules, default_rules
 
-RECORD_FORMAT = "procure-evaluation-record/1"
+RECORD_FORMAT = "procure-evaluation-record/2"
 CHINA = timezone(timedelta(hours=8), "CST")
 _DECISIONS = {
     "renewed": ("renew", "续约"),
@@ -43,6 +55,17 @@ _DECISIONS = {
 }
 _ACTION_ZH = {"renew": "续约", "rectify": "整改", "drop": "不再合作"}
 _RECTIFICATION_TRIGGERS = ("require_rectification", "accept_rectification")
+_SHEET_STATUS_ZH = {
+    COUNTED: "计入",
+    TRIMMED_HIGH: "去掉最高分",
+    TRIMMED_LOW: "去掉最低分",
+    RECUSED: "回避",
+}
+_KIND_ZH = {"judged": "评分", "attainment": "完成率", "satisfaction": "满意度", "price": "价格分"}
+TIE_RULE_ZH = (
+    "按评审得分由高到低排序；得分相同的，按报价由低到高排序；报价也相同的，按申报登记先后排序"
+    "（财政部令第87号）"
+)
 _SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
@@ -115,17 +138,21 @@ def build_record(session: Session, code: str, *, rules: Rules | None = None) -> 
             "state_zh": rules.engine.definition.state(project.state).zh,
         },
         "contract": _contract(contract),
-        "panel": _panel(session, project, organization),
+        "panel": _panel(session, project, organization, rules),
         "inspections": _inspections(session, project),
         "rectifications": _rectifications(history),
         "payments": _payments(session, contract),
-        "assessment": _assessment(assessment, rules) if assessment else None,
+        "assessment": _assessment(session, project, rules),
         "comments": [
-            {"text": c.text, "acknowledged": c.acknowledged, "on": _china_date(c.recorded_at)}
+            {
+                "text": c.text,
+                "acknowledged": c.acknowledged,
+                "on": c.commented_on or _china_date(c.recorded_at),
+            }
             for c in queries.comments_of(session, project)
         ],
         "decision": _decision(project.state, assessment, rules),
-        "scorecards": _scorecards(session, project, assessment, rules),
+        "scorecards": _scorecards(session, project, rules),
         "as_of": _as_of(history),
     }
     plain: dict[str, Any] = json.loads(canonical_json(record))
@@ -144,41 +171,73 @@ def _contract(contract: Contract) -> dict[str, Any]:
     }
 
 
-def _panel(session: Session, project: Project, organization: Organization) -> dict[str, Any] | None:
-    """The review panel of the contracted organization's proposal, trimmed sheets marked."""
-    proposal = queries.proposal_of(session, project, organization.uscc)
-    if proposal is None:
+def _panel(
+    session: Session, project: Project, organization: Organization, rules: Rules
+) -> dict[str, Any] | None:
+    """Every proposal ranked by the review panel, each sheet's status, flags and the rules."""
+    entries = panels.project_panels(session, project)
+    if not entries:
         return None
-    reviews = queries.reviews_of(session, proposal)
-    valid = [r for r in reviews if not r.conflict]
-    marks = _trim_marks(valid)
-    result = panel_score([r.total for r in valid]) if valid else None
+    reviews = [r for e in entries for r in queries.reviews_of(session, e.proposal)]
+    card = (
+        _card_used(session, reviews[0].scorecard_name, reviews[0].scorecard_version, rules.review)
+        if reviews
+        else rules.review
+    )
+    keyed = []
+    for order, entry in enumerate(entries):
+        key = ProposalKey(entry.organization.name, entry.proposal.price, order)
+        keyed.append((key, aggregate_panel(entry.sheets, card), entry))
+    ranks = {item.key: item.rank for item in rank_proposals([(k, p) for k, p, _ in keyed])}
+    keyed.sort(key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0, item[0].order))
+    labels = {c.code: c.label_zh for c in card.criteria}
+    proposals = [
+        {
+            "rank": ranks[key],
+            "organization": entry.organization.name,
+            "uscc": entry.organization.uscc,
+            "price": entry.proposal.price,
+            "score": panel.score,
+            "valid_sheets": panel.valid_sheets,
+            "quorum_met": panel.quorum_met,
+            "trimmed": panel.trimmed,
+            "passes": panel.passes,
+            "awarded": entry.organization.uscc == organization.uscc,
+            "sheets": [
+                {
+                    "reviewer": sheet.reviewer,
+                    "total": sheet.total,
+                    "status": sheet.status,
+                    "status_zh": _SHEET_STATUS_ZH[sheet.status],
+                    "reason": sheet.recusal_reason,
+                }
+                for sheet in panel.sheets
+            ],
+            "flags": [
+                {
+                    "criterion": flag.criterion,
+                    "label_zh": labels.get(flag.criterion, flag.criterion),
+                    "low": flag.low,
+                    "high": flag.high,
+                    "spread": quantize2(flag.spread),
+                    "limit": quantize2(flag.limit),
+                }
+                for flag in panel.flags
+            ],
+        }
+        for key, panel, entry in keyed
+    ]
+    awarded_index = next((i for i, p in enumerate(proposals) if p["awarded"]), None)
     return {
-        "price": proposal.price,
-        "proposals": len(queries.proposals_of(session, project)),
-        "sheets": [
-            {
-                "reviewer": r.reviewer,
-                "total": r.total,
-                "status": "recused" if r.conflict else marks.get(id(r), "counted"),
-            }
-            for r in reviews
-        ],
-        "score": result.score if result else None,
-        "valid_sheets": result.valid_sheets if result else 0,
-        "trimmed": result.trimmed if result else False,
+        "scorecard": {"name": card.name, "version": card.version},
+        "quorum": card.panel.quorum,
+        "trim_from": card.panel.trim_from,
+        "spread_share": _percent(Fraction(card.panel.spread_flag_share)),
+        "pass_mark": card.pass_mark,
+        "tie_rule_zh": TIE_RULE_ZH,
+        "proposals": proposals,
+        "awarded_index": awarded_index,
     }
-
-
-def _trim_marks(valid: list[Review]) -> dict[int, str]:
-    """Mark the one highest and one lowest sheet the panel drops (ties: the later-recorded)."""
-    if not valid or not panel_score([r.total for r in valid]).trimmed:
-        return {}
-    order = list(enumerate(valid))  # position = recording order
-    high = max(order, key=lambda item: (item[1].total, item[0]))
-    rest = [item for item in order if item[0] != high[0]]
-    low = min(rest, key=lambda item: (item[1].total, -item[0]))
-    return {id(high[1]): "trimmed_high", id(low[1]): "trimmed_low"}
 
 
 def _inspections(session: Session, project: Project) -> list[dict[str, Any]]:
@@ -212,9 +271,36 @@ def _rectifications(history: list[TransitionLog]) -> list[dict[str, Any]]:
                     "trigger": row.trigger,
                     "actor": row.actor,
                     "reason": row.reason,
+                    "reason_zh": reason_zh(row.reason),
                 }
             )
     return steps
+
+
+_POLICY_VERBS = {"renews": "续约", "requires rectification": "要求整改", "drops": "不再合作"}
+_GRADED = re.compile(r"graded (\S+) \(([\d.]+)\): policy (.+)")
+_VETOED = re.compile(r"veto items? (.+) appl(?:y|ies): policy (.+) whatever the score")
+_RECTIFIED = re.compile(r"rectification (accepted|rejected): policy (.+)")
+_VETO_CODE = re.compile(r" \([a-z0-9_]+\)")
+
+
+def reason_zh(reason: str) -> str:
+    """A renewal-policy reason in Chinese ("graded 合格 (69.67): policy requires rectification"
+    -> 考核等级合格（69.67分），按续约政策要求整改); a person's own words are kept as given."""
+    text = reason.strip()
+    if match := _GRADED.fullmatch(text):
+        return f"考核等级{match[1]}（{match[2]}分），按续约政策{_verb_zh(match[3])}"
+    if match := _VETOED.fullmatch(text):
+        items = _VETO_CODE.sub("", match[1]).replace(", ", "、")
+        return f"一票否决事项：{items}，按续约政策不论得分均{_verb_zh(match[2])}"
+    if match := _RECTIFIED.fullmatch(text):
+        outcome = "整改验收通过" if match[1] == "accepted" else "整改未通过"
+        return f"{outcome}，按续约政策{_verb_zh(match[2])}"
+    return reason
+
+
+def _verb_zh(verb: str) -> str:
+    return _POLICY_VERBS.get(verb, verb)
 
 
 def _payments(session: Session, contract: Contract) -> dict[str, Any]:
@@ -230,53 +316,172 @@ def _payments(session: Session, contract: Contract) -> dict[str, Any]:
     }
 
 
-def _assessment(assessment: Assessment, rules: Rules) -> dict[str, Any]:
-    scorecard = rules.assessment
-    grade = _band(scorecard, assessment.grade)
+def _assessment(session: Session, project: Project, rules: Rules) -> dict[str, Any] | None:
+    """The assessment by dimension: the final combined row (else the latest sheet), with each
+    criterion's facts, the narratives, every assessor's sheet total and the veto items."""
+    final = queries.final_assessment(session, project)
+    sheets = queries.assessment_sheets(session, project)
+    row = final or (sheets[-1] if sheets else None)
+    if row is None:
+        return None
+    card = _card_used(session, row.scorecard_name, row.scorecard_version, rules.assessment)
+    contributing = sheets if final is not None else [row]
+    names = [s.assessor for s in contributing]
+    stored_inputs = row.inputs or {}
+    inputs: dict[str, dict[str, Any]] = (
+        {who: dict(stored_inputs.get(who) or {}) for who in names}
+        if final is not None
+        else {row.assessor: dict(stored_inputs)}
+    )
+    points = {
+        c.code: None if row.scores.get(c.code) is None else Decimal(str(row.scores[c.code]))
+        for c in card.criteria
+    }
+    applicable = [c for c in card.criteria if points[c.code] is not None]
+    applicable_weight = sum((c.weight for c in applicable), Decimal(0))
+    raw_total = quantize2(sum((points[c.code] or Decimal(0) for c in applicable), Decimal(0)))
+    narratives = row.narratives or {}
+    grade = _band(card, row.grade)
     return {
-        "assessor": assessment.assessor,
-        "on": _china_date(assessment.recorded_at),
-        "final": assessment.final,
-        "total": assessment.total,
-        "max_total": scorecard.max_total,
+        "assessor": row.assessor,
+        "on": _china_date(row.recorded_at),
+        "final": row.final,
+        "scorecard": {"name": card.name, "version": card.version},
+        "total": row.total,
+        "max_total": card.max_total,
         "grade": grade["code"],
         "grade_zh": grade["label_zh"],
-        "veto": [
-            {"code": code, "label_zh": rules.renewal.veto_items[code].label_zh}
-            for code in assessment.veto
+        "rescaled": applicable_weight != card.max_total,
+        "applicable_weight": applicable_weight,
+        "raw_total": raw_total,
+        "veto": [{"code": code, "label_zh": _veto_label(rules, code)} for code in row.veto],
+        "sheets": [
+            {
+                "assessor": s.assessor,
+                "on": _china_date(s.recorded_at),
+                "total": s.total,
+                "grade_zh": _band(card, s.grade)["label_zh"],
+                "veto": [_veto_label(rules, code) for code in s.veto],
+            }
+            for s in contributing
         ],
-        "narrative": prose(assessment.narrative),
+        "overall": [
+            {"by": s.assessor if len(contributing) > 1 else "", "text": prose(s.narrative)}
+            for s in contributing
+            if s.narrative.strip()
+        ],
         "dimensions": [
-            _dimension(scorecard, c.code, assessment.scores) for c in scorecard.criteria
+            _dimension(card, dimension, points, inputs, narratives.get(dimension.code, ""), names)
+            for dimension in card.dimensions
         ],
     }
 
 
 def _dimension(
-    scorecard: Scorecard, code: str, scores: dict[str, str | None]
+    card: Scorecard,
+    dimension: Dimension,
+    points: dict[str, Decimal | None],
+    inputs: dict[str, dict[str, Any]],
+    narrative: str,
+    names: list[str],
 ) -> dict[str, Any]:
-    """One assessment dimension: score, weight, attainment and the band it falls in."""
-    criterion = scorecard.criterion(code)
-    stored = scores.get(code)
-    score = Decimal(stored) if stored is not None else None
-    rate = quantize2(score / criterion.weight * 100) if score is not None else None
-    band = scorecard.grade(rate) if rate is not None else None
+    """One dimension: its points (n/a criteria left out), score rate, band, narrative, lines."""
+    criteria = [card.criterion(code) for code in dimension.criteria]
+    scored = [c for c in criteria if points[c.code] is not None]
+    score = quantize2(sum((points[c.code] or Decimal(0) for c in scored), Decimal(0)))
+    weight = sum((c.weight for c in scored), Decimal(0))
+    rate = quantize2(score / weight * 100) if scored else None
+    band = card.grade(rate) if rate is not None else None
     return {
-        "code": code,
-        "label_zh": criterion.label_zh,
-        "weight": criterion.weight,
-        "score": score,
+        "code": dimension.code,
+        "label_zh": dimension.label_zh,
+        "weight": dimension.weight,
+        "score": score if scored else None,
+        "applicable_weight": weight,
+        "not_applicable": not scored,
         "rate": rate,
         "band": band.code if band else None,
         "band_zh": band.label_zh if band else None,
-        "narrative": _dimension_narrative(criterion.label_zh, rate, band.label_zh if band else ""),
+        "narratives": _narrative_lines(narrative, names),
+        "criteria": [_criterion_line(c, points[c.code], inputs) for c in criteria],
     }
 
 
-def _dimension_narrative(label: str, rate: Decimal | None, band: str) -> str:
-    if rate is None:
-        return f"{label}未评分。"
-    return f"{label}得分率{rate}%，属{band}档。"
+def _narrative_lines(text: str, names: list[str]) -> list[dict[str, str]]:
+    """A dimension's narrative as written: one line per assessor, its name prefix taken off."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        by = next((who for who in names if line.startswith(f"{who}: ")), "")
+        body = line[len(by) + 2 :] if by else line
+        lines.append({"by": by if len(names) > 1 else "", "text": prose(body)})
+    return lines
+
+
+def _criterion_line(
+    criterion: Criterion, points: Decimal | None, inputs: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """One criterion: its points and, for attainment and survey criteria, the facts behind."""
+    facts = []
+    for who, answers in inputs.items():
+        answer = answers.get(criterion.code)
+        if criterion.kind == ATTAINMENT and isinstance(answer, dict):
+            planned, actual = int(answer["planned"]), int(answer["actual"])
+            ratio = _percent(Fraction(actual, planned)) if planned else "—"
+            text = f"计划{planned}{criterion.unit} 实际{actual}{criterion.unit} 完成率{ratio}"
+        elif criterion.kind == SATISFACTION and isinstance(answer, dict):
+            asked, satisfied = int(answer["respondents"]), int(answer["satisfied"])
+            ratio = _percent(Fraction(satisfied, asked)) if asked else "—"
+            text = f"调查{asked}人 满意{satisfied}人 满意率{ratio}"
+        else:
+            continue
+        facts.append({"by": who, "text": text})
+    if len({f["text"] for f in facts}) == 1:  # every assessor recorded the same figures
+        facts = [{"by": "", "text": facts[0]["text"]}]
+    return {
+        "code": criterion.code,
+        "label_zh": criterion.label_zh,
+        "kind": criterion.kind,
+        "kind_zh": _KIND_ZH.get(criterion.kind, criterion.kind),
+        "weight": criterion.weight,
+        "points": points,
+        "not_applicable": points is None,
+        "facts": facts,
+    }
+
+
+def _percent(share: Fraction) -> str:
+    """A share as a percentage to one place, half up, without a trailing .0: 120%, 96.4%."""
+    tenths = int(share * 1000 + Fraction(1, 2))
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}%" if tenth == 0 else f"{whole}.{tenth}%"
+
+
+def _veto_label(rules: Rules, code: str) -> str:
+    item = rules.renewal.veto_items.get(code)
+    return item.label_zh if item is not None else code
+
+
+def _card_used(session: Session, name: str, version: int, current: Scorecard) -> Scorecard:
+    """The scorecard a row was scored on: the installed one if it is that version, else the
+    content pinned when that version was first used (the installed one if none was pinned)."""
+    if (current.name, current.version) == (name, version):
+        return current
+    pinned = _pinned(session, name, version)
+    if pinned is None:
+        return current
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}-v{version}.yaml"
+        path.write_text(pinned.definition, encoding="utf-8")  # JSON is YAML
+        return load_scorecard(path)
+
+
+def _pinned(session: Session, name: str, version: int) -> ScorecardVersion | None:
+    statement = select(ScorecardVersion).where(
+        ScorecardVersion.name == name, ScorecardVersion.version == version
+    )
+    return session.exec(statement).first()
 
 
 def _band(scorecard: Scorecard, code: str) -> dict[str, str]:
@@ -304,27 +509,46 @@ def _decision(state: str, assessment: Assessment | None, rules: Rules) -> dict[s
     return {"action": None, "zh": f"尚无决定（{label}）", "decided": False, "basis": "not assessed"}
 
 
-def _scorecards(
-    session: Session, project: Project, assessment: Assessment | None, rules: Rules
-) -> list[dict[str, Any]]:
-    """The scorecard versions behind the record's scores, and the renewal policy's version."""
+def _scorecards(session: Session, project: Project, rules: Rules) -> list[dict[str, Any]]:
+    """The scorecard versions the stored rows were scored on (review sheets, assessment
+    sheets and result), each as pinned at first use, then the renewal policy in force."""
     used: dict[tuple[str, int], str] = {}
-    titles = {
-        rules.review.name: rules.review.title_zh,
-        rules.assessment.name: rules.assessment.title_zh,
-    }
     for proposal in queries.proposals_of(session, project):
         for review in queries.reviews_of(session, proposal):
-            key = (review.scorecard_name, review.scorecard_version)
-            used[key] = titles.get(review.scorecard_name, review.scorecard_name)
-    if assessment is not None:
-        key = (assessment.scorecard_name, assessment.scorecard_version)
-        used[key] = titles.get(assessment.scorecard_name, assessment.scorecard_name)
-    used[("renewal", rules.renewal.version)] = "续约政策"
-    return [
-        {"name": name, "version": version, "title_zh": title}
-        for (name, version), title in used.items()
-    ]
+            used.setdefault((review.scorecard_name, review.scorecard_version), "评审")
+    statement = (
+        select(Assessment).where(Assessment.project_id == project.id).order_by(col(Assessment.id))
+    )
+    for row in session.exec(statement):
+        used.setdefault((row.scorecard_name, row.scorecard_version), "考核")
+    current = {card.name: card.title_zh for card in (rules.review, rules.assessment)}
+    cards = []
+    for (name, version), use in used.items():
+        pinned = _pinned(session, name, version)
+        title = current.get(name, name)
+        if pinned is not None:
+            title = str(json.loads(pinned.definition).get("title_zh") or title)
+        cards.append(
+            {
+                "name": name,
+                "version": version,
+                "title_zh": title,
+                "use_zh": use,
+                "digest": pinned.digest[:12] if pinned else "",
+                "first_used": _china_date(pinned.first_used_at) if pinned else None,
+            }
+        )
+    cards.append(
+        {
+            "name": "renewal",
+            "version": rules.renewal.version,
+            "title_zh": "续约政策",
+            "use_zh": "续约决定（现行配置）",
+            "digest": "",
+            "first_used": None,
+        }
+    )
+    return cards
 
 
 def _as_of(history: list[TransitionLog]) -> str:

@@ -56,7 +56,10 @@ def _zh_date(value: str) -> str:
 
 
 def chart(record: dict[str, Any]) -> dict[str, Any]:
-    """Geometry of the bar chart of dimension scores against their maxima (plain data)."""
+    """Geometry of the bar chart of dimension scores against their maxima (plain data).
+
+    A dimension answered "not applicable" keeps its outline, hatched, labelled 不适用.
+    """
     assessment = record["assessment"]
     dimensions = assessment["dimensions"] if assessment else []
     widest = max((Decimal(d["weight"]) for d in dimensions), default=Decimal(1))
@@ -66,13 +69,19 @@ def chart(record: dict[str, Any]) -> dict[str, Any]:
     for i, dimension in enumerate(dimensions):
         weight = float(Decimal(dimension["weight"]))
         score = float(Decimal(dimension["score"])) if dimension["score"] is not None else 0.0
+        text = (
+            f"{dimension['score']} / {dimension['weight']}"
+            if dimension["score"] is not None
+            else f"不适用 / {dimension['weight']}"
+        )
         bars.append(
             {
                 "label": dimension["label_zh"],
                 "y": round(top + i * row, 2),
                 "max_width": round(weight * scale, 2),
                 "score_width": round(score * scale, 2),
-                "text": f"{dimension['score'] or '—'} / {dimension['weight']}",
+                "not_applicable": dimension["score"] is None,
+                "text": text,
                 "text_x": round(_CHART["left"] + weight * scale + 4, 2),
             }
         )

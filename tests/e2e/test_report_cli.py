@@ -31,10 +31,45 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("demo")
-    ok("demo", "--dir", str(folder))
-    return sqlite_url(folder / "demo.db")
+    run = ok("demo", "--dir", str(folder))
+    return folder, run.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_folder: tuple[Path, str]) -> str:
+    return sqlite_url(demo_folder[0] / "demo.db")
+
+
+def test_demo_prints_the_years_records_and_says_where(demo_folder: tuple[Path, str]) -> None:
+    folder, stdout = demo_folder
+    records = folder / "records" / "2019"
+    assert len(list(records.glob("*.pdf"))) == 7
+    assert f"评价记录 Evaluation records: 7 PDF files in {records}" in stdout
+    assert "年度考核与续约决定" in stdout
+
+
+def test_demo_without_a_cjk_font_warns_in_one_line_and_still_shows_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from procure.cli.app import cli
+    from procure.reports import fonts
+
+    monkeypatch.setattr(fonts, "_cjk_families", lambda: ())
+    fonts.font_setup.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path)])
+    finally:
+        fonts.font_setup.cache_clear()
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert "fonts-noto-cjk" in warnings[0]
+    assert "SM-2019-001" in result.output
+    assert not (tmp_path / "records" / "2019").exists()
 
 
 def test_help_imports_no_pdf_machinery() -> None:

@@ -83,23 +83,115 @@ def test_only_contracted_projects_have_records(siming: Engine) -> None:
     assert codes == [f"SM-2019-00{n}" for n in range(1, 8)]
 
 
+def _awarded(record: dict[str, Any]) -> dict[str, Any]:
+    panel = record["panel"]
+    proposal: dict[str, Any] = panel["proposals"][panel["awarded_index"]]
+    return proposal
+
+
 def test_five_sheet_panel_marks_exactly_one_highest_and_one_lowest_sheet(siming: Engine) -> None:
-    sheets = _record(siming, "SM-2019-001")["panel"]["sheets"]
-    statuses = {sheet["reviewer"]: sheet["status"] for sheet in sheets}
+    sheets = _awarded(_record(siming, "SM-2019-001"))["sheets"]
+    statuses = {sheet["reviewer"]: sheet["status_zh"] for sheet in sheets}
     assert statuses == {
-        "陈建华": "counted",
-        "林晓燕": "counted",
-        "黄志明": "trimmed_high",
-        "郑丽娟": "counted",
-        "吴国平": "trimmed_low",
+        "陈建华": "计入",
+        "林晓燕": "计入",
+        "黄志明": "去掉最高分",
+        "郑丽娟": "计入",
+        "吴国平": "去掉最低分",
     }
 
 
+def test_panel_ranks_every_proposal_and_keeps_recusals_of_the_others(siming: Engine) -> None:
+    panel = _record(siming, "SM-2019-001")["panel"]
+    ranking = [(p["rank"], p["score"], p["passes"], p["awarded"]) for p in panel["proposals"]]
+    assert ranking == [
+        (1, "87.89", True, True),
+        (2, "78.75", True, False),
+        (3, "75.76", True, False),
+    ]
+    assert (panel["quorum"], panel["trim_from"], panel["pass_mark"]) == (3, 5, "60")
+    assert "报价由低到高" in panel["tie_rule_zh"]
+    recused = [s for s in panel["proposals"][1]["sheets"] if s["status"] == "recused"]
+    assert [(s["reviewer"], s["reason"]) for s in recused] == [
+        ("吴国平", "曾为该协会的申报方案提供咨询意见")
+    ]
+
+
 def test_recused_sheet_is_listed_and_excluded_from_the_panel(siming: Engine) -> None:
-    panel = _record(siming, "SM-2019-002")["panel"]
-    assert [s["status"] for s in panel["sheets"]] == ["recused", "counted", "counted", "counted"]
-    assert panel["valid_sheets"] == 3
-    assert panel["trimmed"] is False
+    awarded = _awarded(_record(siming, "SM-2019-002"))
+    assert [s["status"] for s in awarded["sheets"]] == ["recused", "counted", "counted", "counted"]
+    assert awarded["valid_sheets"] == 3
+    assert awarded["trimmed"] is False
+
+
+def test_assessment_is_shown_by_dimension_with_the_facts_behind_each_criterion(
+    siming: Engine,
+) -> None:
+    assessment = _record(siming, "SM-2019-001")["assessment"]
+    dimensions = {d["code"]: d for d in assessment["dimensions"]}
+    assert list(dimensions) == [
+        "management", "finance", "outputs", "outcomes", "satisfaction", "impact"
+    ]  # fmt: skip
+    outputs = dimensions["outputs"]
+    assert (outputs["score"], outputs["weight"], outputs["rate"]) == ("25.00", "25", "100.00")
+    lines = {c["code"]: c for c in outputs["criteria"]}
+    assert lines["output_activities"]["facts"] == [
+        {"by": "", "text": "计划100场 实际120场 完成率120%"}
+    ]
+    assert lines["output_activities"]["points"] == "10.00"
+    survey = dimensions["satisfaction"]["criteria"][0]
+    assert survey["facts"][0]["text"] == "调查250人 满意241人 满意率96.4%"
+    assert [n["by"] for n in dimensions["management"]["narratives"]] == [
+        "厦门市社会组织评估中心·刘建国",
+        "思明区总工会经审委员会·陈敏",
+    ]
+    assert dimensions["management"]["narratives"][1]["text"].startswith("管理制度健全")
+    assert [(s["total"], s["grade_zh"]) for s in assessment["sheets"]] == [
+        ("95.46", "优秀"),
+        ("94.46", "优秀"),
+    ]
+    assert (assessment["total"], assessment["final"], assessment["rescaled"]) == (
+        "94.96",
+        True,
+        False,
+    )
+
+
+def test_not_applicable_criterion_is_left_out_and_the_total_rescaled(siming: Engine) -> None:
+    assessment = _record(siming, "SM-2019-005")["assessment"]
+    impact = assessment["dimensions"][-1]
+    assert (impact["score"], impact["not_applicable"], impact["rate"]) == (None, True, None)
+    assert impact["criteria"][0]["not_applicable"] is True
+    assert (assessment["rescaled"], assessment["applicable_weight"]) == (True, "95")
+    assert (assessment["raw_total"], assessment["total"]) == ("48.83", "51.40")
+    assert len(impact["narratives"]) == 1 and impact["narratives"][0]["by"] == ""
+
+
+def test_veto_and_the_organizations_comment_with_its_date(siming: Engine) -> None:
+    record = _record(siming, "SM-2019-006")
+    assert record["assessment"]["veto"] == [{"code": "misuse_of_funds", "label_zh": "挪用资金"}]
+    assert record["comments"] == [
+        {
+            "text": "承认资金使用不规范，已退回挪用款项，请求酌情处理。",
+            "acknowledged": False,
+            "on": "2019-12-24",
+        }
+    ]
+
+
+def test_scorecard_versions_come_from_the_stored_rows(siming: Engine) -> None:
+    cards = _record(siming, "SM-2019-001")["scorecards"]
+    used = [(c["name"], c["version"], c["title_zh"], c["first_used"]) for c in cards[:2]]
+    assert used == [
+        ("review", 2, "评审评分表", "2019-02-15"),
+        ("assessment", 2, "绩效考核评分表", "2019-12-13"),
+    ]
+    assert all(len(c["digest"]) == 12 for c in cards[:2])
+
+
+def test_policy_reasons_of_rectification_steps_read_in_chinese(siming: Engine) -> None:
+    steps = _record(siming, "SM-2019-004")["rectifications"]
+    assert steps[0]["reason_zh"] == "考核等级合格（69.67分），按续约政策要求整改"
 
 
 def test_decision_follows_the_project_state(siming: Engine) -> None:
@@ -166,8 +258,19 @@ def test_pdf_text_names_organization_uscc_grade_decision_and_capitals(printed: b
         "捌拾陆万捌仟元整",
         "思总工购〔2019〕1号",
         "2019年3月1日至2019年12月31日",
-        "最高分，去掉",
-        "第1页/共3页",
+        "去掉最高分",
+        "去掉最低分",
+        "回避",  # the recusal on another proposal of the same project
+        "计划100场实际120场完成率120%",
+        "10.00/10",
+        "满意率96.4%",
+        "管理制度健全，活动记录完整",  # a dimension narrative, under its assessor's name
+        "思明区总工会经审委员会·陈敏：",
+        "95.46",  # each assessor's sheet total
+        "94.96",  # and the combined one
+        "承接组织意见（2019年12月16日）",
+        "评审评分表（review）第2版",
+        "第1页/共4页",
     ):
         assert expected in text, expected
 
@@ -180,7 +283,7 @@ def test_every_page_has_its_number_of_the_total_and_the_verification_code(
 
     pages = PdfReader(io.BytesIO(printed)).pages
     code = verification_code(_record(siming, "SM-2019-001"))
-    assert len(pages) == 3
+    assert len(pages) <= 4
     for number in range(1, len(pages) + 1):
         text = _squeezed(_text_of_page(printed, number))
         assert f"第{number}页/共{len(pages)}页" in text
@@ -202,6 +305,25 @@ def test_same_data_gives_identical_bytes(siming: Engine, printed: bytes) -> None
     from procure.reports.render import render_pdf
 
     assert render_pdf(_record(siming, "SM-2019-001")) == printed
+
+
+@needs_printing
+def test_not_applicable_recusal_and_veto_print_as_a_person_reads_them(siming: Engine) -> None:
+    from pypdf import PdfReader
+
+    from procure.reports.render import render_pdf
+
+    texts = {}
+    for code in ("SM-2019-002", "SM-2019-005", "SM-2019-006"):
+        pdf = render_pdf(_record(siming, code))
+        assert len(PdfReader(io.BytesIO(pdf)).pages) <= 4, code
+        texts[code] = _text(pdf)
+    assert "回避：评分表中声明利益冲突（不计入）" in texts["SM-2019-002"]
+    assert "declared" not in texts["SM-2019-002"]
+    assert "不适用" in texts["SM-2019-005"]
+    assert "按适用项折算" in texts["SM-2019-005"]
+    assert "（未确认考核结果）" in texts["SM-2019-005"]
+    assert "一票否决事项：挪用资金" in texts["SM-2019-006"]
 
 
 @needs_printing
@@ -299,7 +421,10 @@ def test_verify_fails_when_the_attached_data_was_edited(
     with new_session(siming) as session:
         result = verify_pdf(session, file)
     assert not result.ok
-    assert [d.field for d in result.differences] == ["organization.name"]
+    assert [d.field for d in result.differences] == [
+        "organization.name",
+        "panel.proposals[0].organization",
+    ]
     assert "does not hash to the verification code" in result.problems[0]
 
 
