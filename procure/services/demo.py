@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.resources import fixture_file
 from procure.services.lifecycle import decide
 from procure.services.loading import LoadSummary, load_fixture
+from procure.services.replay import BEIJING
 from procure.store import queries
-from procure.store.models import Organization, Project
+from procure.store.models import Organization, Project, TransitionLog
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 SIMING_FIXTURE = "siming-2019.yaml"
-DEMO_OFFICER = Actor("林晓芸", "officer")
+DEMO_OFFICER = Actor("李秀梅", "officer")
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,22 @@ def run_demo(
     assessed = session.exec(
         select(Project.code).where(Project.state == "assessed").order_by(col(Project.code))
     )
-    for code in list(assessed):
-        decide(session, code, DEMO_OFFICER, rules=rules)
+    codes = list(assessed)
+    decided_at = decision_meeting(session)
+    for code in codes:
+        decide(session, code, DEMO_OFFICER, rules=rules, at=decided_at)
     return summary, year_outcomes(session, rules=rules)
+
+
+def decision_meeting(session: Session) -> datetime:
+    """The year-end decision meeting: 9 a.m. Beijing time, the day after the last recorded step.
+
+    Taking it from the data, not the clock, keeps the demo (and its printed records) the same
+    on every run.
+    """
+    last = session.exec(select(func.max(TransitionLog.at))).one()
+    day = datetime.fromisoformat(str(last)).astimezone(BEIJING).date() + timedelta(days=1)
+    return datetime.combine(day, time(9), BEIJING)
 
 
 def year_outcomes(session: Session, *, rules: Rules | None = None) -> list[OutcomeRow]:

@@ -130,7 +130,7 @@ def _load(
 
 def _people(raw: object, actor: Actor) -> dict[str, str]:
     if not isinstance(raw, Mapping):
-        raise InvalidInput("people: must map roles to names, e.g. officer: 林晓芸")
+        raise InvalidInput("people: must map roles to names, e.g. officer: 李秀梅")
     people = {str(role): str(name) for role, name in raw.items()}
     people.setdefault("officer", actor.name)
     return people
