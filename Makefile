@@ -35,6 +35,8 @@ lint: setup ## ruff and mypy
 
 bench: setup ## Run the benchmarks under bench/
 	$(BIN)/python bench/cli_startup.py
+	$(BIN)/python bench/renewal.py
+	$(BIN)/python bench/reports.py
 
 clean: ## Remove the virtualenv, caches and demo output
 	rm -rf $(VENV) procure-demo .pytest_cache .mypy_cache .ruff_cache

@@ -66,7 +66,13 @@ def renew(
     csv_file: Path | None,
     as_json: bool,
 ) -> None:
-    """Renew, rectify or drop every contract of a YEAR by the renewal policy (dry run first)."""
+    """Renew, rectify or drop every contract of a YEAR by the renewal policy (dry run first).
+
+    \b
+    Exit code: 0 when every planned decision was carried out (or for a dry run);
+    1 when --apply refused any contract (e.g. its organization is barred next
+    year): the others are still processed and the report printed first.
+    """
     from procure.services.renewal_run import renew_year
     from procure.workflow.context import Actor
 
@@ -78,10 +84,12 @@ def renew(
         )
     if as_json:
         print_json(run.to_dict())
-        return
-    if csv_file is not None:
-        _write_csv(run, csv_file)
-    _print_run(run, show_items=csv_file is None)
+    else:
+        if csv_file is not None:
+            _write_csv(run, csv_file)
+        _print_run(run, show_items=csv_file is None)
+    if run.refused:
+        ctx.exit(1)
 
 
 def _print_run(run: RenewalRun, *, show_items: bool) -> None:

@@ -66,11 +66,15 @@ def decision_meeting(session: Session) -> datetime:
 
 
 def year_outcomes(session: Session, *, rules: Rules | None = None) -> list[OutcomeRow]:
-    """Summarize every project: its organization, assessment score, grade and where it ended."""
+    """Summarize every project: its organization, assessment score, grade and where it ended.
+
+    The next-year projects the renewals created (awarded, not yet signed) are not listed.
+    """
     rules = rules or default_rules()
     definition = rules.engine.definition
     rows = []
-    for project in session.exec(select(Project).order_by(col(Project.code))):
+    loaded = select(Project).where(col(Project.previous_project_id).is_(None))
+    for project in session.exec(loaded.order_by(col(Project.code))):
         contract = queries.contract_of(session, project)
         organization = session.get(Organization, contract.organization_id) if contract else None
         assessment = queries.final_assessment(session, project)

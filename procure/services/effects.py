@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from procure.services import successor
 from procure.services.scoring_effects import SCORING_EFFECTS
 from procure.store import queries
 from procure.store.models import (
@@ -50,20 +51,46 @@ def award(ctx: ActionContext) -> None:
 
 
 def sign_contract(ctx: ActionContext) -> None:
+    """Sign with the awarded organization; a renewal's carried terms fill what is not given."""
     assert ctx.project.id is not None and ctx.project.awarded_organization_id is not None
     signed_on = ctx.params.get("signed_on") or ctx.at.date()
+    terms = successor.carried_terms(ctx.project, ctx.params)
+    assert None not in terms.values(), "guarded by contract_terms_given"
     ctx.session.add(
         Contract(
             project_id=ctx.project.id,
             organization_id=ctx.project.awarded_organization_id,
             number=ctx.params["number"],
-            amount=ctx.params["amount"],
-            start_on=ctx.params["start"],
-            end_on=ctx.params["end"],
+            amount=terms["amount"],
+            start_on=terms["start"],
+            end_on=terms["end"],
             signed_on=signed_on,
         )
     )
-    ctx.audit_data.update(ctx.params, signed_on=signed_on)
+    ctx.audit_data.update(ctx.params, **terms, signed_on=signed_on)
+    carried = [name for name in successor.TERMS if name not in ctx.params]
+    if carried:
+        ctx.audit_data.update(carried_forward=carried)
+
+
+def _successor(ctx: ActionContext) -> None:
+    """Create (or link) the next year's project of a renewed contract; log it after this row."""
+    code, created = successor.create_successor(
+        ctx.session, ctx.project, ctx.trigger, ctx.actor, ctx.at, ctx.batch_id
+    )
+    ctx.audit_data.update(next_project=code)
+    if created is not None:
+        ctx.audit_after.append(created)
+
+
+def renew(ctx: ActionContext) -> None:
+    """Renew: the next year's project, awarded to the same organization, terms carried."""
+    _successor(ctx)
+
+
+def accept_rectification(ctx: ActionContext) -> None:
+    """An accepted rectification renews: the next year's project as for ``renew``."""
+    _successor(ctx)
 
 
 def record_payment(ctx: ActionContext) -> None:
@@ -125,6 +152,8 @@ EFFECTS: dict[str, Effect] = {
         add_proposal,
         award,
         sign_contract,
+        renew,
+        accept_rectification,
         record_payment,
         record_inspection,
         drop,

@@ -112,6 +112,8 @@ def perform(
             batch_id=batch_id,
         ),
     )
+    for following in ctx.audit_after:  # e.g. the next year's project a renewal created
+        audit.append(session, following)
     session.flush()
     return TransitionResult(project.code, trigger, before, project.state, row.seq)
 
@@ -198,13 +200,17 @@ def sign_contract(
     actor: Actor,
     *,
     number: str,
-    amount: Decimal | str,
-    start: date | str,
-    end: date | str,
+    amount: Decimal | str | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
     signed_on: date | str | None = None,
     **options: Any,
 ) -> TransitionResult:
-    """Sign the contract with the awarded organization."""
+    """Sign the contract with the awarded organization.
+
+    A renewed project's amount, start and end default to the terms its renewal
+    carried forward; any other project needs all three.
+    """
     params = {
         "number": number,
         "amount": amount,

@@ -11,7 +11,7 @@ bar or by a drop in the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,8 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.renewal import DROP, RENEW
+from procure.services import successor
+from procure.services.successor import next_code
 from procure.store import queries
 from procure.store import renewal_rows as rows
 from procure.store.models import Project
@@ -30,7 +32,6 @@ REFUSED = "refused"
 TRIGGERS = {"renew": "renew", "rectify": "require_rectification", "drop": "drop"}
 DECIDED_STATES = frozenset({"renewed", "rectifying", "dropped"})
 READY_STATE = "assessed"
-_MAX_CODE = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,21 +81,19 @@ class Planned:
 
     def next_project_row(self, current: rows.LockedProject) -> dict[str, Any]:
         """The next year's project: awarded to the same organization, terms carried forward."""
-        return {
-            "code": self.item.next_project,
-            "year": self.year + 1,
-            "title": current.title,
-            "purpose": current.purpose,
-            "purchaser_id": self.row.purchaser_id,
-            "budget": current.amount,
-            "state": "awarded",
-            "version": 1,
-            "awarded_organization_id": self.row.organization_id,
-            "previous_project_id": self.row.project_id,
-            "carried_amount": current.amount,
-            "carried_start_on": next_year_day(current.start_on),
-            "carried_end_on": next_year_day(current.end_on),
-        }
+        assert self.item.next_project is not None
+        return successor.successor_row(
+            code=self.item.next_project,
+            previous_id=self.row.project_id,
+            year=self.year,
+            title=current.title,
+            purpose=current.purpose,
+            purchaser_id=self.row.purchaser_id,
+            organization_id=self.row.organization_id,
+            amount=current.amount,
+            start_on=current.start_on,
+            end_on=current.end_on,
+        )
 
     def bar_row(self) -> dict[str, Any]:
         """The bar keeping the dropped organization from the purchaser's next year."""
@@ -128,27 +127,6 @@ class _MovingRow:
 
     def __init__(self, state: str) -> None:
         self.state = state
-
-
-def next_year_day(day: date) -> date:
-    """The same calendar day a year later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
-
-
-def next_code(code: str, year: int, taken: set[str]) -> str | None:
-    """The next year's code: SM-2019-001 → SM-2020-001, else SM-R-2020-001, SM-R2-2020-001…"""
-    prefix, _, number = code.rsplit("-", 2)
-    for attempt in range(1, 100):
-        marker = "" if attempt == 1 else ("-R" if attempt == 2 else f"-R{attempt - 1}")
-        candidate = f"{prefix}{marker}-{year + 1}-{number}"
-        if len(candidate) > _MAX_CODE:
-            return None
-        if candidate not in taken:
-            return candidate
-    return None
 
 
 def plan_year(
@@ -273,7 +251,7 @@ class _Planner:
             reason=reason,
             at=self.at,
             batch_id=self.batch_id,
-            facts={"final_assessment": row},
+            facts={"final_assessment": row, successor.BARS_CHECKED: True},
         )
         self.rules.engine.fire(ctx, row=moving)
         return moving.state
@@ -315,17 +293,15 @@ class _Planner:
         item, row = planned.item, planned.row
         bar = bars.get((row.organization_id, row.purchaser_id))
         if bar is not None:
-            planned.item = _refused(
-                item,
-                f"renew refused: {item.organization} is barred from "
-                f"{planned.purchaser_code}'s {self.year + 1} awards: {bar}",
+            reason = successor.barred_reason(
+                item.organization, planned.purchaser_code, self.year + 1, bar
             )
+            planned.item = _refused(item, f"renew refused: {reason}")
         elif row.successor is not None:
             planned.item = _with_next(item, row.successor)
         elif (code := next_code(item.project, self.year, self.taken)) is None:
-            planned.item = _refused(
-                item, f"renew refused: no free {self.year + 1} code for {item.project}"
-            )
+            reason = successor.no_code_reason(item.project, self.year)
+            planned.item = _refused(item, f"renew refused: {reason}")
         else:
             self.taken.add(code)
             planned.item = _with_next(item, code)

@@ -25,6 +25,7 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError
+from procure.services import successor
 from procure.services.lifecycle import check_actor, now_utc
 from procure.services.renewal_plan import (
     REFUSED,
@@ -85,6 +86,11 @@ class RenewalRun:
     def changed(self) -> int:
         """How many contracts this run changed (0 for a dry run or a finished year)."""
         return sum(1 for result in self.results if result.status == DONE)
+
+    @property
+    def refused(self) -> int:
+        """How many contracts a rule refused while applying (``procure renew`` exits 1 then)."""
+        return sum(1 for result in self.results if result.status == REFUSED)
 
     @property
     def failures(self) -> list[RenewalResult]:
@@ -286,24 +292,12 @@ def _creation_entry(
     at: datetime,
     batch_id: str | None,
 ) -> AuditEntry:
-    return AuditEntry(
-        actor=actor.name,
-        role=actor.role,
-        trigger="create",
+    return successor.creation_entry(
+        next_row,
+        renewed_from=planned.item.project,
+        purchaser=planned.purchaser_code,
+        organization=planned.item.uscc,
+        actor=actor,
         at=at,
-        project_code=next_row["code"],
-        to_state=next_row["state"],
-        reason=f"renewal of {planned.item.project}",
-        data={
-            "year": next_row["year"],
-            "purchaser": planned.purchaser_code,
-            "title": next_row["title"],
-            "budget": next_row["budget"],
-            "renewed_from": planned.item.project,
-            "organization": planned.item.uscc,
-            "amount": next_row["carried_amount"],
-            "start": next_row["carried_start_on"],
-            "end": next_row["carried_end_on"],
-        },
         batch_id=batch_id,
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from procure.store.models import Project
 
 if TYPE_CHECKING:
+    from procure.store.audit import AuditEntry
     from procure.workflow.rules import Rules
 
 
@@ -30,6 +31,8 @@ class ActionContext:
     and add what they recorded to ``audit_data`` for the transition log.
     ``facts`` holds what a bulk caller already loaded for many projects at once
     (e.g. ``final_assessment``), so a guard need not query it again row by row.
+    ``audit_after`` holds log rows an effect wants chained right after the
+    transition's own (e.g. the creation of the next year's project).
     """
 
     session: Session
@@ -44,3 +47,4 @@ class ActionContext:
     refusals: list[str] = field(default_factory=list)
     audit_data: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    audit_after: list[AuditEntry] = field(default_factory=list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from procure.domain.money import format_yuan
+from procure.services import successor
 from procure.store import queries
 from procure.store.models import Purchaser
 from procure.workflow.context import ActionContext
@@ -109,6 +110,23 @@ def organization_not_barred(ctx: ActionContext) -> str | None:
     return None
 
 
+def contract_terms_given(ctx: ActionContext) -> str | None:
+    """Amount, start and end are given, or were carried forward by a renewal."""
+    terms = successor.carried_terms(ctx.project, ctx.params)
+    missing = [name for name in successor.TERMS if terms[name] is None]
+    if not missing:
+        return None
+    entry = ctx.rules.engine.definition.transition_from(ctx.trigger, ctx.project.state)
+    labels = {param.name: param.zh for param in entry.params} if entry else {}
+    named = [f"{name} ({labels.get(name, name)})" for name in missing]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    flags = " ".join(f"--set {name}=..." for name in missing)
+    return (
+        f"needs {listed}: give {'it' if len(missing) == 1 else 'them'} with {flags} "
+        f"({ctx.project.code} has no contract terms carried forward from a renewal)"
+    )
+
+
 def contract_number_unused(ctx: ActionContext) -> str | None:
     """Contract numbers are unique."""
     number = ctx.params.get("number", "")
@@ -119,7 +137,9 @@ def contract_number_unused(ctx: ActionContext) -> str | None:
 
 def amount_within_budget(ctx: ActionContext) -> str | None:
     """The contract amount is positive and does not exceed the approved budget."""
-    amount: Decimal = ctx.params["amount"]
+    amount: Decimal | None = successor.carried_terms(ctx.project, ctx.params)["amount"]
+    if amount is None:
+        return None  # contract_terms_given says what is missing
     if amount <= 0:
         return "contract amount must be positive"
     if amount > ctx.project.budget:
@@ -132,7 +152,10 @@ def amount_within_budget(ctx: ActionContext) -> str | None:
 
 def service_period_valid(ctx: ActionContext) -> str | None:
     """The service period is set, ends after it starts and lies in the funding year."""
-    start, end = ctx.params["start"], ctx.params["end"]
+    terms = successor.carried_terms(ctx.project, ctx.params)
+    start, end = terms["start"], terms["end"]
+    if start is None or end is None:
+        return None  # contract_terms_given says what is missing
     if end < start:
         return f"service period ends ({end}) before it starts ({start})"
     if start.year != ctx.project.year:
@@ -200,6 +223,13 @@ def policy_drops(ctx: ActionContext) -> str | None:
     return _policy_says("drop", ctx)
 
 
+def organization_not_barred_next_year(ctx: ActionContext) -> str | None:
+    """A renewal's organization is not barred from the purchaser's next-year awards."""
+    if ctx.facts.get(successor.BARS_CHECKED):  # the year-end run judges each contract's bars
+        return None
+    return successor.bar_refusal(ctx.session, ctx.project)
+
+
 def rectification_accepted_by_policy(ctx: ActionContext) -> str | None:
     """The policy renews a contract whose rectification was accepted."""
     decision = ctx.rules.renewal.after_rectification(True)
@@ -217,6 +247,7 @@ FACT_GUARDS: frozenset[str] = frozenset(
         "reviewer_not_duplicate",
         "proposal_passes",
         "organization_not_barred",
+        "contract_terms_given",
         "contract_number_unused",
         "amount_within_budget",
         "service_period_valid",
@@ -237,6 +268,7 @@ GUARDS: dict[str, Guard] = {
         proposal_exists,
         reviewer_not_duplicate,
         organization_not_barred,
+        contract_terms_given,
         contract_number_unused,
         amount_within_budget,
         service_period_valid,
@@ -245,6 +277,7 @@ GUARDS: dict[str, Guard] = {
         policy_rectifies,
         policy_drops,
         rectification_accepted_by_policy,
+        organization_not_barred_next_year,
     )
 }
 GUARDS.update(SCORING_GUARDS)

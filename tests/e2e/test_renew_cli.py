@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from procure.services.renewal_run import CHUNK_SIZE
 from tests.e2e.cli import PROCURE, dump, ok, procure, sqlite_url
 
 YEAR = "2019"
@@ -61,6 +62,23 @@ def test_apply_then_rerun_reports_zero_changes_and_the_chain_holds(tmp_path: Pat
     ok("audit", "verify", db=url)
 
 
+def test_apply_exits_1_after_the_whole_run_when_any_contract_was_refused(tmp_path: Path) -> None:
+    url, _ = _generated(tmp_path, 1000)  # 200 organizations: some dropped ones also renew
+    plan = ok("renew", "--year", YEAR, "--json", db=url).json()  # a dry run: exit 0
+    refused = plan["counts"]["refused"]
+    assert refused > 0
+
+    applied = procure("renew", "--year", YEAR, "--apply", db=url)
+    again = procure("renew", "--year", YEAR, "--apply", "--json", db=url)
+
+    assert applied.code == 1, applied.stderr
+    assert applied.stdout.count("未处理 not done:") == refused
+    assert "is barred from" in applied.stdout and "已处理 changed" in applied.stdout
+    assert again.code == 1 and again.json()["changed"] == 0
+    assert [r["status"] for r in again.json()["results"]] == ["refused"] * refused
+    assert "Exit code: 0 when every planned decision" in ok("renew", "--help").stdout
+
+
 def test_an_unknown_purchaser_is_one_line_and_exit_1(tmp_path: Path) -> None:
     url, _ = _generated(tmp_path, 10)
 
@@ -100,9 +118,11 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     assert following == renewed  # every renewal has its next-year project, no more
     ok("audit", "verify", db=url)
 
-    finish = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+    finished = procure("renew", "--year", YEAR, "--apply", "--json", db=url)
+    finish = finished.json()
 
-    assert decided % 2000 == 0 or finish["changed"] == 0  # whole chunks only
+    assert finished.code == (1 if finish["counts"]["refused"] else 0), finished.stderr
+    assert decided % CHUNK_SIZE == 0 or finish["changed"] == 0  # whole chunks only
     decided_after, renewed_after, following_after = _counts(path)
     assert finish["changed"] == decided_after - decided
     assert following_after == renewed_after

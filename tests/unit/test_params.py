@@ -148,13 +148,19 @@ def test_a_trigger_that_takes_no_facts_says_so(workflow: WorkflowDefinition) -> 
 def test_a_missing_required_fact_tells_how_to_give_it(
     workflow: WorkflowDefinition, missing: str | None
 ) -> None:
-    facts = contract(amount=missing)
+    facts = contract(number=missing)
 
     with pytest.raises(
         InvalidInput,
-        match=r"^sign_contract needs amount \(合同金额\): give it with --set amount=\.\.\.$",
+        match=r"^sign_contract needs number \(合同编号\): give it with --set number=\.\.\.$",
     ):
         parse_params(entry(workflow, "sign_contract"), facts)
+
+
+def test_contract_terms_may_be_left_out_for_the_carried_ones(workflow: WorkflowDefinition) -> None:
+    values = parse_params(entry(workflow, "sign_contract"), {"number": "HT-1", "amount": ""})
+
+    assert values == {"number": "HT-1"}
 
 
 def test_a_trigger_without_facts_takes_an_empty_mapping(workflow: WorkflowDefinition) -> None:
