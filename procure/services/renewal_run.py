@@ -42,7 +42,7 @@ from procure.workflow.rules import Rules, default_rules
 
 _LOGGER = logging.getLogger(__name__)
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 10_000
 DEFAULT_ACTOR = Actor("procure renew", "officer")
 DONE = "done"
 Progress = Callable[[int, int], None]

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from procure.domain.audit_chain import GENESIS_HASH, canonical_json, row_hash
+from procure.domain.audit_chain import (
+    CHAINED_FIELDS,
+    GENESIS_HASH,
+    canonical_json,
+    chained_hash,
+    chained_payload,
+    row_hash,
+)
+from procure.store import bulk
 from procure.store.models import AuditHead, TransitionLog
 
 _HEAD_ID = 1
+_LOG_COLUMNS = (*CHAINED_FIELDS, "prev_hash", "hash")
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -74,17 +82,30 @@ def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
     if head is None:
         head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
     seq, last_hash = head.seq, head.last_hash
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     stamps: dict[datetime, str] = {}  # a run's rows share a few moments
     for entry in entries:
         seq += 1
         stamp = stamps.get(entry.at) or stamps.setdefault(entry.at, utc_stamp(entry.at))
-        fields = _fields(seq, entry, stamp)
-        fields["prev_hash"] = last_hash
-        last_hash = fields["hash"] = row_hash(fields, last_hash)
-        rows.append(fields)
+        chained = (
+            seq,
+            stamp,
+            entry.actor,
+            entry.role,
+            entry.project_code,
+            entry.trigger,
+            entry.from_state,
+            entry.to_state,
+            entry.reason,
+            canonical_json(entry.data or {}),
+            entry.batch_id,
+        )
+        digest = chained_hash(chained_payload(*chained), last_hash)
+        rows.append((*chained, last_hash, digest))
+        last_hash = digest
     if rows:
-        session.connection().execute(insert(TransitionLog.__table__), rows)  # type: ignore[attr-defined]
+        table = TransitionLog.__table__  # type: ignore[attr-defined]
+        bulk.insert_rows(session.connection(), table, _LOG_COLUMNS, rows)
         head.seq, head.last_hash = seq, last_hash
         session.add(head)
         session.flush()

@@ -2,8 +2,9 @@
 
 The run reads a whole year in a handful of queries (contracts joined to their
 final assessment and any next-year successor, bars, taken codes) and writes
-each chunk with one multi-row statement per table. Rows are SQLAlchemy Core
-rows, not ORM objects: a year of a province is a hundred thousand of them.
+each chunk with one ``executemany`` per table (:mod:`procure.store.bulk`: on
+SQLite straight to ``sqlite3``). Rows are tuples and Core rows, not ORM
+objects: a year of a province is a hundred thousand of them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
-    insert,
     select,
     true,
     type_coerce,
@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from procure.store import bulk
 from procure.store.models import (
     Assessment,
     Bar,
@@ -194,6 +195,13 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
     """Move each ``(id, from_state, to_state)``; return how many rows were still in ``from``."""
     if not moves:
         return 0
+    connection = session.connection()
+    if bulk.is_sqlite(connection):
+        result = connection.exec_driver_sql(
+            "UPDATE project SET state = ?, version = version + 1 WHERE id = ? AND state = ?",
+            [(to_state, pid, from_state) for pid, from_state, to_state in moves],
+        )
+        return int(result.rowcount)
     p = _table(Project)
     statement = (
         update(p)
@@ -201,17 +209,35 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
         .values(state=bindparam("moved_to"), version=p.c.version + 1)
     )
     params = [{"moved_id": i, "moved_from": f, "moved_to": t} for i, f, t in moves]
-    result = session.connection().execute(statement, params)
-    return int(result.rowcount)
+    return int(connection.execute(statement, params).rowcount)
+
+
+PROJECT_COLUMNS = (
+    "code",
+    "year",
+    "title",
+    "purpose",
+    "purchaser_id",
+    "budget",
+    "state",
+    "version",
+    "awarded_organization_id",
+    "previous_project_id",
+    "carried_amount",
+    "carried_start_on",
+    "carried_end_on",
+)
+"""The columns of a next-year project row (:func:`procure.services.successor.successor_row`)."""
+BAR_COLUMNS = ("organization_id", "purchaser_id", "year", "project_id", "reason")
 
 
 def insert_projects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert projects given as column dicts (one multi-row INSERT)."""
-    if rows:
-        session.connection().execute(insert(_table(Project)), list(rows))
+    """Insert projects given as column dicts (one ``executemany``)."""
+    values = [tuple(row[name] for name in PROJECT_COLUMNS) for row in rows]
+    bulk.insert_rows(session.connection(), _table(Project), PROJECT_COLUMNS, values)
 
 
 def insert_bars(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert bars given as column dicts (one multi-row INSERT)."""
-    if rows:
-        session.connection().execute(insert(_table(Bar)), list(rows))
+    """Insert bars given as column dicts (one ``executemany``)."""
+    values = [tuple(row[name] for name in BAR_COLUMNS) for row in rows]
+    bulk.insert_rows(session.connection(), _table(Bar), BAR_COLUMNS, values)

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from procure.domain.audit_chain import CHAINED_FIELDS, GENESIS_HASH, canonical_json, row_hash
+from procure.domain.audit_chain import (
+    CHAINED_FIELDS,
+    GENESIS_HASH,
+    canonical_json,
+    chained_hash,
+    chained_payload,
+    row_hash,
+)
 
 
 def fields(**overrides: Any) -> dict[str, Any]:
@@ -148,3 +155,23 @@ def test_canonical_json_refuses_values_it_cannot_record() -> None:
 def test_canonical_json_refuses_a_float() -> None:
     with pytest.raises(TypeError, match="cannot record a float"):
         canonical_json({"amount": 1200.5})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"project_code": None, "from_state": None, "to_state": None, "batch_id": None},
+        {"reason": '引号 " 反斜杠 \\ 换行\n制表\t', "actor": "\u2028 \x00 é"},
+        {"data": canonical_json({"b": [1, "二"], "a": {"z": Decimal("1.50")}}), "seq": 10**12},
+    ],
+)
+def test_the_direct_payload_is_the_canonical_json_of_the_chained_fields(
+    changes: dict[str, Any],
+) -> None:
+    stored = {**fields(), "at": "2019-03-01T09:30:00.000000Z", "data": '{"amount":"1.00"}'}
+    row = {**stored, **changes}
+    values = [row[name] for name in CHAINED_FIELDS]
+
+    assert chained_payload(*values) == canonical_json({n: row[n] for n in CHAINED_FIELDS})
+    assert chained_hash(chained_payload(*values), "ab" * 32) == row_hash(row, "ab" * 32)

@@ -1,0 +1,62 @@
+"""Many rows in one statement, without an object per row (no commits here).
+
+On SQLite the rows go straight to the ``sqlite3`` module's ``executemany``
+through ``exec_driver_sql``: SQLAlchemy's per-row parameter handling costs more
+than the database's own work at a bulk run's size. Each value is first turned
+into what its column type stores (the type's own bind processor: hundredths for
+money, ISO text for dates), so the rows are the ones Core would write. Other
+databases take Core's ``executemany`` (psycopg batches it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert
+
+Processor = Callable[[Any], Any]
+
+
+def is_sqlite(connection: Connection) -> bool:
+    """Whether ``connection`` talks to SQLite (rows then go straight to ``sqlite3``)."""
+    return connection.dialect.name == "sqlite"
+
+
+def _processors(
+    connection: Connection, table: Table, columns: Sequence[str]
+) -> list[tuple[int, Processor]]:
+    found: list[tuple[int, Processor]] = []
+    for index, name in enumerate(columns):
+        column_type = table.c[name].type.dialect_impl(connection.dialect)
+        processor = column_type.bind_processor(connection.dialect)
+        if processor is not None:
+            found.append((index, processor))
+    return found
+
+
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` (tuples of Python values, in ``columns`` order) into ``table``."""
+    if not rows:
+        return
+    if not is_sqlite(connection):
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    processors = _processors(connection, table, columns)
+    if processors:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, processor in processors:
+                values[index] = processor(values[index])
+            converted.append(tuple(values))
+        rows = converted
+    else:
+        rows = [tuple(row) for row in rows]
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    marks = ", ".join("?" * len(columns))
+    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+    connection.exec_driver_sql(statement, list(rows))
