@@ -14,7 +14,7 @@ import warnings
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procure.domain.audit_chain import canonical_json
 from procure.domain.dates import chinese_date
@@ -25,6 +25,8 @@ from procure.resources import resource_dir
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 _LOGGER = logging.getLogger(__name__)
 ATTACHMENT_NAME = "evaluation-record.json"
@@ -48,6 +50,40 @@ def environment() -> Environment:
     env.filters["yuan"] = lambda amount: format_yuan(Decimal(str(amount)))
     env.filters["zh_date"] = _zh_date
     return env
+
+
+class _Printer(NamedTuple):
+    """What every render in a process shares: the parsed stylesheets and the fonts."""
+
+    stylesheets: list[CSS]
+    font_config: FontConfiguration
+
+
+@lru_cache(maxsize=1)
+def printer() -> _Printer:
+    """Parse the record's stylesheet and load the fonts, once per process.
+
+    Raises:
+        PrintingUnavailable: no CJK font is installed.
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = font_setup()
+    font_config = FontConfiguration()
+    folder = resource_dir("templates") / "reports"
+    record_css = CSS(filename=str(folder / "record.css"), font_config=font_config)
+    font_css = CSS(
+        string=(
+            f'html, svg text {{ font-family: "{fonts.serif}", serif; }}\n'
+            f'@page {{ font-family: "{fonts.serif}", serif; }}\n'
+            f"h1, h2, h3, th, strong, tr.total td, td.capitals, p.veto, .band-fail, .seal .role, "
+            f'.conclusion td.grade, .conclusion td.decision {{ font-family: "{fonts.sans}", '
+            f'"{fonts.serif}", sans-serif; }}\n'
+        ),
+        font_config=font_config,
+    )
+    return _Printer([record_css, font_css], font_config)
 
 
 def _zh_date(value: str) -> str:
@@ -94,8 +130,13 @@ def chart(record: dict[str, Any]) -> dict[str, Any]:
     return {**_CHART, "bars": bars, "bottom": bottom, "height": bottom + 16, "ticks": ticks}
 
 
-def render_html(record: dict[str, Any], code: str | None = None) -> str:
+def render_html(
+    record: dict[str, Any], code: str | None = None, *, stylesheet_link: bool = True
+) -> str:
     """Fill the record template with the record's data.
+
+    ``stylesheet_link`` links ``record.css`` from the page (for a browser); the PDF is
+    rendered without it, with the stylesheet parsed once per process instead.
 
     Raises:
         jinja2.UndefinedError: the record lacks a field the template prints.
@@ -106,6 +147,7 @@ def render_html(record: dict[str, Any], code: str | None = None) -> str:
         code=code or verification_code(record),
         chart=chart(record),
         fonts={"body": font_setup().serif},
+        stylesheet_link=stylesheet_link,
     )
 
 
@@ -115,9 +157,9 @@ def render_pdf(record: dict[str, Any]) -> bytes:
     Raises:
         PrintingUnavailable: no CJK font is installed.
     """
-    from weasyprint import CSS, HTML, Attachment
+    from weasyprint import HTML, Attachment
 
-    fonts = font_setup()
+    shared = printer()
     code = verification_code(record)
     stamp = _record_moment(record)
     attachment = Attachment(
@@ -128,24 +170,17 @@ def render_pdf(record: dict[str, Any]) -> bytes:
         modified=stamp,
         relationship="Data",
     )
-    font_css = CSS(
-        string=(
-            f'html, svg text {{ font-family: "{fonts.serif}", serif; }}\n'
-            f'@page {{ font-family: "{fonts.serif}", serif; }}\n'
-            f"h1, h2, h3, th, strong, tr.total td, td.capitals, p.veto, .band-fail, .seal .role, "
-            f'.conclusion td.grade, .conclusion td.decision {{ font-family: "{fonts.sans}", '
-            f'"{fonts.serif}", sans-serif; }}\n'
-        )
-    )
     html = HTML(
-        string=render_html(record, code), base_url=str(resource_dir("templates") / "reports")
+        string=render_html(record, code, stylesheet_link=False),
+        base_url=str(resource_dir("templates") / "reports"),
     )
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for PDF/A and never closes it; the file is
         # freed within this call, so only its ResourceWarning is silenced, only here.
         warnings.simplefilter("ignore", ResourceWarning)
         pdf: bytes = html.write_pdf(
-            stylesheets=[font_css],
+            stylesheets=shared.stylesheets,
+            font_config=shared.font_config,
             attachments=[attachment],
             pdf_variant="pdf/a-3b",
             pdf_identifier=code[:32].encode(),
