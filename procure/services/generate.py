@@ -218,6 +218,8 @@ class _Generated:
     total: Decimal
     grade: str
     veto: list[str]
+    scorecard: tuple[str, int]
+    narratives: dict[str, str]
 
     def contract(self, ids: dict[str, int]) -> dict[str, Any]:
         code, year = self.project["code"], self.project["year"]
@@ -240,8 +242,9 @@ class _Generated:
             "grade": self.grade,
             "veto": self.veto,
             "narrative": "年度绩效评价（生成数据）",
-            "scorecard_name": "assessment",
-            "scorecard_version": 1,
+            "narratives": self.narratives,
+            "scorecard_name": self.scorecard[0],
+            "scorecard_version": self.scorecard[1],
             "recorded_at": recorded,
             "final": True,
         }
@@ -290,6 +293,8 @@ def _project(
         total=total,
         grade=grade.code,
         veto=veto,
+        scorecard=(card.name, card.version),
+        narratives={d.code: f"{d.label_zh}：按年度考核评分（生成数据）。" for d in card.dimensions},
     )
 
 
