@@ -2,14 +2,19 @@
 
 Each record goes to ``DIR/<year>/<USCC>-<project code>.pdf``. A file that already holds
 the record's current verification code is skipped, so an interrupted run can simply be
-run again. Files are written to a temporary name and renamed, so a file is either whole
-or absent. A record that fails is reported and the others carry on.
+run again; that check reads only the end of the file, so a re-run with nothing changed
+renders nothing and starts no worker. This process reads the database (one session) and
+checks the files; the records to print go to a pool of workers, each of which loads
+WeasyPrint, the stylesheet and the fonts once as it starts. Files are written to a
+temporary name and renamed, so a file is either whole or absent. A record that fails
+is reported and the others carry on.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -17,16 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
-from procure.domain.errors import InvalidInput, ProcureError
+from procure.domain.errors import InvalidInput
 from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.fonts import font_setup
+from procure.reports.render import file_identifier
 
 _LOGGER = logging.getLogger(__name__)
 PRINTED, SKIPPED, FAILED = "printed", "skipped", "failed"
 _TEMP_SUFFIX = ".partial"
-_ENGINES: dict[str, Engine] = {}
+_TAIL = 4096  # bytes at the end of a file that hold its trailer
+_TRAILER_ID = re.compile(rb"/ID\s*\[\s*[(<]([0-9a-f]{32})[)>]")
 
 
 @dataclass(frozen=True)
@@ -50,16 +55,23 @@ def record_path(directory: Path, record: dict[str, Any]) -> Path:
     return directory / str(project["year"]) / name
 
 
-def existing_code(path: Path) -> str | None:
-    """The verification code a printed file holds, or None if absent or unreadable."""
-    from procure.reports.verify import read_embedded
+def holds_code(path: Path, code: str) -> bool:
+    """Whether the file at ``path`` is a record printed with verification code ``code``.
 
-    if not path.is_file():
-        return None
+    Cheap enough to run on a whole year: it reads only the file's last few kilobytes, where
+    the trailer carries the file identifier :func:`procure.reports.render.render_pdf` sets
+    from the code (its first 32 hex digits, 128 bits of the SHA-256). The full code, and
+    the data it hashes, are checked by ``procure report verify``.
+    """
     try:
-        return read_embedded(path.read_bytes(), file=str(path)).code or None
-    except ProcureError:
-        return None
+        with path.open("rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - _TAIL))
+            tail = file.read()
+    except OSError:
+        return False
+    found = _TRAILER_ID.findall(tail)
+    return bool(found) and found[-1].decode() == file_identifier(code)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -73,32 +85,78 @@ def write_atomically(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def print_one(url: str, code: str, directory: Path, *, force: bool = False) -> PrintOutcome:
-    """Print one project's record under ``directory``, unless its file is already current.
+@dataclass(frozen=True)
+class _Job:
+    """A record to print: its data, built in the parent, and where it goes."""
 
-    Never raises for a failed record: the outcome says what went wrong.
+    project: str
+    record: dict[str, Any]
+    code: str
+    path: Path
+    seconds: float
+
+
+def _plan(
+    url: str, codes: list[str], directory: Path, force: bool
+) -> Iterator[PrintOutcome | _Job]:
+    """Build each record's data (one engine, one session) and decide whether to print it.
+
+    A record whose file already holds its code is skipped without rendering; a record
+    that cannot be built fails; the others are jobs. Each record's read transaction ends
+    before the next, so no lock is held while the batch runs.
     """
     from procure.store.db import make_engine, new_session
 
+    engine = make_engine(url)
+    try:
+        with new_session(engine) as session:
+            for code in codes:
+                started = time.perf_counter()
+                try:
+                    record = build_record(session, code)
+                    digest = verification_code(record)
+                    path = record_path(directory, record)
+                except Exception as exc:  # one failed record must not stop the others
+                    session.rollback()
+                    yield _failed(code, exc, started)
+                    continue
+                session.commit()  # ends the read transaction; loaded rows stay usable
+                seconds = time.perf_counter() - started
+                if not force and holds_code(path, digest):
+                    yield PrintOutcome(code, SKIPPED, str(path), digest, "", seconds)
+                else:
+                    yield _Job(code, record, digest, path, seconds)
+    finally:
+        engine.dispose()
+
+
+def _print(job: _Job) -> PrintOutcome:
+    """Render a job's record and write its file. Never raises: the outcome says."""
     started = time.perf_counter()
     try:
-        engine = _ENGINES.get(url)
-        if engine is None:
-            engine = _ENGINES[url] = make_engine(url)
-        with new_session(engine) as session:  # closed before rendering: no lock held
-            record = build_record(session, code)
-        digest = verification_code(record)
-        path = record_path(directory, record)
-        if not force and existing_code(path) == digest:
-            return PrintOutcome(code, SKIPPED, str(path), digest, "", time.perf_counter() - started)
         from procure.reports.render import render_pdf
 
-        write_atomically(path, render_pdf(record))
-        return PrintOutcome(code, PRINTED, str(path), digest, "", time.perf_counter() - started)
+        write_atomically(job.path, render_pdf(job.record))
     except Exception as exc:  # one failed record must not stop the others
-        _LOGGER.debug("printing %s failed", code, exc_info=True)
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return PrintOutcome(code, FAILED, message=message, seconds=time.perf_counter() - started)
+        return _failed(job.project, exc, started - job.seconds)
+    seconds = job.seconds + time.perf_counter() - started
+    return PrintOutcome(job.project, PRINTED, str(job.path), job.code, "", seconds)
+
+
+def _failed(code: str, exc: Exception, started: float) -> PrintOutcome:
+    _LOGGER.debug("printing %s failed", code, exc_info=True)
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return PrintOutcome(code, FAILED, message=message, seconds=time.perf_counter() - started)
+
+
+def _warm_up() -> None:
+    """Pool initializer: load WeasyPrint, the stylesheet and the fonts once per worker."""
+    from procure.reports.render import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # the worker's first record will report it
+        _LOGGER.debug("warming up the printer failed", exc_info=True)
 
 
 def year_codes(url: str, year: int, purchaser: str | None) -> list[str]:
@@ -141,7 +199,7 @@ def print_year(
     font_setup()
     _remove_leftovers(directory)
     outcomes: dict[str, PrintOutcome] = {}
-    for outcome in _run(url, codes, directory, jobs or os.cpu_count() or 1, force):
+    for outcome in _run(url, codes, directory, jobs or available_cores(), force):
         outcomes[outcome.project] = outcome
         if on_outcome is not None:
             on_outcome(outcome)
@@ -151,19 +209,39 @@ def print_year(
 def _run(
     url: str, codes: list[str], directory: Path, jobs: int, force: bool
 ) -> Iterator[PrintOutcome]:
-    if jobs <= 1 or len(codes) <= 1:
-        for code in codes:
-            yield print_one(url, code, directory, force=force)
-        return
-    executor = ProcessPoolExecutor(max_workers=min(jobs, len(codes)))
+    """Print in this process (``jobs`` 1), else in a pool of warmed-up workers.
+
+    The parent reads the database and checks the files (cheap); only records to print
+    go to the pool, which starts at the first such record, so a re-run with nothing
+    changed starts no worker.
+    """
+    executor: ProcessPoolExecutor | None = None
+    futures: list[Future[PrintOutcome]] = []
     try:
-        futures: list[Future[PrintOutcome]] = [
-            executor.submit(print_one, url, code, directory, force=force) for code in codes
-        ]
+        for item in _plan(url, codes, directory, force):
+            if isinstance(item, PrintOutcome):
+                yield item
+            elif jobs <= 1 or len(codes) <= 1:
+                yield _print(item)
+            else:
+                if executor is None:
+                    executor = ProcessPoolExecutor(
+                        max_workers=min(jobs, len(codes)), initializer=_warm_up
+                    )
+                futures.append(executor.submit(_print, item))
         for future in as_completed(futures):
             yield future.result()
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _remove_leftovers(directory: Path) -> None:
