@@ -38,7 +38,7 @@ from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 
 RECORDS = 200
-MEASURED = "SM-2019-001"
+MEASURED = ("SM-2019-006", "SM-2019-001")  # a 3-page record, and the longest (4 pages)
 WARM_RENDERS = 9
 
 
@@ -120,21 +120,23 @@ def main() -> None:
         if not options.skip_single:
             engine = make_engine(url)
             with new_session(engine) as session:
-                record = build_record(session, MEASURED)
+                records = [build_record(session, code) for code in MEASURED]
             engine.dispose()
             start = time.perf_counter()
-            pdf = render_pdf(record)
+            render_pdf(records[0])
             cold = time.perf_counter() - start
-            warm = []
-            for _ in range(WARM_RENDERS):
-                start = time.perf_counter()
-                render_pdf(record)
-                warm.append(time.perf_counter() - start)
             print(f"first render in a process (cold)      {cold:7.3f} s")
-            print(
-                f"median render, one process (warm)     {statistics.median(warm):7.3f} s/record "
-                f"({MEASURED}, {_pages(pdf)} pages)"
-            )
+            for code, record in zip(MEASURED, records, strict=True):
+                pdf = render_pdf(record)
+                warm = []
+                for _ in range(WARM_RENDERS):
+                    start = time.perf_counter()
+                    render_pdf(record)
+                    warm.append(time.perf_counter() - start)
+                print(
+                    f"median render, one process (warm)     {statistics.median(warm):7.3f} "
+                    f"s/record ({code}, {_pages(pdf)} pages)"
+                )
         out_one, out_all = Path(folder) / "one", Path(folder) / "all"
         one = _timed_batch(url, codes, out_one, 1, True)
         many = _timed_batch(url, codes, out_all, cores, True)

@@ -478,3 +478,22 @@ def test_batch_skips_current_files_and_reports_failures_without_stopping(
         session.commit()
     again = print_year(url, codes, tmp_path / "out", jobs=1)
     assert [o.status for o in again] == [SKIPPED, FAILED, PRINTED]
+
+
+@needs_printing
+def test_a_current_file_is_recognized_from_its_trailer_alone(
+    copy_of_siming: Engine, tmp_path: Path
+) -> None:
+    from procure.reports.batch import holds_code
+    from procure.reports.render import render_pdf
+
+    with new_session(copy_of_siming) as session:
+        record = build_record(session, "SM-2019-003")
+    code = verification_code(record)
+    path = tmp_path / "record.pdf"
+    path.write_bytes(render_pdf(record))
+    assert holds_code(path, code)
+    assert not holds_code(path, "0" * 64)
+    assert not holds_code(tmp_path / "absent.pdf", code)
+    path.write_bytes(b"%PDF-1.7\n")
+    assert not holds_code(path, code)
