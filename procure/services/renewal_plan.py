@@ -187,7 +187,9 @@ class _Planner:
         """Decide one contract: a decision to write, or a plan item that is skipped or refused."""
         name, uscc = self.organizations[row.organization_id]
         if row.state != READY_STATE or row.total is None:
-            return RenewalPlanItem(row.code, name, uscc, row.total, "", SKIP, self._not_ready(row))
+            return RenewalPlanItem(
+                row.code, name, uscc, row.total, self._grade_shown(row), SKIP, self._not_ready(row)
+            )
         key = (row.total, tuple(row.veto))
         verdict = self.verdicts.get(key)
         if verdict is None:
@@ -255,6 +257,13 @@ class _Planner:
         )
         self.rules.engine.fire(ctx, row=moving)
         return moving.state
+
+    def _grade_shown(self, row: rows.ContractRow) -> str:
+        """The grade of a contract's final assessment, if it has one (一票否决 gives the lowest)."""
+        if row.total is None:
+            return ""
+        card = self.rules.assessment
+        return (card.grades[-1] if row.veto else card.grade(row.total)).label_zh
 
     def _not_ready(self, row: rows.ContractRow) -> str:
         label = self.rules.engine.definition.state(row.state).zh
