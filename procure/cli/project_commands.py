@@ -113,7 +113,7 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
         print_json(items)
         return
     rows = []
-    for item in items:
+    for item in (i for i in items if i["from_this_state"]):
         if item["allowed"]:
             needs = ", ".join(item.get("needs", []))
             status = "可以 allowed" + (f" (--set {needs})" if needs else "")
@@ -121,6 +121,9 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
             status = "不可 blocked: " + "; ".join(item["blocked_by"])
         rows.append((item["trigger"], item["zh"], status))
     print_table(f"{code} — {role}", ["操作 Trigger", "说明", "状态 Status"], rows)
+    elsewhere = [i["trigger"] for i in items if not i["from_this_state"]]
+    if elsewhere:
+        click.echo(f"当前状态下不可用 not available in this state: {', '.join(elsewhere)}")
 
 
 @click.command()

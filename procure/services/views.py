@@ -157,6 +157,7 @@ def available_actions(
             "trigger": trigger,
             "zh": first.zh,
             "allowed": False,
+            "from_this_state": entry is not None,
             "blocked_by": [],
         }
         if entry is None:
