@@ -83,9 +83,25 @@ def _successor(ctx: ActionContext) -> None:
         ctx.audit_after.append(created)
 
 
+def _decided_on(ctx: ActionContext) -> None:
+    """Record what the decision rested on: the final assessment's total, grade and veto."""
+    final = queries.final_assessment(ctx.session, ctx.project)
+    if final is None:
+        return
+    ctx.audit_data.update(total=final.total, grade=final.grade)
+    if final.veto:
+        ctx.audit_data.update(veto=list(final.veto))
+
+
 def renew(ctx: ActionContext) -> None:
     """Renew: the next year's project, awarded to the same organization, terms carried."""
+    _decided_on(ctx)
     _successor(ctx)
+
+
+def require_rectification(ctx: ActionContext) -> None:
+    """Send to rectification, recording the assessment the policy decided on."""
+    _decided_on(ctx)
 
 
 def accept_rectification(ctx: ActionContext) -> None:
@@ -125,6 +141,7 @@ def record_inspection(ctx: ActionContext) -> None:
 
 
 def drop(ctx: ActionContext) -> None:
+    _decided_on(ctx)
     contract = queries.contract_of(ctx.session, ctx.project)
     if contract is None or not ctx.rules.renewal.bars("drop"):
         return
@@ -153,6 +170,7 @@ EFFECTS: dict[str, Effect] = {
         award,
         sign_contract,
         renew,
+        require_rectification,
         accept_rectification,
         record_payment,
         record_inspection,
