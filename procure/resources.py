@@ -29,11 +29,6 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"procure data folder {name!r} is missing from this installation")
 
 
-def workflow_file(*parts: str) -> Path:
-    """Return a file under ``workflows/`` (e.g. ``workflow_file("scorecards", "review.yaml")``)."""
-    return resource_dir("workflows").joinpath(*parts)
-
-
 def fixture_file(name: str) -> Path:
     """Return a file under ``fixtures/``."""
     return resource_dir("fixtures") / name

@@ -26,8 +26,6 @@ from procure.domain.errors import InvalidInput
 
 JUDGED, PRICE, ATTAINMENT, SATISFACTION = "judged", "price", "attainment", "satisfaction"
 KINDS = (JUDGED, PRICE, ATTAINMENT, SATISFACTION)
-COMPUTED_KINDS = (PRICE, ATTAINMENT, SATISFACTION)
-"""Kinds whose points are computed from facts and rounded half up to two places."""
 FULL_MARKS = Decimal(100)
 NOT_APPLICABLE = "n/a"
 """How a "not applicable" answer is written in normalized inputs."""

@@ -5,7 +5,7 @@ comment, and the read-only views of a review panel and an assessment.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -222,7 +222,9 @@ def assessment_view(session: Session, code: str, *, rules: Rules | None = None) 
     }
     if sheets:
         outcome = combine_assessment([assessment_facts(s, card) for s in sheets], card)
-        closes = max(s.recorded_at for s in sheets).date().toordinal() + rules.comment_window_days
+        closes = max(s.recorded_at for s in sheets).date() + timedelta(
+            days=rules.comment_window_days
+        )
         decision = rules.renewal.decide(outcome.grade, outcome.total, outcome.veto)
         view["result"] = {
             "total": outcome.total,
@@ -233,8 +235,8 @@ def assessment_view(session: Session, code: str, *, rules: Rules | None = None) 
             "narratives": dict(outcome.narratives),
             "missing_narratives": list(outcome.missing_narratives),
             "policy": {"action": decision.action, "reason": decision.reason},
-            "comment_window_closes": date.fromordinal(closes),
-            "window_open_now": now_utc().date() <= date.fromordinal(closes),
+            "comment_window_closes": closes,
+            "window_open_now": now_utc().date() <= closes,
         }
     return view
 

@@ -12,9 +12,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
-from procure.domain.panel import panel_score
+from procure.domain.panel import aggregate_panel
 from procure.services.lifecycle import now_utc
-from procure.store import audit, queries
+from procure.store import audit, panels, queries
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import ROLES
@@ -77,7 +77,7 @@ def project_detail(session: Session, code: str, *, rules: Rules | None = None) -
     detail["purpose"] = project.purpose
     detail["version"] = project.version
     detail["proposals"] = [
-        _proposal(session, proposal) for proposal in queries.proposals_of(session, project)
+        _proposal(session, proposal, rules) for proposal in queries.proposals_of(session, project)
     ]
     contract = queries.contract_of(session, project)
     detail["contract"] = None
@@ -124,19 +124,16 @@ def project_detail(session: Session, code: str, *, rules: Rules | None = None) -
     return detail
 
 
-def _proposal(session: Session, proposal: Any) -> dict[str, Any]:
-    organization = session.get(Organization, proposal.organization_id)
-    assert organization is not None
-    reviews = queries.reviews_of(session, proposal)
-    valid = [r.total for r in reviews if not r.conflict]
+def _proposal(session: Session, proposal: Any, rules: Rules) -> dict[str, Any]:
+    entry = panels.panel_sheets(session, proposal)
     return {
-        "organization": organization.name,
-        "uscc": organization.uscc,
+        "organization": entry.organization.name,
+        "uscc": entry.organization.uscc,
         "price": proposal.price,
         "reviews": [
-            {"reviewer": r.reviewer, "total": r.total, "recused": r.conflict} for r in reviews
+            {"reviewer": s.reviewer, "total": s.total, "recused": s.recused} for s in entry.sheets
         ],
-        "panel_score": panel_score(valid).score if valid else None,
+        "panel_score": aggregate_panel(entry.sheets, rules.review).score,
     }
 
 

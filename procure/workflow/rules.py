@@ -40,11 +40,6 @@ class Rules:
     comment_window_days: int = COMMENT_WINDOW_DAYS
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
 
-    @property
-    def review_quorum(self) -> int:
-        """Valid review sheets each proposal needs before an award (review.yaml panel.quorum)."""
-        return self.review.panel.quorum
-
 
 def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
     """Describe a scorecard file's content: its parsed data, canonical, and the digest of it."""
