@@ -157,6 +157,11 @@ class OrganizationComment(SQLModel, table=True):
     acknowledged: bool = Field(default=False)
     commented_on: date | None = Field(default=None)
     recorded_at: datetime = _moment()
+    # Who recorded it: the organization's own account, or an officer on its behalf, who
+    # must then cite the document the organization sent (shown as such on the record).
+    recorded_by: str = Field(default="", max_length=64)
+    recorded_role: str = Field(default="", max_length=32)
+    document_ref: str | None = Field(default=None, max_length=200)
 
 
 class Recusal(SQLModel, table=True):
