@@ -19,3 +19,7 @@ class Refused(ProcureError):
 
 class ConfigError(ProcureError):
     """A workflow, scorecard or policy file is invalid; the message names file and key."""
+
+
+class Busy(ProcureError):
+    """Another writer held what this change needs for longer than the wait allows: try again."""

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from procure.domain.errors import InvalidInput
 from procure.services.effects import EFFECTS
 from procure.services.params import parse_params
-from procure.store import audit, queries
+from procure.store import audit, conflicts, queries
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import ROLES
 from procure.workflow.rules import Rules, default_rules
@@ -77,7 +77,7 @@ def perform(
     """
     rules = rules or default_rules()
     check_actor(actor)
-    project = queries.project_by_code(session, code, for_update=True)
+    project = queries.lock_project(session, code)  # purchaser, then project; read afresh
     entry = rules.engine.entry_for(trigger, project.state, actor.role)
     ctx = ActionContext(
         session=session,
@@ -122,13 +122,11 @@ def advance(
     session: Session, code: str, trigger: str, actor: Actor, **options: Any
 ) -> TransitionResult:
     """Fire ``trigger`` in a transaction of its own: all of it is stored, or nothing."""
-    try:
-        result = perform(session, code, trigger, actor, **options)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
+    return conflicts.committed(
+        session,
+        lambda: perform(session, code, trigger, actor, **options),
+        what=f"{trigger} on {code}",
+    )
 
 
 def submit(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:

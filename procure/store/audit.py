@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from procure.domain.audit_chain import (
@@ -52,12 +53,38 @@ class AuditEntry:
     batch_id: str | None = None
 
 
+def locked_head(session: Session) -> AuditHead:
+    """Lock the chain's head row and return it as stored now, creating it on first use.
+
+    The first appends on an empty database may race to create the head: it is
+    inserted with ``ON CONFLICT DO NOTHING``, so the loser waits for the winner
+    and then locks the winner's row. The row is read afresh (``populate_existing``):
+    a head the session loaded in an earlier transaction may be behind.
+    """
+    statement = (
+        select(AuditHead)
+        .where(AuditHead.id == _HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    head = session.exec(statement).first()
+    if head is None:
+        insert = _dialect_insert(session)(AuditHead.__table__)  # type: ignore[attr-defined]
+        values = {"id": _HEAD_ID, "seq": 0, "last_hash": GENESIS_HASH}
+        session.execute(insert.values(**values).on_conflict_do_nothing())
+        head = session.exec(statement).one()
+    return head
+
+
+def _dialect_insert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
 def append(session: Session, entry: AuditEntry) -> TransitionLog:
     """Chain ``entry`` onto the log inside the caller's transaction."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
-        session.add(head)
+    head = locked_head(session)
     fields = _fields(head.seq + 1, entry)
     digest = row_hash(fields, head.last_hash)
     row = TransitionLog(**fields, prev_hash=head.last_hash, hash=digest)
@@ -78,9 +105,7 @@ def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
     Returns:
         The number of rows appended.
     """
-    head = session.exec(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=_HEAD_ID, seq=0, last_hash=GENESIS_HASH)
+    head = locked_head(session)
     seq, last_hash = head.seq, head.last_hash
     rows: list[tuple[Any, ...]] = []
     stamps: dict[datetime, str] = {}  # a run's rows share a few moments

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from procure.store.types import Hundredths, UTCDateTime
@@ -58,12 +58,20 @@ class ProjectBase(SQLModel):
     purpose: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
+_PROJECT_VERSION = Column("version", Integer, nullable=False, default=1)
+
+
 class Project(ProjectBase, table=True):
+    # Every change of a project row names the version it read (``UPDATE … WHERE version = ?``):
+    # a change made from a stale copy fails (StaleDataError) instead of overwriting. The
+    # application sets the next version itself (lifecycle.perform; the renewal run's UPDATE).
+    __mapper_args__ = {"version_id_col": _PROJECT_VERSION, "version_id_generator": False}
+
     id: int | None = Field(default=None, primary_key=True)
     purchaser_id: int = Field(foreign_key="purchaser.id", index=True)
     budget: Decimal = _money()
     state: str = Field(max_length=32, index=True)
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_PROJECT_VERSION)
     awarded_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     # A renewal's next-year project points at the project it continues; one successor each.
     previous_project_id: int | None = Field(

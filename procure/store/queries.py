@@ -47,6 +47,29 @@ def project_by_code(session: Session, code: str, *, for_update: bool = False) ->
     return project
 
 
+def lock_project(session: Session, code: str) -> Project:
+    """Lock ``code``'s purchaser, then the project, and return the project as stored now.
+
+    Every change of a project takes the purchaser's row lock first (PostgreSQL
+    ``SELECT … FOR UPDATE``; a SQLite transaction holds the database's write lock):
+    the rules that read other rows of the purchaser (its remaining funds, the bars
+    on its organizations, next year's codes) then judge data no one else is
+    changing. The rows are read afresh (``populate_existing``), whatever copy of
+    them the session already held.
+
+    Raises:
+        NotFound: unknown project.
+    """
+    purchaser_id = session.exec(select(Project.purchaser_id).where(Project.code == code)).first()
+    if purchaser_id is None:
+        raise NotFound(f"unknown project {code!r}")
+    fresh = {"populate_existing": True}
+    locked = select(Purchaser).where(Purchaser.id == purchaser_id).with_for_update()
+    session.exec(locked.execution_options(**fresh)).one()
+    statement = select(Project).where(Project.code == code).with_for_update()
+    return session.exec(statement.execution_options(**fresh)).one()
+
+
 def purchaser_by_code(session: Session, code: str) -> Purchaser:
     """Return the purchaser with ``code`` or raise :class:`NotFound`."""
     purchaser = session.exec(select(Purchaser).where(Purchaser.code == code)).first()
