@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
@@ -121,6 +122,10 @@ def register_organization(
         {"uscc": uscc, "name": _name(data.name, f"name of {uscc}")}
     )
     session.add(organization)
+    try:
+        session.flush()  # registered by another officer at the same moment: say so
+    except IntegrityError as exc:
+        raise InvalidInput(f"organization {uscc} is already registered") from exc
     audit.append(
         session,
         audit.AuditEntry(
