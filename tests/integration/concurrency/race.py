@@ -62,9 +62,10 @@ def _worker(
     outcome: tuple[str, str]
     try:
         with new_session(engine) as session:
+            session.connection()  # connected before the barrier: all start level
             if prepare is not None:
                 prepare(session, index)
-                session.commit()
+            session.commit()
             barrier.wait(TIMEOUT)
             try:
                 value = act(session, index)
