@@ -18,13 +18,14 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError
+from procure.domain.renewal import RENEW
 from procure.services import successor
 from procure.services.lifecycle import check_actor, now_utc
 from procure.services.renewal_plan import (
@@ -236,20 +237,29 @@ def _apply_chunk(
     batch_id: str | None,
 ) -> list[RenewalResult]:
     at = now_utc()
+    rows.lock_purchasers(session, {planned.row.purchaser_id for planned in chunk})
     locked = rows.lock_projects(session, [planned.row.project_id for planned in chunk])
+    recheck = _Recheck(session, chunk[0].year)
     moves: list[tuple[int, str, str]] = []
     projects: list[dict[str, Any]] = []
     bars: list[dict[str, Any]] = []
     entries: list[AuditEntry] = []
     results: list[RenewalResult] = []
     for planned in chunk:
-        row, item = planned.row, planned.item
+        row = planned.row
         current = locked.get(row.project_id)
         if current is None or current.state != row.state:
             now = current.state if current else "gone"
             results.append(
-                RenewalResult(item.project, item.action, "skipped", f"already decided: {now}")
+                RenewalResult(
+                    planned.item.project, planned.item.action, "skipped", f"already decided: {now}"
+                )
             )
+            continue
+        refusal = recheck.refusal(planned)
+        item = planned.item
+        if refusal is not None:
+            results.append(RenewalResult(item.project, item.action, REFUSED, refusal))
             continue
         moves.append((row.project_id, row.state, planned.to_state))
         entries.append(_entry(planned, actor, at, batch_id))
@@ -268,6 +278,45 @@ def _apply_chunk(
     rows.insert_bars(session, bars)
     audit.append_many(session, entries)
     return results
+
+
+class _Recheck:
+    """Judges a planned item again against the data as it stands under the chunk's locks.
+
+    Between the plan and a chunk's apply an officer may have dropped a project
+    (placing a bar) or taken a next-year code. A renewal of a now-barred
+    organization is refused with the bar's reason; a renewal whose planned code
+    is taken gets the next free one; a drop whose bar exists already places none.
+    """
+
+    def __init__(self, session: Session, year: int) -> None:
+        self.year = year
+        self.bars = rows.bars_of_year(session, year + 1)
+        self.taken = rows.codes_of_year(session, year + 1)
+
+    def refusal(self, planned: Planned) -> str | None:
+        """Why ``planned`` is refused now, else None (adjusting its code and bar)."""
+        item, row = planned.item, planned.row
+        key = (row.organization_id, row.purchaser_id)
+        if planned.bars:
+            planned.insert_bar = key not in self.bars
+            self.bars.setdefault(key, planned.bar_row()["reason"])
+        if item.action != RENEW:
+            return None
+        bar = self.bars.get(key)
+        if bar is not None:
+            reason = successor.barred_reason(
+                item.organization, planned.purchaser_code, self.year + 1, bar
+            )
+            return f"renew refused: {reason}"
+        if planned.create_next and item.next_project in self.taken:
+            code = successor.next_code(item.project, self.year, self.taken)
+            if code is None:
+                return f"renew refused: {successor.no_code_reason(item.project, self.year)}"
+            planned.item = replace(item, next_project=code)
+        if planned.create_next and planned.item.next_project is not None:
+            self.taken.add(planned.item.next_project)
+        return None
 
 
 def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -> AuditEntry:

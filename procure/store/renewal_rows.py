@@ -179,6 +179,13 @@ class LockedProject:
     end_on: date
 
 
+def lock_purchasers(session: Session, ids: Sequence[int]) -> None:
+    """Lock purchaser rows (PostgreSQL), in id order: the same lock a single change takes first."""
+    pu = _table(Purchaser)
+    statement = select(pu.c.id).where(pu.c.id.in_(sorted(ids))).order_by(pu.c.id).with_for_update()
+    session.execute(statement).all()
+
+
 def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProject]:
     """Read (and on PostgreSQL lock) the projects of one chunk and their contracts, by id."""
     p, c = _table(Project), _table(Contract)

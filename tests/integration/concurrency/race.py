@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from procure.domain.errors import ProcureError
 from procure.store import audit, queries
 from procure.store.db import make_engine, new_session
-from procure.store.models import Contract, Payment, Project, Purchaser, TransitionLog
+from procure.store.models import Bar, Contract, Payment, Project, Purchaser, TransitionLog
 
 WORKERS = 8
 TIMEOUT = 60
@@ -116,6 +116,7 @@ def check_invariants(engine: Engine) -> list[str]:
         for project in session.exec(select(Project)):
             problems += _trail_problems(session, project)
         problems += _funds_problems(session)
+        problems += _renewals_after_bars(session)
         problems += _payment_problems(session)
     return problems
 
@@ -146,6 +147,33 @@ def _funds_problems(session: Session) -> list[str]:
                 problems.append(
                     f"{purchaser.code} {year}: {committed} committed, funds {purchaser.annual_funds}"
                 )
+    return problems
+
+
+def _renewals_after_bars(session: Session) -> list[str]:
+    """No renewal is recorded after the bar that forbids it."""
+    problems: list[str] = []
+    for bar in session.exec(select(Bar)):
+        dropped = session.get(Project, bar.project_id)
+        assert dropped is not None
+        placed = [r.seq for r in audit.rows_for_project(session, dropped.code) if r.trigger == "drop"]
+        renewed = session.exec(
+            select(Project)
+            .join(Contract, col(Contract.project_id) == col(Project.id))
+            .where(
+                Contract.organization_id == bar.organization_id,
+                Project.purchaser_id == bar.purchaser_id,
+                Project.year == bar.year - 1,
+                Project.state == "renewed",
+            )
+        )
+        for project in renewed:
+            for row in audit.rows_for_project(session, project.code):
+                if row.to_state == "renewed" and placed and row.seq > placed[0]:
+                    problems.append(
+                        f"{project.code} renewed (row {row.seq}) after the bar of "
+                        f"{dropped.code} (row {placed[0]})"
+                    )
     return problems
 
 
