@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a database or system failure: one line, not a traceback
         from sqlalchemy.exc import SQLAlchemyError
 
+        from procure.store import conflicts
+
+        if conflicts.is_busy(exc):  # waited the bounded time for another writer
+            click.echo(f"error: {conflicts.busy('procure')}", err=True)
+            return 1
         if isinstance(exc, SQLAlchemyError | OSError):
             message = str(exc).splitlines()[0]
             click.echo(f"error: {type(exc).__name__}: {message}", err=True)

@@ -22,7 +22,7 @@ def verify(ctx: click.Context, as_json: bool) -> None:
     from procure.domain.errors import ProcureError
     from procure.store.audit import verify_chain
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         report = verify_chain(session)
     if as_json:
         print_json(asdict(report))
@@ -40,7 +40,7 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
     """List the audit rows one scripted run (BATCH_ID) wrote."""
     from procure.services.views import batch_history
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         rows = batch_history(session, batch_id)
     if as_json:
         print_json(rows)

@@ -62,8 +62,11 @@ def db_url(ctx: click.Context) -> str:
 
 
 @contextmanager
-def open_session(ctx: click.Context) -> Iterator[Session]:
+def open_session(ctx: click.Context, *, readonly: bool = False) -> Iterator[Session]:
     """Open a session on an initialized database at the current schema revision.
+
+    A ``readonly`` session reads beside any writer without waiting for it (and
+    cannot write); a writing session waits a bounded time for another writer.
 
     Raises:
         InvalidInput: when the database does not exist, is not initialized or is outdated.
@@ -73,7 +76,7 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
 
     url = db_url(ctx)
     _refuse_missing_sqlite_file(url)
-    engine = make_engine(url)
+    engine = make_engine(url, readonly=readonly)
     try:
         revision = stored_revision(engine)
         if revision is None:

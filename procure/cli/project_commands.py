@@ -27,7 +27,7 @@ def projects(
     """List projects, optionally by year, state and purchaser."""
     from procure.services.views import list_projects
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         rows = list_projects(session, year=year, state=state, purchaser=purchaser)
     if as_json:
         print_json(rows)
@@ -50,7 +50,7 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show one project: state, proposals and review panel, contract, payments, assessment."""
     from procure.services.views import project_detail
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         detail = project_detail(session, code)
     if as_json:
         print_json(detail)
@@ -107,7 +107,7 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
     """What a role may do to a project now and, for the rest, the rule that blocks it."""
     from procure.services.views import available_actions
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         items = available_actions(session, code, role)
     if as_json:
         print_json(items)
@@ -183,7 +183,7 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show a project's audit trail: who did what, in what role, when."""
     from procure.services.views import project_history
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         rows = project_history(session, code)
     if as_json:
         print_json(rows)

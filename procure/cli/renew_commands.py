@@ -78,7 +78,10 @@ def renew(
 
     if as_json and csv_file is not None:
         raise click.UsageError("give --json or --csv FILE, not both")
-    with open_session(ctx) as session, _progress(apply_ and not as_json, "续约处理") as progress:
+    with (
+        open_session(ctx, readonly=not apply_) as session,
+        _progress(apply_ and not as_json, "续约处理") as progress,
+    ):
         run = renew_year(
             session, year, purchaser, apply_, actor=Actor(by, "officer"), progress=progress
         )

@@ -173,7 +173,7 @@ def verify(ctx: click.Context, file: Path, no_pages: bool, as_json: bool) -> Non
     """Check that a printed record FILE matches the database today."""
     from procure.reports.verify import verify_pdf
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         result = verify_pdf(session, file, check_pages=not no_pages)
     if as_json:
         from dataclasses import asdict

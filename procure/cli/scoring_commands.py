@@ -144,7 +144,7 @@ def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show the panel: each sheet, trimmed totals, recusals, flags, ranking and pass/fail."""
     from procure.services.scoring import panel_view
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         view = panel_view(session, code)
     if as_json:
         print_json(view)
@@ -245,7 +245,7 @@ def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show each assessor's sheet, the combined result, narratives and the comment window."""
     from procure.services.scoring import assessment_view
 
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:
         view = assessment_view(session, code)
     if as_json:
         print_json(view)

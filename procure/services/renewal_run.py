@@ -35,7 +35,7 @@ from procure.services.renewal_plan import (
     RenewalPlanItem,
     plan_year,
 )
-from procure.store import audit
+from procure.store import audit, conflicts
 from procure.store import renewal_rows as rows
 from procure.store.audit import AuditEntry
 from procure.workflow.context import Actor
@@ -222,8 +222,12 @@ def _apply(
         try:
             results += _apply_chunk(session, chunk, actor, batch_id)
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            if conflicts.is_busy(exc):  # chunks committed so far stay; a re-run finishes
+                raise conflicts.busy(
+                    f"renewal of contracts {start + 1}–{start + len(chunk)}"
+                ) from exc
             raise
         if progress is not None:
             progress(start + len(chunk), len(work))

@@ -1,4 +1,18 @@
-"""Engine and session factory. SQLite at ./procure.db unless ``PROCURE_DB`` names a URL."""
+"""Engine and session factory. SQLite at ./procure.db unless ``PROCURE_DB`` names a URL.
+
+Many officers share one database, so a change waits for another's locks only a
+bounded time (``lock_timeout``, default :data:`LOCK_TIMEOUT` seconds, or
+``PROCURE_LOCK_TIMEOUT``): PostgreSQL's ``lock_timeout``, SQLite's busy timeout.
+A wait that runs out becomes a "busy, try again" refusal
+(:mod:`procure.store.conflicts`).
+
+SQLite runs in WAL mode: readers never wait for the writer and the writer never
+waits for readers. A writing transaction starts with ``BEGIN IMMEDIATE`` (it holds
+the write lock from its first statement, so it never fails half-way for a lock);
+an engine built with ``readonly=True`` starts plain ``BEGIN`` transactions, which
+read a snapshot, take no write lock and cannot write (``query_only``). On
+PostgreSQL a read-only engine's transactions are ``READ ONLY``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +23,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 DEFAULT_URL = "sqlite:///procure.db"
+LOCK_TIMEOUT = 10.0
+"""Seconds a change waits for another writer's lock before it is refused as busy."""
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -16,28 +32,79 @@ def database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get("PROCURE_DB") or DEFAULT_URL
 
 
-def make_engine(url: str | None = None, **options: Any) -> Engine:
-    """Build an engine; SQLite gets foreign keys enforced and a busy timeout."""
+def lock_timeout_seconds() -> float:
+    """The lock wait: ``PROCURE_LOCK_TIMEOUT`` (seconds) if set, else :data:`LOCK_TIMEOUT`."""
+    configured = os.environ.get("PROCURE_LOCK_TIMEOUT")
+    return float(configured) if configured else LOCK_TIMEOUT
+
+
+def make_engine(
+    url: str | None = None,
+    *,
+    readonly: bool = False,
+    lock_timeout: float | None = None,
+    **options: Any,
+) -> Engine:
+    """Build an engine.
+
+    Args:
+        url: the database URL (default: :func:`database_url`).
+        readonly: only read through it: SQLite transactions take no write lock,
+            PostgreSQL transactions are ``READ ONLY``.
+        lock_timeout: seconds to wait for another writer's lock (default:
+            :func:`lock_timeout_seconds`).
+        options: passed to :func:`sqlalchemy.create_engine`.
+    """
     resolved = database_url(url)
+    wait = lock_timeout_seconds() if lock_timeout is None else lock_timeout
     if resolved.startswith("sqlite"):
-        engine = create_engine(resolved, connect_args={"timeout": 30}, **options)
+        engine = create_engine(resolved, connect_args={"timeout": wait}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        if readonly:
+            event.listen(engine, "connect", _sqlite_query_only)
+        event.listen(engine, "begin", _sqlite_read if readonly else _sqlite_write)
         return engine
-    return create_engine(resolved, **options)
+    engine = create_engine(resolved, **options)
+    settings = [f"SET lock_timeout = {int(wait * 1000)}"]
+    if readonly:
+        settings.append("SET default_transaction_read_only = on")
+    event.listen(engine, "connect", _postgres_settings(settings))
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy issue BEGIN itself (see _sqlite_begin) so a transaction
+    # Let SQLAlchemy issue BEGIN itself (see _sqlite_write) so a transaction
     # holds its write lock from the start and rolls back whole.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")  # kept in the file: readers never wait
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")  # a reader that tried to write would take the lock
+    cursor.close()
+
+
+def _sqlite_write(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_read(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _postgres_settings(settings: list[str]) -> Any:
+    def apply(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for setting in settings:
+            cursor.execute(setting)
+        cursor.close()
+        dbapi_connection.commit()
+
+    return apply
 
 
 def new_session(engine: Engine) -> Session:

@@ -10,7 +10,7 @@ objects: a year of a province is a hundred thousand of them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -179,7 +179,7 @@ class LockedProject:
     end_on: date
 
 
-def lock_purchasers(session: Session, ids: Sequence[int]) -> None:
+def lock_purchasers(session: Session, ids: Iterable[int]) -> None:
     """Lock purchaser rows (PostgreSQL), in id order: the same lock a single change takes first."""
     pu = _table(Purchaser)
     statement = select(pu.c.id).where(pu.c.id.in_(sorted(ids))).order_by(pu.c.id).with_for_update()

@@ -144,9 +144,8 @@ def _funds_problems(session: Session) -> list[str]:
         for year in years:
             committed = queries.committed_budget(session, purchaser.id or 0, year, excluding=-1)
             if committed > purchaser.annual_funds:
-                problems.append(
-                    f"{purchaser.code} {year}: {committed} committed, funds {purchaser.annual_funds}"
-                )
+                funds = purchaser.annual_funds
+                problems.append(f"{purchaser.code} {year}: {committed} committed, funds {funds}")
     return problems
 
 
@@ -156,7 +155,9 @@ def _renewals_after_bars(session: Session) -> list[str]:
     for bar in session.exec(select(Bar)):
         dropped = session.get(Project, bar.project_id)
         assert dropped is not None
-        placed = [r.seq for r in audit.rows_for_project(session, dropped.code) if r.trigger == "drop"]
+        placed = [
+            r.seq for r in audit.rows_for_project(session, dropped.code) if r.trigger == "drop"
+        ]
         renewed = session.exec(
             select(Project)
             .join(Contract, col(Contract.project_id) == col(Project.id))

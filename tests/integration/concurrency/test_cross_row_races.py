@@ -156,7 +156,9 @@ def test_a_scorecard_first_used_by_several_officers_at_once_is_pinned_once(
         session.commit()
         plan = Plan(code=_code(index), purchaser=code, proposals=SMALL_PROPOSALS, **SMALL)
         drive(session, create_project(session, plan), "reviewing")
-    tally = race("first use of the review scorecard ×4", url_of(engine), _review_for_purchaser, workers=4)
+    tally = race(
+        "first use of the review scorecard ×4", url_of(engine), _review_for_purchaser, workers=4
+    )
     assert settle(tally, engine, backend) == []
     assert tally.raw == []
     assert len(tally.ok) == 4

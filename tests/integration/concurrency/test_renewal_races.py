@@ -52,7 +52,9 @@ def _year(session: Session, rectifying: int, renewing: int) -> tuple[list[str], 
     setup_registry(session, funds="90000000.00")
     dropped, renewed = [], []
     for index in range(rectifying):
-        plan = drive(session, create_project(session, _plan(index, QIHANG, ASSESSMENT_PASS)), "assessed")
+        plan = drive(
+            session, create_project(session, _plan(index, QIHANG, ASSESSMENT_PASS)), "assessed"
+        )
         lc.require_rectification(session, plan.code, OFFICER)
         dropped.append(plan.code)
     for index in range(rectifying, rectifying + renewing):
