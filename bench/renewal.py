@@ -7,12 +7,16 @@ transaction (UPDATE the states, INSERT the audit rows, the next-year projects
 and the bars, the values computed beforehand), on a copy of the same database.
 Then 100,000 contracts are renewed in a fresh process whose peak memory (max RSS,
 interpreter included) is printed. No assertion: the figures go in the notes.
-Targets: --apply of 10,000 ≤ 1.0 s on SQLite, ≤ 20× the floor; 100,000 ≤ 300 MB.
+With a PostgreSQL server named (``PROCURE_BENCH_POSTGRES_URL``), the same 10,000
+are renewed there too and the PostgreSQL / SQLite ratio printed. ``--no-province``
+skips the 100,000. Targets: --apply of 10,000 ≤ 1.0 s on SQLite, ≤ 20× the floor;
+on PostgreSQL ≤ 1.3× SQLite; 100,000 ≤ 300 MB.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -20,19 +24,20 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 YEAR = 2019
 CPU: dict[bool, float] = {}  # CPU seconds of the last dry run / apply (robust to a busy host)
 
 
-def build(path: Path, projects: int, organizations: int) -> None:
-    """Create a migrated SQLite database with ``projects`` assessed contracts."""
+def build(path: Path | str, projects: int, organizations: int) -> None:
+    """Create a migrated database (a SQLite file, or a URL) with ``projects`` assessed contracts."""
     from procure.services.generate import generate_year
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     try:
         upgrade(engine)
         with new_session(engine) as session:
@@ -41,12 +46,12 @@ def build(path: Path, projects: int, organizations: int) -> None:
         engine.dispose()
 
 
-def timed_run(path: Path, apply: bool) -> tuple[float, object]:
+def timed_run(path: Path | str, apply: bool) -> tuple[float, object]:
     """Time one renew_year call on an open session (engine built outside the timing)."""
     from procure import renew_year
     from procure.store.db import make_engine, new_session
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     try:
         with new_session(engine) as session:
             start, cpu = time.perf_counter(), time.process_time()
@@ -126,6 +131,47 @@ def ten_thousand(folder: Path) -> None:
     )
     print(f"  raw SQL floor  {floor:7.3f} s   (the writes of the {changed} changed contracts)")
     print(f"  ratio --apply / floor: {applied / floor:.1f}x")
+    APPLIED["sqlite"] = applied
+
+
+APPLIED: dict[str, float] = {}  # seconds of --apply of 10,000, per database
+
+
+def postgres_ten_thousand() -> None:
+    """--apply of the same 10,000 contracts on PostgreSQL, and its ratio to SQLite.
+
+    Runs when ``PROCURE_BENCH_POSTGRES_URL`` (else ``PROCURE_TEST_POSTGRES_URL``)
+    names a server; the data goes in a fresh schema, dropped afterwards.
+    Target: within 1.3x of SQLite.
+    """
+    server = os.environ.get("PROCURE_BENCH_POSTGRES_URL") or os.environ.get(
+        "PROCURE_TEST_POSTGRES_URL"
+    )
+    if not server:
+        print("PostgreSQL: skipped (set PROCURE_BENCH_POSTGRES_URL to a server URL)")
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in server else "?"
+    url = f"{server}{separator}options=-csearch_path%3D{schema}"
+    try:
+        build(url, 10_000, 1000)
+        timed_run(url, apply=False)  # warm
+        applied, run = timed_run(url, apply=True)
+        print(
+            f"PostgreSQL 10,000 contracts: --apply {applied:7.3f} s ({CPU[True]:.3f} s CPU), "
+            f"changed {run.changed}"  # type: ignore[attr-defined]
+        )
+        if "sqlite" in APPLIED:
+            print(f"  ratio PostgreSQL / SQLite --apply: {applied / APPLIED['sqlite']:.2f}x")
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def hundred_thousand(folder: Path) -> None:
@@ -160,7 +206,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         ten_thousand(Path(folder))
-        hundred_thousand(Path(folder))
+        postgres_ten_thousand()
+        if sys.argv[1:2] != ["--no-province"]:
+            hundred_thousand(Path(folder))
 
 
 if __name__ == "__main__":

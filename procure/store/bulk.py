@@ -4,8 +4,10 @@ On SQLite the rows go straight to the ``sqlite3`` module's ``executemany``
 through ``exec_driver_sql``: SQLAlchemy's per-row parameter handling costs more
 than the database's own work at a bulk run's size. Each value is first turned
 into what its column type stores (the type's own bind processor: hundredths for
-money, ISO text for dates), so the rows are the ones Core would write. Other
-databases take Core's ``executemany`` (psycopg batches it).
+money, ISO text for dates), so the rows are the ones Core would write. On
+PostgreSQL the rows go in with one ``COPY … FROM STDIN`` (psycopg), converted the
+same way: one statement per table, not one per row. Other databases take Core's
+``executemany``.
 """
 
 from __future__ import annotations
@@ -41,9 +43,42 @@ def insert_rows(
     """Insert ``rows`` (tuples of Python values, in ``columns`` order) into ``table``."""
     if not rows:
         return
+    if is_postgresql(connection):
+        _copy_rows(connection, table, columns, _converted(connection, table, columns, rows))
+        return
     if not is_sqlite(connection):
         connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
+    rows = _converted(connection, table, columns, rows)
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    marks = ", ".join("?" * len(columns))
+    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+    connection.exec_driver_sql(statement, list(rows))
+
+
+def is_postgresql(connection: Connection) -> bool:
+    """Whether ``connection`` talks to PostgreSQL through psycopg (rows then go by COPY)."""
+    return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+
+
+def _copy_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _converted(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> Sequence[Sequence[Any]]:
+    """The rows with each value as its column type stores it (hundredths, UTC moments…)."""
     processors = _processors(connection, table, columns)
     if processors:
         converted = []
@@ -55,8 +90,4 @@ def insert_rows(
         rows = converted
     else:
         rows = [tuple(row) for row in rows]
-    quote = connection.dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    marks = ", ".join("?" * len(columns))
-    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
-    connection.exec_driver_sql(statement, list(rows))
+    return rows

@@ -76,6 +76,7 @@ def committed(session: Session, change: Callable[[], T], *, what: str) -> T:
         Busy: a lock was not had within the wait allowed.
         Refused: the rule's own refusal, or a clash that persisted after every retry.
     """
+    last: BaseException | None = None
     for attempt in range(1, ATTEMPTS + 1):
         try:
             result = change()

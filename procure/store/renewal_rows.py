@@ -17,10 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
+    Integer,
     Table,
     Text,
     and_,
+    any_,
     bindparam,
     func,
     select,
@@ -187,13 +190,23 @@ def lock_purchasers(session: Session, ids: Iterable[int]) -> None:
 
 
 def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProject]:
-    """Read (and on PostgreSQL lock) the projects of one chunk and their contracts, by id."""
+    """Read the projects of one chunk and their contracts, by id, under their purchasers' locks.
+
+    The caller holds the locks of the chunk's purchasers (:func:`lock_purchasers`),
+    which every change of a project takes first, so the rows read here stay as
+    they are until the chunk commits; :func:`move_projects` checks each state again.
+    On PostgreSQL the ids go as one array parameter (``= ANY``), not one each.
+    """
     p, c = _table(Project), _table(Contract)
+    wanted = (
+        p.c.id == any_(bindparam("chunk_ids", list(ids), type_=ARRAY(Integer)))
+        if session.get_bind().dialect.name == "postgresql"
+        else p.c.id.in_(list(ids))
+    )
     statement = (
         select(p.c.id, p.c.state, p.c.title, p.c.purpose, c.c.amount, c.c.start_on, c.c.end_on)
         .join(c, c.c.project_id == p.c.id)
-        .where(p.c.id.in_(list(ids)))
-        .with_for_update(of=p)
+        .where(wanted)
     )
     return {row[0]: LockedProject(*row[1:]) for row in session.execute(statement)}
 
@@ -207,6 +220,15 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
         result = connection.exec_driver_sql(
             "UPDATE project SET state = ?, version = version + 1 WHERE id = ? AND state = ?",
             [(to_state, pid, from_state) for pid, from_state, to_state in moves],
+        )
+        return int(result.rowcount)
+    if bulk.is_postgresql(connection):  # one statement for the whole chunk
+        ids, sources, targets = (list(column) for column in zip(*moves, strict=True))
+        result = connection.exec_driver_sql(
+            "UPDATE project AS p SET state = m.to_state, version = p.version + 1"
+            " FROM unnest(%s::integer[], %s::text[], %s::text[]) AS m(id, from_state, to_state)"
+            " WHERE p.id = m.id AND p.state = m.from_state",
+            (ids, sources, targets),
         )
         return int(result.rowcount)
     p = _table(Project)
