@@ -8,17 +8,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from procure.store.db import make_engine
-from tests.e2e.cli import CODE, OFFICER, fixture, ok, procure, project_entry, sqlite_url
+from procure.store.db import make_engine, new_session
+from procure.store.migrate import upgrade
+from tests.e2e.cli import ok, procure, sqlite_url
+from tests.integration.builders import CODE, OFFICER, project_at
 
 
 @pytest.fixture
 def database(tmp_path: Path) -> str:
+    """A database with one drafted project (built in-process through the services)."""
     url = sqlite_url(tmp_path / "procure.db")
-    ok("init", db=url)
-    source = tmp_path / "year.yaml"
-    source.write_text(fixture(project_entry(CODE)), encoding="utf-8")
-    ok("load", str(source), db=url)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with new_session(engine) as session:
+            project_at(session, "draft")
+    finally:
+        engine.dispose()
     return url
 
 
@@ -42,7 +48,7 @@ def test_a_write_that_cannot_get_the_lock_says_busy_in_one_line(
     database: str, writing: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PROCURE_LOCK_TIMEOUT", "0.5")
-    run = procure("advance", CODE, "submit", "--as", "officer", "--by", OFFICER, db=database)
+    run = procure("advance", CODE, "submit", "--as", "officer", "--by", OFFICER.name, db=database)
     assert run.code == 1, run
     assert run.stderr.count("\n") == 1, run
     assert "busy" in run.stderr and "try again" in run.stderr, run

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.services import lifecycle as lc
-from procure.services import registry
+from procure.services import accounts, registry
+from procure.services.authorization import SETUP_ACTOR
 from procure.store.models import Bar, Organization, Purchaser, ScorecardVersion
 from tests.integration.builders import (
     ASSESSMENT_FAIL,
@@ -126,18 +127,29 @@ def test_one_uscc_registered_eight_times_at_once_is_registered_once(
     assert len(list(session.exec(select(Organization)))) == 4
 
 
-def _add_purchaser(session: Session, index: int) -> Any:
-    data = registry.PurchaserCreate(f"ST-{index}", f"街道工会 {index}", "100000.00")
-    return registry.add_purchaser(session, data, OFFICER).code
+def _add_account(session: Session, index: int) -> Any:
+    return accounts.add_user(session, f"officer{index}", f"干事{index}", SETUP_ACTOR).login
+
+
+def _add_one_account(session: Session, index: int) -> Any:
+    return accounts.add_user(session, "officer", f"干事{index}", SETUP_ACTOR).login
 
 
 def test_the_first_audit_rows_raced_on_an_empty_database_all_succeed(
     engine: Engine, backend: str
 ) -> None:
-    tally = race("first audit append ×8 on an empty database", url_of(engine), _add_purchaser)
+    tally = race("first audit append ×8 on an empty database", url_of(engine), _add_account)
     assert settle(tally, engine, backend) == []
     assert tally.raw == []
     assert len(tally.ok) == WORKERS
+
+
+def test_one_login_added_eight_times_at_once_is_added_once(engine: Engine, backend: str) -> None:
+    tally = race("add one login ×8", url_of(engine), _add_one_account)
+    assert settle(tally, engine, backend) == []
+    assert tally.raw == []
+    assert len(tally.ok) == 1
+    assert all("already exists" in reason for reason in tally.refused)
 
 
 def _review_for_purchaser(session: Session, index: int) -> Any:

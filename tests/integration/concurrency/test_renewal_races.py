@@ -76,7 +76,7 @@ def test_a_bar_placed_between_plan_and_apply_refuses_the_renewal_and_the_run_goe
         return apply(*args, **kwargs)
 
     monkeypatch.setattr(renewal_run, "_apply", officer_drops_first)
-    run = renew_year(session, 2019, apply=True)
+    run = renew_year(session, 2019, apply=True, actor=OFFICER)
     outcome = {result.project: (result.status, result.reason) for result in run.results}
     qihang, tongxin = renewed
     assert outcome[tongxin][0] == "done"
@@ -98,7 +98,7 @@ def test_a_drop_planned_by_the_run_and_made_by_an_officer_places_one_bar(
         return apply(*args, **kwargs)
 
     monkeypatch.setattr(renewal_run, "_apply", officer_drops_first)
-    run = renew_year(session, 2019, apply=True)
+    run = renew_year(session, 2019, apply=True, actor=OFFICER)
     assert [(r.project, r.status) for r in run.results] == [(failing.code, "done")]
     assert len(list(session.exec(select(Bar)))) == 1
     session.commit()
@@ -108,7 +108,7 @@ def test_a_drop_planned_by_the_run_and_made_by_an_officer_places_one_bar(
 def _drop_or_run(session: Session, index: int) -> Any:
     if index == 0:
         url = session.get_bind().url.render_as_string(hide_password=False)
-        return renew_year(url, 2019, apply=True, chunk_size=1).changed
+        return renew_year(url, 2019, apply=True, chunk_size=1, actor=OFFICER).changed
     return lc.drop(session, f"SM-2019-{index:03d}", OFFICER, reason="整改不到位").to_state
 
 
