@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from procure.services import lifecycle as lc
 from procure.services import accounts, registry
+from procure.services import lifecycle as lc
 from procure.services.authorization import SETUP_ACTOR
 from procure.store.models import Bar, Organization, Purchaser, ScorecardVersion
 from tests.integration.builders import (
