@@ -10,6 +10,7 @@ user). :func:`check_invariants` then reads the database back.
 from __future__ import annotations
 
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Tally:
     ok: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
 
     @property
     def attempts(self) -> int:
@@ -46,7 +48,7 @@ class Tally:
         return (
             f"{self.case}: attempts {self.attempts}, successes {len(self.ok)}, "
             f"clean refusals {len(self.refused)}, raw errors {len(self.raw)}, "
-            f"invariant violations {violations}"
+            f"invariant violations {violations}; slowest {max(self.seconds, default=0):.2f} s"
         )
 
 
@@ -60,6 +62,7 @@ def _worker(
 ) -> None:
     engine = make_engine(url)
     outcome: tuple[str, str]
+    started = time.perf_counter()
     try:
         with new_session(engine) as session:
             session.connection()  # connected before the barrier: all start level
@@ -67,6 +70,7 @@ def _worker(
                 prepare(session, index)
             session.commit()
             barrier.wait(TIMEOUT)
+            started = time.perf_counter()
             try:
                 value = act(session, index)
                 session.commit()
@@ -81,7 +85,7 @@ def _worker(
         outcome = ("raw", traceback.format_exc(limit=3))
     finally:
         engine.dispose()
-    results.put((index, *outcome))
+    results.put((index, *outcome, time.perf_counter() - started))
 
 
 def race(
@@ -101,8 +105,9 @@ def race(
     for process in processes:
         process.join(TIMEOUT)
     tally = Tally(case)
-    for _index, kind, text in sorted(outcomes):
+    for _index, kind, text, seconds in sorted(outcomes):
         getattr(tally, kind).append(text)
+        tally.seconds.append(seconds)
     return tally
 
 

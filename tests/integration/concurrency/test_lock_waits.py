@@ -16,12 +16,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from procure.domain.errors import Busy
+from procure.domain.uscc import make_uscc
 from procure.services import lifecycle as lc
+from procure.services import registry
 from procure.services.views import project_detail
 from procure.store import audit
 from procure.store.db import make_engine, new_session
-from tests.integration.builders import CODE, LEADER, OFFICER, project_at
-from tests.integration.concurrency.race import url_of
+from tests.integration.builders import CODE, LEADER, OFFICER, project_at, setup_registry
+from tests.integration.concurrency.race import WORKERS, race, settle, url_of
 
 WAIT = 0.3
 
@@ -67,3 +69,31 @@ def test_a_read_only_session_cannot_write(session: Session, engine: Engine) -> N
             lc.submit(auditor, CODE, OFFICER)
     finally:
         reader.dispose()
+
+
+REGISTRATIONS = 5
+
+
+def _register_several(session: Session, index: int) -> int:
+    """One officer registering organizations one after another (each its own transaction)."""
+    for number in range(REGISTRATIONS):
+        uscc = make_uscc(f"52350203MJ{index:03d}{number:04d}")
+        registry.register_organization(
+            session, registry.OrganizationCreate(uscc, f"组织 {index}-{number}"), OFFICER
+        )
+        session.commit()
+    return REGISTRATIONS
+
+
+def test_eight_writers_sharing_only_the_audit_chain_all_get_through_promptly(
+    session: Session, engine: Engine, backend: str
+) -> None:
+    setup_registry(session)
+    tally = race(
+        f"8 writers × {REGISTRATIONS} registrations (one audit head)",
+        url_of(engine),
+        _register_several,
+    )
+    assert settle(tally, engine, backend) == []
+    assert (len(tally.ok), tally.raw) == (WORKERS, [])
+    assert max(tally.seconds) < 10  # the default lock wait: nobody came near it
