@@ -97,7 +97,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
 
     directory.mkdir(parents=True, exist_ok=True)
     database = directory / "demo.db"
-    for leftover in (database, database.with_name("demo.db-journal")):
+    for leftover in (database, *(database.with_name(f"demo.db-{end}") for end in _SIDE_FILES)):
         leftover.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{database}")
     try:
@@ -141,6 +141,10 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
                 f"(verify one: procure --db sqlite:///{database} report verify FILE.pdf)"
             )
     click.echo(f"Explore it: PROCURE_DB=sqlite:///{database} procure projects")
+
+
+_SIDE_FILES = ("journal", "wal", "shm")
+"""SQLite's files beside a database: a stale WAL must not outlive the file it belongs to."""
 
 
 def _demo_records(url: str, folder: Path) -> dict[str, Any]:

@@ -343,6 +343,7 @@ def test_markup_in_a_name_prints_literally(siming: Engine) -> None:
 def copy_of_siming(siming: Engine, tmp_path: Path) -> Iterator[Engine]:
     """A private copy of the Siming database, free to change."""
     path = tmp_path / "copy.db"
+    siming.dispose()  # the last connection closed: SQLite folds its WAL into the file
     shutil.copy(str(siming.url.database), path)
     engine = make_engine(f"sqlite:///{path}")
     yield engine
