@@ -130,7 +130,7 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
 @click.argument("code")
 @click.argument("trigger")
 @click.option("--as", "role", required=True, help=ROLE_HELP)
-@click.option("--by", required=True, help="Name of the person acting.")
+@click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
 @click.option("--reason", default="", help="Why (required for reject, drop, cancel).")
 @click.option(
     "--set",
