@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from procure.cli.output import json_option, open_session, print_json, print_table
@@ -195,7 +197,7 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
             (
                 r["seq"],
                 r["at"][:19],
-                r["actor"],
+                _actor_label(r),
                 r["role"],
                 r["trigger"],
                 r["from"],
@@ -205,3 +207,9 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+def _actor_label(row: dict[str, Any]) -> str:
+    """The login, with the display name the audit row recorded when it differs."""
+    name = row["data"].get("actor_name") if isinstance(row["data"], dict) else None
+    return f"{name} ({row['actor']})" if name and name != row["actor"] else str(row["actor"])
