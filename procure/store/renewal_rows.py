@@ -91,7 +91,8 @@ def year_contracts(
     )
     if purchaser_id is not None:
         statement = statement.where(p.c.purchaser_id == purchaser_id)
-    result = session.connection().execution_options(yield_per=batch).execute(statement)
+    # Options on the statement, not the connection: those would outlive this query.
+    result = session.connection().execute(statement, execution_options={"yield_per": batch})
     totals: dict[int, Decimal] = {}
     no_veto: list[str] = []
     for pid, code, state, purchaser, organization, hundredths, veto, next_code in result:
