@@ -178,6 +178,7 @@ def _register_groups() -> None:
 
     project_commands.register(cli)
     cli.add_command(audit_commands.audit)
+    cli.add_command(audit_commands.keys)
     cli.add_command(workflow_commands.workflow)
     cli.add_command(report_commands.report)
     renew_commands.register(cli)
