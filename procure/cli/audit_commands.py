@@ -122,7 +122,7 @@ def verify(
                 )
     else:
         for problem in report.problems:
-            click.echo(problem)
+            click.echo(f"error: {problem}", err=True)
     if not report.ok:
         ctx.exit(1)
 

@@ -189,3 +189,31 @@ def containment_problem(
             f"the chain holds {rows_up_to} rows up to #{checkpoint.seq}, it held {checkpoint.rows}"
         )
     return None
+
+
+def checkpoint_problems(
+    held: Checkpoint, source: str, trusted: set[str], at_rows: Mapping[int, tuple[str, int]]
+) -> list[str]:
+    """Every problem of one checkpoint, one line each: signature, key, place in the chain.
+
+    Args:
+        held: the checkpoint.
+        source: where it came from, as shown (``file checkpoints/….json``, ``stored``).
+        trusted: the public keys it may be signed with (empty: any key).
+        at_rows: the recomputed chain's hash and row count at each row it still holds.
+    """
+    problems = []
+    invalid = signature_problem(held)
+    if invalid:
+        problems.append(f"{held.name} ({source}): {invalid}")
+    if trusted and held.public_key not in trusted:
+        names = ", ".join(sorted(fingerprint(key) for key in trusted))
+        problems.append(
+            f"{held.name} ({source}) is signed with key {held.key_fingerprint}, "
+            f"not the trusted key {names}"
+        )
+    computed, rows_up_to = at_rows.get(held.seq, (None, 0))
+    mismatch = containment_problem(held, computed_hash=computed, rows_up_to=rows_up_to)
+    if mismatch:
+        problems.append(f"{held.name} no longer matches: {mismatch} ({source})")
+    return problems

@@ -201,7 +201,7 @@ def verify_trail(
     if not chain.ok:
         problems.append(f"audit chain broken at row {chain.broken_seq}: {chain.problem}")
     for (statement, signature), (source, held) in checked.items():
-        problems += _checkpoint_problems(held, source, trusted, chain.at_rows)
+        problems += rules.checkpoint_problems(held, source, trusted, chain.at_rows)
         if source != "stored" and (statement, signature) not in in_database:
             problems.append(
                 f"{held.name} ({source}) is not stored in the database: its row was deleted"
@@ -216,36 +216,3 @@ def verify_trail(
         keys=sorted({c.public_key for c in every}),
         trusted_key=trusted_key,
     )
-
-
-def _checkpoint_problems(
-    held: Checkpoint, source: str, trusted: set[str], at_rows: dict[int, tuple[str, int]]
-) -> list[str]:
-    problems = []
-    invalid = rules.signature_problem(held)
-    if invalid:
-        problems.append(f"{held.name} ({source}): {invalid}")
-    if trusted and held.public_key not in trusted:
-        names = ", ".join(sorted(rules.fingerprint(k) for k in trusted))
-        problems.append(
-            f"{held.name} ({source}) is signed with key {held.key_fingerprint}, "
-            f"not the trusted key {names}"
-        )
-    computed, rows_up_to = at_rows.get(held.seq, (None, 0))
-    mismatch = rules.containment_problem(held, computed_hash=computed, rows_up_to=rows_up_to)
-    if mismatch:
-        problems.append(f"{held.name} no longer matches: {mismatch} ({source})")
-    return problems
-
-
-def check_record_checkpoint(
-    session: Session, held: Checkpoint, *, trusted_key: str | None = None
-) -> list[str]:
-    """What is wrong with the checkpoint a printed record carries (signature, key, chain)."""
-    chain = verify_chain(session, watch={held.seq})
-    problems = _checkpoint_problems(
-        held, "carried by the record", {trusted_key} if trusted_key else set(), chain.at_rows
-    )
-    if not chain.ok and (chain.broken_seq or 0) <= held.seq:
-        problems.append(f"audit chain broken at row {chain.broken_seq}: {chain.problem}")
-    return problems

@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from procure.domain.checkpoint import Checkpoint
 from procure.resources import fixture_file
+from procure.services.checkpoints import export_checkpoint, init_key, load_signer, take_checkpoint
 from procure.services.lifecycle import decide
 from procure.services.loading import LoadSummary, load_fixture
 from procure.services.replay import BEIJING
@@ -52,6 +54,34 @@ def run_demo(
     for code in codes:
         decide(session, code, DEMO_OFFICER, rules=rules, at=decided_at)
     return summary, year_outcomes(session, rules=rules)
+
+
+DEMO_KEY = "audit-signing.key"
+DEMO_CHECKPOINTS = "checkpoints"
+
+
+def demo_checkpoint(session: Session, directory: Path) -> tuple[Checkpoint, Path]:
+    """Sign the demo's trail after the year-end decisions, and export the checkpoint.
+
+    The key is ``DIR/audit-signing.key`` (created owner-only on the first run, kept after);
+    the checkpoint states the moment of the last recorded step (from the data, not the
+    clock, so a re-run in the same folder signs the same statement) and goes to
+    ``DIR/checkpoints/``, replacing the checkpoints of the folder's previous demo database.
+
+    Returns:
+        The checkpoint and the file it was exported to.
+    """
+    key = directory / DEMO_KEY
+    if not key.exists():
+        init_key(key)
+    last = session.exec(select(func.max(TransitionLog.at))).one()
+    moment = datetime.fromisoformat(str(last).replace("Z", "+00:00"))
+    signed = take_checkpoint(session, load_signer(key), at=moment)
+    folder = directory / DEMO_CHECKPOINTS
+    for previous in folder.glob("checkpoint-*.json"):
+        previous.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    return signed, export_checkpoint(signed, folder)
 
 
 def decision_meeting(session: Session) -> datetime:
