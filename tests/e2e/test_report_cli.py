@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import ok, procure, sqlite_url
 
 
@@ -90,6 +95,66 @@ def test_print_one_record_then_verify_it(demo_db: str, tmp_path: Path) -> None:
     assert file.read_bytes().startswith(b"%PDF-")
     verified = ok("report", "verify", str(file), db=demo_db)
     assert "一致 OK" in verified.stdout
+    assert re.search(r"checkpoint \d{4}-\d\d-\d\d #\d+ holds", verified.stdout), verified
+
+
+def test_printing_without_a_key_warns_in_one_line_and_still_prints(
+    demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "none.key"))
+    file = tmp_path / "SM-2019-001.pdf"
+    run = procure("report", "SM-2019-001", "-o", str(file), db=demo_db)
+    assert run.code == 0, str(run)
+    assert run.stderr.count("\n") == 1
+    assert run.stderr.startswith("warning: no audit checkpoint taken") and "keys init" in run.stderr
+    verified = ok("report", "verify", str(file), db=demo_db)
+    assert "carries no audit checkpoint" in verified.stdout
+
+
+def test_skip_page_render_says_it_checked_only_the_data_and_no_pages_is_gone(
+    demo_db: str, tmp_path: Path
+) -> None:
+    file = tmp_path / "SM-2019-002.pdf"
+    ok("report", "SM-2019-002", "-o", str(file), db=demo_db)
+    quick = ok("report", "verify", str(file), "--skip-page-render", db=demo_db)
+    assert "only the data was checked" in quick.stdout
+    assert procure("report", "verify", str(file), "--no-pages", db=demo_db).code == 2
+
+
+def _attached(pdf: Path) -> dict[str, Any]:
+    from pypdf import PdfReader
+
+    data = PdfReader(pdf).attachments["evaluation-record.json"][0]
+    loaded: dict[str, Any] = json.loads(data)
+    return loaded
+
+
+def test_demo_records_differ_between_fresh_folders_only_in_their_checkpoint(
+    demo_folder: tuple[Path, str], tmp_path: Path
+) -> None:
+    from procure.reports.render import render_pdf
+
+    first = demo_folder[0] / "records" / "2019"
+    ok("demo", "--dir", str(tmp_path))
+    second = tmp_path / "records" / "2019"
+    names = sorted(p.name for p in first.glob("*.pdf"))
+    assert names == sorted(p.name for p in second.glob("*.pdf"))
+    for name in names:
+        mine, theirs = _attached(first / name), _attached(second / name)
+        their_checkpoint = theirs.pop("checkpoint")
+        assert mine.pop("checkpoint")["public_key"] != their_checkpoint["public_key"]
+        assert mine == theirs, name  # the same data, so the same verification code
+        assert render_pdf(mine, their_checkpoint) == (second / name).read_bytes(), name
+
+
+def test_a_demo_rerun_in_its_folder_prints_byte_identical_records(
+    demo_folder: tuple[Path, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "again"
+    shutil.copytree(demo_folder[0], folder)
+    ok("demo", "--dir", str(folder))  # the same key, the same data
+    for file in sorted((demo_folder[0] / "records" / "2019").glob("*.pdf")):
+        assert (folder / "records" / "2019" / file.name).read_bytes() == file.read_bytes()
 
 
 def test_printing_twice_gives_identical_files(demo_db: str, tmp_path: Path) -> None:
