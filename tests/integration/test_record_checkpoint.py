@@ -101,6 +101,7 @@ def test_a_record_whose_checkpoint_the_chain_no_longer_holds_does_not_verify(
 ) -> None:
     engine, _, file = signed
     copy = tmp_path / "copy.db"
+    engine.dispose()  # the last connection closed: SQLite folds its WAL into the file
     shutil.copy(str(engine.url.database), copy)
     edited = make_engine(f"sqlite:///{copy}")
     try:
