@@ -1,4 +1,5 @@
-"""Audit commands: verify the hash chain, list one scripted run's rows."""
+"""Audit commands: verify the hash chain and that the trail explains the data; list one
+scripted run's rows."""
 
 from __future__ import annotations
 
@@ -15,21 +16,50 @@ def audit() -> None:
 
 
 @audit.command()
+@click.option(
+    "--chain-only", is_flag=True, help="Only recompute the hash chain (skip the replay)."
+)
+@click.option("--project", "project_code", help="Compare only this project's rows.")
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, as_json: bool) -> None:
-    """Recompute the audit chain; name the first broken row (exit 1 if broken)."""
+def verify(ctx: click.Context, chain_only: bool, project_code: str | None, as_json: bool) -> None:
+    """Recompute the audit chain, then replay it and compare with the tables (exit 1 if any
+    difference).
+
+    Each difference is named on a line of its own: table, row, field, the value the
+    trail implies and the value stored.
+    """
     from procure.domain.errors import ProcureError
+    from procure.services.trail_check import trail_differences
     from procure.store.audit import verify_chain
 
     with open_session(ctx) as session:
         report = verify_chain(session)
+        differences = [] if chain_only else trail_differences(session, project_code=project_code)
     if as_json:
-        print_json(asdict(report))
-    elif report.ok:
-        click.echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        print_json(
+            asdict(report)
+            | {
+                "ok": report.ok and not differences,
+                "chain_ok": report.ok,
+                "compared": not chain_only,
+                "differences": [asdict(difference) for difference in differences],
+            }
+        )
+    else:
+        if report.ok:
+            click.echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        for difference in differences:
+            click.echo(str(difference))
+        if not chain_only and not differences:
+            click.echo("数据与审计记录一致 the tables hold what the trail implies")
     if not report.ok:
         raise ProcureError(f"audit chain broken at row {report.broken_seq}: {report.problem}")
+    if differences:
+        raise ProcureError(
+            f"the trail does not explain the data: {len(differences)} "
+            f"difference{'s' if len(differences) != 1 else ''}"
+        )
 
 
 @audit.command()

@@ -61,7 +61,7 @@ def stored_facts(session: Session, project_code: str | None = None) -> Iterator[
 
 
 def _rows(session: Session, statement: Select[Any]) -> Iterator[Any]:
-    yield from session.connection().execution_options(yield_per=_BATCH).execute(statement)
+    yield from session.connection().execute(statement.execution_options(yield_per=_BATCH))
 
 
 def _of(statement: Select[Any], project_code: str | None) -> Select[Any]:
