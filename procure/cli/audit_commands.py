@@ -16,9 +16,7 @@ def audit() -> None:
 
 
 @audit.command()
-@click.option(
-    "--chain-only", is_flag=True, help="Only recompute the hash chain (skip the replay)."
-)
+@click.option("--chain-only", is_flag=True, help="Only recompute the hash chain (skip the replay).")
 @click.option("--project", "project_code", help="Compare only this project's rows.")
 @json_option
 @click.pass_context

@@ -5,9 +5,9 @@ with multi-row INSERTs a batch at a time (the per-trigger path would take hours
 for a province), every project already ``assessed`` with a final assessment,
 and one audit row per project (batch ``generate-…``) carrying every fact the
 project, its contract and its final assessment hold, and one per purchaser and
-organization it registers, so the trail explains the data it generated. Grades follow a realistic spread (a quarter 优秀, two fifths
-良好, a quarter 合格, the rest 不合格, a few with a veto item). The same seed gives
-the same data.
+organization it registers, so the trail explains the data it generated. Grades
+follow a realistic spread (a quarter 优秀, two fifths 良好, a quarter 合格, the
+rest 不合格, a few with a veto item). The same seed gives the same data.
 """
 
 from __future__ import annotations
@@ -73,6 +73,11 @@ class GeneratedYear:
     batch_id: str
 
 
+def _pairs(session: Session, statement: Any) -> dict[Any, Any]:
+    """The rows of a two-column query as a mapping of the first column to the second."""
+    return {row[0]: row[1] for row in session.execute(statement)}
+
+
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
@@ -111,9 +116,7 @@ def generate_year(
     try:
         recorded = datetime(year, 12, 10, 2, 0, tzinfo=UTC)
         purchaser_ids = _purchasers(session, _Registering(recorded, batch_id))
-        organization_ids = _organizations(
-            session, organizations, _Registering(recorded, batch_id)
-        )
+        organization_ids = _organizations(session, organizations, _Registering(recorded, batch_id))
         _refuse_existing(session, year, purchaser_ids)
         owners = (purchaser_ids, organization_ids)
         _projects(session, rules, year, projects, owners, seed, batch_id, progress)
@@ -151,12 +154,12 @@ class _Registering:
 def _purchasers(session: Session, registering: _Registering) -> list[int]:
     """The 14 prefecture unions under the provincial federation (created when missing)."""
     table = _table(Purchaser)
-    existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
+    existing = _pairs(session, select(table.c.code, table.c.id))
     if PROVINCE[0] not in existing:
         province = {"code": PROVINCE[0], "name": PROVINCE[1], "annual_funds": Decimal("0.00")}
         session.execute(insert(table), [province])
         registering.log(session, "add_purchaser", [{**province, "parent": None}])
-        existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
+        existing = _pairs(session, select(table.c.code, table.c.id))
     missing = [
         {
             "code": code,
@@ -175,7 +178,7 @@ def _purchasers(session: Session, registering: _Registering) -> list[int]:
             for row in missing
         ]
         registering.log(session, "add_purchaser", logged)
-        existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
+        existing = _pairs(session, select(table.c.code, table.c.id))
     return [existing[code] for code, _, _ in CITIES]
 
 
@@ -188,12 +191,12 @@ def _organizations(session: Session, count: int, registering: _Registering) -> l
         )
         for n in range(count)
     }
-    existing = dict(session.execute(select(table.c.uscc, table.c.id)).tuples().all())
+    existing = _pairs(session, select(table.c.uscc, table.c.id))
     missing = [{"uscc": u, "name": name} for u, name in wanted.items() if u not in existing]
     for start in range(0, len(missing), BATCH):
         session.execute(insert(table), missing[start : start + BATCH])
     registering.log(session, "register_organization", missing)
-    existing = dict(session.execute(select(table.c.uscc, table.c.id)).tuples().all())
+    existing = _pairs(session, select(table.c.uscc, table.c.id))
     return [existing[uscc] for uscc in wanted]
 
 
@@ -227,15 +230,8 @@ def _projects(
         ]
         session.execute(insert(_table(Project)), [p.project for p in batch])
         table = _table(Project)
-        ids = dict(
-            session.execute(
-                select(table.c.code, table.c.id).where(
-                    table.c.code.in_([p.project["code"] for p in batch])
-                )
-            )
-            .tuples()
-            .all()
-        )
+        codes = [p.project["code"] for p in batch]
+        ids = _pairs(session, select(table.c.code, table.c.id).where(table.c.code.in_(codes)))
         session.execute(insert(_table(Contract)), [p.contract(ids) for p in batch])
         session.execute(insert(_table(Assessment)), [p.assessment(ids, recorded) for p in batch])
         audit.append_many(session, (p.audit_entry(recorded, batch_id, names) for p in batch))
@@ -248,11 +244,11 @@ class _Names:
 
     def __init__(self, session: Session) -> None:
         purchasers, organizations = _table(Purchaser), _table(Organization)
-        self.purchasers: dict[int, str] = dict(
-            session.execute(select(purchasers.c.id, purchasers.c.code)).tuples().all()
+        self.purchasers: dict[int, str] = _pairs(
+            session, select(purchasers.c.id, purchasers.c.code)
         )
-        self.organizations: dict[int, str] = dict(
-            session.execute(select(organizations.c.id, organizations.c.uscc)).tuples().all()
+        self.organizations: dict[int, str] = _pairs(
+            session, select(organizations.c.id, organizations.c.uscc)
         )
 
 

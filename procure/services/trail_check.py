@@ -26,6 +26,7 @@ from procure.services.trail_facts import Fact
 from procure.services.trail_replay import BACKFILL, TrailReplay
 from procure.services.trail_stored import stored_facts
 from procure.store import audit
+from procure.store.models import TransitionLog
 
 ROW = "(row)"
 PRESENT = "present"
@@ -74,7 +75,7 @@ def implied_facts(session: Session, project_code: str | None = None) -> TrailRep
     return TrailReplay().replay(rows)
 
 
-def _project_rows(session: Session, code: str) -> Iterator[audit.TransitionLog]:
+def _project_rows(session: Session, code: str) -> Iterator[TransitionLog]:
     yield from audit.rows_for_project(session, code)
 
 

@@ -17,9 +17,7 @@ from typing import Any
 
 from procure.domain.audit_chain import canonical_json
 
-MONEY_FIELDS = frozenset(
-    {"amount", "budget", "annual_funds", "price", "total", "carried_amount"}
-)
+MONEY_FIELDS = frozenset({"amount", "budget", "annual_funds", "price", "total", "carried_amount"})
 """Fields compared as money or scores: two places, whatever form they were logged in."""
 SORTED_LIST_FIELDS = frozenset({"veto"})
 """List fields whose order carries no meaning."""

@@ -263,7 +263,9 @@ class TrailReplay:
 
     def _grant(self, row: TransitionLog, data: dict[str, Any]) -> Fact:
         key = grant_key(
-            str(data.get("login")), str(data.get("role")), data.get("purchaser"),
+            str(data.get("login")),
+            str(data.get("role")),
+            data.get("purchaser"),
             data.get("organization"),
         )
         fact = self.fact("role_grant", key)
@@ -298,9 +300,7 @@ def bar_key(organization: object, purchaser: object, year: object) -> str:
     return f"{organization} barred from {purchaser} {year}"
 
 
-def grant_key(
-    login: str, role: str, purchaser: str | None, organization: str | None
-) -> str:
+def grant_key(login: str, role: str, purchaser: str | None, organization: str | None) -> str:
     """A user's grants of one role and scope."""
     return f"{login}: {role} for {scope_text(purchaser, organization)}"
 

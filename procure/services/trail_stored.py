@@ -173,9 +173,7 @@ def _payments(session: Session, code: str | None) -> Iterator[Fact]:
 def _inspections(session: Session, code: str | None) -> Iterator[Fact]:
     i, p = _t(Inspection), _t(Project)
     statement = (
-        select(
-            p.c.code, i.c.inspector, i.c.inspected_on, i.c.findings, i.c.rectification_required
-        )
+        select(p.c.code, i.c.inspector, i.c.inspected_on, i.c.findings, i.c.rectification_required)
         .select_from(i.join(p, p.c.id == i.c.project_id))
         .order_by(p.c.code, i.c.id)
     )
