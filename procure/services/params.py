@@ -8,6 +8,7 @@ from typing import Any
 
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput
+from procure.domain.identity import normalize_login
 from procure.domain.money import parse_money
 from procure.domain.uscc import validate_uscc
 from procure.workflow.definition import ParamDef, TransitionDef
@@ -145,4 +146,5 @@ _PARSERS: dict[str, Callable[[Any, ParamDef], Any]] = {
     "list": _list,
     "sheet": _sheet,
     "texts": _texts,
+    "account": lambda value, param: normalize_login(_text(value, param)),
 }

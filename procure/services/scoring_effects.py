@@ -131,6 +131,9 @@ def record_comment(ctx: ActionContext) -> None:
         acknowledged=acknowledged,
         commented_on=commented_on,
         recorded_at=ctx.at,
+        recorded_by=ctx.actor.name,
+        recorded_role=ctx.actor.role,
+        document_ref=ctx.params.get("document"),
     )
     ctx.session.add(comment)
     ctx.audit_data.update(
@@ -141,6 +144,8 @@ def record_comment(ctx: ActionContext) -> None:
         recorded_role=comment.recorded_role,
         document_ref=comment.document_ref,
     )
+    if ctx.params.get("document"):
+        ctx.audit_data["document"] = ctx.params["document"]
 
 
 def finalize_assessment(ctx: ActionContext) -> None:
