@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from procure import renew_year
 from procure.resources import fixture_file
-from procure.services.demo import SIMING_FIXTURE, decision_meeting, run_demo
+from procure.services.authorization import SETUP_ACTOR
+from procure.services.demo import DEMO_OFFICER, SIMING_FIXTURE, decision_meeting, run_demo
 from procure.services.loading import load_fixture
 from procure.services.trail_check import MISSING, PRESENT, ROW, TrailDifference, trail_differences
 from procure.store import audit, queries
@@ -24,7 +25,6 @@ from procure.store.models import (
     Recusal,
     Review,
 )
-from procure.workflow.context import Actor
 
 pytestmark = pytest.mark.skipif(
     not fixture_file(SIMING_FIXTURE).is_file(), reason=f"fixtures/{SIMING_FIXTURE} not written yet"
@@ -237,16 +237,16 @@ def test_a_changed_organization_name_is_named(siming: Session) -> None:
 
 
 def test_a_renewal_runs_bulk_rows_explain_the_year(session: Session) -> None:
-    load_fixture(session, fixture_file(SIMING_FIXTURE), Actor("李秀梅", "officer"))
-    run = renew_year(session, 2019, apply=True, at=decision_meeting(session))
+    load_fixture(session, fixture_file(SIMING_FIXTURE), SETUP_ACTOR)
+    run = renew_year(session, 2019, apply=True, actor=DEMO_OFFICER, at=decision_meeting(session))
     assert run.changed >= 3
     assert session.exec(select(Project).where(col(Project.previous_project_id).is_not(None))).all()
     assert trail_differences(session) == []
 
 
 def test_a_bulk_renewal_successor_with_edited_carried_terms_is_named(session: Session) -> None:
-    load_fixture(session, fixture_file(SIMING_FIXTURE), Actor("李秀梅", "officer"))
-    renew_year(session, 2019, apply=True, at=decision_meeting(session))
+    load_fixture(session, fixture_file(SIMING_FIXTURE), SETUP_ACTOR)
+    renew_year(session, 2019, apply=True, actor=DEMO_OFFICER, at=decision_meeting(session))
     successor = session.exec(
         select(Project).where(col(Project.previous_project_id).is_not(None))
     ).first()
