@@ -25,6 +25,7 @@ from procure.store.models import (
     Recusal,
     Review,
 )
+from procure.workflow.context import Actor
 
 pytestmark = pytest.mark.skipif(
     not fixture_file(SIMING_FIXTURE).is_file(), reason=f"fixtures/{SIMING_FIXTURE} not written yet"
@@ -276,3 +277,49 @@ def test_generated_years_are_explained_by_their_generate_rows(session: Session) 
     found = only(session)
     assert (found.table, found.row, found.field) == ("contract", contract.number, "end")
     assert (found.trail_value, found.stored_value) == ("2019-12-31", "2019-11-30")
+
+
+def test_account_changes_through_the_services_are_explained(siming: Session) -> None:
+    from procure.services import accounts
+
+    admin = Actor("admin", "admin")
+
+    accounts.add_user(siming, "wangwu", "王五", admin)
+    accounts.grant(siming, "wangwu", "leader", admin, purchaser="SM-WJ")
+    accounts.revoke(siming, "wangwu", "leader", admin, purchaser="SM-WJ")
+    accounts.grant(siming, "wangwu", "leader", admin, purchaser="SM-WJ")
+    accounts.set_password(siming, "wangwu", "a long enough secret", admin)
+    accounts.deactivate(siming, "wangwu", admin)
+    siming.commit()
+    assert trail_differences(siming) == []
+
+
+def test_a_renamed_account_is_named(siming: Session) -> None:
+    login = DEMO_OFFICER.name
+    edit(siming, 'UPDATE "user" SET name = :name WHERE login = :login', name="某人", login=login)
+    found = only(siming)
+    assert found == TrailDifference("user", login, "name", "李秀梅", "某人")
+
+
+def test_a_grant_revoked_or_added_behind_the_services_back_is_named(siming: Session) -> None:
+    login = DEMO_OFFICER.name
+    edit(
+        siming,
+        "UPDATE role_grant SET revoked_at = granted_at WHERE user_id = "
+        '(SELECT id FROM "user" WHERE login = :login)',
+        login=login,
+    )
+    edit(
+        siming,
+        "INSERT INTO role_grant (user_id, role, granted_by, granted_at) "
+        "SELECT id, 'admin', 'mallory', created_at FROM \"user\" WHERE login = :login",
+        login=login,
+    )
+    differences = {
+        (d.row, d.field, d.trail_value, d.stored_value) for d in trail_differences(siming)
+    }
+    assert differences == {
+        (f"{login}: officer for purchaser SM-FED", "held", "1", "0"),
+        (f"{login}: officer for purchaser SM-FED", "revoked", "0", "1"),
+        (f"{login}: admin for every purchaser", ROW, MISSING, PRESENT),
+    }
