@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from procure.domain.audit_chain import canonical_json
+from procure.store.audit import utc_stamp
 
 MONEY_FIELDS = frozenset({"amount", "budget", "annual_funds", "price", "total", "carried_amount"})
 """Fields compared as money or scores: two places, whatever form they were logged in."""
@@ -49,15 +50,18 @@ class Fact:
 
 def shown(name: str, value: Any) -> Value:
     """The comparable text of a field's value (None stays None)."""
+    kind = type(value)
+    if kind is str and name not in MONEY_FIELDS:  # most values: text as logged and stored
+        return value  # type: ignore[no-any-return]
     if value is None:
         return None
     if name in MONEY_FIELDS:
         return _money(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        from procure.store.audit import utc_stamp
-
         return utc_stamp(value)
     if isinstance(value, date):
         return value.isoformat()
@@ -70,6 +74,8 @@ def shown(name: str, value: Any) -> Value:
 
 
 def _money(value: Any) -> str:
+    if type(value) is Decimal and value.as_tuple().exponent == -2:
+        return str(value)
     try:
         return str(Decimal(str(value)).quantize(Decimal("0.01")))
     except (InvalidOperation, ValueError):
