@@ -6,6 +6,10 @@ sheets, contract, payments… and, for the registries, every purchaser,
 organization, account and grant. One pass, one dict of facts per row of the
 business tables (bounded per project: a project's facts are its own rows).
 
+A project's ``version`` is 1 at its creation plus one per transition: every row
+with a ``from_state`` (what :func:`procure.services.lifecycle.perform` and the
+bulk renewal write), so rows of other kinds that name a project do not count.
+
 Row formats of every release replay: a fact an old row did not log is simply
 not known (the field is absent), and a ``backfill`` row (migration 0005) adds
 facts the trail lacked, never overriding one it had.
@@ -21,8 +25,6 @@ from procure.services.trail_facts import Fact, Key, scope_text
 from procure.store.models import TransitionLog
 
 BACKFILL = "backfill"
-NOT_TRANSITIONS = frozenset({"create", "generate", BACKFILL})
-"""Triggers that do not count as a transition of their project (its ``version``)."""
 
 
 class TrailReplay:
@@ -64,7 +66,7 @@ class TrailReplay:
             self._create(row, data)
         elif row.trigger == "generate":
             self._generate(row, data)
-        else:
+        elif row.from_state is not None:  # a transition (every perform and bulk move)
             project = self.fact("project", code)
             version = project.fields.get("version")
             project.set("version", int(version) + 1 if version is not None else None)

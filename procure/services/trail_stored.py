@@ -281,3 +281,15 @@ def _grants(session: Session) -> Iterator[Fact]:
         held_revoked[0 if revoked_at is None else 1] += 1
     for key, (held, revoked) in counts.items():
         yield _fact("role_grant", key, {"held": held, "revoked": revoked})
+
+
+def bar_exists(session: Session, key: str) -> bool:
+    """Whether the bar named ``key`` (see :func:`bar_key`) is stored, whichever drop set it."""
+    uscc, _, _, purchaser, year = key.split(" ")
+    b, pu, o = _t(Bar), _t(Purchaser), _t(Organization)
+    statement = (
+        select(b.c.id)
+        .select_from(b.join(pu, pu.c.id == b.c.purchaser_id).join(o, o.c.id == b.c.organization_id))
+        .where(o.c.uscc == uscc, pu.c.code == purchaser, b.c.year == int(year))
+    )
+    return session.connection().execute(statement).first() is not None
