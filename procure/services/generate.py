@@ -26,8 +26,12 @@ from sqlmodel import Session
 from procure.domain.errors import InvalidInput
 from procure.domain.money import quantize2
 from procure.domain.uscc import make_uscc
+from procure.services import accounts
+from procure.services.authorization import SETUP_ACTOR
+from procure.store import accounts as account_store
 from procure.store import audit
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
+from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 PROVINCE = ("GS-FED", "甘肃省总工会", "620000")
@@ -56,8 +60,13 @@ SPREAD: tuple[tuple[float, int, int, bool], ...] = (
     (0.02, 6000, 8999, True),
 )
 VETO_ITEMS = ("misuse_of_funds", "falsified_data", "fraud", "serious_safety_incident")
-ACTOR = ("procure fixtures generate", "admin")
-ASSESSOR = "甘肃省社会组织评估中心"
+# The province's accounts, created when missing: (login, display name, role).
+ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("gs-admin", "甘肃省总工会系统管理员", "admin"),
+    ("gs-officer", "甘肃省总工会项目干事", "officer"),
+    ("gs-assessor", "甘肃省社会组织评估中心", "assessor"),
+)
+ADMIN_LOGIN, OFFICER_LOGIN, ASSESSOR_LOGIN = (login for login, _, _ in ACCOUNTS)
 BATCH = 5000
 SERVICES = ("职工心理关爱", "新就业形态劳动者服务", "职工技能提升", "困难职工帮扶", "职工法律援助")
 
@@ -92,6 +101,7 @@ def generate_year(
     seed: int = 0,
     rules: Rules | None = None,
     progress: Callable[[int, int], None] | None = None,
+    by: Actor | None = None,
 ) -> GeneratedYear:
     """Add a province's year of assessed contracts in one transaction (commits).
 
@@ -103,6 +113,8 @@ def generate_year(
         seed: the random seed; the same seed gives the same data.
         rules: the loaded configuration (the assessment scorecard and veto items).
         progress: called with ``(done, total)`` after each batch of projects.
+        by: the administrator creating the province's accounts when they are missing
+            (default: the setup actor, which only a database without an admin accepts).
 
     Raises:
         InvalidInput: bad sizes, or the year's generated projects already exist.
@@ -116,6 +128,7 @@ def generate_year(
     try:
         recorded = datetime(year, 12, 10, 2, 0, tzinfo=UTC)
         purchaser_ids = _purchasers(session, _Registering(recorded, batch_id))
+        _accounts(session, by or SETUP_ACTOR)
         organization_ids = _organizations(session, organizations, _Registering(recorded, batch_id))
         _refuse_existing(session, year, purchaser_ids)
         owners = (purchaser_ids, organization_ids)
@@ -139,8 +152,9 @@ class _Registering:
             session,
             (
                 audit.AuditEntry(
-                    actor=ACTOR[0],
-                    role=ACTOR[1],
+                    actor=ADMIN_LOGIN,
+                    role="admin",
+                    actor_name=ACCOUNTS[0][1],
                     trigger=trigger,
                     at=self.at,
                     data=row,
@@ -180,6 +194,18 @@ def _purchasers(session: Session, registering: _Registering) -> list[int]:
         registering.log(session, "add_purchaser", logged)
         existing = _pairs(session, select(table.c.code, table.c.id))
     return [existing[code] for code, _, _ in CITIES]
+
+
+def _accounts(session: Session, by: Actor) -> None:
+    """The province's admin, officer and assessor accounts, each granted for the whole
+    province (created when missing, through the same service an administrator uses)."""
+    for login, name, role in ACCOUNTS:
+        if account_store.user_by_login(session, login) is not None:
+            continue
+        accounts.add_user(session, login, name, by)
+        accounts.grant(session, login, role, by, purchaser=PROVINCE[0])
+        if role == "admin" and by.name == SETUP_ACTOR.name:
+            by = Actor(login, "admin")  # the province now has its administrator
 
 
 def _organizations(session: Session, count: int, registering: _Registering) -> list[int]:
@@ -281,7 +307,7 @@ class _Generated:
     def assessment(self, ids: dict[str, int], recorded: datetime) -> dict[str, Any]:
         return {
             "project_id": ids[self.project["code"]],
-            "assessor": ASSESSOR,
+            "assessor": ASSESSOR_LOGIN,
             "scores": self.scores,
             "total": self.total,
             "grade": self.grade,
@@ -314,11 +340,12 @@ class _Generated:
                 "end": contract["end_on"],
                 "signed_on": contract["signed_on"],
             },
-            "assessment": {"assessor": ASSESSOR, "veto": self.veto},
+            "assessment": {"assessor": ASSESSOR_LOGIN, "veto": self.veto},
         }
         return audit.AuditEntry(
-            actor=ACTOR[0],
-            role=ACTOR[1],
+            actor=ADMIN_LOGIN,
+            role="admin",
+            actor_name=ACCOUNTS[0][1],
             trigger="generate",
             at=at,
             project_code=self.project["code"],

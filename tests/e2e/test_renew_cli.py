@@ -49,9 +49,9 @@ def test_apply_then_rerun_reports_zero_changes_and_the_chain_holds(tmp_path: Pat
     url, _ = _generated(tmp_path, 120)
     csv_file = tmp_path / "plan.csv"
 
-    first = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
-    ok("renew", "--year", YEAR, "--apply", "--csv", str(csv_file), db=url)
-    again = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+    first = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url).json()
+    ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--csv", str(csv_file), db=url)
+    again = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url).json()
 
     assert first["changed"] == sum(first["counts"][a] for a in ("renew", "rectify", "drop"))
     assert again["changed"] == 0
@@ -68,8 +68,8 @@ def test_apply_exits_1_after_the_whole_run_when_any_contract_was_refused(tmp_pat
     refused = plan["counts"]["refused"]
     assert refused > 0
 
-    applied = procure("renew", "--year", YEAR, "--apply", db=url)
-    again = procure("renew", "--year", YEAR, "--apply", "--json", db=url)
+    applied = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
+    again = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
 
     assert applied.code == 1, applied.stderr
     assert applied.stdout.count("未处理 not done:") == refused
@@ -103,7 +103,7 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     url, path = _generated(tmp_path, 20_000)
     env = {**os.environ, "PROCURE_DB": url}
     child = subprocess.Popen(
-        [str(PROCURE), "renew", "--year", YEAR, "--apply", "--json"],
+        [str(PROCURE), "renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -118,7 +118,7 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     assert following == renewed  # every renewal has its next-year project, no more
     ok("audit", "verify", db=url)
 
-    finished = procure("renew", "--year", YEAR, "--apply", "--json", db=url)
+    finished = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
     finish = finished.json()
 
     assert finished.code == (1 if finish["counts"]["refused"] else 0), finished.stderr
