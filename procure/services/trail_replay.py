@@ -260,9 +260,6 @@ class TrailReplay:
     def _user_deactivate(self, row: TransitionLog, data: dict[str, Any]) -> None:
         self.fact("user", str(data.get("login"))).set("active", False)
 
-    def _user_activate(self, row: TransitionLog, data: dict[str, Any]) -> None:
-        self.fact("user", str(data.get("login"))).set("active", True)
-
     def _grant(self, row: TransitionLog, data: dict[str, Any]) -> Fact:
         key = grant_key(
             str(data.get("login")),
@@ -325,7 +322,6 @@ _REGISTRY_HANDLERS = {
     "register_organization": TrailReplay._organization,
     "user_add": TrailReplay._user_add,
     "user_deactivate": TrailReplay._user_deactivate,
-    "user_activate": TrailReplay._user_activate,
     "user_grant": TrailReplay._user_grant,
     "user_revoke": TrailReplay._user_revoke,
 }
