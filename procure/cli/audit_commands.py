@@ -1,58 +1,155 @@
-"""Audit commands: verify the hash chain and that the trail explains the data; list one
-scripted run's rows."""
+"""Audit commands: sign a checkpoint of the chain; verify the chain, its checkpoints and that
+the trail explains the data; list one scripted run's rows; ``procure keys init`` creates the
+signing key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from procure.cli.output import json_option, open_session, print_json, print_table
 
+if TYPE_CHECKING:
+    from procure.domain.checkpoint import Checkpoint
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+key_option: Callable[[F], F] = click.option(
+    "--key",
+    "key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The audit signing key file (default: $PROCURE_AUDIT_KEY, else "
+    "~/.config/procure/audit-signing.key).",
+)
+
+
+def no_key_warning(path: Path) -> str:
+    """The one line said when a step that takes a checkpoint finds no key."""
+    return (
+        f"warning: no audit checkpoint taken: no signing key at {path} "
+        "(create one with `procure keys init`, or set PROCURE_AUDIT_KEY)"
+    )
+
+
+def checkpoint_line(checkpoint: Checkpoint) -> str:
+    """One line naming a checkpoint for people."""
+    return (
+        f"审计检查点 {checkpoint.name}: head {checkpoint.hash[:16]}…, "
+        f"{checkpoint.rows} rows, key {checkpoint.key_fingerprint}"
+    )
+
 
 @click.group()
 def audit() -> None:
-    """The tamper-evident audit trail."""
+    """The tamper-evident audit trail and its signed checkpoints."""
 
 
 @audit.command()
-@click.option("--chain-only", is_flag=True, help="Only recompute the hash chain (skip the replay).")
+@key_option
+@click.option(
+    "--out",
+    type=click.Path(),
+    help="Also write the checkpoint as JSON: this file, or a file in this folder "
+    "(an existing folder, or one written with a trailing slash).",
+)
+@json_option
+@click.pass_context
+def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: bool) -> None:
+    """Sign the audit chain's current head with the key kept outside the database."""
+    from procure.services.checkpoints import export_checkpoint, load_signer, take_checkpoint
+    from procure.store.keyfile import signing_key_path
+
+    signer = load_signer(signing_key_path(key))
+    with open_session(ctx) as session:
+        signed = take_checkpoint(session, signer)
+    written = export_checkpoint(signed, out) if out is not None else None
+    if as_json:
+        print_json({**signed.to_dict(), "file": str(written) if written else None})
+        return
+    click.echo(checkpoint_line(signed))
+    if written is not None:
+        click.echo(f"  已导出 exported → {written} (keep it outside the database)")
+
+
+@audit.command()
+@click.option(
+    "--checkpoints",
+    "held",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="A checkpoint JSON file, or a folder of them, kept outside the database (repeatable).",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The trusted public key (KEY.pub): every checkpoint must be signed with it.",
+)
+@click.option(
+    "--chain-only", is_flag=True, help="Only the chain and its checkpoints (skip the replay)."
+)
 @click.option("--project", "project_code", help="Compare only this project's rows.")
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, chain_only: bool, project_code: str | None, as_json: bool) -> None:
-    """Recompute the audit chain, then replay it and compare with the tables (exit 1 if any
-    difference).
+def verify(
+    ctx: click.Context,
+    held: tuple[Path, ...],
+    public_key: Path | None,
+    chain_only: bool,
+    project_code: str | None,
+    as_json: bool,
+) -> None:
+    """Recompute the audit chain, check it still holds every checkpoint, then replay it and
+    compare what it implies with the tables (exit 1 on any problem or difference).
 
-    Each difference is named on a line of its own: table, row, field, the value the
-    trail implies and the value stored.
+    One line per problem: the chain's first broken row, and each checkpoint whose signature
+    fails, whose key is not the trusted one, or whose row is missing or hashes differently.
+    Once the chain holds, one line per difference with the tables: table, row, field, the
+    value the trail implies and the value stored (a chain that does not hold is not replayed).
     """
     from procure.domain.errors import ProcureError
+    from procure.services.checkpoints import read_checkpoint_files, verify_trail
     from procure.services.trail_check import trail_differences
-    from procure.store.audit import verify_chain
+    from procure.store.keyfile import load_public_key
 
+    trusted = load_public_key(public_key) if public_key is not None else None
+    given, file_problems = read_checkpoint_files(list(held))
     with open_session(ctx) as session:
-        report = verify_chain(session)
-        differences = [] if chain_only else trail_differences(session, project_code=project_code)
+        report = verify_trail(session, given, trusted_key=trusted, file_problems=file_problems)
+        compared = report.ok and not chain_only
+        differences = trail_differences(session, project_code=project_code) if compared else []
     if as_json:
-        print_json(
-            asdict(report)
-            | {
-                "ok": report.ok and not differences,
-                "chain_ok": report.ok,
-                "compared": not chain_only,
-                "differences": [asdict(difference) for difference in differences],
-            }
-        )
+        data = asdict(report)
+        data["newest"] = report.newest.to_dict() if report.newest else None
+        data["chain_ok"], data["ok"] = report.ok, report.ok and not differences
+        data["compared"] = compared
+        data["differences"] = [asdict(difference) for difference in differences]
+        print_json(data)
+    elif report.ok:
+        click.echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        if report.newest is not None:
+            click.echo(
+                f"  {report.checkpoints} checkpoints hold; newest {report.newest.name} "
+                f"(key {report.newest.key_fingerprint})"
+            )
+            if not held and trusted is None:
+                click.echo(
+                    "  note: no checkpoint file or trusted key given: the signatures were "
+                    "checked against the keys the stored checkpoints name"
+                )
     else:
-        if report.ok:
-            click.echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        for problem in report.problems:
+            click.echo(f"error: {problem}", err=True)
+    if not report.ok:
+        ctx.exit(1)
+    if not as_json:
         for difference in differences:
             click.echo(str(difference))
-        if not chain_only and not differences:
+        if compared and not differences:
             click.echo("数据与审计记录一致 the tables hold what the trail implies")
-    if not report.ok:
-        raise ProcureError(f"audit chain broken at row {report.broken_seq}: {report.problem}")
     if differences:
         raise ProcureError(
             f"the trail does not explain the data: {len(differences)} "
@@ -81,3 +178,34 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+@click.group()
+def keys() -> None:
+    """The audit signing key (Ed25519), kept in a file outside the database."""
+
+
+@keys.command(name="init")
+@key_option
+@json_option
+def init_key(key: Path | None, as_json: bool) -> None:
+    """Create the signing key (owner-only file; never overwrites) and print its public key."""
+    from procure.domain.checkpoint import fingerprint
+    from procure.services.checkpoints import init_key as create
+    from procure.store.keyfile import public_key_path, signing_key_path
+
+    path = signing_key_path(key)
+    public = create(path)
+    if as_json:
+        print_json(
+            {
+                "key": str(path),
+                "public_key": public,
+                "public_key_file": str(public_key_path(path)),
+                "fingerprint": fingerprint(public),
+            }
+        )
+        return
+    click.echo(f"已创建签名密钥 signing key created: {path} (owner-only)")
+    click.echo(f"  公钥 public key: {public} (key {fingerprint(public)})")
+    click.echo(f"  公钥文件 public key file: {public_key_path(path)} (give it to the auditors)")
