@@ -79,6 +79,11 @@ def _project_rows(session: Session, code: str) -> Iterator[TransitionLog]:
     yield from audit.rows_for_project(session, code)
 
 
+def project_trail_problems(session: Session, code: str) -> list[str]:
+    """One line per way ``code``'s stored rows differ from what its audit trail implies."""
+    return [str(difference) for difference in trail_differences(session, project_code=code)]
+
+
 def trail_differences(
     session: Session, *, project_code: str | None = None
 ) -> list[TrailDifference]:
