@@ -16,8 +16,6 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-import yaml
-
 from procure.domain.criteria import (
     ATTAINMENT,
     DEFAULT_ATTAINMENT_BANDS,
@@ -31,7 +29,8 @@ from procure.domain.criteria import (
     GradeBand,
     PanelRules,
 )
-from procure.domain.errors import ConfigError
+from procure.domain.datafile import read_yaml
+from procure.domain.errors import ConfigError, InvalidInput
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _FRACTION = re.compile(r"\s*\d+(\.\d+)?\s*(/\s*\d+\s*)?")
@@ -44,11 +43,9 @@ def load_yaml_mapping(path: Path) -> dict[str, object]:
         ConfigError: naming the file if it cannot be read, is not YAML, or is not a mapping.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: is not valid YAML: {exc}") from exc
+        data = read_yaml(path, exact=False)
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of keys to values")
     return data

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from procure.domain.errors import ConfigError
+from procure.domain.datafile import read_yaml
+from procure.domain.errors import ConfigError, InvalidInput
 
 ROLES: tuple[str, ...] = (
     "officer",
@@ -127,13 +126,9 @@ def load_workflow(path: Path, *, known_guards: Collection[str]) -> WorkflowDefin
         ConfigError: naming the file and key of the first problem found.
     """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path.name}: not valid YAML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raw = read_yaml(path, exact=False, source=path.name)
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from exc
     return parse_workflow(raw, source=path.name, known_guards=known_guards)
 
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from procure.domain.datafile import read_yaml
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
@@ -43,7 +42,7 @@ class Rules:
 
 def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
     """Describe a scorecard file's content: its parsed data, canonical, and the digest of it."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, exact=False)
     definition = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(definition.encode()).hexdigest()
     return ScorecardSource(card.name, card.version, digest, definition)
