@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from procure.cli.output import db_url, json_option, open_session, print_json, print_table
+from procure.cli.output import db_url, echo, json_option, open_session, print_json, print_table
 
 
 @click.group(
@@ -37,9 +37,9 @@ def init(ctx: click.Context) -> None:
     finally:
         engine.dispose()
     if before == after:
-        click.echo(f"数据库已是最新 database is up to date (schema {after})")
+        echo(f"数据库已是最新 database is up to date (schema {after})")
     else:
-        click.echo(f"数据库已就绪 database ready (schema {before or 'none'} → {after})")
+        echo(f"数据库已就绪 database ready (schema {before or 'none'} → {after})")
 
 
 @cli.command()
@@ -56,7 +56,7 @@ def load(ctx: click.Context, file: Path, as_json: bool) -> None:
     if as_json:
         print_json(asdict(summary))
         return
-    click.echo(
+    echo(
         f"已导入 loaded {file.name}: {summary.purchasers} 购买方 purchasers, "
         f"{summary.organizations} 社会组织 organizations, {summary.projects} 项目 projects, "
         f"{summary.events} 流程事件 events"
@@ -111,7 +111,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"思明区总工会 2019 年度购买服务 — demo database: {database}")
+    echo(f"思明区总工会 2019 年度购买服务 — demo database: {database}")
     print_table(
         "年度考核与续约决定 Year-end decisions",
         [
@@ -126,15 +126,15 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
     )
     if printed is not None:
         for warning in printed["warnings"]:
-            click.echo(warning, err=True)
+            echo(warning, err=True)
         if printed["records"]:
             failed = f", {printed['failed']} failed" if printed["failed"] else ""
-            click.echo(
+            echo(
                 f"评价记录 Evaluation records: {printed['records']} PDF files in "
                 f"{printed['directory']}{failed} "
                 f"(verify one: procure --db sqlite:///{database} report verify FILE.pdf)"
             )
-    click.echo(f"Explore it: PROCURE_DB=sqlite:///{database} procure projects")
+    echo(f"Explore it: PROCURE_DB=sqlite:///{database} procure projects")
 
 
 def _demo_records(url: str, folder: Path) -> dict[str, Any]:

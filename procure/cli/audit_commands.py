@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from procure.cli.output import json_option, open_session, print_json, print_table
+from procure.cli.output import echo, json_option, open_session, print_json, print_table
 
 
 @click.group()
@@ -27,7 +27,7 @@ def verify(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(asdict(report))
     elif report.ok:
-        click.echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
     if not report.ok:
         raise ProcureError(f"audit chain broken at row {report.broken_seq}: {report.problem}")
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from procure.domain.errors import InvalidInput
+from procure.domain.text import visible
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -22,6 +23,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 json_option: Callable[[F], F] = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON for scripts."
 )
+
+
+FUNDING_YEAR = click.IntRange(2000, 2100)
+"""A ``--year``: the funding years procure records (as ``registry`` checks)."""
+
+COUNT = click.IntRange(1, 10_000_000)
+"""A ``--organizations`` / ``--projects`` count for the generator."""
+
+SEED = click.IntRange(0, 2**63 - 1)
+"""A random seed that fits every integer column."""
 
 
 def _plain(value: Any) -> Any:
@@ -38,19 +49,35 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print a table that lines up Chinese text (rich measures wide characters)."""
+    """Print a table that lines up Chinese text (rich measures wide characters).
+
+    Every cell is data, never markup: a name such as ``坏标记[/]`` or ``[link=…]`` is shown
+    as typed, and control characters (ESC, BEL, bidi overrides) are spelled out.
+    """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     if not console.is_terminal:  # piped or captured: never cut a cell short
         console = Console(width=240)
-    table = Table(title=title, header_style="bold")
+    table = Table(
+        title=None if title is None else Text(visible(title), style="table.title"),
+        header_style="bold",
+    )
     for header in headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(Text(visible(header)), overflow="fold")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*(Text("" if cell is None else visible(str(cell))) for cell in row))
     console.print(table)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for lines that carry data (names, titles, narratives): line breaks
+    are kept, every other control character is spelled out, so nothing read from the
+    database or a file can colour, move or reorder the terminal."""
+    text = "\n".join(visible(line) for line in str(message).split("\n"))
+    click.echo(text, err=err, nl=nl)
 
 
 def db_url(ctx: click.Context) -> str:

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from procure.cli.output import json_option, open_session, print_json, print_table
+from procure.cli.output import (
+    COUNT,
+    FUNDING_YEAR,
+    SEED,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    print_table,
+)
 
 if TYPE_CHECKING:
     from procure.services.renewal_run import RenewalRun
@@ -45,7 +54,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 @click.command()
-@click.option("--year", type=int, required=True, help="The funding year to decide.")
+@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to decide.")
 @click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
 @click.option("--apply", "apply_", is_flag=True, help="Carry the plan out (default: dry run).")
 @click.option("--by", "by", default="procure renew", show_default=True, help="Officer's name.")
@@ -103,15 +112,15 @@ def _print_run(run: RenewalRun, *, show_items: bool) -> None:
             ],
         )
     elif show_items:
-        click.echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
+        echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
     counts = ", ".join(f"{ACTION_LABELS[a]} {n}" for a, n in run.counts.items())
-    click.echo(f"计划 plan: {counts}")
+    echo(f"计划 plan: {counts}")
     if not run.applied:
-        click.echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
+        echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
         return
     for failure in run.failures:
-        click.echo(f"未处理 not done: {failure.project}: {failure.reason}")
-    click.echo(
+        echo(f"未处理 not done: {failure.project}: {failure.reason}")
+    echo(
         f"已处理 changed {run.changed} contracts (batch {run.batch_id}); "
         f"see `procure audit batch {run.batch_id}`"
     )
@@ -158,10 +167,10 @@ def fixtures() -> None:
 
 
 @fixtures.command()
-@click.option("--year", type=int, required=True, help="The funding year of the projects.")
-@click.option("--organizations", type=int, default=1000, show_default=True)
-@click.option("--projects", type=int, default=10_000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same data.")
+@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year of the projects.")
+@click.option("--organizations", type=COUNT, default=1000, show_default=True)
+@click.option("--projects", type=COUNT, default=10_000, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Same seed, same data.")
 @json_option
 @click.pass_context
 def generate(
@@ -184,7 +193,7 @@ def generate(
     if as_json:
         print_json(asdict(made))
         return
-    click.echo(
+    echo(
         f"已生成 generated {made.year}: {made.purchasers} 购买方 purchasers, "
         f"{made.organizations} 社会组织 organizations, {made.projects} 已考核项目 assessed "
         f"projects (batch {made.batch_id})"

@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from procure.cli.output import db_url, json_option, open_session, print_json
+from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted
 
 
 class _ReportGroup(click.Group):
@@ -40,7 +41,9 @@ def report() -> None:
 
 @report.command(name="print")
 @click.argument("code", required=False)
-@click.option("--year", type=int, help="Print every contracted project of this funding year.")
+@click.option(
+    "--year", type=FUNDING_YEAR, help="Print every contracted project of this funding year."
+)
 @click.option("--purchaser", help="With --year: only this purchaser's projects, e.g. SM-FED.")
 @click.option(
     "-o",
@@ -71,7 +74,7 @@ def print_records(
     if code is not None and (purchaser or jobs):
         raise click.UsageError("--purchaser and --jobs go with --year")
     for warning in font_setup().warnings():
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     if code is not None:
         _print_single(ctx, code, output, as_json)
     else:
@@ -93,8 +96,8 @@ def _print_single(ctx: click.Context, code: str, output: Path, as_json: bool) ->
     if as_json:
         print_json({"project": code, "file": str(output), "code": digest})
         return
-    click.echo(f"已打印 printed {code} → {output}")
-    click.echo(f"  验证码 verification code: {digest}")
+    echo(f"已打印 printed {code} → {output}")
+    echo(f"  验证码 verification code: {digest}")
 
 
 def _print_batch(
@@ -132,8 +135,8 @@ def _print_batch(
     else:
         for outcome in outcomes:
             if outcome.status == FAILED:
-                click.echo(f"失败 failed {outcome.project}: {outcome.message}", err=True)
-        click.echo(
+                echo(f"失败 failed {outcome.project}: {outcome.message}", err=True)
+        echo(
             f"{year} 年度绩效评价记录 → {output}: 打印 printed {counts[PRINTED]}, "
             f"未变跳过 unchanged {counts[SKIPPED]}, 失败 failed {counts[FAILED]}"
         )
@@ -180,15 +183,15 @@ def verify(ctx: click.Context, file: Path, no_pages: bool, as_json: bool) -> Non
 
         print_json(asdict(result))
     elif result.ok:
-        click.echo(f"一致 OK: {file} matches the database ({result.project}, {result.code})")
+        echo(f"一致 OK: {file} matches the database ({result.project}, {result.code})")
     else:
-        click.echo(f"不一致 MISMATCH: {file} ({result.project}) does not match the database")
+        echo(f"不一致 MISMATCH: {file} ({result.project}) does not match the database")
         for difference in result.differences:
-            click.echo(
-                f"  {difference.field}: file {difference.in_file!r} ≠ database "
-                f"{difference.in_database!r}"
+            echo(
+                f"  {difference.field}: file {quoted(difference.in_file)} ≠ database "
+                f"{quoted(difference.in_database)}"
             )
         for problem in result.problems:
-            click.echo(f"  {problem}")
+            echo(f"  {problem}")
     if not result.ok:
         ctx.exit(1)

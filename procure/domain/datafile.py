@@ -24,12 +24,11 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from procure.domain.errors import InvalidInput
-from procure.domain.text import quoted
+from procure.domain.text import MAX_NUMBER_CHARS, quoted
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 10_000_000
-MAX_NUMBER_CHARS = 40
 
 
 class _Refusal(yaml.YAMLError):
@@ -179,6 +178,9 @@ def parse_yaml(text: str, source: str, *, exact: bool = True) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and opened is not None:
+            problem += f" ({context}{_where(opened)})"
         raise InvalidInput(f"{source}: not valid YAML{_where(mark)}: {problem}") from None
     except RecursionError:
         raise InvalidInput(f"{source}: nested too deeply") from None

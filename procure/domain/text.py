@@ -5,8 +5,9 @@ Three rules live here so every parser shares them:
 - :func:`quoted` shows a value inside an error message as one short line: repr-like
   (a newline, NUL, escape or bidi control is spelled out, never applied) and capped, so a
   200 MB cell gives a message of a few dozen characters.
-- :func:`check_ascii_digits` refuses digits other than 0-9 (full-width ``１２３``,
-  Arabic-Indic ``١٢٣``) in numbers: Python's ``Decimal`` and ``\\d`` accept them silently.
+- :func:`check_number_text` refuses digits other than 0-9 (full-width ``１２３``,
+  Arabic-Indic ``١٢٣``) in numbers: Python's ``Decimal`` and ``\\d`` accept them silently;
+  and number text of thousands of digits.
 - :func:`check_no_bidi` refuses the bidirectional controls (U+202A–U+202E, U+2066–U+2069)
   that would reorder the printed text of a name.
 """
@@ -28,6 +29,9 @@ BIDI_CONTROLS = frozenset(
 
 ASCII_DIGITS = frozenset("0123456789")
 
+MAX_NUMBER_CHARS = 40
+"""The longest text read as a number (money has at most 15 digits, scores fewer)."""
+
 
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     """Return ``value`` quoted for a one-line message, at most about ``limit`` characters.
@@ -47,12 +51,17 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= 2 * limit else text[: 2 * limit] + "…"
 
 
-def check_ascii_digits(text: str, what: str) -> None:
-    """Refuse ``text`` when it holds a digit other than 0-9.
+def check_number_text(text: str, what: str) -> None:
+    """Refuse number text with a digit other than 0-9, or too long to be a value.
 
     Raises:
-        InvalidInput: naming ``what``, the value and the first such digit.
+        InvalidInput: naming ``what``, the value and the first such digit or its length.
     """
+    if len(text) > MAX_NUMBER_CHARS:
+        raise InvalidInput(
+            f"{what} {quoted(text)} is too long to be a number (at most {MAX_NUMBER_CHARS} "
+            "characters)"
+        )
     for char in text:
         if char.isdigit() and char not in ASCII_DIGITS:
             raise InvalidInput(

@@ -9,6 +9,7 @@ from typing import Any
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput
 from procure.domain.money import parse_money
+from procure.domain.text import quoted
 from procure.domain.uscc import validate_uscc
 from procure.workflow.definition import ParamDef, TransitionDef
 
@@ -31,7 +32,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
         key = key.strip()
         parts = key.split(".")
         if not sep or not all(part.strip() for part in parts):
-            raise InvalidInput(f"--set {pair!r}: expected KEY=VALUE")
+            raise InvalidInput(f"--set {quoted(pair)}: expected KEY=VALUE")
         target = parsed
         for depth, part in enumerate(parts[:-1]):
             target = target.setdefault(part, {})
@@ -57,7 +58,7 @@ def parse_params(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, Any]
     for name in raw:
         if name not in declared:
             takes = ", ".join(declared) or "no facts"
-            raise InvalidInput(f"{entry.trigger}: unknown fact {name!r} (it takes: {takes})")
+            raise InvalidInput(f"{entry.trigger}: unknown fact {quoted(name)} (it takes: {takes})")
     values: dict[str, Any] = {}
     for param in entry.params:
         value = raw.get(param.name)
@@ -99,7 +100,7 @@ def _bool(value: object, param: ParamDef) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InvalidInput(f"{param.name} ({param.zh}) must be true or false, got {value!r}")
+    raise InvalidInput(f"{param.name} ({param.zh}) must be true or false, got {quoted(value)}")
 
 
 def _list(value: object, param: ParamDef) -> list[str]:
@@ -121,7 +122,7 @@ def _sheet_value(raw: object, where: str) -> Any:
     if isinstance(raw, Mapping):
         return {str(key): _sheet_value(item, f"{where}.{key}") for key, item in raw.items()}
     if isinstance(raw, float | bool) or not isinstance(raw, str | int | Decimal):
-        raise InvalidInput(f"{where} must be a decimal number written as text, got {raw!r}")
+        raise InvalidInput(f"{where} must be a decimal number written as text, got {quoted(raw)}")
     return raw
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.money import parse_money
+from procure.domain.text import quoted
 from procure.domain.uscc import validate_uscc
 from procure.services.lifecycle import check_actor, now_utc
 from procure.store import audit, queries
@@ -18,7 +19,7 @@ from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
-PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{4}-\d{3,}$")
+PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{4}-[0-9]{3,}$")
 PURCHASER_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
 ADMIN_ROLES = ("officer", "admin")
 
@@ -74,7 +75,7 @@ def add_purchaser(
     _require_role(actor, "adding a purchaser")
     code = data.code.strip()
     if not PURCHASER_CODE.match(code):
-        raise InvalidInput(f"purchaser code {code!r} must be capital letters, digits and '-'")
+        raise InvalidInput(f"purchaser code {quoted(code)} must be capital letters, digits and '-'")
     if session.exec(select(Purchaser).where(Purchaser.code == code)).first():
         raise InvalidInput(f"purchaser {code} already exists")
     parent_id = None
@@ -153,7 +154,7 @@ def create_project(
         )
     code = data.code.strip()
     if not PROJECT_CODE.match(code):
-        raise InvalidInput(f"project code {code!r} must look like SM-2019-001")
+        raise InvalidInput(f"project code {quoted(code)} must look like SM-2019-001")
     if not 2000 <= data.year <= 2100:
         raise InvalidInput(f"year {data.year} is not a funding year")
     if not code.split("-")[-2] == str(data.year):
