@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from procure.cli.output import db_url, echo, json_option, open_session, print_json, print_table
+from procure.cli.output import (
+    db_url,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    print_table,
+    shown_url,
+)
+from procure.domain.errors import InvalidInput
 
 
 @click.group(
@@ -28,10 +37,15 @@ def init(ctx: click.Context) -> None:
     """Create the database schema, or upgrade it to this release (idempotent)."""
     from procure.store.db import make_engine
     from procure.store.migrate import current_revision, upgrade
+    from procure.store.schema import newer_schema_message
 
-    engine = make_engine(db_url(ctx))
+    url = db_url(ctx)
+    engine = make_engine(url)
     try:
         before = current_revision(engine)
+        newer = None if before is None else newer_schema_message(shown_url(url), before)
+        if newer is not None:
+            raise InvalidInput(f"{newer}; init does not downgrade")
         upgrade(engine)
         after = current_revision(engine)
     finally:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from procure.domain.errors import InvalidInput
-from procure.domain.text import visible
+from procure.domain.text import quoted, visible
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -85,7 +85,36 @@ def db_url(ctx: click.Context) -> str:
     from procure.store.db import database_url
 
     explicit: str | None = ctx.find_root().params.get("db")
-    return database_url(explicit)
+    url = database_url(explicit)
+    _refuse_unsupported_url(url)
+    return url
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def _refuse_unsupported_url(url: str) -> None:
+    """Refuse a URL that is not SQLite or PostgreSQL, or whose driver is not installed."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    use = "use sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise InvalidInput(f"{quoted(url)} is not a database URL; {use}") from exc
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise InvalidInput(
+            f"database {quoted(shown)}: {parsed.get_backend_name()} is not supported; "
+            f"procure runs on SQLite or PostgreSQL: {use}"
+        )
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError) as exc:
+        raise InvalidInput(
+            f"database {quoted(shown)}: the driver {parsed.drivername} is not available; {use}"
+        ) from exc
 
 
 @contextmanager
@@ -96,7 +125,7 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
         InvalidInput: when the database does not exist, is not initialized or is outdated.
     """
     from procure.store.db import make_engine, new_session
-    from procure.store.schema import SCHEMA_HEAD, stored_revision
+    from procure.store.schema import SCHEMA_HEAD, newer_schema_message, stored_revision
 
     url = db_url(ctx)
     _refuse_missing_sqlite_file(url)
@@ -104,10 +133,13 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
     try:
         revision = stored_revision(engine)
         if revision is None:
-            raise InvalidInput(f"database {_shown(url)} is not initialized: run `procure init`")
+            raise InvalidInput(f"database {shown_url(url)} is not initialized: run `procure init`")
+        newer = newer_schema_message(shown_url(url), revision)
+        if newer is not None:
+            raise InvalidInput(newer)
         if revision != SCHEMA_HEAD:
             raise InvalidInput(
-                f"database {_shown(url)} is at schema {revision}, this release needs "
+                f"database {shown_url(url)} is at schema {revision}, this release needs "
                 f"{SCHEMA_HEAD}: run `procure init` to upgrade it"
             )
         session = new_session(engine)
@@ -122,12 +154,15 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
 def _refuse_missing_sqlite_file(url: str) -> None:
     prefix = "sqlite:///"
     if url.startswith(prefix) and ":memory:" not in url:
-        path = Path(url[len(prefix) :])
+        name = url[len(prefix) :]
+        if name.startswith("file:"):  # a URI filename: file:PATH?mode=ro&uri=true
+            name = name[len("file:") :].partition("?")[0]
+        path = Path(name)
         if not path.exists():
             raise InvalidInput(f"no database at {path}: run `procure init` first")
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)

@@ -48,14 +48,15 @@ class _StrictLoader(yaml.SafeLoader):
         self._depth = 0
         self._weights: dict[int, int] = {}  # id(node) -> values it stands for, aliases expanded
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refusal(
-                    f"nested more than {MAX_DEPTH} levels deep", mark=self.peek_event().start_mark
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
-            node = super().compose_node(parent, index)  # type: ignore[misc]
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
         if node is not None and id(node) not in self._weights:
@@ -81,7 +82,7 @@ class _StrictLoader(yaml.SafeLoader):
         self.flatten_mapping(node)
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             try:
                 first = seen.get(key)
             except TypeError:
@@ -110,18 +111,18 @@ def _decimal(loader: yaml.SafeLoader, node: Node) -> Decimal:
     return number
 
 
-def _int(loader: yaml.SafeLoader, node: Node) -> int:
-    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+def _int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
     if len(text) > MAX_NUMBER_CHARS:
         raise _Refusal(f"a number of {len(text)} characters is too long to be a value", node)
-    return int(loader.construct_yaml_int(node))  # type: ignore[no-untyped-call]
+    return int(loader.construct_yaml_int(node))
 
 
-def _timestamp(loader: yaml.SafeLoader, node: Node) -> Any:
+def _timestamp(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
     try:
-        return loader.construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+        return loader.construct_yaml_timestamp(node)
     except (ValueError, OverflowError):
-        text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+        text = str(loader.construct_scalar(node))
         raise _Refusal(f"{quoted(text)} is not a valid date", node) from None
 
 
@@ -135,7 +136,11 @@ class _ConfigLoader(_StrictLoader):
     computed from floats (scorecards, policies); ``config_number`` reads them via ``str``."""
 
 
-_ConfigLoader.add_constructor("tag:yaml.org,2002:float", yaml.SafeLoader.construct_yaml_float)
+def _float(loader: yaml.SafeLoader, node: ScalarNode) -> float:
+    return loader.construct_yaml_float(node)
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:

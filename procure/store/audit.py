@@ -168,6 +168,10 @@ def verify_chain(session: Session) -> ChainReport:
             return ChainReport(count, False, row.seq, f"row {expected_seq} is missing")
         if row.prev_hash != previous:
             return ChainReport(count, False, row.seq, "does not point at the previous row's hash")
+        if not _stored_as_text(fields):
+            return ChainReport(
+                count, False, row.seq, "holds binary data (a BLOB) where the trail records text"
+            )
         if row_hash(fields, previous) != row.hash:
             return ChainReport(count, False, row.seq, "its content does not match its hash")
         previous = row.hash
@@ -178,6 +182,12 @@ def verify_chain(session: Session) -> ChainReport:
     if head is not None and (head.seq != count or head.last_hash != previous):
         return ChainReport(count, False, count + 1, f"rows after {count} were removed")
     return ChainReport(count, True)
+
+
+def _stored_as_text(fields: dict[str, Any]) -> bool:
+    """Whether no field holds bytes: SQLite stores whatever it is given, so a row edited
+    outside procure can hold a BLOB where the trail records text."""
+    return not any(isinstance(value, bytes | bytearray | memoryview) for value in fields.values())
 
 
 def rows_for_project(session: Session, code: str) -> list[TransitionLog]:
