@@ -21,6 +21,7 @@ from procure.cli.output import (
     print_json,
     print_table,
 )
+from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
     from procure.services.renewal_run import RenewalRun
@@ -126,6 +127,11 @@ def _print_run(run: RenewalRun, *, show_items: bool) -> None:
     )
 
 
+def spreadsheet_row(values: list[object]) -> list[object]:
+    """A CSV row whose text cannot run as a formula (see ``spreadsheet_cell``)."""
+    return [spreadsheet_cell(value) for value in values]
+
+
 def _write_csv(run: RenewalRun, path: Path) -> None:
     statuses = {result.project: result for result in run.results}
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -147,17 +153,19 @@ def _write_csv(run: RenewalRun, path: Path) -> None:
             result = statuses.get(item.project)
             status = result.status if result else ("planned" if run.applied is False else "")
             writer.writerow(
-                [
-                    item.project,
-                    item.organization,
-                    item.uscc,
-                    "" if item.score is None else item.score,
-                    item.grade,
-                    item.action,
-                    result.reason if result else item.reason,
-                    item.next_project or "",
-                    status,
-                ]
+                spreadsheet_row(
+                    [
+                        item.project,
+                        item.organization,
+                        item.uscc,
+                        "" if item.score is None else item.score,
+                        item.grade,
+                        item.action,
+                        result.reason if result else item.reason,
+                        item.next_project or "",
+                        status,
+                    ]
+                )
             )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import reprlib
 import unicodedata
+from typing import TypeVar
 
 from procure.domain.errors import InvalidInput
 
@@ -109,3 +110,18 @@ def _visible_char(char: str) -> str:
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+_Cell = TypeVar("_Cell")
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def spreadsheet_cell(value: _Cell) -> _Cell | str:
+    """Return ``value`` safe for a CSV or .xlsx cell: text that a spreadsheet would run as a
+    formula (starting with = + - @, tab or carriage return) is prefixed with ``'``, as the
+    OWASP CSV-injection guidance says; numbers and other values are returned as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

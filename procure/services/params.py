@@ -9,7 +9,7 @@ from typing import Any
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput
 from procure.domain.money import parse_money
-from procure.domain.text import quoted
+from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
 from procure.workflow.definition import ParamDef, TransitionDef
 
@@ -62,6 +62,11 @@ def parse_params(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, Any]
     values: dict[str, Any] = {}
     for param in entry.params:
         value = raw.get(param.name)
+        if isinstance(value, str) and not value.strip() and not param.required:
+            raise InvalidInput(
+                f"{entry.trigger}: {param.name} ({param.zh}) is given but empty; "
+                f"give a value, or leave {param.name} out"
+            )
         if value is None or (isinstance(value, str) and not value.strip()):
             if param.required:
                 raise InvalidInput(
@@ -77,6 +82,7 @@ def _text(value: object, param: ParamDef) -> str:
     if not isinstance(value, str | int | Decimal) or isinstance(value, bool):
         raise InvalidInput(f"{param.name} ({param.zh}) must be text")
     text = str(value).strip()
+    check_no_bidi(text, f"{param.name} ({param.zh})")
     if param.max_length is not None and len(text) > param.max_length:
         raise InvalidInput(
             f"{param.name} ({param.zh}) is {len(text)} characters long, "
@@ -133,6 +139,7 @@ def _texts(value: object, param: ParamDef) -> dict[str, str]:
     for code, text in value.items():
         if not isinstance(text, str):
             raise InvalidInput(f"{param.name}.{code} ({param.zh}) must be text")
+        check_no_bidi(text, f"{param.name}.{code} ({param.zh})")
         texts[str(code)] = text.strip()
     return texts
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.money import parse_money
-from procure.domain.text import quoted
+from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
 from procure.services.lifecycle import check_actor, now_utc
 from procure.store import audit, queries
@@ -65,6 +65,12 @@ def _name(value: str, what: str) -> str:
         raise InvalidInput(f"{what} must not be empty")
     if len(value) > 200:
         raise InvalidInput(f"{what} is longer than 200 characters")
+    check_no_bidi(value, what)
+    return value.strip()
+
+
+def _purpose(value: str, what: str) -> str:
+    check_no_bidi(value, what)
     return value.strip()
 
 
@@ -172,7 +178,7 @@ def create_project(
             "code": code,
             "year": data.year,
             "title": _name(data.title, f"title of {code}"),
-            "purpose": data.purpose.strip(),
+            "purpose": _purpose(data.purpose, f"purpose of {code}"),
             "purchaser_id": purchaser.id,
             "budget": budget,
             "state": rules.engine.definition.initial,

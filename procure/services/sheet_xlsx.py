@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from procure.domain.errors import InvalidInput
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Criterion, Scorecard
-from procure.domain.text import quoted
+from procure.domain.text import quoted, spreadsheet_cell
 from procure.services.sheet_files import (
     FIRST_ROW,
     HEADER_ROW,
@@ -93,9 +93,9 @@ def write_template(card: Scorecard, path: Path, veto_items: Mapping[str, VetoIte
 def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
     values = (criterion.code, criterion.label_zh, KIND_LABELS.get(criterion.kind, criterion.kind))
     for column, value in enumerate(values, start=1):
-        sheet.cell(row, column, value)
+        sheet.cell(row, column, spreadsheet_cell(value))
     sheet.cell(row, 4, float(criterion.weight) if criterion.weight % 1 else int(criterion.weight))
-    sheet.cell(row, 10, getattr(criterion, "unit", "") or "")
+    sheet.cell(row, 10, spreadsheet_cell(getattr(criterion, "unit", "") or ""))
     if criterion.kind == "price":
         for column in range(5, 10):
             sheet.cell(row, column).fill = _GREY
@@ -121,7 +121,7 @@ def _narrative_sheet(sheet: Worksheet, card: Scorecard) -> None:
         sheet.cell(1, column, header).font = _BOLD
     for row, dimension in enumerate(card.dimensions, start=2):
         sheet.cell(row, 1, dimension.code)
-        sheet.cell(row, 2, dimension.label_zh)
+        sheet.cell(row, 2, spreadsheet_cell(dimension.label_zh))
         sheet.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 16, 22
     sheet.column_dimensions["C"].width = 80
@@ -134,7 +134,7 @@ def _veto_sheet(sheet: Worksheet, veto_items: Mapping[str, VetoItem]) -> None:
     sheet.add_data_validation(answers)
     for row, item in enumerate(veto_items.values(), start=2):
         sheet.cell(row, 1, item.code)
-        sheet.cell(row, 2, item.label_zh)
+        sheet.cell(row, 2, spreadsheet_cell(item.label_zh))
         sheet.cell(row, 3, "否")
         answers.add(sheet.cell(row, 3))
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 26, 20

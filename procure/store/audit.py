@@ -163,15 +163,15 @@ def verify_chain(session: Session) -> ChainReport:
     count = 0
     for row in iter_log(session):
         count += 1
+        if not _stored_as_text(row):
+            return ChainReport(
+                count, False, row.seq, "holds binary data (a BLOB) where the trail records text"
+            )
         fields = row.model_dump()
         if row.seq != expected_seq:
             return ChainReport(count, False, row.seq, f"row {expected_seq} is missing")
         if row.prev_hash != previous:
             return ChainReport(count, False, row.seq, "does not point at the previous row's hash")
-        if not _stored_as_text(fields):
-            return ChainReport(
-                count, False, row.seq, "holds binary data (a BLOB) where the trail records text"
-            )
         if row_hash(fields, previous) != row.hash:
             return ChainReport(count, False, row.seq, "its content does not match its hash")
         previous = row.hash
@@ -184,10 +184,10 @@ def verify_chain(session: Session) -> ChainReport:
     return ChainReport(count, True)
 
 
-def _stored_as_text(fields: dict[str, Any]) -> bool:
+def _stored_as_text(row: TransitionLog) -> bool:
     """Whether no field holds bytes: SQLite stores whatever it is given, so a row edited
     outside procure can hold a BLOB where the trail records text."""
-    return not any(isinstance(value, bytes | bytearray | memoryview) for value in fields.values())
+    return not any(isinstance(value, bytes | memoryview) for value in vars(row).values())
 
 
 def rows_for_project(session: Session, code: str) -> list[TransitionLog]:
