@@ -152,15 +152,16 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
     """
     _refuse_unsafe_parts(path)
     try:
-        book = load_workbook(path, data_only=True, read_only=False)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
+            book = load_workbook(handle, data_only=True, read_only=False)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, ParseError) as exc:
+        if _caused_by_entities(exc):
+            raise InvalidInput(
+                f"{path.name}: the workbook's XML declares entities or a DTD, which a "
+                "spreadsheet never needs; refused"
+            ) from exc
         raise InvalidInput(
             f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
-        ) from exc
-    except (DefusedXmlException, ParseError) as exc:
-        raise InvalidInput(
-            f"{path.name}: the workbook's XML declares entities or a DTD, which a "
-            "spreadsheet never needs; refused"
         ) from exc
     if SCORES_SHEET not in book.sheetnames:
         raise InvalidInput(f"{path.name}: no worksheet named {SCORES_SHEET}; use the template")
@@ -189,6 +190,15 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
     if VETO_SHEET in book.sheetnames:
         sheet_input.veto = _veto(book[VETO_SHEET], path.name)
     return sheet_input
+
+
+def _caused_by_entities(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML somewhere down the chain openpyxl wraps it in."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _refuse_unsafe_parts(path: Path) -> None:
