@@ -13,6 +13,10 @@ from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
 from procure.workflow.definition import ParamDef, TransitionDef
 
+_MAY_BE_EMPTY = {"text", "texts"}
+"""Types for which empty text is a value (an empty note); for an amount or a date it is not,
+so ``--set amount=`` is refused rather than read as "use the carried amount"."""
+
 _TRUE = {"true", "yes", "1", "y", "是"}
 _FALSE = {"false", "no", "0", "n", "否"}
 
@@ -62,12 +66,13 @@ def parse_params(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, Any]
     values: dict[str, Any] = {}
     for param in entry.params:
         value = raw.get(param.name)
-        if isinstance(value, str) and not value.strip() and not param.required:
+        blank = isinstance(value, str) and not value.strip()
+        if blank and not param.required and param.type not in _MAY_BE_EMPTY:
             raise InvalidInput(
                 f"{entry.trigger}: {param.name} ({param.zh}) is given but empty; "
                 f"give a value, or leave {param.name} out"
             )
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or blank:
             if param.required:
                 raise InvalidInput(
                     f"{entry.trigger} needs {param.name} ({param.zh}): "
