@@ -386,7 +386,9 @@ def test_malformed_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: service_project\nstates: [draft\n", encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=r"^broken\.yaml: not valid YAML at line 3, column 1: ") as refusal:
+    with pytest.raises(
+        ConfigError, match=r"^broken\.yaml: not valid YAML at line 3, column 1: "
+    ) as refusal:
         load_workflow(path, known_guards=GUARDS)
 
     assert "line 2, column 9" in str(refusal.value)
@@ -404,9 +406,7 @@ def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
 def test_a_missing_file_is_refused_naming_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.yaml"
 
-    with pytest.raises(
-        ConfigError, match=re.escape(f"{path}: no such file")
-    ):
+    with pytest.raises(ConfigError, match=re.escape(f"{path}: no such file")):
         load_workflow(path, known_guards=GUARDS)
 
 
