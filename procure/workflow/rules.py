@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
 from procure.domain.datafile import read_yaml
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
@@ -37,6 +38,7 @@ class Rules:
     assessment: Scorecard
     renewal: RenewalPolicy
     comment_window_days: int = COMMENT_WINDOW_DAYS
+    contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
 
 
@@ -69,6 +71,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         review=review,
         assessment=assessment,
         renewal=renewal,
+        contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))
