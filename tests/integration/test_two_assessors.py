@@ -1,5 +1,6 @@
-"""The organization's comment: dated within its window, which counts from the LAST
-assessor's sheet; never before the sheet it answers, never in the future (issue 10)."""
+"""Assessments with two assessors (issue 10): the organization's comment is dated within its
+window, which counts from the LAST assessor's sheet, never before the sheet it answers and
+never in the future; a vetoed sheet is 不合格 whatever its score, beside the other sheet."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import Refused
 from procure.services import lifecycle as lc
+from procure.services.scoring import assessment_view
 from procure.store import queries
 from procure.workflow.scoring_guards import CHINA
 from tests.integration.builders import (
@@ -98,3 +100,27 @@ def test_the_day_is_the_day_in_china_not_in_utc(session: Session) -> None:
     just_after_midnight = datetime(2019, 12, 8, 0, 30, tzinfo=CHINA)  # 12-07 16:30 UTC
 
     comment(session, code, just_after_midnight.date(), just_after_midnight)
+
+
+def test_a_vetoed_sheet_is_graded_fail_beside_a_sheet_graded_by_its_score(
+    session: Session,
+) -> None:
+    plan = project_at(
+        session, "assessment_recorded", Plan(assessed_at=FIRST, veto=["misuse_of_funds"])
+    )
+    lc.record_assessment(
+        session,
+        plan.code,
+        SECOND_ASSESSOR,
+        scores=ASSESSMENT_GOOD,
+        narratives=NARRATIVES,
+        at=SECOND.astimezone(UTC),
+    )
+
+    view = assessment_view(session, plan.code)
+
+    assert [(s["assessor"], s["grade_zh"], s["veto"]) for s in view["sheets"]] == [
+        (ASSESSOR.name, "不合格", ["misuse_of_funds"]),
+        (SECOND_ASSESSOR.name, "良好", []),
+    ]
+    assert view["result"]["grade_zh"] == "不合格"
