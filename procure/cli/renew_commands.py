@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "rectify": "整改 rectify",
     "drop": "不再合作 drop",
     "skip": "暂不处理 skip",
+    "decide": "待决定 needs a decision",
     "refused": "被拒绝 refused",
 }
 
@@ -80,8 +81,10 @@ def renew(
 
     \b
     Exit code: 0 when every planned decision was carried out (or for a dry run);
-    1 when --apply refused any contract (e.g. its organization is barred next
-    year): the others are still processed and the report printed first.
+    1 when --apply refused any contract: the others are still processed and the
+    report printed first. A renewal whose organization is barred next year is not a
+    refusal: it is listed as needing a decision (drop it with a reason such as
+    "not renewed: barred"), and the run still exits 0.
     """
     from procure.services.renewal_run import renew_year
     from procure.workflow.context import Actor

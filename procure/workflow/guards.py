@@ -221,13 +221,18 @@ def policy_rectifies(ctx: ActionContext) -> str | None:
 
 
 def policy_drops(ctx: ActionContext) -> str | None:
-    """The policy drops this grade; from rectification, dropping means it was rejected."""
+    """The policy drops this grade; from rectification, dropping means it was rejected; a
+    renewal the policy wants but a bar on next year forbids may be dropped ("not renewed")."""
     if ctx.project.state == "rectifying":
         decision = ctx.rules.renewal.after_rectification(False)
         if decision.action != "drop":
             return f"the renewal policy says {decision.action} after a rejected rectification"
         return None
-    return _policy_says("drop", ctx)
+    refusal = _policy_says("drop", ctx)
+    if refusal is not None and _policy_says("renew", ctx) is None:
+        if successor.bar_refusal(ctx.session, ctx.project) is not None:
+            return None  # the only way out of a renewal that can never happen
+    return refusal
 
 
 def organization_not_barred_next_year(ctx: ActionContext) -> str | None:
