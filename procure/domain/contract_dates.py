@@ -1,8 +1,9 @@
 """Rules for the dates of a contract and its payments (``workflows/contract_dates.yaml``).
 
 A contract's service period must sit in its funding year (by default: overlap it); a
-payment is dated no earlier than the contract's signing and no later than the end of the
-service period plus a grace of calendar days.
+payment is dated no earlier than the contract's signing or the start of its service,
+whichever is earlier, and no later than the end of the service period plus a grace of
+calendar days.
 """
 
 from __future__ import annotations
@@ -37,13 +38,18 @@ class ContractDateRules:
             return f"{period} does not overlap the funding year {year}"
         return None
 
-    def payment_problem(self, paid_on: date, *, signed_on: date | None, end: date) -> str | None:
-        """Say why a payment dated ``paid_on`` does not fit the contract, if so."""
-        if signed_on is not None and paid_on < signed_on:
-            return (
-                f"payment dated {paid_on.isoformat()} is before the contract was signed "
-                f"({signed_on.isoformat()})"
-            )
+    def payment_problem(
+        self, paid_on: date, *, signed_on: date | None, start: date, end: date
+    ) -> str | None:
+        """Say why a payment dated ``paid_on`` does not fit the contract, if so.
+
+        The earliest day is the signing or the start of the service, whichever is earlier
+        (a signing date left out is the day it was recorded, which may be long after).
+        """
+        earliest = start if signed_on is None else min(signed_on, start)
+        if paid_on < earliest:
+            what = "the contract was signed" if earliest == signed_on else "the service started"
+            return f"payment dated {paid_on.isoformat()} is before {what} ({earliest.isoformat()})"
         latest = end + timedelta(days=self.payment_grace_days)
         if paid_on > latest:
             return (

@@ -174,7 +174,7 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
     paid_on = ctx.params.get("paid_on")
     if paid_on is not None:
         dated = ctx.rules.contract_dates.payment_problem(
-            paid_on, signed_on=contract.signed_on, end=contract.end_on
+            paid_on, signed_on=contract.signed_on, start=contract.start_on, end=contract.end_on
         )
         if dated is not None:
             return dated

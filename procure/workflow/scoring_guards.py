@@ -118,8 +118,6 @@ def comment_within_window(ctx: ActionContext) -> str | None:
     today = china_day(ctx.at)
     day = ctx.params.get("commented_on") or today
     last_sheet = china_day(closes - timedelta(days=ctx.rules.comment_window_days))
-    if day > today:
-        return f"the comment is dated {day.isoformat()}, after today ({today.isoformat()})"
     if day < last_sheet:
         return (
             f"the comment is dated {day.isoformat()}, before the last assessment sheet it "
@@ -130,6 +128,8 @@ def comment_within_window(ctx: ActionContext) -> str | None:
             f"the organization's {ctx.rules.comment_window_days}-day comment window closed on "
             f"{closes.date().isoformat()}"
         )
+    if day > today:
+        return f"the comment is dated {day.isoformat()}, after today ({today.isoformat()})"
     return None
 
 

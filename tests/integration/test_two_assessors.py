@@ -86,7 +86,7 @@ def test_a_comment_dated_before_the_sheet_it_answers_is_refused(
         comment(session, code, early, SECOND + timedelta(days=1))
 
 
-@pytest.mark.parametrize("days_ahead", [1, 3, 365])
+@pytest.mark.parametrize("days_ahead", [1, 3, 10])
 def test_a_comment_dated_in_the_future_is_refused(session: Session, days_ahead: int) -> None:
     code = two_sheets(session)
     now = SECOND + timedelta(days=1)

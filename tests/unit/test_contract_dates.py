@@ -14,6 +14,7 @@ from procure.resources import resource_dir
 ACROSS = (date(2019, 7, 1), date(2020, 6, 30))
 BEFORE = (date(2018, 3, 1), date(2019, 2, 28))
 INSIDE = (date(2019, 3, 1), date(2019, 12, 31))
+START = date(2019, 3, 1)
 
 
 @pytest.mark.parametrize(
@@ -46,9 +47,9 @@ def test_a_payment_on_the_last_day_of_grace_fits_and_the_next_day_does_not() -> 
     rules = ContractDateRules(payment_grace_days=10)
     end = date(2019, 12, 31)
 
-    assert rules.payment_problem(date(2020, 1, 10), signed_on=None, end=end) is None
+    assert rules.payment_problem(date(2020, 1, 10), signed_on=None, start=START, end=end) is None
     assert "10 days of grace" in str(
-        rules.payment_problem(date(2020, 1, 11), signed_on=None, end=end)
+        rules.payment_problem(date(2020, 1, 11), signed_on=None, start=START, end=end)
     )
 
 
@@ -67,3 +68,32 @@ def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, text: str, s
 
     with pytest.raises(ConfigError, match=says):
         load_contract_date_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "paid_on", "says"),
+    [
+        (date(2019, 2, 25), date(2019, 2, 24), "before the contract was signed (2019-02-25)"),
+        (None, date(2019, 2, 28), "before the service started (2019-03-01)"),
+        (date(2026, 12, 1), date(2019, 2, 28), "before the service started (2019-03-01)"),
+    ],
+)
+def test_a_payment_before_both_signing_and_start_is_refused(
+    signed_on: date | None, paid_on: date, says: str
+) -> None:
+    problem = ContractDateRules().payment_problem(
+        paid_on, signed_on=signed_on, start=START, end=date(2019, 12, 31)
+    )
+
+    assert problem is not None and says in problem
+
+
+def test_a_payment_after_the_start_is_accepted_even_if_the_signing_was_recorded_later() -> None:
+    rules = ContractDateRules()
+
+    assert (
+        rules.payment_problem(
+            date(2019, 3, 15), signed_on=date(2026, 12, 1), start=START, end=date(2019, 12, 31)
+        )
+        is None
+    )
