@@ -217,7 +217,18 @@ def assess_score(ctx: click.Context, code: str, assessor: str, sheet: Path, as_j
     default=None,
     help="Date of the comment (default: today).",
 )
-@click.option("--by", default="承接方意见录入", show_default=True, help="The officer entering it.")
+@click.option("--by", "login", required=True, help="The account recording it (LOGIN).")
+@click.option(
+    "--as",
+    "role",
+    type=click.Choice(["organization", "officer"]),
+    default="organization",
+    show_default=True,
+    help="The organization's own account, or an officer recording it on its behalf.",
+)
+@click.option(
+    "--document", default=None, help="An officer's reference to the organization's letter."
+)
 @json_option
 @click.pass_context
 def assess_comment(
@@ -226,15 +237,26 @@ def assess_comment(
     text: str,
     acknowledge: bool,
     commented_on: Any,
-    by: str,
+    login: str,
+    role: str,
+    document: str | None,
     as_json: bool,
 ) -> None:
     """Record the organization's comment, within its 14-day window."""
     from procure.services.scoring import comment
+    from procure.workflow.context import Actor
 
     day: date | None = commented_on.date() if commented_on else None
     with open_session(ctx) as session:
-        result = comment(session, code, text, acknowledged=acknowledge, by=by, commented_on=day)
+        result = comment(
+            session,
+            code,
+            text,
+            acknowledged=acknowledge,
+            actor=Actor(login, role),
+            document=document,
+            commented_on=day,
+        )
     _done(result, as_json, f"已登记承接方意见 comment recorded for {code}")
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from procure.resources import fixture_file
 from procure.services.lifecycle import decide
+from procure.services.authorization import SETUP_ACTOR
 from procure.services.loading import LoadSummary, load_fixture
 from procure.services.replay import BEIJING
 from procure.store import queries
@@ -42,7 +43,7 @@ def run_demo(
     """Load the Siming fixture, decide every assessed project by the renewal policy, summarize."""
     rules = rules or default_rules()
     summary = load_fixture(
-        session, fixture or fixture_file(SIMING_FIXTURE), DEMO_OFFICER, rules=rules
+        session, fixture or fixture_file(SIMING_FIXTURE), SETUP_ACTOR, rules=rules
     )
     assessed = session.exec(
         select(Project.code).where(Project.state == "assessed").order_by(col(Project.code))

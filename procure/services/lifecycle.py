@@ -17,14 +17,14 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+from procure.domain.identity import normalize_login
+from procure.services.authorization import SETUP_LOGIN, authorize, project_scope
 from procure.services.effects import EFFECTS
 from procure.services.params import parse_params
 from procure.store import audit, queries
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import ROLES
 from procure.workflow.rules import Rules, default_rules
-
-ACTOR_NAME_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,15 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def check_actor(actor: Actor) -> None:
-    """Refuse an unnamed actor or an unknown role."""
+def check_actor(actor: Actor) -> Actor:
+    """Return the actor with its login normalized; refuse an unnamed actor or unknown role."""
     if not actor.name.strip():
-        raise InvalidInput("the person acting must be named (--by NAME)")
-    if len(actor.name) > ACTOR_NAME_MAX:
-        raise InvalidInput(
-            f"the name of the person acting is {len(actor.name)} characters long, "
-            f"at most {ACTOR_NAME_MAX} allowed"
-        )
+        raise InvalidInput("the person acting must be named (--by LOGIN)")
     if actor.role not in ROLES:
         raise InvalidInput(f"unknown role {actor.role!r} (known: {', '.join(ROLES)})")
+    if actor.name == SETUP_LOGIN:
+        return actor
+    return Actor(normalize_login(actor.name), actor.role)
 
 
 def perform(
@@ -76,8 +74,11 @@ def perform(
         Refused: the role, state, reason rule or a guard refuses.
     """
     rules = rules or default_rules()
-    check_actor(actor)
+    actor = check_actor(actor)
     project = queries.project_by_code(session, code, for_update=True)
+    user = authorize(session, actor, project_scope(session, project), trigger, allow_setup=False)
+    assert user is not None, "the setup actor is refused by authorize"
+    actor = Actor(actor.name, actor.role, user.name)
     entry = rules.engine.entry_for(trigger, project.state, actor.role)
     ctx = ActionContext(
         session=session,
@@ -110,6 +111,7 @@ def perform(
             reason=ctx.reason,
             data=ctx.audit_data,
             batch_id=batch_id,
+            actor_name=actor.display,
         ),
     )
     for following in ctx.audit_after:  # e.g. the next year's project a renewal created

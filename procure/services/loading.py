@@ -19,13 +19,14 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.services import registry
+from procure.services.fixture_people import FixturePeople
 from procure.services.replay import BEIJING, ProjectReplay, known_keys
 from procure.services.yamlfile import read_yaml
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 FORMAT = "procure-fixture/1"
-TOP_KEYS = {"format", "year", "people", "purchasers", "organizations", "projects"}
+TOP_KEYS = {"format", "year", "people", "users", "purchasers", "organizations", "projects"}
 PURCHASER_KEYS = {"code", "name", "parent", "annual_funds"}
 ORGANIZATION_KEYS = {"uscc", "name"}
 PROJECT_KEYS = {
@@ -55,6 +56,7 @@ class LoadSummary:
     organizations: int
     projects: int
     events: int
+    accounts: int = 0  # accounts the file declared, or registered as its steps met them
 
 
 def load_fixture(
@@ -119,13 +121,19 @@ def _load(
                 uscc=_text(entry, "uscc"), name=_text(entry, "name")
             )
             registry.register_organization(session, data_org, actor, at=at)
+    registrar = FixturePeople(session, actor, declared="users" in top)
+    if "users" in top:
+        with _entry(source):
+            registrar.declare(top.get("users"))
     events = 0
     for index, entry in enumerate(projects):
         with _entry(f"{source}: projects[{index}]" + _named(entry.get("code"))):
             known_keys(entry, PROJECT_KEYS, "entry")
             _text(entry, "code")
-            events += ProjectReplay(session, rules, entry, people, year).run()
-    return LoadSummary(len(purchasers), len(organizations), len(projects), events)
+            events += ProjectReplay(session, rules, entry, people, year, registrar).run()
+    return LoadSummary(
+        len(purchasers), len(organizations), len(projects), events, registrar.created
+    )
 
 
 def _people(raw: object, actor: Actor) -> dict[str, str]:

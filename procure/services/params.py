@@ -8,6 +8,7 @@ from typing import Any
 
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput
+from procure.domain.identity import normalize_login
 from procure.domain.money import parse_money
 from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
@@ -158,4 +159,5 @@ _PARSERS: dict[str, Callable[[Any, ParamDef], Any]] = {
     "list": _list,
     "sheet": _sheet,
     "texts": _texts,
+    "account": lambda value, param: normalize_login(_text(value, param)),
 }

@@ -13,6 +13,7 @@ from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.money import parse_money
 from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
+from procure.services.authorization import Scope, acting, authorize
 from procure.services.lifecycle import check_actor, now_utc
 from procure.store import audit, queries
 from procure.store.models import Organization, Project, Purchaser
@@ -21,7 +22,7 @@ from procure.workflow.rules import Rules, default_rules
 
 PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{4}-[0-9]{3,}$")
 PURCHASER_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
-ADMIN_ROLES = ("officer", "admin")
+REGISTRY_ROLES = ("admin", "officer")
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,13 @@ class ProjectCreate:
     purpose: str = ""
 
 
-def _require_role(actor: Actor, what: str) -> None:
-    check_actor(actor)
-    if actor.role not in ADMIN_ROLES:
-        raise Refused(f"{what} refused: role {actor.role} may not; allowed roles: officer, admin")
+def _require_role(session: Session, actor: Actor, what: str, scope: Scope) -> Actor:
+    actor = check_actor(actor)
+    if actor.role not in REGISTRY_ROLES:
+        raise Refused(
+            f"{what} refused: role {actor.role} may not; allowed roles: {', '.join(REGISTRY_ROLES)}"
+        )
+    return acting(session, actor, scope, what)
 
 
 def _name(value: str, what: str) -> str:
@@ -78,15 +82,14 @@ def add_purchaser(
     session: Session, data: PurchaserCreate, actor: Actor, *, at: datetime | None = None
 ) -> Purchaser:
     """Register a purchaser (no commit: the caller owns the transaction)."""
-    _require_role(actor, "adding a purchaser")
     code = data.code.strip()
     if not PURCHASER_CODE.match(code):
         raise InvalidInput(f"purchaser code {quoted(code)} must be capital letters, digits and '-'")
+    parent = queries.purchaser_by_code(session, data.parent) if data.parent else None
+    actor = _require_role(session, actor, f"adding purchaser {code}", Scope(purchaser=parent))
     if session.exec(select(Purchaser).where(Purchaser.code == code)).first():
         raise InvalidInput(f"purchaser {code} already exists")
-    parent_id = None
-    if data.parent:
-        parent_id = queries.purchaser_by_code(session, data.parent).id
+    parent_id = parent.id if parent is not None else None
     funds = parse_money(data.annual_funds, field=f"annual funds of {code}")
     purchaser = Purchaser.model_validate(
         {
@@ -102,6 +105,7 @@ def add_purchaser(
         audit.AuditEntry(
             actor=actor.name,
             role=actor.role,
+            actor_name=actor.display,
             trigger="add_purchaser",
             at=at or now_utc(),
             data={
@@ -120,8 +124,10 @@ def register_organization(
     session: Session, data: OrganizationCreate, actor: Actor, *, at: datetime | None = None
 ) -> Organization:
     """Register a social organization by its USCC (no commit)."""
-    _require_role(actor, "registering an organization")
     uscc = validate_uscc(data.uscc)
+    actor = _require_role(
+        session, actor, f"registering organization {uscc}", Scope(any_purchaser=True)
+    )
     if queries.organization_by_uscc(session, uscc) is not None:
         raise InvalidInput(f"organization {uscc} is already registered")
     organization = Organization.model_validate(
@@ -133,6 +139,7 @@ def register_organization(
         audit.AuditEntry(
             actor=actor.name,
             role=actor.role,
+            actor_name=actor.display,
             trigger="register_organization",
             at=at or now_utc(),
             data={"uscc": uscc, "name": organization.name},
@@ -153,7 +160,7 @@ def create_project(
 ) -> Project:
     """Draft a new project (no commit)."""
     rules = rules or default_rules()
-    check_actor(actor)
+    actor = check_actor(actor)
     if actor.role != "officer":
         raise Refused(
             f"creating a project refused: role {actor.role} may not; allowed roles: officer"
@@ -172,6 +179,10 @@ def create_project(
     else:
         raise InvalidInput(f"project {code} already exists")
     purchaser = queries.purchaser_by_code(session, data.purchaser)
+    user = authorize(
+        session, actor, Scope(purchaser=purchaser), f"creating project {code}", allow_setup=False
+    )
+    assert user is not None, "the setup actor is refused by authorize"
     budget = parse_money(data.budget, field=f"budget of {code}")
     project = Project.model_validate(
         {
@@ -191,6 +202,7 @@ def create_project(
         audit.AuditEntry(
             actor=actor.name,
             role=actor.role,
+            actor_name=user.name,
             trigger="create",
             at=at or now_utc(),
             project_code=code,

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.services import successor
+from procure.services.authorization import Scope, acting
 from procure.services.lifecycle import check_actor, now_utc
 from procure.services.renewal_plan import (
     DECIDE,
@@ -35,7 +36,7 @@ from procure.services.renewal_plan import (
     RenewalPlanItem,
     plan_year,
 )
-from procure.store import audit
+from procure.store import audit, queries
 from procure.store import renewal_rows as rows
 from procure.store.audit import AuditEntry
 from procure.workflow.context import Actor
@@ -184,7 +185,8 @@ def _run(
     rules: Rules | None,
     at: datetime,
 ) -> RenewalRun:
-    check_actor(actor)
+    if apply:
+        actor = check_actor(actor)
     if chunk_size < 1:
         raise InvalidInput(f"chunk size must be at least 1, got {chunk_size}")
     batch_id = f"renew-{year}-{at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}" if apply else None
@@ -192,6 +194,8 @@ def _run(
         plan, work = plan_year(
             session, year, purchaser, rules or default_rules(), actor, at, batch_id
         )
+        if apply:
+            actor = _authorized(session, actor, year, {p.purchaser_code for p in work})
     finally:
         session.rollback()  # planning only reads; end its transaction (and SQLite's lock)
     run = RenewalRun(year, purchaser, apply, batch_id, plan)
@@ -199,6 +203,15 @@ def _run(
         run.results = _refusals(plan) + _apply(session, work, actor, batch_id, chunk_size, progress)
         _LOGGER.info("renewal run %s changed %d contracts", batch_id, run.changed)
     return run
+
+
+def _authorized(session: Session, actor: Actor, year: int, purchasers: set[str]) -> Actor:
+    """The actor, checked as an officer of every purchaser whose contracts the run decides."""
+    checked = actor
+    for code in sorted(purchasers):
+        scope = Scope(purchaser=queries.purchaser_by_code(session, code))
+        checked = acting(session, actor, scope, f"renewal of {year} for {code}")
+    return checked
 
 
 def _refusals(plan: list[RenewalPlanItem]) -> list[RenewalResult]:
@@ -276,6 +289,7 @@ def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -
     return AuditEntry(
         actor=actor.name,
         role=actor.role,
+        actor_name=actor.display,
         trigger=planned.trigger,
         at=at,
         project_code=planned.item.project,

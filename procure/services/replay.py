@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -23,6 +23,9 @@ from procure.services import registry
 from procure.services.lifecycle import perform
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules
+
+if TYPE_CHECKING:
+    from procure.services.fixture_people import FixturePeople
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 REPLAY_ORDER: tuple[str, ...] = (
@@ -52,7 +55,7 @@ CONTRACT_KEYS = {"number", "amount", "start", "end", "signed_on"}
 PAYMENT_KEYS = {"amount", "paid_on", "note"}
 INSPECTION_KEYS = {"inspector", "inspected_on", "findings", "rectification_required"}
 ASSESSMENT_KEYS = SHEET_KEYS | {"sheets", "comment", "finalized_on"}
-COMMENT_KEYS = {"text", "acknowledged", "commented_on"}
+COMMENT_KEYS = {"text", "acknowledged", "commented_on", "by", "document"}
 
 
 class _Stop(Exception):
@@ -97,8 +100,10 @@ class ProjectReplay:
         entry: Mapping[str, Any],
         people: Mapping[str, str],
         year: int,
+        registrar: FixturePeople | None = None,
     ) -> None:
         self.session, self.rules, self.entry, self.people = session, rules, entry, people
+        self.registrar = registrar
         self.code = str(entry.get("code", ""))
         self.clock = datetime.combine(date(year, 1, 2), time(9), BEIJING)
         self.events = 0
@@ -131,11 +136,14 @@ class ProjectReplay:
             raise InvalidInput(
                 f"{trigger}: no {role} named; add people.{role} or name the person on the entry"
             )
+        actor = Actor(str(name), role)
+        if self.registrar is not None:
+            self.registrar.ensure(actor, self.code)
         perform(
             self.session,
             self.code,
             trigger,
-            Actor(str(name), role),
+            actor,
             at=self.moment(trigger, when),
             rules=self.rules,
             **options,
@@ -163,6 +171,9 @@ class ProjectReplay:
 
     def _create(self) -> None:
         entry = self.entry
+        officer = Actor(self.people["officer"], "officer")
+        if self.registrar is not None:
+            self.registrar.ensure_officer(officer, str(entry.get("purchaser", "")))
         registry.create_project(
             self.session,
             registry.ProjectCreate(
@@ -173,7 +184,7 @@ class ProjectReplay:
                 budget=entry.get("budget", ""),
                 purpose=str(entry.get("purpose", "")),
             ),
-            Actor(self.people["officer"], "officer"),
+            officer,
             at=self.moment("create"),
             rules=self.rules,
         )
@@ -294,10 +305,13 @@ class ProjectReplay:
         self.done("record_assessment")
         if comment:
             with _at("assessment.comment"):
-                self.fire(
-                    "record_comment",
-                    "officer",
-                    params=dict(known_keys(comment, COMMENT_KEYS, "comment")),
-                )
+                params = dict(known_keys(comment, COMMENT_KEYS, "comment"))
+                by = params.pop("by", None)
+                if params.get("document"):  # the officer records the organization's letter
+                    self.fire("record_comment", "officer", by=by, params=params)
+                else:
+                    if by is None and self.registrar is not None:
+                        by = self.registrar.organization_account(self.code).name
+                    self.fire("record_comment", "organization", by=by, params=params)
         self.done("record_comment")
         self.fire("finalize_assessment", "assessor", by=first_assessor, when=finalized_on)

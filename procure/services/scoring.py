@@ -93,17 +93,19 @@ def comment(
     text: str,
     *,
     acknowledged: bool,
-    by: str,
+    actor: Actor,
+    document: str | None = None,
     commented_on: date | None = None,
     rules: Rules | None = None,
 ) -> TransitionResult:
-    """Record the organization's comment on its assessment (officer enters it)."""
+    """Record the organization's comment on its assessment: by the organization's own
+    account, or by an officer citing the document it came in (``document``)."""
     params: dict[str, Any] = {"text": text, "acknowledged": acknowledged}
     if commented_on is not None:
         params["commented_on"] = commented_on
-    return advance(
-        session, code, "record_comment", Actor(by, "officer"), params=params, rules=rules
-    )
+    if document is not None:
+        params["document"] = document
+    return advance(session, code, "record_comment", actor, params=params, rules=rules)
 
 
 def scorecard_view(card: Scorecard) -> dict[str, Any]:

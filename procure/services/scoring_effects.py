@@ -129,11 +129,16 @@ def record_comment(ctx: ActionContext) -> None:
             acknowledged=acknowledged,
             commented_on=commented_on,
             recorded_at=ctx.at,
+            recorded_by=ctx.actor.name,
+            recorded_role=ctx.actor.role,
+            document_ref=ctx.params.get("document"),
         )
     )
     ctx.audit_data.update(
         text=ctx.params["text"], acknowledged=acknowledged, commented_on=commented_on
     )
+    if ctx.params.get("document"):
+        ctx.audit_data["document"] = ctx.params["document"]
 
 
 def finalize_assessment(ctx: ActionContext) -> None:

@@ -126,6 +126,7 @@ def creation_entry(
     return AuditEntry(
         actor=actor.name,
         role=actor.role,
+        actor_name=actor.display,
         trigger=CREATE_TRIGGER,
         at=at,
         project_code=row["code"],

@@ -50,6 +50,13 @@ class AuditEntry:
     reason: str = ""
     data: dict[str, Any] | None = None
     batch_id: str | None = None
+    actor_name: str = ""  # the account's display name, recorded in the row's data
+
+    def recorded_data(self) -> dict[str, Any]:
+        """The row's data, with the acting account's display name when known."""
+        if not self.actor_name:
+            return self.data or {}
+        return {**(self.data or {}), "actor_name": self.actor_name}
 
 
 def append(session: Session, entry: AuditEntry) -> TransitionLog:
@@ -97,7 +104,7 @@ def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
             entry.from_state,
             entry.to_state,
             entry.reason,
-            canonical_json(entry.data or {}),
+            canonical_json(entry.recorded_data()),
             entry.batch_id,
         )
         digest = chained_hash(chained_payload(*chained), last_hash)
@@ -123,7 +130,7 @@ def _fields(seq: int, entry: AuditEntry, stamp: str | None = None) -> dict[str, 
         "from_state": entry.from_state,
         "to_state": entry.to_state,
         "reason": entry.reason,
-        "data": canonical_json(entry.data or {}),
+        "data": canonical_json(entry.recorded_data()),
         "batch_id": entry.batch_id,
     }
 

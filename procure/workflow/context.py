@@ -17,10 +17,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Actor:
-    """A person (or script) acting in one role."""
+    """An account (or script) acting in one role.
+
+    ``name`` is the account's login; ``display`` its display name once the services
+    have checked the account (audit rows carry both).
+    """
 
     name: str
     role: str
+    display: str = ""
 
 
 @dataclass

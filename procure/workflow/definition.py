@@ -24,10 +24,11 @@ ROLES: tuple[str, ...] = (
     "supervisor",
     "auditor",
     "admin",
+    "organization",
 )
 READ_ONLY_ROLES: frozenset[str] = frozenset({"auditor"})
 PARAM_TYPES: frozenset[str] = frozenset(
-    {"text", "money", "date", "uscc", "bool", "sheet", "texts", "list"}
+    {"text", "money", "date", "uscc", "bool", "sheet", "texts", "list", "account"}
 )
 SAME_STATE = "same"
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from procure.domain.assessment import combine_assessment
 from procure.domain.panel import aggregate_panel
-from procure.store import panels, queries
+from procure.store import accounts, panels, queries
 from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
 from procure.workflow.sheets import assessment_facts
@@ -55,6 +55,27 @@ def reviewer_declares_own_conflict(ctx: ActionContext) -> str | None:
     """A reviewer declares only their own conflict; an officer may record anyone's."""
     if ctx.actor.role == "reviewer" and _recused_reviewer(ctx) != ctx.actor.name:
         return f"{ctx.actor.name} may declare only their own conflict of interest"
+    return None
+
+
+def recused_reviewer_has_account(ctx: ActionContext) -> str | None:
+    """The recused reviewer is a registered, active account (one person, one identity)."""
+    reviewer = _recused_reviewer(ctx)
+    user = accounts.user_by_login(ctx.session, reviewer)
+    if user is None:
+        return f"no account {reviewer!r}: a recusal names the reviewer's account"
+    if not user.active:
+        return f"the account {reviewer} ({user.name}) is deactivated"
+    return None
+
+
+def comment_documented(ctx: ActionContext) -> str | None:
+    """An officer records the organization's comment only citing the document it came in."""
+    if ctx.actor.role == "officer" and not ctx.params.get("document"):
+        return (
+            "an officer may record the organization's comment only with the reference of the "
+            "document it sent (document=来函文号); the organization's own account needs none"
+        )
     return None
 
 
@@ -169,6 +190,8 @@ SCORING_GUARDS: dict[str, Guard] = {
         narratives_complete,
         comment_within_window,
         comment_window_closed,
+        recused_reviewer_has_account,
+        comment_documented,
     )
 }
 SCORING_FACT_GUARDS = frozenset(
@@ -177,5 +200,7 @@ SCORING_FACT_GUARDS = frozenset(
         "reviewer_declares_own_conflict",
         "recusal_not_duplicate",
         "comment_within_window",
+        "recused_reviewer_has_account",
+        "comment_documented",
     }
 )

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from procure.domain.uscc import make_uscc
+from procure.services import accounts, registry
 from procure.services import lifecycle as lc
-from procure.services import registry
+from procure.services.authorization import SETUP_ACTOR
 from procure.services.lifecycle import now_utc
+from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
 from tests.support import dump_database
 
@@ -27,6 +29,8 @@ SUPERVISOR = Actor("王丽华", "supervisor")
 ASSESSOR = Actor("刘建国", "assessor")
 AUDITOR = Actor("赵审计", "auditor")
 REVIEWERS = (Actor("陈建华", "reviewer"), Actor("周敏", "reviewer"), Actor("吴海峰", "reviewer"))
+ADMIN = Actor("admin", "admin")
+PEOPLE = (OFFICER, LEADER, SUPERVISOR, ASSESSOR, AUDITOR, *REVIEWERS)
 
 PURCHASER = "SM-FED"
 PURCHASER_NAME = "厦门市思明区总工会"
@@ -41,6 +45,12 @@ ORGANIZATIONS: dict[str, str] = {
 }
 QIHANG, TONGXIN, RENHE = ORGANIZATIONS
 UNREGISTERED = make_uscc("52350203MJ0999999")
+
+
+def organization_actor(uscc: str) -> Actor:
+    """The organization's own account (login: its USCC), as :func:`setup_registry` makes it."""
+    return Actor(uscc.lower(), "organization")
+
 
 # Judged review criteria (the price criterion, 20 points, is computed from the prices).
 REVIEW_GOOD: dict[str, str | int] = {
@@ -156,13 +166,42 @@ def setup_registry(
     funds: str = FUNDS,
     organizations: Mapping[str, str] = ORGANIZATIONS,
 ) -> None:
-    """Register the purchaser and the organizations, and commit."""
+    """Register the people, the purchaser and the organizations (each with its account), and
+    commit. The people hold their role for every purchaser; tests of scoped grants make their
+    own accounts."""
+    register_people(session)
     registry.add_purchaser(
         session, registry.PurchaserCreate(purchaser, PURCHASER_NAME, funds), OFFICER
     )
     for uscc, name in organizations.items():
         registry.register_organization(session, registry.OrganizationCreate(uscc, name), OFFICER)
+        login = organization_actor(uscc).name
+        if session.exec(select(User).where(User.login == login)).first() is None:
+            accounts.add_user(session, login, name, ADMIN)
+            accounts.grant(session, login, "organization", ADMIN, organization=uscc)
     session.commit()
+
+
+def register_people(session: Session, people: tuple[Actor, ...] = PEOPLE) -> None:
+    """Create the admin (on a database being set up) and an account for each person, holding
+    its role for every purchaser; no commit. People already registered are left alone."""
+    if session.exec(select(User).where(User.login == ADMIN.name)).first() is None:
+        accounts.add_user(session, ADMIN.name, "系统管理员", SETUP_ACTOR)
+        accounts.grant(session, ADMIN.name, "admin", SETUP_ACTOR)
+    for person in people:
+        user = session.exec(select(User).where(User.login == person.name)).first()
+        if user is None:
+            accounts.add_user(session, person.name, person.name, ADMIN)
+        held = {(g.role, g.purchaser_id, g.organization_id) for g in _grants(session, person)}
+        if (person.role, None, None) not in held:
+            accounts.grant(session, person.name, person.role, ADMIN)
+
+
+def _grants(session: Session, person: Actor) -> list[RoleGrant]:
+    user = session.exec(select(User).where(User.login == person.name)).first()
+    if user is None:
+        return []
+    return list(session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)))
 
 
 def create_project(
@@ -248,7 +287,9 @@ class _Driver:
                 veto=plan.veto,
             )
         elif name == "assessed":
-            fire("record_comment", OFFICER, text="无异议", acknowledged=True)
+            fire(
+                "record_comment", organization_actor(plan.winner), text="无异议", acknowledged=True
+            )
             fire("finalize_assessment", ASSESSOR)
 
 

@@ -1,0 +1,81 @@
+"""One person, one account: how logins and display names are normalized and checked.
+
+A login is compared after NFKC normalization and case folding, with surrounding space
+removed; control characters, zero-width and other invisible format characters, and
+inner spaces are refused rather than dropped, so a name that only *looks* like another
+account's cannot be made into a second account. Full-width letters and digits (NFKC
+folds them) and upper case therefore name the same account as their plain forms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from procure.domain.errors import InvalidInput
+
+LOGIN_MAX = 64
+DISPLAY_NAME_MAX = 100
+PASSWORD_MIN = 10
+_LOGIN_PATTERN = re.compile(r"[\w.@·-]+")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+def _invisible(text: str) -> list[str]:
+    return [
+        f"U+{ord(char):04X}" for char in text if unicodedata.category(char) in _INVISIBLE_CATEGORIES
+    ]
+
+
+def normalize_login(text: str) -> str:
+    """Return the one spelling of a login, or refuse it saying why.
+
+    Raises:
+        InvalidInput: empty, too long, or with invisible, control or space characters.
+    """
+    login = unicodedata.normalize("NFKC", text).strip().casefold()
+    if not login:
+        raise InvalidInput("a login is required")
+    hidden = _invisible(login)
+    if hidden:
+        raise InvalidInput(
+            f"login {text!r} contains invisible or control characters ({', '.join(hidden)})"
+        )
+    if len(login) > LOGIN_MAX:
+        raise InvalidInput(f"login is {len(login)} characters long, at most {LOGIN_MAX} allowed")
+    if not _LOGIN_PATTERN.fullmatch(login):
+        raise InvalidInput(
+            f"login {text!r} may hold only letters, digits and . _ - @ · (no spaces or other symbols)"
+        )
+    return login
+
+
+def normalize_display_name(text: str) -> str:
+    """Return a display name with NFKC applied and runs of space made one plain space.
+
+    Raises:
+        InvalidInput: empty, too long, or with invisible or control characters.
+    """
+    name = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not name:
+        raise InvalidInput("a display name is required (--name 显示名)")
+    hidden = _invisible(name)
+    if hidden:
+        raise InvalidInput(
+            f"display name {text!r} contains invisible or control characters ({', '.join(hidden)})"
+        )
+    if len(name) > DISPLAY_NAME_MAX:
+        raise InvalidInput(
+            f"display name is {len(name)} characters long, at most {DISPLAY_NAME_MAX} allowed"
+        )
+    return name
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse a password that is too short (the password itself is never quoted).
+
+    Raises:
+        InvalidInput: fewer than :data:`PASSWORD_MIN` characters, or only spaces.
+    """
+    if len(password) < PASSWORD_MIN or not password.strip():
+        raise InvalidInput(f"a password needs at least {PASSWORD_MIN} characters")

@@ -1,0 +1,83 @@
+"""Queries for accounts and grants: who a login is, and which roles it holds where."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from procure.store.models import Organization, Purchaser
+from procure.store.trust_models import RoleGrant, User
+
+
+def user_by_login(session: Session, login: str) -> User | None:
+    """Return the account with this (already normalized) login, if any."""
+    return session.exec(select(User).where(User.login == login)).first()
+
+
+def active_grants(session: Session, user: User) -> list[RoleGrant]:
+    """Return the user's grants that are not revoked, oldest first."""
+    statement = (
+        select(RoleGrant)
+        .where(RoleGrant.user_id == user.id, col(RoleGrant.revoked_at).is_(None))
+        .order_by(col(RoleGrant.id))
+    )
+    return list(session.exec(statement))
+
+
+def purchaser_chain(session: Session, purchaser_id: int) -> list[int]:
+    """Return the purchaser's id and the ids of every purchaser above it, nearest first."""
+    chain: list[int] = []
+    current: int | None = purchaser_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        parent = session.get(Purchaser, current)
+        current = parent.parent_id if parent is not None else None
+    return chain
+
+
+def has_active_admin(session: Session) -> bool:
+    """Whether any active account holds an admin grant (else the database is being set up)."""
+    statement = (
+        select(RoleGrant.id)
+        .join(User, col(User.id) == col(RoleGrant.user_id))
+        .where(
+            RoleGrant.role == "admin",
+            col(RoleGrant.revoked_at).is_(None),
+            col(User.active).is_(True),
+        )
+        .limit(1)
+    )
+    return session.exec(statement).first() is not None
+
+
+def scope_label(session: Session, grant: RoleGrant) -> str:
+    """Return how a grant's scope reads: a purchaser code, an organization's USCC, or 'all'."""
+    if grant.purchaser_id is not None:
+        purchaser = session.get(Purchaser, grant.purchaser_id)
+        return purchaser.code if purchaser is not None else f"purchaser #{grant.purchaser_id}"
+    if grant.organization_id is not None:
+        organization = session.get(Organization, grant.organization_id)
+        return organization.uscc if organization is not None else f"#{grant.organization_id}"
+    return "all purchasers"
+
+
+def all_users(session: Session) -> list[User]:
+    """Return every account, by login."""
+    return list(session.exec(select(User).order_by(col(User.login))))
+
+
+def organization_account(session: Session, uscc: str) -> str | None:
+    """Return the login of the first active account holding ``uscc``'s organization grant."""
+    statement = (
+        select(User.login)
+        .join(RoleGrant, col(RoleGrant.user_id) == col(User.id))
+        .join(Organization, col(Organization.id) == col(RoleGrant.organization_id))
+        .where(
+            Organization.uscc == uscc,
+            RoleGrant.role == "organization",
+            col(RoleGrant.revoked_at).is_(None),
+            col(User.active).is_(True),
+        )
+        .order_by(col(User.id))
+        .limit(1)
+    )
+    return session.exec(statement).first()
