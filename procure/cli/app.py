@@ -58,22 +58,28 @@ def init(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--by",
+    metavar="LOGIN",
+    help="The administrator loading it (not needed while the database has no administrator).",
+)
 @json_option
 @click.pass_context
-def load(ctx: click.Context, file: Path, as_json: bool) -> None:
-    """Load a fixture FILE (purchasers, organizations, projects, history): all or nothing."""
+def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
+    """Load a fixture FILE (users, purchasers, organizations, projects, history): all or nothing."""
+    from procure.services.authorization import SETUP_ACTOR
     from procure.services.loading import load_fixture
     from procure.workflow.context import Actor
 
     with open_session(ctx) as session:
-        summary = load_fixture(session, file, Actor("procure load", "admin"))
+        summary = load_fixture(session, file, Actor(by, "admin") if by else SETUP_ACTOR)
     if as_json:
         print_json(asdict(summary))
         return
     echo(
         f"已导入 loaded {file.name}: {summary.purchasers} 购买方 purchasers, "
         f"{summary.organizations} 社会组织 organizations, {summary.projects} 项目 projects, "
-        f"{summary.events} 流程事件 events"
+        f"{summary.events} 流程事件 events, {summary.accounts} 账号 accounts"
     )
 
 
@@ -182,6 +188,7 @@ def _demo_records(url: str, folder: Path) -> dict[str, Any]:
 
 def _register_groups() -> None:
     from procure.cli import (
+        account_commands,
         audit_commands,
         project_commands,
         renew_commands,
@@ -196,6 +203,7 @@ def _register_groups() -> None:
     cli.add_command(report_commands.report)
     renew_commands.register(cli)
     scoring_commands.register(cli)
+    cli.add_command(account_commands.users)
 
 
 _register_groups()

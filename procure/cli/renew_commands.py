@@ -59,7 +59,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 @click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to decide.")
 @click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
 @click.option("--apply", "apply_", is_flag=True, help="Carry the plan out (default: dry run).")
-@click.option("--by", "by", default="procure renew", show_default=True, help="Officer's name.")
+@click.option("--by", "by", default=None, help="The officer's login (needed with --apply).")
 @click.option(
     "--csv",
     "csv_file",
@@ -73,7 +73,7 @@ def renew(
     year: int,
     purchaser: str | None,
     apply_: bool,
-    by: str,
+    by: str | None,
     csv_file: Path | None,
     as_json: bool,
 ) -> None:
@@ -86,15 +86,16 @@ def renew(
     refusal: it is listed as needing a decision (drop it with a reason such as
     "not renewed: barred"), and the run still exits 0.
     """
-    from procure.services.renewal_run import renew_year
+    from procure.services.renewal_run import DEFAULT_ACTOR, renew_year
     from procure.workflow.context import Actor
 
     if as_json and csv_file is not None:
         raise click.UsageError("give --json or --csv FILE, not both")
+    if apply_ and not by:
+        raise click.UsageError("--apply needs --by LOGIN: the officer account carrying it out")
+    actor = Actor(by, "officer") if by else DEFAULT_ACTOR
     with open_session(ctx) as session, _progress(apply_ and not as_json, "续约处理") as progress:
-        run = renew_year(
-            session, year, purchaser, apply_, actor=Actor(by, "officer"), progress=progress
-        )
+        run = renew_year(session, year, purchaser, apply_, actor=actor, progress=progress)
     if as_json:
         print_json(run.to_dict())
     else:
@@ -182,15 +183,28 @@ def fixtures() -> None:
 @click.option("--organizations", type=COUNT, default=1000, show_default=True)
 @click.option("--projects", type=COUNT, default=10_000, show_default=True)
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--by",
+    metavar="LOGIN",
+    help="An administrator, when the province's accounts must be created in a database "
+    "that already has one.",
+)
 @json_option
 @click.pass_context
 def generate(
-    ctx: click.Context, year: int, organizations: int, projects: int, seed: int, as_json: bool
+    ctx: click.Context,
+    year: int,
+    organizations: int,
+    projects: int,
+    seed: int,
+    by: str | None,
+    as_json: bool,
 ) -> None:
     """Generate a province's year: purchasers, organizations, assessed contracts (bulk)."""
     from dataclasses import asdict
 
     from procure.services.generate import generate_year
+    from procure.workflow.context import Actor
 
     with open_session(ctx) as session, _progress(not as_json, "生成数据") as progress:
         made = generate_year(
@@ -200,6 +214,7 @@ def generate(
             projects=projects,
             seed=seed,
             progress=progress,
+            by=Actor(by, "admin") if by else None,
         )
     if as_json:
         print_json(asdict(made))

@@ -45,7 +45,8 @@ def normalize_login(text: str) -> str:
         raise InvalidInput(f"login is {len(login)} characters long, at most {LOGIN_MAX} allowed")
     if not _LOGIN_PATTERN.fullmatch(login):
         raise InvalidInput(
-            f"login {text!r} may hold only letters, digits and . _ - @ · (no spaces or other symbols)"
+            f"login {text!r} may hold only letters, digits and . _ - @ · "
+            "(no spaces or other symbols)"
         )
     return login
 

@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.resources import fixture_file
-from procure.services.lifecycle import decide
 from procure.services.authorization import SETUP_ACTOR
+from procure.services.lifecycle import decide
 from procure.services.loading import LoadSummary, load_fixture
 from procure.services.replay import BEIJING
 from procure.store import queries

@@ -25,8 +25,12 @@ from sqlmodel import Session
 from procure.domain.errors import InvalidInput
 from procure.domain.money import quantize2
 from procure.domain.uscc import make_uscc
+from procure.services import accounts
+from procure.services.authorization import SETUP_ACTOR
+from procure.store import accounts as account_store
 from procure.store import audit
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
+from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 PROVINCE = ("GS-FED", "甘肃省总工会", "620000")
@@ -55,7 +59,13 @@ SPREAD: tuple[tuple[float, int, int, bool], ...] = (
     (0.02, 6000, 8999, True),
 )
 VETO_ITEMS = ("misuse_of_funds", "falsified_data", "fraud", "serious_safety_incident")
-ACTOR = ("procure fixtures generate", "admin")
+# The province's accounts, created when missing: (login, display name, role).
+ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("gs-admin", "甘肃省总工会系统管理员", "admin"),
+    ("gs-officer", "甘肃省总工会项目干事", "officer"),
+    ("gs-assessor", "甘肃省社会组织评估中心", "assessor"),
+)
+ADMIN_LOGIN, OFFICER_LOGIN, ASSESSOR_LOGIN = (login for login, _, _ in ACCOUNTS)
 BATCH = 5000
 SERVICES = ("职工心理关爱", "新就业形态劳动者服务", "职工技能提升", "困难职工帮扶", "职工法律援助")
 
@@ -85,6 +95,7 @@ def generate_year(
     seed: int = 0,
     rules: Rules | None = None,
     progress: Callable[[int, int], None] | None = None,
+    by: Actor | None = None,
 ) -> GeneratedYear:
     """Add a province's year of assessed contracts in one transaction (commits).
 
@@ -96,6 +107,8 @@ def generate_year(
         seed: the random seed; the same seed gives the same data.
         rules: the loaded configuration (the assessment scorecard and veto items).
         progress: called with ``(done, total)`` after each batch of projects.
+        by: the administrator creating the province's accounts when they are missing
+            (default: the setup actor, which only a database without an admin accepts).
 
     Raises:
         InvalidInput: bad sizes, or the year's generated projects already exist.
@@ -108,6 +121,7 @@ def generate_year(
     batch_id = f"generate-{year}-{uuid.uuid4().hex[:8]}"
     try:
         purchaser_ids = _purchasers(session)
+        _accounts(session, by or SETUP_ACTOR)
         organization_ids = _organizations(session, organizations)
         _refuse_existing(session, year, purchaser_ids)
         owners = (purchaser_ids, organization_ids)
@@ -143,6 +157,18 @@ def _purchasers(session: Session) -> list[int]:
         session.execute(insert(table), missing)
         existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
     return [existing[code] for code, _, _ in CITIES]
+
+
+def _accounts(session: Session, by: Actor) -> None:
+    """The province's admin, officer and assessor accounts, each granted for the whole
+    province (created when missing, through the same service an administrator uses)."""
+    for login, name, role in ACCOUNTS:
+        if account_store.user_by_login(session, login) is not None:
+            continue
+        accounts.add_user(session, login, name, by)
+        accounts.grant(session, login, role, by, purchaser=PROVINCE[0])
+        if role == "admin" and by.name == SETUP_ACTOR.name:
+            by = Actor(login, "admin")  # the province now has its administrator
 
 
 def _organizations(session: Session, count: int) -> list[int]:
@@ -236,7 +262,7 @@ class _Generated:
     def assessment(self, ids: dict[str, int], recorded: datetime) -> dict[str, Any]:
         return {
             "project_id": ids[self.project["code"]],
-            "assessor": "甘肃省社会组织评估中心",
+            "assessor": ASSESSOR_LOGIN,
             "scores": self.scores,
             "total": self.total,
             "grade": self.grade,
@@ -251,8 +277,9 @@ class _Generated:
 
     def audit_entry(self, at: datetime, batch_id: str) -> audit.AuditEntry:
         return audit.AuditEntry(
-            actor=ACTOR[0],
-            role=ACTOR[1],
+            actor=ADMIN_LOGIN,
+            role="admin",
+            actor_name=ACCOUNTS[0][1],
             trigger="generate",
             at=at,
             project_code=self.project["code"],

@@ -76,10 +76,10 @@ def perform(
     rules = rules or default_rules()
     actor = check_actor(actor)
     project = queries.project_by_code(session, code, for_update=True)
+    entry = rules.engine.entry_for(trigger, project.state, actor.role)
     user = authorize(session, actor, project_scope(session, project), trigger, allow_setup=False)
     assert user is not None, "the setup actor is refused by authorize"
     actor = Actor(actor.name, actor.role, user.name)
-    entry = rules.engine.entry_for(trigger, project.state, actor.role)
     ctx = ActionContext(
         session=session,
         rules=rules,

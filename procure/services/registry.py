@@ -22,7 +22,7 @@ from procure.workflow.rules import Rules, default_rules
 
 PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{4}-[0-9]{3,}$")
 PURCHASER_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
-REGISTRY_ROLES = ("admin", "officer")
+REGISTRY_ROLES = ("officer", "admin")
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,9 @@ def add_purchaser(
     if not PURCHASER_CODE.match(code):
         raise InvalidInput(f"purchaser code {quoted(code)} must be capital letters, digits and '-'")
     parent = queries.purchaser_by_code(session, data.parent) if data.parent else None
-    actor = _require_role(session, actor, f"adding purchaser {code}", Scope(purchaser=parent))
     if session.exec(select(Purchaser).where(Purchaser.code == code)).first():
         raise InvalidInput(f"purchaser {code} already exists")
+    actor = _require_role(session, actor, f"adding purchaser {code}", Scope(purchaser=parent))
     parent_id = parent.id if parent is not None else None
     funds = parse_money(data.annual_funds, field=f"annual funds of {code}")
     purchaser = Purchaser.model_validate(

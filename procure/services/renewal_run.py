@@ -123,7 +123,7 @@ def renew_year(
     purchaser: str | None = None,
     apply: bool = False,
     *,
-    actor: Actor = DEFAULT_ACTOR,
+    actor: Actor | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
     rules: Rules | None = None,
@@ -136,7 +136,7 @@ def renew_year(
         year: the funding year whose contracts are decided.
         purchaser: only this purchaser's contracts (its code); all purchasers if None.
         apply: write the plan; without it nothing in the database changes.
-        actor: who the audit rows name (an officer).
+        actor: the officer account carrying the run out (needed with ``apply``).
         chunk_size: contracts per transaction.
         progress: called with ``(done, total)`` after each committed chunk; an
             exception it raises stops the run, keeping the chunks committed so far.
@@ -179,14 +179,17 @@ def _run(
     year: int,
     purchaser: str | None,
     apply: bool,
-    actor: Actor,
+    actor: Actor | None,
     chunk_size: int,
     progress: Progress | None,
     rules: Rules | None,
     at: datetime,
 ) -> RenewalRun:
     if apply:
+        if actor is None:
+            raise InvalidInput("applying a renewal run needs the officer acting (actor=…)")
         actor = check_actor(actor)
+    actor = actor or DEFAULT_ACTOR
     if chunk_size < 1:
         raise InvalidInput(f"chunk size must be at least 1, got {chunk_size}")
     batch_id = f"renew-{year}-{at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}" if apply else None

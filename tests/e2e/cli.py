@@ -139,7 +139,9 @@ people:
   leader: {LEADER}
 """
     if registry:
-        text += f"""\
+        text += (
+            users_section()
+            + f"""\
 purchasers:
   - {{code: {PURCHASER}, name: 厦门市思明区总工会, annual_funds: {funds}}}
 organizations:
@@ -147,9 +149,41 @@ organizations:
   - {{uscc: {TONGXIN}, name: 厦门市思明区同心社会组织发展中心}}
   - {{uscc: {LAOXIE}, name: 厦门市思明区劳动关系协调促进会}}
 """
+        )
     if projects:
         text += "projects:\n" + "".join(projects)
     return text
+
+
+ADMIN = "admin"
+ORGANIZATION_LOGINS = {QIHANG: "qihang", TONGXIN: "tongxin", LAOXIE: "laoxie"}
+
+
+def users_section() -> str:
+    """The ``users:`` of a test fixture: an admin, the cast with their roles for the purchaser,
+    and each organization's own account."""
+    cast = [
+        (OFFICER, "officer"),
+        (LEADER, "leader"),
+        (SUPERVISOR, "supervisor"),
+        (ASSESSOR, "assessor"),
+        ("陈敏", "assessor"),
+        *((reviewer, "reviewer") for reviewer in REVIEWERS),
+    ]
+    lines = [
+        f"  - {{login: {ADMIN}, name: 系统管理员, "
+        f"grants: [{{role: admin, purchaser: {PURCHASER}}}]}}"
+    ]
+    lines += [
+        f"  - {{login: {login}, name: {login}, grants: [{{role: {role}, purchaser: {PURCHASER}}}]}}"
+        for login, role in cast
+    ]
+    lines += [
+        f"  - {{login: {login}, name: {login}, "
+        f"grants: [{{role: organization, organization: {uscc}}}]}}"
+        for uscc, login in ORGANIZATION_LOGINS.items()
+    ]
+    return "users:\n" + "\n".join(lines) + "\n"
 
 
 def project_entry(

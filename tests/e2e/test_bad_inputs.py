@@ -178,7 +178,7 @@ CASES = [
     ),
     Case(
         "the_same_fixture_loaded_twice",
-        ("load", "{dir}/registry.yaml"),
+        ("load", "{dir}/registry.yaml", "--by", "admin"),
         1,
         "purchaser SM-FED already exists",
         files={"registry.yaml": fixture()},

@@ -85,7 +85,7 @@ STEPS: list[tuple[str, str, str, list[str]]] = [
             *sets("scores.", **ASSESSMENT_SCORES),
         ],
     ),
-    ("record_comment", "officer", OFFICER, sets(text="无异议", acknowledged="true")),
+    ("record_comment", "organization", "qihang", sets(text="无异议", acknowledged="true")),
     ("finalize_assessment", "assessor", ASSESSOR, []),
     ("renew", "officer", OFFICER, []),
 ]

@@ -49,9 +49,9 @@ def test_apply_then_rerun_reports_zero_changes_and_the_chain_holds(tmp_path: Pat
     url, _ = _generated(tmp_path, 120)
     csv_file = tmp_path / "plan.csv"
 
-    first = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
-    ok("renew", "--year", YEAR, "--apply", "--csv", str(csv_file), db=url)
-    again = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+    first = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url).json()
+    ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--csv", str(csv_file), db=url)
+    again = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url).json()
 
     assert first["changed"] == sum(first["counts"][a] for a in ("renew", "rectify", "drop"))
     assert again["changed"] == 0
@@ -68,8 +68,8 @@ def test_a_barred_renewal_needs_a_decision_and_the_run_still_exits_0(tmp_path: P
     undecided = plan["counts"]["decide"]
     assert undecided > 0 and plan["counts"]["refused"] == 0
 
-    applied = ok("renew", "--year", YEAR, "--apply", db=url)
-    again = ok("renew", "--year", YEAR, "--apply", "--json", db=url)
+    applied = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
+    again = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
 
     assert applied.stdout.count("未处理 not done:") == undecided
     assert "needs a decision" in applied.stdout and "已处理 changed" in applied.stdout
@@ -83,12 +83,12 @@ def test_a_barred_renewal_needs_a_decision_and_the_run_still_exits_0(tmp_path: P
         "--as",
         "officer",
         "--by",
-        "李秀梅",
+        "gs-officer",
         "--reason",
         "not renewed: barred",
         db=url,
     )
-    last = ok("renew", "--year", YEAR, "--apply", "--json", db=url).json()
+    last = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url).json()
     assert [r["status"] for r in last["results"]] == ["decide"] * (undecided - 1)
     assert "Exit code: 0 when every planned decision" in ok("renew", "--help").stdout
 
@@ -117,7 +117,7 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     url, path = _generated(tmp_path, 20_000)
     env = {**os.environ, "PROCURE_DB": url}
     child = subprocess.Popen(
-        [str(PROCURE), "renew", "--year", YEAR, "--apply", "--json"],
+        [str(PROCURE), "renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -132,7 +132,7 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     assert following == renewed  # every renewal has its next-year project, no more
     ok("audit", "verify", db=url)
 
-    finished = procure("renew", "--year", YEAR, "--apply", "--json", db=url)
+    finished = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
     finish = finished.json()
 
     assert finished.code == (1 if finish["counts"]["refused"] else 0), finished.stderr

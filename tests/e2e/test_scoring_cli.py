@@ -199,7 +199,17 @@ def test_a_filled_in_assessment_template_is_recorded_acknowledged_and_shown(
     )
 
     assert assess_score(sheet, db).code == 0
-    ok("assess", "comment", ASSESS_CODE, "--text", "对考核结果无异议", "--acknowledge", db=db)
+    ok(
+        "assess",
+        "comment",
+        ASSESS_CODE,
+        "--text",
+        "对考核结果无异议",
+        "--acknowledge",
+        "--by",
+        "qihang",
+        db=db,
+    )
     ok("advance", ASSESS_CODE, "finalize_assessment", "--as", "assessor", "--by", ASSESSOR, db=db)
     view = ok("assess", "show", ASSESS_CODE, "--json", db=db).json()
 

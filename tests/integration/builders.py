@@ -30,7 +30,15 @@ ASSESSOR = Actor("刘建国", "assessor")
 AUDITOR = Actor("赵审计", "auditor")
 REVIEWERS = (Actor("陈建华", "reviewer"), Actor("周敏", "reviewer"), Actor("吴海峰", "reviewer"))
 ADMIN = Actor("admin", "admin")
-PEOPLE = (OFFICER, LEADER, SUPERVISOR, ASSESSOR, AUDITOR, *REVIEWERS)
+# People some tests act as besides the usual cast: a second assessor, more reviewers.
+EXTRA_PEOPLE = (
+    Actor("陈敏", "assessor"),
+    Actor("郑丽娟", "reviewer"),
+    Actor("郑回避", "reviewer"),
+    Actor("林晓燕", "reviewer"),
+    Actor("黄志明", "reviewer"),
+)
+PEOPLE = (OFFICER, LEADER, SUPERVISOR, ASSESSOR, AUDITOR, *REVIEWERS, *EXTRA_PEOPLE)
 
 PURCHASER = "SM-FED"
 PURCHASER_NAME = "厦门市思明区总工会"

@@ -65,7 +65,7 @@ def test_every_transition_appends_one_row_saying_who_did_what(session: Session) 
         ("record_review", "陈建华", "reviewer", "reviewing", "reviewing"),
     ]
     assert rows[-1]["seq"] == result.seq
-    assert rows[4]["data"] == {"organization": QIHANG, "price": "868000.00"}
+    assert rows[4]["data"] == {"actor_name": "李秀梅", "organization": QIHANG, "price": "868000.00"}
     review = rows[-1]["data"]
     assert review["total"] == "85.00"
     assert review["scores"]["price"] == "20.00"

@@ -16,10 +16,11 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.domain.uscc import make_uscc
+from procure.services.authorization import SETUP_ACTOR
 from procure.services.loading import load_fixture
 from procure.store import queries
 from procure.store.audit import verify_chain
-from tests.integration.builders import OFFICER, REVIEW_GOOD, setup_registry, snapshot
+from tests.integration.builders import ADMIN, REVIEW_GOOD, setup_registry, snapshot
 
 ANHE = make_uscc("52350203MJ0700001")
 HEXIE = make_uscc("52350203MJ0700002")
@@ -66,7 +67,7 @@ def write(tmp_path: Path, document: dict[str, Any], name: str = "bad.yaml") -> P
 
 
 def test_a_consistent_fixture_loads_every_entry(session: Session, tmp_path: Path) -> None:
-    summary = load_fixture(session, write(tmp_path, good_fixture(), "good.yaml"), OFFICER)
+    summary = load_fixture(session, write(tmp_path, good_fixture(), "good.yaml"), SETUP_ACTOR)
 
     assert (summary.purchasers, summary.organizations, summary.projects) == (1, 2, 1)
     assert queries.project_by_code(session, "SM-FX-2019-001").state == "in_service"
@@ -148,7 +149,7 @@ def test_a_bad_fixture_names_file_entry_and_problem_and_loads_nothing(
     before = snapshot(session, engine)
 
     with pytest.raises(InvalidInput) as refused:
-        load_fixture(session, path, OFFICER)
+        load_fixture(session, path, ADMIN)
 
     assert re.match(message, str(refused.value)), str(refused.value)
     assert snapshot(session, engine) == before
@@ -159,7 +160,7 @@ def test_a_fixture_that_is_not_yaml_is_named(session: Session, tmp_path: Path) -
     path.write_text("projects: [\n", encoding="utf-8")
 
     with pytest.raises(InvalidInput, match=r"broken\.yaml: not valid YAML at line"):
-        load_fixture(session, path, OFFICER)
+        load_fixture(session, path, SETUP_ACTOR)
 
 
 def test_a_fixture_of_another_format_is_refused(session: Session, tmp_path: Path) -> None:
@@ -167,4 +168,4 @@ def test_a_fixture_of_another_format_is_refused(session: Session, tmp_path: Path
     document["format"] = "procure-fixture/9"
 
     with pytest.raises(InvalidInput, match=r"bad\.yaml: format: expected 'procure-fixture/1'"):
-        load_fixture(session, write(tmp_path, document), OFFICER)
+        load_fixture(session, write(tmp_path, document), SETUP_ACTOR)

@@ -32,6 +32,7 @@ from tests.integration.builders import (
     create_project,
     days_after,
     drive,
+    organization_actor,
     project_at,
     setup_registry,
 )
@@ -345,7 +346,13 @@ def test_finalizing_inside_the_comment_window_is_refused(session: Session) -> No
 
 def test_a_comment_without_acknowledgement_keeps_the_window_open(session: Session) -> None:
     plan = project_at(session, "assessment_recorded")
-    lc.record_comment(session, plan.code, OFFICER, text="对满意度评分有异议", acknowledged=False)
+    lc.record_comment(
+        session,
+        plan.code,
+        organization_actor(plan.winner),
+        text="对满意度评分有异议",
+        acknowledged=False,
+    )
 
     with pytest.raises(Refused, match="comment window is open"):
         lc.finalize_assessment(session, plan.code, ASSESSOR)
@@ -353,7 +360,9 @@ def test_a_comment_without_acknowledgement_keeps_the_window_open(session: Sessio
 
 def test_finalizing_is_allowed_once_the_organization_acknowledged(session: Session) -> None:
     plan = project_at(session, "assessment_recorded")
-    lc.record_comment(session, plan.code, OFFICER, text="无异议", acknowledged=True)
+    lc.record_comment(
+        session, plan.code, organization_actor(plan.winner), text="无异议", acknowledged=True
+    )
 
     assert lc.finalize_assessment(session, plan.code, ASSESSOR).to_state == "assessed"
 
@@ -372,7 +381,9 @@ def test_a_comment_needs_an_assessment_sheet_first(session: Session) -> None:
     plan = project_at(session, "assessing")
 
     with pytest.raises(Refused, match="SM-2019-001 has no assessment sheet recorded yet"):
-        lc.record_comment(session, plan.code, OFFICER, text="无异议", acknowledged=True)
+        lc.record_comment(
+            session, plan.code, organization_actor(plan.winner), text="无异议", acknowledged=True
+        )
 
 
 # --- the renewal policy ----------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_a_dry_run_changes_nothing(session: Session, engine: Engine) -> None:
 def test_apply_moves_each_contract_and_carries_renewals_forward(session: Session) -> None:
     _year(session)
 
-    run = renew_year(session, YEAR, apply=True)
+    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert run.changed == 5
     for code, (_, _, state) in EXPECTED.items():
@@ -127,7 +127,7 @@ def test_apply_moves_each_contract_and_carries_renewals_forward(session: Session
 
 def test_the_next_years_project_signs_with_the_carried_terms(session: Session) -> None:
     _year(session)
-    renew_year(session, YEAR, apply=True)
+    renew_year(session, YEAR, apply=True, actor=OFFICER)
     following = queries.project_by_code(session, "SM-2020-001")
 
     lc.sign_contract(
@@ -145,10 +145,10 @@ def test_the_next_years_project_signs_with_the_carried_terms(session: Session) -
 
 def test_a_rerun_after_a_complete_run_changes_nothing(session: Session, engine: Engine) -> None:
     _year(session)
-    renew_year(session, YEAR, apply=True)
+    renew_year(session, YEAR, apply=True, actor=OFFICER)
     before = snapshot(session, engine)
 
-    again = renew_year(session, YEAR, apply=True)
+    again = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert again.changed == 0
     assert again.counts["skip"] == 5
@@ -163,7 +163,7 @@ def test_contracts_not_ready_are_skipped_with_the_reason(session: Session) -> No
     drive(session, create_project(session, Plan(code="SM-2019-003")), "assessed")
     lc.renew(session, "SM-2019-003", OFFICER)
 
-    run = renew_year(session, YEAR, apply=True)
+    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     reasons = {item.project: (item.action, item.reason) for item in run.plan}
     assert reasons["SM-2019-001"] == ("skip", "not assessed yet: in_service (履约中)")
@@ -205,11 +205,11 @@ def test_an_interruption_after_chunk_k_keeps_the_database_consistent(session: Se
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        renew_year(session, YEAR, apply=True, chunk_size=2, progress=stop_after_two)
+        renew_year(session, YEAR, apply=True, actor=OFFICER, chunk_size=2, progress=stop_after_two)
 
     _consistent(session)
     assert [_state(session, code) for code in EXPECTED].count("assessed") == 1
-    finish = renew_year(session, YEAR, apply=True, chunk_size=2)
+    finish = renew_year(session, YEAR, apply=True, actor=OFFICER, chunk_size=2)
     assert finish.changed == 1
     _consistent(session)
     assert len(session.exec(select(Project).where(Project.year == 2020)).all()) == 2
@@ -230,18 +230,18 @@ def test_a_failure_inside_a_chunk_rolls_that_chunk_back(
 
     monkeypatch.setattr(renewal_run.audit, "append_many", fail_second)
     with pytest.raises(RuntimeError):
-        renew_year(session, YEAR, apply=True, chunk_size=2)
+        renew_year(session, YEAR, apply=True, actor=OFFICER, chunk_size=2)
     monkeypatch.undo()
 
     _consistent(session)
     assert [_state(session, code) for code in EXPECTED].count("assessed") == 3
-    assert renew_year(session, YEAR, apply=True).changed == 3
+    assert renew_year(session, YEAR, apply=True, actor=OFFICER).changed == 3
     _consistent(session)
 
 
 def test_a_barred_organization_is_refused_at_next_years_award(session: Session) -> None:
     _year(session)
-    renew_year(session, YEAR, apply=True)
+    renew_year(session, YEAR, apply=True, actor=OFFICER)
     plan = Plan(code="SM-2020-050", year=2020, winner=RENHE, proposals=_renhe())
     drive(session, create_project(session, plan), "reviewed")
 
@@ -257,7 +257,7 @@ def test_renewing_a_barred_organization_needs_a_decision_and_the_rest_go_on(
     failed = Plan(code="SM-2019-002", assessment=ASSESSMENT_FAIL, winner=QIHANG)
     drive(session, create_project(session, failed), "assessed")
 
-    run = renew_year(session, YEAR, apply=True)
+    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert run.plan[0].action == "decide"
     assert "is barred from SM-FED's 2020 awards" in run.plan[0].reason
@@ -285,7 +285,7 @@ def test_an_existing_successor_is_linked_not_duplicated(session: Session) -> Non
     )
     session.commit()
 
-    run = renew_year(session, YEAR, apply=True)
+    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert run.plan[0].next_project == "SM-2020-101"
     codes = session.exec(

@@ -26,7 +26,9 @@ from tests.integration.builders import (
     CODE,
     NARRATIVES,
     OFFICER,
+    QIHANG,
     Plan,
+    organization_actor,
     project_at,
     snapshot,
 )
@@ -116,7 +118,7 @@ def test_two_assessors_sheets_combine_to_their_average(session: Session) -> None
         f"{SECOND_ASSESSOR.name}: {NARRATIVES['outcomes']}"
     )
 
-    comment(session, CODE, "无异议", acknowledged=True, by=OFFICER.name)
+    comment(session, CODE, "无异议", acknowledged=True, actor=organization_actor(QIHANG))
     lc.finalize_assessment(session, CODE, ASSESSOR)
 
     final = session.exec(select(Assessment).where(Assessment.final)).one()
@@ -149,7 +151,7 @@ def test_finalize_is_refused_while_a_dimension_has_no_narrative(
     project_at(session, "assessing")
     without_outcomes = {k: v for k, v in NARRATIVES.items() if k != "outcomes"}
     record(session, ASSESSMENT_GOOD, narratives=without_outcomes)
-    comment(session, CODE, "无异议", acknowledged=True, by=OFFICER.name)
+    comment(session, CODE, "无异议", acknowledged=True, actor=organization_actor(QIHANG))
     before = snapshot(session, engine)
 
     with pytest.raises(Refused, match=r"no narrative written for outcomes \(服务成效\)"):
@@ -184,7 +186,7 @@ def test_a_comment_later_than_14_days_after_the_last_sheet_is_refused(
             CODE,
             "我们不同意产出评分",
             acknowledged=False,
-            by=OFFICER.name,
+            actor=organization_actor(QIHANG),
             commented_on=closes + timedelta(days=1),
         )
     assert snapshot(session, engine) == before
@@ -194,7 +196,7 @@ def test_a_comment_later_than_14_days_after_the_last_sheet_is_refused(
         CODE,
         "我们不同意产出评分",
         acknowledged=False,
-        by=OFFICER.name,
+        actor=organization_actor(QIHANG),
         commented_on=closes,
     )
     assert [c["commented_on"] for c in assessment_view(session, CODE)["comments"]] == [closes]
@@ -210,11 +212,11 @@ def test_finalize_inside_the_window_is_refused_unless_the_organization_acknowled
 
     with pytest.raises(Refused, match="14-day comment window is open until"):
         lc.finalize_assessment(session, CODE, ASSESSOR, at=three_days_on)
-    comment(session, CODE, "对产出评分有异议", acknowledged=False, by=OFFICER.name)
+    comment(session, CODE, "对产出评分有异议", acknowledged=False, actor=organization_actor(QIHANG))
     with pytest.raises(Refused, match="has not acknowledged the assessment"):
         lc.finalize_assessment(session, CODE, ASSESSOR, at=three_days_on)
 
-    comment(session, CODE, "经沟通，无异议", acknowledged=True, by=OFFICER.name)
+    comment(session, CODE, "经沟通，无异议", acknowledged=True, actor=organization_actor(QIHANG))
     lc.finalize_assessment(session, CODE, ASSESSOR, at=three_days_on)
     assert state(session) == "assessed"
 

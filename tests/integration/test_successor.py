@@ -137,7 +137,7 @@ def test_every_path_to_renewed_creates_the_same_next_years_project(
         "awarded",
         f"renewal of {code}",
         (
-            '{"amount":"868000.00","budget":"868000.00","end":"2020-12-31",'
+            '{"actor_name":"李秀梅","amount":"868000.00","budget":"868000.00","end":"2020-12-31",'
             f'"organization":"{QIHANG}","purchaser":"SM-FED","renewed_from":"{code}",'
             '"start":"2020-03-01","title":"职工成长方程式","year":2020}'
         ),
@@ -212,7 +212,7 @@ def test_renew_refuses_an_organization_barred_next_year_and_the_run_asks_for_a_d
 
     with pytest.raises(Refused) as refused:
         lc.renew(session, "SM-2019-001", OFFICER)
-    run = renew_year(session, YEAR, apply=True)
+    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert str(refused.value) == f"renew refused: {reason}"
     asks = f"needs a decision: the policy renews it but {reason}; drop it with"

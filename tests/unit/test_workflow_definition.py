@@ -147,7 +147,7 @@ def test_an_unknown_role_is_refused_listing_the_known_roles(raw: dict[str, Any])
     refused(
         raw,
         f"transitions[{index}] (submit).roles: unknown role 'clerk' "
-        "(known: officer, leader, reviewer, assessor, supervisor, auditor, admin)",
+        "(known: officer, leader, reviewer, assessor, supervisor, auditor, admin, organization)",
     )
 
 
@@ -334,7 +334,7 @@ def test_an_unknown_param_type_is_refused_listing_the_known_types(raw: dict[str,
     refused(
         raw,
         f"transitions[{index}] (add_proposal).params.price.type: unknown type 'float' "
-        "(known: bool, date, list, money, sheet, text, texts, uscc)",
+        "(known: account, bool, date, list, money, sheet, text, texts, uscc)",
     )
 
 
