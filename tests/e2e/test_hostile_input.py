@@ -59,8 +59,10 @@ NEW_CODE = f"SM-{YEAR}-003"
 NEW_USCC = make_uscc("52350203MJ0000004")
 
 
-def load(name: str, text: str, *says: str) -> Case:
-    return Case(name, ("load", f"{{dir}}/{name}.yaml"), (f"{name}.yaml", *says), files={name: text})
+def load(name: str, text: str, *says: str, by: str | None = None) -> Case:
+    acting = ("--by", by) if by else ()
+    args = ("load", f"{{dir}}/{name}.yaml", *acting)
+    return Case(name, args, (f"{name}.yaml", *says), files={name: text})
 
 
 def with_budget(budget: str) -> str:
@@ -145,6 +147,7 @@ CASES = [
         "bidi_in_an_organization_name",
         HEAD + f"organizations:\n  - {{uscc: {NEW_USCC}, name: \"启航\\u202b中心\"}}\n",
         "U+202B",
+        by="admin",
     ),
     # --------------------------------------------------------- databases procure can't use
     Case("mysql_url", ("projects",), ("mysql is not supported", "SQLite or PostgreSQL"),

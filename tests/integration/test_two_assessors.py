@@ -18,15 +18,16 @@ from tests.integration.builders import (
     ASSESSMENT_GOOD,
     ASSESSOR,
     NARRATIVES,
-    OFFICER,
+    QIHANG,
     Actor,
     Plan,
+    organization_actor,
     project_at,
 )
 
 FIRST = datetime(2019, 12, 2, 9, 0, tzinfo=CHINA)  # 刘建国's sheet
-SECOND = FIRST + timedelta(days=5)  # 孙评估's sheet, five days later
-SECOND_ASSESSOR = Actor("孙评估", "assessor")
+SECOND = FIRST + timedelta(days=5)  # 陈敏's sheet, five days later
+SECOND_ASSESSOR = Actor("陈敏", "assessor")  # registered by the builders
 
 
 def two_sheets(session: Session) -> str:
@@ -44,7 +45,8 @@ def two_sheets(session: Session) -> str:
 
 def comment(session: Session, code: str, on: date, at: datetime) -> None:
     facts = {"text": "对满意度评分有异议", "commented_on": on.isoformat()}
-    lc.advance(session, code, "record_comment", OFFICER, params=facts, at=at.astimezone(UTC))
+    organization = organization_actor(QIHANG)  # the winner's own account
+    lc.advance(session, code, "record_comment", organization, params=facts, at=at.astimezone(UTC))
 
 
 def test_the_window_counts_from_the_last_assessors_sheet(session: Session) -> None:
