@@ -84,6 +84,7 @@ def print_records(
 
 def _print_single(ctx: click.Context, code: str, output: Path, as_json: bool) -> None:
     from procure.reports.batch import write_atomically
+    from procure.reports.coverage import coverage_warning, undrawable
     from procure.reports.data import build_record, verification_code
     from procure.reports.render import render_pdf
 
@@ -92,6 +93,9 @@ def _print_single(ctx: click.Context, code: str, output: Path, as_json: bool) ->
     with open_session(ctx) as session:
         record = build_record(session, code)
     write_atomically(output, render_pdf(record))
+    warning = coverage_warning(code, undrawable(record))
+    if warning is not None:
+        echo(warning, err=True)
     digest = verification_code(record)
     if as_json:
         print_json({"project": code, "file": str(output), "code": digest})
@@ -136,6 +140,8 @@ def _print_batch(
         for outcome in outcomes:
             if outcome.status == FAILED:
                 echo(f"失败 failed {outcome.project}: {outcome.message}", err=True)
+            elif outcome.message:  # a warning, e.g. characters no font can draw
+                echo(outcome.message, err=True)
         echo(
             f"{year} 年度绩效评价记录 → {output}: 打印 printed {counts[PRINTED]}, "
             f"未变跳过 unchanged {counts[SKIPPED]}, 失败 failed {counts[FAILED]}"

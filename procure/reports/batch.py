@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from procure.domain.errors import InvalidInput
+from procure.reports.coverage import coverage_warning, undrawable
 from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.fonts import font_setup
 from procure.reports.render import file_identifier
@@ -94,6 +95,7 @@ class _Job:
     code: str
     path: Path
     seconds: float
+    warning: str = ""  # characters no installed font can draw, named
 
 
 def _plan(
@@ -125,7 +127,8 @@ def _plan(
                 if not force and holds_code(path, digest):
                     yield PrintOutcome(code, SKIPPED, str(path), digest, "", seconds)
                 else:
-                    yield _Job(code, record, digest, path, seconds)
+                    warning = coverage_warning(code, undrawable(record)) or ""
+                    yield _Job(code, record, digest, path, seconds, warning)
     finally:
         engine.dispose()
 
@@ -140,7 +143,7 @@ def _print(job: _Job) -> PrintOutcome:
     except Exception as exc:  # one failed record must not stop the others
         return _failed(job.project, exc, started - job.seconds)
     seconds = job.seconds + time.perf_counter() - started
-    return PrintOutcome(job.project, PRINTED, str(job.path), job.code, "", seconds)
+    return PrintOutcome(job.project, PRINTED, str(job.path), job.code, job.warning, seconds)
 
 
 def _failed(code: str, exc: Exception, started: float) -> PrintOutcome:
