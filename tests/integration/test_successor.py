@@ -229,7 +229,7 @@ def test_the_officer_drops_a_renewal_that_a_bar_forbids_and_the_year_is_done(
     _barred(session, rectifying=False)
 
     lc.drop(session, "SM-2019-001", OFFICER, reason="not renewed: barred")
-    again = renew_year(session, YEAR, apply=True)
+    again = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert queries.project_by_code(session, "SM-2019-001").state == "dropped"
     assert [r.status for r in again.results] == []
