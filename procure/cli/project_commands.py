@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from procure.cli.output import (
@@ -137,7 +139,7 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
 @click.argument("code")
 @click.argument("trigger")
 @click.option("--as", "role", required=True, help=ROLE_HELP)
-@click.option("--by", required=True, help="Name of the person acting.")
+@click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
 @click.option("--reason", default="", help="Why (required for reject, drop, cancel).")
 @click.option(
     "--set",
@@ -202,7 +204,7 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
             (
                 r["seq"],
                 r["at"][:19],
-                r["actor"],
+                _actor_label(r),
                 r["role"],
                 r["trigger"],
                 r["from"],
@@ -212,3 +214,9 @@ def history(ctx: click.Context, code: str, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+def _actor_label(row: dict[str, Any]) -> str:
+    """The login, with the display name the audit row recorded when it differs."""
+    name = row["data"].get("actor_name") if isinstance(row["data"], dict) else None
+    return f"{name} ({row['actor']})" if name and name != row["actor"] else str(row["actor"])

@@ -91,7 +91,7 @@ def review() -> None:
 @click.option(
     "--org", "uscc", required=True, help="USCC of the organization whose proposal is scored."
 )
-@click.option("--reviewer", required=True, help="The reviewer's name.")
+@click.option("--reviewer", required=True, metavar="LOGIN", help="The reviewer's account.")
 @click.option(
     "--sheet", type=SHEET, required=True, help="The filled-in sheet (.xlsx, .yaml or .json)."
 )
@@ -111,10 +111,18 @@ def review_score(
 @review.command("recuse")
 @click.argument("code")
 @click.option("--org", "uscc", required=True, help="USCC of the proposal's organization.")
-@click.option("--reviewer", required=True, help="The reviewer with the conflict of interest.")
+@click.option(
+    "--reviewer",
+    required=True,
+    metavar="LOGIN",
+    help="The account of the reviewer with the conflict of interest.",
+)
 @click.option("--reason", required=True, help="The conflict, in plain words.")
 @click.option(
-    "--by", default=None, help="An officer recording it (default: the reviewer declares)."
+    "--by",
+    default=None,
+    metavar="LOGIN",
+    help="An officer recording it (default: the reviewer declares).",
 )
 @json_option
 @click.pass_context
@@ -189,7 +197,7 @@ def assess() -> None:
 
 @assess.command("score")
 @click.argument("code")
-@click.option("--assessor", required=True, help="The assessor's name.")
+@click.option("--assessor", required=True, metavar="LOGIN", help="The assessor's account.")
 @click.option(
     "--sheet", type=SHEET, required=True, help="The filled-in sheet (.xlsx, .yaml or .json)."
 )

@@ -1,0 +1,236 @@
+"""Every step by an active account holding the role for the project's purchaser."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.services import accounts, registry
+from procure.services import lifecycle as lc
+from procure.services.authorization import SETUP_ACTOR
+from procure.store.models import OrganizationComment
+from procure.store.trust_models import User
+from procure.workflow.context import Actor
+from tests.integration.builders import (
+    ADMIN,
+    OFFICER,
+    PURCHASER,
+    QIHANG,
+    REVIEW_GOOD,
+    REVIEWERS,
+    TONGXIN,
+    Plan,
+    create_project,
+    drive,
+    organization_actor,
+    project_at,
+    setup_registry,
+    snapshot,
+)
+
+STATION = "SM-WC"
+
+
+def _station(session: Session) -> None:
+    registry.add_purchaser(
+        session, registry.PurchaserCreate(STATION, "梧村街道工会", "2000000.00", PURCHASER), ADMIN
+    )
+    session.commit()
+
+
+def _person(session: Session, login: str, name: str, role: str, purchaser: str | None) -> Actor:
+    accounts.add_user(session, login, name, ADMIN)
+    accounts.grant(session, login, role, ADMIN, purchaser=purchaser)
+    session.commit()
+    return Actor(login, role)
+
+
+def test_a_grant_on_another_purchaser_is_refused_naming_what_is_missing(
+    session: Session, engine: Engine
+) -> None:
+    setup_registry(session)
+    _station(session)
+    plan = create_project(session, Plan(purchaser=STATION, code="SM-2019-101"))
+    drive(session, plan, "proposed")
+    wangwu = _person(session, "wangwu", "王五", "officer", PURCHASER)
+    before = snapshot(session, engine)
+
+    with pytest.raises(Refused) as refused:
+        lc.approve(session, plan.code, Actor("wangwu", "leader"))
+
+    assert str(refused.value) == (
+        "approve refused: wangwu (王五) holds no leader grant for SM-WC "
+        "(grants: officer for SM-FED)"
+    )
+    assert snapshot(session, engine) == before
+    assert wangwu.role == "officer"
+
+
+def test_a_grant_on_a_federation_covers_the_stations_below_it(session: Session) -> None:
+    setup_registry(session)
+    _station(session)
+    plan = create_project(session, Plan(purchaser=STATION, code="SM-2019-102"))
+    drive(session, plan, "proposed")
+    leader = _person(session, "zhaoliu", "赵六", "leader", PURCHASER)
+
+    assert lc.approve(session, plan.code, leader).to_state == "approved"
+
+
+def test_a_grant_on_a_station_does_not_cover_its_federation(session: Session) -> None:
+    plan = project_at(session, "proposed", Plan(code="SM-2019-103"))
+    _station(session)
+    leader = _person(session, "sunqi", "孙七", "leader", STATION)
+
+    with pytest.raises(Refused, match="sunqi \\(孙七\\) holds no leader grant for SM-FED"):
+        lc.approve(session, plan.code, leader)
+
+
+def test_an_unknown_login_is_refused(session: Session) -> None:
+    plan = project_at(session, "proposed")
+    with pytest.raises(Refused, match="no account 'nobody'"):
+        lc.approve(session, plan.code, Actor("nobody", "leader"))
+
+
+def test_a_deactivated_account_can_no_longer_act(session: Session, engine: Engine) -> None:
+    plan = project_at(session, "proposed")
+    leader = _person(session, "qianba", "钱八", "leader", PURCHASER)
+    accounts.deactivate(session, "qianba", ADMIN)
+    session.commit()
+    before = snapshot(session, engine)
+
+    with pytest.raises(Refused, match="the account qianba \\(钱八\\) is deactivated"):
+        lc.approve(session, plan.code, leader)
+    assert snapshot(session, engine) == before
+
+
+def test_a_revoked_grant_no_longer_allows_the_step(session: Session) -> None:
+    plan = project_at(session, "proposed")
+    leader = _person(session, "zhoujiu", "周九", "leader", PURCHASER)
+    accounts.revoke(session, "zhoujiu", "leader", ADMIN, purchaser=PURCHASER)
+    session.commit()
+
+    with pytest.raises(Refused, match="holds no leader grant for SM-FED \\(grants: none\\)"):
+        lc.approve(session, plan.code, leader)
+
+
+def test_one_reviewer_under_a_spacing_variant_is_still_one_reviewer(session: Session) -> None:
+    plan = project_at(session, "reviewing")
+    first = REVIEWERS[0]
+    lc.record_review(session, plan.code, first, organization=QIHANG, scores=REVIEW_GOOD)
+
+    for variant in (f"{first.name} ", f"{first.name}\u3000", f" {first.name}"):
+        with pytest.raises(Refused, match="already scored the proposal"):
+            lc.record_review(
+                session,
+                plan.code,
+                Actor(variant, "reviewer"),
+                organization=QIHANG,
+                scores=REVIEW_GOOD,
+            )
+
+
+def test_a_zero_width_variant_of_a_reviewer_is_refused(session: Session) -> None:
+    plan = project_at(session, "reviewing")
+    with pytest.raises(InvalidInput, match="invisible or control characters"):
+        lc.record_review(
+            session,
+            plan.code,
+            Actor("陈\u200b建华", "reviewer"),
+            organization=QIHANG,
+            scores=REVIEW_GOOD,
+        )
+
+
+def test_a_recusal_names_a_registered_reviewer(session: Session) -> None:
+    plan = project_at(session, "reviewing")
+    with pytest.raises(
+        Refused, match="no account '评审甲': a recusal names the reviewer's account"
+    ):
+        lc.record_recusal(
+            session, plan.code, OFFICER, organization=QIHANG, reviewer="评审甲", reason="亲属"
+        )
+
+
+def test_only_the_organization_itself_may_acknowledge_its_assessment(session: Session) -> None:
+    plan = project_at(session, "assessment_recorded")
+
+    with pytest.raises(Refused, match="holds no organization grant for"):
+        lc.record_comment(
+            session, plan.code, organization_actor(TONGXIN), text="无异议", acknowledged=True
+        )
+    with pytest.raises(Refused, match="only with the reference of the document"):
+        lc.record_comment(session, plan.code, OFFICER, text="无异议", acknowledged=True)
+
+    lc.record_comment(
+        session, plan.code, organization_actor(QIHANG), text="无异议", acknowledged=True
+    )
+    stored = session.exec(select(OrganizationComment)).one()
+    assert (stored.recorded_by, stored.recorded_role, stored.document_ref) == (
+        QIHANG.lower(),
+        "organization",
+        None,
+    )
+
+
+def test_an_officer_records_an_acknowledgement_with_the_letters_reference(
+    session: Session,
+) -> None:
+    plan = project_at(session, "assessment_recorded")
+    lc.advance(
+        session,
+        plan.code,
+        "record_comment",
+        OFFICER,
+        params={"text": "无异议", "acknowledged": True, "document": "启航函〔2019〕12号"},
+    )
+    stored = session.exec(select(OrganizationComment)).one()
+    assert (stored.recorded_role, stored.document_ref) == ("officer", "启航函〔2019〕12号")
+
+
+def test_the_setup_actor_works_only_until_there_is_an_administrator(session: Session) -> None:
+    accounts.add_user(session, "root", "管理员", SETUP_ACTOR)
+    accounts.grant(session, "root", "admin", SETUP_ACTOR)
+    session.commit()
+
+    with pytest.raises(Refused, match="name the account acting"):
+        accounts.add_user(session, "intruder", "入侵者", SETUP_ACTOR)
+    accounts.add_user(session, "someone", "某人", Actor("root", "admin"))
+
+
+def test_only_an_administrator_manages_accounts(session: Session) -> None:
+    setup_registry(session)
+    with pytest.raises(Refused, match="needs the admin role"):
+        accounts.add_user(session, "friend", "朋友", OFFICER)
+    with pytest.raises(Refused, match="holds no admin grant"):
+        accounts.grant(session, OFFICER.name, "leader", Actor(OFFICER.name, "admin"))
+
+
+def test_account_changes_are_audited_with_login_and_display_name(session: Session) -> None:
+    setup_registry(session)
+    _person(session, "wangwu", "王五", "leader", PURCHASER)
+    rows = [r for r in lc.audit.iter_log(session) if r.trigger.startswith("user_")][-2:]
+    assert [(r.trigger, r.actor) for r in rows] == [("user_add", "admin"), ("user_grant", "admin")]
+    assert '"actor_name":"系统管理员"' in rows[1].data
+    assert '"role":"leader"' in rows[1].data and '"purchaser":"SM-FED"' in rows[1].data
+
+
+def test_a_password_is_stored_only_as_an_argon2_hash(session: Session) -> None:
+    setup_registry(session)
+    accounts.set_password(session, OFFICER.name, "correct horse battery", ADMIN)
+    session.commit()
+    stored = session.exec(select(User).where(User.login == OFFICER.name)).one()
+
+    assert stored.password_hash is not None and stored.password_hash.startswith("$argon2id$")
+    assert "correct horse" not in stored.password_hash
+    assert accounts.check_password(session, OFFICER.name, "correct horse battery")
+    assert not accounts.check_password(session, OFFICER.name, "wrong horse battery")
+    with pytest.raises(InvalidInput, match="at least 10 characters"):
+        accounts.set_password(session, OFFICER.name, "short", ADMIN)
+
+
+def test_granting_to_an_unknown_account_is_refused(session: Session) -> None:
+    setup_registry(session)
+    with pytest.raises(NotFound, match="no account 'ghost'"):
+        accounts.grant(session, "ghost", "officer", ADMIN, purchaser=PURCHASER)
