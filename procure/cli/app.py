@@ -102,10 +102,13 @@ def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
 def demo(directory: Path, records: bool, as_json: bool) -> None:
     """Run the Siming District 2019 year on a fresh SQLite database and print its outcomes.
 
-    The year's evaluation records are printed as PDF into DIR/records/2019/; without a
-    Chinese font a one-line warning says which package to install, and the rest still runs.
+    After the year-end decisions the trail is signed with the demo's own key
+    (DIR/audit-signing.key, created owner-only) and the checkpoint exported to
+    DIR/checkpoints/. The year's evaluation records, carrying it, are printed as PDF into
+    DIR/records/2019/; without a Chinese font a one-line warning says which package to
+    install, and the rest still runs.
     """
-    from procure.services.demo import run_demo
+    from procure.services.demo import DEMO_KEY, demo_checkpoint, run_demo
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
 
@@ -118,15 +121,18 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         upgrade(engine)
         with new_session(engine) as session:
             summary, outcomes = run_demo(session)
+            checkpoint, checkpoint_file = demo_checkpoint(session, directory)
     finally:
         engine.dispose()
-    printed = _demo_records(f"sqlite:///{database}", directory / "records") if records else None
+    url = f"sqlite:///{database}"
+    printed = _demo_records(url, directory / "records", checkpoint.to_dict()) if records else None
     if as_json:
         print_json(
             {
                 "database": str(database),
                 "loaded": asdict(summary),
                 "outcomes": [asdict(o) for o in outcomes],
+                "checkpoint": {"name": checkpoint.name, "file": str(checkpoint_file)},
                 "records": printed,
             }
         )
@@ -154,10 +160,15 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
                 f"{printed['directory']}{failed} "
                 f"(verify one: procure --db sqlite:///{database} report verify FILE.pdf)"
             )
-    echo(f"Explore it: PROCURE_DB=sqlite:///{database} procure projects")
+    echo(
+        f"审计检查点 Audit {checkpoint.name} (key {checkpoint.key_fingerprint}) → "
+        f"{checkpoint_file} (verify the trail: procure --db {url} audit verify "
+        f"--checkpoints {checkpoint_file.parent} --public-key {directory / DEMO_KEY}.pub)"
+    )
+    echo(f"Explore it: PROCURE_DB={url} procure projects")
 
 
-def _demo_records(url: str, folder: Path) -> dict[str, Any]:
+def _demo_records(url: str, folder: Path, checkpoint: dict[str, Any]) -> dict[str, Any]:
     """Print the demo year's records under ``folder``; a missing font or library is a
     warning (the demo still shows its table), never an error."""
     year = 2019
@@ -172,7 +183,7 @@ def _demo_records(url: str, folder: Path) -> dict[str, Any]:
         from procure.reports.fonts import PrintingUnavailable, font_setup
 
         setup = font_setup()
-        outcomes = demo_records(url, folder, year=year)
+        outcomes = demo_records(url, folder, year=year, checkpoint=checkpoint)
     except PrintingUnavailable as exc:
         result["warnings"] = [f"warning: evaluation records not printed: {exc}"]
         return result
@@ -199,6 +210,7 @@ def _register_groups() -> None:
 
     project_commands.register(cli)
     cli.add_command(audit_commands.audit)
+    cli.add_command(audit_commands.keys)
     cli.add_command(workflow_commands.workflow)
     cli.add_command(report_commands.report)
     renew_commands.register(cli)

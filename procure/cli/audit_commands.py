@@ -1,35 +1,130 @@
-"""Audit commands: verify the hash chain, list one scripted run's rows."""
+"""Audit commands: sign a checkpoint of the chain, verify the chain and its checkpoints,
+list one scripted run's rows; ``procure keys init`` creates the signing key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
 
+if TYPE_CHECKING:
+    from procure.domain.checkpoint import Checkpoint
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+key_option: Callable[[F], F] = click.option(
+    "--key",
+    "key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The audit signing key file (default: $PROCURE_AUDIT_KEY, else "
+    "~/.config/procure/audit-signing.key).",
+)
+
+
+def no_key_warning(path: Path) -> str:
+    """The one line said when a step that takes a checkpoint finds no key."""
+    return (
+        f"warning: no audit checkpoint taken: no signing key at {path} "
+        "(create one with `procure keys init`, or set PROCURE_AUDIT_KEY)"
+    )
+
+
+def checkpoint_line(checkpoint: Checkpoint) -> str:
+    """One line naming a checkpoint for people."""
+    return (
+        f"审计检查点 {checkpoint.name}: head {checkpoint.hash[:16]}…, "
+        f"{checkpoint.rows} rows, key {checkpoint.key_fingerprint}"
+    )
+
 
 @click.group()
 def audit() -> None:
-    """The tamper-evident audit trail."""
+    """The tamper-evident audit trail and its signed checkpoints."""
 
 
 @audit.command()
+@key_option
+@click.option(
+    "--out",
+    type=click.Path(),
+    help="Also write the checkpoint as JSON: this file, or a file in this folder "
+    "(an existing folder, or one written with a trailing slash).",
+)
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, as_json: bool) -> None:
-    """Recompute the audit chain; name the first broken row (exit 1 if broken)."""
-    from procure.domain.errors import ProcureError
-    from procure.store.audit import verify_chain
+def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: bool) -> None:
+    """Sign the audit chain's current head with the key kept outside the database."""
+    from procure.services.checkpoints import export_checkpoint, load_signer, take_checkpoint
+    from procure.store.keyfile import signing_key_path
 
+    signer = load_signer(signing_key_path(key))
     with open_session(ctx) as session:
-        report = verify_chain(session)
+        signed = take_checkpoint(session, signer)
+    written = export_checkpoint(signed, out) if out is not None else None
     if as_json:
-        print_json(asdict(report))
+        print_json({**signed.to_dict(), "file": str(written) if written else None})
+        return
+    echo(checkpoint_line(signed))
+    if written is not None:
+        echo(f"  已导出 exported → {written} (keep it outside the database)")
+
+
+@audit.command()
+@click.option(
+    "--checkpoints",
+    "held",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="A checkpoint JSON file, or a folder of them, kept outside the database (repeatable).",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The trusted public key (KEY.pub): every checkpoint must be signed with it.",
+)
+@json_option
+@click.pass_context
+def verify(
+    ctx: click.Context, held: tuple[Path, ...], public_key: Path | None, as_json: bool
+) -> None:
+    """Recompute the audit chain and check it still holds every checkpoint (exit 1 if not).
+
+    One line per problem: the chain's first broken row, and each checkpoint whose signature
+    fails, whose key is not the trusted one, or whose row is missing or hashes differently.
+    """
+    from procure.services.checkpoints import read_checkpoint_files, verify_trail
+    from procure.store.keyfile import load_public_key
+
+    trusted = load_public_key(public_key) if public_key is not None else None
+    given, file_problems = read_checkpoint_files(list(held))
+    with open_session(ctx) as session:
+        report = verify_trail(session, given, trusted_key=trusted, file_problems=file_problems)
+    if as_json:
+        data = asdict(report)
+        data["newest"] = report.newest.to_dict() if report.newest else None
+        print_json(data)
     elif report.ok:
         echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        if report.newest is not None:
+            echo(
+                f"  {report.checkpoints} checkpoints hold; newest {report.newest.name} "
+                f"(key {report.newest.key_fingerprint})"
+            )
+            if not held and trusted is None:
+                echo(
+                    "  note: no checkpoint file or trusted key given: the signatures were "
+                    "checked against the keys the stored checkpoints name"
+                )
+    else:
+        for problem in report.problems:
+            echo(f"error: {problem}", err=True)
     if not report.ok:
-        raise ProcureError(f"audit chain broken at row {report.broken_seq}: {report.problem}")
+        ctx.exit(1)
 
 
 @audit.command()
@@ -53,3 +148,34 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+@click.group()
+def keys() -> None:
+    """The audit signing key (Ed25519), kept in a file outside the database."""
+
+
+@keys.command(name="init")
+@key_option
+@json_option
+def init_key(key: Path | None, as_json: bool) -> None:
+    """Create the signing key (owner-only file; never overwrites) and print its public key."""
+    from procure.domain.checkpoint import fingerprint
+    from procure.services.checkpoints import init_key as create
+    from procure.store.keyfile import public_key_path, signing_key_path
+
+    path = signing_key_path(key)
+    public = create(path)
+    if as_json:
+        print_json(
+            {
+                "key": str(path),
+                "public_key": public,
+                "public_key_file": str(public_key_path(path)),
+                "fingerprint": fingerprint(public),
+            }
+        )
+        return
+    echo(f"已创建签名密钥 signing key created: {path} (owner-only)")
+    echo(f"  公钥 public key: {public} (key {fingerprint(public)})")
+    echo(f"  公钥文件 public key file: {public_key_path(path)} (give it to the auditors)")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from procure.cli.audit_commands import checkpoint_line, key_option, no_key_warning
 from procure.cli.output import (
     COUNT,
     FUNDING_YEAR,
@@ -66,6 +67,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the plan (and results) to a CSV file.",
 )
+@key_option
 @json_option
 @click.pass_context
 def renew(
@@ -75,6 +77,7 @@ def renew(
     apply_: bool,
     by: str | None,
     csv_file: Path | None,
+    key: Path | None,
     as_json: bool,
 ) -> None:
     """Renew, rectify or drop every contract of a YEAR by the renewal policy (dry run first).
@@ -85,7 +88,10 @@ def renew(
     report printed first. A renewal whose organization is barred next year is not a
     refusal: it is listed as needing a decision (drop it with a reason such as
     "not renewed: barred"), and the run still exits 0.
+    With --apply and a signing key (--key, $PROCURE_AUDIT_KEY), the audit chain is
+    checkpointed before and after the run.
     """
+    from procure.services.checkpoints import optional_signer
     from procure.services.renewal_run import DEFAULT_ACTOR, renew_year
     from procure.workflow.context import Actor
 
@@ -94,8 +100,15 @@ def renew(
     if apply_ and not by:
         raise click.UsageError("--apply needs --by LOGIN: the officer account carrying it out")
     actor = Actor(by, "officer") if by else DEFAULT_ACTOR
+    signer = None
+    if apply_:
+        signer, key_path = optional_signer(key)
+        if signer is None:
+            echo(no_key_warning(key_path), err=True)
     with open_session(ctx) as session, _progress(apply_ and not as_json, "续约处理") as progress:
-        run = renew_year(session, year, purchaser, apply_, actor=actor, progress=progress)
+        run = renew_year(
+            session, year, purchaser, apply_, actor=actor, progress=progress, signer=signer
+        )
     if as_json:
         print_json(run.to_dict())
     else:
@@ -129,6 +142,8 @@ def _print_run(run: RenewalRun, *, show_items: bool) -> None:
         f"已处理 changed {run.changed} contracts (batch {run.batch_id}); "
         f"see `procure audit batch {run.batch_id}`"
     )
+    if run.checkpoint is not None:
+        echo(checkpoint_line(run.checkpoint))
 
 
 def spreadsheet_row(values: list[object]) -> list[object]:

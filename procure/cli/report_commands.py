@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from procure.cli.audit_commands import key_option, no_key_warning
 from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
 from procure.domain.text import quoted
@@ -54,6 +55,7 @@ def report() -> None:
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Print again even when the file is already current.")
+@key_option
 @json_option
 @click.pass_context
 def print_records(
@@ -64,9 +66,14 @@ def print_records(
     output: Path,
     jobs: int | None,
     force: bool,
+    key: Path | None,
     as_json: bool,
 ) -> None:
-    """Print one project's record (CODE) or a year's records (--year) as PDF."""
+    """Print one project's record (CODE) or a year's records (--year) as PDF.
+
+    Each record carries a signed checkpoint of the audit chain when a signing key is
+    configured (the newest one, when the chain has not moved since).
+    """
     from procure.reports.fonts import font_setup
 
     if (code is None) == (year is None):
@@ -76,13 +83,27 @@ def print_records(
     for warning in font_setup().warnings():
         echo(warning, err=True)
     if code is not None:
-        _print_single(ctx, code, output, as_json)
+        _print_single(ctx, code, output, key, as_json)
     else:
         assert year is not None
-        _print_batch(ctx, year, purchaser, output, jobs, force, as_json)
+        _print_batch(ctx, year, purchaser, output, jobs, force, key, as_json)
 
 
-def _print_single(ctx: click.Context, code: str, output: Path, as_json: bool) -> None:
+def _checkpoint(ctx: click.Context, key: Path | None) -> dict[str, Any] | None:
+    """Take (or reuse) the checkpoint printed records carry; warn in one line without a key."""
+    from procure.services.checkpoints import optional_signer, take_checkpoint
+
+    signer, path = optional_signer(key)
+    if signer is None:
+        echo(no_key_warning(path), err=True)
+        return None
+    with open_session(ctx) as session:
+        return take_checkpoint(session, signer).to_dict()
+
+
+def _print_single(
+    ctx: click.Context, code: str, output: Path, key: Path | None, as_json: bool
+) -> None:
     from procure.reports.batch import write_atomically
     from procure.reports.coverage import coverage_warning, undrawable
     from procure.reports.data import build_record, verification_code
@@ -92,16 +113,19 @@ def _print_single(ctx: click.Context, code: str, output: Path, as_json: bool) ->
         raise InvalidInput(f"{output} is a folder; give the PDF file to write, e.g. {code}.pdf")
     with open_session(ctx) as session:
         record = build_record(session, code)
-    write_atomically(output, render_pdf(record))
+    checkpoint = _checkpoint(ctx, key)
+    write_atomically(output, render_pdf(record, checkpoint))
     warning = coverage_warning(code, undrawable(record))
     if warning is not None:
         echo(warning, err=True)
     digest = verification_code(record)
     if as_json:
-        print_json({"project": code, "file": str(output), "code": digest})
+        print_json({"project": code, "file": str(output), "code": digest, "checkpoint": checkpoint})
         return
     echo(f"已打印 printed {code} → {output}")
     echo(f"  验证码 verification code: {digest}")
+    if checkpoint is not None:
+        echo(f"  审计检查点 checkpoint {checkpoint['at'][:10]} #{checkpoint['seq']}")
 
 
 def _print_batch(
@@ -111,6 +135,7 @@ def _print_batch(
     output: Path,
     jobs: int | None,
     force: bool,
+    key: Path | None,
     as_json: bool,
 ) -> None:
     from procure.reports.batch import FAILED, PRINTED, SKIPPED, year_codes
@@ -125,7 +150,8 @@ def _print_batch(
         raise InvalidInput(
             f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
         )
-    outcomes = _with_progress(url, codes, output, jobs, force, as_json)
+    checkpoint = _checkpoint(ctx, key)
+    outcomes = _with_progress(url, codes, output, jobs, force, as_json, checkpoint)
     counts = {s: sum(o.status == s for o in outcomes) for s in (PRINTED, SKIPPED, FAILED)}
     if as_json:
         print_json(
@@ -151,12 +177,18 @@ def _print_batch(
 
 
 def _with_progress(
-    url: str, codes: list[str], output: Path, jobs: int | None, force: bool, as_json: bool
+    url: str,
+    codes: list[str],
+    output: Path,
+    jobs: int | None,
+    force: bool,
+    as_json: bool,
+    checkpoint: dict[str, Any] | None,
 ) -> list[Any]:
     from procure.reports.batch import print_year
 
     if as_json or not sys.stderr.isatty():
-        return print_year(url, codes, output, jobs=jobs, force=force)
+        return print_year(url, codes, output, jobs=jobs, force=force, checkpoint=checkpoint)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -170,26 +202,51 @@ def _with_progress(
             jobs=jobs,
             force=force,
             on_outcome=lambda _outcome: progress.advance(task),
+            checkpoint=checkpoint,
         )
 
 
 @report.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--no-pages", is_flag=True, help="Skip re-rendering the pages (faster).")
+@click.option(
+    "--skip-page-render",
+    is_flag=True,
+    help="Check only the data (code, database, checkpoint): do NOT re-render the pages, so an "
+    "edit to the visible pages goes unnoticed. Faster; not a full check.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The trusted public key (KEY.pub) the record's checkpoint must be signed with.",
+)
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, file: Path, no_pages: bool, as_json: bool) -> None:
-    """Check that a printed record FILE matches the database today."""
+def verify(
+    ctx: click.Context,
+    file: Path,
+    skip_page_render: bool,
+    public_key: Path | None,
+    as_json: bool,
+) -> None:
+    """Check that a printed record FILE matches the database today and that the audit
+    checkpoint it carries is validly signed and still held by the audit chain."""
     from procure.reports.verify import verify_pdf
+    from procure.store.keyfile import load_public_key
 
+    trusted = load_public_key(public_key) if public_key is not None else None
     with open_session(ctx) as session:
-        result = verify_pdf(session, file, check_pages=not no_pages)
+        result = verify_pdf(session, file, check_pages=not skip_page_render, trusted_key=trusted)
     if as_json:
         from dataclasses import asdict
 
         print_json(asdict(result))
     elif result.ok:
-        echo(f"一致 OK: {file} matches the database ({result.project}, {result.code})")
+        how = "re-saved, content identical" if result.resaved else "matches the database"
+        echo(f"一致 OK: {file} {how} ({result.project}, {result.code})")
+        if result.checkpoint:
+            echo(f"  {result.checkpoint} holds")
+        if skip_page_render:
+            echo("  pages not re-rendered (--skip-page-render): only the data was checked")
     else:
         echo(f"不一致 MISMATCH: {file} ({result.project}) does not match the database")
         for difference in result.differences:
@@ -199,5 +256,8 @@ def verify(ctx: click.Context, file: Path, no_pages: bool, as_json: bool) -> Non
             )
         for problem in result.problems:
             echo(f"  {problem}")
+    if not as_json:
+        for note in result.notes:
+            echo(f"  note: {note}")
     if not result.ok:
         ctx.exit(1)

@@ -95,11 +95,16 @@ class _Job:
     code: str
     path: Path
     seconds: float
+    checkpoint: dict[str, Any] | None = None
     warning: str = ""  # characters no installed font can draw, named
 
 
 def _plan(
-    url: str, codes: list[str], directory: Path, force: bool
+    url: str,
+    codes: list[str],
+    directory: Path,
+    force: bool,
+    checkpoint: dict[str, Any] | None = None,
 ) -> Iterator[PrintOutcome | _Job]:
     """Build each record's data (one engine, one session) and decide whether to print it.
 
@@ -128,7 +133,7 @@ def _plan(
                     yield PrintOutcome(code, SKIPPED, str(path), digest, "", seconds)
                 else:
                     warning = coverage_warning(code, undrawable(record)) or ""
-                    yield _Job(code, record, digest, path, seconds, warning)
+                    yield _Job(code, record, digest, path, seconds, checkpoint, warning)
     finally:
         engine.dispose()
 
@@ -139,7 +144,7 @@ def _print(job: _Job) -> PrintOutcome:
     try:
         from procure.reports.render import render_pdf
 
-        write_atomically(job.path, render_pdf(job.record))
+        write_atomically(job.path, render_pdf(job.record, job.checkpoint))
     except Exception as exc:  # one failed record must not stop the others
         return _failed(job.project, exc, started - job.seconds)
     seconds = job.seconds + time.perf_counter() - started
@@ -182,6 +187,7 @@ def print_year(
     jobs: int | None = None,
     force: bool = False,
     on_outcome: Callable[[PrintOutcome], None] | None = None,
+    checkpoint: dict[str, Any] | None = None,
 ) -> list[PrintOutcome]:
     """Print the records of ``codes`` under ``directory``, ``jobs`` processes at once.
 
@@ -192,6 +198,8 @@ def print_year(
         jobs: worker processes (default: every core); 1 prints in this process.
         force: print even records whose file already holds the current code.
         on_outcome: called with each record's outcome as it arrives (e.g. a progress bar).
+        checkpoint: the audit checkpoint (exported form) each printed record carries; a
+            file skipped as current keeps the one it was printed with.
 
     Returns:
         One outcome per code, in the order of ``codes``.
@@ -202,7 +210,7 @@ def print_year(
     font_setup()
     _remove_leftovers(directory)
     outcomes: dict[str, PrintOutcome] = {}
-    for outcome in _run(url, codes, directory, jobs or available_cores(), force):
+    for outcome in _run(url, codes, directory, jobs or available_cores(), force, checkpoint):
         outcomes[outcome.project] = outcome
         if on_outcome is not None:
             on_outcome(outcome)
@@ -210,7 +218,12 @@ def print_year(
 
 
 def _run(
-    url: str, codes: list[str], directory: Path, jobs: int, force: bool
+    url: str,
+    codes: list[str],
+    directory: Path,
+    jobs: int,
+    force: bool,
+    checkpoint: dict[str, Any] | None,
 ) -> Iterator[PrintOutcome]:
     """Print in this process (``jobs`` 1), else in a pool of warmed-up workers.
 
@@ -221,7 +234,7 @@ def _run(
     executor: ProcessPoolExecutor | None = None
     futures: list[Future[PrintOutcome]] = []
     try:
-        for item in _plan(url, codes, directory, force):
+        for item in _plan(url, codes, directory, force, checkpoint):
             if isinstance(item, PrintOutcome):
                 yield item
             elif jobs <= 1 or len(codes) <= 1:
@@ -254,6 +267,8 @@ def _remove_leftovers(directory: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def demo_records(url: str, directory: Path, *, year: int = 2019) -> list[PrintOutcome]:
+def demo_records(
+    url: str, directory: Path, *, year: int = 2019, checkpoint: dict[str, Any] | None = None
+) -> list[PrintOutcome]:
     """Print the demo year's records (called by ``procure demo`` after the demo has run)."""
-    return print_year(url, year_codes(url, year, None), directory)
+    return print_year(url, year_codes(url, year, None), directory, checkpoint=checkpoint)

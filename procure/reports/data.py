@@ -46,7 +46,7 @@ from procure.store.models import (
 )
 from procure.workflow.rules import Rules, default_rules
 
-RECORD_FORMAT = "procure-evaluation-record/2"
+RECORD_FORMAT = "procure-evaluation-record/3"
 CHINA = timezone(timedelta(hours=8), "CST")
 _DECISIONS = {
     "renewed": ("renew", "续约"),

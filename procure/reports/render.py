@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from procure.domain.audit_chain import canonical_json
+from procure.domain.checkpoint import fingerprint
 from procure.domain.dates import chinese_date
 from procure.domain.money import format_yuan
 from procure.reports.data import verification_code
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 ATTACHMENT_NAME = "evaluation-record.json"
+CHECKPOINT_KEY = "checkpoint"
 TEMPLATE = "reports/record.html"
 _CHART = {"width": 470.0, "left": 120.0, "label_right": 112.0, "row": 22.0, "top": 4.0}
 _BAR_SPACE = 300.0  # points of bar for the widest dimension
@@ -151,12 +153,17 @@ def chart(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_html(
-    record: dict[str, Any], code: str | None = None, *, stylesheet_link: bool = True
+    record: dict[str, Any],
+    code: str | None = None,
+    *,
+    stylesheet_link: bool = True,
+    checkpoint: dict[str, Any] | None = None,
 ) -> str:
     """Fill the record template with the record's data.
 
     ``stylesheet_link`` links ``record.css`` from the page (for a browser); the PDF is
     rendered without it, with the stylesheet parsed once per process instead.
+    ``checkpoint`` (its exported form) is printed as a line on the last page.
 
     Raises:
         jinja2.UndefinedError: the record lacks a field the template prints.
@@ -168,11 +175,16 @@ def render_html(
         chart=chart(record),
         fonts={"body": font_setup().serif},
         stylesheet_link=stylesheet_link,
+        checkpoint=checkpoint,
+        key_fingerprint=fingerprint(str(checkpoint["public_key"])) if checkpoint else "",
     )
 
 
-def render_pdf(record: dict[str, Any]) -> bytes:
-    """Render a record as PDF bytes; the same record always gives the same bytes.
+def render_pdf(record: dict[str, Any], checkpoint: dict[str, Any] | None = None) -> bytes:
+    """Render a record as PDF bytes; the same record and checkpoint always give the same bytes.
+
+    The attached data is the record with the checkpoint beside it (key ``checkpoint``); the
+    verification code hashes the record alone (see :func:`attached_data`).
 
     Raises:
         PrintingUnavailable: no CJK font is installed.
@@ -183,7 +195,7 @@ def render_pdf(record: dict[str, Any]) -> bytes:
     code = verification_code(record)
     stamp = _record_moment(record)
     attachment = Attachment(
-        string=canonical_json(record),
+        string=canonical_json(attached_data(record, checkpoint)),
         name=ATTACHMENT_NAME,
         description="绩效评价记录数据 (procure evaluation record data, canonical JSON)",
         created=stamp,
@@ -191,7 +203,7 @@ def render_pdf(record: dict[str, Any]) -> bytes:
         relationship="Data",
     )
     html = HTML(
-        string=render_html(record, code, stylesheet_link=False),
+        string=render_html(record, code, stylesheet_link=False, checkpoint=checkpoint),
         base_url=str(resource_dir("templates") / "reports"),
     )
     with warnings.catch_warnings():
@@ -206,6 +218,17 @@ def render_pdf(record: dict[str, Any]) -> bytes:
             pdf_identifier=file_identifier(code).encode(),
         )
     return pdf
+
+
+def attached_data(record: dict[str, Any], checkpoint: dict[str, Any] | None) -> dict[str, Any]:
+    """What travels inside the PDF: the record, and the audit checkpoint taken as it was printed.
+
+    The checkpoint sits outside the verification code: the code names the record's content,
+    which does not change when unrelated steps move the audit chain's head; the checkpoint
+    is signed on its own, and the page comparison of ``procure report verify`` binds it to
+    the file.
+    """
+    return {**record, CHECKPOINT_KEY: checkpoint}
 
 
 def file_identifier(code: str) -> str:

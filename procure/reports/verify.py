@@ -1,10 +1,16 @@
 """Verify a printed evaluation record against the database as it is today.
 
-A record's PDF carries its data as an attached JSON file and its verification code in
-the document keywords. Verification checks, in order: that the attachment is there and
-hashes to the code; that the database still holds the same data (naming every field
-that differs); and that the file's bytes are exactly what that data prints (so an edit
-to the visible pages is caught too).
+A record's PDF carries its data as an attached JSON file (with the audit checkpoint
+taken when it was printed beside it) and its verification code in the document
+keywords. Verification checks, in order: that the attachment is there and hashes to
+the code; that the database still holds the same data (naming every field that
+differs); that the checkpoint it carries is validly signed and still held by the audit
+chain; and that the file's bytes are exactly what that data and checkpoint print (so an
+edit to the visible pages is caught too). A file whose bytes differ but whose content
+is the same (another tool re-saved it) is reported as re-saved, not edited.
+
+Each check is one function taking the file's :class:`EmbeddedRecord`; a further check
+(the record against the trail) goes in :func:`verify_pdf`'s list the same way.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.checkpoint import Checkpoint, checkpoint_problems, from_mapping
 from procure.domain.errors import InvalidInput, NotFound
 from procure.reports.data import build_record, verification_code
-from procure.reports.render import ATTACHMENT_NAME
+from procure.reports.render import ATTACHMENT_NAME, CHECKPOINT_KEY
+from procure.store.audit import verify_chain
 from procure.workflow.rules import Rules
 
 CODE_PREFIX = "procure-verification-code:"
@@ -45,14 +53,19 @@ class Verification:
     ok: bool
     differences: list[FieldDifference] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checkpoint: str | None = None
+    resaved: bool = False
 
 
 @dataclass(frozen=True)
 class EmbeddedRecord:
-    """What a printed record carries: its data and the code printed on its pages."""
+    """What a printed record carries: its data, the code printed on its pages and the
+    audit checkpoint taken when it was printed (its exported form, or None)."""
 
     record: dict[str, Any]
     code: str
+    checkpoint: dict[str, Any] | None = None
 
 
 def read_embedded(pdf: bytes, *, file: str = "file") -> EmbeddedRecord:
@@ -83,12 +96,18 @@ def read_embedded(pdf: bytes, *, file: str = "file") -> EmbeddedRecord:
         raise InvalidInput(f"{file}: its {ATTACHMENT_NAME} is not valid JSON ({exc})") from exc
     if not isinstance(record, dict):
         raise InvalidInput(f"{file}: its {ATTACHMENT_NAME} is not a record")
+    checkpoint = record.pop(CHECKPOINT_KEY, None)
     code = keywords.removeprefix(CODE_PREFIX) if keywords.startswith(CODE_PREFIX) else ""
-    return EmbeddedRecord(record, code)
+    return EmbeddedRecord(record, code, checkpoint if isinstance(checkpoint, dict) else None)
 
 
 def verify_pdf(
-    session: Session, path: Path, *, rules: Rules | None = None, check_pages: bool = True
+    session: Session,
+    path: Path,
+    *,
+    rules: Rules | None = None,
+    check_pages: bool = True,
+    trusted_key: str | None = None,
 ) -> Verification:
     """Check a printed record against the database today.
 
@@ -96,7 +115,9 @@ def verify_pdf(
         session: an open session; nothing is written.
         path: the PDF file.
         rules: the loaded configuration (the installed one by default).
-        check_pages: also re-render the record and compare bytes, to catch edited pages.
+        check_pages: also re-render the record and compare, to catch edited pages
+            (without it only the data is checked).
+        trusted_key: the public key the record's checkpoint must be signed with (base64).
 
     Returns:
         Whether the file matches, and if not the fields that differ and other problems.
@@ -107,28 +128,91 @@ def verify_pdf(
     data = path.read_bytes()
     embedded = read_embedded(data, file=str(path))
     project = str(embedded.record.get("project", {}).get("code", "?"))
-    problems: list[str] = []
-    if verification_code(embedded.record) != embedded.code:
-        problems.append(
-            "the data attached to the file does not hash to the verification code printed "
-            "on it: the file was edited after printing"
-        )
+    problems = _code_problems(embedded)
     try:
         current = build_record(session, project, rules=rules)
     except NotFound as exc:
         problems.append(f"the database has no record for project {project}: {exc}")
         return Verification(str(path), project, embedded.code, False, [], problems)
     differences = diff_records(embedded.record, current)
+    held, checkpoint_problems, notes = _checkpoint_check(session, embedded, trusted_key)
+    problems += checkpoint_problems
+    resaved = False
     if not differences and not problems and check_pages:
-        from procure.reports.render import render_pdf
-
-        if render_pdf(current) != data:
-            problems.append(
-                "the pages differ from what this record prints: the file was edited after "
-                "printing (or printed by another version of procure or its fonts)"
-            )
+        resaved, page_problems = _page_check(data, current, embedded.checkpoint)
+        problems += page_problems
     ok = not differences and not problems
-    return Verification(str(path), project, embedded.code, ok, differences, problems)
+    return Verification(
+        str(path),
+        project,
+        embedded.code,
+        ok,
+        differences,
+        problems,
+        notes,
+        held.name if held is not None else None,
+        resaved,
+    )
+
+
+def _code_problems(embedded: EmbeddedRecord) -> list[str]:
+    if verification_code(embedded.record) != embedded.code:
+        return [
+            "the data attached to the file does not hash to the verification code printed "
+            "on it: the file was edited after printing"
+        ]
+    return []
+
+
+def _checkpoint_check(
+    session: Session, embedded: EmbeddedRecord, trusted_key: str | None
+) -> tuple[Checkpoint | None, list[str], list[str]]:
+    """The checkpoint the record carries: signed, by the trusted key, still in the chain."""
+    if embedded.checkpoint is None:
+        return None, [], ["the record carries no audit checkpoint (printed without a key)"]
+    try:
+        held = from_mapping(embedded.checkpoint, source="the record's checkpoint")
+    except InvalidInput as exc:
+        return None, [str(exc)], []
+    notes = (
+        []
+        if trusted_key
+        else [
+            f"its {held.name} is signed with key {held.key_fingerprint} "
+            "(give --public-key FILE to require the trusted key)"
+        ]
+    )
+    chain = verify_chain(session, watch={held.seq})
+    trusted = {trusted_key} if trusted_key else set()
+    problems = checkpoint_problems(held, "carried by the record", trusted, chain.at_rows)
+    if not chain.ok and (chain.broken_seq or 0) <= held.seq:
+        problems.append(f"audit chain broken at row {chain.broken_seq}: {chain.problem}")
+    return held, problems, notes
+
+
+def _page_check(
+    data: bytes, current: dict[str, Any], checkpoint: dict[str, Any] | None
+) -> tuple[bool, list[str]]:
+    """Whether the file is what the record prints: byte for byte, or re-saved by another
+    tool with the same content (see :mod:`procure.reports.pdf_content`)."""
+    from pypdf.errors import PdfReadError
+
+    from procure.reports.pdf_content import content_digest
+    from procure.reports.render import render_pdf
+
+    expected = render_pdf(current, checkpoint)
+    if expected == data:
+        return False, []
+    try:
+        same = content_digest(expected) == content_digest(data)
+    except (PdfReadError, ValueError, KeyError):
+        same = False
+    if same:
+        return True, []
+    return False, [
+        "the pages differ from what this record prints: the file was edited after "
+        "printing (or printed by another version of procure or its fonts)"
+    ]
 
 
 def diff_records(in_file: Any, in_database: Any, path: str = "") -> list[FieldDifference]:

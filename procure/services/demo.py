@@ -10,8 +10,10 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from procure.domain.checkpoint import Checkpoint
 from procure.resources import fixture_file
 from procure.services.authorization import SETUP_ACTOR
+from procure.services.checkpoints import export_checkpoint, init_key, load_signer, take_checkpoint
 from procure.services.lifecycle import decide
 from procure.services.loading import LoadSummary, load_fixture
 from procure.services.replay import BEIJING
@@ -55,15 +57,49 @@ def run_demo(
     return summary, year_outcomes(session, rules=rules)
 
 
+DEMO_KEY = "audit-signing.key"
+DEMO_CHECKPOINTS = "checkpoints"
+
+
+def demo_checkpoint(session: Session, directory: Path) -> tuple[Checkpoint, Path]:
+    """Sign the demo's trail after the year-end decisions, and export the checkpoint.
+
+    The key is ``DIR/audit-signing.key`` (created owner-only on the first run, kept after);
+    the checkpoint states the moment of the last project step (the decisions: from the
+    data, not the clock) and goes to
+    ``DIR/checkpoints/``, replacing the checkpoints of the folder's previous demo database.
+
+    Returns:
+        The checkpoint and the file it was exported to.
+    """
+    key = directory / DEMO_KEY
+    if not key.exists():
+        init_key(key)
+    signed = take_checkpoint(session, load_signer(key), at=last_project_step(session))
+    folder = directory / DEMO_CHECKPOINTS
+    for previous in folder.glob("checkpoint-*.json"):
+        previous.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    return signed, export_checkpoint(signed, folder)
+
+
 def decision_meeting(session: Session) -> datetime:
     """The year-end decision meeting: 9 a.m. Beijing time, the day after the last recorded step.
 
     Taking it from the data, not the clock, keeps the demo (and its printed records) the same
-    on every run.
+    on every run. Only the projects' steps count: the accounts the loader registers are
+    stamped with the moment they were created.
     """
-    last = session.exec(select(func.max(TransitionLog.at))).one()
-    day = datetime.fromisoformat(str(last)).astimezone(BEIJING).date() + timedelta(days=1)
+    day = last_project_step(session).astimezone(BEIJING).date() + timedelta(days=1)
     return datetime.combine(day, time(9), BEIJING)
+
+
+def last_project_step(session: Session) -> datetime:
+    """The moment of the last recorded step of any project."""
+    last = session.exec(
+        select(func.max(TransitionLog.at)).where(col(TransitionLog.project_code).is_not(None))
+    ).one()
+    return datetime.fromisoformat(str(last).replace("Z", "+00:00"))
 
 
 def year_outcomes(session: Session, *, rules: Rules | None = None) -> list[OutcomeRow]:

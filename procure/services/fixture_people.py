@@ -11,6 +11,7 @@ load summary says how many accounts were created.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -31,8 +32,9 @@ GRANT_KEYS = {"role", "purchaser", "organization"}
 class FixturePeople:
     """Registers a fixture's accounts, declared or met, as the loading administrator."""
 
-    def __init__(self, session: Session, admin: Actor, *, declared: bool) -> None:
+    def __init__(self, session: Session, admin: Actor, *, declared: bool, at: datetime) -> None:
         self.session, self.admin, self.declared = session, admin, declared
+        self.at = at  # the fixture's registration moment: the same data loads the same trail
         self.created = 0
 
     def declare(self, users: object) -> None:
@@ -45,7 +47,8 @@ class FixturePeople:
             entry = known_keys(raw, USER_KEYS, f"users[{index}]")
             try:
                 login = normalize_login(str(entry.get("login") or ""))
-                accounts.add_user(self.session, login, str(entry.get("name") or ""), self.admin)
+                name = str(entry.get("name") or "")
+                accounts.add_user(self.session, login, name, self.admin, at=self.at)
                 self.created += 1
                 grants = entry.get("grants") or []
                 if not isinstance(grants, list):
@@ -69,34 +72,36 @@ class FixturePeople:
             self.admin,
             purchaser=_optional(grant.get("purchaser")),
             organization=_optional(grant.get("organization")),
+            at=self.at,
         )
 
-    def ensure(self, actor: Actor, project_code: str) -> None:
-        """Without a ``users:`` section, register ``actor`` with the grant its step needs."""
+    def ensure(self, actor: Actor, project_code: str, at: datetime) -> None:
+        """Without a ``users:`` section, register ``actor`` with the grant its step needs,
+        at the moment of that step."""
         if self.declared:
             return
         project = queries.project_by_code(self.session, project_code)
-        self._ensure(actor, self.session.get(Purchaser, project.purchaser_id))
+        self._ensure(actor, self.session.get(Purchaser, project.purchaser_id), at)
 
-    def ensure_officer(self, actor: Actor, purchaser_code: str) -> None:
+    def ensure_officer(self, actor: Actor, purchaser_code: str, at: datetime) -> None:
         """Without a ``users:`` section, register the officer who drafts a project."""
         if not self.declared:
-            self._ensure(actor, queries.purchaser_by_code(self.session, purchaser_code))
+            self._ensure(actor, queries.purchaser_by_code(self.session, purchaser_code), at)
 
-    def _ensure(self, actor: Actor, purchaser: Purchaser | None) -> None:
+    def _ensure(self, actor: Actor, purchaser: Purchaser | None, at: datetime) -> None:
         login = normalize_login(actor.name)
         user = account_store.user_by_login(self.session, login)
         if user is None:
-            accounts.add_user(self.session, login, actor.name, self.admin)
+            accounts.add_user(self.session, login, actor.name, self.admin, at=at)
             self.created += 1
             user = account_store.user_by_login(self.session, login)
         assert user is not None and purchaser is not None
         for held in account_store.active_grants(self.session, user):
             if held.role == actor.role and held.purchaser_id in (None, purchaser.id):
                 return
-        accounts.grant(self.session, login, actor.role, self.admin, purchaser=purchaser.code)
+        accounts.grant(self.session, login, actor.role, self.admin, purchaser=purchaser.code, at=at)
 
-    def organization_account(self, project_code: str) -> Actor:
+    def organization_account(self, project_code: str, at: datetime) -> Actor:
         """The awarded organization's own account: declared, or registered (login: USCC)."""
         project: Project = queries.project_by_code(self.session, project_code)
         uscc = _awarded_uscc(self.session, project)
@@ -111,8 +116,8 @@ class FixturePeople:
         login = normalize_login(uscc)
         organization = queries.organization_by_uscc(self.session, uscc)
         assert organization is not None
-        accounts.add_user(self.session, login, organization.name, self.admin)
-        accounts.grant(self.session, login, "organization", self.admin, organization=uscc)
+        accounts.add_user(self.session, login, organization.name, self.admin, at=at)
+        accounts.grant(self.session, login, "organization", self.admin, organization=uscc, at=at)
         self.created += 1
         return Actor(login, "organization")
 

@@ -121,7 +121,7 @@ def _load(
                 uscc=_text(entry, "uscc"), name=_text(entry, "name")
             )
             registry.register_organization(session, data_org, actor, at=at)
-    registrar = FixturePeople(session, actor, declared="users" in top)
+    registrar = FixturePeople(session, actor, declared="users" in top, at=at)
     if "users" in top:
         with _entry(source):
             registrar.declare(top.get("users"))

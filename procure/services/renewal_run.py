@@ -24,9 +24,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.services import successor
 from procure.services.authorization import Scope, acting
+from procure.services.checkpoints import Signer, take_checkpoint
 from procure.services.lifecycle import check_actor, now_utc
 from procure.services.renewal_plan import (
     DECIDE,
@@ -37,6 +39,7 @@ from procure.services.renewal_plan import (
     plan_year,
 )
 from procure.store import audit, queries
+from procure.store import checkpoints as store_checkpoints
 from procure.store import renewal_rows as rows
 from procure.store.audit import AuditEntry
 from procure.workflow.context import Actor
@@ -78,6 +81,7 @@ class RenewalRun:
     batch_id: str | None
     plan: list[RenewalPlanItem]
     results: list[RenewalResult] = field(default_factory=list)
+    checkpoint: Checkpoint | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -111,6 +115,7 @@ class RenewalRun:
             "changed": self.changed,
             "plan": [asdict(item) for item in self.plan],
             "results": [asdict(result) for result in self.results],
+            "checkpoint": self.checkpoint.to_dict() if self.checkpoint else None,
         }
 
 
@@ -128,6 +133,7 @@ def renew_year(
     progress: Progress | None = None,
     rules: Rules | None = None,
     at: datetime | None = None,
+    signer: Signer | None = None,
 ) -> RenewalRun:
     """Plan, and with ``apply`` carry out, the renewal decisions of a funding year.
 
@@ -142,6 +148,9 @@ def renew_year(
             exception it raises stops the run, keeping the chunks committed so far.
         rules: the loaded configuration (default: the installed ``workflows/``).
         at: the moment the decisions are taken (default: now); judges comment windows.
+        signer: with ``apply``, sign a checkpoint of the audit chain before the run (so a
+            chain that no longer holds refuses the run before it changes anything) and
+            after it (``run.checkpoint``).
 
     Returns:
         The plan and, when applied, one result per planned decision.
@@ -166,12 +175,36 @@ def renew_year(
                     progress=progress,
                     rules=rules,
                     at=at,
+                    signer=signer,
                 )
         finally:
             engine.dispose()
-    return _run(
-        session_or_url, year, purchaser, apply, actor, chunk_size, progress, rules, at or now_utc()
+    session = session_or_url
+    signing = signer if apply else None
+    run = _run(
+        session,
+        year,
+        purchaser,
+        apply,
+        actor,
+        chunk_size,
+        progress,
+        rules,
+        at or now_utc(),
+        signing,
     )
+    run.checkpoint = _checkpoint(session, signing)
+    return run
+
+
+def _checkpoint(session: Session, signer: Signer | None) -> Checkpoint | None:
+    """Sign the chain's head (or reuse the newest checkpoint); nothing for an empty trail."""
+    if signer is None:
+        return None
+    if store_checkpoints.head(session) is None:
+        session.rollback()
+        return None
+    return take_checkpoint(session, signer)
 
 
 def _run(
@@ -184,6 +217,7 @@ def _run(
     progress: Progress | None,
     rules: Rules | None,
     at: datetime,
+    signer: Signer | None = None,
 ) -> RenewalRun:
     if apply:
         if actor is None:
@@ -201,6 +235,7 @@ def _run(
             actor = _authorized(session, actor, year, {p.purchaser_code for p in work})
     finally:
         session.rollback()  # planning only reads; end its transaction (and SQLite's lock)
+    _checkpoint(session, signer)  # a chain that no longer holds refuses the run here
     run = RenewalRun(year, purchaser, apply, batch_id, plan)
     if apply:
         run.results = _refusals(plan) + _apply(session, work, actor, batch_id, chunk_size, progress)

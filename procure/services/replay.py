@@ -138,7 +138,7 @@ class ProjectReplay:
             )
         actor = Actor(str(name), role)
         if self.registrar is not None:
-            self.registrar.ensure(actor, self.code)
+            self.registrar.ensure(actor, self.code, self.clock)
         perform(
             self.session,
             self.code,
@@ -173,7 +173,7 @@ class ProjectReplay:
         entry = self.entry
         officer = Actor(self.people["officer"], "officer")
         if self.registrar is not None:
-            self.registrar.ensure_officer(officer, str(entry.get("purchaser", "")))
+            self.registrar.ensure_officer(officer, str(entry.get("purchaser", "")), self.clock)
         registry.create_project(
             self.session,
             registry.ProjectCreate(
@@ -311,7 +311,7 @@ class ProjectReplay:
                     self.fire("record_comment", "officer", by=by, params=params)
                 else:
                     if by is None and self.registrar is not None:
-                        by = self.registrar.organization_account(self.code).name
+                        by = self.registrar.organization_account(self.code, self.clock).name
                     self.fire("record_comment", "organization", by=by, params=params)
         self.done("record_comment")
         self.fire("finalize_assessment", "assessor", by=first_assessor, when=finalized_on)

@@ -7,8 +7,8 @@ writers extend one chain instead of forking it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -137,17 +137,22 @@ def _fields(seq: int, entry: AuditEntry, stamp: str | None = None) -> dict[str, 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The outcome of recomputing the chain."""
+    """The outcome of recomputing the chain.
+
+    ``at_rows`` maps each watched row (a checkpoint's sequence number) that the chain still
+    holds to the hash recomputed for it from the first row, and the number of rows up to it.
+    """
 
     rows: int
     ok: bool
     broken_seq: int | None = None
     problem: str = ""
+    at_rows: dict[int, tuple[str, int]] = field(default_factory=dict)
 
 
-def iter_log(session: Session, batch: int = 5000) -> Iterator[TransitionLog]:
-    """Yield every log row in order, a batch at a time (bounded memory)."""
-    last = 0
+def iter_log(session: Session, batch: int = 5000, *, after: int = 0) -> Iterator[TransitionLog]:
+    """Yield every log row (after row ``after``) in order, a batch at a time (bounded memory)."""
+    last = after
     while True:
         rows = list(
             session.exec(
@@ -163,32 +168,56 @@ def iter_log(session: Session, batch: int = 5000) -> Iterator[TransitionLog]:
         last = rows[-1].seq
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every row's hash and name the first row that does not match."""
-    previous = GENESIS_HASH
+def verify_chain(session: Session, watch: Collection[int] = ()) -> ChainReport:
+    """Recompute every row's hash and name the first row that does not match.
+
+    Args:
+        session: an open session; nothing is written.
+        watch: rows (sequence numbers) whose recomputed hash to report, e.g. checkpoints'.
+            Each hash is recomputed from the rows' contents alone, from the first row on,
+            so a chain re-hashed after an edit gives a different hash there.
+    """
+    wanted = set(watch)
+    stored_prev = computed = GENESIS_HASH
     expected_seq = 1
     count = 0
+    broken: ChainReport | None = None
+    at_rows: dict[int, tuple[str, int]] = {}
     for row in iter_log(session):
         count += 1
         if not _stored_as_text(row):
             return ChainReport(
                 count, False, row.seq, "holds binary data (a BLOB) where the trail records text"
             )
-        fields = row.model_dump()
-        if row.seq != expected_seq:
-            return ChainReport(count, False, row.seq, f"row {expected_seq} is missing")
-        if row.prev_hash != previous:
-            return ChainReport(count, False, row.seq, "does not point at the previous row's hash")
-        if row_hash(fields, previous) != row.hash:
-            return ChainReport(count, False, row.seq, "its content does not match its hash")
-        previous = row.hash
-        expected_seq += 1
+        digest = row_hash(row.model_dump(), computed)
+        if broken is None:
+            problem = _row_problem(row, expected_seq, stored_prev, digest)
+            if problem:
+                broken = ChainReport(count, False, row.seq, problem)
+        if row.seq in wanted:
+            at_rows[row.seq] = (digest, count)
+        computed, stored_prev, expected_seq = digest, row.hash, row.seq + 1
+        if broken is not None and not any(seq > row.seq for seq in wanted):
+            break
+    if broken is not None:
+        return ChainReport(broken.rows, False, broken.broken_seq, broken.problem, at_rows)
     head = session.get(AuditHead, _HEAD_ID)
     if head is None and count:
-        return ChainReport(count, False, 1, "the chain's head record is missing")
-    if head is not None and (head.seq != count or head.last_hash != previous):
-        return ChainReport(count, False, count + 1, f"rows after {count} were removed")
-    return ChainReport(count, True)
+        return ChainReport(count, False, 1, "the chain's head record is missing", at_rows)
+    if head is not None and (head.seq != count or head.last_hash != stored_prev):
+        return ChainReport(count, False, count + 1, f"rows after {count} were removed", at_rows)
+    return ChainReport(count, True, at_rows=at_rows)
+
+
+def _row_problem(row: TransitionLog, expected_seq: int, previous: str, digest: str) -> str:
+    """What is wrong with a row of a chain intact so far (``digest`` is its recomputed hash)."""
+    if row.seq != expected_seq:
+        return f"row {expected_seq} is missing"
+    if row.prev_hash != previous:
+        return "does not point at the previous row's hash"
+    if digest != row.hash:
+        return "its content does not match its hash"
+    return ""
 
 
 def _stored_as_text(row: TransitionLog) -> bool:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from procure.services.renewal_run import CHUNK_SIZE
+from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import PROCURE, dump, ok, procure, sqlite_url
 
 YEAR = "2019"
@@ -60,6 +64,40 @@ def test_apply_then_rerun_reports_zero_changes_and_the_chain_holds(tmp_path: Pat
     renewals = first["counts"]["renew"]
     assert len(batch) == first["changed"] + renewals
     ok("audit", "verify", db=url)
+
+
+def test_apply_signs_the_chain_before_and_after_the_run(tmp_path: Path) -> None:
+    url, _ = _generated(tmp_path, 30)
+    run = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
+    assert "审计检查点 checkpoint" in run.stdout
+    verified = ok("audit", "verify", db=url)
+    assert "2 checkpoints hold" in verified.stdout
+
+
+def test_apply_without_a_key_warns_in_one_line_and_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = _generated(tmp_path, 30)
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "none.key"))
+    run = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
+    assert run.code == 0, str(run)
+    assert run.json()["changed"] > 0 and run.json()["checkpoint"] is None
+    assert run.stderr.count("\n") == 1 and "procure keys init" in run.stderr
+
+
+def test_apply_refuses_a_group_readable_key_before_changing_anything(
+    tmp_path: Path, audit_key: Path
+) -> None:
+    url, _ = _generated(tmp_path, 30)
+    key = tmp_path / "loose.key"
+    shutil.copy(audit_key, key)
+    key.chmod(0o640)
+    before = dump(url)
+    run = procure(
+        "renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--key", str(key), db=url
+    )
+    assert run.code == 1 and "chmod 600" in run.stderr
+    assert dump(url) == before
 
 
 def test_a_barred_renewal_needs_a_decision_and_the_run_still_exits_0(tmp_path: Path) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import ok, procure, sqlite_url
 
 
@@ -92,54 +96,68 @@ def test_print_one_record_then_verify_it(demo_db: str, tmp_path: Path) -> None:
     assert file.read_bytes().startswith(b"%PDF-")
     verified = ok("report", "verify", str(file), db=demo_db)
     assert "一致 OK" in verified.stdout
+    assert re.search(r"checkpoint \d{4}-\d\d-\d\d #\d+ holds", verified.stdout), verified
 
 
-def test_printing_twice_gives_identical_files(demo_db: str, tmp_path: Path) -> None:
-    ok("report", "SM-2019-006", "-o", str(tmp_path / "a.pdf"), db=demo_db)
-    ok("report", "SM-2019-006", "-o", str(tmp_path / "b.pdf"), db=demo_db)
-    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+def test_printing_without_a_key_warns_in_one_line_and_still_prints(
+    demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "none.key"))
+    file = tmp_path / "SM-2019-001.pdf"
+    run = procure("report", "SM-2019-001", "-o", str(file), db=demo_db)
+    assert run.code == 0, str(run)
+    assert run.stderr.count("\n") == 1
+    assert run.stderr.startswith("warning: no audit checkpoint taken") and "keys init" in run.stderr
+    verified = ok("report", "verify", str(file), db=demo_db)
+    assert "carries no audit checkpoint" in verified.stdout
 
 
-def test_a_project_without_a_contract_is_refused_in_one_line(demo_db: str, tmp_path: Path) -> None:
-    run = procure("report", "SM-2019-008", "-o", str(tmp_path / "x.pdf"), db=demo_db)
-    assert run.code == 1
-    assert (
-        run.stderr.strip()
-        == "error: project SM-2019-008 has no contract, so it has no evaluation record"
-    )
-
-
-def test_year_batch_writes_one_file_per_record_and_a_rerun_skips_them(
+def test_skip_page_render_says_it_checked_only_the_data_and_no_pages_is_gone(
     demo_db: str, tmp_path: Path
 ) -> None:
-    out = tmp_path / "records"
-    first = ok(
-        "report",
-        "--year",
-        "2019",
-        "--purchaser",
-        "SM-FED",
-        "-o",
-        str(out),
-        "--jobs",
-        "2",
-        db=demo_db,
-    )
-    assert "打印 printed 2" in first.stdout
-    assert sorted(p.name for p in (out / "2019").iterdir()) == [
-        "52350203MJ0316852A-SM-2019-001.pdf",
-        "52350203MJ0427391G-SM-2019-002.pdf",
-    ]
-    again = ok("report", "--year", "2019", "--purchaser", "SM-FED", "-o", str(out), db=demo_db)
-    assert "未变跳过 unchanged 2" in again.stdout
+    file = tmp_path / "SM-2019-002.pdf"
+    ok("report", "SM-2019-002", "-o", str(file), db=demo_db)
+    quick = ok("report", "verify", str(file), "--skip-page-render", db=demo_db)
+    assert "only the data was checked" in quick.stdout
+    assert procure("report", "verify", str(file), "--no-pages", db=demo_db).code == 2
 
 
-def test_verify_fails_on_a_file_that_is_not_a_record(demo_db: str, tmp_path: Path) -> None:
-    file = tmp_path / "other.pdf"
-    file.write_bytes(b"not a pdf")
-    run = procure("report", "verify", str(file), db=demo_db)
-    assert run.code == 1
-    assert run.stderr.startswith("error: ")
+def _attached(pdf: Path) -> dict[str, Any]:
+    from pypdf import PdfReader
+
+    data = PdfReader(pdf).attachments["evaluation-record.json"][0]
+    loaded: dict[str, Any] = json.loads(data)
+    return loaded
+
+
+def test_demo_records_differ_between_fresh_folders_only_in_their_checkpoint(
+    demo_folder: tuple[Path, str], tmp_path: Path
+) -> None:
+    from procure.reports.render import render_pdf
+
+    first = demo_folder[0] / "records" / "2019"
+    ok("demo", "--dir", str(tmp_path))
+    second = tmp_path / "records" / "2019"
+    names = sorted(p.name for p in first.glob("*.pdf"))
+    assert names == sorted(p.name for p in second.glob("*.pdf"))
+    for name in names:
+        mine, theirs = _attached(first / name), _attached(second / name)
+        their_checkpoint = theirs.pop("checkpoint")
+        assert mine.pop("checkpoint")["public_key"] != their_checkpoint["public_key"]
+        assert mine == theirs, name  # the same data, so the same verification code
+        assert render_pdf(mine, their_checkpoint) == (second / name).read_bytes(), name
+
+
+def test_a_demo_rerun_in_its_folder_keeps_its_current_records(
+    demo_folder: tuple[Path, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "again"
+    shutil.copytree(demo_folder[0], folder)
+    ok("demo", "--dir", str(folder))  # the same key, the same data: the files are current
+    for file in sorted((demo_folder[0] / "records" / "2019").glob("*.pdf")):
+        assert (folder / "records" / "2019" / file.name).read_bytes() == file.read_bytes()
+    held = next((folder / "checkpoints").glob("*.json"))
+    assert held.name == next((demo_folder[0] / "checkpoints").glob("*.json")).name
 
 
 EXT_G = "\U00030000"  # CJK Extension G (Unicode 13): beyond every font Debian ships today

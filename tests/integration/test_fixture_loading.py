@@ -169,3 +169,23 @@ def test_a_fixture_of_another_format_is_refused(session: Session, tmp_path: Path
 
     with pytest.raises(InvalidInput, match=r"bad\.yaml: format: expected 'procure-fixture/1'"):
         load_fixture(session, write(tmp_path, document), SETUP_ACTOR)
+
+
+def test_the_same_fixture_loads_the_same_trail_accounts_included(tmp_path: Path) -> None:
+    from procure.store.db import make_engine, new_session
+    from procure.store.migrate import upgrade
+    from procure.store.models import AuditHead
+
+    heads = []
+    for run in ("first", "second"):
+        engine = make_engine(f"sqlite:///{tmp_path}/{run}.db")
+        upgrade(engine)
+        with new_session(engine) as session:
+            summary = load_fixture(session, write(tmp_path, good_fixture()), SETUP_ACTOR)
+            head = session.get(AuditHead, 1)
+            assert head is not None
+            heads.append((head.seq, head.last_hash))
+        engine.dispose()
+        assert summary.accounts > 0  # registered as the steps met them
+
+    assert heads[0] == heads[1]

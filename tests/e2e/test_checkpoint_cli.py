@@ -1,0 +1,173 @@
+"""`procure keys init`, `procure audit checkpoint` and `procure audit verify --checkpoints`
+as a person runs them; on the Siming demo every tamper class is named, one line each."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from procure.store.db import make_engine, new_session
+from procure.store.keyfile import KEY_ENV
+from tests.e2e.cli import ok, procure, sqlite_url
+from tests.integration import tampering
+
+
+def test_keys_init_creates_an_owner_only_key_prints_its_public_half_and_never_overwrites(
+    tmp_path: Path,
+) -> None:
+    key = tmp_path / "office" / "audit.key"
+    run = ok("keys", "init", "--key", str(key))
+    public = (tmp_path / "office" / "audit.key.pub").read_text()
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert "public key" in run.stdout and "BEGIN PUBLIC KEY" in public
+    before = key.read_bytes()
+    again = procure("keys", "init", "--key", str(key))
+    assert again.code == 1
+    assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
+    assert key.read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    run = ok("demo", "--dir", str(folder), "--no-records")
+    assert f"→ {folder / 'checkpoints'}" in run.stdout
+    return folder
+
+
+def _copy(demo: Path, tmp_path: Path) -> str:
+    shutil.copy(demo / "demo.db", tmp_path / "demo.db")
+    return sqlite_url(tmp_path / "demo.db")
+
+
+def _verify(demo: Path, url: str) -> tuple[int, list[str]]:
+    run = procure(
+        "audit",
+        "verify",
+        "--checkpoints",
+        str(demo / "checkpoints"),
+        "--public-key",
+        str(demo / "audit-signing.key.pub"),
+        db=url,
+    )
+    return run.code, run.stderr.splitlines()
+
+
+def test_the_demo_trail_verifies_with_its_checkpoint_held_outside(demo: Path) -> None:
+    run = ok(
+        "audit",
+        "verify",
+        "--checkpoints",
+        str(demo / "checkpoints"),
+        "--public-key",
+        str(demo / "audit-signing.key.pub"),
+        db=sqlite_url(demo / "demo.db"),
+    )
+    assert "audit chain intact" in run.stdout
+    assert "checkpoints hold; newest checkpoint 2020-01-07" in run.stdout
+
+
+def _last_seq(demo: Path) -> int:
+    return int(next((demo / "checkpoints").glob("*.json")).stem.rsplit("-", 1)[1])
+
+
+TAMPERS: dict[str, Callable[[Session, int], None]] = {
+    "tail cut, head moved back": lambda s, last: tampering.cut_tail(s, last - 20),
+    "tail cut, rewritten past it": lambda s, last: (
+        (
+            tampering.cut_tail(s, last - 20),
+            tampering.write_trail(s, 25, first=900),
+        )
+        and None
+    ),
+    "whole trail deleted": lambda s, last: tampering.delete_trail(s),
+    "edit re-chained": lambda s, last: (
+        (
+            tampering.edit_row(s, 100, "改过的理由"),
+            tampering.rechain(s, 100),
+        )
+        and None
+    ),
+    "forged row inserted": lambda s, last: tampering.insert_forged(s, 100),
+    "rows swapped": lambda s, last: tampering.swap_rows(s, 100, 101),
+}
+EXPECTED = {
+    "tail cut, head moved back": "row {seq} is missing",
+    "tail cut, rewritten past it": "row {seq} hash differs",
+    "whole trail deleted": "row {seq} is missing",
+    "edit re-chained": "row {seq} hash differs",
+    "forged row inserted": "row {seq} hash differs",
+    "rows swapped": "row {seq} hash differs",
+}
+
+
+@pytest.mark.parametrize("tamper", list(TAMPERS))
+def test_each_tamper_class_on_the_demo_is_named_in_one_line_and_exits_1(
+    demo: Path, tmp_path: Path, tamper: str
+) -> None:
+    url = _copy(demo, tmp_path)
+    seq = _last_seq(demo)
+    engine = make_engine(url)
+    try:
+        with new_session(engine) as session:
+            TAMPERS[tamper](session, seq)
+    finally:
+        engine.dispose()
+    code, lines = _verify(demo, url)
+    assert code == 1
+    expected = EXPECTED[tamper].format(seq=seq)
+    assert f"error: checkpoint 2020-01-07 #{seq} no longer matches: {expected}" in lines[0]
+    assert all(line.startswith("error: ") for line in lines)
+    assert len(lines) == (2 if tamper == "whole trail deleted" else 1), lines
+
+
+def test_audit_checkpoint_exports_a_file_that_verify_accepts(demo: Path, tmp_path: Path) -> None:
+    url = _copy(demo, tmp_path)
+    run = ok("audit", "checkpoint", "--out", str(tmp_path / "held") + "/", db=url)
+    assert "已导出 exported" in run.stdout
+    held = list((tmp_path / "held").glob("checkpoint-*.json"))
+    assert len(held) == 1
+    both = ("--checkpoints", str(held[0]), "--checkpoints", str(demo / "checkpoints"))
+    assert "2 checkpoints hold" in ok("audit", "verify", *both, db=url).stdout
+    alone = procure("audit", "verify", "--checkpoints", str(held[0]), db=url)
+    assert alone.code == 1  # the demo's stored checkpoint is not signed with the file's key
+    assert "(stored) is signed with key" in alone.stderr
+
+
+def test_a_key_readable_by_others_is_refused_in_one_line(
+    demo: Path, tmp_path: Path, audit_key: Path
+) -> None:
+    url = _copy(demo, tmp_path)
+    key = tmp_path / "loose.key"
+    shutil.copy(audit_key, key)
+    key.chmod(0o644)
+    run = procure("audit", "checkpoint", "--key", str(key), db=url)
+    assert run.code == 1
+    assert run.stderr == (
+        f"error: refused: the key file {key} is readable by group or others (mode 0644); "
+        f"make it owner-only: chmod 600 {key}\n"
+    )
+
+
+def test_checkpoint_without_a_key_says_how_to_create_one(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "none.key"))
+    run = procure("audit", "checkpoint", db=_copy(demo, tmp_path))
+    assert run.code == 1
+    assert "procure keys init" in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_a_checkpoint_signed_with_an_untrusted_key_is_named(
+    demo: Path, tmp_path: Path, audit_key: Path
+) -> None:
+    url = _copy(demo, tmp_path)
+    ok("audit", "checkpoint", "--key", str(audit_key), db=url)  # a key that is not the demo's
+    code, lines = _verify(demo, url)
+    assert code == 1
+    assert len(lines) == 1
+    assert "(stored) is signed with key" in lines[0] and "not the trusted key" in lines[0]
