@@ -1,5 +1,6 @@
-"""Audit commands: sign a checkpoint of the chain, verify the chain and its checkpoints,
-list one scripted run's rows; ``procure keys init`` creates the signing key."""
+"""Audit commands: sign a checkpoint of the chain; verify the chain, its checkpoints and that
+the trail explains the data; list one scripted run's rows; ``procure keys init`` creates the
+signing key."""
 
 from __future__ import annotations
 
@@ -87,26 +88,45 @@ def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: b
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="The trusted public key (KEY.pub): every checkpoint must be signed with it.",
 )
+@click.option(
+    "--chain-only", is_flag=True, help="Only the chain and its checkpoints (skip the replay)."
+)
+@click.option("--project", "project_code", help="Compare only this project's rows.")
 @json_option
 @click.pass_context
 def verify(
-    ctx: click.Context, held: tuple[Path, ...], public_key: Path | None, as_json: bool
+    ctx: click.Context,
+    held: tuple[Path, ...],
+    public_key: Path | None,
+    chain_only: bool,
+    project_code: str | None,
+    as_json: bool,
 ) -> None:
-    """Recompute the audit chain and check it still holds every checkpoint (exit 1 if not).
+    """Recompute the audit chain, check it still holds every checkpoint, then replay it and
+    compare what it implies with the tables (exit 1 on any problem or difference).
 
     One line per problem: the chain's first broken row, and each checkpoint whose signature
     fails, whose key is not the trusted one, or whose row is missing or hashes differently.
+    Once the chain holds, one line per difference with the tables: table, row, field, the
+    value the trail implies and the value stored (a chain that does not hold is not replayed).
     """
+    from procure.domain.errors import ProcureError
     from procure.services.checkpoints import read_checkpoint_files, verify_trail
+    from procure.services.trail_check import trail_differences
     from procure.store.keyfile import load_public_key
 
     trusted = load_public_key(public_key) if public_key is not None else None
     given, file_problems = read_checkpoint_files(list(held))
     with open_session(ctx) as session:
         report = verify_trail(session, given, trusted_key=trusted, file_problems=file_problems)
+        compared = report.ok and not chain_only
+        differences = trail_differences(session, project_code=project_code) if compared else []
     if as_json:
         data = asdict(report)
         data["newest"] = report.newest.to_dict() if report.newest else None
+        data["chain_ok"], data["ok"] = report.ok, report.ok and not differences
+        data["compared"] = compared
+        data["differences"] = [asdict(difference) for difference in differences]
         print_json(data)
     elif report.ok:
         echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
@@ -125,6 +145,16 @@ def verify(
             echo(f"error: {problem}", err=True)
     if not report.ok:
         ctx.exit(1)
+    if not as_json:
+        for difference in differences:
+            click.echo(str(difference))
+        if compared and not differences:
+            click.echo("数据与审计记录一致 the tables hold what the trail implies")
+    if differences:
+        raise ProcureError(
+            f"the trail does not explain the data: {len(differences)} "
+            f"difference{'s' if len(differences) != 1 else ''}"
+        )
 
 
 @audit.command()

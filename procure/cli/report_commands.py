@@ -229,13 +229,21 @@ def verify(
     as_json: bool,
 ) -> None:
     """Check that a printed record FILE matches the database today and that the audit
-    checkpoint it carries is validly signed and still held by the audit chain."""
+    checkpoint it carries is validly signed and still held by the audit chain, and that
+    the project's stored rows are what its audit trail implies."""
     from procure.reports.verify import verify_pdf
+    from procure.services.trail_check import project_trail_problems
     from procure.store.keyfile import load_public_key
 
     trusted = load_public_key(public_key) if public_key is not None else None
     with open_session(ctx) as session:
-        result = verify_pdf(session, file, check_pages=not skip_page_render, trusted_key=trusted)
+        result = verify_pdf(
+            session,
+            file,
+            check_pages=not skip_page_render,
+            trusted_key=trusted,
+            trail_check=project_trail_problems,
+        )
     if as_json:
         from dataclasses import asdict
 

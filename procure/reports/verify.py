@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,7 @@ def verify_pdf(
     rules: Rules | None = None,
     check_pages: bool = True,
     trusted_key: str | None = None,
+    trail_check: Callable[[Session, str], list[str]] | None = None,
 ) -> Verification:
     """Check a printed record against the database today.
 
@@ -118,6 +120,9 @@ def verify_pdf(
         check_pages: also re-render the record and compare, to catch edited pages
             (without it only the data is checked).
         trusted_key: the public key the record's checkpoint must be signed with (base64).
+        trail_check: returns, for a project code, each way its stored rows differ from what
+            its audit trail implies (the services' trail check); a record printed from rows
+            edited behind the trail's back then fails even though it matches them.
 
     Returns:
         Whether the file matches, and if not the fields that differ and other problems.
@@ -137,6 +142,11 @@ def verify_pdf(
     differences = diff_records(embedded.record, current)
     held, checkpoint_problems, notes = _checkpoint_check(session, embedded, trusted_key)
     problems += checkpoint_problems
+    if trail_check is not None:
+        problems += [
+            f"the database no longer matches its audit trail: {difference}"
+            for difference in trail_check(session, project)
+        ]
     resaved = False
     if not differences and not problems and check_pages:
         resaved, page_problems = _page_check(data, current, embedded.checkpoint)

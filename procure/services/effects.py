@@ -137,7 +137,7 @@ def record_inspection(ctx: ActionContext) -> None:
             rectification_required=required,
         )
     )
-    ctx.audit_data.update(ctx.params, rectification_required=required)
+    ctx.audit_data.update(ctx.params, inspector=ctx.actor.name, rectification_required=required)
 
 
 def drop(ctx: ActionContext) -> None:

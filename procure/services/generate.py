@@ -3,10 +3,11 @@
 For benchmarks and load tests, not for replaying real histories: rows go in
 with multi-row INSERTs a batch at a time (the per-trigger path would take hours
 for a province), every project already ``assessed`` with a final assessment,
-and one audit row per project (batch ``generate-…``) so the trail says where the
-data came from. Grades follow a realistic spread (a quarter 优秀, two fifths
-良好, a quarter 合格, the rest 不合格, a few with a veto item). The same seed gives
-the same data.
+and one audit row per project (batch ``generate-…``) carrying every fact the
+project, its contract and its final assessment hold, and one per purchaser and
+organization it registers, so the trail explains the data it generated. Grades
+follow a realistic spread (a quarter 优秀, two fifths 良好, a quarter 合格, the
+rest 不合格, a few with a veto item). The same seed gives the same data.
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ class GeneratedYear:
     batch_id: str
 
 
+def _pairs(session: Session, statement: Any) -> dict[Any, Any]:
+    """The rows of a two-column query as a mapping of the first column to the second."""
+    return {row[0]: row[1] for row in session.execute(statement)}
+
+
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
@@ -120,9 +126,10 @@ def generate_year(
         raise InvalidInput(f"at most {99_999 * len(CITIES)} projects per year")
     batch_id = f"generate-{year}-{uuid.uuid4().hex[:8]}"
     try:
-        purchaser_ids = _purchasers(session)
+        recorded = datetime(year, 12, 10, 2, 0, tzinfo=UTC)
+        purchaser_ids = _purchasers(session, _Registering(recorded, batch_id))
         _accounts(session, by or SETUP_ACTOR)
-        organization_ids = _organizations(session, organizations)
+        organization_ids = _organizations(session, organizations, _Registering(recorded, batch_id))
         _refuse_existing(session, year, purchaser_ids)
         owners = (purchaser_ids, organization_ids)
         _projects(session, rules, year, projects, owners, seed, batch_id, progress)
@@ -133,16 +140,40 @@ def generate_year(
     return GeneratedYear(year, len(purchaser_ids), len(organization_ids), projects, batch_id)
 
 
-def _purchasers(session: Session) -> list[int]:
+@dataclass(frozen=True)
+class _Registering:
+    """Logs the purchasers and organizations the generator registers, as the registry does."""
+
+    at: datetime
+    batch_id: str
+
+    def log(self, session: Session, trigger: str, rows: list[dict[str, Any]]) -> None:
+        audit.append_many(
+            session,
+            (
+                audit.AuditEntry(
+                    actor=ADMIN_LOGIN,
+                    role="admin",
+                    actor_name=ACCOUNTS[0][1],
+                    trigger=trigger,
+                    at=self.at,
+                    data=row,
+                    batch_id=self.batch_id,
+                )
+                for row in rows
+            ),
+        )
+
+
+def _purchasers(session: Session, registering: _Registering) -> list[int]:
     """The 14 prefecture unions under the provincial federation (created when missing)."""
     table = _table(Purchaser)
-    existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
+    existing = _pairs(session, select(table.c.code, table.c.id))
     if PROVINCE[0] not in existing:
-        session.execute(
-            insert(table),
-            [{"code": PROVINCE[0], "name": PROVINCE[1], "annual_funds": Decimal("0.00")}],
-        )
-        existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
+        province = {"code": PROVINCE[0], "name": PROVINCE[1], "annual_funds": Decimal("0.00")}
+        session.execute(insert(table), [province])
+        registering.log(session, "add_purchaser", [{**province, "parent": None}])
+        existing = _pairs(session, select(table.c.code, table.c.id))
     missing = [
         {
             "code": code,
@@ -155,7 +186,13 @@ def _purchasers(session: Session) -> list[int]:
     ]
     if missing:
         session.execute(insert(table), missing)
-        existing = dict(session.execute(select(table.c.code, table.c.id)).tuples().all())
+        logged = [
+            {"code": row["code"], "name": row["name"], "parent": PROVINCE[0]}
+            | {"annual_funds": row["annual_funds"]}
+            for row in missing
+        ]
+        registering.log(session, "add_purchaser", logged)
+        existing = _pairs(session, select(table.c.code, table.c.id))
     return [existing[code] for code, _, _ in CITIES]
 
 
@@ -171,7 +208,7 @@ def _accounts(session: Session, by: Actor) -> None:
             by = Actor(login, "admin")  # the province now has its administrator
 
 
-def _organizations(session: Session, count: int) -> list[int]:
+def _organizations(session: Session, count: int, registering: _Registering) -> list[int]:
     """``count`` registered social organizations across the province (created when missing)."""
     table = _table(Organization)
     wanted = {
@@ -180,11 +217,12 @@ def _organizations(session: Session, count: int) -> list[int]:
         )
         for n in range(count)
     }
-    existing = dict(session.execute(select(table.c.uscc, table.c.id)).tuples().all())
+    existing = _pairs(session, select(table.c.uscc, table.c.id))
     missing = [{"uscc": u, "name": name} for u, name in wanted.items() if u not in existing]
     for start in range(0, len(missing), BATCH):
         session.execute(insert(table), missing[start : start + BATCH])
-    existing = dict(session.execute(select(table.c.uscc, table.c.id)).tuples().all())
+    registering.log(session, "register_organization", missing)
+    existing = _pairs(session, select(table.c.uscc, table.c.id))
     return [existing[uscc] for uscc in wanted]
 
 
@@ -211,26 +249,33 @@ def _projects(
 ) -> None:
     rng = random.Random(seed)
     recorded = datetime(year, 12, 10, 2, 0, tzinfo=UTC)
+    names = _Names(session)
     for start in range(0, count, BATCH):
         batch = [
             _project(rng, rules, year, n, *owners) for n in range(start, min(start + BATCH, count))
         ]
         session.execute(insert(_table(Project)), [p.project for p in batch])
         table = _table(Project)
-        ids = dict(
-            session.execute(
-                select(table.c.code, table.c.id).where(
-                    table.c.code.in_([p.project["code"] for p in batch])
-                )
-            )
-            .tuples()
-            .all()
-        )
+        codes = [p.project["code"] for p in batch]
+        ids = _pairs(session, select(table.c.code, table.c.id).where(table.c.code.in_(codes)))
         session.execute(insert(_table(Contract)), [p.contract(ids) for p in batch])
         session.execute(insert(_table(Assessment)), [p.assessment(ids, recorded) for p in batch])
-        audit.append_many(session, (p.audit_entry(recorded, batch_id) for p in batch))
+        audit.append_many(session, (p.audit_entry(recorded, batch_id, names) for p in batch))
         if progress is not None:
             progress(start + len(batch), count)
+
+
+class _Names:
+    """Purchaser codes and organization USCCs by id: the trail names them, not their ids."""
+
+    def __init__(self, session: Session) -> None:
+        purchasers, organizations = _table(Purchaser), _table(Organization)
+        self.purchasers: dict[int, str] = _pairs(
+            session, select(purchasers.c.id, purchasers.c.code)
+        )
+        self.organizations: dict[int, str] = _pairs(
+            session, select(organizations.c.id, organizations.c.uscc)
+        )
 
 
 @dataclass
@@ -275,7 +320,28 @@ class _Generated:
             "final": True,
         }
 
-    def audit_entry(self, at: datetime, batch_id: str) -> audit.AuditEntry:
+    def audit_entry(self, at: datetime, batch_id: str, names: _Names) -> audit.AuditEntry:
+        """The project's ``generate`` row: every fact of the project, contract and result."""
+        project = self.project
+        contract = self.contract({project["code"]: 0})
+        data = {
+            "year": project["year"],
+            "purchaser": names.purchasers[project["purchaser_id"]],
+            "title": project["title"],
+            "purpose": project["purpose"],
+            "budget": project["budget"],
+            "organization": names.organizations[self.organization_id],
+            "amount": self.amount,
+            "total": self.total,
+            "grade": self.grade,
+            "contract": {
+                "number": contract["number"],
+                "start": contract["start_on"],
+                "end": contract["end_on"],
+                "signed_on": contract["signed_on"],
+            },
+            "assessment": {"assessor": ASSESSOR_LOGIN, "veto": self.veto},
+        }
         return audit.AuditEntry(
             actor=ADMIN_LOGIN,
             role="admin",
@@ -284,7 +350,7 @@ class _Generated:
             at=at,
             project_code=self.project["code"],
             to_state=self.project["state"],
-            data={"amount": self.amount, "total": self.total, "grade": self.grade},
+            data=data,
             batch_id=batch_id,
         )
 
@@ -303,6 +369,7 @@ def _project(
     total, veto = _draw_total(rng)
     card = rules.assessment
     grade = card.grades[-1] if veto else card.grade(total)
+    organization_id = organization_ids[rng.randrange(len(organization_ids))]
     return _Generated(
         project={
             "code": code,
@@ -313,9 +380,10 @@ def _project(
             "budget": amount + Decimal(rng.randrange(0, 50) * 1000),
             "state": "assessed",
             "version": 1,
+            "awarded_organization_id": organization_id,
         },
         amount=amount,
-        organization_id=organization_ids[rng.randrange(len(organization_ids))],
+        organization_id=organization_id,
         scores=_split(card.criteria, total),
         total=total,
         grade=grade.code,

@@ -211,7 +211,9 @@ def create_project(
                 "year": data.year,
                 "purchaser": purchaser.code,
                 "title": project.title,
+                "purpose": project.purpose,
                 "budget": budget,
+                **({"renewed_from": previous.code} if previous else {}),
             },
         ),
     )

@@ -41,6 +41,7 @@ def record_review(ctx: ActionContext) -> None:
     )
     ctx.audit_data.update(
         organization=ctx.params["organization"],
+        reviewer=ctx.actor.name,
         scores=stored_points(sheet.points),
         inputs=sheet.inputs,
         total=sheet.total,
@@ -96,11 +97,13 @@ def record_assessment(ctx: ActionContext) -> None:
         )
     )
     ctx.audit_data.update(
+        assessor=ctx.actor.name,
         scores=stored_points(sheet.points),
         inputs=sheet.inputs,
         total=sheet.total,
         grade=grade.code,
         veto=veto,
+        narrative=ctx.params.get("narrative", ""),
         narratives=narratives,
         scorecard=f"{card.name} v{card.version}",
     )
@@ -122,20 +125,24 @@ def record_comment(ctx: ActionContext) -> None:
     assert ctx.project.id is not None
     acknowledged = bool(ctx.params.get("acknowledged", False))
     commented_on = ctx.params.get("commented_on") or ctx.at.date()
-    ctx.session.add(
-        OrganizationComment(
-            project_id=ctx.project.id,
-            text=ctx.params["text"],
-            acknowledged=acknowledged,
-            commented_on=commented_on,
-            recorded_at=ctx.at,
-            recorded_by=ctx.actor.name,
-            recorded_role=ctx.actor.role,
-            document_ref=ctx.params.get("document"),
-        )
+    comment = OrganizationComment(
+        project_id=ctx.project.id,
+        text=ctx.params["text"],
+        acknowledged=acknowledged,
+        commented_on=commented_on,
+        recorded_at=ctx.at,
+        recorded_by=ctx.actor.name,
+        recorded_role=ctx.actor.role,
+        document_ref=ctx.params.get("document"),
     )
+    ctx.session.add(comment)
     ctx.audit_data.update(
-        text=ctx.params["text"], acknowledged=acknowledged, commented_on=commented_on
+        text=ctx.params["text"],
+        acknowledged=acknowledged,
+        commented_on=commented_on,
+        recorded_by=comment.recorded_by,
+        recorded_role=comment.recorded_role,
+        document_ref=comment.document_ref,
     )
     if ctx.params.get("document"):
         ctx.audit_data["document"] = ctx.params["document"]

@@ -136,6 +136,7 @@ def creation_entry(
             "year": row["year"],
             "purchaser": purchaser,
             "title": row["title"],
+            "purpose": row["purpose"],
             "budget": row["budget"],
             "renewed_from": renewed_from,
             "organization": organization,

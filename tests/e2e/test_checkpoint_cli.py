@@ -125,6 +125,61 @@ def test_each_tamper_class_on_the_demo_is_named_in_one_line_and_exits_1(
     assert len(lines) == (2 if tamper == "whole trail deleted" else 1), lines
 
 
+_PROJECT = "(SELECT id FROM project WHERE code = '{code}')"
+BUSINESS_EDITS: dict[str, tuple[str, str]] = {
+    "contract amount": (
+        f"UPDATE contract SET amount = amount + 100000 WHERE project_id = "
+        f"{_PROJECT.format(code='SM-2019-002')}",
+        "contract 思总工购〔2019〕2号: amount is 776000.00 in the trail, 777000.00",
+    ),
+    "project state": (
+        "UPDATE project SET state = 'renewed' WHERE code = 'SM-2019-005'",
+        "project SM-2019-005: state is dropped in the trail, renewed in the database",
+    ),
+    "deleted bar": ("DELETE FROM bar", "in the trail, missing from the database"),
+    "cleared veto": (
+        f"UPDATE assessment SET veto = '[]' WHERE project_id = "
+        f"{_PROJECT.format(code='SM-2019-006')}",
+        "veto is",
+    ),
+    "deleted payment": (
+        f"DELETE FROM payment WHERE contract_id = (SELECT id FROM contract WHERE project_id = "
+        f"{_PROJECT.format(code='SM-2019-001')}) AND tranche = 1",
+        "in the trail, missing from the database",
+    ),
+    "swapped awarded organization": (
+        "UPDATE project SET awarded_organization_id = (SELECT id FROM organization "
+        "WHERE uscc = '51350203MJ0265480G') WHERE code = 'SM-2019-004'",
+        "project SM-2019-004: awarded is 52350203MJ05391468 in the trail, 51350203MJ0265480G",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", list(BUSINESS_EDITS))
+def test_each_direct_edit_of_the_demos_tables_is_named_with_both_values(
+    demo: Path, tmp_path: Path, edit: str
+) -> None:
+    import sqlite3
+
+    url = _copy(demo, tmp_path)
+    statement, says = BUSINESS_EDITS[edit]
+    with sqlite3.connect(tmp_path / "demo.db") as connection:
+        assert connection.execute(statement).rowcount >= 1
+    run = procure(
+        "audit",
+        "verify",
+        "--checkpoints",
+        str(demo / "checkpoints"),
+        "--public-key",
+        str(demo / "audit-signing.key.pub"),
+        db=url,
+    )
+    assert run.code == 1, str(run)
+    assert "checkpoints hold" in run.stdout  # the chain itself was not touched
+    assert says in run.stdout, str(run)
+    assert run.stderr.startswith("error: the trail does not explain the data")
+
+
 def test_audit_checkpoint_exports_a_file_that_verify_accepts(demo: Path, tmp_path: Path) -> None:
     url = _copy(demo, tmp_path)
     run = ok("audit", "checkpoint", "--out", str(tmp_path / "held") + "/", db=url)

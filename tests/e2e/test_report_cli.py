@@ -160,6 +160,29 @@ def test_a_demo_rerun_in_its_folder_keeps_its_current_records(
     assert held.name == next((demo_folder[0] / "checkpoints").glob("*.json")).name
 
 
+def test_a_record_reprinted_after_a_direct_database_edit_no_longer_verifies(
+    demo_folder: tuple[Path, str], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    database = tmp_path / "edited.db"
+    shutil.copy(demo_folder[0] / "demo.db", database)
+    url = sqlite_url(database)
+    with sqlite3.connect(database) as connection:  # behind the services' back
+        connection.execute(
+            "UPDATE contract SET amount = amount + 100000 "
+            "WHERE project_id = (SELECT id FROM project WHERE code = 'SM-2019-002')"
+        )
+    file = tmp_path / "SM-2019-002.pdf"
+    ok("report", "SM-2019-002", "-o", str(file), db=url)  # printed from the edited rows
+
+    verified = procure("report", "verify", str(file), db=url)
+
+    assert verified.code == 1, str(verified)
+    assert "the database no longer matches its audit trail: contract" in verified.stdout
+    assert "amount is" in verified.stdout and "in the trail" in verified.stdout
+
+
 EXT_G = "\U00030000"  # CJK Extension G (Unicode 13): beyond every font Debian ships today
 
 

@@ -138,7 +138,7 @@ def test_every_path_to_renewed_creates_the_same_next_years_project(
         f"renewal of {code}",
         (
             '{"actor_name":"李秀梅","amount":"868000.00","budget":"868000.00","end":"2020-12-31",'
-            f'"organization":"{QIHANG}","purchaser":"SM-FED","renewed_from":"{code}",'
+            f'"organization":"{QIHANG}","purchaser":"SM-FED","purpose":"","renewed_from":"{code}",'
             '"start":"2020-03-01","title":"职工成长方程式","year":2020}'
         ),
     )
