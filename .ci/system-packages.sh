@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Install the system packages procure's PDF records need: Pango (WeasyPrint's
-# text layout), libharfbuzz-subset0 (fast font subsetting) and a CJK font.
+# text layout), libharfbuzz-subset0 (fast font subsetting), a CJK font, and the
+# fonts for what it lacks: emoji (fonts-noto-color-emoji) and the CJK extension
+# ideographs beyond the BMP, Extension B to F (fonts-hanazono). A record that
+# still holds characters no font draws prints with a warning naming them.
 # As root on Debian/Ubuntu they are installed; otherwise they are named.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+          fonts-noto-color-emoji fonts-hanazono)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -13,6 +13,8 @@ import click
 
 from procure.domain.errors import ProcureError
 
+MAX_ERROR_CHARS = 1000
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script exits with it)."""
@@ -22,36 +24,45 @@ def main(argv: list[str] | None = None) -> int:
         result = cli.main(args=argv, prog_name="procure", standalone_mode=False)
     except click.exceptions.UsageError as exc:
         hint = f" (try '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        click.echo(f"usage error: {exc.format_message()}{hint}", err=True)
+        _say(f"usage error: {exc.format_message()}{hint}")
         return 2
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        _say("aborted")
         return 130
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        _say(f"error: {exc.format_message()}")
         return 1
     except ProcureError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _say(f"error: {exc}")
         return 1
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        _say("interrupted")
         return 130
     except Exception as exc:  # a database or system failure: one line, not a traceback
-        from sqlalchemy.exc import SQLAlchemyError
-
+        from procure.cli.failures import describe_failure
         from procure.store import conflicts
 
         if conflicts.is_busy(exc):  # waited the bounded time for another writer
-            click.echo(f"error: {conflicts.busy('procure')}", err=True)
+            _say(f"error: {conflicts.busy('procure')}")
             return 1
-        if isinstance(exc, SQLAlchemyError | OSError):
-            message = str(exc).splitlines()[0]
-            click.echo(f"error: {type(exc).__name__}: {message}", err=True)
-            return 1
-        raise
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        _say(f"error: {message}")
+        return 1
     return int(result) if isinstance(result, int) else 0
+
+
+def _say(line: str) -> None:
+    """Print one error line: control characters spelled out, newlines too, length capped."""
+    from procure.domain.text import visible
+
+    text = visible(line)
+    if len(text) > MAX_ERROR_CHARS:
+        text = f"{text[:MAX_ERROR_CHARS]}… ({len(text)} characters)"
+    click.echo(text, err=True)
 
 
 def run() -> None:

@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from procure.cli.output import db_url, json_option, open_session, print_json, print_table
+from procure.cli.output import (
+    db_url,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    print_table,
+    shown_url,
+)
+from procure.domain.errors import InvalidInput
 
 
 @click.group(
@@ -28,18 +37,23 @@ def init(ctx: click.Context) -> None:
     """Create the database schema, or upgrade it to this release (idempotent)."""
     from procure.store.db import make_engine
     from procure.store.migrate import current_revision, upgrade
+    from procure.store.schema import newer_schema_message
 
-    engine = make_engine(db_url(ctx))
+    url = db_url(ctx)
+    engine = make_engine(url)
     try:
         before = current_revision(engine)
+        newer = None if before is None else newer_schema_message(shown_url(url), before)
+        if newer is not None:
+            raise InvalidInput(f"{newer}; init does not downgrade")
         upgrade(engine)
         after = current_revision(engine)
     finally:
         engine.dispose()
     if before == after:
-        click.echo(f"数据库已是最新 database is up to date (schema {after})")
+        echo(f"数据库已是最新 database is up to date (schema {after})")
     else:
-        click.echo(f"数据库已就绪 database ready (schema {before or 'none'} → {after})")
+        echo(f"数据库已就绪 database ready (schema {before or 'none'} → {after})")
 
 
 @cli.command()
@@ -62,7 +76,7 @@ def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
     if as_json:
         print_json(asdict(summary))
         return
-    click.echo(
+    echo(
         f"已导入 loaded {file.name}: {summary.purchasers} 购买方 purchasers, "
         f"{summary.organizations} 社会组织 organizations, {summary.projects} 项目 projects, "
         f"{summary.events} 流程事件 events, {summary.accounts} 账号 accounts"
@@ -123,7 +137,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"思明区总工会 2019 年度购买服务 — demo database: {database}")
+    echo(f"思明区总工会 2019 年度购买服务 — demo database: {database}")
     print_table(
         "年度考核与续约决定 Year-end decisions",
         [
@@ -138,20 +152,20 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
     )
     if printed is not None:
         for warning in printed["warnings"]:
-            click.echo(warning, err=True)
+            echo(warning, err=True)
         if printed["records"]:
             failed = f", {printed['failed']} failed" if printed["failed"] else ""
-            click.echo(
+            echo(
                 f"评价记录 Evaluation records: {printed['records']} PDF files in "
                 f"{printed['directory']}{failed} "
                 f"(verify one: procure --db sqlite:///{database} report verify FILE.pdf)"
             )
-    click.echo(
+    echo(
         f"审计检查点 Audit {checkpoint.name} (key {checkpoint.key_fingerprint}) → "
         f"{checkpoint_file} (verify the trail: procure --db {url} audit verify "
         f"--checkpoints {checkpoint_file.parent} --public-key {directory / DEMO_KEY}.pub)"
     )
-    click.echo(f"Explore it: PROCURE_DB={url} procure projects")
+    echo(f"Explore it: PROCURE_DB={url} procure projects")
 
 
 _SIDE_FILES = ("journal", "wal", "shm")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from procure.cli.output import json_option, open_session, print_json, print_table
+from procure.cli.output import echo, json_option, open_session, print_json, print_table
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint
@@ -70,9 +70,9 @@ def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: b
     if as_json:
         print_json({**signed.to_dict(), "file": str(written) if written else None})
         return
-    click.echo(checkpoint_line(signed))
+    echo(checkpoint_line(signed))
     if written is not None:
-        click.echo(f"  已导出 exported → {written} (keep it outside the database)")
+        echo(f"  已导出 exported → {written} (keep it outside the database)")
 
 
 @audit.command()
@@ -129,20 +129,20 @@ def verify(
         data["differences"] = [asdict(difference) for difference in differences]
         print_json(data)
     elif report.ok:
-        click.echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
         if report.newest is not None:
-            click.echo(
+            echo(
                 f"  {report.checkpoints} checkpoints hold; newest {report.newest.name} "
                 f"(key {report.newest.key_fingerprint})"
             )
             if not held and trusted is None:
-                click.echo(
+                echo(
                     "  note: no checkpoint file or trusted key given: the signatures were "
                     "checked against the keys the stored checkpoints name"
                 )
     else:
         for problem in report.problems:
-            click.echo(f"error: {problem}", err=True)
+            echo(f"error: {problem}", err=True)
     if not report.ok:
         ctx.exit(1)
     if not as_json:
@@ -206,6 +206,6 @@ def init_key(key: Path | None, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"已创建签名密钥 signing key created: {path} (owner-only)")
-    click.echo(f"  公钥 public key: {public} (key {fingerprint(public)})")
-    click.echo(f"  公钥文件 public key file: {public_key_path(path)} (give it to the auditors)")
+    echo(f"已创建签名密钥 signing key created: {path} (owner-only)")
+    echo(f"  公钥 public key: {public} (key {fingerprint(public)})")
+    echo(f"  公钥文件 public key file: {public_key_path(path)} (give it to the auditors)")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted, visible
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -22,6 +23,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 json_option: Callable[[F], F] = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON for scripts."
 )
+
+
+FUNDING_YEAR = click.IntRange(2000, 2100)
+"""A ``--year``: the funding years procure records (as ``registry`` checks)."""
+
+COUNT = click.IntRange(1, 10_000_000)
+"""A ``--organizations`` / ``--projects`` count for the generator."""
+
+SEED = click.IntRange(0, 2**63 - 1)
+"""A random seed that fits every integer column."""
 
 
 def _plain(value: Any) -> Any:
@@ -38,19 +49,35 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str | None, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print a table that lines up Chinese text (rich measures wide characters)."""
+    """Print a table that lines up Chinese text (rich measures wide characters).
+
+    Every cell is data, never markup: a name such as ``坏标记[/]`` or ``[link=…]`` is shown
+    as typed, and control characters (ESC, BEL, bidi overrides) are spelled out.
+    """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     if not console.is_terminal:  # piped or captured: never cut a cell short
         console = Console(width=240)
-    table = Table(title=title, header_style="bold")
+    table = Table(
+        title=None if title is None else Text(visible(title), style="table.title"),
+        header_style="bold",
+    )
     for header in headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(Text(visible(header)), overflow="fold")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*(Text("" if cell is None else visible(str(cell))) for cell in row))
     console.print(table)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for lines that carry data (names, titles, narratives): line breaks
+    are kept, every other control character is spelled out, so nothing read from the
+    database or a file can colour, move or reorder the terminal."""
+    text = "\n".join(visible(line) for line in str(message).split("\n"))
+    click.echo(text, err=err, nl=nl)
 
 
 def db_url(ctx: click.Context) -> str:
@@ -58,7 +85,36 @@ def db_url(ctx: click.Context) -> str:
     from procure.store.db import database_url
 
     explicit: str | None = ctx.find_root().params.get("db")
-    return database_url(explicit)
+    url = database_url(explicit)
+    _refuse_unsupported_url(url)
+    return url
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def _refuse_unsupported_url(url: str) -> None:
+    """Refuse a URL that is not SQLite or PostgreSQL, or whose driver is not installed."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    use = "use sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise InvalidInput(f"{quoted(url)} is not a database URL; {use}") from exc
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise InvalidInput(
+            f"database {quoted(shown)}: {parsed.get_backend_name()} is not supported; "
+            f"procure runs on SQLite or PostgreSQL: {use}"
+        )
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError) as exc:
+        raise InvalidInput(
+            f"database {quoted(shown)}: the driver {parsed.drivername} is not available; {use}"
+        ) from exc
 
 
 @contextmanager
@@ -72,7 +128,7 @@ def open_session(ctx: click.Context, *, readonly: bool = False) -> Iterator[Sess
         InvalidInput: when the database does not exist, is not initialized or is outdated.
     """
     from procure.store.db import make_engine, new_session
-    from procure.store.schema import SCHEMA_HEAD, stored_revision
+    from procure.store.schema import SCHEMA_HEAD, newer_schema_message, stored_revision
 
     url = db_url(ctx)
     _refuse_missing_sqlite_file(url)
@@ -80,10 +136,13 @@ def open_session(ctx: click.Context, *, readonly: bool = False) -> Iterator[Sess
     try:
         revision = stored_revision(engine)
         if revision is None:
-            raise InvalidInput(f"database {_shown(url)} is not initialized: run `procure init`")
+            raise InvalidInput(f"database {shown_url(url)} is not initialized: run `procure init`")
+        newer = newer_schema_message(shown_url(url), revision)
+        if newer is not None:
+            raise InvalidInput(newer)
         if revision != SCHEMA_HEAD:
             raise InvalidInput(
-                f"database {_shown(url)} is at schema {revision}, this release needs "
+                f"database {shown_url(url)} is at schema {revision}, this release needs "
                 f"{SCHEMA_HEAD}: run `procure init` to upgrade it"
             )
         session = new_session(engine)
@@ -98,12 +157,15 @@ def open_session(ctx: click.Context, *, readonly: bool = False) -> Iterator[Sess
 def _refuse_missing_sqlite_file(url: str) -> None:
     prefix = "sqlite:///"
     if url.startswith(prefix) and ":memory:" not in url:
-        path = Path(url[len(prefix) :])
+        name = url[len(prefix) :]
+        if name.startswith("file:"):  # a URI filename: file:PATH?mode=ro&uri=true
+            name = name[len("file:") :].partition("?")[0]
+        path = Path(name)
         if not path.exists():
             raise InvalidInput(f"no database at {path}: run `procure init` first")
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)

@@ -6,7 +6,14 @@ from typing import Any
 
 import click
 
-from procure.cli.output import json_option, open_session, print_json, print_table
+from procure.cli.output import (
+    FUNDING_YEAR,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    print_table,
+)
 
 ROLE_HELP = "Role: officer, leader, reviewer, assessor, supervisor, auditor, admin."
 
@@ -18,7 +25,7 @@ def register(group: click.Group) -> None:
 
 
 @click.command()
-@click.option("--year", type=int, help="Funding year.")
+@click.option("--year", type=FUNDING_YEAR, help="Funding year.")
 @click.option("--state", help="State code, e.g. in_service.")
 @click.option("--purchaser", help="Purchaser code, e.g. SM-FED.")
 @json_option
@@ -57,36 +64,36 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     if as_json:
         print_json(detail)
         return
-    click.echo(f"{detail['code']}  {detail['title']}")
-    click.echo(f"  购买方 purchaser: {detail['purchaser_name']} ({detail['purchaser']})")
-    click.echo(f"  年度 year: {detail['year']}   预算 budget: {detail['budget']} 元")
-    click.echo(f"  状态 state: {detail['state_zh']} ({detail['state']})")
+    echo(f"{detail['code']}  {detail['title']}")
+    echo(f"  购买方 purchaser: {detail['purchaser_name']} ({detail['purchaser']})")
+    echo(f"  年度 year: {detail['year']}   预算 budget: {detail['budget']} 元")
+    echo(f"  状态 state: {detail['state_zh']} ({detail['state']})")
     if detail["purpose"]:
-        click.echo(f"  服务目的 purpose: {detail['purpose']}")
+        echo(f"  服务目的 purpose: {detail['purpose']}")
     for proposal in detail["proposals"]:
         sheets = ", ".join(
             f"{r['reviewer']} {r['total']}" + (" (回避 recused)" if r["recused"] else "")
             for r in proposal["reviews"]
         )
-        click.echo(
+        echo(
             f"  申报 proposal: {proposal['organization']} 报价 {proposal['price']} 元; "
             f"评审 panel {proposal['panel_score'] or '-'} [{sheets}]"
         )
     contract = detail["contract"]
     if contract:
-        click.echo(
+        echo(
             f"  合同 contract {contract['number']}: {contract['organization']} "
             f"({contract['uscc']}), {contract['amount']} 元, "
             f"{contract['start']} – {contract['end']}"
         )
         for payment in contract["payments"]:
-            click.echo(
+            echo(
                 f"    拨付 payment #{payment['tranche']}: {payment['amount']} 元 "
                 f"on {payment['paid_on']}"
             )
     for inspection in detail["inspections"]:
         flag = " (需整改 rectification required)" if inspection["rectification_required"] else ""
-        click.echo(
+        echo(
             f"  监管 inspection {inspection['inspected_on']} {inspection['inspector']}: "
             f"{inspection['findings']}{flag}"
         )
@@ -94,7 +101,7 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
     if assessment:
         final = "final" if assessment["final"] else "not final"
         veto = f", 一票否决 veto: {', '.join(assessment['veto'])}" if assessment["veto"] else ""
-        click.echo(
+        echo(
             f"  考核 assessment ({final}, {assessment['scorecard']}): {assessment['total']} "
             f"{assessment['grade_zh']}{veto}"
         )
@@ -125,7 +132,7 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
     print_table(f"{code} — {role}", ["操作 Trigger", "说明", "状态 Status"], rows)
     elsewhere = [i["trigger"] for i in items if not i["from_this_state"]]
     if elsewhere:
-        click.echo(f"当前状态下不可用 not available in this state: {', '.join(elsewhere)}")
+        echo(f"当前状态下不可用 not available in this state: {', '.join(elsewhere)}")
 
 
 @click.command()
@@ -171,7 +178,7 @@ def advance(
         return
     definition = default_rules().engine.definition
     before, after = definition.state(result.from_state), definition.state(result.to_state)
-    click.echo(
+    echo(
         f"{result.project} {result.trigger}: {before.zh} → {after.zh} "
         f"({result.from_state} → {result.to_state}), 审计记录 audit #{result.seq}"
     )

@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING
 import click
 
 from procure.cli.audit_commands import checkpoint_line, key_option, no_key_warning
-from procure.cli.output import json_option, open_session, print_json, print_table
+from procure.cli.output import (
+    COUNT,
+    FUNDING_YEAR,
+    SEED,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    print_table,
+)
+from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
     from procure.services.renewal_run import RenewalRun
@@ -23,6 +33,7 @@ ACTION_LABELS = {
     "rectify": "整改 rectify",
     "drop": "不再合作 drop",
     "skip": "暂不处理 skip",
+    "decide": "待决定 needs a decision",
     "refused": "被拒绝 refused",
 }
 
@@ -46,7 +57,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 @click.command()
-@click.option("--year", type=int, required=True, help="The funding year to decide.")
+@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to decide.")
 @click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
 @click.option("--apply", "apply_", is_flag=True, help="Carry the plan out (default: dry run).")
 @click.option("--by", "by", default=None, help="The officer's login (needed with --apply).")
@@ -73,8 +84,10 @@ def renew(
 
     \b
     Exit code: 0 when every planned decision was carried out (or for a dry run);
-    1 when --apply refused any contract (e.g. its organization is barred next
-    year): the others are still processed and the report printed first.
+    1 when --apply refused any contract: the others are still processed and the
+    report printed first. A renewal whose organization is barred next year is not a
+    refusal: it is listed as needing a decision (drop it with a reason such as
+    "not renewed: barred"), and the run still exits 0.
     With --apply and a signing key (--key, $PROCURE_AUDIT_KEY), the audit chain is
     checkpointed before and after the run.
     """
@@ -91,7 +104,7 @@ def renew(
     if apply_:
         signer, key_path = optional_signer(key)
         if signer is None:
-            click.echo(no_key_warning(key_path), err=True)
+            echo(no_key_warning(key_path), err=True)
     with (
         open_session(ctx, readonly=not apply_) as session,
         _progress(apply_ and not as_json, "续约处理") as progress,
@@ -120,20 +133,25 @@ def _print_run(run: RenewalRun, *, show_items: bool) -> None:
             ],
         )
     elif show_items:
-        click.echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
+        echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
     counts = ", ".join(f"{ACTION_LABELS[a]} {n}" for a, n in run.counts.items())
-    click.echo(f"计划 plan: {counts}")
+    echo(f"计划 plan: {counts}")
     if not run.applied:
-        click.echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
+        echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
         return
     for failure in run.failures:
-        click.echo(f"未处理 not done: {failure.project}: {failure.reason}")
-    click.echo(
+        echo(f"未处理 not done: {failure.project}: {failure.reason}")
+    echo(
         f"已处理 changed {run.changed} contracts (batch {run.batch_id}); "
         f"see `procure audit batch {run.batch_id}`"
     )
     if run.checkpoint is not None:
-        click.echo(checkpoint_line(run.checkpoint))
+        echo(checkpoint_line(run.checkpoint))
+
+
+def spreadsheet_row(values: list[object]) -> list[object]:
+    """A CSV row whose text cannot run as a formula (see ``spreadsheet_cell``)."""
+    return [spreadsheet_cell(value) for value in values]
 
 
 def _write_csv(run: RenewalRun, path: Path) -> None:
@@ -157,17 +175,19 @@ def _write_csv(run: RenewalRun, path: Path) -> None:
             result = statuses.get(item.project)
             status = result.status if result else ("planned" if run.applied is False else "")
             writer.writerow(
-                [
-                    item.project,
-                    item.organization,
-                    item.uscc,
-                    "" if item.score is None else item.score,
-                    item.grade,
-                    item.action,
-                    result.reason if result else item.reason,
-                    item.next_project or "",
-                    status,
-                ]
+                spreadsheet_row(
+                    [
+                        item.project,
+                        item.organization,
+                        item.uscc,
+                        "" if item.score is None else item.score,
+                        item.grade,
+                        item.action,
+                        result.reason if result else item.reason,
+                        item.next_project or "",
+                        status,
+                    ]
+                )
             )
 
 
@@ -177,10 +197,10 @@ def fixtures() -> None:
 
 
 @fixtures.command()
-@click.option("--year", type=int, required=True, help="The funding year of the projects.")
-@click.option("--organizations", type=int, default=1000, show_default=True)
-@click.option("--projects", type=int, default=10_000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same data.")
+@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year of the projects.")
+@click.option("--organizations", type=COUNT, default=1000, show_default=True)
+@click.option("--projects", type=COUNT, default=10_000, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Same seed, same data.")
 @click.option(
     "--by",
     metavar="LOGIN",
@@ -217,7 +237,7 @@ def generate(
     if as_json:
         print_json(asdict(made))
         return
-    click.echo(
+    echo(
         f"已生成 generated {made.year}: {made.purchasers} 购买方 purchasers, "
         f"{made.organizations} 社会组织 organizations, {made.projects} 已考核项目 assessed "
         f"projects (batch {made.batch_id})"

@@ -14,8 +14,9 @@ from typing import Any
 import click
 
 from procure.cli.audit_commands import key_option, no_key_warning
-from procure.cli.output import db_url, json_option, open_session, print_json
+from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted
 
 
 class _ReportGroup(click.Group):
@@ -41,7 +42,9 @@ def report() -> None:
 
 @report.command(name="print")
 @click.argument("code", required=False)
-@click.option("--year", type=int, help="Print every contracted project of this funding year.")
+@click.option(
+    "--year", type=FUNDING_YEAR, help="Print every contracted project of this funding year."
+)
 @click.option("--purchaser", help="With --year: only this purchaser's projects, e.g. SM-FED.")
 @click.option(
     "-o",
@@ -78,7 +81,7 @@ def print_records(
     if code is not None and (purchaser or jobs):
         raise click.UsageError("--purchaser and --jobs go with --year")
     for warning in font_setup().warnings():
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     if code is not None:
         _print_single(ctx, code, output, key, as_json)
     else:
@@ -92,7 +95,7 @@ def _checkpoint(ctx: click.Context, key: Path | None) -> dict[str, Any] | None:
 
     signer, path = optional_signer(key)
     if signer is None:
-        click.echo(no_key_warning(path), err=True)
+        echo(no_key_warning(path), err=True)
         return None
     with open_session(ctx) as session:
         return take_checkpoint(session, signer).to_dict()
@@ -102,6 +105,7 @@ def _print_single(
     ctx: click.Context, code: str, output: Path, key: Path | None, as_json: bool
 ) -> None:
     from procure.reports.batch import write_atomically
+    from procure.reports.coverage import coverage_warning, undrawable
     from procure.reports.data import build_record, verification_code
     from procure.reports.render import render_pdf
 
@@ -111,14 +115,17 @@ def _print_single(
         record = build_record(session, code)
     checkpoint = _checkpoint(ctx, key)
     write_atomically(output, render_pdf(record, checkpoint))
+    warning = coverage_warning(code, undrawable(record))
+    if warning is not None:
+        echo(warning, err=True)
     digest = verification_code(record)
     if as_json:
         print_json({"project": code, "file": str(output), "code": digest, "checkpoint": checkpoint})
         return
-    click.echo(f"已打印 printed {code} → {output}")
-    click.echo(f"  验证码 verification code: {digest}")
+    echo(f"已打印 printed {code} → {output}")
+    echo(f"  验证码 verification code: {digest}")
     if checkpoint is not None:
-        click.echo(f"  审计检查点 checkpoint {checkpoint['at'][:10]} #{checkpoint['seq']}")
+        echo(f"  审计检查点 checkpoint {checkpoint['at'][:10]} #{checkpoint['seq']}")
 
 
 def _print_batch(
@@ -158,8 +165,10 @@ def _print_batch(
     else:
         for outcome in outcomes:
             if outcome.status == FAILED:
-                click.echo(f"失败 failed {outcome.project}: {outcome.message}", err=True)
-        click.echo(
+                echo(f"失败 failed {outcome.project}: {outcome.message}", err=True)
+            elif outcome.message:  # a warning, e.g. characters no font can draw
+                echo(outcome.message, err=True)
+        echo(
             f"{year} 年度绩效评价记录 → {output}: 打印 printed {counts[PRINTED]}, "
             f"未变跳过 unchanged {counts[SKIPPED]}, 失败 failed {counts[FAILED]}"
         )
@@ -241,22 +250,22 @@ def verify(
         print_json(asdict(result))
     elif result.ok:
         how = "re-saved, content identical" if result.resaved else "matches the database"
-        click.echo(f"一致 OK: {file} {how} ({result.project}, {result.code})")
+        echo(f"一致 OK: {file} {how} ({result.project}, {result.code})")
         if result.checkpoint:
-            click.echo(f"  {result.checkpoint} holds")
+            echo(f"  {result.checkpoint} holds")
         if skip_page_render:
-            click.echo("  pages not re-rendered (--skip-page-render): only the data was checked")
+            echo("  pages not re-rendered (--skip-page-render): only the data was checked")
     else:
-        click.echo(f"不一致 MISMATCH: {file} ({result.project}) does not match the database")
+        echo(f"不一致 MISMATCH: {file} ({result.project}) does not match the database")
         for difference in result.differences:
-            click.echo(
-                f"  {difference.field}: file {difference.in_file!r} ≠ database "
-                f"{difference.in_database!r}"
+            echo(
+                f"  {difference.field}: file {quoted(difference.in_file)} ≠ database "
+                f"{quoted(difference.in_database)}"
             )
         for problem in result.problems:
-            click.echo(f"  {problem}")
+            echo(f"  {problem}")
     if not as_json:
         for note in result.notes:
-            click.echo(f"  note: {note}")
+            echo(f"  note: {note}")
     if not result.ok:
         ctx.exit(1)

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from procure.cli.output import json_option, open_session, print_json, print_table
+from procure.cli.output import echo, json_option, open_session, print_json, print_table
+from procure.domain.text import quoted
 
 SHEET = click.Path(path_type=Path, dir_okay=False)
 
@@ -26,7 +27,7 @@ def _card(name: str) -> Any:
     rules = default_rules()
     cards = {rules.review.name: rules.review, rules.assessment.name: rules.assessment}
     if name not in cards:
-        raise NotFound(f"unknown scorecard {name!r} (known: {', '.join(cards)})")
+        raise NotFound(f"unknown scorecard {quoted(name)} (known: {', '.join(cards)})")
     return cards[name]
 
 
@@ -46,8 +47,8 @@ def scorecard_show(name: str, as_json: bool) -> None:
     if as_json:
         print_json(view)
         return
-    click.echo(f"{view['title_zh']} — {view['name']} v{view['version']}")
-    click.echo(f"合格线 pass mark: {view['pass_mark']}")
+    echo(f"{view['title_zh']} — {view['name']} v{view['version']}")
+    echo(f"合格线 pass mark: {view['pass_mark']}")
     print_table(
         "评分项 Criteria",
         ["代码", "评分项", "满分", "类型", "维度/说明"],
@@ -63,7 +64,7 @@ def scorecard_show(name: str, as_json: bool) -> None:
         ],
     )
     bands = ", ".join(f"{g['label_zh']} ≥ {g['minimum']}" for g in view["grades"])
-    click.echo(f"等级 grades: {bands}")
+    echo(f"等级 grades: {bands}")
 
 
 @scorecard.command("template")
@@ -77,7 +78,7 @@ def scorecard_template(name: str, output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template is an .xlsx file", param_hint="-o")
     write_template(_card(name), output, default_rules().renewal.veto_items)
-    click.echo(f"已生成评分表 template written: {output}")
+    echo(f"已生成评分表 template written: {output}")
 
 
 @click.group()
@@ -157,14 +158,14 @@ def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
     if as_json:
         print_json(view)
         return
-    click.echo(
+    echo(
         f"{view['project']} 评审 panel ({view['scorecard']}, 法定人数 quorum {view['quorum']}, "
         f"合格线 pass mark {view['pass_mark']}; {view['tie_rule']})"
     )
     for proposal in view["proposals"]:
         verdict = "通过 passes" if proposal["passes"] else "未通过 fails"
         rank = proposal["rank"] or "-"
-        click.echo(
+        echo(
             f"\n#{rank} {proposal['organization']} 报价 {proposal['price']} 元: "
             f"{proposal['score'] or '-'} ({proposal['valid_sheets']} valid sheets) {verdict}"
         )
@@ -183,7 +184,7 @@ def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
             ],
         )
         for flag in proposal["flags"]:
-            click.echo(
+            echo(
                 f"  ⚑ {flag['criterion']}: {flag['low']}–{flag['high']} spread {flag['spread']} "
                 f"> {flag['limit']} — discuss (分歧较大，需讨论)"
             )
@@ -281,27 +282,27 @@ def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
         print_json(view)
         return
     status = "已确定 final" if view["final"] else "未确定 not final"
-    click.echo(f"{view['project']} 考核 assessment ({view['scorecard']}), {status}")
+    echo(f"{view['project']} 考核 assessment ({view['scorecard']}), {status}")
     for sheet in view["sheets"]:
         if sheet["narrative"]:
-            click.echo(f"  {sheet['assessor']} 总体评语: {sheet['narrative']}")
-        click.echo(
+            echo(f"  {sheet['assessor']} 总体评语: {sheet['narrative']}")
+        echo(
             f"  {sheet['assessor']}: {sheet['total']} {sheet['grade_zh']}"
             + (f", 一票否决 veto {', '.join(sheet['veto'])}" if sheet["veto"] else "")
         )
     result = view["result"]
     if result:
-        click.echo(
+        echo(
             f"  结果 result: {result['total']} {result['grade_zh']} — {result['policy']['reason']}"
         )
         for code_, text in result["narratives"].items():
-            click.echo(f"  [{code_}] " + text.replace("\n", "\n" + " " * (len(code_) + 5)))
+            echo(f"  [{code_}] " + text.replace("\n", "\n" + " " * (len(code_) + 5)))
         if result["missing_narratives"]:
-            click.echo(f"  缺少评语 missing narratives: {', '.join(result['missing_narratives'])}")
-        click.echo(f"  意见期至 comment window until {result['comment_window_closes']}")
+            echo(f"  缺少评语 missing narratives: {', '.join(result['missing_narratives'])}")
+        echo(f"  意见期至 comment window until {result['comment_window_closes']}")
     for item in view["comments"]:
         ack = " (确认无异议 acknowledged)" if item["acknowledged"] else ""
-        click.echo(f"  承接方意见 {item['commented_on']}: {item['text']}{ack}")
+        echo(f"  承接方意见 {item['commented_on']}: {item['text']}{ack}")
 
 
 def _done(result: Any, as_json: bool, message: str) -> None:
@@ -310,4 +311,4 @@ def _done(result: Any, as_json: bool, message: str) -> None:
     if as_json:
         print_json(asdict(result))
     else:
-        click.echo(f"{message} (audit #{result.seq})")
+        echo(f"{message} (audit #{result.seq})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from procure.cli.output import print_table
+from procure.cli.output import echo, print_table
 
 
 @click.group()
@@ -21,7 +21,7 @@ def show(mermaid: bool) -> None:
 
     definition = default_rules().engine.definition
     if mermaid:
-        click.echo(to_mermaid(definition), nl=False)
+        echo(to_mermaid(definition), nl=False)
         return
     print_table(
         f"状态 States — {definition.name} v{definition.version}",

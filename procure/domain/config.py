@@ -16,8 +16,6 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-import yaml
-
 from procure.domain.criteria import (
     ATTAINMENT,
     DEFAULT_ATTAINMENT_BANDS,
@@ -31,10 +29,12 @@ from procure.domain.criteria import (
     GradeBand,
     PanelRules,
 )
-from procure.domain.errors import ConfigError
+from procure.domain.datafile import read_yaml
+from procure.domain.errors import ConfigError, InvalidInput
+from procure.domain.text import quoted
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
-_FRACTION = re.compile(r"\s*\d+(\.\d+)?\s*(/\s*\d+\s*)?")
+_FRACTION = re.compile(r"\s*[0-9]+(\.[0-9]+)?\s*(/\s*[0-9]+\s*)?")
 
 
 def load_yaml_mapping(path: Path) -> dict[str, object]:
@@ -44,11 +44,9 @@ def load_yaml_mapping(path: Path) -> dict[str, object]:
         ConfigError: naming the file if it cannot be read, is not YAML, or is not a mapping.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: is not valid YAML: {exc}") from exc
+        data = read_yaml(path, exact=False)
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of keys to values")
     return data
@@ -58,41 +56,41 @@ def config_text(data: Mapping[str, object], key: str, where: str) -> str:
     """Return a required non-empty text value; ``where`` is "file: path." for messages."""
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}{key}: required text is missing or empty, got {value!r}")
+        raise ConfigError(f"{where}{key}: required text is missing or empty, got {quoted(value)}")
     return value.strip()
 
 
 def config_number(value: object, where: str) -> Decimal:
     """Convert a YAML number (int, float or numeric text) to Decimal, via str() for floats."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ConfigError(f"{where}: must be a number, got {value!r}")
+        raise ConfigError(f"{where}: must be a number, got {quoted(value)}")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ConfigError(f"{where}: must be a number, got {value!r}") from exc
+        raise ConfigError(f"{where}: must be a number, got {quoted(value)}") from exc
     if not number.is_finite():
-        raise ConfigError(f"{where}: must be a finite number, got {value!r}")
+        raise ConfigError(f"{where}: must be a finite number, got {quoted(value)}")
     return number
 
 
 def config_fraction(value: object, where: str) -> Fraction:
     """Convert ``"2/3"``, ``"1"``, ``1`` or ``0.5`` to an exact, non-negative Fraction."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ConfigError(f'{where}: must be a fraction such as "2/3", got {value!r}')
+        raise ConfigError(f'{where}: must be a fraction such as "2/3", got {quoted(value)}')
     text = str(value)
     if not _FRACTION.fullmatch(text):
-        raise ConfigError(f'{where}: must be a fraction such as "2/3", got {value!r}')
+        raise ConfigError(f'{where}: must be a fraction such as "2/3", got {quoted(value)}')
     try:
         return Fraction(text.replace(" ", ""))
     except ZeroDivisionError as exc:
-        raise ConfigError(f"{where}: {value!r} divides by zero") from exc
+        raise ConfigError(f"{where}: {quoted(value)} divides by zero") from exc
 
 
 def config_whole(data: Mapping[str, object], key: str, where: str, *, default: int) -> int:
     """Return an optional whole number (``default`` when absent); bools and text refused."""
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{where}{key}: must be a whole number, got {value!r}")
+        raise ConfigError(f"{where}{key}: must be a whole number, got {quoted(value)}")
     return value
 
 
@@ -100,7 +98,7 @@ def config_flag(data: Mapping[str, object], key: str, where: str) -> bool:
     """Return an optional true/false value (false when absent)."""
     value = data.get(key, False)
     if not isinstance(value, bool):
-        raise ConfigError(f"{where}{key}: must be true or false, got {value!r}")
+        raise ConfigError(f"{where}{key}: must be true or false, got {quoted(value)}")
     return value
 
 
@@ -123,7 +121,7 @@ def config_code(item: Mapping[str, object], where: str, seen: set[str], key: str
     """Return a lower-case code, unique among ``seen`` (which it joins)."""
     code = config_text(item, key, where)
     if not _CODE.fullmatch(code):
-        raise ConfigError(f"{where}{key}: {code!r} must be lower-case letters, digits and _")
+        raise ConfigError(f"{where}{key}: {quoted(code)} must be lower-case letters, digits and _")
     if code in seen:
         raise ConfigError(f"{where}{key}: {code} is used twice; codes must be unique")
     seen.add(code)
@@ -181,7 +179,9 @@ def _criterion(item: Mapping[str, object], where: str, seen: set[str]) -> Criter
     code = config_code(item, where, seen)
     kind = config_text(item, "kind", where)
     if kind not in KINDS:
-        raise ConfigError(f"{where}kind: {kind!r} is not a known kind; use {', '.join(KINDS)}")
+        raise ConfigError(
+            f"{where}kind: {quoted(kind)} is not a known kind; use {', '.join(KINDS)}"
+        )
     weight = config_number(item.get("weight"), f"{where}weight")
     if weight <= 0:
         raise ConfigError(f"{where}weight: must be greater than zero, got {weight}")

@@ -23,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from procure.domain.errors import InvalidInput
+from procure.domain.text import check_number_text, quoted
 
 JUDGED, PRICE, ATTAINMENT, SATISFACTION = "judged", "price", "attainment", "satisfaction"
 KINDS = (JUDGED, PRICE, ATTAINMENT, SATISFACTION)
@@ -30,8 +31,8 @@ FULL_MARKS = Decimal(100)
 NOT_APPLICABLE = "n/a"
 """How a "not applicable" answer is written in normalized inputs."""
 _NA_WORDS = frozenset({"n/a", "不适用"})
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_WHOLE = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,11 @@ def to_number(value: object, what: str) -> Decimal:
     """Convert str, int or Decimal to a finite Decimal; ``what`` names it in messages."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         hint = "text or a Decimal such as '12.5'" if isinstance(value, float) else "a number"
-        raise InvalidInput(f"{what} {value!r} is of type {type(value).__name__}; give {hint}")
+        raise InvalidInput(f"{what} {quoted(value)} is of type {type(value).__name__}; give {hint}")
     if isinstance(value, str):
+        check_number_text(value, what)
         if not _NUMBER.fullmatch(value.strip()):
-            raise InvalidInput(f"{what} {value!r} is not a number")
+            raise InvalidInput(f"{what} {quoted(value)} is not a number")
         value = value.strip()
     number = Decimal(value)
     if not number.is_finite():
@@ -148,6 +150,8 @@ def to_number(value: object, what: str) -> Decimal:
 
 def to_whole(value: object, what: str) -> int:
     """Convert a whole number given as int, digits or an integral Decimal; floats refused."""
+    if isinstance(value, str):
+        check_number_text(value, what)
     if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
         return int(value.strip())
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -156,7 +160,7 @@ def to_whole(value: object, what: str) -> int:
             return int(number)
     if isinstance(value, float):
         to_number(value, what)  # raises, with the float hint
-    raise InvalidInput(f"{what} {value!r} must be a whole number")
+    raise InvalidInput(f"{what} {quoted(value)} must be a whole number")
 
 
 def is_not_applicable(value: object) -> bool:
@@ -209,7 +213,7 @@ def _facts(criterion: Criterion, value: object, keys: tuple[str, str]) -> dict[s
     shape = "{" + ", ".join(keys) + "}"
     if not isinstance(value, Mapping):
         raise InvalidInput(
-            f"{criterion.kind} criterion {criterion.display} needs {shape}, got {value!r}"
+            f"{criterion.kind} criterion {criterion.display} needs {shape}, got {quoted(value)}"
         )
     given = set(map(str, value))
     if given != set(keys):

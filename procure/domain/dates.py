@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 
 from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -65,16 +66,17 @@ def parse_date(value: object, *, field: str) -> date:
         return value
     if not isinstance(value, str):
         raise InvalidInput(
-            f"{field} {value!r} is of type {type(value).__name__}; give a date such as 2019-03-01"
+            f"{field} {quoted(value)} is of type {type(value).__name__}; "
+            "give a date such as 2019-03-01"
         )
     text = value.strip()
     if not _ISO_DATE.fullmatch(text):
         raise InvalidInput(
-            f"{field} {text!r} is not a date in the form YYYY-MM-DD, e.g. 2019-03-01"
+            f"{field} {quoted(text)} is not a date in the form YYYY-MM-DD, e.g. 2019-03-01"
         )
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise InvalidInput(
-            f"{field} {text!r} is not a valid date in the form YYYY-MM-DD, e.g. 2019-03-01"
+            f"{field} {quoted(text)} is not a valid date in the form YYYY-MM-DD, e.g. 2019-03-01"
         ) from exc

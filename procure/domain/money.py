@@ -8,12 +8,13 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from procure.domain.errors import InvalidInput
+from procure.domain.text import check_number_text, quoted
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 """The largest amount procure handles: 9999亿9999万9999元9角9分."""
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _PLACES = ("仟", "佰", "拾", "")
 _GROUP_UNITS = ("亿", "万", "")
@@ -35,7 +36,8 @@ def _to_decimal(value: object, field: str) -> Decimal:
     """Turn str, int or Decimal into a finite Decimal, refusing floats, bools and garbage."""
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidInput(
-            f"{field} {value!r} is of type {type(value).__name__}; give the amount as text or a "
+            f"{field} {quoted(value)} is of type {type(value).__name__}; "
+            "give the amount as text or a "
             f"Decimal such as '1200.50' so no precision is lost"
         )
     if isinstance(value, Decimal):
@@ -46,18 +48,19 @@ def _to_decimal(value: object, field: str) -> Decimal:
         text = value.strip()
         if "," in text or "，" in text:
             raise InvalidInput(
-                f"{field} {text!r} contains a comma; write the amount without thousands "
+                f"{field} {quoted(text)} contains a comma; write the amount without thousands "
                 f"separators, e.g. 1200.50"
             )
+        check_number_text(text, field)
         if not _PLAIN_NUMBER.fullmatch(text):
-            raise InvalidInput(f"{field} {text!r} is not an amount of money, e.g. 1200.50")
+            raise InvalidInput(f"{field} {quoted(text)} is not an amount of money, e.g. 1200.50")
         try:
             number = Decimal(text)
         except InvalidOperation as exc:  # pragma: no cover - the pattern already guards
-            raise InvalidInput(f"{field} {text!r} is not an amount of money") from exc
+            raise InvalidInput(f"{field} {quoted(text)} is not an amount of money") from exc
     else:
         raise InvalidInput(
-            f"{field} {value!r} is of type {type(value).__name__}, not an amount of money"
+            f"{field} {quoted(value)} is of type {type(value).__name__}, not an amount of money"
         )
     if not number.is_finite():
         raise InvalidInput(f"{field} must be a finite amount, got {number}")
@@ -161,7 +164,7 @@ def yuan_in_capitals(amount: Decimal) -> str:
         InvalidInput: if the amount is a float, negative, not finite or too large.
     """
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise InvalidInput(f"amount {amount!r} must be a finite Decimal to write in capitals")
+        raise InvalidInput(f"amount {quoted(amount)} must be a finite Decimal to write in capitals")
     if amount < 0:
         raise InvalidInput(f"amount {amount} is negative and cannot be written in capitals")
     if amount > MAX_AMOUNT:

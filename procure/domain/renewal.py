@@ -15,6 +15,7 @@ from types import MappingProxyType
 from procure.domain.errors import ConfigError, InvalidInput
 from procure.domain.money import quantize2
 from procure.domain.scorecard import GradeBand, config_text, load_yaml_mapping
+from procure.domain.text import quoted
 
 RENEW = "renew"
 RECTIFY = "rectify"
@@ -131,14 +132,16 @@ class RenewalPolicy:
             InvalidInput: if ``action`` is not renew, rectify or drop.
         """
         if action not in ACTIONS:
-            raise InvalidInput(f"action {action!r} is not one of {', '.join(ACTIONS)}")
+            raise InvalidInput(f"action {quoted(action)} is not one of {', '.join(ACTIONS)}")
         return action == DROP and self.bar_on_drop
 
 
 def _action(value: object, where: str, allowed: tuple[str, ...] = ACTIONS) -> str:
     """Return ``value`` if it is one of the ``allowed`` actions."""
     if value not in allowed:
-        raise ConfigError(f"{where}: {value!r} is not an allowed action; use {', '.join(allowed)}")
+        raise ConfigError(
+            f"{where}: {quoted(value)} is not an allowed action; use {', '.join(allowed)}"
+        )
     return str(value)
 
 
@@ -146,7 +149,7 @@ def _mapping(data: Mapping[str, object], key: str, file: str) -> Mapping[str, ob
     """Return the required non-empty mapping under ``key``."""
     value = data.get(key)
     if not isinstance(value, dict) or not value:
-        raise ConfigError(f"{file}: {key}: must be a non-empty mapping, got {value!r}")
+        raise ConfigError(f"{file}: {key}: must be a non-empty mapping, got {quoted(value)}")
     return value
 
 
@@ -179,7 +182,9 @@ def load_renewal_policy(path: Path) -> RenewalPolicy:
         raise ConfigError(f"{file}: unknown key {', '.join(extra)}; expected {', '.join(known)}")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ConfigError(f"{file}: version: must be a whole number of 1 or more, got {version!r}")
+        raise ConfigError(
+            f"{file}: version: must be a whole number of 1 or more, got {quoted(version)}"
+        )
     actions = {
         str(grade): _action(action, f"{file}: actions.{grade}")
         for grade, action in _mapping(data, "actions", file).items()
@@ -187,7 +192,7 @@ def load_renewal_policy(path: Path) -> RenewalPolicy:
     veto_action = _action(data.get("veto"), f"{file}: veto", (RECTIFY, DROP))
     bar_on_drop = data.get("bar_on_drop")
     if not isinstance(bar_on_drop, bool):
-        raise ConfigError(f"{file}: bar_on_drop: must be true or false, got {bar_on_drop!r}")
+        raise ConfigError(f"{file}: bar_on_drop: must be true or false, got {quoted(bar_on_drop)}")
     rectification = _mapping(data, "rectification", file)
     outcomes = {
         key: _action(rectification.get(key), f"{file}: rectification.{key}", (RENEW, DROP))

@@ -48,6 +48,7 @@ from procure.domain.criteria import (
 )
 from procure.domain.errors import ConfigError, InvalidInput, NotFound
 from procure.domain.money import quantize2
+from procure.domain.text import quoted
 
 __all__ = [
     "FULL_MARKS",
@@ -281,7 +282,9 @@ def load_scorecard(path: Path) -> Scorecard:
     name = config_text(data, "name", f"{file}: ")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ConfigError(f"{file}: version: must be a whole number of 1 or more, got {version!r}")
+        raise ConfigError(
+            f"{file}: version: must be a whole number of 1 or more, got {quoted(version)}"
+        )
     title_zh = config_text(data, "title_zh", f"{file}: ")
     title_en = str(data.get("title_en") or "")
     criteria, dimensions = load_dimensions(data, file, load_criteria(data, file))

@@ -6,6 +6,7 @@ from the first 17 with fixed weights, so a mistyped code is caught before it is 
 """
 
 from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_LENGTH = 18
@@ -65,7 +66,7 @@ def validate_uscc(code: str) -> str:
             check character that does not match the first 17 characters.
     """
     if not isinstance(code, str):
-        raise InvalidInput(f"USCC {code!r}: must be text, got {type(code).__name__}")
+        raise InvalidInput(f"USCC {quoted(code)}: must be text, got {type(code).__name__}")
     normalized = code.strip().upper()
     if len(normalized) != USCC_LENGTH:
         raise InvalidInput(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from procure.domain.errors import InvalidInput
+from procure.reports.coverage import coverage_warning, undrawable
 from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.fonts import font_setup
 from procure.reports.render import file_identifier
@@ -95,6 +96,7 @@ class _Job:
     path: Path
     seconds: float
     checkpoint: dict[str, Any] | None = None
+    warning: str = ""  # characters no installed font can draw, named
 
 
 def _plan(
@@ -130,7 +132,8 @@ def _plan(
                 if not force and holds_code(path, digest):
                     yield PrintOutcome(code, SKIPPED, str(path), digest, "", seconds)
                 else:
-                    yield _Job(code, record, digest, path, seconds, checkpoint)
+                    warning = coverage_warning(code, undrawable(record)) or ""
+                    yield _Job(code, record, digest, path, seconds, checkpoint, warning)
     finally:
         engine.dispose()
 
@@ -145,7 +148,7 @@ def _print(job: _Job) -> PrintOutcome:
     except Exception as exc:  # one failed record must not stop the others
         return _failed(job.project, exc, started - job.seconds)
     seconds = job.seconds + time.perf_counter() - started
-    return PrintOutcome(job.project, PRINTED, str(job.path), job.code, "", seconds)
+    return PrintOutcome(job.project, PRINTED, str(job.path), job.code, job.warning, seconds)
 
 
 def _failed(code: str, exc: Exception, started: float) -> PrintOutcome:

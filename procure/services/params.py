@@ -10,8 +10,13 @@ from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
 from procure.domain.money import parse_money
+from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
 from procure.workflow.definition import ParamDef, TransitionDef
+
+_MAY_BE_EMPTY = {"text", "texts"}
+"""Types for which empty text is a value (an empty note); for an amount or a date it is not,
+so ``--set amount=`` is refused rather than read as "use the carried amount"."""
 
 _TRUE = {"true", "yes", "1", "y", "是"}
 _FALSE = {"false", "no", "0", "n", "否"}
@@ -32,7 +37,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
         key = key.strip()
         parts = key.split(".")
         if not sep or not all(part.strip() for part in parts):
-            raise InvalidInput(f"--set {pair!r}: expected KEY=VALUE")
+            raise InvalidInput(f"--set {quoted(pair)}: expected KEY=VALUE")
         target = parsed
         for depth, part in enumerate(parts[:-1]):
             target = target.setdefault(part, {})
@@ -58,11 +63,17 @@ def parse_params(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, Any]
     for name in raw:
         if name not in declared:
             takes = ", ".join(declared) or "no facts"
-            raise InvalidInput(f"{entry.trigger}: unknown fact {name!r} (it takes: {takes})")
+            raise InvalidInput(f"{entry.trigger}: unknown fact {quoted(name)} (it takes: {takes})")
     values: dict[str, Any] = {}
     for param in entry.params:
         value = raw.get(param.name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        blank = isinstance(value, str) and not value.strip()
+        if blank and not param.required and param.type not in _MAY_BE_EMPTY:
+            raise InvalidInput(
+                f"{entry.trigger}: {param.name} ({param.zh}) is given but empty; "
+                f"give a value, or leave {param.name} out"
+            )
+        if value is None or blank:
             if param.required:
                 raise InvalidInput(
                     f"{entry.trigger} needs {param.name} ({param.zh}): "
@@ -77,6 +88,7 @@ def _text(value: object, param: ParamDef) -> str:
     if not isinstance(value, str | int | Decimal) or isinstance(value, bool):
         raise InvalidInput(f"{param.name} ({param.zh}) must be text")
     text = str(value).strip()
+    check_no_bidi(text, f"{param.name} ({param.zh})")
     if param.max_length is not None and len(text) > param.max_length:
         raise InvalidInput(
             f"{param.name} ({param.zh}) is {len(text)} characters long, "
@@ -100,7 +112,7 @@ def _bool(value: object, param: ParamDef) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InvalidInput(f"{param.name} ({param.zh}) must be true or false, got {value!r}")
+    raise InvalidInput(f"{param.name} ({param.zh}) must be true or false, got {quoted(value)}")
 
 
 def _list(value: object, param: ParamDef) -> list[str]:
@@ -122,7 +134,7 @@ def _sheet_value(raw: object, where: str) -> Any:
     if isinstance(raw, Mapping):
         return {str(key): _sheet_value(item, f"{where}.{key}") for key, item in raw.items()}
     if isinstance(raw, float | bool) or not isinstance(raw, str | int | Decimal):
-        raise InvalidInput(f"{where} must be a decimal number written as text, got {raw!r}")
+        raise InvalidInput(f"{where} must be a decimal number written as text, got {quoted(raw)}")
     return raw
 
 
@@ -133,6 +145,7 @@ def _texts(value: object, param: ParamDef) -> dict[str, str]:
     for code, text in value.items():
         if not isinstance(text, str):
             raise InvalidInput(f"{param.name}.{code} ({param.zh}) must be text")
+        check_no_bidi(text, f"{param.name}.{code} ({param.zh})")
         texts[str(code)] = text.strip()
     return texts
 

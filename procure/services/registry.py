@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.money import parse_money
+from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
 from procure.services.authorization import Scope, acting, authorize
 from procure.services.lifecycle import check_actor, now_utc
@@ -20,7 +21,7 @@ from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
-PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{4}-\d{3,}$")
+PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{4}-[0-9]{3,}$")
 PURCHASER_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
 REGISTRY_ROLES = ("officer", "admin")
 
@@ -69,6 +70,12 @@ def _name(value: str, what: str) -> str:
         raise InvalidInput(f"{what} must not be empty")
     if len(value) > 200:
         raise InvalidInput(f"{what} is longer than 200 characters")
+    check_no_bidi(value, what)
+    return value.strip()
+
+
+def _purpose(value: str, what: str) -> str:
+    check_no_bidi(value, what)
     return value.strip()
 
 
@@ -78,7 +85,7 @@ def add_purchaser(
     """Register a purchaser (no commit: the caller owns the transaction)."""
     code = data.code.strip()
     if not PURCHASER_CODE.match(code):
-        raise InvalidInput(f"purchaser code {code!r} must be capital letters, digits and '-'")
+        raise InvalidInput(f"purchaser code {quoted(code)} must be capital letters, digits and '-'")
     parent = queries.purchaser_by_code(session, data.parent) if data.parent else None
     if session.exec(select(Purchaser).where(Purchaser.code == code)).first():
         raise InvalidInput(f"purchaser {code} already exists")
@@ -165,7 +172,7 @@ def create_project(
         )
     code = data.code.strip()
     if not PROJECT_CODE.match(code):
-        raise InvalidInput(f"project code {code!r} must look like SM-2019-001")
+        raise InvalidInput(f"project code {quoted(code)} must look like SM-2019-001")
     if not 2000 <= data.year <= 2100:
         raise InvalidInput(f"year {data.year} is not a funding year")
     if not code.split("-")[-2] == str(data.year):
@@ -187,7 +194,7 @@ def create_project(
             "code": code,
             "year": data.year,
             "title": _name(data.title, f"title of {code}"),
-            "purpose": data.purpose.strip(),
+            "purpose": _purpose(data.purpose, f"purpose of {code}"),
             "purchaser_id": purchaser.id,
             "budget": budget,
             "state": rules.engine.definition.initial,

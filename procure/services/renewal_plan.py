@@ -29,6 +29,8 @@ from procure.workflow.rules import Rules
 
 SKIP = "skip"
 REFUSED = "refused"
+DECIDE = "decide"
+"""A renewal the policy wants but a bar forbids: the officer drops it ("not renewed: barred")."""
 TRIGGERS = {"renew": "renew", "rectify": "require_rectification", "drop": "drop"}
 DECIDED_STATES = frozenset({"renewed", "rectifying", "dropped"})
 READY_STATE = "assessed"
@@ -152,7 +154,7 @@ def plan_year(
     items: list[RenewalPlanItem] = []
     work: list[Planned] = []
     for entry in decided:
-        if isinstance(entry, Planned) and entry.item.action != REFUSED:
+        if isinstance(entry, Planned) and entry.item.action not in (REFUSED, DECIDE):
             work.append(entry)
         items.append(entry.item if isinstance(entry, Planned) else entry)
     return items, work
@@ -305,7 +307,7 @@ class _Planner:
             reason = successor.barred_reason(
                 item.organization, planned.purchaser_code, self.year + 1, bar
             )
-            planned.item = _refused(item, f"renew refused: {reason}")
+            planned.item = _needs_decision(item, reason)
         elif row.successor is not None:
             planned.item = _with_next(item, row.successor)
         elif (code := next_code(item.project, self.year, self.taken)) is None:
@@ -315,6 +317,16 @@ class _Planner:
             self.taken.add(code)
             planned.item = _with_next(item, code)
             planned.create_next = True
+
+
+def _needs_decision(item: RenewalPlanItem, barred: str) -> RenewalPlanItem:
+    reason = (
+        f"needs a decision: the policy renews it but {barred}; drop it with "
+        f'`procure advance {item.project} drop --reason "not renewed: barred"`'
+    )
+    return RenewalPlanItem(
+        item.project, item.organization, item.uscc, item.score, item.grade, DECIDE, reason
+    )
 
 
 def _refused(item: RenewalPlanItem, reason: str) -> RenewalPlanItem:

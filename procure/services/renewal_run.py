@@ -32,6 +32,7 @@ from procure.services.authorization import Scope, acting
 from procure.services.checkpoints import Signer, take_checkpoint
 from procure.services.lifecycle import check_actor, now_utc
 from procure.services.renewal_plan import (
+    DECIDE,
     REFUSED,
     SKIP,
     Planned,
@@ -61,7 +62,8 @@ class RenewalConflict(ProcureError):
 
 @dataclass(frozen=True, slots=True)
 class RenewalResult:
-    """What applying one planned item did: ``done``, ``refused`` or ``skipped`` (and why)."""
+    """What applying one planned item did: ``done``, ``refused``, ``decide`` (left for the
+    officer: a barred renewal) or ``skipped`` (and why)."""
 
     project: str
     action: str
@@ -118,7 +120,7 @@ class RenewalRun:
         }
 
 
-_ACTIONS_SHOWN = ("renew", "rectify", "drop", SKIP, REFUSED)
+_ACTIONS_SHOWN = ("renew", "rectify", "drop", SKIP, DECIDE, REFUSED)
 
 
 def renew_year(
@@ -253,9 +255,9 @@ def _authorized(session: Session, actor: Actor, year: int, purchasers: set[str])
 
 def _refusals(plan: list[RenewalPlanItem]) -> list[RenewalResult]:
     return [
-        RenewalResult(item.project, item.action, REFUSED, item.reason)
+        RenewalResult(item.project, item.action, item.action, item.reason)
         for item in plan
-        if item.action == REFUSED
+        if item.action in (REFUSED, DECIDE)
     ]
 
 

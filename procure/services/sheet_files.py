@@ -7,7 +7,6 @@ with the file, the row or key, and the reason.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,8 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from procure.domain.datafile import parse_json, read_text
 from procure.domain.errors import InvalidInput
 from procure.domain.scorecard import Scorecard
+from procure.domain.text import quoted
 from procure.services.yamlfile import read_yaml
 
 SCORES_SHEET = "评分表"
@@ -76,10 +77,7 @@ def read_sheet(path: Path, card: Scorecard) -> SheetInput:
     if suffix in {".yaml", ".yml"}:
         return _from_mapping(read_yaml(path), card, path.name)
     if suffix == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{path.name}: not valid JSON: {exc}") from exc
+        data = parse_json(read_text(path), path.name)
         return _from_mapping(data, card, path.name)
     raise InvalidInput(f"{path.name}: a score sheet must be .xlsx, .yaml or .json")
 
@@ -87,7 +85,9 @@ def read_sheet(path: Path, card: Scorecard) -> SheetInput:
 def check_scorecard(name: object, version: object, card: Scorecard, where: str) -> None:
     """Refuse a sheet made for another scorecard or another version of it."""
     if str(name) != card.name:
-        raise InvalidInput(f"{where}: this sheet is for scorecard {name!r}, not {card.name!r}")
+        raise InvalidInput(
+            f"{where}: this sheet is for scorecard {quoted(name)}, not {quoted(card.name)}"
+        )
     if str(version) != str(card.version):
         raise InvalidInput(
             f"{where}: this sheet is for {card.name} v{version}, the current scorecard is "
@@ -101,7 +101,7 @@ def _from_mapping(data: object, card: Scorecard, source: str) -> SheetInput:
     unknown = sorted(set(map(str, data)) - FILE_KEYS)
     if unknown:
         raise InvalidInput(
-            f"{source}: unknown key {unknown[0]!r} (known: {', '.join(sorted(FILE_KEYS))})"
+            f"{source}: unknown key {quoted(unknown[0])} (known: {', '.join(sorted(FILE_KEYS))})"
         )
     check_scorecard(data.get("scorecard"), data.get("version"), card, f"{source}: scorecard")
     scores = data.get("scores")
@@ -149,4 +149,4 @@ def yes_no(answer: object, where: str) -> bool:
         return True
     if text in NO:
         return False
-    raise InvalidInput(f"{where}: answer 是 or 否 (yes or no), got {answer!r}")
+    raise InvalidInput(f"{where}: answer 是 or 否 (yes or no), got {quoted(answer)}")

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile, ZipFile
 
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
@@ -23,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from procure.domain.errors import InvalidInput
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Criterion, Scorecard
+from procure.domain.text import quoted, spreadsheet_cell
 from procure.services.sheet_files import (
     FIRST_ROW,
     HEADER_ROW,
@@ -90,9 +93,9 @@ def write_template(card: Scorecard, path: Path, veto_items: Mapping[str, VetoIte
 def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
     values = (criterion.code, criterion.label_zh, KIND_LABELS.get(criterion.kind, criterion.kind))
     for column, value in enumerate(values, start=1):
-        sheet.cell(row, column, value)
+        sheet.cell(row, column, spreadsheet_cell(value))
     sheet.cell(row, 4, float(criterion.weight) if criterion.weight % 1 else int(criterion.weight))
-    sheet.cell(row, 10, getattr(criterion, "unit", "") or "")
+    sheet.cell(row, 10, spreadsheet_cell(getattr(criterion, "unit", "") or ""))
     if criterion.kind == "price":
         for column in range(5, 10):
             sheet.cell(row, column).fill = _GREY
@@ -118,7 +121,7 @@ def _narrative_sheet(sheet: Worksheet, card: Scorecard) -> None:
         sheet.cell(1, column, header).font = _BOLD
     for row, dimension in enumerate(card.dimensions, start=2):
         sheet.cell(row, 1, dimension.code)
-        sheet.cell(row, 2, dimension.label_zh)
+        sheet.cell(row, 2, spreadsheet_cell(dimension.label_zh))
         sheet.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 16, 22
     sheet.column_dimensions["C"].width = 80
@@ -131,10 +134,14 @@ def _veto_sheet(sheet: Worksheet, veto_items: Mapping[str, VetoItem]) -> None:
     sheet.add_data_validation(answers)
     for row, item in enumerate(veto_items.values(), start=2):
         sheet.cell(row, 1, item.code)
-        sheet.cell(row, 2, item.label_zh)
+        sheet.cell(row, 2, spreadsheet_cell(item.label_zh))
         sheet.cell(row, 3, "否")
         answers.add(sheet.cell(row, 3))
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 26, 20
+
+
+MAX_UNPACKED_BYTES = 256 * 2**20
+"""The most a score-sheet workbook may unpack to (a filled template is a few kilobytes)."""
 
 
 def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
@@ -143,10 +150,19 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
     Raises:
         InvalidInput: naming the file, the worksheet and row, and the problem.
     """
+    _refuse_unsafe_parts(path)
     try:
-        book = load_workbook(path, data_only=True, read_only=False)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
+            book = load_workbook(handle, data_only=True, read_only=False)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, ParseError) as exc:
+        if _caused_by_entities(exc):
+            raise InvalidInput(
+                f"{path.name}: the workbook's XML declares entities or a DTD, which a "
+                "spreadsheet never needs; refused"
+            ) from exc
+        raise InvalidInput(
+            f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
+        ) from exc
     if SCORES_SHEET not in book.sheetnames:
         raise InvalidInput(f"{path.name}: no worksheet named {SCORES_SHEET}; use the template")
     scores_sheet = book[SCORES_SHEET]
@@ -174,6 +190,41 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
     if VETO_SHEET in book.sheetnames:
         sheet_input.veto = _veto(book[VETO_SHEET], path.name)
     return sheet_input
+
+
+def _caused_by_entities(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML somewhere down the chain openpyxl wraps it in."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _refuse_unsafe_parts(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES`, or whose XML
+    has a DOCTYPE (entity expansion and external entities start there). defusedxml, which
+    openpyxl uses when installed, refuses entities again while parsing."""
+    try:
+        with ZipFile(path) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+                raise InvalidInput(
+                    f"{path.name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; refused"
+                )
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")):
+                    with archive.open(part) as stream:
+                        head = stream.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or b"\x00" in head:
+                        raise InvalidInput(
+                            f"{path.name}: {quoted(part.filename)} declares a DOCTYPE or "
+                            "entities, which a spreadsheet never needs; refused"
+                        )
+    except (BadZipFile, OSError, RuntimeError) as exc:
+        raise InvalidInput(
+            f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
+        ) from exc
 
 
 def _row_value(sheet: Worksheet, row: int, card: Scorecard, code: str, where: str) -> Any:

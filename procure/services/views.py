@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.panel import aggregate_panel
+from procure.domain.text import quoted
 from procure.services.lifecycle import now_utc
 from procure.store import audit, panels, queries
 from procure.store.models import Organization, Project, Purchaser
@@ -44,7 +45,7 @@ def list_projects(
     if state is not None:
         if not definition.has_state(state):
             known = ", ".join(s.code for s in definition.states)
-            raise NotFound(f"unknown state {state!r} (known: {known})")
+            raise NotFound(f"unknown state {quoted(state)} (known: {known})")
         statement = statement.where(Project.state == state)
     if purchaser is not None:
         statement = statement.where(
@@ -143,7 +144,7 @@ def available_actions(
     """For every trigger, say whether ``role`` may fire it now and, if not, which rule blocks it."""
     rules = rules or default_rules()
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+        raise InvalidInput(f"unknown role {quoted(role)} (known: {', '.join(ROLES)})")
     definition = rules.engine.definition
     project = queries.project_by_code(session, code)
     actions = []
@@ -192,7 +193,7 @@ def batch_history(session: Session, batch_id: str) -> list[dict[str, Any]]:
     """Return the audit rows one scripted run wrote."""
     rows = audit.rows_for_batch(session, batch_id)
     if not rows:
-        raise NotFound(f"no audit rows carry batch id {batch_id!r}")
+        raise NotFound(f"no audit rows carry batch id {quoted(batch_id)}")
     return [_log_row(row) for row in rows]
 
 

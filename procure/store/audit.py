@@ -210,6 +210,10 @@ def verify_chain(session: Session, watch: Collection[int] = ()) -> ChainReport:
     at_rows: dict[int, tuple[str, int]] = {}
     for row in iter_log(session):
         count += 1
+        if not _stored_as_text(row):
+            return ChainReport(
+                count, False, row.seq, "holds binary data (a BLOB) where the trail records text"
+            )
         digest = row_hash(row.model_dump(), computed)
         if broken is None:
             problem = _row_problem(row, expected_seq, stored_prev, digest)
@@ -239,6 +243,12 @@ def _row_problem(row: TransitionLog, expected_seq: int, previous: str, digest: s
     if digest != row.hash:
         return "its content does not match its hash"
     return ""
+
+
+def _stored_as_text(row: TransitionLog) -> bool:
+    """Whether no field holds bytes: SQLite stores whatever it is given, so a row edited
+    outside procure can hold a BLOB where the trail records text."""
+    return not any(isinstance(value, bytes | memoryview) for value in vars(row).values())
 
 
 def rows_for_project(session: Session, code: str) -> list[TransitionLog]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound
+from procure.domain.text import quoted
 from procure.store.models import (
     Assessment,
     Bar,
@@ -43,7 +44,7 @@ def project_by_code(session: Session, code: str, *, for_update: bool = False) ->
         statement = statement.with_for_update()
     project = session.exec(statement).first()
     if project is None:
-        raise NotFound(f"unknown project {code!r}")
+        raise NotFound(f"unknown project {quoted(code)}")
     return project
 
 
@@ -74,7 +75,7 @@ def purchaser_by_code(session: Session, code: str) -> Purchaser:
     """Return the purchaser with ``code`` or raise :class:`NotFound`."""
     purchaser = session.exec(select(Purchaser).where(Purchaser.code == code)).first()
     if purchaser is None:
-        raise NotFound(f"unknown purchaser {code!r}")
+        raise NotFound(f"unknown purchaser {quoted(code)}")
     return purchaser
 
 

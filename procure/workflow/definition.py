@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from procure.domain.errors import ConfigError
+from procure.domain.datafile import read_yaml
+from procure.domain.errors import ConfigError, InvalidInput
+from procure.domain.text import quoted
 
 ROLES: tuple[str, ...] = (
     "officer",
@@ -128,13 +128,9 @@ def load_workflow(path: Path, *, known_guards: Collection[str]) -> WorkflowDefin
         ConfigError: naming the file and key of the first problem found.
     """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path.name}: not valid YAML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from exc
+        raw = read_yaml(path, exact=False, source=path.name)
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from exc
     return parse_workflow(raw, source=path.name, known_guards=known_guards)
 
 
@@ -147,7 +143,7 @@ def parse_workflow(
     codes = {state.code for state in states}
     initial = _text(top, "initial", source, "initial")
     if initial not in codes:
-        raise ConfigError(f"{source}: initial: unknown state {initial!r}")
+        raise ConfigError(f"{source}: initial: unknown state {quoted(initial)}")
     transitions = _parse_transitions(top.get("transitions"), source, codes, known_guards)
     _check_reachability(states, transitions, initial, source)
     version = top.get("version")
@@ -173,7 +169,7 @@ def _parse_states(raw: object, source: str) -> tuple[StateDef, ...]:
         code = _text(entry, "code", source, f"{key}.code")
         key = f"states[{index}] ({code})"
         if any(state.code == code for state in states):
-            raise ConfigError(f"{source}: {key}.code: state {code!r} is defined twice")
+            raise ConfigError(f"{source}: {key}.code: state {quoted(code)} is defined twice")
         terminal = entry.get("terminal", False)
         if not isinstance(terminal, bool):
             raise ConfigError(f"{source}: {key}.terminal: must be true or false")
@@ -204,8 +200,8 @@ def _parse_transitions(
             clash = sorted(set(earlier.sources) & set(transition.sources))
             if earlier.trigger == trigger and clash:
                 raise ConfigError(
-                    f"{source}: transitions[{index}] ({trigger}).from: trigger {trigger!r} "
-                    f"is defined twice for source {clash[0]!r}"
+                    f"{source}: transitions[{index}] ({trigger}).from: trigger {quoted(trigger)} "
+                    f"is defined twice for source {quoted(clash[0])}"
                 )
         transitions.append(transition)
     return tuple(transitions)
@@ -222,26 +218,26 @@ def _parse_transition(
     sources = _names(entry.get("from"), source, f"{key}.from")
     for state in sources:
         if state not in codes:
-            raise ConfigError(f"{source}: {key}.from: unknown state {state!r}")
+            raise ConfigError(f"{source}: {key}.from: unknown state {quoted(state)}")
     if len(set(sources)) != len(sources):
         raise ConfigError(f"{source}: {key}.from: a source state is listed twice")
     dest_raw = _text(entry, "to", source, f"{key}.to")
     if dest_raw != SAME_STATE and dest_raw not in codes:
-        raise ConfigError(f"{source}: {key}.to: unknown state {dest_raw!r}")
+        raise ConfigError(f"{source}: {key}.to: unknown state {quoted(dest_raw)}")
     roles = _names(entry.get("roles"), source, f"{key}.roles")
     for role in roles:
         if role not in ROLES:
             raise ConfigError(
-                f"{source}: {key}.roles: unknown role {role!r} (known: {', '.join(ROLES)})"
+                f"{source}: {key}.roles: unknown role {quoted(role)} (known: {', '.join(ROLES)})"
             )
         if role in READ_ONLY_ROLES:
             raise ConfigError(
-                f"{source}: {key}.roles: role {role!r} is read-only and fires nothing"
+                f"{source}: {key}.roles: role {quoted(role)} is read-only and fires nothing"
             )
     guards = _names(entry.get("guards", []), source, f"{key}.guards", allow_empty=True)
     for guard in guards:
         if guard not in known_guards:
-            raise ConfigError(f"{source}: {key}.guards: unknown guard {guard!r}")
+            raise ConfigError(f"{source}: {key}.guards: unknown guard {quoted(guard)}")
     reason_required = entry.get("reason_required", False)
     if not isinstance(reason_required, bool):
         raise ConfigError(f"{source}: {key}.reason_required: must be true or false")
@@ -268,7 +264,7 @@ def _parse_params(raw: object, source: str, key: str) -> tuple[ParamDef, ...]:
         kind = _text(spec, "type", source, f"{key}.{name}.type")
         if kind not in PARAM_TYPES:
             raise ConfigError(
-                f"{source}: {key}.{name}.type: unknown type {kind!r} "
+                f"{source}: {key}.{name}.type: unknown type {quoted(kind)} "
                 f"(known: {', '.join(sorted(PARAM_TYPES))})"
             )
         required = spec.get("required", True)

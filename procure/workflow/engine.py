@@ -15,6 +15,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from procure.domain.errors import Refused
+from procure.domain.text import quoted
 from procure.workflow.context import ActionContext
 from procure.workflow.definition import TransitionDef, WorkflowDefinition
 
@@ -69,10 +70,10 @@ class WorkflowEngine:
         entries = self.definition.transitions_for(trigger)
         if not entries:
             known = ", ".join(self.definition.triggers())
-            raise Refused(f"unknown trigger {trigger!r} (known: {known})")
+            raise Refused(f"unknown trigger {quoted(trigger)} (known: {known})")
         if not self.definition.has_state(state):
             raise Refused(
-                f"{trigger} refused: the project is in state {state!r}, unknown to "
+                f"{trigger} refused: the project is in state {quoted(state)}, unknown to "
                 f"{self.definition.source}"
             )
         entry = self.definition.transition_from(trigger, state)

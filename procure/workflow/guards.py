@@ -151,26 +151,33 @@ def amount_within_budget(ctx: ActionContext) -> str | None:
 
 
 def service_period_valid(ctx: ActionContext) -> str | None:
-    """The service period is set, ends after it starts and lies in the funding year."""
+    """The service period is set, ends after it starts and sits in the funding year as
+    ``workflows/contract_dates.yaml`` says (by default: overlaps it)."""
     terms = successor.carried_terms(ctx.project, ctx.params)
     start, end = terms["start"], terms["end"]
     if start is None or end is None:
         return None  # contract_terms_given says what is missing
     if end < start:
         return f"service period ends ({end}) before it starts ({start})"
-    if start.year != ctx.project.year:
-        return f"service period starts in {start.year}, not the funding year {ctx.project.year}"
-    return None
+    return ctx.rules.contract_dates.period_problem(start, end, ctx.project.year)
 
 
 def payment_within_contract(ctx: ActionContext) -> str | None:
-    """Payments never add up to more than the contract amount."""
+    """Payments never add up to more than the contract amount, and are dated between the
+    signing and the end of the service period plus the grace of contract_dates.yaml."""
     contract = queries.contract_of(ctx.session, ctx.project)
     if contract is None:
         return f"{ctx.project.code} has no contract to pay against"
     amount: Decimal = ctx.params["amount"]
     if amount <= 0:
         return "payment amount must be positive"
+    paid_on = ctx.params.get("paid_on")
+    if paid_on is not None:
+        dated = ctx.rules.contract_dates.payment_problem(
+            paid_on, signed_on=contract.signed_on, start=contract.start_on, end=contract.end_on
+        )
+        if dated is not None:
+            return dated
     paid = sum((p.amount for p in queries.payments_of(ctx.session, contract)), Decimal("0.00"))
     if paid + amount > contract.amount:
         return (
@@ -214,13 +221,18 @@ def policy_rectifies(ctx: ActionContext) -> str | None:
 
 
 def policy_drops(ctx: ActionContext) -> str | None:
-    """The policy drops this grade; from rectification, dropping means it was rejected."""
+    """The policy drops this grade; from rectification, dropping means it was rejected; a
+    renewal the policy wants but a bar on next year forbids may be dropped ("not renewed")."""
     if ctx.project.state == "rectifying":
         decision = ctx.rules.renewal.after_rectification(False)
         if decision.action != "drop":
             return f"the renewal policy says {decision.action} after a rejected rectification"
         return None
-    return _policy_says("drop", ctx)
+    refusal = _policy_says("drop", ctx)
+    if refusal is not None and _policy_says("renew", ctx) is None:
+        if successor.bar_refusal(ctx.session, ctx.project) is not None:
+            return None  # the only way out of a renewal that can never happen
+    return refusal
 
 
 def organization_not_barred_next_year(ctx: ActionContext) -> str | None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
+from procure.domain.datafile import read_yaml
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
@@ -38,12 +38,13 @@ class Rules:
     assessment: Scorecard
     renewal: RenewalPolicy
     comment_window_days: int = COMMENT_WINDOW_DAYS
+    contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
 
 
 def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
     """Describe a scorecard file's content: its parsed data, canonical, and the digest of it."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, exact=False)
     definition = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(definition.encode()).hexdigest()
     return ScorecardSource(card.name, card.version, digest, definition)
@@ -70,6 +71,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         review=review,
         assessment=assessment,
         renewal=renewal,
+        contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))

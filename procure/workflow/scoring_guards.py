@@ -4,7 +4,7 @@ the organization's comment window). Each returns ``None`` when its rule holds, e
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from procure.domain.assessment import combine_assessment
 from procure.domain.panel import aggregate_panel
@@ -131,17 +131,36 @@ def _window_closes(ctx: ActionContext) -> datetime | None:
 
 
 def comment_within_window(ctx: ActionContext) -> str | None:
-    """The organization comments within its window (calendar days after the last sheet)."""
+    """The organization's comment is dated within its window: not before the last
+    assessment sheet it answers, not after the window closes, and not in the future."""
     closes = _window_closes(ctx)
     if closes is None:
         return None
-    day = ctx.params.get("commented_on") or ctx.at.date()
+    today = china_day(ctx.at)
+    day = ctx.params.get("commented_on") or today
+    last_sheet = china_day(closes - timedelta(days=ctx.rules.comment_window_days))
+    if day < last_sheet:
+        return (
+            f"the comment is dated {day.isoformat()}, before the last assessment sheet it "
+            f"answers ({last_sheet.isoformat()})"
+        )
     if day > closes.date():
         return (
             f"the organization's {ctx.rules.comment_window_days}-day comment window closed on "
             f"{closes.date().isoformat()}"
         )
+    if day > today:
+        return f"the comment is dated {day.isoformat()}, after today ({today.isoformat()})"
     return None
+
+
+def china_day(moment: datetime) -> date:
+    """The calendar day in China (UTC+8) of ``moment``; a naive moment is taken as UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA).date()
+
+
+CHINA = timezone(timedelta(hours=8), "CST")
 
 
 def comment_window_closed(ctx: ActionContext) -> str | None:

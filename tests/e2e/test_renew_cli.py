@@ -100,20 +100,34 @@ def test_apply_refuses_a_group_readable_key_before_changing_anything(
     assert dump(url) == before
 
 
-def test_apply_exits_1_after_the_whole_run_when_any_contract_was_refused(tmp_path: Path) -> None:
+def test_a_barred_renewal_needs_a_decision_and_the_run_still_exits_0(tmp_path: Path) -> None:
     url, _ = _generated(tmp_path, 1000)  # 200 organizations: some dropped ones also renew
     plan = ok("renew", "--year", YEAR, "--json", db=url).json()  # a dry run: exit 0
-    refused = plan["counts"]["refused"]
-    assert refused > 0
+    undecided = plan["counts"]["decide"]
+    assert undecided > 0 and plan["counts"]["refused"] == 0
 
-    applied = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
-    again = procure("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
+    applied = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
+    again = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
 
-    assert applied.code == 1, applied.stderr
-    assert applied.stdout.count("未处理 not done:") == refused
-    assert "is barred from" in applied.stdout and "已处理 changed" in applied.stdout
-    assert again.code == 1 and again.json()["changed"] == 0
-    assert [r["status"] for r in again.json()["results"]] == ["refused"] * refused
+    assert applied.stdout.count("未处理 not done:") == undecided
+    assert "needs a decision" in applied.stdout and "已处理 changed" in applied.stdout
+    assert again.json()["changed"] == 0
+    assert [r["status"] for r in again.json()["results"]] == ["decide"] * undecided
+    first = next(r["project"] for r in again.json()["results"])
+    ok(
+        "advance",
+        first,
+        "drop",
+        "--as",
+        "officer",
+        "--by",
+        "gs-officer",
+        "--reason",
+        "not renewed: barred",
+        db=url,
+    )
+    last = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url).json()
+    assert [r["status"] for r in last["results"]] == ["decide"] * (undecided - 1)
     assert "Exit code: 0 when every planned decision" in ok("renew", "--help").stdout
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,27 @@ def test_a_record_reprinted_after_a_direct_database_edit_no_longer_verifies(
     assert verified.code == 1, str(verified)
     assert "the database no longer matches its audit trail: contract" in verified.stdout
     assert "amount is" in verified.stdout and "in the trail" in verified.stdout
+
+
+EXT_G = "\U00030000"  # CJK Extension G (Unicode 13): beyond every font Debian ships today
+
+
+def test_a_record_with_characters_no_font_can_draw_prints_with_a_warning_naming_them(
+    demo_db: str, tmp_path: Path
+) -> None:
+    database = tmp_path / "demo.db"
+    shutil.copyfile(demo_db.removeprefix("sqlite:///"), database)
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "UPDATE project SET title = ? WHERE code = 'SM-2019-001'", (f"职工成长{EXT_G}方程式",)
+        )
+    file = tmp_path / "SM-2019-001.pdf"
+
+    run = procure("report", "SM-2019-001", "-o", str(file), db=sqlite_url(database))
+
+    assert run.code == 0, str(run)
+    assert file.read_bytes().startswith(b"%PDF-")
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, str(run)
+    assert lines[0].startswith("warning: SM-2019-001: no installed font can draw")
+    assert f"{EXT_G} (U+30000)" in lines[0] and "fonts-hanazono" in lines[0]

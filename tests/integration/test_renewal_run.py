@@ -79,7 +79,7 @@ def test_the_policy_decides_each_grade_and_the_veto(session: Session) -> None:
     assert {i.project: (i.grade, i.action) for i in run.plan} == {
         code: (grade, action) for code, (grade, action, _) in EXPECTED.items()
     }
-    assert run.counts == {"renew": 2, "rectify": 1, "drop": 2, "skip": 0, "refused": 0}
+    assert run.counts == {"renew": 2, "rectify": 1, "drop": 2, "skip": 0, "decide": 0, "refused": 0}
     assert "veto item" in run.plan[4].reason
     assert run.plan[0].next_project == "SM-2020-001"
 
@@ -249,7 +249,9 @@ def test_a_barred_organization_is_refused_at_next_years_award(session: Session) 
         lc.award(session, plan.code, OFFICER, organization=RENHE)
 
 
-def test_renewing_a_barred_organization_is_refused_and_the_rest_go_on(session: Session) -> None:
+def test_renewing_a_barred_organization_needs_a_decision_and_the_rest_go_on(
+    session: Session,
+) -> None:
     setup_registry(session, funds=FUNDS)
     drive(session, create_project(session, Plan(code="SM-2019-001")), "assessed")
     failed = Plan(code="SM-2019-002", assessment=ASSESSMENT_FAIL, winner=QIHANG)
@@ -257,10 +259,10 @@ def test_renewing_a_barred_organization_is_refused_and_the_rest_go_on(session: S
 
     run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
-    assert run.plan[0].action == "refused"
+    assert run.plan[0].action == "decide"
     assert "is barred from SM-FED's 2020 awards" in run.plan[0].reason
     assert [(r.project, r.status) for r in run.results] == [
-        ("SM-2019-001", "refused"),
+        ("SM-2019-001", "decide"),
         ("SM-2019-002", "done"),
     ]
     assert _state(session, "SM-2019-001") == "assessed"

@@ -175,7 +175,7 @@ def test_a_comment_later_than_14_days_after_the_last_sheet_is_refused(
     session: Session, engine: Engine
 ) -> None:
     project_at(session, "assessing")
-    recorded = now_utc()
+    recorded = now_utc() - timedelta(days=20)  # a comment is never dated in the future
     record(session, ASSESSMENT_GOOD, at=recorded)
     closes = (recorded + timedelta(days=14)).date()
     before = snapshot(session, engine)

@@ -205,7 +205,7 @@ def _barred(session: Session, rectifying: bool) -> str:
     )
 
 
-def test_renew_refuses_an_organization_barred_next_year_as_the_run_does(
+def test_renew_refuses_an_organization_barred_next_year_and_the_run_asks_for_a_decision(
     session: Session,
 ) -> None:
     reason = _barred(session, rectifying=False)
@@ -215,12 +215,32 @@ def test_renew_refuses_an_organization_barred_next_year_as_the_run_does(
     run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     assert str(refused.value) == f"renew refused: {reason}"
-    assert (run.plan[0].action, run.plan[0].reason) == ("refused", str(refused.value))
-    assert [(r.project, r.status, r.reason) for r in run.results] == [
-        ("SM-2019-001", "refused", str(refused.value))
-    ]
+    asks = f"needs a decision: the policy renews it but {reason}; drop it with"
+    assert run.plan[0].action == "decide" and run.plan[0].reason.startswith(asks)
+    assert [(r.project, r.status) for r in run.results] == [("SM-2019-001", "decide")]
+    assert run.refused == 0
     assert queries.project_by_code(session, "SM-2019-001").state == "assessed"
     assert session.exec(select(Project).where(Project.year == 2020)).all() == []
+
+
+def test_the_officer_drops_a_renewal_that_a_bar_forbids_and_the_year_is_done(
+    session: Session,
+) -> None:
+    _barred(session, rectifying=False)
+
+    lc.drop(session, "SM-2019-001", OFFICER, reason="not renewed: barred")
+    again = renew_year(session, YEAR, apply=True, actor=OFFICER)
+
+    assert queries.project_by_code(session, "SM-2019-001").state == "dropped"
+    assert [r.status for r in again.results] == []
+    assert again.counts["decide"] == 0
+
+
+def test_a_good_grade_without_a_bar_still_may_not_be_dropped(session: Session) -> None:
+    _assessed(session)
+
+    with pytest.raises(Refused, match="the renewal policy says renew, not drop"):
+        lc.drop(session, "SM-2019-001", OFFICER, reason="not renewed: barred")
 
 
 def test_accept_rectification_refuses_an_organization_barred_next_year(session: Session) -> None:

@@ -122,9 +122,18 @@ def test_facts_are_typed_by_what_the_trigger_declares(workflow: WorkflowDefiniti
 
 
 def test_an_optional_fact_left_out_is_absent(workflow: WorkflowDefinition) -> None:
-    values = parse_params(entry(workflow, "sign_contract"), contract(signed_on=""))
+    values = parse_params(entry(workflow, "sign_contract"), contract())
 
     assert "signed_on" not in values
+
+
+@pytest.mark.parametrize("fact", ["amount", "signed_on"])
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_an_optional_fact_given_empty_is_refused_not_taken_as_left_out(
+    workflow: WorkflowDefinition, fact: str, blank: str
+) -> None:
+    with pytest.raises(InvalidInput, match=f"^sign_contract: {fact} .* is given but empty"):
+        parse_params(entry(workflow, "sign_contract"), contract(**{fact: blank}))
 
 
 def test_an_unknown_fact_is_refused_naming_what_the_trigger_takes(
@@ -158,7 +167,7 @@ def test_a_missing_required_fact_tells_how_to_give_it(
 
 
 def test_contract_terms_may_be_left_out_for_the_carried_ones(workflow: WorkflowDefinition) -> None:
-    values = parse_params(entry(workflow, "sign_contract"), {"number": "HT-1", "amount": ""})
+    values = parse_params(entry(workflow, "sign_contract"), {"number": "HT-1"})
 
     assert values == {"number": "HT-1"}
 

@@ -386,10 +386,13 @@ def test_malformed_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: service_project\nstates: [draft\n", encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=r"^broken\.yaml: not valid YAML: ") as refusal:
+    with pytest.raises(
+        ConfigError, match=r"^broken\.yaml: not valid YAML at line 3, column 1: "
+    ) as refusal:
         load_workflow(path, known_guards=GUARDS)
 
     assert "line 2, column 9" in str(refusal.value)
+    assert "\n" not in str(refusal.value)
 
 
 def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
@@ -403,9 +406,7 @@ def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
 def test_a_missing_file_is_refused_naming_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.yaml"
 
-    with pytest.raises(
-        ConfigError, match=re.escape(f"{path}: cannot be read: No such file or directory")
-    ):
+    with pytest.raises(ConfigError, match=re.escape(f"{path}: no such file")):
         load_workflow(path, known_guards=GUARDS)
 
 
@@ -425,5 +426,5 @@ def test_a_file_not_in_utf8_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "gbk.yaml"
     path.write_bytes(WORKFLOW.read_text(encoding="utf-8").encode("gb18030"))
 
-    with pytest.raises(ConfigError, match=r"^gbk\.yaml: "):
+    with pytest.raises(ConfigError, match=r"gbk\.yaml: not UTF-8 text"):
         load_workflow(path, known_guards=GUARDS)
