@@ -52,3 +52,9 @@ def test_a_password_needs_ten_characters_and_is_never_quoted() -> None:
         check_password_strength("short-pw")
     assert "short-pw" not in str(refused.value)
     check_password_strength("ten chars!")
+
+
+@pytest.mark.parametrize("control", ["\u202a", "\u202e", "\u2066", "\u2069"])
+def test_bidi_controls_in_a_display_name_are_refused(control: str) -> None:
+    with pytest.raises(InvalidInput, match="invisible or control characters"):
+        normalize_display_name(f"王{control}五")
