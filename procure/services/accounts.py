@@ -137,21 +137,13 @@ def grant(
 ) -> RoleGrant:
     """Grant ``role`` to an account for a purchaser (and those below it), one organization,
     or every purchaser (neither given); no commit."""
-    purchaser_id, organization_id, scope = _grant_scope(session, role, purchaser, organization)
-    user = _user(session, login)
-    admin_scope = (
-        scope if scope.purchaser is not None else Scope(any_purchaser=role == "organization")
+    user, purchaser_id, organization_id, held = _checked_change(
+        session, login, role, by, purchaser, organization, f"granting {role} to"
     )
-    _admin(session, by, f"granting {role} to {user.login}", admin_scope)
-    for held in account_store.active_grants(session, user):
-        if (held.role, held.purchaser_id, held.organization_id) == (
-            role,
-            purchaser_id,
-            organization_id,
-        ):
-            raise InvalidInput(
-                f"{user.login} already holds {role} for {account_store.scope_label(session, held)}"
-            )
+    if held is not None:
+        raise InvalidInput(
+            f"{user.login} already holds {role} for {account_store.scope_label(session, held)}"
+        )
     moment = at or _now()
     assert user.id is not None
     row = RoleGrant(
@@ -172,6 +164,33 @@ def grant(
         moment,
     )
     return row
+
+
+def _checked_change(
+    session: Session,
+    login: str,
+    role: str,
+    by: Actor,
+    purchaser: str | None,
+    organization: str | None,
+    action: str,
+) -> tuple[User, int | None, int | None, RoleGrant | None]:
+    """The account, the scope's ids and the same active grant if held, once ``by`` is
+    checked as an administrator of that scope."""
+    purchaser_id, organization_id, scope = _grant_scope(session, role, purchaser, organization)
+    user = _user(session, login)
+    admin_scope = (
+        scope if scope.purchaser is not None else Scope(any_purchaser=role == "organization")
+    )
+    _admin(session, by, f"{action} {user.login}", admin_scope)
+    for held in account_store.active_grants(session, user):
+        if (held.role, held.purchaser_id, held.organization_id) == (
+            role,
+            purchaser_id,
+            organization_id,
+        ):
+            return user, purchaser_id, organization_id, held
+    return user, purchaser_id, organization_id, None
 
 
 def _grant_data(
@@ -202,31 +221,24 @@ def revoke(
     at: datetime | None = None,
 ) -> RoleGrant:
     """Revoke an active grant (its row stays, marked revoked); no commit."""
-    purchaser_id, organization_id, scope = _grant_scope(session, role, purchaser, organization)
-    user = _user(session, login)
-    admin_scope = (
-        scope if scope.purchaser is not None else Scope(any_purchaser=role == "organization")
+    user, _, _, held = _checked_change(
+        session, login, role, by, purchaser, organization, f"revoking {role} of"
     )
-    _admin(session, by, f"revoking {role} of {user.login}", admin_scope)
-    for held in account_store.active_grants(session, user):
-        if (held.role, held.purchaser_id, held.organization_id) == (
-            role,
-            purchaser_id,
-            organization_id,
-        ):
-            moment = at or _now()
-            held.revoked_at, held.revoked_by = moment, by.name
-            session.add(held)
-            session.flush()
-            _record(
-                session,
-                by,
-                "user_revoke",
-                _grant_data(user, role, purchaser, organization, session, held),
-                moment,
-            )
-            return held
-    raise NotFound(f"{user.login} holds no {role} grant for {scope.label(role)}")
+    if held is None:
+        where = purchaser or organization or "all purchasers"
+        raise NotFound(f"{user.login} holds no {role} grant for {where}")
+    moment = at or _now()
+    held.revoked_at, held.revoked_by = moment, by.name
+    session.add(held)
+    session.flush()
+    _record(
+        session,
+        by,
+        "user_revoke",
+        _grant_data(user, role, purchaser, organization, session, held),
+        moment,
+    )
+    return held
 
 
 def deactivate(session: Session, login: str, by: Actor, *, at: datetime | None = None) -> User:
