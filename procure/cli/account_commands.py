@@ -63,14 +63,7 @@ def grant(
     by: str | None,
 ) -> None:
     """Grant ROLE to LOGIN for a purchaser (--purchaser), an organization or everywhere."""
-    from procure.services import accounts
-
-    with open_session(ctx) as session:
-        accounts.grant(
-            session, login, role, _admin(by), purchaser=purchaser, organization=organization
-        )
-        session.commit()
-    where = purchaser or organization or "all purchasers"
+    where = _change_grant(ctx, "grant", login, role, purchaser, organization, by)
     click.echo(f"已授权 granted: {login} {role} for {where}")
 
 
@@ -89,14 +82,28 @@ def revoke(
     by: str | None,
 ) -> None:
     """Revoke LOGIN's ROLE grant (the grant stays on record, marked revoked)."""
+    where = _change_grant(ctx, "revoke", login, role, purchaser, organization, by)
+    click.echo(f"已撤销授权 revoked: {login} {role} for {where}")
+
+
+def _change_grant(
+    ctx: click.Context,
+    change: str,
+    login: str,
+    role: str,
+    purchaser: str | None,
+    organization: str | None,
+    by: str | None,
+) -> str:
+    """Grant or revoke (``change``) in a transaction of its own; return the scope as named."""
     from procure.services import accounts
 
     with open_session(ctx) as session:
-        accounts.revoke(
+        getattr(accounts, change)(
             session, login, role, _admin(by), purchaser=purchaser, organization=organization
         )
         session.commit()
-    click.echo(f"已撤销授权 revoked: {login} {role} for {purchaser or organization or 'all'}")
+    return purchaser or organization or "all purchasers"
 
 
 @users.command("deactivate")

@@ -22,7 +22,7 @@ from procure.services import accounts
 from procure.services.replay import known_keys
 from procure.store import accounts as account_store
 from procure.store import queries
-from procure.store.models import Project, Purchaser
+from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor
 
 USER_KEYS = {"login", "name", "grants"}
@@ -123,8 +123,6 @@ class FixturePeople:
 
 
 def _awarded_uscc(session: Session, project: Project) -> str:
-    from procure.store.models import Organization
-
     organization = (
         session.get(Organization, project.awarded_organization_id)
         if project.awarded_organization_id is not None
