@@ -266,10 +266,15 @@ def set_password(
     if by.name == SETUP_LOGIN or normalize_login(by.name) != user.login:
         _admin(session, by, f"setting the password of {user.login}")
     check_password_strength(password)
-    user.password_hash = _hasher().hash(password)
+    user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
     _record(session, by, "user_passwd", {"login": user.login}, at or _now())
+
+
+def hash_password(password: str) -> str:
+    """The Argon2 hash stored for ``password`` (the password itself is never stored)."""
+    return str(_hasher().hash(password))
 
 
 def check_password(session: Session, login: str, password: str) -> bool:

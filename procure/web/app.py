@@ -1,0 +1,69 @@
+"""Build the web app: engines, templates, security headers, error pages and routes."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
+from procure.resources import resource_dir
+from procure.store.db import make_engine
+from procure.web import pages
+from procure.web.deps import SIGN_IN_PATH, Forbidden, SignInRequired
+from procure.web.security import SecurityHeaders
+from procure.web.settings import WebSettings, web_settings
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """Return the app serving the database of ``settings`` (default: :func:`web_settings`)."""
+    from procure.web import routes_auth, routes_projects
+
+    settings = settings or web_settings()
+    app = FastAPI(title="procure", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.writer = make_engine(settings.database_url)
+    app.state.reader = make_engine(settings.database_url, readonly=True)
+    app.state.templates = pages.templates()
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
+    for module in (routes_auth, routes_projects):
+        app.include_router(module.router)
+    _add_error_pages(app)
+    return app
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
+        target = request.url.path
+        if request.url.query:
+            target += f"?{request.url.query}"
+        return RedirectResponse(pages.sign_in_url(target), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return pages.error_page(request, 403, "拒绝 Forbidden", str(exc))
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return pages.error_page(request, 404, "未找到 Not found", str(exc))
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        return pages.error_page(request, 403, "不允许 Refused", str(exc))
+
+    @app.exception_handler(InvalidInput)
+    async def _invalid(request: Request, exc: InvalidInput) -> Response:
+        return pages.error_page(request, 400, "输入有误 Invalid input", str(exc))
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        return pages.error_page(request, 503, "系统繁忙 Busy", str(exc))
+
+
+__all__ = ["SIGN_IN_PATH", "create_app"]

@@ -1,0 +1,115 @@
+"""What a route depends on: a database session, the signed-in account, a checked form.
+
+Pages read through the reader engine (on SQLite they never wait for a writer);
+changes go through the writer engine inside one transaction. Every POST carries
+the session's CSRF token, compared in constant time; a POST without it is refused
+before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from procure.services import signin
+from procure.store.db import new_session
+from procure.web.security import SESSION_COOKIE, session_secret
+
+SIGN_IN_PATH = "/signin"
+
+
+class SignInRequired(Exception):
+    """The request needs a signed-in account and has none."""
+
+
+class Forbidden(Exception):
+    """The request is refused before it reaches a service (403), e.g. a missing CSRF token."""
+
+
+def now() -> datetime:
+    """The moment of the request (UTC)."""
+    return datetime.now(UTC)
+
+
+def reader(request: Request) -> Iterator[Session]:
+    """A session that only reads."""
+    session = new_session(request.app.state.reader)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def writer(request: Request) -> Iterator[Session]:
+    """A session that writes; the route commits what it changes."""
+    session = new_session(request.app.state.writer)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+Reader = Annotated[Session, Depends(reader)]
+Writer = Annotated[Session, Depends(writer)]
+
+
+def optional_account(request: Request) -> signin.SignedIn | None:
+    """The account signed in on this browser, or ``None``."""
+    if hasattr(request.state, "signed_in"):
+        cached: signin.SignedIn | None = request.state.signed_in
+        return cached
+    found = _resolve(request)
+    request.state.signed_in = found
+    return found
+
+
+def _resolve(request: Request) -> signin.SignedIn | None:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    token = signin.unsign_token(session_secret(request.app), cookie)
+    if token is None:
+        return None
+    at = now()
+    with new_session(request.app.state.reader) as session:
+        found = signin.resolve(
+            session, token, at=at, idle_minutes=request.app.state.settings.idle_minutes
+        )
+    if found is not None and signin.needs_touch(found, at=at):
+        assert found.session.id is not None
+        with new_session(request.app.state.writer) as session:
+            signin.touch(session, found.session.id, at=at)
+            session.commit()
+    return found
+
+
+def account(request: Request) -> signin.SignedIn:
+    """The signed-in account; a request without one is sent to sign in."""
+    found = optional_account(request)
+    if found is None:
+        raise SignInRequired()
+    return found
+
+
+Account = Annotated[signin.SignedIn, Depends(account)]
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """The POSTed form of a signed-in account, once its CSRF token is found right."""
+    signed_in = optional_account(request)
+    if signed_in is None:
+        raise Forbidden("请先登录 sign in first")
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
+        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+CheckedForm = Annotated[dict[str, str], Depends(checked_form)]

@@ -1,0 +1,75 @@
+"""Rendering pages: the Jinja2 environment (autoescaped) and what every page is given."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from procure.resources import resource_dir
+from procure.workflow.definition import ROLES
+
+ROLE_LABELS = {
+    "officer": "项目干事 officer",
+    "leader": "分管领导 leader",
+    "reviewer": "评审专家 reviewer",
+    "assessor": "考核人员 assessor",
+    "supervisor": "监管人员 supervisor",
+    "auditor": "审计 auditor",
+    "admin": "管理员 admin",
+    "organization": "承接方 organization",
+}
+
+
+def templates() -> Jinja2Templates:
+    """The page templates (``templates/web``); every value is HTML-escaped."""
+    environment = Jinja2Templates(directory=resource_dir("templates") / "web")
+    environment.env.autoescape = True  # every template, whatever its file name
+    environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    environment.env.filters["money"] = _money
+    assert set(ROLE_LABELS) == set(ROLES)
+    return environment
+
+
+def _money(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{value:,.2f}"
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    """Render page ``name`` with the signed-in account and its form token."""
+    from procure.web.deps import optional_account
+
+    signed_in = optional_account(request)
+    base: dict[str, Any] = {
+        "signed_in": signed_in,
+        "user": signed_in.user if signed_in else None,
+        "csrf_token": signed_in.session.csrf_token if signed_in else "",
+    }
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, name, {**base, **(context or {})}, status_code=status
+    )
+    return response
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    """A page that says, in one sentence, why the request was not done."""
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+def sign_in_url(target: str) -> str:
+    """The sign-in page, coming back to ``target`` afterwards."""
+    return "/signin?" + urlencode({"next": target}, quote_via=quote)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after sign-in; anything else (another site) goes home."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,97 @@
+"""One project: what is recorded, its history, and a form per trigger the account may fire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from procure.domain.errors import NotFound, Refused
+from procure.services.project_actions import FormInvalid, actions_for, fire_form, held_roles
+from procure.services.views import project_detail, project_history
+from procure.store.conflicts import committed
+from procure.web import pages
+from procure.web.deps import Account, CheckedForm, Reader, Writer
+
+router = APIRouter()
+
+
+@router.get("/projects/{code}")
+def project_page(request: Request, code: str, account: Account, session: Reader) -> Response:
+    """Everything ``procure show`` shows, the history, and the account's actions."""
+    return _page(request, session, code, account, done=request.query_params.get("done", ""))
+
+
+def _page(
+    request: Request,
+    session: Any,
+    code: str,
+    account: Any,
+    *,
+    done: str = "",
+    failed: str = "",
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> Response:
+    roles = held_roles(session, account.user, code)
+    if not roles:
+        raise NotFound(f"unknown project {code!r}")  # outside the scope: as if it did not exist
+    context = {
+        "project": project_detail(session, code),
+        "history": project_history(session, code),
+        "actions": actions_for(session, code, account.user),
+        "roles": roles,
+        "done": done,
+        "failed": failed,
+        "errors": errors or {},
+        "values": values or {},
+        "message": message,
+    }
+    return pages.render(request, "project.html", context, status=status)
+
+
+@router.post("/projects/{code}/do/{trigger}")
+def fire(
+    request: Request,
+    code: str,
+    trigger: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Fire ``trigger`` with the form's values: all of it is stored, or nothing."""
+    if not held_roles(reader, account.user, code):
+        raise NotFound(f"unknown project {code!r}")
+    try:
+        committed(
+            session,
+            lambda: fire_form(session, code, trigger, account.user, form),
+            what=f"{trigger} on {code}",
+        )
+    except FormInvalid as exc:
+        return _page(
+            request,
+            reader,
+            code,
+            account,
+            failed=trigger,
+            errors=exc.errors,
+            values=form,
+            status=400,
+        )
+    except Refused as exc:
+        return _page(
+            request,
+            reader,
+            code,
+            account,
+            failed=trigger,
+            message=str(exc),
+            values=form,
+            status=403,
+        )
+    return RedirectResponse(f"/projects/{code}?done={trigger}", status_code=303)

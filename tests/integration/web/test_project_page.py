@@ -1,0 +1,139 @@
+"""The project page: what is recorded, and one form per trigger the account may fire now."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from procure.services import accounts, registry
+from procure.store import queries
+from tests.integration.builders import (
+    ADMIN,
+    AUDITOR,
+    CODE,
+    LEADER,
+    OFFICER,
+    Plan,
+    drive,
+    snapshot,
+)
+from tests.integration.web.support import set_passwords, sign_in
+
+
+def _state(session: Session, code: str = CODE) -> str:
+    session.expire_all()
+    state = queries.project_by_code(session, code).state
+    session.commit()  # a SQLite read holds the write lock until its transaction ends
+    return state
+
+
+def test_an_officer_sees_a_form_for_submit_on_a_draft(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    page = client.get(f"/projects/{CODE}")
+    assert page.status_code == 200
+    assert f'action="/projects/{CODE}/do/submit"' in page.text
+    assert "申报立项" in page.text or "submit" in page.text
+
+
+def test_a_leader_sees_submit_listed_with_the_role_that_may_take_it(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, LEADER.name)
+    sign_in(client, LEADER.name)
+    page = client.get(f"/projects/{CODE}")
+    assert 'action="/projects/SM-2019-001/do/submit"' not in page.text
+    assert "needs role officer" in page.text
+
+
+def test_the_officer_submits_and_the_leader_approves_through_the_forms(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name, LEADER.name)
+    csrf = sign_in(client, OFFICER.name)
+    done = client.post(
+        f"/projects/{CODE}/do/submit", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == f"/projects/{CODE}?done=submit"
+    assert _state(registered) == "proposed"
+    csrf = sign_in(client, LEADER.name)
+    client.post(f"/projects/{CODE}/do/approve", data={"csrf_token": csrf})
+    assert _state(registered) == "approved"
+
+
+def test_a_post_without_the_form_token_is_refused_and_changes_nothing(
+    client: TestClient, registered: Session, engine: Engine
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    before = snapshot(registered, engine)
+    response = client.post(f"/projects/{CODE}/do/submit", data={})
+    assert response.status_code == 403
+    assert snapshot(registered, engine) == before
+
+
+def test_an_auditors_forged_post_is_refused_with_the_database_unchanged(
+    client: TestClient, registered: Session, engine: Engine
+) -> None:
+    set_passwords(registered, AUDITOR.name)
+    csrf = sign_in(client, AUDITOR.name)
+    page = client.get(f"/projects/{CODE}")
+    assert "/do/" not in page.text  # an auditor is offered no action
+    before = snapshot(registered, engine)
+    response = client.post(f"/projects/{CODE}/do/submit", data={"csrf_token": csrf})
+    assert response.status_code == 403
+    assert snapshot(registered, engine) == before
+
+
+def test_a_bad_payment_amount_is_shown_beside_its_field_and_changes_nothing(
+    client: TestClient, registered: Session, engine: Engine
+) -> None:
+    drive(registered, Plan(), "in_service", start="draft")
+    set_passwords(registered, OFFICER.name)
+    csrf = sign_in(client, OFFICER.name)
+    before = snapshot(registered, engine)
+    response = client.post(
+        f"/projects/{CODE}/do/record_payment",
+        data={"csrf_token": csrf, "amount": "12万", "paid_on": "2019-04-01"},
+    )
+    assert response.status_code == 400
+    assert "请填写金额" in response.text
+    assert 'value="12万"' in response.text  # the value typed is kept for correcting
+    assert snapshot(registered, engine) == before
+
+
+def test_a_station_officer_cannot_open_or_act_on_another_stations_project(
+    client: TestClient, registered: Session, engine: Engine
+) -> None:
+    registry.add_purchaser(
+        registered, registry.PurchaserCreate("SM-WC", "梧村街道", "500000.00", "SM-FED"), OFFICER
+    )
+    accounts.add_user(registered, "wc-officer", "梧村干事", ADMIN)
+    accounts.grant(registered, "wc-officer", "officer", ADMIN, purchaser="SM-WC")
+    registered.commit()
+    set_passwords(registered, "wc-officer")
+    csrf = sign_in(client, "wc-officer")
+    assert client.get(f"/projects/{CODE}").status_code == 404
+    before = snapshot(registered, engine)
+    assert client.post(f"/projects/{CODE}/do/submit", data={"csrf_token": csrf}).status_code == 404
+    assert snapshot(registered, engine) == before
+
+
+def test_hostile_names_are_shown_literally(client: TestClient, registered: Session) -> None:
+    hostile = "<script>alert(1)</script>{{ 7*7 }}\u202e😀"
+    registry.create_project(
+        registered,
+        registry.ProjectCreate(
+            "SM-2019-066", 2019, "SM-FED", hostile.replace("\u202e", ""), "1000.00"
+        ),
+        OFFICER,
+    )
+    registered.commit()
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    page = client.get("/projects/SM-2019-066")
+    assert "<script>alert(1)" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}😀" in page.text
