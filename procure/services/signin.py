@@ -53,6 +53,7 @@ class SignedIn:
 
     user: User
     session: WebSession
+    roles: frozenset[str] = frozenset()  # the roles of its active grants, for any scope
 
 
 def app_secret(session: Session, name: str, *, at: datetime) -> bytes:
@@ -163,7 +164,8 @@ def resolve(
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    return SignedIn(user, row)
+    roles = frozenset(grant.role for grant in account_store.active_grants(session, user))
+    return SignedIn(user, row, roles)
 
 
 def needs_touch(signed_in: SignedIn, *, at: datetime) -> bool:
