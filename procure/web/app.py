@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
@@ -34,7 +34,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     for module in (routes_auth, routes_projects):
         app.include_router(module.router)
     _add_error_pages(app)
+    app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     return app
+
+
+def _healthz() -> PlainTextResponse:
+    """A trivial page: the server is up (it reads nothing, for probes and benchmarks)."""
+    return PlainTextResponse("ok")
 
 
 def _add_error_pages(app: FastAPI) -> None:
