@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound, ProcureError
@@ -36,7 +37,8 @@ from procure.workflow.context import Actor
 from procure.workflow.definition import ROLES
 
 ORGANIZATION_CHOICES = 500
-"""At most this many organizations are offered in a grant form's list (any USCC may be typed)."""
+"""At most this many organizations are listed on a page or offered in a grant form's list
+(any USCC may still be typed)."""
 
 
 def admin_actor(session: Session, user: User) -> Actor:
@@ -106,8 +108,6 @@ def organizations(session: Session, *, limit: int | None = None) -> list[Organiz
 
 def organization_count(session: Session) -> int:
     """How many organizations are registered."""
-    from sqlalchemy import func
-
     return int(session.exec(select(func.count()).select_from(Organization)).one())
 
 

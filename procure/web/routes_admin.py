@@ -69,7 +69,10 @@ def registry_page(request: Request, account: Account, session: Reader) -> Respon
 def _registry(request: Request, session: Session, *, status: int = 200, **state: Any) -> Response:
     context = {
         "purchasers": administration.purchasers(session),
-        "organizations": administration.organizations(session),
+        "organizations": administration.organizations(
+            session, limit=administration.ORGANIZATION_CHOICES
+        ),
+        "organization_count": administration.organization_count(session),
         **_state(**state),
     }
     return pages.render(request, "admin_registry.html", context, status=status)

@@ -67,6 +67,7 @@ def test_an_admin_sees_accounts_with_grants_and_open_sessions(
     assert f"<code>{PURCHASER}</code>" in registry_page.text
     assert f"<code>{QIHANG}</code>" in registry_page.text
     assert "3,600,000.00" in registry_page.text
+    assert "共 3 个 registered" in registry_page.text
 
 
 @pytest.mark.parametrize("path", ["/admin", "/admin/registry"])
