@@ -65,7 +65,8 @@ def _require_role(session: Session, actor: Actor, what: str, scope: Scope) -> Ac
     return acting(session, actor, scope, what)
 
 
-def _name(value: str, what: str) -> str:
+def checked_name(value: str, what: str) -> str:
+    """A name as stored, stripped; refused: empty, over 200 characters, or bidi controls."""
     if not value or not value.strip():
         raise InvalidInput(f"{what} must not be empty")
     if len(value) > 200:
@@ -95,7 +96,7 @@ def add_purchaser(
     purchaser = Purchaser.model_validate(
         {
             "code": code,
-            "name": _name(data.name, f"name of purchaser {code}"),
+            "name": checked_name(data.name, f"name of purchaser {code}"),
             "parent_id": parent_id,
             "annual_funds": funds,
         }
@@ -132,7 +133,7 @@ def register_organization(
     if queries.organization_by_uscc(session, uscc) is not None:
         raise InvalidInput(f"organization {uscc} is already registered")
     organization = Organization.model_validate(
-        {"uscc": uscc, "name": _name(data.name, f"name of {uscc}")}
+        {"uscc": uscc, "name": checked_name(data.name, f"name of {uscc}")}
     )
     session.add(organization)
     try:
@@ -193,7 +194,7 @@ def create_project(
         {
             "code": code,
             "year": data.year,
-            "title": _name(data.title, f"title of {code}"),
+            "title": checked_name(data.title, f"title of {code}"),
             "purpose": _purpose(data.purpose, f"purpose of {code}"),
             "purchaser_id": purchaser.id,
             "budget": budget,

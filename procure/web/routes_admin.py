@@ -1,0 +1,246 @@
+"""Administration (admins only): accounts, grants and sessions; purchasers and organizations.
+
+Every request first finds the signed-in account to be an administrator (403 otherwise,
+before anything is read or written); every change goes through
+:mod:`procure.services.administration` as ``Actor(login, "admin")``, in one transaction.
+A bad value is shown beside its field and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.services import accounts, administration
+from procure.services.project_actions import FormInvalid
+from procure.store.conflicts import committed
+from procure.web import pages
+from procure.web.deps import Account, CheckedForm, Reader, Writer, now
+from procure.workflow.context import Actor
+from procure.workflow.definition import ROLES
+
+router = APIRouter()
+
+DONE = {
+    "account": "账号已添加 account added",
+    "grant": "已授权 role granted",
+    "revoke": "授权已撤销 grant revoked",
+    "deactivate": "账号已停用 account deactivated",
+    "sessions": "登录已结束 sessions ended",
+    "purchaser": "购买方已登记 purchaser added",
+    "organization": "社会组织已登记 organization registered",
+}
+SECRET_FIELDS = ("password", "csrf_token")
+"""Never written back into a page."""
+
+Change = Callable[[Session, Mapping[str, str], Actor], object]
+
+
+@router.get("/admin")
+def accounts_page(request: Request, account: Account, session: Reader) -> Response:
+    """Accounts with their grants, open sessions, and the forms that change them."""
+    administration.admin_actor(session, account.user)
+    return _accounts(request, session, done=request.query_params.get("done", ""))
+
+
+def _accounts(request: Request, session: Session, *, status: int = 200, **state: Any) -> Response:
+    context = {
+        "users": accounts.list_users(session),
+        "sessions": administration.open_sessions(session, at=now()),
+        "roles": ROLES,
+        **_choices(session),
+        **_state(**state),
+    }
+    return pages.render(request, "admin.html", context, status=status)
+
+
+@router.get("/admin/registry")
+def registry_page(request: Request, account: Account, session: Reader) -> Response:
+    """Purchasers and organizations, and the forms that register them."""
+    administration.admin_actor(session, account.user)
+    return _registry(request, session, done=request.query_params.get("done", ""))
+
+
+def _registry(request: Request, session: Session, *, status: int = 200, **state: Any) -> Response:
+    context = {
+        "purchasers": administration.purchasers(session),
+        "organizations": administration.organizations(
+            session, limit=administration.ORGANIZATION_CHOICES
+        ),
+        "organization_count": administration.organization_count(session),
+        **_state(**state),
+    }
+    return pages.render(request, "admin_registry.html", context, status=status)
+
+
+def _choices(session: Session) -> dict[str, Any]:
+    return {
+        "purchaser_choices": administration.purchasers(session),
+        "organization_choices": administration.organizations(
+            session, limit=administration.ORGANIZATION_CHOICES
+        ),
+    }
+
+
+def _state(
+    *,
+    done: str = "",
+    form: str = "",
+    errors: dict[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    kept = {k: v for k, v in (values or {}).items() if k not in SECRET_FIELDS}
+    return {
+        "done": DONE.get(done, ""),
+        "failed": form,
+        "errors": errors or {},
+        "values": kept,
+        "message": message,
+    }
+
+
+def _change(
+    request: Request,
+    account: Any,
+    session: Session,
+    reader: Session,
+    form: Mapping[str, str],
+    *,
+    name: str,
+    change: Change,
+    registry_page: bool = False,
+) -> Response:
+    """Run one administrator's change; a refusal or a bad value re-renders its page."""
+    by = administration.admin_actor(reader, account.user)
+    render = _registry if registry_page else _accounts
+    failed: dict[str, Any] = {"form": name, "values": form}
+    try:
+        committed(session, lambda: change(session, form, by), what=f"{name} ({by.name})")
+    except FormInvalid as exc:
+        return render(request, reader, status=400, errors=exc.errors, **failed)
+    except (InvalidInput, NotFound) as exc:
+        return render(request, reader, status=400, message=str(exc), **failed)
+    except Refused as exc:
+        return render(request, reader, status=403, message=str(exc), **failed)
+    target = "/admin/registry" if registry_page else "/admin"
+    return RedirectResponse(f"{target}?done={name}", status_code=303)
+
+
+@router.post("/admin/accounts")
+def add_account(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Add an account with its initial password."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="account",
+        change=lambda s, f, by: administration.add_account(s, f, by, at=now()),
+    )
+
+
+@router.post("/admin/grants")
+def grant(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Grant a role for a purchaser (or every one) or an organization."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="grant",
+        change=lambda s, f, by: administration.grant_role(s, f, by, at=now()),
+    )
+
+
+@router.post("/admin/grants/revoke")
+def revoke(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Revoke one active grant."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="revoke",
+        change=lambda s, f, by: administration.revoke_role(s, f, by, at=now()),
+    )
+
+
+@router.post("/admin/deactivate")
+def deactivate(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Deactivate an account: it can no longer sign in or act."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="deactivate",
+        change=lambda s, f, by: accounts.deactivate(s, f.get("login", ""), by, at=now()),
+    )
+
+
+@router.post("/admin/sessions/end")
+def end_sessions(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """End every open session of an account."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="sessions",
+        change=lambda s, f, by: administration.end_sessions(s, f.get("login", ""), by, at=now()),
+    )
+
+
+@router.post("/admin/purchasers")
+def add_purchaser(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Register a purchaser."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="purchaser",
+        change=lambda s, f, by: administration.add_purchaser(s, f, by, at=now()),
+        registry_page=True,
+    )
+
+
+@router.post("/admin/organizations")
+def register_organization(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Register a social organization (its USCC is checked)."""
+    return _change(
+        request,
+        account,
+        session,
+        reader,
+        form,
+        name="organization",
+        change=lambda s, f, by: administration.register_organization(s, f, by, at=now()),
+        registry_page=True,
+    )
