@@ -113,3 +113,42 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+class Upload:
+    """A POSTed multipart form whose CSRF token was found right: its text fields and files."""
+
+    def __init__(self, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> None:
+        self.fields = fields
+        self.files = files  # field name -> (file name as sent, content)
+
+
+async def checked_upload(request: Request) -> Upload:
+    """Like :func:`checked_form`, for a form with files: the token is checked before any
+    file is read; each file is read whole up to ``UPLOAD_LIMIT`` bytes (and one past, so
+    that the service can refuse a larger one by name)."""
+    signed_in = optional_account(request)
+    if signed_in is None:
+        raise Forbidden("请先登录 sign in first")
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
+        await form.close()  # the spooled files, unread
+        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for key, value in form.items():
+        if isinstance(value, str):
+            fields[key] = value
+        else:
+            try:
+                files[key] = (value.filename or "", await value.read(UPLOAD_LIMIT + 1))
+            finally:
+                await value.close()
+    return Upload(fields, files)
+
+
+UPLOAD_LIMIT = 8 * 2**20
+"""The most of one uploaded file a route reads; services set their own, smaller limits."""
+
+CheckedUpload = Annotated[Upload, Depends(checked_upload)]
