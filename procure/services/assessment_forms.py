@@ -25,9 +25,11 @@ from procure.domain.errors import InvalidInput, ProcureError
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import check_no_bidi
+from procure.services.authorization import authorize, project_scope
 from procure.services.lifecycle import TransitionResult, perform
 from procure.services.project_actions import FormInvalid
 from procure.services.sheet_files import SheetInput
+from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
@@ -223,6 +225,7 @@ def record_sheet(
         Refused: ``user`` may not record a sheet on this project now (the rule says why).
     """
     rules = rules or default_rules()
+    may_act(session, code, user, "assessor", "record_assessment")
     params = sheet_params(form, rules)
     return _record(session, code, user, params, rules)
 
@@ -307,8 +310,21 @@ def record_upload(
         Refused: ``user`` may not record a sheet on this project now.
     """
     rules = rules or default_rules()
+    may_act(session, code, user, "assessor", "record_assessment")
     params = upload_params(data, filename, rules)
     return _record(session, code, user, params, rules, field="upload")
+
+
+def may_act(session: Session, code: str, user: User, role: str, trigger: str) -> None:
+    """Refuse before reading a form or a file when ``user`` holds no ``role`` grant on the
+    project (the trigger checks it again, with its other rules, when it fires).
+
+    Raises:
+        Refused: naming the grant missing.
+    """
+    project = queries.project_by_code(session, code)
+    scope = project_scope(session, project)
+    authorize(session, Actor(user.login, role), scope, trigger, allow_setup=False)
 
 
 def _record(

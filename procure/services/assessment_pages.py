@@ -19,6 +19,7 @@ from sqlmodel import Session
 from procure.domain.dates import chinese_date
 from procure.domain.errors import InvalidInput
 from procure.domain.text import check_no_bidi
+from procure.services.assessment_forms import may_act
 from procure.services.lifecycle import TransitionResult, perform
 from procure.services.project_actions import ActionForm, FormInvalid, actions_for
 from procure.services.scoring import assessment_view
@@ -30,6 +31,14 @@ from procure.workflow.scoring_guards import china_day
 
 ACKNOWLEDGED_TEXT = "确认无异议 acknowledged"
 """The comment recorded when an organization acknowledges without writing one."""
+
+INPUT_LABELS = {
+    "planned": "计划数 planned",
+    "actual": "实际数 actual",
+    "respondents": "受访人数 respondents",
+    "satisfied": "满意人数 satisfied",
+}
+ACTION_LABELS = {"renew": "续约", "rectify": "整改", "drop": "不再合作"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,8 @@ def assessment_page(
         "window": window,
         "criteria": {c.code: c for c in card.criteria},
         "dimensions": {d.code: d for d in card.dimensions},
+        "input_labels": INPUT_LABELS,
+        "action_labels": ACTION_LABELS,
         "veto_labels": {code: item.label_zh for code, item in rules.renewal.veto_items.items()},
         "may_record_sheet": _allowed(actions.get("record_assessment")) and not recorded,
         "may_comment": bool(
@@ -137,6 +148,7 @@ def record_organization_comment(
         FormInvalid: a bad text, under ``text``.
         Refused: ``user`` is not this project's organization, or the window has closed.
     """
+    may_act(session, code, user, "organization", "record_comment")
     params = comment_params(form)
     return perform(
         session,

@@ -269,6 +269,14 @@ def test_an_auditors_forged_sheet_is_refused_with_the_database_unchanged(
     before = snapshot(session, engine)
     response = client.post(f"{PAGE}/sheet", data={"csrf_token": csrf, **sheet_form()})
     assert response.status_code == 403
+    bad = client.post(f"{PAGE}/sheet", data={"csrf_token": csrf, "c.outcomes.score": "99"})
+    assert bad.status_code == 403  # refused for the grant before any value is looked at
+    upload = client.post(
+        f"{PAGE}/upload",
+        data={"csrf_token": csrf},
+        files={"sheet": ("s.xlsx", b"not a workbook", "application/x")},
+    )
+    assert upload.status_code == 403 and "holds no assessor grant" in upload.text
     assert snapshot(session, engine) == before
 
 
