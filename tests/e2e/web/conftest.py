@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Error, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Error, Page, Request, sync_playwright
 
 from tests.e2e.web.server import served
 from tests.e2e.web.site import Site, build_site
@@ -56,16 +56,15 @@ def chromium() -> str:
 def browser(chromium: str) -> Iterator[Browser]:
     """Headless Chromium for the whole session."""
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=["--lang=zh-CN"]
-        )
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True)
         yield launched
         launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A fresh context's page, in Chinese, failing on any JavaScript dialog or page error."""
+    """A fresh context's page, in Chinese, failing on any JavaScript dialog or page error,
+    and on any request to another host (nothing is loaded from a CDN)."""
     context = browser.new_context(
         base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
@@ -80,11 +79,16 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     def on_error(error: Error) -> None:
         surprises.append(f"page error: {error.message}")
 
+    def on_request(request: Request) -> None:
+        if not request.url.startswith((f"{base_url}/", "data:")):
+            surprises.append(f"request to another host: {request.url}")
+
+    context.on("request", on_request)
     opened.on("dialog", on_dialog)
     opened.on("pageerror", on_error)
     yield opened
     context.close()
-    assert not surprises, surprises  # a script ran: something was not escaped
+    assert not surprises, surprises  # a script ran (something was not escaped), or a fetch left
 
 
 @pytest.fixture(scope="session")
