@@ -18,6 +18,7 @@ from procure.store import queries
 from procure.workflow.rules import default_rules
 from tests.integration.builders import (
     ADMIN,
+    ASSESSMENT_EXCELLENT,
     ASSESSMENT_GOOD,
     ASSESSOR,
     AUDITOR,
@@ -110,6 +111,20 @@ def test_an_assessor_records_a_sheet_with_narratives_and_a_veto_that_fails_the_g
     assert "数据造假" in page.text and "不合格" in page.text and "85.00" in page.text
     assert "资金专款专用。" in page.text and "总体良好" in page.text
     assert 'action="/projects/SM-2019-001/assessment/sheet"' not in page.text  # one sheet each
+
+
+def test_a_second_assessors_sheet_is_shown_beside_the_first_and_combined(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessment_recorded")
+    set_passwords(session, "陈敏")
+    csrf = sign_in(client, "陈敏")
+    form = sheet_form(ASSESSMENT_EXCELLENT)
+    client.post(f"{PAGE}/sheet", data={"csrf_token": csrf, **form})
+    assert [row[:2] for row in _sheets(session)] == [(ASSESSOR.name, "85.00"), ("陈敏", "93.00")]
+    page = client.get(PAGE).text
+    assert "Sheet · 刘建国" in page and "Sheet · 陈敏" in page
+    assert '<dd class="num" id="result-total">89.00</dd>' in page  # (85 + 93) / 2
 
 
 def test_bad_values_are_shown_beside_their_fields_in_chinese_and_change_nothing(
