@@ -107,6 +107,11 @@ def _grant_reach(grant: RoleGrant, children: Mapping[int, list[int]]) -> Reach:
     return Reach(purchaser_ids=frozenset(_with_descendants(grant.purchaser_id, children)))
 
 
+def purchaser_and_below(session: Session, purchaser_id: int) -> frozenset[int]:
+    """Return the purchaser's id and the ids of every purchaser below it."""
+    return frozenset(_with_descendants(purchaser_id, _purchasers_below(session)))
+
+
 def _with_descendants(root: int, children: Mapping[int, list[int]]) -> set[int]:
     reached = {root}
     frontier = [root]
