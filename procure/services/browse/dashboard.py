@@ -1,0 +1,168 @@
+"""The dashboard of a viewer's scope: the year's projects by state, grades and spending.
+
+Every figure is one grouped query over the projects the viewer may read
+(:func:`procure.services.browse.visibility.project_clause`), optionally of one
+funding year; money sums are exact ``Decimal``. What waits for the viewer is in
+:mod:`procure.services.browse.waiting`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlmodel import Session, col
+
+from procure.services.browse.visibility import ViewerScope, project_clause
+from procure.services.browse.waiting import waiting_for
+from procure.store.models import Assessment, Contract, Payment, Project, Purchaser
+from procure.workflow.rules import Rules, default_rules
+
+_ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class StateFigures:
+    """One funding year's projects in one state: how many, their budgets and contracts."""
+
+    year: int
+    state: str
+    state_zh: str
+    projects: int
+    budget: Decimal
+    contracted: Decimal
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """How many final assessments gave one grade (every band listed, zero or not)."""
+
+    grade: str
+    grade_zh: str
+    assessments: int
+
+
+@dataclass(frozen=True)
+class PurchaserSpending:
+    """What was paid out on one purchaser's contracts (its own, not those below it)."""
+
+    purchaser: str
+    purchaser_name: str
+    paid: Decimal
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The figures of one scope (and year, if given)."""
+
+    year: int | None
+    years: list[int]
+    by_year_state: list[StateFigures]
+    grades: list[GradeCount]
+    spending: list[PurchaserSpending]
+
+
+def dashboard(
+    session: Session, scope: ViewerScope, *, year: int | None = None, rules: Rules | None = None
+) -> Dashboard:
+    """Return the figures of the projects ``scope`` may read (of ``year``, if given).
+
+    ``years`` lists every funding year the scope has projects in, newest first (for a
+    year picker); the other figures are of ``year`` only when it is given. Spending is
+    the sum of payments on the contracts of the year's projects, by the project's
+    purchaser, largest first.
+    """
+    rules = rules or default_rules()
+    where = [project_clause(scope)]
+    if year is not None:
+        where.append(col(Project.year) == year)
+    return Dashboard(
+        year=year,
+        years=_years(session, project_clause(scope)),
+        by_year_state=_by_year_state(session, where, rules),
+        grades=_grades(session, where, rules),
+        spending=_spending(session, where),
+    )
+
+
+def _rows(session: Session, statement: Any) -> list[Any]:
+    return list(session.connection().execute(statement))
+
+
+def _years(session: Session, readable: ColumnElement[bool]) -> list[int]:
+    statement = (
+        select(col(Project.year)).where(readable).distinct().order_by(col(Project.year).desc())
+    )
+    return [row.year for row in _rows(session, statement)]
+
+
+def _by_year_state(
+    session: Session, where: list[ColumnElement[bool]], rules: Rules
+) -> list[StateFigures]:
+    statement = (
+        select(
+            col(Project.year),
+            col(Project.state),
+            func.count().label("projects"),
+            func.sum(col(Project.budget)).label("budget"),
+            func.sum(col(Contract.amount)).label("contracted"),
+        )
+        .outerjoin(Contract, col(Contract.project_id) == col(Project.id))
+        .where(*where)
+        .group_by(col(Project.year), col(Project.state))
+    )
+    definition = rules.engine.definition
+    order = {state.code: index for index, state in enumerate(definition.states)}
+    figures = [
+        StateFigures(
+            year=row.year,
+            state=row.state,
+            state_zh=definition.state(row.state).zh,
+            projects=row.projects,
+            budget=row.budget or _ZERO,
+            contracted=row.contracted or _ZERO,
+        )
+        for row in _rows(session, statement)
+    ]
+    return sorted(figures, key=lambda f: (-f.year, order.get(f.state, len(order))))
+
+
+def _grades(session: Session, where: list[ColumnElement[bool]], rules: Rules) -> list[GradeCount]:
+    statement = (
+        select(col(Assessment.grade), func.count().label("assessments"))
+        .join(Project, col(Project.id) == col(Assessment.project_id))
+        .where(col(Assessment.final).is_(True), *where)
+        .group_by(col(Assessment.grade))
+    )
+    counted = {row.grade: row.assessments for row in _rows(session, statement)}
+    bands = rules.assessment.grades
+    listed = [GradeCount(band.code, band.label_zh, counted.pop(band.code, 0)) for band in bands]
+    # a grade no longer in the scorecard still counts, under its own code
+    return listed + [GradeCount(code, code, count) for code, count in sorted(counted.items())]
+
+
+def _spending(session: Session, where: list[ColumnElement[bool]]) -> list[PurchaserSpending]:
+    paid = func.sum(col(Payment.amount))
+    statement = (
+        select(col(Purchaser.code), col(Purchaser.name), paid.label("paid"))
+        .select_from(Payment)
+        .join(Contract, col(Contract.id) == col(Payment.contract_id))
+        .join(Project, col(Project.id) == col(Contract.project_id))
+        .join(Purchaser, col(Purchaser.id) == col(Project.purchaser_id))
+        .where(*where)
+        .group_by(col(Purchaser.code), col(Purchaser.name))
+    )
+    spent = [PurchaserSpending(row.code, row.name, row.paid) for row in _rows(session, statement)]
+    return sorted(spent, key=lambda s: (-s.paid, s.purchaser))
+
+
+__all__ = [
+    "Dashboard",
+    "GradeCount",
+    "PurchaserSpending",
+    "StateFigures",
+    "dashboard",
+    "waiting_for",  # what waits for the viewer: procure.services.browse.waiting
+]
