@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.services.browse import listing
 from procure.services.browse.export import COLUMNS, write_csv, write_xlsx
 from procure.services.browse.listing import (
     SORT_KEYS,
@@ -250,3 +251,15 @@ def test_the_xlsx_has_bilingual_headers_money_as_numbers_and_neutralizes_formula
     contracted = next(line for line in table if line[0] == "SM-2019-001")
     assert contracted[7:9] == (900000, 868000)
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("narrow", [0, 1, 2000])
+def test_a_search_finds_the_same_projects_whether_its_matches_are_rare_or_common(
+    world: Session, monkeypatch: pytest.MonkeyPatch, narrow: int
+) -> None:
+    monkeypatch.setattr(listing, "SEARCH_NARROW", narrow)
+
+    assert codes(world, ProjectFilters(q="sm-wc")) == ["SM-WC-2019-001", "SM-WC-2020-001"]
+    assert walk(world, "-title", 1, ProjectFilters(q="SM")) == walk(
+        world, "-title", 9, ProjectFilters(q="sm")
+    )

@@ -144,17 +144,19 @@ def _grades(session: Session, where: list[ColumnElement[bool]], rules: Rules) ->
 
 
 def _spending(session: Session, where: list[ColumnElement[bool]]) -> list[PurchaserSpending]:
-    paid = func.sum(col(Payment.amount))
     statement = (
-        select(col(Purchaser.code), col(Purchaser.name), paid.label("paid"))
+        select(col(Project.purchaser_id), func.sum(col(Payment.amount)).label("paid"))
         .select_from(Payment)
         .join(Contract, col(Contract.id) == col(Payment.contract_id))
         .join(Project, col(Project.id) == col(Contract.project_id))
-        .join(Purchaser, col(Purchaser.id) == col(Project.purchaser_id))
         .where(*where)
-        .group_by(col(Purchaser.code), col(Purchaser.name))
+        .group_by(col(Project.purchaser_id))
     )
-    spent = [PurchaserSpending(row.code, row.name, row.paid) for row in _rows(session, statement)]
+    paid = {row.purchaser_id: row.paid for row in _rows(session, statement)}
+    names = select(col(Purchaser.id), col(Purchaser.code), col(Purchaser.name)).where(
+        col(Purchaser.id).in_(sorted(paid))
+    )
+    spent = [PurchaserSpending(row.code, row.name, paid[row.id]) for row in _rows(session, names)]
     return sorted(spent, key=lambda s: (-s.paid, s.purchaser))
 
 

@@ -83,20 +83,32 @@ def viewer_scope(session: Session, login: str) -> ViewerScope:
     grants = account_store.active_grants(session, user)
     if not grants:
         return ViewerScope(login)
-    below = _purchasers_below(session)
+    below, every = _purchaser_tree(session)
     by_role: dict[str, Reach] = {}
     for grant in grants:
         by_role[grant.role] = by_role.get(grant.role, Reach()) | _grant_reach(grant, below)
-    return ViewerScope(login, by_role)
+    return ViewerScope(login, {role: _whole(reach, every) for role, reach in by_role.items()})
 
 
-def _purchasers_below(session: Session) -> dict[int, list[int]]:
-    """Return each purchaser's direct children (ids), keyed by the parent's id."""
+def _whole(reach: Reach, every: set[int]) -> Reach:
+    """A reach covering every purchaser (a grant on the root) reads as ``everything``: the
+    same projects, without a list of every purchaser in each query."""
+    if reach.purchaser_ids and reach.purchaser_ids >= every:
+        return Reach(everything=True)
+    return reach
+
+
+def _purchaser_tree(session: Session) -> tuple[dict[int, list[int]], set[int]]:
+    """Return each purchaser's direct children (ids) by the parent's id, and every id."""
     children: dict[int, list[int]] = {}
+    every: set[int] = set()
     for purchaser_id, parent_id in session.exec(select(Purchaser.id, Purchaser.parent_id)):
-        if parent_id is not None and purchaser_id is not None:
+        if purchaser_id is None:
+            continue
+        every.add(purchaser_id)
+        if parent_id is not None:
             children.setdefault(parent_id, []).append(purchaser_id)
-    return children
+    return children, every
 
 
 def _grant_reach(grant: RoleGrant, children: Mapping[int, list[int]]) -> Reach:
@@ -109,7 +121,7 @@ def _grant_reach(grant: RoleGrant, children: Mapping[int, list[int]]) -> Reach:
 
 def purchaser_and_below(session: Session, purchaser_id: int) -> frozenset[int]:
     """Return the purchaser's id and the ids of every purchaser below it."""
-    return frozenset(_with_descendants(purchaser_id, _purchasers_below(session)))
+    return frozenset(_with_descendants(purchaser_id, _purchaser_tree(session)[0]))
 
 
 def _with_descendants(root: int, children: Mapping[int, list[int]]) -> set[int]:
