@@ -68,10 +68,10 @@ def build(engine: Engine) -> str:
         accounts.add_user(session, uscc.lower(), "组织账号", admin)
         accounts.grant(session, uscc.lower(), "organization", admin, organization=uscc)
         session.commit()
-        if engine.dialect.name == "postgresql":  # what autovacuum would have done by now
-            session.connection().execute(text("ANALYZE"))
-            session.commit()
-        return str(uscc.lower())
+    if engine.dialect.name == "postgresql":  # what autovacuum would have done by now
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    return str(uscc.lower())
 
 
 def cases(session: Session, organization: str) -> dict[str, Callable[[], object]]:

@@ -67,6 +67,7 @@ class Project(ProjectBase, table=True):
     __table_args__ = (
         Index("ix_project_budget_id", "budget", "id"),
         Index("ix_project_title_id", "title", "id"),
+        Index("ix_project_purchaser_code_id", "purchaser_id", "code", "id"),
         Index("ix_project_year_id", "year", "id"),
         Index("ix_project_state_id", "state", "id"),
         Index("ix_project_year_state_purchaser_budget", "year", "state", "purchaser_id", "budget"),

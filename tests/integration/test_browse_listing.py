@@ -263,3 +263,10 @@ def test_a_search_finds_the_same_projects_whether_its_matches_are_rare_or_common
     assert walk(world, "-title", 1, ProjectFilters(q="SM")) == walk(
         world, "-title", 9, ProjectFilters(q="sm")
     )
+
+
+def test_a_search_ignores_the_case_of_latin_letters_in_titles(world: Session) -> None:
+    create_project(world, Plan(code="SM-2019-002"), title="Social Work 社工服务")
+
+    assert codes(world, ProjectFilters(q="social WORK")) == ["SM-2019-002"]
+    assert codes(world, ProjectFilters(q="社工")) == ["SM-2019-002"]

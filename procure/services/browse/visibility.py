@@ -11,8 +11,8 @@ reader learns nothing about projects it may not see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, col, select
@@ -29,18 +29,23 @@ from procure.store.trust_models import RoleGrant
 class Reach:
     """Where one role's grants reach: everything, some purchasers, some organizations.
 
-    ``purchaser_ids`` already holds every purchaser below a granted one.
+    ``purchaser_ids`` already holds every purchaser below a granted one;
+    ``organization_project_ids`` the projects the granted organizations bid for or hold
+    the contract of (an organization has few: listing them spares every query a
+    subquery whose size no planner estimates well).
     """
 
     everything: bool = False
     purchaser_ids: frozenset[int] = frozenset()
     organization_ids: frozenset[int] = frozenset()
+    organization_project_ids: frozenset[int] = frozenset()
 
     def __or__(self, other: Reach) -> Reach:
         return Reach(
             self.everything or other.everything,
             self.purchaser_ids | other.purchaser_ids,
             self.organization_ids | other.organization_ids,
+            self.organization_project_ids | other.organization_project_ids,
         )
 
     @property
@@ -87,7 +92,21 @@ def viewer_scope(session: Session, login: str) -> ViewerScope:
     by_role: dict[str, Reach] = {}
     for grant in grants:
         by_role[grant.role] = by_role.get(grant.role, Reach()) | _grant_reach(grant, below)
-    return ViewerScope(login, {role: _whole(reach, every) for role, reach in by_role.items()})
+    by_role = {
+        role: _with_projects(session, _whole(reach, every)) for role, reach in by_role.items()
+    }
+    return ViewerScope(login, by_role)
+
+
+def _with_projects(session: Session, reach: Reach) -> Reach:
+    """Add the projects its organizations bid for or hold the contract of."""
+    if not reach.organization_ids:
+        return reach
+    ids = sorted(reach.organization_ids)
+    proposed = select(Proposal.project_id).where(col(Proposal.organization_id).in_(ids))
+    contracted = select(Contract.project_id).where(col(Contract.organization_id).in_(ids))
+    projects = set(session.exec(proposed)) | set(session.exec(contracted))
+    return replace(reach, organization_project_ids=frozenset(projects))
 
 
 def _whole(reach: Reach, every: set[int]) -> Reach:
@@ -156,20 +175,11 @@ def reach_clause(reach: Reach, *, organization_by_award: bool = False) -> Column
     clauses: list[ColumnElement[bool]] = []
     if reach.purchaser_ids:
         clauses.append(col(Project.purchaser_id).in_(sorted(reach.purchaser_ids)))
-    if reach.organization_ids:
-        clauses.extend(_organization_clauses(reach.organization_ids, organization_by_award))
-    return or_(*clauses)
-
-
-def _organization_clauses(
-    organization_ids: Iterable[int], by_award: bool
-) -> list[ColumnElement[bool]]:
-    ids = sorted(organization_ids)
-    if by_award:
-        return [col(Project.awarded_organization_id).in_(ids)]
-    proposed = select(Proposal.project_id).where(col(Proposal.organization_id).in_(ids))
-    contracted = select(Contract.project_id).where(col(Contract.organization_id).in_(ids))
-    return [col(Project.id).in_(proposed), col(Project.id).in_(contracted)]
+    if reach.organization_ids and organization_by_award:
+        clauses.append(col(Project.awarded_organization_id).in_(sorted(reach.organization_ids)))
+    elif reach.organization_project_ids:
+        clauses.append(col(Project.id).in_(sorted(reach.organization_project_ids)))
+    return or_(false(), *clauses)
 
 
 def readable_project(session: Session, scope: ViewerScope, code: str) -> Project:

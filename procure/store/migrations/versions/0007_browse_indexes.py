@@ -2,7 +2,9 @@
 
 Keyset pages sort by (column, id): one index per sort order that had none
 (budget, title) and, for PostgreSQL, whose B-tree would not order ties by id
-(year, state). The dashboard sums read covering indexes instead of the rows:
+(year, state); and, since codes begin with their purchaser's prefix, a purchaser's
+projects by code (a station's first page would otherwise scan every code before
+its own). The dashboard sums read covering indexes instead of the rows:
 projects by year and state (with purchaser and budget), contract amounts by
 project, final grades by project, payments by contract.
 
@@ -23,6 +25,7 @@ depends_on: str | Sequence[str] | None = None
 INDEXES: tuple[tuple[str, str, list[str]], ...] = (
     ("ix_project_budget_id", "project", ["budget", "id"]),
     ("ix_project_title_id", "project", ["title", "id"]),
+    ("ix_project_purchaser_code_id", "project", ["purchaser_id", "code", "id"]),
     ("ix_project_year_id", "project", ["year", "id"]),
     ("ix_project_state_id", "project", ["state", "id"]),
     (
