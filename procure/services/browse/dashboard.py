@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, type_coerce
 from sqlmodel import Session, col
 
 from procure.services.browse.visibility import ViewerScope, project_clause
 from procure.services.browse.waiting import waiting_for
 from procure.store.models import Assessment, Contract, Payment, Project, Purchaser
+from procure.store.types import Hundredths
 from procure.workflow.rules import Rules, default_rules
 
 _ZERO = Decimal("0.00")
@@ -78,12 +79,13 @@ def dashboard(
     where = [project_clause(scope)]
     if year is not None:
         where.append(col(Project.year) == year)
+    sums = _sums(session, where)
     return Dashboard(
         year=year,
         years=_years(session, project_clause(scope)),
-        by_year_state=_by_year_state(session, where, rules),
+        by_year_state=_by_year_state(sums, rules),
         grades=_grades(session, where, rules),
-        spending=_spending(session, where),
+        spending=_spending(session, sums),
     )
 
 
@@ -103,33 +105,43 @@ def _years(session: Session, readable: ColumnElement[bool]) -> list[int]:
     return list(range(span.last, span.first - 1, -1))
 
 
-def _by_year_state(
-    session: Session, where: list[ColumnElement[bool]], rules: Rules
-) -> list[StateFigures]:
+def _sums(session: Session, where: list[ColumnElement[bool]]) -> list[Any]:
+    """One pass over the projects: count, budgets, contract amounts and payments by year,
+    state and purchaser (each contract's payments summed by its own index read)."""
+    paid = (
+        select(func.sum(col(Payment.amount)))
+        .where(col(Payment.contract_id) == col(Contract.id))
+        .scalar_subquery()
+    )
     statement = (
         select(
             col(Project.year),
             col(Project.state),
+            col(Project.purchaser_id),
             func.count().label("projects"),
             func.sum(col(Project.budget)).label("budget"),
             func.sum(col(Contract.amount)).label("contracted"),
+            func.sum(type_coerce(paid, Hundredths())).label("paid"),
         )
         .outerjoin(Contract, col(Contract.project_id) == col(Project.id))
         .where(*where)
-        .group_by(col(Project.year), col(Project.state))
+        .group_by(col(Project.year), col(Project.state), col(Project.purchaser_id))
     )
+    return _rows(session, statement)
+
+
+def _by_year_state(sums: list[Any], rules: Rules) -> list[StateFigures]:
     definition = rules.engine.definition
+    totals: dict[tuple[int, str], list[Any]] = {}
+    for row in sums:
+        total = totals.setdefault((row.year, row.state), [0, _ZERO, _ZERO])
+        total[0] += row.projects
+        total[1] += row.budget or _ZERO
+        total[2] += row.contracted or _ZERO
     order = {state.code: index for index, state in enumerate(definition.states)}
     figures = [
-        StateFigures(
-            year=row.year,
-            state=row.state,
-            state_zh=definition.state(row.state).zh,
-            projects=row.projects,
-            budget=row.budget or _ZERO,
-            contracted=row.contracted or _ZERO,
-        )
-        for row in _rows(session, statement)
+        StateFigures(year, state, definition.state(state).zh, *total)
+        for (year, state), total in totals.items()
     ]
     return sorted(figures, key=lambda f: (-f.year, order.get(f.state, len(order))))
 
@@ -148,16 +160,11 @@ def _grades(session: Session, where: list[ColumnElement[bool]], rules: Rules) ->
     return listed + [GradeCount(code, code, count) for code, count in sorted(counted.items())]
 
 
-def _spending(session: Session, where: list[ColumnElement[bool]]) -> list[PurchaserSpending]:
-    statement = (
-        select(col(Project.purchaser_id), func.sum(col(Payment.amount)).label("paid"))
-        .select_from(Payment)
-        .join(Contract, col(Contract.id) == col(Payment.contract_id))
-        .join(Project, col(Project.id) == col(Contract.project_id))
-        .where(*where)
-        .group_by(col(Project.purchaser_id))
-    )
-    paid = {row.purchaser_id: row.paid for row in _rows(session, statement)}
+def _spending(session: Session, sums: list[Any]) -> list[PurchaserSpending]:
+    paid: dict[int, Decimal] = {}
+    for row in sums:
+        if row.paid is not None:
+            paid[row.purchaser_id] = paid.get(row.purchaser_id, _ZERO) + row.paid
     names = select(col(Purchaser.id), col(Purchaser.code), col(Purchaser.name)).where(
         col(Purchaser.id).in_(sorted(paid))
     )
