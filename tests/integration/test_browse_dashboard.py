@@ -175,3 +175,12 @@ def test_at_most_limit_candidates_are_checked_oldest_first(world: Session) -> No
         ("SM-WC-2019-001", ["submit"]),
     ]
     assert waiting(world, OFFICER.name, limit=0) == []
+
+
+def test_an_assessed_project_waits_on_what_the_renewal_policy_says(world: Session) -> None:
+    add_station_project(world, "assessed")  # graded 良好: the policy renews
+
+    assert waiting(world, WC_OFFICER.name) == [
+        ("SM-WC-2019-001", ["submit"]),
+        ("SM-WC-2019-002", ["record_payment", "renew"]),
+    ]

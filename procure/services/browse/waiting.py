@@ -18,13 +18,14 @@ before its contract, which is not something it waits for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
 from procure.services.lifecycle import now_utc
-from procure.store.models import Project
+from procure.store.models import Assessment, Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
 from procure.workflow.guards import FACT_GUARDS
@@ -79,9 +80,12 @@ def waiting_for(
         .order_by(col(Project.id))
         .limit(limit)
     )
+    candidates = list(session.exec(statement))
+    finals = _final_assessments(session, [p.id for p in candidates if p.id is not None])
     waiting = []
-    for project in session.exec(statement):
-        actions = _actions(session, rules, project, login, acting, transitions)
+    for project in candidates:
+        facts = {"final_assessment": finals.get(project.id)}
+        actions = _actions(session, rules, project, login, acting, transitions, facts)
         if actions:
             waiting.append(_waiting(project, actions, rules))
     return waiting
@@ -106,6 +110,7 @@ def _actions(
     login: str,
     acting: dict[str, Reach],
     transitions: list[TransitionDef],
+    facts: dict[str, Any],
 ) -> list[WaitingAction]:
     actions: list[WaitingAction] = []
     for transition in transitions:
@@ -113,7 +118,7 @@ def _actions(
             continue
         if any(action.trigger == transition.trigger for action in actions):
             continue  # another entry of the same trigger already allowed it
-        role = _role_allowed(session, rules, project, login, acting, transition)
+        role = _role_allowed(session, rules, project, login, acting, transition, facts)
         if role is not None:
             actions.append(WaitingAction(transition.trigger, transition.zh, transition.en, role))
     return actions
@@ -126,15 +131,24 @@ def _role_allowed(
     login: str,
     acting: dict[str, Reach],
     transition: TransitionDef,
+    facts: dict[str, Any],
 ) -> str | None:
     """Return the first held role that may fire ``transition`` on ``project`` now, if any."""
     for role in transition.roles:
         reach = acting.get(role)
         if reach is None or not _covers(reach, project):
             continue
-        if _guards_hold(session, rules, project, Actor(login, role), transition):
+        if _guards_hold(session, rules, project, Actor(login, role), transition, facts):
             return role
     return None
+
+
+def _final_assessments(session: Session, project_ids: list[int]) -> dict[int | None, Assessment]:
+    """The candidates' final assessments, read once (the renewal guards' ``facts``)."""
+    statement = select(Assessment).where(
+        col(Assessment.project_id).in_(project_ids), col(Assessment.final).is_(True)
+    )
+    return {assessment.project_id: assessment for assessment in session.exec(statement)}
 
 
 def _covers(reach: Reach, project: Project) -> bool:
@@ -144,7 +158,12 @@ def _covers(reach: Reach, project: Project) -> bool:
 
 
 def _guards_hold(
-    session: Session, rules: Rules, project: Project, actor: Actor, transition: TransitionDef
+    session: Session,
+    rules: Rules,
+    project: Project,
+    actor: Actor,
+    transition: TransitionDef,
+    facts: dict[str, Any],
 ) -> bool:
     context = ActionContext(
         session=session,
@@ -155,6 +174,7 @@ def _guards_hold(
         params={},
         reason="",
         at=now_utc(),
+        facts=facts,
     )
     factless = (guard for guard in transition.guards if guard not in FACT_GUARDS)
     return not any(rules.engine.guard(guard)(context) for guard in factless)
