@@ -121,3 +121,13 @@ def test_a_project_outside_the_scope_reads_exactly_as_an_unknown_code(world: Ses
 
     assert str(outside.value) == "unknown project 'SM-ZS-2019-001'"
     assert str(unknown.value) == "unknown project 'SM-ZS-2019-999'"
+
+
+def test_grants_covering_every_purchaser_read_every_project(world: Session) -> None:
+    accounts.grant(world, FED_AUDITOR.name, "auditor", ADMIN, purchaser="HL-FED")
+    world.commit()
+
+    scope = viewer_scope(world, FED_AUDITOR.name)
+
+    assert scope.reach.everything
+    assert readable_codes(world, FED_AUDITOR.name) == sorted(CODES)

@@ -113,7 +113,7 @@ def _whole(reach: Reach, every: set[int]) -> Reach:
     """A reach covering every purchaser (a grant on the root) reads as ``everything``: the
     same projects, without a list of every purchaser in each query."""
     if reach.purchaser_ids and reach.purchaser_ids >= every:
-        return Reach(everything=True)
+        return replace(reach, everything=True, purchaser_ids=frozenset())
     return reach
 
 
