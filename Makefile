@@ -43,6 +43,7 @@ bench: setup ## Run the benchmarks under bench/
 	$(BIN)/python bench/cli_startup.py
 	$(BIN)/python bench/renewal.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/browse.py
 
 clean: ## Remove the virtualenv, caches and demo output
 	rm -rf $(VENV) procure-demo .pytest_cache .mypy_cache .ruff_cache

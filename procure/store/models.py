@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from procure.store.types import Hundredths, UTCDateTime
@@ -62,6 +62,16 @@ _PROJECT_VERSION = Column("version", Integer, nullable=False, default=1)
 
 
 class Project(ProjectBase, table=True):
+    # The projects list sorts by (column, id) and the dashboard sums by year and state from
+    # these indexes (migration 0007).
+    __table_args__ = (
+        Index("ix_project_budget_id", "budget", "id"),
+        Index("ix_project_title_id", "title", "id"),
+        Index("ix_project_purchaser_code_id", "purchaser_id", "code", "id"),
+        Index("ix_project_year_id", "year", "id"),
+        Index("ix_project_state_id", "state", "id"),
+        Index("ix_project_year_state_purchaser_budget", "year", "state", "purchaser_id", "budget"),
+    )
     # Every change of a project row names the version it read (``UPDATE … WHERE version = ?``):
     # a change made from a stale copy fails (StaleDataError) instead of overwriting. The
     # application sets the next version itself (lifecycle.perform; the renewal run's UPDATE).
@@ -111,6 +121,8 @@ class Review(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
+    __table_args__ = (Index("ix_contract_project_id_amount", "project_id", "amount"),)
+
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", unique=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
@@ -122,6 +134,8 @@ class Contract(SQLModel, table=True):
 
 
 class Payment(SQLModel, table=True):
+    __table_args__ = (Index("ix_payment_contract_id_amount", "contract_id", "amount"),)
+
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     tranche: int
@@ -140,6 +154,10 @@ class Inspection(SQLModel, table=True):
 
 
 class Assessment(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_assessment_project_id_final_grade", "project_id", "final", "grade"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     assessor: str = Field(max_length=100)

@@ -26,6 +26,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_assessment,
         routes_audit,
         routes_auth,
+        routes_browse,
         routes_organization,
         routes_projects,
     )
@@ -40,6 +41,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
     for module in (
         routes_auth,
+        routes_browse,
         routes_projects,
         routes_audit,
         routes_admin,

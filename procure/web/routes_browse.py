@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from procure.domain.errors import InvalidInput
-from procure.services.browse.dashboard import dashboard, waiting_for
+from procure.services.browse.dashboard import dashboard, scope_years, waiting_for
 from procure.services.browse.export import write_csv, write_xlsx
 from procure.services.browse.listing import SORT_KEYS, ProjectFilters, export_rows, list_page
 from procure.services.browse.visibility import viewer_scope
@@ -29,7 +29,13 @@ def dashboard_page(
 ) -> Response:
     """Projects by year and state, grades, spending, and what waits for this account."""
     scope = viewer_scope(session, account.user.login)
-    chosen = _year(year)
+    if year == "all":
+        chosen = None  # every year: reads every project of the scope
+    elif year:
+        chosen = _year(year)
+    else:  # the newest year by default: the page stays quick in a large province
+        years = scope_years(session, scope)
+        chosen = years[0] if years else None
     summary = dashboard(session, scope, year=chosen)
     context: dict[str, Any] = {
         "summary": summary,
@@ -146,5 +152,3 @@ def _query(year: str, state: str, purchaser: str, organization: str, q: str, sor
         "sort": sort,
     }
     return urlencode({key: value for key, value in given.items() if value})
-
-

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from procure.domain.errors import NotFound, Refused
+from procure.domain.errors import Refused
+from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.project_actions import FormInvalid, actions_for, fire_form, held_roles
-from procure.services.views import project_detail, project_history
+from procure.services.views import bidders_view, project_detail, project_history
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
@@ -36,11 +37,11 @@ def _page(
     message: str = "",
     status: int = 200,
 ) -> Response:
+    scope = viewer_scope(session, account.user.login)
+    readable_project(session, scope, code)  # outside the scope: as if it did not exist
     roles = held_roles(session, account.user, code)
-    if not roles:
-        raise NotFound(f"unknown project {code!r}")  # outside the scope: as if it did not exist
     context = {
-        "project": project_detail(session, code),
+        "project": bidders_view(session, project_detail(session, code), scope),
         "history": project_history(session, code),
         "actions": actions_for(session, code, account.user),
         "roles": roles,
@@ -64,8 +65,7 @@ def fire(
     reader: Reader,
 ) -> Response:
     """Fire ``trigger`` with the form's values: all of it is stored, or nothing."""
-    if not held_roles(reader, account.user, code):
-        raise NotFound(f"unknown project {code!r}")
+    readable_project(reader, viewer_scope(reader, account.user.login), code)
     try:
         committed(
             session,

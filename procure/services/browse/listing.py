@@ -1,0 +1,351 @@
+"""The projects list: filter, search, sort and page through the projects a viewer may read.
+
+Pages are cut by keyset (``WHERE (sort value, id) > (last value, last id)``), never by
+offset, so the thousandth page costs what the first does. The cursor handed back is
+opaque text (base64 of the last row's sort value and id, with the sort it belongs to).
+It needs no signature: it only says where to resume inside the viewer's own scoped,
+filtered query, so an edited cursor can move the page but never widen what is read;
+a malformed one is refused as :class:`InvalidInput`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
+from sqlmodel import Session, col
+
+from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted
+from procure.services.browse.visibility import ViewerScope, project_clause, purchaser_and_below
+from procure.store import queries
+from procure.store.models import Contract, Organization, Project, Purchaser
+from procure.workflow.rules import Rules, default_rules
+
+SORT_KEYS: tuple[str, ...] = ("code", "year", "budget", "state", "title")
+"""What a list may be sorted by; ``-key`` sorts descending. Ties are broken by row id."""
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+EXPORT_CHUNK = 1000
+SEARCH_NARROW = 2000
+_CURSOR_MAX = 600
+_BAD_CURSOR = "this page link is damaged or out of date: start again from the first page"
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """What narrows a list: each filter given must hold (all of them at once).
+
+    ``purchaser`` is a purchaser code and keeps its projects and those of every
+    purchaser below it; ``organization`` is a USCC or part of a name and keeps the
+    projects contracted to a matching organization; ``q`` is part of a code or title.
+    Text is matched case-insensitively.
+    """
+
+    year: int | None = None
+    state: str | None = None
+    purchaser: str | None = None
+    organization: str | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """One line of the list (``organization`` and the contract amount only once contracted)."""
+
+    code: str
+    year: int
+    title: str
+    purchaser: str
+    purchaser_name: str
+    organization: str | None
+    organization_uscc: str | None
+    budget: Decimal
+    contract_amount: Decimal | None
+    state: str
+    state_zh: str
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """One page of rows and the cursor of the next page (``None`` on the last page)."""
+
+    rows: list[ProjectRow]
+    next_cursor: str | None
+
+
+def list_page(
+    session: Session,
+    scope: ViewerScope,
+    filters: ProjectFilters,
+    *,
+    sort: str = "code",
+    after: str | None = None,
+    size: int = PAGE_SIZE,
+    rules: Rules | None = None,
+) -> ProjectPage:
+    """Return one page of the projects ``scope`` may read that match ``filters``.
+
+    Args:
+        sort: one of :data:`SORT_KEYS`, prefixed ``-`` for descending.
+        after: the ``next_cursor`` of the previous page; ``None`` for the first page.
+        size: rows per page, 1 to :data:`MAX_PAGE_SIZE`.
+
+    Raises:
+        InvalidInput: an unknown sort or state, a bad page size, a damaged cursor.
+        NotFound: an unknown purchaser in the filters.
+    """
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"a page holds 1 to {MAX_PAGE_SIZE} rows, not {size}")
+    rules = rules or default_rules()
+    key, descending = parse_sort(sort)
+    statement = _matching(session, scope, filters, rules)
+    sort_column, id_column = _SORT_COLUMNS[key], col(Project.id)
+    if after is not None:
+        value, last_id = decode_cursor(after, sort)
+        position = tuple_(sort_column, id_column)
+        bound = tuple_(_bind(sort_column, value), _bind(id_column, last_id))
+        statement = statement.where(position < bound if descending else position > bound)
+    if descending:
+        statement = statement.order_by(sort_column.desc(), id_column.desc())
+    else:
+        statement = statement.order_by(sort_column, id_column)
+    found = list(session.connection().execute(statement.limit(size + 1)))
+    rows = [_row(found_row, rules) for found_row in found[:size]]
+    cursor = None
+    if len(found) > size:
+        last = found[size - 1]
+        cursor = encode_cursor(sort, _sort_value(key, last), last.id)
+    return ProjectPage(rows, cursor)
+
+
+def export_rows(
+    session: Session,
+    scope: ViewerScope,
+    filters: ProjectFilters,
+    sort: str = "code",
+    *,
+    rules: Rules | None = None,
+) -> Iterator[ProjectRow]:
+    """Yield every project of the list, in order, reading a chunk of rows at a time."""
+    cursor: str | None = None
+    while True:
+        page = list_page(
+            session, scope, filters, sort=sort, after=cursor, size=EXPORT_CHUNK, rules=rules
+        )
+        yield from page.rows
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def parse_sort(sort: str) -> tuple[str, bool]:
+    """Return the sort key and whether it is descending (``-budget``).
+
+    Raises:
+        InvalidInput: a key not in :data:`SORT_KEYS`.
+    """
+    key = sort[1:] if sort.startswith("-") else sort
+    if key not in SORT_KEYS:
+        raise InvalidInput(
+            f"cannot sort by {quoted(sort)} (by: {', '.join(SORT_KEYS)}; '-' before one "
+            "sorts descending)"
+        )
+    return key, sort.startswith("-")
+
+
+_SORT_COLUMNS: dict[str, Any] = {
+    "code": col(Project.code),
+    "year": col(Project.year),
+    "budget": col(Project.budget),
+    "state": col(Project.state),
+    "title": col(Project.title),
+}
+
+
+def _matching(
+    session: Session, scope: ViewerScope, filters: ProjectFilters, rules: Rules
+) -> Select[*tuple[Any, ...]]:
+    statement: Select[*tuple[Any, ...]] = (
+        select(
+            col(Project.id),
+            col(Project.code),
+            col(Project.year),
+            col(Project.title),
+            col(Project.budget),
+            col(Project.state),
+            col(Purchaser.code).label("purchaser"),
+            col(Purchaser.name).label("purchaser_name"),
+            col(Organization.name).label("organization"),
+            col(Organization.uscc).label("organization_uscc"),
+            col(Contract.amount).label("contract_amount"),
+        )
+        .join(Purchaser, col(Purchaser.id) == col(Project.purchaser_id))
+        .outerjoin(Contract, col(Contract.project_id) == col(Project.id))
+        .outerjoin(Organization, col(Organization.id) == col(Contract.organization_id))
+        .where(project_clause(scope))
+    )
+    clauses = _filter_clauses(session, filters, rules)
+    if filters.q and filters.q.strip():
+        clauses.append(
+            _search_clause(session, filters.q.strip(), [project_clause(scope), *clauses])
+        )
+    return statement.where(*clauses)
+
+
+def _search_clause(
+    session: Session, text: str, narrowing: list[ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """Keep the projects whose code or title holds ``text``.
+
+    A substring search reads every row it might match: read in an index's order to fill a
+    sorted page, a rare word would fetch the whole table row by row. So the matches are
+    first collected by one plain scan, up to :data:`SEARCH_NARROW` of them; when that is
+    all of them the page is cut from those ids, else (a common word) the ordered scan
+    finds a page's worth early.
+    """
+    found = _contains_clause(session, text)
+    statement = select(col(Project.id)).where(*narrowing, found).limit(SEARCH_NARROW + 1)
+    ids = [row.id for row in session.connection().execute(statement)]
+    return col(Project.id).in_(ids) if len(ids) <= SEARCH_NARROW else found
+
+
+def _contains_clause(session: Session, text: str) -> ColumnElement[bool]:
+    """Code or title holds ``text``, ignoring case.
+
+    Case-folding every row triples a scan's cost (PostgreSQL's ILIKE, ``lower()``), so it
+    is done only where it can matter: codes are capitals by rule, so they are matched
+    against the text in capitals; a title is matched with ILIKE only when the text has
+    letters with a case (Chinese has none), and on SQLite never, whose LIKE already
+    ignores the case of ASCII letters.
+    """
+    pattern = _contains(text)
+    code = col(Project.code).like(_contains(text.upper()), escape="\\")
+    title = col(Project.title)
+    cased = text.lower() != text.upper()
+    if cased and session.get_bind().dialect.name != "sqlite":
+        return or_(code, title.ilike(pattern, escape="\\"))
+    return or_(code, title.like(pattern, escape="\\"))
+
+
+def _filter_clauses(
+    session: Session, filters: ProjectFilters, rules: Rules | None = None
+) -> list[ColumnElement[bool]]:
+    """Return the where-clauses over :class:`Project` that ``filters`` ask for, but the
+    search (``q``: see :func:`_search_clause`).
+
+    Raises:
+        InvalidInput: an unknown state.
+        NotFound: an unknown purchaser.
+    """
+    definition = (rules or default_rules()).engine.definition
+    clauses: list[ColumnElement[bool]] = []
+    if filters.year is not None:
+        clauses.append(col(Project.year) == filters.year)
+    if filters.state:
+        if not definition.has_state(filters.state):
+            known = ", ".join(state.code for state in definition.states)
+            raise InvalidInput(f"unknown state {quoted(filters.state)} (known: {known})")
+        clauses.append(col(Project.state) == filters.state)
+    if filters.purchaser:
+        purchaser = queries.purchaser_by_code(session, filters.purchaser.strip())
+        assert purchaser.id is not None
+        below = sorted(purchaser_and_below(session, purchaser.id))
+        clauses.append(col(Project.purchaser_id).in_(below))
+    if filters.organization and filters.organization.strip():
+        clauses.append(_organization_clause(filters.organization.strip()))
+    return clauses
+
+
+def _organization_clause(text: str) -> ColumnElement[bool]:
+    matching = select(col(Organization.id)).where(
+        or_(
+            col(Organization.uscc) == text.upper(),
+            col(Organization.name).ilike(_contains(text), escape="\\"),
+        )
+    )
+    contracted = select(col(Contract.project_id)).where(col(Contract.organization_id).in_(matching))
+    return col(Project.id).in_(contracted)
+
+
+def _contains(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _bind(column: Any, value: object) -> Any:
+    return literal(value, type_=column.type)
+
+
+def _row(found: Any, rules: Rules) -> ProjectRow:
+    return ProjectRow(
+        code=found.code,
+        year=found.year,
+        title=found.title,
+        purchaser=found.purchaser,
+        purchaser_name=found.purchaser_name,
+        organization=found.organization,
+        organization_uscc=found.organization_uscc,
+        budget=found.budget,
+        contract_amount=found.contract_amount,
+        state=found.state,
+        state_zh=rules.engine.definition.state(found.state).zh,
+    )
+
+
+def _sort_value(key: str, found: Any) -> str | int:
+    value = getattr(found, key)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def encode_cursor(sort: str, value: str | int, last_id: int) -> str:
+    """Return the opaque cursor that resumes ``sort`` after the row (``value``, ``last_id``)."""
+    text = json.dumps([sort, value, last_id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[str | int | Decimal, int]:
+    """Return the sort value and row id a cursor resumes after.
+
+    Raises:
+        InvalidInput: a cursor that is malformed, or made for another sort.
+    """
+    if len(cursor) > _CURSOR_MAX:
+        raise InvalidInput(_BAD_CURSOR)
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode())
+    except (ValueError, UnicodeError, binascii.Error) as exc:
+        raise InvalidInput(_BAD_CURSOR) from exc
+    if not isinstance(decoded, list) or len(decoded) != 3 or decoded[0] != sort:
+        raise InvalidInput(_BAD_CURSOR)
+    _, value, last_id = decoded
+    if type(last_id) is not int or not 0 < last_id < 2**63:
+        raise InvalidInput(_BAD_CURSOR)
+    return _checked_value(parse_sort(sort)[0], value), last_id
+
+
+def _checked_value(key: str, value: object) -> str | int | Decimal:
+    if key == "year":
+        if type(value) is not int or not 0 < value < 10_000:
+            raise InvalidInput(_BAD_CURSOR)
+        return value
+    if not isinstance(value, str) or len(value) > 200:
+        raise InvalidInput(_BAD_CURSOR)
+    if key != "budget":
+        return value
+    try:
+        amount = Decimal(value)
+    except InvalidOperation as exc:
+        raise InvalidInput(_BAD_CURSOR) from exc
+    if not amount.is_finite() or abs(amount) > 10**13:
+        raise InvalidInput(_BAD_CURSOR)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(_BAD_CURSOR)
+    return amount

@@ -1,0 +1,191 @@
+"""What waits for a viewer: the projects where one of its roles may fire a trigger now.
+
+A project waits for an account when a transition leaves the project's state, one of
+the account's roles may fire it, a grant of that role covers the project (as
+:mod:`procure.services.authorization` judges acting: a purchaser grant covers the
+purchasers below it, an ``organization`` grant the projects awarded to it) and every
+guard that needs no fact from the person (the ones ``procure actions`` checks) holds.
+
+Guards cost queries, so the work is bounded: SQL first keeps the projects in a state
+some held role may act in, inside that role's reach, oldest first, at most ``limit``
+of them; only those candidates have their guards checked. A candidate whose guards
+all refuse is left out, so the list may hold fewer than ``limit`` projects while more
+wait further on: the page says "the first N"; the projects list filtered by state
+shows them all. ``cancel`` is not counted: a project may be withdrawn at any stage
+before its contract, which is not something it waits for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_
+from sqlmodel import Session, col, select
+
+from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
+from procure.services.lifecycle import now_utc
+from procure.store.models import Assessment, Project
+from procure.workflow.context import ActionContext, Actor
+from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
+from procure.workflow.guards import FACT_GUARDS
+from procure.workflow.rules import Rules, default_rules
+
+ASIDE_TRIGGERS: frozenset[str] = frozenset({"cancel"})
+"""Triggers that are always at hand rather than awaited; they make no project wait."""
+
+
+@dataclass(frozen=True)
+class WaitingAction:
+    """A trigger the viewer may fire now, and the role it fires it in."""
+
+    trigger: str
+    zh: str
+    en: str
+    role: str
+
+
+@dataclass(frozen=True)
+class WaitingProject:
+    """A project waiting for the viewer, with what the viewer may do there."""
+
+    code: str
+    year: int
+    title: str
+    state: str
+    state_zh: str
+    actions: list[WaitingAction]
+
+
+def waiting_for(
+    session: Session, scope: ViewerScope, login: str, limit: int = 20, *, rules: Rules | None = None
+) -> list[WaitingProject]:
+    """Return up to ``limit`` projects where ``login`` may fire a trigger now, oldest first.
+
+    Args:
+        scope: ``viewer_scope(session, login)``: the roles and where each reaches.
+        login: the account, named in the guards that ask who acts (e.g. a second sheet).
+        limit: how many candidates at most have their guards checked (see the module).
+    """
+    rules = rules or default_rules()
+    acting = {role: reach for role, reach in scope.by_role.items() if role not in READ_ONLY_ROLES}
+    if limit < 1 or not acting:
+        return []
+    transitions = [
+        t for t in rules.engine.definition.transitions if t.trigger not in ASIDE_TRIGGERS
+    ]
+    statement = (
+        select(Project)
+        .where(or_(false(), *_role_clauses(acting, transitions)))
+        .order_by(col(Project.id))
+        .limit(limit)
+    )
+    candidates = list(session.exec(statement))
+    finals = _final_assessments(session, [p.id for p in candidates if p.id is not None])
+    waiting = []
+    for project in candidates:
+        facts = {"final_assessment": finals.get(project.id)}
+        actions = _actions(session, rules, project, login, acting, transitions, facts)
+        if actions:
+            waiting.append(_waiting(project, actions, rules))
+    return waiting
+
+
+def _role_clauses(
+    acting: dict[str, Reach], transitions: list[TransitionDef]
+) -> list[ColumnElement[bool]]:
+    clauses = []
+    for role, reach in sorted(acting.items()):
+        states = sorted({s for t in transitions if role in t.roles for s in t.sources})
+        if states:
+            where = reach_clause(reach, organization_by_award=True)
+            clauses.append(and_(col(Project.state).in_(states), where))
+    return clauses
+
+
+def _actions(
+    session: Session,
+    rules: Rules,
+    project: Project,
+    login: str,
+    acting: dict[str, Reach],
+    transitions: list[TransitionDef],
+    facts: dict[str, Any],
+) -> list[WaitingAction]:
+    actions: list[WaitingAction] = []
+    for transition in transitions:
+        if project.state not in transition.sources:
+            continue
+        if any(action.trigger == transition.trigger for action in actions):
+            continue  # another entry of the same trigger already allowed it
+        role = _role_allowed(session, rules, project, login, acting, transition, facts)
+        if role is not None:
+            actions.append(WaitingAction(transition.trigger, transition.zh, transition.en, role))
+    return actions
+
+
+def _role_allowed(
+    session: Session,
+    rules: Rules,
+    project: Project,
+    login: str,
+    acting: dict[str, Reach],
+    transition: TransitionDef,
+    facts: dict[str, Any],
+) -> str | None:
+    """Return the first held role that may fire ``transition`` on ``project`` now, if any."""
+    for role in transition.roles:
+        reach = acting.get(role)
+        if reach is None or not _covers(reach, project):
+            continue
+        if _guards_hold(session, rules, project, Actor(login, role), transition, facts):
+            return role
+    return None
+
+
+def _final_assessments(session: Session, project_ids: list[int]) -> dict[int | None, Assessment]:
+    """The candidates' final assessments, read once (the renewal guards' ``facts``)."""
+    statement = select(Assessment).where(
+        col(Assessment.project_id).in_(project_ids), col(Assessment.final).is_(True)
+    )
+    return {assessment.project_id: assessment for assessment in session.exec(statement)}
+
+
+def _covers(reach: Reach, project: Project) -> bool:
+    if reach.everything or project.purchaser_id in reach.purchaser_ids:
+        return True
+    return project.awarded_organization_id in reach.organization_ids
+
+
+def _guards_hold(
+    session: Session,
+    rules: Rules,
+    project: Project,
+    actor: Actor,
+    transition: TransitionDef,
+    facts: dict[str, Any],
+) -> bool:
+    context = ActionContext(
+        session=session,
+        rules=rules,
+        project=project,
+        actor=actor,
+        trigger=transition.trigger,
+        params={},
+        reason="",
+        at=now_utc(),
+        facts=facts,
+    )
+    factless = (guard for guard in transition.guards if guard not in FACT_GUARDS)
+    return not any(rules.engine.guard(guard)(context) for guard in factless)
+
+
+def _waiting(project: Project, actions: list[WaitingAction], rules: Rules) -> WaitingProject:
+    return WaitingProject(
+        code=project.code,
+        year=project.year,
+        title=project.title,
+        state=project.state,
+        state_zh=rules.engine.definition.state(project.state).zh,
+        actions=actions,
+    )

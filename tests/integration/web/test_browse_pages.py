@@ -1,0 +1,112 @@
+"""The dashboard and the projects list: the account's scope, filters, exports, charts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from procure.services import accounts, registry
+from tests.integration.builders import ADMIN, CODE, OFFICER
+from tests.integration.web.support import set_passwords, sign_in
+
+HOSTILE = '=HYPERLINK("x")<script>alert(1)</script>{{ 7*7 }}😀'
+
+
+def _station_project(session: Session) -> None:
+    registry.add_purchaser(
+        session, registry.PurchaserCreate("SM-WC", "梧村街道", "500000.00", "SM-FED"), OFFICER
+    )
+    registry.create_project(
+        session,
+        registry.ProjectCreate("SM-2019-050", 2019, "SM-WC", "梧村职工之家", "1000.00"),
+        OFFICER,
+    )
+    accounts.add_user(session, "wc-officer", "梧村干事", ADMIN)
+    accounts.grant(session, "wc-officer", "officer", ADMIN, purchaser="SM-WC")
+    session.commit()
+
+
+def test_the_dashboard_shows_what_waits_for_the_officer_and_draws_charts_without_script(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert f'href="/projects/{CODE}#do-submit"' in page.text
+    assert page.text.count("<svg") == 2 and "<script" not in page.text
+    assert "草拟" in page.text  # the year's projects by state
+
+
+def test_the_dashboard_defaults_to_the_newest_year_and_can_show_all(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    assert '<option value="2019" selected>' in client.get("/dashboard").text
+    assert '<option value="all" selected>' in client.get("/dashboard?year=all").text
+
+
+def test_the_list_shows_only_the_stations_projects_to_a_station_officer(
+    client: TestClient, registered: Session
+) -> None:
+    _station_project(registered)
+    set_passwords(registered, "wc-officer")
+    sign_in(client, "wc-officer")
+    page = client.get("/projects")
+    assert "SM-2019-050" in page.text and CODE not in page.text
+    assert CODE not in client.get("/projects.csv").text
+
+
+def test_the_list_filters_by_state_and_searches_code_and_title(
+    client: TestClient, registered: Session
+) -> None:
+    _station_project(registered)
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    assert "SM-2019-050" in client.get("/projects?q=梧村").text
+    assert CODE not in client.get("/projects?q=梧村").text
+    assert "没有符合条件的项目" in client.get("/projects?state=assessed").text
+
+
+def test_a_damaged_page_link_is_a_clear_error(client: TestClient, registered: Session) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    page = client.get("/projects?after=not-a-cursor")
+    assert page.status_code == 400
+    assert "start again from the first page" in page.text
+
+
+def test_exports_neutralize_formulas_and_escape_nothing_into_html(
+    client: TestClient, registered: Session
+) -> None:
+    registry.create_project(
+        registered,
+        registry.ProjectCreate("SM-2019-077", 2019, "SM-FED", HOSTILE, "1000.00"),
+        OFFICER,
+    )
+    registered.commit()
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    listing = client.get("/projects")
+    assert "<script>alert(1)" not in listing.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}😀" in listing.text
+    exported = client.get("/projects.csv")
+    assert exported.headers["content-disposition"] == 'attachment; filename="projects.csv"'
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    titles = [row[2] for row in rows[1:]]
+    assert "'" + HOSTILE in titles
+    book = load_workbook(io.BytesIO(client.get("/projects.xlsx").content), read_only=True)
+    cells = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert "'" + HOSTILE in cells
+
+
+def test_a_bad_year_is_refused_in_plain_words(client: TestClient, registered: Session) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    page = client.get("/dashboard?year=２０１９")
+    assert page.status_code == 400 and "年度 year must be a year" in page.text
