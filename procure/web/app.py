@@ -21,7 +21,7 @@ _LOGGER = logging.getLogger(__name__)
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Return the app serving the database of ``settings`` (default: :func:`web_settings`)."""
-    from procure.web import routes_admin, routes_audit, routes_auth, routes_projects
+    from procure.web import routes_admin, routes_audit, routes_auth, routes_projects, routes_review
 
     settings = settings or web_settings()
     app = FastAPI(title="procure", docs_url=None, redoc_url=None, openapi_url=None)
@@ -31,7 +31,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
-    for module in (routes_auth, routes_projects, routes_audit, routes_admin):
+    for module in (routes_auth, routes_projects, routes_review, routes_audit, routes_admin):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)

@@ -15,7 +15,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
+from procure.domain.errors import InvalidInput
 from procure.services import signin
 from procure.store.db import new_session
 from procure.web.security import SESSION_COOKIE, session_secret
@@ -102,14 +104,39 @@ Account = Annotated[signin.SignedIn, Depends(account)]
 
 async def checked_form(request: Request) -> dict[str, str]:
     """The POSTed form of a signed-in account, once its CSRF token is found right."""
-    signed_in = optional_account(request)
-    if signed_in is None:
-        raise Forbidden("请先登录 sign in first")
-    form = await request.form()
-    token = form.get("csrf_token")
-    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
-        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+    form = await _checked(request)
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+MAX_UPLOAD_REQUEST_BYTES = 4 * 2**20
+"""The largest upload request read at all (a filled-in score sheet is a few kilobytes)."""
+
+
+async def checked_upload(request: Request) -> FormData:
+    """A POSTed multipart form (one file at most), once its CSRF token is found right.
+
+    A request announcing more than :data:`MAX_UPLOAD_REQUEST_BYTES` is refused unread.
+    """
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_UPLOAD_REQUEST_BYTES:
+        raise InvalidInput(
+            f"上传文件过大 the upload is larger than {MAX_UPLOAD_REQUEST_BYTES // 2**20} MB; "
+            "a score sheet is a few kilobytes"
+        )
+    return await _checked(request, max_files=1, max_fields=200)
+
+
+CheckedUpload = Annotated[FormData, Depends(checked_upload)]
+
+
+async def _checked(request: Request, *, max_files: int = 1000, max_fields: int = 1000) -> FormData:
+    signed_in = optional_account(request)
+    if signed_in is None:
+        raise Forbidden("请先登录 sign in first")
+    form = await request.form(max_files=max_files, max_fields=max_fields)
+    token = form.get("csrf_token")
+    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
+        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+    return form
