@@ -9,7 +9,7 @@ before anything is read or written.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -114,8 +114,9 @@ MAX_UPLOAD_REQUEST_BYTES = 4 * 2**20
 """The largest upload request read at all (a filled-in score sheet is a few kilobytes)."""
 
 
-async def checked_upload(request: Request) -> FormData:
-    """A POSTed multipart form (one file at most), once its CSRF token is found right.
+async def checked_upload(request: Request) -> AsyncIterator[FormData]:
+    """A POSTed multipart form (one file at most), once its CSRF token is found right;
+    its spooled file is closed after the response.
 
     A request announcing more than :data:`MAX_UPLOAD_REQUEST_BYTES` is refused unread.
     """
@@ -125,7 +126,11 @@ async def checked_upload(request: Request) -> FormData:
             f"上传文件过大 the upload is larger than {MAX_UPLOAD_REQUEST_BYTES // 2**20} MB; "
             "a score sheet is a few kilobytes"
         )
-    return await _checked(request, max_files=1, max_fields=200)
+    form = await request.form(max_files=1, max_fields=200)
+    try:
+        yield await _checked(request, max_files=1, max_fields=200)
+    finally:
+        await form.close()
 
 
 CheckedUpload = Annotated[FormData, Depends(checked_upload)]

@@ -310,15 +310,15 @@ def test_the_panel_shows_trims_recusals_flags_the_average_and_the_ranking(
 def test_a_non_reviewers_forged_post_is_refused_with_the_database_unchanged(
     client: TestClient, reviewing: Session, engine: Engine
 ) -> None:
-    before = snapshot(reviewing, engine)
     for person in (OFFICER.name, AUDITOR.name):
         csrf = sign_in(client, person)
+        before = snapshot(reviewing, engine)
         assert client.post(SHEET, data=_form(csrf, QIHANG, REVIEW_GOOD)).status_code == 403
         recusal = {"csrf_token": csrf, "organization": QIHANG, "reason": "x"}
         assert client.post(f"/projects/{CODE}/panel/recusal", data=recusal).status_code == 403
         assert _upload(client, csrf, QIHANG, "s.xlsx", b"PK").status_code == 403
         assert client.get(SHEET).status_code == 403
-    assert snapshot(reviewing, engine) == before
+        assert snapshot(reviewing, engine) == before
 
 
 def test_a_post_without_the_form_token_is_refused_and_changes_nothing(
@@ -345,15 +345,15 @@ def test_a_station_officer_or_reviewer_of_another_station_finds_nothing(
         accounts.grant(reviewing, login, role, ADMIN, purchaser="SM-WC")
     reviewing.commit()
     set_passwords(reviewing, "wc-officer", "wc-reviewer")
-    before = snapshot(reviewing, engine)
     for login in ("wc-officer", "wc-reviewer"):
         csrf = sign_in(client, login)
+        before = snapshot(reviewing, engine)
         for path in ("/panel", "/panel/sheet", "/panel/template.xlsx"):
             assert client.get(f"/projects/{CODE}{path}").status_code == 404
         assert client.post(SHEET, data=_form(csrf, QIHANG, REVIEW_GOOD)).status_code == 404
         recusal = {"csrf_token": csrf, "organization": QIHANG, "reason": "x"}
         assert client.post(f"/projects/{CODE}/panel/recusal", data=recusal).status_code == 404
-    assert snapshot(reviewing, engine) == before
+        assert snapshot(reviewing, engine) == before
 
 
 def test_hostile_names_are_shown_literally(client: TestClient, session: Session) -> None:
