@@ -143,11 +143,15 @@ def test_a_score_above_its_maximum_or_in_words_is_shown_beside_its_field_and_cha
     response = client.post(SHEET, data=_form(csrf, QIHANG, bad))
     assert response.status_code == 400
     text = response.text
-    assert text.index('name="score-service_plan"') < text.index("超过满分 20 分") < text.index(
-        'name="score-outputs_outcomes"'
+    assert (
+        text.index('name="score-service_plan"')
+        < text.index("超过满分 20 分")
+        < text.index('name="score-outputs_outcomes"')
     )
-    assert text.index('name="score-team"') < text.index("请填写数字") < text.index(
-        'name="score-past_performance"'
+    assert (
+        text.index('name="score-team"')
+        < text.index("请填写数字")
+        < text.index('name="score-past_performance"')
     )
     assert "必填：请填写0 到 10 分" in text
     assert 'value="25"' in text and 'value="很好"' in text  # kept for correcting
