@@ -383,3 +383,17 @@ def test_hostile_names_are_shown_literally(client: TestClient, session: Session)
         assert "<script>alert(1)" not in page.text
         assert escaped in page.text
         assert "{{ 49 }}" not in page.text and ">49<" not in page.text
+
+
+def test_a_sheet_for_a_proposal_not_in_the_project_is_refused_beside_the_choice(
+    client: TestClient, reviewing: Session, engine: Engine
+) -> None:
+    csrf = sign_in(client, REVIEWER)
+    before = snapshot(reviewing, engine)
+    stranger = make_uscc("52350203MJ0777777")
+    response = client.post(SHEET, data=_form(csrf, stranger, REVIEW_GOOD))
+    assert response.status_code == 400 and "请选择本项目的申报方案" in response.text
+    content = _filled_template(client, REVIEW_GOOD)
+    response = _upload(client, csrf, stranger, "s.xlsx", content)
+    assert response.status_code == 400 and "请选择本项目的申报方案" in response.text
+    assert snapshot(reviewing, engine) == before
