@@ -11,16 +11,25 @@ its own field and nothing is stored; then ``record_review`` runs through
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
-from procure.domain.criteria import ATTAINMENT, PRICE, SATISFACTION, price_points
+from procure.domain.criteria import (
+    ATTAINMENT,
+    PRICE,
+    SATISFACTION,
+    is_not_applicable,
+    judged_points,
+    price_points,
+    score_criterion,
+)
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.domain.scorecard import Criterion, Scorecard
 from procure.services.lifecycle import TransitionResult, perform
@@ -35,6 +44,7 @@ REVIEWER = "reviewer"
 MAX_UPLOAD_BYTES = 2 * 2**20
 """The largest sheet accepted from the browser (a filled-in template is about 8 KB)."""
 NA_VALUE = "n/a"
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 _FACTS = {ATTAINMENT: ("planned", "actual"), SATISFACTION: ("respondents", "satisfied")}
 _FACT_ZH = {
     "planned": "计划数",
@@ -205,31 +215,33 @@ def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _judged_error(criterion: Criterion, value: str) -> str:
-    """The Chinese-first message for a bad judged score, or "" when it is good."""
+    """The Chinese-first message for a bad judged score, or "" when it is good.
+
+    The domain decides (:func:`judged_points`); its refusal is said in Chinese first.
+    """
     span = f"0 到 {criterion.weight} 分"
-    if value == NA_VALUE or value.casefold() in {"n/a", "不适用"}:
+    if is_not_applicable(value):
         if criterion.allow_na:
             return ""
-        return f"此项不能选“不适用”，请填写{span} n/a is not allowed for {criterion.code}"
+        return f"此项不能选“不适用”，请填写{span}：{criterion.display} cannot be n/a"
     if not value:
         return f"必填：请填写{span} required"
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        return f"请填写数字，{span} not a number: {value}"
-    if number > criterion.weight:
-        return f"超过满分 {criterion.weight} 分 above the maximum {criterion.weight}"
-    if number < 0:
-        return f"不能为负数，请填写{span} must not be negative"
-    return _check(criterion, value)
+        judged_points(criterion, value)
+    except ProcureError as exc:
+        number = Decimal(value) if _PLAIN_NUMBER.fullmatch(value) else None
+        if number is None:
+            return f"请填写数字（{span}，用 0-9 书写）：{exc}"
+        if number > criterion.weight:
+            return f"超过满分 {criterion.weight} 分：{exc}"
+        if number < 0:
+            return f"不能为负数，请填写{span}：{exc}"
+        return f"请填写{span}：{exc}"
+    return ""
 
 
 def _check(criterion: Criterion, value: object) -> str:
     """Run the domain's own check of one answer; its refusal, prefixed in Chinese."""
-    from procure.domain.criteria import score_criterion
-
     try:
         score_criterion(criterion, value, None)
     except ProcureError as exc:
