@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services import review_forms
 from procure.services.panel_page import panel_page
 from procure.services.project_actions import FormInvalid, held_roles
+from procure.services.signin import SignedIn
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer
@@ -22,7 +24,7 @@ router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _readable(session: Session, account: Any, code: str) -> list[str]:
+def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
     roles = held_roles(session, account.user, code)
     if not roles:
         raise NotFound(f"unknown project {code!r}")  # outside the scope: as if it did not exist
@@ -150,7 +152,7 @@ def recusal(
     )
 
 
-def _may_act(session: Session, account: Any, code: str) -> None:
+def _may_act(session: Session, account: SignedIn, code: str) -> None:
     """Outside the scope: 404 as for a GET; inside it without a reviewer grant: 403."""
     _readable(session, account, code)
     review_forms.require_reviewer(session, account.user, code)
@@ -160,11 +162,11 @@ def _attempt(
     request: Request,
     reader: Session,
     code: str,
-    account: Any,
-    change: Any,
+    account: SignedIn,
+    change: Callable[[], object],
     *,
     failed: str,
-    values: Any,
+    values: Mapping[str, Any],
     done: str,
 ) -> Response:
     """Run ``change``; on success back to the sheet, else the sheet again with the reason."""
@@ -184,7 +186,7 @@ def _sheet_page(
     request: Request,
     session: Session,
     code: str,
-    account: Any,
+    account: SignedIn,
     *,
     done: str = "",
     failed: str = "",

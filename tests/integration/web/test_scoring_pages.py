@@ -397,3 +397,17 @@ def test_a_sheet_for_a_proposal_not_in_the_project_is_refused_beside_the_choice(
     response = _upload(client, csrf, stranger, "s.xlsx", content)
     assert response.status_code == 400 and "请选择本项目的申报方案" in response.text
     assert snapshot(reviewing, engine) == before
+
+
+def test_a_reason_with_a_right_to_left_mark_is_refused_and_shown_escaped(
+    client: TestClient, reviewing: Session, engine: Engine
+) -> None:
+    csrf = sign_in(client, REVIEWER)
+    before = snapshot(reviewing, engine)
+    reason = "<script>alert(1)</script>\u200f亲属"
+    form = {"csrf_token": csrf, "organization": QIHANG, "reason": reason}
+    response = client.post(f"/projects/{CODE}/panel/recusal", data=form)
+    assert response.status_code == 400
+    assert "bidirectional control U+200F" in response.text
+    assert "<script>alert(1)" not in response.text
+    assert snapshot(reviewing, engine) == before
