@@ -411,3 +411,16 @@ def test_a_reason_with_a_right_to_left_mark_is_refused_and_shown_escaped(
     assert "bidirectional control U+200F" in response.text
     assert "<script>alert(1)" not in response.text
     assert snapshot(reviewing, engine) == before
+
+
+def test_after_the_award_the_panel_marks_the_awarded_proposal(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "awarded")
+    set_passwords(session, AUDITOR.name)
+    sign_in(client, AUDITOR.name)
+    text = client.get(f"/projects/{CODE}/panel").text
+    awarded = text[text.index(f'id="rank-{QIHANG}"') : text.index(f'id="rank-{TONGXIN}"')]
+    assert "已中选 Awarded" in awarded
+    assert "可中选 may be awarded" not in text  # the award is made: nothing more may be awarded
+    assert "85.00" in awarded  # three sheets of 85, plain average
