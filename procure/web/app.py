@@ -21,7 +21,15 @@ _LOGGER = logging.getLogger(__name__)
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Return the app serving the database of ``settings`` (default: :func:`web_settings`)."""
-    from procure.web import routes_admin, routes_audit, routes_auth, routes_projects, routes_review
+    from procure.web import (
+        routes_admin,
+        routes_assessment,
+        routes_audit,
+        routes_auth,
+        routes_organization,
+        routes_projects,
+        routes_review,
+    )
 
     settings = settings or web_settings()
     app = FastAPI(title="procure", docs_url=None, redoc_url=None, openapi_url=None)
@@ -31,7 +39,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
-    for module in (routes_auth, routes_projects, routes_review, routes_audit, routes_admin):
+    for module in (
+        routes_auth,
+        routes_projects,
+        routes_review,
+        routes_audit,
+        routes_admin,
+        routes_assessment,
+        routes_organization,
+    ):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
@@ -41,6 +57,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 def _healthz() -> PlainTextResponse:
     """A trivial page: the server is up (it reads nothing, for probes and benchmarks)."""
     return PlainTextResponse("ok")
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the database named by ``PROCURE_DB`` (what ``procure serve`` sets).
+
+    ``procure serve --workers N`` gives uvicorn this factory's import string, so that each
+    worker process builds its own app and engines.
+    """
+    return create_app(web_settings())
 
 
 def _add_error_pages(app: FastAPI) -> None:
@@ -72,4 +97,4 @@ def _add_error_pages(app: FastAPI) -> None:
         return pages.error_page(request, 503, "系统繁忙 Busy", str(exc))
 
 
-__all__ = ["SIGN_IN_PATH", "create_app"]
+__all__ = ["SIGN_IN_PATH", "app_from_environment", "create_app"]

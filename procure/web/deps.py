@@ -9,15 +9,13 @@ before anything is read or written.
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
-from procure.domain.errors import InvalidInput
 from procure.services import signin
 from procure.store.db import new_session
 from procure.web.security import SESSION_COOKIE, session_secret
@@ -104,44 +102,53 @@ Account = Annotated[signin.SignedIn, Depends(account)]
 
 async def checked_form(request: Request) -> dict[str, str]:
     """The POSTed form of a signed-in account, once its CSRF token is found right."""
-    form = await _checked(request)
+    signed_in = optional_account(request)
+    if signed_in is None:
+        raise Forbidden("请先登录 sign in first")
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
+        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
 
-MAX_UPLOAD_REQUEST_BYTES = 4 * 2**20
-"""The largest upload request read at all (a filled-in score sheet is a few kilobytes)."""
+
+class Upload:
+    """A POSTed multipart form whose CSRF token was found right: its text fields and files."""
+
+    def __init__(self, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> None:
+        self.fields = fields
+        self.files = files  # field name -> (file name as sent, content)
 
 
-async def checked_upload(request: Request) -> AsyncIterator[FormData]:
-    """A POSTed multipart form (one file at most), once its CSRF token is found right;
-    its spooled file is closed after the response.
-
-    A request announcing more than :data:`MAX_UPLOAD_REQUEST_BYTES` is refused unread.
-    """
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_UPLOAD_REQUEST_BYTES:
-        raise InvalidInput(
-            f"上传文件过大 the upload is larger than {MAX_UPLOAD_REQUEST_BYTES // 2**20} MB; "
-            "a score sheet is a few kilobytes"
-        )
-    form = await request.form(max_files=1, max_fields=200)
-    try:
-        yield await _checked(request, max_files=1, max_fields=200)
-    finally:
-        await form.close()
-
-
-CheckedUpload = Annotated[FormData, Depends(checked_upload)]
-
-
-async def _checked(request: Request, *, max_files: int = 1000, max_fields: int = 1000) -> FormData:
+async def checked_upload(request: Request) -> Upload:
+    """Like :func:`checked_form`, for a form with files: the token is checked before any
+    file is read; each file is read whole up to ``UPLOAD_LIMIT`` bytes (and one past, so
+    that the service can refuse a larger one by name)."""
     signed_in = optional_account(request)
     if signed_in is None:
         raise Forbidden("请先登录 sign in first")
-    form = await request.form(max_files=max_files, max_fields=max_fields)
+    form = await request.form()
     token = form.get("csrf_token")
     if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
+        await form.close()  # the spooled files, unread
         raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
-    return form
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for key, value in form.items():
+        if isinstance(value, str):
+            fields[key] = value
+        else:
+            try:
+                files[key] = (value.filename or "", await value.read(UPLOAD_LIMIT + 1))
+            finally:
+                await value.close()
+    return Upload(fields, files)
+
+
+UPLOAD_LIMIT = 8 * 2**20
+"""The most of one uploaded file a route reads; services set their own, smaller limits."""
+
+CheckedUpload = Annotated[Upload, Depends(checked_upload)]

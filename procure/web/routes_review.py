@@ -9,7 +9,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services import review_forms
@@ -88,15 +87,15 @@ def upload_sheet(
     request: Request,
     code: str,
     account: Account,
-    form: CheckedUpload,
+    upload: CheckedUpload,
     session: Writer,
     reader: Reader,
 ) -> Response:
     """Record the reviewer's sheet read from a filled-in .xlsx template."""
     _may_act(reader, account, code)
-    organization = str(form.get("organization") or "")
-    upload = form.get("sheet")
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    organization = upload.fields.get("organization", "")
+    filename, content = upload.files.get("sheet", ("", b""))
+    if not filename:
         return _sheet_page(
             request,
             reader,
@@ -105,8 +104,6 @@ def upload_sheet(
             upload_error="请选择要上传的 .xlsx 评分表 choose the filled-in .xlsx sheet",
             status=400,
         )
-    content = upload.file.read(review_forms.MAX_UPLOAD_BYTES + 1)
-    filename = upload.filename
     return _attempt(
         request,
         reader,

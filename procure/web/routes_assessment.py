@@ -1,0 +1,163 @@
+"""The assessment of a project: the sheets, the result, the comment window, and the forms of
+the assessor (a sheet typed or uploaded) and of the organization (comment or acknowledge).
+
+Finalizing goes through the project page's trigger route (``/projects/{code}/do/...``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from procure.domain.errors import NotFound, Refused
+from procure.services import assessment_forms
+from procure.services.assessment_pages import assessment_page, record_organization_comment
+from procure.services.project_actions import FormInvalid, held_roles
+from procure.services.signin import SignedIn
+from procure.services.views import project_detail
+from procure.store.conflicts import committed
+from procure.web import pages
+from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer, now
+
+router = APIRouter()
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
+    """The roles the account holds on ``code``; outside its scope it is an unknown code."""
+    roles = held_roles(session, account.user, code)
+    if not roles:
+        raise NotFound(f"unknown project {code!r}")
+    return roles
+
+
+@router.get("/projects/{code}/assessment")
+def assessment(request: Request, code: str, account: Account, session: Reader) -> Response:
+    """Each assessor's sheet, the combined result, the comment window and the forms."""
+    return _page(request, session, code, account, done=request.query_params.get("done", ""))
+
+
+def _page(
+    request: Request,
+    session: Session,
+    code: str,
+    account: SignedIn,
+    *,
+    done: str = "",
+    failed: str = "",
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> Response:
+    roles = _readable(session, account, code)
+    context = {
+        **assessment_page(session, code, account.user, now()),
+        "project": project_detail(session, code),
+        "roles": roles,
+        "form": assessment_forms.sheet_form(),
+        "done": done,
+        "failed": failed,
+        "errors": errors or {},
+        "values": values or {},
+        "message": message,
+    }
+    return pages.render(request, "assessment.html", context, status=status)
+
+
+def _act(
+    request: Request,
+    code: str,
+    account: SignedIn,
+    session: Session,
+    reader: Session,
+    what: str,
+    change: Callable[[], Any],
+    values: dict[str, str],
+) -> Response:
+    _readable(reader, account, code)
+    try:
+        committed(session, change, what=f"{what} on {code}")
+    except FormInvalid as exc:
+        return _page(
+            request,
+            reader,
+            code,
+            account,
+            failed=what,
+            errors=exc.errors,
+            values=values,
+            status=400,
+        )
+    except Refused as exc:
+        return _page(
+            request, reader, code, account, failed=what, message=str(exc), values=values, status=403
+        )
+    return RedirectResponse(f"/projects/{code}/assessment?done={what}", status_code=303)
+
+
+@router.post("/projects/{code}/assessment/sheet")
+def record_sheet(
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Record the assessor's sheet typed in the form: all of it, or nothing."""
+    change = lambda: assessment_forms.record_sheet(session, code, account.user, form)  # noqa: E731
+    return _act(request, code, account, session, reader, "sheet", change, form)
+
+
+@router.post("/projects/{code}/assessment/upload")
+def upload_sheet(
+    request: Request,
+    code: str,
+    account: Account,
+    upload: CheckedUpload,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Record the assessor's sheet from the filled-in .xlsx template: all of it, or nothing."""
+    filename, data = upload.files.get("sheet", ("", b""))
+
+    def change() -> Any:
+        return assessment_forms.record_upload(session, code, account.user, data, filename)
+
+    return _act(request, code, account, session, reader, "upload", change, {})
+
+
+@router.post("/projects/{code}/assessment/comment")
+def comment(
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Record the organization's comment or acknowledgement, inside its window only."""
+
+    def change() -> Any:
+        return record_organization_comment(session, code, account.user, form)
+
+    return _act(request, code, account, session, reader, "comment", change, form)
+
+
+@router.get("/projects/{code}/assessment/template.xlsx")
+def template(code: str, account: Account, session: Reader) -> Response:
+    """The blank .xlsx sheet of the assessment scorecard, with its 评语 and 一票否决 sheets."""
+    _readable(session, account, code)
+    name = "assessment-" + re.sub(r"[^A-Za-z0-9._-]", "_", code) + ".xlsx"
+    return Response(
+        assessment_forms.template_bytes(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,19 @@
+"""An organization's own page, "我的项目 My projects": its proposals and contracted work."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from procure.services.organization_views import my_projects
+from procure.web import pages
+from procure.web.deps import Account, Reader, now
+
+router = APIRouter()
+
+
+@router.get("/mine")
+def mine(request: Request, account: Account, session: Reader) -> Response:
+    """The signed-in organization's proposals, contracts, payments, inspections, assessments."""
+    organizations = my_projects(session, account.user, now())
+    return pages.render(request, "mine.html", {"organizations": organizations})
