@@ -29,6 +29,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_browse,
         routes_organization,
         routes_projects,
+        routes_review,
     )
 
     settings = settings or web_settings()
@@ -43,6 +44,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_auth,
         routes_browse,
         routes_projects,
+        routes_review,
         routes_audit,
         routes_admin,
         routes_assessment,
