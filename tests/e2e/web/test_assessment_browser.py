@@ -81,6 +81,7 @@ def test_an_out_of_range_score_and_more_satisfied_than_asked_are_shown_beside_th
     page.get_by_role("button", name="保存评分表 Save the sheet").click()
     page.wait_for_url(f"**/projects/{ASSESS_ERRORS}/assessment/sheet")
 
+    expect(page.locator("#sheet-errors")).to_contain_text("评分表未保存：2 处需要修改")
     score = page.locator("#criterion-project_management")
     expect(score.locator(".field-error")).to_contain_text("请填写 0 到 20 之间的分数")
     expect(score.locator("input")).to_have_value("25")
