@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 
 from procure.store import queries
 from procure.store.db import new_session
-from tests.e2e.web.browser import shoot, sign_in
-from tests.e2e.web.site import ASSESS_ERRORS, ASSESS_FORM, ASSESS_UPLOAD, Site
-from tests.integration.builders import ASSESSMENT_GOOD, ASSESSOR, NARRATIVES
+from tests.e2e.web.browser import fill_sheet, shoot, sign_in
+from tests.e2e.web.site import ASSESS_ERRORS, ASSESS_FORM, ASSESS_UPLOAD, AUDITED, Site
+from tests.integration.builders import ASSESSMENT_GOOD, ASSESSOR, AUDITOR, NARRATIVES
 
 
 def sheets(site: Site, code: str) -> list[tuple[str, str, str, list[str]]]:
@@ -24,18 +24,6 @@ def sheets(site: Site, code: str) -> list[tuple[str, str, str, list[str]]]:
             (s.assessor, str(s.total), s.grade, list(s.veto))
             for s in queries.assessment_sheets(session, project)
         ]
-
-
-def fill_sheet(page: Page, scores: Mapping[str, object], narratives: Mapping[str, str]) -> None:
-    """Type every criterion's inputs and every dimension's narrative, as an assessor would."""
-    for code, value in scores.items():
-        if isinstance(value, Mapping):
-            for name, number in value.items():
-                page.fill(f'input[name="c.{code}.{name}"]', str(number))
-        else:
-            page.fill(f'input[name="c.{code}.score"]', str(value))
-    for dimension, text in narratives.items():
-        page.fill(f"#n-{dimension}", text)
 
 
 def test_an_assessor_records_every_dimension_with_narratives_and_a_veto_that_fails_the_grade(
@@ -148,3 +136,38 @@ def _fill_template(path: Path, *, veto: str) -> None:
         if vetoes.cell(row, 1).value == veto:
             vetoes.cell(row, 3, "是")
     book.save(path)
+
+
+def test_an_auditor_reads_the_assessment_without_forms_then_filters_and_verifies_the_trail(
+    page: Page, site: Site, screenshots: Path
+) -> None:
+    sign_in(page, AUDITOR.name, f"/projects/{AUDITED}/assessment")
+    expect(page.locator("#result-total")).to_have_text("85.00")
+    expect(page.locator("section.sheet h2")).to_have_text(f"考核评分表 Sheet · {ASSESSOR.name}")
+    expect(page.locator("main form")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("下载模板")
+    shoot(page, screenshots, "assessment-auditor")
+
+    page.get_by_role("link", name="审计 Audit").click()
+    page.wait_for_url("**/audit")
+    expect(page.locator("table.trail tbody tr").first).to_be_visible()
+    page.fill("#f-project", AUDITED)
+    page.get_by_role("button", name="筛选 Filter").click()
+    page.wait_for_url(f"**/audit?*project={AUDITED}*")
+    rows = page.locator("table.trail tbody tr")
+    triggers = [text.strip() for text in rows.locator("td:nth-child(6)").all_inner_texts()]
+    assert triggers[0] == "record_assessment" and triggers[-1] == "create"  # newest first
+    assert {text.strip() for text in rows.locator("td:nth-child(5)").all_inner_texts()} == {
+        f"{AUDITED} ≡"
+    }
+    shoot(page, screenshots, "audit")
+
+    page.get_by_role("link", name="校验审计链 Verify the trail").click()
+    page.wait_for_url(f"**/audit/verify?project={AUDITED}")
+    expect(page.locator("#verdict")).to_have_text("通过 Verified")
+    expect(page.locator("#chain_ok")).to_have_text("完整 intact")
+    expect(page.locator("#problems")).to_have_text("无 none")
+    expect(page.locator("#compared")).to_contain_text("是 yes")
+    expect(page.locator("#differences")).to_contain_text("数据与审计记录一致")
+    shoot(page, screenshots, "audit-verify")
+    assert site.state(AUDITED) == "assessing"

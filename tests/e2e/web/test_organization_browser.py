@@ -11,10 +11,20 @@ from playwright.sync_api import Page, expect
 from procure.services.assessment_pages import CommentWindow, comment_window
 from procure.store.db import new_session
 from procure.web.deps import now
-from tests.e2e.web.browser import shoot, sign_in
-from tests.e2e.web.site import ACKNOWLEDGE, RENHE_PROJECT, Site
+from tests.e2e.web.browser import fill_sheet, shoot, sign_in, sign_out
+from tests.e2e.web.site import (
+    ACKNOWLEDGE,
+    HOSTILE_ASSESS,
+    HOSTILE_LOGIN,
+    HOSTILE_ORGANIZATION,
+    HOSTILE_USCC,
+    RENHE_PROJECT,
+    Site,
+)
 from tests.integration.builders import (
+    ASSESSMENT_GOOD,
     ASSESSOR,
+    NARRATIVES,
     ORGANIZATIONS,
     QIHANG,
     RENHE,
@@ -28,11 +38,6 @@ def window(site: Site, code: str) -> CommentWindow:
         found = comment_window(session, code, now())
     assert found is not None
     return found
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出 Sign out").click()
-    page.wait_for_url("**/signin**")
 
 
 def test_the_organization_sees_its_work_acknowledges_and_the_assessor_finalizes(
@@ -110,3 +115,37 @@ def test_a_second_organization_gets_not_found_for_the_firsts_assessment_and_sees
         expect(page.locator("main")).not_to_contain_text("职工心理关爱")
     page.goto(f"/projects/{RENHE_PROJECT}/assessment")
     expect(page.locator("#result-total")).to_have_text("85.00")  # its own opens
+
+
+HOSTILE_NARRATIVE = "<script>alert('narrative')</script>{{ 7*7 }} 职工😀满意"
+HOSTILE_COMMENT = "<img src=x onerror=alert('comment')>{% raw %}{{ 7*7 }}{% endraw %} 🧧收到"
+
+
+def test_hostile_narratives_comments_and_organization_names_are_shown_literally(
+    page: Page, screenshots: Path
+) -> None:
+    code = f"/projects/{HOSTILE_ASSESS}/assessment"
+    sign_in(page, ASSESSOR.name, code)
+    fill_sheet(page, ASSESSMENT_GOOD, {**NARRATIVES, "finance": HOSTILE_NARRATIVE})
+    page.fill("#narrative", HOSTILE_NARRATIVE)
+    page.get_by_role("button", name="保存评分表 Save the sheet").click()
+    page.wait_for_url(f"**{code}?done=sheet")
+    narratives = page.locator("section.sheet dl.narratives")
+    expect(narratives.locator("dd").nth(1)).to_have_text(HOSTILE_NARRATIVE)
+    expect(page.locator("section.sheet")).to_contain_text(f"总体评语 Overall：{HOSTILE_NARRATIVE}")
+    sign_out(page)
+
+    sign_in(page, HOSTILE_LOGIN, "/mine")
+    expect(page.locator("main h2")).to_have_text(f"{HOSTILE_ORGANIZATION} {HOSTILE_USCC}")
+    expect(page.locator("header .who")).to_contain_text(HOSTILE_ORGANIZATION)
+    page.locator(f"#contract-HT-{HOSTILE_ASSESS}").get_by_role(
+        "link", name="提交意见或确认 Comment or acknowledge"
+    ).click()
+    page.wait_for_url(f"**{code}#comment")
+    page.fill("#comment-text", HOSTILE_COMMENT)
+    page.get_by_role("button", name="提交 Submit").click()
+    page.wait_for_url(f"**{code}?done=comment")
+    expect(page.locator("ul.comments .comment-text")).to_have_text(HOSTILE_COMMENT)
+    expect(page.locator("section.sheet dl.narratives dd").nth(1)).to_have_text(HOSTILE_NARRATIVE)
+    expect(page.locator("main script, main img, header script, header b")).to_have_count(0)
+    shoot(page, screenshots, "assessment-hostile")
