@@ -164,7 +164,11 @@ class TrailReplay:
     def _payment(self, row: TransitionLog, data: dict[str, Any]) -> None:
         key = f"{row.project_code} payment #{data.get('tranche')}"
         self.fact("payment", key).set_many(
-            {"amount": data.get("amount"), "paid_on": data.get("paid_on"), "note": data.get("note")}
+            {
+                "amount": data.get("amount"),
+                "paid_on": data.get("paid_on"),
+                "note": data.get("note", ""),  # left out (a form's blank note): stored empty
+            }
         )
 
     def _inspection(self, row: TransitionLog, data: dict[str, Any]) -> None:

@@ -279,6 +279,13 @@ def test_generated_years_are_explained_by_their_generate_rows(session: Session) 
     assert (found.trail_value, found.stored_value) == ("2019-12-31", "2019-11-30")
 
 
+def test_a_payment_recorded_without_a_note_is_explained(session: Session) -> None:
+    from tests.integration.builders import project_at
+
+    project_at(session, "in_service")  # the payment's note left out, as a blank form field is
+    assert trail_differences(session) == []
+
+
 def test_account_changes_through_the_services_are_explained(siming: Session) -> None:
     from procure.services import accounts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +18,24 @@ def sign_in(page: Page, login: str, next_path: str, *, password: str = PASSWORD)
     page.fill('input[name="password"]', password)
     page.click('main button[type="submit"]')
     page.wait_for_url(f"**{next_path}")
+
+
+def sign_out(page: Page) -> None:
+    """Click 退出 and land on the sign-in page."""
+    page.get_by_role("button", name="退出 Sign out").click()
+    page.wait_for_url("**/signin**")
+
+
+def fill_sheet(page: Page, scores: Mapping[str, object], narratives: Mapping[str, str]) -> None:
+    """Type every criterion's inputs and every dimension's narrative, as an assessor would."""
+    for code, value in scores.items():
+        if isinstance(value, Mapping):
+            for name, number in value.items():
+                page.fill(f'input[name="c.{code}.{name}"]', str(number))
+        else:
+            page.fill(f'input[name="c.{code}.score"]', str(value))
+    for dimension, text in narratives.items():
+        page.fill(f"#n-{dimension}", text)
 
 
 def action(page: Page, trigger: str) -> Locator:

@@ -4,17 +4,26 @@ The database is built once per session (tests/e2e/web/site.py) and served by
 ``procure serve`` in a subprocess on a free port. Playwright never downloads a browser:
 it launches the ``chromium`` found on PATH (Debian's package, installed by
 ``make system-packages`` as root). Without it the browser tests skip, naming the package.
-Each test gets a fresh browser context (no cookies shared between tests).
+Each test gets a fresh browser context (no cookies shared between tests), and may open
+more (two people at once).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Error, Page, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Error,
+    Page,
+    Request,
+    sync_playwright,
+)
 
 from tests.e2e.web.server import served
 from tests.e2e.web.site import Site, build_site
@@ -62,14 +71,11 @@ def browser(chromium: str) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A fresh context's page, in Chinese, failing on any JavaScript dialog or page error,
-    and on any request to another host (nothing is loaded from a CDN)."""
-    context = browser.new_context(
-        base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    opened = context.new_page()
+def open_page(browser: Browser, base_url: str) -> Iterator[Callable[[], Page]]:
+    """Open a page in a browser of its own (a fresh context: its own cookies), as many as a
+    test needs; each fails the test on any JavaScript dialog or page error, and on any
+    request to another host (nothing is loaded from a CDN)."""
+    contexts: list[BrowserContext] = []
     surprises: list[str] = []
 
     def on_dialog(dialog: Dialog) -> None:
@@ -83,12 +89,28 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
         if not request.url.startswith((f"{base_url}/", "data:")):
             surprises.append(f"request to another host: {request.url}")
 
-    context.on("request", on_request)
-    opened.on("dialog", on_dialog)
-    opened.on("pageerror", on_error)
-    yield opened
-    context.close()
+    def opener() -> Page:
+        context = browser.new_context(
+            base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        context.set_default_timeout(15_000)
+        context.on("request", on_request)
+        opened = context.new_page()
+        opened.on("dialog", on_dialog)
+        opened.on("pageerror", on_error)
+        return opened
+
+    yield opener
+    for context in contexts:
+        context.close()
     assert not surprises, surprises  # a script ran (something was not escaped), or a fetch left
+
+
+@pytest.fixture
+def page(open_page: Callable[[], Page]) -> Page:
+    """A fresh context's page, in Chinese (see :func:`open_page`)."""
+    return open_page()
 
 
 @pytest.fixture(scope="session")

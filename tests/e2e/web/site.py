@@ -24,9 +24,12 @@ from tests.integration.builders import (
     OFFICER,
     PEOPLE,
     QIHANG,
+    RENHE,
+    TONGXIN,
     Plan,
     create_project,
     drive,
+    organization_actor,
     setup_registry,
 )
 from tests.support import dump_database
@@ -45,6 +48,15 @@ HOSTILE = "SM-2019-066"  # soliciting, with a hostile title, purpose and organiz
 STATION_PROJECT = "SM-2019-020"  # draft of the station SM-WC
 OTHER_STATION_PROJECT = "SM-2019-030"  # draft of the station SM-ZH
 
+# The assessment year, 2020: six projects of 500,000.00 within the federation's 3,600,000.00.
+ASSESS_FORM = "SM-2020-041"  # assessing: the assessor's sheet typed, with a veto
+ASSESS_ERRORS = "SM-2020-042"  # assessing: a sheet with bad values, refused
+ASSESS_UPLOAD = "SM-2020-043"  # assessing: the sheet uploaded as the .xlsx template
+ACKNOWLEDGE = "SM-2020-044"  # sheet recorded: 启航 acknowledges, the assessor finalizes
+RENHE_PROJECT = "SM-2020-045"  # sheet recorded: 仁和's own contract and assessment
+AUDITED = "SM-2020-046"  # sheet recorded: the auditor reads it
+HOSTILE_ASSESS = "SM-2020-066"  # assessing: the hostile organization's contract
+
 SMALL = {"budget": "300000.00", "contract_amount": "280000.00"}
 SMALL_PROPOSALS = {QIHANG: "280000.00"}
 
@@ -52,6 +64,8 @@ HOSTILE_TITLE = "<script>alert('title')</script>{{ 7*7 }} 职工😀服务"
 HOSTILE_PURPOSE = "<img src=x onerror=alert('purpose')> {% raw %}{{ config }}{% endraw %} 🧧"
 HOSTILE_ORGANIZATION = "<b>坏组织</b>{{ 7*7 }}<script>alert('org')</script>🙂"
 HOSTILE_USCC = make_uscc("52350203MJ0777777")
+HOSTILE_LOGIN = HOSTILE_USCC.lower()
+"""The hostile organization's own account."""
 
 BUSINESS_TABLES_IGNORED = frozenset({"web_session", "sign_in_throttle", "app_secret"})
 """Tables that signing in and browsing write: left out when proving a refusal changed nothing."""
@@ -97,7 +111,10 @@ def build_site(folder: Path) -> Site:
         _stations(session)
         _hostile_organization(session)
         _projects(session)
+        _assessments(session)
         logins = [person.name for person in PEOPLE] + [ADMIN.name, STATION_OFFICER]
+        logins += [organization_actor(uscc).name for uscc in (QIHANG, TONGXIN, RENHE)]
+        logins.append(HOSTILE_LOGIN)
         accounts.set_shared_password(session, logins, PASSWORD, ADMIN)
         session.commit()
     return Site(url, engine)
@@ -117,6 +134,8 @@ def _hostile_organization(session: Session) -> None:
     registry.register_organization(
         session, registry.OrganizationCreate(HOSTILE_USCC, HOSTILE_ORGANIZATION), OFFICER
     )
+    accounts.add_user(session, HOSTILE_LOGIN, HOSTILE_ORGANIZATION, ADMIN)
+    accounts.grant(session, HOSTILE_LOGIN, "organization", ADMIN, organization=HOSTILE_USCC)
     session.commit()
 
 
@@ -142,3 +161,26 @@ def _projects(session: Session) -> None:
     drive(session, hostile, "soliciting")
     for code, purchaser in ((STATION_PROJECT, STATION), (OTHER_STATION_PROJECT, OTHER_STATION)):
         create_project(session, Plan(code=code, purchaser=purchaser, budget="200000.00"))
+
+
+def _assessments(session: Session) -> None:
+    year = {"year": 2020, "budget": "500000.00", "contract_amount": "480000.00"}
+    bids = {QIHANG: "480000.00", TONGXIN: "490000.00"}
+    for code in (ASSESS_FORM, ASSESS_ERRORS, ASSESS_UPLOAD):
+        drive(
+            session, create_project(session, Plan(code=code, proposals=bids, **year)), "assessing"
+        )
+    for code in (ACKNOWLEDGE, AUDITED):
+        plan = Plan(code=code, proposals=bids, **year)
+        drive(session, create_project(session, plan, title="职工心理关爱"), "assessment_recorded")
+    renhe = Plan(code=RENHE_PROJECT, proposals={RENHE: "470000.00"}, winner=RENHE, **year)
+    drive(
+        session, create_project(session, renhe, title="新就业形态劳动者服务"), "assessment_recorded"
+    )
+    hostile = Plan(
+        code=HOSTILE_ASSESS,
+        proposals={HOSTILE_USCC: "480000.00"},
+        winner=HOSTILE_USCC,
+        **year,
+    )
+    drive(session, create_project(session, hostile, title="职工子女暑托班"), "assessing")
