@@ -14,8 +14,16 @@ from procure.services.views import bidders_view, project_detail, project_history
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
+from procure.workflow.rules import default_rules
 
 router = APIRouter()
+
+
+def trigger_labels() -> dict[str, str]:
+    """The Chinese name of every trigger, for the history (``create`` is the project's drafting)."""
+    definition = default_rules().engine.definition
+    labels = {t.trigger: t.zh for t in definition.transitions}
+    return {"create": "草拟项目", **labels}
 
 
 @router.get("/projects/{code}")
@@ -43,6 +51,7 @@ def _page(
     context = {
         "project": bidders_view(session, project_detail(session, code), scope),
         "history": project_history(session, code),
+        "trigger_zh": trigger_labels(),
         "actions": actions_for(session, code, account.user),
         "roles": roles,
         "done": done,
