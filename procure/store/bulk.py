@@ -12,7 +12,7 @@ same way: one statement per table, not one per row. Other databases take Core's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -60,6 +60,12 @@ def insert_rows(
 def is_postgresql(connection: Connection) -> bool:
     """Whether ``connection`` talks to PostgreSQL through psycopg (rows then go by COPY)."""
     return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+
+
+def integer_array(values: Iterable[int]) -> str:
+    """An ``integer[]`` literal (``{1,2,3}``) for PostgreSQL: one text parameter cast by the
+    statement (``%s::integer[]``), far cheaper to send than a list dumped item by item."""
+    return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
 def _copy_rows(

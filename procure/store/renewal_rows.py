@@ -23,8 +23,8 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    any_,
     bindparam,
+    cast,
     func,
     select,
     true,
@@ -78,7 +78,7 @@ def year_contracts(
             p.c.purchaser_id,
             c.c.organization_id,
             type_coerce(a.c.total, BigInteger),  # hundredths, decoded once per distinct value
-            type_coerce(a.c.veto, Text),  # JSON text on SQLite, decoded only when not empty
+            cast(a.c.veto, Text),  # JSON text on both databases, decoded only when not empty
             successor.c.code,
         )
         .select_from(
@@ -106,7 +106,7 @@ def year_contracts(
 
 
 def _veto(raw: object) -> list[str]:
-    """The veto items: SQLite hands over the JSON text, PostgreSQL the decoded list."""
+    """The veto items from their JSON text (a decoded list is taken as it is)."""
     if isinstance(raw, str):
         return [] if raw == "[]" else list(json.loads(raw))
     return list(raw) if isinstance(raw, list) else []
@@ -196,19 +196,20 @@ def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProje
     The caller holds the locks of the chunk's purchasers (:func:`lock_purchasers`),
     which every change of a project takes first, so the rows read here stay as
     they are until the chunk commits; :func:`move_projects` checks each state again.
-    On PostgreSQL the ids go as one array parameter (``= ANY``), not one each.
+    On PostgreSQL the ids go as one array literal joined as a table, not one parameter each.
     """
     p, c = _table(Project), _table(Contract)
-    wanted = (
-        p.c.id == any_(bindparam("chunk_ids", list(ids), type_=ARRAY(Integer)))
-        if session.get_bind().dialect.name == "postgresql"
-        else p.c.id.in_(list(ids))
-    )
-    statement = (
-        select(p.c.id, p.c.state, p.c.title, p.c.purpose, c.c.amount, c.c.start_on, c.c.end_on)
-        .join(c, c.c.project_id == p.c.id)
-        .where(wanted)
-    )
+    statement = select(
+        p.c.id, p.c.state, p.c.title, p.c.purpose, c.c.amount, c.c.start_on, c.c.end_on
+    ).join(c, c.c.project_id == p.c.id)
+    if session.get_bind().dialect.name == "postgresql":
+        literal = bindparam("chunk_ids", bulk.integer_array(ids), type_=Text)
+        chunk = (
+            func.unnest(cast(literal, ARRAY(Integer))).table_valued("id").render_derived("chunk")
+        )
+        statement = statement.join(chunk, chunk.c.id == p.c.id)
+    else:
+        statement = statement.where(p.c.id.in_(list(ids)))
     return {row[0]: LockedProject(*row[1:]) for row in session.execute(statement)}
 
 
@@ -223,15 +224,16 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
             [(to_state, pid, from_state) for pid, from_state, to_state in moves],
         )
         return int(result.rowcount)
-    if bulk.is_postgresql(connection):  # one statement for the whole chunk
-        ids, sources, targets = (list(column) for column in zip(*moves, strict=True))
-        result = connection.exec_driver_sql(
-            "UPDATE project AS p SET state = m.to_state, version = p.version + 1"
-            " FROM unnest(%s::integer[], %s::text[], %s::text[]) AS m(id, from_state, to_state)"
-            " WHERE p.id = m.id AND p.state = m.from_state",
-            (ids, sources, targets),
-        )
-        return int(result.rowcount)
+    if bulk.is_postgresql(connection):  # one statement per (from, to): a handful a chunk
+        moved = 0
+        for (from_state, to_state), ids in _by_change(moves).items():
+            result = connection.exec_driver_sql(
+                "UPDATE project AS p SET state = %s, version = p.version + 1"
+                " FROM unnest(%s::integer[]) AS m(id) WHERE p.id = m.id AND p.state = %s",
+                (to_state, bulk.integer_array(ids), from_state),
+            )
+            moved += int(result.rowcount)
+        return moved
     p = _table(Project)
     statement = (
         update(p)
@@ -240,6 +242,14 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
     )
     params = [{"moved_id": i, "moved_from": f, "moved_to": t} for i, f, t in moves]
     return int(connection.execute(statement, params).rowcount)
+
+
+def _by_change(moves: Sequence[tuple[int, str, str]]) -> dict[tuple[str, str], list[int]]:
+    """The ids of ``moves`` grouped by their ``(from_state, to_state)``."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for pid, from_state, to_state in moves:
+        grouped.setdefault((from_state, to_state), []).append(pid)
+    return grouped
 
 
 PROJECT_COLUMNS = (
