@@ -39,7 +39,7 @@ from procure.services.renewal_plan import (
     RenewalPlanItem,
     plan_year,
 )
-from procure.store import audit, conflicts, queries
+from procure.store import audit, bulk, conflicts, queries
 from procure.store import checkpoints as store_checkpoints
 from procure.store import renewal_rows as rows
 from procure.store.audit import AuditEntry
@@ -293,24 +293,51 @@ def _apply_chunk(
     actor: Actor,
     batch_id: str | None,
 ) -> list[RenewalResult]:
-    at = now_utc()
+    """Write one chunk under its purchasers' locks, each item judged again first.
+
+    The state changes go first, sent without waiting (:class:`bulk.Writes`): the
+    database applies them while the next-year projects, bars and audit rows are
+    built. The audit rows are hashed onto the chain's head as last committed and,
+    once the head is locked (after the state changes, as every writer locks it last),
+    hashed again only if another writer appended in between.
+    """
     rows.lock_purchasers(session, {planned.row.purchaser_id for planned in chunk})
     locked = rows.lock_projects(session, [planned.row.project_id for planned in chunk])
-    recheck = _Recheck(session, chunk[0].year)
-    moves: list[tuple[int, str, str]] = []
-    projects: list[dict[str, Any]] = []
-    bars: list[dict[str, Any]] = []
-    entries: list[AuditEntry] = []
+    results, moving = _judged(chunk, locked, _Recheck(session, chunk[0].year))
+    after = audit.peek_head(session)
+    writes = bulk.Writes(session.connection())
+    try:
+        rows.move_projects(writes, [(p.row.project_id, p.row.state, p.to_state) for p in moving])
+        projects, bars, entries = _written(moving, locked, actor, batch_id)
+        chained = audit.chain(*after, entries)  # on the head as last read: checked below
+        if writes.sync() != len(moving):
+            raise RenewalConflict("another writer changed projects of this chunk; run it again")
+        head = audit.locked_head(session)
+        if not chained.follows(head):  # another writer appended meanwhile: chain again
+            chained = audit.chain(head.seq, head.last_hash, entries)
+        rows.insert_projects(writes, projects)
+        rows.insert_bars(writes, bars)
+        audit.insert_chained(writes, chained)
+    except BaseException as error:
+        writes.close(error)
+        raise
+    writes.close()
+    audit.move_head(session, head, chained)
+    return results
+
+
+def _judged(
+    chunk: list[Planned], locked: dict[int, rows.LockedProject], recheck: _Recheck
+) -> tuple[list[RenewalResult], list[Planned]]:
+    """Each item's result as judged now, and the items to write (in chunk order)."""
     results: list[RenewalResult] = []
+    moving: list[Planned] = []
     for planned in chunk:
-        row = planned.row
-        current = locked.get(row.project_id)
-        if current is None or current.state != row.state:
+        item, current = planned.item, locked.get(planned.row.project_id)
+        if current is None or current.state != planned.row.state:
             now = current.state if current else "gone"
             results.append(
-                RenewalResult(
-                    planned.item.project, planned.item.action, "skipped", f"already decided: {now}"
-                )
+                RenewalResult(item.project, item.action, "skipped", f"already decided: {now}")
             )
             continue
         refusal = recheck.refusal(planned)
@@ -318,23 +345,33 @@ def _apply_chunk(
         if refusal is not None:
             results.append(RenewalResult(item.project, item.action, REFUSED, refusal))
             continue
-        moves.append((row.project_id, row.state, planned.to_state))
+        moving.append(planned)
+        results.append(
+            RenewalResult(item.project, item.action, DONE, item.reason, item.next_project)
+        )
+    return results, moving
+
+
+def _written(
+    moving: list[Planned],
+    locked: dict[int, rows.LockedProject],
+    actor: Actor,
+    batch_id: str | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[AuditEntry]]:
+    """The next-year projects, bars and audit entries of the items to write, in order."""
+    at = now_utc()
+    projects: list[dict[str, Any]] = []
+    bars: list[dict[str, Any]] = []
+    entries: list[AuditEntry] = []
+    for planned in moving:
         entries.append(_entry(planned, actor, at, batch_id))
         if planned.create_next:
-            next_row = planned.next_project_row(current)
+            next_row = planned.next_project_row(locked[planned.row.project_id])
             projects.append(next_row)
             entries.append(_creation_entry(planned, next_row, actor, at, batch_id))
         if planned.insert_bar:
             bars.append(planned.bar_row())
-        results.append(
-            RenewalResult(item.project, item.action, DONE, item.reason, item.next_project)
-        )
-    if rows.move_projects(session, moves) != len(moves):
-        raise RenewalConflict("another writer changed projects of this chunk; run it again")
-    rows.insert_projects(session, projects)
-    rows.insert_bars(session, bars)
-    audit.append_many(session, entries)
-    return results
+    return projects, bars, entries
 
 
 class _Recheck:

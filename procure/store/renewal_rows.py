@@ -3,7 +3,8 @@
 The run reads a whole year in a handful of queries (contracts joined to their
 final assessment and any next-year successor, bars, taken codes) and writes
 each chunk with one ``executemany`` per table (:mod:`procure.store.bulk`: on
-SQLite straight to ``sqlite3``). Rows are tuples and Core rows, not ORM
+SQLite straight to ``sqlite3``; on PostgreSQL a ``COPY`` per table and an
+``UPDATE`` per state change, sent without waiting for each). Rows are tuples and Core rows, not ORM
 objects: a year of a province is a hundred thousand of them.
 """
 
@@ -213,27 +214,29 @@ def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProje
     return {row[0]: LockedProject(*row[1:]) for row in session.execute(statement)}
 
 
-def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> int:
-    """Move each ``(id, from_state, to_state)``; return how many rows were still in ``from``."""
+def move_projects(writes: bulk.Writes, moves: Sequence[tuple[int, str, str]]) -> None:
+    """Move each ``(id, from_state, to_state)``; ``writes.sync()`` counts those still in ``from``.
+
+    On PostgreSQL one statement per ``(from, to)`` pair (a handful a chunk), its ids
+    one array literal, sent without waiting (:class:`procure.store.bulk.Writes`).
+    """
     if not moves:
-        return 0
-    connection = session.connection()
+        return
+    connection = writes.connection
     if bulk.is_sqlite(connection):
-        result = connection.exec_driver_sql(
+        writes.execute(
             "UPDATE project SET state = ?, version = version + 1 WHERE id = ? AND state = ?",
             [(to_state, pid, from_state) for pid, from_state, to_state in moves],
         )
-        return int(result.rowcount)
-    if bulk.is_postgresql(connection):  # one statement per (from, to): a handful a chunk
-        moved = 0
+        return
+    if bulk.is_postgresql(connection):
         for (from_state, to_state), ids in _by_change(moves).items():
-            result = connection.exec_driver_sql(
+            writes.execute(
                 "UPDATE project AS p SET state = %s, version = p.version + 1"
                 " FROM unnest(%s::integer[]) AS m(id) WHERE p.id = m.id AND p.state = %s",
                 (to_state, bulk.integer_array(ids), from_state),
             )
-            moved += int(result.rowcount)
-        return moved
+        return
     p = _table(Project)
     statement = (
         update(p)
@@ -241,7 +244,7 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
         .values(state=bindparam("moved_to"), version=p.c.version + 1)
     )
     params = [{"moved_id": i, "moved_from": f, "moved_to": t} for i, f, t in moves]
-    return int(connection.execute(statement, params).rowcount)
+    writes.execute(statement, params)
 
 
 def _by_change(moves: Sequence[tuple[int, str, str]]) -> dict[tuple[str, str], list[int]]:
@@ -271,13 +274,13 @@ PROJECT_COLUMNS = (
 BAR_COLUMNS = ("organization_id", "purchaser_id", "year", "project_id", "reason")
 
 
-def insert_projects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert projects given as column dicts (one ``executemany``)."""
+def insert_projects(writes: bulk.Writes, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert projects given as column dicts (one ``executemany`` or ``COPY``)."""
     values = [tuple(row[name] for name in PROJECT_COLUMNS) for row in rows]
-    bulk.insert_rows(session.connection(), _table(Project), PROJECT_COLUMNS, values)
+    writes.insert(_table(Project), PROJECT_COLUMNS, values)
 
 
-def insert_bars(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert bars given as column dicts (one ``executemany``)."""
+def insert_bars(writes: bulk.Writes, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert bars given as column dicts (one ``executemany`` or ``COPY``)."""
     values = [tuple(row[name] for name in BAR_COLUMNS) for row in rows]
-    bulk.insert_rows(session.connection(), _table(Bar), BAR_COLUMNS, values)
+    writes.insert(_table(Bar), BAR_COLUMNS, values)
