@@ -295,9 +295,9 @@ def _apply_chunk(
 ) -> list[RenewalResult]:
     """Write one chunk under its purchasers' locks, each item judged again first.
 
-    The state changes go first, sent without waiting (:class:`bulk.Writes`): the
-    database applies them while the next-year projects, bars and audit rows are
-    built. The audit rows are hashed onto the chain's head as last committed and,
+    The state changes, next-year projects and bars are sent without waiting
+    (:class:`bulk.Writes`): the database applies them while the audit rows are
+    built and hashed. The audit rows are hashed onto the chain's head as last committed and,
     once the head is locked (after the state changes, as every writer locks it last),
     hashed again only if another writer appended in between.
     """
@@ -309,14 +309,14 @@ def _apply_chunk(
     try:
         rows.move_projects(writes, [(p.row.project_id, p.row.state, p.to_state) for p in moving])
         projects, bars, entries = _written(moving, locked, actor, batch_id)
+        rows.insert_projects(writes, projects)
+        rows.insert_bars(writes, bars)
         chained = audit.chain(*after, entries)  # on the head as last read: checked below
         if writes.sync() != len(moving):
             raise RenewalConflict("another writer changed projects of this chunk; run it again")
         head = audit.locked_head(session)
         if not chained.follows(head):  # another writer appended meanwhile: chain again
             chained = audit.chain(head.seq, head.last_hash, entries)
-        rows.insert_projects(writes, projects)
-        rows.insert_bars(writes, bars)
         audit.insert_chained(writes, chained)
     except BaseException as error:
         writes.close(error)

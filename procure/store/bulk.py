@@ -15,8 +15,11 @@ the server works on one while the caller computes the rows of the next.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Executable, Table, insert
@@ -107,12 +110,12 @@ def _converted(
 class Writes:
     """Writes to one connection, each waited for only when the connection is needed again.
 
-    On PostgreSQL through psycopg, :meth:`execute` sends its statement in pipeline
-    mode and returns at once, and :meth:`insert` sends its rows by ``COPY`` and leaves
-    the ``COPY`` open: the server works on them while the caller computes what comes
-    next. The next write, :meth:`sync` or :meth:`close` waits for what was sent (an
-    error the server raised surfaces there). Elsewhere each write runs at once.
-    Between the first write and :meth:`sync` or :meth:`close` nothing else may use
+    On PostgreSQL through psycopg, :meth:`execute` and :meth:`send` send their
+    statement in pipeline mode and return at once, and :meth:`insert` sends its rows
+    by ``COPY`` and leaves the ``COPY`` open: the server works on them while the caller
+    computes what comes next. A ``COPY``, :meth:`sync` or :meth:`close` waits for what
+    was sent before (an error the server raised surfaces there). Elsewhere each write
+    runs at once. Between the first write and :meth:`sync` or :meth:`close` nothing else may use
     the connection (no query, no ORM flush): the writes hold it.
     """
 
@@ -123,7 +126,7 @@ class Writes:
             self._driver = connection.connection.driver_connection
         self._holding = ExitStack()  # the pipeline or the COPY the server is working on
         self._pipelined = False
-        self._sent: list[Any] = []  # cursors of statements whose row counts are not yet read
+        self._sent: list[Any] = []  # cursors of execute() statements whose counts are unread
         self._changed = 0
 
     def execute(self, statement: str | Executable, parameters: Any) -> None:
@@ -139,6 +142,29 @@ class Writes:
             return
         if not isinstance(statement, str):
             raise TypeError("PostgreSQL writes take driver-level SQL")
+        self._pipeline(statement, parameters, counted=True)
+
+    def send(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` like :func:`insert_rows`; on PostgreSQL as one ``INSERT … SELECT``
+        from a JSON parameter, sent without waiting (pipeline mode), so that further
+        statements can follow it before the server has finished."""
+        if self._driver is None:
+            insert_rows(self.connection, table, columns, rows)
+            return
+        if not rows:
+            return
+        rows = _converted(self.connection, table, columns, rows)
+        quote = self.connection.dialect.identifier_preparer.quote
+        names = ", ".join(quote(name) for name in columns)
+        statement = (
+            f"INSERT INTO {quote(table.name)} ({names}) SELECT {names}"
+            f" FROM json_populate_recordset(NULL::{quote(table.name)}, %s::json)"
+        )
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        payload = json.dumps(records, ensure_ascii=False, default=_json_value)
+        self._pipeline(statement, (payload,), counted=False)
+
+    def _pipeline(self, statement: str, parameters: Any, *, counted: bool) -> None:
         if not self._pipelined:
             self._wait()
             self._holding.enter_context(self._driver.pipeline())
@@ -149,7 +175,8 @@ class Writes:
                 cursor.executemany(statement, parameters)
             else:
                 cursor.execute(statement, parameters)
-        self._sent.append(cursor)
+        if counted:
+            self._sent.append(cursor)
 
     def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert ``rows`` like :func:`insert_rows`; on PostgreSQL the ``COPY`` stays open."""
@@ -204,3 +231,12 @@ class Writes:
             yield
         except dbapi.Error as error:
             raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
+
+
+def _json_value(value: object) -> str:
+    """A value JSON has no type for, as PostgreSQL's input for its column reads it."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")

@@ -275,12 +275,12 @@ BAR_COLUMNS = ("organization_id", "purchaser_id", "year", "project_id", "reason"
 
 
 def insert_projects(writes: bulk.Writes, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert projects given as column dicts (one ``executemany`` or ``COPY``)."""
+    """Insert projects given as column dicts: one statement, sent without waiting."""
     values = [tuple(row[name] for name in PROJECT_COLUMNS) for row in rows]
-    writes.insert(_table(Project), PROJECT_COLUMNS, values)
+    writes.send(_table(Project), PROJECT_COLUMNS, values)
 
 
 def insert_bars(writes: bulk.Writes, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert bars given as column dicts (one ``executemany`` or ``COPY``)."""
+    """Insert bars given as column dicts: one statement, sent without waiting."""
     values = [tuple(row[name] for name in BAR_COLUMNS) for row in rows]
-    writes.insert(_table(Bar), BAR_COLUMNS, values)
+    writes.send(_table(Bar), BAR_COLUMNS, values)
