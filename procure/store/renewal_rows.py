@@ -92,8 +92,14 @@ def year_contracts(
     )
     if purchaser_id is not None:
         statement = statement.where(p.c.purchaser_id == purchaser_id)
+    connection = session.connection()
+    if bulk.is_postgresql(connection):
+        # Streamed through a server-side cursor, which PostgreSQL plans for its first
+        # tenth by default (index-order nested loops, twice as slow over the whole
+        # year): every row is read, so plan for all of them (until this transaction ends).
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     # Options on the statement, not the connection: those would outlive this query.
-    result = session.connection().execute(statement, execution_options={"yield_per": batch})
+    result = connection.execute(statement, execution_options={"yield_per": batch})
     totals: dict[int, Decimal] = {}
     no_veto: list[str] = []
     for pid, code, state, purchaser, organization, hundredths, veto, next_code in result:
