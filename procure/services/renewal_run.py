@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import InvalidInput, ProcureError
-from procure.domain.renewal import RENEW
 from procure.services import successor
 from procure.services.authorization import Scope, acting
 from procure.services.checkpoints import Signer, take_checkpoint
@@ -36,6 +35,7 @@ from procure.services.renewal_plan import (
     REFUSED,
     SKIP,
     Planned,
+    Recheck,
     RenewalPlanItem,
     plan_year,
 )
@@ -297,18 +297,18 @@ def _apply_chunk(
 
     The state changes, next-year projects and bars are sent without waiting
     (:class:`bulk.Writes`): the database applies them while the audit rows are
-    built and hashed. The audit rows are hashed onto the chain's head as last committed and,
-    once the head is locked (after the state changes, as every writer locks it last),
-    hashed again only if another writer appended in between.
+    built and hashed. They are hashed onto the chain's head as last committed and,
+    once the head is locked (after the state changes, as every writer locks it
+    last), hashed again only if another writer appended in between.
     """
     rows.lock_purchasers(session, {planned.row.purchaser_id for planned in chunk})
     locked = rows.lock_projects(session, [planned.row.project_id for planned in chunk])
-    results, moving = _judged(chunk, locked, _Recheck(session, chunk[0].year))
+    results, moving = _judged(chunk, locked, Recheck(session, chunk[0].year))
     after = audit.peek_head(session)
     writes = bulk.Writes(session.connection())
     try:
         rows.move_projects(writes, [(p.row.project_id, p.row.state, p.to_state) for p in moving])
-        projects, bars, entries = _written(moving, locked, actor, batch_id)
+        projects, bars, entries = _to_write(moving, locked, actor, batch_id)
         rows.insert_projects(writes, projects)
         rows.insert_bars(writes, bars)
         chained = audit.chain(*after, entries)  # on the head as last read: checked below
@@ -327,7 +327,7 @@ def _apply_chunk(
 
 
 def _judged(
-    chunk: list[Planned], locked: dict[int, rows.LockedProject], recheck: _Recheck
+    chunk: list[Planned], locked: dict[int, rows.LockedProject], recheck: Recheck
 ) -> tuple[list[RenewalResult], list[Planned]]:
     """Each item's result as judged now, and the items to write (in chunk order)."""
     results: list[RenewalResult] = []
@@ -352,7 +352,7 @@ def _judged(
     return results, moving
 
 
-def _written(
+def _to_write(
     moving: list[Planned],
     locked: dict[int, rows.LockedProject],
     actor: Actor,
@@ -372,45 +372,6 @@ def _written(
         if planned.insert_bar:
             bars.append(planned.bar_row())
     return projects, bars, entries
-
-
-class _Recheck:
-    """Judges a planned item again against the data as it stands under the chunk's locks.
-
-    Between the plan and a chunk's apply an officer may have dropped a project
-    (placing a bar) or taken a next-year code. A renewal of a now-barred
-    organization is refused with the bar's reason; a renewal whose planned code
-    is taken gets the next free one; a drop whose bar exists already places none.
-    """
-
-    def __init__(self, session: Session, year: int) -> None:
-        self.year = year
-        self.bars = rows.bars_of_year(session, year + 1)
-        self.taken = rows.codes_of_year(session, year + 1)
-
-    def refusal(self, planned: Planned) -> str | None:
-        """Why ``planned`` is refused now, else None (adjusting its code and bar)."""
-        item, row = planned.item, planned.row
-        key = (row.organization_id, row.purchaser_id)
-        if planned.bars:
-            planned.insert_bar = key not in self.bars
-            self.bars.setdefault(key, planned.bar_row()["reason"])
-        if item.action != RENEW:
-            return None
-        bar = self.bars.get(key)
-        if bar is not None:
-            reason = successor.barred_reason(
-                item.organization, planned.purchaser_code, self.year + 1, bar
-            )
-            return f"renew refused: {reason}"
-        if planned.create_next and item.next_project in self.taken:
-            code = successor.next_code(item.project, self.year, self.taken)
-            if code is None:
-                return f"renew refused: {successor.no_code_reason(item.project, self.year)}"
-            planned.item = replace(item, next_project=code)
-        if planned.create_next and planned.item.next_project is not None:
-            self.taken.add(planned.item.next_project)
-        return None
 
 
 def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -> AuditEntry:

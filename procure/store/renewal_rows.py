@@ -2,10 +2,11 @@
 
 The run reads a whole year in a handful of queries (contracts joined to their
 final assessment and any next-year successor, bars, taken codes) and writes
-each chunk with one ``executemany`` per table (:mod:`procure.store.bulk`: on
-SQLite straight to ``sqlite3``; on PostgreSQL a ``COPY`` per table and an
-``UPDATE`` per state change, sent without waiting for each). Rows are tuples and Core rows, not ORM
-objects: a year of a province is a hundred thousand of them.
+each chunk with one statement per table (:mod:`procure.store.bulk`: on SQLite
+an ``executemany`` straight to ``sqlite3``; on PostgreSQL an ``UPDATE`` per state
+change and one ``INSERT … SELECT`` per table, sent in one pipeline without
+waiting for each). Rows are tuples and Core rows, not ORM objects: a year of a
+province is a hundred thousand of them.
 """
 
 from __future__ import annotations
