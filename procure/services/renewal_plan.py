@@ -10,7 +10,7 @@ bar or by a drop in the same plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -346,3 +346,42 @@ def _with_next(item: RenewalPlanItem, code: str) -> RenewalPlanItem:
         item.reason,
         code,
     )
+
+
+class Recheck:
+    """Judges a planned item again against the data as it stands under the chunk's locks.
+
+    Between the plan and a chunk's apply an officer may have dropped a project
+    (placing a bar) or taken a next-year code. A renewal of a now-barred
+    organization is refused with the bar's reason; a renewal whose planned code
+    is taken gets the next free one; a drop whose bar exists already places none.
+    """
+
+    def __init__(self, session: Session, year: int) -> None:
+        self.year = year
+        self.bars = rows.bars_of_year(session, year + 1)
+        self.taken = rows.codes_of_year(session, year + 1)
+
+    def refusal(self, planned: Planned) -> str | None:
+        """Why ``planned`` is refused now, else None (adjusting its code and bar)."""
+        item, row = planned.item, planned.row
+        key = (row.organization_id, row.purchaser_id)
+        if planned.bars:
+            planned.insert_bar = key not in self.bars
+            self.bars.setdefault(key, planned.bar_row()["reason"])
+        if item.action != RENEW:
+            return None
+        bar = self.bars.get(key)
+        if bar is not None:
+            reason = successor.barred_reason(
+                item.organization, planned.purchaser_code, self.year + 1, bar
+            )
+            return f"renew refused: {reason}"
+        if planned.create_next and item.next_project in self.taken:
+            code = successor.next_code(item.project, self.year, self.taken)
+            if code is None:
+                return f"renew refused: {successor.no_code_reason(item.project, self.year)}"
+            planned.item = replace(item, next_project=code)
+        if planned.create_next and planned.item.next_project is not None:
+            self.taken.add(planned.item.next_project)
+        return None

@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import InvalidInput, ProcureError
-from procure.domain.renewal import RENEW
 from procure.services import successor
 from procure.services.authorization import Scope, acting
 from procure.services.checkpoints import Signer, take_checkpoint
@@ -36,10 +35,11 @@ from procure.services.renewal_plan import (
     REFUSED,
     SKIP,
     Planned,
+    Recheck,
     RenewalPlanItem,
     plan_year,
 )
-from procure.store import audit, conflicts, queries
+from procure.store import audit, bulk, conflicts, queries
 from procure.store import checkpoints as store_checkpoints
 from procure.store import renewal_rows as rows
 from procure.store.audit import AuditEntry
@@ -293,24 +293,51 @@ def _apply_chunk(
     actor: Actor,
     batch_id: str | None,
 ) -> list[RenewalResult]:
-    at = now_utc()
+    """Write one chunk under its purchasers' locks, each item judged again first.
+
+    The state changes, next-year projects and bars are sent without waiting
+    (:class:`bulk.Writes`): the database applies them while the audit rows are
+    built and hashed. They are hashed onto the chain's head as last committed and,
+    once the head is locked (after the state changes, as every writer locks it
+    last), hashed again only if another writer appended in between.
+    """
     rows.lock_purchasers(session, {planned.row.purchaser_id for planned in chunk})
     locked = rows.lock_projects(session, [planned.row.project_id for planned in chunk])
-    recheck = _Recheck(session, chunk[0].year)
-    moves: list[tuple[int, str, str]] = []
-    projects: list[dict[str, Any]] = []
-    bars: list[dict[str, Any]] = []
-    entries: list[AuditEntry] = []
+    results, moving = _judged(chunk, locked, Recheck(session, chunk[0].year))
+    after = audit.peek_head(session)
+    writes = bulk.Writes(session.connection())
+    try:
+        rows.move_projects(writes, [(p.row.project_id, p.row.state, p.to_state) for p in moving])
+        projects, bars, entries = _to_write(moving, locked, actor, batch_id)
+        rows.insert_projects(writes, projects)
+        rows.insert_bars(writes, bars)
+        chained = audit.chain(*after, entries)  # on the head as last read: checked below
+        if writes.sync() != len(moving):
+            raise RenewalConflict("another writer changed projects of this chunk; run it again")
+        head = audit.locked_head(session)
+        if not chained.follows(head):  # another writer appended meanwhile: chain again
+            chained = audit.chain(head.seq, head.last_hash, entries)
+        audit.insert_chained(writes, chained)
+    except BaseException as error:
+        writes.close(error)
+        raise
+    writes.close()
+    audit.move_head(session, head, chained)
+    return results
+
+
+def _judged(
+    chunk: list[Planned], locked: dict[int, rows.LockedProject], recheck: Recheck
+) -> tuple[list[RenewalResult], list[Planned]]:
+    """Each item's result as judged now, and the items to write (in chunk order)."""
     results: list[RenewalResult] = []
+    moving: list[Planned] = []
     for planned in chunk:
-        row = planned.row
-        current = locked.get(row.project_id)
-        if current is None or current.state != row.state:
+        item, current = planned.item, locked.get(planned.row.project_id)
+        if current is None or current.state != planned.row.state:
             now = current.state if current else "gone"
             results.append(
-                RenewalResult(
-                    planned.item.project, planned.item.action, "skipped", f"already decided: {now}"
-                )
+                RenewalResult(item.project, item.action, "skipped", f"already decided: {now}")
             )
             continue
         refusal = recheck.refusal(planned)
@@ -318,62 +345,33 @@ def _apply_chunk(
         if refusal is not None:
             results.append(RenewalResult(item.project, item.action, REFUSED, refusal))
             continue
-        moves.append((row.project_id, row.state, planned.to_state))
+        moving.append(planned)
+        results.append(
+            RenewalResult(item.project, item.action, DONE, item.reason, item.next_project)
+        )
+    return results, moving
+
+
+def _to_write(
+    moving: list[Planned],
+    locked: dict[int, rows.LockedProject],
+    actor: Actor,
+    batch_id: str | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[AuditEntry]]:
+    """The next-year projects, bars and audit entries of the items to write, in order."""
+    at = now_utc()
+    projects: list[dict[str, Any]] = []
+    bars: list[dict[str, Any]] = []
+    entries: list[AuditEntry] = []
+    for planned in moving:
         entries.append(_entry(planned, actor, at, batch_id))
         if planned.create_next:
-            next_row = planned.next_project_row(current)
+            next_row = planned.next_project_row(locked[planned.row.project_id])
             projects.append(next_row)
             entries.append(_creation_entry(planned, next_row, actor, at, batch_id))
         if planned.insert_bar:
             bars.append(planned.bar_row())
-        results.append(
-            RenewalResult(item.project, item.action, DONE, item.reason, item.next_project)
-        )
-    if rows.move_projects(session, moves) != len(moves):
-        raise RenewalConflict("another writer changed projects of this chunk; run it again")
-    rows.insert_projects(session, projects)
-    rows.insert_bars(session, bars)
-    audit.append_many(session, entries)
-    return results
-
-
-class _Recheck:
-    """Judges a planned item again against the data as it stands under the chunk's locks.
-
-    Between the plan and a chunk's apply an officer may have dropped a project
-    (placing a bar) or taken a next-year code. A renewal of a now-barred
-    organization is refused with the bar's reason; a renewal whose planned code
-    is taken gets the next free one; a drop whose bar exists already places none.
-    """
-
-    def __init__(self, session: Session, year: int) -> None:
-        self.year = year
-        self.bars = rows.bars_of_year(session, year + 1)
-        self.taken = rows.codes_of_year(session, year + 1)
-
-    def refusal(self, planned: Planned) -> str | None:
-        """Why ``planned`` is refused now, else None (adjusting its code and bar)."""
-        item, row = planned.item, planned.row
-        key = (row.organization_id, row.purchaser_id)
-        if planned.bars:
-            planned.insert_bar = key not in self.bars
-            self.bars.setdefault(key, planned.bar_row()["reason"])
-        if item.action != RENEW:
-            return None
-        bar = self.bars.get(key)
-        if bar is not None:
-            reason = successor.barred_reason(
-                item.organization, planned.purchaser_code, self.year + 1, bar
-            )
-            return f"renew refused: {reason}"
-        if planned.create_next and item.next_project in self.taken:
-            code = successor.next_code(item.project, self.year, self.taken)
-            if code is None:
-                return f"renew refused: {successor.no_code_reason(item.project, self.year)}"
-            planned.item = replace(item, next_project=code)
-        if planned.create_next and planned.item.next_project is not None:
-            self.taken.add(planned.item.next_project)
-        return None
+    return projects, bars, entries
 
 
 def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -> AuditEntry:

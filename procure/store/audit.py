@@ -113,7 +113,48 @@ def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
         The number of rows appended.
     """
     head = locked_head(session)
-    seq, last_hash = head.seq, head.last_hash
+    chained = chain(head.seq, head.last_hash, entries)
+    if chained.rows:
+        table = TransitionLog.__table__  # type: ignore[attr-defined]
+        bulk.insert_rows(session.connection(), table, _LOG_COLUMNS, chained.rows)
+        move_head(session, head, chained)
+    return len(chained.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Chained:
+    """Log rows (in :data:`_LOG_COLUMNS` order) chained after row ``after_seq`` whose hash is
+    ``after_hash``, and the sequence number and hash they leave the head at."""
+
+    after_seq: int
+    after_hash: str
+    rows: list[tuple[Any, ...]]
+    seq: int
+    last_hash: str
+
+    def follows(self, head: AuditHead) -> bool:
+        """Whether these rows were chained onto ``head`` as it stands."""
+        return (self.after_seq, self.after_hash) == (head.seq, head.last_hash)
+
+
+def peek_head(session: Session) -> tuple[int, str]:
+    """The chain's head as last committed, without locking it: ``(seq, last_hash)``.
+
+    For hashing rows ahead of the lock (:func:`chain`); check them with
+    :meth:`Chained.follows` against :func:`locked_head` before writing them.
+    """
+    statement = select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == _HEAD_ID)
+    found = session.exec(statement).first()
+    return (found[0], found[1]) if found else (0, GENESIS_HASH)
+
+
+def chain(after_seq: int, after_hash: str, entries: Iterable[AuditEntry]) -> Chained:
+    """Number and hash ``entries``, in order, after row ``after_seq`` (hash ``after_hash``).
+
+    Nothing is written: the pieces of :func:`append_many` for a caller that writes
+    the rows itself (:func:`insert_chained`, then :func:`move_head`).
+    """
+    seq, last_hash = after_seq, after_hash
     rows: list[tuple[Any, ...]] = []
     stamps: dict[datetime, str] = {}  # a run's rows share a few moments
     for entry in entries:
@@ -135,13 +176,23 @@ def append_many(session: Session, entries: Iterable[AuditEntry]) -> int:
         digest = chained_hash(chained_payload(*chained), last_hash)
         rows.append((*chained, last_hash, digest))
         last_hash = digest
-    if rows:
-        table = TransitionLog.__table__  # type: ignore[attr-defined]
-        bulk.insert_rows(session.connection(), table, _LOG_COLUMNS, rows)
-        head.seq, head.last_hash = seq, last_hash
+    return Chained(after_seq, after_hash, rows, seq, last_hash)
+
+
+def insert_chained(writes: bulk.Writes, chained: Chained) -> None:
+    """Insert rows made by :func:`chain` through ``writes``."""
+    table = TransitionLog.__table__  # type: ignore[attr-defined]
+    writes.insert(table, _LOG_COLUMNS, chained.rows)
+
+
+def move_head(session: Session, head: AuditHead, chained: Chained) -> None:
+    """Move the locked ``head`` past the rows of ``chained`` (once they are written)."""
+    if not chained.follows(head):
+        raise ValueError("the audit rows were chained onto another head")
+    if chained.rows:
+        head.seq, head.last_hash = chained.seq, chained.last_hash
         session.add(head)
         session.flush()
-    return len(rows)
 
 
 def _fields(seq: int, entry: AuditEntry, stamp: str | None = None) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 The run reads a whole year in a handful of queries (contracts joined to their
 final assessment and any next-year successor, bars, taken codes) and writes
-each chunk with one ``executemany`` per table (:mod:`procure.store.bulk`: on
-SQLite straight to ``sqlite3``). Rows are tuples and Core rows, not ORM
-objects: a year of a province is a hundred thousand of them.
+each chunk with one statement per table (:mod:`procure.store.bulk`: on SQLite
+an ``executemany`` straight to ``sqlite3``; on PostgreSQL an ``UPDATE`` per state
+change and one ``INSERT … SELECT`` per table, sent in one pipeline without
+waiting for each). Rows are tuples and Core rows, not ORM objects: a year of a
+province is a hundred thousand of them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    any_,
     bindparam,
+    cast,
     func,
     select,
     true,
@@ -78,7 +80,7 @@ def year_contracts(
             p.c.purchaser_id,
             c.c.organization_id,
             type_coerce(a.c.total, BigInteger),  # hundredths, decoded once per distinct value
-            type_coerce(a.c.veto, Text),  # JSON text on SQLite, decoded only when not empty
+            cast(a.c.veto, Text),  # JSON text on both databases, decoded only when not empty
             successor.c.code,
         )
         .select_from(
@@ -91,8 +93,14 @@ def year_contracts(
     )
     if purchaser_id is not None:
         statement = statement.where(p.c.purchaser_id == purchaser_id)
+    connection = session.connection()
+    if bulk.is_postgresql(connection):
+        # Streamed through a server-side cursor, which PostgreSQL plans for its first
+        # tenth by default (index-order nested loops, twice as slow over the whole
+        # year): every row is read, so plan for all of them (until this transaction ends).
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     # Options on the statement, not the connection: those would outlive this query.
-    result = session.connection().execute(statement, execution_options={"yield_per": batch})
+    result = connection.execute(statement, execution_options={"yield_per": batch})
     totals: dict[int, Decimal] = {}
     no_veto: list[str] = []
     for pid, code, state, purchaser, organization, hundredths, veto, next_code in result:
@@ -106,7 +114,7 @@ def year_contracts(
 
 
 def _veto(raw: object) -> list[str]:
-    """The veto items: SQLite hands over the JSON text, PostgreSQL the decoded list."""
+    """The veto items from their JSON text (a decoded list is taken as it is)."""
     if isinstance(raw, str):
         return [] if raw == "[]" else list(json.loads(raw))
     return list(raw) if isinstance(raw, list) else []
@@ -196,42 +204,46 @@ def lock_projects(session: Session, ids: Sequence[int]) -> dict[int, LockedProje
     The caller holds the locks of the chunk's purchasers (:func:`lock_purchasers`),
     which every change of a project takes first, so the rows read here stay as
     they are until the chunk commits; :func:`move_projects` checks each state again.
-    On PostgreSQL the ids go as one array parameter (``= ANY``), not one each.
+    On PostgreSQL the ids go as one array literal joined as a table, not one parameter each.
     """
     p, c = _table(Project), _table(Contract)
-    wanted = (
-        p.c.id == any_(bindparam("chunk_ids", list(ids), type_=ARRAY(Integer)))
-        if session.get_bind().dialect.name == "postgresql"
-        else p.c.id.in_(list(ids))
-    )
-    statement = (
-        select(p.c.id, p.c.state, p.c.title, p.c.purpose, c.c.amount, c.c.start_on, c.c.end_on)
-        .join(c, c.c.project_id == p.c.id)
-        .where(wanted)
-    )
+    statement = select(
+        p.c.id, p.c.state, p.c.title, p.c.purpose, c.c.amount, c.c.start_on, c.c.end_on
+    ).join(c, c.c.project_id == p.c.id)
+    if session.get_bind().dialect.name == "postgresql":
+        literal = bindparam("chunk_ids", bulk.integer_array(ids), type_=Text)
+        chunk = (
+            func.unnest(cast(literal, ARRAY(Integer))).table_valued("id").render_derived("chunk")
+        )
+        statement = statement.join(chunk, chunk.c.id == p.c.id)
+    else:
+        statement = statement.where(p.c.id.in_(list(ids)))
     return {row[0]: LockedProject(*row[1:]) for row in session.execute(statement)}
 
 
-def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> int:
-    """Move each ``(id, from_state, to_state)``; return how many rows were still in ``from``."""
+def move_projects(writes: bulk.Writes, moves: Sequence[tuple[int, str, str]]) -> None:
+    """Move each ``(id, from_state, to_state)``; ``writes.sync()`` counts those still in ``from``.
+
+    On PostgreSQL one statement per ``(from, to)`` pair (a handful a chunk), its ids
+    one array literal, sent without waiting (:class:`procure.store.bulk.Writes`).
+    """
     if not moves:
-        return 0
-    connection = session.connection()
+        return
+    connection = writes.connection
     if bulk.is_sqlite(connection):
-        result = connection.exec_driver_sql(
+        writes.execute(
             "UPDATE project SET state = ?, version = version + 1 WHERE id = ? AND state = ?",
             [(to_state, pid, from_state) for pid, from_state, to_state in moves],
         )
-        return int(result.rowcount)
-    if bulk.is_postgresql(connection):  # one statement for the whole chunk
-        ids, sources, targets = (list(column) for column in zip(*moves, strict=True))
-        result = connection.exec_driver_sql(
-            "UPDATE project AS p SET state = m.to_state, version = p.version + 1"
-            " FROM unnest(%s::integer[], %s::text[], %s::text[]) AS m(id, from_state, to_state)"
-            " WHERE p.id = m.id AND p.state = m.from_state",
-            (ids, sources, targets),
-        )
-        return int(result.rowcount)
+        return
+    if bulk.is_postgresql(connection):
+        for (from_state, to_state), ids in _by_change(moves).items():
+            writes.execute(
+                "UPDATE project AS p SET state = %s, version = p.version + 1"
+                " FROM unnest(%s::integer[]) AS m(id) WHERE p.id = m.id AND p.state = %s",
+                (to_state, bulk.integer_array(ids), from_state),
+            )
+        return
     p = _table(Project)
     statement = (
         update(p)
@@ -239,7 +251,15 @@ def move_projects(session: Session, moves: Sequence[tuple[int, str, str]]) -> in
         .values(state=bindparam("moved_to"), version=p.c.version + 1)
     )
     params = [{"moved_id": i, "moved_from": f, "moved_to": t} for i, f, t in moves]
-    return int(connection.execute(statement, params).rowcount)
+    writes.execute(statement, params)
+
+
+def _by_change(moves: Sequence[tuple[int, str, str]]) -> dict[tuple[str, str], list[int]]:
+    """The ids of ``moves`` grouped by their ``(from_state, to_state)``."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for pid, from_state, to_state in moves:
+        grouped.setdefault((from_state, to_state), []).append(pid)
+    return grouped
 
 
 PROJECT_COLUMNS = (
@@ -261,13 +281,13 @@ PROJECT_COLUMNS = (
 BAR_COLUMNS = ("organization_id", "purchaser_id", "year", "project_id", "reason")
 
 
-def insert_projects(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert projects given as column dicts (one ``executemany``)."""
+def insert_projects(writes: bulk.Writes, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert projects given as column dicts: one statement, sent without waiting."""
     values = [tuple(row[name] for name in PROJECT_COLUMNS) for row in rows]
-    bulk.insert_rows(session.connection(), _table(Project), PROJECT_COLUMNS, values)
+    writes.send(_table(Project), PROJECT_COLUMNS, values)
 
 
-def insert_bars(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert bars given as column dicts (one ``executemany``)."""
+def insert_bars(writes: bulk.Writes, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert bars given as column dicts: one statement, sent without waiting."""
     values = [tuple(row[name] for name in BAR_COLUMNS) for row in rows]
-    bulk.insert_rows(session.connection(), _table(Bar), BAR_COLUMNS, values)
+    writes.send(_table(Bar), BAR_COLUMNS, values)

@@ -219,16 +219,16 @@ def test_a_failure_inside_a_chunk_rolls_that_chunk_back(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _year(session)
-    real = renewal_run.audit.append_many
+    real = renewal_run.audit.insert_chained
     calls: list[int] = []
 
-    def fail_second(*args: object, **kwargs: object) -> int:
+    def fail_second(*args: object, **kwargs: object) -> None:
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(renewal_run.audit, "append_many", fail_second)
+    monkeypatch.setattr(renewal_run.audit, "insert_chained", fail_second)
     with pytest.raises(RuntimeError):
         renew_year(session, YEAR, apply=True, actor=OFFICER, chunk_size=2)
     monkeypatch.undo()
@@ -237,6 +237,25 @@ def test_a_failure_inside_a_chunk_rolls_that_chunk_back(
     assert [_state(session, code) for code in EXPECTED].count("assessed") == 3
     assert renew_year(session, YEAR, apply=True, actor=OFFICER).changed == 3
     _consistent(session)
+
+
+def test_audit_rows_hashed_before_another_writers_append_are_chained_again(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _year(session)
+    real = renewal_run.audit.peek_head
+
+    def stale_head(session: Session) -> tuple[int, str]:
+        seq, _ = real(session)  # as if read before another officer's last append
+        return seq - 1, "0" * 64
+
+    monkeypatch.setattr(renewal_run.audit, "peek_head", stale_head)
+    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
+
+    assert run.changed == len(EXPECTED)
+    assert verify_chain(session).ok
+    logged = rows_for_batch(session, run.batch_id or "")
+    assert [row.seq for row in logged] == list(range(logged[0].seq, logged[0].seq + len(logged)))
 
 
 def test_a_barred_organization_is_refused_at_next_years_award(session: Session) -> None:
