@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
@@ -21,21 +23,54 @@ _LOGGER = logging.getLogger(__name__)
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Return the app serving the database of ``settings`` (default: :func:`web_settings`)."""
-    from procure.web import routes_admin, routes_audit, routes_auth, routes_projects
+    from procure.web import (
+        routes_admin,
+        routes_audit,
+        routes_auth,
+        routes_jobs,
+        routes_projects,
+        routes_records,
+    )
 
     settings = settings or web_settings()
-    app = FastAPI(title="procure", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="procure", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan
+    )
     app.state.settings = settings
     app.state.writer = make_engine(settings.database_url)
     app.state.reader = make_engine(settings.database_url, readonly=True)
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
-    for module in (routes_auth, routes_projects, routes_audit, routes_admin):
+    for module in (
+        routes_auth,
+        routes_projects,
+        routes_audit,
+        routes_admin,
+        routes_records,
+        routes_jobs,
+    ):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On SQLite, run the app's own job worker while the app runs (see procure.jobs)."""
+    settings: WebSettings = app.state.settings
+    app.state.jobs = None
+    if settings.runs_own_jobs:
+        from procure.jobs.local import LocalJobs
+
+        app.state.jobs = LocalJobs(settings.database_url, settings.files_dir)
+        app.state.jobs.start()
+    try:
+        yield
+    finally:
+        if app.state.jobs is not None:
+            app.state.jobs.stop()
 
 
 def _healthz() -> PlainTextResponse:

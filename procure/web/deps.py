@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from procure.services import signin
 from procure.store.db import new_session
@@ -113,3 +114,19 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+async def checked_upload(request: Request) -> FormData:
+    """A POSTed multipart form (with its files) of a signed-in account, once its CSRF token
+    is found right (as :func:`checked_form`)."""
+    signed_in = optional_account(request)
+    if signed_in is None:
+        raise Forbidden("请先登录 sign in first")
+    form = await request.form(max_files=1, max_fields=10)
+    token = form.get("csrf_token")
+    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
+        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+    return form
+
+
+CheckedUpload = Annotated[FormData, Depends(checked_upload)]

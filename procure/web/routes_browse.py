@@ -146,5 +146,3 @@ def _query(year: str, state: str, purchaser: str, organization: str, q: str, sor
         "sort": sort,
     }
     return urlencode({key: value for key, value in given.items() if value})
-
-
