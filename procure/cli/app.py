@@ -209,6 +209,7 @@ def _register_groups() -> None:
         renew_commands,
         report_commands,
         scoring_commands,
+        worker_command,
         workflow_commands,
     )
 
@@ -220,6 +221,7 @@ def _register_groups() -> None:
     renew_commands.register(cli)
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
+    cli.add_command(worker_command.worker)
 
 
 _register_groups()

@@ -52,6 +52,9 @@ def print_records(run: JobRun) -> str:
     year = int(run.params["year"])
     purchaser = run.params.get("purchaser") or None
     codes = year_codes(run.url, year, purchaser)
+    if not codes:
+        whose = f" for {purchaser}" if purchaser else ""
+        raise PrintFailed(f"{year} 年没有已签约的项目 no contracted project in {year}{whose}")
     run.report(0, len(codes))
     engine = make_engine(run.url)
     try:

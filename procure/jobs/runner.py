@@ -107,7 +107,7 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
                 session.commit()
         raise
     with new_session(engine) as session:
-        job_store.finish(session, job_id, result=result, reason="", at=now())
+        job_store.finish(session, job_id, result=result, at=now())
         session.commit()
     return "done"
 

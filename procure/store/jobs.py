@@ -100,12 +100,10 @@ def progress(session: Session, job_id: int, *, done: int, total: int, at: dateti
     )
 
 
-def finish(session: Session, job_id: int, *, result: str, reason: str, at: datetime) -> None:
-    """Mark a running job done, with its result file and any note."""
+def finish(session: Session, job_id: int, *, result: str, at: datetime) -> None:
+    """Mark a running job done, with its result file (a note of a retry stays)."""
     session.execute(
-        update(Job)
-        .where(col(Job.id) == job_id)
-        .values(state=DONE, result=result, reason=reason[:REASON_LENGTH], finished_at=at)
+        update(Job).where(col(Job.id) == job_id).values(state=DONE, result=result, finished_at=at)
     )
 
 
