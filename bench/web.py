@@ -35,9 +35,8 @@ WARMUP = 3
 
 def build(url: str, projects: int) -> str:
     """Migrate, generate the province, give its officer a password; return a deep cursor."""
-    from procure.services.browse.listing import encode_cursor
-
     from procure.services import accounts
+    from procure.services.browse.listing import encode_cursor
     from procure.services.generate import ADMIN_LOGIN, OFFICER_LOGIN, generate_year
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
@@ -48,9 +47,7 @@ def build(url: str, projects: int) -> str:
     try:
         upgrade(engine)
         with new_session(engine) as session:
-            generate_year(
-                session, year=YEAR, organizations=max(projects // 10, 1), projects=projects
-            )
+            generate_year(session, year=YEAR, organizations=max(projects // 10, 1), projects=projects)
             accounts.set_password(session, OFFICER_LOGIN, PASSWORD, Actor(ADMIN_LOGIN, "admin"))
             session.commit()
             from sqlmodel import col, select
@@ -173,9 +170,7 @@ def measure(label: str, url: str, projects: int, requests: int) -> None:
         print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p95 / trivial':>14}")
         for name, samples in results.items():
             worst = p95(samples)
-            print(
-                f"{name:32} {statistics.median(samples):8.1f} {worst:8.1f} {worst / floor:13.1f}×"
-            )
+            print(f"{name:32} {statistics.median(samples):8.1f} {worst:8.1f} {worst / floor:13.1f}×")
     finally:
         server.terminate()
         server.wait(timeout=30)
