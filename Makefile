@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages demo test lint bench clean
+.PHONY: help setup system-packages demo serve test lint bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -19,11 +19,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create the virtualenv and install procure with its dev tools
 
-system-packages: ## Install Pango, HarfBuzz subset and a CJK font (as root), or name them
+system-packages: ## Install Pango, HarfBuzz subset, CJK fonts and Chromium (as root), or name them
 	@bash .ci/system-packages.sh
 
 demo: system-packages setup ## Run the Siming District 2019 demo on a fresh SQLite database
 	$(BIN)/procure demo --dir procure-demo
+
+DEMO_DB := procure-demo/demo.db
+
+serve: setup ## Serve the demo database at http://127.0.0.1:8000 (runs the demo first if it is missing)
+	@test -f $(DEMO_DB) || $(MAKE) --no-print-directory demo
+	$(BIN)/procure --db sqlite:///$(DEMO_DB) serve
 
 test: system-packages setup ## Run the whole test suite (PostgreSQL too when PROCURE_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest

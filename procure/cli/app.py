@@ -108,7 +108,14 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
     DIR/records/2019/; without a Chinese font a one-line warning says which package to
     install, and the rest still runs.
     """
-    from procure.services.demo import DEMO_KEY, demo_checkpoint, run_demo
+    from procure.services.demo import (
+        DEMO_DRAFT,
+        DEMO_KEY,
+        DEMO_PASSWORD,
+        demo_checkpoint,
+        open_for_browser,
+        run_demo,
+    )
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
 
@@ -122,6 +129,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         with new_session(engine) as session:
             summary, outcomes = run_demo(session)
             checkpoint, checkpoint_file = demo_checkpoint(session, directory)
+            demo_accounts = open_for_browser(session)
     finally:
         engine.dispose()
     url = f"sqlite:///{database}"
@@ -134,6 +142,9 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
                 "outcomes": [asdict(o) for o in outcomes],
                 "checkpoint": {"name": checkpoint.name, "file": str(checkpoint_file)},
                 "records": printed,
+                "accounts": [asdict(a) for a in demo_accounts],
+                "password": DEMO_PASSWORD,
+                "draft": DEMO_DRAFT.code,
             }
         )
         return
@@ -166,6 +177,17 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         f"--checkpoints {checkpoint_file.parent} --public-key {directory / DEMO_KEY}.pub)"
     )
     echo(f"Explore it: PROCURE_DB={url} procure projects")
+    print_table(
+        "演示账号 Demo accounts",
+        ["登录名 Login", "姓名 Name", "角色 Roles"],
+        [(a.login, a.name, a.roles) for a in demo_accounts],
+    )
+    echo(
+        f"在浏览器中使用 In the browser: `make serve` (or procure --db {url} serve), then open "
+        f"http://127.0.0.1:8000/ and sign in with a login above and the demo password "
+        f"{DEMO_PASSWORD} (demo only). {DEMO_DRAFT.code} {DEMO_DRAFT.title} waits in draft "
+        f"for 李秀梅 (officer) to submit."
+    )
 
 
 _SIDE_FILES = ("journal", "wal", "shm")
@@ -209,6 +231,7 @@ def _register_groups() -> None:
         renew_commands,
         report_commands,
         scoring_commands,
+        serve_command,
         worker_command,
         workflow_commands,
     )
@@ -221,6 +244,7 @@ def _register_groups() -> None:
     renew_commands.register(cli)
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
+    cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
 
 

@@ -262,14 +262,25 @@ def set_password(
     session: Session, login: str, password: str, by: Actor, *, at: datetime | None = None
 ) -> None:
     """Set an account's password (Argon2 hash only); the account itself or an admin may."""
-    user = _user(session, login)
-    if by.name == SETUP_LOGIN or normalize_login(by.name) != user.login:
-        _admin(session, by, f"setting the password of {user.login}")
+    set_shared_password(session, [login], password, by, at=at)
+
+
+def set_shared_password(
+    session: Session, logins: list[str], password: str, by: Actor, *, at: datetime | None = None
+) -> None:
+    """Give every login the same password, hashed once (a documented shared password,
+    such as the demo's: the accounts' hashes are equal, so only for such a password)."""
+    users = [_user(session, login) for login in logins]
+    for user in users:
+        if by.name == SETUP_LOGIN or normalize_login(by.name) != user.login:
+            _admin(session, by, f"setting the password of {user.login}")
     check_password_strength(password)
-    user.password_hash = hash_password(password)
-    session.add(user)
-    session.flush()
-    _record(session, by, "user_passwd", {"login": user.login}, at or _now())
+    hashed = hash_password(password)
+    for user in users:
+        user.password_hash = hashed
+        session.add(user)
+        session.flush()
+        _record(session, by, "user_passwd", {"login": user.login}, at or _now())
 
 
 def hash_password(password: str) -> str:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.checkpoint import Checkpoint
 from procure.resources import fixture_file
+from procure.services import accounts, registry
 from procure.services.authorization import SETUP_ACTOR
 from procure.services.checkpoints import export_checkpoint, init_key, load_signer, take_checkpoint
 from procure.services.lifecycle import decide
@@ -24,6 +25,22 @@ from procure.workflow.rules import Rules, default_rules
 
 SIMING_FIXTURE = "siming-2019.yaml"
 DEMO_OFFICER = Actor("李秀梅", "officer")
+DEMO_ADMIN = Actor("admin", "admin")
+
+DEMO_PASSWORD = "siming-2019-demo"
+"""The password every demo account gets (demo only: never use it on real data)."""
+
+DEMO_DRAFT = registry.ProjectCreate(
+    code="SM-2020-010",
+    year=2020,
+    purchaser="SM-FED",
+    title="楼宇职工心理健康关爱服务",
+    budget="300000.00",
+    purpose="面向辖区商务楼宇职工，开展心理健康讲座、团体辅导和一对一咨询，"
+    "建立职工心理关爱志愿者队伍。",
+)
+"""The 2020 project the officer drafts after the year-end meeting, left in draft so that a
+person can walk it from 立项 to contract and payments in the browser."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,8 @@ def run_demo(
     return summary, year_outcomes(session, rules=rules)
 
 
+_DEMO_YEAR = 2019
+
 DEMO_KEY = "audit-signing.key"
 DEMO_CHECKPOINTS = "checkpoints"
 
@@ -83,6 +102,40 @@ def demo_checkpoint(session: Session, directory: Path) -> tuple[Checkpoint, Path
     return signed, export_checkpoint(signed, folder)
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """One account of the demo, as printed for signing in."""
+
+    login: str
+    name: str
+    roles: str
+
+
+def open_for_browser(session: Session) -> list[DemoAccount]:
+    """Give every demo account the demo password and draft the 2020 project; commit.
+
+    The draft is created an hour after the year-end decision meeting, by the officer; the
+    passwords are set by the demo's administrator. Run it after :func:`demo_checkpoint`:
+    the checkpoint then covers the year, and these rows follow it.
+
+    Returns:
+        Every account, with its roles and their scopes.
+    """
+    moment = decision_meeting(session) + timedelta(hours=1)
+    users = accounts.list_users(session)
+    accounts.set_shared_password(session, [user.login for user in users], DEMO_PASSWORD, DEMO_ADMIN)
+    registry.create_project(session, DEMO_DRAFT, DEMO_OFFICER, at=moment)
+    session.commit()
+    return [
+        DemoAccount(
+            login=user.login,
+            name=user.name,
+            roles="、".join(f"{grant.role} ({grant.scope})" for grant in user.grants),
+        )
+        for user in users
+    ]
+
+
 def decision_meeting(session: Session) -> datetime:
     """The year-end decision meeting: 9 a.m. Beijing time, the day after the last recorded step.
 
@@ -103,14 +156,17 @@ def last_project_step(session: Session) -> datetime:
 
 
 def year_outcomes(session: Session, *, rules: Rules | None = None) -> list[OutcomeRow]:
-    """Summarize every project: its organization, assessment score, grade and where it ended.
+    """Summarize each project of the demo year: organization, score, grade and where it ended.
 
-    The next-year projects the renewals created (awarded, not yet signed) are not listed.
+    Only the demo year's projects are listed: not the next-year projects the renewals
+    created (awarded, not yet signed), nor the draft of :func:`open_for_browser`.
     """
     rules = rules or default_rules()
     definition = rules.engine.definition
     rows = []
-    loaded = select(Project).where(col(Project.previous_project_id).is_(None))
+    loaded = select(Project).where(
+        col(Project.previous_project_id).is_(None), Project.year == _DEMO_YEAR
+    )
     for project in session.exec(loaded.order_by(col(Project.code))):
         contract = queries.contract_of(session, project)
         organization = session.get(Organization, contract.organization_id) if contract else None

@@ -78,6 +78,15 @@ def _healthz() -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
+def app_from_environment() -> FastAPI:
+    """The app for the database named by ``PROCURE_DB`` (what ``procure serve`` sets).
+
+    ``procure serve --workers N`` gives uvicorn this factory's import string, so that each
+    worker process builds its own app and engines.
+    """
+    return create_app(web_settings())
+
+
 def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
@@ -107,4 +116,4 @@ def _add_error_pages(app: FastAPI) -> None:
         return pages.error_page(request, 503, "系统繁忙 Busy", str(exc))
 
 
-__all__ = ["SIGN_IN_PATH", "create_app"]
+__all__ = ["SIGN_IN_PATH", "app_from_environment", "create_app"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -30,6 +31,7 @@ def templates() -> Jinja2Templates:
     environment.env.autoescape = True  # every template, whatever its file name
     environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     environment.env.filters["money"] = _money
+    environment.env.filters["moment"] = _moment
     assert set(ROLE_LABELS) == set(ROLES)
     return environment
 
@@ -38,6 +40,22 @@ def _money(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{value:,.2f}"
+
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def _moment(value: Any) -> str:
+    """A recorded moment (ISO, UTC) as people read it: Beijing time, Chinese date."""
+    if value is None or value == "":
+        return "—"
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(BEIJING):%Y年%m月%d日 %H:%M:%S}"
 
 
 def render(

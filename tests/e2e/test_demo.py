@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import ok
+from procure.services.accounts import check_password
+from procure.services.demo import DEMO_DRAFT, DEMO_PASSWORD
+from procure.store.db import make_engine, new_session
+from tests.e2e.cli import ok, sqlite_url
 
 SIMING = Path(__file__).resolve().parents[2] / "fixtures" / "siming-2019.yaml"
 
@@ -33,3 +36,32 @@ def test_demo_signs_its_trail_with_its_own_key_and_says_where_the_checkpoint_is(
     assert len(held) == 1
     assert f"→ {held[0]}" in run.stdout
     assert f"--public-key {key}.pub" in run.stdout
+
+
+@pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
+def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(tmp_path: Path) -> None:
+    run = ok("demo", "--dir", str(tmp_path), "--no-records")
+    accounts_table = run.stdout[run.stdout.index("演示账号 Demo accounts") :]
+    for login, role in (("李秀梅", "officer"), ("张志远", "leader"), ("何静", "auditor")):
+        line = next(line for line in accounts_table.splitlines() if f" {login} " in line)
+        assert f"{role} (SM-FED)" in line
+    assert DEMO_PASSWORD in run.stdout and "demo only" in run.stdout
+    assert "make serve" in run.stdout and "http://127.0.0.1:8000/" in run.stdout
+    url = sqlite_url(tmp_path / "demo.db")
+    engine = make_engine(url)
+    try:
+        with new_session(engine) as session:
+            assert check_password(session, "李秀梅", DEMO_PASSWORD)
+            assert check_password(session, "qihang", DEMO_PASSWORD)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
+def test_demo_leaves_a_2020_project_in_draft_created_by_the_officer(tmp_path: Path) -> None:
+    ok("demo", "--dir", str(tmp_path), "--no-records")
+    url = sqlite_url(tmp_path / "demo.db")
+    shown = ok("show", DEMO_DRAFT.code, "--json", db=url).json()
+    assert (shown["year"], shown["state"]) == (2020, "draft")
+    history = ok("history", DEMO_DRAFT.code, "--json", db=url).json()
+    assert [(row["trigger"], row["actor"]) for row in history] == [("create", "李秀梅")]

@@ -1,0 +1,71 @@
+"""The demo's draft can be walked to a contract and its payments by the demo's own accounts,
+each signing in with the demo password and using the project page's forms."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from procure.services.demo import DEMO_DRAFT, DEMO_PASSWORD, open_for_browser, run_demo
+from procure.store import queries
+from tests.integration.web.support import sign_in
+
+QIHANG, TONGXIN = "52350203MJ0316852A", "52350203MJ0427391G"
+PANEL = ("陈建华", "林晓燕", "黄志明")
+SHEET = "\n".join(
+    (
+        "needs_analysis=9",
+        "service_plan=18",
+        "outputs_outcomes=9",
+        "management_risk=8",
+        "team=9",
+        "past_performance=8",
+        "budget_reasonableness=8",
+    )
+)
+
+
+def _do(client: TestClient, login: str, trigger: str, **values: str) -> None:
+    csrf = sign_in(client, login, DEMO_PASSWORD)
+    response = client.post(
+        f"/projects/{DEMO_DRAFT.code}/do/{trigger}",
+        data={"csrf_token": csrf, **values},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, f"{login} {trigger}: {response.text}"
+
+
+def test_the_demo_accounts_walk_the_draft_to_a_contract_and_payments(
+    client: TestClient, session: Session
+) -> None:
+    run_demo(session)
+    open_for_browser(session)
+    _do(client, "李秀梅", "submit")
+    _do(client, "张志远", "approve")
+    _do(client, "李秀梅", "open_call")
+    _do(client, "李秀梅", "add_proposal", organization=QIHANG, price="288000.00")
+    _do(client, "李秀梅", "add_proposal", organization=TONGXIN, price="296000.00")
+    _do(client, "李秀梅", "close_call")
+    for reviewer in PANEL:
+        for organization in (QIHANG, TONGXIN):
+            _do(client, reviewer, "record_review", organization=organization, scores=SHEET)
+    _do(client, "李秀梅", "award", organization=QIHANG)
+    _do(
+        client,
+        "李秀梅",
+        "sign_contract",
+        number="思总工购〔2020〕10号",
+        amount="288000.00",
+        start="2020-03-01",
+        end="2020-12-31",
+        signed_on="2020-02-25",
+    )
+    _do(client, "李秀梅", "start_service")
+    _do(client, "李秀梅", "record_payment", amount="144000.00", paid_on="2020-03-05")
+    session.expire_all()
+    project = queries.project_by_code(session, DEMO_DRAFT.code)
+    assert project.state == "in_service"
+    contract = queries.contract_of(session, project)
+    assert contract is not None and str(contract.amount) == "288000.00"
+    page = client.get(f"/projects/{DEMO_DRAFT.code}")
+    assert "144,000.00" in page.text
