@@ -33,6 +33,8 @@ from procure.store.job_models import Job
 
 _LOGGER = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+QUICK_DEATH = 5.0  # seconds: a worker that dies sooner is restarted after a growing pause
+MAX_PAUSE = 60.0
 STALE_AFTER = timedelta(minutes=10)
 """A running job whose worker (on another host) reported nothing for this long is abandoned."""
 
@@ -155,13 +157,24 @@ class LocalJobs:
         return process
 
     def _watch(self) -> None:
+        quick_deaths, started = 0, time.monotonic()
         while not self._stopping.wait(self.check_every):
             process = self._process
-            if process is not None and not process.is_alive():  # is_alive reaps it
-                _LOGGER.warning(
-                    "job worker %s ended (%s); starting another", process.pid, process.exitcode
-                )
-                self._process = self._spawn()
+            if process is None or process.is_alive():  # is_alive reaps a dead one
+                continue
+            lived = time.monotonic() - started
+            quick_deaths = quick_deaths + 1 if lived < QUICK_DEATH else 0
+            pause = min(MAX_PAUSE, 2.0**quick_deaths - 1)  # failing as it starts: back off
+            _LOGGER.warning(
+                "job worker %s ended (exit code %s); starting another in %.0f s",
+                process.pid,
+                process.exitcode,
+                pause,
+            )
+            if pause and self._stopping.wait(pause):
+                return
+            started = time.monotonic()
+            self._process = self._spawn()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the worker (a job it was running is retried by the next worker)."""

@@ -3,23 +3,46 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from procure.services.demo import run_demo
-from procure.store.db import new_session
+from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job
+from procure.store.migrate import upgrade
 
 DEMO_RECORDS = 7
 
 
 @pytest.fixture
 def demo_year(engine: Engine) -> Engine:
-    """The demo year (seven contracted projects) loaded and decided."""
+    """The demo year (seven contracted projects) loaded and decided, on each backend."""
+    return _with_demo(engine)
+
+
+@pytest.fixture
+def sqlite_demo(sqlite_url: str) -> Iterator[Engine]:
+    """The demo year on SQLite only."""
+    yield from _demo_at(sqlite_url)
+
+
+@pytest.fixture
+def postgres_demo(postgres_schema_url: str) -> Iterator[Engine]:
+    """The demo year on PostgreSQL only."""
+    yield from _demo_at(postgres_schema_url)
+
+
+def _demo_at(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    upgrade(engine)
+    yield _with_demo(engine)
+    engine.dispose()
+
+
+def _with_demo(engine: Engine) -> Engine:
     with new_session(engine) as session:
         run_demo(session)
         session.commit()
@@ -66,7 +89,3 @@ def run_queued(url: str, files: Path) -> None:
 
         while run_next(url, files):
             pass
-
-
-def open_session(engine: Engine) -> Session:
-    return new_session(engine)
