@@ -9,7 +9,7 @@ before anything is read or written.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -116,17 +116,24 @@ async def checked_form(request: Request) -> dict[str, str]:
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
 
 
-async def checked_upload(request: Request) -> FormData:
+async def checked_upload(request: Request) -> AsyncIterator[FormData]:
     """A POSTed multipart form (with its files) of a signed-in account, once its CSRF token
-    is found right (as :func:`checked_form`)."""
+    is found right (as :func:`checked_form`); its files are closed after the route."""
     signed_in = optional_account(request)
     if signed_in is None:
         raise Forbidden("请先登录 sign in first")
     form = await request.form(max_files=1, max_fields=10)
-    token = form.get("csrf_token")
-    if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
-        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
-    return form
+    try:
+        token = form.get("csrf_token")
+        if not isinstance(token, str) or not hmac.compare_digest(
+            token, signed_in.session.csrf_token
+        ):
+            raise Forbidden(
+                "表单已失效 the form's security token is missing or wrong; reload the page"
+            )
+        yield form
+    finally:
+        await form.close()
 
 
 CheckedUpload = Annotated[FormData, Depends(checked_upload)]
