@@ -180,7 +180,7 @@ def test_forged_data_in_a_record_is_shown_field_by_field_and_escaped(
     reader = PdfReader(io.BytesIO(printed))
     real_name = read_embedded(printed).record["organization"]["name"]
     data = reader.attachments["evaluation-record.json"][0].replace(
-        real_name.encode(), "<script>alert(1)</script>".encode()
+        real_name.encode(), b"<script>alert(1)</script>"
     )
     writer = PdfWriter(clone_from=reader)
     writer._root_object.pop("/Names")
