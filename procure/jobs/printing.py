@@ -77,7 +77,7 @@ def print_records(run: JobRun) -> str:
         jobs=_setting(PROCESSES_ENV, 0) or None,
         on_outcome=advance,
         checkpoint=checkpoint,
-        recycle_after=_setting(RECYCLE_ENV, RECYCLE_AFTER),
+        recycle_after=_setting(RECYCLE_ENV, RECYCLE_AFTER) or None,  # 0: never recycle
     )
     failed = [o for o in outcomes if o.status == FAILED]
     if failed:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
 from procure.reports.batch import holds_code, record_path, write_atomically
@@ -26,6 +26,7 @@ from procure.services.trail_check import project_trail_problems
 from procure.store import accounts as account_store
 from procure.store import queries
 from procure.store.files import records_dir
+from procure.store.models import Purchaser
 from procure.store.trust_models import User
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -95,17 +96,26 @@ def may_print(session: Session, user: User, purchaser: str | None) -> bool:
     """Whether ``user`` may print the year of ``purchaser`` (every purchaser: ``None``).
 
     A grant of any role but ``organization`` on that purchaser or one above it will do;
-    the whole year needs a grant on every purchaser. Organizations download their own
-    records one by one.
+    the whole year needs that for every top-level purchaser (a grant with no scope, or
+    one on each root). Organizations download their own records one by one.
+
+    Raises:
+        NotFound: an unknown purchaser.
     """
-    purchaser_id = queries.purchaser_by_code(session, purchaser).id if purchaser else None
-    chain = account_store.purchaser_chain(session, purchaser_id) if purchaser_id else []
-    for grant in account_store.active_grants(session, user):
-        if grant.role == "organization" or grant.organization_id is not None:
-            continue
-        if grant.purchaser_id is None or grant.purchaser_id in chain:
-            return True
-    return False
+    grants = [
+        g
+        for g in account_store.active_grants(session, user)
+        if g.role != "organization" and g.organization_id is None
+    ]
+    if any(g.purchaser_id is None for g in grants):
+        return True
+    granted = {g.purchaser_id for g in grants}
+    if purchaser is None:
+        roots = session.exec(select(Purchaser.id).where(col(Purchaser.parent_id).is_(None)))
+        return all(root in granted for root in roots) and bool(granted)
+    purchaser_id = queries.purchaser_by_code(session, purchaser).id
+    assert purchaser_id is not None
+    return any(p in granted for p in account_store.purchaser_chain(session, purchaser_id))
 
 
 def print_codes(session: Session, user: User, year: int, purchaser: str | None) -> list[str]:
