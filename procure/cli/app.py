@@ -232,6 +232,7 @@ def _register_groups() -> None:
         report_commands,
         scoring_commands,
         serve_command,
+        worker_command,
         workflow_commands,
     )
 
@@ -244,6 +245,7 @@ def _register_groups() -> None:
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
     cli.add_command(serve_command.serve)
+    cli.add_command(worker_command.worker)
 
 
 _register_groups()

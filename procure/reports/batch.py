@@ -13,6 +13,7 @@ is reported and the others carry on.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import time
@@ -188,6 +189,7 @@ def print_year(
     force: bool = False,
     on_outcome: Callable[[PrintOutcome], None] | None = None,
     checkpoint: dict[str, Any] | None = None,
+    recycle_after: int | None = None,
 ) -> list[PrintOutcome]:
     """Print the records of ``codes`` under ``directory``, ``jobs`` processes at once.
 
@@ -200,6 +202,9 @@ def print_year(
         on_outcome: called with each record's outcome as it arrives (e.g. a progress bar).
         checkpoint: the audit checkpoint (exported form) each printed record carries; a
             file skipped as current keeps the one it was printed with.
+        recycle_after: render in worker processes (even with ``jobs`` 1), each replaced by
+            a fresh one after this many records: WeasyPrint's memory grows across renders,
+            so a long-lived printer (a background worker) hands it back this way.
 
     Returns:
         One outcome per code, in the order of ``codes``.
@@ -210,22 +215,47 @@ def print_year(
     font_setup()
     _remove_leftovers(directory)
     outcomes: dict[str, PrintOutcome] = {}
-    for outcome in _run(url, codes, directory, jobs or available_cores(), force, checkpoint):
+    pool = _Pool(jobs or available_cores(), recycle_after)
+    for outcome in _run(url, codes, directory, pool, force, checkpoint):
         outcomes[outcome.project] = outcome
         if on_outcome is not None:
             on_outcome(outcome)
     return [outcomes[code] for code in codes]
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """How records are rendered: ``jobs`` processes, each recycled after ``recycle_after``."""
+
+    jobs: int
+    recycle_after: int | None = None
+
+    def in_process(self, count: int) -> bool:
+        """Whether ``count`` records render in this process (no pool at all)."""
+        return self.recycle_after is None and (self.jobs <= 1 or count <= 1)
+
+    def executor(self, count: int) -> ProcessPoolExecutor:
+        """A pool of warmed-up workers; recycled ones start fresh (spawned, not forked)."""
+        workers = max(1, min(self.jobs, count))
+        if self.recycle_after is None:
+            return ProcessPoolExecutor(max_workers=workers, initializer=_warm_up)
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_warm_up,
+            mp_context=multiprocessing.get_context("spawn"),
+            max_tasks_per_child=self.recycle_after,
+        )
+
+
 def _run(
     url: str,
     codes: list[str],
     directory: Path,
-    jobs: int,
+    pool: _Pool,
     force: bool,
     checkpoint: dict[str, Any] | None,
 ) -> Iterator[PrintOutcome]:
-    """Print in this process (``jobs`` 1), else in a pool of warmed-up workers.
+    """Print in this process (one job, no recycling), else in a pool of warmed-up workers.
 
     The parent reads the database and checks the files (cheap); only records to print
     go to the pool, which starts at the first such record, so a re-run with nothing
@@ -237,13 +267,11 @@ def _run(
         for item in _plan(url, codes, directory, force, checkpoint):
             if isinstance(item, PrintOutcome):
                 yield item
-            elif jobs <= 1 or len(codes) <= 1:
+            elif pool.in_process(len(codes)):
                 yield _print(item)
             else:
                 if executor is None:
-                    executor = ProcessPoolExecutor(
-                        max_workers=min(jobs, len(codes)), initializer=_warm_up
-                    )
+                    executor = pool.executor(len(codes))
                 futures.append(executor.submit(_print, item))
         for future in as_completed(futures):
             yield future.result()

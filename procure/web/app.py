@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
@@ -27,13 +29,17 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_audit,
         routes_auth,
         routes_browse,
+        routes_jobs,
         routes_organization,
         routes_projects,
+        routes_records,
         routes_review,
     )
 
     settings = settings or web_settings()
-    app = FastAPI(title="procure", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="procure", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan
+    )
     app.state.settings = settings
     app.state.writer = make_engine(settings.database_url)
     app.state.reader = make_engine(settings.database_url, readonly=True)
@@ -49,11 +55,30 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_admin,
         routes_assessment,
         routes_organization,
+        routes_records,
+        routes_jobs,
     ):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On SQLite, run the app's own job worker while the app runs (see procure.jobs)."""
+    settings: WebSettings = app.state.settings
+    app.state.jobs = None
+    if settings.runs_own_jobs:
+        from procure.jobs.local import LocalJobs
+
+        app.state.jobs = LocalJobs(settings.database_url, settings.files_dir)
+        app.state.jobs.start()
+    try:
+        yield
+    finally:
+        if app.state.jobs is not None:
+            app.state.jobs.stop()
 
 
 def _healthz() -> PlainTextResponse:

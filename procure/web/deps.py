@@ -148,7 +148,7 @@ async def checked_upload(request: Request) -> Upload:
     return Upload(fields, files)
 
 
-UPLOAD_LIMIT = 8 * 2**20
+UPLOAD_LIMIT = 20 * 2**20
 """The most of one uploaded file a route reads; services set their own, smaller limits."""
 
 CheckedUpload = Annotated[Upload, Depends(checked_upload)]

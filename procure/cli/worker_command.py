@@ -1,0 +1,49 @@
+"""``procure worker``: run background jobs (a year's records) on this machine.
+
+On PostgreSQL it runs procrastinate's worker on procure's queue (any number of them, on
+any machine that reaches the database and the files folder). On SQLite ``procure
+serve`` already runs a worker of its own; this runs the same loop in the foreground.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from procure.cli.output import db_url, echo, open_session, shown_url
+
+
+@click.command()
+@click.option(
+    "--files",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The files folder shared with procure serve (default: PROCURE_FILES, else beside "
+    "a SQLite database, else ./procure-files).",
+)
+@click.option("--once", is_flag=True, help="Run the jobs queued now, then stop.")
+@click.pass_context
+def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
+    """Run queued background jobs (printing a year's records) until stopped (Ctrl+C)."""
+    from procure.store.files import files_dir
+
+    url = db_url(ctx)
+    with open_session(ctx, readonly=True):  # refuses a missing, uninitialized or old database
+        pass
+    folder = files_dir(url, str(files) if files else None)
+    echo(f"procure worker: jobs of {shown_url(url)}, files in {folder} (Ctrl+C to stop)")
+    if url.startswith("postgresql"):
+        from procure.jobs.queue import run_worker
+
+        run_worker(url, folder, wait=not once)
+        return
+    from procure.jobs.local import run_next, work
+
+    if once:
+        while run_next(url, folder):
+            pass
+        return
+    try:
+        work(url, folder, stop=lambda: False)
+    except KeyboardInterrupt:
+        echo("procure worker: stopped")

@@ -1,0 +1,107 @@
+"""The year's records as a background job: print them (as ``procure report --year`` does),
+then pack them as one .zip.
+
+Records already printed with their current verification code are not printed again (the
+batch skips them), so a job retried after its worker died goes on where it stopped.
+Each record and the zip are written to a temporary name and renamed: a file is whole
+or absent, whatever happens to the worker.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from procure.domain.errors import ProcureError
+from procure.jobs.runner import JobRun
+from procure.store.files import job_results_dir, records_dir
+
+KIND = "print"
+RECYCLE_ENV = "PROCURE_PRINT_RECYCLE"
+RECYCLE_AFTER = 50
+"""Records a printing process renders before a fresh one replaces it (WeasyPrint's memory)."""
+PROCESSES_ENV = "PROCURE_PRINT_PROCESSES"
+
+
+class PrintFailed(ProcureError):
+    """Some records of the year could not be printed; the message names them."""
+
+
+def print_key(year: int, purchaser: str | None) -> str:
+    """The job key of a year's print: one job per year and purchaser at a time."""
+    return f"print:{year}:{purchaser or '*'}"
+
+
+def zip_name(year: int, purchaser: str | None) -> str:
+    """The name a browser saves the year's zip as."""
+    return f"records-{year}" + (f"-{purchaser}" if purchaser else "") + ".zip"
+
+
+def print_records(run: JobRun) -> str:
+    """Print the records of ``params`` year (and purchaser); return the zip's path (relative
+    to the files folder).
+
+    Raises:
+        PrintFailed: a record could not be printed (the others are kept, current).
+    """
+    from procure.reports.batch import FAILED, print_year, year_codes
+    from procure.services.record_files import server_checkpoint
+    from procure.store.db import make_engine, new_session
+
+    year = int(run.params["year"])
+    purchaser = run.params.get("purchaser") or None
+    codes = year_codes(run.url, year, purchaser)
+    if not codes:
+        whose = f" for {purchaser}" if purchaser else ""
+        raise PrintFailed(f"{year} 年没有已签约的项目 no contracted project in {year}{whose}")
+    run.report(0, len(codes))
+    engine = make_engine(run.url)
+    try:
+        with new_session(engine) as session:
+            checkpoint = server_checkpoint(session)
+            session.commit()
+    finally:
+        engine.dispose()
+    done = 0
+
+    def advance(_outcome: object) -> None:
+        nonlocal done
+        done += 1
+        run.report(done, len(codes))
+
+    outcomes = print_year(
+        run.url,
+        codes,
+        records_dir(run.files),
+        jobs=_setting(PROCESSES_ENV, 0) or None,
+        on_outcome=advance,
+        checkpoint=checkpoint,
+        recycle_after=_setting(RECYCLE_ENV, RECYCLE_AFTER) or None,  # 0: never recycle
+    )
+    failed = [o for o in outcomes if o.status == FAILED]
+    if failed:
+        named = "; ".join(f"{o.project}: {o.message}" for o in failed[:5])
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+        raise PrintFailed(f"{len(failed)} of {len(codes)} records failed: {named}{more}")
+    target = job_results_dir(run.files) / f"{run.job_id}-{zip_name(year, purchaser)}"
+    _zip([Path(o.path) for o in outcomes], target)
+    return str(target.relative_to(run.files))
+
+
+def _zip(paths: list[Path], target: Path) -> None:
+    """Pack ``paths`` (stored: PDFs are compressed already) into ``target``, atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
+            for path in paths:
+                archive.write(path, arcname=path.name)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default

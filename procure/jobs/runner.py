@@ -1,0 +1,142 @@
+"""Run one job: its function by kind, its progress and its end recorded on the job row.
+
+A job function takes a :class:`JobRun` and returns its result file (relative to the
+files folder). A refusal a person can act on (:class:`ProcureError`) fails the job at
+once with its message; anything else is retried while attempts remain (the job goes
+back to the queue, saying why), then fails with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from procure.domain.errors import NotFound, ProcureError
+from procure.store import jobs as job_store
+from procure.store.db import make_engine, new_session
+
+_LOGGER = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+"""Attempts of a job that keeps failing unexpectedly (or whose worker keeps dying)."""
+
+
+def now() -> datetime:
+    """The current moment (UTC)."""
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """This process, as a job row names the worker running it: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class JobRun:
+    """What a job function is given: where the data and files are, its parameters, and a
+    way to report progress."""
+
+    url: str
+    files: Path
+    job_id: int
+    params: dict[str, Any]
+    report: Callable[[int, int], None] = field(repr=False)
+
+
+JobFunction = Callable[[JobRun], str]
+
+
+def job_functions() -> dict[str, JobFunction]:
+    """The job function of each kind."""
+    from procure.jobs import printing
+
+    return {printing.KIND: printing.print_records}
+
+
+def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:
+    """Run job ``job_id``, already marked running, and record how it ended.
+
+    Returns:
+        The state it ended in (``done`` or ``failed``).
+
+    Raises:
+        Exception: an unexpected error (the row says ``queued`` to be retried, or ``failed``
+            on the final attempt); a procrastinate worker retries on it.
+    """
+    engine = make_engine(url)
+    try:
+        return _run(engine, url, files, job_id, final_attempt)
+    finally:
+        engine.dispose()
+
+
+def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool) -> str:
+    with new_session(engine) as session:
+        job = job_store.get(session, job_id)
+        session.commit()
+    function = job_functions().get(job.kind)
+    if function is None:
+        return _end(engine, job_id, f"unknown kind of job {job.kind!r}")
+
+    def report(done: int, total: int) -> None:
+        with new_session(engine) as session:
+            job_store.progress(session, job_id, done=done, total=total, at=now())
+            session.commit()
+
+    run = JobRun(url, files, job_id, json.loads(job.params), report)
+    try:
+        result = function(run)
+    except ProcureError as exc:
+        return _end(engine, job_id, str(exc))
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        _LOGGER.exception("job %s (%s) failed", job_id, job.key)
+        if final_attempt:
+            _end(engine, job_id, f"attempt {job.attempts} of {MAX_ATTEMPTS} failed: {reason}")
+        else:
+            with new_session(engine) as session:
+                job_store.requeue(session, job_id, reason=f"retrying after: {reason}")
+                session.commit()
+        raise
+    with new_session(engine) as session:
+        job_store.finish(session, job_id, result=result, at=now())
+        session.commit()
+    return "done"
+
+
+def _end(engine: Engine, job_id: int, reason: str) -> str:
+    with new_session(engine) as session:
+        job_store.fail(session, job_id, reason=reason, at=now())
+        session.commit()
+    return "failed"
+
+
+def claim(url: str, job_id: int, *, worker: str, any_state: bool = False) -> int | None:
+    """Mark job ``job_id`` running in ``worker``; return its attempt number, or None when it
+    is not there to run (it ended, or another worker took it).
+
+    ``any_state``: also take a job marked running (procrastinate's lock already says no
+    other worker runs it: its previous worker died).
+    """
+    engine = make_engine(url)
+    try:
+        with new_session(engine) as session:
+            try:
+                job = job_store.get(session, job_id)
+            except NotFound:
+                return None
+            if any_state and job.state == "running":
+                job_store.requeue(session, job_id, reason=job.reason)
+            taken = job_store.start(session, job_id, worker=worker, at=now())
+            session.commit()
+            return job.attempts + 1 if taken else None
+    finally:
+        engine.dispose()

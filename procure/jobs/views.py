@@ -1,0 +1,116 @@
+"""A job as a page shows it: state in words, progress, an estimate, who may see it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from procure.domain.errors import NotFound
+from procure.jobs.printing import KIND as PRINT
+from procure.jobs.printing import zip_name
+from procure.store import jobs as job_store
+from procure.store.job_models import ACTIVE, DONE, Job
+from procure.store.trust_models import User
+
+STATE_LABELS = {
+    "queued": "排队中 queued",
+    "running": "进行中 running",
+    "done": "已完成 done",
+    "failed": "失败 failed",
+}
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What the job page shows."""
+
+    id: int
+    title: str
+    key: str
+    state: str
+    state_label: str
+    reason: str
+    done: int
+    total: int
+    percent: int
+    elapsed_seconds: int | None
+    remaining_seconds: int | None
+    requested_by: str
+    requested_at: datetime
+    finished_at: datetime | None
+    attempts: int
+    active: bool
+    download_name: str
+
+
+def view(job: Job, at: datetime) -> JobView:
+    """The job as shown at moment ``at``; the estimate assumes the pace so far holds."""
+    assert job.id is not None
+    params = json.loads(job.params)
+    elapsed = remaining = None
+    if job.started_at is not None:
+        end = job.finished_at or at
+        elapsed = max(0, int((end - job.started_at).total_seconds()))
+        if job.state == "running" and 0 < job.done < job.total:
+            remaining = round(elapsed / job.done * (job.total - job.done))
+    percent = int(job.done * 100 / job.total) if job.total else (100 if job.state == DONE else 0)
+    return JobView(
+        id=job.id,
+        title=_title(job.kind, params),
+        key=job.key,
+        state=job.state,
+        state_label=STATE_LABELS.get(job.state, job.state),
+        reason=job.reason,
+        done=job.done,
+        total=job.total,
+        percent=percent,
+        elapsed_seconds=elapsed,
+        remaining_seconds=remaining,
+        requested_by=job.requested_by,
+        requested_at=job.requested_at,
+        finished_at=job.finished_at,
+        attempts=job.attempts,
+        active=job.state in ACTIVE,
+        download_name=_download_name(job.kind, params),
+    )
+
+
+def _title(kind: str, params: dict[str, object]) -> str:
+    if kind == PRINT:
+        whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
+        return f"打印 {params['year']} 年度绩效评价记录{whose} Print the {params['year']} records"
+    return kind
+
+
+def _download_name(kind: str, params: dict[str, object]) -> str:
+    if kind == PRINT:
+        purchaser = params.get("purchaser")
+        return zip_name(int(str(params["year"])), str(purchaser) if purchaser else None)
+    return f"{kind}.zip"
+
+
+def visible_job(session: Session, user: User, job_id: int) -> Job:
+    """Job ``job_id`` if ``user`` asked for it or may ask for the same work (it joined).
+
+    Raises:
+        NotFound: no such job, or one the account may not see (said alike).
+    """
+    from procure.services.record_files import may_print
+
+    try:
+        job = job_store.get(session, job_id)
+    except NotFound:
+        raise NotFound(f"no job {job_id}") from None
+    if job.requested_by == user.login:
+        return job
+    params = json.loads(job.params)
+    if job.kind == PRINT:
+        try:
+            if may_print(session, user, params.get("purchaser") or None):
+                return job
+        except NotFound:
+            pass
+    raise NotFound(f"no job {job_id}")
