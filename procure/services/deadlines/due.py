@@ -281,7 +281,7 @@ def _organizations(
         statement = select(col(Organization.id), col(Organization.uscc)).where(
             col(Organization.id).in_(ids[first : first + _CHUNK])
         )
-        found.update(dict(session.exec(statement)))
+        found.update((org_id, uscc) for org_id, uscc in session.exec(statement))
     return found
 
 

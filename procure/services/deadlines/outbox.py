@@ -133,10 +133,9 @@ def queue_reminders(
             "attempts": 0,
         }
         statement = insert(Reminder).values(**values)
-        result = session.execute(
-            statement.on_conflict_do_nothing(index_elements=["deadline_key", "login"])
-        )
-        added += result.rowcount or 0  # type: ignore[attr-defined]
+        statement = statement.on_conflict_do_nothing(index_elements=["deadline_key", "login"])
+        if session.execute(statement.returning(col(Reminder.id))).first() is not None:
+            added += 1
     return added
 
 
