@@ -96,7 +96,7 @@ def test_the_comment_window_is_the_organization_s_and_closes_without_being_overd
     plan = project_on(session, clock, "assessment_recorded", date(2019, 12, 20))
     organization = organization_actor(plan.winner).name
 
-    (window,) = [i for i in due_items(session, login=organization, today=date(2020, 1, 2))]
+    (window,) = due_items(session, login=organization, today=date(2020, 1, 2))
     assert (window.deadline, window.due_on, window.organization) == (
         "comment_window",
         date(2020, 1, 3),
