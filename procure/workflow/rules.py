@@ -13,6 +13,7 @@ from procure.domain.datafile import read_yaml
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
+from procure.workflow.deadlines import DEADLINES_FILE, Deadlines, load_deadlines
 from procure.workflow.definition import load_workflow
 from procure.workflow.engine import WorkflowEngine
 
@@ -40,6 +41,7 @@ class Rules:
     comment_window_days: int = COMMENT_WINDOW_DAYS
     contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
+    deadlines: Deadlines = field(default_factory=Deadlines)
 
 
 def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
@@ -66,17 +68,29 @@ def load_rules(workflows: Path | None = None) -> Rules:
     assessment = load_scorecard(assessment_path)
     renewal = load_renewal_policy(folder / "renewal.yaml")
     renewal.check_covers((band.code for band in assessment.grades), "renewal.yaml")
+    deadlines = load_deadlines(folder / DEADLINES_FILE, definition)
     return Rules(
         engine=WorkflowEngine(definition, GUARDS),
         review=review,
         assessment=assessment,
         renewal=renewal,
+        comment_window_days=_comment_window_days(deadlines),
+        deadlines=deadlines,
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))
         },
     )
+
+
+def _comment_window_days(deadlines: Deadlines) -> int:
+    """The organization's comment window: deadlines.yaml's ``comment_window`` when it counts
+    calendar days (the guards count the window from the sheet's moment), else 14 days."""
+    window = deadlines.rule("comment_window")
+    if window is None or window.working:
+        return COMMENT_WINDOW_DAYS
+    return window.days
 
 
 @lru_cache(maxsize=1)
