@@ -29,6 +29,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_audit,
         routes_auth,
         routes_browse,
+        routes_due,
         routes_jobs,
         routes_organization,
         routes_projects,
@@ -49,6 +50,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     for module in (
         routes_auth,
         routes_browse,
+        routes_due,
         routes_projects,
         routes_review,
         routes_audit,
