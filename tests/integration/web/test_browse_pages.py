@@ -37,7 +37,7 @@ def test_the_dashboard_shows_what_waits_for_the_officer_and_draws_charts_without
     sign_in(client, OFFICER.name)
     page = client.get("/dashboard")
     assert page.status_code == 200
-    assert f'href="/projects/{CODE}#do-submit"' in page.text
+    assert f'href="/projects/{CODE}?open=submit#do-submit"' in page.text
     assert page.text.count("<svg") == 2 and "<script" not in page.text
     assert "草拟" in page.text  # the year's projects by state
 
