@@ -56,6 +56,8 @@ def test_an_officers_dashboard_links_each_waiting_project_to_its_form_and_shows_
     shoot(page, screenshots, "dashboard")
     charts = page.locator("section.chart svg")
     expect(charts).to_have_count(2)
+    headings = page.locator("section.chart h2")
+    expect(headings).to_have_text(["考核等级 Assessment grades", "已拨付 Paid by purchaser (元)"])
     expect(charts.nth(0)).to_contain_text("考核等级 Assessment grades")
     expect(charts.nth(1)).to_contain_text(PURCHASER_NAME)  # the 2020 payments, by purchaser
     for grade in ("优秀 excellent", "良好 good", "合格 pass", "不合格 fail"):
