@@ -89,8 +89,7 @@ def projects_csv(
     scope = viewer_scope(session, account.user.login)
     rows = export_rows(session, scope, _filters(year, state, purchaser, organization, q), sort)
     text = io.StringIO()
-    text.write("\ufeff")
-    write_csv(rows, text)
+    write_csv(rows, text)  # starts with the byte-order mark itself
     return Response(
         text.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -14,17 +14,21 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from procure.domain.uscc import make_uscc
-from procure.services import accounts, registry
-from procure.store import queries
+from procure.services import accounts, lifecycle, registry
+from procure.store import panels, queries
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 from procure.store.models import Contract, Payment
+from procure.workflow.context import Actor
 from tests.integration.builders import (
     ADMIN,
     OFFICER,
     PEOPLE,
     QIHANG,
     RENHE,
+    REVIEW_BELOW_PASS,
+    REVIEW_GOOD,
+    REVIEWERS,
     TONGXIN,
     Plan,
     create_project,
@@ -56,6 +60,24 @@ ACKNOWLEDGE = "SM-2020-044"  # sheet recorded: 启航 acknowledges, the assessor
 RENHE_PROJECT = "SM-2020-045"  # sheet recorded: 仁和's own contract and assessment
 AUDITED = "SM-2020-046"  # sheet recorded: the auditor reads it
 HOSTILE_ASSESS = "SM-2020-066"  # assessing: the hostile organization's contract
+
+# Review sheets and panels, 2019: two proposals each (启航 the lowest price), under review.
+REVIEW_FORM = "SM-2019-051"  # a reviewer types a sheet
+REVIEW_ERRORS = "SM-2019-052"  # a sheet refused with errors beside its fields
+REVIEW_UPLOAD = "SM-2019-053"  # a sheet uploaded as the .xlsx template, then a .csv refused
+RECUSAL = "SM-2019-054"  # a reviewer declares a conflict of interest
+PANEL = "SM-2019-055"  # five sheets and a recusal on 启航: the panel, then the award
+REVIEW_BUDGET = {"budget": "150000.00", "contract_amount": "140000.00"}
+REVIEW_PRICES = {QIHANG: "140000.00", TONGXIN: "150000.00"}
+PANEL_SERVICE_PLAN = {"陈建华": 18, "周敏": 10, "吴海峰": 20, "郑丽娟": 15, "林晓燕": 16}
+"""启航's service-plan points on the panel: totals 85, 77, 87, 82, 83 → 83.33 once trimmed."""
+RECUSED_REVIEWER = "郑回避"
+RECUSED_REASON = "与该机构负责人系亲属"
+
+# The projects list: drafts of 2018, enough for a second page, one titled like a formula.
+LIST_YEAR = 2018
+LIST_DRAFTS = 45
+FORMULA_TITLE = '=HYPERLINK("http://example.invalid","点我") 职工书屋'
 
 SMALL = {"budget": "300000.00", "contract_amount": "280000.00"}
 SMALL_PROPOSALS = {QIHANG: "280000.00"}
@@ -96,6 +118,16 @@ class Site:
             paid = select(Payment).where(Payment.contract_id == contract.id)
             return list(session.exec(paid.order_by(col(Payment.id))))
 
+    def reviews(self, code: str) -> list[tuple[str, str, str]]:
+        """The project's review sheets: reviewer, organization's USCC, total."""
+        with new_session(self.engine) as session:
+            entries = panels.project_panels(session, queries.project_by_code(session, code))
+            return [
+                (sheet.reviewer, entry.organization.uscc, str(sheet.total))
+                for entry in entries
+                for sheet in entry.sheets
+            ]
+
     def business_data(self) -> list[tuple[str, list[tuple[object, ...]]]]:
         """Every row, except the web's own bookkeeping (sessions, throttles, secret)."""
         return [row for row in dump_database(self.engine) if row[0] not in BUSINESS_TABLES_IGNORED]
@@ -112,6 +144,8 @@ def build_site(folder: Path) -> Site:
         _hostile_organization(session)
         _projects(session)
         _assessments(session)
+        _reviews(session)
+        _list_drafts(session)
         logins = [person.name for person in PEOPLE] + [ADMIN.name, STATION_OFFICER]
         logins += [organization_actor(uscc).name for uscc in (QIHANG, TONGXIN, RENHE)]
         logins.append(HOSTILE_LOGIN)
@@ -184,3 +218,30 @@ def _assessments(session: Session) -> None:
         **year,
     )
     drive(session, create_project(session, hostile, title="职工子女暑托班"), "assessing")
+
+
+def _reviews(session: Session) -> None:
+    for code in (REVIEW_FORM, REVIEW_ERRORS, REVIEW_UPLOAD, RECUSAL, PANEL):
+        plan = Plan(code=code, proposals=REVIEW_PRICES, **REVIEW_BUDGET)
+        drive(session, create_project(session, plan, title="职工法律服务"), "reviewing")
+    for name, points in [*PANEL_SERVICE_PLAN.items(), (RECUSED_REVIEWER, 20)]:
+        scores = {**REVIEW_GOOD, "service_plan": points}
+        params = {"organization": QIHANG, "scores": scores}
+        lifecycle.perform(session, PANEL, "record_review", Actor(name, "reviewer"), params=params)
+    recusal = {"organization": QIHANG, "reviewer": RECUSED_REVIEWER, "reason": RECUSED_REASON}
+    reviewer = Actor(RECUSED_REVIEWER, "reviewer")
+    lifecycle.perform(session, PANEL, "record_recusal", reviewer, params=recusal)
+    for actor in REVIEWERS:
+        params = {"organization": TONGXIN, "scores": REVIEW_BELOW_PASS}
+        lifecycle.perform(session, PANEL, "record_review", actor, params=params)
+    session.commit()
+
+
+def _list_drafts(session: Session) -> None:
+    """Drafts straight through the registry (no workflow): cheap rows for the list's pages."""
+    for number in range(1, LIST_DRAFTS + 1):
+        title = FORMULA_TITLE if number == 1 else f"职工服务站运营 {number:02d}"
+        code = f"SM-{LIST_YEAR}-{number:03d}"
+        data = registry.ProjectCreate(code, LIST_YEAR, "SM-FED", title, "100000.00")
+        registry.create_project(session, data, OFFICER)
+    session.commit()

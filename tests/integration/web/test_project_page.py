@@ -10,11 +10,15 @@ from procure.services import accounts, registry
 from procure.store import queries
 from tests.integration.builders import (
     ADMIN,
+    ASSESSOR,
     AUDITOR,
     CODE,
     LEADER,
     OFFICER,
+    QIHANG,
+    REVIEWERS,
     Plan,
+    create_project,
     drive,
     snapshot,
 )
@@ -137,3 +141,26 @@ def test_hostile_names_are_shown_literally(client: TestClient, registered: Sessi
     page = client.get("/projects/SM-2019-066")
     assert "<script>alert(1)" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}😀" in page.text
+
+
+def test_a_reviewer_and_an_assessor_are_sent_to_their_sheets_and_an_officer_keeps_the_form(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(), "reviewing")
+    small = {"budget": "500000.00", "contract_amount": "480000.00"}
+    assessing = Plan(code="SM-2019-092", proposals={QIHANG: "480000.00"}, **small)
+    drive(registered, create_project(registered, assessing), "assessing")
+    set_passwords(registered, REVIEWERS[0].name, ASSESSOR.name, OFFICER.name)
+
+    sign_in(client, REVIEWERS[0].name)
+    page = client.get(f"/projects/{CODE}").text
+    assert f'<a href="/projects/{CODE}/panel/sheet">去评分 Go to the review sheet</a>' in page
+    assert "/do/record_review" not in page and "/do/record_recusal" not in page
+    sign_in(client, ASSESSOR.name)
+    page = client.get(f"/projects/{assessing.code}").text
+    assert f'<a href="/projects/{assessing.code}/assessment">去考核评分' in page
+    assert "/do/record_assessment" not in page
+    sign_in(client, OFFICER.name)  # records a reviewer's recusal on their behalf: the form
+    page = client.get(f"/projects/{CODE}").text
+    assert f'action="/projects/{CODE}/do/record_recusal"' in page
+    assert "去评分" not in page
