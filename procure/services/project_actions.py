@@ -99,9 +99,18 @@ def held_roles(session: Session, user: User, code: str) -> list[str]:
 
 
 def actions_for(
-    session: Session, code: str, user: User, *, rules: Rules | None = None
+    session: Session,
+    code: str,
+    user: User,
+    *,
+    rules: Rules | None = None,
+    roles: list[str] | None = None,
 ) -> list[ActionForm]:
-    """Every trigger that may fire from the project's state, as ``user`` may take it or not."""
+    """Every trigger that may fire from the project's state, as ``user`` may take it or not.
+
+    Args:
+        roles: ``held_roles(session, user, code)``, when the caller already has them.
+    """
     rules = rules or default_rules()
     definition = rules.engine.definition
     project = queries.project_by_code(session, code)
@@ -109,7 +118,7 @@ def actions_for(
         _RoleView(
             role, {a["trigger"]: a for a in available_actions(session, code, role, rules=rules)}
         )
-        for role in held_roles(session, user, code)
+        for role in (held_roles(session, user, code) if roles is None else roles)
     ]
     forms = []
     for trigger in definition.triggers():

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from procure.domain.errors import Refused
 from procure.store import queries
 from procure.store.audit import AuditEntry
-from procure.store.models import Organization, Project, Purchaser
+from procure.store.models import Bar, Contract, Organization, Project, Purchaser
 from procure.workflow.context import Actor
 
 MAX_CODE = 32
@@ -35,6 +35,8 @@ SUCCESSOR_STATE = "awarded"
 CREATE_TRIGGER = "create"
 BARS_CHECKED = "next_year_bars_checked"
 """A fact a bulk caller sets when it judges next-year bars per contract itself."""
+UNBARRED = "next_year_unbarred"
+"""Facts key: the ids of projects known (read in bulk) to have no bar on next year's renewal."""
 TERMS = ("amount", "start", "end")
 """The contract facts a renewed project may leave out when signing: they were carried."""
 
@@ -145,6 +147,26 @@ def creation_entry(
             "end": row["carried_end_on"],
         },
         batch_id=batch_id,
+    )
+
+
+def unbarred_next_year(session: Session, projects: list[Project]) -> frozenset[int]:
+    """The ids of ``projects`` whose renewal no bar refuses: no contract, or no bar on the
+    contracted organization for the purchaser's next year (two queries for them all)."""
+    by_id = {project.id: project for project in projects if project.id is not None}
+    contracted = select(col(Contract.project_id), col(Contract.organization_id)).where(
+        col(Contract.project_id).in_(sorted(by_id))
+    )
+    organization_of = dict(session.exec(contracted).all())
+    bars = select(col(Bar.organization_id), col(Bar.purchaser_id), col(Bar.year)).where(
+        col(Bar.organization_id).in_(sorted(set(organization_of.values())))
+    )
+    barred = set(session.exec(bars).all())
+    return frozenset(
+        project_id
+        for project_id, project in by_id.items()
+        if project_id not in organization_of
+        or (organization_of[project_id], project.purchaser_id, project.year + 1) not in barred
     )
 
 

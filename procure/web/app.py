@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
 from procure.resources import resource_dir
+from procure.services.browse.figures_cache import FiguresCache
 from procure.store.db import make_engine
 from procure.web import pages
 from procure.web.deps import SIGN_IN_PATH, Forbidden, SignInRequired
@@ -44,6 +45,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.writer = make_engine(settings.database_url)
     app.state.reader = make_engine(settings.database_url, readonly=True)
+    app.state.figures = FiguresCache()  # the dashboard's counted figures, until data changes
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))

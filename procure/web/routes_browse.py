@@ -36,7 +36,7 @@ def dashboard_page(
     else:  # the newest year by default: the page stays quick in a large province
         years = scope_years(session, scope)
         chosen = years[0] if years else None
-    summary = dashboard(session, scope, year=chosen)
+    summary = dashboard(session, scope, year=chosen, cache=request.app.state.figures)
     context: dict[str, Any] = {
         "summary": summary,
         "year": chosen,

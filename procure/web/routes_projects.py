@@ -52,7 +52,7 @@ def _page(
         "project": bidders_view(session, project_detail(session, code), scope),
         "history": project_history(session, code),
         "trigger_zh": trigger_labels(),
-        "actions": actions_for(session, code, account.user),
+        "actions": actions_for(session, code, account.user, roles=roles),
         "roles": roles,
         "done": done,
         "failed": failed,

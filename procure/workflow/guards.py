@@ -230,7 +230,7 @@ def policy_drops(ctx: ActionContext) -> str | None:
         return None
     refusal = _policy_says("drop", ctx)
     if refusal is not None and _policy_says("renew", ctx) is None:
-        if successor.bar_refusal(ctx.session, ctx.project) is not None:
+        if _bar_refusal(ctx) is not None:
             return None  # the only way out of a renewal that can never happen
     return refusal
 
@@ -238,6 +238,12 @@ def policy_drops(ctx: ActionContext) -> str | None:
 def organization_not_barred_next_year(ctx: ActionContext) -> str | None:
     """A renewal's organization is not barred from the purchaser's next-year awards."""
     if ctx.facts.get(successor.BARS_CHECKED):  # the year-end run judges each contract's bars
+        return None
+    return _bar_refusal(ctx)
+
+
+def _bar_refusal(ctx: ActionContext) -> str | None:
+    if ctx.project.id in ctx.facts.get(successor.UNBARRED, ()):  # read in bulk (waiting lists)
         return None
     return successor.bar_refusal(ctx.session, ctx.project)
 

@@ -265,6 +265,30 @@ def test_a_search_finds_the_same_projects_whether_its_matches_are_rare_or_common
     )
 
 
+@pytest.mark.parametrize("narrow", [0, 1, 2000])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ProjectFilters(year=2019),
+        ProjectFilters(year=2019, state="draft"),
+        ProjectFilters(purchaser="SM-FED"),
+        ProjectFilters(organization="启航"),
+        ProjectFilters(purchaser="SM-FED", q="职工"),
+    ],
+    ids=repr,
+)
+def test_a_filter_keeps_the_same_projects_whether_its_matches_are_few_or_many(
+    world: Session, monkeypatch: pytest.MonkeyPatch, narrow: int, filters: ProjectFilters
+) -> None:
+    expected = walk(world, "code", 100, filters)
+    assert expected  # each filter keeps some projects of the world
+    monkeypatch.setattr(listing, "SEARCH_NARROW", narrow)
+
+    for sort in ("code", "-budget", "title"):
+        assert walk(world, sort, 1, filters) == walk(world, sort, 100, filters)
+    assert walk(world, "code", 1, filters) == expected
+
+
 def test_a_search_ignores_the_case_of_latin_letters_in_titles(world: Session) -> None:
     create_project(world, Plan(code="SM-2019-002"), title="Social Work 社工服务")
 

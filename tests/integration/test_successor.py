@@ -20,6 +20,8 @@ from sqlmodel import Session, col, select
 from procure import renew_year
 from procure.domain.errors import Refused
 from procure.services import lifecycle as lc
+from procure.services.browse.visibility import viewer_scope
+from procure.services.browse.waiting import waiting_for
 from procure.store import queries
 from procure.store.audit import rows_for_project, verify_chain
 from procure.store.models import Organization, Project, TransitionLog
@@ -29,6 +31,7 @@ from tests.integration.builders import (
     ASSESSMENT_PASS,
     OFFICER,
     QIHANG,
+    TONGXIN,
     Plan,
     create_project,
     drive,
@@ -308,3 +311,22 @@ def test_a_project_without_carried_terms_needs_amount_start_and_end(session: Ses
         "(SM-2019-001 has no contract terms carried forward from a renewal)"
     )
     assert queries.project_by_code(session, plan.code).state == "awarded"
+
+
+def test_a_renewal_a_bar_forbids_waits_as_a_drop_and_one_without_as_a_renewal(
+    session: Session,
+) -> None:
+    _barred(session, rectifying=False)
+    unbarred = Plan(
+        code="SM-2019-003",
+        assessment=ASSESSMENT_EXCELLENT,
+        proposals={TONGXIN: "868000.00", QIHANG: "880000.00"},
+        winner=TONGXIN,
+    )
+    drive(session, create_project(session, unbarred), "assessed")
+
+    found = waiting_for(session, viewer_scope(session, OFFICER.name), OFFICER.name)
+
+    actions = {item.code: [a.trigger for a in item.actions] for item in found}
+    assert actions["SM-2019-001"] == ["record_payment", "drop"]  # 启航 is barred in 2020
+    assert actions["SM-2019-003"] == ["record_payment", "renew"]  # 同心 is not

@@ -1,8 +1,10 @@
 """The dashboard of a viewer's scope: the year's projects by state, grades and spending.
 
-Every figure is one grouped query over the projects the viewer may read
+Every figure is a grouped query over the projects the viewer may read
 (:func:`procure.services.browse.visibility.project_clause`), optionally of one
-funding year; money sums are exact ``Decimal``. What waits for the viewer is in
+funding year, read from covering indexes; money sums are exact ``Decimal``. The web
+app keeps counted figures until the data changes
+(:mod:`procure.services.browse.figures_cache`). What waits for the viewer is in
 :mod:`procure.services.browse.waiting`.
 """
 
@@ -12,13 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, type_coerce
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
-from procure.services.browse.visibility import ViewerScope, project_clause
+from procure.services.browse.figures_cache import FiguresCache
+from procure.services.browse.visibility import Reach, ViewerScope, project_clause, reach_clause
 from procure.services.browse.waiting import waiting_for
 from procure.store.models import Assessment, Contract, Payment, Project, Purchaser
-from procure.store.types import Hundredths
 from procure.workflow.rules import Rules, default_rules
 
 _ZERO = Decimal("0.00")
@@ -65,8 +67,24 @@ class Dashboard:
     spending: list[PurchaserSpending]
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """What the database counts for a dashboard, before the rules name it (immutable: it
+    may be shared between views through a :class:`FiguresCache`)."""
+
+    years: tuple[int, ...]
+    by_year_state: tuple[tuple[int, str, int, Decimal, Decimal], ...]
+    grades: tuple[tuple[str, int], ...]
+    paid: tuple[tuple[int, Decimal], ...]
+
+
 def dashboard(
-    session: Session, scope: ViewerScope, *, year: int | None = None, rules: Rules | None = None
+    session: Session,
+    scope: ViewerScope,
+    *,
+    year: int | None = None,
+    rules: Rules | None = None,
+    cache: FiguresCache | None = None,
 ) -> Dashboard:
     """Return the figures of the projects ``scope`` may read (of ``year``, if given).
 
@@ -74,18 +92,25 @@ def dashboard(
     picker (a year between them may have no project); the other figures are of ``year``
     only when it is given. Spending is the sum of payments on the contracts of the
     year's projects, by the project's purchaser, largest first.
+
+    Args:
+        cache: keeps the counted figures until the data changes (see
+            :mod:`procure.services.browse.figures_cache`); ``None`` counts afresh.
     """
     rules = rules or default_rules()
-    where = [project_clause(scope)]
-    if year is not None:
-        where.append(col(Project.year) == year)
-    sums = _sums(session, where)
+    reach = scope.reach
+    if cache is None:
+        counted = _count(session, reach, year)
+    else:
+        counted = cache.figures(
+            session, ("dashboard", reach, year), lambda: _count(session, reach, year)
+        )
     return Dashboard(
         year=year,
-        years=_years(session, project_clause(scope)),
-        by_year_state=_by_year_state(sums, rules),
-        grades=_grades(session, where, rules),
-        spending=_spending(session, sums),
+        years=list(counted.years),
+        by_year_state=_by_year_state(counted, rules),
+        grades=_grades(counted, rules),
+        spending=_spending(session, counted),
     )
 
 
@@ -98,78 +123,102 @@ def scope_years(session: Session, scope: ViewerScope) -> list[int]:
     return _years(session, project_clause(scope))
 
 
+def _count(session: Session, reach: Reach, year: int | None) -> _Counted:
+    """Count each figure by its own grouped query, each read from a covering index."""
+    where = [reach_clause(reach)]
+    if year is not None:
+        where.append(col(Project.year) == year)
+    return _Counted(
+        years=tuple(_years(session, reach_clause(reach))),
+        by_year_state=_by_year_state_sums(session, where),
+        grades=_grade_counts(session, where),
+        paid=_paid(session, where),
+    )
+
+
 def _years(session: Session, readable: ColumnElement[bool]) -> list[int]:
-    """Every year from the scope's last funding year back to its first (two index reads:
-    listing the distinct years would read every project)."""
-    statement = select(
-        func.min(col(Project.year)).label("first"), func.max(col(Project.year)).label("last")
-    ).where(readable)
-    span = _rows(session, statement)[0]
+    """Every year from the scope's last funding year back to its first (two index reads,
+    each its own query: one query asking both reads the whole index)."""
+    first = select(func.min(col(Project.year))).where(readable).scalar_subquery()
+    last = select(func.max(col(Project.year))).where(readable).scalar_subquery()
+    span = _rows(session, select(first.label("first"), last.label("last")))[0]
     if span.first is None:
         return []
     return list(range(span.last, span.first - 1, -1))
 
 
-def _sums(session: Session, where: list[ColumnElement[bool]]) -> list[Any]:
-    """One pass over the projects: count, budgets, contract amounts and payments by year,
-    state and purchaser (each contract's payments summed by its own index read)."""
-    paid = (
-        select(func.sum(col(Payment.amount)))
-        .where(col(Payment.contract_id) == col(Contract.id))
-        .scalar_subquery()
-    )
-    statement = (
-        select(
-            col(Project.year),
-            col(Project.state),
-            col(Project.purchaser_id),
-            func.count().label("projects"),
-            func.sum(col(Project.budget)).label("budget"),
-            func.sum(col(Contract.amount)).label("contracted"),
-            func.sum(type_coerce(paid, Hundredths())).label("paid"),
-        )
-        .outerjoin(Contract, col(Contract.project_id) == col(Project.id))
+def _by_year_state_sums(
+    session: Session, where: list[ColumnElement[bool]]
+) -> tuple[tuple[int, str, int, Decimal, Decimal], ...]:
+    """Projects and budgets by year and state (the projects' covering index alone), and
+    the contract amounts of each (one index read per project)."""
+    year, state = col(Project.year), col(Project.state)
+    projects = (
+        select(year, state, func.count().label("projects"), func.sum(col(Project.budget)))
         .where(*where)
-        .group_by(col(Project.year), col(Project.state), col(Project.purchaser_id))
+        .group_by(year, state)
     )
-    return _rows(session, statement)
+    contracted = (
+        select(year, state, func.sum(col(Contract.amount)))
+        .join(Contract, col(Contract.project_id) == col(Project.id))
+        .where(*where)
+        .group_by(year, state)
+    )
+    amounts = {(row[0], row[1]): row[2] for row in _rows(session, contracted)}
+    return tuple(
+        (row[0], row[1], row[2], row[3] or _ZERO, amounts.get((row[0], row[1])) or _ZERO)
+        for row in _rows(session, projects)
+    )
 
 
-def _by_year_state(sums: list[Any], rules: Rules) -> list[StateFigures]:
-    definition = rules.engine.definition
-    totals: dict[tuple[int, str], list[Any]] = {}
-    for row in sums:
-        total = totals.setdefault((row.year, row.state), [0, _ZERO, _ZERO])
-        total[0] += row.projects
-        total[1] += row.budget or _ZERO
-        total[2] += row.contracted or _ZERO
-    order = {state.code: index for index, state in enumerate(definition.states)}
-    figures = [
-        StateFigures(year, state, definition.state(state).zh, *total)
-        for (year, state), total in totals.items()
-    ]
-    return sorted(figures, key=lambda f: (-f.year, order.get(f.state, len(order))))
-
-
-def _grades(session: Session, where: list[ColumnElement[bool]], rules: Rules) -> list[GradeCount]:
+def _grade_counts(
+    session: Session, where: list[ColumnElement[bool]]
+) -> tuple[tuple[str, int], ...]:
     statement = (
         select(col(Assessment.grade), func.count().label("assessments"))
         .join(Project, col(Project.id) == col(Assessment.project_id))
         .where(col(Assessment.final).is_(True), *where)
         .group_by(col(Assessment.grade))
     )
-    counted = {row.grade: row.assessments for row in _rows(session, statement)}
+    return tuple((row.grade, row.assessments) for row in _rows(session, statement))
+
+
+def _paid(session: Session, where: list[ColumnElement[bool]]) -> tuple[tuple[int, Decimal], ...]:
+    """Payments summed by the purchaser of the project they were paid on."""
+    statement = (
+        select(col(Project.purchaser_id), func.sum(col(Payment.amount)).label("paid"))
+        .select_from(Payment)
+        .join(Contract, col(Contract.id) == col(Payment.contract_id))
+        .join(Project, col(Project.id) == col(Contract.project_id))
+        .where(*where)
+        .group_by(col(Project.purchaser_id))
+    )
+    return tuple((row.purchaser_id, row.paid) for row in _rows(session, statement) if row.paid)
+
+
+def _by_year_state(counted: _Counted, rules: Rules) -> list[StateFigures]:
+    definition = rules.engine.definition
+    figures = [
+        StateFigures(year, state, definition.state(state).zh, projects, budget, contracted)
+        for year, state, projects, budget, contracted in counted.by_year_state
+    ]
+    order = {state.code: index for index, state in enumerate(definition.states)}
+    return sorted(figures, key=lambda f: (-f.year, order.get(f.state, len(order))))
+
+
+def _grades(counted: _Counted, rules: Rules) -> list[GradeCount]:
+    found = dict(counted.grades)
     bands = rules.assessment.grades
-    listed = [GradeCount(band.code, band.label_zh, counted.pop(band.code, 0)) for band in bands]
+    listed = [GradeCount(band.code, band.label_zh, found.pop(band.code, 0)) for band in bands]
     # a grade no longer in the scorecard still counts, under its own code
-    return listed + [GradeCount(code, code, count) for code, count in sorted(counted.items())]
+    return listed + [GradeCount(code, code, count) for code, count in sorted(found.items())]
 
 
-def _spending(session: Session, sums: list[Any]) -> list[PurchaserSpending]:
-    paid: dict[int, Decimal] = {}
-    for row in sums:
-        if row.paid is not None:
-            paid[row.purchaser_id] = paid.get(row.purchaser_id, _ZERO) + row.paid
+def _spending(session: Session, counted: _Counted) -> list[PurchaserSpending]:
+    """The paid sums with each purchaser's code and name as they are now."""
+    paid = dict(counted.paid)
+    if not paid:
+        return []
     names = select(col(Purchaser.id), col(Purchaser.code), col(Purchaser.name)).where(
         col(Purchaser.id).in_(sorted(paid))
     )

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
 from procure.services.lifecycle import now_utc
+from procure.services.successor import UNBARRED, unbarred_next_year
 from procure.store.models import Assessment, Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
@@ -82,9 +83,10 @@ def waiting_for(
     )
     candidates = list(session.exec(statement))
     finals = _final_assessments(session, [p.id for p in candidates if p.id is not None])
+    unbarred = unbarred_next_year(session, candidates)
     waiting = []
     for project in candidates:
-        facts = {"final_assessment": finals.get(project.id)}
+        facts = {"final_assessment": finals.get(project.id), UNBARRED: unbarred}
         actions = _actions(session, rules, project, login, acting, transitions, facts)
         if actions:
             waiting.append(_waiting(project, actions, rules))
