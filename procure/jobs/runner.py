@@ -56,9 +56,9 @@ JobFunction = Callable[[JobRun], str]
 
 def job_functions() -> dict[str, JobFunction]:
     """The job function of each kind."""
-    from procure.jobs import printing
+    from procure.jobs import printing, renewing
 
-    return {printing.KIND: printing.print_records}
+    return {printing.KIND: printing.print_records, renewing.KIND: renewing.renew}
 
 
 def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from sqlmodel import Session
 
 from procure.domain.errors import NotFound
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.printing import zip_name
+from procure.jobs.renewing import KIND as RENEW
 from procure.store import jobs as job_store
 from procure.store.job_models import ACTIVE, DONE, Job
 from procure.store.trust_models import User
@@ -28,6 +30,7 @@ class JobView:
     """What the job page shows."""
 
     id: int
+    kind: str
     title: str
     key: str
     state: str
@@ -44,6 +47,8 @@ class JobView:
     attempts: int
     active: bool
     download_name: str
+    back_url: str
+    back_label: str
 
 
 def view(job: Job, at: datetime) -> JobView:
@@ -59,6 +64,7 @@ def view(job: Job, at: datetime) -> JobView:
     percent = int(job.done * 100 / job.total) if job.total else (100 if job.state == DONE else 0)
     return JobView(
         id=job.id,
+        kind=job.kind,
         title=_title(job.kind, params),
         key=job.key,
         state=job.state,
@@ -75,6 +81,8 @@ def view(job: Job, at: datetime) -> JobView:
         attempts=job.attempts,
         active=job.state in ACTIVE,
         download_name=_download_name(job.kind, params),
+        back_url=_back(job.kind, params)[0],
+        back_label=_back(job.kind, params)[1],
     )
 
 
@@ -82,7 +90,18 @@ def _title(kind: str, params: dict[str, object]) -> str:
     if kind == PRINT:
         whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
         return f"打印 {params['year']} 年度绩效评价记录{whose} Print the {params['year']} records"
+    if kind == RENEW:
+        whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
+        return f"执行 {params['year']} 年度续约{whose} Apply the {params['year']} renewal"
     return kind
+
+
+def _back(kind: str, params: dict[str, object]) -> tuple[str, str]:
+    """The page a job was asked from: its crumb's link and label."""
+    if kind == RENEW:
+        query = urlencode({"year": params["year"], "purchaser": params.get("purchaser") or ""})
+        return f"/renewal?{query}", "年终续约 Renewal"
+    return "/records", "绩效评价记录 Records"
 
 
 def _download_name(kind: str, params: dict[str, object]) -> str:
@@ -99,6 +118,7 @@ def visible_job(session: Session, user: User, job_id: int) -> Job:
         NotFound: no such job, or one the account may not see (said alike).
     """
     from procure.services.record_files import may_print
+    from procure.services.renewal_pages import VIEW_ROLES, reaches
 
     try:
         job = job_store.get(session, job_id)
@@ -110,6 +130,12 @@ def visible_job(session: Session, user: User, job_id: int) -> Job:
     if job.kind == PRINT:
         try:
             if may_print(session, user, params.get("purchaser") or None):
+                return job
+        except NotFound:
+            pass
+    if job.kind == RENEW:
+        try:
+            if reaches(session, user, params.get("purchaser") or None, VIEW_ROLES):
                 return job
         except NotFound:
             pass

@@ -25,6 +25,16 @@ def active(session: Session, key: str) -> Job | None:
     return session.exec(statement).first()
 
 
+def active_with_prefix(session: Session, prefix: str) -> Job | None:
+    """The oldest queued or running job whose key starts with ``prefix``, if any."""
+    statement = (
+        select(Job)
+        .where(col(Job.key).startswith(prefix, autoescape=True), col(Job.state).in_(ACTIVE))
+        .order_by(col(Job.id))
+    )
+    return session.exec(statement).first()
+
+
 def new_job(
     session: Session,
     *,

@@ -35,6 +35,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_organization,
         routes_projects,
         routes_records,
+        routes_renewal,
         routes_review,
     )
 
@@ -60,6 +61,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_assessment,
         routes_organization,
         routes_records,
+        routes_renewal,
         routes_jobs,
     ):
         app.include_router(module.router)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from procure.domain.errors import NotFound
+from procure.jobs.printing import KIND as PRINT
+from procure.jobs.renewing import KIND as RENEW
 from procure.jobs.views import view, visible_job
+from procure.services import renewal_pages
 from procure.web import pages
 from procure.web.deps import Account, Reader
 
@@ -19,13 +23,21 @@ REFRESH_SECONDS = 2
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: int, account: Account, session: Reader) -> Response:
     """The job's state and progress; the page reloads itself while the job is under way."""
-    job = view(visible_job(session, account.user, job_id), datetime.now(UTC))
+    row = visible_job(session, account.user, job_id)
+    job = view(row, datetime.now(UTC))
     session.commit()
-    context = {
+    context: dict[str, Any] = {
         "job": job,
         "joined": request.query_params.get("joined") == "1",
         "refresh": REFRESH_SECONDS if job.active else None,
+        "renewal": None,
     }
+    if job.kind == RENEW and job.state == "done":
+        files = request.app.state.settings.files_dir
+        context["renewal"] = renewal_pages.read_outcome(files, row.result)
+        context["labels"] = renewal_pages.ACTION_LABELS
+        context["statuses"] = renewal_pages.STATUS_LABELS
+        context["may_audit"] = bool({"auditor", "admin"} & set(account.roles))
     return pages.render(request, "job.html", context)
 
 
@@ -36,7 +48,8 @@ def download(request: Request, job_id: int, account: Account, session: Reader) -
     session.commit()
     files = request.app.state.settings.files_dir
     path = (files / job.result).resolve() if job.result else None
-    if job.state != "done" or path is None or not path.is_relative_to(files.resolve()):
+    outside = path is None or not path.is_relative_to(files.resolve())
+    if job.kind != PRINT or job.state != "done" or path is None or outside:
         raise NotFound(f"job {job_id} has no result to download (yet)")
     if not path.is_file():
         raise NotFound(f"the result of job {job_id} is no longer kept; print the year again")

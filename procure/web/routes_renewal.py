@@ -1,0 +1,109 @@
+"""The year-end renewal: the dry-run plan, a confirmation repeating its counts, and the
+apply as a background job (refused while another renewal of the year is under way)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import col, select
+
+from procure.domain.errors import InvalidInput
+from procure.jobs import renewing
+from procure.jobs.views import view
+from procure.services import renewal_pages
+from procure.services.renewal_pages import ACTION_LABELS, Confirmed, PlanPage
+from procure.store.models import Purchaser
+from procure.web import pages
+from procure.web.deps import Account, CheckedForm, Reader, Writer
+
+router = APIRouter()
+
+
+@router.get("/renewal")
+def plan(request: Request, account: Account, session: Reader) -> Response:
+    """The dry-run plan of ?year= (and ?purchaser=), or the form asking for them."""
+    values = {k: request.query_params.get(k, "").strip() for k in ("year", "purchaser")}
+    purchaser = values["purchaser"] or None
+    renewal_pages.check_may_see(session, account.user, purchaser)
+    if not values["year"]:
+        return _plan_page(request, session, account, values, None)
+    try:
+        year = renewal_pages.parse_year(values["year"])
+    except InvalidInput as exc:
+        return _plan_page(request, session, account, values, None, {"year": str(exc)}, 400)
+    found = renewal_pages.plan_page(session, account.user, year, purchaser)
+    return _plan_page(request, session, account, values, found)
+
+
+def _plan_page(
+    request: Request,
+    session: Reader,
+    account: Account,
+    values: dict[str, str],
+    found: PlanPage | None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    purchasers = [
+        p
+        for p in session.exec(select(Purchaser).order_by(col(Purchaser.code)))
+        if renewal_pages.reaches(session, account.user, p.code, renewal_pages.VIEW_ROLES)
+    ]
+    context = {
+        "values": values,
+        "errors": errors or {},
+        "plan": found,
+        "labels": ACTION_LABELS,
+        "purchasers": purchasers,
+        "whole": renewal_pages.reaches(session, account.user, None, renewal_pages.VIEW_ROLES),
+    }
+    session.commit()
+    return pages.render(request, "renewal.html", context, status=status)
+
+
+def _asked(form: dict[str, str]) -> tuple[int, str | None]:
+    return renewal_pages.parse_year(form.get("year")), (form.get("purchaser") or "").strip() or None
+
+
+@router.post("/renewal/confirm")
+def confirm(request: Request, account: Account, form: CheckedForm, session: Reader) -> Response:
+    """The confirmation page: the plan's counts again, and the button that applies it."""
+    year, purchaser = _asked(form)
+    renewal_pages.check_may_apply(session, account.user, purchaser)
+    found = renewal_pages.plan_page(session, account.user, year, purchaser)
+    return _confirmation(request, found)
+
+
+def _confirmation(
+    request: Request, found: PlanPage, *, stale: Confirmed | None = None, status: int = 200
+) -> Response:
+    context = {"plan": found, "labels": ACTION_LABELS, "stale": stale}
+    return pages.render(request, "renewal_confirm.html", context, status=status)
+
+
+@router.post("/renewal/apply")
+def apply(
+    request: Request, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Start the renewal as a job, if the plan is still the one confirmed and no renewal of
+    the year is under way; otherwise say so (and start nothing)."""
+    year, purchaser = _asked(form)
+    renewal_pages.check_may_apply(reader, account.user, purchaser)
+    confirmed = Confirmed.from_form(form)
+    found = renewal_pages.plan_page(reader, account.user, year, purchaser)
+    if not confirmed.holds_for(found):
+        return _confirmation(request, found, stale=confirmed, status=409)
+    started = renewing.start(
+        session,
+        year=year,
+        purchaser=purchaser,
+        requested_by=account.user.login,
+        at=datetime.now(UTC),
+        total=found.to_write,
+    )
+    if not started.started:
+        context = {"job": view(started.job, datetime.now(UTC)), "year": year}
+        return pages.render(request, "renewal_busy.html", context, status=409)
+    return RedirectResponse(f"/jobs/{started.job.id}", status_code=303)
