@@ -1,0 +1,178 @@
+"""Working days on the Chinese calendar: public holidays and their make-up working days (调休).
+
+A :class:`WorkingCalendar` knows whole years only. For each known year it holds the days off
+that the State Council announced (法定节假日 and the bridging days around them, weekends
+inside a holiday period included or not) and the make-up working days (调休上班), which are
+weekend days worked in exchange. Any other Monday to Friday is a working day; any other
+Saturday or Sunday is not.
+
+A date in a year the calendar does not know is refused with :class:`OutsideCalendar`
+rather than guessed: the holidays of a year are only known once they are announced.
+
+Counting rules (the same as the Civil Code's, 民法典 第二百零一条: a period counted in days
+starts on the day after the event):
+
+* ``add_working_days(start, n)`` is the n-th working day *after* ``start``: the day after
+  ``start`` is day 1 if it is a working day. ``n = 0`` gives ``start`` itself.
+* ``working_days_between(a, b)`` counts the working days ``d`` with ``a < d <= b``, so
+  ``add_working_days(a, working_days_between(a, b)) == b`` for a working day ``b >= a``;
+  it is negative when ``b`` is before ``a``.
+* ``first_working_day_from(d)`` is ``d`` if it is a working day, else the next one: a period
+  whose last day is a day off ends on the next working day (民法典 第二百零三条).
+
+This module is pure: no files, no database. ``procure/services/calendar.py`` builds the
+calendar from the ``chinesecalendar`` library and ``workflows/calendar.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from procure.domain.errors import InvalidInput
+
+_ONE_DAY = timedelta(days=1)
+_SATURDAY = 5
+
+
+class OutsideCalendar(InvalidInput):
+    """A date lies in a year whose holidays the working calendar does not know."""
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """The announced days off and make-up working days of one year.
+
+    Attributes:
+        year: the year, e.g. 2019.
+        days_off: days off that are not ordinary weekends (weekends inside a holiday
+            period may be listed too; listing them changes nothing).
+        makeup_workdays: Saturdays or Sundays that are working days (调休上班).
+    """
+
+    year: int
+    days_off: frozenset[date]
+    makeup_workdays: frozenset[date]
+
+    def __post_init__(self) -> None:
+        for day in self.days_off | self.makeup_workdays:
+            if day.year != self.year:
+                raise InvalidInput(f"calendar year {self.year}: {day.isoformat()} is in {day.year}")
+        both = sorted(self.days_off & self.makeup_workdays)
+        if both:
+            raise InvalidInput(
+                f"calendar year {self.year}: {both[0].isoformat()} is listed both as a day off "
+                "and as a make-up working day"
+            )
+        weekdays = sorted(d for d in self.makeup_workdays if d.weekday() < _SATURDAY)
+        if weekdays:
+            raise InvalidInput(
+                f"calendar year {self.year}: make-up working day {weekdays[0].isoformat()} is a "
+                "weekday (Monday to Friday), already a working day; list only weekend days"
+            )
+
+
+class WorkingCalendar:
+    """Which days are working days, for the years it knows.
+
+    Args:
+        years: one :class:`CalendarYear` per known year; a year given twice is refused.
+    """
+
+    def __init__(self, years: Iterable[CalendarYear]) -> None:
+        self._years: dict[int, CalendarYear] = {}
+        for entry in years:
+            if entry.year in self._years:
+                raise InvalidInput(f"calendar year {entry.year} is given twice")
+            self._years[entry.year] = entry
+
+    @property
+    def known_years(self) -> tuple[int, ...]:
+        """The years this calendar knows, in order."""
+        return tuple(sorted(self._years))
+
+    def knows(self, day: date) -> bool:
+        """Whether ``day`` lies in a year this calendar knows."""
+        return day.year in self._years
+
+    def _year(self, day: date) -> CalendarYear:
+        entry = self._years.get(day.year)
+        if entry is None:
+            raise OutsideCalendar(self._outside_message(day))
+        return entry
+
+    def _outside_message(self, day: date) -> str:
+        known = self.known_years
+        span = f"{known[0]}–{known[-1]}" if known else "no years"
+        missing = " yet" if not known or day.year > known[-1] else ""
+        return (
+            f"the working-day calendar does not know the holidays of {day.year}{missing} "
+            f"(it knows {span}); {day.isoformat()} cannot be counted in working days: add "
+            f"{day.year}'s holidays and make-up working days to workflows/calendar.yaml"
+        )
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether people work on ``day``.
+
+        Raises:
+            OutsideCalendar: if ``day`` is in a year the calendar does not know.
+        """
+        entry = self._year(day)
+        if day in entry.makeup_workdays:
+            return True
+        if day in entry.days_off:
+            return False
+        return day.weekday() < _SATURDAY
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """Return the ``n``-th working day after ``start`` (the day after ``start`` is day 1).
+
+        Args:
+            start: the day of the event the period runs from (it never counts itself).
+            n: how many working days, zero or more; 0 gives ``start``.
+
+        Returns:
+            The last day of the period.
+
+        Raises:
+            InvalidInput: if ``n`` is negative.
+            OutsideCalendar: if a day to count lies in a year the calendar does not know.
+        """
+        if n < 0:
+            raise InvalidInput(f"a number of working days cannot be negative, got {n}")
+        day, counted = start, 0
+        while counted < n:
+            day += _ONE_DAY
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Count the working days after ``a`` up to and including ``b``.
+
+        Returns:
+            The number of working days ``d`` with ``a < d <= b``; the negative of the count
+            the other way when ``b`` is before ``a``; 0 when they are the same day.
+
+        Raises:
+            OutsideCalendar: if a day to count lies in a year the calendar does not know.
+        """
+        if b < a:
+            return -self.working_days_between(b, a)
+        count, day = 0, a
+        while day < b:
+            day += _ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def first_working_day_from(self, day: date) -> date:
+        """Return ``day`` if it is a working day, else the next working day after it.
+
+        Raises:
+            OutsideCalendar: if a day to look at lies in a year the calendar does not know.
+        """
+        while not self.is_working_day(day):
+            day += _ONE_DAY
+        return day
