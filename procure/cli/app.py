@@ -227,6 +227,7 @@ def _register_groups() -> None:
     from procure.cli import (
         account_commands,
         audit_commands,
+        objection_commands,
         project_commands,
         renew_commands,
         report_commands,
@@ -244,6 +245,7 @@ def _register_groups() -> None:
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
     cli.add_command(serve_command.serve)
+    cli.add_command(objection_commands.objection)
 
 
 _register_groups()

@@ -116,6 +116,4 @@ def load_notice_rules(path: Path) -> NoticeRules:
     narratives = data.get("assessment_narratives", False)
     if not isinstance(narratives, bool):
         raise ConfigError(f"{where}assessment_narratives: must be true or false")
-    return NoticeRules(
-        reviewer_names=str(names), assessment_narratives=narratives, **numbers
-    )
+    return NoticeRules(reviewer_names=str(names), assessment_narratives=narratives, **numbers)

@@ -47,7 +47,9 @@ def objections_of(session: Session, project: Project) -> list[ObjectionRow]:
         .where(AwardNotice.project_id == project.id)
         .order_by(col(Objection.id))
     )
-    return [ObjectionRow(o, org, notice, answer) for o, org, notice, answer in session.exec(statement)]
+    return [
+        ObjectionRow(o, org, notice, answer) for o, org, notice, answer in session.exec(statement)
+    ]
 
 
 def unanswered_objections(session: Session, project: Project) -> list[ObjectionRow]:

@@ -246,9 +246,7 @@ def _parse_transition(
         raise ConfigError(f"{source}: {key}.reason_required: must be true or false")
     acts_for = entry.get("acts_for")
     if acts_for not in (None, "named_organization"):
-        raise ConfigError(
-            f"{source}: {key}.acts_for: {quoted(acts_for)} is not named_organization"
-        )
+        raise ConfigError(f"{source}: {key}.acts_for: {quoted(acts_for)} is not named_organization")
     params = _parse_params(entry.get("params", {}), source, f"{key}.params")
     if acts_for and not any(p.name == "organization" and p.type == "uscc" for p in params):
         raise ConfigError(

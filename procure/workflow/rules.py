@@ -10,6 +10,7 @@ from pathlib import Path
 
 from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
 from procure.domain.datafile import read_yaml
+from procure.domain.notices import NoticeRules, load_notice_rules
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
@@ -39,6 +40,7 @@ class Rules:
     renewal: RenewalPolicy
     comment_window_days: int = COMMENT_WINDOW_DAYS
     contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
+    notices: NoticeRules = field(default_factory=NoticeRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
 
 
@@ -72,6 +74,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         assessment=assessment,
         renewal=renewal,
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
+        notices=load_notice_rules(folder / "notices.yaml"),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))

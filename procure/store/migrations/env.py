@@ -6,8 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import procure.store.models  # noqa: F401  (registers the tables on the metadata)
-import procure.store.trust_models  # noqa: F401
 import procure.store.notice_models  # noqa: F401
+import procure.store.trust_models  # noqa: F401
 import procure.store.web_models  # noqa: F401
 
 target_metadata = SQLModel.metadata
