@@ -29,6 +29,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_browse,
         routes_organization,
         routes_projects,
+        routes_public,
         routes_review,
     )
 
@@ -49,6 +50,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_admin,
         routes_assessment,
         routes_organization,
+        routes_public,
     ):
         app.include_router(module.router)
     _add_error_pages(app)
