@@ -27,9 +27,7 @@ def notices_of(session: Session, project: Project) -> list[dict[str, Any]]:
                 "published_on": notice.published_on,
                 "notice_ends_on": notice.notice_ends_on,
                 "objections_close_on": notice.objections_close_on,
-                "objections": [
-                    _objection(row) for row in objections if row.notice.id == notice.id
-                ],
+                "objections": [_objection(row) for row in objections if row.notice.id == notice.id],
             }
         )
     return shown
