@@ -120,6 +120,21 @@ def deactivate(ctx: click.Context, login: str, by: str | None) -> None:
     click.echo(f"已停用账号 account deactivated: {user.login} ({user.name})")
 
 
+@users.command("email")
+@click.argument("login")
+@click.argument("address", required=False)
+@click.option("--by", metavar="LOGIN", help=BY_HELP)
+@click.pass_context
+def email(ctx: click.Context, login: str, address: str | None, by: str | None) -> None:
+    """Set the e-mail ADDRESS LOGIN's reminders are sent to (none given: remove it)."""
+    from procure.services import accounts
+
+    with open_session(ctx) as session:
+        user = accounts.set_email(session, login, address, _admin(by))
+        session.commit()
+    click.echo(f"已设置邮箱 e-mail set: {user.login} {user.email or '(none)'}")
+
+
 def _read_password(confirm: bool) -> str:
     """The password from the terminal (hidden, asked twice) or the first line of stdin."""
     if sys.stdin.isatty():

@@ -227,6 +227,7 @@ def _register_groups() -> None:
     from procure.cli import (
         account_commands,
         audit_commands,
+        deadline_commands,
         objection_commands,
         project_commands,
         renew_commands,
@@ -242,6 +243,7 @@ def _register_groups() -> None:
     cli.add_command(workflow_commands.workflow)
     cli.add_command(report_commands.report)
     renew_commands.register(cli)
+    deadline_commands.register(cli)
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
     cli.add_command(serve_command.serve)

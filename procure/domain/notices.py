@@ -40,7 +40,11 @@ class NoticeDates:
 
 @dataclass(frozen=True)
 class NoticeRules:
-    """How long a notice stays up, the objection window and what the public sees."""
+    """How long a notice stays up, the objection window and what the public sees.
+
+    The objection window and the time to answer come from the deadlines
+    (``objection_window`` and ``answer_objection`` in ``workflows/deadlines.yaml``).
+    """
 
     notice_working_days: int = 5
     objection_working_days: int = 7
@@ -75,8 +79,6 @@ class NoticeRules:
 _KEYS = (
     "version",
     "notice_working_days",
-    "objection_working_days",
-    "answer_working_days",
     "reviewer_names",
     "assessment_narratives",
     "cache_seconds",
@@ -98,12 +100,7 @@ def load_notice_rules(path: Path) -> NoticeRules:
     defaults = NoticeRules()
     numbers = {
         key: config_whole(data, key, where, default=getattr(defaults, key))
-        for key in (
-            "notice_working_days",
-            "objection_working_days",
-            "answer_working_days",
-            "cache_seconds",
-        )
+        for key in ("notice_working_days", "cache_seconds")
     }
     for key, value in numbers.items():
         if value < 0:

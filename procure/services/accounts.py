@@ -7,6 +7,7 @@ administrator, the setup actor may add the first accounts and grant the first ad
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -255,6 +256,25 @@ def deactivate(session: Session, login: str, by: Actor, *, at: datetime | None =
     session.add(user)
     session.flush()
     _record(session, by, "user_deactivate", {"login": user.login}, at or _now())
+    return user
+
+
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+def set_email(
+    session: Session, login: str, email: str | None, by: Actor, *, at: datetime | None = None
+) -> User:
+    """Set (or, with ``None``, remove) the address an account's reminders are sent to."""
+    user = _user(session, login)
+    _admin(session, by, f"setting the e-mail address of {user.login}")
+    address = None if email is None else email.strip()
+    if address is not None and (len(address) > 254 or not _EMAIL.fullmatch(address)):
+        raise InvalidInput(f"{address!r} is not an e-mail address such as name@example.org")
+    user.email = address
+    session.add(user)
+    session.flush()
+    _record(session, by, "user_email", {"login": user.login, "email": address}, at or _now())
     return user
 
 

@@ -25,6 +25,8 @@ class User(SQLModel, table=True):
     login: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=100)
     password_hash: str | None = Field(default=None, max_length=255)
+    # Where reminders of deadlines are sent (migration 0009); none: they wait in the outbox.
+    email: str | None = Field(default=None, max_length=254)
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

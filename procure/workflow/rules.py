@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
 from procure.domain.datafile import read_yaml
+from procure.domain.errors import ConfigError
 from procure.domain.notices import NoticeRules, load_notice_rules
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
+from procure.workflow.deadlines import DEADLINES_FILE, Deadlines, load_deadlines
 from procure.workflow.definition import load_workflow
 from procure.workflow.engine import WorkflowEngine
 
@@ -42,6 +44,7 @@ class Rules:
     contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
     notices: NoticeRules = field(default_factory=NoticeRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
+    deadlines: Deadlines = field(default_factory=Deadlines)
 
 
 def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
@@ -68,18 +71,52 @@ def load_rules(workflows: Path | None = None) -> Rules:
     assessment = load_scorecard(assessment_path)
     renewal = load_renewal_policy(folder / "renewal.yaml")
     renewal.check_covers((band.code for band in assessment.grades), "renewal.yaml")
+    deadlines = load_deadlines(folder / DEADLINES_FILE, definition)
     return Rules(
         engine=WorkflowEngine(definition, GUARDS),
         review=review,
         assessment=assessment,
         renewal=renewal,
+        comment_window_days=_comment_window_days(deadlines),
+        deadlines=deadlines,
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
-        notices=load_notice_rules(folder / "notices.yaml"),
+        notices=_notice_rules(folder / "notices.yaml", deadlines),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))
         },
     )
+
+
+def _comment_window_days(deadlines: Deadlines) -> int:
+    """The organization's comment window: deadlines.yaml's ``comment_window`` when it counts
+    calendar days (the guards count the window from the sheet's moment), else 14 days."""
+    window = deadlines.rule("comment_window")
+    if window is None or window.working:
+        return COMMENT_WINDOW_DAYS
+    return window.days
+
+
+def _notice_rules(path: Path, deadlines: Deadlines) -> NoticeRules:
+    """notices.yaml, with the objection window and the time to answer of deadlines.yaml
+    (``objection_window``, ``answer_objection``): one number each, in working days."""
+    rules = load_notice_rules(path)
+    return replace(
+        rules,
+        objection_working_days=_working_days(deadlines, "objection_window")
+        or rules.objection_working_days,
+        answer_working_days=_working_days(deadlines, "answer_objection")
+        or rules.answer_working_days,
+    )
+
+
+def _working_days(deadlines: Deadlines, code: str) -> int | None:
+    rule = deadlines.rule(code)
+    if rule is None:
+        return None
+    if not rule.working:
+        raise ConfigError(f"{DEADLINES_FILE}: {code}: must count working_days (质疑期按工作日计算)")
+    return rule.days
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import procure.store.deadline_models  # noqa: F401
 import procure.store.models  # noqa: F401  (registers the tables on the metadata)
 import procure.store.notice_models  # noqa: F401
 import procure.store.trust_models  # noqa: F401

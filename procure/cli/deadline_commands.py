@@ -1,0 +1,147 @@
+"""``procure due`` and ``procure tick``: deadlines on the working-day calendar."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict
+from datetime import date
+
+import click
+
+from procure.cli.output import echo, json_option, open_session, print_json, print_table
+from procure.domain.errors import InvalidInput
+
+_WITHIN = re.compile(r"([0-9]{1,4})d?")
+STATUS_ZH = {"due": "待办 due", "overdue": "逾期 overdue", "expired": "已截止 closed"}
+
+
+def _days(value: str | None) -> int | None:
+    if value is None:
+        return None
+    found = _WITHIN.fullmatch(value.strip())
+    if found is None:
+        raise InvalidInput(f"--within {value!r}: give a number of days such as 7d")
+    return int(found.group(1))
+
+
+def _day(value: str | None, option: str) -> date | None:
+    from procure.domain.dates import parse_date
+
+    return None if value is None else parse_date(value, field=option)
+
+
+@click.command()
+@click.option("--as", "login", metavar="LOGIN", help="Only what this account must act on.")
+@click.option("--overdue", is_flag=True, help="Only the deadlines passed and still owed.")
+@click.option("--within", metavar="DAYS", help="Only those due within DAYS (e.g. 7d).")
+@click.option("--on", "on", metavar="DATE", help="Judge as of DATE (default: today, Beijing).")
+@json_option
+@click.pass_context
+def due(
+    ctx: click.Context,
+    login: str | None,
+    overdue: bool,
+    within: str | None,
+    on: str | None,
+    as_json: bool,
+) -> None:
+    """What is due or overdue, for whom, under which rule (workflows/deadlines.yaml)."""
+    from procure.services.deadlines.due import due_items
+
+    within_days = _days(within)
+    today = _day(on, "--on")
+    with open_session(ctx, readonly=True) as session:
+        items = due_items(
+            session, login=login, today=today, overdue_only=overdue, within_days=within_days
+        )
+    if as_json:
+        print_json([item.as_dict() for item in items])
+        return
+    if not items:
+        echo("没有到期事项 nothing is due")
+        return
+    rows = [
+        (
+            item.due_on.isoformat() if item.due_on else "?",
+            STATUS_ZH.get(item.status, item.status),
+            "" if item.days_left is None else str(item.days_left),
+            item.project,
+            f"{item.zh} {item.deadline}",
+            item.role + (f" {item.organization}" if item.organization else ""),
+            item.problem or item.rule,
+        )
+        for item in items
+    ]
+    print_table(
+        "到期事项 Deadlines",
+        [
+            "到期 Due",
+            "状态 Status",
+            "剩余天数 Days",
+            "项目 Project",
+            "期限 Deadline",
+            "谁 Who",
+            "规则 Rule",
+        ],
+        rows,
+    )
+
+
+@click.command()
+@click.option("--at", "at", metavar="DATE", help="Judge as of DATE (default: today, Beijing).")
+@click.option(
+    "--by",
+    metavar="LOGIN",
+    envvar="PROCURE_TICK_BY",
+    help="The account the tick acts through (default: $PROCURE_TICK_BY), e.g. a system "
+    "account granted officer; it needs each fired trigger's role over the project.",
+)
+@click.option(
+    "--send/--no-send",
+    default=True,
+    show_default=True,
+    help="Send the queued reminders by e-mail when PROCURE_SMTP_HOST is set.",
+)
+@json_option
+@click.pass_context
+def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json: bool) -> None:
+    """Fire the automatic triggers of passed deadlines; queue and send reminders (idempotent)."""
+    from procure.services.deadlines import outbox
+    from procure.services.deadlines.tick import tick as run_tick
+
+    if not by:
+        raise InvalidInput(
+            "name the account the tick acts through: --by LOGIN or PROCURE_TICK_BY "
+            "(e.g. an account `clock` granted officer)"
+        )
+    on = _day(at, "--at")
+    settings = outbox.smtp_settings(os.environ) if send else None
+    with open_session(ctx) as session:
+        result = run_tick(session, by=by, on=on)
+        delivery = outbox.send_pending(session, settings) if settings is not None else None
+    if as_json:
+        print_json({**asdict(result), "delivery": None if delivery is None else asdict(delivery)})
+        return
+    echo(f"期限检查 tick {result.on.isoformat()} (batch {result.batch_id})")
+    for fired in result.fired:
+        echo(f"  已执行 fired {fired.trigger} on {fired.project} ({fired.deadline}, #{fired.seq})")
+    for refused in result.refused:
+        echo(f"  未执行 not fired {refused.trigger} on {refused.project}: {refused.refused}")
+    echo(f"  提醒 reminders queued: {result.queued}")
+    for line in result.unreached:
+        echo(f"  无人负责 no account holds the role for: {line}")
+    for line in result.problems:
+        echo(f"  日历 calendar: {line}")
+    if delivery is not None:
+        echo(f"  已发送 sent: {delivery.sent}")
+        for line in delivery.failed:
+            echo(f"  发送失败 not sent: {line}")
+        if delivery.unaddressed:
+            echo(f"  无邮箱 no e-mail address: {', '.join(delivery.unaddressed)}")
+
+
+def register(cli: click.Group) -> None:
+    """Add ``due`` and ``tick`` to the root command."""
+    cli.add_command(due)
+    cli.add_command(tick)

@@ -1,0 +1,193 @@
+"""The daily tick: fire what a passed deadline fires, queue the reminders that are due.
+
+``procure tick`` (run daily by cron or the job worker) judges every running deadline as of
+one day. A deadline declared ``when_passed: {fire: TRIGGER}`` whose last day is behind is
+fired through :func:`procure.services.lifecycle.advance`, by the account the tick acts
+through in the deadline's role, with the rule as its reason: guards, audit row and all,
+each project in a transaction of its own, every row of one run sharing its batch id. A
+refusal (a guard, a missing grant) is reported and the deadline stays overdue. Running
+it again fires nothing twice: a fired deadline no longer runs (the project left its state).
+
+Then each deadline within its ``remind_days`` or overdue gets one reminder per account
+holding its role over the project (:func:`.outbox.queue_reminders`, once per deadline
+and account, whatever the number of runs).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlmodel import Session, col, select
+
+from procure.domain.deadlines import DUE, FIRE, OVERDUE
+from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.identity import normalize_login
+from procure.domain.workdays import WorkingCalendar
+from procure.services.browse.visibility import Reach, viewer_scope
+from procure.services.calendar import default_calendar
+from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
+from procure.services.deadlines.outbox import queue_reminders
+from procure.services.lifecycle import advance, now_utc
+from procure.services.replay import BEIJING
+from procure.store.models import Project
+from procure.store.trust_models import RoleGrant, User
+from procure.workflow.context import Actor
+from procure.workflow.rules import Rules, default_rules
+
+TICK_HOUR = time(9)
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A trigger a passed deadline fired (or tried to)."""
+
+    project: str
+    deadline: str
+    trigger: str
+    due_on: date
+    seq: int | None = None  # the audit row, when fired
+    refused: str | None = None  # why not, when refused
+
+
+@dataclass
+class TickResult:
+    """What one tick did, for the person or script that ran it."""
+
+    batch_id: str
+    on: date
+    fired: list[Fired] = field(default_factory=list)
+    refused: list[Fired] = field(default_factory=list)
+    queued: int = 0
+    unreached: list[str] = field(default_factory=list)  # deadlines nobody holds the role for
+    problems: list[str] = field(default_factory=list)  # deadlines the calendar cannot count
+
+
+def tick(
+    session: Session,
+    *,
+    by: str,
+    on: date | None = None,
+    rules: Rules | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> TickResult:
+    """Fire the automatic triggers of passed deadlines and queue reminders, as of ``on``.
+
+    Args:
+        session: an open session; the tick commits its own transactions.
+        by: the login of the account the tick acts through (it needs the deadline's role
+            over the project, as anyone firing the trigger would).
+        on: the day to judge by (default: today in Beijing); its transitions are stamped
+            at 09:00 Beijing time of that day, or now when ``on`` is today.
+        rules: the configuration (default: the installed one).
+        calendar: the working-day calendar (default: the installed one).
+
+    Raises:
+        InvalidInput: a malformed login.
+    """
+    rules = rules or default_rules()
+    calendar = calendar or default_calendar()
+    now = now_utc()
+    today = beijing_day(now)
+    on = on or today
+    at = now if on == today else datetime.combine(on, TICK_HOUR, BEIJING)
+    login = normalize_login(by)
+    result = TickResult(batch_id=f"tick-{on.isoformat()}-{uuid.uuid4().hex[:8]}", on=on)
+    for item in _judged(session, rules, calendar, on):
+        rule = rules.deadlines.rule(item.deadline)
+        if rule is None or rule.on_pass != FIRE or rule.fire is None or item.status != OVERDUE:
+            continue
+        assert item.due_on is not None
+        reason = f"期限 {item.zh} 已于 {item.due_on.isoformat()} 届满: {item.rule}"
+        try:
+            fired = advance(
+                session,
+                item.project,
+                rule.fire,
+                Actor(login, rule.role),
+                reason=reason,
+                at=at,
+                batch_id=result.batch_id,
+                rules=rules,
+            )
+        except (Refused, InvalidInput, NotFound) as exc:
+            session.rollback()
+            result.refused.append(
+                Fired(item.project, item.deadline, rule.fire, item.due_on, refused=str(exc))
+            )
+            continue
+        result.fired.append(Fired(item.project, item.deadline, rule.fire, item.due_on, fired.seq))
+    _queue(session, rules, calendar, result, at)
+    return result
+
+
+def _judged(session: Session, rules: Rules, calendar: WorkingCalendar, on: date) -> list[DueItem]:
+    items = running_deadlines(session, rules=rules, calendar=calendar, today=on)
+    session.rollback()  # end the read before each project's own transaction
+    return items
+
+
+def _queue(
+    session: Session, rules: Rules, calendar: WorkingCalendar, result: TickResult, at: datetime
+) -> None:
+    items = _judged(session, rules, calendar, result.on)
+    result.problems = [f"{i.project} {i.deadline}: {i.problem}" for i in items if i.problem]
+    remind = [item for item in items if _reminds(rules, item)]
+    holders = _holders(session, {item.role for item in remind})
+    projects = _projects(session, {item.project for item in remind})
+    recipients: list[tuple[DueItem, str]] = []
+    for item in remind:
+        logins = [
+            login
+            for login, reach in holders.get(item.role, [])
+            if role_covers(reach, item.role, projects[item.project])
+        ]
+        if not logins:
+            result.unreached.append(f"{item.project} {item.deadline} ({item.role})")
+        recipients.extend((item, login) for login in logins)
+    result.queued = queue_reminders(session, recipients, batch_id=result.batch_id, at=at)
+    session.commit()
+
+
+def _reminds(rules: Rules, item: DueItem) -> bool:
+    rule = rules.deadlines.rule(item.deadline)
+    if rule is None or item.days_left is None:
+        return False
+    return item.status == OVERDUE or (item.status == DUE and item.days_left <= rule.remind_days)
+
+
+def _holders(session: Session, roles: set[str]) -> dict[str, list[tuple[str, Reach]]]:
+    """The active accounts holding each role, with where that role reaches."""
+    if not roles:
+        return {}
+    statement = (
+        select(User.login)
+        .join(RoleGrant, col(RoleGrant.user_id) == col(User.id))
+        .where(col(User.active).is_(True), col(RoleGrant.role).in_(sorted(roles)))
+        .where(col(RoleGrant.revoked_at).is_(None))
+        .distinct()
+        .order_by(col(User.login))
+    )
+    holders: dict[str, list[tuple[str, Reach]]] = {}
+    for login in session.exec(statement):
+        scope = viewer_scope(session, login)
+        for role, reach in scope.by_role.items():
+            if role in roles:
+                holders.setdefault(role, []).append((login, reach))
+    return holders
+
+
+def _projects(session: Session, codes: set[str]) -> dict[str, Project]:
+    found: dict[str, Project] = {}
+    for chunk in _chunks(sorted(codes)):
+        found.update(
+            (p.code, p) for p in session.exec(select(Project).where(col(Project.code).in_(chunk)))
+        )
+    return found
+
+
+def _chunks(codes: list[str], size: int = 500) -> Iterator[list[str]]:
+    for first in range(0, len(codes), size):
+        yield codes[first : first + size]

@@ -1,0 +1,41 @@
+"""A project driven to a stage at chosen Beijing moments, and the tick's own account."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlmodel import Session
+
+from procure.services import accounts
+from procure.services import lifecycle as lc
+from procure.services.replay import BEIJING
+from tests.integration.builders import ADMIN, Plan, create_project, drive, setup_registry
+
+CLOCK = "clock"
+
+
+class Clock:
+    """The moment every trigger is stamped with (``lifecycle.now_utc`` patched to it)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.moment = datetime(2019, 1, 2, 9, 0, tzinfo=BEIJING)
+        monkeypatch.setattr(lc, "now_utc", lambda: self.moment)
+
+    def set(self, day: date, hour: int = 10) -> None:
+        self.moment = datetime.combine(day, time(hour), BEIJING)
+
+
+def project_on(
+    session: Session, clock: Clock, until: str, day: date, plan: Plan | None = None
+) -> Plan:
+    """Register everything (once), draft the plan's project and drive it to ``until`` with
+    every step stamped on ``day`` (Beijing)."""
+    clock.set(day)
+    if not accounts.list_users(session):
+        setup_registry(session)
+        accounts.add_user(session, CLOCK, "系统时钟", ADMIN)
+        accounts.grant(session, CLOCK, "officer", ADMIN)
+        session.commit()
+    plan = create_project(session, plan)
+    return drive(session, plan, until)

@@ -1,0 +1,207 @@
+"""Deadlines at work: what is due for whom, and the tick that fires what passed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, col, select
+
+from procure.services import accounts
+from procure.services.deadlines.due import due_items
+from procure.services.deadlines.tick import tick
+from procure.store.audit import verify_chain
+from procure.store.deadline_models import Reminder
+from procure.store.models import Project, TransitionLog
+from tests.integration.builders import (
+    ADMIN,
+    CODE,
+    LEADER,
+    OFFICER,
+    QIHANG,
+    Plan,
+    organization_actor,
+)
+from tests.integration.deadline_world import CLOCK, Clock, project_on
+
+OPENED = date(2019, 9, 25)  # + 10 days = 5 October, in the National Day week
+CLOSES = date(2019, 10, 8)  # the first working day after it
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+def state(session: Session, code: str = CODE) -> str:
+    session.expire_all()
+    project = session.exec(select(Project).where(Project.code == code)).one()
+    return project.state
+
+
+def test_an_open_call_is_due_on_the_first_working_day_after_its_tenth_day(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", OPENED)
+
+    (item,) = due_items(session, today=date(2019, 10, 1))
+
+    assert (item.project, item.deadline, item.role) == (CODE, "call_closes", "officer")
+    assert (item.starts_on, item.due_on, item.status, item.days_left) == (
+        OPENED,
+        CLOSES,
+        "due",
+        7,
+    )
+    assert item.fires == "close_call"
+    assert "10 calendar days from entering soliciting" in item.rule
+    assert "财库〔2014〕214号" in item.basis
+
+
+def test_a_deadline_is_overdue_the_day_after_its_last_day(session: Session, clock: Clock) -> None:
+    project_on(session, clock, "soliciting", OPENED)
+
+    assert [i.status for i in due_items(session, today=CLOSES)] == ["due"]
+    assert [i.status for i in due_items(session, today=date(2019, 10, 9))] == ["overdue"]
+    assert due_items(session, today=CLOSES, overdue_only=True) == []
+    assert due_items(session, today=date(2019, 9, 26), within_days=7) == []
+    assert len(due_items(session, today=date(2019, 10, 1), within_days=7)) == 1
+
+
+def test_only_the_accounts_holding_the_role_over_the_project_see_it_as_theirs(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", OPENED)
+    today = date(2019, 10, 1)
+
+    assert [i.deadline for i in due_items(session, login=OFFICER.name, today=today)] == [
+        "call_closes"
+    ]
+    assert due_items(session, login=LEADER.name, today=today) == []
+    assert due_items(session, login=organization_actor(QIHANG).name, today=today) == []
+    assert due_items(session, login="nobody", today=today) == []
+
+
+def test_the_contract_is_due_thirty_days_after_the_award(session: Session, clock: Clock) -> None:
+    project_on(session, clock, "awarded", date(2019, 3, 1))
+
+    (item,) = due_items(session, today=date(2019, 4, 1))
+
+    assert (item.deadline, item.due_on, item.status) == ("sign_contract", date(2019, 4, 1), "due")
+
+
+def test_the_comment_window_is_the_organization_s_and_closes_without_being_overdue(
+    session: Session, clock: Clock
+) -> None:
+    plan = project_on(session, clock, "assessment_recorded", date(2019, 12, 20))
+    organization = organization_actor(plan.winner).name
+
+    (window,) = due_items(session, login=organization, today=date(2020, 1, 2))
+    assert (window.deadline, window.due_on, window.organization) == (
+        "comment_window",
+        date(2020, 1, 3),
+        plan.winner,
+    )
+    assert due_items(session, login=organization, today=date(2020, 1, 4)) == []
+    assert [
+        i.status
+        for i in due_items(
+            session, login=organization, today=date(2020, 1, 4), include_expired=True
+        )
+    ] == ["expired"]
+
+
+def test_a_deadline_counted_into_an_unknown_year_names_the_year_instead_of_guessing(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", date(2026, 12, 28))
+
+    (item,) = due_items(session, today=date(2026, 12, 29))
+
+    assert (item.status, item.due_on) == ("unknown", None)
+    assert item.problem is not None and "holidays of 2027" in item.problem
+
+
+def test_the_tick_closes_a_call_whose_deadline_passed_once_and_audited(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", OPENED)
+
+    early = tick(session, by=CLOCK, on=CLOSES)
+    assert early.fired == [] and state(session) == "soliciting"
+
+    first = tick(session, by=CLOCK, on=date(2019, 10, 9))
+    again = tick(session, by=CLOCK, on=date(2019, 10, 10))
+
+    assert [(f.project, f.trigger, f.due_on) for f in first.fired] == [(CODE, "close_call", CLOSES)]
+    assert again.fired == [] and again.refused == []
+    assert state(session) == "reviewing"
+    rows = session.exec(select(TransitionLog).where(TransitionLog.trigger == "close_call")).all()
+    assert [(r.actor, r.role, r.batch_id, r.at[:10]) for r in rows] == [
+        (CLOCK, "officer", first.batch_id, "2019-10-09")
+    ]
+    assert "征集截止" in rows[0].reason and "2019-10-08" in rows[0].reason
+    assert verify_chain(session).ok
+
+
+def test_the_tick_reports_a_refused_close_and_leaves_the_call_open(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", OPENED, Plan(proposals={}))
+
+    result = tick(session, by=CLOCK, on=date(2019, 10, 9))
+
+    assert result.fired == []
+    (refused,) = result.refused
+    assert refused.trigger == "close_call" and "proposal" in (refused.refused or "")
+    assert state(session) == "soliciting"
+    assert [i.status for i in due_items(session, today=date(2019, 10, 9))] == ["overdue"]
+
+
+def test_the_tick_acts_only_through_an_account_holding_the_role(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", OPENED)
+
+    result = tick(session, by=LEADER.name, on=date(2019, 10, 9))
+
+    assert "holds no officer grant" in (result.refused[0].refused or "")
+    assert state(session) == "soliciting"
+
+
+def reminders(session: Session) -> list[tuple[str, str, str, date]]:
+    session.expire_all()
+    rows = session.exec(select(Reminder).order_by(col(Reminder.id))).all()
+    return [(r.project_code, r.deadline, r.login, r.due_on) for r in rows]
+
+
+def test_the_tick_queues_one_reminder_per_deadline_and_account_however_often_it_runs(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "awarded", date(2019, 3, 1))
+
+    too_early = tick(session, by=CLOCK, on=date(2019, 3, 28))
+    first = tick(session, by=CLOCK, on=date(2019, 3, 29))
+    later = tick(session, by=CLOCK, on=date(2019, 4, 5))
+
+    assert too_early.queued == 0
+    assert first.queued == 2 and later.queued == 0
+    assert reminders(session) == [
+        (CODE, "sign_contract", CLOCK, date(2019, 4, 1)),
+        (CODE, "sign_contract", OFFICER.name, date(2019, 4, 1)),
+    ]
+    subject = session.exec(select(Reminder)).first()
+    assert subject is not None and "签订合同" in subject.subject
+    assert subject.batch_id == first.batch_id
+
+
+def test_a_deadline_nobody_holds_the_role_for_is_reported(session: Session, clock: Clock) -> None:
+    project_on(session, clock, "awarded", date(2019, 3, 1))
+    for login in (OFFICER.name, CLOCK):
+        accounts.deactivate(session, login, ADMIN)
+    session.commit()
+
+    result = tick(session, by="admin", on=date(2019, 3, 30))
+
+    assert result.queued == 0
+    assert result.unreached == [f"{CODE} sign_contract (officer)"]
