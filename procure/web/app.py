@@ -27,6 +27,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_audit,
         routes_auth,
         routes_browse,
+        routes_objections,
         routes_organization,
         routes_projects,
         routes_public,
@@ -50,6 +51,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_admin,
         routes_assessment,
         routes_organization,
+        routes_objections,
         routes_public,
     ):
         app.include_router(module.router)
