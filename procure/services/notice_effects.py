@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from procure.domain.errors import Refused
+from procure.domain.workdays import OutsideCalendar
 from procure.services.calendar import working_calendar
 from procure.store import notices, queries
 from procure.store.models import Organization
@@ -19,11 +21,17 @@ def publish_award_notice(ctx: ActionContext, organization: Organization) -> None
     """Publish the notice of the award just made: its days counted on the working calendar.
 
     Raises:
-        OutsideCalendar: the calendar does not know a day of the notice's window.
+        Refused: the calendar does not know a day of the notice's windows (the award waits
+            for the year's holidays in workflows/calendar.yaml rather than guess them).
     """
     assert ctx.project.id is not None and organization.id is not None
     published_on = china_day(ctx.at)
-    dates = ctx.rules.notices.dates(working_calendar(), published_on)
+    try:
+        dates = ctx.rules.notices.dates(working_calendar(), published_on)
+    except OutsideCalendar as exc:
+        raise Refused(
+            f"award refused: the award notice's objection window cannot be counted: {exc}"
+        ) from exc
     number = len(notices.notices_of(ctx.session, ctx.project)) + 1
     ctx.session.add(
         AwardNotice(

@@ -250,3 +250,16 @@ def test_an_edited_objection_answer_is_named_by_the_trail_check(session: Session
         f"objection_answer {CODE} answer to {TONGXIN} on notice #1: outcome is rejected in the "
         "trail, upheld in the database"
     )
+
+
+def test_an_award_whose_window_runs_into_a_year_without_known_holidays_waits_for_them(
+    session: Session,
+) -> None:
+    project_at(session, "reviewed")
+
+    with pytest.raises(Refused, match="add 2099's holidays and make-up working days"):
+        lc.award(session, CODE, OFFICER, organization=QIHANG, at=datetime(2099, 12, 28, tzinfo=UTC))
+
+    session.rollback()
+    assert queries.project_by_code(session, CODE).state == "reviewing"
+    session.commit()
