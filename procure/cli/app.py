@@ -228,6 +228,7 @@ def _register_groups() -> None:
         account_commands,
         audit_commands,
         deadline_commands,
+        objection_commands,
         project_commands,
         renew_commands,
         report_commands,
@@ -248,6 +249,7 @@ def _register_groups() -> None:
     cli.add_command(account_commands.users)
     cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
+    cli.add_command(objection_commands.objection)
 
 
 _register_groups()

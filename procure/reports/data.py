@@ -34,6 +34,7 @@ from procure.domain.panel import (
     rank_proposals,
 )
 from procure.domain.scorecard import Scorecard, load_scorecard
+from procure.reports.notices_data import notices_of
 from procure.store import audit, panels, queries
 from procure.store.models import (
     Assessment,
@@ -46,7 +47,7 @@ from procure.store.models import (
 )
 from procure.workflow.rules import Rules, default_rules
 
-RECORD_FORMAT = "procure-evaluation-record/3"
+RECORD_FORMAT = "procure-evaluation-record/4"
 CHINA = timezone(timedelta(hours=8), "CST")
 _DECISIONS = {
     "renewed": ("renew", "续约"),
@@ -139,6 +140,7 @@ def build_record(session: Session, code: str, *, rules: Rules | None = None) -> 
         },
         "contract": _contract(contract),
         "panel": _panel(session, project, organization, rules),
+        "notices": notices_of(session, project),
         "inspections": _inspections(session, project),
         "rectifications": _rectifications(history),
         "payments": _payments(session, contract),

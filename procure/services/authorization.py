@@ -12,16 +12,20 @@ organizations, and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.identity import normalize_login
+from procure.services.params import parse_params
 from procure.store import accounts as account_store
 from procure.store.models import Organization, Project, Purchaser
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
+from procure.workflow.definition import TransitionDef
 
 SETUP_LOGIN = "(setup)"
 SETUP_NAME = "初始设置 setup"
@@ -52,6 +56,18 @@ def project_scope(session: Session, project: Project) -> Scope:
         else None
     )
     return Scope(session.get(Purchaser, project.purchaser_id), organization)
+
+
+def named_organization_scope(
+    session: Session, scope: Scope, entry: TransitionDef, params: Mapping[str, Any]
+) -> Scope:
+    """The scope of a trigger an organization fires for itself (``acts_for:
+    named_organization``): the project's purchaser and the organization its facts name."""
+    uscc = parse_params(entry, params)["organization"]
+    named = session.exec(select(Organization).where(Organization.uscc == uscc)).first()
+    if named is None:
+        raise Refused(f"{entry.trigger} refused: organization {uscc} is not registered")
+    return Scope(scope.purchaser, named)
 
 
 def in_setup(session: Session, actor: Actor) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from procure.services import successor
+from procure.services.notice_effects import NOTICE_EFFECTS, publish_award_notice
 from procure.services.scoring_effects import SCORING_EFFECTS
 from procure.store import queries
 from procure.store.models import (
@@ -48,6 +49,7 @@ def award(ctx: ActionContext) -> None:
     organization = _organization(ctx)
     ctx.project.awarded_organization_id = organization.id
     ctx.audit_data.update(organization=organization.uscc, name=organization.name)
+    publish_award_notice(ctx, organization)
 
 
 def sign_contract(ctx: ActionContext) -> None:
@@ -178,3 +180,4 @@ EFFECTS: dict[str, Effect] = {
     )
 }
 EFFECTS.update(SCORING_EFFECTS)
+EFFECTS.update(NOTICE_EFFECTS)

@@ -18,7 +18,12 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
-from procure.services.authorization import SETUP_LOGIN, authorize, project_scope
+from procure.services.authorization import (
+    SETUP_LOGIN,
+    authorize,
+    named_organization_scope,
+    project_scope,
+)
 from procure.services.effects import EFFECTS
 from procure.services.params import parse_params
 from procure.store import audit, conflicts, queries
@@ -77,7 +82,10 @@ def perform(
     actor = check_actor(actor)
     project = queries.lock_project(session, code)  # purchaser, then project; read afresh
     entry = rules.engine.entry_for(trigger, project.state, actor.role)
-    user = authorize(session, actor, project_scope(session, project), trigger, allow_setup=False)
+    scope = project_scope(session, project)
+    if entry.named_organization and actor.role == "organization":
+        scope = named_organization_scope(session, scope, entry, params or {})
+    user = authorize(session, actor, scope, trigger, allow_setup=False)
     assert user is not None, "the setup actor is refused by authorize"
     actor = Actor(actor.name, actor.role, user.name)
     ctx = ActionContext(

@@ -38,6 +38,7 @@ PROJECT_KEYS = {
     "dates",
     "proposals",
     "award",
+    "objections",
     "contract",
     "payments",
     "inspections",

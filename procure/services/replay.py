@@ -56,6 +56,9 @@ PAYMENT_KEYS = {"amount", "paid_on", "note"}
 INSPECTION_KEYS = {"inspector", "inspected_on", "findings", "rectification_required"}
 ASSESSMENT_KEYS = SHEET_KEYS | {"sheets", "comment", "finalized_on"}
 COMMENT_KEYS = {"text", "acknowledged", "commented_on", "by", "document"}
+OBJECTION_KEYS = {"organization", "text", "lodged_on", "document", "by", "answer"}
+ANSWER_KEYS = {"outcome", "reason", "answered_on", "by"}
+ANSWER_TRIGGERS = {"upheld": "uphold_objection", "rejected": "reject_objection"}
 
 
 class _Stop(Exception):
@@ -253,6 +256,36 @@ class ProjectReplay:
             raise _Stop
         self.fire("award", "officer", params={"organization": self.entry["award"]})
         self.done("award")
+        for index, objection in enumerate(_items(self.entry.get("objections"), "objections")):
+            with _at(f"objections[{index}]"):
+                self._objection(known_keys(objection, OBJECTION_KEYS, f"objections[{index}]"))
+
+    def _objection(self, objection: Mapping[str, Any]) -> None:
+        """An objection to the award, recorded by the officer from the organization's letter
+        (``document``), and its answer."""
+        organization = objection.get("organization")
+        params = {
+            "organization": organization,
+            "text": objection.get("text"),
+            "lodged_on": objection.get("lodged_on"),
+            "document": objection.get("document"),
+        }
+        when = objection.get("lodged_on")
+        self.fire("lodge_objection", "officer", by=objection.get("by"), when=when, params=params)
+        if objection.get("answer") is None:
+            return
+        answer = known_keys(objection["answer"], ANSWER_KEYS, "answer")
+        trigger = ANSWER_TRIGGERS.get(str(answer.get("outcome")))
+        if trigger is None:
+            raise InvalidInput(f"answer.outcome: one of {', '.join(ANSWER_TRIGGERS)}")
+        self.fire(
+            trigger,
+            "officer",
+            by=answer.get("by"),
+            when=answer.get("answered_on"),
+            params={"organization": organization},
+            reason=str(answer.get("reason") or ""),
+        )
 
     def _contract_and_service(self) -> None:
         contract = known_keys(self.entry.get("contract"), CONTRACT_KEYS, "contract")

@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from procure.services import trail_notices
 from procure.services.trail_facts import Fact, Key, scope_text
 from procure.store.models import TransitionLog
 
@@ -122,6 +123,7 @@ class TrailReplay:
     def _award(self, row: TransitionLog, data: dict[str, Any]) -> None:
         assert row.project_code is not None
         self.fact("project", row.project_code).set("awarded", data.get("organization"))
+        trail_notices.replay_notice(self, row, data)
 
     def _proposal(self, row: TransitionLog, data: dict[str, Any]) -> None:
         key = f"{row.project_code} proposal of {data.get('organization')}"
@@ -320,6 +322,9 @@ _PROJECT_HANDLERS = {
     "record_comment": TrailReplay._comment,
     "finalize_assessment": TrailReplay._finalize,
     "drop": TrailReplay._drop,
+    "lodge_objection": trail_notices.replay_objection,
+    "uphold_objection": trail_notices.replay_answer,
+    "reject_objection": trail_notices.replay_answer,
 }
 _REGISTRY_HANDLERS = {
     "add_purchaser": TrailReplay._purchaser,

@@ -16,6 +16,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from procure.services.trail_facts import Fact
+from procure.services.trail_notices import stored_notice_facts
 from procure.services.trail_replay import bar_key, grant_key, sheet_key
 from procure.store.models import (
     Assessment,
@@ -53,6 +54,7 @@ def stored_facts(session: Session, project_code: str | None = None) -> Iterator[
     yield from _assessments(session, project_code)
     yield from _comments(session, project_code)
     yield from _bars(session, project_code)
+    yield from stored_notice_facts(session, project_code)
     if project_code is None:
         yield from _purchasers(session)
         yield from _organizations(session)

@@ -32,8 +32,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_browse,
         routes_due,
         routes_jobs,
+        routes_objections,
         routes_organization,
         routes_projects,
+        routes_public,
         routes_records,
         routes_renewal,
         routes_review,
@@ -63,6 +65,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         routes_records,
         routes_renewal,
         routes_jobs,
+        routes_objections,
+        routes_public,
     ):
         app.include_router(module.router)
     _add_error_pages(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from procure.domain.dates import chinese_date
 from procure.resources import resource_dir
 from procure.workflow.definition import ROLES
 
@@ -32,6 +33,7 @@ def templates() -> Jinja2Templates:
     environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     environment.env.filters["money"] = _money
     environment.env.filters["moment"] = _moment
+    environment.env.filters["day"] = _day
     assert set(ROLE_LABELS) == set(ROLES)
     return environment
 
@@ -40,6 +42,13 @@ def _money(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return f"{value:,.2f}"
+
+
+def _day(value: Any) -> str:
+    """A date as people read it: 2019年10月15日."""
+    if value is None or value == "":
+        return "—"
+    return chinese_date(value) if isinstance(value, date) else str(value)
 
 
 BEIJING = timezone(timedelta(hours=8), "CST")

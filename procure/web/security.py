@@ -2,9 +2,10 @@
 
 Pages forbid inline script and framing (Content-Security-Policy, X-Frame-Options)
 and are never stored by the browser or a proxy (``Cache-Control: no-store``):
-nearly every page shows personal data. The cookie holds the session's token
-signed with the app's secret; it is HttpOnly, SameSite=Lax, and Secure when the
-request came over https.
+nearly every page shows personal data. The public pages (``/public/``) set their own
+short ``Cache-Control``: they show nothing of the reader and nothing private.
+The cookie holds the session's token signed with the app's secret; it is HttpOnly,
+SameSite=Lax, and Secure when the request came over https.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        if not request.url.path.startswith("/static/"):
+        path = request.url.path
+        public = path.startswith("/public/") and "Cache-Control" in response.headers
+        if not path.startswith("/static/") and not public:
             response.headers["Cache-Control"] = "no-store"
         return response
 

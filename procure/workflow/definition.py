@@ -70,6 +70,9 @@ class TransitionDef:
     guards: tuple[str, ...]
     params: tuple[ParamDef, ...]
     reason_required: bool
+    named_organization: bool = False
+    """An ``organization`` account acts for the organization the trigger names (its
+    ``organization`` fact), not the project's awarded one: e.g. a bidder's objection."""
 
     def destination_from(self, source: str) -> str:
         """Return the state the project is in after firing from ``source``."""
@@ -241,6 +244,14 @@ def _parse_transition(
     reason_required = entry.get("reason_required", False)
     if not isinstance(reason_required, bool):
         raise ConfigError(f"{source}: {key}.reason_required: must be true or false")
+    acts_for = entry.get("acts_for")
+    if acts_for not in (None, "named_organization"):
+        raise ConfigError(f"{source}: {key}.acts_for: {quoted(acts_for)} is not named_organization")
+    params = _parse_params(entry.get("params", {}), source, f"{key}.params")
+    if acts_for and not any(p.name == "organization" and p.type == "uscc" for p in params):
+        raise ConfigError(
+            f"{source}: {key}.acts_for: named_organization needs an organization param (uscc)"
+        )
     return TransitionDef(
         trigger=trigger,
         zh=_text(entry, "zh", source, f"{key}.zh"),
@@ -249,8 +260,9 @@ def _parse_transition(
         dest=None if dest_raw == SAME_STATE else dest_raw,
         roles=roles,
         guards=guards,
-        params=_parse_params(entry.get("params", {}), source, f"{key}.params"),
+        params=params,
         reason_required=reason_required,
+        named_organization=acts_for is not None,
     )
 
 

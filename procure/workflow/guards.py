@@ -14,6 +14,7 @@ from procure.store import queries
 from procure.store.models import Purchaser
 from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
+from procure.workflow.notice_guards import NOTICE_FACT_GUARDS, NOTICE_GUARDS
 from procure.workflow.scoring_guards import SCORING_FACT_GUARDS, SCORING_GUARDS
 
 
@@ -299,4 +300,5 @@ GUARDS: dict[str, Guard] = {
     )
 }
 GUARDS.update(SCORING_GUARDS)
-FACT_GUARDS = FACT_GUARDS | SCORING_FACT_GUARDS
+GUARDS.update(NOTICE_GUARDS)
+FACT_GUARDS = FACT_GUARDS | SCORING_FACT_GUARDS | NOTICE_FACT_GUARDS

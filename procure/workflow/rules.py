@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
 from procure.domain.datafile import read_yaml
+from procure.domain.errors import ConfigError
+from procure.domain.notices import NoticeRules, load_notice_rules
 from procure.domain.renewal import RenewalPolicy, load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
@@ -40,6 +42,7 @@ class Rules:
     renewal: RenewalPolicy
     comment_window_days: int = COMMENT_WINDOW_DAYS
     contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
+    notices: NoticeRules = field(default_factory=NoticeRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
     deadlines: Deadlines = field(default_factory=Deadlines)
 
@@ -77,6 +80,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         comment_window_days=_comment_window_days(deadlines),
         deadlines=deadlines,
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
+        notices=_notice_rules(folder / "notices.yaml", deadlines),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))
@@ -91,6 +95,28 @@ def _comment_window_days(deadlines: Deadlines) -> int:
     if window is None or window.working:
         return COMMENT_WINDOW_DAYS
     return window.days
+
+
+def _notice_rules(path: Path, deadlines: Deadlines) -> NoticeRules:
+    """notices.yaml, with the objection window and the time to answer of deadlines.yaml
+    (``objection_window``, ``answer_objection``): one number each, in working days."""
+    rules = load_notice_rules(path)
+    return replace(
+        rules,
+        objection_working_days=_working_days(deadlines, "objection_window")
+        or rules.objection_working_days,
+        answer_working_days=_working_days(deadlines, "answer_objection")
+        or rules.answer_working_days,
+    )
+
+
+def _working_days(deadlines: Deadlines, code: str) -> int | None:
+    rule = deadlines.rule(code)
+    if rule is None:
+        return None
+    if not rule.working:
+        raise ConfigError(f"{DEADLINES_FILE}: {code}: must count working_days (质疑期按工作日计算)")
+    return rule.days
 
 
 @lru_cache(maxsize=1)

@@ -423,6 +423,7 @@ def test_verify_fails_when_the_attached_data_was_edited(
         result = verify_pdf(session, file)
     assert not result.ok
     assert [d.field for d in result.differences] == [
+        "notices[0].organization",
         "organization.name",
         "panel.proposals[0].organization",
     ]
@@ -498,3 +499,49 @@ def test_a_current_file_is_recognized_from_its_trailer_alone(
     assert not holds_code(tmp_path / "absent.pdf", code)
     path.write_bytes(b"%PDF-1.7\n")
     assert not holds_code(path, code)
+
+
+# --- award notices and objections ------------------------------------------------------
+
+ZHIYUAN = "51350203MJ0193275R"
+
+
+def test_the_record_lists_the_award_notice_and_the_objection_with_its_answer(
+    siming: Engine,
+) -> None:
+    (notice,) = _record(siming, "SM-2019-002")["notices"]
+
+    assert (notice["number"], notice["uscc"]) == (1, "52350203MJ0427391G")
+    assert (notice["published_on"], notice["objections_close_on"]) == ("2019-02-19", "2019-02-28")
+    (objection,) = notice["objections"]
+    assert objection["uscc"] == ZHIYUAN
+    assert (objection["lodged_on"], objection["document_ref"]) == (
+        "2019-02-22",
+        "思职志函〔2019〕1号",
+    )
+    assert (objection["outcome"], objection["answered_on"]) == ("rejected", "2019-02-25")
+    assert objection["reason"].startswith("经复核，价格分已按最低有效报价计算")
+
+
+def test_a_record_without_objections_lists_its_notice_alone(siming: Engine) -> None:
+    (notice,) = _record(siming, "SM-2019-001")["notices"]
+
+    assert notice["objections"] == []
+
+
+@needs_printing
+def test_the_printed_record_shows_the_notice_and_the_answered_objection_and_verifies(
+    siming: Engine, tmp_path: Path
+) -> None:
+    from procure.reports.render import render_pdf
+    from procure.reports.verify import verify_pdf
+
+    pdf = render_pdf(_record(siming, "SM-2019-002"))
+    text = _text(pdf)
+
+    assert "中选结果公示与质疑" in text
+    assert "思职志函〔2019〕1号" in text and "质疑不成立，予以驳回" in text
+    file = tmp_path / "record.pdf"
+    file.write_bytes(pdf)
+    with new_session(siming) as session:
+        assert verify_pdf(session, file).ok

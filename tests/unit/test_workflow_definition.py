@@ -109,11 +109,18 @@ def test_a_recorded_fact_keeps_the_state_it_fires_from() -> None:
     assert definition.transition_from("record_payment", "draft") is None
 
 
-def test_reject_cancel_and_drop_require_a_reason() -> None:
+def test_reject_cancel_drop_and_the_answers_to_an_objection_require_a_reason() -> None:
     definition = load_workflow(WORKFLOW, known_guards=GUARDS)
 
     needing = {t.trigger for t in definition.transitions if t.reason_required}
-    assert needing == {"reject", "drop", "cancel"}
+    assert needing == {"reject", "drop", "cancel", "uphold_objection", "reject_objection"}
+
+
+def test_only_an_objection_is_lodged_by_the_organization_it_names() -> None:
+    definition = load_workflow(WORKFLOW, known_guards=GUARDS)
+
+    named = {t.trigger for t in definition.transitions if t.named_organization}
+    assert named == {"lodge_objection"}
 
 
 def test_an_optional_param_is_marked_not_required() -> None:

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import procure.store.deadline_models  # noqa: F401
 import procure.store.job_models  # noqa: F401
 import procure.store.models  # noqa: F401  (registers the tables on the metadata)
+import procure.store.notice_models  # noqa: F401
 import procure.store.trust_models  # noqa: F401
 import procure.store.web_models  # noqa: F401
 

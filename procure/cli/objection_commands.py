@@ -1,0 +1,105 @@
+"""``procure objection lodge|answer``: objections (质疑) to an award notice."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from procure.cli.output import echo, json_option, open_session, print_json
+
+
+@click.group()
+def objection() -> None:
+    """Objections (质疑) to an award notice: lodge one, answer one."""
+
+
+@objection.command()
+@click.argument("code")
+@click.option("--organization", required=True, metavar="USCC", help="The objecting organization.")
+@click.option("--text", required=True, help="What the organization objects to (质疑事项).")
+@click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
+@click.option(
+    "--as",
+    "role",
+    type=click.Choice(["organization", "officer"]),
+    default="organization",
+    show_default=True,
+    help="The organization's own account, or an officer recording it (needs --document).",
+)
+@click.option("--document", metavar="REF", help="The reference of the letter (质疑函文号).")
+@click.option("--on", "lodged_on", metavar="YYYY-MM-DD", help="The date of the objection.")
+@json_option
+@click.pass_context
+def lodge(
+    ctx: click.Context,
+    code: str,
+    organization: str,
+    text: str,
+    by: str,
+    role: str,
+    document: str | None,
+    lodged_on: str | None,
+    as_json: bool,
+) -> None:
+    """Lodge an organization's objection to project CODE's award notice."""
+    from procure.services import objections
+    from procure.workflow.context import Actor
+
+    with open_session(ctx) as session:
+        result = objections.lodge(
+            session,
+            code,
+            Actor(by, role),
+            organization=organization,
+            text=text,
+            lodged_on=lodged_on,
+            document=document,
+        )
+    if as_json:
+        print_json(asdict(result))
+        return
+    echo(
+        f"{result.project} 已登记质疑 objection lodged by {organization}, "
+        f"审计记录 audit #{result.seq}"
+    )
+
+
+@objection.command()
+@click.argument("code")
+@click.option("--organization", required=True, metavar="USCC", help="The objecting organization.")
+@click.option(
+    "--outcome",
+    required=True,
+    type=click.Choice(["upheld", "rejected"]),
+    help="upheld: the award is reopened for review; rejected: the award stands.",
+)
+@click.option("--reason", required=True, help="The answer's reasons (published).")
+@click.option("--by", required=True, metavar="LOGIN", help="The officer answering (its login).")
+@json_option
+@click.pass_context
+def answer(
+    ctx: click.Context, code: str, organization: str, outcome: str, reason: str, by: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Answer an organization's objection to project CODE's award."""
+    from procure.services import objections
+    from procure.workflow.context import Actor
+
+    with open_session(ctx) as session:
+        result = objections.answer(
+            session, code, Actor(by, "officer"), organization=organization, outcome=outcome,
+            reason=reason,
+        )  # fmt: skip
+    if as_json:
+        print_json(asdict(result))
+        return
+    said = (
+        "质疑成立，重新评审 upheld: the award is reopened"
+        if outcome == "upheld"
+        else ("质疑不成立 rejected: the award stands")
+    )
+    echo(
+        f"{result.project} {said} ({result.from_state} → {result.to_state}), "
+        f"审计记录 audit #{result.seq}"
+    )

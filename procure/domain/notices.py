@@ -1,0 +1,116 @@
+"""Rules for award notices, objections and what the public pages show (``workflows/notices.yaml``).
+
+An award publishes a notice (中选结果公示) that stays up for a number of working days; an
+organization that bid may object (质疑) within a number of working days of the notice,
+and the purchaser answers within a number of working days (政府采购法 第五十二、五十三条:
+seven working days each). What the public pages show of the panel and the assessment is
+configuration too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from procure.domain.config import check_keys, config_whole, load_yaml_mapping
+from procure.domain.errors import ConfigError
+from procure.domain.text import quoted
+
+REVIEWER_NAMES = ("after_award", "never")
+OUTCOMES = ("upheld", "rejected")
+OUTCOME_LABELS = {"upheld": "质疑成立，重新评审", "rejected": "质疑不成立，予以驳回"}
+
+
+class WorkingDays(Protocol):
+    """What the notice rules need of a working-day calendar."""
+
+    def add_working_days(self, start: date, n: int) -> date: ...
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    """The days of one award notice: published, last day up, last day to object."""
+
+    published_on: date
+    notice_ends_on: date
+    objections_close_on: date
+
+
+@dataclass(frozen=True)
+class NoticeRules:
+    """How long a notice stays up, the objection window and what the public sees.
+
+    The objection window and the time to answer come from the deadlines
+    (``objection_window`` and ``answer_objection`` in ``workflows/deadlines.yaml``).
+    """
+
+    notice_working_days: int = 5
+    objection_working_days: int = 7
+    answer_working_days: int = 7
+    reviewer_names: str = "after_award"
+    assessment_narratives: bool = False
+    cache_seconds: int = 300
+
+    def dates(self, calendar: WorkingDays, published_on: date) -> NoticeDates:
+        """The notice's days when published on ``published_on`` (the day itself not counted).
+
+        Raises:
+            OutsideCalendar: the calendar does not know a day of the window.
+        """
+        return NoticeDates(
+            published_on=published_on,
+            notice_ends_on=calendar.add_working_days(published_on, self.notice_working_days),
+            objections_close_on=calendar.add_working_days(
+                published_on, self.objection_working_days
+            ),
+        )
+
+    def answer_due(self, calendar: WorkingDays, lodged_on: date) -> date:
+        """The last day to answer an objection lodged on ``lodged_on``."""
+        return calendar.add_working_days(lodged_on, self.answer_working_days)
+
+    def shows_reviewer_names(self, awarded: bool) -> bool:
+        """Whether the public panel result names the reviewers."""
+        return awarded and self.reviewer_names == "after_award"
+
+
+_KEYS = (
+    "version",
+    "notice_working_days",
+    "reviewer_names",
+    "assessment_narratives",
+    "cache_seconds",
+)
+
+
+def load_notice_rules(path: Path) -> NoticeRules:
+    """Load ``path``; a missing file gives the defaults.
+
+    Raises:
+        ConfigError: naming the file and key of the first problem found.
+    """
+    if not path.exists():
+        return NoticeRules()
+    file = str(path)
+    data = load_yaml_mapping(path)
+    check_keys(data, _KEYS, file)
+    where = f"{file}: "
+    defaults = NoticeRules()
+    numbers = {
+        key: config_whole(data, key, where, default=getattr(defaults, key))
+        for key in ("notice_working_days", "cache_seconds")
+    }
+    for key, value in numbers.items():
+        if value < 0:
+            raise ConfigError(f"{where}{key}: must not be negative, got {value}")
+    names = data.get("reviewer_names", defaults.reviewer_names)
+    if names not in REVIEWER_NAMES:
+        raise ConfigError(
+            f"{where}reviewer_names: {quoted(names)} is not one of {', '.join(REVIEWER_NAMES)}"
+        )
+    narratives = data.get("assessment_narratives", False)
+    if not isinstance(narratives, bool):
+        raise ConfigError(f"{where}assessment_narratives: must be true or false")
+    return NoticeRules(reviewer_names=str(names), assessment_narratives=narratives, **numbers)

@@ -1,0 +1,130 @@
+"""Guards of award notices and objections (质疑): who may object, until when, and
+that a contract is not signed while an objection waits for its answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from procure.store import notices, queries
+from procure.store.models import Organization
+from procure.store.notice_models import AwardNotice
+from procure.workflow.context import ActionContext
+from procure.workflow.engine import Guard
+from procure.workflow.scoring_guards import china_day
+
+
+def _named(ctx: ActionContext) -> Organization | None:
+    return queries.organization_by_uscc(ctx.session, ctx.params.get("organization", ""))
+
+
+def _notice(ctx: ActionContext) -> AwardNotice | None:
+    return notices.current_notice(ctx.session, ctx.project)
+
+
+def objector_bid(ctx: ActionContext) -> str | None:
+    """Only an organization that made a proposal, other than the one awarded, may object."""
+    organization = _named(ctx)
+    if organization is None:
+        return f"organization {ctx.params.get('organization')} is not registered"
+    if queries.proposal_of(ctx.session, ctx.project, organization.uscc) is None:
+        return (
+            f"{organization.name} made no proposal for {ctx.project.code}: only an "
+            "organization that bid may object to its award"
+        )
+    if organization.id == ctx.project.awarded_organization_id:
+        return f"{organization.name} was awarded {ctx.project.code}: it cannot object to its award"
+    return None
+
+
+def objection_documented(ctx: ActionContext) -> str | None:
+    """An officer records an objection only citing the document it came in."""
+    if ctx.actor.role == "officer" and not ctx.params.get("document"):
+        return (
+            "an officer may record an objection only with the reference of the document the "
+            "organization sent (document=来函文号); the organization's own account needs none"
+        )
+    return None
+
+
+def objection_within_window(ctx: ActionContext) -> str | None:
+    """The objection is dated within the notice's window, and not in the future."""
+    notice = _notice(ctx)
+    if notice is None:
+        return f"{ctx.project.code} has no award notice to object to"
+    today = china_day(ctx.at)
+    day: date = ctx.params.get("lodged_on") or today
+    if day > today:
+        return f"the objection is dated {day.isoformat()}, after today ({today.isoformat()})"
+    if day < notice.published_on:
+        return (
+            f"the objection is dated {day.isoformat()}, before the award notice was published "
+            f"({notice.published_on.isoformat()})"
+        )
+    if day > notice.objections_close_on:
+        return (
+            f"the objection window of the award notice published "
+            f"{notice.published_on.isoformat()} closed on "
+            f"{notice.objections_close_on.isoformat()} (质疑期已过)"
+        )
+    return None
+
+
+def objection_not_duplicate(ctx: ActionContext) -> str | None:
+    """An organization lodges one objection per award notice."""
+    notice, organization = _notice(ctx), _named(ctx)
+    if notice is None or organization is None:
+        return None
+    if notices.objection_to(ctx.session, notice, organization) is not None:
+        return f"{organization.name} already objected to this award notice"
+    return None
+
+
+def objection_unanswered(ctx: ActionContext) -> str | None:
+    """The organization named has an objection against this project still to be answered."""
+    organization = _named(ctx)
+    if organization is None:
+        return f"organization {ctx.params.get('organization')} is not registered"
+    waiting = [
+        row
+        for row in notices.unanswered_objections(ctx.session, ctx.project)
+        if row.organization.id == organization.id
+    ]
+    if not waiting:
+        return f"{organization.name} has no unanswered objection against {ctx.project.code}"
+    return None
+
+
+def no_unanswered_objection(ctx: ActionContext) -> str | None:
+    """No contract is signed while an objection against the award waits for its answer."""
+    waiting = notices.unanswered_objections(ctx.session, ctx.project)
+    if not waiting:
+        return None
+    first = waiting[0]
+    more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+    return (
+        f"{first.organization.name} objected to the award on "
+        f"{first.objection.lodged_on.isoformat()} and has no answer yet{more}: answer the "
+        f"objection (质疑) before signing"
+    )
+
+
+NOTICE_GUARDS: dict[str, Guard] = {
+    guard.__name__: guard
+    for guard in (
+        objector_bid,
+        objection_documented,
+        objection_within_window,
+        objection_not_duplicate,
+        objection_unanswered,
+        no_unanswered_objection,
+    )
+}
+NOTICE_FACT_GUARDS = frozenset(
+    {
+        "objector_bid",
+        "objection_documented",
+        "objection_within_window",
+        "objection_not_duplicate",
+        "objection_unanswered",
+    }
+)
