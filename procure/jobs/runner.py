@@ -135,8 +135,9 @@ def claim(url: str, job_id: int, *, worker: str, any_state: bool = False) -> int
                 return None
             if any_state and job.state == "running":
                 job_store.requeue(session, job_id, reason=job.reason)
+            attempts_before = job.attempts  # start() also moves the loaded row's count
             taken = job_store.start(session, job_id, worker=worker, at=now())
             session.commit()
-            return job.attempts + 1 if taken else None
+            return attempts_before + 1 if taken else None
     finally:
         engine.dispose()

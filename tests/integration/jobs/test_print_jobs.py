@@ -156,3 +156,12 @@ def _dead_worker() -> str:
     child = subprocess.Popen(["true"])
     child.wait()
     return f"{socket.gethostname()}:{child.pid}"
+
+
+def test_a_first_claim_is_the_jobs_first_attempt(demo_year: Engine, database_url: str) -> None:
+    from procure.jobs.runner import claim
+
+    asked = _ask(demo_year)
+    assert asked.job.id is not None
+    assert claim(database_url, asked.job.id, worker="test:1") == 1
+    assert job_row(demo_year, asked.job.id).attempts == 1
