@@ -32,8 +32,12 @@ from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
 from procure.workflow.guards import FACT_GUARDS
 from procure.workflow.rules import Rules, default_rules
 
-ASIDE_TRIGGERS: frozenset[str] = frozenset({"cancel"})
-"""Triggers that are always at hand rather than awaited; they make no project wait."""
+ASIDE_TRIGGERS: frozenset[str] = frozenset(
+    {"cancel", "record_recusal", "lodge_objection", "uphold_objection", "reject_objection"}
+)
+"""Triggers that are at hand rather than awaited; they make no project wait. A recusal or an
+objection comes when someone declares it; an objection awaiting its answer is listed on the
+due page (the ``answer_objection`` deadline), where it has a date."""
 
 
 @dataclass(frozen=True)
