@@ -184,4 +184,3 @@ def test_an_assessed_project_waits_on_what_the_renewal_policy_says(world: Sessio
         ("SM-WC-2019-001", ["submit"]),
         ("SM-WC-2019-002", ["record_payment", "renew"]),
     ]
-
