@@ -36,7 +36,7 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 """Where each run saves its screenshots of the main pages (git ignores the folder)."""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The browser tests' database, built once."""
     built = build_site(tmp_path_factory.mktemp("browser-site"))
@@ -44,7 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     built.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``procure serve`` on the site's database: its ``http://127.0.0.1:PORT``."""
     log = tmp_path_factory.mktemp("browser-server") / "serve.log"
@@ -61,7 +61,9 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this thread while it
+# lives; ended with this package, it leaves the tests after it free to run their own loops.
+@pytest.fixture(scope="package")
 def browser(chromium: str) -> Iterator[Browser]:
     """Headless Chromium for the whole session."""
     with sync_playwright() as playwright:
