@@ -80,8 +80,8 @@ RECUSED_REASON = "与该机构负责人系亲属"
 RECORD_YEAR = 2017
 RECORD_PROJECT = "SM-2017-071"  # contracted: the year's only record, printed and verified
 RENEWAL_YEAR = 2021
-RENEWAL_GOOD = "SM-2021-081"  # assessed good: the renewal renews it
-RENEWAL_FAIL = "SM-2021-082"  # assessed fail: the renewal drops it
+RENEWAL_GOOD = "SM-2021-081"  # assessed good (启航): the renewal renews it
+RENEWAL_FAIL = "SM-2021-082"  # assessed fail (同心): the renewal drops it
 
 # The projects list: drafts of 2018, enough for a second page, one titled like a formula.
 LIST_YEAR = 2018
@@ -260,6 +260,7 @@ def _list_drafts(session: Session) -> None:
 def _records_and_renewal(session: Session) -> None:
     record = Plan(code=RECORD_PROJECT, year=RECORD_YEAR, proposals=SMALL_PROPOSALS, **SMALL)
     drive(session, create_project(session, record, title="职工读书会"), "contracted")
-    for code, assessment in ((RENEWAL_GOOD, ASSESSMENT_GOOD), (RENEWAL_FAIL, ASSESSMENT_FAIL)):
-        plan = Plan(code=code, year=RENEWAL_YEAR, assessment=assessment)
+    renewals = ((RENEWAL_GOOD, ASSESSMENT_GOOD, QIHANG), (RENEWAL_FAIL, ASSESSMENT_FAIL, TONGXIN))
+    for code, assessment, winner in renewals:
+        plan = Plan(code=code, year=RENEWAL_YEAR, assessment=assessment, winner=winner)
         drive(session, create_project(session, plan, title="职工疗休养服务"), "assessed")
