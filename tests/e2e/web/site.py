@@ -22,6 +22,8 @@ from procure.store.models import Contract, Payment
 from procure.workflow.context import Actor
 from tests.integration.builders import (
     ADMIN,
+    ASSESSMENT_FAIL,
+    ASSESSMENT_GOOD,
     OFFICER,
     PEOPLE,
     QIHANG,
@@ -73,6 +75,13 @@ PANEL_SERVICE_PLAN = {"陈建华": 18, "周敏": 10, "吴海峰": 20, "郑丽娟
 """启航's service-plan points on the panel: totals 85, 77, 87, 82, 83 → 83.33 once trimmed."""
 RECUSED_REVIEWER = "郑回避"
 RECUSED_REASON = "与该机构负责人系亲属"
+
+# Records and the renewal: years of their own, so printing or renewing touches no other scene.
+RECORD_YEAR = 2017
+RECORD_PROJECT = "SM-2017-071"  # contracted: the year's only record, printed and verified
+RENEWAL_YEAR = 2021
+RENEWAL_GOOD = "SM-2021-081"  # assessed good (启航): the renewal renews it
+RENEWAL_FAIL = "SM-2021-082"  # assessed fail (同心): the renewal drops it
 
 # The projects list: drafts of 2018, enough for a second page, one titled like a formula.
 LIST_YEAR = 2018
@@ -146,6 +155,7 @@ def build_site(folder: Path) -> Site:
         _assessments(session)
         _reviews(session)
         _list_drafts(session)
+        _records_and_renewal(session)
         logins = [person.name for person in PEOPLE] + [ADMIN.name, STATION_OFFICER]
         logins += [organization_actor(uscc).name for uscc in (QIHANG, TONGXIN, RENHE)]
         logins.append(HOSTILE_LOGIN)
@@ -245,3 +255,12 @@ def _list_drafts(session: Session) -> None:
         data = registry.ProjectCreate(code, LIST_YEAR, "SM-FED", title, "100000.00")
         registry.create_project(session, data, OFFICER)
     session.commit()
+
+
+def _records_and_renewal(session: Session) -> None:
+    record = Plan(code=RECORD_PROJECT, year=RECORD_YEAR, proposals=SMALL_PROPOSALS, **SMALL)
+    drive(session, create_project(session, record, title="职工读书会"), "contracted")
+    renewals = ((RENEWAL_GOOD, ASSESSMENT_GOOD, QIHANG), (RENEWAL_FAIL, ASSESSMENT_FAIL, TONGXIN))
+    for code, assessment, winner in renewals:
+        plan = Plan(code=code, year=RENEWAL_YEAR, assessment=assessment, winner=winner)
+        drive(session, create_project(session, plan, title="职工疗休养服务"), "assessed")
