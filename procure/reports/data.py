@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import tempfile
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -30,6 +31,7 @@ from procure.domain.panel import (
     TRIMMED_HIGH,
     TRIMMED_LOW,
     ProposalKey,
+    SpreadFlag,
     aggregate_panel,
     rank_proposals,
 )
@@ -215,17 +217,7 @@ def _panel(
                 }
                 for sheet in panel.sheets
             ],
-            "flags": [
-                {
-                    "criterion": flag.criterion,
-                    "label_zh": labels.get(flag.criterion, flag.criterion),
-                    "low": flag.low,
-                    "high": flag.high,
-                    "spread": quantize2(flag.spread),
-                    "limit": quantize2(flag.limit),
-                }
-                for flag in panel.flags
-            ],
+            "flags": flag_facts(panel.flags, labels),
         }
         for key, panel, entry in keyed
     ]
@@ -569,3 +561,18 @@ def _china_date(moment: datetime) -> date:
     if moment.tzinfo is None:
         return moment.date()
     return moment.astimezone(CHINA).date()
+
+
+def flag_facts(flags: Iterable[SpreadFlag], labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The spread flags of a proposal's sheets: criterion, its label, the scores apart."""
+    return [
+        {
+            "criterion": flag.criterion,
+            "label_zh": labels.get(flag.criterion, flag.criterion),
+            "low": flag.low,
+            "high": flag.high,
+            "spread": quantize2(flag.spread),
+            "limit": quantize2(flag.limit),
+        }
+        for flag in flags
+    ]

@@ -27,13 +27,18 @@ def notices_of(session: Session, project: Project) -> list[dict[str, Any]]:
                 "published_on": notice.published_on,
                 "notice_ends_on": notice.notice_ends_on,
                 "objections_close_on": notice.objections_close_on,
-                "objections": [_objection(row) for row in objections if row.notice.id == notice.id],
+                "objections": [
+                    objection_facts(row, unanswered_zh="未答复")
+                    for row in objections
+                    if row.notice.id == notice.id
+                ],
             }
         )
     return shown
 
 
-def _objection(row: notices.ObjectionRow) -> dict[str, Any]:
+def objection_facts(row: notices.ObjectionRow, *, unanswered_zh: str) -> dict[str, Any]:
+    """An objection and its answer as plain facts (``unanswered_zh`` names a missing answer)."""
     answer = row.answer
     return {
         "organization": row.organization.name,
@@ -42,7 +47,7 @@ def _objection(row: notices.ObjectionRow) -> dict[str, Any]:
         "lodged_on": row.objection.lodged_on,
         "document_ref": row.objection.document_ref,
         "outcome": answer.outcome if answer else None,
-        "outcome_zh": OUTCOME_LABELS[answer.outcome] if answer else "未答复",
+        "outcome_zh": OUTCOME_LABELS[answer.outcome] if answer else unanswered_zh,
         "reason": answer.reason if answer else None,
         "answered_on": answer.answered_on if answer else None,
     }

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from procure.domain.money import quantize2
 from procure.domain.panel import (
     COUNTED,
     RECUSED,
@@ -26,6 +25,7 @@ from procure.domain.panel import (
     rank_proposals,
 )
 from procure.domain.scorecard import Scorecard
+from procure.reports.data import flag_facts
 from procure.store import panels, queries
 from procure.store.models import Project
 from procure.workflow.context import ActionContext, Actor
@@ -109,17 +109,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
                 "may_award": blocked == [],
                 "award_blocked_by": blocked or [],
                 "sheets": sheets,
-                "flags": [
-                    {
-                        "criterion": flag.criterion,
-                        "label_zh": labels.get(flag.criterion, flag.criterion),
-                        "low": flag.low,
-                        "high": flag.high,
-                        "spread": quantize2(flag.spread),
-                        "limit": quantize2(flag.limit),
-                    }
-                    for flag in panel.flags
-                ],
+                "flags": flag_facts(panel.flags, labels),
             }
         )
     return {

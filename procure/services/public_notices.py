@@ -16,8 +16,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from procure.domain.errors import NotFound
-from procure.domain.notices import OUTCOME_LABELS
 from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
+from procure.reports.notices_data import objection_facts
 from procure.store import notices, panels, queries
 from procure.store.accounts import user_by_login
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
@@ -153,7 +153,11 @@ def project_notices(
                 "objections_close_on": notice.objections_close_on,
                 "withdrawn": notice.id in withdrawn,
                 "panel": panel,
-                "objections": [_objection(row) for row in objections if row.notice.id == notice.id],
+                "objections": [
+                    objection_facts(row, unanswered_zh="待答复")
+                    for row in objections
+                    if row.notice.id == notice.id
+                ],
             }
         )
     return entries
@@ -177,21 +181,6 @@ def notice_page(session: Session, code: str, *, rules: Rules | None = None) -> d
         "purchaser": {"code": purchaser.code, "name": purchaser.name},
         "project": {"code": project.code, "title": project.title, "year": project.year},
         "notices": entries,
-    }
-
-
-def _objection(row: notices.ObjectionRow) -> dict[str, Any]:
-    answer = row.answer
-    return {
-        "organization": row.organization.name,
-        "uscc": row.organization.uscc,
-        "text": row.objection.text,
-        "lodged_on": row.objection.lodged_on,
-        "document_ref": row.objection.document_ref,
-        "outcome": answer.outcome if answer else None,
-        "outcome_zh": OUTCOME_LABELS[answer.outcome] if answer else "待答复",
-        "reason": answer.reason if answer else None,
-        "answered_on": answer.answered_on if answer else None,
     }
 
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.services.browse.dashboard import dashboard, scope_years, waiting_for
 from procure.services.browse.export import write_csv, write_xlsx
-from procure.services.browse.listing import SORT_KEYS, ProjectFilters, export_rows, list_page
+from procure.services.browse.listing import (
+    SORT_KEYS,
+    ProjectFilters,
+    ProjectRow,
+    export_rows,
+    list_page,
+)
 from procure.services.browse.visibility import viewer_scope
+from procure.services.signin import SignedIn
 from procure.web import pages
 from procure.web.charts import dashboard_charts
 from procure.web.deps import Account, Reader
@@ -46,50 +57,64 @@ def dashboard_page(
     return pages.render(request, "dashboard.html", context)
 
 
+@dataclass
+class ListQuery:
+    """The projects list's query string: its filters and sort, as typed."""
+
+    year: str = ""
+    state: str = ""
+    purchaser: str = ""
+    organization: str = ""
+    q: str = ""
+    sort: str = "code"
+
+    def filters(self) -> ProjectFilters:
+        """The filters, checked (a year must be written in digits 0-9)."""
+        return ProjectFilters(
+            year=_year(self.year),
+            state=self.state.strip() or None,
+            purchaser=self.purchaser.strip() or None,
+            organization=self.organization.strip() or None,
+            q=self.q.strip() or None,
+        )
+
+    def link(self) -> str:
+        """The query string again, for the page links and the exports."""
+        return urlencode({key: value for key, value in asdict(self).items() if value})
+
+    def rows(self, session: Session, account: SignedIn) -> Iterator[ProjectRow]:
+        """Every project of the list the account may read, in the list's order."""
+        scope = viewer_scope(session, account.user.login)
+        return export_rows(session, scope, self.filters(), self.sort)
+
+
+ListQueryParams = Annotated[ListQuery, Depends()]
+
+
 @router.get("/projects")
 def projects_page(
-    request: Request,
-    account: Account,
-    session: Reader,
-    year: str = "",
-    state: str = "",
-    purchaser: str = "",
-    organization: str = "",
-    q: str = "",
-    sort: str = "code",
-    after: str = "",
+    request: Request, account: Account, session: Reader, query: ListQueryParams, after: str = ""
 ) -> Response:
     """One page of the projects the account may read, filtered, searched and sorted."""
     scope = viewer_scope(session, account.user.login)
-    filters = _filters(year, state, purchaser, organization, q)
-    page = list_page(session, scope, filters, sort=sort, after=after or None)
+    filters = query.filters()
+    page = list_page(session, scope, filters, sort=query.sort, after=after or None)
     context = {
         "page": page,
         "filters": filters,
-        "sort": sort,
+        "sort": query.sort,
         "sort_keys": SORT_KEYS,
-        "query": _query(year, state, purchaser, organization, q, sort),
+        "query": query.link(),
         "first_page": not after,
     }
     return pages.render(request, "projects.html", context)
 
 
 @router.get("/projects.csv")
-def projects_csv(
-    account: Account,
-    session: Reader,
-    year: str = "",
-    state: str = "",
-    purchaser: str = "",
-    organization: str = "",
-    q: str = "",
-    sort: str = "code",
-) -> Response:
+def projects_csv(account: Account, session: Reader, query: ListQueryParams) -> Response:
     """The filtered list as CSV (UTF-8 with a byte-order mark, for spreadsheet programs)."""
-    scope = viewer_scope(session, account.user.login)
-    rows = export_rows(session, scope, _filters(year, state, purchaser, organization, q), sort)
     text = io.StringIO()
-    write_csv(rows, text)  # starts with the byte-order mark itself
+    write_csv(query.rows(session, account), text)  # starts with the byte-order mark itself
     return Response(
         text.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -98,21 +123,10 @@ def projects_csv(
 
 
 @router.get("/projects.xlsx")
-def projects_xlsx(
-    account: Account,
-    session: Reader,
-    year: str = "",
-    state: str = "",
-    purchaser: str = "",
-    organization: str = "",
-    q: str = "",
-    sort: str = "code",
-) -> Response:
+def projects_xlsx(account: Account, session: Reader, query: ListQueryParams) -> Response:
     """The filtered list as an .xlsx workbook."""
-    scope = viewer_scope(session, account.user.login)
-    rows = export_rows(session, scope, _filters(year, state, purchaser, organization, q), sort)
     book = io.BytesIO()
-    write_xlsx(rows, book)
+    write_xlsx(query.rows(session, account), book)
     book.seek(0)
     return StreamingResponse(
         book,
@@ -127,27 +141,3 @@ def _year(text: str) -> int | None:
     if not text.strip().isascii() or not text.strip().isdigit():
         raise InvalidInput(f"年度 year must be a year such as {date.today().year}, not {text!r}")
     return int(text)
-
-
-def _filters(year: str, state: str, purchaser: str, organization: str, q: str) -> ProjectFilters:
-    return ProjectFilters(
-        year=_year(year),
-        state=state.strip() or None,
-        purchaser=purchaser.strip() or None,
-        organization=organization.strip() or None,
-        q=q.strip() or None,
-    )
-
-
-def _query(year: str, state: str, purchaser: str, organization: str, q: str, sort: str) -> str:
-    from urllib.parse import urlencode
-
-    given = {
-        "year": year,
-        "state": state,
-        "purchaser": purchaser,
-        "organization": organization,
-        "q": q,
-        "sort": sort,
-    }
-    return urlencode({key: value for key, value in given.items() if value})
