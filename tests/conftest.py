@@ -3,6 +3,8 @@
 PostgreSQL tests run when ``PROCURE_TEST_POSTGRES_URL`` names a server (CI sets
 it); each test gets a schema of its own, dropped afterwards. Without the
 variable they skip with the reason shown in the summary (``-ra``).
+
+Every test runs on the pinned clock of tests/clock.py, never at the real "now".
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
+from procure.services.clock import using_clock
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
+from tests.clock import pinned_clock
 from tests.support import dump_database
 
 POSTGRES_ENV = "PROCURE_TEST_POSTGRES_URL"
@@ -28,6 +32,14 @@ POSTGRES_SKIP = (
 def postgres_url() -> str | None:
     """Return the PostgreSQL server URL for tests, if configured."""
     return os.environ.get(POSTGRES_ENV) or None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_now() -> Iterator[None]:
+    """Run the whole session at tests/clock.py's moment: a deadline counted in working days
+    from "now" must not reach a year whose holidays the calendar does not know yet."""
+    with using_clock(pinned_clock()):
+        yield
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from procure.jobs.runner import MAX_ATTEMPTS, claim, now, run_job, worker_name
+from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
+from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job
@@ -85,7 +86,7 @@ def recover(session: Session) -> list[int]:
                 job.id,
                 reason=f"the worker running it ({who}) stopped mid-job on each of "
                 f"{job.attempts} attempts; no half-written record was kept",
-                at=now(),
+                at=now_utc(),
             )
         else:
             job_store.requeue(
@@ -105,7 +106,7 @@ def abandoned(job: Job) -> bool:
     if host == socket.gethostname() and pid.isdigit():
         return not _alive(int(pid))
     beat = job.heartbeat_at or job.started_at
-    return beat is None or now() - beat > STALE_AFTER
+    return beat is None or now_utc() - beat > STALE_AFTER
 
 
 def _alive(pid: int) -> bool:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from procure.jobs.runner import MAX_ATTEMPTS, claim, now, run_job, worker_name
+from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
+from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job
@@ -171,7 +172,7 @@ async def retry_stalled(app: App, url: str, seconds: float = STALLED_SECONDS) ->
                         job_id,
                         reason=f"the worker running it stopped mid-job on each of {attempts} "
                         "attempts; no half-written record was kept",
-                        at=now(),
+                        at=now_utc(),
                     )
                 else:
                     await app.job_manager.retry_job(stalled)

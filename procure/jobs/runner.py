@@ -14,24 +14,19 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from procure.domain.errors import NotFound, ProcureError
+from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
 
 _LOGGER = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 """Attempts of a job that keeps failing unexpectedly (or whose worker keeps dying)."""
-
-
-def now() -> datetime:
-    """The current moment (UTC)."""
-    return datetime.now(UTC)
 
 
 def worker_name() -> str:
@@ -88,7 +83,7 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
 
     def report(done: int, total: int) -> None:
         with new_session(engine) as session:
-            job_store.progress(session, job_id, done=done, total=total, at=now())
+            job_store.progress(session, job_id, done=done, total=total, at=now_utc())
             session.commit()
 
     run = JobRun(url, files, job_id, json.loads(job.params), report)
@@ -107,14 +102,14 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
                 session.commit()
         raise
     with new_session(engine) as session:
-        job_store.finish(session, job_id, result=result, at=now())
+        job_store.finish(session, job_id, result=result, at=now_utc())
         session.commit()
     return "done"
 
 
 def _end(engine: Engine, job_id: int, reason: str) -> str:
     with new_session(engine) as session:
-        job_store.fail(session, job_id, reason=reason, at=now())
+        job_store.fail(session, job_id, reason=reason, at=now_utc())
         session.commit()
     return "failed"
 
@@ -136,7 +131,7 @@ def claim(url: str, job_id: int, *, worker: str, any_state: bool = False) -> int
             if any_state and job.state == "running":
                 job_store.requeue(session, job_id, reason=job.reason)
             attempts_before = job.attempts  # start() also moves the loaded row's count
-            taken = job_store.start(session, job_id, worker=worker, at=now())
+            taken = job_store.start(session, job_id, worker=worker, at=now_utc())
             session.commit()
             return attempts_before + 1 if taken else None
     finally:

@@ -30,7 +30,7 @@ from procure.workflow.definition import ROLES
 
 
 def _now() -> datetime:
-    from procure.services.lifecycle import now_utc
+    from procure.services.clock import now_utc
 
     return now_utc()
 

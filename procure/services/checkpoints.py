@@ -20,7 +20,7 @@ from sqlmodel import Session
 from procure.domain import checkpoint as rules
 from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import InvalidInput, Refused
-from procure.services.lifecycle import now_utc
+from procure.services.clock import now_utc
 from procure.store import checkpoints as store
 from procure.store import keyfile
 from procure.store.audit import utc_stamp, verify_chain

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from procure.services.authorization import (
     named_organization_scope,
     project_scope,
 )
+from procure.services.clock import now_utc
 from procure.services.effects import EFFECTS
 from procure.services.params import parse_params
 from procure.store import audit, conflicts, queries
@@ -41,11 +42,6 @@ class TransitionResult:
     from_state: str
     to_state: str
     seq: int
-
-
-def now_utc() -> datetime:
-    """Return the current moment in UTC."""
-    return datetime.now(UTC)
 
 
 def check_actor(actor: Actor) -> Actor:

@@ -9,7 +9,6 @@ high or low, recused), the recusals declared before any sheet, the spread flags,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +25,7 @@ from procure.domain.panel import (
 )
 from procure.domain.scorecard import Scorecard
 from procure.reports.data import flag_facts
+from procure.services.clock import now_utc
 from procure.store import panels, queries
 from procure.store.models import Project
 from procure.workflow.context import ActionContext, Actor
@@ -146,7 +146,7 @@ def _award_check(session: Session, project: Project, rules: Rules) -> Any:
             trigger="award",
             params={"organization": uscc},
             reason="",
-            at=datetime.now(UTC),
+            at=now_utc(),
         )
         return [reason for name in entry.guards if (reason := rules.engine.guard(name)(ctx))]
 

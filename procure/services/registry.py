@@ -15,7 +15,8 @@ from procure.domain.money import parse_money
 from procure.domain.text import check_no_bidi, quoted
 from procure.domain.uscc import validate_uscc
 from procure.services.authorization import Scope, acting, authorize
-from procure.services.lifecycle import check_actor, now_utc
+from procure.services.clock import now_utc
+from procure.services.lifecycle import check_actor
 from procure.store import audit, queries
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor

@@ -29,7 +29,8 @@ from procure.domain.errors import InvalidInput, ProcureError
 from procure.services import successor
 from procure.services.authorization import Scope, acting
 from procure.services.checkpoints import Signer, take_checkpoint
-from procure.services.lifecycle import check_actor, now_utc
+from procure.services.clock import now_utc
+from procure.services.lifecycle import check_actor
 from procure.services.renewal_plan import (
     DECIDE,
     REFUSED,

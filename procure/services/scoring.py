@@ -17,7 +17,8 @@ from procure.domain.assessment import combine_assessment
 from procure.domain.errors import InvalidInput
 from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
 from procure.domain.scorecard import Scorecard
-from procure.services.lifecycle import TransitionResult, advance, now_utc
+from procure.services.clock import now_utc
+from procure.services.lifecycle import TransitionResult, advance
 from procure.services.sheet_files import read_sheet
 from procure.store import panels, queries
 from procure.workflow.context import Actor

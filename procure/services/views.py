@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.panel import aggregate_panel
 from procure.domain.text import quoted
-from procure.services.lifecycle import now_utc
+from procure.services.clock import now_utc
 from procure.store import audit, panels, queries
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import ActionContext, Actor

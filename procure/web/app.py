@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
 from procure.resources import resource_dir
 from procure.services.browse.figures_cache import FiguresCache
+from procure.services.clock import Clock, using_clock
 from procure.store.db import make_engine
 from procure.web import pages
 from procure.web.deps import SIGN_IN_PATH, Forbidden, SignInRequired
@@ -22,8 +24,14 @@ from procure.web.settings import WebSettings, web_settings
 _LOGGER = logging.getLogger(__name__)
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
-    """Return the app serving the database of ``settings`` (default: :func:`web_settings`)."""
+def create_app(settings: WebSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """Return the app serving the database of ``settings`` (default: :func:`web_settings`).
+
+    Args:
+        settings: the database and options (default: from the environment).
+        clock: what "now" is for every request (default: the system clock). For tests
+            only: a deadline counted from "now" needs a year whose holidays are known.
+    """
     from procure.web import (
         routes_admin,
         routes_assessment,
@@ -51,6 +59,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.figures = FiguresCache()  # the dashboard's counted figures, until data changes
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
+    if clock is not None:
+        app.add_middleware(RequestClock, clock=clock)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
     for module in (
         routes_auth,
@@ -89,6 +99,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if app.state.jobs is not None:
             app.state.jobs.stop()
+
+
+class RequestClock:
+    """Serve every request on ``clock`` (see :func:`procure.services.clock.using_clock`)."""
+
+    def __init__(self, app: ASGIApp, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with using_clock(self.clock):
+            await self.app(scope, receive, send)
 
 
 def _healthz() -> PlainTextResponse:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
 
 from procure.services import signin
+from procure.services.clock import now_utc
 from procure.store.db import new_session
 from procure.web.security import SESSION_COOKIE, session_secret
 
@@ -29,11 +29,6 @@ class SignInRequired(Exception):
 
 class Forbidden(Exception):
     """The request is refused before it reaches a service (403), e.g. a missing CSRF token."""
-
-
-def now() -> datetime:
-    """The moment of the request (UTC)."""
-    return datetime.now(UTC)
 
 
 def reader(request: Request) -> Iterator[Session]:
@@ -76,7 +71,7 @@ def _resolve(request: Request) -> signin.SignedIn | None:
     token = signin.unsign_token(session_secret(request.app), cookie)
     if token is None:
         return None
-    at = now()
+    at = now_utc()
     with new_session(request.app.state.reader) as session:
         found = signin.resolve(
             session, token, at=at, idle_minutes=request.app.state.settings.idle_minutes

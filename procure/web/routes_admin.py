@@ -17,10 +17,11 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services import accounts, administration
+from procure.services.clock import now_utc
 from procure.services.project_actions import FormInvalid
 from procure.store.conflicts import committed
 from procure.web import pages
-from procure.web.deps import Account, CheckedForm, Reader, Writer, now
+from procure.web.deps import Account, CheckedForm, Reader, Writer
 from procure.workflow.context import Actor
 from procure.workflow.definition import ROLES
 
@@ -51,7 +52,7 @@ def accounts_page(request: Request, account: Account, session: Reader) -> Respon
 def _accounts(request: Request, session: Session, *, status: int = 200, **state: Any) -> Response:
     context = {
         "users": accounts.list_users(session),
-        "sessions": administration.open_sessions(session, at=now()),
+        "sessions": administration.open_sessions(session, at=now_utc()),
         "roles": ROLES,
         **_choices(session),
         **_state(**state),
@@ -144,7 +145,7 @@ def add_account(
         reader,
         form,
         name="account",
-        change=lambda s, f, by: administration.add_account(s, f, by, at=now()),
+        change=lambda s, f, by: administration.add_account(s, f, by, at=now_utc()),
     )
 
 
@@ -160,7 +161,7 @@ def grant(
         reader,
         form,
         name="grant",
-        change=lambda s, f, by: administration.grant_role(s, f, by, at=now()),
+        change=lambda s, f, by: administration.grant_role(s, f, by, at=now_utc()),
     )
 
 
@@ -176,7 +177,7 @@ def revoke(
         reader,
         form,
         name="revoke",
-        change=lambda s, f, by: administration.revoke_role(s, f, by, at=now()),
+        change=lambda s, f, by: administration.revoke_role(s, f, by, at=now_utc()),
     )
 
 
@@ -192,7 +193,7 @@ def deactivate(
         reader,
         form,
         name="deactivate",
-        change=lambda s, f, by: accounts.deactivate(s, f.get("login", ""), by, at=now()),
+        change=lambda s, f, by: accounts.deactivate(s, f.get("login", ""), by, at=now_utc()),
     )
 
 
@@ -208,7 +209,9 @@ def end_sessions(
         reader,
         form,
         name="sessions",
-        change=lambda s, f, by: administration.end_sessions(s, f.get("login", ""), by, at=now()),
+        change=lambda s, f, by: administration.end_sessions(
+            s, f.get("login", ""), by, at=now_utc()
+        ),
     )
 
 
@@ -224,7 +227,7 @@ def add_purchaser(
         reader,
         form,
         name="purchaser",
-        change=lambda s, f, by: administration.add_purchaser(s, f, by, at=now()),
+        change=lambda s, f, by: administration.add_purchaser(s, f, by, at=now_utc()),
         registry_page=True,
     )
 
@@ -241,6 +244,6 @@ def register_organization(
         reader,
         form,
         name="organization",
-        change=lambda s, f, by: administration.register_organization(s, f, by, at=now()),
+        change=lambda s, f, by: administration.register_organization(s, f, by, at=now_utc()),
         registry_page=True,
     )

@@ -17,12 +17,13 @@ from sqlmodel import Session
 from procure.domain.errors import NotFound, Refused
 from procure.services import assessment_forms
 from procure.services.assessment_pages import assessment_page, record_organization_comment
+from procure.services.clock import now_utc
 from procure.services.project_actions import FormInvalid, held_roles
 from procure.services.signin import SignedIn
 from procure.services.views import project_detail
 from procure.store.conflicts import committed
 from procure.web import pages
-from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer, now
+from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer
 
 router = APIRouter()
 
@@ -58,7 +59,7 @@ def _page(
 ) -> Response:
     roles = _readable(session, account, code)
     context = {
-        **assessment_page(session, code, account.user, now()),
+        **assessment_page(session, code, account.user, now_utc()),
         "project": project_detail(session, code),
         "roles": roles,
         "form": assessment_forms.sheet_form(),

@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.services import signin
+from procure.services.clock import now_utc
 from procure.store.conflicts import committed
 from procure.web import pages
-from procure.web.deps import Account, CheckedForm, Writer, now, optional_account
+from procure.web.deps import Account, CheckedForm, Writer, optional_account
 from procure.web.security import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
@@ -79,7 +80,7 @@ def sign_in(
             error="表单已失效，请重新登录 the form expired; sign in again",
             status=403,
         )
-    at = now()
+    at = now_utc()
     previous = _session_token(request)
     if previous is not None:  # a new id at every sign-in: the browser's old one ends
         signin.sign_out(session, previous, at=at)
@@ -102,7 +103,7 @@ def sign_out(request: Request, session: Writer, _form: CheckedForm) -> Response:
     """End this browser's session."""
     token = _session_token(request)
     if token is not None:
-        committed(session, lambda: signin.sign_out(session, token, at=now()), what="sign out")
+        committed(session, lambda: signin.sign_out(session, token, at=now_utc()), what="sign out")
     response = RedirectResponse("/signin", status_code=303)
     clear_session_cookie(response)
     return response
@@ -132,7 +133,7 @@ def change_password(
         try:
             committed(
                 session,
-                lambda: signin.change_password(session, account, current, new, at=now()),
+                lambda: signin.change_password(session, account, current, new, at=now_utc()),
                 what="change password",
             )
         except Refused as exc:

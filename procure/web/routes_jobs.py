@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from procure.jobs.printing import KIND as PRINT
 from procure.jobs.renewing import KIND as RENEW
 from procure.jobs.views import view, visible_job
 from procure.services import renewal_pages
+from procure.services.clock import now_utc
 from procure.web import pages
 from procure.web.deps import Account, Reader
 
@@ -24,7 +24,7 @@ REFRESH_SECONDS = 2
 def job_page(request: Request, job_id: int, account: Account, session: Reader) -> Response:
     """The job's state and progress; the page reloads itself while the job is under way."""
     row = visible_job(session, account.user, job_id)
-    job = view(row, datetime.now(UTC))
+    job = view(row, now_utc())
     session.commit()
     context: dict[str, Any] = {
         "job": job,
@@ -56,6 +56,6 @@ def download(request: Request, job_id: int, account: Account, session: Reader) -
     return FileResponse(
         path,
         media_type="application/zip",
-        filename=view(job, datetime.now(UTC)).download_name,
+        filename=view(job, now_utc()).download_name,
         headers={"Cache-Control": "private, no-store"},
     )

@@ -14,9 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from procure.domain.errors import InvalidInput, Refused
 from procure.services import objections
 from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.clock import now_utc
 from procure.store.conflicts import committed
 from procure.web import pages
-from procure.web.deps import Account, CheckedForm, Reader, Writer, now
+from procure.web.deps import Account, CheckedForm, Reader, Writer
 from procure.workflow.context import Actor
 from procure.workflow.scoring_guards import china_day
 
@@ -81,6 +82,6 @@ def _page(
     status: int = 200,
 ) -> Response:
     readable_project(session, viewer_scope(session, account.user.login), code)
-    context = objections.objection_page(session, code, account.user, china_day(now()))
+    context = objections.objection_page(session, code, account.user, china_day(now_utc()))
     context.update(done=done, errors=errors or {}, values=values or {}, message=message)
     return pages.render(request, "objection.html", context, status=status)

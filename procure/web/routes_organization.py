@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from procure.services.clock import now_utc
 from procure.services.organization_views import my_projects
 from procure.web import pages
-from procure.web.deps import Account, Reader, now
+from procure.web.deps import Account, Reader
 
 router = APIRouter()
 
@@ -15,5 +16,5 @@ router = APIRouter()
 @router.get("/mine")
 def mine(request: Request, account: Account, session: Reader) -> Response:
     """The signed-in organization's proposals, contracts, payments, inspections, assessments."""
-    organizations = my_projects(session, account.user, now())
+    organizations = my_projects(session, account.user, now_utc())
     return pages.render(request, "mine.html", {"organizations": organizations})

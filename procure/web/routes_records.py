@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import col, select
@@ -15,6 +13,7 @@ from procure.jobs.submit import submit
 from procure.jobs.views import view
 from procure.reports.fonts import PrintingUnavailable
 from procure.services import record_files
+from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.models import Purchaser
 from procure.web import pages
@@ -69,7 +68,7 @@ def _page(
         for p in session.exec(select(Purchaser).order_by(col(Purchaser.code)))
         if record_files.may_print(session, account.user, p.code)
     ]
-    at = datetime.now(UTC)
+    at = now_utc()
     context = {
         "purchasers": purchasers,
         "whole": record_files.may_print(session, account.user, None),
@@ -103,7 +102,7 @@ def print_year(
         key=printing.print_key(year, purchaser),
         params={"year": year, "purchaser": purchaser},
         requested_by=account.user.login,
-        at=datetime.now(UTC),
+        at=now_utc(),
         total=len(codes),
     )
     assert submitted.job.id is not None

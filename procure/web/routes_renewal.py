@@ -3,8 +3,6 @@ apply as a background job (refused while another renewal of the year is under wa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
@@ -13,6 +11,7 @@ from procure.domain.errors import InvalidInput
 from procure.jobs import renewing
 from procure.jobs.views import view
 from procure.services import renewal_pages
+from procure.services.clock import now_utc
 from procure.services.renewal_pages import ACTION_LABELS, Confirmed, PlanPage
 from procure.store.models import Purchaser
 from procure.web import pages
@@ -100,10 +99,10 @@ def apply(
         year=year,
         purchaser=purchaser,
         requested_by=account.user.login,
-        at=datetime.now(UTC),
+        at=now_utc(),
         total=found.to_write,
     )
     if not started.started:
-        context = {"job": view(started.job, datetime.now(UTC)), "year": year}
+        context = {"job": view(started.job, now_utc()), "year": year}
         return pages.render(request, "renewal_busy.html", context, status=409)
     return RedirectResponse(f"/jobs/{started.job.id}", status_code=303)

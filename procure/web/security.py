@@ -51,10 +51,10 @@ def session_secret(app: FastAPI) -> bytes:
     """The app's cookie-signing secret: generated on first start, kept in the database."""
     secret: bytes | None = getattr(app.state, "secret", None)
     if secret is None:
-        from procure.web.deps import now
+        from procure.services.clock import now_utc
 
         with new_session(app.state.writer) as session:
-            secret = signin.app_secret(session, "session", at=now())
+            secret = signin.app_secret(session, "session", at=now_utc())
             session.commit()
         app.state.secret = secret
     return secret

@@ -21,6 +21,9 @@ from procure.domain.uscc import make_uscc
 from tests.support import dump_database
 
 PROCURE = Path(sys.executable).parent / "procure"
+"""The installed console script (its own tests run it; the others run :data:`PINNED_PROCURE`)."""
+PINNED_PROCURE = (sys.executable, str(Path(__file__).parent.parent / "pinned_procure.py"))
+"""``procure`` started at the tests' pinned moment (tests/pinned_procure.py)."""
 YEAR = 2024
 CODE = f"SM-{YEAR}-001"
 DRAFT_CODE = f"SM-{YEAR}-002"
@@ -86,7 +89,7 @@ def procure(*args: str, db: str | None = None, cwd: Path | None = None) -> Run:
     if db is not None:
         env["PROCURE_DB"] = db
     completed = subprocess.run(
-        [str(PROCURE), *args],
+        [*PINNED_PROCURE, *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -14,7 +14,7 @@ import pytest
 
 from procure.services.renewal_run import CHUNK_SIZE
 from procure.store.keyfile import KEY_ENV
-from tests.e2e.cli import PROCURE, dump, ok, procure, sqlite_url
+from tests.e2e.cli import PINNED_PROCURE, dump, ok, procure, sqlite_url
 
 YEAR = "2019"
 
@@ -155,7 +155,7 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     url, path = _generated(tmp_path, 20_000)
     env = {**os.environ, "PROCURE_DB": url}
     child = subprocess.Popen(
-        [str(PROCURE), "renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json"],
+        [*PINNED_PROCURE, "renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
-from procure.services.lifecycle import now_utc
+from procure.services.clock import now_utc
 from procure.services.successor import UNBARRED, unbarred_next_year
 from procure.store.models import Assessment, Project
 from procure.workflow.context import ActionContext, Actor

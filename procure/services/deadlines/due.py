@@ -25,7 +25,7 @@ from procure.domain.deadlines import ENTERS, EXPIRED, OVERDUE, SERVICE_END, Dead
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.browse.visibility import Reach, reach_clause, viewer_scope
 from procure.services.calendar import default_calendar
-from procure.services.lifecycle import now_utc
+from procure.services.clock import now_utc
 from procure.services.replay import BEIJING
 from procure.store.models import Contract, Organization, Project, Purchaser, TransitionLog
 from procure.workflow.rules import Rules, default_rules

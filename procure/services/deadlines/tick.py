@@ -28,9 +28,10 @@ from procure.domain.identity import normalize_login
 from procure.domain.workdays import WorkingCalendar
 from procure.services.browse.visibility import Reach, viewer_scope
 from procure.services.calendar import default_calendar
+from procure.services.clock import now_utc
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
 from procure.services.deadlines.outbox import queue_reminders
-from procure.services.lifecycle import advance, now_utc
+from procure.services.lifecycle import advance
 from procure.services.replay import BEIJING
 from procure.store.models import Project
 from procure.store.trust_models import RoleGrant, User

@@ -1,4 +1,7 @@
-"""Start ``procure serve`` in a subprocess on a free port, as a person would, and stop it."""
+"""Start ``procure serve`` in a subprocess on a free port, as a person would, and stop it.
+
+The server runs at the tests' pinned moment (tests/pinned_procure.py), as its job worker does.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.e2e.cli import PROCURE
+from tests.e2e.cli import PINNED_PROCURE
 
 START_SECONDS = 30.0
 
@@ -35,7 +38,7 @@ def served(url: str, log: Path, *options: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("PROCURE_DB", None)
-    command = [str(PROCURE), "--db", url, "serve", "--port", str(port), *options]
+    command = [*PINNED_PROCURE, "--db", url, "serve", "--port", str(port), *options]
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
         base = f"http://127.0.0.1:{port}"

@@ -9,8 +9,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from procure.services.assessment_pages import CommentWindow, comment_window
+from procure.services.clock import now_utc
 from procure.store.db import new_session
-from procure.web.deps import now
 from tests.e2e.web.browser import fill_sheet, shoot, sign_in, sign_out
 from tests.e2e.web.site import (
     ACKNOWLEDGE,
@@ -35,7 +35,7 @@ from tests.integration.builders import (
 def window(site: Site, code: str) -> CommentWindow:
     """The comment window the server computes today for ``code``."""
     with new_session(site.engine) as session:
-        found = comment_window(session, code, now())
+        found = comment_window(session, code, now_utc())
     assert found is not None
     return found
 

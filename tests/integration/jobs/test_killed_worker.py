@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from procure.jobs import printing
 from procure.jobs.submit import submit
 from procure.reports.batch import holds_code
 from procure.reports.verify import read_embedded
+from procure.services.clock import now_utc
 from procure.store.db import new_session
 from tests.integration.jobs.conftest import DEMO_RECORDS, run_queued, wait_for
 from tests.integration.test_reports import needs_printing
@@ -36,7 +36,7 @@ def _ask(engine: Engine) -> int:
             key=printing.print_key(2019, None),
             params={"year": 2019, "purchaser": None},
             requested_by="赵审计",
-            at=datetime.now(UTC),
+            at=now_utc(),
         )
     assert asked.job.id is not None
     return asked.job.id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, text
@@ -15,6 +14,7 @@ from procure.jobs.runner import MAX_ATTEMPTS
 from procure.jobs.submit import submit
 from procure.reports.batch import holds_code
 from procure.reports.verify import read_embedded
+from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import new_session
 from procure.store.job_models import Job
@@ -30,7 +30,7 @@ def _ask(engine: Engine, year: int = 2019, purchaser: str | None = None, by: str
             key=printing.print_key(year, purchaser),
             params={"year": year, "purchaser": purchaser},
             requested_by=by,
-            at=datetime.now(UTC),
+            at=now_utc(),
         )
 
 
@@ -87,7 +87,7 @@ def test_a_job_rolled_back_with_its_request_leaves_nothing_queued(
             key=printing.print_key(2019, None),
             params={"year": 2019},
             requested_by="赵审计",
-            at=datetime.now(UTC),
+            at=now_utc(),
         )
         if database_url.startswith("postgresql"):
             from procure.jobs.queue import defer

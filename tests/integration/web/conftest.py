@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
+from tests.clock import pinned_clock
 from tests.integration.builders import create_project, setup_registry
 
 
@@ -25,7 +26,7 @@ def registered(session: Session) -> Session:
 @pytest.fixture
 def client(engine: Engine, database_url: str) -> Iterator[TestClient]:
     """A browser on the app serving the test database."""
-    app = create_app(WebSettings(database_url))
+    app = create_app(WebSettings(database_url), clock=pinned_clock())
     with TestClient(app) as browser:
         yield browser
     app.state.writer.dispose()
@@ -35,7 +36,7 @@ def client(engine: Engine, database_url: str) -> Iterator[TestClient]:
 @pytest.fixture
 def https_client(engine: Engine, database_url: str) -> Iterator[TestClient]:
     """A browser reaching the app over https."""
-    app = create_app(WebSettings(database_url))
+    app = create_app(WebSettings(database_url), clock=pinned_clock())
     with TestClient(app, base_url="https://testserver") as browser:
         yield browser
     app.state.writer.dispose()

@@ -157,9 +157,9 @@ def test_an_administrator_can_end_every_session_of_an_account(
 
 
 def signin_now() -> object:
-    from procure.web.deps import now
+    from procure.services.clock import now_utc
 
-    return now()
+    return now_utc()
 
 
 def test_changing_the_password_needs_the_current_one_and_a_strong_new_one(

@@ -1,0 +1,29 @@
+"""Run the ``procure`` command line with the whole process's clock at the tests' moment.
+
+Tests only: ``python tests/pinned_procure.py ARGS`` is ``procure ARGS`` started at
+:data:`tests.clock.PINNED` (and running on from it). The end-to-end tests run the CLI and
+``procure serve`` in subprocesses, which a clock object cannot reach; time-machine (a dev
+dependency) moves this process's clock instead: ``datetime``, ``date`` and ``time``. The
+travel starts when this module is imported, not under ``__main__``, on purpose: the job
+worker that ``procure serve`` spawns re-imports the parent's main module, so it runs at
+the pinned moment too. Nothing in procure itself can move its clock.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import time_machine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.clock import PINNED  # noqa: E402  (the repository root is on the path now)
+
+time_machine.travel(PINNED, tick=True).start()
+
+if __name__ == "__main__":
+    from procure.cli import run
+
+    sys.argv[0] = "procure"
+    run()
