@@ -6,12 +6,16 @@ Tests only: ``python tests/pinned_procure.py ARGS`` is ``procure ARGS`` started 
 dependency) moves this process's clock instead: ``datetime``, ``date`` and ``time``. The
 travel starts when this module is imported, not under ``__main__``, on purpose: the job
 worker that ``procure serve`` spawns re-imports the parent's main module, so it runs at
-the pinned moment too. Nothing in procure itself can move its clock.
+the pinned moment too. A test that needs another moment (a year the working-day calendar
+does not know) names it in ``PINNED_AT_ENV``, read here only. Nothing in procure itself can
+move its clock.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import time_machine
@@ -20,7 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.clock import PINNED  # noqa: E402  (the repository root is on the path now)
 
-time_machine.travel(PINNED, tick=True).start()
+PINNED_AT_ENV = "PROCURE_TESTS_PINNED_AT"
+"""An ISO moment with its offset, e.g. ``2026-12-28T10:00:00+08:00`` (default: PINNED)."""
+
+_moment = os.environ.get(PINNED_AT_ENV)
+time_machine.travel(datetime.fromisoformat(_moment) if _moment else PINNED, tick=True).start()
 
 if __name__ == "__main__":
     from procure.cli import run

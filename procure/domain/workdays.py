@@ -109,7 +109,9 @@ class WorkingCalendar:
         return (
             f"the working-day calendar does not know the holidays of {day.year}{missing} "
             f"(it knows {span}); {day.isoformat()} cannot be counted in working days: add "
-            f"{day.year}'s holidays and make-up working days to workflows/calendar.yaml"
+            f"{day.year}'s holidays and make-up working days to workflows/calendar.yaml, as "
+            f"the State Council's notice announces them "
+            f"(国务院办公厅关于{day.year}年部分节假日安排的通知)"
         )
 
     def is_working_day(self, day: date) -> bool:

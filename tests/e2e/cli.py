@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,14 @@ class Run:
         return f"procure {' '.join(self.args)} -> {self.code}\n{self.stdout}{self.stderr}"
 
 
-def procure(*args: str, db: str | None = None, cwd: Path | None = None) -> Run:
-    """Run ``procure ARGS`` with ``PROCURE_DB=db`` (unset when ``db`` is None)."""
+def procure(
+    *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
+) -> Run:
+    """Run ``procure ARGS`` with ``PROCURE_DB=db`` (unset when ``db`` is None), at the tests'
+    pinned moment or at ``at``."""
     env = {**os.environ, "COLUMNS": "240", "PYTHONIOENCODING": "utf-8"}
+    if at is not None:
+        env["PROCURE_TESTS_PINNED_AT"] = at.isoformat()
     env.pop("PROCURE_DB", None)
     if db is not None:
         env["PROCURE_DB"] = db
@@ -101,9 +107,11 @@ def procure(*args: str, db: str | None = None, cwd: Path | None = None) -> Run:
     return Run(tuple(args), completed.returncode, completed.stdout, completed.stderr)
 
 
-def ok(*args: str, db: str | None = None, cwd: Path | None = None) -> Run:
+def ok(
+    *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
+) -> Run:
     """Run ``procure ARGS`` and fail the test, showing its output, unless it exits 0."""
-    run = procure(*args, db=db, cwd=cwd)
+    run = procure(*args, db=db, cwd=cwd, at=at)
     assert run.code == 0, str(run)
     assert not run.stderr, str(run)
     return run
