@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 
-import pytest
 from sqlmodel import Session
 
 from procure.services import accounts
-from procure.services import lifecycle as lc
+from procure.services.clock import using_clock
 from procure.services.replay import BEIJING
 from tests.integration.builders import ADMIN, Plan, create_project, drive, setup_registry
 
@@ -16,14 +17,19 @@ CLOCK = "clock"
 
 
 class Clock:
-    """The moment every trigger is stamped with (``lifecycle.now_utc`` patched to it)."""
+    """The moment every trigger is stamped with: "now" inside :meth:`running`."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self) -> None:
         self.moment = datetime(2019, 1, 2, 9, 0, tzinfo=BEIJING)
-        monkeypatch.setattr(lc, "now_utc", lambda: self.moment)
 
     def set(self, day: date, hour: int = 10) -> None:
         self.moment = datetime.combine(day, time(hour), BEIJING)
+
+    @contextmanager
+    def running(self) -> Iterator[Clock]:
+        """Make this clock procure's "now" for the ``with`` block."""
+        with using_clock(lambda: self.moment):
+            yield self
 
 
 def project_on(
