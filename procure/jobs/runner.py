@@ -56,9 +56,13 @@ JobFunction = Callable[[JobRun], str]
 
 def job_functions() -> dict[str, JobFunction]:
     """The job function of each kind."""
-    from procure.jobs import printing, renewing
+    from procure.jobs import printing, renewing, ticking
 
-    return {printing.KIND: printing.print_records, renewing.KIND: renewing.renew}
+    return {
+        printing.KIND: printing.print_records,
+        renewing.KIND: renewing.renew,
+        ticking.KIND: ticking.run_tick,
+    }
 
 
 def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:
