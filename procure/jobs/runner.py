@@ -56,12 +56,13 @@ JobFunction = Callable[[JobRun], str]
 
 def job_functions() -> dict[str, JobFunction]:
     """The job function of each kind."""
-    from procure.jobs import printing, renewing, ticking
+    from procure.jobs import printing, renewing, ticking, verifying
 
     return {
         printing.KIND: printing.print_records,
         renewing.KIND: renewing.renew,
         ticking.KIND: ticking.run_tick,
+        verifying.KIND: verifying.run_verify,
     }
 
 
