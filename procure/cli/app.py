@@ -228,6 +228,8 @@ def _register_groups() -> None:
         account_commands,
         audit_commands,
         deadline_commands,
+        dossier_commands,
+        export_commands,
         objection_commands,
         project_commands,
         renew_commands,
@@ -250,6 +252,9 @@ def _register_groups() -> None:
     cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
     cli.add_command(objection_commands.objection)
+    export_commands.export.add_command(dossier_commands.export_dossier)
+    cli.add_command(export_commands.export)
+    cli.add_command(dossier_commands.dossier)
 
 
 _register_groups()
