@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -72,7 +73,7 @@ def read_zip(
     """
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InvalidInput(f"refused: {path} is not a zip file ({exc})") from exc
     with archive:
         infos = archive.infolist()
@@ -132,7 +133,7 @@ def _read_capped(
                         f"(at {info.filename!r}): a zip bomb or not a dossier"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
         raise InvalidInput(
             f"refused: {path}: the entry {info.filename!r} is unreadable ({exc})"
         ) from exc
