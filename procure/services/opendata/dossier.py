@@ -72,6 +72,8 @@ def export_dossier(
     output: Path,
     signer: Signer | None,
     jobs: int | None = None,
+    records_folder: Path | None = None,
+    signed_at: datetime | None = None,
 ) -> DossierSummary:
     """Write the dossier of ``year`` (one purchaser's, or every one's) to the zip ``output``.
 
@@ -83,6 +85,10 @@ def export_dossier(
         output: the zip file to write (replaced whole, never half-written).
         signer: the audit signing key, or None to ship the stored checkpoints only.
         jobs: record printing processes (default: every core).
+        records_folder: print the records into this folder, keeping the files already
+            current there (same code, same checkpoint), as ``procure report --year`` does;
+            by default they are printed afresh into a scratch folder.
+        signed_at: the moment a new checkpoint states (default: now).
 
     Raises:
         NotFound: an unknown purchaser.
@@ -97,7 +103,7 @@ def export_dossier(
         raise InvalidInput(
             f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
         )
-    head, key, carried = _signed_head(session, signer)
+    head, key, carried = _signed_head(session, signer, signed_at)
     lines, created_at = _trail(session, head)
     shipped = [
         c for c in stored_checkpoints.stored(session) if c.public_key == key and c.seq <= head
@@ -110,7 +116,7 @@ def export_dossier(
         PUBLIC_KEY: public_key_pem(key),
         OCDS: json_bytes(package),
         **{f"{CHECKPOINTS}{file_name(c)}": json_bytes(c.to_dict()) for c in shipped},
-        **_records(url, codes, carried, jobs),
+        **_records(url, codes, carried, key, jobs, records_folder),
     }
     manifest = _manifest(files, year, purchaser, codes, created_at, key, lines)
     files[MANIFEST] = json_bytes(manifest)
@@ -128,10 +134,12 @@ def export_dossier(
     )
 
 
-def _signed_head(session: Session, signer: Signer | None) -> tuple[int, str, dict[str, Any] | None]:
+def _signed_head(
+    session: Session, signer: Signer | None, signed_at: datetime | None
+) -> tuple[int, str, dict[str, Any] | None]:
     """The last trail row shipped, the dossier's key and the checkpoint the records carry."""
     if signer is not None:
-        signed = take_checkpoint(session, signer)
+        signed = take_checkpoint(session, signer, at=signed_at)
         return signed.seq, signer.public_key, signed.to_dict()
     kept = stored_checkpoints.stored(session)
     if not kept:
@@ -157,22 +165,64 @@ def _trail(session: Session, head: int) -> tuple[list[str], str]:
 
 
 def _records(
-    url: str, codes: list[str], checkpoint: dict[str, Any] | None, jobs: int | None
+    url: str,
+    codes: list[str],
+    checkpoint: dict[str, Any] | None,
+    key: str,
+    jobs: int | None,
+    folder: Path | None,
 ) -> dict[str, bytes]:
-    """Print the records into a scratch folder and take their bytes, by name in the zip."""
-    from procure.reports.batch import FAILED, print_year
-
+    """Print the records and take their bytes, by name in the zip."""
+    if folder is not None:
+        return _printed(url, codes, checkpoint, key, jobs, folder, reuse=True)
     with tempfile.TemporaryDirectory(prefix="procure-dossier-") as scratch:
-        folder = Path(scratch)
-        outcomes = print_year(url, codes, folder, jobs=jobs, force=True, checkpoint=checkpoint)
-        failed = [o for o in outcomes if o.status == FAILED]
-        if failed:
-            named = "; ".join(f"{o.project}: {o.message}" for o in failed)
-            raise ProcureError(f"no dossier written: records could not be printed ({named})")
-        return {
-            f"{RECORDS}{Path(o.path).relative_to(folder).as_posix()}": Path(o.path).read_bytes()
-            for o in outcomes
-        }
+        return _printed(url, codes, checkpoint, key, jobs, Path(scratch), reuse=False)
+
+
+def _printed(
+    url: str,
+    codes: list[str],
+    checkpoint: dict[str, Any] | None,
+    key: str,
+    jobs: int | None,
+    folder: Path,
+    *,
+    reuse: bool,
+) -> dict[str, bytes]:
+    """Print into ``folder``. A file kept as current keeps the checkpoint it was printed
+    with (as a year batch does): it must be one of the dossier's key (an older head, still
+    in the shipped trail), or none when the dossier's records carry none; else it is
+    printed again."""
+    from procure.reports.batch import FAILED, SKIPPED, print_year
+
+    outcomes = print_year(url, codes, folder, jobs=jobs, force=not reuse, checkpoint=checkpoint)
+    stale = [
+        o.project
+        for o in outcomes
+        if o.status == SKIPPED and not _carries(Path(o.path), key, checkpoint)
+    ]
+    if stale:
+        again = print_year(url, stale, folder, jobs=jobs, force=True, checkpoint=checkpoint)
+        reprinted = {o.project: o for o in again}
+        outcomes = [reprinted.get(o.project, o) for o in outcomes]
+    failed = [o for o in outcomes if o.status == FAILED]
+    if failed:
+        named = "; ".join(f"{o.project}: {o.message}" for o in failed)
+        raise ProcureError(f"no dossier written: records could not be printed ({named})")
+    return {
+        f"{RECORDS}{Path(o.path).relative_to(folder).as_posix()}": Path(o.path).read_bytes()
+        for o in outcomes
+    }
+
+
+def _carries(path: Path, key: str, checkpoint: dict[str, Any] | None) -> bool:
+    """Whether the printed record at ``path`` carries a checkpoint fit for the dossier."""
+    from procure.reports.verify import read_embedded
+
+    carried = read_embedded(path.read_bytes(), file=str(path)).checkpoint
+    if carried is None:
+        return checkpoint is None
+    return bool(carried.get("public_key") == key)
 
 
 def _manifest(
