@@ -134,6 +134,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         engine.dispose()
     url = f"sqlite:///{database}"
     printed = _demo_records(url, directory / "records", checkpoint.to_dict()) if records else None
+    dossier = _demo_dossier(url, directory) if printed and _all_printed(printed) else None
     if as_json:
         print_json(
             {
@@ -142,6 +143,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
                 "outcomes": [asdict(o) for o in outcomes],
                 "checkpoint": {"name": checkpoint.name, "file": str(checkpoint_file)},
                 "records": printed,
+                "dossier": dossier,
                 "accounts": [asdict(a) for a in demo_accounts],
                 "password": DEMO_PASSWORD,
                 "draft": DEMO_DRAFT.code,
@@ -176,6 +178,11 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         f"{checkpoint_file} (verify the trail: procure --db {url} audit verify "
         f"--checkpoints {checkpoint_file.parent} --public-key {directory / DEMO_KEY}.pub)"
     )
+    if dossier is not None:
+        echo(
+            f"审计资料包 Auditor's dossier → {dossier} "
+            f"(verify it without the database: procure dossier verify {dossier})"
+        )
     echo(f"Explore it: PROCURE_DB={url} procure projects")
     print_table(
         "演示账号 Demo accounts",
@@ -223,11 +230,45 @@ def _demo_records(url: str, folder: Path, checkpoint: dict[str, Any]) -> dict[st
     return result
 
 
+def _all_printed(printed: dict[str, Any]) -> bool:
+    return bool(printed["records"]) and not printed["failed"]
+
+
+def _demo_dossier(url: str, directory: Path) -> str:
+    """Export the demo year's dossier to ``DIR/dossier-2019.zip``. The records just printed
+    are reused (they carry the demo's checkpoint), so this renders nothing; the head (moved
+    by the demo accounts since) is signed at its own row's moment, from the data."""
+    from procure.services.checkpoints import load_signer
+    from procure.services.demo import DEMO_KEY
+    from procure.services.opendata.dossier import export_dossier
+    from procure.store.audit import last_row_moment
+    from procure.store.db import make_engine, new_session
+
+    engine = make_engine(url)
+    try:
+        with new_session(engine) as session:
+            summary = export_dossier(
+                session,
+                url=url,
+                year=2019,
+                purchaser=None,
+                output=directory / "dossier-2019.zip",
+                signer=load_signer(directory / DEMO_KEY),
+                records_folder=directory / "records",
+                signed_at=last_row_moment(session),
+            )
+    finally:
+        engine.dispose()
+    return summary.file
+
+
 def _register_groups() -> None:
     from procure.cli import (
         account_commands,
         audit_commands,
         deadline_commands,
+        dossier_commands,
+        export_commands,
         objection_commands,
         project_commands,
         renew_commands,
@@ -250,6 +291,9 @@ def _register_groups() -> None:
     cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
     cli.add_command(objection_commands.objection)
+    export_commands.export.add_command(dossier_commands.export_dossier)
+    cli.add_command(export_commands.export)
+    cli.add_command(dossier_commands.dossier)
 
 
 _register_groups()

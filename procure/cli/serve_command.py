@@ -51,7 +51,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allo
     """
     import uvicorn
 
+    from procure.jobs.ticking import daily_tick_settings, describe
+
     url = db_url(ctx)
+    daily = daily_tick_settings(os.environ)  # a malformed setting stops here, not in the worker
     with open_session(ctx, readonly=True):  # refuses a missing, uninitialized or old database
         pass
     os.environ[DATABASE_ENV] = url  # the workers' factory reads it
@@ -59,6 +62,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allo
         f"procure 正在服务 serving {shown_url(url)} at http://{_shown_host(host)}:{port}/ "
         "(Ctrl+C to stop)"
     )
+    if url.startswith("sqlite"):
+        echo(f"procure serve: background jobs in a worker process of its own; {describe(daily)}")
     if workers == 1:
         from procure.web.app import app_from_environment
 

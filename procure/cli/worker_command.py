@@ -7,6 +7,7 @@ serve`` already runs a worker of its own; this runs the same loop in the foregro
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -24,26 +25,38 @@ from procure.cli.output import db_url, echo, open_session, shown_url
 @click.option("--once", is_flag=True, help="Run the jobs queued now, then stop.")
 @click.pass_context
 def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
-    """Run queued background jobs (printing a year's records) until stopped (Ctrl+C)."""
+    """Run queued background jobs (a year's records, a renewal, the daily tick) until
+    stopped (Ctrl+C).
+
+    With PROCURE_TICK_BY naming an account, the worker also asks once a day for `procure
+    tick` (from PROCURE_TICK_AT, default 06:00 Beijing time): one tick a day, however many
+    workers run.
+    """
+    from procure.jobs.ticking import daily_tick_settings, describe
     from procure.store.files import files_dir
 
     url = db_url(ctx)
+    daily = daily_tick_settings(os.environ)
     with open_session(ctx, readonly=True):  # refuses a missing, uninitialized or old database
         pass
     folder = files_dir(url, str(files) if files else None)
     echo(f"procure worker: jobs of {shown_url(url)}, files in {folder} (Ctrl+C to stop)")
+    echo(f"procure worker: {describe(daily)}")
     if url.startswith("postgresql"):
         from procure.jobs.queue import run_worker
 
-        run_worker(url, folder, wait=not once)
+        run_worker(url, folder, wait=not once, daily=daily)
         return
     from procure.jobs.local import run_next, work
+    from procure.jobs.ticking import TickScheduler
+    from procure.services.clock import now_utc
 
     if once:
+        TickScheduler(url, daily).check(now_utc())
         while run_next(url, folder):
             pass
         return
     try:
-        work(url, folder, stop=lambda: False)
+        work(url, folder, stop=lambda: False, daily=daily)
     except KeyboardInterrupt:
         echo("procure worker: stopped")

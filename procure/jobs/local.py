@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
+from procure.jobs.ticking import DailyTick, TickScheduler, daily_tick_settings, describe
 from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
@@ -40,11 +41,21 @@ STALE_AFTER = timedelta(minutes=10)
 """A running job whose worker (on another host) reported nothing for this long is abandoned."""
 
 
-def work(url: str, files: Path, *, stop: Callable[[], bool], poll: float = POLL_SECONDS) -> None:
-    """Run queued jobs until ``stop()`` says so (checked between jobs and while idle)."""
+def work(
+    url: str,
+    files: Path,
+    *,
+    stop: Callable[[], bool],
+    poll: float = POLL_SECONDS,
+    daily: DailyTick | None = None,
+) -> None:
+    """Run queued jobs until ``stop()`` says so (checked between jobs and while idle); with
+    ``daily``, ask for the day's tick when its time comes (:mod:`procure.jobs.ticking`)."""
     name = worker_name()
-    _LOGGER.info("job worker %s on %s", name, files)
+    scheduler = TickScheduler(url, daily)
+    _LOGGER.info("job worker %s on %s; %s", name, files, describe(daily))
     while not stop():
+        scheduler.check(now_utc())
         if not run_next(url, files, name):
             time.sleep(poll)
 
@@ -122,7 +133,8 @@ def _alive(pid: int) -> bool:
 def _worker_main(url: str, files: str, parent: int) -> None:
     """The worker process: run jobs while the server that started it lives."""
     logging.basicConfig(level=logging.INFO)
-    work(url, Path(files), stop=lambda: os.getppid() != parent)
+    daily = daily_tick_settings(os.environ)  # checked by ``procure serve`` before it started us
+    work(url, Path(files), stop=lambda: os.getppid() != parent, daily=daily)
 
 
 class LocalJobs:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
+from procure.jobs.ticking import DailyTick, TickScheduler
 from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
@@ -111,7 +112,14 @@ def _placeholder(job_id: int) -> None:  # the deferring side only names the task
     raise AssertionError("run by the worker's app, never here")
 
 
-def run_worker(url: str, files: Path, *, wait: bool = True, concurrency: int = 1) -> None:
+def run_worker(
+    url: str,
+    files: Path,
+    *,
+    wait: bool = True,
+    concurrency: int = 1,
+    daily: DailyTick | None = None,
+) -> None:
     """Run procrastinate's worker on procure's queue, and watch for abandoned jobs.
 
     Args:
@@ -119,12 +127,17 @@ def run_worker(url: str, files: Path, *, wait: bool = True, concurrency: int = 1
         files: the files folder (shared with the web server).
         wait: keep waiting for jobs (False: stop once the queue is empty).
         concurrency: jobs run at once by this worker.
+        daily: the daily tick's settings: the watch asks for the day's tick when its
+            time comes (None: no daily tick).
     """
     app = queue_app(url, files)
+    scheduler = TickScheduler(url, daily)
+    if not wait:
+        scheduler.check(now_utc())  # a run that stops once the queue is empty looks once first
 
     async def main() -> None:
         async with app.open_async():
-            watch = asyncio.create_task(_watch(app, url))
+            watch = asyncio.create_task(_watch(app, url, scheduler))
             try:
                 await app.run_worker_async(
                     queues=[QUEUE],
@@ -141,8 +154,9 @@ def run_worker(url: str, files: Path, *, wait: bool = True, concurrency: int = 1
     asyncio.run(main())
 
 
-async def _watch(app: App, url: str) -> None:
+async def _watch(app: App, url: str, scheduler: TickScheduler) -> None:
     while True:
+        await asyncio.to_thread(scheduler.check, now_utc())
         try:
             await retry_stalled(app, url)
         except Exception:  # the watch must not stop the worker

@@ -51,9 +51,14 @@ JobFunction = Callable[[JobRun], str]
 
 def job_functions() -> dict[str, JobFunction]:
     """The job function of each kind."""
-    from procure.jobs import printing, renewing
+    from procure.jobs import printing, renewing, ticking, verifying
 
-    return {printing.KIND: printing.print_records, renewing.KIND: renewing.renew}
+    return {
+        printing.KIND: printing.print_records,
+        renewing.KIND: renewing.renew,
+        ticking.KIND: ticking.run_tick,
+        verifying.KIND: verifying.run_verify,
+    }
 
 
 def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:

@@ -13,6 +13,8 @@ from procure.domain.errors import NotFound
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.printing import zip_name
 from procure.jobs.renewing import KIND as RENEW
+from procure.jobs.ticking import KIND as TICK
+from procure.jobs.verifying import KIND as VERIFY
 from procure.store import jobs as job_store
 from procure.store.job_models import ACTIVE, DONE, Job
 from procure.store.trust_models import User
@@ -93,6 +95,11 @@ def _title(kind: str, params: dict[str, object]) -> str:
     if kind == RENEW:
         whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
         return f"执行 {params['year']} 年度续约{whose} Apply the {params['year']} renewal"
+    if kind == VERIFY:
+        scope = f"（比对 {params['project']}）" if params.get("project") else ""
+        return f"校验审计链{scope} Verify the audit trail"
+    if kind == TICK:
+        return f"每日期限检查 {params.get('on', '')} Daily tick"
     return kind
 
 
@@ -101,6 +108,10 @@ def _back(kind: str, params: dict[str, object]) -> tuple[str, str]:
     if kind == RENEW:
         query = urlencode({"year": params["year"], "purchaser": params.get("purchaser") or ""})
         return f"/renewal?{query}", "年终续约 Renewal"
+    if kind == VERIFY:
+        return "/audit/verify", "校验审计链 Verify the trail"
+    if kind == TICK:
+        return "/due", "到期事项 Due"
     return "/records", "绩效评价记录 Records"
 
 

@@ -149,7 +149,7 @@ def verify_pdf(
         ]
     resaved = False
     if not differences and not problems and check_pages:
-        resaved, page_problems = _page_check(data, current, embedded.checkpoint)
+        resaved, page_problems = page_check(data, current, embedded.checkpoint)
         problems += page_problems
     ok = not differences and not problems
     return Verification(
@@ -200,7 +200,7 @@ def _checkpoint_check(
     return held, problems, notes
 
 
-def _page_check(
+def page_check(
     data: bytes, current: dict[str, Any], checkpoint: dict[str, Any] | None
 ) -> tuple[bool, list[str]]:
     """Whether the file is what the record prints: byte for byte, or re-saved by another

@@ -38,7 +38,7 @@ from procure.services.checkpoints import verify_trail
 from procure.services.project_actions import FormInvalid
 from procure.services.trail_check import trail_differences
 from procure.store import accounts as account_store
-from procure.store.models import Project, Purchaser, TransitionLog
+from procure.store.models import AuditHead, Project, Purchaser, TransitionLog
 from procure.store.trust_models import User
 
 AUDIT_ROLES = ("auditor", "admin")
@@ -93,7 +93,12 @@ def audit_reach(session: Session, user: User) -> AuditReach:
     return AuditReach(everything=False, purchaser_ids=frozenset(reached))
 
 
-def _project_in_reach(session: Session, reach: AuditReach, code: str) -> str:
+def project_in_reach(session: Session, reach: AuditReach, code: str) -> str:
+    """``code`` if the project is in ``reach``.
+
+    Raises:
+        NotFound: no such project in the reach (said alike for one outside it).
+    """
     statement = select(Project.code).where(Project.code == code)
     if not reach.everything:
         statement = statement.where(col(Project.purchaser_id).in_(sorted(reach.purchaser_ids)))
@@ -207,7 +212,7 @@ def trail_page(
     """
     statement = select(TransitionLog).where(reach.clause())
     if filters.project is not None:
-        code = _project_in_reach(session, reach, filters.project)
+        code = project_in_reach(session, reach, filters.project)
         statement = statement.where(TransitionLog.project_code == code)
     if filters.batch is not None:
         statement = statement.where(TransitionLog.batch_id == filters.batch)
@@ -288,6 +293,12 @@ def trusted_key_of(text: str) -> str | None:
         ) from None
 
 
+def trail_length(session: Session) -> int:
+    """How many rows the trail holds (the head's sequence number: no count needed)."""
+    seq = session.exec(select(AuditHead.seq)).first()
+    return seq or 0
+
+
 def verify(
     session: Session,
     reach: AuditReach,
@@ -306,7 +317,7 @@ def verify(
     Raises:
         NotFound: ``project`` is outside the reach.
     """
-    code = _project_in_reach(session, reach, project) if project else None
+    code = project_in_reach(session, reach, project) if project else None
     report = verify_trail(session, [], trusted_key=trusted_key)
     not_compared = ""
     if not report.ok:

@@ -78,6 +78,8 @@ def _organization(
                 "price": proposal.price,
                 "state_zh": definition.state(project.state).zh,
                 "awarded": project.awarded_organization_id == organization.id,
+                "may_object": project.state == "awarded"
+                and project.awarded_organization_id != organization.id,
             }
             for proposal, project in proposals
         ],

@@ -141,7 +141,7 @@ def _form(session: Session, code: str, entry: TransitionDef, views: list[_RoleVi
     for view in candidates:
         action = view.actions[entry.trigger]
         if action["allowed"]:
-            fields = tuple(_field(session, code, param) for param in entry.params)
+            fields = tuple(_field(session, code, entry.trigger, p) for p in entry.params)
             return replace(
                 base,
                 role=view.role,
@@ -155,22 +155,29 @@ def _form(session: Session, code: str, entry: TransitionDef, views: list[_RoleVi
     return replace(base, role=candidates[0].role, blocked_by=blocked)
 
 
-def _field(session: Session, code: str, param: ParamDef) -> FormField:
+PROPOSING_TRIGGER = "add_proposal"
+"""The trigger whose organization is a new proposer: its picker lists the others."""
+
+
+def _field(session: Session, code: str, trigger: str, param: ParamDef) -> FormField:
     choices: tuple[tuple[str, str], ...] = ()
     if param.type == "uscc":
-        choices = _organization_choices(session, code)
+        choices = _organization_choices(session, code, proposing=trigger == PROPOSING_TRIGGER)
     return FormField(param.name, param.type, param.zh, param.required, param.max_length, choices)
 
 
-def _organization_choices(session: Session, code: str) -> tuple[tuple[str, str], ...]:
-    """The project's proposers if it has any, else every registered organization."""
+def _organization_choices(
+    session: Session, code: str, *, proposing: bool
+) -> tuple[tuple[str, str], ...]:
+    """For a new proposal, every registered organization that has not proposed yet; for
+    any other step, the project's proposers if it has any, else every organization."""
     project = queries.project_by_code(session, code)
-    proposals = queries.proposals_of(session, project)
-    if proposals:
-        ids = [proposal.organization_id for proposal in proposals]
-        statement = select(Organization).where(col(Organization.id).in_(ids))
-    else:
-        statement = select(Organization)
+    ids = [proposal.organization_id for proposal in queries.proposals_of(session, project)]
+    statement = select(Organization)
+    if proposing:
+        statement = statement.where(col(Organization.id).not_in(ids))
+    elif ids:
+        statement = statement.where(col(Organization.id).in_(ids))
     organizations = session.exec(statement.order_by(col(Organization.name))).all()
     return tuple((o.uscc, f"{o.name}（{o.uscc}）") for o in organizations)
 

@@ -302,6 +302,13 @@ def _stored_as_text(row: TransitionLog) -> bool:
     return not any(isinstance(value, bytes | memoryview) for value in vars(row).values())
 
 
+def last_row_moment(session: Session) -> datetime | None:
+    """The moment of the chain's last row (None for an empty trail)."""
+    statement = select(TransitionLog.at).order_by(col(TransitionLog.seq).desc()).limit(1)
+    found = session.exec(statement).first()
+    return datetime.fromisoformat(found.replace("Z", "+00:00")) if found else None
+
+
 def rows_for_project(session: Session, code: str) -> list[TransitionLog]:
     """Return a project's log rows in order."""
     statement = (

@@ -25,6 +25,28 @@ def active(session: Session, key: str) -> Job | None:
     return session.exec(statement).first()
 
 
+def latest(session: Session, key: str) -> Job | None:
+    """The newest job for ``key``, in any state."""
+    statement = select(Job).where(Job.key == key).order_by(col(Job.id).desc())
+    return session.exec(statement).first()
+
+
+def latest_of_kind(session: Session, kind: str) -> Job | None:
+    """The newest job of ``kind``, in any state."""
+    statement = select(Job).where(Job.kind == kind).order_by(col(Job.id).desc())
+    return session.exec(statement).first()
+
+
+def latest_requested(session: Session, kind: str, requested_by: str) -> Job | None:
+    """The newest job of ``kind`` that ``requested_by`` asked for, in any state."""
+    statement = (
+        select(Job)
+        .where(Job.kind == kind, Job.requested_by == requested_by)
+        .order_by(col(Job.id).desc())
+    )
+    return session.exec(statement).first()
+
+
 def active_with_prefix(session: Session, prefix: str) -> Job | None:
     """The oldest queued or running job whose key starts with ``prefix``, if any."""
     statement = (

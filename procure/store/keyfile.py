@@ -117,18 +117,35 @@ def load_public_key(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read the public key {path} ({exc.strerror})") from exc
+    return public_key_from_bytes(data, source=str(path))
+
+
+def public_key_from_bytes(data: bytes, *, source: str) -> str:
+    """Read a public key from a file's bytes (PEM or a line of base64); ``source`` names it.
+
+    Raises:
+        InvalidInput: no Ed25519 public key in ``data``, or a private key.
+    """
     if b"PRIVATE KEY" in data:
-        raise InvalidInput(f"{path} is a private key: give its public half ({path}.pub)")
+        raise InvalidInput(f"{source} is a private key: give its public half ({source}.pub)")
     if data.lstrip().startswith(b"-----BEGIN"):
         try:
             key = serialization.load_pem_public_key(data)
         except ValueError as exc:
-            raise InvalidInput(f"{path} is not a PEM public key ({exc})") from exc
+            raise InvalidInput(f"{source} is not a PEM public key ({exc})") from exc
         if not isinstance(key, Ed25519PublicKey):
-            raise InvalidInput(f"{path} is not an Ed25519 public key")
+            raise InvalidInput(f"{source} is not an Ed25519 public key")
         return public_key_text(key)
     try:
         raw = base64.b64decode(data.strip(), validate=True)
         return public_key_text(Ed25519PublicKey.from_public_bytes(raw))
     except (binascii.Error, ValueError) as exc:
-        raise InvalidInput(f"{path} holds no Ed25519 public key") from exc
+        raise InvalidInput(f"{source} holds no Ed25519 public key") from exc
+
+
+def public_key_pem(public_key: str) -> bytes:
+    """A public key (base64 of its raw bytes) as the PEM file ``KEY.pub`` holds."""
+    raw = base64.b64decode(public_key, validate=True)
+    return Ed25519PublicKey.from_public_bytes(raw).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from procure.domain.errors import InvalidInput
+from procure.jobs.ticking import last_daily_tick
 from procure.services.deadlines.due import due_items
 from procure.web import pages
 from procure.web.deps import Account, Reader
@@ -31,6 +32,7 @@ def due_page(
     )
     context = {
         "items": items,
+        "last_tick": last_daily_tick(session),
         "within": int(within),
         "overdue": bool(overdue),
         "choices": WITHIN_CHOICES,

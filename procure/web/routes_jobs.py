@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from procure.domain.errors import NotFound
+from procure.jobs import verifying
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.renewing import KIND as RENEW
+from procure.jobs.verifying import KIND as VERIFY
 from procure.jobs.views import view, visible_job
 from procure.services import renewal_pages
 from procure.services.clock import now_utc
@@ -31,6 +33,7 @@ def job_page(request: Request, job_id: int, account: Account, session: Reader) -
         "joined": request.query_params.get("joined") == "1",
         "refresh": REFRESH_SECONDS if job.active else None,
         "renewal": None,
+        "verified": None,
     }
     if job.kind == RENEW and job.state == "done":
         files = request.app.state.settings.files_dir
@@ -38,6 +41,9 @@ def job_page(request: Request, job_id: int, account: Account, session: Reader) -
         context["labels"] = renewal_pages.ACTION_LABELS
         context["statuses"] = renewal_pages.STATUS_LABELS
         context["may_audit"] = bool({"auditor", "admin"} & set(account.roles))
+    if job.kind == VERIFY and job.state == "done":
+        files = request.app.state.settings.files_dir
+        context["verified"] = verifying.read_result(files, row.result)
     return pages.render(request, "job.html", context)
 
 

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,19 @@ def test_demo_prints_the_years_records_and_says_where(demo_folder: tuple[Path, s
     assert len(list(records.glob("*.pdf"))) == 7
     assert f"评价记录 Evaluation records: 7 PDF files in {records}" in stdout
     assert "年度考核与续约决定" in stdout
+
+
+def test_demo_writes_the_years_dossier_from_its_records_and_it_verifies(
+    demo_folder: tuple[Path, str],
+) -> None:
+    folder, stdout = demo_folder
+    dossier = folder / "dossier-2019.zip"
+    assert f"审计资料包 Auditor's dossier → {dossier}" in stdout
+    run = ok("dossier", "verify", str(dossier), "--public-key", f"{folder}/audit-signing.key.pub")
+    assert "一致 OK" in run.stdout
+    with zipfile.ZipFile(dossier) as archive:
+        for record in (folder / "records" / "2019").glob("*.pdf"):
+            assert archive.read(f"records/2019/{record.name}") == record.read_bytes()
 
 
 def test_demo_without_a_cjk_font_warns_in_one_line_and_still_shows_the_table(

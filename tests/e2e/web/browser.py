@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page
 
 from tests.e2e.web.site import PASSWORD
@@ -83,3 +84,17 @@ def shoot(page: Page, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def fill_review_template(path: Path, scores: Mapping[str, object]) -> None:
+    """Type each score into the 得分 column of the template's 评分表 sheet."""
+    book = load_workbook(path)
+    sheet = book["评分表"]
+    filled = 0
+    for row in range(1, sheet.max_row + 1):
+        code = sheet.cell(row, 1).value
+        if code in scores:
+            sheet.cell(row, 5, scores[str(code)])
+            filled += 1
+    assert filled == len(scores), "the template lists every judged criterion"
+    book.save(path)

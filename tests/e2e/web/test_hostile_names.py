@@ -27,7 +27,7 @@ def test_hostile_titles_and_names_are_shown_literally_and_run_nothing(
     expect(page.locator("dl.facts")).to_contain_text(HOSTILE_PURPOSE)
     proposals = page.locator("section", has=page.get_by_role("heading", name="申报方案 Proposals"))
     expect(proposals).to_contain_text(HOSTILE_ORGANIZATION)
-    picker = page.locator("#add_proposal-organization option", has_text=HOSTILE_USCC)
+    picker = page.locator("#record_recusal-organization option", has_text=HOSTILE_USCC)
     expect(picker).to_have_text(f"{HOSTILE_ORGANIZATION}（{HOSTILE_USCC}）")
     expect(page.locator("main script, main img, main b")).to_have_count(0)
     assert "49" not in page.locator("h1").inner_text()  # {{ 7*7 }} was not evaluated

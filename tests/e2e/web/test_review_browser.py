@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.web.browser import action, fire, shoot, sign_in
+from tests.e2e.web.browser import action, fill_review_template, fire, shoot, sign_in
 from tests.e2e.web.site import (
     IN_SERVICE,
     OTHER_STATION_PROJECT,
@@ -121,7 +120,7 @@ def test_a_reviewer_uploads_the_filled_in_template_and_a_csv_is_refused_in_one_l
         page.get_by_role("link", name="下载空白评分表 Download the blank template (.xlsx)").click()
     filled = tmp_path / "我的评分.xlsx"
     downloading.value.save_as(filled)
-    _fill_template(filled, REVIEW_GOOD)
+    fill_review_template(filled, REVIEW_GOOD)
 
     page.select_option("#upload-organization", TONGXIN)
     page.set_input_files("#upload-sheet", filled)
@@ -147,20 +146,6 @@ def test_a_reviewer_uploads_the_filled_in_template_and_a_csv_is_refused_in_one_l
     expect(row).to_contain_text(reviewer)
     expect(row.locator("td").nth(-2)).to_have_text("83.67")
     expect(page.locator(f'[id="panel-{QIHANG}"]')).to_contain_text("尚无评分 No sheets yet.")
-
-
-def _fill_template(path: Path, scores: Mapping[str, object]) -> None:
-    """Type each score into the 得分 column of the template's 评分表 sheet."""
-    book = load_workbook(path)
-    sheet = book["评分表"]
-    filled = 0
-    for row in range(1, sheet.max_row + 1):
-        code = sheet.cell(row, 1).value
-        if code in scores:
-            sheet.cell(row, 5, scores[str(code)])
-            filled += 1
-    assert filled == len(scores), "the template lists every judged criterion"
-    book.save(path)
 
 
 def test_a_reviewer_declares_a_conflict_only_with_a_reason_and_the_panel_marks_it(

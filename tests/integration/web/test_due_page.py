@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from procure.services.clock import now_utc
+from procure.store import jobs as job_store
 from tests.integration.builders import CODE, LEADER, OFFICER, Plan, drive
 from tests.integration.web.support import set_passwords, sign_in
 
@@ -29,3 +33,26 @@ def test_an_unknown_period_is_refused_in_plain_words(
     sign_in(client, OFFICER.name)
     page = client.get("/due?within=1000")
     assert page.status_code == 400 and "within must be one of" in page.text
+
+
+def test_the_page_says_when_the_daily_tick_last_ran_and_nothing_of_what_it_touched(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    assert "none has run in the job worker yet" in client.get("/due").text
+    job = job_store.new_job(
+        registered,
+        kind="tick",
+        key="tick:2019-10-09",
+        params={"by": "clock", "on": "2019-10-09"},
+        requested_by="clock",
+        at=datetime(2019, 10, 9, 6, tzinfo=UTC),
+    )
+    assert job.id is not None
+    job_store.finish(registered, job.id, result="jobs/1-tick.json", at=now_utc())
+    registered.commit()
+
+    line = client.get("/due").text.split('id="daily-tick"')[1].split("</p>")[0]
+    assert "2019-10-09" in line and "已完成 done" in line
+    assert "tick.json" not in line and CODE not in line

@@ -213,3 +213,13 @@ def test_an_organizations_hostile_name_is_shown_literally(
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}😀" in page.text
+
+
+def test_a_losing_bidder_is_led_to_the_award_notice_and_its_objection_while_awarded(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "awarded")
+    _as(client, session, TONGXIN)
+    assert f'href="/projects/{CODE}/objection"' in client.get("/mine").text
+    _as(client, session, QIHANG)  # the winner has nothing to object to
+    assert f'href="/projects/{CODE}/objection"' not in client.get("/mine").text

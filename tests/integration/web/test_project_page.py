@@ -16,7 +16,9 @@ from tests.integration.builders import (
     LEADER,
     OFFICER,
     QIHANG,
+    RENHE,
     REVIEWERS,
+    TONGXIN,
     Plan,
     create_project,
     drive,
@@ -164,3 +166,18 @@ def test_a_reviewer_and_an_assessor_are_sent_to_their_sheets_and_an_officer_keep
     page = client.get(f"/projects/{CODE}").text
     assert f'action="/projects/{CODE}/do/record_recusal"' in page
     assert "去评分" not in page
+
+
+def test_the_proposal_picker_offers_every_organization_yet_to_propose_once_one_has(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(proposals={QIHANG: "800000.00"}), "soliciting")
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    page = client.get(f"/projects/{CODE}")
+    picker = page.text.split('id="add_proposal-organization"', 1)[1].split("</select>", 1)[0]
+    for uscc in (TONGXIN, RENHE):
+        assert f'value="{uscc}"' in picker, uscc
+    assert f'value="{QIHANG}"' not in picker  # it has proposed: a second one is refused anyway
+    recusal = page.text.split('id="record_recusal-organization"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{QIHANG}"' in recusal and f'value="{TONGXIN}"' not in recusal  # proposers

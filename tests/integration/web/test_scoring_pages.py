@@ -424,3 +424,33 @@ def test_after_the_award_the_panel_marks_the_awarded_proposal(
     assert "已中选 Awarded" in awarded
     assert "可中选 may be awarded" not in text  # the award is made: nothing more may be awarded
     assert "85.00" in awarded  # three sheets of 85, plain average
+
+
+def test_the_panel_offers_an_officer_the_award_of_each_proposal_that_may_be_awarded(
+    client: TestClient, session: Session
+) -> None:
+    _scored_panel(session)
+    set_passwords(session, OFFICER.name)
+    csrf = sign_in(client, OFFICER.name)
+    text = client.get(f"/projects/{CODE}/panel").text
+    assert text.count(f'action="/projects/{CODE}/do/award"') == 1  # 同心 fails the mark
+    form = text[text.index(f'id="award-{QIHANG}"') :].split("</form>", 1)[0]
+    assert f'name="organization" value="{QIHANG}"' in form and csrf in form
+    response = client.post(
+        f"/projects/{CODE}/do/award",
+        data={"csrf_token": csrf, "organization": QIHANG},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/projects/{CODE}?done=award"
+    session.expire_all()
+    assert queries.project_by_code(session, CODE).state == "awarded"
+    session.commit()
+
+
+def test_the_panel_offers_no_award_to_an_auditor(client: TestClient, session: Session) -> None:
+    _scored_panel(session)
+    sign_in(client, AUDITOR.name)
+    text = client.get(f"/projects/{CODE}/panel").text
+    assert "可中选 may be awarded" in text
+    assert "/do/award" not in text and 'id="award-' not in text

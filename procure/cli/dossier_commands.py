@@ -1,0 +1,122 @@
+"""``procure export dossier`` writes the auditor's dossier of a year; ``procure dossier
+verify`` checks one without the database (one line per check, exit 1 on any failure)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from procure.cli.audit_commands import key_option
+from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
+
+
+@click.command(name="dossier")
+@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year.")
+@click.option("--purchaser", help="Only this purchaser's projects, e.g. SM-FED.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The zip file to write, e.g. dossier-2019.zip.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Record printing processes.")
+@key_option
+@json_option
+@click.pass_context
+def export_dossier(
+    ctx: click.Context,
+    year: int,
+    purchaser: str | None,
+    output: Path,
+    jobs: int | None,
+    key: Path | None,
+    as_json: bool,
+) -> None:
+    """Write the auditor's dossier of a year: the records (PDF), the audit trail (JSON
+    Lines), the signed checkpoints and public key, the OCDS package and a manifest with
+    the SHA-256 of every file.
+
+    With a signing key the chain's head is signed (or its checkpoint reused) and the
+    records carry it; without one, the stored checkpoints of the newest key are shipped.
+    """
+    from procure.services.checkpoints import optional_signer
+    from procure.services.opendata.dossier import export_dossier as export
+
+    signer, path = optional_signer(key)
+    if signer is None:
+        echo(f"note: no signing key at {path}: shipping the stored checkpoints only", err=True)
+    with open_session(ctx) as session:
+        summary = export(
+            session,
+            url=db_url(ctx),
+            year=year,
+            purchaser=purchaser,
+            output=output,
+            signer=signer,
+            jobs=jobs,
+        )
+    if as_json:
+        print_json(asdict(summary))
+        return
+    echo(
+        f"审计资料包 dossier {year}{' ' + purchaser if purchaser else ''} → {summary.file}: "
+        f"{summary.records} records, {summary.trail_rows} trail rows, "
+        f"{summary.checkpoints} checkpoints (key {summary.key_fingerprint})"
+    )
+    echo(f"  SHA-256 {summary.sha256}; verify it: procure dossier verify {summary.file}")
+
+
+@click.group()
+def dossier() -> None:
+    """The auditor's dossier (written by `procure export dossier`): verify one."""
+
+
+@dossier.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The trusted public key (KEY.pub) the dossier must be signed with.",
+)
+@click.option(
+    "--check-pages",
+    is_flag=True,
+    help="Also re-render each record and compare its pages (needs the procure release "
+    "and fonts that printed it).",
+)
+@json_option
+@click.pass_context
+def verify(
+    ctx: click.Context, file: Path, public_key: Path | None, check_pages: bool, as_json: bool
+) -> None:
+    """Check a dossier FILE without the database: the manifest, the trail's hash chain,
+    each checkpoint's signature and head, and each record against the trail."""
+    from procure.cli.output import print_table
+    from procure.services.opendata.dossier_verify import verify_dossier
+    from procure.store.keyfile import load_public_key
+
+    trusted = load_public_key(public_key) if public_key is not None else None
+    result = verify_dossier(file, trusted_key=trusted, check_pages=check_pages)
+    if as_json:
+        print_json(
+            {"file": result.file, "ok": result.ok, "checks": [asdict(c) for c in result.checks]}
+        )
+    else:
+        print_table(
+            f"dossier {file.name}",
+            ["检查 Check", "文件 File", "结果 Result", "说明 Detail"],
+            [
+                (c.check, c.subject, "通过 pass" if c.ok else "失败 FAIL", c.detail)
+                for c in result.checks
+            ],
+        )
+        failed = sum(not c.ok for c in result.checks)
+        if failed:
+            echo(f"不一致 {failed} check{'s' if failed != 1 else ''} failed", err=True)
+        else:
+            echo(f"一致 OK: every check of {len(result.checks)} passed")
+    if not result.ok:
+        ctx.exit(1)

@@ -1,0 +1,1 @@
+"""Open data for outside audit: the OCDS release package and the auditor's dossier."""

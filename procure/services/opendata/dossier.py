@@ -1,0 +1,251 @@
+"""Export the auditor's dossier of a year: records, trail, checkpoints, key, OCDS, manifest.
+
+What the zip holds, and why the trail is the whole chain, is told in
+:mod:`procure.services.opendata.dossier_format`. The dossier is reproducible: its
+moment (the manifest's ``created_at``, every entry's date) is the moment of the last
+trail row it ships, the records print the same bytes from the same data, and a
+checkpoint is reused while the chain's head has not moved, so exporting the same data
+twice gives the same zip.
+
+With a signing key, a checkpoint of the chain's head is signed (or the newest reused) as
+for ``procure report print``: the records carry it and the trail ends at it. Without
+one, the newest stored checkpoint names the key, the records carry none, and the trail
+runs to the current head (rows after that checkpoint are shipped, and the check says
+they are not covered by a signature).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+import procure
+from procure.domain.checkpoint import Checkpoint, fingerprint
+from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.reports.data import RECORD_FORMAT, record_codes
+from procure.services.checkpoints import Signer, file_name, take_checkpoint
+from procure.services.opendata import ocds
+from procure.services.opendata.dossier_format import (
+    CHECKPOINTS,
+    DOSSIER_FORMAT,
+    MANIFEST,
+    OCDS,
+    PUBLIC_KEY,
+    RECORDS,
+    TRAIL,
+    json_bytes,
+    trail_line,
+)
+from procure.services.opendata.dossier_zip import write_zip
+from procure.store import checkpoints as stored_checkpoints
+from procure.store.audit import iter_log, peek_head
+from procure.store.keyfile import public_key_pem
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """What an exported dossier holds."""
+
+    file: str
+    year: int
+    purchaser: str | None
+    records: int
+    trail_rows: int
+    checkpoints: int
+    key_fingerprint: str
+    created_at: str
+    sha256: str
+
+
+def export_dossier(
+    session: Session,
+    *,
+    url: str,
+    year: int,
+    purchaser: str | None,
+    output: Path,
+    signer: Signer | None,
+    jobs: int | None = None,
+    records_folder: Path | None = None,
+    signed_at: datetime | None = None,
+) -> DossierSummary:
+    """Write the dossier of ``year`` (one purchaser's, or every one's) to the zip ``output``.
+
+    Args:
+        session: an open session (a checkpoint is committed when one is signed).
+        url: the database URL the record printers open.
+        year: the funding year.
+        purchaser: only this purchaser's projects.
+        output: the zip file to write (replaced whole, never half-written).
+        signer: the audit signing key, or None to ship the stored checkpoints only.
+        jobs: record printing processes (default: every core).
+        records_folder: print the records into this folder, keeping the files already
+            current there (same code, same checkpoint), as ``procure report --year`` does;
+            by default they are printed afresh into a scratch folder.
+        signed_at: the moment a new checkpoint states (default: now).
+
+    Raises:
+        NotFound: an unknown purchaser.
+        InvalidInput: no contracted project that year, or ``output`` is a folder.
+        Refused: no checkpoint can be shipped (no key given, none stored).
+        ProcureError: a record could not be printed (each one named).
+    """
+    if output.is_dir():
+        raise InvalidInput(f"{output} is a folder; give the zip file to write, e.g. dossier.zip")
+    codes = record_codes(session, year=year, purchaser=purchaser)
+    if not codes:
+        raise InvalidInput(
+            f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
+        )
+    head, key, carried = _signed_head(session, signer, signed_at)
+    lines, created_at = _trail(session, head)
+    shipped = [
+        c for c in stored_checkpoints.stored(session) if c.public_key == key and c.seq <= head
+    ]
+    moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    package = ocds.release_package(session, year, purchaser, published=moment)
+    session.commit()  # ends the read transaction before the printers open theirs
+    files: dict[str, bytes] = {
+        TRAIL: "".join(f"{line}\n" for line in lines).encode(),
+        PUBLIC_KEY: public_key_pem(key),
+        OCDS: json_bytes(package),
+        **{f"{CHECKPOINTS}{file_name(c)}": json_bytes(c.to_dict()) for c in shipped},
+        **_records(url, codes, carried, key, jobs, records_folder),
+    }
+    manifest = _manifest(files, year, purchaser, codes, created_at, key, lines)
+    files[MANIFEST] = json_bytes(manifest)
+    write_zip(output, files, first=MANIFEST, moment=moment)
+    return DossierSummary(
+        file=str(output),
+        year=year,
+        purchaser=purchaser,
+        records=len(codes),
+        trail_rows=len(lines),
+        checkpoints=len(shipped),
+        key_fingerprint=fingerprint(key),
+        created_at=created_at,
+        sha256=hashlib.sha256(output.read_bytes()).hexdigest(),
+    )
+
+
+def _signed_head(
+    session: Session, signer: Signer | None, signed_at: datetime | None
+) -> tuple[int, str, dict[str, Any] | None]:
+    """The last trail row shipped, the dossier's key and the checkpoint the records carry."""
+    if signer is not None:
+        signed = take_checkpoint(session, signer, at=signed_at)
+        return signed.seq, signer.public_key, signed.to_dict()
+    kept = stored_checkpoints.stored(session)
+    if not kept:
+        session.rollback()
+        raise Refused(
+            "no dossier written: it needs a signed checkpoint and none is stored; give the "
+            "signing key (--key, or PROCURE_AUDIT_KEY; `procure keys init` creates one)"
+        )
+    newest: Checkpoint = max(kept, key=lambda c: c.seq)
+    return peek_head(session)[0], newest.public_key, None
+
+
+def _trail(session: Session, head: int) -> tuple[list[str], str]:
+    """The chain's rows up to ``head`` as lines, and the last one's moment."""
+    lines: list[str] = []
+    last_at = ""
+    for row in iter_log(session):
+        if row.seq > head:
+            break
+        lines.append(trail_line(row))
+        last_at = row.at
+    return lines, last_at
+
+
+def _records(
+    url: str,
+    codes: list[str],
+    checkpoint: dict[str, Any] | None,
+    key: str,
+    jobs: int | None,
+    folder: Path | None,
+) -> dict[str, bytes]:
+    """Print the records and take their bytes, by name in the zip."""
+    if folder is not None:
+        return _printed(url, codes, checkpoint, key, jobs, folder, reuse=True)
+    with tempfile.TemporaryDirectory(prefix="procure-dossier-") as scratch:
+        return _printed(url, codes, checkpoint, key, jobs, Path(scratch), reuse=False)
+
+
+def _printed(
+    url: str,
+    codes: list[str],
+    checkpoint: dict[str, Any] | None,
+    key: str,
+    jobs: int | None,
+    folder: Path,
+    *,
+    reuse: bool,
+) -> dict[str, bytes]:
+    """Print into ``folder``. A file kept as current keeps the checkpoint it was printed
+    with (as a year batch does): it must be one of the dossier's key (an older head, still
+    in the shipped trail), or none when the dossier's records carry none; else it is
+    printed again."""
+    from procure.reports.batch import FAILED, SKIPPED, print_year
+
+    outcomes = print_year(url, codes, folder, jobs=jobs, force=not reuse, checkpoint=checkpoint)
+    stale = [
+        o.project
+        for o in outcomes
+        if o.status == SKIPPED and not _carries(Path(o.path), key, checkpoint)
+    ]
+    if stale:
+        again = print_year(url, stale, folder, jobs=jobs, force=True, checkpoint=checkpoint)
+        reprinted = {o.project: o for o in again}
+        outcomes = [reprinted.get(o.project, o) for o in outcomes]
+    failed = [o for o in outcomes if o.status == FAILED]
+    if failed:
+        named = "; ".join(f"{o.project}: {o.message}" for o in failed)
+        raise ProcureError(f"no dossier written: records could not be printed ({named})")
+    return {
+        f"{RECORDS}{Path(o.path).relative_to(folder).as_posix()}": Path(o.path).read_bytes()
+        for o in outcomes
+    }
+
+
+def _carries(path: Path, key: str, checkpoint: dict[str, Any] | None) -> bool:
+    """Whether the printed record at ``path`` carries a checkpoint fit for the dossier."""
+    from procure.reports.verify import read_embedded
+
+    carried = read_embedded(path.read_bytes(), file=str(path)).checkpoint
+    if carried is None:
+        return checkpoint is None
+    return bool(carried.get("public_key") == key)
+
+
+def _manifest(
+    files: dict[str, bytes],
+    year: int,
+    purchaser: str | None,
+    codes: list[str],
+    created_at: str,
+    key: str,
+    lines: list[str],
+) -> dict[str, Any]:
+    return {
+        "format": DOSSIER_FORMAT,
+        "procure_version": procure.__version__,
+        "record_format": RECORD_FORMAT,
+        "year": year,
+        "purchaser": purchaser,
+        "projects": codes,
+        "created_at": created_at,
+        "trail_rows": len(lines),
+        "public_key_fingerprint": fingerprint(key),
+        "files": [
+            {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            for name, data in sorted(files.items())
+        ],
+    }

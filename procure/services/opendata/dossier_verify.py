@@ -1,0 +1,308 @@
+"""Verify an auditor's dossier without the database: ``procure dossier verify FILE.zip``.
+
+The checks, each a line of the outcome (pass or fail, naming the file and row):
+
+1. the manifest: every file listed is there with its SHA-256 and size, nothing else is;
+2. the trail: every row of ``trail.jsonl`` recomputes its hash from the first row on;
+3. the public key, and each checkpoint: its signature valid under that key, its head
+   found in the trail (same hash, same number of rows), the last one at the trail's end;
+4. each record: its data hashes to the code printed on it, the checkpoint it carries
+   holds, it belongs to the dossier's year, purchaser and projects, and its facts are
+   what the project's trail rows imply (optionally, its pages re-render byte for byte);
+5. the OCDS package is JSON.
+
+A zip that is not one, or is hostile, is refused before any check
+(:mod:`procure.services.opendata.dossier_zip`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from procure.domain.audit_chain import GENESIS_HASH, row_hash
+from procure.domain.checkpoint import checkpoint_problems, fingerprint, from_mapping
+from procure.domain.errors import InvalidInput
+from procure.services.opendata.dossier_format import (
+    CHECKPOINTS,
+    DOSSIER_FORMAT,
+    MANIFEST,
+    OCDS,
+    PUBLIC_KEY,
+    RECORDS,
+    TRAIL,
+    parse_trail_line,
+)
+from procure.services.opendata.dossier_records import RecordContext, check_record
+from procure.services.opendata.dossier_zip import MAX_UNCOMPRESSED, DossierFiles, read_zip
+from procure.store.keyfile import public_key_from_bytes
+from procure.store.models import TransitionLog
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the outcome: which check, on which file, passed or not, and why."""
+
+    check: str
+    subject: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class DossierVerification:
+    """Every check of one dossier."""
+
+    file: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check passed (and there was at least one)."""
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+    def add(self, check: str, subject: str, problems: list[str], passed: str) -> None:
+        """One failing line per problem, or one passing line."""
+        for problem in problems:
+            self.checks.append(Check(check, subject, False, problem))
+        if not problems:
+            self.checks.append(Check(check, subject, True, passed))
+
+
+@dataclass
+class _Chain:
+    """The trail as recomputed: its rows, and each row's recomputed hash and row count."""
+
+    rows: list[TransitionLog]
+    at_rows: dict[int, tuple[str, int]]
+    intact: bool
+
+
+def verify_dossier(
+    path: Path,
+    *,
+    trusted_key: str | None = None,
+    check_pages: bool = False,
+    max_bytes: int = MAX_UNCOMPRESSED,
+) -> DossierVerification:
+    """Check the dossier at ``path`` (nothing read from a database).
+
+    Args:
+        path: the zip file.
+        trusted_key: the public key (base64) the dossier must be signed with; without
+            it the shipped key is used and its fingerprint shown, to compare with the one
+            the purchaser publishes.
+        check_pages: also re-render each record and compare its pages (needs the same
+            procure release and fonts that printed it).
+        max_bytes: the most bytes the zip may hold uncompressed.
+
+    Raises:
+        InvalidInput: the file is not a zip, or a hostile one (refused before any check).
+    """
+    dossier = read_zip(path, max_bytes=max_bytes)
+    result = DossierVerification(str(path))
+    manifest = _check_manifest(dossier, result)
+    chain = _check_trail(dossier, result)
+    key = _check_key(dossier, result, trusted_key)
+    _check_checkpoints(dossier, result, chain, key)
+    context = RecordContext(manifest, chain.rows, chain.at_rows, key, check_pages)
+    for name in sorted(n for n in dossier.files if n.startswith(RECORDS)):
+        problems, passed = check_record(name, dossier.files[name], context)
+        result.add("record", name, problems, passed)
+    _check_listed_projects(dossier, result, manifest)
+    _check_ocds(dossier, result)
+    return result
+
+
+def _check_manifest(dossier: DossierFiles, result: DossierVerification) -> dict[str, Any]:
+    data = dossier.files.get(MANIFEST)
+    if data is None:
+        result.add("manifest", MANIFEST, [f"{MANIFEST} is missing: not a procure dossier"], "")
+        return {}
+    try:
+        manifest = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        result.add("manifest", MANIFEST, [f"{MANIFEST} is not JSON ({exc})"], "")
+        return {}
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict) or manifest.get("format") != DOSSIER_FORMAT:
+        result.add("manifest", MANIFEST, [f"{MANIFEST} is not a {DOSSIER_FORMAT} manifest"], "")
+        return {}
+    if not isinstance(listed, list) or not all(_is_entry(entry) for entry in listed):
+        result.add("manifest", MANIFEST, [f"{MANIFEST} lists no files (name, sha256, size)"], "")
+        return manifest
+    names = set()
+    for entry in listed:
+        name = entry["name"]
+        names.add(name)
+        found = dossier.files.get(name)
+        if found is None:
+            problems = ["listed in the manifest, missing from the dossier (removed)"]
+        else:
+            problems = _content_problems(found, entry)
+        result.add("manifest", name, problems, "SHA-256 and size match the manifest")
+    for name in sorted(set(dossier.files) - names - {MANIFEST}):
+        problem = "not listed in the manifest (added after the export)"
+        result.add("manifest", name, [problem], "")
+    return manifest
+
+
+def _is_entry(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("name"), str)
+        and isinstance(entry.get("sha256"), str)
+        and isinstance(entry.get("size"), int)
+    )
+
+
+def _content_problems(data: bytes, entry: dict[str, Any]) -> list[str]:
+    problems = []
+    if len(data) != entry["size"]:
+        problems.append(f"size {len(data)} bytes, the manifest says {entry['size']}")
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        problems.append("its SHA-256 differs from the manifest's: the file was changed")
+    return problems
+
+
+def _check_trail(dossier: DossierFiles, result: DossierVerification) -> _Chain:
+    """Recompute the chain from the first row; name the first row that does not hold."""
+    data = dossier.files.get(TRAIL)
+    if data is None:
+        result.add("trail", TRAIL, [f"{TRAIL} is missing"], "")
+        return _Chain([], {}, False)
+    rows: list[TransitionLog] = []
+    at_rows: dict[int, tuple[str, int]] = {}
+    computed = previous = GENESIS_HASH
+    broken = ""
+    try:
+        for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+            row = parse_trail_line(line, number)
+            digest = row_hash(row.model_dump(), computed)
+            problem = _link_problem(row, len(rows) + 1, previous, digest)
+            if problem and not broken:
+                broken = f"row {row.seq} ({TRAIL} line {number}) {problem}"
+            computed, previous = digest, row.hash
+            rows.append(row)
+            at_rows[row.seq] = (digest, len(rows))
+    except (UnicodeDecodeError, InvalidInput, TypeError) as exc:
+        broken = broken or str(exc)
+        result.add("trail", TRAIL, [f"the audit chain does not hold: {broken}"], "")
+        return _Chain(rows, at_rows, False)
+    if broken or not rows:
+        problem = f"the audit chain does not hold: {broken}" if broken else "it holds no audit row"
+        result.add("trail", TRAIL, [problem], "")
+        return _Chain(rows, at_rows, False)
+    passed = f"{len(rows)} rows; the hash chain recomputes from row 1 to #{rows[-1].seq}"
+    result.add("trail", TRAIL, [], passed)
+    return _Chain(rows, at_rows, True)
+
+
+def _link_problem(row: TransitionLog, expected_seq: int, previous: str, digest: str) -> str:
+    if row.seq != expected_seq:
+        return f"comes where row {expected_seq} should (a row is missing or out of order)"
+    if row.prev_hash != previous:
+        return "does not point at the previous row's hash"
+    if digest != row.hash:
+        return "its content does not match its hash (the row was changed)"
+    return ""
+
+
+def _check_key(
+    dossier: DossierFiles, result: DossierVerification, trusted_key: str | None
+) -> str | None:
+    data = dossier.files.get(PUBLIC_KEY)
+    if data is None:
+        result.add("public key", PUBLIC_KEY, [f"{PUBLIC_KEY} is missing"], "")
+        return None
+    try:
+        key = public_key_from_bytes(data, source=PUBLIC_KEY)
+    except InvalidInput as exc:
+        result.add("public key", PUBLIC_KEY, [str(exc)], "")
+        return None
+    problems = []
+    if trusted_key is not None and key != trusted_key:
+        trusted = fingerprint(trusted_key)
+        problems.append(f"the dossier's key {fingerprint(key)} is not the trusted key {trusted}")
+    how = (
+        "the trusted key"
+        if trusted_key
+        else "compare it with the fingerprint the purchaser publishes"
+    )
+    result.add("public key", PUBLIC_KEY, problems, f"Ed25519 key {fingerprint(key)} ({how})")
+    return key
+
+
+def _check_checkpoints(
+    dossier: DossierFiles, result: DossierVerification, chain: _Chain, key: str | None
+) -> None:
+    names = sorted(n for n in dossier.files if n.startswith(CHECKPOINTS))
+    if not names:
+        result.add(
+            "checkpoint", CHECKPOINTS, ["no signed checkpoint: nothing vouches for the trail"], ""
+        )
+        return
+    newest = 0
+    for name in names:
+        try:
+            data = json.loads(dossier.files[name])
+            if not isinstance(data, dict):
+                raise InvalidInput(f"{name} is not a procure audit checkpoint")
+            held = from_mapping(data, source=name)
+        except (UnicodeDecodeError, json.JSONDecodeError, InvalidInput) as exc:
+            result.add("checkpoint", name, [f"not a readable checkpoint ({exc})"], "")
+            continue
+        newest = max(newest, held.seq)
+        trusted = {key} if key else {"(no valid key shipped)"}
+        problems = checkpoint_problems(held, name, trusted, chain.at_rows)
+        passed = f"{held.name}: signature valid, head #{held.seq} found in the trail"
+        result.add("checkpoint", name, problems, passed)
+    if chain.intact and newest:
+        last = chain.rows[-1].seq
+        problems = (
+            [f"trail rows #{newest + 1}–#{last} are not covered by a signed checkpoint"]
+            if newest < last
+            else []
+        )
+        result.add(
+            "checkpoint",
+            TRAIL,
+            problems,
+            f"the newest checkpoint signs the trail's last row #{last}",
+        )
+
+
+def _check_listed_projects(
+    dossier: DossierFiles, result: DossierVerification, manifest: dict[str, Any]
+) -> None:
+    """Every project the manifest names has its record in the dossier."""
+    projects = manifest.get("projects")
+    if not isinstance(projects, list):
+        result.add("records", MANIFEST, ["the manifest names no projects"], "")
+        return
+    shipped = [n for n in dossier.files if n.startswith(RECORDS) and n.endswith(".pdf")]
+    missing = [code for code in projects if not any(n.endswith(f"-{code}.pdf") for n in shipped)]
+    problems = [f"project {code}: its record is missing" for code in missing]
+    result.add("records", RECORDS, problems, f"a record for each of the {len(projects)} projects")
+
+
+def _check_ocds(dossier: DossierFiles, result: DossierVerification) -> None:
+    data = dossier.files.get(OCDS)
+    if data is None:
+        result.add("ocds", OCDS, [f"{OCDS} is missing"], "")
+        return
+    try:
+        package = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        result.add("ocds", OCDS, [f"not JSON ({exc})"], "")
+        return
+    ok = isinstance(package, dict)
+    result.add(
+        "ocds",
+        OCDS,
+        [] if ok else ["not a release package (a JSON object)"],
+        "JSON release package",
+    )

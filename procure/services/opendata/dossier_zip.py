@@ -1,0 +1,140 @@
+"""Write a dossier zip reproducibly, and read one that may be hostile.
+
+Writing: entries in a fixed order (the manifest first, then by name), each stamped with
+the dossier's own moment (from the data, not the clock) and fixed permissions, so the
+same data gives the same bytes.
+
+Reading never extracts to disk: every entry is read into memory, and a zip is refused
+before anything is checked when it is not a zip, when an entry's name could point
+outside the dossier (absolute, ``..``, a backslash, a drive letter, a NUL), when a name
+repeats, when an entry is encrypted, or when there are too many entries or more bytes
+than the cap once uncompressed (counted as read, so a header that lies about its size
+does not get past it).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from procure.domain.errors import InvalidInput
+
+MAX_UNCOMPRESSED = 2 * 1024**3
+"""The most bytes a dossier may hold uncompressed (2 GiB): a zip bomb stops here."""
+MAX_ENTRIES = 200_000
+_CHUNK = 1024 * 1024
+_FILE_MODE = 0o644 << 16
+
+
+def _entries(files: dict[str, bytes], *, first: str, moment: datetime) -> list[zipfile.ZipInfo]:
+    """The entries to write, ``first`` then the others by name, all stamped ``moment``."""
+    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, 0)
+    names = [first, *sorted(name for name in files if name != first)]
+    entries = []
+    for name in names:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = _FILE_MODE
+        info.create_system = 3  # Unix: the same bytes whatever system writes the dossier
+        entries.append(info)
+    return entries
+
+
+def write_zip(path: Path, files: dict[str, bytes], *, first: str, moment: datetime) -> None:
+    """Write ``files`` into a new zip at ``path`` (through a temporary file, renamed)."""
+    from procure.reports.batch import write_atomically
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in _entries(files, first=first, moment=moment):
+            archive.writestr(info, files[info.filename], compresslevel=9)
+    write_atomically(path, buffer.getvalue())
+
+
+@dataclass(frozen=True)
+class DossierFiles:
+    """A dossier's files, by name, read into memory."""
+
+    source: str
+    files: dict[str, bytes]
+
+
+def read_zip(
+    path: Path, *, max_bytes: int = MAX_UNCOMPRESSED, max_entries: int = MAX_ENTRIES
+) -> DossierFiles:
+    """Read every file of the dossier at ``path``, refusing a hostile zip.
+
+    Raises:
+        InvalidInput: not a readable zip, or a refused entry (the message names it).
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidInput(f"refused: {path} is not a zip file ({exc})") from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > max_entries:
+            raise InvalidInput(
+                f"refused: {path} holds {len(infos)} entries (at most {max_entries})"
+            )
+        declared = sum(info.file_size for info in infos)
+        if declared > max_bytes:
+            raise InvalidInput(
+                f"refused: {path} would hold {declared} bytes uncompressed (at most {max_bytes}): "
+                "a zip bomb or not a dossier"
+            )
+        files: dict[str, bytes] = {}
+        total = 0
+        for info in infos:
+            _refuse_name(path, info)
+            if info.is_dir():
+                continue
+            if info.filename in files:
+                raise InvalidInput(f"refused: {path} holds {info.filename!r} twice")
+            data, total = _read_capped(archive, info, path, total, max_bytes)
+            files[info.filename] = data
+    return DossierFiles(str(path), files)
+
+
+def _refuse_name(path: Path, info: zipfile.ZipInfo) -> None:
+    name = info.filename
+    parts = PurePosixPath(name).parts
+    hostile = (
+        not name
+        or name.startswith("/")
+        or "\\" in name
+        or "\0" in name
+        or ".." in parts
+        or (len(name) > 1 and name[1] == ":")
+    )
+    if hostile:
+        raise InvalidInput(
+            f"refused: {path} holds an entry named {name!r} that points outside the dossier"
+        )
+    if info.flag_bits & 0x1:
+        raise InvalidInput(f"refused: {path}: the entry {name!r} is encrypted")
+
+
+def _read_capped(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: int, max_bytes: int
+) -> tuple[bytes, int]:
+    chunks = []
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise InvalidInput(
+                        f"refused: {path} holds more than {max_bytes} bytes uncompressed "
+                        f"(at {info.filename!r}): a zip bomb or not a dossier"
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+        raise InvalidInput(
+            f"refused: {path}: the entry {info.filename!r} is unreadable ({exc})"
+        ) from exc
+    return b"".join(chunks), total

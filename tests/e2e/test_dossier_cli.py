@@ -1,0 +1,119 @@
+"""`procure export dossier` and `procure dossier verify` as an officer and an auditor run
+them: the demo year exported, its database deleted, the dossier checked line by line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from procure.cli import main
+from tests.e2e.cli import Run, sqlite_url
+from tests.integration.test_reports import needs_printing
+
+pytestmark = needs_printing
+
+
+def invoke(*args: str, db: str | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``procure ARGS`` in this process, as the console script does."""
+    env = {"COLUMNS": "240", **({"PROCURE_DB": db} if db else {}), **(env or {})}
+    with CliRunner().isolation(env=env) as (out, err, _):
+        code = main(list(args))
+    return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo folder (database, key, checkpoint), without its records."""
+    folder = tmp_path_factory.mktemp("demo")
+    run = invoke("demo", "--dir", str(folder), "--no-records")
+    assert run.code == 0, str(run)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dossier(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's 2019 dossier, signed with the demo key; then the database is deleted."""
+    folder = tmp_path_factory.mktemp("auditor")
+    database = folder / "demo.db"
+    shutil.copy(demo / "demo.db", database)
+    key = demo / "audit-signing.key"
+    output = folder / "dossier-2019.zip"
+    run = invoke(
+        "export", "dossier", "--year", "2019", "-o", str(output), "--key", str(key),
+        db=sqlite_url(database),
+    )  # fmt: skip
+    assert run.code == 0, str(run)
+    assert "7 records" in run.stdout and "procure dossier verify" in run.stdout
+    database.unlink()
+    return output
+
+
+def test_an_auditor_verifies_the_dossier_with_the_database_gone(demo: Path, dossier: Path) -> None:
+    run = invoke("dossier", "verify", str(dossier), "--public-key", f"{demo}/audit-signing.key.pub")
+    assert run.code == 0, str(run)
+    assert "一致 OK" in run.stdout and "FAIL" not in run.stdout
+    assert "SM-2019-004" in run.stdout and "trail.jsonl" in run.stdout
+    as_json = invoke("dossier", "verify", str(dossier), "--json")
+    assert as_json.code == 0
+    report = json.loads(as_json.stdout)
+    assert report["ok"] is True
+    assert {c["check"] for c in report["checks"]} >= {"manifest", "trail", "checkpoint", "record"}
+
+
+def test_an_edited_dossier_exits_1_naming_the_file(dossier: Path, tmp_path: Path) -> None:
+    edited = tmp_path / "edited.zip"
+    with zipfile.ZipFile(dossier) as source, zipfile.ZipFile(edited, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, data + b" " if name == "ocds.json" else data)
+    run = invoke("dossier", "verify", str(edited), "--json")
+    assert run.code == 1
+    failed = [c for c in json.loads(run.stdout)["checks"] if not c["ok"]]
+    assert {c["subject"] for c in failed} == {"ocds.json"}
+    table = invoke("dossier", "verify", str(edited))
+    assert table.code == 1
+    assert "失败 FAIL" in table.stdout and "check" in table.stderr and "failed" in table.stderr
+
+
+def test_a_file_that_is_not_a_zip_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "dossier.zip"
+    path.write_bytes(b"%PDF-1.7 not a zip")
+    run = invoke("dossier", "verify", str(path))
+    assert run.code == 1
+    assert run.stderr.count("\n") == 1 and "is not a zip file" in run.stderr
+
+
+def test_exporting_with_no_key_and_no_stored_checkpoint_writes_nothing(
+    demo: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "unsigned.db"
+    shutil.copy(demo / "demo.db", database)
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM audit_checkpoint")
+    output = tmp_path / "d.zip"
+    env = {"PROCURE_AUDIT_KEY": str(tmp_path / "no-such.key")}
+    run = invoke(
+        "export", "dossier", "--year", "2019", "-o", str(output), db=sqlite_url(database), env=env
+    )
+    assert run.code == 1 and not output.exists()
+    assert "needs a signed checkpoint" in run.stderr
+    assert run.stderr.splitlines()[-1].startswith("error:")
+
+
+def test_an_explicit_key_that_is_missing_writes_nothing(demo: Path, tmp_path: Path) -> None:
+    output = tmp_path / "d.zip"
+    missing = str(tmp_path / "none.key")
+    run = invoke("export", "dossier", "--year", "2019", "-o", str(output), "--key", missing)
+    assert run.code == 1 and not output.exists()
+    assert run.stderr.count("\n") == 1 and "no audit signing key" in run.stderr
+
+
+def test_export_lists_the_dossier_command() -> None:
+    run = invoke("export", "--help")
+    assert run.code == 0 and "dossier" in run.stdout
