@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,6 +23,7 @@ from procure.services.browse.listing import (
     list_page,
 )
 from procure.services.browse.visibility import viewer_scope
+from procure.services.clock import now_utc
 from procure.services.signin import SignedIn
 from procure.web import pages
 from procure.web.charts import dashboard_charts
@@ -139,5 +139,5 @@ def _year(text: str) -> int | None:
     if not text.strip():
         return None
     if not text.strip().isascii() or not text.strip().isdigit():
-        raise InvalidInput(f"年度 year must be a year such as {date.today().year}, not {text!r}")
+        raise InvalidInput(f"年度 year must be a year such as {now_utc().year}, not {text!r}")
     return int(text)
