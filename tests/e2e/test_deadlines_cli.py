@@ -25,14 +25,15 @@ def run(db: str, *args: str, env: dict[str, str] | None = None) -> Result:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[str]:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A database whose call for proposals opened on 25 September 2019."""
     url = f"sqlite:///{tmp_path}/procure.db"
     engine = make_engine(url)
     upgrade(engine)
-    with new_session(engine) as session, Clock().running() as clock:
-        project_on(session, clock, "soliciting", date(2019, 9, 25))
+    with new_session(engine) as session:
+        project_on(session, Clock(monkeypatch), "soliciting", date(2019, 9, 25))
     engine.dispose()
+    monkeypatch.undo()
     yield url
 
 

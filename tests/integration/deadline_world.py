@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, datetime, time
 
+import pytest
 from sqlmodel import Session
 
 from procure.services import accounts
-from procure.services.clock import using_clock
+from procure.services import clock as procure_clock
 from procure.services.replay import BEIJING
 from tests.integration.builders import ADMIN, Plan, create_project, drive, setup_registry
 
@@ -17,19 +18,18 @@ CLOCK = "clock"
 
 
 class Clock:
-    """The moment every trigger is stamped with: "now" inside :meth:`running`."""
+    """The moment every trigger is stamped with: procure's "now" (the one clock of
+    :mod:`procure.services.clock`) reads it until the test ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.moment = datetime(2019, 1, 2, 9, 0, tzinfo=BEIJING)
+        reading: ContextVar[Callable[[], datetime] | None] = ContextVar(
+            "procure_clock", default=lambda: self.moment
+        )
+        monkeypatch.setattr(procure_clock, "_CLOCK", reading)
 
     def set(self, day: date, hour: int = 10) -> None:
         self.moment = datetime.combine(day, time(hour), BEIJING)
-
-    @contextmanager
-    def running(self) -> Iterator[Clock]:
-        """Make this clock procure's "now" for the ``with`` block."""
-        with using_clock(lambda: self.moment):
-            yield self
 
 
 def project_on(

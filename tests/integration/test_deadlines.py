@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -30,10 +29,8 @@ CLOSES = date(2019, 10, 8)  # the first working day after it
 
 
 @pytest.fixture
-def clock() -> Iterator[Clock]:
-    """procure's "now": 2 January 2019, 09:00 Beijing, until the test sets it."""
-    with Clock().running() as running:
-        yield running
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
 
 
 def state(session: Session, code: str = CODE) -> str:

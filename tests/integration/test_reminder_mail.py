@@ -35,13 +35,6 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    """procure's "now": 2 January 2019, 09:00 Beijing, until the test sets it."""
-    with Clock().running() as running:
-        yield running
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -57,6 +50,11 @@ def inbox() -> Iterator[tuple[Inbox, SmtpSettings]]:
         yield handler, SmtpSettings("127.0.0.1", controller.port, "procure@example.org")
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
 
 
 def queued(session: Session, clock: Clock) -> None:
