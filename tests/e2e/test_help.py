@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.cli import ok
+from tests.e2e.cli import PROCURE, ok
 
 PROBE = """
 import json, sys
@@ -23,6 +23,15 @@ def test_help_exits_zero_and_lists_every_command(tmp_path: Path) -> None:
     for command in ("init", "load", "demo", "projects", "show", "actions", "advance", "history"):
         assert command in run.stdout
     assert "audit" in run.stdout and "workflow" in run.stdout
+
+
+def test_the_installed_console_script_runs_on_the_real_clock(tmp_path: Path) -> None:
+    """Every other CLI test runs procure at the tests' pinned moment (tests/pinned_procure.py)."""
+    completed = subprocess.run(
+        [str(PROCURE), "--help"], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("Usage: procure ")
 
 
 def test_help_creates_no_database_in_the_working_folder(tmp_path: Path) -> None:
