@@ -228,6 +228,7 @@ def _register_groups() -> None:
         account_commands,
         audit_commands,
         deadline_commands,
+        export_commands,
         objection_commands,
         project_commands,
         renew_commands,
@@ -250,6 +251,7 @@ def _register_groups() -> None:
     cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
     cli.add_command(objection_commands.objection)
+    cli.add_command(export_commands.export)
 
 
 _register_groups()
