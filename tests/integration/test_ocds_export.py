@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 from procure.domain.errors import InvalidInput, NotFound
 from procure.services import lifecycle as lc
 from procure.services import objections
+from procure.services.generate import generate_year
 from procure.services.opendata.ocds import package_bytes, release_package
 from procure.store.models import (
     Assessment,
@@ -265,3 +266,19 @@ def test_before_the_award_no_proposal_or_reviewer_is_exported(session: Session) 
     assert shown["tender"]["status"] == "active"
     assert schema_errors(package) == []
     session.rollback()
+
+
+def test_a_generated_year_without_award_notices_still_names_each_contracts_award(
+    session: Session,
+) -> None:
+    generate_year(session, year=2021, organizations=12, projects=30)
+
+    package = release_package(session, 2021)
+
+    assert len(package["releases"]) == 30
+    assert schema_errors(package) == []
+    for shown in package["releases"]:
+        (award,) = shown["awards"]
+        (contract,) = shown["contracts"]
+        assert (award["status"], contract["awardID"]) == ("active", award["id"])
+        assert award["suppliers"][0]["id"] in {p["id"] for p in shown["parties"]}

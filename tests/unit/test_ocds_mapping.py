@@ -15,6 +15,7 @@ from procure.domain.errors import ConfigError
 from procure.services.opendata.config import OpenDataConfig, load_opendata_config
 from procure.services.opendata.facts import (
     AssessmentFacts,
+    AwardFacts,
     BuyerFacts,
     ContractFacts,
     NoticeFacts,
@@ -350,3 +351,25 @@ def test_the_shipped_configuration_loads() -> None:
 
     assert config.ocid_prefix.startswith("ocds-")
     assert (config.license, config.publication_policy) == ("", "")
+
+
+def test_an_award_made_without_a_notice_is_the_award_its_contract_signs() -> None:
+    shown = release(
+        _contracted(
+            notices=(),
+            proposals=(),
+            award_without_notice=AwardFacts(QIHANG, Decimal("868000.00"), _at(19)),
+        ),
+        CONFIG,
+    )
+
+    (award,) = shown["awards"]
+    assert (award["id"], award["status"], award["date"]) == (
+        "SM-2019-001-award",
+        "active",
+        "2019-02-19T09:00:00+08:00",
+    )
+    assert shown["contracts"][0]["awardID"] == "SM-2019-001-award"
+    assert "documents" not in award
+    assert shown["tender"]["status"] == "complete"
+    assert schema_errors(_package(shown)) == []

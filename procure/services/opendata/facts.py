@@ -73,6 +73,16 @@ class NoticeFacts:
 
 
 @dataclass(frozen=True)
+class AwardFacts:
+    """An award that published no notice (made before award notices existed, or generated
+    data): who was awarded, at what price, and when, as far as the data knows."""
+
+    organization: OrganizationFacts
+    price: Decimal | None
+    awarded_at: datetime | None
+
+
+@dataclass(frozen=True)
 class PaymentFacts:
     """One payment against the contract."""
 
@@ -125,5 +135,6 @@ class ProjectFacts:
     proposals: tuple[ProposalFacts, ...] = ()
     reviewers: tuple[str, ...] | None = None  # None: not to be named
     notices: tuple[NoticeFacts, ...] = ()
+    award_without_notice: AwardFacts | None = None
     contract: ContractFacts | None = None
     assessment: AssessmentFacts | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
@@ -11,6 +12,7 @@ from procure.domain.errors import InvalidInput
 from procure.domain.notices import OUTCOME_LABELS
 from procure.services.opendata.facts import (
     AssessmentFacts,
+    AwardFacts,
     BuyerFacts,
     ContractFacts,
     NoticeFacts,
@@ -50,6 +52,8 @@ def project_facts(
     moments = _moments(trail)
     published = project_notices(session, project, rules=rules)
     panel = published[0]["panel"] if published else None
+    contract = _contract(session, project)
+    award_notices = _notices(session, project)
     return ProjectFacts(
         code=project.code,
         title=project.title,
@@ -67,8 +71,11 @@ def project_facts(
         reviewers=None
         if panel is None or panel["reviewers"] is None
         else tuple(panel["reviewers"]),
-        notices=_notices(session, project),
-        contract=_contract(session, project),
+        notices=award_notices,
+        award_without_notice=None
+        if award_notices
+        else _award_without_notice(session, project, contract, moments.get("award")),
+        contract=contract,
         assessment=_assessment(session, project, rules, moments.get("finalize_assessment")),
     )
 
@@ -130,6 +137,30 @@ def _notices(session: Session, project: Project) -> tuple[NoticeFacts, ...]:
             )
         )
     return tuple(shown)
+
+
+def _award_without_notice(
+    session: Session,
+    project: Project,
+    contract: ContractFacts | None,
+    awarded_at: datetime | None,
+) -> AwardFacts | None:
+    """The award of a project awarded without a notice (before notices existed, or
+    generated data): its awarded organization, else the one its contract was signed with."""
+    organization: OrganizationFacts | None = None
+    if project.awarded_organization_id is not None:
+        row = session.get(Organization, project.awarded_organization_id)
+        assert row is not None
+        organization = _organization(row)
+    elif contract is not None:
+        organization = contract.organization
+    if organization is None:
+        return None
+    proposal = queries.proposal_of(session, project, organization.uscc)
+    price: Decimal | None = contract.amount if contract is not None else None
+    if proposal is not None:
+        price = proposal.price
+    return AwardFacts(organization, price, awarded_at)
 
 
 def _contract(session: Session, project: Project) -> ContractFacts | None:

@@ -35,6 +35,7 @@ from typing import Any
 from procure.services.opendata.config import OpenDataConfig
 from procure.services.opendata.facts import (
     AssessmentFacts,
+    AwardFacts,
     ContractFacts,
     NoticeFacts,
     ObjectionFacts,
@@ -124,6 +125,8 @@ def release(facts: ProjectFacts, config: OpenDataConfig) -> dict[str, Any]:
     buyer = parties.buyer()
     tender = _tender(facts, parties)
     awards = [_award(facts, notice, parties) for notice in facts.notices]
+    if facts.award_without_notice is not None:
+        awards.append(_award_without_notice(facts, facts.award_without_notice, parties))
     contracts = [_contract(facts, facts.contract, parties)] if facts.contract else []
     shown: dict[str, Any] = {
         "ocid": ocid,
@@ -159,7 +162,7 @@ def release_tags(facts: ProjectFacts) -> list[str]:
         tags.append("tender")
     if facts.state == "cancelled":
         tags.append("tenderCancellation")
-    if facts.notices:
+    if facts.notices or facts.award_without_notice is not None:
         tags.append("award")
     if any(notice.withdrawn for notice in facts.notices):
         tags.append("awardCancellation")
@@ -175,7 +178,7 @@ def tender_status(facts: ProjectFacts) -> str:
     if facts.state == "cancelled":
         return "cancelled"
     standing = [notice for notice in facts.notices if not notice.withdrawn]
-    if standing or facts.contract is not None:
+    if standing or facts.award_without_notice is not None or facts.contract is not None:
         return "complete"
     if facts.call_opened_at is not None:
         return "active"
@@ -289,6 +292,32 @@ def _award(facts: ProjectFacts, notice: NoticeFacts, parties: Parties) -> dict[s
     return award
 
 
+def _award_without_notice(
+    facts: ProjectFacts, award: AwardFacts, parties: Parties
+) -> dict[str, Any]:
+    if facts.state == "cancelled":
+        status = "cancelled"
+    else:
+        status = "active" if facts.contract is not None else "pending"
+    shown: dict[str, Any] = {"id": f"{facts.code}-award", "status": status}
+    if award.awarded_at is not None:
+        shown["date"] = moment(award.awarded_at)
+    if award.price is not None:
+        shown["value"] = money(award.price)
+    shown["suppliers"] = [parties.organization(award.organization, "supplier")]
+    return shown
+
+
+def _contract_award_id(facts: ProjectFacts) -> str:
+    """The award a contract signs: the standing notice's, else the award made without one."""
+    standing = [notice for notice in facts.notices if not notice.withdrawn]
+    if standing:
+        return award_id(facts.code, standing[-1])
+    if facts.award_without_notice is None and facts.notices:
+        return award_id(facts.code, facts.notices[-1])
+    return f"{facts.code}-award"
+
+
 def _objection_document(
     code: str, notice: NoticeFacts, index: int, objection: ObjectionFacts
 ) -> dict[str, Any]:
@@ -310,10 +339,7 @@ def _objection_document(
 
 def _contract(facts: ProjectFacts, contract: ContractFacts, parties: Parties) -> dict[str, Any]:
     parties.organization(contract.organization, "supplier")  # the contract names its award
-    standing = [notice for notice in facts.notices if not notice.withdrawn]
-    shown: dict[str, Any] = {"id": contract.number}
-    if standing:
-        shown["awardID"] = award_id(facts.code, standing[-1])
+    shown: dict[str, Any] = {"id": contract.number, "awardID": _contract_award_id(facts)}
     shown.update(
         {
             "title": facts.title,
