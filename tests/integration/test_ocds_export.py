@@ -282,3 +282,17 @@ def test_a_generated_year_without_award_notices_still_names_each_contracts_award
         (contract,) = shown["contracts"]
         assert (award["status"], contract["awardID"]) == ("active", award["id"])
         assert award["suppliers"][0]["id"] in {p["id"] for p in shown["parties"]}
+
+
+def test_the_2020_renewals_name_the_2019_process_they_continue(demo: Session) -> None:
+    package = release_package(demo, 2020)
+
+    assert schema_errors(package) == []
+    renewed = {r["ocid"]: r["relatedProcesses"][0]["identifier"] for r in package["releases"]}
+    assert renewed == {
+        f"ocds-procure-SM-2020-00{n}": f"ocds-procure-SM-2019-00{n}" for n in (1, 2, 3, 7)
+    }
+    for shown in package["releases"]:
+        (award,) = shown["awards"]
+        assert shown["tender"]["procurementMethod"] == "limited"
+        assert award["status"] == "pending" and award["value"]["currency"] == "CNY"

@@ -373,3 +373,29 @@ def test_an_award_made_without_a_notice_is_the_award_its_contract_signs() -> Non
     assert "documents" not in award
     assert shown["tender"]["status"] == "complete"
     assert schema_errors(_package(shown)) == []
+
+
+def test_a_renewal_is_a_limited_tender_related_to_the_process_it_renews() -> None:
+    shown = release(
+        _facts(
+            code="SM-2020-001",
+            state="awarded",
+            renews=("SM-2019-001", "职工成长方程式"),
+            award_without_notice=AwardFacts(QIHANG, Decimal("868000.00"), _at(7)),
+        ),
+        CONFIG,
+    )
+
+    assert shown["relatedProcesses"] == [
+        {
+            "id": "renews",
+            "relationship": ["renewalProcess"],
+            "title": "职工成长方程式",
+            "scheme": "ocid",
+            "identifier": "ocds-procure-SM-2019-001",
+        }
+    ]
+    assert shown["tender"]["procurementMethod"] == "limited"
+    assert "awardCriteria" not in shown["tender"]
+    assert shown["awards"][0]["status"] == "pending"
+    assert schema_errors(_package(shown)) == []

@@ -130,6 +130,7 @@ class ProjectFacts:
     last_moment: datetime
     last_seq: int
     approved_at: datetime | None = None
+    renews: tuple[str, str] | None = None  # the renewed project's code and title
     call_opened_at: datetime | None = None
     call_closed_at: datetime | None = None
     proposals: tuple[ProposalFacts, ...] = ()

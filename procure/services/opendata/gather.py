@@ -65,6 +65,7 @@ def project_facts(
         last_moment=trail_moment(trail[-1]),
         last_seq=trail[-1].seq,
         approved_at=moments.get("approve"),
+        renews=_renewed(session, project),
         call_opened_at=moments.get("open_call"),
         call_closed_at=moments.get("close_call"),
         proposals=_proposals(panel),
@@ -74,10 +75,29 @@ def project_facts(
         notices=award_notices,
         award_without_notice=None
         if award_notices
-        else _award_without_notice(session, project, contract, moments.get("award")),
+        else _award_without_notice(session, project, contract, _awarded_at(project, trail)),
         contract=contract,
         assessment=_assessment(session, project, rules, moments.get("finalize_assessment")),
     )
+
+
+def _renewed(session: Session, project: Project) -> tuple[str, str] | None:
+    """The code and title of the project a renewal continues."""
+    if project.previous_project_id is None:
+        return None
+    previous = session.get(Project, project.previous_project_id)
+    assert previous is not None
+    return previous.code, previous.title
+
+
+def _awarded_at(project: Project, trail: list[TransitionLog]) -> datetime | None:
+    """When the project was awarded: its award row, or a renewal's creation (awarded by it)."""
+    awarded = [row for row in trail if row.trigger == "award"]
+    if awarded:
+        return trail_moment(awarded[-1])
+    if project.previous_project_id is not None:
+        return trail_moment(trail[0])
+    return None
 
 
 def _moments(trail: list[TransitionLog]) -> dict[str, datetime]:
@@ -157,7 +177,7 @@ def _award_without_notice(
     if organization is None:
         return None
     proposal = queries.proposal_of(session, project, organization.uscc)
-    price: Decimal | None = contract.amount if contract is not None else None
+    price: Decimal | None = contract.amount if contract is not None else project.carried_amount
     if proposal is not None:
         price = proposal.price
     return AwardFacts(organization, price, awarded_at)

@@ -7,7 +7,8 @@ The mapping, stage by stage:
   ``workflows/opendata.yaml``) as ``tenderer`` once the panel result is published, as
   ``supplier`` of an award or contract and as ``payee`` of a payment. Reviewers are never
   parties: they are people, and the panel result names them only where the rules allow.
-- **planning**: the budget and the purpose.
+- **planning**: the budget and the purpose. A renewal (续约) names the project it continues
+  in ``relatedProcesses`` (``renewalProcess``) and its tender is ``limited`` (no call).
 - **tender**: the call (its period from the trail), its status, the published proposals as
   ``tenderers`` (core schema; the bids extension is not shipped, so the panel result, each
   proposal's price, score and rank, is an ``evaluationReports`` document).
@@ -152,7 +153,21 @@ def release(facts: ProjectFacts, config: OpenDataConfig) -> dict[str, Any]:
         shown["awards"] = awards
     if contracts:
         shown["contracts"] = contracts
+    if facts.renews is not None:
+        shown["relatedProcesses"] = [_renewed_process(facts.renews, config)]
     return shown
+
+
+def _renewed_process(renews: tuple[str, str], config: OpenDataConfig) -> dict[str, Any]:
+    """The contracting process a renewal continues (relatedProcess ``renewalProcess``)."""
+    code, title = renews
+    return {
+        "id": "renews",
+        "relationship": ["renewalProcess"],
+        "title": title,
+        "scheme": "ocid",
+        "identifier": config.ocid(code),
+    }
 
 
 def release_tags(facts: ProjectFacts) -> list[str]:
@@ -211,6 +226,10 @@ def _tender(facts: ProjectFacts, parties: Parties) -> dict[str, Any]:
         "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria",
     }
+    if facts.renews is not None and facts.call_opened_at is None:
+        tender["procurementMethod"] = "limited"
+        tender["procurementMethodDetails"] = f"续约 renewal of {facts.renews[0]}"
+        del tender["awardCriteria"]
     period = _call_period(facts)
     if period:
         tender["tenderPeriod"] = period
