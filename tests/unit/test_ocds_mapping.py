@@ -25,7 +25,8 @@ from procure.services.opendata.facts import (
     ProjectFacts,
     ProposalFacts,
 )
-from procure.services.opendata.mapping import day_end, day_start, moment, money, release
+from procure.services.opendata.mapping import release
+from procure.services.opendata.values import day_end, day_start, moment, money
 from tests.ocds_schema import schema_errors
 
 QIHANG = OrganizationFacts("52350203MJ0316852A", "启航社工")

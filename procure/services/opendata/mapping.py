@@ -29,94 +29,21 @@ a day as its first second (an end day as its last).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
 from typing import Any
 
 from procure.services.opendata.config import OpenDataConfig
-from procure.services.opendata.facts import (
-    AssessmentFacts,
-    AwardFacts,
-    ContractFacts,
-    NoticeFacts,
-    ObjectionFacts,
-    OrganizationFacts,
-    ProjectFacts,
+from procure.services.opendata.documents import (
+    assessment_document,
+    notice_document,
+    objection_document,
+    panel_document,
 )
+from procure.services.opendata.facts import AwardFacts, ContractFacts, NoticeFacts, ProjectFacts
+from procure.services.opendata.parties import Parties
+from procure.services.opendata.values import LANGUAGE, day_end, day_start, moment, money
 
-BEIJING = timezone(timedelta(hours=8))
-CURRENCY = "CNY"
-LANGUAGE = "zh"
 FINISHED_STATES = frozenset({"renewed", "dropped"})
 """A project in one of these states has come to the end of its contract."""
-_ROLE_ORDER = ("buyer", "procuringEntity", "payer", "tenderer", "supplier", "payee")
-
-
-def moment(value: datetime) -> str:
-    """An aware moment in ISO 8601 at the Beijing offset, to the second."""
-    if value.tzinfo is None:
-        raise ValueError("moments must be timezone-aware")
-    return value.astimezone(BEIJING).isoformat(timespec="seconds")
-
-
-def day_start(day: date) -> str:
-    """A day as its first second in Beijing."""
-    return datetime.combine(day, time(0), BEIJING).isoformat()
-
-
-def day_end(day: date) -> str:
-    """A day as its last second in Beijing."""
-    return datetime.combine(day, time(23, 59, 59), BEIJING).isoformat()
-
-
-def money(amount: Decimal) -> dict[str, Any]:
-    """An OCDS Value: the amount as a JSON number, in yuan (CNY)."""
-    return {"amount": float(amount), "currency": CURRENCY}
-
-
-class Parties:
-    """The release's parties, collected as the sections name them, each with its roles."""
-
-    def __init__(self, scheme: str, buyer_code: str, buyer_name: str) -> None:
-        self._scheme = scheme
-        self._buyer = {"id": buyer_code, "name": buyer_name}
-        self._buyer_roles = {"buyer", "procuringEntity"}
-        self._organizations: dict[str, tuple[OrganizationFacts, set[str]]] = {}
-
-    def buyer(self, *roles: str) -> dict[str, str]:
-        """A reference to the purchaser, adding ``roles``."""
-        self._buyer_roles.update(roles)
-        return dict(self._buyer)
-
-    def organization(self, organization: OrganizationFacts, role: str) -> dict[str, str]:
-        """A reference to ``organization``, adding ``role``."""
-        party_id = f"{self._scheme}-{organization.uscc}"
-        entry = self._organizations.setdefault(party_id, (organization, set()))
-        entry[1].add(role)
-        return {"id": party_id, "name": organization.name}
-
-    def listed(self) -> list[dict[str, Any]]:
-        """The purchaser first, then the organizations by id; roles in a fixed order."""
-        parties: list[dict[str, Any]] = [{**self._buyer, "roles": _ordered(self._buyer_roles)}]
-        for party_id in sorted(self._organizations):
-            organization, roles = self._organizations[party_id]
-            parties.append(
-                {
-                    "id": party_id,
-                    "name": organization.name,
-                    "identifier": {
-                        "scheme": self._scheme,
-                        "id": organization.uscc,
-                        "legalName": organization.name,
-                    },
-                    "roles": _ordered(roles),
-                }
-            )
-        return parties
-
-
-def _ordered(roles: set[str]) -> list[str]:
-    return sorted(roles, key=_ROLE_ORDER.index)
 
 
 def release(facts: ProjectFacts, config: OpenDataConfig) -> dict[str, Any]:
@@ -239,7 +166,7 @@ def _tender(facts: ProjectFacts, parties: Parties) -> dict[str, Any]:
             parties.organization(proposal.organization, "tenderer")
             for proposal in sorted(facts.proposals, key=lambda p: p.organization.uscc)
         ]
-        tender["documents"] = [_panel_document(facts)]
+        tender["documents"] = [panel_document(facts)]
     return tender
 
 
@@ -250,30 +177,6 @@ def _call_period(facts: ProjectFacts) -> dict[str, str]:
     if facts.call_closed_at is not None:
         period["endDate"] = moment(facts.call_closed_at)
     return period
-
-
-def _panel_document(facts: ProjectFacts) -> dict[str, Any]:
-    lines = []
-    for proposal in facts.proposals:
-        place = f"第{proposal.rank}名" if proposal.rank is not None else "未排名"
-        score = "—" if proposal.score is None else f"{proposal.score}"
-        passed = "" if proposal.passes else "，未达及格线"
-        lines.append(
-            f"{place}：{proposal.organization.name}（{proposal.organization.uscc}），"
-            f"报价 {proposal.price} 元，评审得分 {score}{passed}"
-        )
-    if facts.reviewers is not None:
-        lines.append(f"评审专家：{'、'.join(facts.reviewers)}")
-    document: dict[str, Any] = {
-        "id": f"{facts.code}-panel",
-        "documentType": "evaluationReports",
-        "title": "评审结果 Panel result",
-        "description": "\n".join(lines),
-        "language": LANGUAGE,
-    }
-    if facts.notices:
-        document["datePublished"] = moment(facts.notices[-1].published_at)
-    return document
 
 
 def award_id(code: str, notice: NoticeFacts) -> str:
@@ -292,19 +195,9 @@ def _award(facts: ProjectFacts, notice: NoticeFacts, parties: Parties) -> dict[s
         award["value"] = money(notice.price)
     award["suppliers"] = [parties.organization(notice.organization, "supplier")]
     award["documents"] = [
-        {
-            "id": f"{facts.code}-notice-{notice.number}",
-            "documentType": "awardNotice",
-            "title": f"中选结果公示 第{notice.number}号",
-            "description": (
-                f"公示至 {notice.notice_ends_on.isoformat()}，"
-                f"质疑截止 {notice.objections_close_on.isoformat()}"
-            ),
-            "datePublished": moment(notice.published_at),
-            "language": LANGUAGE,
-        },
+        notice_document(facts.code, notice),
         *(
-            _objection_document(facts.code, notice, index, objection)
+            objection_document(facts.code, notice, index, objection)
             for index, objection in enumerate(notice.objections, start=1)
         ),
     ]
@@ -337,25 +230,6 @@ def _contract_award_id(facts: ProjectFacts) -> str:
     return f"{facts.code}-award"
 
 
-def _objection_document(
-    code: str, notice: NoticeFacts, index: int, objection: ObjectionFacts
-) -> dict[str, Any]:
-    answer = objection.outcome_zh
-    if objection.reason:
-        answer = f"{answer}：{objection.reason}"
-    document: dict[str, Any] = {
-        "id": f"{code}-notice-{notice.number}-objection-{index}",
-        "documentType": "complaints",
-        "title": f"质疑 Objection：{objection.organization.name}",
-        "description": f"质疑：{objection.text}\n答复：{answer}",
-        "datePublished": day_start(objection.lodged_on),
-        "language": LANGUAGE,
-    }
-    if objection.answered_on is not None:
-        document["dateModified"] = day_start(objection.answered_on)
-    return document
-
-
 def _contract(facts: ProjectFacts, contract: ContractFacts, parties: Parties) -> dict[str, Any]:
     parties.organization(contract.organization, "supplier")  # the contract names its award
     shown: dict[str, Any] = {"id": contract.number, "awardID": _contract_award_id(facts)}
@@ -386,24 +260,7 @@ def _contract(facts: ProjectFacts, contract: ContractFacts, parties: Parties) ->
             for payment in contract.payments
         ]
     if facts.assessment is not None:
-        implementation["documents"] = [_assessment_document(facts.code, facts.assessment)]
+        implementation["documents"] = [assessment_document(facts.code, facts.assessment)]
     if implementation:
         shown["implementation"] = implementation
     return shown
-
-
-def _assessment_document(code: str, assessment: AssessmentFacts) -> dict[str, Any]:
-    veto = "；一票否决" if assessment.veto else ""
-    document: dict[str, Any] = {
-        "id": f"{code}-assessment",
-        "documentType": "physicalProgressReport",
-        "title": "年度绩效考核结果 Annual performance assessment",
-        "description": (
-            f"考核总分 {assessment.total}；等级 {assessment.grade_zh}（{assessment.grade}）"
-            f"{veto}；决定 {assessment.decision_zh}"
-        ),
-        "language": LANGUAGE,
-    }
-    if assessment.finalized_at is not None:
-        document["datePublished"] = moment(assessment.finalized_at)
-    return document

@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 from procure.domain.errors import InvalidInput, NotFound
 from procure.services.opendata.config import OpenDataConfig, load_opendata_config
 from procure.services.opendata.gather import project_facts, project_trail
-from procure.services.opendata.mapping import moment, release
+from procure.services.opendata.mapping import release
+from procure.services.opendata.values import moment
 from procure.services.public_notices import HIDDEN_STATES
 from procure.store import queries
 from procure.store.models import Project, Purchaser
