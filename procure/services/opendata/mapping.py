@@ -13,7 +13,9 @@ The mapping, stage by stage:
   ``tenderers`` (core schema; the bids extension is not shipped, so the panel result, each
   proposal's price, score and rank, is an ``evaluationReports`` document).
 - **awards**: one per award notice; an upheld objection cancels its award (status
-  ``cancelled``), a rejected one does not. Objections are ``complaints`` documents.
+  ``cancelled``), a rejected one does not. Objections are ``complaints`` documents. A
+  project awarded without a notice (before notices existed, a renewal, generated data) has
+  one award, of its awarded organization; OCDS needs it, every contract names its award.
 - **contracts**: number, amount, period, signing day; ``implementation.transactions`` are
   the payments; the year-end assessment (score, grade, decision) is a
   ``physicalProgressReport`` document.
