@@ -1,13 +1,99 @@
-"""``procure export …``: open data for outside audit (the group; its commands register on it).
-
-A minimal group: the OCDS export adds its command here too.
-"""
+"""``procure export``: open data for outside audit (the OCDS release package of a year; the
+auditor's dossier registers on this group from :mod:`procure.cli.dossier_commands`)."""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
+from pathlib import Path
+
 import click
+
+from procure.cli.output import FUNDING_YEAR, echo, json_option, open_session, print_json
+from procure.domain.errors import InvalidInput
+from procure.domain.text import quoted
 
 
 @click.group()
 def export() -> None:
-    """Export open data for outside audit: the OCDS package, the auditor's dossier."""
+    """Open data for outside audit.
+
+    \b
+    procure export ocds --year Y [--purchaser P] -o FILE.json
+    procure export dossier --year Y [--purchaser P] -o FILE.zip
+    """
+
+
+@export.command()
+@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to export.")
+@click.option("--purchaser", help="Only this purchaser's projects and those below it, e.g. SM-FED.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The JSON file to write (replaced whole, only once the package is complete).",
+)
+@click.option(
+    "--published",
+    metavar="MOMENT",
+    help="The package's publishedDate, e.g. 2020-01-06T09:00+08:00 (default: the time of "
+    "the newest audit row of the exported projects, never the clock).",
+)
+@json_option
+@click.pass_context
+def ocds(
+    ctx: click.Context,
+    year: int,
+    purchaser: str | None,
+    output: Path,
+    published: str | None,
+    as_json: bool,
+) -> None:
+    """Write the year's projects as an Open Contracting Data Standard 1.1 release package.
+
+    One release per public project (ocid: the prefix of workflows/opendata.yaml and the
+    project code), with its planning, tender, awards, contract and payments. Nothing
+    private: no score sheet, no narrative, no reviewer before the award. The same data
+    gives the same file, byte for byte: its publishedDate is the newest audit row of the
+    exported projects unless --published says otherwise.
+    """
+    from procure.services.opendata.ocds import package_bytes, release_package
+
+    moment = _moment(published)
+    if output.is_dir():
+        raise InvalidInput(f"{quoted(str(output))} is a folder; give the JSON file to write")
+    if not output.parent.is_dir():
+        raise InvalidInput(f"no folder {quoted(str(output.parent))} to write {output.name} in")
+    with open_session(ctx, readonly=True) as session:
+        package = release_package(session, year, purchaser, published=moment)
+    _write_atomically(output, package_bytes(package))
+    releases = len(package["releases"])
+    if as_json:
+        print_json({"file": str(output), "releases": releases, "year": year})
+        return
+    echo(f"已导出 exported {releases} OCDS releases of {year} → {output}")
+
+
+def _moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput(
+            f"--published {quoted(value)}: give a moment such as 2020-01-06T09:00+08:00"
+        ) from exc
+    if moment.tzinfo is None:
+        raise InvalidInput(f"--published {quoted(value)}: add the offset, e.g. +08:00")
+    return moment
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` beside ``path``, then rename it into place: never a half file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -341,3 +341,49 @@ def test_a_year_without_contracted_projects_writes_no_dossier(tmp_path: Path) ->
     finally:
         engine.dispose()
     assert not (tmp_path / "d.zip").exists()
+
+
+def _ocds_release(package: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(r for r in package["releases"] if r["planning"]["budget"]["projectID"] == code)
+
+
+def _ocds_raise_the_contract(package: dict[str, Any]) -> None:
+    _ocds_release(package, "SM-2019-001")["contracts"][0]["value"]["amount"] = 999999.0
+
+
+def _ocds_drop_a_payment(package: dict[str, Any]) -> None:
+    _ocds_release(package, "SM-2019-001")["contracts"][0]["implementation"]["transactions"].pop()
+
+
+def _ocds_change_the_supplier(package: dict[str, Any]) -> None:
+    award = _ocds_release(package, "SM-2019-001")["awards"][0]
+    award["suppliers"][0]["id"] = "CN-USCC-52350203MJ0427391G"
+
+
+def _ocds_drop_a_release(package: dict[str, Any]) -> None:
+    package["releases"] = [
+        r for r in package["releases"] if r["planning"]["budget"]["projectID"] != "SM-2019-003"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("forge", "said"),
+    [
+        (_ocds_raise_the_contract, "SM-2019-001: contract amount '999999.00' where the trail"),
+        (_ocds_drop_a_payment, "SM-2019-001: payments "),
+        (_ocds_change_the_supplier, "SM-2019-001: contract organization '52350203MJ0427391G'"),
+        (_ocds_drop_a_release, "project SM-2019-003: no release"),
+    ],
+)
+def test_an_ocds_package_forged_and_resealed_fails_against_the_trail_naming_what(
+    exported: Exported, tmp_path: Path, forge: Callable[[dict[str, Any]], None], said: str
+) -> None:
+    def change(data: bytes) -> bytes:
+        package = json.loads(data)
+        forge(package)
+        return json.dumps(package, ensure_ascii=False).encode()
+
+    forged = edits.edited(exported.zip, tmp_path / "o.zip", "ocds.json", change, sealed=True)
+    failures = _failures(verify_dossier(forged))
+    assert [(check, subject) for check, subject, _ in failures] == [("ocds", "ocds.json")]
+    assert said in failures[0][2], failures[0][2]

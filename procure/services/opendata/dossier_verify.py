@@ -9,7 +9,7 @@ The checks, each a line of the outcome (pass or fail, naming the file and row):
 4. each record: its data hashes to the code printed on it, the checkpoint it carries
    holds, it belongs to the dossier's year, purchaser and projects, and its facts are
    what the project's trail rows imply (optionally, its pages re-render byte for byte);
-5. the OCDS package is JSON.
+5. the OCDS package agrees with the trail (:mod:`.ocds_trail`).
 
 A zip that is not one, or is hostile, is refused before any check
 (:mod:`procure.services.opendata.dossier_zip`).
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from procure.services.opendata.dossier_format import (
 )
 from procure.services.opendata.dossier_records import RecordContext, check_record
 from procure.services.opendata.dossier_zip import MAX_UNCOMPRESSED, DossierFiles, read_zip
+from procure.services.opendata.ocds_trail import ocds_problems
 from procure.store.keyfile import public_key_from_bytes
 from procure.store.models import TransitionLog
 
@@ -113,7 +115,7 @@ def verify_dossier(
         problems, passed = check_record(name, dossier.files[name], context)
         result.add("record", name, problems, passed)
     _check_listed_projects(dossier, result, manifest)
-    _check_ocds(dossier, result)
+    _check_ocds(dossier, result, context.by_project, _listed(manifest))
     return result
 
 
@@ -275,6 +277,12 @@ def _check_checkpoints(
         )
 
 
+def _listed(manifest: dict[str, Any]) -> list[str]:
+    """The projects the manifest names (none when it names them wrongly: reported apart)."""
+    projects = manifest.get("projects")
+    return [str(code) for code in projects] if isinstance(projects, list) else []
+
+
 def _check_listed_projects(
     dossier: DossierFiles, result: DossierVerification, manifest: dict[str, Any]
 ) -> None:
@@ -289,7 +297,12 @@ def _check_listed_projects(
     result.add("records", RECORDS, problems, f"a record for each of the {len(projects)} projects")
 
 
-def _check_ocds(dossier: DossierFiles, result: DossierVerification) -> None:
+def _check_ocds(
+    dossier: DossierFiles,
+    result: DossierVerification,
+    by_project: Mapping[str, list[TransitionLog]],
+    projects: list[str],
+) -> None:
     data = dossier.files.get(OCDS)
     if data is None:
         result.add("ocds", OCDS, [f"{OCDS} is missing"], "")
@@ -299,10 +312,7 @@ def _check_ocds(dossier: DossierFiles, result: DossierVerification) -> None:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         result.add("ocds", OCDS, [f"not JSON ({exc})"], "")
         return
-    ok = isinstance(package, dict)
-    result.add(
-        "ocds",
-        OCDS,
-        [] if ok else ["not a release package (a JSON object)"],
-        "JSON release package",
-    )
+    releases = package.get("releases") if isinstance(package, dict) else None
+    count = len(releases) if isinstance(releases, list) else 0
+    passed = f"{count} releases: budgets, contracts and payments agree with the trail"
+    result.add("ocds", OCDS, ocds_problems(package, by_project, projects), passed)
