@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -47,9 +48,10 @@ def sqlite_url(tmp_path: object) -> str:
     return f"sqlite:///{tmp_path}/procure.db"  # type: ignore[str-bytes-safe]
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped on leaving (the test
+    is skipped, with the reason, when no server is named)."""
     server = postgres_url()
     if server is None:
         pytest.skip(POSTGRES_SKIP)
@@ -64,6 +66,13 @@ def postgres_schema_url() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -12,17 +12,15 @@ A run retried after its worker died skips what the first attempt decided.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlmodel import Session
 
 from procure.jobs.runner import JobRun
 from procure.store import jobs as job_store
 from procure.store.conflicts import committed
-from procure.store.files import job_results_dir
+from procure.store.files import job_results_dir, write_whole
 from procure.store.job_models import Job
 
 KIND = "renew"
@@ -113,16 +111,5 @@ def renew(run: JobRun) -> str:
         signer=signer,
     )
     target = job_results_dir(run.files) / f"{run.job_id}-{result_name(year, purchaser)}"
-    _write(target, json.dumps(outcome.to_dict(), ensure_ascii=False, default=str))
+    write_whole(target, json.dumps(outcome.to_dict(), ensure_ascii=False, default=str))
     return str(target.relative_to(run.files))
-
-
-def _write(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` whole or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)

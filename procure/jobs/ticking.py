@@ -25,7 +25,7 @@ from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
 from procure.jobs.runner import JobRun
 from procure.services.replay import BEIJING
-from procure.store.files import job_results_dir
+from procure.store.files import job_results_dir, write_whole
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -126,10 +126,7 @@ def run_tick(run: JobRun) -> str:
     run.report(1, 1)
     summary = {**asdict(result), "delivery": None if delivery is None else asdict(delivery)}
     target = job_results_dir(run.files) / f"{run.job_id}-tick-{on.isoformat()}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(json.dumps(summary, ensure_ascii=False, default=str, indent=1))
-    os.replace(temporary, target)
+    write_whole(target, json.dumps(summary, ensure_ascii=False, default=str, indent=1))
     return str(target.relative_to(run.files))
 
 

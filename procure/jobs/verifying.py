@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from procure.jobs.runner import JobRun
 from procure.jobs.submit import Submitted, submit
-from procure.store.files import job_results_dir
+from procure.store.files import job_results_dir, write_whole
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -92,10 +92,7 @@ def run_verify(run: JobRun) -> str:
         engine.dispose()
     run.report(1, 1)
     target = job_results_dir(run.files) / f"{run.job_id}-verify.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_text(json.dumps(asdict(result), ensure_ascii=False))
-    os.replace(temporary, target)
+    write_whole(target, json.dumps(asdict(result), ensure_ascii=False))
     return str(target.relative_to(run.files))
 
 

@@ -24,6 +24,7 @@ from procure.services.clock import now_utc
 from procure.store import checkpoints as store
 from procure.store import keyfile
 from procure.store.audit import utc_stamp, verify_chain
+from procure.store.files import write_whole
 
 
 @dataclass(frozen=True)
@@ -119,14 +120,8 @@ def export_checkpoint(checkpoint: Checkpoint, out: Path | str) -> Path:
     """
     folder = Path(out).is_dir() or str(out).endswith(("/", os.sep))
     target = Path(out) / file_name(checkpoint) if folder else Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(checkpoint.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_whole(target, text)
     return target
 
 

@@ -36,3 +36,15 @@ def records_dir(files: Path) -> Path:
 def job_results_dir(files: Path) -> Path:
     """Where the jobs' results (zips) go."""
     return files / "jobs"
+
+
+def write_whole(target: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``target`` whole or not at all: into a temporary file
+    beside it, then renamed over it (its folder is created if need be)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

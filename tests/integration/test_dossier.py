@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from procure.domain.audit_chain import GENESIS_HASH, row_hash
@@ -24,7 +23,7 @@ from procure.services.opendata.dossier_verify import DossierVerification, verify
 from procure.store.db import make_engine, new_session
 from procure.store.keyfile import create_key
 from procure.store.migrate import upgrade
-from tests.conftest import POSTGRES_SKIP, postgres_url
+from tests.conftest import fresh_postgres_schema
 from tests.integration import dossier_edits as edits
 from tests.integration.test_reports import needs_printing
 
@@ -102,26 +101,12 @@ def _export_again_reusing_records(session: Session, url: str, folder: Path, sign
 
 
 def _database(backend: str, folder: Path) -> tuple[str, Callable[[], None]]:
+    """A fresh database's URL, and how to drop it."""
     if backend == "sqlite":
         path = folder / "procure.db"
         return f"sqlite:///{path}", lambda: path.unlink()
-    server = postgres_url()
-    if server is None:
-        pytest.skip(POSTGRES_SKIP)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    separator = "&" if "?" in server else "?"
-
-    def drop() -> None:
-        dropping = create_engine(server)
-        with dropping.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        dropping.dispose()
-
-    return f"{server}{separator}options=-csearch_path%3D{schema}", drop
+    stack = ExitStack()
+    return stack.enter_context(fresh_postgres_schema()), stack.close
 
 
 def _failures(result: DossierVerification) -> list[tuple[str, str, str]]:

@@ -6,22 +6,17 @@ database; the tests read its review panels and assessments through the services'
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from procure.resources import fixture_file
-from procure.services.demo import SIMING_FIXTURE, run_demo
+from procure.services.demo import SIMING_FIXTURE
 from procure.services.scoring import assessment_view, panel_view
-from procure.store.db import make_engine, new_session
-from procure.store.migrate import upgrade
-from tests.conftest import POSTGRES_SKIP, postgres_url
+from tests.integration.siming_demo import demo_session
 
 pytestmark = pytest.mark.skipif(
     not fixture_file(SIMING_FIXTURE).is_file(), reason=f"fixtures/{SIMING_FIXTURE} not written yet"
@@ -44,11 +39,6 @@ YEAR_RESULTS = {
 }
 
 
-def _schema_url(server: str, schema: str) -> str:
-    separator = "&" if "?" in server else "?"
-    return f"{server}{separator}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
@@ -56,34 +46,7 @@ def demo(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Session]:
     """A session on a fresh database where the Siming demo has run (once per backend)."""
-    schema = ""
-    server = postgres_url()
-    if request.param == "sqlite":
-        folder: Path = tmp_path_factory.mktemp("siming")
-        url = f"sqlite:///{folder}/procure.db"
-    else:
-        if server is None:
-            pytest.skip(POSTGRES_SKIP)
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(server)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin.dispose()
-        url = _schema_url(server, schema)
-    engine = make_engine(url)
-    upgrade(engine)
-    try:
-        with new_session(engine) as session:
-            run_demo(session)
-            session.commit()
-            yield session
-    finally:
-        engine.dispose()
-        if schema and server:
-            admin = create_engine(server)
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    yield from demo_session(request.param, tmp_path_factory)
 
 
 def _proposal(session: Session, code: str, organization: str) -> dict[str, Any]:
