@@ -34,7 +34,8 @@ from procure.services import accounts
 from procure.services.browse.dashboard import dashboard, waiting_for
 from procure.services.browse.listing import ProjectFilters, encode_cursor, list_page
 from procure.services.browse.visibility import viewer_scope
-from procure.services.generate import ADMIN_LOGIN, OFFICER_LOGIN, generate_year
+from procure.services.generate import generate_year
+from procure.services.generate_projects import ADMIN_LOGIN, OFFICER_LOGIN
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 from procure.workflow.context import Actor

@@ -35,8 +35,9 @@ def cli(db: str | None) -> None:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database schema, or upgrade it to this release (idempotent)."""
+    from procure.services.trail_check import upgrade_database
     from procure.store.db import make_engine
-    from procure.store.migrate import current_revision, upgrade
+    from procure.store.migrate import current_revision
     from procure.store.schema import newer_schema_message
 
     url = db_url(ctx)
@@ -46,7 +47,7 @@ def init(ctx: click.Context) -> None:
         newer = None if before is None else newer_schema_message(shown_url(url), before)
         if newer is not None:
             raise InvalidInput(f"{newer}; init does not downgrade")
-        upgrade(engine)
+        upgrade_database(engine)
         after = current_revision(engine)
     finally:
         engine.dispose()
@@ -116,8 +117,8 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         open_for_browser,
         run_demo,
     )
+    from procure.services.trail_check import upgrade_database
     from procure.store.db import make_engine, new_session
-    from procure.store.migrate import upgrade
 
     directory.mkdir(parents=True, exist_ok=True)
     database = directory / "demo.db"
@@ -125,7 +126,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         leftover.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{database}")
     try:
-        upgrade(engine)
+        upgrade_database(engine)
         with new_session(engine) as session:
             summary, outcomes = run_demo(session)
             checkpoint, checkpoint_file = demo_checkpoint(session, directory)

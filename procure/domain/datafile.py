@@ -16,6 +16,7 @@ same limits hold everywhere:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,15 @@ def _where(mark: Any) -> str:
     if mark is None:
         return ""
     return f" at line {mark.line + 1}, column {mark.column + 1}"
+
+
+def known_keys(entry: object, known: set[str], where: str) -> Mapping[str, Any]:
+    """Return ``entry`` if it is a mapping with only ``known`` keys; else name the problem."""
+    if not isinstance(entry, Mapping):
+        raise InvalidInput(f"{where}: must be a mapping")
+    unknown = sorted(set(map(str, entry)) - known)
+    if unknown:
+        raise InvalidInput(
+            f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
+    return entry

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from procure.domain.errors import ProcureError
-from procure.jobs.runner import JobRun
+from procure.jobs.kind import JobKind, JobRun
 from procure.store.files import job_results_dir, records_dir
 
 KIND = "print"
@@ -105,3 +106,22 @@ def _zip(paths: list[Path], target: Path) -> None:
 def _setting(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _title(params: dict[str, Any]) -> str:
+    whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
+    return f"打印 {params['year']} 年度绩效评价记录{whose} Print the {params['year']} records"
+
+
+def _download_name(params: dict[str, Any]) -> str:
+    purchaser = params.get("purchaser")
+    return zip_name(int(str(params["year"])), str(purchaser) if purchaser else None)
+
+
+JOB = JobKind(
+    kind=KIND,
+    run=print_records,
+    title=_title,
+    back=lambda params: ("/records", "绩效评价记录 Records"),
+    download_name=_download_name,
+)

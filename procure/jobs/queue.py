@@ -18,9 +18,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-from sqlmodel import Session
-
+from procure.jobs.deferral import QUEUE, TASK, conninfo
 from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler
 from procure.services.clock import now_utc
@@ -32,48 +30,9 @@ if TYPE_CHECKING:
     from procrastinate import App
 
 _LOGGER = logging.getLogger(__name__)
-TASK = "procure.run_job"
-QUEUE = "procure"
 STALLED_SECONDS = 30.0
 """A job whose worker sent no heartbeat for this long is taken as abandoned."""
 WATCH_SECONDS = 10.0
-
-
-def conninfo(url: str) -> str:
-    """The libpq URI of a SQLAlchemy PostgreSQL URL (options such as search_path kept)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def queue_schema() -> str:
-    """The SQL creating procrastinate's tables, types and functions (migration 0008)."""
-    from procrastinate.schema import SchemaManager
-
-    return SchemaManager.get_schema()
-
-
-def drop_queue_schema() -> str:
-    """The SQL dropping every procrastinate object of the current schema."""
-    return """
-DO $$
-DECLARE r record;
-BEGIN
-  FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = current_schema() AND c.relkind = 'r'
-             AND c.relname LIKE 'procrastinate\\_%' LOOP
-    EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.relname);
-  END LOOP;
-  FOR r IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
-           JOIN pg_namespace n ON n.oid = p.pronamespace
-           WHERE n.nspname = current_schema() AND p.proname LIKE 'procrastinate\\_%' LOOP
-    EXECUTE 'DROP FUNCTION IF EXISTS ' || r.signature || ' CASCADE';
-  END LOOP;
-  FOR r IN SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-           WHERE n.nspname = current_schema() AND t.typtype IN ('e', 'c')
-             AND t.typname LIKE 'procrastinate\\_%' LOOP
-    EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', r.typname);
-  END LOOP;
-END $$;
-"""
 
 
 def queue_app(url: str, files: Path) -> App:
@@ -95,21 +54,6 @@ def queue_app(url: str, files: Path) -> App:
         run_job(url, files, job_id, final_attempt=attempt >= MAX_ATTEMPTS)
 
     return app
-
-
-def defer(session: Session, job_id: int, key: str) -> None:
-    """Defer job ``job_id`` to procrastinate on the session's own connection (its
-    transaction: committed or rolled back with the job's row)."""
-    from procrastinate import App, SyncPsycopgConnector
-
-    app = App(connector=SyncPsycopgConnector())  # never opened: the session's connection
-    task = app.task(name=TASK, queue=QUEUE)(_placeholder)
-    raw = session.connection().connection.driver_connection
-    task.configure(lock=key, queueing_lock=key, connection=raw).defer(job_id=job_id)
-
-
-def _placeholder(job_id: int) -> None:  # the deferring side only names the task
-    raise AssertionError("run by the worker's app, never here")
 
 
 def run_worker(

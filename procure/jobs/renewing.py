@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
 
 from sqlmodel import Session
 
-from procure.jobs.runner import JobRun
+from procure.jobs.kind import JobKind, JobRun
 from procure.store import jobs as job_store
 from procure.store.conflicts import committed
 from procure.store.files import job_results_dir, write_whole
@@ -76,7 +78,7 @@ def start(
             total=total,
         )
         if session.get_bind().dialect.name == "postgresql":
-            from procure.jobs.queue import defer
+            from procure.jobs.deferral import defer
 
             assert job.id is not None
             defer(session, job.id, key)
@@ -113,3 +115,16 @@ def renew(run: JobRun) -> str:
     target = job_results_dir(run.files) / f"{run.job_id}-{result_name(year, purchaser)}"
     write_whole(target, json.dumps(outcome.to_dict(), ensure_ascii=False, default=str))
     return str(target.relative_to(run.files))
+
+
+def _title(params: dict[str, Any]) -> str:
+    whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
+    return f"执行 {params['year']} 年度续约{whose} Apply the {params['year']} renewal"
+
+
+def _back(params: dict[str, Any]) -> tuple[str, str]:
+    query = urlencode({"year": params["year"], "purchaser": params.get("purchaser") or ""})
+    return f"/renewal?{query}", "年终续约 Renewal"
+
+
+JOB = JobKind(kind=KIND, run=renew, title=_title, back=_back)

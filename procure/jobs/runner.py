@@ -1,9 +1,10 @@
 """Run one job: its function by kind, its progress and its end recorded on the job row.
 
-A job function takes a :class:`JobRun` and returns its result file (relative to the
-files folder). A refusal a person can act on (:class:`ProcureError`) fails the job at
-once with its message; anything else is retried while attempts remain (the job goes
-back to the queue, saying why), then fails with its reason.
+A job function (its kind in :mod:`procure.jobs.kinds`) takes a :class:`JobRun` and
+returns its result file (relative to the files folder). A refusal a person can act on
+(:class:`ProcureError`) fails the job at once with its message; anything else is retried
+while attempts remain (the job goes back to the queue, saying why), then fails with its
+reason.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
 from procure.domain.errors import NotFound, ProcureError
+from procure.jobs.kind import JobRun
+from procure.jobs.kinds import job_kinds
 from procure.services.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
@@ -32,33 +32,6 @@ MAX_ATTEMPTS = 3
 def worker_name() -> str:
     """This process, as a job row names the worker running it: ``host:pid``."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-@dataclass
-class JobRun:
-    """What a job function is given: where the data and files are, its parameters, and a
-    way to report progress."""
-
-    url: str
-    files: Path
-    job_id: int
-    params: dict[str, Any]
-    report: Callable[[int, int], None] = field(repr=False)
-
-
-JobFunction = Callable[[JobRun], str]
-
-
-def job_functions() -> dict[str, JobFunction]:
-    """The job function of each kind."""
-    from procure.jobs import printing, renewing, ticking, verifying
-
-    return {
-        printing.KIND: printing.print_records,
-        renewing.KIND: renewing.renew,
-        ticking.KIND: ticking.run_tick,
-        verifying.KIND: verifying.run_verify,
-    }
 
 
 def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:
@@ -82,8 +55,8 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
     with new_session(engine) as session:
         job = job_store.get(session, job_id)
         session.commit()
-    function = job_functions().get(job.kind)
-    if function is None:
+    kind = job_kinds().get(job.kind)
+    if kind is None:
         return _end(engine, job_id, f"unknown kind of job {job.kind!r}")
 
     def report(done: int, total: int) -> None:
@@ -93,7 +66,7 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
 
     run = JobRun(url, files, job_id, json.loads(job.params), report)
     try:
-        result = function(run)
+        result = kind.run(run)
     except ProcureError as exc:
         return _end(engine, job_id, str(exc))
     except Exception as exc:

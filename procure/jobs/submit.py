@@ -56,7 +56,7 @@ def submit(
             total=total,
         )
         if session.get_bind().dialect.name == "postgresql":
-            from procure.jobs.queue import defer
+            from procure.jobs.deferral import defer
 
             assert job.id is not None
             defer(session, job.id, key)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
-from procure.jobs.runner import JobRun
+from procure.jobs.kind import STATE_LABELS, JobKind, JobRun
 from procure.services.replay import BEIJING
 from procure.store.files import job_results_dir, write_whole
 
@@ -177,7 +177,6 @@ class LastTick:
 
 def last_daily_tick(session: Session) -> LastTick | None:
     """The newest daily tick job, if any ran or is under way."""
-    from procure.jobs.views import STATE_LABELS
     from procure.store import jobs as job_store
 
     job = job_store.latest_of_kind(session, KIND)
@@ -185,3 +184,11 @@ def last_daily_tick(session: Session) -> LastTick | None:
         return None
     day = job.key.removeprefix(KEY_PREFIX)
     return LastTick(day, STATE_LABELS.get(job.state, job.state), job.reason)
+
+
+JOB = JobKind(
+    kind=KIND,
+    run=run_tick,
+    title=lambda params: f"每日期限检查 {params.get('on', '')} Daily tick",
+    back=lambda params: ("/due", "到期事项 Due"),
+)

@@ -17,9 +17,9 @@ import os
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from procure.jobs.runner import JobRun
+from procure.jobs.kind import JobKind, JobRun
 from procure.jobs.submit import Submitted, submit
 from procure.store.files import job_results_dir, write_whole
 
@@ -104,3 +104,16 @@ def read_result(files: Path, result: str) -> VerifyResult | None:
     if not result or not path.is_relative_to(files.resolve()) or not path.is_file():
         return None
     return VerifyResult(**json.loads(path.read_text()))
+
+
+def _title(params: dict[str, Any]) -> str:
+    scope = f"（比对 {params['project']}）" if params.get("project") else ""
+    return f"校验审计链{scope} Verify the audit trail"
+
+
+JOB = JobKind(
+    kind=KIND,
+    run=run_verify,
+    title=_title,
+    back=lambda params: ("/audit/verify", "校验审计链 Verify the trail"),
+)

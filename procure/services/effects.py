@@ -20,6 +20,7 @@ from procure.store.models import (
     Payment,
     Proposal,
 )
+from procure.workflow import next_year
 from procure.workflow.context import ActionContext
 
 Effect = Callable[[ActionContext], None]
@@ -56,7 +57,7 @@ def sign_contract(ctx: ActionContext) -> None:
     """Sign with the awarded organization; a renewal's carried terms fill what is not given."""
     assert ctx.project.id is not None and ctx.project.awarded_organization_id is not None
     signed_on = ctx.params.get("signed_on") or ctx.at.date()
-    terms = successor.carried_terms(ctx.project, ctx.params)
+    terms = next_year.carried_terms(ctx.project, ctx.params)
     assert None not in terms.values(), "guarded by contract_terms_given"
     ctx.session.add(
         Contract(
@@ -70,7 +71,7 @@ def sign_contract(ctx: ActionContext) -> None:
         )
     )
     ctx.audit_data.update(ctx.params, **terms, signed_on=signed_on)
-    carried = [name for name in successor.TERMS if name not in ctx.params]
+    carried = [name for name in next_year.TERMS if name not in ctx.params]
     if carried:
         ctx.audit_data.update(carried_forward=carried)
 

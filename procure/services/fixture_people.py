@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.datafile import known_keys
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
 from procure.services import accounts
-from procure.services.replay import known_keys
 from procure.store import accounts as account_store
 from procure.store import queries
 from procure.store.models import Organization, Project, Purchaser

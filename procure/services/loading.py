@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.datafile import known_keys
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.services import registry
 from procure.services.fixture_people import FixturePeople
-from procure.services.replay import BEIJING, ProjectReplay, known_keys
+from procure.services.replay import BEIJING, ProjectReplay
 from procure.services.yamlfile import read_yaml
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules

@@ -24,7 +24,7 @@ from procure.domain.panel import (
     rank_proposals,
 )
 from procure.domain.scorecard import Scorecard
-from procure.reports.data import flag_facts
+from procure.reports.panel_data import flag_facts
 from procure.services.clock import now_utc
 from procure.store import panels, queries
 from procure.store.models import Project

@@ -24,6 +24,7 @@ from procure.services.successor import next_code
 from procure.store import queries
 from procure.store import renewal_rows as rows
 from procure.store.models import Project
+from procure.workflow import next_year
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.rules import Rules
 
@@ -255,7 +256,7 @@ class _Planner:
             reason=reason,
             at=self.at,
             batch_id=self.batch_id,
-            facts={"final_assessment": row, successor.BARS_CHECKED: True},
+            facts={"final_assessment": row, next_year.BARS_CHECKED: True},
         )
         self.rules.engine.fire(ctx, row=moving)
         return moving.state
@@ -304,7 +305,7 @@ class _Planner:
         item, row = planned.item, planned.row
         bar = bars.get((row.organization_id, row.purchaser_id))
         if bar is not None:
-            reason = successor.barred_reason(
+            reason = next_year.barred_reason(
                 item.organization, planned.purchaser_code, self.year + 1, bar
             )
             planned.item = _needs_decision(item, reason)
@@ -373,7 +374,7 @@ class Recheck:
             return None
         bar = self.bars.get(key)
         if bar is not None:
-            reason = successor.barred_reason(
+            reason = next_year.barred_reason(
                 item.organization, planned.purchaser_code, self.year + 1, bar
             )
             return f"renew refused: {reason}"

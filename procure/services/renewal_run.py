@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import InvalidInput, ProcureError
-from procure.services import successor
 from procure.services.authorization import Scope, acting
 from procure.services.checkpoints import Signer, take_checkpoint
 from procure.services.clock import now_utc
@@ -40,37 +39,30 @@ from procure.services.renewal_plan import (
     RenewalPlanItem,
     plan_year,
 )
+from procure.services.renewal_writes import DONE, RenewalResult, judged, to_write
 from procure.store import audit, bulk, conflicts, queries
 from procure.store import checkpoints as store_checkpoints
 from procure.store import renewal_rows as rows
-from procure.store.audit import AuditEntry
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 _LOGGER = logging.getLogger(__name__)
 
+
 CHUNK_SIZE = 10_000
+
+
 DEFAULT_ACTOR = Actor("procure renew", "officer")
-DONE = "done"
+
+
 Progress = Callable[[int, int], None]
+
 
 __all__ = ["RenewalPlanItem", "RenewalResult", "RenewalRun", "renew_year"]
 
 
 class RenewalConflict(ProcureError):
     """Another writer changed a chunk's projects between the lock and the update."""
-
-
-@dataclass(frozen=True, slots=True)
-class RenewalResult:
-    """What applying one planned item did: ``done``, ``refused``, ``decide`` (left for the
-    officer: a barred renewal) or ``skipped`` (and why)."""
-
-    project: str
-    action: str
-    status: str
-    reason: str
-    next_project: str | None = None
 
 
 @dataclass
@@ -304,12 +296,12 @@ def _apply_chunk(
     """
     rows.lock_purchasers(session, {planned.row.purchaser_id for planned in chunk})
     locked = rows.lock_projects(session, [planned.row.project_id for planned in chunk])
-    results, moving = _judged(chunk, locked, Recheck(session, chunk[0].year))
+    results, moving = judged(chunk, locked, Recheck(session, chunk[0].year))
     after = audit.peek_head(session)
     writes = bulk.Writes(session.connection())
     try:
         rows.move_projects(writes, [(p.row.project_id, p.row.state, p.to_state) for p in moving])
-        projects, bars, entries = _to_write(moving, locked, actor, batch_id)
+        projects, bars, entries = to_write(moving, locked, actor, batch_id)
         rows.insert_projects(writes, projects)
         rows.insert_bars(writes, bars)
         chained = audit.chain(*after, entries)  # on the head as last read: checked below
@@ -325,85 +317,3 @@ def _apply_chunk(
     writes.close()
     audit.move_head(session, head, chained)
     return results
-
-
-def _judged(
-    chunk: list[Planned], locked: dict[int, rows.LockedProject], recheck: Recheck
-) -> tuple[list[RenewalResult], list[Planned]]:
-    """Each item's result as judged now, and the items to write (in chunk order)."""
-    results: list[RenewalResult] = []
-    moving: list[Planned] = []
-    for planned in chunk:
-        item, current = planned.item, locked.get(planned.row.project_id)
-        if current is None or current.state != planned.row.state:
-            now = current.state if current else "gone"
-            results.append(
-                RenewalResult(item.project, item.action, "skipped", f"already decided: {now}")
-            )
-            continue
-        refusal = recheck.refusal(planned)
-        item = planned.item
-        if refusal is not None:
-            results.append(RenewalResult(item.project, item.action, REFUSED, refusal))
-            continue
-        moving.append(planned)
-        results.append(
-            RenewalResult(item.project, item.action, DONE, item.reason, item.next_project)
-        )
-    return results, moving
-
-
-def _to_write(
-    moving: list[Planned],
-    locked: dict[int, rows.LockedProject],
-    actor: Actor,
-    batch_id: str | None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[AuditEntry]]:
-    """The next-year projects, bars and audit entries of the items to write, in order."""
-    at = now_utc()
-    projects: list[dict[str, Any]] = []
-    bars: list[dict[str, Any]] = []
-    entries: list[AuditEntry] = []
-    for planned in moving:
-        entries.append(_entry(planned, actor, at, batch_id))
-        if planned.create_next:
-            next_row = planned.next_project_row(locked[planned.row.project_id])
-            projects.append(next_row)
-            entries.append(_creation_entry(planned, next_row, actor, at, batch_id))
-        if planned.insert_bar:
-            bars.append(planned.bar_row())
-    return projects, bars, entries
-
-
-def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -> AuditEntry:
-    return AuditEntry(
-        actor=actor.name,
-        role=actor.role,
-        actor_name=actor.display,
-        trigger=planned.trigger,
-        at=at,
-        project_code=planned.item.project,
-        from_state=planned.row.state,
-        to_state=planned.to_state,
-        reason=planned.item.reason,
-        data=planned.audit_data(),
-        batch_id=batch_id,
-    )
-
-
-def _creation_entry(
-    planned: Planned,
-    next_row: dict[str, Any],
-    actor: Actor,
-    at: datetime,
-    batch_id: str | None,
-) -> AuditEntry:
-    return successor.creation_entry(
-        next_row,
-        renewed_from=planned.item.project,
-        purchaser=planned.purchaser_code,
-        organization=planned.item.uscc,
-        actor=actor,
-        at=at,
-        batch_id=batch_id,
-    )

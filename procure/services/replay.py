@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from procure.domain.datafile import known_keys
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.services import registry
@@ -63,18 +64,6 @@ ANSWER_TRIGGERS = {"upheld": "uphold_objection", "rejected": "reject_objection"}
 
 class _Stop(Exception):
     """Raised to end a replay at ``stop_after``."""
-
-
-def known_keys(entry: object, known: set[str], where: str) -> Mapping[str, Any]:
-    """Return ``entry`` if it is a mapping with only ``known`` keys; else name the problem."""
-    if not isinstance(entry, Mapping):
-        raise InvalidInput(f"{where}: must be a mapping")
-    unknown = sorted(set(map(str, entry)) - known)
-    if unknown:
-        raise InvalidInput(
-            f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
-        )
-    return entry
 
 
 def _items(value: object, where: str) -> list[Any]:

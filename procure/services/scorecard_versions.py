@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 from procure.domain.errors import Refused
 from procure.domain.scorecard import Scorecard
 from procure.store.models import ScorecardVersion
-from procure.workflow.rules import Rules
+from procure.workflow.configuration import Configuration
 
 
-def pin_scorecard(session: Session, rules: Rules, card: Scorecard, at: datetime) -> None:
+def pin_scorecard(session: Session, rules: Configuration, card: Scorecard, at: datetime) -> None:
     """Record the content of ``card``'s version, or refuse if the file changed since.
 
     Raises:

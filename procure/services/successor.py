@@ -10,8 +10,8 @@ effects call :func:`create_successor`. A project has at most one successor
 (``project.previous_project_id`` is unique): renewing links an existing one.
 
 A renewal is refused when the organization is barred from the purchaser's next
-year (:func:`bar_refusal`, the ``organization_not_barred_next_year`` guard); the
-run says so in the same words (:func:`barred_reason`).
+year: that rule, and the terms a renewed project carries, live one floor down in
+:mod:`procure.workflow.next_year`, where the guards read them.
 """
 
 from __future__ import annotations
@@ -27,18 +27,12 @@ from sqlmodel import Session, col, select
 from procure.domain.errors import Refused
 from procure.store import queries
 from procure.store.audit import AuditEntry
-from procure.store.models import Bar, Contract, Organization, Project, Purchaser
+from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor
 
 MAX_CODE = 32
 SUCCESSOR_STATE = "awarded"
 CREATE_TRIGGER = "create"
-BARS_CHECKED = "next_year_bars_checked"
-"""A fact a bulk caller sets when it judges next-year bars per contract itself."""
-UNBARRED = "next_year_unbarred"
-"""Facts key: the ids of projects known (read in bulk) to have no bar on next year's renewal."""
-TERMS = ("amount", "start", "end")
-"""The contract facts a renewed project may leave out when signing: they were carried."""
 
 
 def next_year_day(day: date) -> date:
@@ -76,11 +70,6 @@ def next_code(code: str, year: int, taken: Container[str]) -> str | None:
 def no_code_reason(code: str, year: int) -> str:
     """Why a renewal cannot create its successor: every candidate code is taken."""
     return f"no free {year + 1} code for {code}"
-
-
-def barred_reason(organization: str, purchaser: str, year: int, bar_reason: str) -> str:
-    """Why a renewal is refused: the organization is barred from the purchaser's ``year``."""
-    return f"{organization} is barred from {purchaser}'s {year} awards: {bar_reason}"
 
 
 def successor_row(
@@ -150,40 +139,6 @@ def creation_entry(
     )
 
 
-def unbarred_next_year(session: Session, projects: list[Project]) -> frozenset[int]:
-    """The ids of ``projects`` whose renewal no bar refuses: no contract, or no bar on the
-    contracted organization for the purchaser's next year (two queries for them all)."""
-    by_id = {project.id: project for project in projects if project.id is not None}
-    contracted = select(col(Contract.project_id), col(Contract.organization_id)).where(
-        col(Contract.project_id).in_(sorted(by_id))
-    )
-    organization_of = dict(session.exec(contracted).all())
-    bars = select(col(Bar.organization_id), col(Bar.purchaser_id), col(Bar.year)).where(
-        col(Bar.organization_id).in_(sorted(set(organization_of.values())))
-    )
-    barred = set(session.exec(bars).all())
-    return frozenset(
-        project_id
-        for project_id, project in by_id.items()
-        if project_id not in organization_of
-        or (organization_of[project_id], project.purchaser_id, project.year + 1) not in barred
-    )
-
-
-def bar_refusal(session: Session, project: Project) -> str | None:
-    """Why renewing ``project`` is refused by a bar on its organization next year, if it is."""
-    contract = queries.contract_of(session, project)
-    if contract is None:
-        return None
-    bar = queries.bar_for(session, contract.organization_id, project.purchaser_id, project.year + 1)
-    if bar is None:
-        return None
-    organization = session.get(Organization, contract.organization_id)
-    purchaser = session.get(Purchaser, project.purchaser_id)
-    assert organization is not None and purchaser is not None
-    return barred_reason(organization.name, purchaser.code, bar.year, bar.reason)
-
-
 def create_successor(
     session: Session,
     project: Project,
@@ -239,13 +194,3 @@ def create_successor(
         batch_id=batch_id,
     )
     return code, entry
-
-
-def carried_terms(project: Project, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The contract's amount, start and end: as given, else as the renewal carried them."""
-    carried = {
-        "amount": project.carried_amount,
-        "start": project.carried_start_on,
-        "end": project.carried_end_on,
-    }
-    return {name: params.get(name, carried[name]) for name in TERMS}

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from procure.services.trail_facts import Fact
 from procure.services.trail_replay import BACKFILL, TrailReplay
 from procure.services.trail_stored import bar_exists, stored_facts
-from procure.store import audit
+from procure.store import audit, migrate
 from procure.store.models import TransitionLog
 
 ROW = "(row)"
@@ -155,3 +156,16 @@ def backfill_entries(session: Session, *, at: datetime) -> list[audit.AuditEntry
             )
         )
     return entries
+
+
+def _backfill(connection: Connection) -> None:
+    """Migration 0005's data step: append the backfill rows on the migration's connection."""
+    with Session(bind=connection) as session:
+        audit.append_many(session, backfill_entries(session, at=datetime.now(UTC)))
+        session.flush()
+
+
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Bring the database up to ``revision`` with the data steps its migrations need
+    (the trail backfill of migration 0005)."""
+    migrate.upgrade(engine, revision, data_steps={"trail_backfill": _backfill})

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from procure.domain.audit_chain import canonical_json
 from procure.store.audit import utc_stamp
@@ -89,3 +89,11 @@ def scope_text(purchaser: str | None, organization: str | None) -> str:
     if organization:
         return f"organization {organization}"
     return "every purchaser"
+
+
+class FactSink(Protocol):
+    """Where a replay handler records what an audit row implies (a :class:`TrailReplay`)."""
+
+    def fact(self, table: str, key: str, label: str | None = None) -> Fact:
+        """The fact of ``(table, key)``, created empty when the trail first names it."""
+        ...

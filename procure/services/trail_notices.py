@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Table, inspect, select
 from sqlmodel import Session
 
-from procure.services.trail_facts import Fact
+from procure.services.trail_facts import Fact, FactSink
 from procure.store.models import Organization, Project, TransitionLog
 from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
-
-if TYPE_CHECKING:
-    from procure.services.trail_replay import TrailReplay
 
 
 def notice_key(code: str, number: object) -> str:
@@ -35,7 +32,7 @@ def answer_key(code: str, uscc: object, number: object) -> str:
 # -- what the trail implies ------------------------------------------------------------
 
 
-def replay_notice(replay: TrailReplay, row: TransitionLog, data: dict[str, Any]) -> None:
+def replay_notice(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
     """An award row that published a notice (older award rows published none)."""
     notice = data.get("notice")
     if not isinstance(notice, dict):
@@ -52,7 +49,7 @@ def replay_notice(replay: TrailReplay, row: TransitionLog, data: dict[str, Any])
     )
 
 
-def replay_objection(replay: TrailReplay, row: TransitionLog, data: dict[str, Any]) -> None:
+def replay_objection(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
     code = str(row.project_code)
     key = objection_key(code, data.get("organization"), data.get("notice"))
     replay.fact("objection", key).set_many(
@@ -66,7 +63,7 @@ def replay_objection(replay: TrailReplay, row: TransitionLog, data: dict[str, An
     )
 
 
-def replay_answer(replay: TrailReplay, row: TransitionLog, data: dict[str, Any]) -> None:
+def replay_answer(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
     code = str(row.project_code)
     key = answer_key(code, data.get("organization"), data.get("notice"))
     replay.fact("objection_answer", key).set_many(

@@ -12,7 +12,7 @@ from procure.store.models import Project
 
 if TYPE_CHECKING:
     from procure.store.audit import AuditEntry
-    from procure.workflow.rules import Rules
+    from procure.workflow.configuration import Configuration
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class ActionContext:
     """
 
     session: Session
-    rules: Rules
+    rules: Configuration
     project: Project
     actor: Actor
     trigger: str

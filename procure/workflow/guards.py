@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from procure.domain.money import format_yuan
-from procure.services import successor
 from procure.store import queries
 from procure.store.models import Purchaser
+from procure.workflow import next_year
 from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
 from procure.workflow.notice_guards import NOTICE_FACT_GUARDS, NOTICE_GUARDS
@@ -113,11 +113,11 @@ def organization_not_barred(ctx: ActionContext) -> str | None:
 
 def contract_terms_given(ctx: ActionContext) -> str | None:
     """Amount, start and end are given, or were carried forward by a renewal."""
-    terms = successor.carried_terms(ctx.project, ctx.params)
-    missing = [name for name in successor.TERMS if terms[name] is None]
+    terms = next_year.carried_terms(ctx.project, ctx.params)
+    missing = [name for name in next_year.TERMS if terms[name] is None]
     if not missing:
         return None
-    entry = ctx.rules.engine.definition.transition_from(ctx.trigger, ctx.project.state)
+    entry = ctx.rules.definition.transition_from(ctx.trigger, ctx.project.state)
     labels = {param.name: param.zh for param in entry.params} if entry else {}
     named = [f"{name} ({labels.get(name, name)})" for name in missing]
     listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
@@ -138,7 +138,7 @@ def contract_number_unused(ctx: ActionContext) -> str | None:
 
 def amount_within_budget(ctx: ActionContext) -> str | None:
     """The contract amount is positive and does not exceed the approved budget."""
-    amount: Decimal | None = successor.carried_terms(ctx.project, ctx.params)["amount"]
+    amount: Decimal | None = next_year.carried_terms(ctx.project, ctx.params)["amount"]
     if amount is None:
         return None  # contract_terms_given says what is missing
     if amount <= 0:
@@ -154,7 +154,7 @@ def amount_within_budget(ctx: ActionContext) -> str | None:
 def service_period_valid(ctx: ActionContext) -> str | None:
     """The service period is set, ends after it starts and sits in the funding year as
     ``workflows/contract_dates.yaml`` says (by default: overlaps it)."""
-    terms = successor.carried_terms(ctx.project, ctx.params)
+    terms = next_year.carried_terms(ctx.project, ctx.params)
     start, end = terms["start"], terms["end"]
     if start is None or end is None:
         return None  # contract_terms_given says what is missing
@@ -238,15 +238,15 @@ def policy_drops(ctx: ActionContext) -> str | None:
 
 def organization_not_barred_next_year(ctx: ActionContext) -> str | None:
     """A renewal's organization is not barred from the purchaser's next-year awards."""
-    if ctx.facts.get(successor.BARS_CHECKED):  # the year-end run judges each contract's bars
+    if ctx.facts.get(next_year.BARS_CHECKED):  # the year-end run judges each contract's bars
         return None
     return _bar_refusal(ctx)
 
 
 def _bar_refusal(ctx: ActionContext) -> str | None:
-    if ctx.project.id in ctx.facts.get(successor.UNBARRED, ()):  # read in bulk (waiting lists)
+    if ctx.project.id in ctx.facts.get(next_year.UNBARRED, ()):  # read in bulk (waiting lists)
         return None
-    return successor.bar_refusal(ctx.session, ctx.project)
+    return next_year.bar_refusal(ctx.session, ctx.project)
 
 
 def rectification_accepted_by_policy(ctx: ActionContext) -> str | None:

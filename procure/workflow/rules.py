@@ -4,47 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
+from procure.domain.contract_dates import load_contract_date_rules
 from procure.domain.datafile import read_yaml
 from procure.domain.errors import ConfigError
 from procure.domain.notices import NoticeRules, load_notice_rules
-from procure.domain.renewal import RenewalPolicy, load_renewal_policy
+from procure.domain.renewal import load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
+from procure.workflow.configuration import COMMENT_WINDOW_DAYS, Configuration, ScorecardSource
 from procure.workflow.deadlines import DEADLINES_FILE, Deadlines, load_deadlines
 from procure.workflow.definition import load_workflow
 from procure.workflow.engine import WorkflowEngine
-
-COMMENT_WINDOW_DAYS = 14
-
-
-@dataclass(frozen=True)
-class ScorecardSource:
-    """What a scorecard version says, as data: stored when first used, so it never changes."""
-
-    name: str
-    version: int
-    digest: str
-    definition: str
+from procure.workflow.guards import GUARDS
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The loaded configuration one process runs with."""
+@dataclass(frozen=True, kw_only=True)
+class Rules(Configuration):
+    """The loaded configuration one process runs with, and the machine that fires triggers."""
 
     engine: WorkflowEngine
-    review: Scorecard
-    assessment: Scorecard
-    renewal: RenewalPolicy
-    comment_window_days: int = COMMENT_WINDOW_DAYS
-    contract_dates: ContractDateRules = field(default_factory=ContractDateRules)
-    notices: NoticeRules = field(default_factory=NoticeRules)
-    sources: dict[str, ScorecardSource] = field(default_factory=dict)
-    deadlines: Deadlines = field(default_factory=Deadlines)
 
 
 def scorecard_source(path: Path, card: Scorecard) -> ScorecardSource:
@@ -61,8 +43,6 @@ def load_rules(workflows: Path | None = None) -> Rules:
     Raises:
         ConfigError: naming the file and key of the first problem.
     """
-    from procure.workflow.guards import GUARDS
-
     folder = workflows or resource_dir("workflows")
     definition = load_workflow(folder / "service_project.yaml", known_guards=GUARDS)
     review_path = folder / "scorecards" / "review.yaml"
@@ -74,6 +54,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
     deadlines = load_deadlines(folder / DEADLINES_FILE, definition)
     return Rules(
         engine=WorkflowEngine(definition, GUARDS),
+        definition=definition,
         review=review,
         assessment=assessment,
         renewal=renewal,

@@ -25,11 +25,11 @@ from sqlmodel import Session, col, select
 
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
 from procure.services.clock import now_utc
-from procure.services.successor import UNBARRED, unbarred_next_year
 from procure.store.models import Assessment, Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
 from procure.workflow.guards import FACT_GUARDS
+from procure.workflow.next_year import UNBARRED, unbarred_next_year
 from procure.workflow.rules import Rules, default_rules
 
 ASIDE_TRIGGERS: frozenset[str] = frozenset(

@@ -20,12 +20,12 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
-import procure
 from procure.domain.checkpoint import Checkpoint, fingerprint
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.reports.data import RECORD_FORMAT, record_codes
@@ -236,7 +236,7 @@ def _manifest(
 ) -> dict[str, Any]:
     return {
         "format": DOSSIER_FORMAT,
-        "procure_version": procure.__version__,
+        "procure_version": version("procure"),
         "record_format": RECORD_FORMAT,
         "year": year,
         "purchaser": purchaser,

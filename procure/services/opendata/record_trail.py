@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from procure.reports.data import prose
+from procure.reports.record_text import prose
 from procure.services.trail_check import MISSING, PRESENT, ROW, TrailDifference
 from procure.services.trail_facts import Fact
 from procure.services.trail_notices import answer_key, notice_key, objection_key

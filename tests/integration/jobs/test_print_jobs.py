@@ -90,7 +90,7 @@ def test_a_job_rolled_back_with_its_request_leaves_nothing_queued(
             at=now_utc(),
         )
         if database_url.startswith("postgresql"):
-            from procure.jobs.queue import defer
+            from procure.jobs.deferral import defer
 
             assert job.id is not None
             defer(session, job.id, job.key)

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-import procure.store.types
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -44,7 +42,7 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.Column("annual_funds", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("annual_funds", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["parent_id"],
             ["purchaser.id"],
@@ -85,7 +83,7 @@ def upgrade() -> None:
         sa.Column("purpose", sa.Text(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("purchaser_id", sa.Integer(), nullable=False),
-        sa.Column("budget", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("budget", sa.BigInteger(), nullable=False),
         sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("awarded_organization_id", sa.Integer(), nullable=True),
@@ -116,7 +114,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("assessor", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("scores", sa.JSON(), nullable=False),
-        sa.Column("total", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("grade", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("veto", sa.JSON(), nullable=False),
         sa.Column("narrative", sa.Text(), nullable=False),
@@ -167,7 +165,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("amount", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("start_on", sa.Date(), nullable=False),
         sa.Column("end_on", sa.Date(), nullable=False),
         sa.Column("signed_on", sa.Date(), nullable=False),
@@ -228,7 +226,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
-        sa.Column("price", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("price", sa.BigInteger(), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
@@ -249,7 +247,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contract_id", sa.Integer(), nullable=False),
         sa.Column("tranche", sa.Integer(), nullable=False),
-        sa.Column("amount", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("paid_on", sa.Date(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.ForeignKeyConstraint(
@@ -267,7 +265,7 @@ def upgrade() -> None:
         sa.Column("proposal_id", sa.Integer(), nullable=False),
         sa.Column("reviewer", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("scores", sa.JSON(), nullable=False),
-        sa.Column("total", procure.store.types.Hundredths(), nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("conflict", sa.Boolean(), nullable=False),
         sa.Column("scorecard_name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("scorecard_version", sa.Integer(), nullable=False),

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-import procure.store.types
-
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -28,7 +26,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("definition", sa.Text(), nullable=False),
-        sa.Column("first_used_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("first_used_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name", "version"),
     )
@@ -40,7 +38,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("recorded_role", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("recorded_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["proposal_id"],
             ["proposal.id"],

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-import procure.store.types
-
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -43,7 +41,7 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("user", schema=None) as batch_op:
@@ -57,9 +55,9 @@ def upgrade() -> None:
         sa.Column("purchaser_id", sa.Integer(), nullable=True),
         sa.Column("organization_id", sa.Integer(), nullable=True),
         sa.Column("granted_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("granted_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("granted_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-        sa.Column("revoked_at", procure.store.types.UTCDateTime(), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],

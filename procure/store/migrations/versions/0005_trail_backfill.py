@@ -11,7 +11,11 @@ backfilled by migration 0005 from the stored rows. Facts the trail did log are
 never overridden: an edit of a logged fact stays a difference. The backfilled
 facts are attested from this migration on, not before it.
 
-No schema change. The rows are built with the trail check of this release.
+No schema change. The rows are built by the trail check, handed in as the data step
+``trail_backfill`` (``procure init`` and every upgrade through
+:func:`procure.services.trail_check.upgrade_database` pass it); this migration imports no
+application code. A database with no purchaser, organization or project needs no backfill;
+one with data, upgraded without the step, is refused and nothing changes.
 
 Revision ID: 0005
 Revises: 0004
@@ -19,10 +23,9 @@ Create Date: 2026-12-01
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
-from alembic import op
-from sqlmodel import Session
+import sqlalchemy as sa
+from alembic import context, op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -30,14 +33,22 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
-    from procure.services.trail_check import backfill_entries
-    from procure.store import audit
+_STEP = "trail_backfill"
+_DATA_TABLES = ("purchaser", "organization", "project")
 
-    with Session(bind=op.get_bind()) as session:
-        entries = backfill_entries(session, at=datetime.now(UTC))
-        audit.append_many(session, entries)
-        session.flush()
+
+def upgrade() -> None:
+    connection = op.get_bind()
+    step = context.config.attributes.get("data_steps", {}).get(_STEP)
+    if step is not None:
+        step(connection)
+        return
+    for table in _DATA_TABLES:
+        if connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+            raise RuntimeError(
+                "migration 0005 backfills the audit trail from the stored rows and needs the "
+                "trail check: upgrade this database with `procure init`"
+            )
 
 
 def downgrade() -> None:

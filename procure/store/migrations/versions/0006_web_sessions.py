@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-import procure.store.types
-
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -26,9 +24,9 @@ def upgrade() -> None:
         sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("csrf_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", procure.store.types.UTCDateTime(), nullable=False),
-        sa.Column("last_seen_at", procure.store.types.UTCDateTime(), nullable=False),
-        sa.Column("revoked_at", procure.store.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.Column("revoked_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("user_agent", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"]),
@@ -42,14 +40,14 @@ def upgrade() -> None:
         "sign_in_throttle",
         sa.Column("login", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("locked_until", procure.store.types.UTCDateTime(), nullable=True),
+        sa.Column("locked_until", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("login"),
     )
     op.create_table(
         "app_secret",
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("value", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-        sa.Column("created_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
 

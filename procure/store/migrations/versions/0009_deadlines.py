@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-import procure.store.types
-
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
@@ -32,8 +30,8 @@ def upgrade() -> None:
         sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("batch_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("queued_at", procure.store.types.UTCDateTime(), nullable=False),
-        sa.Column("sent_at", procure.store.types.UTCDateTime(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id"),

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-import procure.store.types
-
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -29,7 +27,7 @@ def upgrade() -> None:
         sa.Column("published_on", sa.Date(), nullable=False),
         sa.Column("notice_ends_on", sa.Date(), nullable=False),
         sa.Column("objections_close_on", sa.Date(), nullable=False),
-        sa.Column("published_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("published_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["organization_id"], ["organization.id"]),
         sa.ForeignKeyConstraint(["project_id"], ["project.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -46,7 +44,7 @@ def upgrade() -> None:
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("lodged_on", sa.Date(), nullable=False),
-        sa.Column("recorded_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("recorded_role", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("document_ref", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
@@ -66,7 +64,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("answered_on", sa.Date(), nullable=False),
         sa.Column("answered_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("answered_at", procure.store.types.UTCDateTime(), nullable=False),
+        sa.Column("answered_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["objection_id"], ["objection.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("objection_id"),
