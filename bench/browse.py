@@ -30,12 +30,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
-from procure.services import accounts
+from procure.services.accounts import manage as accounts
 from procure.services.browse.dashboard import dashboard, waiting_for
 from procure.services.browse.listing import ProjectFilters, encode_cursor, list_page
 from procure.services.browse.visibility import viewer_scope
-from procure.services.generate import generate_year
-from procure.services.generate_projects import ADMIN_LOGIN, OFFICER_LOGIN
+from procure.services.loading.generate import generate_year
+from procure.services.loading.generated_projects import ADMIN_LOGIN, OFFICER_LOGIN
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 from procure.workflow.context import Actor

@@ -33,7 +33,7 @@ CPU: dict[bool, float] = {}  # CPU seconds of the last dry run / apply (robust t
 
 def build(path: Path | str, projects: int, organizations: int) -> None:
     """Create a migrated database (a SQLite file, or a URL) with ``projects`` assessed contracts."""
-    from procure.services.generate import generate_year
+    from procure.services.loading.generate import generate_year
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
 
@@ -49,7 +49,7 @@ def build(path: Path | str, projects: int, organizations: int) -> None:
 def timed_run(path: Path | str, apply: bool) -> tuple[float, object]:
     """Time one renew_year call on an open session (engine built outside the timing)."""
     from procure import renew_year
-    from procure.services.generate_projects import OFFICER_LOGIN
+    from procure.services.loading.generated_projects import OFFICER_LOGIN
     from procure.store.db import make_engine, new_session
     from procure.workflow.context import Actor
 

@@ -33,7 +33,7 @@ from procure.reports.data import build_record
 from procure.reports.fonts import font_setup
 from procure.reports.render import render_pdf
 from procure.resources import fixture_file
-from procure.services.demo import SIMING_FIXTURE, run_demo
+from procure.services.loading.demo import SIMING_FIXTURE, run_demo
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 

@@ -35,10 +35,10 @@ WARMUP = 3
 
 def build(url: str, projects: int) -> str:
     """Migrate, generate the province, give its officer a password; return a deep cursor."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
     from procure.services.browse.listing import encode_cursor
-    from procure.services.generate import generate_year
-    from procure.services.generate_projects import ADMIN_LOGIN, OFFICER_LOGIN
+    from procure.services.loading.generate import generate_year
+    from procure.services.loading.generated_projects import ADMIN_LOGIN, OFFICER_LOGIN
     from procure.store.db import make_engine, new_session
     from procure.store.migrate import upgrade
     from procure.store.models import Project
@@ -147,7 +147,7 @@ def p95(samples: list[float]) -> float:
 
 
 def measure(label: str, url: str, projects: int, requests: int) -> None:
-    from procure.services.generate_projects import OFFICER_LOGIN
+    from procure.services.loading.generated_projects import OFFICER_LOGIN
 
     started = time.perf_counter()
     deep = build(url, projects)

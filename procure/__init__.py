@@ -16,7 +16,7 @@ __all__ = ["__version__", "renew_year"]
 def __getattr__(name: str) -> object:
     """Import the script API lazily, so ``import procure`` (and ``procure --help``) stays cheap."""
     if name == "renew_year":
-        from procure.services.renewal_run import renew_year
+        from procure.services.renewal.run import renew_year
 
         return renew_year
     raise AttributeError(f"module 'procure' has no attribute {name!r}")

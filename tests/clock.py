@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from procure.services.clock import Clock
+from procure.services.lifecycle.clock import Clock
 
 PINNED = datetime(2026, 10, 12, 2, 0, tzinfo=UTC)
 """Monday 12 October 2026, 10:00 in Beijing: a working day, after the National Day week."""

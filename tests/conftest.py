@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
-from procure.services.clock import using_clock
+from procure.services.lifecycle.clock import using_clock
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 from tests.clock import pinned_clock

@@ -15,7 +15,7 @@ ROLE_SCOPE_HELP = "Scope: a purchaser (covers those below it), one organization,
 
 
 def _admin(by: str | None) -> Any:
-    from procure.services.authorization import SETUP_ACTOR
+    from procure.services.accounts.authorization import SETUP_ACTOR
     from procure.workflow.context import Actor
 
     return Actor(by, "admin") if by else SETUP_ACTOR
@@ -33,7 +33,7 @@ def users() -> None:
 @click.pass_context
 def add(ctx: click.Context, login: str, name: str, by: str | None) -> None:
     """Add an account LOGIN (no grants, no password yet)."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     with open_session(ctx) as session:
         user = accounts.add_user(session, login, name, _admin(by))
@@ -96,7 +96,7 @@ def _change_grant(
     by: str | None,
 ) -> str:
     """Grant or revoke (``change``) in a transaction of its own; return the scope as named."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     with open_session(ctx) as session:
         getattr(accounts, change)(
@@ -112,7 +112,7 @@ def _change_grant(
 @click.pass_context
 def deactivate(ctx: click.Context, login: str, by: str | None) -> None:
     """Deactivate LOGIN: it can no longer act; its past steps keep naming it."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     with open_session(ctx) as session:
         user = accounts.deactivate(session, login, _admin(by))
@@ -127,7 +127,7 @@ def deactivate(ctx: click.Context, login: str, by: str | None) -> None:
 @click.pass_context
 def email(ctx: click.Context, login: str, address: str | None, by: str | None) -> None:
     """Set the e-mail ADDRESS LOGIN's reminders are sent to (none given: remove it)."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     with open_session(ctx) as session:
         user = accounts.set_email(session, login, address, _admin(by))
@@ -149,7 +149,7 @@ def _read_password(confirm: bool) -> str:
 @click.pass_context
 def passwd(ctx: click.Context, login: str, by: str | None) -> None:
     """Set LOGIN's password, read from stdin (at least 10 characters; stored as Argon2)."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
     from procure.workflow.context import Actor
 
     password = _read_password(confirm=True)
@@ -166,7 +166,7 @@ def passwd(ctx: click.Context, login: str, by: str | None) -> None:
 def check(ctx: click.Context, login: str) -> None:
     """Check a password read from stdin against LOGIN's (exit 0 if it matches, else 1)."""
     from procure.domain.errors import Refused
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     password = _read_password(confirm=False)
     with open_session(ctx) as session:
@@ -181,7 +181,7 @@ def check(ctx: click.Context, login: str) -> None:
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List every account with its active grants (never a password)."""
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     with open_session(ctx) as session:
         views = accounts.list_users(session)

@@ -35,7 +35,7 @@ def cli(db: str | None) -> None:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database schema, or upgrade it to this release (idempotent)."""
-    from procure.services.trail_check import upgrade_database
+    from procure.services.trail.check import upgrade_database
     from procure.store.db import make_engine
     from procure.store.migrate import current_revision
     from procure.store.schema import newer_schema_message
@@ -68,8 +68,8 @@ def init(ctx: click.Context) -> None:
 @click.pass_context
 def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
     """Load a fixture FILE (users, purchasers, organizations, projects, history): all or nothing."""
-    from procure.services.authorization import SETUP_ACTOR
-    from procure.services.loading import load_fixture
+    from procure.services.accounts.authorization import SETUP_ACTOR
+    from procure.services.loading.fixture import load_fixture
     from procure.workflow.context import Actor
 
     with open_session(ctx) as session:
@@ -109,7 +109,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
     DIR/records/2019/; without a Chinese font a one-line warning says which package to
     install, and the rest still runs.
     """
-    from procure.services.demo import (
+    from procure.services.loading.demo import (
         DEMO_DRAFT,
         DEMO_KEY,
         DEMO_PASSWORD,
@@ -117,7 +117,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         open_for_browser,
         run_demo,
     )
-    from procure.services.trail_check import upgrade_database
+    from procure.services.trail.check import upgrade_database
     from procure.store.db import make_engine, new_session
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -239,9 +239,9 @@ def _demo_dossier(url: str, directory: Path) -> str:
     """Export the demo year's dossier to ``DIR/dossier-2019.zip``. The records just printed
     are reused (they carry the demo's checkpoint), so this renders nothing; the head (moved
     by the demo accounts since) is signed at its own row's moment, from the data."""
-    from procure.services.checkpoints import load_signer
-    from procure.services.demo import DEMO_KEY
+    from procure.services.loading.demo import DEMO_KEY
     from procure.services.opendata.dossier import export_dossier
+    from procure.services.trail.checkpoints import load_signer
     from procure.store.audit import last_row_moment
     from procure.store.db import make_engine, new_session
 

@@ -60,7 +60,7 @@ def audit() -> None:
 @click.pass_context
 def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: bool) -> None:
     """Sign the audit chain's current head with the key kept outside the database."""
-    from procure.services.checkpoints import export_checkpoint, load_signer, take_checkpoint
+    from procure.services.trail.checkpoints import export_checkpoint, load_signer, take_checkpoint
     from procure.store.keyfile import signing_key_path
 
     signer = load_signer(signing_key_path(key))
@@ -111,8 +111,8 @@ def verify(
     value the trail implies and the value stored (a chain that does not hold is not replayed).
     """
     from procure.domain.errors import ProcureError
-    from procure.services.checkpoints import read_checkpoint_files, verify_trail
-    from procure.services.trail_check import trail_differences
+    from procure.services.trail.check import trail_differences
+    from procure.services.trail.checkpoints import read_checkpoint_files, verify_trail
     from procure.store.keyfile import load_public_key
 
     trusted = load_public_key(public_key) if public_key is not None else None
@@ -163,7 +163,7 @@ def verify(
 @click.pass_context
 def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
     """List the audit rows one scripted run (BATCH_ID) wrote."""
-    from procure.services.views import batch_history
+    from procure.services.browse.project_view import batch_history
 
     with open_session(ctx, readonly=True) as session:
         rows = batch_history(session, batch_id)
@@ -191,7 +191,7 @@ def keys() -> None:
 def init_key(key: Path | None, as_json: bool) -> None:
     """Create the signing key (owner-only file; never overwrites) and print its public key."""
     from procure.domain.checkpoint import fingerprint
-    from procure.services.checkpoints import init_key as create
+    from procure.services.trail.checkpoints import init_key as create
     from procure.store.keyfile import public_key_path, signing_key_path
 
     path = signing_key_path(key)

@@ -42,8 +42,8 @@ def export_dossier(
     With a signing key the chain's head is signed (or its checkpoint reused) and the
     records carry it; without one, the stored checkpoints of the newest key are shipped.
     """
-    from procure.services.checkpoints import optional_signer
     from procure.services.opendata.dossier import export_dossier as export
+    from procure.services.trail.checkpoints import optional_signer
 
     signer, path = optional_signer(key)
     if signer is None:

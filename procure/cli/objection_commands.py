@@ -43,7 +43,7 @@ def lodge(
     as_json: bool,
 ) -> None:
     """Lodge an organization's objection to project CODE's award notice."""
-    from procure.services import objections
+    from procure.services.public import objections
     from procure.workflow.context import Actor
 
     with open_session(ctx) as session:
@@ -83,7 +83,7 @@ def answer(
     as_json: bool,
 ) -> None:  # fmt: skip
     """Answer an organization's objection to project CODE's award."""
-    from procure.services import objections
+    from procure.services.public import objections
     from procure.workflow.context import Actor
 
     with open_session(ctx) as session:

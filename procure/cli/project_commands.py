@@ -34,7 +34,7 @@ def projects(
     ctx: click.Context, year: int | None, state: str | None, purchaser: str | None, as_json: bool
 ) -> None:
     """List projects, optionally by year, state and purchaser."""
-    from procure.services.views import list_projects
+    from procure.services.browse.project_view import list_projects
 
     with open_session(ctx, readonly=True) as session:
         rows = list_projects(session, year=year, state=state, purchaser=purchaser)
@@ -57,7 +57,7 @@ def projects(
 @click.pass_context
 def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show one project: state, proposals and review panel, contract, payments, assessment."""
-    from procure.services.views import project_detail
+    from procure.services.browse.project_view import project_detail
 
     with open_session(ctx, readonly=True) as session:
         detail = project_detail(session, code)
@@ -114,7 +114,7 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
 @click.pass_context
 def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
     """What a role may do to a project now and, for the rest, the rule that blocks it."""
-    from procure.services.views import available_actions
+    from procure.services.browse.project_view import available_actions
 
     with open_session(ctx, readonly=True) as session:
         items = available_actions(session, code, role)
@@ -163,8 +163,8 @@ def advance(
     """Fire a trigger on a project (all of it is stored, or nothing)."""
     from dataclasses import asdict
 
-    from procure.services.lifecycle import advance as advance_project
-    from procure.services.params import parse_assignments
+    from procure.services.lifecycle.fire import advance as advance_project
+    from procure.services.lifecycle.params import parse_assignments
     from procure.workflow.context import Actor
     from procure.workflow.rules import default_rules
 
@@ -190,7 +190,7 @@ def advance(
 @click.pass_context
 def history(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show a project's audit trail: who did what, in what role, when."""
-    from procure.services.views import project_history
+    from procure.services.browse.project_view import project_history
 
     with open_session(ctx, readonly=True) as session:
         rows = project_history(session, code)

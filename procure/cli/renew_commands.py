@@ -25,7 +25,7 @@ from procure.cli.output import (
 from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
-    from procure.services.renewal_run import RenewalRun
+    from procure.services.renewal.run import RenewalRun
 
 TABLE_LIMIT = 1000
 ACTION_LABELS = {
@@ -91,8 +91,8 @@ def renew(
     With --apply and a signing key (--key, $PROCURE_AUDIT_KEY), the audit chain is
     checkpointed before and after the run.
     """
-    from procure.services.checkpoints import optional_signer
-    from procure.services.renewal_run import DEFAULT_ACTOR, renew_year
+    from procure.services.renewal.run import DEFAULT_ACTOR, renew_year
+    from procure.services.trail.checkpoints import optional_signer
     from procure.workflow.context import Actor
 
     if as_json and csv_file is not None:
@@ -221,7 +221,7 @@ def generate(
     """Generate a province's year: purchasers, organizations, assessed contracts (bulk)."""
     from dataclasses import asdict
 
-    from procure.services.generate import generate_year
+    from procure.services.loading.generate import generate_year
     from procure.workflow.context import Actor
 
     with open_session(ctx) as session, _progress(not as_json, "生成数据") as progress:

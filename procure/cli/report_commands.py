@@ -91,7 +91,7 @@ def print_records(
 
 def _checkpoint(ctx: click.Context, key: Path | None) -> dict[str, Any] | None:
     """Take (or reuse) the checkpoint printed records carry; warn in one line without a key."""
-    from procure.services.checkpoints import optional_signer, take_checkpoint
+    from procure.services.trail.checkpoints import optional_signer, take_checkpoint
 
     signer, path = optional_signer(key)
     if signer is None:
@@ -232,7 +232,7 @@ def verify(
     checkpoint it carries is validly signed and still held by the audit chain, and that
     the project's stored rows are what its audit trail implies."""
     from procure.reports.verify import verify_pdf
-    from procure.services.trail_check import project_trail_problems
+    from procure.services.trail.check import project_trail_problems
     from procure.store.keyfile import load_public_key
 
     trusted = load_public_key(public_key) if public_key is not None else None

@@ -41,7 +41,7 @@ def scorecard() -> None:
 @json_option
 def scorecard_show(name: str, as_json: bool) -> None:
     """Show scorecard NAME (review or assessment): criteria, weights, bands, panel rules."""
-    from procure.services.scoring import scorecard_view
+    from procure.services.scoring.sheets import scorecard_view
 
     view = scorecard_view(_card(name))
     if as_json:
@@ -72,7 +72,7 @@ def scorecard_show(name: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=SHEET, required=True, help="The .xlsx file to write.")
 def scorecard_template(name: str, output: Path) -> None:
     """Write a blank .xlsx sheet for scorecard NAME, one row per criterion with its maximum."""
-    from procure.services.sheet_xlsx import write_template
+    from procure.services.scoring.sheet_xlsx import write_template
     from procure.workflow.rules import default_rules
 
     if output.suffix.lower() != ".xlsx":
@@ -101,7 +101,7 @@ def review_score(
     ctx: click.Context, code: str, uscc: str, reviewer: str, sheet: Path, as_json: bool
 ) -> None:
     """Record a reviewer's sheet; a sheet with any problem is refused whole."""
-    from procure.services.scoring import score_review
+    from procure.services.scoring.sheets import score_review
 
     with open_session(ctx) as session:
         result = score_review(session, code, uscc, reviewer, sheet)
@@ -136,7 +136,7 @@ def review_recuse(
     as_json: bool,
 ) -> None:
     """Record a conflict of interest: the reviewer's sheet for that proposal will not count."""
-    from procure.services.scoring import recuse
+    from procure.services.scoring.sheets import recuse
     from procure.workflow.context import Actor
 
     actor = Actor(by, "officer") if by else Actor(reviewer, "reviewer")
@@ -151,7 +151,7 @@ def review_recuse(
 @click.pass_context
 def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show the panel: each sheet, trimmed totals, recusals, flags, ranking and pass/fail."""
-    from procure.services.scoring import panel_view
+    from procure.services.scoring.sheets import panel_view
 
     with open_session(ctx, readonly=True) as session:
         view = panel_view(session, code)
@@ -205,7 +205,7 @@ def assess() -> None:
 @click.pass_context
 def assess_score(ctx: click.Context, code: str, assessor: str, sheet: Path, as_json: bool) -> None:
     """Record an assessor's sheet; a sheet with any problem is refused whole."""
-    from procure.services.scoring import score_assessment
+    from procure.services.scoring.sheets import score_assessment
 
     with open_session(ctx) as session:
         result = score_assessment(session, code, assessor, sheet)
@@ -251,7 +251,7 @@ def assess_comment(
     as_json: bool,
 ) -> None:
     """Record the organization's comment, within its 14-day window."""
-    from procure.services.scoring import comment
+    from procure.services.scoring.sheets import comment
     from procure.workflow.context import Actor
 
     day: date | None = commented_on.date() if commented_on else None
@@ -274,7 +274,7 @@ def assess_comment(
 @click.pass_context
 def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show each assessor's sheet, the combined result, narratives and the comment window."""
-    from procure.services.scoring import assessment_view
+    from procure.services.scoring.sheets import assessment_view
 
     with open_session(ctx, readonly=True) as session:
         view = assessment_view(session, code)

@@ -49,7 +49,7 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
         return
     from procure.jobs.local import run_next, work
     from procure.jobs.ticking import TickScheduler
-    from procure.services.clock import now_utc
+    from procure.services.lifecycle.clock import now_utc
 
     if once:
         TickScheduler(url, daily).check(now_utc())

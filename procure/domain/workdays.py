@@ -20,7 +20,7 @@ starts on the day after the event):
 * ``first_working_day_from(d)`` is ``d`` if it is a working day, else the next one: a period
   whose last day is a day off ends on the next working day (民法典 第二百零三条).
 
-This module is pure: no files, no database. ``procure/services/calendar.py`` builds the
+This module is pure: no files, no database. ``procure/services/deadlines/calendar.py`` builds the
 calendar from the ``chinesecalendar`` library and ``workflows/calendar.yaml``.
 """
 

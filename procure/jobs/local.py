@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler, daily_tick_settings, describe
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job

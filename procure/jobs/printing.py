@@ -47,7 +47,7 @@ def print_records(run: JobRun) -> str:
         PrintFailed: a record could not be printed (the others are kept, current).
     """
     from procure.reports.batch import FAILED, print_year, year_codes
-    from procure.services.record_files import server_checkpoint
+    from procure.services.records.files import server_checkpoint
     from procure.store.db import make_engine, new_session
 
     year = int(run.params["year"])

@@ -1,6 +1,6 @@
 """The year-end renewal applied as a background job (as ``procure renew --apply`` does).
 
-The job calls :func:`~procure.services.renewal_run.renew_year` with the officer who asked
+The job calls :func:`~procure.services.renewal.run.renew_year` with the officer who asked
 acting, reports each committed chunk as progress, and writes the run (plan, results,
 batch id, checkpoint) as JSON for the job's page. A renewal is not joined like a print:
 while one of a year is queued or running, another for that year is refused, so two
@@ -96,8 +96,8 @@ def renew(run: JobRun) -> str:
     Raises:
         Refused: the officer may no longer decide these contracts (nothing changed).
     """
-    from procure.services.checkpoints import optional_signer
-    from procure.services.renewal_run import renew_year
+    from procure.services.renewal.run import renew_year
+    from procure.services.trail.checkpoints import optional_signer
     from procure.workflow.context import Actor
 
     year = int(run.params["year"])

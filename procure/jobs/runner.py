@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from procure.domain.errors import NotFound, ProcureError
 from procure.jobs.kind import JobRun
 from procure.jobs.kinds import job_kinds
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import make_engine, new_session
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
 from procure.jobs.kind import STATE_LABELS, JobKind, JobRun
-from procure.services.replay import BEIJING
+from procure.services.loading.replay import BEIJING
 from procure.store.files import job_results_dir, write_whole
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from procure.store.files import job_results_dir, write_whole
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from procure.services.audit_views import VerifyResult
+    from procure.services.trail.audit_views import VerifyResult
 
 KIND = "verify"
 INLINE_ROWS_ENV = "PROCURE_VERIFY_INLINE_ROWS"
@@ -69,7 +69,7 @@ def run_verify(run: JobRun) -> str:
         NotFound: the project is (no longer) in its reach.
     """
     from procure.domain.errors import Refused
-    from procure.services import audit_views
+    from procure.services.trail import audit_views
     from procure.store.accounts import user_by_login
     from procure.store.db import make_engine, new_session
 
@@ -98,7 +98,7 @@ def run_verify(run: JobRun) -> str:
 
 def read_result(files: Path, result: str) -> VerifyResult | None:
     """The verification a finished job wrote, or None when its file is gone."""
-    from procure.services.audit_views import VerifyResult
+    from procure.services.trail.audit_views import VerifyResult
 
     path = (files / result).resolve()
     if not result or not path.is_relative_to(files.resolve()) or not path.is_file():

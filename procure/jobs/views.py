@@ -87,8 +87,8 @@ def visible_job(session: Session, user: User, job_id: int) -> Job:
     Raises:
         NotFound: no such job, or one the account may not see (said alike).
     """
-    from procure.services.record_files import may_print
-    from procure.services.renewal_pages import VIEW_ROLES, reaches
+    from procure.services.records.files import may_print
+    from procure.services.renewal.pages import VIEW_ROLES, reaches
 
     try:
         job = job_store.get(session, job_id)

@@ -4,7 +4,7 @@ A migration imports no application code: it holds the table shapes and SQL it ne
 later change of the code never changes an old migration. A migration that must compute data
 with a use case of its release (0005 backfills the audit trail from the trail check) takes it
 as a *data step* handed in by the caller (:func:`upgrade`'s ``data_steps``, which
-:func:`procure.services.trail_check.upgrade_database` passes); without it, such a migration
+:func:`procure.services.trail.check.upgrade_database` passes); without it, such a migration
 runs only on a database that holds no data for it to compute, and otherwise refuses, naming
 the command to run.
 """

@@ -277,7 +277,8 @@ PROJECT_COLUMNS = (
     "carried_start_on",
     "carried_end_on",
 )
-"""The columns of a next-year project row (:func:`procure.services.successor.successor_row`)."""
+"""The columns of a next-year project row
+(:func:`procure.services.lifecycle.successor.successor_row`)."""
 BAR_COLUMNS = ("organization_id", "purchaser_id", "year", "project_id", "reason")
 
 

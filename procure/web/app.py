@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
 from procure.resources import resource_dir
 from procure.services.browse.figures_cache import FiguresCache
-from procure.services.clock import Clock, using_clock
+from procure.services.lifecycle.clock import Clock, using_clock
 from procure.store.db import make_engine
 from procure.web import pages
 from procure.web.deps import SIGN_IN_PATH, Forbidden, SignInRequired
@@ -102,7 +102,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 class RequestClock:
-    """Serve every request on ``clock`` (see :func:`procure.services.clock.using_clock`)."""
+    """Serve every request on ``clock``
+    (see :func:`procure.services.lifecycle.clock.using_clock`)."""
 
     def __init__(self, app: ASGIApp, clock: Clock) -> None:
         self.app = app

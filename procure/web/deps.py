@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from procure.services import signin
-from procure.services.clock import now_utc
+from procure.services.accounts import signin
+from procure.services.lifecycle.clock import now_utc
 from procure.store.db import new_session
 from procure.web.security import SESSION_COOKIE, session_secret
 

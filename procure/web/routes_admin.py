@@ -2,7 +2,7 @@
 
 Every request first finds the signed-in account to be an administrator (403 otherwise,
 before anything is read or written); every change goes through
-:mod:`procure.services.administration` as ``Actor(login, "admin")``, in one transaction.
+:mod:`procure.services.accounts.administration` as ``Actor(login, "admin")``, in one transaction.
 A bad value is shown beside its field and changes nothing.
 """
 
@@ -16,9 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
-from procure.services import accounts, administration
-from procure.services.clock import now_utc
-from procure.services.project_actions import FormInvalid
+from procure.services.accounts import administration
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle.clock import now_utc
+from procure.services.lifecycle.project_actions import FormInvalid
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer

@@ -15,12 +15,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import NotFound, Refused
-from procure.services import assessment_forms
-from procure.services.assessment_pages import assessment_page, record_organization_comment
-from procure.services.clock import now_utc
-from procure.services.project_actions import FormInvalid, held_roles
-from procure.services.signin import SignedIn
-from procure.services.views import project_detail
+from procure.services.accounts.signin import SignedIn
+from procure.services.browse.project_view import project_detail
+from procure.services.lifecycle.clock import now_utc
+from procure.services.lifecycle.project_actions import FormInvalid, held_roles
+from procure.services.scoring import assessment_forms
+from procure.services.scoring.assessment_pages import assessment_page, record_organization_comment
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from procure.domain.errors import NotFound
 from procure.jobs import verifying
 from procure.jobs.views import view
-from procure.services import audit_views
-from procure.services.clock import now_utc
-from procure.services.project_actions import FormInvalid
+from procure.services.lifecycle.clock import now_utc
+from procure.services.lifecycle.project_actions import FormInvalid
+from procure.services.trail import audit_views
 from procure.store import jobs as job_store
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from procure.domain.errors import InvalidInput, Refused
-from procure.services import signin
-from procure.services.clock import now_utc
+from procure.services.accounts import signin
+from procure.services.lifecycle.clock import now_utc
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Writer, optional_account

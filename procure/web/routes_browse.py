@@ -13,6 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+from procure.services.accounts.signin import SignedIn
 from procure.services.browse.dashboard import dashboard, scope_years, waiting_for
 from procure.services.browse.export import write_csv, write_xlsx
 from procure.services.browse.listing import (
@@ -23,8 +24,7 @@ from procure.services.browse.listing import (
     list_page,
 )
 from procure.services.browse.visibility import viewer_scope
-from procure.services.clock import now_utc
-from procure.services.signin import SignedIn
+from procure.services.lifecycle.clock import now_utc
 from procure.web import pages
 from procure.web.charts import dashboard_charts
 from procure.web.deps import Account, Reader

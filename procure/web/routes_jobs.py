@@ -13,8 +13,8 @@ from procure.jobs.printing import KIND as PRINT
 from procure.jobs.renewing import KIND as RENEW
 from procure.jobs.verifying import KIND as VERIFY
 from procure.jobs.views import view, visible_job
-from procure.services import renewal_pages
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
+from procure.services.renewal import pages as renewal_pages
 from procure.web import pages
 from procure.web.deps import Account, Reader
 

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import InvalidInput, Refused
-from procure.services import objections
 from procure.services.browse.visibility import readable_project, viewer_scope
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
+from procure.services.public import objections
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer

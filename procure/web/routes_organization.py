@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from procure.services.clock import now_utc
-from procure.services.organization_views import my_projects
+from procure.services.browse.organization import my_projects
+from procure.services.lifecycle.clock import now_utc
 from procure.web import pages
 from procure.web.deps import Account, Reader
 

@@ -8,9 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import Refused
+from procure.services.browse.project_view import bidders_view, project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
-from procure.services.project_actions import FormInvalid, actions_for, fire_form, held_roles
-from procure.services.views import bidders_view, project_detail, project_history
+from procure.services.lifecycle.project_actions import (
+    FormInvalid,
+    actions_for,
+    fire_form,
+    held_roles,
+)
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from procure.domain.errors import InvalidInput
-from procure.services import public_notices
+from procure.services.public import notices as public_notices
 from procure.web.deps import Reader
 from procure.workflow.rules import default_rules
 

@@ -12,8 +12,8 @@ from procure.jobs import printing
 from procure.jobs.submit import submit
 from procure.jobs.views import view
 from procure.reports.fonts import PrintingUnavailable
-from procure.services import record_files
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
+from procure.services.records import files as record_files
 from procure.store import jobs as job_store
 from procure.store.models import Purchaser
 from procure.web import pages

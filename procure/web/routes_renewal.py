@@ -10,9 +10,9 @@ from sqlmodel import col, select
 from procure.domain.errors import InvalidInput
 from procure.jobs import renewing
 from procure.jobs.views import view
-from procure.services import renewal_pages
-from procure.services.clock import now_utc
-from procure.services.renewal_pages import ACTION_LABELS, Confirmed, PlanPage
+from procure.services.lifecycle.clock import now_utc
+from procure.services.renewal import pages as renewal_pages
+from procure.services.renewal.pages import ACTION_LABELS, Confirmed, PlanPage
 from procure.store.models import Purchaser
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer

@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
-from procure.services import review_forms
-from procure.services.panel_page import panel_page
-from procure.services.project_actions import FormInvalid, held_roles
-from procure.services.signin import SignedIn
+from procure.services.accounts.signin import SignedIn
+from procure.services.lifecycle.project_actions import FormInvalid, held_roles
+from procure.services.scoring import review_forms
+from procure.services.scoring.panel_page import panel_page
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from procure.services import signin
+from procure.services.accounts import signin
 from procure.store.db import new_session
 
 SESSION_COOKIE = "procure_session"
@@ -51,7 +51,7 @@ def session_secret(app: FastAPI) -> bytes:
     """The app's cookie-signing secret: generated on first start, kept in the database."""
     secret: bytes | None = getattr(app.state, "secret", None)
     if secret is None:
-        from procure.services.clock import now_utc
+        from procure.services.lifecycle.clock import now_utc
 
         with new_session(app.state.writer) as session:
             secret = signin.app_secret(session, "session", at=now_utc())

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from procure.services.signin import IDLE_MINUTES
+from procure.services.accounts.signin import IDLE_MINUTES
 from procure.store.db import database_url
 from procure.store.files import files_dir
 

@@ -2,7 +2,7 @@
 
 Read-only rules the guards of ``renew``, ``accept_rectification`` and ``sign`` consult
 (:mod:`procure.workflow.guards`), and that the use cases creating next year's project
-(:mod:`procure.services.successor`) and the year-end plan share: which contract terms a
+(:mod:`procure.services.lifecycle.successor`) and the year-end plan share: which contract terms a
 renewed project carries forward (:func:`carried_terms`), and whether a bar on the
 organization refuses the renewal (:func:`bar_refusal`, :func:`unbarred_next_year`).
 """

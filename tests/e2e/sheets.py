@@ -1,7 +1,7 @@
 """Fill in the .xlsx score sheets ``procure scorecard template`` writes, as a person would in
 Excel, and write the same sheets as .yaml or .json.
 
-Layout (procure/services/sheet_xlsx.py): worksheet 评分表 with the scorecard name in B2 and
+Layout (procure/services/scoring/sheet_xlsx.py): worksheet 评分表 with the scorecard name in B2 and
 its version in D2, one row per criterion from row 5 with its code in column A, the score in E,
 planned/actual in F/G, respondents/satisfied in H/I; worksheet 评语 with one row per dimension
 (code in A, narrative in C); worksheet 一票否决 with one row per veto item (code in A, 是/否 in C).

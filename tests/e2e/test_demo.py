@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from procure.services.accounts import check_password
-from procure.services.demo import DEMO_DRAFT, DEMO_PASSWORD
+from procure.services.accounts.manage import check_password
+from procure.services.loading.demo import DEMO_DRAFT, DEMO_PASSWORD
 from procure.store.db import make_engine, new_session
 from tests.e2e.cli import ok, sqlite_url
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
-from procure.services.demo import run_demo
+from procure.services.loading.demo import run_demo
 from procure.services.opendata.ocds import package_bytes, release_package
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade

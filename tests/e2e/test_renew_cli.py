@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from procure.services.renewal_run import CHUNK_SIZE
+from procure.services.renewal.run import CHUNK_SIZE
 from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import PINNED_PROCURE, dump, ok, procure, sqlite_url
 

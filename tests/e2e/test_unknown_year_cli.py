@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from procure.services.calendar import default_calendar
-from procure.services.replay import BEIJING
+from procure.services.deadlines.calendar import default_calendar
+from procure.services.loading.replay import BEIJING
 from tests.e2e.cli import (
     CODE,
     OFFICER,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from procure.services import accounts, registry
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
 from procure.workflow.context import Actor
 from tests.integration.builders import (
     ADMIN,

@@ -15,10 +15,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.uscc import make_uscc
-from procure.services import accounts, registry
-from procure.services import lifecycle as lc
-from procure.services.authorization import SETUP_ACTOR
-from procure.services.lifecycle import now_utc
+from procure.services.accounts import manage as accounts
+from procure.services.accounts.authorization import SETUP_ACTOR
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle import registry
+from procure.services.lifecycle.fire import now_utc
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
 from tests.support import dump_database

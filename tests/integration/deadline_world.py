@@ -9,9 +9,9 @@ from datetime import date, datetime, time
 import pytest
 from sqlmodel import Session
 
-from procure.services import accounts
-from procure.services import clock as procure_clock
-from procure.services.replay import BEIJING
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import clock as procure_clock
+from procure.services.loading.replay import BEIJING
 from tests.integration.builders import ADMIN, Plan, create_project, drive, setup_registry
 
 CLOCK = "clock"
@@ -19,7 +19,7 @@ CLOCK = "clock"
 
 class Clock:
     """The moment every trigger is stamped with: procure's "now" (the one clock of
-    :mod:`procure.services.clock`) reads it until the test ends."""
+    :mod:`procure.services.lifecycle.clock`) reads it until the test ends."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.moment = datetime(2019, 1, 2, 9, 0, tzinfo=BEIJING)

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 import pytest
 from sqlmodel import Session
 
-from procure.services.demo import run_demo
+from procure.services.loading.demo import run_demo
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 from tests.conftest import fresh_postgres_schema

@@ -7,9 +7,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
-from procure.services import accounts, registry
-from procure.services import lifecycle as lc
-from procure.services.authorization import SETUP_ACTOR
+from procure.services.accounts import manage as accounts
+from procure.services.accounts.authorization import SETUP_ACTOR
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle import registry
 from procure.store.models import OrganizationComment
 from procure.store.trust_models import User
 from procure.workflow.context import Actor

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError, Refused
-from procure.services import lifecycle as lc
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from tests.integration.builders import (
     ASSESSMENT_GOOD,

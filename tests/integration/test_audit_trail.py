@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from procure.domain.audit_chain import row_hash
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
-from procure.services import views
+from procure.services.browse import project_view as views
+from procure.services.lifecycle import fire as lc
 from procure.store.audit import verify_chain
 from procure.store.db import new_session
 from procure.store.migrate import current_revision, head_revision, upgrade

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from procure.domain.errors import NotFound
-from procure.services import accounts
+from procure.services.accounts import manage as accounts
 from procure.services.browse.visibility import project_clause, readable_project, viewer_scope
 from procure.store.models import Project
 from tests.integration.browse_world import (

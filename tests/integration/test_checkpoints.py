@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
-from procure.services.checkpoints import (
+from procure.services.trail.checkpoints import (
     Signer,
     export_checkpoint,
     load_signer,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from procure.services import accounts
+from procure.services.accounts import manage as accounts
 from procure.services.deadlines.due import due_items
 from procure.services.deadlines.tick import tick
 from procure.store.audit import verify_chain

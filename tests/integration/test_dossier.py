@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from procure.domain.audit_chain import GENESIS_HASH, row_hash
 from procure.domain.errors import ProcureError
-from procure.services.checkpoints import Signer, load_signer, take_checkpoint
-from procure.services.demo import run_demo
+from procure.services.loading.demo import run_demo
 from procure.services.opendata.dossier import export_dossier
 from procure.services.opendata.dossier_verify import DossierVerification, verify_dossier
+from procure.services.trail.checkpoints import Signer, load_signer, take_checkpoint
 from procure.store.db import make_engine, new_session
 from procure.store.keyfile import create_key
 from procure.store.migrate import upgrade

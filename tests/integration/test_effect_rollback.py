@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from procure.services import effects
-from procure.services import lifecycle as lc
+from procure.services.lifecycle import effects
+from procure.services.lifecycle import fire as lc
 from procure.workflow.context import ActionContext
 from tests.integration.builders import OFFICER, SUPERVISOR, Plan, project_at, snapshot
 

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.domain.uscc import make_uscc
-from procure.services.authorization import SETUP_ACTOR
-from procure.services.loading import load_fixture
+from procure.services.accounts.authorization import SETUP_ACTOR
+from procure.services.loading.fixture import load_fixture
 from procure.store import queries
 from procure.store.audit import verify_chain
 from tests.integration.builders import ADMIN, REVIEW_GOOD, setup_registry, snapshot

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.store.db import new_session
 from tests.integration.builders import (

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
-from procure.services import views
+from procure.services.browse import project_view as views
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.store.audit import verify_chain
 from procure.store.models import Bar, Organization, Project

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.workflow.rules import load_rules
 from tests.integration.builders import (

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
-from procure.services import objections
-from procure.services.trail_check import trail_differences
+from procure.services.lifecycle import fire as lc
+from procure.services.public import objections
+from procure.services.trail.check import trail_differences
 from procure.store import notices, queries
 from tests.integration.builders import (
     CODE,

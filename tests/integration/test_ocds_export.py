@@ -15,11 +15,11 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from procure.domain.errors import InvalidInput, NotFound
-from procure.services import lifecycle as lc
-from procure.services import objections
-from procure.services.generate import generate_year
+from procure.services.lifecycle import fire as lc
+from procure.services.loading.generate import generate_year
 from procure.services.opendata.ocds import package_bytes, release_package
 from procure.services.opendata.values import moment
+from procure.services.public import objections
 from procure.store.models import (
     Assessment,
     Contract,

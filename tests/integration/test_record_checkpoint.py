@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine
 
 from procure.reports.data import build_record, verification_code
-from procure.services.checkpoints import Signer, load_signer, take_checkpoint
-from procure.services.demo import run_demo
+from procure.services.loading.demo import run_demo
+from procure.services.trail.checkpoints import Signer, load_signer, take_checkpoint
 from procure.store.db import make_engine, new_session
 from procure.store.keyfile import create_key
 from procure.store.migrate import upgrade

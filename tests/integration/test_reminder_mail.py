@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput
-from procure.services import accounts
+from procure.services.accounts import manage as accounts
 from procure.services.deadlines.outbox import SmtpSettings, send_pending, smtp_settings
 from procure.services.deadlines.tick import tick
 from procure.store.deadline_models import Reminder

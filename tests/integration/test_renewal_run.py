@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 
 from procure import renew_year
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
-from procure.services import renewal_run
+from procure.services.lifecycle import fire as lc
+from procure.services.renewal import run as renewal_run
 from procure.store import queries
 from procure.store.audit import rows_for_batch, verify_chain
 from procure.store.models import Bar, Project, TransitionLog

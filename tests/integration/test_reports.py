@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from procure.reports import fonts
 from procure.reports.data import build_record, record_codes, verification_code
-from procure.services.demo import run_demo
+from procure.services.loading.demo import run_demo
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
 from procure.store.models import Organization, Payment

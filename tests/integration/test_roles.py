@@ -9,8 +9,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
-from procure.services import lifecycle as lc
-from procure.services import registry, views
+from procure.services.browse import project_view as views
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle import registry
 from procure.workflow.context import Actor
 from procure.workflow.rules import default_rules
 from tests.integration.builders import (

@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
-from procure.services.lifecycle import now_utc
-from procure.services.scoring import assessment_view, comment
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle.fire import now_utc
+from procure.services.scoring.sheets import assessment_view, comment
 from procure.store.models import Assessment, Project
 from procure.workflow.context import Actor
 from tests.integration.builders import (

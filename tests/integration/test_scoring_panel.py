@@ -1,8 +1,8 @@
 """The review panel: recusals, trimmed averages, spread flags, ranking, pass mark, n/a answers.
 
 Every rule is exercised through the services a person uses (``record_review``,
-``procure.services.scoring.recuse``, ``award``) and read back through
-``procure.services.scoring.panel_view``, on SQLite and PostgreSQL.
+``procure.services.scoring.sheets.recuse``, ``award``) and read back through
+``procure.services.scoring.sheets.panel_view``, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.resources import resource_dir
-from procure.services import lifecycle as lc
-from procure.services.scoring import panel_view, recuse
+from procure.services.lifecycle import fire as lc
+from procure.services.scoring.sheets import panel_view, recuse
 from procure.store.models import Recusal, Review, ScorecardVersion
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules, load_rules

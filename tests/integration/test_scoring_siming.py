@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import Session
 
 from procure.resources import fixture_file
-from procure.services.demo import SIMING_FIXTURE
-from procure.services.scoring import assessment_view, panel_view
+from procure.services.loading.demo import SIMING_FIXTURE
+from procure.services.scoring.sheets import assessment_view, panel_view
 from tests.integration.siming_demo import demo_session
 
 pytestmark = pytest.mark.skipif(

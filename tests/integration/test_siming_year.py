@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from procure.resources import fixture_file
-from procure.services.demo import SIMING_FIXTURE, run_demo
+from procure.services.loading.demo import SIMING_FIXTURE, run_demo
 from procure.store.audit import verify_chain
 from procure.store.db import new_session
 from procure.store.models import Bar, Project

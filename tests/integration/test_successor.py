@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from procure import renew_year
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
 from procure.services.browse.visibility import viewer_scope
 from procure.services.browse.waiting import waiting_for
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.store.audit import rows_for_project, verify_chain
 from procure.store.models import Organization, Project, TransitionLog

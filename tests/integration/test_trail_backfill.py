@@ -13,8 +13,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from procure.domain.uscc import make_uscc
-from procure.services.trail_check import BACKFILL_REASON, TrailDifference, trail_differences
-from procure.services.trail_check import upgrade_database as upgrade
+from procure.services.trail.check import BACKFILL_REASON, TrailDifference, trail_differences
+from procure.services.trail.check import upgrade_database as upgrade
 from procure.store import audit
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import current_revision, head_revision

@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from procure import renew_year
 from procure.resources import fixture_file
-from procure.services.authorization import SETUP_ACTOR
-from procure.services.demo import DEMO_OFFICER, SIMING_FIXTURE, decision_meeting, run_demo
-from procure.services.loading import load_fixture
-from procure.services.trail_check import MISSING, PRESENT, ROW, TrailDifference, trail_differences
+from procure.services.accounts.authorization import SETUP_ACTOR
+from procure.services.loading.demo import DEMO_OFFICER, SIMING_FIXTURE, decision_meeting, run_demo
+from procure.services.loading.fixture import load_fixture
+from procure.services.trail.check import MISSING, PRESENT, ROW, TrailDifference, trail_differences
 from procure.store import audit, queries
 from procure.store.models import (
     Assessment,
@@ -267,7 +267,7 @@ def test_a_bulk_renewal_successor_with_edited_carried_terms_is_named(session: Se
 
 
 def test_generated_years_are_explained_by_their_generate_rows(session: Session) -> None:
-    from procure.services.generate import generate_year
+    from procure.services.loading.generate import generate_year
 
     generate_year(session, year=2019, organizations=20, projects=60)
     assert trail_differences(session) == []
@@ -287,7 +287,7 @@ def test_a_payment_recorded_without_a_note_is_explained(session: Session) -> Non
 
 
 def test_account_changes_through_the_services_are_explained(siming: Session) -> None:
-    from procure.services import accounts
+    from procure.services.accounts import manage as accounts
 
     admin = Actor("admin", "admin")
 

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
-from procure.services import lifecycle as lc
-from procure.services.scoring import assessment_view
+from procure.services.lifecycle import fire as lc
+from procure.services.scoring.sheets import assessment_view
 from procure.store import queries
 from procure.workflow.scoring_guards import CHINA
 from tests.integration.builders import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from procure.services.assessment_forms import sheet_form, sheet_params, upload_params
-from procure.services.assessment_pages import ACKNOWLEDGED_TEXT, comment_params
-from procure.services.project_actions import FormInvalid
+from procure.services.lifecycle.project_actions import FormInvalid
+from procure.services.scoring.assessment_forms import sheet_form, sheet_params, upload_params
+from procure.services.scoring.assessment_pages import ACKNOWLEDGED_TEXT, comment_params
 
 GOOD = {
     "c.project_management.score": "17",

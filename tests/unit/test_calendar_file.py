@@ -9,7 +9,7 @@ import pytest
 
 from procure.domain.errors import ConfigError
 from procure.resources import resource_dir
-from procure.services.calendar import build_calendar, library_years, load_calendar_years
+from procure.services.deadlines.calendar import build_calendar, library_years, load_calendar_years
 
 YEAR_2030 = """\
 version: 1

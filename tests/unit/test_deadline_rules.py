@@ -12,7 +12,7 @@ import yaml
 from procure.domain.deadlines import DUE, EXPIRED, FIRE, OVERDUE, DeadlineRule, DeadlineStart
 from procure.domain.errors import ConfigError
 from procure.resources import resource_dir
-from procure.services.calendar import default_calendar
+from procure.services.deadlines.calendar import default_calendar
 from procure.workflow.deadlines import load_deadlines, parse_deadlines
 from procure.workflow.rules import load_rules
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from procure.domain.errors import InvalidInput
-from procure.services.params import parse_assignments, parse_params
+from procure.services.lifecycle.params import parse_assignments, parse_params
 from procure.workflow.definition import TransitionDef, WorkflowDefinition, load_workflow
 from procure.workflow.guards import GUARDS
 

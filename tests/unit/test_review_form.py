@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from procure.services.project_actions import FormInvalid
-from procure.services.review_forms import criterion_fields, sheet_from_form
+from procure.services.lifecycle.project_actions import FormInvalid
+from procure.services.scoring.review_forms import criterion_fields, sheet_from_form
 from procure.workflow.rules import default_rules
 
 CARD = default_rules().review

@@ -8,7 +8,7 @@ import pytest
 
 from procure.domain.errors import InvalidInput
 from procure.domain.workdays import CalendarYear, OutsideCalendar, WorkingCalendar
-from procure.services.calendar import default_calendar
+from procure.services.deadlines.calendar import default_calendar
 
 # 2019 (国办发明电〔2018〕15号): Spring Festival 4–10 February, worked Saturday 2 and
 # Sunday 3 February; National Day 1–7 October, worked Sunday 29 September and

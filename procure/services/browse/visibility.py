@@ -165,7 +165,7 @@ def reach_clause(reach: Reach, *, organization_by_award: bool = False) -> Column
     Args:
         reach: where the grants reach.
         organization_by_award: cover an organization's projects by the award only (where it
-            may act, as :mod:`procure.services.authorization` judges), instead of every
+            may act, as :mod:`procure.services.accounts.authorization` judges), instead of every
             project it made a proposal for or holds the contract of (where it may read).
     """
     if reach.everything:

@@ -2,7 +2,7 @@
 
 A project waits for an account when a transition leaves the project's state, one of
 the account's roles may fire it, a grant of that role covers the project (as
-:mod:`procure.services.authorization` judges acting: a purchaser grant covers the
+:mod:`procure.services.accounts.authorization` judges acting: a purchaser grant covers the
 purchasers below it, an ``organization`` grant the projects awarded to it) and every
 guard that needs no fact from the person (the ones ``procure actions`` checks) holds.
 
@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
 from procure.store.models import Assessment, Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef

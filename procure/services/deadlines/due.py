@@ -24,9 +24,9 @@ from sqlmodel import Session, col, select
 from procure.domain.deadlines import ENTERS, EXPIRED, OVERDUE, SERVICE_END, DeadlineRule
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.browse.visibility import Reach, reach_clause, viewer_scope
-from procure.services.calendar import default_calendar
-from procure.services.clock import now_utc
-from procure.services.replay import BEIJING
+from procure.services.deadlines.calendar import default_calendar
+from procure.services.lifecycle.clock import now_utc
+from procure.services.loading.replay import BEIJING
 from procure.store.models import Contract, Organization, Project, Purchaser, TransitionLog
 from procure.workflow.rules import Rules, default_rules
 

@@ -29,8 +29,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput
-from procure.services.clock import now_utc
 from procure.services.deadlines.due import DueItem
+from procure.services.lifecycle.clock import now_utc
 from procure.store.deadline_models import Reminder
 from procure.store.trust_models import User
 

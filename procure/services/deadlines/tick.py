@@ -2,7 +2,7 @@
 
 ``procure tick`` (run daily by cron or the job worker) judges every running deadline as of
 one day. A deadline declared ``when_passed: {fire: TRIGGER}`` whose last day is behind is
-fired through :func:`procure.services.lifecycle.advance`, by the account the tick acts
+fired through :func:`procure.services.lifecycle.fire.advance`, by the account the tick acts
 through in the deadline's role, with the rule as its reason: guards, audit row and all,
 each project in a transaction of its own, every row of one run sharing its batch id. A
 refusal (a guard, a missing grant) is reported and the deadline stays overdue. Running
@@ -27,12 +27,12 @@ from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
 from procure.domain.workdays import WorkingCalendar
 from procure.services.browse.visibility import Reach, viewer_scope
-from procure.services.calendar import default_calendar
-from procure.services.clock import now_utc
+from procure.services.deadlines.calendar import default_calendar
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
 from procure.services.deadlines.outbox import queue_reminders
-from procure.services.lifecycle import advance
-from procure.services.replay import BEIJING
+from procure.services.lifecycle.clock import now_utc
+from procure.services.lifecycle.fire import advance
+from procure.services.loading.replay import BEIJING
 from procure.store.models import Project
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor

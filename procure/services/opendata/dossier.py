@@ -29,7 +29,6 @@ from sqlmodel import Session
 from procure.domain.checkpoint import Checkpoint, fingerprint
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.reports.data import RECORD_FORMAT, record_codes
-from procure.services.checkpoints import Signer, file_name, take_checkpoint
 from procure.services.opendata import ocds
 from procure.services.opendata.dossier_format import (
     CHECKPOINTS,
@@ -43,6 +42,7 @@ from procure.services.opendata.dossier_format import (
     trail_line,
 )
 from procure.services.opendata.dossier_zip import write_zip
+from procure.services.trail.checkpoints import Signer, file_name, take_checkpoint
 from procure.store import checkpoints as stored_checkpoints
 from procure.store.audit import iter_log, peek_head
 from procure.store.keyfile import public_key_pem

@@ -24,7 +24,7 @@ from procure.services.opendata.record_trail import (
     record_trail_differences,
     replay_project,
 )
-from procure.services.trail_check import ROW, TrailDifference
+from procure.services.trail.check import ROW, TrailDifference
 from procure.store.models import TransitionLog
 
 

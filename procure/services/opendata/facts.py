@@ -1,6 +1,6 @@
 """The public facts of one project, as plain data: what its OCDS release is built from.
 
-Only what the public pages show goes in (``procure/services/public_notices.py``): the
+Only what the public pages show goes in (``procure/services/public/notices.py``): the
 proposals are known once an award notice published the panel result, the reviewers by
 name only when the notice rules allow it, no score sheet, no recusal reason, no narrative,
 no login. The payments are the one addition the open data makes: the amounts and days

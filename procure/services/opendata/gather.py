@@ -22,7 +22,7 @@ from procure.services.opendata.facts import (
     ProjectFacts,
     ProposalFacts,
 )
-from procure.services.public_notices import DECIDED_STATES, project_notices
+from procure.services.public.notices import DECIDED_STATES, project_notices
 from procure.store import audit, notices, queries
 from procure.store.models import Organization, Project, Purchaser, TransitionLog
 from procure.workflow.rules import Rules

@@ -21,7 +21,7 @@ from procure.services.opendata.config import OpenDataConfig, load_opendata_confi
 from procure.services.opendata.gather import project_facts, project_trail
 from procure.services.opendata.mapping import release
 from procure.services.opendata.values import moment
-from procure.services.public_notices import HIDDEN_STATES
+from procure.services.public.notices import HIDDEN_STATES
 from procure.store import queries
 from procure.store.models import Project, Purchaser
 from procure.workflow.rules import default_rules

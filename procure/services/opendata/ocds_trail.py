@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from procure.services.opendata.record_trail import replay_project
-from procure.services.trail_facts import Fact, shown
-from procure.services.trail_replay import TrailReplay
+from procure.services.trail.facts import Fact, shown
+from procure.services.trail.replay import TrailReplay
 from procure.store.models import TransitionLog
 
 

@@ -3,7 +3,7 @@
 ``procure report verify`` compares a record with the database, and the database with
 its trail. An auditor holding only the dossier has no database: this module reads the
 facts a record shows in the trail's shape (:func:`record_facts`, named as
-:mod:`procure.services.trail_replay` names them) and compares them with a replay of
+:mod:`procure.services.trail.replay` names them) and compares them with a replay of
 the project's trail rows (:func:`record_trail_differences`), read from the dossier's
 ``trail.jsonl`` or from the database alike.
 
@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from procure.reports.record_text import prose
-from procure.services.trail_check import MISSING, PRESENT, ROW, TrailDifference
-from procure.services.trail_facts import Fact
-from procure.services.trail_notices import answer_key, notice_key, objection_key
-from procure.services.trail_replay import TrailReplay, sheet_key
+from procure.services.trail.check import MISSING, PRESENT, ROW, TrailDifference
+from procure.services.trail.facts import Fact
+from procure.services.trail.notices import answer_key, notice_key, objection_key
+from procure.services.trail.replay import TrailReplay, sheet_key
 from procure.store.models import TransitionLog
 
 IN_RECORD = "(in the record)"

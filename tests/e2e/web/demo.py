@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from procure.services.demo import DEMO_PASSWORD
+from procure.services.loading.demo import DEMO_PASSWORD
 from tests.e2e.cli import procure
 from tests.e2e.web.browser import sign_in
 

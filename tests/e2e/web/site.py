@@ -14,7 +14,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from procure.domain.uscc import make_uscc
-from procure.services import accounts, lifecycle, registry
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import fire as lifecycle
+from procure.services.lifecycle import registry
 from procure.store import panels, queries
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
-from procure.services.demo import DEMO_DRAFT
+from procure.services.loading.demo import DEMO_DRAFT
 from procure.store import queries
 from procure.store.db import make_engine, new_session
 from procure.store.models import Payment

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from procure.services.assessment_pages import CommentWindow, comment_window
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
+from procure.services.scoring.assessment_pages import CommentWindow, comment_window
 from procure.store.db import new_session
 from tests.e2e.web.browser import fill_sheet, shoot, sign_in, sign_out
 from tests.e2e.web.site import (

@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from procure.services import accounts, registry
-from procure.services import lifecycle as lc
-from procure.services.authorization import SETUP_ACTOR
+from procure.services.accounts import manage as accounts
+from procure.services.accounts.authorization import SETUP_ACTOR
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle import registry
 from procure.store.models import Bar, Organization, Purchaser, ScorecardVersion
 from tests.integration.builders import (
     ASSESSMENT_FAIL,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from procure.services import lifecycle as lc
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from tests.integration.builders import ASSESSMENT_PASS, CODE, OFFICER, Plan, project_at
 from tests.integration.concurrency.race import WORKERS, race, settle, transitions, url_of

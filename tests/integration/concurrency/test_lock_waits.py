@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from procure.domain.errors import Busy
 from procure.domain.uscc import make_uscc
-from procure.services import lifecycle as lc
-from procure.services import registry
-from procure.services.views import project_detail
+from procure.services.browse.project_view import project_detail
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle import registry
 from procure.store import audit
 from procure.store.db import make_engine, new_session
 from tests.integration.builders import CODE, LEADER, OFFICER, project_at, setup_registry

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from procure.services import lifecycle as lc
-from procure.services import renewal_run
-from procure.services.renewal_run import renew_year
+from procure.services.lifecycle import fire as lc
+from procure.services.renewal import run as renewal_run
+from procure.services.renewal.run import renew_year
 from procure.store.db import new_session
 from procure.store.models import Bar
 from tests.integration.builders import (

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from procure.services import lifecycle as lc
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.store.db import new_session
 from tests.integration.builders import CODE, OFFICER, project_at

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from procure.services.demo import run_demo
+from procure.services.loading.demo import run_demo
 from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job
 from procure.store.migrate import upgrade

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.jobs.ticking import DailyTick, TickScheduler, schedule, tick_key
-from procure.services.replay import BEIJING
+from procure.services.loading.replay import BEIJING
 from procure.store.job_models import Job
 from procure.store.models import Project
 from tests.integration.builders import CODE

@@ -22,7 +22,7 @@ from procure.jobs import printing
 from procure.jobs.submit import submit
 from procure.reports.batch import holds_code
 from procure.reports.verify import read_embedded
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
 from procure.store.db import new_session
 from tests.integration.jobs.conftest import DEMO_RECORDS, run_queued, wait_for
 from tests.integration.test_reports import needs_printing

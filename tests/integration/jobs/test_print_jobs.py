@@ -14,7 +14,7 @@ from procure.jobs.runner import MAX_ATTEMPTS
 from procure.jobs.submit import submit
 from procure.reports.batch import holds_code
 from procure.reports.verify import read_embedded
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.db import new_session
 from procure.store.job_models import Job

@@ -6,8 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from procure.services import accounts
-from procure.services.authorization import SETUP_ACTOR
+from procure.services.accounts import manage as accounts
+from procure.services.accounts.authorization import SETUP_ACTOR
 from procure.workflow.context import Actor
 
 PASSWORD = "correct-horse-2019"

@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.uscc import make_uscc
-from procure.services import accounts, registry
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
 from procure.store import queries
 from procure.store.models import Purchaser
 from procure.store.trust_models import User

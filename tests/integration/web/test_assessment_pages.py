@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from procure.services import accounts, registry
-from procure.services.sheet_xlsx import write_template
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
+from procure.services.scoring.sheet_xlsx import write_template
 from procure.store import queries
 from procure.workflow.rules import default_rules
 from tests.integration.builders import (

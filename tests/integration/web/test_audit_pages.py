@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from procure.services import accounts, registry
-from procure.services.checkpoints import load_signer, take_checkpoint
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
+from procure.services.trail.checkpoints import load_signer, take_checkpoint
 from procure.store import audit
 from procure.store.keyfile import create_key
 from procure.workflow.context import Actor

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from procure.services import accounts, registry
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
 from tests.integration.builders import ADMIN, CODE, OFFICER
 from tests.integration.web.support import set_passwords, sign_in
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from procure.services.demo import DEMO_DRAFT, DEMO_PASSWORD, open_for_browser, run_demo
+from procure.services.loading.demo import DEMO_DRAFT, DEMO_PASSWORD, open_for_browser, run_demo
 from procure.store import queries
 from tests.integration.web.support import sign_in
 

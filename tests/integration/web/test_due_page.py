@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from procure.services.clock import now_utc
+from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
 from tests.integration.builders import CODE, LEADER, OFFICER, Plan, drive
 from tests.integration.web.support import set_passwords, sign_in

@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.uscc import make_uscc
-from procure.services import accounts, registry
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
 from procure.store import queries
 from tests.integration.builders import (
     ADMIN,

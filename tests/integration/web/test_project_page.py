@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from procure.services import accounts, registry
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import registry
 from procure.store import queries
 from tests.integration.builders import (
     ADMIN,

@@ -9,8 +9,8 @@ from xml.etree import ElementTree
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from procure.services import lifecycle as lc
-from procure.services import objections
+from procure.services.lifecycle import fire as lc
+from procure.services.public import objections
 from tests.integration.builders import (
     CODE,
     NARRATIVES,

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from procure.jobs.runner import claim
-from procure.services import accounts
-from procure.services import lifecycle as lc
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.store.job_models import Job
 from tests.integration.builders import (

@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.uscc import make_uscc
-from procure.services import accounts, registry
-from procure.services import lifecycle as lc
+from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import fire as lc
+from procure.services.lifecycle import registry
 from procure.store import panels, queries
 from procure.workflow.context import Actor
 from tests.integration.builders import (

@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from procure.services import signin
+from procure.services.accounts import signin
 from procure.store.models import TransitionLog
 from procure.store.web_models import AppSecret, WebSession
 from procure.web.security import SESSION_COOKIE
@@ -157,7 +157,7 @@ def test_an_administrator_can_end_every_session_of_an_account(
 
 
 def signin_now() -> object:
-    from procure.services.clock import now_utc
+    from procure.services.lifecycle.clock import now_utc
 
     return now_utc()
 

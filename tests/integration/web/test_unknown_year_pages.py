@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from procure.services.calendar import default_calendar
-from procure.services.clock import using_clock
-from procure.services.replay import BEIJING
+from procure.services.deadlines.calendar import default_calendar
+from procure.services.lifecycle.clock import using_clock
+from procure.services.loading.replay import BEIJING
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
 from tests.clock import pinned_clock

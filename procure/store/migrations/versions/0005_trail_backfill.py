@@ -13,7 +13,7 @@ facts are attested from this migration on, not before it.
 
 No schema change. The rows are built by the trail check, handed in as the data step
 ``trail_backfill`` (``procure init`` and every upgrade through
-:func:`procure.services.trail_check.upgrade_database` pass it); this migration imports no
+:func:`procure.services.trail.check.upgrade_database` pass it); this migration imports no
 application code. A database with no purchaser, organization or project needs no backfill;
 one with data, upgraded without the step, is refused and nothing changes.
 

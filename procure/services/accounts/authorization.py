@@ -1,0 +1,151 @@
+"""Who may act: every step is taken by an active account holding the role for its scope.
+
+A grant on a purchaser covers the purchasers below it; a grant with no scope covers
+every purchaser; an ``organization`` grant covers one organization's own projects.
+A refusal names what is missing, e.g. "approve refused: wangwu (王五) holds no leader
+grant for SM-WC (grants: officer for SM-FED)".
+
+While a database has no active admin at all it is being set up: the setup actor
+(:data:`SETUP_ACTOR`) may then register the first accounts, purchasers and
+organizations, and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from procure.domain.errors import InvalidInput, Refused
+from procure.domain.identity import normalize_login
+from procure.services.lifecycle.params import parse_params
+from procure.store import accounts as account_store
+from procure.store.models import Organization, Project, Purchaser
+from procure.store.trust_models import RoleGrant, User
+from procure.workflow.context import Actor
+from procure.workflow.definition import TransitionDef
+
+SETUP_LOGIN = "(setup)"
+SETUP_NAME = "初始设置 setup"
+SETUP_ACTOR = Actor(SETUP_LOGIN, "admin", SETUP_NAME)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an action applies: a purchaser, an organization, or both (a project)."""
+
+    purchaser: Purchaser | None = None
+    organization: Organization | None = None
+    any_purchaser: bool = False  # a grant on any purchaser will do (the organization registry)
+
+    def label(self, role: str) -> str:
+        if role == "organization" and self.organization is not None:
+            return f"{self.organization.uscc} ({self.organization.name})"
+        if self.purchaser is not None:
+            return self.purchaser.code
+        return "any purchaser" if self.any_purchaser else "all purchasers"
+
+
+def project_scope(session: Session, project: Project) -> Scope:
+    """The scope of an action on ``project``: its purchaser and its awarded organization."""
+    organization = (
+        session.get(Organization, project.awarded_organization_id)
+        if project.awarded_organization_id is not None
+        else None
+    )
+    return Scope(session.get(Purchaser, project.purchaser_id), organization)
+
+
+def named_organization_scope(
+    session: Session, scope: Scope, entry: TransitionDef, params: Mapping[str, Any]
+) -> Scope:
+    """The scope of a trigger an organization fires for itself (``acts_for:
+    named_organization``): the project's purchaser and the organization its facts name."""
+    uscc = parse_params(entry, params)["organization"]
+    named = session.exec(select(Organization).where(Organization.uscc == uscc)).first()
+    if named is None:
+        raise Refused(f"{entry.trigger} refused: organization {uscc} is not registered")
+    return Scope(scope.purchaser, named)
+
+
+def in_setup(session: Session, actor: Actor) -> bool:
+    """Whether ``actor`` is the setup actor on a database that has no admin yet."""
+    return actor.name == SETUP_LOGIN and not account_store.has_active_admin(session)
+
+
+def authorize(
+    session: Session, actor: Actor, scope: Scope, action: str, *, allow_setup: bool = True
+) -> User | None:
+    """Return the active account that may take ``action`` as ``actor.role`` in ``scope``.
+
+    Returns:
+        The account, or ``None`` for the setup actor while no admin exists.
+
+    Raises:
+        InvalidInput: a malformed login.
+        Refused: no such account, a deactivated one, or no grant covering the scope.
+    """
+    if actor.name == SETUP_LOGIN:
+        if allow_setup and actor.role == "admin" and in_setup(session, actor):
+            return None
+        raise Refused(
+            f"{action} refused: name the account acting (--by LOGIN)"
+            if allow_setup
+            else f"{action} refused: only registered accounts may do this (--by LOGIN)"
+        )
+    login = normalize_login(actor.name)
+    user = account_store.user_by_login(session, login)
+    if user is None:
+        raise Refused(
+            f"{action} refused: no account {login!r} "
+            f"(an administrator adds it: procure users add {login} --name 显示名)"
+        )
+    if not user.active:
+        raise Refused(f"{action} refused: the account {login} ({user.name}) is deactivated")
+    grants = account_store.active_grants(session, user)
+    if not any(_covers(session, grant, actor.role, scope) for grant in grants):
+        held = ", ".join(_grant_label(session, g) for g in grants) or "none"
+        raise Refused(
+            f"{action} refused: {login} ({user.name}) holds no {actor.role} grant for "
+            f"{scope.label(actor.role)} (grants: {held})"
+        )
+    return user
+
+
+def acting(session: Session, actor: Actor, scope: Scope, action: str) -> Actor:
+    """Authorize ``actor`` (see :func:`authorize`) and return it with its display name."""
+    user = authorize(session, actor, scope, action)
+    return Actor(actor.name, actor.role, user.name if user is not None else SETUP_NAME)
+
+
+def display_name(session: Session, actor: Actor) -> str:
+    """Return the display name of the account acting (the login itself if it has none)."""
+    if actor.display:
+        return actor.display
+    if actor.name == SETUP_LOGIN:
+        return SETUP_NAME
+    try:
+        user = account_store.user_by_login(session, normalize_login(actor.name))
+    except InvalidInput:
+        return actor.name
+    return user.name if user is not None else actor.name
+
+
+def _covers(session: Session, grant: RoleGrant, role: str, scope: Scope) -> bool:
+    if grant.role != role:
+        return False
+    if role == "organization":
+        return scope.organization is not None and grant.organization_id == scope.organization.id
+    if grant.organization_id is not None:
+        return False
+    if grant.purchaser_id is None or scope.any_purchaser:
+        return True  # every purchaser, or an action that any purchaser's grant allows
+    if scope.purchaser is None or scope.purchaser.id is None:
+        return False
+    return grant.purchaser_id in account_store.purchaser_chain(session, scope.purchaser.id)
+
+
+def _grant_label(session: Session, grant: RoleGrant) -> str:
+    return f"{grant.role} for {account_store.scope_label(session, grant)}"

@@ -1,0 +1,131 @@
+"""What an organization's own account sees of its work: "我的项目 My projects".
+
+An organization account holds an ``organization`` grant on one organization (its USCC).
+It sees its own proposals (on any project it bid for), and, on the projects whose
+contract it holds, the contract, the payments, the inspections and the assessment with
+its comment window. Nothing of another organization is listed: not the other bids, not
+another organization's contract or assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from procure.domain.errors import Refused
+from procure.services.scoring.assessment_pages import comment_window
+from procure.store import accounts as account_store
+from procure.store import queries
+from procure.store.models import Contract, Organization, Project, Proposal
+from procure.store.trust_models import User
+from procure.workflow.rules import Rules, default_rules
+
+
+def own_organizations(session: Session, user: User) -> list[Organization]:
+    """The organizations ``user`` holds an active ``organization`` grant for, by name."""
+    ids = {
+        grant.organization_id
+        for grant in account_store.active_grants(session, user)
+        if grant.role == "organization" and grant.organization_id is not None
+    }
+    if not ids:
+        return []
+    statement = select(Organization).where(col(Organization.id).in_(sorted(ids)))
+    return list(session.exec(statement.order_by(col(Organization.name))))
+
+
+def my_projects(
+    session: Session, user: User, at: datetime, *, rules: Rules | None = None
+) -> list[dict[str, Any]]:
+    """For each organization of ``user``: its proposals and contracted work.
+
+    Raises:
+        Refused: ``user`` holds no organization grant.
+    """
+    rules = rules or default_rules()
+    organizations = own_organizations(session, user)
+    if not organizations:
+        raise Refused("这个页面只给承接方账号 only an organization's own account has this page")
+    return [_organization(session, organization, at, rules) for organization in organizations]
+
+
+def _organization(
+    session: Session, organization: Organization, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    definition = rules.engine.definition
+    proposals = session.exec(
+        select(Proposal, Project)
+        .join(Project, col(Project.id) == col(Proposal.project_id))
+        .where(Proposal.organization_id == organization.id)
+        .order_by(col(Project.year).desc(), col(Project.code))
+    ).all()
+    contracts = session.exec(
+        select(Contract, Project)
+        .join(Project, col(Project.id) == col(Contract.project_id))
+        .where(Contract.organization_id == organization.id)
+        .order_by(col(Project.year).desc(), col(Project.code))
+    ).all()
+    return {
+        "name": organization.name,
+        "uscc": organization.uscc,
+        "proposals": [
+            {
+                "code": project.code,
+                "year": project.year,
+                "title": project.title,
+                "price": proposal.price,
+                "state_zh": definition.state(project.state).zh,
+                "awarded": project.awarded_organization_id == organization.id,
+                "may_object": project.state == "awarded"
+                and project.awarded_organization_id != organization.id,
+            }
+            for proposal, project in proposals
+        ],
+        "contracts": [
+            _contract(session, contract, project, at, rules) for contract, project in contracts
+        ],
+    }
+
+
+def _contract(
+    session: Session, contract: Contract, project: Project, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    definition = rules.engine.definition
+    own = project.awarded_organization_id == contract.organization_id
+    assessment = queries.latest_assessment(session, project) if own else None
+    grades = {g.code: g.label_zh for g in rules.assessment.grades}
+    return {
+        "code": project.code,
+        "year": project.year,
+        "title": project.title,
+        "state": project.state,
+        "state_zh": definition.state(project.state).zh,
+        "number": contract.number,
+        "amount": contract.amount,
+        "start": contract.start_on,
+        "end": contract.end_on,
+        "current": own,
+        "payments": [
+            {"tranche": p.tranche, "amount": p.amount, "paid_on": p.paid_on, "note": p.note}
+            for p in queries.payments_of(session, contract)
+        ],
+        "inspections": [
+            {
+                "inspected_on": i.inspected_on,
+                "findings": i.findings,
+                "rectification_required": i.rectification_required,
+            }
+            for i in (queries.inspections_of(session, project) if own else [])
+        ],
+        "assessment": None
+        if assessment is None
+        else {
+            "total": assessment.total,
+            "grade_zh": grades.get(assessment.grade, assessment.grade),
+            "final": assessment.final,
+            "veto": bool(assessment.veto),
+        },
+        "window": comment_window(session, project.code, at, rules=rules) if own else None,
+    }

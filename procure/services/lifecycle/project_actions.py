@@ -1,0 +1,271 @@
+"""What one signed-in account may do to a project now, and doing it from a form.
+
+The browser shows one form per trigger the account may fire, generated from the
+trigger's ``params`` in the workflow, and lists the rest of the triggers from the
+project's state with the rule that blocks each (the sentences of
+``procure actions``). A form's values are checked field by field first, so that
+every bad value is named beside its own field and nothing changes; then the
+trigger runs through :func:`procure.services.lifecycle.fire.perform` like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.services.accounts.authorization import authorize, project_scope
+from procure.services.browse.project_view import available_actions
+from procure.services.lifecycle.fire import TransitionResult, perform
+from procure.services.lifecycle.params import parse_params
+from procure.store import accounts as account_store
+from procure.store import queries
+from procure.store.models import Organization
+from procure.store.trust_models import User
+from procure.workflow.context import Actor
+from procure.workflow.definition import ParamDef, TransitionDef
+from procure.workflow.rules import Rules, default_rules
+
+FIELD_HINTS = {
+    "money": "请填写金额（元），例如 120000.00",
+    "date": "请填写日期，格式 2019-03-01",
+    "uscc": "请选择或填写18位统一社会信用代码",
+    "text": "请填写文字",
+    "bool": "请选择是或否",
+    "account": "请填写账号（登录名）",
+    "list": "多项用逗号分隔",
+    "sheet": "每行一项：评分标准代码=分数",
+    "texts": "每行一项：代码=文字",
+}
+"""What a field of each type wants, said in Chinese beside a bad value."""
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a trigger's form."""
+
+    name: str
+    type: str
+    zh: str
+    required: bool
+    max_length: int | None
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label), for pickers
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """A trigger as the account sees it: the form to fire it, or why it may not."""
+
+    trigger: str
+    zh: str
+    en: str
+    role: str | None
+    allowed: bool
+    fields: tuple[FormField, ...] = ()
+    reason_required: bool = False
+    blocked_by: tuple[str, ...] = ()
+
+
+class FormInvalid(InvalidInput):
+    """Some values of a form are bad: each message belongs beside its field."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass
+class _RoleView:
+    role: str
+    actions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def held_roles(session: Session, user: User, code: str) -> list[str]:
+    """The roles ``user`` holds for project ``code``'s scope, in the workflow's role order."""
+    project = queries.project_by_code(session, code)
+    scope = project_scope(session, project)
+    roles = dict.fromkeys(grant.role for grant in account_store.active_grants(session, user))
+    held = []
+    for role in roles:
+        try:
+            authorize(session, Actor(user.login, role), scope, "read", allow_setup=False)
+        except Refused:
+            continue
+        held.append(role)
+    return held
+
+
+def actions_for(
+    session: Session,
+    code: str,
+    user: User,
+    *,
+    rules: Rules | None = None,
+    roles: list[str] | None = None,
+) -> list[ActionForm]:
+    """Every trigger that may fire from the project's state, as ``user`` may take it or not.
+
+    Args:
+        roles: ``held_roles(session, user, code)``, when the caller already has them.
+    """
+    rules = rules or default_rules()
+    definition = rules.engine.definition
+    project = queries.project_by_code(session, code)
+    views = [
+        _RoleView(
+            role, {a["trigger"]: a for a in available_actions(session, code, role, rules=rules)}
+        )
+        for role in (held_roles(session, user, code) if roles is None else roles)
+    ]
+    forms = []
+    for trigger in definition.triggers():
+        entry = definition.transition_from(trigger, project.state)
+        if entry is None:
+            continue
+        forms.append(_form(session, code, entry, views))
+    return forms
+
+
+def _form(session: Session, code: str, entry: TransitionDef, views: list[_RoleView]) -> ActionForm:
+    base = ActionForm(entry.trigger, entry.zh, entry.en, None, False)
+    candidates = [view for view in views if view.role in entry.roles]
+    if not candidates:
+        held = ", ".join(view.role for view in views) or "无 none"
+        return replace(
+            base,
+            blocked_by=(f"需要角色 needs role {' / '.join(entry.roles)} (you hold: {held})",),
+        )
+    for view in candidates:
+        action = view.actions[entry.trigger]
+        if action["allowed"]:
+            fields = tuple(_field(session, code, entry.trigger, p) for p in entry.params)
+            return replace(
+                base,
+                role=view.role,
+                allowed=True,
+                fields=fields,
+                reason_required=entry.reason_required,
+            )
+    blocked = tuple(
+        dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
+    )
+    return replace(base, role=candidates[0].role, blocked_by=blocked)
+
+
+PROPOSING_TRIGGER = "add_proposal"
+"""The trigger whose organization is a new proposer: its picker lists the others."""
+
+
+def _field(session: Session, code: str, trigger: str, param: ParamDef) -> FormField:
+    choices: tuple[tuple[str, str], ...] = ()
+    if param.type == "uscc":
+        choices = _organization_choices(session, code, proposing=trigger == PROPOSING_TRIGGER)
+    return FormField(param.name, param.type, param.zh, param.required, param.max_length, choices)
+
+
+def _organization_choices(
+    session: Session, code: str, *, proposing: bool
+) -> tuple[tuple[str, str], ...]:
+    """For a new proposal, every registered organization that has not proposed yet; for
+    any other step, the project's proposers if it has any, else every organization."""
+    project = queries.project_by_code(session, code)
+    ids = [proposal.organization_id for proposal in queries.proposals_of(session, project)]
+    statement = select(Organization)
+    if proposing:
+        statement = statement.where(col(Organization.id).not_in(ids))
+    elif ids:
+        statement = statement.where(col(Organization.id).in_(ids))
+    organizations = session.exec(statement.order_by(col(Organization.name))).all()
+    return tuple((o.uscc, f"{o.name}（{o.uscc}）") for o in organizations)
+
+
+def fire_form(
+    session: Session,
+    code: str,
+    trigger: str,
+    user: User,
+    form: Mapping[str, str],
+    *,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Fire ``trigger`` with the values of its form, as the first role ``user`` may fire it in.
+
+    Raises:
+        FormInvalid: bad values, each named beside its field; nothing changed.
+        Refused: the account may not fire it now (the rule says why).
+    """
+    rules = rules or default_rules()
+    forms = {f.trigger: f for f in actions_for(session, code, user, rules=rules)}
+    action = forms.get(trigger)
+    if action is None:
+        raise Refused(f"{trigger} may not be taken from this project's state now")
+    if not action.allowed or action.role is None:
+        raise Refused(f"{trigger} refused: {'; '.join(action.blocked_by)}")
+    project = queries.project_by_code(session, code)
+    entry = rules.engine.definition.transition_from(trigger, project.state)
+    assert entry is not None
+    raw = form_values(entry, form)
+    errors = field_errors(entry, raw)
+    reason = form.get("reason", "").strip()
+    if entry.reason_required and not reason:
+        errors["reason"] = "必填：请写明理由 a reason is required"
+    if errors:
+        raise FormInvalid(errors)
+    return perform(
+        session,
+        code,
+        trigger,
+        Actor(user.login, action.role),
+        params=raw,
+        reason=reason,
+        rules=rules,
+    )
+
+
+def form_values(entry: TransitionDef, form: Mapping[str, str]) -> dict[str, Any]:
+    """The params of ``entry`` as :func:`parse_params` takes them, from a form's text fields."""
+    raw: dict[str, Any] = {}
+    for param in entry.params:
+        text = form.get(param.name, "")
+        if param.type == "bool":
+            if text:
+                raw[param.name] = text
+            continue
+        if not text.strip():
+            continue
+        if param.type in ("sheet", "texts"):
+            raw[param.name] = _lines(text, param)
+        else:
+            raw[param.name] = text
+    return raw
+
+
+def _lines(text: str, param: ParamDef) -> dict[str, str] | str:
+    pairs: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            return text  # not "code=value" lines: the parser names the problem
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def field_errors(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, str]:
+    """Check each value on its own; return the message for each bad field (Chinese first)."""
+    errors: dict[str, str] = {}
+    for param in entry.params:
+        alone = replace(entry, params=(param,))
+        value = {param.name: raw[param.name]} if param.name in raw else {}
+        try:
+            parse_params(alone, value)
+        except ProcureError as exc:
+            if param.name not in raw:
+                errors[param.name] = f"必填：请填写{param.zh} required"
+            else:
+                errors[param.name] = f"{FIELD_HINTS.get(param.type, '')}：{exc}"
+    return errors

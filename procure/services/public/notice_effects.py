@@ -1,0 +1,133 @@
+"""What the award and the objection triggers record: the award notice (中选结果公示), an
+objection (质疑) and its answer. Each adds what it recorded to the audit row's data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from procure.domain.errors import Refused
+from procure.domain.workdays import OutsideCalendar
+from procure.services.deadlines.calendar import working_calendar
+from procure.store import notices, queries
+from procure.store.models import Organization
+from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
+from procure.workflow.context import ActionContext
+from procure.workflow.scoring_guards import china_day
+
+Effect = Callable[[ActionContext], None]
+
+
+def publish_award_notice(ctx: ActionContext, organization: Organization) -> None:
+    """Publish the notice of the award just made: its days counted on the working calendar.
+
+    Raises:
+        Refused: the calendar does not know a day of the notice's windows (the award waits
+            for the year's holidays in workflows/calendar.yaml rather than guess them).
+    """
+    assert ctx.project.id is not None and organization.id is not None
+    published_on = china_day(ctx.at)
+    try:
+        dates = ctx.rules.notices.dates(working_calendar(), published_on)
+    except OutsideCalendar as exc:
+        raise Refused(
+            f"award refused: the award notice's objection window cannot be counted: {exc}"
+        ) from exc
+    number = len(notices.notices_of(ctx.session, ctx.project)) + 1
+    ctx.session.add(
+        AwardNotice(
+            project_id=ctx.project.id,
+            number=number,
+            organization_id=organization.id,
+            published_on=dates.published_on,
+            notice_ends_on=dates.notice_ends_on,
+            objections_close_on=dates.objections_close_on,
+            published_at=ctx.at,
+        )
+    )
+    ctx.audit_data.update(
+        notice={
+            "number": number,
+            "published_on": dates.published_on.isoformat(),
+            "notice_ends_on": dates.notice_ends_on.isoformat(),
+            "objections_close_on": dates.objections_close_on.isoformat(),
+        }
+    )
+
+
+def _organization(ctx: ActionContext) -> Organization:
+    organization = queries.organization_by_uscc(ctx.session, ctx.params["organization"])
+    assert organization is not None and organization.id is not None, "guarded"
+    return organization
+
+
+def lodge_objection(ctx: ActionContext) -> None:
+    organization = _organization(ctx)
+    notice = notices.current_notice(ctx.session, ctx.project)
+    assert notice is not None and notice.id is not None, "guarded by objection_within_window"
+    lodged_on = ctx.params.get("lodged_on") or china_day(ctx.at)
+    document = ctx.params.get("document") or None
+    objection = Objection(
+        notice_id=notice.id,
+        organization_id=organization.id,  # type: ignore[arg-type]
+        text=ctx.params["text"],
+        lodged_on=lodged_on,
+        recorded_at=ctx.at,
+        recorded_by=ctx.actor.name,
+        recorded_role=ctx.actor.role,
+        document_ref=document,
+    )
+    ctx.session.add(objection)
+    ctx.audit_data.update(
+        organization=organization.uscc,
+        notice=notice.number,
+        text=objection.text,
+        lodged_on=lodged_on,
+        recorded_by=objection.recorded_by,
+        recorded_role=objection.recorded_role,
+        document_ref=document,
+    )
+
+
+def _answer(ctx: ActionContext, outcome: str) -> None:
+    organization = _organization(ctx)
+    waiting = [
+        row
+        for row in notices.unanswered_objections(ctx.session, ctx.project)
+        if row.organization.id == organization.id
+    ]
+    assert waiting, "guarded by objection_unanswered"
+    row = waiting[0]  # the oldest unanswered objection of this organization
+    assert row.objection.id is not None
+    answered_on = china_day(ctx.at)
+    ctx.session.add(
+        ObjectionAnswer(
+            objection_id=row.objection.id,
+            outcome=outcome,
+            reason=ctx.reason,
+            answered_on=answered_on,
+            answered_by=ctx.actor.name,
+            answered_at=ctx.at,
+        )
+    )
+    ctx.audit_data.update(
+        organization=organization.uscc,
+        notice=row.notice.number,
+        outcome=outcome,
+        answered_on=answered_on,
+    )
+
+
+def uphold_objection(ctx: ActionContext) -> None:
+    """The objection stands: the award is withdrawn and the panel's result reviewed again."""
+    _answer(ctx, "upheld")
+    ctx.project.awarded_organization_id = None
+
+
+def reject_objection(ctx: ActionContext) -> None:
+    """The objection does not stand: the answer gives the reason."""
+    _answer(ctx, "rejected")
+
+
+NOTICE_EFFECTS: dict[str, Effect] = {
+    effect.__name__: effect for effect in (lodge_objection, uphold_objection, reject_objection)
+}

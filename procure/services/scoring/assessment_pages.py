@@ -1,0 +1,160 @@
+"""The assessment of one project as its page shows it, and the organization's comment.
+
+The page gives each assessor's sheet, the combined result, the organization's comment
+window (its last day, in China's calendar as the comment rule counts it, and the days
+left), the comments recorded, and which of the sheet, comment and finalize forms the
+signed-in account may use now. Whether a form is offered is a courtesy: every POST goes
+through the trigger's own guards, so a forged one is refused all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from procure.domain.dates import chinese_date
+from procure.domain.errors import InvalidInput
+from procure.domain.text import check_no_bidi
+from procure.services.lifecycle.fire import TransitionResult, perform
+from procure.services.lifecycle.project_actions import ActionForm, FormInvalid, actions_for
+from procure.services.scoring.assessment_forms import may_act
+from procure.services.scoring.sheets import assessment_view
+from procure.store import queries
+from procure.store.trust_models import User
+from procure.workflow.context import Actor
+from procure.workflow.rules import Rules, default_rules
+from procure.workflow.scoring_guards import china_day
+
+ACKNOWLEDGED_TEXT = "确认无异议 acknowledged"
+"""The comment recorded when an organization acknowledges without writing one."""
+
+INPUT_LABELS = {
+    "planned": "计划数 planned",
+    "actual": "实际数 actual",
+    "respondents": "受访人数 respondents",
+    "satisfied": "满意人数 satisfied",
+}
+ACTION_LABELS = {"renew": "续约", "rectify": "整改", "drop": "不再合作"}
+
+
+@dataclass(frozen=True)
+class CommentWindow:
+    """The organization's comment window on an assessment."""
+
+    closes_on: date
+    days_left: int
+    open: bool
+
+    @property
+    def closes_zh(self) -> str:
+        """The last day, as people write it: 2019年12月31日."""
+        return chinese_date(self.closes_on)
+
+
+def comment_window(
+    session: Session, code: str, at: datetime, *, rules: Rules | None = None
+) -> CommentWindow | None:
+    """The window opened by the last assessment sheet, or ``None`` before the first sheet.
+
+    It is open on the days the ``comment_within_window`` rule accepts a comment dated
+    today: from the last sheet's day up to and including its last day, while assessing.
+    """
+    rules = rules or default_rules()
+    project = queries.project_by_code(session, code)
+    sheets = queries.assessment_sheets(session, project)
+    if not sheets:
+        return None
+    closes = max(sheet.recorded_at for sheet in sheets) + timedelta(days=rules.comment_window_days)
+    today = china_day(at)
+    closes_on = closes.date()
+    left = (closes_on - today).days
+    return CommentWindow(closes_on, max(left, 0), project.state == "assessing" and left >= 0)
+
+
+def assessment_page(
+    session: Session, code: str, user: User, at: datetime, *, rules: Rules | None = None
+) -> dict[str, Any]:
+    """Everything the assessment page shows to ``user`` (who may read the project)."""
+    rules = rules or default_rules()
+    card = rules.assessment
+    actions = {action.trigger: action for action in actions_for(session, code, user, rules=rules)}
+    window = comment_window(session, code, at, rules=rules)
+    comment = actions.get("record_comment")
+    view = assessment_view(session, code, rules=rules)
+    # the rule "one sheet per assessor" needs the account's name, which actions_for leaves out
+    recorded = any(sheet["assessor"] == user.login for sheet in view["sheets"])
+    return {
+        "assessment": view,
+        "recorded_own_sheet": recorded,
+        "window": window,
+        "criteria": {c.code: c for c in card.criteria},
+        "dimensions": {d.code: d for d in card.dimensions},
+        "input_labels": INPUT_LABELS,
+        "action_labels": ACTION_LABELS,
+        "veto_labels": {code: item.label_zh for code, item in rules.renewal.veto_items.items()},
+        "may_record_sheet": _allowed(actions.get("record_assessment")) and not recorded,
+        "may_comment": bool(
+            _allowed(comment)
+            and comment is not None
+            and comment.role == "organization"
+            and window is not None
+            and window.open
+        ),
+        "finalize": actions.get("finalize_assessment"),
+    }
+
+
+def _allowed(action: ActionForm | None) -> bool:
+    return action is not None and action.allowed
+
+
+def comment_params(form: Mapping[str, str]) -> dict[str, Any]:
+    """The ``record_comment`` params of the organization's form.
+
+    Raises:
+        FormInvalid: ``text`` empty without acknowledging, or holding control characters.
+    """
+    text = form.get("text", "").strip()
+    acknowledged = form.get("acknowledged", "") in {"true", "on", "1"}
+    if not text and not acknowledged:
+        raise FormInvalid(
+            {"text": "必填：请填写意见，或勾选“确认无异议” write a comment or acknowledge"}
+        )
+    try:
+        check_no_bidi(text, "意见 comment")
+    except InvalidInput as exc:
+        raise FormInvalid({"text": f"请删去文字中的不可见控制字符：{exc}"}) from exc
+    return {"text": text or ACKNOWLEDGED_TEXT, "acknowledged": acknowledged}
+
+
+def record_organization_comment(
+    session: Session,
+    code: str,
+    user: User,
+    form: Mapping[str, str],
+    *,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Record the organization's own comment or acknowledgement (no commit).
+
+    Only the text and the acknowledgement are taken from the form: the comment is dated
+    today, so the window rule judges the day it really arrives.
+
+    Raises:
+        FormInvalid: a bad text, under ``text``.
+        Refused: ``user`` is not this project's organization, or the window has closed.
+    """
+    may_act(session, code, user, "organization", "record_comment")
+    params = comment_params(form)
+    return perform(
+        session,
+        code,
+        "record_comment",
+        Actor(user.login, "organization"),
+        params=params,
+        rules=rules,
+    )

@@ -1,0 +1,378 @@
+"""A reviewer's sheet in the browser: one form per proposal, generated from the review scorecard.
+
+Each judged criterion is an input with its label and maximum (and "not applicable" where the
+scorecard allows it); the price criterion is computed from the quoted prices and shown, never
+typed. A form is checked criterion by criterion first, so that every bad value is named beside
+its own field and nothing is stored; then ``record_review`` runs through
+:func:`procure.services.lifecycle.fire.perform` like any other trigger. A filled-in .xlsx template
+(``procure scorecard template review``) goes through the same trigger; a recusal
+(``record_recusal``) is the reviewer declaring their own conflict of interest.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from procure.domain.criteria import (
+    ATTAINMENT,
+    PRICE,
+    SATISFACTION,
+    is_not_applicable,
+    judged_points,
+    price_points,
+    score_criterion,
+)
+from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.domain.scorecard import Criterion, Scorecard
+from procure.services.lifecycle.fire import TransitionResult, perform
+from procure.services.lifecycle.project_actions import FormInvalid, held_roles
+from procure.services.scoring.sheet_xlsx import read_xlsx, write_template
+from procure.store import panels, queries
+from procure.store.trust_models import User
+from procure.workflow.context import Actor
+from procure.workflow.rules import Rules, default_rules
+
+REVIEWER = "reviewer"
+MAX_UPLOAD_BYTES = 2 * 2**20
+"""The largest sheet accepted from the browser (a filled-in template is about 8 KB)."""
+NA_VALUE = "n/a"
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_FACTS = {ATTAINMENT: ("planned", "actual"), SATISFACTION: ("respondents", "satisfied")}
+_FACT_ZH = {
+    "planned": "计划数",
+    "actual": "实际数",
+    "respondents": "受访人数",
+    "satisfied": "满意人数",
+}
+
+
+@dataclass(frozen=True)
+class CriterionField:
+    """One line of the sheet: a criterion with its maximum, or the computed price points."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    maximum: Decimal
+    kind: str
+    allow_na: bool
+    computed: Decimal | None = None
+    """The price points of this proposal (price criteria only)."""
+    facts: tuple[tuple[str, str], ...] = ()
+    """(name, Chinese label) of the whole numbers a computed criterion is given by."""
+
+
+@dataclass(frozen=True)
+class ProposalSheet:
+    """One proposal as the reviewer sees it: to score, already scored, or recused."""
+
+    organization: str
+    uscc: str
+    price: Decimal
+    fields: tuple[CriterionField, ...]
+    scored_total: Decimal | None
+    recused_reason: str | None
+
+    @property
+    def may_score(self) -> bool:
+        """Whether the reviewer may still send a sheet for it."""
+        return self.scored_total is None and self.recused_reason is None
+
+
+@dataclass(frozen=True)
+class ReviewerSheet:
+    """The page of one reviewer for one project."""
+
+    project: str
+    scorecard: str
+    reviewing: bool
+    """Whether sheets may be recorded now (the project is under review)."""
+    may_recuse: bool
+    """Whether a conflict of interest may be declared now (soliciting or reviewing)."""
+    proposals: tuple[ProposalSheet, ...]
+
+
+def require_reviewer(session: Session, user: User, code: str) -> None:
+    """Refuse an account that holds no reviewer grant covering project ``code``.
+
+    Raises:
+        Refused: the account is not a reviewer of this project's purchaser.
+    """
+    if REVIEWER not in held_roles(session, user, code):
+        raise Refused(
+            f"只有评审专家可以评分 only a reviewer may score or declare a conflict on {code}; "
+            f"{user.login} holds no reviewer grant for its purchaser"
+        )
+
+
+def reviewer_sheet(
+    session: Session, code: str, user: User, *, rules: Rules | None = None
+) -> ReviewerSheet:
+    """What ``user`` may score on project ``code``, one entry per proposal.
+
+    Raises:
+        NotFound: unknown project.
+        Refused: ``user`` is not a reviewer of the project (see :func:`require_reviewer`).
+    """
+    rules = rules or default_rules()
+    require_reviewer(session, user, code)
+    project = queries.project_by_code(session, code)
+    card = rules.review
+    entries = panels.project_panels(session, project)
+    lowest = min((entry.proposal.price for entry in entries), default=None)
+    proposals = []
+    for entry in entries:
+        own = [s for s in entry.sheets if s.reviewer == user.login]
+        recusal = next((r for r in entry.recusals if r.reviewer == user.login), None)
+        proposals.append(
+            ProposalSheet(
+                organization=entry.organization.name,
+                uscc=entry.organization.uscc,
+                price=entry.proposal.price,
+                fields=criterion_fields(card, lowest, entry.proposal.price),
+                scored_total=own[0].total if own else None,
+                recused_reason=recusal.reason if recusal else None,
+            )
+        )
+    definition = rules.engine.definition
+    return ReviewerSheet(
+        project=project.code,
+        scorecard=f"{card.title_zh} {card.name} v{card.version}",
+        reviewing=definition.transition_from("record_review", project.state) is not None,
+        may_recuse=definition.transition_from("record_recusal", project.state) is not None,
+        proposals=tuple(proposals),
+    )
+
+
+def criterion_fields(
+    card: Scorecard, lowest: Decimal | None, price: Decimal
+) -> tuple[CriterionField, ...]:
+    """The sheet's lines for a proposal quoted at ``price`` (``lowest``: the lowest quote)."""
+    fields = []
+    for criterion in card.criteria:
+        computed = None
+        if criterion.kind == PRICE and lowest is not None:
+            computed = price_points(lowest, price, criterion.weight)
+        fields.append(
+            CriterionField(
+                code=criterion.code,
+                label_zh=criterion.label_zh,
+                label_en=criterion.label_en,
+                maximum=criterion.weight,
+                kind=criterion.kind,
+                allow_na=criterion.allow_na,
+                computed=computed,
+                facts=tuple((name, _FACT_ZH[name]) for name in _FACTS.get(criterion.kind, ())),
+            )
+        )
+    return tuple(fields)
+
+
+def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
+    """The scores a sheet form gives, each criterion checked on its own.
+
+    Fields: ``score-CODE`` (a number, or n/a), ``na-CODE`` (ticked: not applicable), and
+    ``CODE-planned``… for computed criteria. Price criteria take no field.
+
+    Raises:
+        FormInvalid: the message beside each bad field, in Chinese first.
+    """
+    scores: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for criterion in card.criteria:
+        name = f"score-{criterion.code}"
+        if criterion.kind == PRICE:
+            if form.get(name, "").strip():
+                errors[name] = "报价得分按报价自动计算，不能填写 price points are computed"
+            continue
+        if criterion.kind in _FACTS:
+            facts = {
+                key: form.get(f"{criterion.code}-{key}", "").strip()
+                for key in _FACTS[criterion.kind]
+            }
+            scores[criterion.code] = facts
+            message = _check(criterion, facts)
+            if message:
+                errors[name] = message
+            continue
+        value = NA_VALUE if form.get(f"na-{criterion.code}") else form.get(name, "").strip()
+        message = _judged_error(criterion, value)
+        if message:
+            errors[name] = message
+        else:
+            scores[criterion.code] = value
+    if errors:
+        raise FormInvalid(errors)
+    return scores
+
+
+def _judged_error(criterion: Criterion, value: str) -> str:
+    """The Chinese-first message for a bad judged score, or "" when it is good.
+
+    The domain decides (:func:`judged_points`); its refusal is said in Chinese first.
+    """
+    span = f"0 到 {criterion.weight} 分"
+    if is_not_applicable(value):
+        if criterion.allow_na:
+            return ""
+        return f"此项不能选“不适用”，请填写{span}：{criterion.display} cannot be n/a"
+    if not value:
+        return f"必填：请填写{span} required"
+    try:
+        judged_points(criterion, value)
+    except ProcureError as exc:
+        number = Decimal(value) if _PLAIN_NUMBER.fullmatch(value) else None
+        if number is None:
+            return f"请填写数字（{span}，用 0-9 书写）：{exc}"
+        if number > criterion.weight:
+            return f"超过满分 {criterion.weight} 分：{exc}"
+        if number < 0:
+            return f"不能为负数，请填写{span}：{exc}"
+        return f"请填写{span}：{exc}"
+    return ""
+
+
+def _check(criterion: Criterion, value: object) -> str:
+    """Run the domain's own check of one answer; its refusal, prefixed in Chinese."""
+    try:
+        score_criterion(criterion, value, None)
+    except ProcureError as exc:
+        return f"请按{criterion.label_zh}的要求填写：{exc}"
+    return ""
+
+
+def submit_form(
+    session: Session,
+    code: str,
+    user: User,
+    form: Mapping[str, str],
+    *,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Record ``user``'s sheet for the proposal named by the form's ``organization``.
+
+    Raises:
+        Refused: not a reviewer here, or the proposal may not be scored by them now.
+        FormInvalid: bad values, each beside its field; nothing stored.
+    """
+    rules = rules or default_rules()
+    uscc = _proposal_to_score(session, code, user, form.get("organization", ""), rules)
+    scores = sheet_from_form(rules.review, form)
+    return _record(session, code, user, uscc, scores, rules)
+
+
+def submit_upload(
+    session: Session,
+    code: str,
+    user: User,
+    organization: str,
+    filename: str,
+    content: bytes,
+    *,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Record ``user``'s sheet read from an uploaded .xlsx template.
+
+    Raises:
+        Refused: not a reviewer here, or the proposal may not be scored by them now.
+        InvalidInput: one line naming the file, the row and the problem; nothing stored.
+    """
+    rules = rules or default_rules()
+    uscc = _proposal_to_score(session, code, user, organization, rules)
+    name = Path(filename or "sheet.xlsx").name
+    if not name.lower().endswith(".xlsx"):
+        raise InvalidInput(f"{name}: 请上传 .xlsx 评分表 upload the .xlsx template, filled in")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            f"{name}: 文件过大 larger than {MAX_UPLOAD_BYTES // 2**20} MB; a sheet is a few KB"
+        )
+    with tempfile.TemporaryDirectory(prefix="procure-sheet-") as folder:
+        path = Path(folder) / "upload.xlsx"
+        path.write_bytes(content)
+        try:
+            found = read_xlsx(path, rules.review)
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc).replace("upload.xlsx", name, 1)) from exc
+    try:
+        return _record(session, code, user, uscc, found.scores, rules)
+    except InvalidInput as error:
+        raise found.locate(error, name) from error
+
+
+def declare_conflict(
+    session: Session,
+    code: str,
+    user: User,
+    form: Mapping[str, str],
+    *,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Record that ``user`` has a conflict of interest with the form's organization.
+
+    Raises:
+        Refused: not a reviewer here, or the workflow refuses (already recused, state).
+        FormInvalid: no proposal chosen or no reason given.
+    """
+    rules = rules or default_rules()
+    require_reviewer(session, user, code)
+    project = queries.project_by_code(session, code)
+    errors: dict[str, str] = {}
+    uscc = form.get("organization", "").strip()
+    if queries.proposal_of(session, project, uscc) is None:
+        errors["organization"] = "请选择申报方案 choose one of this project's proposals"
+    reason = form.get("reason", "").strip()
+    if not reason:
+        errors["reason"] = "必填：请写明回避理由 a reason is required"
+    if errors:
+        raise FormInvalid(errors)
+    params = {"organization": uscc, "reviewer": user.login, "reason": reason}
+    return perform(
+        session, code, "record_recusal", Actor(user.login, REVIEWER), params=params, rules=rules
+    )
+
+
+def _proposal_to_score(session: Session, code: str, user: User, uscc: str, rules: Rules) -> str:
+    """The USCC of a proposal ``user`` may still score, or the refusal saying why not."""
+    sheet = reviewer_sheet(session, code, user, rules=rules)
+    found = next((p for p in sheet.proposals if p.uscc == uscc.strip()), None)
+    if found is None:
+        raise FormInvalid({"organization": "请选择本项目的申报方案 choose one of its proposals"})
+    if found.scored_total is not None:
+        raise Refused(
+            f"你已为 {found.organization} 评过分（总分 {found.scored_total}）"
+            f" you already scored this proposal; a sheet is recorded once"
+        )
+    if found.recused_reason is not None:
+        raise Refused(
+            f"你已声明回避 {found.organization}（{found.recused_reason}）"
+            f" you declared a conflict of interest with this proposal"
+        )
+    return found.uscc
+
+
+def _record(
+    session: Session, code: str, user: User, uscc: str, scores: Mapping[str, Any], rules: Rules
+) -> TransitionResult:
+    params = {"organization": uscc, "scores": dict(scores)}
+    return perform(
+        session, code, "record_review", Actor(user.login, REVIEWER), params=params, rules=rules
+    )
+
+
+def template_bytes(*, rules: Rules | None = None) -> tuple[str, bytes]:
+    """The blank review template (as ``procure scorecard template review`` writes it)."""
+    rules = rules or default_rules()
+    card = rules.review
+    name = f"{card.name}-v{card.version}.xlsx"
+    with tempfile.TemporaryDirectory(prefix="procure-template-") as folder:
+        path = Path(folder) / name
+        write_template(card, path, rules.renewal.veto_items)
+        return name, path.read_bytes()

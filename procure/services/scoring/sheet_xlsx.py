@@ -1,0 +1,283 @@
+"""Excel score sheets: the blank template a reviewer or assessor fills in, and reading it back.
+
+Layout of the first worksheet, 评分表: row 1 the title; row 2 the scorecard name
+(B2) and version (D2); row 4 the headers; one row per criterion from row 5:
+code, criterion, kind, maximum, score, planned, actual, respondents, satisfied, unit.
+Assessment sheets add 评语 (one narrative per dimension) and 一票否决 (是/否 per item).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile, ZipFile
+
+from defusedxml import DefusedXmlException
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from procure.domain.errors import InvalidInput
+from procure.domain.renewal import VetoItem
+from procure.domain.scorecard import Criterion, Scorecard
+from procure.domain.text import quoted, spreadsheet_cell
+from procure.services.scoring.sheet_files import (
+    FIRST_ROW,
+    HEADER_ROW,
+    NARRATIVES_SHEET,
+    SCORE_COLUMNS,
+    SCORES_SHEET,
+    VETO_SHEET,
+    SheetInput,
+    check_scorecard,
+    yes_no,
+)
+
+HEADERS = (
+    "代码",
+    "评分项",
+    "类型",
+    "满分",
+    "得分",
+    "计划数",
+    "实际数",
+    "受访人数",
+    "满意人数",
+    "单位",
+)
+KIND_LABELS = {
+    "judged": "评分",
+    "price": "报价（自动计算）",
+    "attainment": "完成率",
+    "satisfaction": "满意度",
+}
+_GREY = PatternFill("solid", fgColor="DDDDDD")
+_BOLD = Font(bold=True)
+
+
+def write_template(card: Scorecard, path: Path, veto_items: Mapping[str, VetoItem]) -> None:
+    """Write a blank sheet for ``card``: one row per criterion with its maximum."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SCORES_SHEET
+    sheet["A1"] = f"{card.title_zh}（{card.name} v{card.version}）"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"], sheet["B2"], sheet["C2"], sheet["D2"] = (
+        "scorecard",
+        card.name,
+        "version",
+        card.version,
+    )
+    sheet["A3"] = "填写“得分”；完成率填计划数与实际数；满意度填受访与满意人数；不适用填 n/a。"
+    for column, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(HEADER_ROW, column, header)
+        cell.font = _BOLD
+    for offset, criterion in enumerate(card.criteria):
+        _criterion_row(sheet, FIRST_ROW + offset, criterion)
+    widths = (24, 22, 16, 8, 10, 10, 10, 10, 10, 8)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = f"A{FIRST_ROW}"
+    if card.name == "assessment" or any(c.kind == "attainment" for c in card.criteria):
+        _narrative_sheet(book.create_sheet(NARRATIVES_SHEET), card)
+        _veto_sheet(book.create_sheet(VETO_SHEET), veto_items)
+    book.save(path)
+
+
+def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
+    values = (criterion.code, criterion.label_zh, KIND_LABELS.get(criterion.kind, criterion.kind))
+    for column, value in enumerate(values, start=1):
+        sheet.cell(row, column, spreadsheet_cell(value))
+    sheet.cell(row, 4, float(criterion.weight) if criterion.weight % 1 else int(criterion.weight))
+    sheet.cell(row, 10, spreadsheet_cell(getattr(criterion, "unit", "") or ""))
+    if criterion.kind == "price":
+        for column in range(5, 10):
+            sheet.cell(row, column).fill = _GREY
+        return
+    if criterion.kind == "judged" and not getattr(criterion, "allow_na", False):
+        check = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=str(criterion.weight),
+            error=f"0 到 {criterion.weight} 之间",
+            showErrorMessage=True,
+        )
+        sheet.add_data_validation(check)
+        check.add(sheet.cell(row, SCORE_COLUMNS["score"]))
+    grey = {"judged": (6, 7, 8, 9), "attainment": (5, 8, 9), "satisfaction": (5, 6, 7)}
+    for column in grey.get(criterion.kind, ()):
+        sheet.cell(row, column).fill = _GREY
+
+
+def _narrative_sheet(sheet: Worksheet, card: Scorecard) -> None:
+    for column, header in enumerate(("维度代码", "维度", "评语（每个维度必填）"), start=1):
+        sheet.cell(1, column, header).font = _BOLD
+    for row, dimension in enumerate(card.dimensions, start=2):
+        sheet.cell(row, 1, dimension.code)
+        sheet.cell(row, 2, spreadsheet_cell(dimension.label_zh))
+        sheet.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 16, 22
+    sheet.column_dimensions["C"].width = 80
+
+
+def _veto_sheet(sheet: Worksheet, veto_items: Mapping[str, VetoItem]) -> None:
+    for column, header in enumerate(("代码", "一票否决事项", "是否发生（是/否）"), start=1):
+        sheet.cell(1, column, header).font = _BOLD
+    answers = DataValidation(type="list", formula1='"是,否"', allow_blank=False)
+    sheet.add_data_validation(answers)
+    for row, item in enumerate(veto_items.values(), start=2):
+        sheet.cell(row, 1, item.code)
+        sheet.cell(row, 2, spreadsheet_cell(item.label_zh))
+        sheet.cell(row, 3, "否")
+        answers.add(sheet.cell(row, 3))
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 26, 20
+
+
+MAX_UNPACKED_BYTES = 256 * 2**20
+"""The most a score-sheet workbook may unpack to (a filled template is a few kilobytes)."""
+
+
+def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
+    """Read a filled-in template.
+
+    Raises:
+        InvalidInput: naming the file, the worksheet and row, and the problem.
+    """
+    _refuse_unsafe_parts(path)
+    try:
+        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
+            book = load_workbook(handle, data_only=True, read_only=False)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, ParseError) as exc:
+        if _caused_by_entities(exc):
+            raise InvalidInput(
+                f"{path.name}: the workbook's XML declares entities or a DTD, which a "
+                "spreadsheet never needs; refused"
+            ) from exc
+        raise InvalidInput(
+            f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
+        ) from exc
+    if SCORES_SHEET not in book.sheetnames:
+        raise InvalidInput(f"{path.name}: no worksheet named {SCORES_SHEET}; use the template")
+    scores_sheet = book[SCORES_SHEET]
+    check_scorecard(
+        scores_sheet["B2"].value,
+        scores_sheet["D2"].value,
+        card,
+        f"{path.name}: {SCORES_SHEET} B2/D2",
+    )
+    sheet_input = SheetInput(scores={})
+    for row in range(FIRST_ROW, scores_sheet.max_row + 1):
+        code = scores_sheet.cell(row, 1).value
+        if code is None or str(code).strip() == "":
+            continue
+        where = f"{SCORES_SHEET} row {row}"
+        code = str(code).strip()
+        if code in sheet_input.scores:
+            raise InvalidInput(f"{path.name}: {where}: criterion {code} appears twice")
+        sheet_input.places[code] = where
+        value = _row_value(scores_sheet, row, card, code, f"{path.name}: {where}")
+        if value is not None:
+            sheet_input.scores[code] = value
+    if NARRATIVES_SHEET in book.sheetnames:
+        sheet_input.narratives, sheet_input.narrative_places = _narratives(book[NARRATIVES_SHEET])
+    if VETO_SHEET in book.sheetnames:
+        sheet_input.veto = _veto(book[VETO_SHEET], path.name)
+    return sheet_input
+
+
+def _caused_by_entities(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML somewhere down the chain openpyxl wraps it in."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _refuse_unsafe_parts(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES`, or whose XML
+    has a DOCTYPE (entity expansion and external entities start there). defusedxml, which
+    openpyxl uses when installed, refuses entities again while parsing."""
+    try:
+        with ZipFile(path) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+                raise InvalidInput(
+                    f"{path.name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; refused"
+                )
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")):
+                    with archive.open(part) as stream:
+                        head = stream.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or b"\x00" in head:
+                        raise InvalidInput(
+                            f"{path.name}: {quoted(part.filename)} declares a DOCTYPE or "
+                            "entities, which a spreadsheet never needs; refused"
+                        )
+    except (BadZipFile, OSError, RuntimeError) as exc:
+        raise InvalidInput(
+            f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
+        ) from exc
+
+
+def _row_value(sheet: Worksheet, row: int, card: Scorecard, code: str, where: str) -> Any:
+    kind = next((c.kind for c in card.criteria if c.code == code), None)
+    cells = {name: _cell(sheet.cell(row, column).value) for name, column in SCORE_COLUMNS.items()}
+    if kind == "price":
+        if any(value not in (None, "") for value in cells.values()):
+            raise InvalidInput(
+                f"{where} ({code}): the price points are computed from the quoted prices; "
+                "leave this row blank"
+            )
+        return None
+    if kind == "attainment":
+        return {"planned": cells["planned"], "actual": cells["actual"]}
+    if kind == "satisfaction":
+        return {"respondents": cells["respondents"], "satisfied": cells["satisfied"]}
+    return cells["score"]
+
+
+def _cell(value: object) -> Any:
+    """An Excel cell as sheet text: numbers exactly as shown (Excel stores binary floats)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return str(Decimal(repr(value)).normalize()) if value % 1 else str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if value is None:
+        return None
+    return str(value).strip()
+
+
+def _narratives(sheet: Worksheet) -> tuple[dict[str, str], dict[str, str]]:
+    texts: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for number, row in enumerate(_rows(sheet), start=2):
+        code, text = row[0], row[2] if len(row) > 2 else None
+        if code:
+            texts[str(code).strip()] = "" if text is None else str(text).strip()
+            places[str(code).strip()] = f"{NARRATIVES_SHEET} row {number}"
+    return texts, places
+
+
+def _veto(sheet: Worksheet, source: str) -> list[str]:
+    found = []
+    for number, row in enumerate(_rows(sheet), start=2):
+        code = row[0]
+        if code and yes_no(
+            row[2] if len(row) > 2 else None, f"{source}: {VETO_SHEET} row {number}"
+        ):
+            found.append(str(code).strip())
+    return found
+
+
+def _rows(sheet: Worksheet) -> Iterable[tuple[Any, ...]]:
+    return sheet.iter_rows(min_row=2, values_only=True)
