@@ -144,7 +144,7 @@ def verify(
                     "  note: no checkpoint file or trusted key given: the signatures were "
                     "checked against the keys the stored checkpoints name"
                 )
-        echo(f"  {newest_witnessed_line(witnessed)}")
+            echo(f"  {newest_witnessed_line(witnessed)}")
     else:
         for problem in report.problems:
             echo(f"error: {problem}", err=True)

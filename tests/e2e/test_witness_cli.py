@@ -21,7 +21,13 @@ def _witnessed_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
     }, folder
 
 
-def test_audit_verify_says_no_checkpoint_was_witnessed_yet(db: str) -> None:  # noqa: F811
+def test_audit_verify_says_when_no_checkpoint_was_witnessed_yet(
+    db: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    env, _ = _witnessed_env(tmp_path)
+    assert run(db, "audit", "checkpoint", env=env).code == 0  # stored, handed to no witness
+
     shown = run(db, "audit", "verify")
 
     assert shown.code == 0, shown.stderr
