@@ -25,12 +25,14 @@ _DOCUMENT_FIELDS = ("/Title", "/Author", "/Subject", "/Keywords")
 _BACK_LINKS = frozenset({"/Parent", "/P"})
 """Keys that point back up the page tree: not content, and they would loop."""
 _PAGE_FIELDS = ("/Resources", "/Annots", "/Rotate", "/CropBox", "/Group")
+MAX_OBJECTS = 100_000
+"""More objects than any record draws with: a file past it is refused, not hashed for hours."""
 _STREAM_LAYOUT = frozenset({"/Length", "/Filter", "/DecodeParms", "/DL"})
 """How a stream's bytes are stored (a re-save may recompress): its decoded data is hashed."""
 
 
 class NotCleanPdf(ValueError):
-    """The bytes do not parse as a PDF without repair."""
+    """The bytes do not parse as a PDF without repair (or draw with too many objects)."""
 
 
 def content_digest(pdf: bytes) -> str:
@@ -58,50 +60,53 @@ def _digest(reader: Any) -> str:
         for content in contents:
             digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
     digest.update(f"pages={len(reader.pages)}\n".encode())
+    graph = _Graph()
     for page in reader.pages:
         digest.update(f"box={[float(v) for v in page.mediabox]}\n".encode())
         digest.update(page.extract_text().encode())
         stream = page.get_contents()
         digest.update(stream.get_data() if stream is not None else b"")
         for name in _PAGE_FIELDS:
-            digest.update(name.encode())
-            _object(page.get(name), digest, [])
+            digest.update(name.encode() + graph.digest(page.get(name)))
     return digest.hexdigest()
 
 
-def _object(value: Any, digest: Any, path: list[int]) -> None:
-    """Hash ``value`` and everything it refers to, streams decoded, object numbers ignored.
+class _Graph:
+    """Digests of objects and everything they refer to: streams decoded, object numbers
+    ignored, each object hashed once (however often it is referred to), a reference back
+    up the path hashed as a marker. At most :data:`MAX_OBJECTS` objects are read."""
 
-    ``path`` holds the objects on the way down (by identity), so a reference back to one
-    of them is hashed as a marker instead of looping.
-    """
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+    def __init__(self) -> None:
+        self.done: dict[int, bytes] = {}
+        self.path: set[int] = set()
 
-    if isinstance(value, IndirectObject):
-        value = value.get_object()
-    if id(value) in path:
-        digest.update(b"<cycle>")
-        return
-    if isinstance(value, DictionaryObject):
-        path.append(id(value))
-        digest.update(b"<<")
-        for key in sorted(value):
-            if key in _BACK_LINKS or (isinstance(value, StreamObject) and key in _STREAM_LAYOUT):
-                continue
-            digest.update(str(key).encode() + b" ")
-            _object(value[key], digest, path)
-        if isinstance(value, StreamObject):
-            data = value.get_data()
-            digest.update(f"stream {len(data)}:".encode() + data)
-        digest.update(b">>")
-        path.pop()
-    elif isinstance(value, ArrayObject):
-        path.append(id(value))
-        digest.update(b"[")
-        for item in value:
-            _object(item, digest, path)
-            digest.update(b" ")
-        digest.update(b"]")
-        path.pop()
-    else:
-        digest.update(f"{type(value).__name__}:{value!r}".encode())
+    def digest(self, value: Any) -> bytes:
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+        if isinstance(value, IndirectObject):
+            value = value.get_object()
+        key = id(value)
+        if key in self.done:
+            return self.done[key]
+        if key in self.path:
+            return b"<cycle>"
+        if not isinstance(value, DictionaryObject | ArrayObject):
+            return f"{type(value).__name__}:{value!r}".encode()
+        if len(self.done) >= MAX_OBJECTS:
+            raise NotCleanPdf(f"more than {MAX_OBJECTS} objects drawn on its pages")
+        self.path.add(key)
+        hashed = hashlib.sha256()
+        if isinstance(value, DictionaryObject):
+            stream = isinstance(value, StreamObject)
+            for name in sorted(value):
+                if name in _BACK_LINKS or (stream and name in _STREAM_LAYOUT):
+                    continue
+                hashed.update(str(name).encode() + b" " + self.digest(value[name]))
+            if isinstance(value, StreamObject):
+                data = value.get_data()
+                hashed.update(f"stream {len(data)}:".encode() + data)
+        else:
+            hashed.update(b"[" + b" ".join(self.digest(item) for item in value) + b"]")
+        self.path.discard(key)
+        self.done[key] = hashed.digest()
+        return self.done[key]
