@@ -228,14 +228,14 @@ def _to_folder(checkpoint: Checkpoint, folder: Path) -> None:
 
 
 def _to_endpoint(body: str, url: str) -> None:
-    request = urllib.request.Request(  # noqa: S310 (http(s) only, checked in the settings)
+    request = urllib.request.Request(  # http(s) only: checked in the settings
         url,
         data=body.encode(),
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as answer:
             status = answer.status
     except urllib.error.HTTPError as exc:
         raise InvalidInput(f"the endpoint answered {exc.code} {exc.reason}") from exc
