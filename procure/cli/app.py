@@ -267,6 +267,7 @@ def _register_groups() -> None:
     from procure.cli import (
         account_commands,
         audit_commands,
+        backup_commands,
         deadline_commands,
         dossier_commands,
         export_commands,
@@ -295,6 +296,7 @@ def _register_groups() -> None:
     export_commands.export.add_command(dossier_commands.export_dossier)
     cli.add_command(export_commands.export)
     cli.add_command(dossier_commands.dossier)
+    backup_commands.register(cli)
 
 
 _register_groups()

@@ -110,15 +110,18 @@ def verify(
     Once the chain holds, one line per difference with the tables: table, row, field, the
     value the trail implies and the value stored (a chain that does not hold is not replayed).
     """
+    from procure.cli.witness_output import newest_witnessed_line
     from procure.domain.errors import ProcureError
     from procure.services.trail.check import trail_differences
     from procure.services.trail.checkpoints import read_checkpoint_files, verify_trail
+    from procure.services.trail.witnesses import newest_witnessed
     from procure.store.keyfile import load_public_key
 
     trusted = load_public_key(public_key) if public_key is not None else None
     given, file_problems = read_checkpoint_files(list(held))
     with open_session(ctx, readonly=True) as session:
         report = verify_trail(session, given, trusted_key=trusted, file_problems=file_problems)
+        witnessed = newest_witnessed(session)
         compared = report.ok and not chain_only
         differences = trail_differences(session, project_code=project_code) if compared else []
     if as_json:
@@ -126,6 +129,7 @@ def verify(
         data["newest"] = report.newest.to_dict() if report.newest else None
         data["chain_ok"], data["ok"] = report.ok, report.ok and not differences
         data["compared"] = compared
+        data["newest_witnessed"] = asdict(witnessed) if witnessed is not None else None
         data["differences"] = [asdict(difference) for difference in differences]
         print_json(data)
     elif report.ok:
@@ -140,6 +144,7 @@ def verify(
                     "  note: no checkpoint file or trusted key given: the signatures were "
                     "checked against the keys the stored checkpoints name"
                 )
+            echo(f"  {newest_witnessed_line(witnessed)}")
     else:
         for problem in report.problems:
             echo(f"error: {problem}", err=True)

@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from procure.cli.output import echo, json_option, open_session, print_json, print_table
+from procure.cli.output import db_url, echo, json_option, open_session, print_json, print_table
 from procure.domain.errors import InvalidInput
 
 _WITHIN = re.compile(r"([0-9]{1,4})d?")
@@ -107,6 +107,8 @@ def due(
 @click.pass_context
 def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json: bool) -> None:
     """Fire the automatic triggers of passed deadlines; queue and send reminders (idempotent)."""
+    from procure.cli.witness_output import witnessed_json, witnessed_lines
+    from procure.jobs.checkpointing import auto_settings, checkpoint_round
     from procure.services.deadlines import outbox
     from procure.services.deadlines.tick import tick as run_tick
 
@@ -117,11 +119,19 @@ def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json
         )
     on = _day(at, "--at")
     settings = outbox.smtp_settings(os.environ) if send else None
+    auto_settings()  # malformed witness settings or an unusable key: said before anything runs
     with open_session(ctx) as session:
         result = run_tick(session, by=by, on=on)
         delivery = outbox.send_pending(session, settings) if settings is not None else None
+    witnessed = checkpoint_round(db_url(ctx), after_batch=True)
     if as_json:
-        print_json({**asdict(result), "delivery": None if delivery is None else asdict(delivery)})
+        print_json(
+            {
+                **asdict(result),
+                "delivery": None if delivery is None else asdict(delivery),
+                "checkpoint": None if witnessed is None else witnessed_json(witnessed),
+            }
+        )
         return
     echo(f"期限检查 tick {result.on.isoformat()} (batch {result.batch_id})")
     for fired in result.fired:
@@ -133,6 +143,8 @@ def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json
         echo(f"  无人负责 no account holds the role for: {line}")
     for line in result.problems:
         echo(f"  日历 calendar: {line}")
+    for line in witnessed_lines(witnessed):
+        echo(f"  {line}")
     if delivery is not None:
         echo(f"  已发送 sent: {delivery.sent}")
         for line in delivery.failed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -91,8 +92,10 @@ def renew(
     With --apply and a signing key (--key, $PROCURE_AUDIT_KEY), the audit chain is
     checkpointed before and after the run.
     """
+    from procure.cli.witness_output import witnessed_lines
     from procure.services.renewal.run import DEFAULT_ACTOR, renew_year
     from procure.services.trail.checkpoints import optional_signer
+    from procure.services.trail.witnesses import checkpoint_and_witness, witness_settings
     from procure.workflow.context import Actor
 
     if as_json and csv_file is not None:
@@ -101,6 +104,7 @@ def renew(
         raise click.UsageError("--apply needs --by LOGIN: the officer account carrying it out")
     actor = Actor(by, "officer") if by else DEFAULT_ACTOR
     signer = None
+    witnesses = witness_settings(os.environ)  # a malformed setting: said before anything runs
     if apply_:
         signer, key_path = optional_signer(key)
         if signer is None:
@@ -112,12 +116,19 @@ def renew(
         run = renew_year(
             session, year, purchaser, apply_, actor=actor, progress=progress, signer=signer
         )
+    witnessed = None
+    if run.applied and signer is not None and witnesses.any:
+        with open_session(ctx) as session:  # the run's last checkpoint, to the witnesses
+            witnessed = checkpoint_and_witness(session, signer, witnesses, after_batch=True)
     if as_json:
         print_json(run.to_dict())
     else:
         if csv_file is not None:
             _write_csv(run, csv_file)
         _print_run(run, show_items=csv_file is None)
+        if witnessed is not None:
+            for line in witnessed_lines(witnessed)[1:]:
+                echo(line)
     if run.refused:
         ctx.exit(1)
 

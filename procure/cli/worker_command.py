@@ -32,6 +32,8 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
     tick` (from PROCURE_TICK_AT, default 06:00 Beijing time): one tick a day, however many
     workers run.
     """
+    from procure.jobs.checkpointing import auto_settings
+    from procure.jobs.checkpointing import describe as describe_checkpoints
     from procure.jobs.ticking import daily_tick_settings, describe
     from procure.store.files import files_dir
 
@@ -42,6 +44,7 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
     folder = files_dir(url, str(files) if files else None)
     echo(f"procure worker: jobs of {shown_url(url)}, files in {folder} (Ctrl+C to stop)")
     echo(f"procure worker: {describe(daily)}")
+    echo(f"procure worker: {describe_checkpoints(auto_settings())}")
     if url.startswith("postgresql"):
         from procure.jobs.queue import run_worker
 

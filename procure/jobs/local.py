@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from procure.jobs.checkpointing import CheckpointScheduler
 from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler, daily_tick_settings, describe
 from procure.services.lifecycle.clock import now_utc
@@ -50,12 +51,15 @@ def work(
     daily: DailyTick | None = None,
 ) -> None:
     """Run queued jobs until ``stop()`` says so (checked between jobs and while idle); with
-    ``daily``, ask for the day's tick when its time comes (:mod:`procure.jobs.ticking`)."""
+    ``daily``, ask for the day's tick when its time comes (:mod:`procure.jobs.ticking`);
+    take the periodic checkpoint when it is due (:mod:`procure.jobs.checkpointing`)."""
     name = worker_name()
     scheduler = TickScheduler(url, daily)
+    checkpoints = CheckpointScheduler(url)
     _LOGGER.info("job worker %s on %s; %s", name, files, describe(daily))
     while not stop():
         scheduler.check(now_utc())
+        checkpoints.check(now_utc())
         if not run_next(url, files, name):
             time.sleep(poll)
 

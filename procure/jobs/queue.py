@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from procure.jobs.checkpointing import CheckpointScheduler
 from procure.jobs.deferral import QUEUE, TASK, conninfo
 from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler
@@ -99,8 +100,10 @@ def run_worker(
 
 
 async def _watch(app: App, url: str, scheduler: TickScheduler) -> None:
+    checkpoints = CheckpointScheduler(url)
     while True:
         await asyncio.to_thread(scheduler.check, now_utc())
+        await asyncio.to_thread(checkpoints.check, now_utc())
         try:
             await retry_stalled(app, url)
         except Exception:  # the watch must not stop the worker

@@ -4,7 +4,8 @@ A job function (its kind in :mod:`procure.jobs.kinds`) takes a :class:`JobRun` a
 returns its result file (relative to the files folder). A refusal a person can act on
 (:class:`ProcureError`) fails the job at once with its message; anything else is retried
 while attempts remain (the job goes back to the queue, saying why), then fails with its
-reason.
+reason. Each job, however it ends, is followed by an automatic checkpoint
+(:mod:`procure.jobs.checkpointing`).
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:
         Exception: an unexpected error (the row says ``queued`` to be retried, or ``failed``
             on the final attempt); a procrastinate worker retries on it.
     """
+    from procure.jobs.checkpointing import after_batch
+
     engine = make_engine(url)
     try:
         return _run(engine, url, files, job_id, final_attempt)
     finally:
         engine.dispose()
+        after_batch(url)  # a checkpoint of what the batch wrote, to the witnesses
 
 
 def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool) -> str:

@@ -205,19 +205,20 @@ def page_check(
 ) -> tuple[bool, list[str]]:
     """Whether the file is what the record prints: byte for byte, or re-saved by another
     tool with the same content (see :mod:`procure.reports.pdf_content`)."""
-    from pypdf.errors import PdfReadError
-
-    from procure.reports.pdf_content import content_digest
+    from procure.reports.pdf_content import NotCleanPdf, content_digest
     from procure.reports.render import render_pdf
 
     expected = render_pdf(current, checkpoint)
     if expected == data:
         return False, []
     try:
-        same = content_digest(expected) == content_digest(data)
-    except (PdfReadError, ValueError, KeyError):
-        same = False
-    if same:
+        in_file = content_digest(data)
+    except NotCleanPdf as exc:
+        return False, [
+            f"the file does not parse cleanly ({exc}): a reader that does not repair it "
+            "shows nothing, so it is not the record as printed (damaged or edited after printing)"
+        ]
+    if content_digest(expected) == in_file:
         return True, []
     return False, [
         "the pages differ from what this record prints: the file was edited after "

@@ -94,3 +94,17 @@ def test_an_administrator_sets_the_address_reminders_go_to(db: str) -> None:
 
     assert set_it.code == 0, set_it.stderr
     assert bad.code == 1 and "is not an e-mail address" in bad.stderr
+
+
+def test_tick_by_an_auditor_is_refused_and_queues_nothing(db: str) -> None:
+    from tests.integration.builders import AUDITOR
+
+    refused = run(db, "tick", "--at", "2019-10-09", "--by", AUDITOR.name)
+    history = run(db, "history", CODE, "--json")
+
+    assert refused.code == 1
+    assert refused.stderr.strip().startswith("error: tick refused: ")
+    assert "holds neither an officer nor an admin grant" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "close_call" not in history.stdout
+    assert json.loads(run(db, "show", CODE, "--json").stdout)["state"] == "soliciting"

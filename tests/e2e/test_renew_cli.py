@@ -74,6 +74,22 @@ def test_apply_signs_the_chain_before_and_after_the_run(tmp_path: Path) -> None:
     assert "2 checkpoints hold" in verified.stdout
 
 
+def test_apply_hands_its_last_checkpoint_to_the_configured_witness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = _generated(tmp_path, 30)
+    folder = tmp_path / "witness"
+    folder.mkdir()
+    monkeypatch.setenv("PROCURE_WITNESS_FOLDERS", str(folder))
+
+    run = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
+
+    (written,) = folder.glob("*.json")
+    assert f"已送达 delivered to folder {folder}" in run.stdout
+    verified = ok("audit", "verify", "--checkpoints", str(written), db=url)
+    assert "0 rows after it not yet witnessed" in verified.stdout
+
+
 def test_apply_without_a_key_warns_in_one_line_and_still_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

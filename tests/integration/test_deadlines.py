@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 from sqlmodel import Session, col, select
 
+from procure.domain.errors import Refused
 from procure.services.accounts import manage as accounts
 from procure.services.deadlines.due import due_items
 from procure.services.deadlines.tick import tick
@@ -15,6 +17,7 @@ from procure.store.deadline_models import Reminder
 from procure.store.models import Project, TransitionLog
 from tests.integration.builders import (
     ADMIN,
+    AUDITOR,
     CODE,
     LEADER,
     OFFICER,
@@ -158,15 +161,45 @@ def test_the_tick_reports_a_refused_close_and_leaves_the_call_open(
     assert [i.status for i in due_items(session, today=date(2019, 10, 9))] == ["overdue"]
 
 
-def test_the_tick_acts_only_through_an_account_holding_the_role(
+def _trail_length(session: Session) -> int:
+    session.expire_all()
+    return len(session.exec(select(TransitionLog)).all())
+
+
+@pytest.mark.parametrize("who", [LEADER.name, AUDITOR.name], ids=["leader", "auditor"])
+def test_the_tick_is_refused_to_an_account_without_an_officer_or_admin_grant(
+    session: Session, clock: Clock, who: str
+) -> None:
+    project_on(session, clock, "awarded", date(2019, 3, 1))
+    before = _trail_length(session)
+
+    with pytest.raises(Refused, match="holds neither an officer nor an admin grant"):
+        tick(session, by=who, on=date(2019, 3, 30))
+
+    assert state(session) == "awarded"
+    assert reminders(session) == []
+    assert _trail_length(session) == before
+
+
+def test_each_tick_writes_one_audit_row_naming_its_account_batch_and_counts(
     session: Session, clock: Clock
 ) -> None:
-    project_on(session, clock, "soliciting", OPENED)
+    project_on(session, clock, "awarded", date(2019, 3, 1))
 
-    result = tick(session, by=LEADER.name, on=date(2019, 10, 9))
+    result = tick(session, by=CLOCK, on=date(2019, 3, 29))
 
-    assert "holds no officer grant" in (result.refused[0].refused or "")
-    assert state(session) == "soliciting"
+    rows = session.exec(select(TransitionLog).where(TransitionLog.trigger == "tick")).all()
+    assert [(r.actor, r.role, r.batch_id, r.project_code) for r in rows] == [
+        (CLOCK, "officer", result.batch_id, None)
+    ]
+    assert json.loads(rows[0].data) == {
+        "on": "2019-03-29",
+        "fired": 0,
+        "refused": 0,
+        "queued": 2,
+        "actor_name": "系统时钟",
+    }
+    assert verify_chain(session).ok
 
 
 def reminders(session: Session) -> list[tuple[str, str, str, date]]:

@@ -178,3 +178,76 @@ def test_a_copy_with_a_box_drawn_over_its_text_is_edited(
     result = _verify(engine, edited)
     assert not result.ok
     assert "edited" in result.problems[0]
+
+
+def _font_program(writer: Any) -> Any:
+    """The first embedded font program (FontFile, FontFile2 or FontFile3) of the last page."""
+    fonts = writer.pages[-1]["/Resources"]["/Font"]
+    for name in sorted(fonts):
+        font = fonts[name].get_object()
+        for descendant in font.get("/DescendantFonts", [font]):
+            descriptor = descendant.get_object().get("/FontDescriptor")
+            if descriptor is None:
+                continue
+            for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+                if key in descriptor.get_object():
+                    return descriptor.get_object()[key].get_object()
+    raise AssertionError("the record embeds no font program")
+
+
+def test_a_copy_with_one_byte_of_an_embedded_font_changed_is_edited(
+    signed: tuple[Engine, Signer, Path], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    engine, _, file = signed
+    writer = PdfWriter(clone_from=PdfReader(file))
+    program = _font_program(writer)
+    data = bytearray(program.get_data())
+    data[len(data) // 2] ^= 0xFF
+    program.set_data(bytes(data))
+    edited = tmp_path / "font.pdf"
+    with edited.open("wb") as out:
+        writer.write(out)
+    assert _text(edited.read_bytes()) == _text(file.read_bytes())
+    result = _verify(engine, edited)
+    assert not result.ok
+    assert not result.resaved
+    assert "edited" in result.problems[0]
+
+
+def test_a_copy_whose_to_unicode_map_was_changed_is_edited(
+    signed: tuple[Engine, Signer, Path], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    engine, _, file = signed
+    writer = PdfWriter(clone_from=PdfReader(file))
+    fonts = writer.pages[-1]["/Resources"]["/Font"]
+    font = next(fonts[name].get_object() for name in sorted(fonts) if "/ToUnicode" in fonts[name])
+    cmap = font["/ToUnicode"].get_object()
+    cmap.set_data(cmap.get_data().replace(b"endbfchar", b"endbfchar\n", 1))
+    edited = tmp_path / "tounicode.pdf"
+    with edited.open("wb") as out:
+        writer.write(out)
+    result = _verify(engine, edited)
+    assert not result.ok
+    assert "edited" in result.problems[0]
+
+
+def test_a_copy_whose_startxref_points_elsewhere_is_not_re_saved(
+    signed: tuple[Engine, Signer, Path], tmp_path: Path
+) -> None:
+    engine, _, file = signed
+    pdf = file.read_bytes()
+    at = pdf.rindex(b"startxref") + len(b"startxref")
+    digits = re.compile(rb"\s*(\d+)").match(pdf, at)
+    assert digits is not None
+    first = digits.start(1)
+    changed = b"1" if pdf[first : first + 1] != b"1" else b"2"
+    damaged = tmp_path / "startxref.pdf"
+    damaged.write_bytes(pdf[:first] + changed + pdf[first + 1 :])
+    result = _verify(engine, damaged)
+    assert not result.ok
+    assert not result.resaved
+    assert "does not parse cleanly" in result.problems[0]

@@ -184,7 +184,7 @@ def send_pending(session: Session, settings: SmtpSettings) -> Delivery:
     if not ready:
         return Delivery(0, [], unaddressed)
     sent, failed = 0, []
-    with _connect(settings) as smtp:
+    with connect_smtp(settings) as smtp:
         for reminder_id, user in ready:
             problem = _send_one(session, smtp, reminder_id, user, settings.sender)
             if problem is None:
@@ -194,7 +194,12 @@ def send_pending(session: Session, settings: SmtpSettings) -> Delivery:
     return Delivery(sent, failed, unaddressed)
 
 
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+def connect_smtp(settings: SmtpSettings) -> smtplib.SMTP:
+    """Open a connection to the configured SMTP server (reminders and checkpoint mail).
+
+    Raises:
+        InvalidInput: the server cannot be reached or refuses the login.
+    """
     try:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS)
         if settings.starttls:
@@ -204,7 +209,7 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     except (OSError, smtplib.SMTPException) as exc:
         raise InvalidInput(
             f"cannot reach the SMTP server {settings.host}:{settings.port} ({exc}); "
-            "the reminders stay in the outbox for the next run"
+            "what was to be sent stays for the next run"
         ) from exc
     return smtp
 

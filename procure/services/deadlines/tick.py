@@ -11,6 +11,11 @@ it again fires nothing twice: a fired deadline no longer runs (the project left 
 Then each deadline within its ``remind_days`` or overdue gets one reminder per account
 holding its role over the project (:func:`.outbox.queue_reminders`, once per deadline
 and account, whatever the number of runs).
+
+The tick is an action like any other: the account it acts through must be active and hold
+an officer or admin grant (:func:`tick_actor`), and each run writes one ``tick`` audit row
+(its day, batch, what it fired, refused and queued) in the transaction that queues the
+reminders.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from procure.domain.deadlines import DUE, FIRE, OVERDUE
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
 from procure.domain.workdays import WorkingCalendar
+from procure.services.accounts.authorization import Scope, authorize
 from procure.services.browse.visibility import Reach, viewer_scope
 from procure.services.deadlines.calendar import default_calendar
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
@@ -33,12 +39,15 @@ from procure.services.deadlines.outbox import queue_reminders
 from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.fire import advance
 from procure.services.loading.replay import BEIJING
+from procure.store import audit
 from procure.store.models import Project
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 TICK_HOUR = time(9)
+TICK_TRIGGER = "tick"
+TICK_ROLES = ("officer", "admin")
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,9 @@ def tick(
 
     Raises:
         InvalidInput: a malformed login.
+        Refused: the account is unknown, deactivated, or holds no officer or admin grant.
     """
+    actor = tick_actor(session, by)
     rules = rules or default_rules()
     calendar = calendar or default_calendar()
     now = now_utc()
@@ -121,7 +132,54 @@ def tick(
             continue
         result.fired.append(Fired(item.project, item.deadline, rule.fire, item.due_on, fired.seq))
     _queue(session, rules, calendar, result, at)
+    audit.append(
+        session,
+        audit.AuditEntry(
+            actor=actor.name,
+            role=actor.role,
+            trigger=TICK_TRIGGER,
+            at=at,
+            reason=f"期限检查 {on.isoformat()}",
+            data={
+                "on": on.isoformat(),
+                "fired": len(result.fired),
+                "refused": len(result.refused),
+                "queued": result.queued,
+            },
+            batch_id=result.batch_id,
+            actor_name=actor.display,
+        ),
+    )
+    session.commit()
     return result
+
+
+def tick_actor(session: Session, by: str) -> Actor:
+    """The account the tick acts through, in the first of its roles it holds anywhere.
+
+    Raises:
+        InvalidInput: a malformed login.
+        Refused: no such active account, or it holds neither an officer nor an admin grant.
+    """
+    login = normalize_login(by)
+    refusals = []
+    for role in TICK_ROLES:
+        try:
+            user = authorize(
+                session, Actor(login, role), Scope(any_purchaser=True), "tick", allow_setup=False
+            )
+        except Refused as exc:
+            refusals.append(str(exc))
+            continue
+        session.rollback()  # end the read: each fired project has its own transaction
+        return Actor(login, role, user.name if user is not None else login)
+    session.rollback()
+    if all("holds no" in refusal for refusal in refusals):
+        raise Refused(
+            f"tick refused: {login} holds neither an officer nor an admin grant "
+            f"({refusals[0].split('(grants: ')[-1].rstrip(')')} held); the tick needs one"
+        )
+    raise Refused(refusals[0])
 
 
 def _judged(session: Session, rules: Rules, calendar: WorkingCalendar, on: date) -> list[DueItem]:
@@ -149,7 +207,6 @@ def _queue(
             result.unreached.append(f"{item.project} {item.deadline} ({item.role})")
         recipients.extend((item, login) for login in logins)
     result.queued = queue_reminders(session, recipients, batch_id=result.batch_id, at=at)
-    session.commit()
 
 
 def _reminds(rules: Rules, item: DueItem) -> bool:

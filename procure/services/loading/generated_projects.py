@@ -177,7 +177,11 @@ class _Generated:
                 "end": contract["end_on"],
                 "signed_on": contract["signed_on"],
             },
-            "assessment": {"assessor": ASSESSOR_LOGIN, "veto": self.veto},
+            "assessment": {
+                "assessor": ASSESSOR_LOGIN,
+                "veto": self.veto,
+                "scorecard": f"{self.scorecard[0]} v{self.scorecard[1]}",
+            },
         }
         return audit.AuditEntry(
             actor=ADMIN_LOGIN,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from procure.domain.assessment import combine_assessment
 from procure.domain.errors import InvalidInput
 from procure.domain.scorecard import PriceContext
-from procure.services.scoring.scorecard_versions import pin_scorecard
+from procure.services.scoring.scorecard_versions import PIN_KEY, pin_logged, pin_scorecard
 from procure.store import queries
 from procure.store.models import Assessment, OrganizationComment, Recusal, Review
 from procure.workflow.context import ActionContext
@@ -24,7 +24,7 @@ def record_review(ctx: ActionContext) -> None:
     card = ctx.rules.review
     lowest = min(p.price for p in queries.proposals_of(ctx.session, ctx.project))
     sheet = card.score_sheet(ctx.params["scores"], prices=PriceContext(lowest, proposal.price))
-    pin_scorecard(ctx.session, ctx.rules, card, ctx.at)
+    pinned = pin_scorecard(ctx.session, ctx.rules, card, ctx.at)
     conflict = bool(ctx.params.get("conflict", False))
     ctx.session.add(
         Review(
@@ -48,6 +48,8 @@ def record_review(ctx: ActionContext) -> None:
         conflict=conflict,
         scorecard=f"{card.name} v{card.version}",
     )
+    if pinned is not None:
+        ctx.audit_data[PIN_KEY] = pin_logged(pinned)
 
 
 def record_recusal(ctx: ActionContext) -> None:
@@ -79,7 +81,7 @@ def record_assessment(ctx: ActionContext) -> None:
     if veto:  # 一票否决: the lowest grade whatever the score
         grade = card.grades[-1]
     narratives = _narratives(ctx)
-    pin_scorecard(ctx.session, ctx.rules, card, ctx.at)
+    pinned = pin_scorecard(ctx.session, ctx.rules, card, ctx.at)
     ctx.session.add(
         Assessment(
             project_id=ctx.project.id,
@@ -107,6 +109,8 @@ def record_assessment(ctx: ActionContext) -> None:
         narratives=narratives,
         scorecard=f"{card.name} v{card.version}",
     )
+    if pinned is not None:
+        ctx.audit_data[PIN_KEY] = pin_logged(pinned)
 
 
 def _narratives(ctx: ActionContext) -> dict[str, str]:
@@ -170,7 +174,11 @@ def finalize_assessment(ctx: ActionContext) -> None:
     )
     ctx.session.add(final)
     ctx.audit_data.update(
-        sheets=len(sheets), total=outcome.total, grade=outcome.grade.code, veto=list(outcome.veto)
+        sheets=len(sheets),
+        total=outcome.total,
+        grade=outcome.grade.code,
+        veto=list(outcome.veto),
+        scorecard=f"{card.name} v{card.version}",
     )
 
 

@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from procure.services.scoring.scorecard_versions import PIN_KEY
 from procure.services.trail import notices as trail_notices
 from procure.services.trail.facts import Fact, Key, scope_text
 from procure.store.models import TransitionLog
@@ -117,6 +118,7 @@ class TrailReplay:
             contract.set_many({**data["contract"], "organization": data.get("organization")})
         final = self.fact("assessment", f"{code} final assessment")
         final.set_many({"total": data.get("total"), "grade": data.get("grade"), "final": True})
+        final.set_many({"inputs": None, "recorded_at": row.at})
         if "assessment" in data:
             final.set_many(data["assessment"])
 
@@ -137,8 +139,10 @@ class TrailReplay:
                 "scores": data.get("scores"),
                 "total": data.get("total"),
                 "conflict": bool(data.get("conflict", False)),
+                "recorded_at": row.at,
             }
         )
+        self._scored_with(self.facts[("review", key)], row, data)
 
     def _recusal(self, row: TransitionLog, data: dict[str, Any]) -> None:
         reviewer = data.get("reviewer")
@@ -203,6 +207,24 @@ class TrailReplay:
         )
         if "narrative" in data:
             fact.set("narrative", data["narrative"])
+        fact.set("recorded_at", row.at)
+        self._scored_with(fact, row, data)
+
+    def _scored_with(self, fact: Fact, row: TransitionLog, data: dict[str, Any]) -> None:
+        """A sheet's scorecard and inputs, and the scorecard version its row pinned."""
+        for name in ("scorecard", "inputs"):
+            if name in data:
+                fact.set(name, data[name])
+        pin = data.get(PIN_KEY)
+        if isinstance(pin, dict):
+            pinned = self.fact("scorecard_version", f"{pin.get('name')} v{pin.get('version')}")
+            pinned.set_many(
+                {
+                    "digest": pin.get("digest"),
+                    "definition": pin.get("digest"),
+                    "first_used_at": row.at,  # the pinning row's moment (its ctx.at)
+                }
+            )
 
     def _comment(self, row: TransitionLog, data: dict[str, Any]) -> None:
         code = str(row.project_code)
@@ -213,6 +235,7 @@ class TrailReplay:
                 "text": data.get("text"),
                 "acknowledged": bool(data.get("acknowledged", False)),
                 "commented_on": data.get("commented_on"),
+                "recorded_at": row.at,
             }
         )
         for name in ("recorded_by", "recorded_role", "document_ref"):
@@ -228,8 +251,29 @@ class TrailReplay:
                 "grade": data.get("grade"),
                 "veto": data.get("veto", []),
                 "final": True,
+                "recorded_at": row.at,
             }
         )
+        final = self.facts[("assessment", f"{code} final assessment")]
+        if "scorecard" in data:
+            final.set("scorecard", data["scorecard"])
+        inputs = self._sheet_inputs(code)
+        if inputs is not None:
+            final.set("inputs", inputs)
+
+    def _sheet_inputs(self, code: str) -> dict[str, Any] | None:
+        """Each assessor's inputs, as the final row combines them (None if a sheet's are
+        not in the trail)."""
+        combined: dict[str, Any] = {}
+        seen: list[str] = []
+        for assessor in self._sheets.get(code, []):
+            seen.append(assessor)
+            sheet = self.facts.get(("assessment", sheet_key(code, assessor, seen.count(assessor))))
+            if sheet is None or "inputs" not in sheet.fields:
+                return None
+            logged = sheet.fields["inputs"]
+            combined[assessor] = None if logged is None else json.loads(logged)
+        return combined
 
     def _drop(self, row: TransitionLog, data: dict[str, Any]) -> None:
         """A drop that bars: the bar is the first drop's for its organization, purchaser, year."""

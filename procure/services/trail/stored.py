@@ -15,6 +15,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
+from procure.services.scoring.scorecard_versions import definition_digest
 from procure.services.trail.facts import Fact
 from procure.services.trail.notices import stored_notice_facts
 from procure.services.trail.replay import bar_key, grant_key, sheet_key
@@ -31,6 +32,7 @@ from procure.store.models import (
     Purchaser,
     Recusal,
     Review,
+    ScorecardVersion,
 )
 from procure.store.trust_models import RoleGrant, User
 
@@ -60,6 +62,7 @@ def stored_facts(session: Session, project_code: str | None = None) -> Iterator[
         yield from _organizations(session)
         yield from _users(session)
         yield from _grants(session)
+    yield from _scorecard_versions(session, project_code)
 
 
 def _rows(session: Session, statement: Select[Any]) -> Iterator[Any]:
@@ -126,11 +129,14 @@ def _proposals(session: Session, code: str | None) -> Iterator[Fact]:
 def _reviews(session: Session, code: str | None) -> Iterator[Fact]:
     r, p, o = _t(Review), _t(Project), _t(Organization)
     statement = select(
-        p.c.code, o.c.uscc, r.c.reviewer, r.c.scores, r.c.total, r.c.conflict
-    ).select_from(_proposal_join(Review))
-    for project, uscc, reviewer, scores, total, conflict in _rows(session, _of(statement, code)):
+        p.c.code, o.c.uscc, r.c.reviewer, r.c.scores, r.c.total, r.c.conflict, r.c.inputs,
+        r.c.scorecard_name, r.c.scorecard_version, r.c.recorded_at,
+    ).select_from(_proposal_join(Review))  # fmt: skip
+    for row in _rows(session, _of(statement, code)):
+        project, uscc, reviewer, scores, total, conflict, inputs = row[:7]
         key = f"{project} review of {uscc} by {reviewer}"
-        fields = {"scores": scores, "total": total, "conflict": conflict}
+        fields = {"scores": scores, "total": total, "conflict": conflict, "inputs": inputs}
+        fields.update(scorecard=f"{row[7]} v{row[8]}", recorded_at=row[9])
         yield _fact("review", key, fields, project=project)
 
 
@@ -196,16 +202,17 @@ def _assessments(session: Session, code: str | None) -> Iterator[Fact]:
     statement = (
         select(
             p.c.code, a.c.assessor, a.c.total, a.c.grade, a.c.veto, a.c.scores, a.c.narrative,
-            a.c.narratives, a.c.final,
+            a.c.narratives, a.c.final, a.c.inputs, a.c.scorecard_name, a.c.scorecard_version,
+            a.c.recorded_at,
         )
         .select_from(a.join(p, p.c.id == a.c.project_id))
         .order_by(p.c.code, a.c.id)
     )  # fmt: skip
     sheets: dict[str, list[str]] = {}
-    for project, assessor, total, grade, veto, scores, narrative, narratives, final in _rows(
-        session, _of(statement, code)
-    ):
+    for row in _rows(session, _of(statement, code)):
+        project, assessor, total, grade, veto, scores, narrative, narratives, final = row[:9]
         fields: dict[str, Any] = {"total": total, "grade": grade, "veto": veto, "final": final}
+        fields.update(inputs=row[9], scorecard=f"{row[10]} v{row[11]}", recorded_at=row[12])
         if final:
             fields["assessor"] = assessor
             yield _fact("assessment", f"{project} final assessment", fields, project=project)
@@ -222,16 +229,16 @@ def _comments(session: Session, code: str | None) -> Iterator[Fact]:
     statement = (
         select(
             p.c.code, oc.c.text, oc.c.acknowledged, oc.c.commented_on, oc.c.recorded_by,
-            oc.c.recorded_role, oc.c.document_ref,
+            oc.c.recorded_role, oc.c.document_ref, oc.c.recorded_at,
         )
         .select_from(oc.join(p, p.c.id == oc.c.project_id))
         .order_by(p.c.code, oc.c.id)
     )  # fmt: skip
     numbers: dict[str, int] = {}
-    for project, text, acknowledged, on, by, role, ref in _rows(session, _of(statement, code)):
+    for project, text, acknowledged, on, by, role, ref, at in _rows(session, _of(statement, code)):
         number = numbers[project] = numbers.get(project, 0) + 1
         fields = {"text": text, "acknowledged": acknowledged, "commented_on": on}
-        fields.update(recorded_by=by, recorded_role=role, document_ref=ref)
+        fields.update(recorded_by=by, recorded_role=role, document_ref=ref, recorded_at=at)
         yield _fact("comment", f"{project} comment #{number}", fields, project=project)
 
 
@@ -283,6 +290,41 @@ def _grants(session: Session) -> Iterator[Fact]:
         held_revoked[0 if revoked_at is None else 1] += 1
     for key, (held, revoked) in counts.items():
         yield _fact("role_grant", key, {"held": held, "revoked": revoked})
+
+
+def _scorecard_versions(session: Session, code: str | None) -> Iterator[Fact]:
+    """Each pinned scorecard version (those a project's sheets were scored on, when a code
+    is given): its digest, its stored definition's digest and its first use."""
+    v = _t(ScorecardVersion)
+    statement = select(v.c.name, v.c.version, v.c.digest, v.c.definition, v.c.first_used_at)
+    if code is not None:
+        used = _used_versions(session, code)
+        statement = statement.where(v.c.name.in_(sorted({name for name, _ in used}))).where(
+            v.c.version.in_(sorted({version for _, version in used}))
+        )
+        statement = statement if used else statement.where(v.c.id.is_(None))
+    for name, version, digest, definition, first_used_at in _rows(session, statement):
+        if code is not None and (name, version) not in used:
+            continue
+        fields = {
+            "digest": digest,
+            "definition": definition_digest(definition),
+            "first_used_at": first_used_at,
+        }
+        yield _fact("scorecard_version", f"{name} v{version}", fields)
+
+
+def _used_versions(session: Session, code: str) -> set[tuple[str, int]]:
+    """The scorecard versions a project's review and assessment sheets were scored on."""
+    r, a, p = _t(Review), _t(Assessment), _t(Project)
+    reviews = select(r.c.scorecard_name, r.c.scorecard_version).select_from(_proposal_join(Review))
+    assessments = select(a.c.scorecard_name, a.c.scorecard_version).select_from(
+        a.join(p, p.c.id == a.c.project_id)
+    )
+    used: set[tuple[str, int]] = set()
+    for statement in (reviews, assessments):
+        used.update((name, version) for name, version in _rows(session, _of(statement, code)))
+    return used
 
 
 def bar_exists(session: Session, key: str) -> bool:

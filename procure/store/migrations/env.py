@@ -11,6 +11,7 @@ import procure.store.models  # noqa: F401  (registers the tables on the metadata
 import procure.store.notice_models  # noqa: F401
 import procure.store.trust_models  # noqa: F401
 import procure.store.web_models  # noqa: F401
+import procure.store.witness_models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

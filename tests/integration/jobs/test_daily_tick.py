@@ -78,6 +78,32 @@ def test_a_tick_job_fires_the_passed_deadline_and_writes_what_it_did(
     assert schedule(database_url, beijing(DAY_AFTER, 23), DAILY) is None  # done counts too
 
 
+def test_a_tick_job_through_an_auditor_fails_with_the_refusal_and_changes_nothing(
+    session: Session, engine: Engine, database_url: str, clock: Clock, files: Path
+) -> None:
+    from procure.store.deadline_models import Reminder
+    from procure.store.models import TransitionLog
+    from tests.integration.builders import AUDITOR
+
+    project_on(session, clock, "soliciting", OPENED)
+    session.commit()
+    rows = len(session.exec(select(TransitionLog)).all())
+    session.commit()
+    job_id = schedule(database_url, beijing(DAY_AFTER, 7), DailyTick(AUDITOR.name, time(6)))
+    assert job_id is not None
+
+    run_queued(database_url, files)
+
+    job = job_row(engine, job_id)
+    assert job.state == "failed"
+    assert "holds neither an officer nor an admin grant" in job.reason
+    session.expire_all()
+    assert session.exec(select(Project.state).where(Project.code == CODE)).one() == "soliciting"
+    assert session.exec(select(Reminder)).all() == []
+    assert len(session.exec(select(TransitionLog)).all()) == rows
+    session.commit()
+
+
 def test_without_an_account_named_no_tick_is_ever_asked_for(
     session: Session, database_url: str, clock: Clock
 ) -> None:
