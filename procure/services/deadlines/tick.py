@@ -27,7 +27,7 @@ from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
 from procure.domain.workdays import WorkingCalendar
 from procure.services.browse.visibility import Reach, viewer_scope
-from procure.services.calendar import default_calendar
+from procure.services.calendar_state import calendar_for
 from procure.services.clock import now_utc
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
 from procure.services.deadlines.outbox import queue_reminders
@@ -64,6 +64,7 @@ class TickResult:
     queued: int = 0
     unreached: list[str] = field(default_factory=list)  # deadlines nobody holds the role for
     problems: list[str] = field(default_factory=list)  # deadlines the calendar cannot count
+    held: list[str] = field(default_factory=list)  # windows kept open on a provisional day
 
 
 def tick(
@@ -89,7 +90,7 @@ def tick(
         InvalidInput: a malformed login.
     """
     rules = rules or default_rules()
-    calendar = calendar or default_calendar()
+    calendar = calendar or calendar_for(session)
     now = now_utc()
     today = beijing_day(now)
     on = on or today
@@ -135,6 +136,7 @@ def _queue(
 ) -> None:
     items = _judged(session, rules, calendar, result.on)
     result.problems = [f"{i.project} {i.deadline}: {i.problem}" for i in items if i.problem]
+    result.held = [_held_line(item) for item in items if item.held]
     remind = [item for item in items if _reminds(rules, item)]
     holders = _holders(session, {item.role for item in remind})
     projects = _projects(session, {item.project for item in remind})
@@ -150,6 +152,17 @@ def _queue(
         recipients.extend((item, login) for login in logins)
     result.queued = queue_reminders(session, recipients, batch_id=result.batch_id, at=at)
     session.commit()
+
+
+def _held_line(item: DueItem) -> str:
+    """Why a window the provisional calendar would close stays open (for the summary)."""
+    assert item.due_on is not None and item.held_until is not None
+    years = "、".join(f"{year}年" for year in item.provisional)
+    state = "已过暂定期满日" if (item.days_left or 0) < 0 else "暂定期满日"
+    return (
+        f"{item.project} {item.zh}：{state} {item.due_on.isoformat()} 依据{years}暂定日历，"
+        f"不予关闭，保持开放至国务院通知录入或 {item.held_until.isoformat()}"
+    )
 
 
 def _reminds(rules: Rules, item: DueItem) -> bool:
