@@ -266,6 +266,7 @@ def _register_groups() -> None:
     from procure.cli import (
         account_commands,
         audit_commands,
+        calendar_commands,
         deadline_commands,
         dossier_commands,
         export_commands,
@@ -286,6 +287,7 @@ def _register_groups() -> None:
     cli.add_command(report_commands.report)
     renew_commands.register(cli)
     deadline_commands.register(cli)
+    calendar_commands.register(cli)
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
     cli.add_command(serve_command.serve)

@@ -163,7 +163,7 @@ def check_notice(
             )
         if item.day.weekday() < 5:
             raise InvalidInput(
-                f"{where} 第{item.line}行：调休上班日 {item.day.isoformat()} 是工作日（周一至周五），"
+                f"{where} 第{item.line}行：调休上班日 {item.day.isoformat()} 是周一至周五，"
                 "调休上班日只能是周六或周日"
             )
         worked[item.day] = item.line

@@ -64,7 +64,7 @@ def year_state(session: Session, year: int, calendar: WorkingCalendar | None = N
     if entry is None:
         return YearState(year, False, "未知（早于法定放假办法可推算的年份）")
     if entry.provisional:
-        return YearState(year, False, "暂定：按《全国年节及纪念日放假办法》推算，国务院通知尚未录入")
+        return YearState(year, False, "暂定：按《全国年节及纪念日放假办法》推算，通知尚未录入")
     return YearState(year, True, "国务院通知（随程序提供）")
 
 

@@ -14,7 +14,6 @@ from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
 from procure.workflow.scoring_guards import china_day
 
-
 WORKING_CALENDAR = "working_calendar"
 """The fact holding a function that returns the calendar the database counts on."""
 OBJECTION_WINDOW = "objection_window"
