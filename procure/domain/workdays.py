@@ -43,6 +43,10 @@ _SATURDAY = 5
 class OutsideCalendar(InvalidInput):
     """A date lies in a year whose holidays the working calendar does not know."""
 
+    def __init__(self, message: str, year: int | None = None) -> None:
+        super().__init__(message)
+        self.year = year
+
 
 @dataclass(frozen=True)
 class CalendarYear:
@@ -144,7 +148,7 @@ class WorkingCalendar:
     def _year(self, day: date) -> CalendarYear:
         entry = self.year_entry(day.year)
         if entry is None:
-            raise OutsideCalendar(self._outside_message(day))
+            raise OutsideCalendar(self._outside_message(day), day.year)
         return entry
 
     def _outside_message(self, day: date) -> str:

@@ -75,8 +75,14 @@ def calendar_line(session: Session, today: date, calendar: WorkingCalendar | Non
     provisional = [year for year in years if calendar.is_provisional(year)]
     if not provisional:
         return f"工作日历：{today.year}年、{today.year + 1}年的放假安排均为正式（国务院通知）。"
-    shown = "、".join(f"{year}年" for year in provisional)
+    official = [year for year in years if year not in provisional]
+    said = f"{_years(official)}放假安排为正式；" if official else ""
+    more = "为暂定" if official else "放假安排为暂定"
     return (
-        f"工作日历：{shown}放假安排为暂定（按法定节假日推算，国务院通知尚未录入），"
+        f"工作日历：{said}{_years(provisional)}{more}（按法定节假日推算，国务院通知尚未录入），"
         "标“暂定”的期限在通知录入后重新计算。"
     )
+
+
+def _years(years: list[int]) -> str:
+    return "、".join(f"{year}年" for year in years)

@@ -58,6 +58,7 @@ class DueItem:
     basis: str
     fires: str | None
     problem: str | None = None
+    problem_zh: str | None = None  # the problem in Chinese, short, for the pages
     provisional: tuple[int, ...] = ()  # the 暂定 years its last day was counted through
     held_until: date | None = None  # a window that holds: open until then while provisional
 
@@ -199,9 +200,10 @@ def _item(
 ) -> DueItem:
     try:
         window: Window | None = rule.window(day, calendar, hold)
-        problem = None
+        problem = problem_zh = None
     except OutsideCalendar as exc:
         window, problem = None, str(exc)
+        problem_zh = f"无法计算：工作日历不知道{exc.year or '该'}年的放假安排，请管理员录入该年通知"
     due_on = None if window is None else window.last_day
     held_until = None if window is None else window.held_until
     return DueItem(
@@ -223,6 +225,7 @@ def _item(
         basis=rule.basis,
         fires=rule.fire,
         problem=problem,
+        problem_zh=problem_zh,
         provisional=() if window is None else window.provisional,
         held_until=held_until,
     )
