@@ -21,6 +21,7 @@ from procure.services.calendar_entry import NoticeAdded, add_notice, show_year
 from procure.services.calendar_state import calendar_for
 from procure.services.deadlines.due import DueItem, due_items
 from procure.services.deadlines.tick import tick
+from procure.services.trail_check import trail_differences
 from procure.store import notices, queries
 from procure.store.audit import verify_chain
 from procure.store.calendar_models import CalendarNotice
@@ -208,6 +209,7 @@ def test_entering_the_2027_notice_makes_it_official_and_moves_the_deadlines(
     row = session.exec(select(TransitionLog).where(TransitionLog.trigger == "calendar_add")).one()
     assert (row.actor, row.role, row.project_code) == (ADMIN.name, "admin", None)
     assert "虚构" in row.reason and verify_chain(session).ok
+    assert trail_differences(session) == []
 
 
 def test_a_malformed_notice_is_refused_naming_the_line_and_changes_nothing(
