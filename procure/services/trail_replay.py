@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from procure.services import trail_notices
+from procure.services import trail_calendar, trail_notices
 from procure.services.trail_facts import Fact, Key, scope_text
 from procure.store.models import TransitionLog
 
@@ -333,4 +333,5 @@ _REGISTRY_HANDLERS = {
     "user_deactivate": TrailReplay._user_deactivate,
     "user_grant": TrailReplay._user_grant,
     "user_revoke": TrailReplay._user_revoke,
+    "calendar_add": trail_calendar.replay_calendar_add,
 }

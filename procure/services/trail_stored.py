@@ -15,6 +15,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
+from procure.services.trail_calendar import stored_calendar_facts
 from procure.services.trail_facts import Fact
 from procure.services.trail_notices import stored_notice_facts
 from procure.services.trail_replay import bar_key, grant_key, sheet_key
@@ -60,6 +61,7 @@ def stored_facts(session: Session, project_code: str | None = None) -> Iterator[
         yield from _organizations(session)
         yield from _users(session)
         yield from _grants(session)
+        yield from stored_calendar_facts(session)
 
 
 def _rows(session: Session, statement: Select[Any]) -> Iterator[Any]:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, Refused
@@ -255,3 +256,18 @@ def test_only_an_administrator_enters_a_notice_and_only_once(
     session.rollback()
     with pytest.raises(Refused, match="2026年的放假安排已是正式的"):
         add_notice(session, 2026, content, "notice.yaml", ADMIN)
+
+
+def test_a_notice_edited_in_the_database_is_named_by_the_trail_check(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "awarded", date(2026, 12, 28), plan("SM-2027-101"))
+    add_invented_2027(session)
+    session.connection().execute(
+        text("UPDATE calendar_notice SET makeup_workdays = '[\"2027-01-31\"]'")
+    )
+    session.commit()
+
+    (difference,) = trail_differences(session)
+
+    assert str(difference).startswith("calendar_notice holiday notice of 2027: makeup_workdays")
