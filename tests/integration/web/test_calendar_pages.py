@@ -178,3 +178,14 @@ def test_an_entered_notice_turns_the_year_official_and_the_due_page_lists_what_m
         assert calendar_state(due).startswith("工作日历：2027年放假安排为正式；2028年为暂定")
         moved = due.split('id="calendar-moves"')[1].split("</section>")[0]
         assert "SM-2027-001</a> 签订合同：2027-02-10 → 2027-02-15（推后）" in moved
+
+
+def test_the_public_award_notice_marks_a_provisional_window_and_how_long_it_stays_open(
+    in_late_december: TestClient, registered: Session
+) -> None:
+    with using_clock(pinned_clock(LATE_DECEMBER)):
+        drive(registered, Plan(), "awarded")
+    page = in_late_december.get(f"/public/notices/{CODE}")
+    assert page.status_code == 200, page.text[-2000:]
+    assert "2027年1月7日（暂定：2027年放假安排尚未公布" in page.text
+    assert "最迟至 2027年1月21日" in page.text
