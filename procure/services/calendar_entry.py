@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, Refused
@@ -159,6 +160,11 @@ def add_notice(
             audit_seq=row.seq,
         )
     )
+    try:
+        session.flush()  # entered by another administrator at the same moment: say so
+    except IntegrityError as exc:
+        session.rollback()
+        raise Refused(f"{year}年的放假安排刚由另一位管理员录入，未再录入") from exc
     result = NoticeAdded(
         year,
         notice.title,
