@@ -268,6 +268,7 @@ def _register_groups() -> None:
         account_commands,
         audit_commands,
         backup_commands,
+        calendar_commands,
         deadline_commands,
         dossier_commands,
         export_commands,
@@ -288,6 +289,7 @@ def _register_groups() -> None:
     cli.add_command(report_commands.report)
     renew_commands.register(cli)
     deadline_commands.register(cli)
+    calendar_commands.register(cli)
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
     cli.add_command(serve_command.serve)

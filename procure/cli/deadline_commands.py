@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 import click
 
@@ -63,7 +64,7 @@ def due(
         return
     rows = [
         (
-            item.due_on.isoformat() if item.due_on else "?",
+            _due_text(item),
             STATUS_ZH.get(item.status, item.status),
             "" if item.days_left is None else str(item.days_left),
             item.project,
@@ -86,6 +87,16 @@ def due(
         ],
         rows,
     )
+
+
+def _due_text(item: Any) -> str:
+    """The last day, marked 暂定 when counted through a provisional year (and held open)."""
+    if item.due_on is None:
+        return "?"
+    if not item.provisional:
+        return str(item.due_on.isoformat())
+    held = f"，保持开放至 {item.held_until.isoformat()}" if item.held_until else ""
+    return f"{item.due_on.isoformat()} 暂定{held}"
 
 
 @click.command()
@@ -143,6 +154,8 @@ def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json
         echo(f"  无人负责 no account holds the role for: {line}")
     for line in result.problems:
         echo(f"  日历 calendar: {line}")
+    for line in result.held:
+        echo(f"  暂定未关闭 held open: {line}")
     for line in witnessed_lines(witnessed):
         echo(f"  {line}")
     if delivery is not None:

@@ -14,6 +14,13 @@ What a passed deadline means (``on_pass``):
   nobody owes anything, the right to act simply ends; listed as due until then.
 * ``fire``: the trigger ``fire`` is fired automatically by ``procure tick`` (e.g. the call
   closes); listed as overdue while the tick has not run or was refused.
+
+A last day counted through a provisional (暂定) year of the calendar (issue 18) is itself
+provisional: :meth:`DeadlineRule.window` says which years it depends on. A deadline that
+``holds`` (a window granted to someone outside the federation) is then not passed on its
+provisional last day: it stays open until a bound (``held_until``, a number of working days
+later) or until the year's notice is entered and the day is counted again. One that does
+not hold (what the federation owes itself) runs on the provisional day.
 """
 
 from __future__ import annotations
@@ -34,6 +41,31 @@ FIRE = "fire"
 
 DUE = "due"
 EXPIRED = "expired"
+
+HOLD = "hold"
+RUN = "run"
+PROVISIONAL_CHOICES = (HOLD, RUN)
+DEFAULT_HOLD_WORKING_DAYS = 10
+
+
+@dataclass(frozen=True)
+class Window:
+    """A deadline's last day as counted on one calendar.
+
+    Attributes:
+        last_day: the last day on which it is still met.
+        provisional: the provisional (暂定) years the count went through (empty: official).
+        held_until: for a deadline that holds, the day it stays open until while its last
+            day is provisional (the bound); ``None`` otherwise.
+    """
+
+    last_day: date
+    provisional: tuple[int, ...] = ()
+    held_until: date | None = None
+
+    def closes_on(self) -> date:
+        """The last day on which the deadline is still open or met."""
+        return self.held_until or self.last_day
 
 
 @dataclass(frozen=True)
@@ -94,6 +126,29 @@ class DeadlineRule:
     ends_on_working_day: bool = False
     remind_days: int = 3
     basis: str = ""
+    holds: bool = False
+
+    def counted_days(self, event_day: date, last_day: date) -> tuple[date, date] | None:
+        """The first and last day the calendar was asked about, or ``None`` if none was."""
+        if self.working:
+            return (event_day + timedelta(days=1), last_day) if last_day > event_day else None
+        if self.ends_on_working_day:
+            return event_day + timedelta(days=self.days), last_day
+        return None
+
+    def window(self, event_day: date, calendar: WorkingCalendar, hold_working_days: int) -> Window:
+        """Count the last day, and say whether it is provisional and how long it holds.
+
+        Raises:
+            OutsideCalendar: if the count needs a year the calendar does not know.
+        """
+        last = self.last_day(event_day, calendar)
+        span = self.counted_days(event_day, last)
+        provisional = calendar.provisional_years(*span) if span else ()
+        held = None
+        if provisional and self.holds:
+            held = calendar.add_working_days(last, hold_working_days)
+        return Window(last, provisional, held)
 
     def last_day(self, event_day: date, calendar: WorkingCalendar) -> date:
         """Return the last day on which the deadline is still met.
@@ -106,9 +161,10 @@ class DeadlineRule:
         end = event_day + timedelta(days=self.days)
         return calendar.first_working_day_from(end) if self.ends_on_working_day else end
 
-    def status(self, last_day: date, today: date) -> str:
-        """``due`` up to and including ``last_day``; then ``expired`` or ``overdue``."""
-        if today <= last_day:
+    def status(self, last_day: date, today: date, held_until: date | None = None) -> str:
+        """``due`` up to and including ``last_day`` (or ``held_until``, when held); then
+        ``expired`` or ``overdue``."""
+        if today <= (held_until or last_day):
             return DUE
         return EXPIRED if self.on_pass == EXPIRES else OVERDUE
 

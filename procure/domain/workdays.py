@@ -7,7 +7,11 @@ weekend days worked in exchange. Any other Monday to Friday is a working day; an
 Saturday or Sunday is not.
 
 A date in a year the calendar does not know is refused with :class:`OutsideCalendar`
-rather than guessed: the holidays of a year are only known once they are announced.
+rather than guessed: the holidays of a year are only known once they are announced. A
+calendar may be given a *provisional* source (issue 18): for a year after the last one it
+knows, it then builds the year from the law that fixes the holidays themselves
+(:mod:`procure.domain.holiday_law`) and marks it provisional (暂定), so that what is
+counted through it can say so, and be counted again once the year's notice is entered.
 
 Counting rules (the same as the Civil Code's, 民法典 第二百零一条: a period counted in days
 starts on the day after the event):
@@ -26,7 +30,7 @@ calendar from the ``chinesecalendar`` library and ``workflows/calendar.yaml``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -39,6 +43,10 @@ _SATURDAY = 5
 class OutsideCalendar(InvalidInput):
     """A date lies in a year whose holidays the working calendar does not know."""
 
+    def __init__(self, message: str, year: int | None = None) -> None:
+        super().__init__(message)
+        self.year = year
+
 
 @dataclass(frozen=True)
 class CalendarYear:
@@ -49,11 +57,13 @@ class CalendarYear:
         days_off: days off that are not ordinary weekends (weekends inside a holiday
             period may be listed too; listing them changes nothing).
         makeup_workdays: Saturdays or Sundays that are working days (调休上班).
+        provisional: built from the law, not from the State Council's notice (暂定).
     """
 
     year: int
     days_off: frozenset[date]
     makeup_workdays: frozenset[date]
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         for day in self.days_off | self.makeup_workdays:
@@ -73,33 +83,72 @@ class CalendarYear:
             )
 
 
+ProvisionalSource = Callable[[int], "CalendarYear | None"]
+"""Builds a year the calendar does not know from the law, or ``None`` if it cannot."""
+
+
 class WorkingCalendar:
     """Which days are working days, for the years it knows.
 
     Args:
         years: one :class:`CalendarYear` per known year; a year given twice is refused.
+        provisional: builds a year after the last known one, marked provisional (暂定);
+            without it such a year is refused as unknown.
     """
 
-    def __init__(self, years: Iterable[CalendarYear]) -> None:
+    def __init__(
+        self, years: Iterable[CalendarYear], provisional: ProvisionalSource | None = None
+    ) -> None:
         self._years: dict[int, CalendarYear] = {}
         for entry in years:
             if entry.year in self._years:
                 raise InvalidInput(f"calendar year {entry.year} is given twice")
             self._years[entry.year] = entry
+        self._source = provisional
+        self._built: dict[int, CalendarYear | None] = {}
 
     @property
     def known_years(self) -> tuple[int, ...]:
-        """The years this calendar knows, in order."""
+        """The years this calendar knows from an announcement (official), in order."""
         return tuple(sorted(self._years))
 
+    @property
+    def source(self) -> ProvisionalSource | None:
+        """What builds the provisional years (to build a calendar with more years)."""
+        return self._source
+
+    def years(self) -> tuple[CalendarYear, ...]:
+        """The official years, in order."""
+        return tuple(self._years[year] for year in self.known_years)
+
     def knows(self, day: date) -> bool:
-        """Whether ``day`` lies in a year this calendar knows."""
+        """Whether ``day`` lies in a year this calendar knows officially."""
         return day.year in self._years
 
+    def year_entry(self, year: int) -> CalendarYear | None:
+        """The year as counted: official, provisional, or ``None`` if unknown."""
+        entry = self._years.get(year)
+        if entry is not None:
+            return entry
+        if self._source is None:
+            return None
+        if year not in self._built:
+            self._built[year] = self._source(year)
+        return self._built[year]
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` is counted on a provisional (暂定) calendar."""
+        entry = self.year_entry(year)
+        return entry is not None and entry.provisional
+
+    def provisional_years(self, first: date, last: date) -> tuple[int, ...]:
+        """The provisional years among those of the days from ``first`` to ``last``."""
+        return tuple(y for y in range(first.year, last.year + 1) if self.is_provisional(y))
+
     def _year(self, day: date) -> CalendarYear:
-        entry = self._years.get(day.year)
+        entry = self.year_entry(day.year)
         if entry is None:
-            raise OutsideCalendar(self._outside_message(day))
+            raise OutsideCalendar(self._outside_message(day), day.year)
         return entry
 
     def _outside_message(self, day: date) -> str:
@@ -108,10 +157,10 @@ class WorkingCalendar:
         missing = " yet" if not known or day.year > known[-1] else ""
         return (
             f"the working-day calendar does not know the holidays of {day.year}{missing} "
-            f"(it knows {span}); {day.isoformat()} cannot be counted in working days: add "
-            f"{day.year}'s holidays and make-up working days to workflows/calendar.yaml, as "
-            f"the State Council's notice announces them "
-            f"(国务院办公厅关于{day.year}年部分节假日安排的通知)"
+            f"(it knows {span}); {day.isoformat()} cannot be counted in working days: enter "
+            f"{day.year}'s holidays and make-up working days with `procure calendar add "
+            f"{day.year} FILE` (or in workflows/calendar.yaml), as the State Council's notice "
+            f"announces them (国务院办公厅关于{day.year}年部分节假日安排的通知)"
         )
 
     def is_working_day(self, day: date) -> bool:

@@ -17,10 +17,13 @@ from typing import Any
 from procure.domain.config import check_keys, config_flag
 from procure.domain.datafile import read_yaml
 from procure.domain.deadlines import (
+    DEFAULT_HOLD_WORKING_DAYS,
     ENTERS,
     EXPIRES,
     FIRE,
+    HOLD,
     OVERDUE,
+    PROVISIONAL_CHOICES,
     SERVICE_END,
     TRIGGER,
     DeadlineRule,
@@ -34,7 +37,7 @@ DEADLINES_FILE = "deadlines.yaml"
 DEFAULT_REMIND_DAYS = 3
 MAX_DAYS = 3660
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
-_TOP_KEYS = ("version", "remind_days", "deadlines")
+_TOP_KEYS = ("version", "remind_days", "provisional_hold_working_days", "deadlines")
 _KEYS = (
     "code",
     "zh",
@@ -48,15 +51,17 @@ _KEYS = (
     "done_by",
     "when_passed",
     "remind_days",
+    "provisional",
     "basis",
 )
 
 
 @dataclass(frozen=True)
 class Deadlines:
-    """The deadlines of one workflow, in file order."""
+    """The deadlines of one workflow, in file order, and how long a provisional window holds."""
 
     rules: tuple[DeadlineRule, ...] = ()
+    hold_working_days: int = DEFAULT_HOLD_WORKING_DAYS
 
     def rule(self, code: str) -> DeadlineRule | None:
         """Return the deadline named ``code``, if any."""
@@ -88,6 +93,13 @@ def parse_deadlines(raw: object, *, source: str, definition: WorkflowDefinition)
         raise ConfigError(f"{source}: (top level): must be a mapping")
     check_keys(raw, _TOP_KEYS, f"{source}: (top level)")
     remind = _days(raw, "remind_days", f"{source}: ", default=DEFAULT_REMIND_DAYS, least=0)
+    hold = _days(
+        raw,
+        "provisional_hold_working_days",
+        f"{source}: ",
+        default=DEFAULT_HOLD_WORKING_DAYS,
+        least=0,
+    )
     entries = raw.get("deadlines") or []
     if not isinstance(entries, list):
         raise ConfigError(f"{source}: deadlines: must be a list of mappings")
@@ -105,7 +117,7 @@ def parse_deadlines(raw: object, *, source: str, definition: WorkflowDefinition)
             raise ConfigError(f"{source}: deadlines[{index}].code: {code} is declared twice")
         where = f"{source}: deadlines[{index}] ({code})."
         rules.append(_rule(entry, code, where, definition, remind))
-    return Deadlines(tuple(rules))
+    return Deadlines(tuple(rules), hold)
 
 
 def _rule(
@@ -141,7 +153,18 @@ def _rule(
         ends_on_working_day=rolls,
         remind_days=_days(entry, "remind_days", where, default=remind, least=0),
         basis=" ".join(str(entry.get("basis", "")).split()),
+        holds=_holds(entry.get("provisional"), role, f"{where}provisional"),
     )
+
+
+def _holds(raw: object, role: str, where: str) -> bool:
+    """Whether a deadline holds while provisional: ``hold`` or ``run``; by default a window
+    of the organization's (someone outside the federation) holds and the rest run."""
+    if raw is None:
+        return role == "organization"
+    if raw not in PROVISIONAL_CHOICES:
+        raise ConfigError(f"{where}: must be hold or run, got {quoted(raw)}")
+    return raw == HOLD
 
 
 def _start(raw: object, where: str, definition: WorkflowDefinition) -> DeadlineStart:

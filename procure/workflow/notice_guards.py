@@ -3,14 +3,38 @@ that a contract is not signed while an objection waits for its answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.store import notices, queries
 from procure.store.models import Organization
 from procure.store.notice_models import AwardNotice
 from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
 from procure.workflow.scoring_guards import china_day
+
+WORKING_CALENDAR = "working_calendar"
+"""The fact holding a function that returns the calendar the database counts on."""
+OBJECTION_WINDOW = "objection_window"
+
+
+def objections_close_on(ctx: ActionContext, notice: AwardNotice) -> date:
+    """The last day to object to ``notice``, counted again on today's calendar.
+
+    A window counted through a provisional (暂定) year stays open until its bound or until
+    the year's notice is entered and it is counted again (issue 18); without the calendar
+    (a caller that gave none) the day the notice published holds.
+    """
+    source: Callable[[], WorkingCalendar] | None = ctx.facts.get(WORKING_CALENDAR)
+    rule = ctx.rules.deadlines.rule(OBJECTION_WINDOW)
+    if source is None or rule is None:
+        return notice.objections_close_on
+    hold = ctx.rules.deadlines.hold_working_days
+    try:
+        return rule.window(notice.published_on, source(), hold).closes_on()
+    except OutsideCalendar:
+        return notice.objections_close_on
 
 
 def _named(ctx: ActionContext) -> Organization | None:
@@ -60,11 +84,11 @@ def objection_within_window(ctx: ActionContext) -> str | None:
             f"the objection is dated {day.isoformat()}, before the award notice was published "
             f"({notice.published_on.isoformat()})"
         )
-    if day > notice.objections_close_on:
+    closes = objections_close_on(ctx, notice)
+    if day > closes:
         return (
             f"the objection window of the award notice published "
-            f"{notice.published_on.isoformat()} closed on "
-            f"{notice.objections_close_on.isoformat()} (质疑期已过)"
+            f"{notice.published_on.isoformat()} closed on {closes.isoformat()} (质疑期已过)"
         )
     return None
 

@@ -114,15 +114,26 @@ def test_the_comment_window_is_the_organization_s_and_closes_without_being_overd
     ] == ["expired"]
 
 
-def test_a_deadline_counted_into_an_unknown_year_names_the_year_instead_of_guessing(
+def test_a_deadline_counted_into_a_year_without_its_notice_is_provisional_not_unknown(
     session: Session, clock: Clock
 ) -> None:
     project_on(session, clock, "soliciting", date(2026, 12, 28))
 
     (item,) = due_items(session, today=date(2026, 12, 29))
 
+    assert (item.status, item.due_on, item.provisional) == ("due", date(2027, 1, 7), (2027,))
+    assert item.problem is None
+
+
+def test_a_deadline_counted_into_an_unknown_year_names_the_year_instead_of_guessing(
+    session: Session, clock: Clock
+) -> None:
+    project_on(session, clock, "soliciting", date(2199, 12, 28))  # the law is counted to 2199
+
+    (item,) = due_items(session, today=date(2199, 12, 29))
+
     assert (item.status, item.due_on) == ("unknown", None)
-    assert item.problem is not None and "holidays of 2027" in item.problem
+    assert item.problem is not None and "holidays of 2200" in item.problem
 
 
 def test_the_tick_closes_a_call_whose_deadline_passed_once_and_audited(

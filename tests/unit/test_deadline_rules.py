@@ -127,6 +127,7 @@ GOOD = {
         ({"zh": ""}, r"\.zh: required text"),
         ({"days": 30}, r"unknown key days"),
         ({"code": "Sign Contract"}, r"deadlines\[0\]\.code: must be a name"),
+        ({"provisional": "wait"}, r"\.provisional: must be hold or run, got 'wait'"),
     ],
 )
 def test_a_bad_deadline_is_refused_naming_file_and_key(
@@ -155,3 +156,35 @@ def test_a_bad_file_stops_the_rules_from_loading(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"deadlines\.yaml: deadlines\[0\] \(sign_contract\)"):
         load_rules(folder)
+
+
+def test_an_organization_s_window_holds_while_provisional_unless_told_to_run(
+    definition: Any,
+) -> None:
+    window = {**GOOD, "code": "w", "role": "organization", "when_passed": "expires"}
+    rules = parse_deadlines(
+        {
+            "provisional_hold_working_days": 5,
+            "deadlines": [GOOD, window, {**window, "code": "r", "provisional": "run"}],
+        },
+        source="d.yaml",
+        definition=definition,
+    )
+    assert [(r.code, r.holds) for r in rules.rules] == [
+        ("sign_contract", False),
+        ("w", True),
+        ("r", False),
+    ]
+    assert rules.hold_working_days == 5
+
+
+def test_a_working_day_count_through_a_provisional_year_holds_open_until_the_bound() -> None:
+    window = rule(days=7, working=True, holds=True)
+    counted = window.window(date(2026, 12, 28), default_calendar(), 10)
+    assert (counted.last_day, counted.provisional, counted.held_until) == (
+        date(2027, 1, 7),
+        (2027,),
+        date(2027, 1, 21),
+    )
+    assert window.status(counted.last_day, date(2027, 1, 21), counted.held_until) == DUE
+    assert rule(days=14).window(date(2026, 12, 28), default_calendar(), 10).provisional == ()

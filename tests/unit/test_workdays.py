@@ -91,12 +91,22 @@ def test_a_period_ending_on_a_day_off_ends_on_the_next_working_day(
     assert calendar.first_working_day_from(date(2019, 9, 29)) == date(2019, 9, 29)
 
 
-def test_a_date_in_a_year_no_one_announced_yet_is_refused_not_guessed(
+def test_a_date_in_a_year_no_one_announced_yet_is_refused_without_a_provisional_source(
     calendar: WorkingCalendar,
 ) -> None:
     last = calendar.known_years[-1]
-    with pytest.raises(OutsideCalendar, match=rf"holidays of {last + 1} yet.*calendar\.yaml"):
-        calendar.is_working_day(date(last + 1, 3, 1))
+    announced_only = WorkingCalendar(calendar.years())
+    with pytest.raises(OutsideCalendar, match=rf"holidays of {last + 1} yet.*calendar add"):
+        announced_only.is_working_day(date(last + 1, 3, 1))
+
+
+def test_the_installed_calendar_counts_a_year_no_one_announced_yet_as_provisional(
+    calendar: WorkingCalendar,
+) -> None:
+    last = calendar.known_years[-1]
+    assert calendar.is_provisional(last + 1)
+    assert not calendar.is_provisional(last)
+    assert calendar.is_working_day(date(last + 1, 3, 1)) is (date(last + 1, 3, 1).weekday() < 5)
 
 
 def test_counting_into_an_unknown_year_is_refused() -> None:

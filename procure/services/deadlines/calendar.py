@@ -5,6 +5,10 @@ make-up working days for the years it knows (2004 up to the year after its relea
 repository's ``workflows/calendar.yaml`` adds the years it does not know yet, as soon as they
 are announced, without waiting for a new release: a year listed in the file replaces what
 the library says about that year entirely, so a correction is one edit in one place.
+
+A year after the last one known is counted on a provisional (暂定) year built from the law
+(:mod:`procure.services.deadlines.calendar_law`) until its notice is entered, in the database with
+``procure calendar add`` (:mod:`procure.services.deadlines.calendar_entry`) or in the file.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from procure.domain.errors import ConfigError, InvalidInput
 from procure.domain.text import quoted
 from procure.domain.workdays import CalendarYear, WorkingCalendar
 from procure.resources import resource_dir
+from procure.services.deadlines.calendar_law import provisional_calendar_year
 
 CALENDAR_FILE = "calendar.yaml"
 _YEAR_KEYS = ("days_off", "makeup_workdays")
@@ -110,10 +115,11 @@ def load_calendar_years(path: Path) -> dict[int, CalendarYear]:
 
 
 def build_calendar(path: Path) -> WorkingCalendar:
-    """Return the library's years with those of ``path`` added or replacing them."""
+    """Return the library's years with those of ``path`` added or replacing them; a later
+    year is provisional, built from the law."""
     years = library_years()
     years.update(load_calendar_years(path))
-    return WorkingCalendar(years.values())
+    return WorkingCalendar(years.values(), provisional=provisional_calendar_year)
 
 
 def working_calendar(workflows: Path | None = None) -> WorkingCalendar:

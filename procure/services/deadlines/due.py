@@ -5,7 +5,9 @@ of its states, from its event (the project entering a state, a trigger's latest 
 row, or the end of the contract's service period) until one of its ``done_by`` triggers
 fires after that event or the project leaves those states. Days are counted from the
 event's day in Beijing time on the working-day calendar. A deadline whose count needs a
-year the calendar does not know is listed with the problem instead of a guessed date.
+year the calendar does not know is listed with the problem instead of a guessed date; one
+counted through a provisional (暂定) year says which (``provisional``), and a window that
+holds stays due until ``held_until`` (see :mod:`procure.domain.deadlines`).
 
 :func:`due_items` is what ``procure due`` prints and what the web dashboard renders.
 """
@@ -21,10 +23,10 @@ from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from procure.domain.deadlines import ENTERS, EXPIRED, OVERDUE, SERVICE_END, DeadlineRule
+from procure.domain.deadlines import ENTERS, EXPIRED, OVERDUE, SERVICE_END, DeadlineRule, Window
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.browse.visibility import Reach, reach_clause, viewer_scope
-from procure.services.deadlines.calendar import default_calendar
+from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.lifecycle.clock import now_utc
 from procure.services.loading.replay import BEIJING
 from procure.store.models import Contract, Organization, Project, Purchaser, TransitionLog
@@ -56,11 +58,20 @@ class DueItem:
     basis: str
     fires: str | None
     problem: str | None = None
+    problem_zh: str | None = None  # the problem in Chinese, short, for the pages
+    provisional: tuple[int, ...] = ()  # the 暂定 years its last day was counted through
+    held_until: date | None = None  # a window that holds: open until then while provisional
+
+    @property
+    def held(self) -> bool:
+        """Whether the window is open only because its provisional last day may move."""
+        return self.held_until is not None and self.due_on is not None and self.status == "due"
 
     def as_dict(self) -> dict[str, Any]:
         """The item as JSON-ready data (dates as ISO text)."""
         data = asdict(self)
-        for name in ("starts_on", "due_on"):
+        data["provisional"] = list(self.provisional)
+        for name in ("starts_on", "due_on", "held_until"):
             value = data[name]
             data[name] = None if value is None else value.isoformat()
         return data
@@ -111,7 +122,7 @@ def due_items(
         InvalidInput: a malformed login.
     """
     rules = rules or default_rules()
-    calendar = calendar or default_calendar()
+    calendar = calendar or calendar_for(session)
     today = today or beijing_day(now_utc())
     reach = _reach_by_role(session, login, rules) if login is not None else None
     items = running_deadlines(session, rules=rules, calendar=calendar, today=today, reach=reach)
@@ -155,6 +166,7 @@ def running_deadlines(
     ids = [project.id for project, _ in projects if project.id is not None]
     contracts = _contract_ends(session, ids)
     organizations = _organizations(session, projects)
+    hold = rules.deadlines.hold_working_days
     items: list[DueItem] = []
     for project, purchaser in projects:
         for rule in deadlines:
@@ -169,7 +181,9 @@ def running_deadlines(
             if _done(rule, events.get(project.code, []), seq):
                 continue
             organization = organizations.get(project.awarded_organization_id)
-            items.append(_item(rule, project, purchaser, key, day, today, calendar, organization))
+            items.append(
+                _item(rule, project, purchaser, key, day, today, calendar, organization, hold)
+            )
     return items
 
 
@@ -182,12 +196,16 @@ def _item(
     today: date,
     calendar: WorkingCalendar,
     organization: str | None,
+    hold: int,
 ) -> DueItem:
     try:
-        due_on: date | None = rule.last_day(day, calendar)
-        problem = None
+        window: Window | None = rule.window(day, calendar, hold)
+        problem = problem_zh = None
     except OutsideCalendar as exc:
-        due_on, problem = None, str(exc)
+        window, problem = None, str(exc)
+        problem_zh = f"无法计算：工作日历不知道{exc.year or '该'}年的放假安排，请管理员录入该年通知"
+    due_on = None if window is None else window.last_day
+    held_until = None if window is None else window.held_until
     return DueItem(
         key=f"{project.code}:{rule.code}:{key}",
         project=project.code,
@@ -201,12 +219,15 @@ def _item(
         organization=organization if rule.role == "organization" else None,
         starts_on=day,
         due_on=due_on,
-        status=UNKNOWN if due_on is None else rule.status(due_on, today),
+        status=UNKNOWN if due_on is None else rule.status(due_on, today, held_until),
         days_left=None if due_on is None else (due_on - today).days,
         rule=rule.describe(),
         basis=rule.basis,
         fires=rule.fire,
         problem=problem,
+        problem_zh=problem_zh,
+        provisional=() if window is None else window.provisional,
+        held_until=held_until,
     )
 
 

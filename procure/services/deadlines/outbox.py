@@ -85,6 +85,8 @@ def compose(item: DueItem) -> tuple[str, str]:
     """The subject and body of a reminder of ``item``."""
     when = "已逾期 overdue since" if item.status == "overdue" else "到期 due on"
     due = item.due_on.isoformat() if item.due_on else "?"
+    if item.provisional:
+        due += "（暂定 provisional）"
     subject = f"【procure】{item.project} {item.zh}：{when} {due}"
     lines = [
         f"项目 Project: {item.project} {item.title} ({item.purchaser})",

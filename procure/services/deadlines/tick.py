@@ -33,7 +33,7 @@ from procure.domain.identity import normalize_login
 from procure.domain.workdays import WorkingCalendar
 from procure.services.accounts.authorization import Scope, authorize
 from procure.services.browse.visibility import Reach, viewer_scope
-from procure.services.deadlines.calendar import default_calendar
+from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
 from procure.services.deadlines.outbox import queue_reminders
 from procure.services.lifecycle.clock import now_utc
@@ -73,6 +73,7 @@ class TickResult:
     queued: int = 0
     unreached: list[str] = field(default_factory=list)  # deadlines nobody holds the role for
     problems: list[str] = field(default_factory=list)  # deadlines the calendar cannot count
+    held: list[str] = field(default_factory=list)  # windows kept open on a provisional day
 
 
 def tick(
@@ -100,7 +101,7 @@ def tick(
     """
     actor = tick_actor(session, by)
     rules = rules or default_rules()
-    calendar = calendar or default_calendar()
+    calendar = calendar or calendar_for(session)
     now = now_utc()
     today = beijing_day(now)
     on = on or today
@@ -193,9 +194,10 @@ def _queue(
 ) -> None:
     items = _judged(session, rules, calendar, result.on)
     result.problems = [f"{i.project} {i.deadline}: {i.problem}" for i in items if i.problem]
+    result.held = [_held_line(item) for item in items if item.held]
     remind = [item for item in items if _reminds(rules, item)]
-    holders = _holders(session, {item.role for item in remind})
-    projects = _projects(session, {item.project for item in remind})
+    holders = role_holders(session, {item.role for item in remind})
+    projects = projects_by_code(session, {item.project for item in remind})
     recipients: list[tuple[DueItem, str]] = []
     for item in remind:
         logins = [
@@ -209,6 +211,17 @@ def _queue(
     result.queued = queue_reminders(session, recipients, batch_id=result.batch_id, at=at)
 
 
+def _held_line(item: DueItem) -> str:
+    """Why a window the provisional calendar would close stays open (for the summary)."""
+    assert item.due_on is not None and item.held_until is not None
+    years = "、".join(f"{year}年" for year in item.provisional)
+    state = "已过暂定期满日" if (item.days_left or 0) < 0 else "暂定期满日"
+    return (
+        f"{item.project} {item.zh}：{state} {item.due_on.isoformat()} 依据{years}暂定日历，"
+        f"不予关闭，保持开放至国务院通知录入或 {item.held_until.isoformat()}"
+    )
+
+
 def _reminds(rules: Rules, item: DueItem) -> bool:
     rule = rules.deadlines.rule(item.deadline)
     if rule is None or item.days_left is None:
@@ -216,7 +229,7 @@ def _reminds(rules: Rules, item: DueItem) -> bool:
     return item.status == OVERDUE or (item.status == DUE and item.days_left <= rule.remind_days)
 
 
-def _holders(session: Session, roles: set[str]) -> dict[str, list[tuple[str, Reach]]]:
+def role_holders(session: Session, roles: set[str]) -> dict[str, list[tuple[str, Reach]]]:
     """The active accounts holding each role, with where that role reaches."""
     if not roles:
         return {}
@@ -237,7 +250,8 @@ def _holders(session: Session, roles: set[str]) -> dict[str, list[tuple[str, Rea
     return holders
 
 
-def _projects(session: Session, codes: set[str]) -> dict[str, Project]:
+def projects_by_code(session: Session, codes: set[str]) -> dict[str, Project]:
+    """The projects named by ``codes``, by code (read in chunks)."""
     found: dict[str, Project] = {}
     for chunk in _chunks(sorted(codes)):
         found.update(

@@ -24,12 +24,14 @@ from procure.services.accounts.authorization import (
     named_organization_scope,
     project_scope,
 )
+from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.effects import EFFECTS
 from procure.services.lifecycle.params import parse_params
 from procure.store import audit, conflicts, queries
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import ROLES
+from procure.workflow.notice_guards import WORKING_CALENDAR
 from procure.workflow.rules import Rules, default_rules
 
 
@@ -94,6 +96,7 @@ def perform(
         reason=reason.strip(),
         at=at or now_utc(),
         batch_id=batch_id,
+        facts={WORKING_CALENDAR: lambda: calendar_for(session)},
     )
     before = project.state
     rules.engine.fire(ctx)

@@ -4,10 +4,12 @@ objection (质疑) and its answer. Each adds what it recorded to the audit row's
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
 from procure.domain.errors import Refused
-from procure.domain.workdays import OutsideCalendar
-from procure.services.deadlines.calendar import working_calendar
+from procure.domain.workdays import OutsideCalendar, WorkingCalendar
+from procure.services.deadlines.calendar_state import calendar_for
 from procure.store import notices, queries
 from procure.store.models import Organization
 from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
@@ -20,14 +22,19 @@ Effect = Callable[[ActionContext], None]
 def publish_award_notice(ctx: ActionContext, organization: Organization) -> None:
     """Publish the notice of the award just made: its days counted on the working calendar.
 
+    A day counted through a provisional (暂定) year is published as such: the audit row's
+    notice names the provisional years, and the objection window stays open past it until
+    the year's notice is entered or its bound passes (issue 18).
+
     Raises:
-        Refused: the calendar does not know a day of the notice's windows (the award waits
-            for the year's holidays in workflows/calendar.yaml rather than guess them).
+        Refused: the calendar does not know a day of the notice's windows (a year before the
+            law the provisional calendar is built from).
     """
     assert ctx.project.id is not None and organization.id is not None
     published_on = china_day(ctx.at)
+    calendar = calendar_for(ctx.session)
     try:
-        dates = ctx.rules.notices.dates(working_calendar(), published_on)
+        dates = ctx.rules.notices.dates(calendar, published_on)
     except OutsideCalendar as exc:
         raise Refused(
             f"award refused: the award notice's objection window cannot be counted: {exc}"
@@ -50,8 +57,14 @@ def publish_award_notice(ctx: ActionContext, organization: Organization) -> None
             "published_on": dates.published_on.isoformat(),
             "notice_ends_on": dates.notice_ends_on.isoformat(),
             "objections_close_on": dates.objections_close_on.isoformat(),
+            **_provisional(calendar, published_on, dates.objections_close_on),
         }
     )
+
+
+def _provisional(calendar: WorkingCalendar, published_on: date, last: date) -> dict[str, Any]:
+    years = calendar.provisional_years(published_on + timedelta(days=1), last)
+    return {"provisional_years": list(years)} if years else {}
 
 
 def _organization(ctx: ActionContext) -> Organization:

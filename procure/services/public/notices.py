@@ -10,7 +10,7 @@ narrative unless configured, no account login. Every value is plain data: the pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -18,6 +18,8 @@ from sqlmodel import Session, col, func, select
 from procure.domain.errors import NotFound
 from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
 from procure.reports.notices_data import objection_facts
+from procure.services.deadlines.calendar_state import calendar_for
+from procure.services.public.objections import objection_window
 from procure.store import notices, panels, queries
 from procure.store.accounts import user_by_login
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
@@ -137,6 +139,7 @@ def project_notices(
         row.notice.id for row in objections if row.answer and row.answer.outcome == "upheld"
     }
     panel = _panel_result(session, project, rules)
+    calendar = calendar_for(session)
     entries = []
     for notice in reversed(found):
         organization = session.get(Organization, notice.organization_id)
@@ -151,6 +154,12 @@ def project_notices(
                 "published_on": notice.published_on,
                 "notice_ends_on": notice.notice_ends_on,
                 "objections_close_on": notice.objections_close_on,
+                "window": objection_window(session, notice.published_on),
+                "notice_provisional": bool(
+                    calendar.provisional_years(
+                        notice.published_on + timedelta(days=1), notice.notice_ends_on
+                    )
+                ),
                 "withdrawn": notice.id in withdrawn,
                 "panel": panel,
                 "objections": [

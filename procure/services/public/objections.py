@@ -12,14 +12,18 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.deadlines import Window
 from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.notices import OUTCOME_LABELS, OUTCOMES
+from procure.domain.workdays import OutsideCalendar
+from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.lifecycle.fire import TransitionResult, advance
 from procure.store import accounts as account_store
 from procure.store import notices, queries
 from procure.store.models import Organization
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
+from procure.workflow.rules import default_rules
 
 ANSWER_TRIGGERS = {"upheld": "uphold_objection", "rejected": "reject_objection"}
 
@@ -100,10 +104,13 @@ def objection_page(session: Session, code: str, user: User, today: date) -> dict
     ours = {organization.id for organization in organizations}
     lodged = [row for row in notices.objections_of(session, project) if row.organization.id in ours]
     lodged_now = {row.organization.id for row in lodged if row.notice.id == notice.id}
+    window = objection_window(session, notice.published_on)
+    closes = notice.objections_close_on if window is None else window.closes_on()
     return {
+        "window": window,
         "project": {"code": project.code, "title": project.title, "state": project.state},
         "notice": notice,
-        "open": project.state == "awarded" and today <= notice.objections_close_on,
+        "open": project.state == "awarded" and today <= closes,
         "organizations": [o for o in organizations if o.id not in lodged_now],
         "objections": [
             {
@@ -118,3 +125,17 @@ def objection_page(session: Session, code: str, user: User, today: date) -> dict
             for row in lodged
         ],
     }
+
+
+def objection_window(session: Session, published_on: date) -> Window | None:
+    """The objection window of a notice published on ``published_on``, counted on today's
+    calendar (暂定 and held open while it runs through a provisional year), or ``None`` when
+    it cannot be counted."""
+    rules = default_rules()
+    rule = rules.deadlines.rule("objection_window")
+    if rule is None:
+        return None
+    try:
+        return rule.window(published_on, calendar_for(session), rules.deadlines.hold_working_days)
+    except OutsideCalendar:
+        return None

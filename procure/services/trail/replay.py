@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from procure.services.scoring.scorecard_versions import PIN_KEY
+from procure.services.trail import calendar as trail_calendar
 from procure.services.trail import notices as trail_notices
 from procure.services.trail.facts import Fact, Key, scope_text
 from procure.store.models import TransitionLog
@@ -377,4 +378,5 @@ _REGISTRY_HANDLERS = {
     "user_deactivate": TrailReplay._user_deactivate,
     "user_grant": TrailReplay._user_grant,
     "user_revoke": TrailReplay._user_revoke,
+    "calendar_add": trail_calendar.replay_calendar_add,
 }

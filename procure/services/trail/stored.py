@@ -16,6 +16,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from procure.services.scoring.scorecard_versions import definition_digest
+from procure.services.trail.calendar import stored_calendar_facts
 from procure.services.trail.facts import Fact
 from procure.services.trail.notices import stored_notice_facts
 from procure.services.trail.replay import bar_key, grant_key, sheet_key
@@ -62,6 +63,7 @@ def stored_facts(session: Session, project_code: str | None = None) -> Iterator[
         yield from _organizations(session)
         yield from _users(session)
         yield from _grants(session)
+        yield from stored_calendar_facts(session)
     yield from _scorecard_versions(session, project_code)
 
 
