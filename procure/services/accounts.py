@@ -7,7 +7,9 @@ administrator, the setup actor may add the first accounts and grant the first ad
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -309,12 +311,18 @@ def hash_password(password: str) -> str:
 
 
 def check_password(session: Session, login: str, password: str) -> bool:
-    """Whether ``password`` is the account's (False for unknown, inactive or password-less)."""
+    """Whether ``password`` is the account's (False for unknown, inactive or password-less).
+
+    An unknown, inactive or password-less login is checked against a dummy hash all the
+    same, so the answer takes as long as for a real login: the time of a refusal does not
+    tell whether a login exists.
+    """
     try:
         user = account_store.user_by_login(session, normalize_login(login))
     except InvalidInput:
-        return False
+        user = None
     if user is None or not user.active or not user.password_hash:
+        _hasher().verify(password, _dummy_hash())
         return False
     return bool(_hasher().verify(password, user.password_hash))
 
@@ -341,3 +349,10 @@ def _hasher() -> Any:
     from pwdlib import PasswordHash
 
     return PasswordHash.recommended()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made once per process: what an unknown login is checked
+    against, with the same Argon2 parameters as a real one."""
+    return hash_password(secrets.token_urlsafe(32))

@@ -131,14 +131,13 @@ def change_password(
         errors["confirm"] = "两次输入的新密码不一致 the two new passwords differ"
     else:
         try:
-            committed(
-                session,
-                lambda: signin.change_password(session, account, current, new, at=now_utc()),
-                what="change password",
-            )
+            signin.change_password(session, account, current, new, at=now_utc())
+            session.commit()
         except Refused as exc:
+            session.commit()  # the failure and any lock are kept (and audited)
             errors["current"] = str(exc)
         except InvalidInput as exc:
+            session.rollback()
             errors["new"] = f"新密码太弱 {exc}"
     status = 400 if errors else 200
     return pages.render(
