@@ -24,7 +24,7 @@ class Result:
     stderr: str
 
 
-def run(db: str, *args: str, stdin: str | None = None) -> Result:
+def run(db: str, *args: str, stdin: str | bytes | None = None) -> Result:
     with CliRunner().isolation(input=stdin, env={"PROCURE_DB": db}) as (out, err, _):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
@@ -79,6 +79,17 @@ def test_a_short_password_is_refused_and_changes_nothing(db: str) -> None:
     refused = run(db, "users", "passwd", "wangwu", stdin="short\n")
     assert refused.code == 1
     assert "at least 10 characters" in refused.stderr and "short" not in refused.stderr
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize("stdin", [b"\xff\xfe a long secret\n", "密码很长的口令".encode("gbk")])
+def test_a_password_on_stdin_that_is_not_utf8_is_refused_in_one_line(db: str, stdin: bytes) -> None:
+    run(db, "users", "add", "wangwu", "--name", "王五", "--by", "admin")
+    before = dump(db)
+    refused = run(db, "users", "passwd", "wangwu", "--by", "admin", stdin=stdin)
+    assert refused.code == 1
+    assert refused.stderr.startswith("error: the password on stdin is not UTF-8 text (byte ")
+    assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
     assert dump(db) == before
 
 
