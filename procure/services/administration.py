@@ -27,6 +27,7 @@ from procure.domain.identity import (
 from procure.domain.money import parse_money
 from procure.domain.uscc import validate_uscc
 from procure.services import accounts, registry, signin
+from procure.services.account_scope import check_manages
 from procure.services.authorization import Scope, authorize
 from procure.services.project_actions import FormInvalid
 from procure.store import accounts as account_store
@@ -226,6 +227,7 @@ def end_sessions(session: Session, login: str, by: Actor, *, at: datetime) -> in
     user = account_store.user_by_login(session, normalize_login(login))
     if user is None:
         raise NotFound(f"no account {login!r}")
+    check_manages(session, by, user, f"结束 {user.login} 的会话")
     return signin.revoke_sessions(session, user.login, by=admin, at=at)
 
 
