@@ -127,7 +127,8 @@ purchasers:
 @pytest.fixture
 def scoped_db(db: str, tmp_path: Path) -> str:
     """Three purchasers; ``fedadmin`` administers SM-FED (and SM-WC below it); ``wcclerk`` is
-    an officer of SM-WC, ``hlclerk`` one of HL-FED (and supervisor for SM-WC), ``admin`` administers every purchaser."""
+    an officer of SM-WC, ``hlclerk`` one of HL-FED (and supervisor for SM-WC); ``admin``
+    administers every purchaser."""
     registry = tmp_path / "registry.yaml"
     registry.write_text(SCOPED_REGISTRY, encoding="utf-8")
     assert run(db, "load", str(registry), "--by", "admin").code == 0
