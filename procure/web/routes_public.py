@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from procure.domain.errors import InvalidInput
+from procure.domain.bounded import YEAR
 from procure.services import public_notices
 from procure.web.deps import Reader
 from procure.workflow.rules import default_rules
@@ -110,8 +110,4 @@ def _stamp(day: date) -> str:
 
 
 def _year(text: str) -> int | None:
-    if not text.strip():
-        return None
-    if not text.strip().isascii() or not text.strip().isdigit():
-        raise InvalidInput(f"年度 year must be a year such as 2019, not {text!r}")
-    return int(text)
+    return YEAR.parse_optional(text)
