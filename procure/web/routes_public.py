@@ -71,7 +71,7 @@ def notice(request: Request, code: str, session: Reader) -> Response:
 def feed(request: Request, session: Reader) -> Response:
     """The award notices as an Atom feed (RFC 4287), newest first."""
     entries = public_notices.feed_entries(session)
-    base = str(request.base_url).rstrip("/")
+    base = request.app.state.settings.public_url or str(request.base_url).rstrip("/")
     root = ElementTree.Element("feed", xmlns=ATOM)
     _text(root, "title", "中选结果公示 Award notices · procure")
     _text(root, "id", f"{base}/public/feed.atom")

@@ -33,7 +33,7 @@ def test_an_out_of_range_number_in_a_url_is_refused_with_a_4xx_page(
     from tests.clock import pinned_clock
 
     set_passwords(registered, ADMIN.name)
-    app = create_app(WebSettings(database_url), clock=pinned_clock())
+    app = create_app(WebSettings(database_url, allowed_hosts=("testserver",)), clock=pinned_clock())
     with TestClient(app, raise_server_exceptions=False) as browser:
         sign_in(browser, ADMIN.name)
         response = browser.get(path)

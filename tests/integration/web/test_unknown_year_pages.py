@@ -29,7 +29,9 @@ IN_UNKNOWN_YEAR = datetime(UNKNOWN, 3, 1, 10, 0, tzinfo=BEIJING)
 
 
 def browser_at(database_url: str, moment: datetime) -> Iterator[TestClient]:
-    app = create_app(WebSettings(database_url), clock=pinned_clock(moment))
+    app = create_app(
+        WebSettings(database_url, allowed_hosts=("testserver",)), clock=pinned_clock(moment)
+    )
     with TestClient(app) as browser:
         yield browser
     app.state.writer.dispose()
