@@ -24,7 +24,7 @@ from procure.domain.criteria import ATTAINMENT, JUDGED, SATISFACTION, Criterion,
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Scorecard
-from procure.domain.text import check_no_bidi
+from procure.domain.text import check_typed_text
 from procure.services.authorization import authorize, project_scope
 from procure.services.lifecycle import TransitionResult, perform
 from procure.services.project_actions import FormInvalid
@@ -204,7 +204,7 @@ def _hint(criterion: Criterion) -> str:
 
 def _text_error(text: str, label: str) -> str:
     try:
-        check_no_bidi(text, label)
+        check_typed_text(text, label)
     except InvalidInput as exc:
         return f"请删去文字中的不可见控制字符：{exc}"
     return ""
@@ -291,7 +291,7 @@ def _check_upload(found: SheetInput, card: Scorecard) -> None:
     """Score the sheet once so that a wrong row is named before anything is recorded."""
     card.score_sheet(found.scores)
     for code, text in found.narratives.items():
-        check_no_bidi(text, f"narrative {code}")
+        check_typed_text(text, f"narrative {code}")
 
 
 def record_upload(

@@ -60,3 +60,24 @@ def test_a_scoped_admin_manages_an_account_within_its_purchasers(
         "/admin/deactivate", data={"csrf_token": csrf, "login": "wcclerk"}, follow_redirects=False
     )
     assert done.status_code == 303, done.text
+
+
+@pytest.mark.parametrize(
+    ("name", "says"), [("启航\x00中心", "U+0000"), ("启航\x1b[2J中心", "U+001B")]
+)
+def test_the_registry_form_refuses_an_organization_name_with_a_control_character(
+    client: TestClient, scoped: Session, engine: Engine, name: str, says: str
+) -> None:
+    from procure.domain.uscc import make_uscc
+
+    set_passwords(scoped, ADMIN.name)
+    csrf = sign_in(client, ADMIN.name)
+    before = snapshot(scoped, engine)
+    refused = client.post(
+        "/admin/organizations",
+        data={"csrf_token": csrf, "uscc": make_uscc("52350203MJ0612345"), "name": name},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert says in refused.text and "名称有误" in refused.text
+    assert snapshot(scoped, engine) == before
