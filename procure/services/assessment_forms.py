@@ -298,12 +298,15 @@ def record_upload(
     session: Session,
     code: str,
     user: User,
-    data: bytes,
-    filename: str,
+    upload: dict[str, Any] | FormInvalid,
     *,
     rules: Rules | None = None,
 ) -> TransitionResult:
     """Record ``user``'s assessment sheet from an uploaded template (no commit).
+
+    Args:
+        upload: what :func:`read_upload` made of the file before the transaction (so no
+            write lock is held while a file is parsed): the params, or the refusal.
 
     Raises:
         FormInvalid: the file's problem under ``upload``; nothing changed.
@@ -311,8 +314,19 @@ def record_upload(
     """
     rules = rules or default_rules()
     may_act(session, code, user, "assessor", "record_assessment")
-    params = upload_params(data, filename, rules)
-    return _record(session, code, user, params, rules, field="upload")
+    if isinstance(upload, FormInvalid):
+        raise FormInvalid(upload.errors)
+    return _record(session, code, user, upload, rules, field="upload")
+
+
+def read_upload(
+    data: bytes, filename: str, rules: Rules | None = None
+) -> dict[str, Any] | FormInvalid:
+    """The params of an uploaded template, or the refusal, read outside any transaction."""
+    try:
+        return upload_params(data, filename, rules)
+    except FormInvalid as refusal:
+        return refusal
 
 
 def may_act(session: Session, code: str, user: User, role: str, trigger: str) -> None:
