@@ -9,14 +9,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from procure.services import review_forms
+from procure.store.db import new_session
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
 from tests.clock import pinned_clock
 from tests.integration.builders import CODE, OFFICER, QIHANG, REVIEWERS, project_at
-from tests.integration.web.support import form_token, set_passwords, sign_in
+from tests.integration.web.support import PASSWORD, form_token, set_passwords, sign_in
 
 REVIEWER = REVIEWERS[0].name
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +61,7 @@ def test_another_account_signs_in_while_an_uploaded_sheet_is_parsed(
                 "/signin",
                 data={
                     "login": OFFICER.name,
-                    "password": "correct-horse-2019",
+                    "password": PASSWORD,
                     "signin_token": token,
                 },
                 follow_redirects=False,
@@ -71,3 +73,26 @@ def test_another_account_signs_in_while_an_uploaded_sheet_is_parsed(
     app.state.reader.dispose()
     assert signed_in.status_code == 303, signed_in.text[-500:]
     assert uploaded["response"].status_code == 400  # the blank sheet is refused, after all
+
+
+def test_a_sign_in_that_waits_too_long_for_another_writer_says_busy_not_500(
+    registered: Session, database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's one writer at a time; PostgreSQL sign-ins do not wait on it")
+    set_passwords(registered, OFFICER.name)
+    monkeypatch.setenv("PROCURE_LOCK_TIMEOUT", "1")
+    app = create_app(WebSettings(database_url, allowed_hosts=("testserver",)), clock=pinned_clock())
+    with TestClient(app, raise_server_exceptions=False) as officer:
+        token = form_token(officer.get("/signin").text, "signin_token")
+        with new_session(engine) as holder:
+            holder.execute(text("SELECT 1"))  # a writing transaction: holds the write lock
+            answer = officer.post(
+                "/signin",
+                data={"login": OFFICER.name, "password": PASSWORD, "signin_token": token},
+                follow_redirects=False,
+            )
+            holder.rollback()
+    app.state.writer.dispose()
+    app.state.reader.dispose()
+    assert answer.status_code == 503 and "系统繁忙" in answer.text
