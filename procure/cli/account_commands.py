@@ -139,7 +139,16 @@ def _read_password(confirm: bool) -> str:
     """The password from the terminal (hidden, asked twice) or the first line of stdin."""
     if sys.stdin.isatty():
         return str(click.prompt("密码 Password", hide_input=True, confirmation_prompt=confirm))
-    line = sys.stdin.readline()
+    raw = sys.stdin.buffer.readline()
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        from procure.domain.errors import InvalidInput
+
+        raise InvalidInput(
+            f"the password on stdin is not UTF-8 text (byte {exc.start + 1} of its line, "
+            f"0x{raw[exc.start]:02x}, is not UTF-8); write it as UTF-8"
+        ) from None
     return line.removesuffix("\n").removesuffix("\r")
 
 

@@ -52,12 +52,16 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allo
     import uvicorn
 
     from procure.jobs.ticking import daily_tick_settings, describe
+    from procure.web.settings import SERVE_HOST_ENV, web_settings
+
+    web_settings(db_url(ctx))  # a malformed PROCURE_PUBLIC_URL stops here
 
     url = db_url(ctx)
     daily = daily_tick_settings(os.environ)  # a malformed setting stops here, not in the worker
     with open_session(ctx, readonly=True):  # refuses a missing, uninitialized or old database
         pass
     os.environ[DATABASE_ENV] = url  # the workers' factory reads it
+    os.environ[SERVE_HOST_ENV] = host  # the address listened on is a host the app answers
     echo(
         f"procure 正在服务 serving {shown_url(url)} at http://{_shown_host(host)}:{port}/ "
         "(Ctrl+C to stop)"

@@ -161,12 +161,34 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raise InvalidInput(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     if len(data) > limit:
         raise InvalidInput(f"{path}: larger than {limit // (1024 * 1024)} MB; refused")
+    encoding = _utf16_or_32(data)
+    if encoding is not None:
+        raise InvalidInput(f"{path}: is {encoding} text; save it as UTF-8")
     if b"\x00" in data:
         raise InvalidInput(f"{path}: holds NUL bytes, so it is not a text file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+
+
+def _utf16_or_32(data: bytes) -> str | None:
+    """The name of the UTF-16 or UTF-32 encoding ``data`` is written in, if it is: by its
+    byte-order mark, or (without one) by the zero byte beside each ASCII character."""
+    for mark, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if data.startswith(mark):
+            return name
+    head = data[:200]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "UTF-16"  # little-endian, no mark: "f\0o\0r\0"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "UTF-16"  # big-endian, no mark
+    return None
 
 
 def parse_yaml(text: str, source: str, *, exact: bool = True) -> Any:

@@ -10,6 +10,9 @@ Three rules live here so every parser shares them:
   and number text of thousands of digits.
 - :func:`check_no_bidi` refuses the bidirectional controls (U+202A–U+202E, U+2066–U+2069)
   that would reorder the printed text of a name.
+- :func:`check_typed_text` is the rule for every field people type (names, reasons, notes,
+  comments, narratives), on every door: no bidi control, and no control character (NUL,
+  ESC, DEL, C1); tab is allowed, line breaks only in multi-line text.
 """
 
 from __future__ import annotations
@@ -84,6 +87,28 @@ def check_no_bidi(text: str, what: str) -> None:
                 f"({unicodedata.name(char, 'control')}), which would reorder the printed text; "
                 f"remove it"
             )
+
+
+def check_typed_text(text: str, what: str, *, multiline: bool = True) -> None:
+    """Refuse typed text holding a bidi control or a control character.
+
+    NUL cannot be stored by PostgreSQL and ESC starts a terminal's escape sequence; neither
+    belongs in a name or a reason. Tab is allowed; a line break only where ``multiline``.
+
+    Raises:
+        InvalidInput: naming ``what``, the value (quoted) and the character found.
+    """
+    check_no_bidi(text, what)
+    allowed = "\t\n\r" if multiline else "\t"
+    for char in text:
+        if char not in allowed and unicodedata.category(char) == "Cc":
+            raise InvalidInput(
+                f"{what} {quoted(text)} contains the control character U+{ord(char):04X} "
+                f"({unicodedata.name(char, _CONTROL_NAMES.get(char, 'control'))}); remove it"
+            )
+
+
+_CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESCAPE", "\x7f": "DELETE", "\n": "LINE FEED"}
 
 
 def visible(text: str) -> str:

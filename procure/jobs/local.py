@@ -31,6 +31,7 @@ from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler, daily_tick_settings, describe
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
+from procure.store.conflicts import is_busy
 from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job
 
@@ -59,8 +60,16 @@ def work(
     _LOGGER.info("job worker %s on %s; %s", name, files, describe(daily))
     while not stop():
         scheduler.check(now_utc())
-        checkpoints.check(now_utc())
-        if not run_next(url, files, name):
+        try:
+            checkpoints.check(now_utc())
+            ran = run_next(url, files, name)
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            # another writer holds the database longer than the lock wait: wait, try again
+            _LOGGER.warning("job worker %s: the database is busy (%s); trying again", name, exc)
+            ran = False
+        if not ran:
             time.sleep(poll)
 
 

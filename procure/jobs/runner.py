@@ -14,6 +14,8 @@ import json
 import logging
 import os
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -23,6 +25,7 @@ from procure.jobs.kind import JobRun
 from procure.jobs.kinds import job_kinds
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
+from procure.store.conflicts import is_busy
 from procure.store.db import make_engine, new_session
 
 _LOGGER = logging.getLogger(__name__)
@@ -79,21 +82,50 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
         if final_attempt:
             _end(engine, job_id, f"attempt {job.attempts} of {MAX_ATTEMPTS} failed: {reason}")
         else:
-            with new_session(engine) as session:
-                job_store.requeue(session, job_id, reason=f"retrying after: {reason}")
-                session.commit()
+
+            def requeue() -> None:
+                with new_session(engine) as session:
+                    job_store.requeue(session, job_id, reason=f"retrying after: {reason}")
+                    session.commit()
+
+            when_free(requeue, what=f"queueing job {job_id} again")
         raise
-    with new_session(engine) as session:
-        job_store.finish(session, job_id, result=result, at=now_utc())
-        session.commit()
+
+    def finish() -> None:
+        with new_session(engine) as session:
+            job_store.finish(session, job_id, result=result, at=now_utc())
+            session.commit()
+
+    when_free(finish, what=f"recording the result of job {job_id}")
     return "done"
 
 
 def _end(engine: Engine, job_id: int, reason: str) -> str:
-    with new_session(engine) as session:
-        job_store.fail(session, job_id, reason=reason, at=now_utc())
-        session.commit()
+    def fail() -> None:
+        with new_session(engine) as session:
+            job_store.fail(session, job_id, reason=reason, at=now_utc())
+            session.commit()
+
+    when_free(fail, what=f"recording the end of job {job_id}")
     return "failed"
+
+
+BUSY_RETRIES = 5
+"""How many times a job's own bookkeeping is tried again when the database is busy."""
+
+
+def when_free(write: Callable[[], None], *, what: str, wait: float = 1.0) -> None:
+    """Run ``write``; while another writer holds the database past the lock wait
+    ("database is locked"), wait and try again (up to :data:`BUSY_RETRIES` times)."""
+    for attempt in range(1, BUSY_RETRIES + 1):
+        try:
+            write()
+            return
+        except Exception as exc:
+            if not is_busy(exc) or attempt == BUSY_RETRIES:
+                raise
+            _LOGGER.warning("%s: the database is busy; trying again (%d)", what, attempt)
+            time.sleep(wait * attempt)
 
 
 def claim(url: str, job_id: int, *, worker: str, any_state: bool = False) -> int | None:

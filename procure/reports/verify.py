@@ -29,6 +29,7 @@ from procure.domain.checkpoint import Checkpoint, checkpoint_problems, from_mapp
 from procure.domain.errors import InvalidInput, NotFound
 from procure.reports.data import build_record, verification_code
 from procure.reports.render import ATTACHMENT_NAME, CHECKPOINT_KEY
+from procure.reports.unreadable import reading_record
 from procure.store.audit import verify_chain
 from procure.workflow.rules import Rules
 
@@ -76,19 +77,15 @@ def read_embedded(pdf: bytes, *, file: str = "file") -> EmbeddedRecord:
         InvalidInput: the bytes are not a PDF, or not an evaluation record printed by procure.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if not pdf.startswith(b"%PDF-"):
         raise InvalidInput(f"{file} is not a PDF file")
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not ours to print
-    try:
+    with reading_record(file):
         reader = PdfReader(io.BytesIO(pdf))
-        attachments = reader.attachments
         metadata = reader.metadata
         keywords = str(metadata.get("/Keywords", "")) if metadata is not None else ""
-    except (PdfReadError, ValueError, KeyError) as exc:
-        raise InvalidInput(f"{file} is not a readable PDF ({exc})") from exc
-    contents = attachments.get(ATTACHMENT_NAME)
+        contents = reader.attachments.get(ATTACHMENT_NAME)
     if not contents:
         raise InvalidInput(f"{file} carries no {ATTACHMENT_NAME}: not a record printed by procure")
     try:
@@ -132,7 +129,8 @@ def verify_pdf(
     """
     data = path.read_bytes()
     embedded = read_embedded(data, file=str(path))
-    project = str(embedded.record.get("project", {}).get("code", "?"))
+    carried = embedded.record.get("project")
+    project = str(carried.get("code", "?") if isinstance(carried, dict) else "?")
     problems = _code_problems(embedded)
     try:
         current = build_record(session, project, rules=rules)
@@ -149,7 +147,8 @@ def verify_pdf(
         ]
     resaved = False
     if not differences and not problems and check_pages:
-        resaved, page_problems = page_check(data, current, embedded.checkpoint)
+        with reading_record(str(path)):
+            resaved, page_problems = page_check(data, current, embedded.checkpoint)
         problems += page_problems
     ok = not differences and not problems
     return Verification(
@@ -204,7 +203,12 @@ def page_check(
     data: bytes, current: dict[str, Any], checkpoint: dict[str, Any] | None
 ) -> tuple[bool, list[str]]:
     """Whether the file is what the record prints: byte for byte, or re-saved by another
-    tool with the same content (see :mod:`procure.reports.pdf_content`)."""
+    tool with the same content (see :mod:`procure.reports.pdf_content`).
+
+    Raises:
+        Exception: whatever pypdf raises on a damaged file; callers read it inside
+            :func:`procure.reports.unreadable.reading_record`.
+    """
     from procure.reports.pdf_content import NotCleanPdf, content_digest
     from procure.reports.render import render_pdf
 

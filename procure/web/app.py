@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
@@ -61,6 +62,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
     app.state.figures = FiguresCache()  # the dashboard's counted figures, until data changes
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False)
     if clock is not None:
         app.add_middleware(RequestClock, clock=clock)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))

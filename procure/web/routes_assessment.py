@@ -128,9 +128,10 @@ def upload_sheet(
 ) -> Response:
     """Record the assessor's sheet from the filled-in .xlsx template: all of it, or nothing."""
     filename, data = upload.files.get("sheet", ("", b""))
+    sheet = assessment_forms.read_upload(data, filename)  # before any lock is taken
 
     def change() -> Any:
-        return assessment_forms.record_upload(session, code, account.user, data, filename)
+        return assessment_forms.record_upload(session, code, account.user, sheet)
 
     return _act(request, code, account, session, reader, "upload", change, {})
 

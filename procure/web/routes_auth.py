@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.services.accounts import signin
 from procure.services.lifecycle.clock import now_utc
-from procure.store.conflicts import committed
+from procure.store.conflicts import busy, committed, is_busy
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Writer, optional_account
 from procure.web.security import (
@@ -85,13 +86,21 @@ def sign_in(
     if previous is not None:  # a new id at every sign-in: the browser's old one ends
         signin.sign_out(session, previous, at=at)
     try:
-        opened = signin.sign_in(
-            session, login, password, at=at, user_agent=request.headers.get("user-agent", "")
-        )
-    except Refused as exc:
-        session.commit()  # the failure and any lock are kept (and audited)
-        return _sign_in_form(request, next_path=next_path, login=login, error=str(exc), status=401)
-    session.commit()
+        try:
+            opened = signin.sign_in(
+                session, login, password, at=at, user_agent=request.headers.get("user-agent", "")
+            )
+        except Refused as exc:
+            session.commit()  # the failure and any lock are kept (and audited)
+            return _sign_in_form(
+                request, next_path=next_path, login=login, error=str(exc), status=401
+            )
+        session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if is_busy(exc):
+            raise busy("登录 sign in") from exc  # 503 "try again in a moment", never a 500
+        raise
     response = RedirectResponse(next_path, status_code=303)
     set_session_cookie(request, response, opened.token)
     response.delete_cookie(SIGN_IN_COOKIE)
@@ -131,14 +140,13 @@ def change_password(
         errors["confirm"] = "两次输入的新密码不一致 the two new passwords differ"
     else:
         try:
-            committed(
-                session,
-                lambda: signin.change_password(session, account, current, new, at=now_utc()),
-                what="change password",
-            )
+            signin.change_password(session, account, current, new, at=now_utc())
+            session.commit()
         except Refused as exc:
+            session.commit()  # the failure and any lock are kept (and audited)
             errors["current"] = str(exc)
         except InvalidInput as exc:
+            session.rollback()
             errors["new"] = f"新密码太弱 {exc}"
     status = 400 if errors else 200
     return pages.render(

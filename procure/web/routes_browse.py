@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
-from procure.domain.errors import InvalidInput
+from procure.domain.bounded import YEAR
 from procure.services.accounts.signin import SignedIn
 from procure.services.browse.dashboard import dashboard, scope_years, waiting_for
 from procure.services.browse.export import write_csv, write_xlsx
@@ -24,7 +24,6 @@ from procure.services.browse.listing import (
     list_page,
 )
 from procure.services.browse.visibility import viewer_scope
-from procure.services.lifecycle.clock import now_utc
 from procure.web import pages
 from procure.web.charts import dashboard_charts
 from procure.web.deps import Account, Reader
@@ -136,8 +135,4 @@ def projects_xlsx(account: Account, session: Reader, query: ListQueryParams) -> 
 
 
 def _year(text: str) -> int | None:
-    if not text.strip():
-        return None
-    if not text.strip().isascii() or not text.strip().isdigit():
-        raise InvalidInput(f"年度 year must be a year such as {now_utc().year}, not {text!r}")
-    return int(text)
+    return YEAR.parse_optional(text)

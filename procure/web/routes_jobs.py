@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from procure.domain.bounded import ROW_ID
 from procure.domain.errors import NotFound
 from procure.jobs import verifying
 from procure.jobs.printing import KIND as PRINT
@@ -23,9 +24,9 @@ REFRESH_SECONDS = 2
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: int, account: Account, session: Reader) -> Response:
+def job_page(request: Request, job_id: str, account: Account, session: Reader) -> Response:
     """The job's state and progress; the page reloads itself while the job is under way."""
-    row = visible_job(session, account.user, job_id)
+    row = visible_job(session, account.user, ROW_ID.parse(job_id))
     job = view(row, now_utc())
     session.commit()
     context: dict[str, Any] = {
@@ -48,9 +49,9 @@ def job_page(request: Request, job_id: int, account: Account, session: Reader) -
 
 
 @router.get("/jobs/{job_id}/download")
-def download(request: Request, job_id: int, account: Account, session: Reader) -> Response:
+def download(request: Request, job_id: str, account: Account, session: Reader) -> Response:
     """The finished job's result (the year's records as one .zip)."""
-    job = visible_job(session, account.user, job_id)
+    job = visible_job(session, account.user, ROW_ID.parse(job_id))
     session.commit()
     files = request.app.state.settings.files_dir
     path = (files / job.result).resolve() if job.result else None

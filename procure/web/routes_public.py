@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from procure.domain.errors import InvalidInput
+from procure.domain.bounded import YEAR
 from procure.services.public import notices as public_notices
 from procure.web.deps import Reader
 from procure.workflow.rules import default_rules
@@ -71,7 +71,7 @@ def notice(request: Request, code: str, session: Reader) -> Response:
 def feed(request: Request, session: Reader) -> Response:
     """The award notices as an Atom feed (RFC 4287), newest first."""
     entries = public_notices.feed_entries(session)
-    base = str(request.base_url).rstrip("/")
+    base = request.app.state.settings.public_url or str(request.base_url).rstrip("/")
     root = ElementTree.Element("feed", xmlns=ATOM)
     _text(root, "title", "中选结果公示 Award notices · procure")
     _text(root, "id", f"{base}/public/feed.atom")
@@ -110,8 +110,4 @@ def _stamp(day: date) -> str:
 
 
 def _year(text: str) -> int | None:
-    if not text.strip():
-        return None
-    if not text.strip().isascii() or not text.strip().isdigit():
-        raise InvalidInput(f"年度 year must be a year such as 2019, not {text!r}")
-    return int(text)
+    return YEAR.parse_optional(text)

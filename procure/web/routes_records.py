@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
+from procure.domain.bounded import YEAR
 from procure.domain.errors import InvalidInput
 from procure.jobs import printing
 from procure.jobs.submit import submit
@@ -87,10 +88,13 @@ def print_year(
     """Ask for a year's records as one zip: a background job (joined if one is under way)."""
     year_text = (form.get("year") or "").strip()
     purchaser = (form.get("purchaser") or "").strip() or None
-    if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
+    try:
+        year = YEAR.parse(year_text)
+    except InvalidInput:
+        year = 0
+    if not 1990 <= year <= 2100:
         errors = {"year": "请填写年度，例如 2019 give a funding year, e.g. 2019"}
         return _page(request, reader, account, values=form, errors=errors, status=400)
-    year = int(year_text)
     try:
         codes = record_files.print_codes(reader, account.user, year, purchaser)
     except InvalidInput as exc:

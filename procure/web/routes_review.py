@@ -104,6 +104,7 @@ def upload_sheet(
             upload_error="请选择要上传的 .xlsx 评分表 choose the filled-in .xlsx sheet",
             status=400,
         )
+    sheet = review_forms.read_upload(filename, content)  # before any lock is taken
     return _attempt(
         request,
         reader,
@@ -111,9 +112,7 @@ def upload_sheet(
         account,
         lambda: committed(
             session,
-            lambda: review_forms.submit_upload(
-                session, code, account.user, organization, filename, content
-            ),
+            lambda: review_forms.submit_upload(session, code, account.user, organization, sheet),
             what=f"record_review on {code}",
         ),
         failed="upload",

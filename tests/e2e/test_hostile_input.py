@@ -49,7 +49,7 @@ class Case:
     args: tuple[str, ...]
     says: tuple[str, ...]
     exit_code: int = 1
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str | bytes] = field(default_factory=dict)
     prepare: Prepare | None = None
     url: str = "sqlite:///{db}"
 
@@ -59,7 +59,7 @@ NEW_CODE = f"SM-{YEAR}-003"
 NEW_USCC = make_uscc("52350203MJ0000004")
 
 
-def load(name: str, text: str, *says: str, by: str | None = None) -> Case:
+def load(name: str, text: str | bytes, *says: str, by: str | None = None) -> Case:
     acting = ("--by", by) if by else ()
     args = ("load", f"{{dir}}/{name}.yaml", *acting)
     return Case(name, args, (f"{name}.yaml", *says), files={name: text})
@@ -120,6 +120,12 @@ CASES = [
     Case("dev_zero", ("load", "/dev/zero"), ("/dev/zero", "larger than 64 MB")),
     Case("a_folder", ("load", "{dir}"), ("is a directory",), 2),
     load("nul_bytes", HEAD + "\x00\x00\n", "NUL bytes"),
+    load("utf16_with_mark", (HEAD + "purchasers: []\n").encode("utf-16"),
+         "is UTF-16 text; save it as UTF-8"),
+    load("utf16_big_endian_no_mark", (HEAD + "purchasers: []\n").encode("utf-16-be"),
+         "is UTF-16 text; save it as UTF-8"),
+    load("utf32_with_mark", (HEAD + "purchasers: []\n").encode("utf-32"),
+         "is UTF-32 text; save it as UTF-8"),
     # ---------------------------------------------------------------- keys given twice
     load("duplicate_top_key", HEAD + f"year: {YEAR + 1}\n", "'year' is given twice",
          "lines 2 and 3"),
@@ -147,6 +153,29 @@ CASES = [
         "bidi_in_an_organization_name",
         HEAD + f"organizations:\n  - {{uscc: {NEW_USCC}, name: \"启航\\u202b中心\"}}\n",
         "U+202B",
+        by="admin",
+    ),
+    # ------------------------------------- one text rule on every door (issue 24, item 10)
+    Case("bidi_override_in_a_reason", ("advance", DRAFT_CODE, "cancel", "--as", "officer",
+                                       "--by", OFFICER, "--reason", "撤销\u202e原因"),
+         ("reason (理由)", "U+202E", "reorder")),
+    Case("nul_in_a_reason", ("advance", DRAFT_CODE, "cancel", "--as", "officer", "--by",
+                             OFFICER, "--reason", "撤销\x00原因"),
+         ("reason (理由)", "U+0000", "NUL")),
+    Case("escape_in_findings", ("advance", CODE, "record_inspection", "--as", "supervisor",
+                              "--by", "王丽华", "--set", "inspected_on=2024-05-01",
+                              "--set", "findings=\x1b[2J看过"),
+         ("U+001B", "ESCAPE")),
+    load(
+        "nul_in_an_organization_name",
+        HEAD + f"organizations:\n  - {{uscc: {NEW_USCC}, name: \"启航\\0中心\"}}\n",
+        "U+0000",
+        by="admin",
+    ),
+    load(
+        "escape_in_an_organization_name",
+        HEAD + f"organizations:\n  - {{uscc: {NEW_USCC}, name: \"启航\\e[2J中心\"}}\n",
+        "U+001B",
         by="admin",
     ),
     # --------------------------------------------------------- databases procure can't use
@@ -197,7 +226,8 @@ def test_hostile_input_is_one_short_line_and_changes_nothing(
     case: Case, prepared: Path, tmp_path: Path
 ) -> None:
     for name, text in case.files.items():
-        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+        file = tmp_path / f"{name}.yaml"
+        file.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     database = tmp_path / "procure.db"
     shutil.copyfile(prepared, database)
     if case.prepare is not None:

@@ -4,6 +4,7 @@ exit 1, the database unchanged (the harness of test_scoring_cli.py, in this proc
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tests.e2e.test_scoring_cli import (
     review_xlsx,
     text_file,
 )
+from tests.xlsx_bombs import cell_bomb
 
 __all__ = ["prepared"]  # the module's fixture, shared
 
@@ -59,6 +61,36 @@ def xml_prologue(file: str, doctype: str, *, pad: int = 0) -> Build:
     return build
 
 
+def xml_edited(file: str, pattern: str, replacement: str) -> Build:
+    """A filled review sheet whose worksheet XML has ``pattern`` replaced (a regex)."""
+
+    def build(p: Prepared, d: Path) -> Path:
+        plain = fill(p.review, d / f"plain-{file}", REVIEW_XLSX)
+        target = d / file
+        with zipfile.ZipFile(plain) as source, zipfile.ZipFile(target, "w") as dest:
+            for item in source.infolist():
+                data = source.read(item)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data, found = re.subn(pattern.encode(), replacement.encode(), data)
+                    assert found == 1, "the edit must hit exactly one place"
+                dest.writestr(item, data)
+        return target
+
+    return build
+
+
+def bombed(file: str, cells: int) -> Build:
+    """A filled review sheet with ``cells`` more cells (see tests.xlsx_bombs)."""
+
+    def build(p: Prepared, d: Path) -> Path:
+        plain = fill(p.review, d / f"plain-{file}", REVIEW_XLSX)
+        target = d / file
+        target.write_bytes(cell_bomb(plain.read_bytes(), cells))
+        return target
+
+    return build
+
+
 BIG = 2_000_000
 DEEP = 100_000
 
@@ -71,6 +103,12 @@ HOSTILE = [
         ("padded.xlsx", "declares entities or a DTD")),
     Bad("xlsx_huge_cell", review_xlsx("huge.xlsx", needs_analysis="九" * 30_000),
         ("huge.xlsx", "评分表 row 6", "(30000 characters)")),
+    Bad("xlsx_cell_bomb", bombed("bomb.xlsx", BIG),
+        ("bomb.xlsx", "more than a score sheet can be", "refused")),
+    Bad("xlsx_many_rows", bombed("rows.xlsx", 100_000),
+        ("rows.xlsx", "评分表 has more than 1000 rows", "refused")),
+    Bad("xlsx_nan_score", xml_edited("nan.xlsx", r'(<c r="E6"[^>]*>)<v>[^<]*</v>', r"\1<v>NaN</v>"),
+        ("nan.xlsx", "评分表 cell E6 holds 'NaN', which is not a number")),
     Bad("yaml_huge_cell", text_file("huge.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}"
         .replace("needs_analysis: 9", "needs_analysis: " + "x" * BIG)),
         ("huge.yaml", f"({BIG} characters)")),

@@ -219,3 +219,36 @@ def test_a_record_with_characters_no_font_can_draw_prints_with_a_warning_naming_
     assert len(lines) == 1, str(run)
     assert lines[0].startswith("warning: SM-2019-001: no installed font can draw")
     assert f"{EXT_G} (U+30000)" in lines[0] and "fonts-hanazono" in lines[0]
+
+
+def _damaged_records(demo_folder: tuple[Path, str]) -> dict[str, bytes]:
+    from tests.damaged_pdfs import attachment_bomb, damaged
+
+    printed = sorted((demo_folder[0] / "records" / "2019").glob("*.pdf"))[0].read_bytes()
+    return {
+        "attachment_bomb": attachment_bomb(),
+        "attachment_unknown_filter": attachment_bomb(1000, filter_name=b"/FooDecode"),
+        **damaged(printed),
+    }
+
+
+DAMAGE = (
+    "attachment_bomb",
+    "attachment_unknown_filter",
+    "unknown_filter",
+    "checksum_edited",
+    "xref_stream_byte_0",
+    "xref_stream_byte_40",
+)
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_record_is_refused_as_not_a_readable_record_in_one_line(
+    demo_folder: tuple[Path, str], demo_db: str, tmp_path: Path, damage: str
+) -> None:
+    file = tmp_path / f"{damage}.pdf"
+    file.write_bytes(_damaged_records(demo_folder)[damage])
+    run = procure("report", "verify", str(file), db=demo_db)
+    assert run.code == 1, str(run)
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith("error: ") and "not a readable record" in run.stderr

@@ -24,7 +24,7 @@ class Result:
     stderr: str
 
 
-def run(db: str, *args: str, stdin: str | None = None) -> Result:
+def run(db: str, *args: str, stdin: str | bytes | None = None) -> Result:
     with CliRunner().isolation(input=stdin, env={"PROCURE_DB": db}) as (out, err, _):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
@@ -82,6 +82,17 @@ def test_a_short_password_is_refused_and_changes_nothing(db: str) -> None:
     assert dump(db) == before
 
 
+@pytest.mark.parametrize("stdin", [b"\xff\xfe a long secret\n", "密码很长的口令".encode("gbk")])
+def test_a_password_on_stdin_that_is_not_utf8_is_refused_in_one_line(db: str, stdin: bytes) -> None:
+    run(db, "users", "add", "wangwu", "--name", "王五", "--by", "admin")
+    before = dump(db)
+    refused = run(db, "users", "passwd", "wangwu", "--by", "admin", stdin=stdin)
+    assert refused.code == 1
+    assert refused.stderr.startswith("error: the password on stdin is not UTF-8 text (byte ")
+    assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert dump(db) == before
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -101,3 +112,86 @@ def test_a_bad_account_request_is_one_line_and_changes_nothing(
     assert result.code == 1, result
     assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr, result
     assert dump(db) == before
+
+
+SCOPED_REGISTRY = """\
+format: procure-fixture/1
+year: 2024
+purchasers:
+  - {code: SM-FED, name: 厦门市思明区总工会, annual_funds: 3600000.00}
+  - {code: SM-WC, name: 梧村街道总工会, parent: SM-FED, annual_funds: 500000.00}
+  - {code: HL-FED, name: 厦门市湖里区总工会, annual_funds: 3000000.00}
+"""
+
+
+@pytest.fixture
+def scoped_db(db: str, tmp_path: Path) -> str:
+    """Three purchasers; ``fedadmin`` administers SM-FED (and SM-WC below it); ``wcclerk`` is
+    an officer of SM-WC, ``hlclerk`` one of HL-FED (and supervisor for SM-WC); ``admin``
+    administers every purchaser."""
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(SCOPED_REGISTRY, encoding="utf-8")
+    assert run(db, "load", str(registry), "--by", "admin").code == 0
+    for login, role, purchaser in (
+        ("fedadmin", "admin", "SM-FED"),
+        ("wcclerk", "officer", "SM-WC"),
+        ("hlclerk", "officer", "HL-FED"),
+        ("hlclerk", "supervisor", "SM-WC"),
+    ):
+        if login != "hlclerk" or role == "officer":
+            assert run(db, "users", "add", login, "--name", login, "--by", "admin").code == 0
+        granted = run(db, "users", "grant", login, role, "--purchaser", purchaser, "--by", "admin")
+        assert granted.code == 0, granted.stderr
+    return db
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (("users", "passwd", "admin", "--by", "fedadmin"), "a long secret phrase\n"),
+        (("users", "deactivate", "admin", "--by", "fedadmin"), None),
+        (("users", "deactivate", "hlclerk", "--by", "fedadmin"), None),
+        (("users", "passwd", "hlclerk", "--by", "fedadmin"), "a long secret phrase\n"),
+        (("users", "email", "hlclerk", "x@example.org", "--by", "fedadmin"), None),
+        (("users", "grant", "hlclerk", "leader", "--purchaser", "SM-WC", "--by", "fedadmin"), None),
+        (
+            (
+                "users",
+                "revoke",
+                "hlclerk",
+                "supervisor",
+                "--purchaser",
+                "SM-WC",
+                "--by",
+                "fedadmin",
+            ),
+            None,
+        ),
+    ],
+)
+def test_an_admin_of_one_purchaser_cannot_manage_accounts_beyond_it(
+    scoped_db: str, args: tuple[str, ...], stdin: str | None
+) -> None:
+    before = dump(scoped_db)
+    refused = run(scoped_db, *args, stdin=stdin)
+    assert refused.code == 1, refused.stdout
+    assert "被拒绝" in refused.stderr and "范围以外的授权" in refused.stderr, refused.stderr
+    assert dump(scoped_db) == before
+
+
+def test_an_admin_of_one_purchaser_manages_the_accounts_within_it(scoped_db: str) -> None:
+    by = ("--by", "fedadmin")
+    assert (
+        run(scoped_db, "users", "passwd", "wcclerk", *by, stdin="a long secret phrase\n").code == 0
+    )
+    assert (
+        run(scoped_db, "users", "grant", "wcclerk", "leader", "--purchaser", "SM-WC", *by).code == 0
+    )
+    assert run(scoped_db, "users", "deactivate", "wcclerk", *by).code == 0
+    assert run(scoped_db, "users", "passwd", "fedadmin", stdin="my own long phrase\n").code == 0
+    assert (
+        run(
+            scoped_db, "users", "passwd", "hlclerk", "--by", "admin", stdin="a long phrase x\n"
+        ).code
+        == 0
+    )

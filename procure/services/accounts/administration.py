@@ -29,6 +29,7 @@ from procure.domain.uscc import validate_uscc
 from procure.services.accounts import manage as accounts
 from procure.services.accounts import signin
 from procure.services.accounts.authorization import Scope, authorize
+from procure.services.accounts.scope import check_manages
 from procure.services.lifecycle import registry
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.store import accounts as account_store
@@ -228,6 +229,7 @@ def end_sessions(session: Session, login: str, by: Actor, *, at: datetime) -> in
     user = account_store.user_by_login(session, normalize_login(login))
     if user is None:
         raise NotFound(f"no account {login!r}")
+    check_manages(session, by, user, f"结束 {user.login} 的会话")
     return signin.revoke_sessions(session, user.login, by=admin, at=at)
 
 

@@ -7,7 +7,9 @@ administrator, the setup actor may add the first accounts and grant the first ad
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +24,7 @@ from procure.domain.identity import (
     normalize_login,
 )
 from procure.services.accounts.authorization import SETUP_LOGIN, Scope, authorize, display_name
+from procure.services.accounts.scope import check_manages
 from procure.store import accounts as account_store
 from procure.store import audit, queries
 from procure.store.trust_models import RoleGrant, User
@@ -67,6 +70,9 @@ def _record(session: Session, by: Actor, trigger: str, data: dict[str, Any], at:
             actor_name=display_name(session, by),
         ),
     )
+
+
+_ZH_ACTIONS = {"granting": "授予", "revoking": "撤销"}
 
 
 def _admin(session: Session, by: Actor, action: str, scope: Scope | None = None) -> None:
@@ -167,6 +173,10 @@ def grant(
     return row
 
 
+def _zh_action(action: str) -> str:
+    return _ZH_ACTIONS.get(action.split(" ")[0], action)
+
+
 def _checked_change(
     session: Session,
     login: str,
@@ -184,6 +194,7 @@ def _checked_change(
         scope if scope.purchaser is not None else Scope(any_purchaser=role == "organization")
     )
     _admin(session, by, f"{action} {user.login}", admin_scope)
+    check_manages(session, by, user, f"{_zh_action(action)} {user.login} 的 {role} 授权")
     for held in account_store.active_grants(session, user):
         if (held.role, held.purchaser_id, held.organization_id) == (
             role,
@@ -246,6 +257,7 @@ def deactivate(session: Session, login: str, by: Actor, *, at: datetime | None =
     """Deactivate an account: it can no longer act (its past steps keep naming it)."""
     user = _user(session, login)
     _admin(session, by, f"deactivating {user.login}")
+    check_manages(session, by, user, f"停用账号 {user.login}")
     if not user.active:
         raise InvalidInput(f"account {user.login} is already deactivated")
     if by.name == user.login:
@@ -268,6 +280,7 @@ def set_email(
     """Set (or, with ``None``, remove) the address an account's reminders are sent to."""
     user = _user(session, login)
     _admin(session, by, f"setting the e-mail address of {user.login}")
+    check_manages(session, by, user, f"设置 {user.login} 的电子邮箱")
     address = None if email is None else email.strip()
     if address is not None and (len(address) > 254 or not _EMAIL.fullmatch(address)):
         raise InvalidInput(f"{address!r} is not an e-mail address such as name@example.org")
@@ -294,6 +307,7 @@ def set_shared_password(
     for user in users:
         if by.name == SETUP_LOGIN or normalize_login(by.name) != user.login:
             _admin(session, by, f"setting the password of {user.login}")
+            check_manages(session, by, user, f"设置 {user.login} 的密码")
     check_password_strength(password)
     hashed = hash_password(password)
     for user in users:
@@ -309,12 +323,18 @@ def hash_password(password: str) -> str:
 
 
 def check_password(session: Session, login: str, password: str) -> bool:
-    """Whether ``password`` is the account's (False for unknown, inactive or password-less)."""
+    """Whether ``password`` is the account's (False for unknown, inactive or password-less).
+
+    An unknown, inactive or password-less login is checked against a dummy hash all the
+    same, so the answer takes as long as for a real login: the time of a refusal does not
+    tell whether a login exists.
+    """
     try:
         user = account_store.user_by_login(session, normalize_login(login))
     except InvalidInput:
-        return False
+        user = None
     if user is None or not user.active or not user.password_hash:
+        _hasher().verify(password, _dummy_hash())
         return False
     return bool(_hasher().verify(password, user.password_hash))
 
@@ -341,3 +361,10 @@ def _hasher() -> Any:
     from pwdlib import PasswordHash
 
     return PasswordHash.recommended()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made once per process: what an unknown login is checked
+    against, with the same Argon2 parameters as a real one."""
+    return hash_password(secrets.token_urlsafe(32))

@@ -95,12 +95,14 @@ def sign_in(
     try:
         login = normalize_login(login)
     except InvalidInput as exc:
+        check_password(session, login, password)  # the same cost as for a real login
         raise Refused(SIGN_IN_REFUSED) from exc
     throttle = session.get(SignInThrottle, login, with_for_update=True)
     if throttle is not None and throttle.locked_until is not None and throttle.locked_until > at:
         raise Refused(_locked_message(throttle.locked_until))
     user = account_store.user_by_login(session, login)
-    if user is None or not user.active or not check_password(session, login, password):
+    matches = check_password(session, login, password)  # checked for unknown logins too
+    if user is None or not user.active or not matches:
         _record_failure(session, login, throttle, at)
         raise Refused(SIGN_IN_REFUSED)
     if throttle is not None:
@@ -127,7 +129,11 @@ def _locked_message(until: datetime) -> str:
 
 
 def _record_failure(
-    session: Session, login: str, throttle: SignInThrottle | None, at: datetime
+    session: Session,
+    login: str,
+    throttle: SignInThrottle | None,
+    at: datetime,
+    trigger: str = "sign_in_failed",
 ) -> None:
     if throttle is None:
         throttle = SignInThrottle(login=login, failures=0)
@@ -137,7 +143,7 @@ def _record_failure(
         throttle.locked_until = at + timedelta(minutes=LOCK_MINUTES)
         throttle.failures = 0
     session.add(throttle)
-    _audit(session, login, "sign_in_failed", at, {"login": login})
+    _audit(session, login, trigger, at, {"login": login})
     if locked:
         _audit(session, login, "sign_in_locked", at, {"login": login, "minutes": LOCK_MINUTES})
     session.flush()
@@ -195,14 +201,25 @@ def change_password(
 ) -> None:
     """Change the signed-in user's password; every other session of the user ends.
 
+    A wrong current password counts as a failed sign-in of the login (audited as
+    ``password_check_failed``): after :data:`MAX_FAILURES` the login is locked for
+    :data:`LOCK_MINUTES`, here and at sign-in, so a borrowed session cannot guess it.
+
     Raises:
-        Refused: the current password is wrong.
+        Refused: the login is locked, or the current password is wrong; the caller commits
+            then, so the failure and any lock are kept.
         InvalidInput: the new password is too weak.
     """
     user = session.get(User, _id(signed_in.user))
     assert user is not None
+    throttle = session.get(SignInThrottle, user.login, with_for_update=True)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > at:
+        raise Refused(_locked_message(throttle.locked_until))
     if not check_password(session, user.login, current):
+        _record_failure(session, user.login, throttle, at, "password_check_failed")
         raise Refused("当前密码不正确 the current password is wrong")
+    if throttle is not None:
+        session.delete(throttle)
     check_password_strength(new)
     user.password_hash = hash_password(new)
     session.add(user)

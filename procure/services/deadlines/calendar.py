@@ -78,7 +78,9 @@ def _days(value: object, year: int, where: str) -> frozenset[date]:
 
 def _year_number(key: object, where: str) -> int:
     text = str(key).strip()
-    if isinstance(key, bool) or not text.isdigit() or not 1949 < int(text) < 2200:
+    if isinstance(key, bool) or not text.isascii() or not text.isdigit() or len(text) != 4:
+        raise ConfigError(f"{where}: {quoted(key)} is not a year such as 2027")
+    if not 1949 < int(text) < 2200:
         raise ConfigError(f"{where}: {quoted(key)} is not a year such as 2027")
     return int(text)
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
+from procure.domain.text import check_typed_text
 from procure.services.accounts.authorization import (
     SETUP_LOGIN,
     authorize,
@@ -78,6 +79,7 @@ def perform(
     """
     rules = rules or default_rules()
     actor = check_actor(actor)
+    check_typed_text(reason, f"{trigger}: reason (理由)")
     project = queries.lock_project(session, code)  # purchaser, then project; read afresh
     entry = rules.engine.entry_for(trigger, project.state, actor.role)
     scope = project_scope(session, project)

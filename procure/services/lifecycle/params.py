@@ -10,7 +10,7 @@ from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
 from procure.domain.money import parse_money
-from procure.domain.text import check_no_bidi, quoted
+from procure.domain.text import check_typed_text, quoted
 from procure.domain.uscc import validate_uscc
 from procure.workflow.definition import ParamDef, TransitionDef
 
@@ -88,7 +88,7 @@ def _text(value: object, param: ParamDef) -> str:
     if not isinstance(value, str | int | Decimal) or isinstance(value, bool):
         raise InvalidInput(f"{param.name} ({param.zh}) must be text")
     text = str(value).strip()
-    check_no_bidi(text, f"{param.name} ({param.zh})")
+    check_typed_text(text, f"{param.name} ({param.zh})")
     if param.max_length is not None and len(text) > param.max_length:
         raise InvalidInput(
             f"{param.name} ({param.zh}) is {len(text)} characters long, "
@@ -145,7 +145,7 @@ def _texts(value: object, param: ParamDef) -> dict[str, str]:
     for code, text in value.items():
         if not isinstance(text, str):
             raise InvalidInput(f"{param.name}.{code} ({param.zh}) must be text")
-        check_no_bidi(text, f"{param.name}.{code} ({param.zh})")
+        check_typed_text(text, f"{param.name}.{code} ({param.zh})")
         texts[str(code)] = text.strip()
     return texts
 

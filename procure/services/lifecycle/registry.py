@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.money import parse_money
-from procure.domain.text import check_no_bidi, quoted
+from procure.domain.text import check_typed_text, quoted
 from procure.domain.uscc import validate_uscc
 from procure.services.accounts.authorization import Scope, acting, authorize
 from procure.services.lifecycle.clock import now_utc
@@ -67,17 +67,18 @@ def _require_role(session: Session, actor: Actor, what: str, scope: Scope) -> Ac
 
 
 def checked_name(value: str, what: str) -> str:
-    """A name as stored, stripped; refused: empty, over 200 characters, or bidi controls."""
+    """A name as stored, stripped; refused: empty, over 200 characters, or bidi or control
+    characters (a line break included)."""
     if not value or not value.strip():
         raise InvalidInput(f"{what} must not be empty")
     if len(value) > 200:
         raise InvalidInput(f"{what} is longer than 200 characters")
-    check_no_bidi(value, what)
+    check_typed_text(value, what, multiline=False)
     return value.strip()
 
 
 def _purpose(value: str, what: str) -> str:
-    check_no_bidi(value, what)
+    check_typed_text(value, what)
     return value.strip()
 
 

@@ -16,6 +16,7 @@ from procure.domain.checkpoint import checkpoint_problems, from_mapping
 from procure.domain.errors import InvalidInput
 from procure.domain.text import quoted
 from procure.reports.data import verification_code
+from procure.reports.unreadable import reading_record
 from procure.reports.verify import page_check, read_embedded
 from procure.services.opendata.dossier_format import RECORDS
 from procure.services.opendata.record_trail import (
@@ -72,7 +73,11 @@ def check_record(name: str, data: bytes, context: RecordContext) -> tuple[list[s
         differences = record_trail_differences(record, replay_project(rows))
         problems += [_said(difference) for difference in differences]
     if context.check_pages and not problems:
-        _resaved, page_problems = page_check(data, record, embedded.checkpoint)
+        try:
+            with reading_record(name):
+                _resaved, page_problems = page_check(data, record, embedded.checkpoint)
+        except InvalidInput as exc:
+            page_problems = [str(exc)]
         problems += page_problems
     pages = "; pages re-rendered identically" if context.check_pages else ""
     passed = f"{code}: code, trail ({len(rows)} rows) and {carried} agree{pages}"

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from procure.domain.bounded import COUNT, YEAR
 from procure.domain.errors import InvalidInput, Refused
 from procure.services.renewal.run import RenewalPlanItem, renew_year
 from procure.store import accounts as account_store
@@ -115,9 +116,13 @@ def parse_year(text: str | None) -> int:
         InvalidInput: not a year between 2000 and 2100.
     """
     value = (text or "").strip()
-    if not value.isdigit() or not YEARS[0] <= int(value) <= YEARS[1]:
+    try:
+        year = YEAR.parse(value)
+    except InvalidInput as exc:
+        raise InvalidInput("请填写年度，例如 2019 give a funding year, e.g. 2019") from exc
+    if not YEARS[0] <= year <= YEARS[1]:
         raise InvalidInput("请填写年度，例如 2019 give a funding year, e.g. 2019")
-    return int(value)
+    return year
 
 
 @dataclass(frozen=True)
@@ -175,11 +180,12 @@ class Confirmed:
         counts: dict[str, int] = {}
         for action in ACTION_LABELS:
             value = (form.get(f"count_{action}") or "").strip()
-            if not value.isdigit():
+            try:
+                counts[action] = COUNT.parse(value)
+            except InvalidInput as exc:
                 raise InvalidInput(
                     "确认信息不完整 the confirmation is incomplete: open the plan and confirm again"
-                )
-            counts[action] = int(value)
+                ) from exc
         return cls(counts, (form.get("digest") or "").strip())
 
     def holds_for(self, plan: PlanPage) -> bool:

@@ -24,11 +24,11 @@ from procure.domain.criteria import ATTAINMENT, JUDGED, SATISFACTION, Criterion,
 from procure.domain.errors import InvalidInput, ProcureError
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Scorecard
-from procure.domain.text import check_no_bidi
+from procure.domain.text import check_typed_text
 from procure.services.accounts.authorization import authorize, project_scope
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import FormInvalid
-from procure.services.scoring.sheet_files import SheetInput
+from procure.services.scoring.sheet_layout import SheetInput
 from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
@@ -204,7 +204,7 @@ def _hint(criterion: Criterion) -> str:
 
 def _text_error(text: str, label: str) -> str:
     try:
-        check_no_bidi(text, label)
+        check_typed_text(text, label)
     except InvalidInput as exc:
         return f"请删去文字中的不可见控制字符：{exc}"
     return ""
@@ -291,19 +291,22 @@ def _check_upload(found: SheetInput, card: Scorecard) -> None:
     """Score the sheet once so that a wrong row is named before anything is recorded."""
     card.score_sheet(found.scores)
     for code, text in found.narratives.items():
-        check_no_bidi(text, f"narrative {code}")
+        check_typed_text(text, f"narrative {code}")
 
 
 def record_upload(
     session: Session,
     code: str,
     user: User,
-    data: bytes,
-    filename: str,
+    upload: dict[str, Any] | FormInvalid,
     *,
     rules: Rules | None = None,
 ) -> TransitionResult:
     """Record ``user``'s assessment sheet from an uploaded template (no commit).
+
+    Args:
+        upload: what :func:`read_upload` made of the file before the transaction (so no
+            write lock is held while a file is parsed): the params, or the refusal.
 
     Raises:
         FormInvalid: the file's problem under ``upload``; nothing changed.
@@ -311,8 +314,19 @@ def record_upload(
     """
     rules = rules or default_rules()
     may_act(session, code, user, "assessor", "record_assessment")
-    params = upload_params(data, filename, rules)
-    return _record(session, code, user, params, rules, field="upload")
+    if isinstance(upload, FormInvalid):
+        raise FormInvalid(upload.errors)
+    return _record(session, code, user, upload, rules, field="upload")
+
+
+def read_upload(
+    data: bytes, filename: str, rules: Rules | None = None
+) -> dict[str, Any] | FormInvalid:
+    """The params of an uploaded template, or the refusal, read outside any transaction."""
+    try:
+        return upload_params(data, filename, rules)
+    except FormInvalid as refusal:
+        return refusal
 
 
 def may_act(session: Session, code: str, user: User, role: str, trigger: str) -> None:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from procure.domain.dates import chinese_date
 from procure.domain.errors import InvalidInput
-from procure.domain.text import check_no_bidi
+from procure.domain.text import check_typed_text
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import ActionForm, FormInvalid, actions_for
 from procure.services.scoring.assessment_forms import may_act
@@ -125,7 +125,7 @@ def comment_params(form: Mapping[str, str]) -> dict[str, Any]:
             {"text": "必填：请填写意见，或勾选“确认无异议” write a comment or acknowledge"}
         )
     try:
-        check_no_bidi(text, "意见 comment")
+        check_typed_text(text, "意见 comment")
     except InvalidInput as exc:
         raise FormInvalid({"text": f"请删去文字中的不可见控制字符：{exc}"}) from exc
     return {"text": text or ACKNOWLEDGED_TEXT, "acknowledged": acknowledged}

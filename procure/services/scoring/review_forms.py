@@ -34,6 +34,7 @@ from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.domain.scorecard import Criterion, Scorecard
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
+from procure.services.scoring.sheet_layout import SheetInput
 from procure.services.scoring.sheet_xlsx import read_xlsx, write_template
 from procure.store import panels, queries
 from procure.store.trust_models import User
@@ -269,17 +270,53 @@ def submit_form(
     return _record(session, code, user, uscc, scores, rules)
 
 
+@dataclass(frozen=True)
+class ReadUpload:
+    """An uploaded sheet as read before any transaction: the sheet, or why it was refused."""
+
+    name: str
+    sheet: SheetInput | None = None
+    refusal: InvalidInput | None = None
+
+
+def read_upload(filename: str, content: bytes, *, rules: Rules | None = None) -> ReadUpload:
+    """Read an uploaded .xlsx review sheet, outside any transaction: a file is parsed and
+    checked before the database is touched, so no write lock is held while it is read.
+
+    Returns:
+        The sheet read, or the refusal (one line naming the file, the row and the problem)
+        that :func:`submit_upload` raises once the reviewer's grant is checked.
+    """
+    rules = rules or default_rules()
+    name = Path(filename or "sheet.xlsx").name
+    try:
+        if not name.lower().endswith(".xlsx"):
+            raise InvalidInput(f"{name}: 请上传 .xlsx 评分表 upload the .xlsx template, filled in")
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise InvalidInput(
+                f"{name}: 文件过大 larger than {MAX_UPLOAD_BYTES // 2**20} MB; a sheet is a few KB"
+            )
+        with tempfile.TemporaryDirectory(prefix="procure-sheet-") as folder:
+            path = Path(folder) / "upload.xlsx"
+            path.write_bytes(content)
+            try:
+                return ReadUpload(name, sheet=read_xlsx(path, rules.review))
+            except InvalidInput as exc:
+                raise InvalidInput(str(exc).replace("upload.xlsx", name, 1)) from exc
+    except InvalidInput as refusal:
+        return ReadUpload(name, refusal=refusal)
+
+
 def submit_upload(
     session: Session,
     code: str,
     user: User,
     organization: str,
-    filename: str,
-    content: bytes,
+    upload: ReadUpload,
     *,
     rules: Rules | None = None,
 ) -> TransitionResult:
-    """Record ``user``'s sheet read from an uploaded .xlsx template.
+    """Record ``user``'s sheet read from an uploaded .xlsx template (see :func:`read_upload`).
 
     Raises:
         Refused: not a reviewer here, or the proposal may not be scored by them now.
@@ -287,24 +324,12 @@ def submit_upload(
     """
     rules = rules or default_rules()
     uscc = _proposal_to_score(session, code, user, organization, rules)
-    name = Path(filename or "sheet.xlsx").name
-    if not name.lower().endswith(".xlsx"):
-        raise InvalidInput(f"{name}: 请上传 .xlsx 评分表 upload the .xlsx template, filled in")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            f"{name}: 文件过大 larger than {MAX_UPLOAD_BYTES // 2**20} MB; a sheet is a few KB"
-        )
-    with tempfile.TemporaryDirectory(prefix="procure-sheet-") as folder:
-        path = Path(folder) / "upload.xlsx"
-        path.write_bytes(content)
-        try:
-            found = read_xlsx(path, rules.review)
-        except InvalidInput as exc:
-            raise InvalidInput(str(exc).replace("upload.xlsx", name, 1)) from exc
+    if upload.refusal is not None or upload.sheet is None:
+        raise InvalidInput(str(upload.refusal))
     try:
-        return _record(session, code, user, uscc, found.scores, rules)
+        return _record(session, code, user, uscc, upload.sheet.scores, rules)
     except InvalidInput as error:
-        raise found.locate(error, name) from error
+        raise upload.sheet.locate(error, upload.name) from error
 
 
 def declare_conflict(

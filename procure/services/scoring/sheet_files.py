@@ -7,9 +7,7 @@ with the file, the row or key, and the reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,46 +17,9 @@ from procure.domain.errors import InvalidInput
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import quoted
 from procure.services.loading.yamlfile import read_yaml
+from procure.services.scoring.sheet_layout import SheetInput, check_scorecard, yes_no
 
-SCORES_SHEET = "评分表"
-NARRATIVES_SHEET = "评语"
-VETO_SHEET = "一票否决"
-HEADER_ROW = 4
-FIRST_ROW = HEADER_ROW + 1
-SCORE_COLUMNS = {"score": 5, "planned": 6, "actual": 7, "respondents": 8, "satisfied": 9}
 FILE_KEYS = {"scorecard", "version", "scores", "veto", "narratives", "narrative", "conflict"}
-YES = {"是", "yes", "y", "true", "1", "有"}
-NO = {"否", "no", "n", "false", "0", "无", ""}
-
-
-@dataclass
-class SheetInput:
-    """What a sheet says, and where each criterion was found (for messages)."""
-
-    scores: dict[str, Any]
-    veto: list[str] = field(default_factory=list)
-    narratives: dict[str, str] = field(default_factory=dict)
-    narrative: str = ""
-    places: dict[str, str] = field(default_factory=dict)
-    narrative_places: dict[str, str] = field(default_factory=dict)
-
-    def locate(self, error: InvalidInput, source: str) -> InvalidInput:
-        """Return ``error`` prefixed with the file and the row or key of what it is about.
-
-        The place is the one whose code the message names first (a message may go on to
-        list every known code); narrative errors are placed among the narratives.
-        """
-        message = str(error)
-        places = self.narrative_places if message.startswith("narrative") else self.places
-        named = [
-            (match.start(), code)
-            for code in places
-            if (match := re.search(rf"(?<![\w.]){re.escape(code)}(?![\w])", message))
-        ]
-        if not named:
-            return InvalidInput(f"{source}: {message}")
-        code = min(named)[1]
-        return InvalidInput(f"{source}: {places[code]} ({code}): {message}")
 
 
 def read_sheet(path: Path, card: Scorecard) -> SheetInput:
@@ -80,19 +41,6 @@ def read_sheet(path: Path, card: Scorecard) -> SheetInput:
         data = parse_json(read_text(path), path.name)
         return _from_mapping(data, card, path.name)
     raise InvalidInput(f"{path.name}: a score sheet must be .xlsx, .yaml or .json")
-
-
-def check_scorecard(name: object, version: object, card: Scorecard, where: str) -> None:
-    """Refuse a sheet made for another scorecard or another version of it."""
-    if str(name) != card.name:
-        raise InvalidInput(
-            f"{where}: this sheet is for scorecard {quoted(name)}, not {quoted(card.name)}"
-        )
-    if str(version) != str(card.version):
-        raise InvalidInput(
-            f"{where}: this sheet is for {card.name} v{version}, the current scorecard is "
-            f"v{card.version}; print a new template with `procure scorecard template`"
-        )
 
 
 def _from_mapping(data: object, card: Scorecard, source: str) -> SheetInput:
@@ -138,15 +86,3 @@ def _veto_list(raw: object, source: str) -> list[str]:
             str(code) for code, answer in raw.items() if yes_no(answer, f"{source}: veto.{code}")
         ]
     raise InvalidInput(f"{source}: veto: must list the veto items found, or map each to yes/no")
-
-
-def yes_no(answer: object, where: str) -> bool:
-    """Read a yes/no answer (是/否, yes/no, true/false)."""
-    if isinstance(answer, bool):
-        return answer
-    text = "" if answer is None else str(answer).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise InvalidInput(f"{where}: answer 是 or 否 (yes or no), got {quoted(answer)}")

@@ -8,12 +8,12 @@ Assessment sheets add 评语 (one narrative per dimension) and 一票否决 (是
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile, ZipFile
+from zipfile import BadZipFile
 
 from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
@@ -25,8 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from procure.domain.errors import InvalidInput
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Criterion, Scorecard
-from procure.domain.text import quoted, spreadsheet_cell
-from procure.services.scoring.sheet_files import (
+from procure.domain.text import spreadsheet_cell
+from procure.services.scoring.sheet_layout import (
     FIRST_ROW,
     HEADER_ROW,
     NARRATIVES_SHEET,
@@ -37,6 +37,7 @@ from procure.services.scoring.sheet_files import (
     check_scorecard,
     yes_no,
 )
+from procure.services.scoring.xlsx_scan import scan_workbook
 
 HEADERS = (
     "代码",
@@ -140,41 +141,34 @@ def _veto_sheet(sheet: Worksheet, veto_items: Mapping[str, VetoItem]) -> None:
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 26, 20
 
 
-MAX_UNPACKED_BYTES = 256 * 2**20
-"""The most a score-sheet workbook may unpack to (a filled template is a few kilobytes)."""
+Grid = list[tuple[Any, ...]]
+"""A worksheet's values, row by row from row 1 (``grid[0]`` is row 1, column A first)."""
 
 
 def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
     """Read a filled-in template.
 
+    The workbook is scanned first (:func:`procure.services.scoring.xlsx_scan.scan_workbook`: its
+    size, rows, columns and cells are capped before anything is loaded), then read in
+    openpyxl's streaming read-only mode.
+
     Raises:
         InvalidInput: naming the file, the worksheet and row, and the problem.
     """
-    _refuse_unsafe_parts(path)
-    try:
-        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
-            book = load_workbook(handle, data_only=True, read_only=False)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, ParseError) as exc:
-        if _caused_by_entities(exc):
-            raise InvalidInput(
-                f"{path.name}: the workbook's XML declares entities or a DTD, which a "
-                "spreadsheet never needs; refused"
-            ) from exc
-        raise InvalidInput(
-            f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
-        ) from exc
-    if SCORES_SHEET not in book.sheetnames:
+    scan_workbook(path)
+    grids = _read_grids(path)
+    if SCORES_SHEET not in grids:
         raise InvalidInput(f"{path.name}: no worksheet named {SCORES_SHEET}; use the template")
-    scores_sheet = book[SCORES_SHEET]
+    scores = grids[SCORES_SHEET]
     check_scorecard(
-        scores_sheet["B2"].value,
-        scores_sheet["D2"].value,
+        _value(scores, 2, 2),
+        _value(scores, 2, 4),
         card,
         f"{path.name}: {SCORES_SHEET} B2/D2",
     )
     sheet_input = SheetInput(scores={})
-    for row in range(FIRST_ROW, scores_sheet.max_row + 1):
-        code = scores_sheet.cell(row, 1).value
+    for row in range(FIRST_ROW, len(scores) + 1):
+        code = _value(scores, row, 1)
         if code is None or str(code).strip() == "":
             continue
         where = f"{SCORES_SHEET} row {row}"
@@ -182,14 +176,54 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
         if code in sheet_input.scores:
             raise InvalidInput(f"{path.name}: {where}: criterion {code} appears twice")
         sheet_input.places[code] = where
-        value = _row_value(scores_sheet, row, card, code, f"{path.name}: {where}")
+        value = _row_value(scores, row, card, code, f"{path.name}: {where}")
         if value is not None:
             sheet_input.scores[code] = value
-    if NARRATIVES_SHEET in book.sheetnames:
-        sheet_input.narratives, sheet_input.narrative_places = _narratives(book[NARRATIVES_SHEET])
-    if VETO_SHEET in book.sheetnames:
-        sheet_input.veto = _veto(book[VETO_SHEET], path.name)
+    if NARRATIVES_SHEET in grids:
+        sheet_input.narratives, sheet_input.narrative_places = _narratives(grids[NARRATIVES_SHEET])
+    if VETO_SHEET in grids:
+        sheet_input.veto = _veto(grids[VETO_SHEET], path.name)
     return sheet_input
+
+
+def _read_grids(path: Path) -> dict[str, Grid]:
+    """The values of the template's worksheets, read in streaming mode (already scanned)."""
+    wanted = (SCORES_SHEET, NARRATIVES_SHEET, VETO_SHEET)
+    try:
+        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
+            book = load_workbook(handle, data_only=True, read_only=True)
+            try:
+                return {
+                    name: list(book[name].iter_rows(min_row=1, min_col=1, values_only=True))
+                    for name in book.sheetnames
+                    if name in wanted
+                }
+            finally:
+                book.close()
+    except (
+        InvalidFileException,
+        BadZipFile,
+        OSError,
+        KeyError,
+        ValueError,
+        TypeError,
+        ParseError,
+    ) as exc:
+        if _caused_by_entities(exc):
+            raise InvalidInput(
+                f"{path.name}: the workbook's XML declares entities or a DTD, which a "
+                "spreadsheet never needs; refused"
+            ) from exc
+        raise InvalidInput(
+            f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
+        ) from exc
+
+
+def _value(grid: Grid, row: int, column: int) -> Any:
+    """The value at ``row`` and ``column`` (both from 1), ``None`` beyond the data."""
+    if row > len(grid) or column > len(grid[row - 1]):
+        return None
+    return grid[row - 1][column - 1]
 
 
 def _caused_by_entities(exc: BaseException | None) -> bool:
@@ -201,35 +235,9 @@ def _caused_by_entities(exc: BaseException | None) -> bool:
     return False
 
 
-def _refuse_unsafe_parts(path: Path) -> None:
-    """Refuse a workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES`, or whose XML
-    has a DOCTYPE (entity expansion and external entities start there). defusedxml, which
-    openpyxl uses when installed, refuses entities again while parsing."""
-    try:
-        with ZipFile(path) as archive:
-            parts = archive.infolist()
-            if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-                raise InvalidInput(
-                    f"{path.name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; refused"
-                )
-            for part in parts:
-                if part.filename.endswith((".xml", ".rels")):
-                    with archive.open(part) as stream:
-                        head = stream.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or b"\x00" in head:
-                        raise InvalidInput(
-                            f"{path.name}: {quoted(part.filename)} declares a DOCTYPE or "
-                            "entities, which a spreadsheet never needs; refused"
-                        )
-    except (BadZipFile, OSError, RuntimeError) as exc:
-        raise InvalidInput(
-            f"{path.name}: not a readable .xlsx workbook ({quoted(str(exc))})"
-        ) from exc
-
-
-def _row_value(sheet: Worksheet, row: int, card: Scorecard, code: str, where: str) -> Any:
+def _row_value(grid: Grid, row: int, card: Scorecard, code: str, where: str) -> Any:
     kind = next((c.kind for c in card.criteria if c.code == code), None)
-    cells = {name: _cell(sheet.cell(row, column).value) for name, column in SCORE_COLUMNS.items()}
+    cells = {name: _cell(_value(grid, row, column)) for name, column in SCORE_COLUMNS.items()}
     if kind == "price":
         if any(value not in (None, "") for value in cells.values()):
             raise InvalidInput(
@@ -257,27 +265,24 @@ def _cell(value: object) -> Any:
     return str(value).strip()
 
 
-def _narratives(sheet: Worksheet) -> tuple[dict[str, str], dict[str, str]]:
+def _narratives(grid: Grid) -> tuple[dict[str, str], dict[str, str]]:
     texts: dict[str, str] = {}
     places: dict[str, str] = {}
-    for number, row in enumerate(_rows(sheet), start=2):
-        code, text = row[0], row[2] if len(row) > 2 else None
+    for number, row in enumerate(grid[1:], start=2):
+        code = row[0] if row else None
+        text = row[2] if len(row) > 2 else None
         if code:
             texts[str(code).strip()] = "" if text is None else str(text).strip()
             places[str(code).strip()] = f"{NARRATIVES_SHEET} row {number}"
     return texts, places
 
 
-def _veto(sheet: Worksheet, source: str) -> list[str]:
+def _veto(grid: Grid, source: str) -> list[str]:
     found = []
-    for number, row in enumerate(_rows(sheet), start=2):
-        code = row[0]
+    for number, row in enumerate(grid[1:], start=2):
+        code = row[0] if row else None
         if code and yes_no(
             row[2] if len(row) > 2 else None, f"{source}: {VETO_SHEET} row {number}"
         ):
             found.append(str(code).strip())
     return found
-
-
-def _rows(sheet: Worksheet) -> Iterable[tuple[Any, ...]]:
-    return sheet.iter_rows(min_row=2, values_only=True)

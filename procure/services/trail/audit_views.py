@@ -31,8 +31,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
+from procure.domain.bounded import ROW_ID
 from procure.domain.checkpoint import fingerprint, public_key_text
-from procure.domain.errors import NotFound, Refused
+from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.text import quoted
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.trail.check import trail_differences
@@ -149,7 +150,9 @@ def parse_filter(query: Mapping[str, str]) -> TrailFilter:
     before = None
     raw_before = (query.get("before") or "").strip()
     if raw_before:
-        if not raw_before.isdigit() or int(raw_before) < 1:
+        try:
+            ROW_ID.parse(raw_before)
+        except InvalidInput:
             errors["before"] = f"页码位置有误 not a row number: {quoted(raw_before)}"
         else:
             before = int(raw_before)

@@ -26,7 +26,7 @@ def registered(session: Session) -> Session:
 @pytest.fixture
 def client(engine: Engine, database_url: str) -> Iterator[TestClient]:
     """A browser on the app serving the test database."""
-    app = create_app(WebSettings(database_url), clock=pinned_clock())
+    app = create_app(WebSettings(database_url, allowed_hosts=("testserver",)), clock=pinned_clock())
     with TestClient(app) as browser:
         yield browser
     app.state.writer.dispose()
@@ -36,7 +36,7 @@ def client(engine: Engine, database_url: str) -> Iterator[TestClient]:
 @pytest.fixture
 def https_client(engine: Engine, database_url: str) -> Iterator[TestClient]:
     """A browser reaching the app over https."""
-    app = create_app(WebSettings(database_url), clock=pinned_clock())
+    app = create_app(WebSettings(database_url, allowed_hosts=("testserver",)), clock=pinned_clock())
     with TestClient(app, base_url="https://testserver") as browser:
         yield browser
     app.state.writer.dispose()

@@ -41,7 +41,8 @@ IN_2027 = datetime(2027, 1, 4, 10, 0, tzinfo=BEIJING)
 
 
 def browser_at(database_url: str, moment: datetime) -> Iterator[TestClient]:
-    app = create_app(WebSettings(database_url), clock=pinned_clock(moment))
+    settings = WebSettings(database_url, allowed_hosts=("testserver",))
+    app = create_app(settings, clock=pinned_clock(moment))
     with TestClient(app) as browser:
         yield browser
     app.state.writer.dispose()

@@ -304,3 +304,28 @@ def test_a_job_is_hidden_from_those_who_may_not_print_its_year(
     assert client.get(job_url).status_code == 404
     assert client.get(f"{job_url}/download").status_code == 404
     assert client.get("/jobs/999999").status_code == 404
+
+
+def test_an_upload_whose_attachment_inflates_to_200_mb_is_not_a_readable_record(
+    client: TestClient, contracted: Session
+) -> None:
+    from tests.damaged_pdfs import attachment_bomb
+
+    sign_in(client, AUDITOR.name)
+    page = _upload(client, attachment_bomb())
+    assert page.status_code == 400
+    assert "不是可读的评价记录 not a readable record (LimitReachedError" in page.text
+
+
+@needs_printing
+@pytest.mark.parametrize("damage", ["unknown_filter", "checksum_edited", "xref_stream_byte_0"])
+def test_a_damaged_record_upload_is_refused_beside_its_field_never_a_500(
+    client: TestClient, contracted: Session, damage: str
+) -> None:
+    from tests.damaged_pdfs import damaged
+
+    sign_in(client, AUDITOR.name)
+    printed = client.get(f"/projects/{CODE}/record").content
+    page = _upload(client, damaged(printed)[damage])
+    assert page.status_code == 400
+    assert "不是可读的评价记录 not a readable record" in page.text and "field-error" in page.text
