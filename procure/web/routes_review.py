@@ -13,7 +13,7 @@ from sqlmodel import Session
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services.accounts.signin import SignedIn
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
-from procure.services.scoring import review_forms
+from procure.services.scoring import review_forms, review_upload
 from procure.services.scoring.panel_page import panel_page
 from procure.store.conflicts import committed
 from procure.web import pages
@@ -49,7 +49,7 @@ def sheet(request: Request, code: str, account: Account, session: Reader) -> Res
 def template(code: str, account: Account, session: Reader) -> Response:
     """The blank review template, as ``procure scorecard template review`` writes it."""
     _readable(session, account, code)
-    name, content = review_forms.template_bytes()
+    name, content = review_upload.template_bytes()
     disposition = f"attachment; filename*=UTF-8''{quote(name)}"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
@@ -104,7 +104,7 @@ def upload_sheet(
             upload_error="请选择要上传的 .xlsx 评分表 choose the filled-in .xlsx sheet",
             status=400,
         )
-    sheet = review_forms.read_upload(filename, content)  # before any lock is taken
+    sheet = review_upload.read_upload(filename, content)  # before any lock is taken
     return _attempt(
         request,
         reader,
@@ -112,7 +112,7 @@ def upload_sheet(
         account,
         lambda: committed(
             session,
-            lambda: review_forms.submit_upload(session, code, account.user, organization, sheet),
+            lambda: review_upload.submit_upload(session, code, account.user, organization, sheet),
             what=f"record_review on {code}",
         ),
         failed="upload",

@@ -12,11 +12,9 @@ its own field and nothing is stored; then ``record_review`` runs through
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
@@ -30,23 +28,27 @@ from procure.domain.criteria import (
     price_points,
     score_criterion,
 )
-from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.domain.errors import ProcureError, Refused
 from procure.domain.scorecard import Criterion, Scorecard
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
-from procure.services.scoring.sheet_layout import SheetInput
-from procure.services.scoring.sheet_xlsx import read_xlsx, write_template
 from procure.store import panels, queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_rules
 
 REVIEWER = "reviewer"
-MAX_UPLOAD_BYTES = 2 * 2**20
-"""The largest sheet accepted from the browser (a filled-in template is about 8 KB)."""
+
+
 NA_VALUE = "n/a"
+
+
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
 _FACTS = {ATTAINMENT: ("planned", "actual"), SATISFACTION: ("respondents", "satisfied")}
+
+
 _FACT_ZH = {
     "planned": "计划数",
     "actual": "实际数",
@@ -265,71 +267,9 @@ def submit_form(
         FormInvalid: bad values, each beside its field; nothing stored.
     """
     rules = rules or default_rules()
-    uscc = _proposal_to_score(session, code, user, form.get("organization", ""), rules)
+    uscc = proposal_to_score(session, code, user, form.get("organization", ""), rules)
     scores = sheet_from_form(rules.review, form)
-    return _record(session, code, user, uscc, scores, rules)
-
-
-@dataclass(frozen=True)
-class ReadUpload:
-    """An uploaded sheet as read before any transaction: the sheet, or why it was refused."""
-
-    name: str
-    sheet: SheetInput | None = None
-    refusal: InvalidInput | None = None
-
-
-def read_upload(filename: str, content: bytes, *, rules: Rules | None = None) -> ReadUpload:
-    """Read an uploaded .xlsx review sheet, outside any transaction: a file is parsed and
-    checked before the database is touched, so no write lock is held while it is read.
-
-    Returns:
-        The sheet read, or the refusal (one line naming the file, the row and the problem)
-        that :func:`submit_upload` raises once the reviewer's grant is checked.
-    """
-    rules = rules or default_rules()
-    name = Path(filename or "sheet.xlsx").name
-    try:
-        if not name.lower().endswith(".xlsx"):
-            raise InvalidInput(f"{name}: 请上传 .xlsx 评分表 upload the .xlsx template, filled in")
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise InvalidInput(
-                f"{name}: 文件过大 larger than {MAX_UPLOAD_BYTES // 2**20} MB; a sheet is a few KB"
-            )
-        with tempfile.TemporaryDirectory(prefix="procure-sheet-") as folder:
-            path = Path(folder) / "upload.xlsx"
-            path.write_bytes(content)
-            try:
-                return ReadUpload(name, sheet=read_xlsx(path, rules.review))
-            except InvalidInput as exc:
-                raise InvalidInput(str(exc).replace("upload.xlsx", name, 1)) from exc
-    except InvalidInput as refusal:
-        return ReadUpload(name, refusal=refusal)
-
-
-def submit_upload(
-    session: Session,
-    code: str,
-    user: User,
-    organization: str,
-    upload: ReadUpload,
-    *,
-    rules: Rules | None = None,
-) -> TransitionResult:
-    """Record ``user``'s sheet read from an uploaded .xlsx template (see :func:`read_upload`).
-
-    Raises:
-        Refused: not a reviewer here, or the proposal may not be scored by them now.
-        InvalidInput: one line naming the file, the row and the problem; nothing stored.
-    """
-    rules = rules or default_rules()
-    uscc = _proposal_to_score(session, code, user, organization, rules)
-    if upload.refusal is not None or upload.sheet is None:
-        raise InvalidInput(str(upload.refusal))
-    try:
-        return _record(session, code, user, uscc, upload.sheet.scores, rules)
-    except InvalidInput as error:
-        raise upload.sheet.locate(error, upload.name) from error
+    return record_sheet(session, code, user, uscc, scores, rules)
 
 
 def declare_conflict(
@@ -364,7 +304,7 @@ def declare_conflict(
     )
 
 
-def _proposal_to_score(session: Session, code: str, user: User, uscc: str, rules: Rules) -> str:
+def proposal_to_score(session: Session, code: str, user: User, uscc: str, rules: Rules) -> str:
     """The USCC of a proposal ``user`` may still score, or the refusal saying why not."""
     sheet = reviewer_sheet(session, code, user, rules=rules)
     found = next((p for p in sheet.proposals if p.uscc == uscc.strip()), None)
@@ -383,21 +323,10 @@ def _proposal_to_score(session: Session, code: str, user: User, uscc: str, rules
     return found.uscc
 
 
-def _record(
+def record_sheet(
     session: Session, code: str, user: User, uscc: str, scores: Mapping[str, Any], rules: Rules
 ) -> TransitionResult:
     params = {"organization": uscc, "scores": dict(scores)}
     return perform(
         session, code, "record_review", Actor(user.login, REVIEWER), params=params, rules=rules
     )
-
-
-def template_bytes(*, rules: Rules | None = None) -> tuple[str, bytes]:
-    """The blank review template (as ``procure scorecard template review`` writes it)."""
-    rules = rules or default_rules()
-    card = rules.review
-    name = f"{card.name}-v{card.version}.xlsx"
-    with tempfile.TemporaryDirectory(prefix="procure-template-") as folder:
-        path = Path(folder) / name
-        write_template(card, path, rules.renewal.veto_items)
-        return name, path.read_bytes()
