@@ -8,12 +8,18 @@ from typing import Any
 import pytest
 import yaml
 
-from procure.domain.errors import ConfigError, InvalidInput, NotFound
+from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.scorecard import PanelRules, Scorecard, load_scorecard
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+
+
 REVIEW = WORKFLOWS / "scorecards" / "review.yaml"
+
+
 ASSESSMENT = WORKFLOWS / "scorecards" / "assessment.yaml"
+
+
 Writer = Callable[[Any], Path]
 
 
@@ -27,17 +33,6 @@ def assessment() -> Scorecard:
     return load_scorecard(ASSESSMENT)
 
 
-@pytest.fixture
-def write(tmp_path: Path) -> Writer:
-    def _write(data: Any) -> Path:
-        path = tmp_path / "card.yaml"
-        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return _write
-
-
 def base() -> dict[str, Any]:
     """A valid scorecard as plain data, to break one rule at a time."""
     return yaml.safe_load(ASSESSMENT.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
@@ -45,9 +40,6 @@ def base() -> dict[str, Any]:
 
 def full_marks(card: Scorecard) -> dict[str, Decimal]:
     return {c.code: c.weight for c in card.criteria}
-
-
-# --- the shipped files --------------------------------------------------------------------
 
 
 def test_review_scorecard_has_the_documented_weights(review: Scorecard) -> None:
@@ -142,9 +134,6 @@ def test_unknown_dimension_lookup_is_not_found(assessment: Scorecard) -> None:
         assessment.dimension("output")
 
 
-# --- adding up a sheet --------------------------------------------------------------------
-
-
 def test_total_adds_every_criterion(assessment: Scorecard) -> None:
     scores = {
         "project_management": Decimal("18.5"),
@@ -218,9 +207,6 @@ def test_a_draft_sheet_may_be_incomplete_but_still_checked(review: Scorecard) ->
         review.parse_scores({"team": "11"}, complete=False)
 
 
-# --- grades and the pass mark -------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     ("total", "grade"),
     [
@@ -269,42 +255,6 @@ def test_pass_mark_is_inclusive_after_rounding(review: Scorecard, total: str, pa
     assert review.passes(Decimal(total)) is passes
 
 
-def test_without_pass_mark_every_valid_total_passes(write: Writer) -> None:
-    data = base()
-    del data["pass_mark"]
-    card = load_scorecard(write(data))
-    assert card.pass_mark is None
-    assert card.passes(Decimal(0))
-
-
-def test_without_grade_bands_grading_is_a_config_error(write: Writer) -> None:
-    data = base()
-    del data["grades"]
-    card = load_scorecard(write(data))
-    with pytest.raises(ConfigError, match="has no grade band for 80.00"):
-        card.grade(Decimal(80))
-
-
-# --- loading: every refusal names the file and the key ------------------------------------
-
-
-def test_fractional_weights_from_yaml_floats_are_accepted(write: Writer) -> None:
-    data = base()
-    data["criteria"][0]["weight"] = 12.5
-    data["criteria"][1]["weight"] = 22.5
-    card = load_scorecard(write(data))
-    assert card.criteria[0].weight == Decimal("12.5")
-    assert card.max_total == Decimal(100)
-
-
-def test_weights_not_totalling_100_are_refused_naming_file_and_key(write: Writer) -> None:
-    data = base()
-    data["criteria"][6]["weight"] = 0.01
-    path = write(data)
-    with pytest.raises(ConfigError, match=f"{path}: criteria: weights total 95.01, must total 100"):
-        load_scorecard(path)
-
-
 def _break(data: dict[str, Any], dotted: str, value: Any) -> None:
     """Set (or with value ``...`` delete) the key at a path like ``criteria.2.kind``."""
     *parents, last = dotted.split(".")
@@ -316,94 +266,3 @@ def _break(data: dict[str, Any], dotted: str, value: Any) -> None:
         del target[key]
     else:
         target[key] = value
-
-
-@pytest.mark.parametrize(
-    ("dotted", "value", "message"),
-    [
-        ("name", ..., "name: required text is missing"),
-        ("name", "  ", "name: required text is missing"),
-        ("title_zh", ..., "title_zh: required text is missing"),
-        ("version", ..., "version: must be a whole number of 1 or more, got None"),
-        ("version", 0, "version: must be a whole number"),
-        ("version", "1", "version: must be a whole number"),
-        ("version", True, "version: must be a whole number"),
-        ("colour", "red", "unknown key colour"),
-        ("criteria", ..., "criteria: at least one criterion is required"),
-        ("criteria", [], "criteria: at least one criterion is required"),
-        ("criteria", {"a": 1}, "criteria: must be a list of mappings"),
-        ("criteria.1", "outputs", "criteria: must be a list of mappings"),
-        (
-            "criteria.3.code",
-            "output_activities",
-            r"criteria\[3\].code: output_activities is used twice",
-        ),
-        ("criteria.2.code", "Outputs", r"criteria\[2\].code: 'Outputs' must be lower-case"),
-        ("criteria.2.code", ..., r"criteria\[2\].code: required text is missing"),
-        ("criteria.2.kind", "vibes", r"criteria\[2\].kind: 'vibes' is not a known kind"),
-        ("criteria.2.weight", ..., r"criteria\[2\].weight: must be a number, got None"),
-        ("criteria.2.weight", "lots", r"criteria\[2\].weight: must be a number, got 'lots'"),
-        ("criteria.2.weight", float("nan"), r"criteria\[2\].weight: must be a finite number"),
-        ("criteria.2.weight", float("inf"), r"criteria\[2\].weight: must be a finite number"),
-        ("criteria.2.weight", 0, r"criteria\[2\].weight: must be greater than zero, got 0"),
-        ("criteria.2.weight", -5, r"criteria\[2\].weight: must be greater than zero"),
-        ("criteria.2.weight", True, r"criteria\[2\].weight: must be a number"),
-        ("criteria.2.label_zh", ..., r"criteria\[2\].label_zh: required text is missing"),
-        ("criteria.2.wieght", 5, r"criteria\[2\]: unknown key wieght"),
-        ("pass_mark", "sixty", "pass_mark: must be a number"),
-        ("pass_mark", 101, "pass_mark: 101 must lie between 0 and 100"),
-        ("grades", "all", "grades: must be a list of mappings"),
-        ("grades.1.code", "excellent", r"grades\[1\].code: excellent is used twice"),
-        ("grades.0.minimum", 90, r"grades\[0\]: unknown key minimum"),
-        ("grades.0.from", 101, r"grades\[0\].from: 101 must lie between 0 and 100"),
-        ("grades.0.to", 101, r"grades\[0\].to: 101 must lie between 0 and 100"),
-        ("grades.0.to", ..., r"grades\[0\].to: must be a number, got None"),
-        ("grades.0.to", 95, r"grades\[0\].to: the bands do not include 100"),
-        ("grades.1.from", 90, r"grades\[1\].from: 90 must be below its to 90"),
-        ("grades.1.from", 95, r"grades\[1\].from: 95 must be below its to 90"),
-        ("grades.1.to", 95, r"grades\[1\].to: 95 overlaps the band above, which starts at 90"),
-        ("grades.2.to", 85, r"grades\[2\].to: 85 overlaps the band above, which starts at 80"),
-        ("grades.1.to", 85, r"grades\[1\].to: 85 leaves a gap below the band above"),
-        ("grades.3.from", 10, r"grades\[3\].from: the lowest band must start at 0"),
-        ("grades.3.from", -1, r"grades\[3\].from: -1 must lie between 0 and 100"),
-        ("grades.0.label_en", ..., r"grades\[0\].label_en: required text is missing"),
-        ("grades.0.level", 1, r"grades\[0\]: unknown key level"),
-    ],
-)
-def test_invalid_scorecards_are_refused_naming_file_and_key(
-    write: Writer, dotted: str, value: Any, message: str
-) -> None:
-    data = base()
-    _break(data, dotted, value)
-    path = write(data)
-    with pytest.raises(ConfigError, match=f"^{path}: {message}"):
-        load_scorecard(path)
-
-
-def test_two_price_criteria_are_refused(write: Writer) -> None:
-    data = base()
-    data["criteria"][0]["kind"] = "price"
-    data["criteria"][1]["kind"] = "price"
-    with pytest.raises(ConfigError, match="criteria: at most one criterion may be of kind price"):
-        load_scorecard(write(data))
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("- just\n- a list\n", "the top level must be a mapping"),
-        ("", "the top level must be a mapping"),
-        ("name: [unclosed\n", "not valid YAML"),
-    ],
-)
-def test_files_that_are_not_a_yaml_mapping_are_refused(
-    write: Writer, text: str, message: str
-) -> None:
-    path = write(text)
-    with pytest.raises(ConfigError, match=f"^{path}: {message}"):
-        load_scorecard(path)
-
-
-def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nowhere.yaml: no such file"):
-        load_scorecard(tmp_path / "nowhere.yaml")

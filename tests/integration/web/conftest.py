@@ -12,7 +12,15 @@ from sqlmodel import Session
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
 from tests.clock import pinned_clock
-from tests.integration.builders import create_project, setup_registry
+from tests.integration.builders import (
+    AUDITOR,
+    OFFICER,
+    REVIEWERS,
+    create_project,
+    project_at,
+    setup_registry,
+)
+from tests.integration.web.support import set_passwords
 
 
 @pytest.fixture
@@ -41,3 +49,11 @@ def https_client(engine: Engine, database_url: str) -> Iterator[TestClient]:
         yield browser
     app.state.writer.dispose()
     app.state.reader.dispose()
+
+
+@pytest.fixture
+def reviewing(session: Session) -> Session:
+    """SM-2019-001 under review with two proposals; reviewers, officer and auditor can sign in."""
+    project_at(session, "reviewing")
+    set_passwords(session, *(r.name for r in REVIEWERS), OFFICER.name, AUDITOR.name)
+    return session
