@@ -174,7 +174,8 @@ class PostgresSchemas:
         if self._fingerprint(schema) != self._shape:
             return False
         contents = self._contents[template]
-        statements = ["SET LOCAL lock_timeout = '5s'"]
+        # the schema's own functions (procrastinate's triggers) name its tables unqualified
+        statements = ["SET LOCAL lock_timeout = '5s'", f'SET LOCAL search_path = "{schema}"']
         statements += [f'DELETE FROM "{schema}"."{table}"' for table in reversed(contents.tables)]
         statements += [
             f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{template}"."{table}"'
