@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages demo serve test lint bench clean
+.PHONY: help setup system-packages demo serve test test-quick lint bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,8 +31,13 @@ serve: setup ## Serve the demo database at http://127.0.0.1:8000 (runs the demo 
 	@test -f $(DEMO_DB) || $(MAKE) --no-print-directory demo
 	$(BIN)/procure --db sqlite:///$(DEMO_DB) serve
 
-test: system-packages setup ## Run the whole test suite (PostgreSQL too when PROCURE_TEST_POSTGRES_URL is set)
-	$(BIN)/python -m pytest
+TEST_WORKERS ?= 2
+
+test: system-packages setup ## Run the whole test suite on two workers, TEST_WORKERS=2 (PostgreSQL too when PROCURE_TEST_POSTGRES_URL is set)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+
+test-quick: setup ## The inner loop: unit tests and the integration tests on SQLite (no PostgreSQL, CLI or browser)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope tests/unit tests/integration -m "not postgres"
 
 lint: setup ## ruff and mypy
 	$(BIN)/ruff check .

@@ -1,7 +1,9 @@
 """Shared fixtures: a migrated database on SQLite and, when configured, PostgreSQL.
 
 PostgreSQL tests run when ``PROCURE_TEST_POSTGRES_URL`` names a server (CI sets
-it); each test gets a schema of its own, dropped afterwards. Without the
+it); each test gets a schema of its own. A test that starts migrated, or from the Siming
+demo, starts from a template built once per session (tests/databases.py): a copied file
+on SQLite, a schema reset to the template's rows on PostgreSQL. Without the
 variable they skip with the reason shown in the summary (``-ra``).
 
 Every test runs on the pinned clock of tests/clock.py, never at the real "now".
@@ -13,6 +15,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -20,8 +23,8 @@ from sqlmodel import Session
 
 from procure.services.lifecycle.clock import using_clock
 from procure.store.db import make_engine, new_session
-from procure.store.migrate import upgrade
 from tests.clock import pinned_clock
+from tests.databases import DEMO, MIGRATED, PostgresSchemas, SqliteTemplates
 from tests.support import dump_database
 
 POSTGRES_ENV = "PROCURE_TEST_POSTGRES_URL"
@@ -43,9 +46,47 @@ def pinned_now() -> Iterator[None]:
         yield
 
 
+def _starting_point(request: pytest.FixtureRequest) -> str | None:
+    """What the test's database holds at the start: the Siming demo when the test asks for
+    ``starts_from_demo``, the newest schema when it asks for ``engine``, else nothing."""
+    if "starts_from_demo" in request.fixturenames:
+        return DEMO
+    if "engine" in request.fixturenames:
+        return MIGRATED
+    return None
+
+
 @pytest.fixture
-def sqlite_url(tmp_path: object) -> str:
-    return f"sqlite:///{tmp_path}/procure.db"  # type: ignore[str-bytes-safe]
+def starts_from_demo() -> None:
+    """Asked for by a fixture whose database starts where the Siming demo year has run
+    (copied from the session's template, see tests/databases.py)."""
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplates:
+    """This session's SQLite template files (migrated, demo), built on first use."""
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def postgres_schemas() -> Iterator[PostgresSchemas]:
+    """This process's schemas on the test server (skips when none is named)."""
+    server = postgres_url()
+    if server is None:
+        pytest.skip(POSTGRES_SKIP)
+    schemas = PostgresSchemas(server)
+    yield schemas
+    schemas.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A SQLite file in the test's folder: empty, or a copy of its starting point."""
+    path = tmp_path / "procure.db"
+    start = _starting_point(request)
+    if start is not None:
+        request.getfixturevalue("sqlite_templates").copy_to(start, path)
+    return f"sqlite:///{path}"
 
 
 @contextmanager
@@ -69,15 +110,21 @@ def fresh_postgres_schema() -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
-    with fresh_postgres_schema() as url:
-        yield url
+def postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is the test's own schema: a fresh empty one
+    (dropped after the test), or the work schema reset to its starting point."""
+    start = _starting_point(request)
+    if start is None:
+        with fresh_postgres_schema() as url:
+            yield url
+        return
+    schemas: PostgresSchemas = request.getfixturevalue("postgres_schemas")
+    yield schemas.reset(start)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
-    """A URL of an empty database, once per backend."""
+    """A URL of the test's database, once per backend: empty, or at its starting point."""
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("postgres_schema_url"))
@@ -85,9 +132,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated database engine, once per backend."""
+    """A migrated database engine, once per backend (a copy of the session's migrated
+    template, see tests/databases.py)."""
     built = make_engine(database_url)
-    upgrade(built)
     yield built
     built.dispose()
 

@@ -1,24 +1,34 @@
-"""Helpers for the end-to-end tier: run the ``procure`` console script in a subprocess.
+"""Helpers for the end-to-end tier: run the ``procure`` command line as a person does.
 
-Each call starts a fresh interpreter, as a person at a terminal would, with the
-database chosen by ``PROCURE_DB``. Fixture files are written by the tests
-themselves, so this tier does not depend on the sample data in ``fixtures/``.
+:func:`procure` runs it in this process through :func:`procure.cli.main`, as the console
+script does (arguments, environment, working folder, exit code, stdout and stderr apart),
+with the database chosen by ``PROCURE_DB``: a fresh interpreter per command cost seconds
+each, mostly imports. The tests whose subject is the process itself (the installed
+script, what it imports, ``serve``, a run killed mid-way) start one with
+:func:`procure_process`. Fixture files are written by the tests themselves, so this tier
+does not depend on the sample data in ``fixtures/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from sqlalchemy import create_engine
 
+from procure.cli import main
 from procure.domain.uscc import make_uscc
+from procure.services.lifecycle.clock import using_clock
+from tests.clock import pinned_clock
 from tests.support import dump_database
 
 PROCURE = Path(sys.executable).parent / "procure"
@@ -86,8 +96,33 @@ class Run:
 def procure(
     *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
 ) -> Run:
-    """Run ``procure ARGS`` with ``PROCURE_DB=db`` (unset when ``db`` is None), at the tests'
-    pinned moment or at ``at``."""
+    """Run ``procure ARGS`` in this process with ``PROCURE_DB=db`` (unset when ``db`` is
+    None), in the folder ``cwd``, at the tests' pinned moment (tests/conftest.py) or at
+    ``at``. An error ``main`` lets through ends as the interpreter would end it: a traceback
+    on stderr and exit code 1."""
+    env = {"COLUMNS": "240", "PROCURE_DB": db}  # None: unset
+    with contextlib.ExitStack() as stack:
+        out, err, _ = stack.enter_context(CliRunner().isolation(env=env))
+        if cwd is not None:
+            stack.enter_context(contextlib.chdir(cwd))
+        if at is not None:
+            stack.enter_context(using_clock(pinned_clock(at)))
+        try:
+            code = main(list(args))
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            code = 1
+        return Run(tuple(args), code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def procure_process(
+    *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
+) -> Run:
+    """Run ``procure ARGS`` in a fresh interpreter (tests/pinned_procure.py) with
+    ``PROCURE_DB=db`` (unset when ``db`` is None), at the tests' pinned moment or at
+    ``at``: for the tests whose subject is the process itself."""
     env = {**os.environ, "COLUMNS": "240", "PYTHONIOENCODING": "utf-8"}
     if at is not None:
         env["PROCURE_TESTS_PINNED_AT"] = at.isoformat()

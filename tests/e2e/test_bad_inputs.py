@@ -9,9 +9,7 @@ module runs them side by side and each test checks one of them.
 
 from __future__ import annotations
 
-import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,11 +250,8 @@ def _run_case(case: Case, prepared: Path, folder: Path) -> Outcome:
 @pytest.fixture(scope="module")
 def outcomes(prepared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     root = tmp_path_factory.mktemp("cases")
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-        futures = {
-            case.name: pool.submit(_run_case, case, prepared, root / case.name) for case in CASES
-        }
-        return {name: future.result() for name, future in futures.items()}
+    # one after another: each runs procure in this process (its stdout, stderr, folder, clock)
+    return {case.name: _run_case(case, prepared, root / case.name) for case in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

@@ -9,10 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
-from procure.services.loading.demo import run_demo
 from procure.services.opendata.ocds import package_bytes, release_package
 from procure.store.db import make_engine, new_session
-from procure.store.migrate import upgrade
+from tests.databases import DEMO, SqliteTemplates
 from tests.e2e.test_users_cli import Result
 from tests.ocds_schema import schema_errors
 
@@ -24,16 +23,12 @@ def run(db: str, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite database where the Siming 2019 demo year has run."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('siming')}/procure.db"
-    engine = make_engine(url)
-    upgrade(engine)
-    with new_session(engine) as session:
-        run_demo(session)
-        session.commit()
-    engine.dispose()
-    return url
+def db(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: SqliteTemplates) -> str:
+    """A SQLite database where the Siming 2019 demo year has run (a copy of the session's,
+    see tests/databases.py)."""
+    path = tmp_path_factory.mktemp("siming") / "procure.db"
+    sqlite_templates.copy_to(DEMO, path)
+    return f"sqlite:///{path}"
 
 
 def test_export_writes_the_years_package_that_validates_and_says_where(

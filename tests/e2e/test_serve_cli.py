@@ -6,11 +6,11 @@ from pathlib import Path
 
 from procure.store.db import make_engine
 from procure.store.migrate import upgrade
-from tests.e2e.cli import procure, sqlite_url
+from tests.e2e.cli import procure_process, sqlite_url
 
 
 def _refused(run_args: tuple[str, ...], url: str) -> str:
-    run = procure(*run_args, db=url)
+    run = procure_process(*run_args, db=url)
     assert run.code == 1, str(run)
     assert run.stdout == "" and run.stderr.count("\n") == 1, str(run)
     return run.stderr

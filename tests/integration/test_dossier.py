@@ -16,14 +16,13 @@ from sqlmodel import Session
 
 from procure.domain.audit_chain import GENESIS_HASH, row_hash
 from procure.domain.errors import ProcureError
-from procure.services.loading.demo import run_demo
 from procure.services.opendata.dossier import export_dossier
 from procure.services.opendata.dossier_verify import DossierVerification, verify_dossier
 from procure.services.trail.checkpoints import Signer, load_signer, take_checkpoint
 from procure.store.db import make_engine, new_session
 from procure.store.keyfile import create_key
 from procure.store.migrate import upgrade
-from tests.conftest import fresh_postgres_schema
+from tests.databases import DEMO
 from tests.integration import dossier_edits as edits
 from tests.integration.test_reports import needs_printing
 
@@ -48,18 +47,16 @@ class Exported:
 def exported(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Exported]:
-    """The Siming demo year exported as a dossier; then the database is dropped."""
+    """The Siming demo year (a copy of the session's, see tests/databases.py) exported as a
+    dossier; then the database is dropped."""
     folder = tmp_path_factory.mktemp("dossier")
-    url, drop = _database(request.param, folder)
+    url, drop = _database(request, folder)
     create_key(folder / "audit.key")
     signer = load_signer(folder / "audit.key")
     engine = make_engine(url)
     again = None
     try:
-        upgrade(engine)
         with new_session(engine) as session:
-            run_demo(session)
-            session.commit()
             export_dossier(
                 session, url=url, year=2019, purchaser=None, output=folder / "d.zip", signer=signer
             )
@@ -100,13 +97,16 @@ def _export_again_reusing_records(session: Session, url: str, folder: Path, sign
     return again
 
 
-def _database(backend: str, folder: Path) -> tuple[str, Callable[[], None]]:
-    """A fresh database's URL, and how to drop it."""
-    if backend == "sqlite":
+def _database(request: pytest.FixtureRequest, folder: Path) -> tuple[str, Callable[[], None]]:
+    """The URL of a copy of the demo year on the backend ``request.param`` names, and how
+    to drop it."""
+    if request.param == "sqlite":
         path = folder / "procure.db"
+        request.getfixturevalue("sqlite_templates").copy_to(DEMO, path)
         return f"sqlite:///{path}", lambda: path.unlink()
     stack = ExitStack()
-    return stack.enter_context(fresh_postgres_schema()), stack.close
+    schemas = request.getfixturevalue("postgres_schemas")
+    return stack.enter_context(schemas.dedicated(DEMO)), stack.close
 
 
 def _failures(result: DossierVerification) -> list[tuple[str, str, str]]:

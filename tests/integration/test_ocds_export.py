@@ -46,10 +46,8 @@ PUBLIC_2019 = [f"SM-2019-00{n}" for n in range(1, 8)]  # 008 rejected, 009 cance
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def demo(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Session]:
-    yield from demo_session(request.param, tmp_path_factory)
+def demo(request: pytest.FixtureRequest) -> Iterator[Session]:
+    yield from demo_session(request)
 
 
 @pytest.fixture(scope="module")

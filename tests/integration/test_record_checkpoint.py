@@ -15,11 +15,10 @@ import pytest
 from sqlalchemy import Engine
 
 from procure.reports.data import build_record, verification_code
-from procure.services.loading.demo import run_demo
 from procure.services.trail.checkpoints import Signer, load_signer, take_checkpoint
 from procure.store.db import make_engine, new_session
 from procure.store.keyfile import create_key
-from procure.store.migrate import upgrade
+from tests.databases import DEMO, SqliteTemplates
 from tests.integration import tampering
 from tests.integration.test_reports import _text, _text_of_page, needs_printing
 
@@ -28,17 +27,19 @@ CODE = "SM-2019-001"
 
 
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Signer, Path]]:
-    """The Siming demo, checkpointed with a fresh key, and its SM-2019-001 record printed."""
+def signed(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_templates: SqliteTemplates
+) -> Iterator[tuple[Engine, Signer, Path]]:
+    """The Siming demo (a copy of the session's, see tests/databases.py), checkpointed
+    with a fresh key, and its SM-2019-001 record printed."""
     from procure.reports.render import render_pdf
 
     folder = tmp_path_factory.mktemp("signed")
+    sqlite_templates.copy_to(DEMO, folder / "siming.db")
     engine = make_engine(f"sqlite:///{folder / 'siming.db'}")
-    upgrade(engine)
     create_key(folder / "audit.key")
     signer = load_signer(folder / "audit.key")
     with new_session(engine) as session:
-        run_demo(session)
         checkpoint = take_checkpoint(session, signer).to_dict()
         record = build_record(session, CODE)
     (folder / "record.pdf").write_bytes(render_pdf(record, checkpoint))

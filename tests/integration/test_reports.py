@@ -20,10 +20,9 @@ from sqlmodel import select
 
 from procure.reports import fonts
 from procure.reports.data import build_record, record_codes, verification_code
-from procure.services.loading.demo import run_demo
 from procure.store.db import make_engine, new_session
-from procure.store.migrate import upgrade
 from procure.store.models import Organization, Payment
+from tests.databases import DEMO, SqliteTemplates
 
 
 def _printing_unavailable() -> str | None:
@@ -46,13 +45,14 @@ needs_printing = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def siming(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The Siming 2019 demo year on SQLite, decided by the renewal policy."""
+def siming(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_templates: SqliteTemplates
+) -> Iterator[Engine]:
+    """The Siming 2019 demo year on SQLite, decided by the renewal policy (a copy of the
+    session's demo database, see tests/databases.py)."""
     path = tmp_path_factory.mktemp("siming") / "siming.db"
+    sqlite_templates.copy_to(DEMO, path)
     engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    with new_session(engine) as session:
-        run_demo(session)
     yield engine
     engine.dispose()
 

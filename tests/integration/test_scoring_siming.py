@@ -42,11 +42,9 @@ YEAR_RESULTS = {
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def demo(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Session]:
+def demo(request: pytest.FixtureRequest) -> Iterator[Session]:
     """A session on a fresh database where the Siming demo has run (once per backend)."""
-    yield from demo_session(request.param, tmp_path_factory)
+    yield from demo_session(request)
 
 
 def _proposal(session: Session, code: str, organization: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from procure import renew_year
 from procure.resources import fixture_file
 from procure.services.accounts.authorization import SETUP_ACTOR
-from procure.services.loading.demo import DEMO_OFFICER, SIMING_FIXTURE, decision_meeting, run_demo
+from procure.services.loading.demo import DEMO_OFFICER, SIMING_FIXTURE, decision_meeting
 from procure.services.loading.fixture import load_fixture
 from procure.services.trail.check import MISSING, PRESENT, ROW, TrailDifference, trail_differences
 from procure.store import audit, queries
@@ -35,10 +35,9 @@ RENEWED, RECTIFYING, VETOED = "SM-2019-001", "SM-2019-004", "SM-2019-006"
 
 
 @pytest.fixture
-def siming(session: Session) -> Session:
-    """The Siming 2019 year, loaded and decided (the demo), committed."""
-    run_demo(session)
-    session.commit()
+def siming(session: Session, starts_from_demo: None) -> Session:
+    """The Siming 2019 year, loaded and decided (the demo), committed (a copy of the
+    session's demo database, see tests/databases.py)."""
     return session
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from procure.services.loading.demo import DEMO_PASSWORD
-from tests.e2e.cli import procure
+from tests.e2e.cli import procure_process
 from tests.e2e.web.browser import sign_in
 
 
 def demo_database(folder: Path) -> str:
     """Run ``procure demo`` into ``folder`` (its records not printed); the database's URL."""
-    run = procure("demo", "--dir", str(folder), "--no-records")
+    run = procure_process("demo", "--dir", str(folder), "--no-records")
     assert run.code == 0, run.stderr
     return f"sqlite:///{folder / 'demo.db'}"
 

@@ -9,44 +9,35 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from procure.services.loading.demo import run_demo
 from procure.store.db import make_engine, new_session
 from procure.store.job_models import Job
-from procure.store.migrate import upgrade
 
 DEMO_RECORDS = 7
 
 
 @pytest.fixture
-def demo_year(engine: Engine) -> Engine:
-    """The demo year (seven contracted projects) loaded and decided, on each backend."""
-    return _with_demo(engine)
-
-
-@pytest.fixture
-def sqlite_demo(sqlite_url: str) -> Iterator[Engine]:
-    """The demo year on SQLite only."""
-    yield from _demo_at(sqlite_url)
-
-
-@pytest.fixture
-def postgres_demo(postgres_schema_url: str) -> Iterator[Engine]:
-    """The demo year on PostgreSQL only."""
-    yield from _demo_at(postgres_schema_url)
-
-
-def _demo_at(url: str) -> Iterator[Engine]:
-    engine = make_engine(url)
-    upgrade(engine)
-    yield _with_demo(engine)
-    engine.dispose()
-
-
-def _with_demo(engine: Engine) -> Engine:
-    with new_session(engine) as session:
-        run_demo(session)
-        session.commit()
+def demo_year(engine: Engine, starts_from_demo: None) -> Engine:
+    """The demo year (seven contracted projects) loaded and decided, on each backend (a
+    copy of the session's demo database, see tests/databases.py)."""
     return engine
+
+
+@pytest.fixture
+def sqlite_demo(sqlite_url: str, starts_from_demo: None) -> Iterator[Engine]:
+    """The demo year on SQLite only."""
+    yield from _engine_at(sqlite_url)
+
+
+@pytest.fixture
+def postgres_demo(postgres_schema_url: str, starts_from_demo: None) -> Iterator[Engine]:
+    """The demo year on PostgreSQL only."""
+    yield from _engine_at(postgres_schema_url)
+
+
+def _engine_at(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
