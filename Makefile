@@ -39,10 +39,11 @@ test: system-packages setup ## Run the whole test suite on two workers, TEST_WOR
 test-quick: setup ## The inner loop: unit tests and the integration tests on SQLite (no PostgreSQL, CLI or browser)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope tests/unit tests/integration -m "not postgres"
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff, mypy, and the house drawn from the imports (no circle, no upward import)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit/test_house.py
 
 bench: setup ## Run the benchmarks under bench/
 	$(BIN)/python bench/cli_startup.py

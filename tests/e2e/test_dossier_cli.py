@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from procure.cli import main
 from tests.e2e.cli import Run, sqlite_url
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 pytestmark = needs_printing
 

@@ -24,7 +24,7 @@ from procure.store.keyfile import create_key
 from procure.store.migrate import upgrade
 from tests.databases import DEMO
 from tests.integration import dossier_edits as edits
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 pytestmark = needs_printing
 PROJECTS = [f"SM-2019-00{n}" for n in range(1, 8)]

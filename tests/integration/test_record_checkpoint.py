@@ -20,7 +20,7 @@ from procure.store.db import make_engine, new_session
 from procure.store.keyfile import create_key
 from tests.databases import DEMO, SqliteTemplates
 from tests.integration import tampering
-from tests.integration.test_reports import _text, _text_of_page, needs_printing
+from tests.integration.records import needs_printing, pdf_text, text_of_page
 
 pytestmark = needs_printing
 CODE = "SM-2019-001"
@@ -71,10 +71,10 @@ def test_the_record_carries_its_checkpoint_in_its_data_and_on_its_last_page(
     held = attached.pop("checkpoint")
     assert held["public_key"] == signer.public_key
     assert verification_code(attached) == verification_code(build_record_of(engine))
-    last = "".join(_text_of_page(pdf, 4).split())
+    last = "".join(text_of_page(pdf, 4).split())
     assert f"审计检查点第{held['seq']}条" in last
     assert held["hash"] in last
-    assert "审计检查点" not in "".join(_text_of_page(pdf, 1).split())
+    assert "审计检查点" not in "".join(text_of_page(pdf, 1).split())
 
 
 def build_record_of(engine: Engine) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def test_a_copy_whose_visible_text_was_edited_is_still_edited(
         return data[: match.start()] + swapped + data[match.end() :]
 
     edited = _edited_copy(file, tmp_path / "text.pdf", swap_two_glyphs)
-    assert _text(edited.read_bytes()) != _text(file.read_bytes())
+    assert pdf_text(edited.read_bytes()) != pdf_text(file.read_bytes())
     result = _verify(engine, edited)
     assert not result.ok
     assert not result.resaved
@@ -175,7 +175,7 @@ def test_a_copy_with_a_box_drawn_over_its_text_is_edited(
     engine, _, file = signed
     cover = b"\nq 1 1 1 rg 60 100 300 40 re f Q\n"
     edited = _edited_copy(file, tmp_path / "box.pdf", lambda data: data + cover)
-    assert _text(edited.read_bytes()) == _text(file.read_bytes())
+    assert pdf_text(edited.read_bytes()) == pdf_text(file.read_bytes())
     result = _verify(engine, edited)
     assert not result.ok
     assert "edited" in result.problems[0]
@@ -210,7 +210,7 @@ def test_a_copy_with_one_byte_of_an_embedded_font_changed_is_edited(
     edited = tmp_path / "font.pdf"
     with edited.open("wb") as out:
         writer.write(out)
-    assert _text(edited.read_bytes()) == _text(file.read_bytes())
+    assert pdf_text(edited.read_bytes()) == pdf_text(file.read_bytes())
     result = _verify(engine, edited)
     assert not result.ok
     assert not result.resaved

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from procure.services.loading.demo import DEMO_DRAFT
 from tests.integration.builders import (
+    ORGANIZATIONS,
     QIHANG,
     TONGXIN,
 )
@@ -74,3 +75,8 @@ DONE = "已完成 done"
 
 JOB_MS = 120_000
 """How long a job page may take to show its job done (ms)."""
+
+
+def organization_label(uscc: str) -> str:
+    """How the organization pickers show one: name（USCC）."""
+    return f"{ORGANIZATIONS[uscc]}（{uscc}）"

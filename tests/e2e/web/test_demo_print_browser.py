@@ -17,7 +17,7 @@ from procure.store.db import make_engine, new_session
 from tests.e2e.cli import procure_process
 from tests.e2e.web.demo import demo_database, demo_sign_in, print_year
 from tests.e2e.web.server import served
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 DEMO_YEAR = 2019
 DEMO_RECORDS = 7

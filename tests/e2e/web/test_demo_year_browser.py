@@ -49,6 +49,7 @@ from tests.e2e.web.demo_year_facts import (
     TONGXIN_SHEET,
     UPLOADER,
     WINNER,
+    organization_label,
 )
 from tests.e2e.web.server import served
 from tests.integration.builders import (
@@ -59,7 +60,7 @@ from tests.integration.builders import (
     REVIEW_GOOD,
     TONGXIN,
 )
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +85,6 @@ def state(demo_db: str) -> str:
             return queries.project_by_code(session, CODE).state
     finally:
         engine.dispose()
-
-
-def organization_label(uscc: str) -> str:
-    """How the organization pickers show one: name（USCC）."""
-    return f"{ORGANIZATIONS[uscc]}（{uscc}）"
 
 
 def test_the_officer_submits_the_draft_and_the_leader_approves_it(

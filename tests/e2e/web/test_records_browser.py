@@ -16,7 +16,7 @@ from procure.store.db import new_session
 from tests.e2e.web.browser import shoot, sign_in
 from tests.e2e.web.site import RECORD_PROJECT, RECORD_YEAR, Site
 from tests.integration.builders import AUDITOR, OFFICER
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 DONE = "已完成 done"
 PRINT_SECONDS = 90_000

@@ -25,7 +25,7 @@ from procure.reports.verify import read_embedded
 from procure.services.lifecycle.clock import now_utc
 from procure.store.db import new_session
 from tests.integration.jobs.conftest import DEMO_RECORDS, run_queued, wait_for
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 
 def _ask(engine: Engine) -> int:

@@ -19,7 +19,7 @@ from procure.store import jobs as job_store
 from procure.store.db import new_session
 from procure.store.job_models import Job
 from tests.integration.jobs.conftest import DEMO_RECORDS, job_row, run_queued
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 
 
 def _ask(engine: Engine, year: int = 2019, purchaser: str | None = None, by: str = "赵审计"):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from procure.store.job_models import Job
 from tests.integration.builders import AUDITOR, OFFICER, QIHANG, TONGXIN, organization_actor
 from tests.integration.builders import project_at as drive_to
 from tests.integration.jobs.conftest import run_queued
-from tests.integration.test_reports import needs_printing
+from tests.integration.records import needs_printing
 from tests.integration.web.support import form_token, set_passwords, sign_in
 
 CODE = "SM-2019-001"
