@@ -54,7 +54,9 @@ def damaged(record: bytes) -> dict[str, bytes]:
     xref = record.index(b"/Type /XRef")
     stream = record.index(b"stream", xref) + len(b"stream\n")
     copies = {
-        "unknown_filter": record.replace(b"/FlateDecode", b"/FooDecode", 3),
+        # the same length, so the cross-reference table still points right: only the filter
+        # is unknown (a shorter name would break the table, which the strict parse reports)
+        "unknown_filter": record.replace(b"/FlateDecode", b"/FooooDecode", 3),
         "checksum_edited": record[:checksum]
         + b"/CheckSum <<"
         + record[checksum + 11 : end - 1]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure.services.accounts import manage as accounts
 from procure.services.accounts import signin
@@ -72,7 +72,8 @@ def test_five_wrong_current_passwords_lock_the_login_even_for_the_right_one(
     locked = _change(client, csrf, PASSWORD)
     assert locked.status_code == 400 and "登录已锁定" in locked.text
     registered.expire_all()
-    triggers = [row.trigger for row in registered.exec(select(TransitionLog))]
+    trail = select(TransitionLog).order_by(col(TransitionLog.seq))
+    triggers = [row.trigger for row in registered.exec(trail)]
     assert triggers.count("password_check_failed") == signin.MAX_FAILURES
     assert triggers.count("sign_in_locked") == 1
     assert "user_passwd" not in triggers[-3:]

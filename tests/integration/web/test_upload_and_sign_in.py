@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from procure.services.scoring import review_forms
+from procure.services.scoring import review_upload
 from procure.store.db import new_session
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
@@ -31,14 +31,14 @@ def test_another_account_signs_in_while_an_uploaded_sheet_is_parsed(
     set_passwords(session, REVIEWER, OFFICER.name)
     monkeypatch.setenv("PROCURE_LOCK_TIMEOUT", "1")  # a held lock shows within a second
     parsing, release = threading.Event(), threading.Event()
-    real_read = review_forms.read_xlsx
+    real_read = review_upload.read_xlsx
 
     def slow_read(path: Path, card: Any) -> Any:
         parsing.set()  # the sheet is being read now ...
         assert release.wait(timeout=30), "the sign-in never finished"
         return real_read(path, card)  # ... until the other account has signed in
 
-    monkeypatch.setattr(review_forms, "read_xlsx", slow_read)
+    monkeypatch.setattr(review_upload, "read_xlsx", slow_read)
     app = create_app(WebSettings(database_url, allowed_hosts=("testserver",)), clock=pinned_clock())
     uploaded: dict[str, Any] = {}
     with TestClient(app) as reviewer, TestClient(app) as officer:
