@@ -236,7 +236,7 @@ def verify(
     from procure.store.keyfile import load_public_key
 
     trusted = load_public_key(public_key) if public_key is not None else None
-    with open_session(ctx) as session:
+    with open_session(ctx, readonly=True) as session:  # the record and the trail at one moment
         result = verify_pdf(
             session,
             file,

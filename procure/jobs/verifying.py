@@ -71,12 +71,12 @@ def run_verify(run: JobRun) -> str:
     from procure.domain.errors import Refused
     from procure.services.trail import audit_views
     from procure.store.accounts import user_by_login
-    from procure.store.db import make_engine, new_session
+    from procure.store.db import make_engine, snapshot
 
     login = str(run.params["login"])
     engine = make_engine(run.url)
     try:
-        with new_session(engine) as session:
+        with snapshot(engine) as session:  # the chain and the tables at one moment
             user = user_by_login(session, login)
             if user is None:
                 raise Refused(f"账户 {login} 已不存在 the account {login!r} no longer exists")
@@ -87,7 +87,6 @@ def run_verify(run: JobRun) -> str:
                 project=run.params.get("project") or None,
                 trusted_key=run.params.get("public_key") or None,
             )
-            session.commit()
     finally:
         engine.dispose()
     run.report(1, 1)

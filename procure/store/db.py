@@ -11,12 +11,20 @@ waits for readers. A writing transaction starts with ``BEGIN IMMEDIATE`` (it hol
 the write lock from its first statement, so it never fails half-way for a lock);
 an engine built with ``readonly=True`` starts plain ``BEGIN`` transactions, which
 read a snapshot, take no write lock and cannot write (``query_only``). On
-PostgreSQL a read-only engine's transactions are ``READ ONLY``.
+PostgreSQL a read-only engine's transactions are ``REPEATABLE READ, READ ONLY``: each
+reads one snapshot, taken at its first statement.
+
+A check or an export that reads many tables (the audit trail against the data, a
+record against the database, the open data) must read them at one moment, or a
+change committed between two of its queries looks like a difference. It reads
+through :func:`snapshot`, on any engine.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -70,6 +78,7 @@ def make_engine(
     settings = [f"SET lock_timeout = {int(wait * 1000)}"]
     if readonly:
         settings.append("SET default_transaction_read_only = on")
+        settings.append("SET default_transaction_isolation = 'repeatable read'")
     event.listen(engine, "connect", _postgres_settings(settings))
     return engine
 
@@ -94,7 +103,10 @@ def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_write(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(_SNAPSHOT):
+        connection.exec_driver_sql("BEGIN")  # a reader on a writing engine takes no lock
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_read(connection: Any) -> None:
@@ -115,3 +127,31 @@ def _postgres_settings(settings: list[str]) -> Any:
 def new_session(engine: Engine) -> Session:
     """Open a session that keeps loaded rows usable after commit."""
     return Session(engine, expire_on_commit=False)
+
+
+_SNAPSHOT = "procure_snapshot"
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Session]:
+    """Open a session whose one transaction reads the database at one moment.
+
+    PostgreSQL: ``REPEATABLE READ, READ ONLY`` (the snapshot is taken at the first
+    statement; a read-only transaction at this level never fails to serialize, so
+    ``DEFERRABLE``, which only SERIALIZABLE honours, would add nothing). SQLite: one
+    deferred ``BEGIN`` (WAL: the snapshot of the first read, no write lock), also on a
+    writing engine. Writing through the session fails. The transaction is rolled back
+    on leaving: nothing read this way is committed.
+    """
+    if engine.dialect.name == "postgresql":
+        bound = engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+    else:
+        bound = engine.execution_options(**{_SNAPSHOT: True})
+    session = Session(bound, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
