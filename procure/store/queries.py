@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound
@@ -124,6 +125,16 @@ def payments_of(session: Session, contract: Contract) -> list[Payment]:
     return list(session.exec(statement))
 
 
+def payments_made(session: Session, contract: Contract) -> tuple[int, Decimal]:
+    """Return how many payments were made against a contract and their sum: one aggregate
+    read of the contract's payments index, however many there are."""
+    statement = select(func.count(col(Payment.id)), func.sum(col(Payment.amount))).where(
+        Payment.contract_id == contract.id
+    )
+    count, total = session.exec(statement).one()
+    return int(count), total if total is not None else Decimal("0.00")
+
+
 def inspections_of(session: Session, project: Project) -> list[Inspection]:
     """Return a project's inspections in the order they were recorded."""
     statement = (
@@ -171,13 +182,14 @@ def comments_of(session: Session, project: Project) -> list[OrganizationComment]
 
 def committed_budget(session: Session, purchaser_id: int, year: int, *, excluding: int) -> Decimal:
     """Return the budgets already approved for a purchaser's year (``excluding`` one project)."""
-    statement = select(col(Project.budget)).where(
+    statement = select(func.sum(col(Project.budget))).where(
         Project.purchaser_id == purchaser_id,
         Project.year == year,
         col(Project.state).in_(COMMITTED_STATES),
         Project.id != excluding,
     )
-    return sum(session.exec(statement), Decimal("0.00"))
+    committed = session.exec(statement).one()
+    return committed if committed is not None else Decimal("0.00")
 
 
 def bar_for(session: Session, organization_id: int, purchaser_id: int, year: int) -> Bar | None:

@@ -179,7 +179,7 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
         )
         if dated is not None:
             return dated
-    paid = sum((p.amount for p in queries.payments_of(ctx.session, contract)), Decimal("0.00"))
+    _count, paid = queries.payments_made(ctx.session, contract)
     if paid + amount > contract.amount:
         return (
             f"payment of {format_yuan(amount)} would bring the total paid to "

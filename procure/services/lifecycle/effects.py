@@ -115,7 +115,7 @@ def accept_rectification(ctx: ActionContext) -> None:
 def record_payment(ctx: ActionContext) -> None:
     contract = queries.contract_of(ctx.session, ctx.project)
     assert contract is not None and contract.id is not None
-    tranche = len(queries.payments_of(ctx.session, contract)) + 1
+    tranche = queries.payments_made(ctx.session, contract)[0] + 1
     ctx.session.add(
         Payment(
             contract_id=contract.id,
