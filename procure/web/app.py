@@ -59,7 +59,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
     app.state.settings = settings
     app.state.writer = make_engine(settings.database_url)
     app.state.reader = make_engine(settings.database_url, readonly=True)
-    app.state.figures = FiguresCache()  # the dashboard's counted figures, until data changes
+    app.state.figures = FiguresCache()  # the dashboard's figures by year and purchaser
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False)

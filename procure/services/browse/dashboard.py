@@ -3,13 +3,16 @@
 Every figure is a grouped query over the projects the viewer may read
 (:func:`procure.services.browse.visibility.project_clause`), optionally of one
 funding year, read from covering indexes; money sums are exact ``Decimal``. The web
-app keeps counted figures until the data changes
-(:mod:`procure.services.browse.figures_cache`). What waits for the viewer is in
+app keeps the figures counted per funding year and purchaser, and counts again only
+the parts a write changed (:mod:`procure.services.browse.figures_cache`); a scope of
+purchasers (or everything) sums the parts it reaches, an organization's scope (a few
+projects) is counted afresh. What waits for the viewer is in
 :mod:`procure.services.browse.waiting`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
-from procure.services.browse.figures_cache import FiguresCache
+from procure.services.browse.figures_cache import FiguresCache, Part, PartFigures
 from procure.services.browse.visibility import Reach, ViewerScope, project_clause, reach_clause
 from procure.services.browse.waiting import waiting_for
 from procure.store.models import Assessment, Contract, Payment, Project, Purchaser
@@ -69,8 +72,7 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class _Counted:
-    """What the database counts for a dashboard, before the rules name it (immutable: it
-    may be shared between views through a :class:`FiguresCache`)."""
+    """What the database counts for a dashboard, before the rules name it."""
 
     years: tuple[int, ...]
     by_year_state: tuple[tuple[int, str, int, Decimal, Decimal], ...]
@@ -94,17 +96,15 @@ def dashboard(
     year's projects, by the project's purchaser, largest first.
 
     Args:
-        cache: keeps the counted figures until the data changes (see
+        cache: the figures counted per year and purchaser, kept across writes (see
             :mod:`procure.services.browse.figures_cache`); ``None`` counts afresh.
     """
     rules = rules or default_rules()
     reach = scope.reach
-    if cache is None:
+    if cache is None or reach.organization_project_ids:
         counted = _count(session, reach, year)
     else:
-        counted = cache.figures(
-            session, ("dashboard", reach, year), lambda: _count(session, reach, year)
-        )
+        counted = _summed(cache.parts(session), reach, year)
     return Dashboard(
         year=year,
         years=list(counted.years),
@@ -133,6 +133,39 @@ def _count(session: Session, reach: Reach, year: int | None) -> _Counted:
         by_year_state=_by_year_state_sums(session, where),
         grades=_grade_counts(session, where),
         paid=_paid(session, where),
+    )
+
+
+def _summed(parts: Mapping[Part, PartFigures], reach: Reach, year: int | None) -> _Counted:
+    """The figures of the parts ``reach`` covers (of ``year``, if given), summed."""
+    reached = {
+        part: figures
+        for part, figures in parts.items()
+        if reach.everything or part[1] in reach.purchaser_ids
+    }
+    years = {part_year for part_year, _purchaser in reached}
+    states: dict[tuple[int, str], tuple[int, Decimal, Decimal]] = {}
+    grades: dict[str, int] = {}
+    paid: dict[int, Decimal] = {}
+    for (part_year, purchaser), figures in reached.items():
+        if year is not None and part_year != year:
+            continue
+        for state, projects, budget, contracted in figures.by_state:
+            before = states.get((part_year, state), (0, _ZERO, _ZERO))
+            states[(part_year, state)] = (
+                before[0] + projects,
+                before[1] + budget,
+                before[2] + contracted,
+            )
+        for grade, count in figures.grades:
+            grades[grade] = grades.get(grade, 0) + count
+        if figures.paid:
+            paid[purchaser] = paid.get(purchaser, _ZERO) + figures.paid
+    return _Counted(
+        years=tuple(range(max(years), min(years) - 1, -1)) if years else (),
+        by_year_state=tuple((y, state, *sums) for (y, state), sums in sorted(states.items())),
+        grades=tuple(sorted(grades.items())),
+        paid=tuple(sorted(paid.items())),
     )
 
 

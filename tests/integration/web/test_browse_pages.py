@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
 
 from procure.services.accounts import manage as accounts
+from procure.services.lifecycle import fire as lc
 from procure.services.lifecycle import registry
 from tests.integration.builders import ADMIN, CODE, OFFICER
 from tests.integration.web.support import set_passwords, sign_in
@@ -112,3 +114,32 @@ def test_a_bad_year_is_refused_in_plain_words(client: TestClient, registered: Se
     sign_in(client, OFFICER.name)
     page = client.get("/dashboard?year=２０１９")
     assert page.status_code == 400 and "年度 year须为数字" in page.text
+
+
+def _state_rows(page: str) -> list[tuple[str, str, str]]:
+    """The dashboard's (year, state, projects) rows."""
+    row = r'<tr><td>(\d+)</td><td><a href="[^"]*">([^<]+)</a></td><td class="num">(\d+)</td>'
+    return re.findall(row, page)
+
+
+def test_the_dashboard_shows_a_write_at_the_next_view(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    assert _state_rows(client.get("/dashboard").text) == [("2019", "草拟", "1")]
+
+    lc.submit(registered, CODE, OFFICER)
+    registered.commit()
+    assert _state_rows(client.get("/dashboard").text) == [("2019", "立项申报", "1")]
+
+    registry.create_project(
+        registered,
+        registry.ProjectCreate("SM-2019-051", 2019, "SM-FED", "职工之家", "1000.00"),
+        OFFICER,
+    )
+    registered.commit()
+    assert _state_rows(client.get("/dashboard").text) == [
+        ("2019", "草拟", "1"),
+        ("2019", "立项申报", "1"),
+    ]
