@@ -4,9 +4,10 @@ Every change of a project, contract, payment or assessment appends a row naming 
 project to the audit trail, in the change's own transaction, and moves the chain's
 head (:func:`procure.store.audit.peek_head`). So the cache keeps the figures of each
 *part* (one purchaser's projects of one funding year) with the head it has read up
-to; at the next view it reads only the trail rows after that head, drops the parts of
-the projects they name, and counts those parts again (a payment anywhere recounts one
-purchaser's year, not the province). Trail rows naming no project (purchasers,
+to, summed from *buckets* of :data:`BUCKET` consecutive project ids. At the next view
+it reads only the trail rows after that head, counts again the buckets of the projects
+they name, and moves each part's sums by the difference (a payment anywhere recounts a
+few hundred projects, not the province). Trail rows naming no project (purchasers,
 organizations, accounts) change no counted figure; a project's year and purchaser
 never change. A long run of new rows (a year-end batch) recounts everything.
 
@@ -25,11 +26,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlmodel import Session, col
 
 from procure.store import audit
@@ -37,6 +38,8 @@ from procure.store.models import Assessment, Contract, Payment, Project, Transit
 
 RECOUNT_ALL_AFTER = 2_000
 """After more new trail rows than this, every part is counted again (one pass)."""
+BUCKET = 256
+"""Consecutive project ids counted together: what one change makes the cache recount."""
 
 Part = tuple[int, int]
 """A part of the figures: ``(funding year, purchaser id)``."""
@@ -55,42 +58,99 @@ class PartFigures:
     paid: Decimal
 
 
+@dataclass
+class _Sums:
+    """The running sums of one part (or of one part's projects in one bucket)."""
+
+    states: dict[str, tuple[int, Decimal, Decimal]] = field(default_factory=dict)
+    grades: dict[str, int] = field(default_factory=dict)
+    paid: Decimal = _ZERO
+
+    def add(self, other: _Sums, sign: int = 1) -> None:
+        for state, (projects, budget, contracted) in other.states.items():
+            have = self.states.get(state, (0, _ZERO, _ZERO))
+            moved = (
+                have[0] + sign * projects,
+                have[1] + sign * budget,
+                have[2] + sign * contracted,
+            )
+            if moved[0]:
+                self.states[state] = moved
+            else:
+                self.states.pop(state, None)
+        for grade, count in other.grades.items():
+            total = self.grades.get(grade, 0) + sign * count
+            if total:
+                self.grades[grade] = total
+            else:
+                self.grades.pop(grade, None)
+        self.paid += sign * other.paid
+
+    def frozen(self) -> PartFigures:
+        by_state = tuple(sorted((state, *sums) for state, sums in self.states.items()))
+        return PartFigures(by_state, tuple(sorted(self.grades.items())), self.paid)
+
+
+Counted = dict[int, dict[Part, _Sums]]
+"""Sums by bucket, then by part."""
+
+
 class FiguresCache:
     """The counted parts, read up to one head of the audit trail; thread-safe."""
 
     def __init__(self) -> None:
-        self._parts: dict[Part, PartFigures] = {}
+        self._buckets: Counted = {}
+        self._totals: dict[Part, _Sums] = {}
+        self._frozen: dict[Part, PartFigures] = {}
         self._seq: int | None = None  # the head read up to; None: nothing counted yet
         self._lock = threading.Lock()
-        self.recounted: list[int] = []
-        """How many parts each recount counted (for tests and benchmarks)."""
+        self.recounted: list[int | None] = []
+        """The buckets each catching up counted again (``None``: all of them)."""
 
     def parts(self, session: Session) -> Mapping[Part, PartFigures]:
-        """Every part with a project, as of the head ``session`` reads (counting what the
-        trail rows since the last view changed)."""
+        """Every part with a project, as of the head ``session`` reads (counting again
+        what the trail rows since the last view changed)."""
         head = audit.peek_head(session)[0]
         with self._lock:
             if self._seq is None or head > self._seq:
                 self._catch_up(session, head)
-            return dict(self._parts)
+            return self._frozen
 
     def _catch_up(self, session: Session, head: int) -> None:
-        dirty = None if self._seq is None else _changed_parts(session, self._seq, head)
+        dirty = None if self._seq is None else _changed_buckets(session, self._seq, head)
         if dirty is None:
-            counted = count_parts(session, None)
-            self._parts = counted
-            self.recounted.append(len(counted))
+            self._buckets = count_buckets(session, None)
+            self._totals = {}
+            for bucket in self._buckets.values():
+                for part, sums in bucket.items():
+                    self._totals.setdefault(part, _Sums()).add(sums)
+            self._frozen = {part: sums.frozen() for part, sums in self._totals.items()}
         elif dirty:
-            counted = count_parts(session, dirty)
-            for part in dirty:
-                self._parts.pop(part, None)
-            self._parts.update(counted)
-            self.recounted.append(len(dirty))
+            counted = count_buckets(session, dirty)
+            moved: set[Part] = set()
+            for number in dirty:
+                for part, sums in self._buckets.pop(number, {}).items():
+                    self._totals.setdefault(part, _Sums()).add(sums, -1)
+                    moved.add(part)
+                for part, sums in counted.get(number, {}).items():
+                    self._totals.setdefault(part, _Sums()).add(sums)
+                    moved.add(part)
+            self._buckets.update(counted)
+            frozen = dict(self._frozen)  # a view holding the old mapping keeps it whole
+            for part in moved:
+                sums = self._totals[part]
+                if sums.states:
+                    frozen[part] = sums.frozen()
+                else:
+                    del self._totals[part]
+                    frozen.pop(part, None)
+            self._frozen = frozen
+        self.recounted.append(None if dirty is None else len(dirty))
         self._seq = head
 
 
-def _changed_parts(session: Session, after: int, head: int) -> set[Part] | None:
-    """The parts of the projects the trail rows ``after < seq <= head`` name (None: too
+def _changed_buckets(session: Session, after: int, head: int) -> set[int] | None:
+    """The buckets of the projects the trail rows ``after < seq <= head`` name (None: too
     many rows to look at one by one: count everything)."""
     if head - after > RECOUNT_ALL_AFTER:
         return None
@@ -98,79 +158,71 @@ def _changed_parts(session: Session, after: int, head: int) -> set[Part] | None:
         select(col(TransitionLog.project_code))
         .where(col(TransitionLog.seq) > after, col(TransitionLog.seq) <= head)
         .where(col(TransitionLog.project_code).is_not(None))
-        .distinct()
     )
-    statement = select(col(Project.year), col(Project.purchaser_id)).where(
-        col(Project.code).in_(named.scalar_subquery())
-    )
-    return {(row[0], row[1]) for row in session.connection().execute(statement.distinct())}
+    statement = select(col(Project.id)).where(col(Project.code).in_(named.scalar_subquery()))
+    return {row.id // BUCKET for row in session.connection().execute(statement)}
 
 
-def _of_parts(parts: Iterable[Part] | None) -> ColumnElement[bool]:
-    if parts is None:
+def _of_buckets(buckets: Iterable[int] | None) -> ColumnElement[bool]:
+    if buckets is None:
         return true()
     return or_(
         false(),
         *(
-            and_(col(Project.year) == year, col(Project.purchaser_id) == purchaser)
-            for year, purchaser in sorted(parts)
+            col(Project.id).between(number * BUCKET, (number + 1) * BUCKET - 1)
+            for number in sorted(buckets)
         ),
     )
 
 
-def count_parts(session: Session, parts: Iterable[Part] | None) -> dict[Part, PartFigures]:
-    """Count the given parts (``None``: every part), each figure by one grouped query."""
-    where = _of_parts(parts)
+def count_buckets(session: Session, buckets: Iterable[int] | None) -> Counted:
+    """Count the given buckets (``None``: every bucket), each figure by one grouped query."""
+    where = _of_buckets(buckets)
+    bucket = (col(Project.id) // BUCKET).label("bucket")
     year, purchaser, state = col(Project.year), col(Project.purchaser_id), col(Project.state)
-    rows = _rows(
-        session,
-        select(year, purchaser, state, func.count(), func.sum(col(Project.budget)))
-        .where(where)
-        .group_by(year, purchaser, state),
-    )
+    keys = (bucket, year, purchaser)
+    counted: Counted = {}
+
+    def sums(row: Any) -> _Sums:
+        return counted.setdefault(row[0], {}).setdefault((row[1], row[2]), _Sums())
+
     contracted = {
-        (row[0], row[1], row[2]): row[3]
+        tuple(row[:4]): row[4]
         for row in _rows(
             session,
-            select(year, purchaser, state, func.sum(col(Contract.amount)))
+            select(*keys, state, func.sum(col(Contract.amount)))
             .join(Contract, col(Contract.project_id) == col(Project.id))
             .where(where)
-            .group_by(year, purchaser, state),
+            .group_by(*keys, state),
         )
     }
-    grades: dict[Part, list[tuple[str, int]]] = {}
     for row in _rows(
         session,
-        select(year, purchaser, col(Assessment.grade), func.count())
+        select(*keys, state, func.count(), func.sum(col(Project.budget)))
+        .where(where)
+        .group_by(*keys, state),
+    ):
+        amount = contracted.get(tuple(row[:4])) or _ZERO
+        sums(row).states[row[3]] = (row[4], row[5] or _ZERO, amount)
+    for row in _rows(
+        session,
+        select(*keys, col(Assessment.grade), func.count())
         .join(Project, col(Project.id) == col(Assessment.project_id))
         .where(col(Assessment.final).is_(True), where)
-        .group_by(year, purchaser, col(Assessment.grade)),
+        .group_by(*keys, col(Assessment.grade)),
     ):
-        grades.setdefault((row[0], row[1]), []).append((row[2], row[3]))
-    paid = {
-        (row[0], row[1]): row[2]
-        for row in _rows(
-            session,
-            select(year, purchaser, func.sum(col(Payment.amount)))
-            .select_from(Payment)
-            .join(Contract, col(Contract.id) == col(Payment.contract_id))
-            .join(Project, col(Project.id) == col(Contract.project_id))
-            .where(where)
-            .group_by(year, purchaser),
-        )
-    }
-    by_state: dict[Part, list[tuple[str, int, Decimal, Decimal]]] = {}
-    for row in rows:
-        figures = (row[2], row[3], row[4] or _ZERO, contracted.get(row[:3]) or _ZERO)
-        by_state.setdefault((row[0], row[1]), []).append(figures)
-    return {
-        part: PartFigures(
-            by_state=tuple(sorted(states)),
-            grades=tuple(sorted(grades.get(part, ()))),
-            paid=paid.get(part) or _ZERO,
-        )
-        for part, states in by_state.items()
-    }
+        sums(row).grades[row[3]] = row[4]
+    for row in _rows(
+        session,
+        select(*keys, func.sum(col(Payment.amount)))
+        .select_from(Payment)
+        .join(Contract, col(Contract.id) == col(Payment.contract_id))
+        .join(Project, col(Project.id) == col(Contract.project_id))
+        .where(where)
+        .group_by(*keys),
+    ):
+        sums(row).paid = row[3] or _ZERO
+    return counted
 
 
 def _rows(session: Session, statement: Any) -> list[Any]:
