@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 
 from procure.domain.errors import InvalidInput
 from procure.domain.text import quoted
+from procure.services.browse.search import contains_clause, contains_pattern
 from procure.services.browse.visibility import ViewerScope, project_clause, purchaser_and_below
 from procure.store import queries
 from procure.store.models import Contract, Organization, Project, Purchaser
@@ -213,7 +214,7 @@ def _narrowed(
     text = filters.q.strip() if filters.q else ""
     clauses = _filter_clauses(session, filters, rules)
     if text:
-        clauses.append(_contains_clause(session, text))
+        clauses.append(contains_clause(session, text))
     if not clauses:
         return []
     probe = select(col(Project.id)).where(project_clause(scope), *clauses)
@@ -223,25 +224,7 @@ def _narrowed(
     if session.get_bind().dialect.name != "sqlite":
         return clauses
     unindexed = _filter_clauses(session, filters, rules, unindexed=True)
-    return [*unindexed, _contains_clause(session, text)] if text else unindexed
-
-
-def _contains_clause(session: Session, text: str) -> ColumnElement[bool]:
-    """Code or title holds ``text``, ignoring case.
-
-    Case-folding every row triples a scan's cost (PostgreSQL's ILIKE, ``lower()``), so it
-    is done only where it can matter: codes are capitals by rule, so they are matched
-    against the text in capitals; a title is matched with ILIKE only when the text has
-    letters with a case (Chinese has none), and on SQLite never, whose LIKE already
-    ignores the case of ASCII letters.
-    """
-    pattern = _contains(text)
-    code = col(Project.code).like(_contains(text.upper()), escape="\\")
-    title = col(Project.title)
-    cased = text.lower() != text.upper()
-    if cased and session.get_bind().dialect.name != "sqlite":
-        return or_(code, title.ilike(pattern, escape="\\"))
-    return or_(code, title.like(pattern, escape="\\"))
+    return [*unindexed, contains_clause(session, text)] if text else unindexed
 
 
 def _filter_clauses(
@@ -252,7 +235,7 @@ def _filter_clauses(
     unindexed: bool = False,
 ) -> list[ColumnElement[bool]]:
     """Return the where-clauses over :class:`Project` that ``filters`` ask for, but the
-    search (``q``: see :func:`_contains_clause`).
+    search (``q``: see :func:`~procure.services.browse.search.contains_clause`).
 
     With ``unindexed`` (SQLite only) each compares its column behind a unary ``+``, which
     keeps SQLite's planner from reading the projects through that column's index.
@@ -293,17 +276,12 @@ def _organization_clause(text: str, column: Any = _indexed) -> ColumnElement[boo
     matching = select(col(Organization.id)).where(
         or_(
             col(Organization.uscc) == text.upper(),
-            col(Organization.name).ilike(_contains(text), escape="\\"),
+            col(Organization.name).ilike(contains_pattern(text), escape="\\"),
         )
     )
     contracted = select(col(Contract.project_id)).where(col(Contract.organization_id).in_(matching))
     found: ColumnElement[bool] = column(col(Project.id)).in_(contracted)
     return found
-
-
-def _contains(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _bind(column: Any, value: object) -> Any:
