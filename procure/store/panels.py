@@ -32,13 +32,8 @@ def panel_sheets(session: Session, proposal: Proposal) -> ProposalSheets:
     """Return a proposal's sheets; a sheet counts unless its reviewer is recused."""
     organization = session.get(Organization, proposal.organization_id)
     assert organization is not None
-    recusals = recusals_of(session, proposal)
-    recused = {recusal.reviewer: recusal.reason for recusal in recusals}
-    sheets = [
-        _sheet(review, recused.get(review.reviewer))
-        for review in queries.reviews_of(session, proposal)
-    ]
-    return ProposalSheets(proposal, organization, sheets, recusals)
+    reviews = queries.reviews_of(session, proposal)
+    return _entry(proposal, organization, reviews, recusals_of(session, proposal))
 
 
 def _sheet(review: Review, recusal_reason: str | None) -> PanelSheet:
@@ -57,5 +52,44 @@ def _sheet(review: Review, recusal_reason: str | None) -> PanelSheet:
 
 
 def project_panels(session: Session, project: Project) -> list[ProposalSheets]:
-    """Return every proposal of a project with its sheets, in registration order."""
-    return [panel_sheets(session, proposal) for proposal in queries.proposals_of(session, project)]
+    """Return every proposal of a project with its sheets, in registration order: four
+    queries (proposals, their organizations, reviews and recusals), however many."""
+    proposals = queries.proposals_of(session, project)
+    if not proposals:
+        return []
+    ids = [proposal.id for proposal in proposals]
+    organizations = {
+        organization.id: organization
+        for organization in session.exec(
+            select(Organization).where(
+                col(Organization.id).in_({p.organization_id for p in proposals})
+            )
+        )
+    }
+    reviews: dict[int, list[Review]] = {}
+    for review in session.exec(
+        select(Review).where(col(Review.proposal_id).in_(ids)).order_by(col(Review.id))
+    ):
+        reviews.setdefault(review.proposal_id, []).append(review)
+    recusals: dict[int, list[Recusal]] = {}
+    for recusal in session.exec(
+        select(Recusal).where(col(Recusal.proposal_id).in_(ids)).order_by(col(Recusal.id))
+    ):
+        recusals.setdefault(recusal.proposal_id, []).append(recusal)
+    return [
+        _entry(
+            proposal,
+            organizations[proposal.organization_id],
+            reviews.get(proposal.id or 0, []),
+            recusals.get(proposal.id or 0, []),
+        )
+        for proposal in proposals
+    ]
+
+
+def _entry(
+    proposal: Proposal, organization: Organization, reviews: list[Review], recusals: list[Recusal]
+) -> ProposalSheets:
+    recused = {recusal.reviewer: recusal.reason for recusal in recusals}
+    sheets = [_sheet(review, recused.get(review.reviewer)) for review in reviews]
+    return ProposalSheets(proposal, organization, sheets, recusals)

@@ -78,7 +78,7 @@ def project_detail(session: Session, code: str, *, rules: Rules | None = None) -
     detail["purpose"] = project.purpose
     detail["version"] = project.version
     detail["proposals"] = [
-        _proposal(session, proposal, rules) for proposal in queries.proposals_of(session, project)
+        _proposal(entry, rules) for entry in panels.project_panels(session, project)
     ]
     contract = queries.contract_of(session, project)
     detail["contract"] = None
@@ -144,8 +144,8 @@ def bidders_view(session: Session, detail: dict[str, Any], scope: Any) -> dict[s
     return {**detail, "proposals": [p for p in detail["proposals"] if p["uscc"] in own]}
 
 
-def _proposal(session: Session, proposal: Any, rules: Rules) -> dict[str, Any]:
-    entry = panels.panel_sheets(session, proposal)
+def _proposal(entry: panels.ProposalSheets, rules: Rules) -> dict[str, Any]:
+    proposal = entry.proposal
     return {
         "organization": entry.organization.name,
         "uscc": entry.organization.uscc,
