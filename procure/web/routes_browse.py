@@ -44,7 +44,7 @@ def dashboard_page(
     elif year:
         chosen = _year(year)
     else:  # the newest year by default: the page stays quick in a large province
-        years = scope_years(session, scope)
+        years = scope_years(session, scope, cache=request.app.state.figures)
         chosen = years[0] if years else None
     summary = dashboard(session, scope, year=chosen, cache=request.app.state.figures)
     context: dict[str, Any] = {

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.services.browse import figures_cache
-from procure.services.browse.dashboard import Dashboard, dashboard
+from procure.services.browse.dashboard import Dashboard, dashboard, scope_years
 from procure.services.browse.figures_cache import FiguresCache
 from procure.services.browse.visibility import viewer_scope
 from procure.services.lifecycle import fire as lc
@@ -93,6 +93,9 @@ def test_a_new_funding_year_appears_in_the_years_at_the_next_view(world: Session
     world.commit()
 
     assert board(world, AUDITOR.name, cache).years == [2022, 2021, 2020, 2019]
+    for login in (AUDITOR.name, WC_OFFICER.name, HL_OFFICER.name, "nobody"):
+        scope = viewer_scope(world, login)
+        assert scope_years(world, scope, cache=cache) == scope_years(world, scope), login
 
 
 def test_a_scope_never_sees_the_figures_of_projects_outside_it(world: Session) -> None:

@@ -118,9 +118,15 @@ def _rows(session: Session, statement: Any) -> list[Any]:
     return list(session.connection().execute(statement))
 
 
-def scope_years(session: Session, scope: ViewerScope) -> list[int]:
-    """The funding years the scope's projects span, newest first (for a year picker)."""
-    return _years(session, project_clause(scope))
+def scope_years(
+    session: Session, scope: ViewerScope, *, cache: FiguresCache | None = None
+) -> list[int]:
+    """The funding years the scope's projects span, newest first (for a year picker);
+    read from ``cache``'s parts when the scope is one of purchasers."""
+    reach = scope.reach
+    if cache is None or reach.organization_project_ids:
+        return _years(session, project_clause(scope))
+    return list(_summed(cache.parts(session), reach, -1).years)  # -1: no year's figures
 
 
 def _count(session: Session, reach: Reach, year: int | None) -> _Counted:

@@ -25,7 +25,7 @@ from sqlmodel import Session, col
 
 from procure.domain.errors import InvalidInput
 from procure.domain.text import quoted
-from procure.services.browse.search import contains_clause, contains_pattern
+from procure.services.browse.search import contains_clause, contains_pattern, few_matches
 from procure.services.browse.visibility import ViewerScope, project_clause, purchaser_and_below
 from procure.store import queries
 from procure.store.models import Contract, Organization, Project, Purchaser
@@ -214,7 +214,8 @@ def _narrowed(
     text = filters.q.strip() if filters.q else ""
     clauses = _filter_clauses(session, filters, rules)
     if text:
-        clauses.append(contains_clause(session, text))
+        few = few_matches(session, text, SEARCH_NARROW)
+        clauses.append(contains_clause(session, text) if few is None else col(Project.id).in_(few))
     if not clauses:
         return []
     probe = select(col(Project.id)).where(project_clause(scope), *clauses)

@@ -3,16 +3,17 @@
 A search of three characters or more reads a trigram index (migration 0014): on SQLite
 the FTS5 table ``project_search`` (code and title, trigram tokenizer, case folded), on
 PostgreSQL the ``pg_trgm`` GIN indexes on code and title, which the planner uses for
-``LIKE`` and ``ILIKE`` by itself. A trigram needs three characters, so a search of one
-or two (``心理``) is a plain ``LIKE`` over the rows the other filters leave (as is any
-search on a PostgreSQL server without ``pg_trgm``).
+``LIKE`` and ``ILIKE`` by itself. On SQLite the index is asked first for a bounded
+number of matches (:func:`few_matches`): a rare text is then found by those ids, a
+common one (thousands of titles hold it) by ``LIKE`` while reading a page in the sort's
+order, which finds a page's worth early. A trigram needs three characters, so a search
+of one or two (``心理``) is always a plain ``LIKE`` over the rows the other filters
+leave (as is any search on a PostgreSQL server without ``pg_trgm``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import ColumnElement, Select, literal_column, or_, select, table, text
+from sqlalchemy import ColumnElement, literal_column, or_, select, table, text
 from sqlmodel import Session, col
 
 from procure.store.models import Project
@@ -31,8 +32,6 @@ def contains_clause(session: Session, searched: str) -> ColumnElement[bool]:
     ignores the case of ASCII letters.
     """
     sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite and len(searched) >= TRIGRAM:
-        return col(Project.id).in_(_fts_matches(searched))
     pattern = contains_pattern(searched)
     code = col(Project.code).like(contains_pattern(searched.upper()), escape="\\")
     title = col(Project.title)
@@ -42,15 +41,19 @@ def contains_clause(session: Session, searched: str) -> ColumnElement[bool]:
     return or_(code, title.like(pattern, escape="\\"))
 
 
-def _fts_matches(searched: str) -> Select[tuple[Any]]:
-    """The ids of the projects whose code or title holds ``searched`` (one FTS5 phrase:
-    with the trigram tokenizer, a substring; quotes doubled, nothing else special)."""
-    phrase = '"' + searched.replace('"', '""') + '"'
-    return (
-        select(literal_column("rowid"))
-        .select_from(table("project_search"))
-        .where(text("project_search MATCH :phrase").bindparams(phrase=phrase))
-    )
+def few_matches(session: Session, searched: str, most: int) -> list[int] | None:
+    """The ids of the projects whose code or title holds ``searched``, read from the
+    SQLite trigram index, when there are at most ``most``; ``None`` when there are more,
+    when the text is too short for a trigram, or on PostgreSQL (whose planner reads its
+    trigram indexes for :func:`contains_clause` by itself)."""
+    if session.get_bind().dialect.name != "sqlite" or len(searched) < TRIGRAM:
+        return None
+    phrase = '"' + searched.replace('"', '""') + '"'  # a substring; quotes are text
+    matching = text("project_search MATCH :phrase").bindparams(phrase=phrase)
+    rowid: ColumnElement[int] = literal_column("rowid")
+    statement = select(rowid).select_from(table("project_search")).where(matching)
+    ids = [row[0] for row in session.connection().execute(statement.limit(most + 1))]
+    return ids if len(ids) <= most else None
 
 
 def contains_pattern(searched: str) -> str:
