@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,3 +61,36 @@ def _sheet(review: Review, recusal_reason: str | None) -> PanelSheet:
 def project_panels(session: Session, project: Project) -> list[ProposalSheets]:
     """Return every proposal of a project with its sheets, in registration order."""
     return [panel_sheets(session, proposal) for proposal in queries.proposals_of(session, project)]
+
+
+def panels_of_projects(
+    session: Session, project_ids: Collection[int]
+) -> dict[int, list[ProposalSheets]]:
+    """Every proposal of each project with its sheets, as :func:`project_panels` gives
+    them, in four queries whatever the number of projects."""
+    if not project_ids:
+        return {}
+    proposals = session.exec(
+        select(Proposal, Organization)
+        .join(Organization, col(Organization.id) == col(Proposal.organization_id))
+        .where(col(Proposal.project_id).in_(project_ids))
+        .order_by(col(Proposal.project_id), col(Proposal.id))
+    ).all()
+    proposal_ids = [proposal.id for proposal, _ in proposals]
+    reviews: dict[int | None, list[Review]] = defaultdict(list)
+    for review in session.exec(
+        select(Review).where(col(Review.proposal_id).in_(proposal_ids)).order_by(col(Review.id))
+    ):
+        reviews[review.proposal_id].append(review)
+    recusals: dict[int | None, list[Recusal]] = defaultdict(list)
+    for recusal in session.exec(
+        select(Recusal).where(col(Recusal.proposal_id).in_(proposal_ids)).order_by(col(Recusal.id))
+    ):
+        recusals[recusal.proposal_id].append(recusal)
+    found: dict[int, list[ProposalSheets]] = defaultdict(list)
+    for proposal, organization in proposals:
+        kept = recusals[proposal.id]
+        recused = {recusal.reviewer: recusal.reason for recusal in kept}
+        sheets = [_sheet(review, recused.get(review.reviewer)) for review in reviews[proposal.id]]
+        found[proposal.project_id].append(ProposalSheets(proposal, organization, sheets, kept))
+    return found
