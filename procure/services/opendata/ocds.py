@@ -94,11 +94,13 @@ def write_package(
     purchaser: str | None = None,
     *,
     published: datetime | None = None,
+    sort_keys: bool = False,
 ) -> int:
-    """Write the package to ``target`` as :func:`package_bytes` gives it, a chunk of
-    projects at a time: the releases go to a scratch file first (the head names the
-    newest moment and the publishers, known once every release is read), then the head
-    and the releases to ``target``. Memory holds one chunk whatever the year's size.
+    """Write the package to ``target`` as :func:`package_bytes` gives it (``sort_keys``: as
+    the dossier's JSON files are written, keys sorted), a chunk of projects at a time: the
+    releases go to a scratch file first (the head names the newest moment and the
+    publishers, known once every release is read), then the head and the releases to
+    ``target``. Memory holds one chunk whatever the year's size.
 
     Returns:
         How many releases were written.
@@ -112,23 +114,29 @@ def write_package(
     with tempfile.TemporaryFile() as scratch:
         separator = b"\n"
         for shown in _releases(session, year, purchaser, published, exported):
-            scratch.write(separator + _indented(shown))
+            scratch.write(separator + _indented(shown, sort_keys))
             separator = b",\n"
         head = _head(session, year, purchaser, published, exported)
         head["releases"] = []
-        opening = json.dumps(head, ensure_ascii=False, indent=2, allow_nan=False)
-        assert opening.endswith("[]\n}")
-        target.write(opening[: -len("]\n}")].encode())
+        text = json.dumps(head, ensure_ascii=False, indent=2, allow_nan=False, sort_keys=sort_keys)
+        before, releases, after = text.partition(_RELEASES)
+        assert releases, "the package's head holds its releases' list at the top level"
+        target.write(f"{before}{_RELEASES[:-1]}".encode())
         scratch.seek(0)
         shutil.copyfileobj(scratch, target)
-        target.write(b"\n  ]\n}\n")
+        target.write(f"\n  ]{after}\n".encode())
     return exported.releases
 
 
-def _indented(shown: dict[str, Any]) -> bytes:
+_RELEASES = '\n  "releases": []'
+"""The empty list of releases as the package's indented JSON holds it (the list is filled
+in its place: JSON text holds no raw line break, so the marker cannot occur in a value)."""
+
+
+def _indented(shown: dict[str, Any], sort_keys: bool) -> bytes:
     """One release as it sits in the package's list: two levels in (JSON text holds no
     raw line break, so each line is indented alike)."""
-    text = json.dumps(shown, ensure_ascii=False, indent=2, allow_nan=False)
+    text = json.dumps(shown, ensure_ascii=False, indent=2, allow_nan=False, sort_keys=sort_keys)
     return "\n".join(f"    {line}" for line in text.split("\n")).encode()
 
 
