@@ -67,7 +67,7 @@ def ocds(
         raise InvalidInput(f"no folder {quoted(str(output.parent))} to write {output.name} in")
     temporary = output.with_name(f".{output.name}.{os.getpid()}.part")
     try:  # written beside, renamed into place once complete: never a half file
-        with open_session(ctx, readonly=True) as session, temporary.open("wb") as target:
+        with open_session(ctx, readonly=True, bulk=True) as session, temporary.open("wb") as target:
             releases = write_package(session, target, year, purchaser, published=moment)
         os.replace(temporary, output)
     finally:

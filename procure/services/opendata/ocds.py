@@ -24,6 +24,7 @@ from procure.domain.errors import InvalidInput, NotFound
 from procure.services.opendata.config import OpenDataConfig, load_opendata_config
 from procure.services.opendata.facts import ProjectFacts
 from procure.services.opendata.gather import public_facts
+from procure.services.opendata.json_text import indented_json
 from procure.services.opendata.mapping import release
 from procure.services.opendata.values import moment
 from procure.services.public.notices import HIDDEN_STATES
@@ -134,10 +135,8 @@ in its place: JSON text holds no raw line break, so the marker cannot occur in a
 
 
 def _indented(shown: dict[str, Any], sort_keys: bool) -> bytes:
-    """One release as it sits in the package's list: two levels in (JSON text holds no
-    raw line break, so each line is indented alike)."""
-    text = json.dumps(shown, ensure_ascii=False, indent=2, allow_nan=False, sort_keys=sort_keys)
-    return "\n".join(f"    {line}" for line in text.split("\n")).encode()
+    """One release as it sits in the package's list: two levels in."""
+    return f"    {indented_json(shown, sort_keys=sort_keys, level=2)}".encode()
 
 
 def _releases(
