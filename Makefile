@@ -45,11 +45,10 @@ lint: setup ## ruff, mypy, and the house drawn from the imports (no circle, no u
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit/test_house.py
 
-bench: setup ## Run the benchmarks under bench/
-	$(BIN)/python bench/cli_startup.py
-	$(BIN)/python bench/renewal.py
-	$(BIN)/python bench/reports.py
-	$(BIN)/python bench/browse.py
+BENCH_FLAGS ?=
+
+bench: setup ## Run the benchmarks under bench/, a one-screen summary (BENCH_FLAGS=--quick: small sizes; all output in bench.log)
+	$(BIN)/python bench/summary.py $(BENCH_FLAGS)
 
 clean: ## Remove the virtualenv, caches and demo output
-	rm -rf $(VENV) procure-demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) procure-demo .pytest_cache .mypy_cache .ruff_cache bench.log

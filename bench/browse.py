@@ -170,12 +170,15 @@ def run(engine: Engine, label: str, runs: int, show_plans: bool, *, built: bool 
         organization = build(engine)
     elapsed = time.perf_counter() - start
     print(f"{label}: {len(YEARS) * PER_YEAR:,} projects ready in {elapsed:.0f} s")
+    worst = ("", 0.0)
     with new_session(engine) as session:
         for name, call in cases(session, organization).items():
             p50, p95 = measure(call, runs)
             print(f"  {name:34} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
+            worst = max(worst, (name, p95), key=lambda item: item[1])
             if show_plans:
                 explain(engine, session, call)
+    print(f"» browse {label}: slowest service call {worst[0]} p95 {worst[1]:.1f} ms")
 
 
 @contextmanager

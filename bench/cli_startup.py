@@ -37,6 +37,7 @@ def main() -> None:
     print(f"python -c 'import sqlalchemy'  {imports * 1000:7.1f} ms")
     print(f"procure --help                 {cli * 1000:7.1f} ms")
     print(f"ratio procure --help / bare python: {cli / baseline:.1f}x")
+    print(f"» start-up: procure --help {cli * 1000:.0f} ms = {cli / baseline:.1f}× bare python")
 
 
 if __name__ == "__main__":

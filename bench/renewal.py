@@ -6,7 +6,10 @@ floor is the same writes as raw SQL with the ``sqlite3`` module in one
 transaction (UPDATE the states, INSERT the audit rows, the next-year projects
 and the bars, the values computed beforehand), on a copy of the same database.
 Then 100,000 contracts are renewed in a fresh process whose peak memory (max RSS,
-interpreter included) is printed. No assertion: the figures go in the notes.
+interpreter included, and the peaks of its anonymous and file-backed parts) is printed,
+once as ``procure renew --apply`` reads (no memory map, a bulk writer) and once through
+the 1 GiB map the other commands use (its mapped pages count in RSS). No assertion:
+the figures go in the notes.
 With a PostgreSQL server named (``PROCURE_BENCH_POSTGRES_URL``), the same 10,000
 are renewed there too and the PostgreSQL / SQLite ratio printed. ``--no-province``
 skips the 100,000. Targets: --apply of 10,000 ≤ 1.0 s on SQLite, ≤ 20× the floor;
@@ -23,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -46,14 +50,18 @@ def build(path: Path | str, projects: int, organizations: int) -> None:
         engine.dispose()
 
 
-def timed_run(path: Path | str, apply: bool) -> tuple[float, object]:
-    """Time one renew_year call on an open session (engine built outside the timing)."""
+def timed_run(path: Path | str, apply: bool, mmap_bytes: int | None = None) -> tuple[float, object]:
+    """Time one renew_year call on an open session (engine built outside the timing), read
+    as ``procure renew`` reads (``mmap_bytes``: SQLite's memory map instead)."""
     from procure import renew_year
     from procure.services.loading.generated_projects import OFFICER_LOGIN
-    from procure.store.db import make_engine, new_session
+    from procure.store.db import BULK_MMAP_BYTES, SQLITE_MMAP_BYTES, make_engine, new_session
     from procure.workflow.context import Actor
 
-    engine = make_engine(path if isinstance(path, str) else f"sqlite:///{path}")
+    mapped = (
+        mmap_bytes if mmap_bytes is not None else BULK_MMAP_BYTES if apply else SQLITE_MMAP_BYTES
+    )
+    engine = make_engine(path if isinstance(path, str) else f"sqlite:///{path}", mmap_bytes=mapped)
     try:
         with new_session(engine) as session:
             start, cpu = time.perf_counter(), time.process_time()
@@ -133,6 +141,10 @@ def ten_thousand(folder: Path) -> None:
     )
     print(f"  raw SQL floor  {floor:7.3f} s   (the writes of the {changed} changed contracts)")
     print(f"  ratio --apply / floor: {applied / floor:.1f}x")
+    print(
+        f"» renewal 10,000: --apply {applied:.2f} s ({CPU[True]:.2f} s CPU) = "
+        f"{applied / floor:.1f}× the raw SQL floor ({floor:.3f} s)"
+    )
     APPLIED["sqlite"] = applied
 
 
@@ -169,7 +181,9 @@ def postgres_ten_thousand() -> None:
             f"changed {run.changed}"  # type: ignore[attr-defined]
         )
         if "sqlite" in APPLIED:
-            print(f"  ratio PostgreSQL / SQLite --apply: {applied / APPLIED['sqlite']:.2f}x")
+            ratio = applied / APPLIED["sqlite"]
+            print(f"  ratio PostgreSQL / SQLite --apply: {ratio:.2f}x")
+            print(f"» renewal 10,000 PostgreSQL: --apply {applied:.2f} s = {ratio:.2f}× SQLite")
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -177,34 +191,65 @@ def postgres_ten_thousand() -> None:
 
 
 def hundred_thousand(folder: Path) -> None:
-    """--apply of 100,000 contracts in a fresh process; its peak memory."""
+    """--apply of 100,000 contracts in a fresh process, without and with the memory map;
+    each one's peak memory."""
+    from procure.store.db import BULK_MMAP_BYTES, SQLITE_MMAP_BYTES
+
     path = folder / "province.db"
     build(path, 100_000, 5000)
-    child = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    figures = json.loads(child.stdout)
-    print(
-        f"100,000 contracts: --apply {figures['seconds']:.2f} s, changed {figures['changed']}, "
-        f"peak memory {figures['peak_mb']:.0f} MB (max RSS, interpreter included)"
-    )
+    shutil.copy(path, folder / "province-before.db")
+    for label, mapped in (("no map (as renew)", BULK_MMAP_BYTES), ("1 GiB map", SQLITE_MMAP_BYTES)):
+        shutil.copy(folder / "province-before.db", path)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), str(mapped)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        figures = json.loads(child.stdout)
+        print(
+            f"» renewal 100,000, {label}: --apply {figures['seconds']:.2f} s "
+            f"({figures['cpu']:.2f} s CPU), changed {figures['changed']}, peak RSS "
+            f"{figures['peak_mb']:.0f} MB (anonymous {figures['anon_mb']:.0f} MB, "
+            f"file pages {figures['file_mb']:.0f} MB; target 300 MB)"
+        )
 
 
-def child(path: Path) -> None:
+def _sample_memory(peaks: dict[str, int]) -> None:
+    """Keep the peaks of the process's anonymous and file-backed resident memory (kB)."""
+    while True:
+        with open("/proc/self/status") as status:
+            for line in status:
+                name, _, value = line.partition(":")
+                if name in peaks:
+                    peaks[name] = max(peaks[name], int(value.split()[0]))
+        time.sleep(0.02)
+
+
+def child(path: Path, mmap_bytes: int) -> None:
     """Run in the fresh process: renew the 100,000 and print seconds and peak memory."""
-    seconds, run = timed_run(path, apply=True)
+    peaks = {"RssAnon": 0, "RssFile": 0}
+    if Path("/proc/self/status").exists():
+        threading.Thread(target=_sample_memory, args=(peaks,), daemon=True).start()
+    seconds, run = timed_run(path, apply=True, mmap_bytes=mmap_bytes)
+    time.sleep(0.05)  # one more sample
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     changed = run.changed  # type: ignore[attr-defined]
-    print(json.dumps({"seconds": seconds, "changed": changed, "peak_mb": peak_kb / 1024}))
+    figures = {
+        "seconds": seconds,
+        "cpu": CPU[True],
+        "changed": changed,
+        "peak_mb": peak_kb / 1024,
+        "anon_mb": peaks["RssAnon"] / 1024,
+        "file_mb": peaks["RssFile"] / 1024,
+    }
+    print(json.dumps(figures))
 
 
 def main() -> None:
     """Measure and print."""
     if sys.argv[1:2] == ["--child"]:
-        child(Path(sys.argv[2]))
+        child(Path(sys.argv[2]), int(sys.argv[3]))
         return
     with tempfile.TemporaryDirectory() as folder:
         ten_thousand(Path(folder))

@@ -137,6 +137,10 @@ def main() -> None:
                     f"median render, one process (warm)     {statistics.median(warm):7.3f} "
                     f"s/record ({code}, {_pages(pdf)} pages)"
                 )
+                print(
+                    f"» record {code}: render {statistics.median(warm):.3f} s warm (min "
+                    f"{min(warm):.3f} s), {cold:.3f} s cold; target 0.3 s"
+                )
         out_one, out_all = Path(folder) / "one", Path(folder) / "all"
         one = _timed_batch(url, codes, out_one, 1, True)
         many = _timed_batch(url, codes, out_all, cores, True)
@@ -145,6 +149,10 @@ def main() -> None:
     print(f"batch, 1 process                      {n / one:7.2f} records/s ({one:.2f} s)")
     print(f"batch, {cores} processes (all cores)     {n / many:7.2f} records/s ({many:.2f} s)")
     print(f"ratio all cores / one process         {one / many:7.2f}x")
+    print(
+        f"» records batch of {n}: {n / one:.2f}/s one process, {n / many:.2f}/s on {cores} "
+        f"({one / many:.2f}×); load average {os.getloadavg()[0]:.2f}"
+    )
     share = rerun / many
     print(f"re-run, nothing changed               {rerun:7.3f} s ({share:.1%} of the first run)")
     load = os.getloadavg()

@@ -58,17 +58,20 @@ def ocds(
     gives the same file, byte for byte: its publishedDate is the newest audit row of the
     exported projects unless --published says otherwise.
     """
-    from procure.services.opendata.ocds import package_bytes, release_package
+    from procure.services.opendata.ocds import write_package
 
     moment = _moment(published)
     if output.is_dir():
         raise InvalidInput(f"{quoted(str(output))} is a folder; give the JSON file to write")
     if not output.parent.is_dir():
         raise InvalidInput(f"no folder {quoted(str(output.parent))} to write {output.name} in")
-    with open_session(ctx, readonly=True) as session:
-        package = release_package(session, year, purchaser, published=moment)
-    _write_atomically(output, package_bytes(package))
-    releases = len(package["releases"])
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.part")
+    try:  # written beside, renamed into place once complete: never a half file
+        with open_session(ctx, readonly=True, bulk=True) as session, temporary.open("wb") as target:
+            releases = write_package(session, target, year, purchaser, published=moment)
+        os.replace(temporary, output)
+    finally:
+        temporary.unlink(missing_ok=True)
     if as_json:
         print_json({"file": str(output), "releases": releases, "year": year})
         return
@@ -87,13 +90,3 @@ def _moment(value: str | None) -> datetime | None:
     if moment.tzinfo is None:
         raise InvalidInput(f"--published {quoted(value)}: add the offset, e.g. +08:00")
     return moment
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` beside ``path``, then rename it into place: never a half file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -118,21 +118,25 @@ def _refuse_unsupported_url(url: str) -> None:
 
 
 @contextmanager
-def open_session(ctx: click.Context, *, readonly: bool = False) -> Iterator[Session]:
+def open_session(
+    ctx: click.Context, *, readonly: bool = False, bulk: bool = False
+) -> Iterator[Session]:
     """Open a session on an initialized database at the current schema revision.
 
     A ``readonly`` session reads beside any writer without waiting for it (and
-    cannot write); a writing session waits a bounded time for another writer.
+    cannot write); a writing session waits a bounded time for another writer. A ``bulk``
+    session reads SQLite through no memory map (:data:`~procure.store.db.BULK_MMAP_BYTES`).
 
     Raises:
         InvalidInput: when the database does not exist, is not initialized or is outdated.
     """
-    from procure.store.db import make_engine, new_session
+    from procure.store.db import BULK_MMAP_BYTES, SQLITE_MMAP_BYTES, make_engine, new_session
     from procure.store.schema import SCHEMA_HEAD, newer_schema_message, stored_revision
 
     url = db_url(ctx)
     _refuse_missing_sqlite_file(url)
-    engine = make_engine(url, readonly=readonly)
+    mmap_bytes = BULK_MMAP_BYTES if bulk else SQLITE_MMAP_BYTES
+    engine = make_engine(url, readonly=readonly, mmap_bytes=mmap_bytes)
     try:
         revision = stored_revision(engine)
         if revision is None:

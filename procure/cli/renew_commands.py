@@ -110,7 +110,7 @@ def renew(
         if signer is None:
             echo(no_key_warning(key_path), err=True)
     with (
-        open_session(ctx, readonly=not apply_) as session,
+        open_session(ctx, readonly=not apply_, bulk=apply_) as session,
         _progress(apply_ and not as_json, "续约处理") as progress,
     ):
         run = renew_year(

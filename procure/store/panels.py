@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,38 +55,41 @@ def _sheet(review: Review, recusal_reason: str | None) -> PanelSheet:
 
 def project_panels(session: Session, project: Project) -> list[ProposalSheets]:
     """Return every proposal of a project with its sheets, in registration order: four
-    queries (proposals, their organizations, reviews and recusals), however many."""
-    proposals = queries.proposals_of(session, project)
-    if not proposals:
+    queries (proposals with their organizations, reviews and recusals), however many."""
+    if project.id is None:
         return []
-    ids = [proposal.id for proposal in proposals]
-    organizations = {
-        organization.id: organization
-        for organization in session.exec(
-            select(Organization).where(
-                col(Organization.id).in_({p.organization_id for p in proposals})
-            )
-        )
-    }
-    reviews: dict[int, list[Review]] = {}
+    return panels_of_projects(session, [project.id]).get(project.id, [])
+
+
+def panels_of_projects(
+    session: Session, project_ids: Collection[int]
+) -> dict[int, list[ProposalSheets]]:
+    """Every proposal of each project with its sheets, as :func:`project_panels` gives
+    them, in four queries whatever the number of projects."""
+    if not project_ids:
+        return {}
+    proposals = session.exec(
+        select(Proposal, Organization)
+        .join(Organization, col(Organization.id) == col(Proposal.organization_id))
+        .where(col(Proposal.project_id).in_(project_ids))
+        .order_by(col(Proposal.project_id), col(Proposal.id))
+    ).all()
+    proposal_ids = [proposal.id for proposal, _ in proposals]
+    reviews: dict[int | None, list[Review]] = defaultdict(list)
     for review in session.exec(
-        select(Review).where(col(Review.proposal_id).in_(ids)).order_by(col(Review.id))
+        select(Review).where(col(Review.proposal_id).in_(proposal_ids)).order_by(col(Review.id))
     ):
-        reviews.setdefault(review.proposal_id, []).append(review)
-    recusals: dict[int, list[Recusal]] = {}
+        reviews[review.proposal_id].append(review)
+    recusals: dict[int | None, list[Recusal]] = defaultdict(list)
     for recusal in session.exec(
-        select(Recusal).where(col(Recusal.proposal_id).in_(ids)).order_by(col(Recusal.id))
+        select(Recusal).where(col(Recusal.proposal_id).in_(proposal_ids)).order_by(col(Recusal.id))
     ):
-        recusals.setdefault(recusal.proposal_id, []).append(recusal)
-    return [
-        _entry(
-            proposal,
-            organizations[proposal.organization_id],
-            reviews.get(proposal.id or 0, []),
-            recusals.get(proposal.id or 0, []),
-        )
-        for proposal in proposals
-    ]
+        recusals[recusal.proposal_id].append(recusal)
+    found: dict[int, list[ProposalSheets]] = defaultdict(list)
+    for proposal, organization in proposals:
+        entry = _entry(proposal, organization, reviews[proposal.id], recusals[proposal.id])
+        found[proposal.project_id].append(entry)
+    return found
 
 
 def _entry(

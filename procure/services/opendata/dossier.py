@@ -41,7 +41,7 @@ from procure.services.opendata.dossier_format import (
     json_bytes,
     trail_line,
 )
-from procure.services.opendata.dossier_zip import write_zip
+from procure.services.opendata.dossier_zip import Content, file_digest, write_zip
 from procure.services.trail.checkpoints import Signer, file_name, take_checkpoint
 from procure.store import checkpoints as stored_checkpoints
 from procure.store.audit import iter_log, peek_head
@@ -104,33 +104,36 @@ def export_dossier(
             f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
         )
     head, key, carried = _signed_head(session, signer, signed_at)
-    lines, created_at = _trail(session, head)
-    shipped = [
-        c for c in stored_checkpoints.stored(session) if c.public_key == key and c.seq <= head
-    ]
-    moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    package = ocds.release_package(session, year, purchaser, published=moment)
-    session.commit()  # ends the read transaction before the printers open theirs
-    files: dict[str, bytes] = {
-        TRAIL: "".join(f"{line}\n" for line in lines).encode(),
-        PUBLIC_KEY: public_key_pem(key),
-        OCDS: json_bytes(package),
-        **{f"{CHECKPOINTS}{file_name(c)}": json_bytes(c.to_dict()) for c in shipped},
-        **_records(url, codes, carried, key, jobs, records_folder),
-    }
-    manifest = _manifest(files, year, purchaser, codes, created_at, key, lines)
-    files[MANIFEST] = json_bytes(manifest)
-    write_zip(output, files, first=MANIFEST, moment=moment)
+    with tempfile.TemporaryDirectory(prefix="procure-dossier-") as folder:
+        scratch = Path(folder)
+        trail_rows, created_at = _trail(session, head, scratch / "trail.jsonl")
+        shipped = [
+            c for c in stored_checkpoints.stored(session) if c.public_key == key and c.seq <= head
+        ]
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        with (scratch / "ocds.json").open("wb") as target:
+            ocds.write_package(session, target, year, purchaser, published=moment, sort_keys=True)
+        session.commit()  # ends the read transaction before the printers open theirs
+        files: dict[str, Content] = {
+            TRAIL: scratch / "trail.jsonl",
+            PUBLIC_KEY: public_key_pem(key),
+            OCDS: scratch / "ocds.json",
+            **{f"{CHECKPOINTS}{file_name(c)}": json_bytes(c.to_dict()) for c in shipped},
+            **_records(url, codes, carried, key, jobs, records_folder or scratch / "records"),
+        }
+        manifest = _manifest(files, year, purchaser, codes, created_at, key, trail_rows)
+        files[MANIFEST] = json_bytes(manifest)
+        write_zip(output, files, first=MANIFEST, moment=moment)
     return DossierSummary(
         file=str(output),
         year=year,
         purchaser=purchaser,
         records=len(codes),
-        trail_rows=len(lines),
+        trail_rows=trail_rows,
         checkpoints=len(shipped),
         key_fingerprint=fingerprint(key),
         created_at=created_at,
-        sha256=hashlib.sha256(output.read_bytes()).hexdigest(),
+        sha256=file_digest(output),
     )
 
 
@@ -152,16 +155,19 @@ def _signed_head(
     return peek_head(session)[0], newest.public_key, None
 
 
-def _trail(session: Session, head: int) -> tuple[list[str], str]:
-    """The chain's rows up to ``head`` as lines, and the last one's moment."""
-    lines: list[str] = []
+def _trail(session: Session, head: int, path: Path) -> tuple[int, str]:
+    """Write the chain's rows up to ``head`` to ``path`` as lines; how many, and the last
+    one's moment."""
+    rows = 0
     last_at = ""
-    for row in iter_log(session):
-        if row.seq > head:
-            break
-        lines.append(trail_line(row))
-        last_at = row.at
-    return lines, last_at
+    with path.open("w", encoding="utf-8", newline="\n") as lines:
+        for row in iter_log(session):
+            if row.seq > head:
+                break
+            lines.write(f"{trail_line(row)}\n")
+            rows += 1
+            last_at = row.at
+    return rows, last_at
 
 
 def _records(
@@ -170,32 +176,17 @@ def _records(
     checkpoint: dict[str, Any] | None,
     key: str,
     jobs: int | None,
-    folder: Path | None,
-) -> dict[str, bytes]:
-    """Print the records and take their bytes, by name in the zip."""
-    if folder is not None:
-        return _printed(url, codes, checkpoint, key, jobs, folder, reuse=True)
-    with tempfile.TemporaryDirectory(prefix="procure-dossier-") as scratch:
-        return _printed(url, codes, checkpoint, key, jobs, Path(scratch), reuse=False)
-
-
-def _printed(
-    url: str,
-    codes: list[str],
-    checkpoint: dict[str, Any] | None,
-    key: str,
-    jobs: int | None,
     folder: Path,
-    *,
-    reuse: bool,
-) -> dict[str, bytes]:
-    """Print into ``folder``. A file kept as current keeps the checkpoint it was printed
-    with (as a year batch does): it must be one of the dossier's key (an older head, still
-    in the shipped trail), or none when the dossier's records carry none; else it is
-    printed again."""
+) -> dict[str, Content]:
+    """Print the records into ``folder`` (keeping the files already current there, as a
+    year batch does); each file by its name in the zip.
+
+    A file kept as current keeps the checkpoint it was printed with: it must be one of the
+    dossier's key (an older head, still in the shipped trail), or none when the dossier's
+    records carry none; else it is printed again."""
     from procure.reports.batch import FAILED, SKIPPED, print_year
 
-    outcomes = print_year(url, codes, folder, jobs=jobs, force=not reuse, checkpoint=checkpoint)
+    outcomes = print_year(url, codes, folder, jobs=jobs, force=False, checkpoint=checkpoint)
     stale = [
         o.project
         for o in outcomes
@@ -210,8 +201,7 @@ def _printed(
         named = "; ".join(f"{o.project}: {o.message}" for o in failed)
         raise ProcureError(f"no dossier written: records could not be printed ({named})")
     return {
-        f"{RECORDS}{Path(o.path).relative_to(folder).as_posix()}": Path(o.path).read_bytes()
-        for o in outcomes
+        f"{RECORDS}{Path(o.path).relative_to(folder).as_posix()}": Path(o.path) for o in outcomes
     }
 
 
@@ -226,13 +216,13 @@ def _carries(path: Path, key: str, checkpoint: dict[str, Any] | None) -> bool:
 
 
 def _manifest(
-    files: dict[str, bytes],
+    files: dict[str, Content],
     year: int,
     purchaser: str | None,
     codes: list[str],
     created_at: str,
     key: str,
-    lines: list[str],
+    trail_rows: int,
 ) -> dict[str, Any]:
     return {
         "format": DOSSIER_FORMAT,
@@ -242,10 +232,14 @@ def _manifest(
         "purchaser": purchaser,
         "projects": codes,
         "created_at": created_at,
-        "trail_rows": len(lines),
+        "trail_rows": trail_rows,
         "public_key_fingerprint": fingerprint(key),
-        "files": [
-            {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            for name, data in sorted(files.items())
-        ],
+        "files": [{"name": name, **_listed(data)} for name, data in sorted(files.items())],
     }
+
+
+def _listed(content: Content) -> dict[str, Any]:
+    """A file's SHA-256 and size, as the manifest lists them."""
+    if isinstance(content, bytes):
+        return {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+    return {"sha256": file_digest(content), "size": content.stat().st_size}

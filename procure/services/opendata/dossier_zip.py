@@ -2,7 +2,8 @@
 
 Writing: entries in a fixed order (the manifest first, then by name), each stamped with
 the dossier's own moment (from the data, not the clock) and fixed permissions, so the
-same data gives the same bytes.
+same data gives the same bytes; a large file (the trail, the OCDS package, the records)
+is copied from disk into its entry a chunk at a time, never held whole.
 
 Reading never extracts to disk: every entry is read into memory, and a zip is refused
 before anything is checked when it is not a zip, when an entry's name could point
@@ -14,9 +15,12 @@ does not get past it).
 
 from __future__ import annotations
 
-import io
+import hashlib
+import os
+import shutil
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -30,7 +34,13 @@ _CHUNK = 1024 * 1024
 _FILE_MODE = 0o644 << 16
 
 
-def _entries(files: dict[str, bytes], *, first: str, moment: datetime) -> list[zipfile.ZipInfo]:
+Content = bytes | Path
+"""A file of the dossier: its bytes, or the file on disk that holds them (streamed)."""
+
+
+def _entries(
+    files: Mapping[str, Content], *, first: str, moment: datetime
+) -> list[zipfile.ZipInfo]:
     """The entries to write, ``first`` then the others by name, all stamped ``moment``."""
     stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, 0)
     names = [first, *sorted(name for name in files if name != first)]
@@ -44,15 +54,34 @@ def _entries(files: dict[str, bytes], *, first: str, moment: datetime) -> list[z
     return entries
 
 
-def write_zip(path: Path, files: dict[str, bytes], *, first: str, moment: datetime) -> None:
-    """Write ``files`` into a new zip at ``path`` (through a temporary file, renamed)."""
-    from procure.reports.batch import write_atomically
+def write_zip(path: Path, files: Mapping[str, Content], *, first: str, moment: datetime) -> None:
+    """Write ``files`` into a new zip at ``path`` (through a temporary file beside it,
+    renamed), a file on disk copied a chunk at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with zipfile.ZipFile(temporary, "w") as archive:
+            for info in _entries(files, first=first, moment=moment):
+                content = files[info.filename]
+                if isinstance(content, bytes):
+                    archive.writestr(info, content, compresslevel=9)
+                    continue
+                info.file_size = content.stat().st_size
+                info._compresslevel = 9  # type: ignore[attr-defined]  # as writestr sets it
+                with content.open("rb") as source, archive.open(info, "w") as entry:
+                    shutil.copyfileobj(source, entry, _CHUNK)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for info in _entries(files, first=first, moment=moment):
-            archive.writestr(info, files[info.filename], compresslevel=9)
-    write_atomically(path, buffer.getvalue())
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, read a chunk at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

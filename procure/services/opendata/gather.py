@@ -1,12 +1,22 @@
-"""Read one project's public facts from the database (no writes, no commits)."""
+"""Read projects' public facts from the database, a chunk of projects at a time.
+
+A chunk costs a fixed number of set-based queries whatever its size (the trails, the
+renewed projects, the organizations, contracts, payments, final assessments, award
+notices, objections, proposals and, for the projects with a notice, the panels and
+reviewers' names), so an export's queries grow with the number of chunks, not of
+projects, and its memory with the chunk, not the year. No writes, no commits.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput
 from procure.domain.notices import OUTCOME_LABELS
@@ -22,38 +32,223 @@ from procure.services.opendata.facts import (
     ProjectFacts,
     ProposalFacts,
 )
-from procure.services.public.notices import DECIDED_STATES, project_notices
-from procure.store import audit, notices, queries
-from procure.store.models import Organization, Project, Purchaser, TransitionLog
+from procure.services.public.notices import DECIDED_STATES, panel_result
+from procure.store import panels
+from procure.store.models import (
+    Assessment,
+    Contract,
+    Organization,
+    Payment,
+    Project,
+    Proposal,
+    Purchaser,
+    TransitionLog,
+)
+from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
+from procure.store.notices import ObjectionRow
+from procure.store.trust_models import User
 from procure.workflow.rules import Rules
 
 UNANSWERED_ZH = "待答复"
 
 
-def trail_moment(row: TransitionLog) -> datetime:
-    """When an audit row was recorded (the trail keeps UTC with a trailing Z)."""
-    return datetime.fromisoformat(row.at.replace("Z", "+00:00"))
+@dataclass(frozen=True, slots=True)
+class TrailMark:
+    """What the facts need of one audit row: its place, trigger and moment."""
+
+    seq: int
+    trigger: str
+    at: str
+
+    @property
+    def moment(self) -> datetime:
+        """When the row was recorded (the trail keeps UTC with a trailing Z)."""
+        return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
 
 
-def project_facts(
+def public_facts(
     session: Session,
-    project: Project,
-    purchaser: Purchaser,
-    trail: list[TransitionLog],
+    projects: Sequence[Project],
+    purchasers: Mapping[int | None, Purchaser],
     rules: Rules,
-) -> ProjectFacts:
-    """Everything public about ``project``; ``trail`` is its audit rows in order.
+) -> list[ProjectFacts]:
+    """The public facts of ``projects`` (one chunk, in the order given), leaving out a
+    project cancelled before it was approved (it was never public).
 
     Raises:
-        InvalidInput: the project has no audit row (its moments are unknown).
+        InvalidInput: a project has no audit row (its moments are unknown).
     """
+    trails = _trails(session, [project.code for project in projects])
+    shown = [
+        project
+        for project in projects
+        if project.state != "cancelled"
+        or any(mark.trigger == "approve" for mark in trails[project.code])
+    ]
+    chunk = _Chunk.load(session, shown, rules)
+    return [
+        _facts(chunk, project, purchasers[project.purchaser_id], trails[project.code], rules)
+        for project in shown
+    ]
+
+
+def _trails(session: Session, codes: Collection[str]) -> dict[str, list[TrailMark]]:
+    """Each project's audit rows in order (only the fields the facts need)."""
+    found: dict[str, list[TrailMark]] = defaultdict(list)
+    statement = (
+        select(
+            TransitionLog.project_code, TransitionLog.seq, TransitionLog.trigger, TransitionLog.at
+        )
+        .where(col(TransitionLog.project_code).in_(codes))
+        .order_by(col(TransitionLog.seq))
+    )
+    for code, seq, trigger, at in session.exec(statement):
+        found[str(code)].append(TrailMark(seq, trigger, at))
+    return found
+
+
+@dataclass
+class _Chunk:
+    """The rows a chunk of projects' facts are built from, each kind read at once."""
+
+    previous: dict[int, tuple[str, str]]
+    organizations: dict[int | None, Organization]
+    contracts: dict[int, Contract]
+    payments: dict[int | None, list[Payment]]
+    finals: dict[int, Assessment]
+    notices: dict[int, list[AwardNotice]]
+    objections: dict[int, list[ObjectionRow]]
+    prices: dict[tuple[int, str], Decimal]
+    panels: dict[int, dict[str, Any]]
+
+    @classmethod
+    def load(cls, session: Session, projects: Sequence[Project], rules: Rules) -> _Chunk:
+        ids = [project.id for project in projects if project.id is not None]
+        previous = _previous(session, {p.previous_project_id for p in projects})
+        contracts = {
+            row.project_id: row
+            for row in session.exec(select(Contract).where(col(Contract.project_id).in_(ids)))
+        }
+        payments: dict[int | None, list[Payment]] = defaultdict(list)
+        for payment in session.exec(
+            select(Payment)
+            .where(col(Payment.contract_id).in_([c.id for c in contracts.values()]))
+            .order_by(col(Payment.contract_id), col(Payment.tranche))
+        ):
+            payments[payment.contract_id].append(payment)
+        finals = {
+            row.project_id: row
+            for row in session.exec(
+                select(Assessment).where(
+                    col(Assessment.project_id).in_(ids), col(Assessment.final).is_(True)
+                )
+            )
+        }
+        notices: dict[int, list[AwardNotice]] = defaultdict(list)
+        for notice in session.exec(
+            select(AwardNotice)
+            .where(col(AwardNotice.project_id).in_(ids))
+            .order_by(col(AwardNotice.project_id), col(AwardNotice.number))
+        ):
+            notices[notice.project_id].append(notice)
+        wanted = {p.awarded_organization_id for p in projects}
+        wanted |= {c.organization_id for c in contracts.values()}
+        wanted |= {n.organization_id for found in notices.values() for n in found}
+        noticed = [project for project in projects if project.id in notices]
+        return cls(
+            previous=previous,
+            organizations=_organizations(session, wanted),
+            contracts=contracts,
+            payments=payments,
+            finals=finals,
+            notices=notices,
+            objections=_objections(session, [p.id for p in noticed if p.id is not None]),
+            prices=_prices(session, ids),
+            panels=_panels(session, noticed, rules),
+        )
+
+
+def _previous(session: Session, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
+    """The code and title of each project a renewal continues, by id."""
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    statement = select(col(Project.id), col(Project.code), col(Project.title)).where(
+        col(Project.id).in_(wanted)
+    )
+    return {int(i): (code, title) for i, code, title in session.exec(statement) if i is not None}
+
+
+def _organizations(session: Session, ids: Iterable[int | None]) -> dict[int | None, Organization]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    statement = select(Organization).where(col(Organization.id).in_(wanted))
+    return {row.id: row for row in session.exec(statement)}
+
+
+def _objections(session: Session, ids: list[int]) -> dict[int, list[ObjectionRow]]:
+    """Every objection against each project's notices, in the order lodged."""
+    found: dict[int, list[ObjectionRow]] = defaultdict(list)
+    if not ids:
+        return found
+    statement = (
+        select(Objection, Organization, AwardNotice, ObjectionAnswer)
+        .join(AwardNotice, col(AwardNotice.id) == Objection.notice_id)
+        .join(Organization, col(Organization.id) == Objection.organization_id)
+        .outerjoin(ObjectionAnswer, col(ObjectionAnswer.objection_id) == Objection.id)
+        .where(col(AwardNotice.project_id).in_(ids))
+        .order_by(col(Objection.id))
+    )
+    for objection, organization, notice, answer in session.exec(statement):
+        found[notice.project_id].append(ObjectionRow(objection, organization, notice, answer))
+    return found
+
+
+def _prices(session: Session, ids: list[int]) -> dict[tuple[int, str], Decimal]:
+    """Each proposal's quoted price, by project id and the organization's USCC."""
+    statement = select(col(Proposal.project_id), col(Organization.uscc), col(Proposal.price)).join(
+        Organization, col(Organization.id) == col(Proposal.organization_id)
+    )
+    rows = session.exec(statement.where(col(Proposal.project_id).in_(ids)))
+    return {(project_id, uscc): price for project_id, uscc, price in rows}
+
+
+def _panels(
+    session: Session, projects: Sequence[Project], rules: Rules
+) -> dict[int, dict[str, Any]]:
+    """The published panel result of each project with an award notice."""
+    loaded = panels.panels_of_projects(session, [p.id for p in projects if p.id is not None])
+    logins = {
+        sheet.reviewer for entries in loaded.values() for entry in entries for sheet in entry.sheets
+    }
+    names: dict[str, str] = {}
+    if logins:
+        statement = select(User.login, User.name).where(col(User.login).in_(logins))
+        names = dict(session.exec(statement).all())
+    return {
+        project.id: panel_result(
+            project, loaded.get(project.id, []), rules, lambda login: names.get(login, login)
+        )
+        for project in projects
+        if project.id is not None
+    }
+
+
+def _facts(
+    chunk: _Chunk,
+    project: Project,
+    purchaser: Purchaser,
+    trail: list[TrailMark],
+    rules: Rules,
+) -> ProjectFacts:
     if not trail:
         raise InvalidInput(f"project {project.code} has no audit trail: its moments are unknown")
-    moments = _moments(trail)
-    published = project_notices(session, project, rules=rules)
-    panel = published[0]["panel"] if published else None
-    contract = _contract(session, project)
-    award_notices = _notices(session, project)
+    assert project.id is not None
+    moments = {mark.trigger: mark.moment for mark in trail}
+    panel = chunk.panels.get(project.id)
+    contract = _contract(chunk, project.id)
+    award_notices = _notices(chunk, project.id)
     return ProjectFacts(
         code=project.code,
         title=project.title,
@@ -62,10 +257,12 @@ def project_facts(
         budget=project.budget,
         state=project.state,
         buyer=BuyerFacts(purchaser.code, purchaser.name),
-        last_moment=trail_moment(trail[-1]),
+        last_moment=trail[-1].moment,
         last_seq=trail[-1].seq,
         approved_at=moments.get("approve"),
-        renews=_renewed(session, project),
+        renews=None
+        if project.previous_project_id is None
+        else chunk.previous[project.previous_project_id],
         call_opened_at=moments.get("open_call"),
         call_closed_at=moments.get("close_call"),
         proposals=_proposals(panel),
@@ -75,34 +272,20 @@ def project_facts(
         notices=award_notices,
         award_without_notice=None
         if award_notices
-        else _award_without_notice(session, project, contract, _awarded_at(project, trail)),
+        else _award_without_notice(chunk, project, contract, _awarded_at(project, trail)),
         contract=contract,
-        assessment=_assessment(session, project, rules, moments.get("finalize_assessment")),
+        assessment=_assessment(chunk, project, rules, moments.get("finalize_assessment")),
     )
 
 
-def _renewed(session: Session, project: Project) -> tuple[str, str] | None:
-    """The code and title of the project a renewal continues."""
-    if project.previous_project_id is None:
-        return None
-    previous = session.get(Project, project.previous_project_id)
-    assert previous is not None
-    return previous.code, previous.title
-
-
-def _awarded_at(project: Project, trail: list[TransitionLog]) -> datetime | None:
+def _awarded_at(project: Project, trail: list[TrailMark]) -> datetime | None:
     """When the project was awarded: its award row, or a renewal's creation (awarded by it)."""
-    awarded = [row for row in trail if row.trigger == "award"]
+    awarded = [mark for mark in trail if mark.trigger == "award"]
     if awarded:
-        return trail_moment(awarded[-1])
+        return awarded[-1].moment
     if project.previous_project_id is not None:
-        return trail_moment(trail[0])
+        return trail[0].moment
     return None
-
-
-def _moments(trail: list[TransitionLog]) -> dict[str, datetime]:
-    """The last moment of each trigger in the trail."""
-    return {row.trigger: trail_moment(row) for row in trail}
 
 
 def _organization(row: Organization) -> OrganizationFacts:
@@ -124,18 +307,16 @@ def _proposals(panel: dict[str, Any] | None) -> tuple[ProposalFacts, ...]:
     )
 
 
-def _notices(session: Session, project: Project) -> tuple[NoticeFacts, ...]:
-    objections = notices.objections_of(session, project)
+def _notices(chunk: _Chunk, project_id: int) -> tuple[NoticeFacts, ...]:
+    objections = chunk.objections.get(project_id, [])
     shown = []
-    for notice in notices.notices_of(session, project):
-        organization = session.get(Organization, notice.organization_id)
-        assert organization is not None
-        proposal = queries.proposal_of(session, project, organization.uscc)
+    for notice in chunk.notices.get(project_id, []):
+        organization = chunk.organizations[notice.organization_id]
         shown.append(
             NoticeFacts(
                 number=notice.number,
                 organization=_organization(organization),
-                price=proposal.price if proposal is not None else None,
+                price=chunk.prices.get((project_id, organization.uscc)),
                 published_at=notice.published_at,
                 notice_ends_on=notice.notice_ends_on,
                 objections_close_on=notice.objections_close_on,
@@ -160,7 +341,7 @@ def _notices(session: Session, project: Project) -> tuple[NoticeFacts, ...]:
 
 
 def _award_without_notice(
-    session: Session,
+    chunk: _Chunk,
     project: Project,
     contract: ContractFacts | None,
     awarded_at: datetime | None,
@@ -169,44 +350,41 @@ def _award_without_notice(
     generated data): its awarded organization, else the one its contract was signed with."""
     organization: OrganizationFacts | None = None
     if project.awarded_organization_id is not None:
-        row = session.get(Organization, project.awarded_organization_id)
-        assert row is not None
-        organization = _organization(row)
+        organization = _organization(chunk.organizations[project.awarded_organization_id])
     elif contract is not None:
         organization = contract.organization
     if organization is None:
         return None
-    proposal = queries.proposal_of(session, project, organization.uscc)
+    assert project.id is not None
     price: Decimal | None = contract.amount if contract is not None else project.carried_amount
-    if proposal is not None:
-        price = proposal.price
-    return AwardFacts(organization, price, awarded_at)
+    return AwardFacts(
+        organization, chunk.prices.get((project.id, organization.uscc), price), awarded_at
+    )
 
 
-def _contract(session: Session, project: Project) -> ContractFacts | None:
-    contract = queries.contract_of(session, project)
+def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
+    contract = chunk.contracts.get(project_id)
     if contract is None:
         return None
-    organization = session.get(Organization, contract.organization_id)
-    assert organization is not None
     return ContractFacts(
         number=contract.number,
-        organization=_organization(organization),
+        organization=_organization(chunk.organizations[contract.organization_id]),
         amount=contract.amount,
         start_on=contract.start_on,
         end_on=contract.end_on,
         signed_on=contract.signed_on,
         payments=tuple(
             PaymentFacts(payment.tranche, payment.amount, payment.paid_on)
-            for payment in queries.payments_of(session, contract)
+            for payment in chunk.payments.get(contract.id, [])
         ),
     )
 
 
 def _assessment(
-    session: Session, project: Project, rules: Rules, finalized_at: datetime | None
+    chunk: _Chunk, project: Project, rules: Rules, finalized_at: datetime | None
 ) -> AssessmentFacts | None:
-    final = queries.final_assessment(session, project)
+    assert project.id is not None
+    final = chunk.finals.get(project.id)
     if final is None:
         return None
     grades = {band.code: band for band in rules.assessment.grades}
@@ -219,8 +397,3 @@ def _assessment(
         decision_zh=DECIDED_STATES.get(project.state, "待决定"),
         finalized_at=finalized_at,
     )
-
-
-def project_trail(session: Session, project: Project) -> list[TransitionLog]:
-    """The project's audit rows in order."""
-    return audit.rows_for_project(session, project.code)

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
 from procure.services.opendata.config import OpenDataConfig, load_opendata_config
-from procure.services.opendata.gather import project_facts, project_trail
+from procure.services.opendata.facts import ProjectFacts
+from procure.services.opendata.gather import public_facts
+from procure.services.opendata.json_text import indented_json
 from procure.services.opendata.mapping import release
 from procure.services.opendata.values import moment
 from procure.services.public.notices import HIDDEN_STATES
@@ -31,6 +37,26 @@ _LOGGER = logging.getLogger(__name__)
 OCDS_VERSION = "1.1"
 
 
+CHUNK_SIZE = 500
+"""Projects read and mapped at a time: memory holds one chunk, never the whole year."""
+
+
+@dataclass
+class _Exported:
+    """What the package's head needs from the releases: when the newest moment was, and
+    whose projects were exported."""
+
+    releases: int = 0
+    latest: datetime | None = None
+    purchaser_ids: set[int] = field(default_factory=set)
+
+    def note(self, facts: ProjectFacts, purchaser_id: int) -> None:
+        self.releases += 1
+        self.purchaser_ids.add(purchaser_id)
+        moment = facts.last_moment
+        self.latest = moment if self.latest is None else max(self.latest, moment)
+
+
 def release_package(
     session: Session,
     year: int,
@@ -38,7 +64,9 @@ def release_package(
     *,
     published: datetime | None = None,
 ) -> dict[str, Any]:
-    """The OCDS release package of ``year``'s projects (``purchaser``'s and those below it).
+    """The OCDS release package of ``year``'s projects (``purchaser``'s and those below it),
+    held whole in memory: for a year of a district; :func:`write_package` streams a
+    province's.
 
     Args:
         session: a session to read through (nothing is written).
@@ -53,59 +81,101 @@ def release_package(
         NotFound: an unknown purchaser, or a year without public projects.
         InvalidInput: ``published`` without a time zone.
     """
+    exported = _Exported()
+    releases = list(_releases(session, year, purchaser, published, exported))
+    package = _head(session, year, purchaser, published, exported)
+    package["releases"] = releases
+    return package
+
+
+def write_package(
+    session: Session,
+    target: BinaryIO,
+    year: int,
+    purchaser: str | None = None,
+    *,
+    published: datetime | None = None,
+    sort_keys: bool = False,
+) -> int:
+    """Write the package to ``target`` as :func:`package_bytes` gives it (``sort_keys``: as
+    the dossier's JSON files are written, keys sorted), a chunk of projects at a time: the
+    releases go to a scratch file first (the head names the newest moment and the
+    publishers, known once every release is read), then the head and the releases to
+    ``target``. Memory holds one chunk whatever the year's size.
+
+    Returns:
+        How many releases were written.
+
+    Raises:
+        NotFound: an unknown purchaser, or a year without public projects (nothing is
+            written to ``target``).
+        InvalidInput: ``published`` without a time zone.
+    """
+    exported = _Exported()
+    with tempfile.TemporaryFile() as scratch:
+        separator = b"\n"
+        for shown in _releases(session, year, purchaser, published, exported):
+            scratch.write(separator + _indented(shown, sort_keys))
+            separator = b",\n"
+        head = _head(session, year, purchaser, published, exported)
+        head["releases"] = []
+        text = json.dumps(head, ensure_ascii=False, indent=2, allow_nan=False, sort_keys=sort_keys)
+        before, releases, after = text.partition(_RELEASES)
+        assert releases, "the package's head holds its releases' list at the top level"
+        target.write(f"{before}{_RELEASES[:-1]}".encode())
+        scratch.seek(0)
+        shutil.copyfileobj(scratch, target)
+        target.write(f"\n  ]{after}\n".encode())
+    return exported.releases
+
+
+_RELEASES = '\n  "releases": []'
+"""The empty list of releases as the package's indented JSON holds it (the list is filled
+in its place: JSON text holds no raw line break, so the marker cannot occur in a value)."""
+
+
+def _indented(shown: dict[str, Any], sort_keys: bool) -> bytes:
+    """One release as it sits in the package's list: two levels in."""
+    return f"    {indented_json(shown, sort_keys=sort_keys, level=2)}".encode()
+
+
+def _releases(
+    session: Session,
+    year: int,
+    purchaser: str | None,
+    published: datetime | None,
+    exported: _Exported,
+) -> Iterator[dict[str, Any]]:
+    """Each public project's release in code order, a chunk at a time, noting in
+    ``exported`` what the head needs."""
     if published is not None and published.tzinfo is None:
         raise InvalidInput("the published moment needs a time zone, e.g. 2020-01-06T09:00+08:00")
     config = load_opendata_config()
     rules = default_rules()
     purchasers = {row.id: row for row in session.exec(select(Purchaser)).all()}
     chosen = queries.purchaser_by_code(session, purchaser) if purchaser is not None else None
-    exported = _exported_projects(session, year, purchasers, chosen)
-    releases = []
-    latest: datetime | None = None
-    for project, trail in exported:
-        facts = project_facts(session, project, purchasers[project.purchaser_id], trail, rules)
-        releases.append(release(facts, config))
-        latest = facts.last_moment if latest is None else max(latest, facts.last_moment)
-    assert latest is not None
-    package: dict[str, Any] = {
-        "uri": config.uri(year, purchaser),
-        "version": OCDS_VERSION,
-        "publishedDate": moment(published or latest),
-        "publisher": {"name": _publisher(config, purchasers, chosen, exported)},
-    }
-    if config.license:
-        package["license"] = config.license
-    if config.publication_policy:
-        package["publicationPolicy"] = config.publication_policy
-    package["releases"] = releases
-    _LOGGER.info("OCDS package of %s %s: %d releases", year, purchaser or "ALL", len(releases))
-    return package
-
-
-def _exported_projects(
-    session: Session,
-    year: int,
-    purchasers: dict[int | None, Purchaser],
-    chosen: Purchaser | None,
-) -> list[tuple[Project, list[Any]]]:
-    """The public projects of ``year`` under ``chosen`` (or all), with their trails."""
     statement = (
         select(Project)
         .where(Project.year == year, col(Project.state).not_in(HIDDEN_STATES))
         .order_by(col(Project.code))
+        .limit(CHUNK_SIZE)
     )
     if chosen is not None:
         statement = statement.where(col(Project.purchaser_id).in_(_below(purchasers, chosen)))
-    exported = []
-    for project in session.exec(statement).all():
-        trail = project_trail(session, project)
-        if project.state == "cancelled" and not any(row.trigger == "approve" for row in trail):
-            continue  # cancelled before it was approved: never public
-        exported.append((project, trail))
-    if not exported:
+    after: str | None = None
+    while True:
+        page = statement if after is None else statement.where(col(Project.code) > after)
+        chunk = list(session.exec(page))
+        if not chunk:
+            break
+        after = chunk[-1].code
+        purchaser_ids = {project.code: project.purchaser_id for project in chunk}
+        for facts in public_facts(session, chunk, purchasers, rules):
+            exported.note(facts, purchaser_ids[facts.code])
+            yield release(facts, config)
+    if not exported.releases:
         under = f" for {chosen.code} ({chosen.name})" if chosen is not None else ""
         raise NotFound(f"no public projects in {year}{under}")
-    return exported
 
 
 def _below(purchasers: dict[int | None, Purchaser], top: Purchaser) -> set[int | None]:
@@ -119,16 +189,42 @@ def _below(purchasers: dict[int | None, Purchaser], top: Purchaser) -> set[int |
     return found
 
 
+def _head(
+    session: Session,
+    year: int,
+    purchaser: str | None,
+    published: datetime | None,
+    exported: _Exported,
+) -> dict[str, Any]:
+    """The package's fields before its releases."""
+    config = load_opendata_config()
+    purchasers = {row.id: row for row in session.exec(select(Purchaser)).all()}
+    chosen = queries.purchaser_by_code(session, purchaser) if purchaser is not None else None
+    assert exported.latest is not None
+    head: dict[str, Any] = {
+        "uri": config.uri(year, purchaser),
+        "version": OCDS_VERSION,
+        "publishedDate": moment(published or exported.latest),
+        "publisher": {"name": _publisher(config, purchasers, chosen, exported.purchaser_ids)},
+    }
+    if config.license:
+        head["license"] = config.license
+    if config.publication_policy:
+        head["publicationPolicy"] = config.publication_policy
+    _LOGGER.info("OCDS package of %s %s: %d releases", year, purchaser or "ALL", exported.releases)
+    return head
+
+
 def _publisher(
     config: OpenDataConfig,
     purchasers: dict[int | None, Purchaser],
     chosen: Purchaser | None,
-    exported: list[tuple[Project, list[Any]]],
+    exported: set[int],
 ) -> str:
     """The configured publisher, else the federation: the top of the exported purchasers."""
     if config.publisher:
         return config.publisher
-    starts = [chosen] if chosen is not None else [purchasers[p.purchaser_id] for p, _ in exported]
+    starts = [chosen] if chosen is not None else [purchasers[p] for p in sorted(exported)]
     tops = {_top(purchasers, start).code: _top(purchasers, start).name for start in starts}
     return "、".join(tops[code] for code in sorted(tops))
 

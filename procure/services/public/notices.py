@@ -9,6 +9,7 @@ narrative unless configured, no account login. Every value is plain data: the pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -195,10 +196,27 @@ def notice_page(session: Session, code: str, *, rules: Rules | None = None) -> d
 
 def _panel_result(session: Session, project: Project, rules: Rules) -> dict[str, Any]:
     """Every proposal's panel score and rank; the reviewers by name only after the award."""
+    return panel_result(
+        project,
+        panels.project_panels(session, project),
+        rules,
+        lambda login: _display_name(session, login),
+    )
+
+
+def panel_result(
+    project: Project,
+    entries: list[panels.ProposalSheets],
+    rules: Rules,
+    display_name: Callable[[str], str],
+) -> dict[str, Any]:
+    """The panel result of ``project`` from its loaded proposals and sheets (``entries``, in
+    registration order): each proposal's score and rank, and the reviewers by
+    ``display_name`` only after the award."""
     card = rules.review
     keyed = []
     reviewers: list[str] = []
-    for order, entry in enumerate(panels.project_panels(session, project)):
+    for order, entry in enumerate(entries):
         key = ProposalKey(entry.organization.name, entry.proposal.price, order)
         result = aggregate_panel(entry.sheets, card)
         keyed.append((key, result, entry))
@@ -223,7 +241,7 @@ def _panel_result(session: Session, project: Project, rules: Rules) -> dict[str,
             }
             for key, result, entry in keyed
         ],
-        "reviewers": [_display_name(session, login) for login in reviewers] if named else None,
+        "reviewers": [display_name(login) for login in reviewers] if named else None,
     }
 
 

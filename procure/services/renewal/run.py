@@ -132,7 +132,8 @@ def renew_year(
     """Plan, and with ``apply`` carry out, the renewal decisions of a funding year.
 
     Args:
-        session_or_url: an open session, or a database URL to open (and close) here.
+        session_or_url: an open session, or a database URL to open (and close) here, read
+            as a bulk writer (SQLite through no memory map).
         year: the funding year whose contracts are decided.
         purchaser: only this purchaser's contracts (its code); all purchasers if None.
         apply: write the plan; without it nothing in the database changes.
@@ -154,9 +155,9 @@ def renew_year(
         NotFound: an unknown purchaser.
     """
     if isinstance(session_or_url, str):
-        from procure.store.db import make_engine, new_session
+        from procure.store.db import BULK_MMAP_BYTES, make_engine, new_session
 
-        engine = make_engine(session_or_url)
+        engine = make_engine(session_or_url, mmap_bytes=BULK_MMAP_BYTES)
         try:
             with new_session(engine) as session:
                 return renew_year(
