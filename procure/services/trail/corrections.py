@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, inspect, select
 from sqlmodel import Session
 
 from procure.services.trail.facts import Fact, FactSink
@@ -115,7 +115,10 @@ def _t(model: type[Any]) -> Table:
 
 
 def stored_correction_facts(session: Session, code: str | None) -> Iterator[Fact]:
-    """Every correction and amendment (one project's when ``code`` is given)."""
+    """Every correction and amendment (one project's when ``code`` is given); none while
+    migrating a database from before migration 0014 (the backfill of 0005 reads the tables)."""
+    if not inspect(session.connection()).has_table(Correction.__tablename__):
+        return
     c, a, p = _t(Correction), _t(ContractAmendment), _t(Project)
     corrections = select(
         p.c.code, c.c.number, c.c.kind, c.c.record_key, c.c.old_values, c.c.new_values,
