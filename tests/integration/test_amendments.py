@@ -12,11 +12,13 @@ from procure.domain.errors import InvalidInput, Refused
 from procure.services.accounts import manage as accounts
 from procure.services.corrections.amend import approve_amendment, propose_amendment
 from procure.services.lifecycle import fire as lc
+from procure.services.opendata.ocds import release_package
 from procure.services.trail.check import trail_differences
 from procure.store import audit, queries
 from procure.store.correction_models import APPLIED, PENDING
 from procure.store.models import Contract
 from tests.integration.builders import ADMIN, LEADER, OFFICER, SUPERVISOR, project_at
+from tests.ocds_schema import schema_errors
 
 CODE = "SM-2019-001"
 
@@ -94,3 +96,23 @@ def test_an_amendment_before_signing_is_refused(session: Session) -> None:
     project_at(session, "awarded")
     with pytest.raises(Refused, match="past that stage|has no contract"):
         propose_amendment(session, CODE, by=OFFICER.name, amount="500000", rationale="r")
+
+
+def test_an_approved_amendment_is_exported_as_ocds_contract_amendments(
+    in_service: Session,
+) -> None:
+    propose_amendment(
+        in_service, CODE, by=OFFICER.name, amount="500000.00", rationale="服务对象减少"
+    )
+    propose_before_approval = release_package(in_service, 2019)
+    approve_amendment(in_service, CODE, 1, by=LEADER.name)
+
+    package = release_package(in_service, 2019)
+
+    assert "amendments" not in propose_before_approval["releases"][0]["contracts"][0]
+    contract = package["releases"][0]["contracts"][0]
+    assert contract["value"]["amount"] == 500000.0
+    [amendment] = contract["amendments"]
+    assert amendment["rationale"] == "服务对象减少"
+    assert amendment["description"] == "合同金额：868000.00 → 500000.00"
+    assert schema_errors(package) == []

@@ -6,11 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput
 from procure.domain.notices import OUTCOME_LABELS
 from procure.services.opendata.facts import (
+    AmendmentFacts,
     AssessmentFacts,
     AwardFacts,
     BuyerFacts,
@@ -24,7 +25,8 @@ from procure.services.opendata.facts import (
 )
 from procure.services.public.notices import DECIDED_STATES, project_notices
 from procure.store import audit, notices, queries
-from procure.store.models import Organization, Project, Purchaser, TransitionLog
+from procure.store.correction_models import APPLIED, ContractAmendment
+from procure.store.models import Contract, Organization, Project, Purchaser, TransitionLog
 from procure.workflow.rules import Rules
 
 UNANSWERED_ZH = "待答复"
@@ -200,7 +202,40 @@ def _contract(session: Session, project: Project) -> ContractFacts | None:
             PaymentFacts(payment.tranche, payment.amount, payment.paid_on)
             for payment in queries.payments_of(session, contract)
         ),
+        amendments=_amendments(session, contract),
     )
+
+
+def _amendments(session: Session, contract: Contract) -> tuple[AmendmentFacts, ...]:
+    """The contract's approved amendments, in order, each with what it changed."""
+    statement = (
+        select(ContractAmendment)
+        .where(ContractAmendment.contract_id == contract.id)
+        .where(ContractAmendment.state == APPLIED)
+        .order_by(col(ContractAmendment.number))
+    )
+    found = []
+    for amendment in session.exec(statement):
+        assert amendment.approved_at is not None
+        new = {
+            "amount": amendment.amount,
+            "start": amendment.start_on,
+            "end": amendment.end_on,
+            "scope": amendment.scope,
+        }
+        changes = tuple(
+            (name, _text(amendment.old_values.get(name)), str(value))
+            for name, value in new.items()
+            if value is not None
+        )
+        found.append(
+            AmendmentFacts(amendment.number, amendment.approved_at, amendment.rationale, changes)
+        )
+    return tuple(found)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _assessment(
