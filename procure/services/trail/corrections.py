@@ -117,7 +117,7 @@ def _t(model: type[Any]) -> Table:
 def stored_correction_facts(session: Session, code: str | None) -> Iterator[Fact]:
     """Every correction and amendment (one project's when ``code`` is given); none while
     migrating a database from before migration 0014 (the backfill of 0005 reads the tables)."""
-    if not inspect(session.connection()).has_table(Correction.__tablename__):
+    if not inspect(session.connection()).has_table("correction"):
         return
     c, a, p = _t(Correction), _t(ContractAmendment), _t(Project)
     corrections = select(
