@@ -22,7 +22,7 @@ from procure.store import audit
 from procure.store.keyfile import create_key
 from tests.integration import dossier_edits as edits
 from tests.integration.builders import LEADER, OFFICER, SUPERVISOR, project_at
-from tests.integration.records import needs_printing
+from tests.integration.records import needs_printing, pdf_text, squeezed
 
 CODE = "SM-2019-001"
 
@@ -107,3 +107,17 @@ def test_a_dossier_with_corrections_verifies_and_a_forged_correction_fails(
     checked = verify_dossier(forged)
     assert not checked.ok
     assert any("correction" in check.detail for check in checked.checks if not check.ok)
+
+
+@needs_printing
+def test_the_printed_record_shows_the_replaced_values_with_their_reasons(
+    corrected: Session,
+) -> None:
+    from procure.reports.render import render_pdf
+
+    text = squeezed(pdf_text(render_pdf(build_record(corrected, CODE))))
+
+    assert "更正与合同变更" in text
+    assert "检查日期：2019-06-18→2019-07-18月份录错" in text
+    assert "拨付金额：400000.00→40000.00" in text  # the replaced amount stays on the record
+    assert "合同金额：868000.00→" in text
