@@ -299,6 +299,7 @@ def _register_groups() -> None:
     cli.add_command(correction_commands.correct)
     cli.add_command(correction_commands.amend)
     cli.add_command(correction_commands.approve)
+    cli.add_command(correction_commands.refuse)
     export_commands.export.add_command(dossier_commands.export_dossier)
     cli.add_command(export_commands.export)
     cli.add_command(dossier_commands.dossier)

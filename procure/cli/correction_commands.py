@@ -152,3 +152,39 @@ def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_js
         print_json(asdict(result))
         return
     echo(f"{code} 合同变更 amendment #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
+
+
+@click.group()
+def refuse() -> None:
+    """Refuse (驳回) a pending correction or amendment, or withdraw your own (撤回)."""
+
+
+def _refuse_command(what: str) -> click.Command:
+    @click.command(what)
+    @click.argument("code")
+    @click.argument("number", type=int)
+    @click.option("--reason", required=True, help="Why it is refused (驳回理由).")
+    @_BY
+    @json_option
+    @click.pass_context
+    def command(
+        ctx: click.Context, code: str, number: int, reason: str, by: str, as_json: bool
+    ) -> None:
+        from procure.services.corrections import refuse as refusing
+
+        act = refusing.refuse_correction if what == "correction" else refusing.refuse_amendment
+        with open_session(ctx) as session:
+            result = act(session, code, number, by=by, reason=reason)
+        if as_json:
+            print_json(asdict(result))
+            return
+        echo(f"{code} {what} #{number} 已驳回 refused (never counts), 审计记录 audit #{result.seq}")
+
+    command.help = (
+        f"Refuse {what} NUMBER of project CODE before it counts (its proposer: withdraw it)."
+    )
+    return command
+
+
+refuse.add_command(_refuse_command("correction"))
+refuse.add_command(_refuse_command("amendment"))

@@ -38,7 +38,8 @@ def changes_sections(session: Session, project: Project, contract: Contract) -> 
                 "reason": c.reason,
                 "proposed_by": c.proposed_by,
                 "approval_role": c.approval_role,
-                "approved_by": c.approved_by,
+                "decided_by": c.decided_by,
+                "refusal": c.refusal,
                 "state": c.state,
             }
             for c in corrections
@@ -59,7 +60,8 @@ def changes_sections(session: Session, project: Project, contract: Contract) -> 
                 "scope": a.scope,
                 "rationale": a.rationale,
                 "proposed_by": a.proposed_by,
-                "approved_by": a.approved_by,
+                "decided_by": a.decided_by,
+                "refusal": a.refusal,
                 "state": a.state,
             }
             for a in amendments

@@ -21,6 +21,8 @@ PENDING = "pending"
 """Proposed, waiting for the second person's approval: it does not count yet."""
 APPLIED = "applied"
 """Counts: the corrected record (or the contract) holds the new values."""
+REFUSED = "refused"
+"""Refused by the approver, or withdrawn by its proposer, before it counted: it never will."""
 
 
 class Correction(SQLModel, table=True):
@@ -41,10 +43,11 @@ class Correction(SQLModel, table=True):
     proposed_role: str = Field(max_length=32)
     proposed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     approval_role: str | None = Field(default=None, max_length=32)
-    approved_by: str | None = Field(default=None, max_length=64)
-    approved_at: datetime | None = Field(
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+    refusal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     state: str = Field(max_length=16)
 
 
@@ -66,8 +69,9 @@ class ContractAmendment(SQLModel, table=True):
     rationale: str = Field(sa_column=Column(Text, nullable=False))
     proposed_by: str = Field(max_length=64)
     proposed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    approved_by: str | None = Field(default=None, max_length=64)
-    approved_at: datetime | None = Field(
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+    refusal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     state: str = Field(max_length=16)

@@ -13,6 +13,7 @@ from procure.domain.errors import InvalidInput
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.amend import approve_amendment, propose_amendment
 from procure.services.corrections.correct import approve_correction, correct
+from procure.services.corrections.refuse import refuse_amendment, refuse_correction
 from procure.web.deps import Account, CheckedForm, Reader, Writer
 
 router = APIRouter()
@@ -70,3 +71,25 @@ def approve_amendment_form(
     readable_project(reader, viewer_scope(reader, account.user.login), code)
     approve_amendment(session, code, number, by=account.user.login)
     return _back(code, "approve_amendment")
+
+
+@router.post("/projects/{code}/corrections/{number}/refuse")
+def refuse_correction_form(
+    code: str, number: int, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Refuse a pending correction (or withdraw one's own), with a reason."""
+    readable_project(reader, viewer_scope(reader, account.user.login), code)
+    reason = form.get("reason", "")
+    refuse_correction(session, code, number, by=account.user.login, reason=reason)
+    return _back(code, "refuse_correction")
+
+
+@router.post("/projects/{code}/amendments/{number}/refuse")
+def refuse_amendment_form(
+    code: str, number: int, account: Account, form: CheckedForm, session: Writer, reader: Reader
+) -> Response:
+    """Refuse a pending amendment (or withdraw one's own), with a reason."""
+    readable_project(reader, viewer_scope(reader, account.user.login), code)
+    reason = form.get("reason", "")
+    refuse_amendment(session, code, number, by=account.user.login, reason=reason)
+    return _back(code, "refuse_amendment")

@@ -116,3 +116,16 @@ def test_an_approved_amendment_is_exported_as_ocds_contract_amendments(
     assert amendment["rationale"] == "服务对象减少"
     assert amendment["description"] == "合同金额：868000.00 → 500000.00"
     assert schema_errors(package) == []
+
+
+def test_a_refused_amendment_never_counts_and_frees_the_next_one(in_service: Session) -> None:
+    from procure.services.corrections.refuse import refuse_amendment
+
+    propose_amendment(in_service, CODE, by=OFFICER.name, amount="500000", rationale="调减")
+    refuse_amendment(in_service, CODE, 1, by=LEADER.name, reason="依据不足")
+    with pytest.raises(Refused, match="already approved|not awaiting"):
+        approve_amendment(in_service, CODE, 1, by=LEADER.name)
+    second = propose_amendment(in_service, CODE, by=OFFICER.name, amount="600000", rationale="再议")
+    assert second.number == 2
+    assert contract(in_service).amount == Decimal("868000.00")
+    assert trail_differences(in_service) == []

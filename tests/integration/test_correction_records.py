@@ -54,7 +54,7 @@ def test_the_record_shows_each_correction_and_amendment_and_agrees_with_the_trai
     assert (inspection["old"], inspection["new"]) == (
         {"inspected_on": "2019-06-18"}, {"inspected_on": "2019-07-18"}
     )  # fmt: skip
-    assert (payment["reason"], payment["approved_by"]) == ("多录一个零", LEADER.name)
+    assert (payment["reason"], payment["decided_by"]) == ("多录一个零", LEADER.name)
     assert record["payments"]["items"][0]["amount"] == "40000.00"
     [amendment] = record["amendments"]
     assert (amendment["old"], amendment["amount"]) == ({"amount": "868000.00"}, "600000.00")

@@ -259,3 +259,62 @@ def _paid(session: Session) -> Decimal:
     contract = queries.contract_of(session, queries.project_by_code(session, CODE))
     assert contract is not None
     return sum((p.amount for p in queries.payments_of(session, contract)), Decimal("0"))
+
+
+def test_an_objection_answers_reason_is_corrected_with_the_leaders_approval(
+    session: Session,
+) -> None:
+    from datetime import UTC, datetime
+
+    from procure.services.public import objections
+    from tests.integration.builders import TONGXIN
+
+    project_at(session, "reviewed")
+    at = datetime(2019, 9, 30, 2, 0, tzinfo=UTC)
+    lc.award(session, CODE, OFFICER, organization=QIHANG, at=at)
+    objections.lodge(
+        session, CODE, organization_actor(TONGXIN), organization=TONGXIN, text="评分不公",
+        at=datetime(2019, 10, 9, 2, tzinfo=UTC),
+    )  # fmt: skip
+    objections.answer(
+        session, CODE, OFFICER, organization=TONGXIN, outcome="rejected", reason="评分无误",
+        at=datetime(2019, 10, 10, 2, tzinfo=UTC),
+    )  # fmt: skip
+    result = correct(
+        session, CODE, "objection_answer", TONGXIN, {"reason": "经复核，评分标准统一适用"},
+        reason="答复理由表述不全", by=OFFICER.name,
+    )  # fmt: skip
+    assert result.state == PENDING
+    approve_correction(session, CODE, result.number, by=LEADER.name)
+    assert clean(session)
+
+
+def test_a_pending_correction_is_refused_by_the_approver_and_never_counts(
+    in_service: Session,
+) -> None:
+    from procure.services.corrections.refuse import refuse_correction
+
+    result = correct(
+        in_service, CODE, "payment", "1", {"amount": "40000"}, reason="错", by=OFFICER.name
+    )
+    refused = refuse_correction(in_service, CODE, result.number, by=LEADER.name, reason="凭证无误")
+    assert refused.state == "refused"
+    with pytest.raises(Refused, match="needs no approval or was already"):
+        approve_correction(in_service, CODE, result.number, by=LEADER.name)
+    assert _paid(in_service) == Decimal("400000.00")
+    assert clean(in_service)
+
+
+def test_only_its_proposer_or_the_approving_role_may_refuse_a_correction(
+    in_service: Session,
+) -> None:
+    from procure.services.corrections.refuse import refuse_correction
+
+    result = correct(
+        in_service, CODE, "payment", "1", {"amount": "40000"}, reason="错", by=OFFICER.name
+    )
+    with pytest.raises(Refused, match="only 分管领导 leader"):
+        refuse_correction(in_service, CODE, result.number, by=SUPERVISOR.name, reason="x")
+    withdrawn = refuse_correction(in_service, CODE, result.number, by=OFFICER.name, reason="撤回")
+    assert withdrawn.state == "refused"
+    assert clean(in_service)

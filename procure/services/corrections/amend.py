@@ -100,7 +100,7 @@ def _typed(changes: dict[str, Any]) -> dict[str, Any]:
     return typed
 
 
-def _contract(session: Session, project: Project) -> Contract:
+def contract_to_amend(session: Session, project: Project) -> Contract:
     contract = queries.contract_of(session, project)
     if contract is None:
         raise NotFound(f"{project.code} has no contract to amend")
@@ -122,7 +122,7 @@ def _propose(
     project = queries.lock_project(session, code)
     actor = acting_as(session, by, rule.roles, project, action)
     check_stage(project, rule.stages, action, rule.zh)
-    contract = _contract(session, project)
+    contract = contract_to_amend(session, project)
     if _pending(session, contract) is not None:
         raise Refused(f"{action} refused: amendment awaiting approval; approve it first")
     old = _terms(session, contract)
@@ -149,7 +149,7 @@ def _propose(
     new = {name: plain(value) for name, value in typed.items()}
     data = {"number": amendment.number, "contract": contract.number, "old": amendment.old_values}
     row = log_change(session, actor, AMEND, project, at, rationale, {**data, "new": new})
-    return _result(project, amendment, row.seq)
+    return amendment_result(project, amendment, row.seq)
 
 
 def approve_amendment(
@@ -173,11 +173,11 @@ def _approve(
 ) -> AmendmentResult:
     rule = default_corrections().amendments
     project = queries.lock_project(session, code)
-    contract = _contract(session, project)
+    contract = contract_to_amend(session, project)
     amendment = amendment_of(session, contract, number)
     action = f"approve amendment #{number} of {code}"
     if amendment.state != PENDING:
-        raise Refused(f"{action} refused: it was already approved")
+        raise Refused(f"{action} refused: it was already approved or refused")
     assert rule.approval is not None, "corrections.yaml: amendments need an approver"
     actor = acting_as(session, by, [rule.approval], project, action)
     if actor.name == amendment.proposed_by:
@@ -196,13 +196,13 @@ def _approve(
     contract.end_on = typed.get("end", contract.end_on)
     session.add(contract)
     at = moment(at)
-    amendment.approved_by, amendment.approved_at, amendment.state = actor.name, at, APPLIED
+    amendment.decided_by, amendment.decided_at, amendment.state = actor.name, at, APPLIED
     session.add(amendment)
     applied = {n: plain(v) for n, v in typed.items() if n != "scope"}
     row = log_change(
         session, actor, APPROVE, project, at, "", {"number": number, "applied": applied}
     )
-    return _result(project, amendment, row.seq)
+    return amendment_result(project, amendment, row.seq)
 
 
 def _amended(amendment: ContractAmendment) -> dict[str, Any]:
@@ -284,7 +284,7 @@ def _next_number(session: Session, contract: Contract) -> int:
     return int(session.exec(statement).one() or 0) + 1
 
 
-def _result(project: Project, amendment: ContractAmendment, seq: int) -> AmendmentResult:
+def amendment_result(project: Project, amendment: ContractAmendment, seq: int) -> AmendmentResult:
     return AmendmentResult(
         project=project.code,
         number=amendment.number,

@@ -140,7 +140,7 @@ def _correct(
         records.apply(located, applied)
         data["applied"] = applied
     row = log_change(session, actor, CORRECT, project, at, reason, data)
-    return _result(project, correction, row.seq)
+    return correction_result(project, correction, row.seq)
 
 
 def approve_correction(
@@ -188,11 +188,11 @@ def _approve(
     applied = checks.CHECKS[correction.kind](session, default_rules(), project, located, typed)
     records.apply(located, applied)
     at = moment(at)
-    correction.approved_by, correction.approved_at, correction.state = actor.name, at, APPLIED
+    correction.decided_by, correction.decided_at, correction.state = actor.name, at, APPLIED
     session.add(correction)
     data = {"number": number, "record": located.key, "table": located.table, "applied": applied}
     row = log_change(session, actor, APPROVE, project, at, "", data)
-    return _result(project, correction, row.seq)
+    return correction_result(project, correction, row.seq)
 
 
 def _entry_for(kind: str) -> TransitionDef:
@@ -259,7 +259,7 @@ def log_change(
     return row
 
 
-def _result(project: Project, correction: Correction, seq: int) -> CorrectionResult:
+def correction_result(project: Project, correction: Correction, seq: int) -> CorrectionResult:
     return CorrectionResult(
         project=project.code,
         number=correction.number,

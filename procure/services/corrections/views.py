@@ -12,7 +12,7 @@ from procure.services.corrections.acting import ROLE_ZH
 from procure.services.corrections.amend import amendments_of
 from procure.services.corrections.correct import corrections_of
 from procure.store import queries
-from procure.store.correction_models import PENDING
+from procure.store.correction_models import PENDING, REFUSED
 from procure.workflow.corrections import default_corrections
 
 CHANGE_TRIGGERS_ZH = {
@@ -20,6 +20,8 @@ CHANGE_TRIGGERS_ZH = {
     "approve_correction": "审批更正",
     "amend_contract": "提出合同变更",
     "approve_amendment": "审批合同变更",
+    "refuse_correction": "驳回更正",
+    "refuse_amendment": "驳回合同变更",
 }
 """The audit rows of corrections and amendments, as the history names them."""
 AMENDED_ZH = {
@@ -49,8 +51,19 @@ class ChangeView:
     reason: str
     proposed_by: str
     approval_role: str | None
-    approved_by: str | None
-    pending: bool
+    decided_by: str | None
+    state: str  # pending, applied or refused (store.correction_models)
+    refusal: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether it awaits its approval (and does not count yet)."""
+        return self.state == PENDING
+
+    @property
+    def refused(self) -> bool:
+        """Whether it was refused or withdrawn (and never counts)."""
+        return self.state == REFUSED
 
     @property
     def approval_zh(self) -> str:
@@ -98,8 +111,9 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
                 reason=correction.reason,
                 proposed_by=correction.proposed_by,
                 approval_role=correction.approval_role,
-                approved_by=correction.approved_by,
-                pending=correction.state == PENDING,
+                decided_by=correction.decided_by,
+                state=correction.state,
+                refusal=correction.refusal,
             )
         )
     amendments = []
@@ -124,8 +138,9 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
                 reason=amendment.rationale,
                 proposed_by=amendment.proposed_by,
                 approval_role=rules.amendments.approval,
-                approved_by=amendment.approved_by,
-                pending=amendment.state == PENDING,
+                decided_by=amendment.decided_by,
+                state=amendment.state,
+                refusal=amendment.refusal,
             )
         )
     return ProjectChanges(tuple(corrections), tuple(amendments), correctable_fields())

@@ -216,7 +216,7 @@ def _amendments(session: Session, contract: Contract) -> tuple[AmendmentFacts, .
     )
     found = []
     for amendment in session.exec(statement):
-        assert amendment.approved_at is not None
+        assert amendment.decided_at is not None
         new = {
             "amount": amendment.amount,
             "start": amendment.start_on,
@@ -229,7 +229,7 @@ def _amendments(session: Session, contract: Contract) -> tuple[AmendmentFacts, .
             if value is not None
         )
         found.append(
-            AmendmentFacts(amendment.number, amendment.approved_at, amendment.rationale, changes)
+            AmendmentFacts(amendment.number, amendment.decided_at, amendment.rationale, changes)
         )
     return tuple(found)
 

@@ -94,14 +94,16 @@ def _change_facts(code: str, record: dict[str, Any]) -> Iterator[Fact]:
             name: item.get(name)
             for name in ("kind", "record", "old", "new", "reason", "proposed_by")
         }
-        fields.update(approved_by=item.get("approved_by"), state=item.get("state"))
+        fields.update(decided_by=item.get("decided_by"), state=item.get("state"))
+        fields.update(refusal=item.get("refusal"))
         yield _fact("correction", f"{code} correction #{item.get('number')}", fields)
     for item in record.get("amendments") or []:
         fields = {
             name: item.get(name)
             for name in ("amount", "start", "end", "scope", "old", "rationale", "proposed_by")
         }
-        fields.update(approved_by=item.get("approved_by"), state=item.get("state"))
+        fields.update(decided_by=item.get("decided_by"), state=item.get("state"))
+        fields.update(refusal=item.get("refusal"))
         yield _fact("amendment", f"{code} amendment #{item.get('number')}", fields)
 
 

@@ -17,7 +17,13 @@ from sqlalchemy import Table, inspect, select
 from sqlmodel import Session
 
 from procure.services.trail.facts import Fact, FactSink
-from procure.store.correction_models import APPLIED, PENDING, ContractAmendment, Correction
+from procure.store.correction_models import (
+    APPLIED,
+    PENDING,
+    REFUSED,
+    ContractAmendment,
+    Correction,
+)
 from procure.store.models import Project, TransitionLog
 
 
@@ -45,8 +51,9 @@ def replay_correction(replay: FactSink, row: TransitionLog, data: dict[str, Any]
             "proposed_role": row.role,
             "proposed_at": row.at,
             "approval_role": approval,
-            "approved_by": None,
-            "approved_at": None,
+            "decided_by": None,
+            "decided_at": None,
+            "refusal": None,
             "state": PENDING if approval else APPLIED,
         }
     )
@@ -57,7 +64,7 @@ def replay_correction(replay: FactSink, row: TransitionLog, data: dict[str, Any]
 def replay_correction_approval(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
     code = str(row.project_code)
     replay.fact("correction", correction_key(code, data.get("number"))).set_many(
-        {"approved_by": row.actor, "approved_at": row.at, "state": APPLIED}
+        {"decided_by": row.actor, "decided_at": row.at, "state": APPLIED}
     )
     _apply(replay, data)
 
@@ -83,8 +90,9 @@ def replay_amendment(replay: FactSink, row: TransitionLog, data: dict[str, Any])
             "rationale": row.reason,
             "proposed_by": row.actor,
             "proposed_at": row.at,
-            "approved_by": None,
-            "approved_at": None,
+            "decided_by": None,
+            "decided_at": None,
+            "refusal": None,
             "state": PENDING,
         }
     )
@@ -93,9 +101,23 @@ def replay_amendment(replay: FactSink, row: TransitionLog, data: dict[str, Any])
 def replay_amendment_approval(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
     code = str(row.project_code)
     replay.fact("amendment", amendment_key(code, data.get("number"))).set_many(
-        {"approved_by": row.actor, "approved_at": row.at, "state": APPLIED}
+        {"decided_by": row.actor, "decided_at": row.at, "state": APPLIED}
     )
     replay.fact("contract", code).set_many(dict(data.get("applied") or {}))
+
+
+def replay_correction_refusal(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
+    key = correction_key(str(row.project_code), data.get("number"))
+    replay.fact("correction", key).set_many(
+        {"decided_by": row.actor, "decided_at": row.at, "refusal": row.reason, "state": REFUSED}
+    )
+
+
+def replay_amendment_refusal(replay: FactSink, row: TransitionLog, data: dict[str, Any]) -> None:
+    key = amendment_key(str(row.project_code), data.get("number"))
+    replay.fact("amendment", key).set_many(
+        {"decided_by": row.actor, "decided_at": row.at, "refusal": row.reason, "state": REFUSED}
+    )
 
 
 CORRECTION_HANDLERS = {
@@ -103,6 +125,8 @@ CORRECTION_HANDLERS = {
     "approve_correction": replay_correction_approval,
     "amend_contract": replay_amendment,
     "approve_amendment": replay_amendment_approval,
+    "refuse_correction": replay_correction_refusal,
+    "refuse_amendment": replay_amendment_refusal,
 }
 
 
@@ -123,13 +147,13 @@ def stored_correction_facts(session: Session, code: str | None) -> Iterator[Fact
     corrections = select(
         p.c.code, c.c.number, c.c.kind, c.c.record_key, c.c.old_values, c.c.new_values,
         c.c.reason, c.c.proposed_by, c.c.proposed_role, c.c.proposed_at, c.c.approval_role,
-        c.c.approved_by, c.c.approved_at, c.c.state,
+        c.c.decided_by, c.c.decided_at, c.c.refusal, c.c.state,
     ).select_from(c.join(p, p.c.id == c.c.project_id))  # fmt: skip
     if code is not None:
         corrections = corrections.where(p.c.code == code)
     names = (
         "kind", "record", "old", "new", "reason", "proposed_by", "proposed_role",
-        "proposed_at", "approval_role", "approved_by", "approved_at", "state",
+        "proposed_at", "approval_role", "decided_by", "decided_at", "refusal", "state",
     )  # fmt: skip
     for row in session.connection().execute(corrections):
         fact = Fact("correction", correction_key(row[0], row[1]), "", project=row[0])
@@ -138,14 +162,14 @@ def stored_correction_facts(session: Session, code: str | None) -> Iterator[Fact
         yield fact
     amendments = select(
         p.c.code, a.c.number, a.c.amount, a.c.start_on, a.c.end_on, a.c.scope, a.c.old_values,
-        a.c.rationale, a.c.proposed_by, a.c.proposed_at, a.c.approved_by, a.c.approved_at,
-        a.c.state,
+        a.c.rationale, a.c.proposed_by, a.c.proposed_at, a.c.decided_by, a.c.decided_at,
+        a.c.refusal, a.c.state,
     ).select_from(a.join(p, p.c.id == a.c.project_id))  # fmt: skip
     if code is not None:
         amendments = amendments.where(p.c.code == code)
     amended = (
         "amount", "start", "end", "scope", "old", "rationale", "proposed_by", "proposed_at",
-        "approved_by", "approved_at", "state",
+        "decided_by", "decided_at", "refusal", "state",
     )  # fmt: skip
     for row in session.connection().execute(amendments):
         fact = Fact("amendment", amendment_key(row[0], row[1]), "", project=row[0])
