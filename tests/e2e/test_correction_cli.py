@@ -5,6 +5,7 @@ stays clean; refusals exit non-zero with one line and change nothing."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,16 @@ def test_refusals_exit_non_zero_with_one_line_and_change_nothing(in_service: str
         assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
     assert "only 财务干事 officer" in wrong_role.stderr
     assert dump(in_service) == before
+
+
+def test_audit_verify_fails_on_a_correction_forged_in_the_database(in_service: str) -> None:
+    ok(
+        "correct", CODE, "payment", "1", "--set", "note=首期款（更正）", "--reason", "补说明",
+        "--by", OFFICER, db=in_service,
+    )  # fmt: skip
+    path = in_service.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE correction SET reason = '领导同意'")
+    run = procure("audit", "verify", db=in_service)
+    assert run.code != 0
+    assert "correction" in run.stdout + run.stderr

@@ -318,3 +318,19 @@ def test_only_its_proposer_or_the_approving_role_may_refuse_a_correction(
     withdrawn = refuse_correction(in_service, CODE, result.number, by=OFFICER.name, reason="撤回")
     assert withdrawn.state == "refused"
     assert clean(in_service)
+
+
+def test_a_corrected_assessment_sheet_gives_the_grade_and_the_decision(session: Session) -> None:
+    from tests.integration.builders import ASSESSMENT_EXCELLENT, ASSESSMENT_PASS, Plan, drive
+
+    plan = project_at(session, "assessment_recorded", Plan(assessment=dict(ASSESSMENT_PASS)))
+    correct(
+        session, CODE, "assessment", ASSESSOR.name,
+        {"scores": ASSESSMENT_EXCELLENT}, reason="满意度问卷录入错误", by=ASSESSOR.name,
+    )  # fmt: skip
+    drive(session, plan, "assessed", start="assessment_recorded")
+
+    final = queries.final_assessment(session, queries.project_by_code(session, CODE))
+    assert final is not None and (final.total, final.grade) == (Decimal("93.00"), "excellent")
+    assert lc.decide(session, CODE, OFFICER).trigger == "renew"  # not rectification
+    assert clean(session)
