@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from procure.store.correction_models import ContractAmendment, Correction
 from procure.store.models import Contract, Project
-from procure.workflow.corrections import default_corrections
+from procure.workflow.rules import default_corrections
 
 
 def changes_sections(session: Session, project: Project, contract: Contract) -> dict[str, Any]:

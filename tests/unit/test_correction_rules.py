@@ -34,6 +34,7 @@ def load(tmp_path: Path, text: str) -> object:
 
 def test_the_installed_file_covers_every_kind_of_recorded_fact() -> None:
     rules = load_corrections(resource_dir("workflows"), default_rules().definition)
+    assert rules is not None and default_rules().corrections == rules
     assert set(rules.kinds) == {
         "proposal", "review", "recusal", "contract", "payment", "inspection",
         "rectification", "assessment", "comment", "objection_answer",
@@ -59,3 +60,15 @@ def test_a_broken_corrections_file_is_refused_naming_the_key(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         load(tmp_path, broken)
+
+
+def test_loading_the_workflows_refuses_a_broken_corrections_file(tmp_path: Path) -> None:
+    import shutil
+
+    from procure.workflow.rules import load_rules
+
+    folder = shutil.copytree(resource_dir("workflows"), tmp_path / "workflows")
+    path = folder / CORRECTIONS_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("[soliciting]", "[signing]"))
+    with pytest.raises(ConfigError, match=r"corrections.yaml: kinds.proposal.stages: unknown"):
+        load_rules(folder)

@@ -27,8 +27,7 @@ from procure.services.corrections.records import plain
 from procure.store import conflicts, queries
 from procure.store.correction_models import APPLIED, PENDING, ContractAmendment
 from procure.store.models import Contract, Project
-from procure.workflow.corrections import default_corrections
-from procure.workflow.rules import default_rules
+from procure.workflow.rules import default_corrections, default_rules
 
 AMEND, APPROVE = "amend_contract", "approve_amendment"
 

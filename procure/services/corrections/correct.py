@@ -25,9 +25,8 @@ from procure.store import audit, conflicts, queries
 from procure.store.correction_models import APPLIED, PENDING, Correction
 from procure.store.models import Project
 from procure.workflow.context import Actor
-from procure.workflow.corrections import default_corrections
 from procure.workflow.definition import ParamDef, TransitionDef
-from procure.workflow.rules import default_rules
+from procure.workflow.rules import default_corrections, default_rules
 
 CORRECT, APPROVE = "correct", "approve_correction"
 

@@ -28,7 +28,7 @@ from procure.services.corrections.correct import (
 )
 from procure.store import conflicts, queries
 from procure.store.correction_models import PENDING, REFUSED
-from procure.workflow.corrections import default_corrections
+from procure.workflow.rules import default_corrections
 
 REFUSE_CORRECTION, REFUSE_AMENDMENT = "refuse_correction", "refuse_amendment"
 

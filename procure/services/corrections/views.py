@@ -13,7 +13,7 @@ from procure.services.corrections.amend import amendments_of
 from procure.services.corrections.correct import corrections_of
 from procure.store import queries
 from procure.store.correction_models import PENDING, REFUSED
-from procure.workflow.corrections import default_corrections
+from procure.workflow.rules import default_corrections
 
 CHANGE_TRIGGERS_ZH = {
     "correct": "更正记录",
