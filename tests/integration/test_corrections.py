@@ -197,11 +197,18 @@ def test_a_reviewer_corrects_their_own_sheet_and_the_panel_uses_the_new_total(
 ) -> None:
     project_at(session, "reviewed")
     reviewer = REVIEWERS[0]
+    full_marks: dict[str, object] = {
+        "needs_analysis": 10,
+        "service_plan": 20,
+        "outputs_outcomes": 10,
+        "management_risk": 10,
+        "team": Decimal("10"),
+        "past_performance": 10,
+        "budget_reasonableness": 10,
+    }
     result = correct(
-        session, CODE, "review", QIHANG, {"scores": {"needs_analysis": 10, "service_plan": 20,
-        "outputs_outcomes": 10, "management_risk": 10, "team": 10, "past_performance": 10,
-        "budget_reasonableness": 10}}, reason="漏填", by=reviewer.name,
-    )  # fmt: skip
+        session, CODE, "review", QIHANG, {"scores": full_marks}, reason="漏填", by=reviewer.name
+    )
     assert result.state == APPLIED
     proposal = queries.proposal_of(session, queries.project_by_code(session, CODE), QIHANG)
     assert proposal is not None

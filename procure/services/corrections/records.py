@@ -57,6 +57,8 @@ def plain(value: Any) -> Any:
         return str(value.quantize(Decimal("0.01")))
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, dict):  # a score sheet's answers
+        return {str(key): plain(item) for key, item in value.items()}
     return value
 
 
