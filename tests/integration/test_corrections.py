@@ -341,3 +341,13 @@ def test_a_corrected_assessment_sheet_gives_the_grade_and_the_decision(session: 
     assert final is not None and (final.total, final.grade) == (Decimal("93.00"), "excellent")
     assert lc.decide(session, CODE, OFFICER).trigger == "renew"  # not rectification
     assert clean(session)
+
+
+def test_a_reviewer_may_not_correct_another_reviewers_sheet(session: Session) -> None:
+    project_at(session, "reviewed")
+    other = REVIEWERS[1].name
+    with pytest.raises(Refused, match="only their own sheet"):
+        correct(
+            session, CODE, "review", f"{QIHANG}/{other}", {"scores": {"team": 10}},
+            reason="r", by=REVIEWERS[0].name,
+        )  # fmt: skip

@@ -11,29 +11,16 @@ from procure.domain.errors import InvalidInput, Refused
 from procure.domain.identity import normalize_login
 from procure.domain.text import check_typed_text
 from procure.services.accounts.authorization import authorize, project_scope
+from procure.services.accounts.scope import ROLE_ZH
 from procure.services.lifecycle.clock import now_utc
 from procure.store.models import Project
 from procure.workflow.context import Actor
 from procure.workflow.rules import default_rules
 
-ROLE_ZH = {
-    "admin": "管理员",
-    "officer": "财务干事",
-    "leader": "分管领导",
-    "reviewer": "评审专家",
-    "assessor": "考核人员",
-    "supervisor": "监管人员",
-    "auditor": "审计人员",
-    "organization": "承接方",
-}
-
 
 def state_zh(code: str) -> str:
     """A lifecycle state's Chinese label."""
-    for state in default_rules().definition.states:
-        if state.code == code:
-            return state.zh
-    return code
+    return default_rules().definition.state(code).zh
 
 
 def acting_as(

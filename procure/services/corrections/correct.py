@@ -102,6 +102,7 @@ def _correct(
         fields = ", ".join(f"{f.name} ({f.zh})" for f in rule.fields)
         raise InvalidInput(f"{action}: give the corrected value of at least one of {fields}")
     located = records.locate(session, project, kind, ref, actor.name)
+    records.check_own_sheet(kind, located, actor.name, action)
     old = records.current(located, list(typed))
     new = {name: records.plain(value) for name, value in typed.items()}
     if old == new:

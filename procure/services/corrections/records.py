@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services.trail.notices import answer_key
 from procure.services.trail.replay import sheet_key
 from procure.store import queries
@@ -151,6 +151,20 @@ def locate(session: Session, project: Project, kind: str, ref: str, login: str) 
     if kind == "objection_answer":
         return _answer(session, project, ref.strip().upper())
     raise InvalidInput(f"unknown kind of record {kind!r}")
+
+
+OWN_SHEETS = {"review": "reviewer", "assessment": "assessor"}
+"""Kinds whose record is a person's own sheet: only that person corrects it."""
+
+
+def check_own_sheet(kind: str, located: Located, login: str, action: str) -> None:
+    """Refuse a reviewer's or assessor's correction of another person's sheet."""
+    owner_field = OWN_SHEETS.get(kind)
+    if owner_field is not None and getattr(located.row, owner_field) != login:
+        raise Refused(
+            f"{action} refused: {login} may correct only their own sheet, "
+            f"not {getattr(located.row, owner_field)}'s"
+        )
 
 
 def _sheet_of_reviewer(

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from procure.services.corrections.acting import ROLE_ZH
+from procure.services.accounts.scope import ROLE_ZH
 from procure.services.corrections.amend import amendments_of
 from procure.services.corrections.correct import corrections_of
 from procure.store import queries
