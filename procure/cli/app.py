@@ -269,6 +269,7 @@ def _register_groups() -> None:
         audit_commands,
         backup_commands,
         calendar_commands,
+        correction_commands,
         deadline_commands,
         dossier_commands,
         export_commands,
@@ -295,6 +296,10 @@ def _register_groups() -> None:
     cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
     cli.add_command(objection_commands.objection)
+    cli.add_command(correction_commands.correct)
+    cli.add_command(correction_commands.amend)
+    cli.add_command(correction_commands.approve)
+    cli.add_command(correction_commands.refuse)
     export_commands.export.add_command(dossier_commands.export_dossier)
     cli.add_command(export_commands.export)
     cli.add_command(dossier_commands.dossier)

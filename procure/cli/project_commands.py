@@ -57,10 +57,17 @@ def projects(
 @click.pass_context
 def show(ctx: click.Context, code: str, as_json: bool) -> None:
     """Show one project: state, proposals and review panel, contract, payments, assessment."""
+    from dataclasses import asdict
+
     from procure.services.browse.project_view import project_detail
+    from procure.services.corrections.views import project_changes
 
     with open_session(ctx, readonly=True) as session:
         detail = project_detail(session, code)
+        changes = project_changes(session, code)
+    if changes:
+        detail["corrections"] = [asdict(c) for c in changes.corrections]
+        detail["amendments"] = [asdict(a) for a in changes.amendments]
     if as_json:
         print_json(detail)
         return
@@ -105,6 +112,18 @@ def show(ctx: click.Context, code: str, as_json: bool) -> None:
             f"  考核 assessment ({final}, {assessment['scorecard']}): {assessment['total']} "
             f"{assessment['grade_zh']}{veto}"
         )
+    for change in (*changes.corrections, *changes.amendments):
+        _echo_change(change)
+
+
+def _echo_change(change: Any) -> None:
+    """One correction or amendment: what it replaced, the reason, who, and if it counts."""
+    lines = "；".join(f"{line.field} {line.old} → {line.new}" for line in change.lines)
+    state = f"待{change.approval_zh}审批（未生效）" if change.pending else "已生效"
+    echo(
+        f"  更正/变更 #{change.number} {change.what}: {lines}（理由：{change.reason}；"
+        f"{change.proposed_by} 提出，{state}）"
+    )
 
 
 @click.command()

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from procure.domain.errors import Refused
 from procure.services.browse.project_view import bidders_view, project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.corrections.views import CHANGE_TRIGGERS_ZH, project_changes
 from procure.services.lifecycle.project_actions import (
     FormInvalid,
     actions_for,
@@ -28,7 +29,7 @@ def trigger_labels() -> dict[str, str]:
     """The Chinese name of every trigger, for the history (``create`` is the project's drafting)."""
     definition = default_rules().engine.definition
     labels = {t.trigger: t.zh for t in definition.transitions}
-    return {"create": "草拟项目", **labels}
+    return {"create": "草拟项目", **labels, **CHANGE_TRIGGERS_ZH}
 
 
 @router.get("/projects/{code}")
@@ -56,6 +57,7 @@ def _page(
     context = {
         "project": bidders_view(session, project_detail(session, code), scope),
         "history": project_history(session, code),
+        "changes": project_changes(session, code),
         "trigger_zh": trigger_labels(),
         "actions": actions_for(session, code, account.user, roles=roles),
         "roles": roles,

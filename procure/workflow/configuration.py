@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from procure.domain.contract_dates import ContractDateRules
+from procure.domain.corrections import CorrectionRules
 from procure.domain.notices import NoticeRules
 from procure.domain.renewal import RenewalPolicy
 from procure.domain.scorecard import Scorecard
@@ -44,3 +45,5 @@ class Configuration:
     notices: NoticeRules = field(default_factory=NoticeRules)
     sources: dict[str, ScorecardSource] = field(default_factory=dict)
     deadlines: Deadlines = field(default_factory=Deadlines)
+    corrections: CorrectionRules | None = None
+    """corrections.yaml (None for a workflows folder without one)."""

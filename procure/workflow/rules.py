@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from procure.domain.contract_dates import load_contract_date_rules
+from procure.domain.corrections import CorrectionRules
 from procure.domain.datafile import read_yaml
 from procure.domain.errors import ConfigError
 from procure.domain.notices import NoticeRules, load_notice_rules
@@ -16,6 +17,7 @@ from procure.domain.renewal import load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
 from procure.resources import resource_dir
 from procure.workflow.configuration import COMMENT_WINDOW_DAYS, Configuration, ScorecardSource
+from procure.workflow.corrections import CORRECTIONS_FILE, load_corrections
 from procure.workflow.deadlines import DEADLINES_FILE, Deadlines, load_deadlines
 from procure.workflow.definition import load_workflow
 from procure.workflow.engine import WorkflowEngine
@@ -62,6 +64,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         deadlines=deadlines,
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
         notices=_notice_rules(folder / "notices.yaml", deadlines),
+        corrections=load_corrections(folder, definition),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))
@@ -104,3 +107,15 @@ def _working_days(deadlines: Deadlines, code: str) -> int | None:
 def default_rules() -> Rules:
     """Return the rules of the installed ``workflows/`` folder, loaded once per process."""
     return load_rules()
+
+
+def default_corrections() -> CorrectionRules:
+    """The installed workflows' corrections.yaml (loaded with the rest, once per process).
+
+    Raises:
+        ConfigError: the workflows folder has no corrections.yaml.
+    """
+    corrections = default_rules().corrections
+    if corrections is None:
+        raise ConfigError(f"{CORRECTIONS_FILE} is missing from the workflows folder")
+    return corrections

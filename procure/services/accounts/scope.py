@@ -28,7 +28,7 @@ from procure.store.models import Project, Proposal, Purchaser
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
 
-_ROLE_ZH = {
+ROLE_ZH = {
     "admin": "管理员",
     "officer": "财务干事",
     "leader": "分管领导",
@@ -107,7 +107,7 @@ def _codes(session: Session, ids: set[int]) -> list[str]:
 
 
 def _grant_zh(session: Session, grant: RoleGrant) -> str:
-    role = _ROLE_ZH.get(grant.role, grant.role)
+    role = ROLE_ZH.get(grant.role, grant.role)
     if grant.purchaser_id is None and grant.organization_id is None:
         return f"{role}（全部购买方）"
     return f"{role}（{account_store.scope_label(session, grant)}）"

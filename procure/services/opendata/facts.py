@@ -102,6 +102,17 @@ class ContractFacts:
     end_on: date
     signed_on: date
     payments: tuple[PaymentFacts, ...] = ()
+    amendments: tuple[AmendmentFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class AmendmentFacts:
+    """One approved contract amendment (合同变更): its number, day, rationale and changes."""
+
+    number: int
+    approved_at: datetime
+    rationale: str
+    changes: tuple[tuple[str, str | None, str], ...]  # (term, before, after)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from procure.domain.errors import InvalidInput
 from procure.domain.notices import OUTCOME_LABELS
 from procure.services.opendata.facts import (
+    AmendmentFacts,
     AssessmentFacts,
     AwardFacts,
     BuyerFacts,
@@ -32,6 +33,7 @@ from procure.services.opendata.facts import (
     ProjectFacts,
     ProposalFacts,
 )
+from procure.services.opendata.rows import amendments_of, objections_of, prices_of
 from procure.services.public.notices import DECIDED_STATES, panel_result
 from procure.store import panels
 from procure.store.models import (
@@ -40,11 +42,10 @@ from procure.store.models import (
     Organization,
     Payment,
     Project,
-    Proposal,
     Purchaser,
     TransitionLog,
 )
-from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
+from procure.store.notice_models import AwardNotice
 from procure.store.notices import ObjectionRow
 from procure.store.trust_models import User
 from procure.workflow.rules import Rules
@@ -115,6 +116,7 @@ class _Chunk:
     organizations: dict[int | None, Organization]
     contracts: dict[int, Contract]
     payments: dict[int | None, list[Payment]]
+    amendments: dict[int | None, tuple[AmendmentFacts, ...]]
     finals: dict[int, Assessment]
     notices: dict[int, list[AwardNotice]]
     objections: dict[int, list[ObjectionRow]]
@@ -160,10 +162,11 @@ class _Chunk:
             organizations=_organizations(session, wanted),
             contracts=contracts,
             payments=payments,
+            amendments=amendments_of(session, [c.id for c in contracts.values()]),
             finals=finals,
             notices=notices,
-            objections=_objections(session, [p.id for p in noticed if p.id is not None]),
-            prices=_prices(session, ids),
+            objections=objections_of(session, [p.id for p in noticed if p.id is not None]),
+            prices=prices_of(session, ids),
             panels=_panels(session, noticed, rules),
         )
 
@@ -185,33 +188,6 @@ def _organizations(session: Session, ids: Iterable[int | None]) -> dict[int | No
         return {}
     statement = select(Organization).where(col(Organization.id).in_(wanted))
     return {row.id: row for row in session.exec(statement)}
-
-
-def _objections(session: Session, ids: list[int]) -> dict[int, list[ObjectionRow]]:
-    """Every objection against each project's notices, in the order lodged."""
-    found: dict[int, list[ObjectionRow]] = defaultdict(list)
-    if not ids:
-        return found
-    statement = (
-        select(Objection, Organization, AwardNotice, ObjectionAnswer)
-        .join(AwardNotice, col(AwardNotice.id) == Objection.notice_id)
-        .join(Organization, col(Organization.id) == Objection.organization_id)
-        .outerjoin(ObjectionAnswer, col(ObjectionAnswer.objection_id) == Objection.id)
-        .where(col(AwardNotice.project_id).in_(ids))
-        .order_by(col(Objection.id))
-    )
-    for objection, organization, notice, answer in session.exec(statement):
-        found[notice.project_id].append(ObjectionRow(objection, organization, notice, answer))
-    return found
-
-
-def _prices(session: Session, ids: list[int]) -> dict[tuple[int, str], Decimal]:
-    """Each proposal's quoted price, by project id and the organization's USCC."""
-    statement = select(col(Proposal.project_id), col(Organization.uscc), col(Proposal.price)).join(
-        Organization, col(Organization.id) == col(Proposal.organization_id)
-    )
-    rows = session.exec(statement.where(col(Proposal.project_id).in_(ids)))
-    return {(project_id, uscc): price for project_id, uscc, price in rows}
 
 
 def _panels(
@@ -377,6 +353,7 @@ def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
             PaymentFacts(payment.tranche, payment.amount, payment.paid_on)
             for payment in chunk.payments.get(contract.id, [])
         ),
+        amendments=chunk.amendments.get(contract.id, ()),
     )
 
 

@@ -40,7 +40,13 @@ from procure.services.opendata.documents import (
     objection_document,
     panel_document,
 )
-from procure.services.opendata.facts import AwardFacts, ContractFacts, NoticeFacts, ProjectFacts
+from procure.services.opendata.facts import (
+    AmendmentFacts,
+    AwardFacts,
+    ContractFacts,
+    NoticeFacts,
+    ProjectFacts,
+)
 from procure.services.opendata.parties import Parties
 from procure.services.opendata.values import LANGUAGE, day_end, day_start, moment, money
 
@@ -232,6 +238,29 @@ def _contract_award_id(facts: ProjectFacts) -> str:
     return f"{facts.code}-award"
 
 
+_AMENDED_ZH = {
+    "amount": "合同金额",
+    "start": "服务开始日期",
+    "end": "服务结束日期",
+    "scope": "服务内容",
+}
+
+
+def _amendment(number: str, amendment: AmendmentFacts) -> dict[str, Any]:
+    """An approved amendment as OCDS ``contracts[].amendments[]``: id, date, rationale and
+    what changed, in words."""
+    description = "；".join(
+        f"{_AMENDED_ZH.get(term, term)}：{before or '（原合同）'} → {after}"
+        for term, before, after in amendment.changes
+    )
+    return {
+        "id": f"{number}-amendment-{amendment.number}",
+        "date": moment(amendment.approved_at),
+        "rationale": amendment.rationale,
+        "description": description,
+    }
+
+
 def _contract(facts: ProjectFacts, contract: ContractFacts, parties: Parties) -> dict[str, Any]:
     parties.organization(contract.organization, "supplier")  # the contract names its award
     shown: dict[str, Any] = {"id": contract.number, "awardID": _contract_award_id(facts)}
@@ -247,6 +276,8 @@ def _contract(facts: ProjectFacts, contract: ContractFacts, parties: Parties) ->
             "dateSigned": day_start(contract.signed_on),
         }
     )
+    if contract.amendments:
+        shown["amendments"] = [_amendment(contract.number, a) for a in contract.amendments]
     implementation: dict[str, Any] = {}
     if contract.payments:
         payer = parties.buyer("payer")

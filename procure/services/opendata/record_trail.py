@@ -9,7 +9,8 @@ the project's trail rows (:func:`record_trail_differences`), read from the dossi
 
 Compared: the project (year, purchaser, title, budget, purpose, state), the contract,
 every payment, inspection, proposal, review sheet total, recusal, comment, award
-notice, objection and answer, the final assessment and each assessor's sheet total.
+notice, objection and answer, the final assessment and each assessor's sheet total, and
+every correction and contract amendment (what it replaced, the new values, the reason, who).
 Not compared: what the record derives for people (ranks, Chinese labels, capitals,
 charts) and what the trail does not log (the narratives shown as prose).
 """
@@ -28,7 +29,16 @@ from procure.store.models import TransitionLog
 
 IN_RECORD = "(in the record)"
 MISSING_FROM_RECORD = "(not in the record)"
-_LISTED_TABLES = ("payment", "inspection", "proposal", "comment", "award_notice", "objection")
+_LISTED_TABLES = (
+    "payment",
+    "inspection",
+    "proposal",
+    "comment",
+    "award_notice",
+    "objection",
+    "correction",
+    "amendment",
+)
 """Tables whose every trail row of the project the record must list."""
 
 
@@ -73,7 +83,28 @@ def record_facts(record: dict[str, Any]) -> list[Fact]:
     facts += _panel_facts(code, record.get("panel"))
     facts += _assessment_facts(code, record.get("assessment"))
     facts += _notice_facts(code, record.get("notices") or [])
+    facts += _change_facts(code, record)
     return facts
+
+
+def _change_facts(code: str, record: dict[str, Any]) -> Iterator[Fact]:
+    """The record's corrections and amendments, as the trail replay names them."""
+    for item in record.get("corrections") or []:
+        fields = {
+            name: item.get(name)
+            for name in ("kind", "record", "old", "new", "reason", "proposed_by")
+        }
+        fields.update(decided_by=item.get("decided_by"), state=item.get("state"))
+        fields.update(refusal=item.get("refusal"))
+        yield _fact("correction", f"{code} correction #{item.get('number')}", fields)
+    for item in record.get("amendments") or []:
+        fields = {
+            name: item.get(name)
+            for name in ("amount", "start", "end", "scope", "old", "rationale", "proposed_by")
+        }
+        fields.update(decided_by=item.get("decided_by"), state=item.get("state"))
+        fields.update(refusal=item.get("refusal"))
+        yield _fact("amendment", f"{code} amendment #{item.get('number')}", fields)
 
 
 def _fact(table: str, key: str, fields: dict[str, Any]) -> Fact:

@@ -1,0 +1,190 @@
+"""``procure correct``, ``procure amend``, ``procure approve correction|amendment``.
+
+A correction (更正) and an amendment (合同变更) cannot be undone: they are new records in the
+audit trail; the old values stay visible beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from procure.cli.output import echo, json_option, open_session, print_json
+
+_BY = click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
+
+
+@click.command()
+@click.argument("code")
+@click.argument("kind")
+@click.argument("record", required=False, default="")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A corrected value (repeat for several; scores.CRITERION=N for a sheet).",
+)
+@click.option("--reason", required=True, help="Why the recorded value is wrong (更正理由).")
+@_BY
+@json_option
+@click.pass_context
+def correct(
+    ctx: click.Context,
+    code: str,
+    kind: str,
+    record: str,
+    assignments: tuple[str, ...],
+    reason: str,
+    by: str,
+    as_json: bool,
+) -> None:
+    """Correct a recorded fact of project CODE (更正; cannot be undone, the old value stays).
+
+    KIND is payment, inspection, rectification, contract, proposal, review, recusal,
+    assessment, comment or objection_answer (workflows/corrections.yaml says who may correct
+    each, until when, and whether a second person must approve). RECORD names the record:
+    a payment's tranche, an inspection's or comment's number, a proposal's USCC, a review or
+    recusal as USCC/LOGIN, an assessor's login, an objector's USCC; none for the contract.
+    """
+    from procure.services.corrections.correct import correct as correct_fact
+    from procure.services.lifecycle.params import parse_assignments
+
+    values = parse_assignments(list(assignments))
+    with open_session(ctx) as session:
+        result = correct_fact(session, code, kind, record, values, reason=reason, by=by)
+    if as_json:
+        print_json(asdict(result))
+        return
+    changed = "；".join(f"{n}: {result.old.get(n)} → {v}" for n, v in result.new.items())
+    waits = (
+        f"，待 {result.needs_approval_by} 审批 awaits approval "
+        f"(procure approve correction {code} {result.number} --by LOGIN)"
+        if result.needs_approval_by
+        else "，已生效 in force"
+    )
+    echo(
+        f"{code} 更正 correction #{result.number} of {result.record}: {changed}{waits}, "
+        f"审计记录 audit #{result.seq}"
+    )
+
+
+@click.command()
+@click.argument("code")
+@click.option("--amount", metavar="YUAN", help="The amended contract amount.")
+@click.option("--start", metavar="YYYY-MM-DD", help="The amended start of the service.")
+@click.option("--end", metavar="YYYY-MM-DD", help="The amended end of the service.")
+@click.option("--scope", help="The amended scope of the service (服务内容).")
+@click.option("--rationale", required=True, help="Why the contract changes (变更理由).")
+@_BY
+@json_option
+@click.pass_context
+def amend(
+    ctx: click.Context,
+    code: str,
+    amount: str | None,
+    start: str | None,
+    end: str | None,
+    scope: str | None,
+    rationale: str,
+    by: str,
+    as_json: bool,
+) -> None:
+    """Propose an amendment (合同变更) of project CODE's contract; the leader approves it.
+
+    Once approved it cannot be undone: a later amendment supersedes it.
+    """
+    from procure.services.corrections.amend import propose_amendment
+
+    with open_session(ctx) as session:
+        result = propose_amendment(
+            session, code, by=by, amount=amount, start=start, end=end, scope=scope,
+            rationale=rationale,
+        )  # fmt: skip
+    if as_json:
+        print_json(asdict(result))
+        return
+    changed = "；".join(f"{n}: {result.old.get(n)} → {v}" for n, v in result.new.items())
+    echo(
+        f"{code} 合同变更 amendment #{result.number} proposed: {changed}; 待审批 awaits approval "
+        f"(procure approve amendment {code} {result.number} --by LOGIN), "
+        f"审计记录 audit #{result.seq}"
+    )
+
+
+@click.group()
+def approve() -> None:
+    """Approve (审批) a correction or amendment another person proposed (cannot be undone)."""
+
+
+@approve.command("correction")
+@click.argument("code")
+@click.argument("number", type=int)
+@_BY
+@json_option
+@click.pass_context
+def approve_correction(ctx: click.Context, code: str, number: int, by: str, as_json: bool) -> None:
+    """Approve correction NUMBER of project CODE: from now on it counts."""
+    from procure.services.corrections.correct import approve_correction as approve_it
+
+    with open_session(ctx) as session:
+        result = approve_it(session, code, number, by=by)
+    if as_json:
+        print_json(asdict(result))
+        return
+    echo(f"{code} 更正 correction #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
+
+
+@approve.command("amendment")
+@click.argument("code")
+@click.argument("number", type=int)
+@_BY
+@json_option
+@click.pass_context
+def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_json: bool) -> None:
+    """Approve amendment NUMBER of project CODE's contract: from now on it is in force."""
+    from procure.services.corrections.amend import approve_amendment as approve_it
+
+    with open_session(ctx) as session:
+        result = approve_it(session, code, number, by=by)
+    if as_json:
+        print_json(asdict(result))
+        return
+    echo(f"{code} 合同变更 amendment #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
+
+
+@click.group()
+def refuse() -> None:
+    """Refuse (驳回) a pending correction or amendment, or withdraw your own (撤回)."""
+
+
+def _refuse_command(what: str) -> click.Command:
+    @click.command(what)
+    @click.argument("code")
+    @click.argument("number", type=int)
+    @click.option("--reason", required=True, help="Why it is refused (驳回理由).")
+    @_BY
+    @json_option
+    @click.pass_context
+    def command(
+        ctx: click.Context, code: str, number: int, reason: str, by: str, as_json: bool
+    ) -> None:
+        from procure.services.corrections import refuse as refusing
+
+        act = refusing.refuse_correction if what == "correction" else refusing.refuse_amendment
+        with open_session(ctx) as session:
+            result = act(session, code, number, by=by, reason=reason)
+        if as_json:
+            print_json(asdict(result))
+            return
+        echo(f"{code} {what} #{number} 已驳回 refused (never counts), 审计记录 audit #{result.seq}")
+
+    command.help = (
+        f"Refuse {what} NUMBER of project CODE before it counts (its proposer: withdraw it)."
+    )
+    return command
+
+
+refuse.add_command(_refuse_command("correction"))
+refuse.add_command(_refuse_command("amendment"))

@@ -1,0 +1,295 @@
+"""Amend a contract (合同变更): amount, service period, scope; proposed, then approved.
+
+The officer proposes an amendment with its rationale; it is numbered per contract and
+counts only once the leader (another person) approves it. The amount stays within the
+approved budget and at or above what was paid, the period sits in the funding year (the
+signing's rules, under the same purchaser-then-project locks); payments are then checked
+against the amended amount. Audit rows ``amend_contract`` and ``approve_amendment``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from procure.domain.dates import parse_date
+from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.money import parse_money
+from procure.domain.text import check_typed_text
+from procure.services.corrections.acting import acting_as, check_reason, check_stage, moment
+from procure.services.corrections.checks import terms_problem
+from procure.services.corrections.correct import log_change
+from procure.services.corrections.records import plain
+from procure.store import conflicts, queries
+from procure.store.correction_models import APPLIED, PENDING, ContractAmendment
+from procure.store.models import Contract, Project
+from procure.workflow.rules import default_corrections, default_rules
+
+AMEND, APPROVE = "amend_contract", "approve_amendment"
+
+
+@dataclass(frozen=True)
+class AmendmentResult:
+    """What proposing or approving an amendment did."""
+
+    project: str
+    number: int
+    state: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+    rationale: str
+    seq: int
+
+
+def propose_amendment(
+    session: Session,
+    code: str,
+    *,
+    by: str,
+    rationale: str,
+    amount: Decimal | str | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    scope: str | None = None,
+    at: datetime | None = None,
+) -> AmendmentResult:
+    """Propose amendment of project ``code``'s contract; it counts once approved.
+
+    Raises:
+        InvalidInput: nothing amended, a malformed value or no rationale.
+        Refused: wrong role, past the stage, another amendment pending, or terms the
+            signing's rules refuse.
+    """
+    changes = {"amount": amount, "start": start, "end": end, "scope": scope}
+    return conflicts.committed(
+        session,
+        lambda: _propose(session, code, by, rationale, changes, at),
+        what=f"amend the contract of {code}",
+    )
+
+
+def _typed(changes: dict[str, Any]) -> dict[str, Any]:
+    typed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if name == "amount":
+            typed[name] = (
+                value
+                if isinstance(value, Decimal)
+                else parse_money(str(value), field="amount (合同金额)", allow_zero=False)
+            )
+        elif name in ("start", "end"):
+            typed[name] = (
+                value
+                if isinstance(value, date)
+                else parse_date(str(value), field=f"{name} (服务期)")
+            )
+        else:
+            check_typed_text(str(value), "scope (服务内容)")
+            typed[name] = str(value).strip()
+    if not typed:
+        raise InvalidInput(
+            "amend: give at least one of amount (合同金额), start/end (服务期) or scope (服务内容)"
+        )
+    return typed
+
+
+def contract_to_amend(session: Session, project: Project) -> Contract:
+    contract = queries.contract_of(session, project)
+    if contract is None:
+        raise NotFound(f"{project.code} has no contract to amend")
+    return contract
+
+
+def _propose(
+    session: Session,
+    code: str,
+    by: str,
+    rationale: str,
+    changes: dict[str, Any],
+    at: datetime | None,
+) -> AmendmentResult:
+    rule = default_corrections().amendments
+    action = f"amend the contract of {code} (合同变更)"
+    rationale = check_reason(rationale, "变更理由 rationale")
+    typed = _typed(changes)
+    project = queries.lock_project(session, code)
+    actor = acting_as(session, by, rule.roles, project, action)
+    check_stage(project, rule.stages, action, rule.zh)
+    contract = contract_to_amend(session, project)
+    if _pending(session, contract) is not None:
+        raise Refused(f"{action} refused: amendment awaiting approval; approve it first")
+    old = _terms(session, contract)
+    if all(old.get(name) == plain(value) for name, value in typed.items()):
+        raise InvalidInput(f"{action}: the new terms are the ones in force; nothing to amend")
+    _check(session, project, contract, typed)
+    at = moment(at)
+    assert project.id is not None and contract.id is not None
+    amendment = ContractAmendment(
+        project_id=project.id,
+        contract_id=contract.id,
+        number=_next_number(session, contract),
+        amount=typed.get("amount"),
+        start_on=typed.get("start"),
+        end_on=typed.get("end"),
+        scope=typed.get("scope"),
+        old_values={name: old[name] for name in typed},
+        rationale=rationale,
+        proposed_by=actor.name,
+        proposed_at=at,
+        state=PENDING,
+    )
+    session.add(amendment)
+    new = {name: plain(value) for name, value in typed.items()}
+    data = {"number": amendment.number, "contract": contract.number, "old": amendment.old_values}
+    row = log_change(session, actor, AMEND, project, at, rationale, {**data, "new": new})
+    return amendment_result(project, amendment, row.seq)
+
+
+def approve_amendment(
+    session: Session, code: str, number: int, *, by: str, at: datetime | None = None
+) -> AmendmentResult:
+    """Approve amendment ``number`` of project ``code``'s contract: it counts from now on.
+
+    Raises:
+        Refused: not pending, wrong role, its proposer approving it, past the stage, or
+            terms that no longer hold (e.g. more was paid since).
+    """
+    return conflicts.committed(
+        session,
+        lambda: _approve(session, code, number, by, at),
+        what=f"approve amendment #{number} of {code}",
+    )
+
+
+def _approve(
+    session: Session, code: str, number: int, by: str, at: datetime | None
+) -> AmendmentResult:
+    rule = default_corrections().amendments
+    project = queries.lock_project(session, code)
+    contract = contract_to_amend(session, project)
+    amendment = amendment_of(session, contract, number)
+    action = f"approve amendment #{number} of {code}"
+    if amendment.state != PENDING:
+        raise Refused(f"{action} refused: it was already approved or refused")
+    assert rule.approval is not None, "corrections.yaml: amendments need an approver"
+    actor = acting_as(session, by, [rule.approval], project, action)
+    if actor.name == amendment.proposed_by:
+        raise Refused(
+            f"{action} refused: four eyes — {actor.name} proposed it and may not approve it; "
+            "another person must"
+        )
+    check_stage(project, rule.stages, action, rule.zh)
+    terms = _terms(session, contract)
+    if any(terms[name] != value for name, value in amendment.old_values.items()):
+        raise Refused(f"{action} refused: the contract changed since it was proposed")
+    typed = _amended(amendment)
+    _check(session, project, contract, typed)
+    contract.amount = typed.get("amount", contract.amount)
+    contract.start_on = typed.get("start", contract.start_on)
+    contract.end_on = typed.get("end", contract.end_on)
+    session.add(contract)
+    at = moment(at)
+    amendment.decided_by, amendment.decided_at, amendment.state = actor.name, at, APPLIED
+    session.add(amendment)
+    applied = {n: plain(v) for n, v in typed.items() if n != "scope"}
+    row = log_change(
+        session, actor, APPROVE, project, at, "", {"number": number, "applied": applied}
+    )
+    return amendment_result(project, amendment, row.seq)
+
+
+def _amended(amendment: ContractAmendment) -> dict[str, Any]:
+    values = {
+        "amount": amendment.amount,
+        "start": amendment.start_on,
+        "end": amendment.end_on,
+        "scope": amendment.scope,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _check(session: Session, project: Project, contract: Contract, typed: dict[str, Any]) -> None:
+    terms = {
+        "amount": typed.get("amount", contract.amount),
+        "start": typed.get("start", contract.start_on),
+        "end": typed.get("end", contract.end_on),
+    }
+    try:
+        terms_problem(session, default_rules(), project, contract, terms)
+    except Refused as exc:
+        raise Refused(f"amend the contract of {project.code} refused: {exc}") from None
+
+
+def _terms(session: Session, contract: Contract) -> dict[str, Any]:
+    """The contract's terms in force: amount, period, and the last approved scope."""
+    return {
+        "amount": plain(contract.amount),
+        "start": plain(contract.start_on),
+        "end": plain(contract.end_on),
+        "scope": scope_in_force(session, contract),
+    }
+
+
+def scope_in_force(session: Session, contract: Contract) -> str | None:
+    """The scope text of the last approved amendment that set one (None: as signed)."""
+    statement = (
+        select(ContractAmendment.scope)
+        .where(ContractAmendment.contract_id == contract.id, ContractAmendment.state == APPLIED)
+        .where(col(ContractAmendment.scope).is_not(None))
+        .order_by(col(ContractAmendment.number).desc())
+    )
+    return session.exec(statement).first()
+
+
+def _pending(session: Session, contract: Contract) -> ContractAmendment | None:
+    statement = select(ContractAmendment).where(
+        ContractAmendment.contract_id == contract.id, ContractAmendment.state == PENDING
+    )
+    return session.exec(statement).first()
+
+
+def amendment_of(session: Session, contract: Contract, number: int) -> ContractAmendment:
+    """A contract's amendment ``number``, or NotFound."""
+    found = session.exec(
+        select(ContractAmendment).where(
+            ContractAmendment.contract_id == contract.id, ContractAmendment.number == number
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"the contract {contract.number} has no amendment #{number}")
+    return found
+
+
+def amendments_of(session: Session, contract: Contract) -> list[ContractAmendment]:
+    """A contract's amendments in order."""
+    statement = (
+        select(ContractAmendment)
+        .where(ContractAmendment.contract_id == contract.id)
+        .order_by(col(ContractAmendment.number))
+    )
+    return list(session.exec(statement))
+
+
+def _next_number(session: Session, contract: Contract) -> int:
+    statement = select(func.max(ContractAmendment.number)).where(
+        ContractAmendment.contract_id == contract.id
+    )
+    return int(session.exec(statement).one() or 0) + 1
+
+
+def amendment_result(project: Project, amendment: ContractAmendment, seq: int) -> AmendmentResult:
+    return AmendmentResult(
+        project=project.code,
+        number=amendment.number,
+        state=amendment.state,
+        old=dict(amendment.old_values),
+        new={n: plain(v) for n, v in _amended(amendment).items()},
+        rationale=amendment.rationale,
+        seq=seq,
+    )
