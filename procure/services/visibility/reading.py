@@ -1,0 +1,54 @@
+"""A project's detail, history and panel as one account (or the operator) may see them.
+
+With an account, a project outside its reach is an unknown project (the same
+:class:`NotFound` as a code that does not exist); inside it, every fact passes the gate.
+Without one (``login=None``: the command line's operator, who holds the database) the facts
+are those the purchaser's staff see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from procure.services.browse.project_view import project_detail, project_history
+from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.scoring.panel_page import panel_page
+from procure.services.visibility.gate import ProjectGate, operator_gate, project_gate
+from procure.services.visibility.views import gated_detail, gated_history, gated_panel
+from procure.store import queries
+from procure.workflow.rules import Rules, default_rules
+
+
+def gate_for(
+    session: Session, code: str, login: str | None, *, rules: Rules | None = None
+) -> ProjectGate:
+    """The gate of ``login`` (or of the operator) on project ``code``.
+
+    Raises:
+        NotFound: an unknown project, or one outside the account's reach.
+    """
+    rules = rules or default_rules()
+    if login is None:
+        return operator_gate(session, queries.project_by_code(session, code), rules=rules)
+    project = readable_project(session, viewer_scope(session, login), code)
+    return project_gate(session, login, project, rules=rules)
+
+
+def detail_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
+    """``project_detail`` through the gate of ``login``."""
+    gate = gate_for(session, code, login)
+    return gated_detail(gate, project_detail(session, code))
+
+
+def history_as_seen(session: Session, code: str, login: str | None) -> list[dict[str, Any]]:
+    """``project_history`` through the gate of ``login``."""
+    gate = gate_for(session, code, login)
+    return gated_history(gate, project_history(session, code))
+
+
+def panel_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
+    """``panel_page`` through the gate of ``login``."""
+    gate = gate_for(session, code, login)
+    return gated_panel(gate, panel_page(session, code))
