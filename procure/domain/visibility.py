@@ -180,3 +180,13 @@ def _fact(kind: str, item: object, where: str) -> FactRule:
                 f"{where}.visible.{relation}: {quoted(when)} is not one of {', '.join(WHEN)}"
             )
     return FactRule(kind, zh, basis, {relation: str(visible[relation]) for relation in RELATIONS})
+
+
+def policy_table(policy: VisibilityPolicy) -> tuple[list[str], list[list[str]]]:
+    """The policy as a Chinese table: a heading per relation, a row per kind of fact."""
+    headings = ["事实 Fact", *RELATIONS.values()]
+    rows = [
+        [rule.zh, *(WHEN[rule.visible[relation]] for relation in RELATIONS)]
+        for rule in policy.facts.values()
+    ]
+    return headings, rows

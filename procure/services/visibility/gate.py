@@ -19,7 +19,7 @@ from procure.domain.visibility import STAFF_RELATIONS, Moments, VisibilityPolicy
 from procure.services.browse.visibility import Reach, viewer_scope
 from procure.store import queries
 from procure.store.models import Organization, Project, Recusal, Review
-from procure.workflow.rules import Rules, default_rules
+from procure.workflow.rules import default_rules
 
 PUBLIC = "public"
 
@@ -56,24 +56,27 @@ class ProjectGate:
         return self.policy.allows(kind, relations, self.moments)
 
 
-def operator_gate(session: Session, project: Project, *, rules: Rules | None = None) -> ProjectGate:
+def current_policy() -> VisibilityPolicy:
+    """The policy every gate applies: ``workflows/visibility.yaml`` as loaded at start."""
+    return default_rules().visibility
+
+
+def operator_gate(session: Session, project: Project) -> ProjectGate:
     """The gate of the database's operator (the command line run without ``--by``): every staff
     relation, so it sees what the purchaser's staff see."""
     return _with_moments(
         session,
         project,
-        ProjectGate((rules or default_rules()).visibility, frozenset(STAFF_RELATIONS)),
+        ProjectGate(current_policy(), frozenset(STAFF_RELATIONS)),
     )
 
 
-def public_gate(session: Session, project: Project, *, rules: Rules | None = None) -> ProjectGate:
+def public_gate(session: Session, project: Project) -> ProjectGate:
     """The gate of someone not signed in."""
-    return _with_moments(session, project, ProjectGate((rules or default_rules()).visibility))
+    return _with_moments(session, project, ProjectGate(current_policy()))
 
 
-def project_gate(
-    session: Session, login: str, project: Project, *, rules: Rules | None = None
-) -> ProjectGate:
+def project_gate(session: Session, login: str, project: Project) -> ProjectGate:
     """The gate of account ``login`` on ``project``, from the grants that reach it.
 
     Raises:
@@ -93,7 +96,7 @@ def project_gate(
         elif role == "organization":
             organization_ids |= reach.organization_ids
     gate = ProjectGate(
-        (rules or default_rules()).visibility,
+        current_policy(),
         frozenset(staff),
         reviewer,
         frozenset(_usccs(session, organization_ids)),

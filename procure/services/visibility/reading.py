@@ -12,28 +12,26 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.errors import NotFound
+from procure.domain.text import quoted
 from procure.services.browse.project_view import project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.scoring.panel_page import panel_page
 from procure.services.visibility.gate import ProjectGate, operator_gate, project_gate
 from procure.services.visibility.views import gated_detail, gated_history, gated_panel
 from procure.store import queries
-from procure.workflow.rules import Rules, default_rules
 
 
-def gate_for(
-    session: Session, code: str, login: str | None, *, rules: Rules | None = None
-) -> ProjectGate:
+def gate_for(session: Session, code: str, login: str | None) -> ProjectGate:
     """The gate of ``login`` (or of the operator) on project ``code``.
 
     Raises:
         NotFound: an unknown project, or one outside the account's reach.
     """
-    rules = rules or default_rules()
     if login is None:
-        return operator_gate(session, queries.project_by_code(session, code), rules=rules)
+        return operator_gate(session, queries.project_by_code(session, code))
     project = readable_project(session, viewer_scope(session, login), code)
-    return project_gate(session, login, project, rules=rules)
+    return project_gate(session, login, project)
 
 
 def detail_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
@@ -52,3 +50,16 @@ def panel_as_seen(session: Session, code: str, login: str | None) -> dict[str, A
     """``panel_page`` through the gate of ``login``."""
     gate = gate_for(session, code, login)
     return gated_panel(gate, panel_page(session, code))
+
+
+def require_visible(session: Session, code: str, login: str, kind: str) -> None:
+    """Refuse a page that is one fact of ``kind`` (the assessment, the evaluation record) to
+    an account that may not see it, exactly as an unknown project is refused.
+
+    Raises:
+        NotFound: an unknown project, one outside the reach, or a fact the account may not
+            see (the same message for all three).
+    """
+    gate = gate_for(session, code, login)
+    if not gate.sees(kind, owner=gate.awarded):
+        raise NotFound(f"unknown project {quoted(code)}")

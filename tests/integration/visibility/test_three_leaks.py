@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from procure.services.visibility.reading import detail_as_seen, history_as_seen
 from procure.store.db import new_session
+from tests.e2e.cli import procure
 from tests.integration.visibility.conftest import Browsers
 from tests.integration.visibility.world import FINISHED, QIHANG, REVIEWING, SCORED, UNSCORED
 
@@ -73,3 +74,49 @@ def test_the_winner_reads_its_own_contract_life(browsers: Browsers) -> None:
     for fact in CONTRACT_LIFE[:2]:
         assert fact in page.text
     assert "评语 Narrative" in page.text
+
+
+def url_of(world: Engine) -> str:
+    return world.url.render_as_string(hide_password=False)
+
+
+def test_show_and_history_by_a_bidder_name_no_reviewer_while_the_panel_sits(world: Engine) -> None:
+    db = url_of(world)
+    shown = procure("show", REVIEWING, "--by", "qihang", "--json", db=db)
+    history = procure("history", REVIEWING, "--by", "qihang", db=db)
+    everything = procure("history", REVIEWING, db=db)
+
+    assert shown.code == 0 and history.code == 0, f"{shown}{history}"
+    assert [p["uscc"] for p in shown.json()["proposals"]] == [QIHANG]
+    for reviewer in SCORED:
+        assert reviewer not in shown.stdout + history.stdout
+        assert reviewer in everything.stdout  # the operator, without --by, reads the panel
+
+
+def test_show_by_a_losing_bidder_prints_none_of_the_winners_contract_life(world: Engine) -> None:
+    shown = procure("show", FINISHED, "--by", "renhe", db=url_of(world))
+
+    assert shown.code == 0, shown
+    assert "拨付 payment" not in shown.stdout and "监管 inspection" not in shown.stdout
+    assert "考核 assessment" not in shown.stdout
+    assert "拨付 payment" in procure("show", FINISHED, "--by", "tongxin", db=url_of(world)).stdout
+
+
+def test_a_project_outside_the_accounts_reach_is_answered_as_an_unknown_code(
+    world: Engine,
+) -> None:
+    outside = procure("show", FINISHED, "--by", "xinqing", db=url_of(world))
+    unknown = procure("show", "SM-2099-999", "--by", "xinqing", db=url_of(world))
+
+    assert outside.code == unknown.code != 0
+    assert outside.stderr.replace(FINISHED, "CODE") == unknown.stderr.replace("SM-2099-999", "CODE")
+
+
+def test_the_evaluation_record_and_the_assessment_are_not_found_for_a_reviewer(
+    browsers: Browsers,
+) -> None:
+    for path in (f"/projects/{FINISHED}/assessment", f"/projects/{FINISHED}/record"):
+        hidden = browsers.get(CHEN, path)
+        missing = browsers.get(CHEN, path.replace(FINISHED, "SM-2099-999"))
+        assert hidden.status_code == missing.status_code == 404, path
+    assert browsers.get("何静", f"/projects/{FINISHED}/assessment").status_code == 200
