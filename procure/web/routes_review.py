@@ -33,8 +33,8 @@ def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
 @router.get("/projects/{code}/panel")
 def panel(request: Request, code: str, account: Account, session: Reader) -> Response:
     """Every sheet, trims, recusals, flags, the average, the ranking and who may be awarded."""
-    roles = _readable(session, account, code)
-    context = {"panel": panel_as_seen(session, code, account.user.login), "roles": roles}
+    found = panel_as_seen(session, code, account.user.login)  # outside the reach: not found
+    context = {"panel": found, "roles": held_roles(session, account.user, code)}
     return pages.render(request, "review_panel.html", context)
 
 

@@ -2,7 +2,8 @@
 
 SM-2019-002 is the demo's finished year: tongxin won it (payments, an inspection, an
 assessment with its narrative), renhe and qihang lost. SM-2020-010 is driven to 评审: qihang
-and tongxin bid, 陈建华 and 黄志明 have scored both proposals, 林晓燕 has scored none.
+and tongxin bid, 陈建华 and 黄志明 have scored both proposals, 林晓燕 has scored none, 郑丽娟 has
+declared a conflict with tongxin and scored nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ REVIEWING = DEMO_DRAFT.code
 FINISHED = "SM-2019-002"
 QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ0193275R"
 SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
+RECUSED = "郑丽娟"
+RECUSAL_REASON = "MK-RECUSAL 与该机构负责人系同学"
 CHEN_SHEET = {
     "needs_analysis": "9",
     "service_plan": "19",
@@ -50,4 +53,11 @@ def drive_to_review(session: Session) -> None:
                 organization=organization,
                 scores=sheet,
             )
+    fire(
+        "record_recusal",
+        Actor(RECUSED, "reviewer"),
+        organization=TONGXIN,
+        reviewer=RECUSED,
+        reason=RECUSAL_REASON,
+    )
     session.commit()
