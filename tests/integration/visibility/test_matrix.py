@@ -103,6 +103,17 @@ FACTS = (
     Fact("the comment", ("organization_comment",), FINISHED, ("认可考核结论",), TONGXIN),
     Fact("an objection", ("objection",), FINISHED, ("我会报价最低",), RENHE),
     Fact("a process step", ("audit_row",), FINISHED, ("start_service", "开始履约")),
+    Fact("the winner's price", ("proposal",), FINISHED, ("776,000.00", "776000.00"), TONGXIN),
+)
+PUBLIC_FACTS = (
+    # what the public pages could show of the finished project: (kinds, markers)
+    Fact("a reviewer's name", ("reviewer_identity",), FINISHED, ("周海涛",), author="周海涛"),
+    Fact("an objection", ("objection",), FINISHED, ("我会报价最低",), RENHE),
+    Fact("the winner's price", ("proposal",), FINISHED, ("776,000.00",), TONGXIN),
+    Fact("a payment", ("payment",), FINISHED, ("310,400.00",), TONGXIN),
+    Fact("an inspection", ("inspection",), FINISHED, ("已建立社会组织联系台账",), TONGXIN),
+    Fact("a recusal", ("recusal",), REVIEWING, (RECUSAL_REASON,), TONGXIN, RECUSED),
+    Fact("a rival's price under review", ("proposal",), REVIEWING, ("296,000.00",), TONGXIN),
 )
 
 NOT_PROBED = {
@@ -201,7 +212,6 @@ NOT_THROUGH_THE_GATE = {
     "/admin/visibility",
     "/public/",
     "/public/purchasers/{code}",
-    "/public/notices/{code}",
     "/public/feed.atom",
     "/projects/{code}/objection",
     "/projects/{code}/panel/sheet",
@@ -209,7 +219,7 @@ NOT_THROUGH_THE_GATE = {
     "/projects/{code}/assessment/template.xlsx",
 }
 GATED_WHOLE = {"/projects/{code}/assessment", "/projects/{code}/record"}  # test_three_leaks
-PROBED = {"/projects/{code}", "/projects/{code}/panel", "/mine"}
+PROBED = {"/projects/{code}", "/projects/{code}/panel", "/mine", "/public/notices/{code}"}
 
 
 def relations(viewer: Viewer, fact: Fact) -> set[str]:
@@ -254,6 +264,8 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
         # only after the award, and payments to every bidder
         ("review_sheet", "panel: after_own_sheet", "panel: after_award"),
         ("payment", "other_bidder: never", "other_bidder: always"),
+        ("reviewer_identity", "public: after_award", "public: never"),
+        ("objection", "public: after_award", "public: never"),
     ],
 }
 
@@ -305,6 +317,18 @@ def test_each_marker_appears_exactly_where_the_policy_allows(
         if shown != allowed:
             wrong.append(f"{fact.name}: {'shown' if shown else 'missing'}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("fact", PUBLIC_FACTS, ids=lambda fact: fact.name)
+def test_the_public_notice_shows_a_fact_exactly_when_the_policy_lets_the_public_see_it(
+    fact: Fact, browsers: Browsers, policy: VisibilityPolicy
+) -> None:
+    page = browsers.get(None, f"/public/notices/{fact.project}")
+    text = page.text if page.status_code == 200 else ""
+    assert page.status_code in (200, 404)
+    moments = Moments(awarded=fact.project == FINISHED, contracted=fact.project == FINISHED)
+    allowed = all(policy.allows(kind, {"public"}, moments) for kind in fact.kinds)
+    assert any(marker in text for marker in fact.markers) == allowed
 
 
 def test_every_fact_kind_and_page_is_in_the_matrix(app_routes: set[str]) -> None:
