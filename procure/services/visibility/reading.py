@@ -8,7 +8,7 @@ are those the purchaser's staff see.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -18,7 +18,12 @@ from procure.services.browse.project_view import project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.scoring.panel_page import panel_page
 from procure.services.visibility.gate import ProjectGate, operator_gate, project_gate
-from procure.services.visibility.views import gated_detail, gated_history, gated_panel
+from procure.services.visibility.views import (
+    gated_detail,
+    gated_history,
+    gated_panel,
+    row_visible,
+)
 from procure.store import queries
 
 
@@ -63,3 +68,41 @@ def require_visible(session: Session, code: str, login: str, kind: str) -> None:
     gate = gate_for(session, code, login)
     if not gate.sees(kind, owner=gate.awarded):
         raise NotFound(f"unknown project {quoted(code)}")
+
+
+class TrailRowLike(Protocol):
+    """What the gate reads of an audit trail row."""
+
+    @property
+    def project(self) -> str | None: ...
+
+    @property
+    def trigger(self) -> str: ...
+
+    @property
+    def actor(self) -> str: ...
+
+
+R = TypeVar("R", bound=TrailRowLike)
+
+
+def visible_trail_rows(session: Session, login: str, rows: list[R]) -> list[R]:
+    """The audit trail's rows that ``login`` may see: a project's row passes that project's
+    gate, as the history does; a row of no project (accounts, the registry) is not a
+    project's fact and stays."""
+    gates: dict[str, ProjectGate | None] = {}
+    kept = []
+    for row in rows:
+        code = row.project
+        if code is None:
+            kept.append(row)
+            continue
+        if code not in gates:
+            try:
+                gates[code] = gate_for(session, code, login)
+            except NotFound:
+                gates[code] = None
+        gate = gates[code]
+        if gate is not None and row_visible(gate, row.trigger, row.actor, {}):
+            kept.append(row)
+    return kept

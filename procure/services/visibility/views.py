@@ -50,20 +50,25 @@ def history_kind(trigger: str) -> str:
 def gated_history(gate: ProjectGate, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The audit rows of one project the viewer may see: each needs ``audit_row`` and the
     kind of fact it records; a reviewer's row also needs the reviewer's identity."""
-    kept = []
-    for row in rows:
-        if not gate.sees("audit_row"):
-            continue
-        kind = history_kind(str(row["trigger"]))
-        data = row["data"] if isinstance(row["data"], dict) else {}
-        owner = gate.awarded if kind in _CONTRACT_LIFE else data.get("organization")
-        author = row["actor"] if kind in ("review_sheet", "recusal") else None
-        if not gate.sees(kind, owner=owner, author=author):
-            continue
-        if author is not None and not gate.sees("reviewer_identity", author=author):
-            continue
-        kept.append(row)
-    return kept
+    return [
+        row
+        for row in rows
+        if row_visible(gate, str(row["trigger"]), str(row["actor"]), row["data"])
+    ]
+
+
+def row_visible(gate: ProjectGate, trigger: str, actor: str, data: Any) -> bool:
+    """Whether the viewer may see one audit row of the gate's project (see
+    :func:`gated_history`); ``data`` is the row's facts, naming the organization."""
+    if not gate.sees("audit_row"):
+        return False
+    kind = history_kind(trigger)
+    facts = data if isinstance(data, dict) else {}
+    owner = gate.awarded if kind in _CONTRACT_LIFE else facts.get("organization")
+    author = actor if kind in ("review_sheet", "recusal") else None
+    if not gate.sees(kind, owner=owner, author=author):
+        return False
+    return author is None or gate.sees("reviewer_identity", author=author)
 
 
 def gated_detail(gate: ProjectGate, detail: dict[str, Any]) -> dict[str, Any]:

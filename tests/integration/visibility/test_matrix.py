@@ -201,7 +201,6 @@ NOT_THROUGH_THE_GATE = {
     "/due",
     "/records",
     "/renewal",
-    "/audit",
     "/audit/verify",
     "/jobs/{job_id}",
     "/jobs/{job_id}/download",
@@ -219,7 +218,13 @@ NOT_THROUGH_THE_GATE = {
     "/projects/{code}/assessment/template.xlsx",
 }
 GATED_WHOLE = {"/projects/{code}/assessment", "/projects/{code}/record"}  # test_three_leaks
-PROBED = {"/projects/{code}", "/projects/{code}/panel", "/mine", "/public/notices/{code}"}
+PROBED = {
+    "/projects/{code}",
+    "/projects/{code}/panel",
+    "/mine",
+    "/public/notices/{code}",
+    "/audit",
+}
 
 
 def relations(viewer: Viewer, fact: Fact) -> set[str]:
@@ -266,6 +271,7 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
         ("payment", "other_bidder: never", "other_bidder: always"),
         ("reviewer_identity", "public: after_award", "public: never"),
         ("objection", "public: after_award", "public: never"),
+        ("inspection", "auditor: always", "auditor: never"),
     ],
 }
 
@@ -317,6 +323,17 @@ def test_each_marker_appears_exactly_where_the_policy_allows(
         if shown != allowed:
             wrong.append(f"{fact.name}: {'shown' if shown else 'missing'}")
     assert wrong == []
+
+
+def test_the_audit_trail_shows_a_row_exactly_when_the_policy_lets_the_auditor_see_its_fact(
+    browsers: Browsers, policy: VisibilityPolicy
+) -> None:
+    page = browsers.get("何静", f"/audit?project={FINISHED}")
+    assert page.status_code == 200
+    after = Moments(awarded=True, contracted=True)
+    for trigger, kind in (("record_inspection", "inspection"), ("record_payment", "payment")):
+        assert (f"<code>{trigger}</code>" in page.text) == policy.allows(kind, {"auditor"}, after)
+    assert "<code>start_service</code>" in page.text
 
 
 @pytest.mark.parametrize("fact", PUBLIC_FACTS, ids=lambda fact: fact.name)
