@@ -15,7 +15,7 @@ from procure.services.lifecycle.project_actions import (
     fire_form,
     held_roles,
 )
-from procure.services.visibility.reading import detail_as_seen, history_as_seen
+from procure.services.visibility.reading import project_as_seen
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
@@ -50,12 +50,12 @@ def _page(
     message: str = "",
     status: int = 200,
 ) -> Response:
-    login = account.user.login
-    detail = detail_as_seen(session, code, login)  # outside its reach: as if it did not exist
+    # outside the account's reach the project is not found, as if it did not exist
+    detail, history = project_as_seen(session, code, account.user.login)
     roles = held_roles(session, account.user, code)
     context = {
         "project": detail,
-        "history": history_as_seen(session, code, login),
+        "history": history,
         "trigger_zh": trigger_labels(),
         "actions": actions_for(session, code, account.user, roles=roles),
         "roles": roles,

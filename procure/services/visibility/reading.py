@@ -39,6 +39,15 @@ def gate_for(session: Session, code: str, login: str | None) -> ProjectGate:
     return project_gate(session, login, project)
 
 
+def project_as_seen(
+    session: Session, code: str, login: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The detail and the history of project ``code`` through one gate of ``login``."""
+    gate = gate_for(session, code, login)
+    detail = gated_detail(gate, project_detail(session, code))
+    return detail, gated_history(gate, project_history(session, code))
+
+
 def detail_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
     """``project_detail`` through the gate of ``login``."""
     gate = gate_for(session, code, login)
