@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from procure.domain.visibility import STAFF_RELATIONS, Moments, VisibilityPolicy
-from procure.services.browse.visibility import Reach, viewer_scope
+from procure.services.browse.visibility import Reach, ViewerScope, viewer_scope
 from procure.store import queries
 from procure.store.models import Organization, Project, Recusal, Review
 from procure.workflow.rules import default_rules
@@ -76,13 +76,18 @@ def public_gate(session: Session, project: Project) -> ProjectGate:
     return _with_moments(session, project, ProjectGate(current_policy()))
 
 
-def project_gate(session: Session, login: str, project: Project) -> ProjectGate:
+def project_gate(
+    session: Session, login: str, project: Project, *, scope: ViewerScope | None = None
+) -> ProjectGate:
     """The gate of account ``login`` on ``project``, from the grants that reach it.
+
+    Args:
+        scope: ``viewer_scope(session, login)``, when the caller has it already.
 
     Raises:
         InvalidInput: a malformed login.
     """
-    scope = viewer_scope(session, login)
+    scope = scope or viewer_scope(session, login)
     staff: set[str] = set()
     reviewer = None
     organization_ids: set[int] = set()

@@ -35,8 +35,9 @@ def gate_for(session: Session, code: str, login: str | None) -> ProjectGate:
     """
     if login is None:
         return operator_gate(session, queries.project_by_code(session, code))
-    project = readable_project(session, viewer_scope(session, login), code)
-    return project_gate(session, login, project)
+    scope = viewer_scope(session, login)
+    project = readable_project(session, scope, code)
+    return project_gate(session, login, project, scope=scope)
 
 
 def project_as_seen(
