@@ -51,20 +51,31 @@ def projects(
     )
 
 
+BY_READER = click.option(
+    "--by",
+    metavar="LOGIN",
+    help="Read as this account: only what it may see now (workflows/visibility.yaml).",
+)
+
+
 @click.command()
 @click.argument("code")
+@BY_READER
 @json_option
 @click.pass_context
-def show(ctx: click.Context, code: str, as_json: bool) -> None:
+def show(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
     """Show one project: state, proposals and review panel, contract, payments, assessment."""
     from dataclasses import asdict
 
-    from procure.services.browse.project_view import project_detail
     from procure.services.corrections.views import project_changes
+    from procure.services.visibility.reading import detail_as_seen, gate_for
 
     with open_session(ctx, readonly=True) as session:
-        detail = project_detail(session, code)
-        changes = project_changes(session, code)
+        detail = detail_as_seen(session, code, by)
+        # corrections and amendments are the purchaser's records: its staff (and the
+        # operator) read them, an organization's account does not
+        staff = by is None or bool(gate_for(session, code, by).staff)
+        changes = project_changes(session, code) if staff else None
     if changes:
         detail["corrections"] = [asdict(c) for c in changes.corrections]
         detail["amendments"] = [asdict(a) for a in changes.amendments]
@@ -205,14 +216,15 @@ def advance(
 
 @click.command()
 @click.argument("code")
+@BY_READER
 @json_option
 @click.pass_context
-def history(ctx: click.Context, code: str, as_json: bool) -> None:
+def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
     """Show a project's audit trail: who did what, in what role, when."""
-    from procure.services.browse.project_view import project_history
+    from procure.services.visibility.reading import history_as_seen
 
     with open_session(ctx, readonly=True) as session:
-        rows = project_history(session, code)
+        rows = history_as_seen(session, code, by)
     if as_json:
         print_json(rows)
         return

@@ -43,3 +43,16 @@ def show(mermaid: bool) -> None:
             for t in definition.transitions
         ],
     )
+
+
+@workflow.command()
+def visibility() -> None:
+    """Show who sees which fact of a project, and from when (workflows/visibility.yaml)."""
+    from procure.domain.visibility import policy_table
+    from procure.workflow.rules import default_rules
+
+    policy = default_rules().visibility
+    headings, rows = policy_table(policy)
+    print_table("谁在何时可见什么 Who sees what, and when", headings, rows)
+    for rule in policy.facts.values():
+        echo(f"{rule.zh}：{rule.basis}")

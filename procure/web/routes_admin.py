@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.visibility import policy_table
 from procure.services.accounts import administration
 from procure.services.accounts import manage as accounts
 from procure.services.lifecycle.clock import now_utc
@@ -25,6 +26,7 @@ from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
 from procure.workflow.context import Actor
 from procure.workflow.definition import ROLES
+from procure.workflow.rules import default_rules
 
 router = APIRouter()
 
@@ -248,3 +250,13 @@ def register_organization(
         change=lambda s, f, by: administration.register_organization(s, f, by, at=now_utc()),
         registry_page=True,
     )
+
+
+@router.get("/admin/visibility")
+def visibility_page(request: Request, account: Account, session: Reader) -> Response:
+    """Who sees which fact of a project, and from when: workflows/visibility.yaml as a table."""
+    administration.admin_actor(session, account.user)
+    policy = default_rules().visibility
+    headings, rows = policy_table(policy)
+    context = {"headings": headings, "rows": rows, "facts": list(policy.facts.values())}
+    return pages.render(request, "admin_visibility.html", context)

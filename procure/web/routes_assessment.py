@@ -21,6 +21,7 @@ from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import assessment_forms
 from procure.services.scoring.assessment_pages import assessment_page, record_organization_comment
+from procure.services.visibility.reading import require_visible
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer
@@ -35,6 +36,7 @@ def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
     roles = held_roles(session, account.user, code)
     if not roles:
         raise NotFound(f"unknown project {code!r}")
+    require_visible(session, code, account.user.login, "assessment")
     return roles
 
 

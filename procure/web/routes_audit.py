@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from procure.jobs.views import view
 from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.trail import audit_views
+from procure.services.visibility.reading import visible_trail_rows
 from procure.store import jobs as job_store
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
@@ -33,6 +35,7 @@ def trail(request: Request, account: Account, session: Reader) -> Response:
         invalid = {"values": query, "errors": exc.errors, "reach": reach}
         return pages.render(request, "audit.html", invalid, status=400)
     page = audit_views.trail_page(session, reach, filters)
+    page = replace(page, rows=visible_trail_rows(session, account.user.login, page.rows))
     context: dict[str, Any] = {
         "filters": filters,
         "values": filters.query(),

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import Refused
-from procure.services.browse.project_view import bidders_view, project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH, project_changes
 from procure.services.lifecycle.project_actions import (
@@ -17,6 +16,7 @@ from procure.services.lifecycle.project_actions import (
     fire_form,
     held_roles,
 )
+from procure.services.visibility.reading import project_as_seen
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
@@ -51,12 +51,12 @@ def _page(
     message: str = "",
     status: int = 200,
 ) -> Response:
-    scope = viewer_scope(session, account.user.login)
-    readable_project(session, scope, code)  # outside the scope: as if it did not exist
+    # outside the account's reach the project is not found, as if it did not exist
+    detail, history = project_as_seen(session, code, account.user.login)
     roles = held_roles(session, account.user, code)
     context = {
-        "project": bidders_view(session, project_detail(session, code), scope),
-        "history": project_history(session, code),
+        "project": detail,
+        "history": history,
         "changes": project_changes(session, code),
         "trigger_zh": trigger_labels(),
         "actions": actions_for(session, code, account.user, roles=roles),

@@ -14,7 +14,7 @@ from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services.accounts.signin import SignedIn
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import review_forms, review_upload
-from procure.services.scoring.panel_page import panel_page
+from procure.services.visibility.reading import panel_as_seen
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer
@@ -33,8 +33,8 @@ def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
 @router.get("/projects/{code}/panel")
 def panel(request: Request, code: str, account: Account, session: Reader) -> Response:
     """Every sheet, trims, recusals, flags, the average, the ranking and who may be awarded."""
-    roles = _readable(session, account, code)
-    context = {"panel": panel_page(session, code), "roles": roles}
+    found = panel_as_seen(session, code, account.user.login)  # outside the reach: not found
+    context = {"panel": found, "roles": held_roles(session, account.user, code)}
     return pages.render(request, "review_panel.html", context)
 
 

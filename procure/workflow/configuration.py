@@ -1,10 +1,10 @@
 """What ``workflows/`` configures, as the guards and effects of one firing read it.
 
 :class:`Configuration` is the plain data (the lifecycle's definition, scorecards, renewal
-policy, deadlines, notice and contract-date rules); :class:`procure.workflow.rules.Rules`
-adds the machine that fires triggers. A firing's context holds the configuration only, so
-the context, the engine and the guards import one way: configuration <- context <- engine
-<- guards <- rules.
+policy, deadlines, notice and contract-date rules, who sees what);
+:class:`procure.workflow.rules.Rules` adds the machine that fires triggers. A firing's
+context holds the configuration only, so the context, the engine and the guards import one
+way: configuration <- context <- engine <- guards <- rules.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from procure.domain.corrections import CorrectionRules
 from procure.domain.notices import NoticeRules
 from procure.domain.renewal import RenewalPolicy
 from procure.domain.scorecard import Scorecard
+from procure.domain.visibility import VisibilityPolicy
 from procure.workflow.deadlines import Deadlines
 from procure.workflow.definition import WorkflowDefinition
 
@@ -47,3 +48,4 @@ class Configuration:
     deadlines: Deadlines = field(default_factory=Deadlines)
     corrections: CorrectionRules | None = None
     """corrections.yaml (None for a workflows folder without one)."""
+    visibility: VisibilityPolicy = field(default_factory=lambda: VisibilityPolicy({}))

@@ -15,6 +15,7 @@ from procure.domain.errors import ConfigError
 from procure.domain.notices import NoticeRules, load_notice_rules
 from procure.domain.renewal import load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
+from procure.domain.visibility import VISIBILITY_FILE, load_visibility
 from procure.resources import resource_dir
 from procure.workflow.configuration import COMMENT_WINDOW_DAYS, Configuration, ScorecardSource
 from procure.workflow.corrections import CORRECTIONS_FILE, load_corrections
@@ -65,6 +66,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
         notices=_notice_rules(folder / "notices.yaml", deadlines),
         corrections=load_corrections(folder, definition),
+        visibility=load_visibility(folder / VISIBILITY_FILE),
         sources={
             card.name: scorecard_source(path, card)
             for card, path in ((review, review_path), (assessment, assessment_path))

@@ -4,7 +4,8 @@ An organization account holds an ``organization`` grant on one organization (its
 It sees its own proposals (on any project it bid for), and, on the projects whose
 contract it holds, the contract, the payments, the inspections and the assessment with
 its comment window. Nothing of another organization is listed: not the other bids, not
-another organization's contract or assessment.
+another organization's contract or assessment. The contract's life passes the
+visibility policy's gate (:mod:`procure.services.visibility`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.errors import Refused
 from procure.services.scoring.assessment_pages import comment_window
+from procure.services.visibility.gate import ProjectGate, project_gate
 from procure.store import accounts as account_store
 from procure.store import queries
 from procure.store.models import Contract, Organization, Project, Proposal
@@ -48,11 +50,14 @@ def my_projects(
     organizations = own_organizations(session, user)
     if not organizations:
         raise Refused("这个页面只给承接方账号 only an organization's own account has this page")
-    return [_organization(session, organization, at, rules) for organization in organizations]
+    return [
+        _organization(session, organization, at, rules, user.login)
+        for organization in organizations
+    ]
 
 
 def _organization(
-    session: Session, organization: Organization, at: datetime, rules: Rules
+    session: Session, organization: Organization, at: datetime, rules: Rules, login: str
 ) -> dict[str, Any]:
     definition = rules.engine.definition
     proposals = session.exec(
@@ -84,17 +89,27 @@ def _organization(
             for proposal, project in proposals
         ],
         "contracts": [
-            _contract(session, contract, project, at, rules) for contract, project in contracts
+            _contract(session, contract, project, at, rules, project_gate(session, login, project))
+            for contract, project in contracts
         ],
     }
 
 
 def _contract(
-    session: Session, contract: Contract, project: Project, at: datetime, rules: Rules
+    session: Session,
+    contract: Contract,
+    project: Project,
+    at: datetime,
+    rules: Rules,
+    gate: ProjectGate,
 ) -> dict[str, Any]:
+    """The contract as the organization's account may see it (the visibility policy)."""
     definition = rules.engine.definition
     own = project.awarded_organization_id == contract.organization_id
-    assessment = queries.latest_assessment(session, project) if own else None
+    holder = session.get(Organization, contract.organization_id)
+    owner = holder.uscc if holder is not None else None
+    sees = {kind: own and gate.sees(kind, owner=owner) for kind in ("inspection", "assessment")}
+    assessment = queries.latest_assessment(session, project) if sees["assessment"] else None
     grades = {g.code: g.label_zh for g in rules.assessment.grades}
     return {
         "code": project.code,
@@ -110,6 +125,7 @@ def _contract(
         "payments": [
             {"tranche": p.tranche, "amount": p.amount, "paid_on": p.paid_on, "note": p.note}
             for p in queries.payments_of(session, contract)
+            if gate.sees("payment", owner=owner)
         ],
         "inspections": [
             {
@@ -117,7 +133,7 @@ def _contract(
                 "findings": i.findings,
                 "rectification_required": i.rectification_required,
             }
-            for i in (queries.inspections_of(session, project) if own else [])
+            for i in (queries.inspections_of(session, project) if sees["inspection"] else [])
         ],
         "assessment": None
         if assessment is None

@@ -125,25 +125,6 @@ def project_detail(session: Session, code: str, *, rules: Rules | None = None) -
     return detail
 
 
-def bidders_view(session: Session, detail: dict[str, Any], scope: Any) -> dict[str, Any]:
-    """The detail as an organization sees it: before the award, only its own proposals.
-
-    Rival bids (prices, panel scores) stay private until the award is made; from then
-    on the result is public, as the award notice is. Any other role sees it all.
-    """
-    if scope.roles != frozenset({"organization"}):
-        return detail
-    if queries.project_by_code(session, detail["code"]).awarded_organization_id is not None:
-        return detail
-    own = {
-        organization.uscc
-        for organization in session.exec(
-            select(Organization).where(col(Organization.id).in_(scope.reach.organization_ids))
-        )
-    }
-    return {**detail, "proposals": [p for p in detail["proposals"] if p["uscc"] in own]}
-
-
 def _proposal(entry: panels.ProposalSheets, rules: Rules) -> dict[str, Any]:
     proposal = entry.proposal
     return {

@@ -21,6 +21,7 @@ from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
 from procure.reports.notices_data import objection_facts
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.public.objections import objection_window
+from procure.services.visibility.gate import public_gate
 from procure.store import notices, panels, queries
 from procure.store.accounts import user_by_login
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
@@ -140,6 +141,7 @@ def project_notices(
         row.notice.id for row in objections if row.answer and row.answer.outcome == "upheld"
     }
     panel = _panel_result(session, project, rules)
+    public = public_gate(session, project)
     calendar = calendar_for(session)
     entries = []
     for notice in reversed(found):
@@ -167,6 +169,7 @@ def project_notices(
                     objection_facts(row, unanswered_zh="待答复")
                     for row in objections
                     if row.notice.id == notice.id
+                    and public.sees("objection", owner=row.organization.uscc)
                 ],
             }
         )
@@ -225,21 +228,22 @@ def panel_result(
                 reviewers.append(sheet.reviewer)
     ranks = {item.key: item.rank for item in rank_proposals([(k, p) for k, p, _ in keyed])}
     keyed.sort(key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0, item[0].order))
-    named = rules.notices.shows_reviewer_names(
-        project.state in AWARDED_STATES and project.awarded_organization_id is not None
-    )
+    awarded = project.state in AWARDED_STATES and project.awarded_organization_id is not None
+    public = public_gate(session, project)
+    named = rules.notices.shows_reviewer_names(awarded) and public.sees("reviewer_identity")
     return {
         "proposals": [
             {
-                "rank": ranks[key],
+                "rank": ranks[key] if public.sees("panel_result", owner=uscc) else None,
                 "organization": entry.organization.name,
-                "uscc": entry.organization.uscc,
+                "uscc": uscc,
                 "price": entry.proposal.price,
-                "score": result.score,
+                "score": result.score if public.sees("panel_result", owner=uscc) else None,
                 "passes": result.passes,
                 "awarded": entry.organization.id == project.awarded_organization_id,
             }
             for key, result, entry in keyed
+            if public.sees("proposal", owner=(uscc := entry.organization.uscc))
         ],
         "reviewers": [display_name(login) for login in reviewers] if named else None,
     }

@@ -23,6 +23,7 @@ from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.verify import Verification, read_embedded, verify_pdf
 from procure.services.lifecycle.project_actions import held_roles
 from procure.services.trail.check import project_trail_problems
+from procure.services.visibility.reading import require_visible
 from procure.store import accounts as account_store
 from procure.store import queries
 from procure.store.files import records_dir
@@ -52,6 +53,7 @@ def readable(session: Session, user: User, code: str) -> None:
     """
     if not held_roles(session, user, code):
         raise NotFound(f"unknown project {code!r}")
+    require_visible(session, code, user.login, "evaluation_record")
 
 
 def record_file(

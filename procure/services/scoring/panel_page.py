@@ -96,6 +96,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
         blocked = awardable(entry.organization.uscc) if awardable else None
         proposals.append(
             {
+                "order": key.order,
                 "rank": ranks[key],
                 "organization": entry.organization.name,
                 "uscc": entry.organization.uscc,

@@ -1,0 +1,118 @@
+"""A project's detail, history and panel as one account (or the operator) may see them.
+
+With an account, a project outside its reach is an unknown project (the same
+:class:`NotFound` as a code that does not exist); inside it, every fact passes the gate.
+Without one (``login=None``: the command line's operator, who holds the database) the facts
+are those the purchaser's staff see.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from sqlmodel import Session
+
+from procure.domain.errors import NotFound
+from procure.domain.text import quoted
+from procure.services.browse.project_view import project_detail, project_history
+from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.scoring.panel_page import panel_page
+from procure.services.visibility.gate import ProjectGate, operator_gate, project_gate
+from procure.services.visibility.views import (
+    gated_detail,
+    gated_history,
+    gated_panel,
+    row_visible,
+)
+from procure.store import queries
+
+
+def gate_for(session: Session, code: str, login: str | None) -> ProjectGate:
+    """The gate of ``login`` (or of the operator) on project ``code``.
+
+    Raises:
+        NotFound: an unknown project, or one outside the account's reach.
+    """
+    if login is None:
+        return operator_gate(session, queries.project_by_code(session, code))
+    scope = viewer_scope(session, login)
+    project = readable_project(session, scope, code)
+    return project_gate(session, login, project, scope=scope)
+
+
+def project_as_seen(
+    session: Session, code: str, login: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The detail and the history of project ``code`` through one gate of ``login``."""
+    gate = gate_for(session, code, login)
+    detail = gated_detail(gate, project_detail(session, code))
+    return detail, gated_history(gate, project_history(session, code))
+
+
+def detail_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
+    """``project_detail`` through the gate of ``login``."""
+    gate = gate_for(session, code, login)
+    return gated_detail(gate, project_detail(session, code))
+
+
+def history_as_seen(session: Session, code: str, login: str | None) -> list[dict[str, Any]]:
+    """``project_history`` through the gate of ``login``."""
+    gate = gate_for(session, code, login)
+    return gated_history(gate, project_history(session, code))
+
+
+def panel_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
+    """``panel_page`` through the gate of ``login``."""
+    gate = gate_for(session, code, login)
+    return gated_panel(gate, panel_page(session, code))
+
+
+def require_visible(session: Session, code: str, login: str, kind: str) -> None:
+    """Refuse a page that is one fact of ``kind`` (the assessment, the evaluation record) to
+    an account that may not see it, exactly as an unknown project is refused.
+
+    Raises:
+        NotFound: an unknown project, one outside the reach, or a fact the account may not
+            see (the same message for all three).
+    """
+    gate = gate_for(session, code, login)
+    if not gate.sees(kind, owner=gate.awarded):
+        raise NotFound(f"unknown project {quoted(code)}")
+
+
+class TrailRowLike(Protocol):
+    """What the gate reads of an audit trail row."""
+
+    @property
+    def project(self) -> str | None: ...
+
+    @property
+    def trigger(self) -> str: ...
+
+    @property
+    def actor(self) -> str: ...
+
+
+R = TypeVar("R", bound=TrailRowLike)
+
+
+def visible_trail_rows(session: Session, login: str, rows: list[R]) -> list[R]:
+    """The audit trail's rows that ``login`` may see: a project's row passes that project's
+    gate, as the history does; a row of no project (accounts, the registry) is not a
+    project's fact and stays."""
+    gates: dict[str, ProjectGate | None] = {}
+    kept = []
+    for row in rows:
+        code = row.project
+        if code is None:
+            kept.append(row)
+            continue
+        if code not in gates:
+            try:
+                gates[code] = gate_for(session, code, login)
+            except NotFound:
+                gates[code] = None
+        gate = gates[code]
+        if gate is not None and row_visible(gate, row.trigger, row.actor, {}):
+            kept.append(row)
+    return kept

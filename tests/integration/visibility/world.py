@@ -1,0 +1,63 @@
+"""The Siming demo with its 2020 project under review, as the visibility tests read it.
+
+SM-2019-002 is the demo's finished year: tongxin won it (payments, an inspection, an
+assessment with its narrative), renhe and qihang lost. SM-2020-010 is driven to 评审: qihang
+and tongxin bid, 陈建华 and 黄志明 have scored both proposals, 林晓燕 has scored none, 郑丽娟 has
+declared a conflict with tongxin and scored nothing.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from procure.services.lifecycle.fire import perform
+from procure.services.loading.demo import DEMO_DRAFT, DEMO_OFFICER, open_for_browser
+from procure.workflow.context import Actor
+
+REVIEWING = DEMO_DRAFT.code
+FINISHED = "SM-2019-002"
+QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ0193275R"
+SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
+RECUSED = "郑丽娟"
+RECUSAL_REASON = "MK-RECUSAL 与该机构负责人系同学"
+CHEN_SHEET = {
+    "needs_analysis": "9",
+    "service_plan": "19",
+    "outputs_outcomes": "9",
+    "management_risk": "9",
+    "team": "9",
+    "past_performance": "8",
+    "budget_reasonableness": "9",
+}
+HUANG_SHEET = {**CHEN_SHEET, "service_plan": "12", "team": "6"}
+
+
+def drive_to_review(session: Session) -> None:
+    """Give the demo accounts the demo password and drive SM-2020-010 into review; commit."""
+    open_for_browser(session)
+
+    def fire(trigger: str, actor: Actor, **params: object) -> None:
+        perform(session, REVIEWING, trigger, actor, params=params)
+
+    fire("submit", DEMO_OFFICER)
+    fire("approve", Actor("张志远", "leader"))
+    fire("open_call", DEMO_OFFICER)
+    fire("add_proposal", DEMO_OFFICER, organization=QIHANG, price="288000.00")
+    fire("add_proposal", DEMO_OFFICER, organization=TONGXIN, price="296000.00")
+    fire("close_call", DEMO_OFFICER)
+    for reviewer, sheet in zip(SCORED, (CHEN_SHEET, HUANG_SHEET), strict=True):
+        for organization in (QIHANG, TONGXIN):
+            fire(
+                "record_review",
+                Actor(reviewer, "reviewer"),
+                organization=organization,
+                scores=sheet,
+            )
+    fire(
+        "record_recusal",
+        Actor(RECUSED, "reviewer"),
+        organization=TONGXIN,
+        reviewer=RECUSED,
+        reason=RECUSAL_REASON,
+    )
+    session.commit()
