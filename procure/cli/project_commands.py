@@ -123,7 +123,7 @@ def show(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
             f"  考核 assessment ({final}, {assessment['scorecard']}): {assessment['total']} "
             f"{assessment['grade_zh']}{veto}"
         )
-    for change in (*changes.corrections, *changes.amendments):
+    for change in (*changes.corrections, *changes.amendments) if changes else ():
         _echo_change(change)
 
 

@@ -1,6 +1,6 @@
 """Searching projects by part of their code or title, through an index made for it.
 
-A search of three characters or more reads a trigram index (migration 0014): on SQLite
+A search of three characters or more reads a trigram index (migration 0015): on SQLite
 the FTS5 table ``project_search`` (code and title, trigram tokenizer, case folded), on
 PostgreSQL the ``pg_trgm`` GIN indexes on code and title, which the planner uses for
 ``LIKE`` and ``ILIKE`` by itself. On SQLite the index is asked first for a bounded

@@ -35,6 +35,7 @@ from procure.services.opendata.facts import (
 )
 from procure.services.opendata.rows import amendments_of, objections_of, prices_of
 from procure.services.public.notices import DECIDED_STATES, panel_result
+from procure.services.visibility.gate import public_gate_known
 from procure.store import panels
 from procure.store.models import (
     Assessment,
@@ -157,9 +158,10 @@ class _Chunk:
         wanted |= {c.organization_id for c in contracts.values()}
         wanted |= {n.organization_id for found in notices.values() for n in found}
         noticed = [project for project in projects if project.id in notices]
+        organizations = _organizations(session, wanted)
         return cls(
             previous=previous,
-            organizations=_organizations(session, wanted),
+            organizations=organizations,
             contracts=contracts,
             payments=payments,
             amendments=amendments_of(session, [c.id for c in contracts.values()]),
@@ -167,7 +169,7 @@ class _Chunk:
             notices=notices,
             objections=objections_of(session, [p.id for p in noticed if p.id is not None]),
             prices=prices_of(session, ids),
-            panels=_panels(session, noticed, rules),
+            panels=_panels(session, noticed, rules, organizations, contracts),
         )
 
 
@@ -191,9 +193,14 @@ def _organizations(session: Session, ids: Iterable[int | None]) -> dict[int | No
 
 
 def _panels(
-    session: Session, projects: Sequence[Project], rules: Rules
+    session: Session,
+    projects: Sequence[Project],
+    rules: Rules,
+    organizations: dict[int | None, Organization],
+    contracts: dict[int, Contract],
 ) -> dict[int, dict[str, Any]]:
-    """The published panel result of each project with an award notice."""
+    """The published panel result of each project with an award notice, as the public sees
+    it (the award's organization and the contract are already read)."""
     loaded = panels.panels_of_projects(session, [p.id for p in projects if p.id is not None])
     logins = {
         sheet.reviewer for entries in loaded.values() for entry in entries for sheet in entry.sheets
@@ -204,11 +211,22 @@ def _panels(
         names = dict(session.exec(statement).all())
     return {
         project.id: panel_result(
-            project, loaded.get(project.id, []), rules, lambda login: names.get(login, login)
+            project,
+            loaded.get(project.id, []),
+            rules,
+            lambda login: names.get(login, login),
+            public_gate_known(
+                _uscc(organizations.get(project.awarded_organization_id)),
+                contracted=project.id in contracts,
+            ),
         )
         for project in projects
         if project.id is not None
     }
+
+
+def _uscc(organization: Organization | None) -> str | None:
+    return organization.uscc if organization is not None else None
 
 
 def _facts(

@@ -21,7 +21,7 @@ from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
 from procure.reports.notices_data import objection_facts
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.public.objections import objection_window
-from procure.services.visibility.gate import public_gate
+from procure.services.visibility.gate import ProjectGate, public_gate
 from procure.store import notices, panels, queries
 from procure.store.accounts import user_by_login
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
@@ -204,6 +204,7 @@ def _panel_result(session: Session, project: Project, rules: Rules) -> dict[str,
         panels.project_panels(session, project),
         rules,
         lambda login: _display_name(session, login),
+        public_gate(session, project),
     )
 
 
@@ -212,10 +213,11 @@ def panel_result(
     entries: list[panels.ProposalSheets],
     rules: Rules,
     display_name: Callable[[str], str],
+    public: ProjectGate,
 ) -> dict[str, Any]:
     """The panel result of ``project`` from its loaded proposals and sheets (``entries``, in
-    registration order): each proposal's score and rank, and the reviewers by
-    ``display_name`` only after the award."""
+    registration order) as the ``public`` gate lets it be published: each proposal's score
+    and rank, and the reviewers by ``display_name`` only after the award."""
     card = rules.review
     keyed = []
     reviewers: list[str] = []
@@ -229,7 +231,6 @@ def panel_result(
     ranks = {item.key: item.rank for item in rank_proposals([(k, p) for k, p, _ in keyed])}
     keyed.sort(key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0, item[0].order))
     awarded = project.state in AWARDED_STATES and project.awarded_organization_id is not None
-    public = public_gate(session, project)
     named = rules.notices.shows_reviewer_names(awarded) and public.sees("reviewer_identity")
     return {
         "proposals": [

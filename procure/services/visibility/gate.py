@@ -76,6 +76,13 @@ def public_gate(session: Session, project: Project) -> ProjectGate:
     return _with_moments(session, project, ProjectGate(current_policy()))
 
 
+def public_gate_known(awarded: str | None, *, contracted: bool) -> ProjectGate:
+    """The gate of someone not signed in, when the caller has read the project's award (the
+    awarded organization's USCC, or None) and whether it is contracted (a set-based export)."""
+    moments = Moments(awarded=awarded is not None, contracted=contracted)
+    return ProjectGate(current_policy(), awarded=awarded, moments=moments)
+
+
 def project_gate(
     session: Session, login: str, project: Project, *, scope: ViewerScope | None = None
 ) -> ProjectGate:
