@@ -11,7 +11,11 @@ core against the same batch in one process, and their ratio; and the time of a r
 with nothing changed (every file skipped) against the first full print. No assertion:
 the figures go in the closing note of the work that changes them.
 
-    python bench/reports.py [--records N] [--skip-single]
+With ``--profile`` it also splits one warm render's CPU time into its stages (the
+template, WeasyPrint's parse, cascade and layout, then drawing and writing the PDF with
+its font subsets) and prints the functions that take most of it (cProfile).
+
+    python bench/reports.py [--records N] [--skip-single] [--profile]
 """
 
 from __future__ import annotations
@@ -97,11 +101,50 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def profile(record: dict[str, Any]) -> None:
+    """One warm render's CPU seconds by stage (medians of five), and its cProfile."""
+    import cProfile
+    import pstats
+    import warnings
+
+    from weasyprint import HTML
+
+    from procure.reports.render import printer, render_html
+    from procure.resources import resource_dir
+
+    shared = printer()
+    base = str(resource_dir("templates") / "reports")
+    stages: list[tuple[float, float, float]] = []
+    for _ in range(5):
+        start = time.process_time()
+        text = render_html(record, stylesheet_link=False)
+        templated = time.process_time()
+        document = HTML(string=text, base_url=base).render(
+            stylesheets=shared.stylesheets, font_config=shared.font_config, pdf_variant="pdf/a-3b"
+        )
+        laid_out = time.process_time()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            document.write_pdf(pdf_variant="pdf/a-3b")
+        stages.append((templated - start, laid_out - templated, time.process_time() - laid_out))
+    template, layout, pdf = (statistics.median(stage) for stage in zip(*stages, strict=True))
+    print(
+        f"» record stages (CPU s): template {template:.3f}, parse + cascade + layout "
+        f"{layout:.3f}, draw + PDF + font subsets {pdf:.3f}"
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    render_pdf(record)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=RECORDS)
     parser.add_argument("--skip-single", action="store_true", help="only the batch figures")
+    parser.add_argument("--profile", action="store_true", help="one render's stages and profile")
     options = parser.parse_args()
     load = os.getloadavg()
     print(f"load average at start                 {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -137,6 +180,8 @@ def main() -> None:
                     f"median render, one process (warm)     {statistics.median(warm):7.3f} "
                     f"s/record ({code}, {_pages(pdf)} pages)"
                 )
+                if options.profile and code == MEASURED[-1]:
+                    profile(record)
                 print(
                     f"» record {code}: render {statistics.median(warm):.3f} s warm (min "
                     f"{min(warm):.3f} s), {cold:.3f} s cold; target 0.3 s"
