@@ -306,7 +306,7 @@ def test_a_pending_correction_is_refused_by_the_approver_and_never_counts(
     )
     refused = refuse_correction(in_service, CODE, result.number, by=LEADER.name, reason="凭证无误")
     assert refused.state == "refused"
-    with pytest.raises(Refused, match="needs no approval or was already"):
+    with pytest.raises(Refused, match="not awaiting approval"):
         approve_correction(in_service, CODE, result.number, by=LEADER.name)
     assert _paid(in_service) == Decimal("400000.00")
     assert clean(in_service)

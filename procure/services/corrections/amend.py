@@ -176,7 +176,7 @@ def _approve(
     amendment = amendment_of(session, contract, number)
     action = f"approve amendment #{number} of {code}"
     if amendment.state != PENDING:
-        raise Refused(f"{action} refused: it was already approved or refused")
+        raise Refused(f"{action} refused: it is not awaiting approval (approved or refused)")
     assert rule.approval is not None, "corrections.yaml: amendments need an approver"
     actor = acting_as(session, by, [rule.approval], project, action)
     if actor.name == amendment.proposed_by:

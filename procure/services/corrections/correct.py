@@ -167,7 +167,9 @@ def _approve(
     correction = correction_of(session, project, number)
     action = f"approve correction #{number} of {code}"
     if correction.state != PENDING or correction.approval_role is None:
-        raise Refused(f"{action} refused: it needs no approval or was already approved")
+        raise Refused(
+            f"{action} refused: it is not awaiting approval (approved, refused or in force)"
+        )
     rule = default_corrections().kinds[correction.kind]
     actor = acting_as(session, by, [correction.approval_role], project, action)
     if actor.name == correction.proposed_by:
