@@ -23,6 +23,7 @@ from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.verify import Verification, read_embedded, verify_pdf
 from procure.services.lifecycle.project_actions import held_roles
 from procure.services.trail.check import project_trail_problems
+from procure.services.visibility.gate import role_sees_every
 from procure.services.visibility.reading import require_visible
 from procure.store import accounts as account_store
 from procure.store import queries
@@ -97,8 +98,9 @@ def server_checkpoint(session: Session) -> dict[str, Any] | None:
 def may_print(session: Session, user: User, purchaser: str | None) -> bool:
     """Whether ``user`` may print the year of ``purchaser`` (every purchaser: ``None``).
 
-    A grant of any role but ``organization`` on that purchaser or one above it will do;
-    the whole year needs that for every top-level purchaser (a grant with no scope, or
+    A grant on that purchaser or one above it, of a role that the visibility policy lets
+    see every evaluation record in its reach (the staff, by default; not a reviewer), will
+    do; the whole year needs that for every top-level purchaser (a grant with no scope, or
     one on each root). Organizations download their own records one by one.
 
     Raises:
@@ -107,7 +109,7 @@ def may_print(session: Session, user: User, purchaser: str | None) -> bool:
     grants = [
         g
         for g in account_store.active_grants(session, user)
-        if g.role != "organization" and g.organization_id is None
+        if g.organization_id is None and role_sees_every(g.role, "evaluation_record")
     ]
     if any(g.purchaser_id is None for g in grants):
         return True

@@ -158,3 +158,14 @@ def _scored_all(session: Session, project: Project, reviewer: str) -> bool:
     )
     done = set(session.exec(sheets)) | set(session.exec(recusals))
     return proposals <= done
+
+
+def role_sees_every(role: str, kind: str) -> bool:
+    """Whether a grant of ``role`` sees facts of ``kind`` on every project in its reach once
+    the project is done (for what spans many projects: a year's records). An organization
+    sees only its own, one by one, so never every one."""
+    relation = role if role in STAFF_RELATIONS else "panel" if role == "reviewer" else None
+    if relation is None:
+        return False
+    done = Moments(own_sheets_done=True, awarded=True, contracted=True)
+    return current_policy().allows(kind, {relation}, done)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from procure.services.records import files as record_files
 from procure.services.visibility.reading import detail_as_seen, history_as_seen
+from procure.store import accounts as account_store
 from procure.store.db import new_session
 from tests.e2e.cli import procure
 from tests.integration.visibility.conftest import Browsers
@@ -120,3 +122,14 @@ def test_the_evaluation_record_and_the_assessment_are_not_found_for_a_reviewer(
         missing = browsers.get(CHEN, path.replace(FINISHED, "SM-2099-999"))
         assert hidden.status_code == missing.status_code == 404, path
     assert browsers.get("何静", f"/projects/{FINISHED}/assessment").status_code == 200
+
+
+def test_a_reviewer_may_not_print_a_years_evaluation_records_and_an_officer_may(
+    world: Engine,
+) -> None:
+    with new_session(world) as session:
+        for login, may in ((CHEN, False), ("李秀梅", True), ("何静", True)):
+            user = account_store.user_by_login(session, login)
+            assert user is not None
+            assert record_files.may_print(session, user, "SM-FED") is may, login
+            assert record_files.may_print(session, user, None) is may, login
