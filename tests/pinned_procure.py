@@ -9,6 +9,10 @@ worker that ``procure serve`` spawns re-imports the parent's main module, so it 
 the pinned moment too. A test that needs another moment (a year the working-day calendar
 does not know) names it in ``PINNED_AT_ENV``, read here only. Nothing in procure itself can
 move its clock.
+
+A test of a ``procure renew`` killed between two chunks names a smaller chunk in
+``RENEW_CHUNK_ENV``, so a year of a few thousand contracts has several chunks (procure's
+own chunk is 10,000 contracts, a year ten times that size would cost the test a minute).
 """
 
 from __future__ import annotations
@@ -27,8 +31,18 @@ from tests.clock import PINNED  # noqa: E402  (the repository root is on the pat
 PINNED_AT_ENV = "PROCURE_TESTS_PINNED_AT"
 """An ISO moment with its offset, e.g. ``2026-12-28T10:00:00+08:00`` (default: PINNED)."""
 
+RENEW_CHUNK_ENV = "PROCURE_TESTS_RENEW_CHUNK"
+"""Contracts per transaction of ``procure renew`` in this process (default: procure's own)."""
+
 _moment = os.environ.get(PINNED_AT_ENV)
 time_machine.travel(datetime.fromisoformat(_moment) if _moment else PINNED, tick=True).start()
+
+_chunk = os.environ.get(RENEW_CHUNK_ENV)
+if _chunk:
+    from procure.services.renewal.run import renew_year
+
+    assert renew_year.__kwdefaults__ is not None and "chunk_size" in renew_year.__kwdefaults__
+    renew_year.__kwdefaults__["chunk_size"] = int(_chunk)
 
 if __name__ == "__main__":
     from procure.cli import run

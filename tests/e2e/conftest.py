@@ -3,17 +3,22 @@
 Every ``procure`` run started by these tests sees ``PROCURE_AUDIT_KEY`` naming a fresh
 owner-only key, so renewals and printed records take checkpoints as in a configured office.
 A test of the no-key path names a missing key itself.
+
+``procure demo`` printing its records costs half a minute, so the tests that read what a
+run in a fresh folder leaves (its output, its files) share one (:func:`printed_demo`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from procure.store.keyfile import KEY_ENV, create_key
+from tests.e2e.cli import ok
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -28,3 +33,23 @@ def audit_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop(KEY_ENV, None)
     else:
         os.environ[KEY_ENV] = before
+
+
+@dataclass(frozen=True)
+class PrintedDemo:
+    """What ``procure demo --dir FOLDER`` (records printed) left, run from ``cwd``."""
+
+    folder: Path
+    cwd: Path
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def printed_demo(tmp_path_factory: pytest.TempPathFactory) -> PrintedDemo:
+    """``procure demo`` with its records, in a fresh folder of its own and its own key, run
+    from another folder; the tests using it only read it (a test that changes a demo
+    folder prints its own, or copies this one)."""
+    cwd = tmp_path_factory.mktemp("demo-run")
+    folder = cwd / "demo"
+    run = ok("demo", "--dir", str(folder), cwd=cwd)
+    return PrintedDemo(folder, cwd, run.stdout)

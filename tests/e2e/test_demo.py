@@ -10,44 +10,53 @@ from procure.services.accounts.manage import check_password
 from procure.services.loading.demo import DEMO_DRAFT, DEMO_PASSWORD
 from procure.store.db import make_engine, new_session
 from tests.e2e.cli import ok, sqlite_url
+from tests.e2e.conftest import PrintedDemo
 
 SIMING = Path(__file__).resolve().parents[2] / "fixtures" / "siming-2019.yaml"
 
 
+@pytest.fixture(scope="module")
+def unprinted_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``procure demo --no-records`` in a fresh folder: the folder and what it printed (the
+    tests below only read them)."""
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, ok("demo", "--dir", str(folder), "--no-records").stdout
+
+
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
-def test_demo_renews_rectifies_and_drops_in_its_own_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
-    run = ok("demo", "--dir", str(folder), cwd=tmp_path)
-    assert "已续约" in run.stdout
-    assert "整改中" in run.stdout
-    assert "不再合作" in run.stdout
-    assert (folder / "demo.db").exists()
-    assert not (tmp_path / "procure.db").exists()
+def test_demo_renews_rectifies_and_drops_in_its_own_folder(printed_demo: PrintedDemo) -> None:
+    assert "已续约" in printed_demo.stdout
+    assert "整改中" in printed_demo.stdout
+    assert "不再合作" in printed_demo.stdout
+    assert (printed_demo.folder / "demo.db").exists()
+    assert not (printed_demo.cwd / "procure.db").exists()
 
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
 def test_demo_signs_its_trail_with_its_own_key_and_says_where_the_checkpoint_is(
-    tmp_path: Path,
+    unprinted_demo: tuple[Path, str],
 ) -> None:
-    run = ok("demo", "--dir", str(tmp_path), "--no-records")
-    key = tmp_path / "audit-signing.key"
+    folder, stdout = unprinted_demo
+    key = folder / "audit-signing.key"
     assert key.stat().st_mode & 0o777 == 0o600
-    held = list((tmp_path / "checkpoints").glob("checkpoint-2020-01-07-*.json"))
+    held = list((folder / "checkpoints").glob("checkpoint-2020-01-07-*.json"))
     assert len(held) == 1
-    assert f"→ {held[0]}" in run.stdout
-    assert f"--public-key {key}.pub" in run.stdout
+    assert f"→ {held[0]}" in stdout
+    assert f"--public-key {key}.pub" in stdout
 
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
-def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(tmp_path: Path) -> None:
-    run = ok("demo", "--dir", str(tmp_path), "--no-records")
-    accounts_table = run.stdout[run.stdout.index("演示账号 Demo accounts") :]
+def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(
+    unprinted_demo: tuple[Path, str],
+) -> None:
+    folder, stdout = unprinted_demo
+    accounts_table = stdout[stdout.index("演示账号 Demo accounts") :]
     for login, role in (("李秀梅", "officer"), ("张志远", "leader"), ("何静", "auditor")):
         line = next(line for line in accounts_table.splitlines() if f" {login} " in line)
         assert f"{role} (SM-FED)" in line
-    assert DEMO_PASSWORD in run.stdout and "demo only" in run.stdout
-    assert "make serve" in run.stdout and "http://127.0.0.1:8000/" in run.stdout
-    url = sqlite_url(tmp_path / "demo.db")
+    assert DEMO_PASSWORD in stdout and "demo only" in stdout
+    assert "make serve" in stdout and "http://127.0.0.1:8000/" in stdout
+    url = sqlite_url(folder / "demo.db")
     engine = make_engine(url)
     try:
         with new_session(engine) as session:
@@ -58,9 +67,10 @@ def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(tmp_pa
 
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
-def test_demo_leaves_a_2020_project_in_draft_created_by_the_officer(tmp_path: Path) -> None:
-    ok("demo", "--dir", str(tmp_path), "--no-records")
-    url = sqlite_url(tmp_path / "demo.db")
+def test_demo_leaves_a_2020_project_in_draft_created_by_the_officer(
+    unprinted_demo: tuple[Path, str],
+) -> None:
+    url = sqlite_url(unprinted_demo[0] / "demo.db")
     shown = ok("show", DEMO_DRAFT.code, "--json", db=url).json()
     assert (shown["year"], shown["state"]) == (2020, "draft")
     history = ok("history", DEMO_DRAFT.code, "--json", db=url).json()

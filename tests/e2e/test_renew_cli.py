@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from procure.services.renewal.run import CHUNK_SIZE
 from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import PINNED_PROCURE, dump, ok, procure, sqlite_url
 
@@ -167,9 +166,15 @@ def _counts(path: Path) -> tuple[int, int, int]:
     return decided, renewed, following
 
 
+KILLED_CHUNK = 500
+"""Contracts per transaction of the run killed mid-way, named to tests/pinned_procure.py in
+PROCURE_TESTS_RENEW_CHUNK: a year of 3,000 has six chunks, as a year of 60,000 has with
+procure's own chunk."""
+
+
 def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path: Path) -> None:
-    url, path = _generated(tmp_path, 20_000)
-    env = {**os.environ, "PROCURE_DB": url}
+    url, path = _generated(tmp_path, 3_000)
+    env = {**os.environ, "PROCURE_DB": url, "PROCURE_TESTS_RENEW_CHUNK": str(KILLED_CHUNK)}
     child = subprocess.Popen(
         [*PINNED_PROCURE, "renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json"],
         env=env,
@@ -190,7 +195,7 @@ def test_a_run_killed_mid_way_leaves_whole_chunks_and_a_rerun_finishes(tmp_path:
     finish = finished.json()
 
     assert finished.code == (1 if finish["counts"]["refused"] else 0), finished.stderr
-    assert decided % CHUNK_SIZE == 0 or finish["changed"] == 0  # whole chunks only
+    assert decided % KILLED_CHUNK == 0 or finish["changed"] == 0  # whole chunks only
     decided_after, renewed_after, following_after = _counts(path)
     assert finish["changed"] == decided_after - decided
     assert following_after == renewed_after

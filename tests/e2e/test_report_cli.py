@@ -16,6 +16,7 @@ import pytest
 
 from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import ok, procure, sqlite_url
+from tests.e2e.conftest import PrintedDemo
 
 
 def _printing_unavailable() -> str | None:
@@ -145,13 +146,12 @@ def _attached(pdf: Path) -> dict[str, Any]:
 
 
 def test_demo_records_differ_between_fresh_folders_only_in_their_checkpoint(
-    demo_folder: tuple[Path, str], tmp_path: Path
+    demo_folder: tuple[Path, str], printed_demo: PrintedDemo
 ) -> None:
     from procure.reports.render import render_pdf
 
     first = demo_folder[0] / "records" / "2019"
-    ok("demo", "--dir", str(tmp_path))
-    second = tmp_path / "records" / "2019"
+    second = printed_demo.folder / "records" / "2019"
     names = sorted(p.name for p in first.glob("*.pdf"))
     assert names == sorted(p.name for p in second.glob("*.pdf"))
     for name in names:
