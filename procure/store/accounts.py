@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from procure.store.models import Organization, Purchaser
+from procure.store.reads import remembered
 from procure.store.trust_models import RoleGrant, User
 
 
 def user_by_login(session: Session, login: str) -> User | None:
     """Return the account with this (already normalized) login, if any."""
-    return session.exec(select(User).where(User.login == login)).first()
+    statement = select(User).where(User.login == login)
+    return remembered(session, ("user", login), lambda: session.exec(statement).first())
 
 
 def active_grants(session: Session, user: User) -> list[RoleGrant]:
@@ -20,7 +22,8 @@ def active_grants(session: Session, user: User) -> list[RoleGrant]:
         .where(RoleGrant.user_id == user.id, col(RoleGrant.revoked_at).is_(None))
         .order_by(col(RoleGrant.id))
     )
-    return list(session.exec(statement))
+    key = ("grants", user.id)
+    return list(remembered(session, key, lambda: tuple(session.exec(statement))))
 
 
 def purchaser_chain(session: Session, purchaser_id: int) -> list[int]:

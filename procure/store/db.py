@@ -30,6 +30,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+from procure.store.reads import remember_reads
+
 DEFAULT_URL = "sqlite:///procure.db"
 LOCK_TIMEOUT = 10.0
 """Seconds a change waits for another writer's lock before it is refused as busy."""
@@ -151,7 +153,8 @@ def snapshot(engine: Engine) -> Iterator[Session]:
     ``DEFERRABLE``, which only SERIALIZABLE honours, would add nothing). SQLite: one
     deferred ``BEGIN`` (WAL: the snapshot of the first read, no write lock), also on a
     writing engine. Writing through the session fails. The transaction is rolled back
-    on leaving: nothing read this way is committed.
+    on leaving: nothing read this way is committed. A lookup repeated inside it is
+    answered once (:mod:`procure.store.reads`).
     """
     if engine.dialect.name == "postgresql":
         bound = engine.execution_options(
@@ -159,7 +162,7 @@ def snapshot(engine: Engine) -> Iterator[Session]:
         )
     else:
         bound = engine.execution_options(**{_SNAPSHOT: True})
-    session = Session(bound, expire_on_commit=False)
+    session = remember_reads(Session(bound, expire_on_commit=False))
     try:
         yield session
     finally:

@@ -22,6 +22,7 @@ from procure.store.models import (
     Purchaser,
     Review,
 )
+from procure.store.reads import remembered
 
 COMMITTED_STATES: tuple[str, ...] = (
     "approved",
@@ -39,11 +40,14 @@ COMMITTED_STATES: tuple[str, ...] = (
 
 
 def project_by_code(session: Session, code: str, *, for_update: bool = False) -> Project:
-    """Return the project with ``code`` or raise :class:`NotFound`."""
+    """Return the project with ``code`` or raise :class:`NotFound` (asked again in one
+    read-only transaction: see :mod:`procure.store.reads`)."""
     statement = select(Project).where(Project.code == code)
     if for_update:
         statement = statement.with_for_update()
-    project = session.exec(statement).first()
+        project = session.exec(statement).first()
+    else:
+        project = remembered(session, ("project", code), lambda: session.exec(statement).first())
     if project is None:
         raise NotFound(f"unknown project {quoted(code)}")
     return project

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from procure.services.accounts import signin
 from procure.services.lifecycle.clock import now_utc
 from procure.store.db import new_session
+from procure.store.reads import remember_reads
 from procure.web.security import SESSION_COOKIE, session_secret
 
 SIGN_IN_PATH = "/signin"
@@ -32,8 +33,8 @@ class Forbidden(Exception):
 
 
 def reader(request: Request) -> Iterator[Session]:
-    """A session that only reads."""
-    session = new_session(request.app.state.reader)
+    """A session that only reads (a repeated lookup is answered once a transaction)."""
+    session = remember_reads(new_session(request.app.state.reader), keep_loaded=True)
     try:
         yield session
     finally:
