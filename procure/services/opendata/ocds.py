@@ -158,17 +158,14 @@ def _releases(
         select(Project)
         .where(Project.year == year, col(Project.state).not_in(HIDDEN_STATES))
         .order_by(col(Project.code))
-        .limit(CHUNK_SIZE)
+        .execution_options(yield_per=CHUNK_SIZE)
     )
     if chosen is not None:
         statement = statement.where(col(Project.purchaser_id).in_(_below(purchasers, chosen)))
-    after: str | None = None
-    while True:
-        page = statement if after is None else statement.where(col(Project.code) > after)
-        chunk = list(session.exec(page))
-        if not chunk:
-            break
-        after = chunk[-1].code
+    # one query, sorted once, its rows fetched a chunk at a time (a page per chunk would
+    # sort the year's projects again for every chunk)
+    for partition in session.exec(statement).partitions():
+        chunk = list(partition)
         purchaser_ids = {project.code: project.purchaser_id for project in chunk}
         for facts in public_facts(session, chunk, purchasers, rules):
             exported.note(facts, purchaser_ids[facts.code])
