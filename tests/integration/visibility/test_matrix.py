@@ -270,7 +270,7 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
         ("review_sheet", "panel: after_own_sheet", "panel: after_award"),
         ("payment", "other_bidder: never", "other_bidder: always"),
         ("reviewer_identity", "public: after_award", "public: never"),
-        ("objection", "public: after_award", "public: never"),
+        ("objection", "public: always", "public: never"),
         ("inspection", "auditor: always", "auditor: never"),
     ],
 }
