@@ -24,6 +24,7 @@ from procure.services.browse.listing import (
     list_page,
 )
 from procure.services.browse.visibility import viewer_scope
+from procure.services.visibility.reading import dashboard_as_seen
 from procure.web import pages
 from procure.web.charts import dashboard_charts
 from procure.web.deps import Account, Reader
@@ -47,6 +48,7 @@ def dashboard_page(
         years = scope_years(session, scope, cache=request.app.state.figures)
         chosen = years[0] if years else None
     summary = dashboard(session, scope, year=chosen, cache=request.app.state.figures)
+    summary = dashboard_as_seen(scope.roles, summary)
     context: dict[str, Any] = {
         "summary": summary,
         "year": chosen,

@@ -8,16 +8,24 @@ are those the purchaser's staff see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
 from procure.domain.errors import NotFound
 from procure.domain.text import quoted
+from procure.services.browse.dashboard import Dashboard
 from procure.services.browse.project_view import project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.scoring.panel_page import panel_page
-from procure.services.visibility.gate import ProjectGate, operator_gate, project_gate
+from procure.services.visibility.gate import (
+    ProjectGate,
+    operator_gate,
+    project_gate,
+    role_sees_every,
+)
 from procure.services.visibility.views import (
     gated_detail,
     gated_history,
@@ -116,3 +124,20 @@ def visible_trail_rows(session: Session, login: str, rows: list[R]) -> list[R]:
         if gate is not None and row_visible(gate, row.trigger, row.actor, {}):
             kept.append(row)
     return kept
+
+
+def dashboard_as_seen(roles: Iterable[str], summary: Dashboard) -> Dashboard:
+    """The dashboard's figures as an account with ``roles`` may see them: a figure summed over
+    facts of many projects (the assessment grades, the payments) is left out unless one of
+    the roles sees every such fact in its reach (:func:`role_sees_every`): a sum over a
+    rival's payments would tell them."""
+    held = list(roles)
+
+    def sees(kind: str) -> bool:
+        return any(role_sees_every(role, kind) for role in held)
+
+    return replace(
+        summary,
+        grades=summary.grades if sees("assessment") else [],
+        spending=summary.spending if sees("payment") else [],
+    )

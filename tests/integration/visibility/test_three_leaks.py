@@ -133,3 +133,16 @@ def test_a_reviewer_may_not_print_a_years_evaluation_records_and_an_officer_may(
             assert user is not None
             assert record_files.may_print(session, user, "SM-FED") is may, login
             assert record_files.may_print(session, user, None) is may, login
+
+
+def test_the_dashboard_sums_no_payment_or_grade_for_a_losing_bidder_or_a_reviewer(
+    browsers: Browsers,
+) -> None:
+    def charts_without_data(login: str) -> int:
+        page = browsers.get(login, "/dashboard?year=2019")
+        assert page.status_code == 200, login
+        return int(page.text.count("无数据 No data"))
+
+    assert charts_without_data("李秀梅") == 0  # the officer's grades and payments
+    assert charts_without_data("renhe") == 2  # tongxin's payments and grade on SM-2019-002
+    assert charts_without_data(CHEN) == 2
