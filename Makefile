@@ -32,12 +32,17 @@ serve: setup ## Serve the demo database at http://127.0.0.1:8000 (runs the demo 
 	$(BIN)/procure --db sqlite:///$(DEMO_DB) serve
 
 TEST_WORKERS ?= 2
+# A module runs whole on one worker (its module fixtures are built once), modules are handed
+# out in collection order: the slow tiers first (e2e, integration), the many quick unit
+# modules last, so both workers end together. (xdist's default order, by test count, left
+# the few-test slow modules, the browser's and the killed jobs', for the end.)
+XDIST := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 test: system-packages setup ## Run the whole test suite on two workers, TEST_WORKERS=2 (PostgreSQL too when PROCURE_TEST_POSTGRES_URL is set)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+	$(BIN)/python -m pytest $(XDIST)
 
 test-quick: setup ## The inner loop: unit tests and the integration tests on SQLite (no PostgreSQL, CLI or browser)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope tests/unit tests/integration -m "not postgres"
+	$(BIN)/python -m pytest $(XDIST) tests/integration tests/unit -m "not postgres"
 
 lint: setup ## ruff, mypy, and the house drawn from the imports (no circle, no upward import)
 	$(BIN)/ruff check .

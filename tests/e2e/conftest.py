@@ -4,13 +4,16 @@ Every ``procure`` run started by these tests sees ``PROCURE_AUDIT_KEY`` naming a
 owner-only key, so renewals and printed records take checkpoints as in a configured office.
 A test of the no-key path names a missing key itself.
 
-``procure demo`` printing its records costs half a minute, so the tests that read what a
-run in a fresh folder leaves (its output, its files) share one (:func:`printed_demo`).
+``procure demo`` costs seconds, and half a minute printing its records, so the tests that
+read what a run in a fresh folder leaves (its output, its files) share one run per session
+(:func:`printed_demo`, :func:`unprinted_demo`); a module that changes the folder works on
+a copy (:func:`copy_demo`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,3 +56,25 @@ def printed_demo(tmp_path_factory: pytest.TempPathFactory) -> PrintedDemo:
     folder = cwd / "demo"
     run = ok("demo", "--dir", str(folder), cwd=cwd)
     return PrintedDemo(folder, cwd, run.stdout)
+
+
+@dataclass(frozen=True)
+class UnprintedDemo:
+    """What ``procure demo --dir FOLDER --no-records`` left: the database, the demo's key and
+    its checkpoint in ``folder``, and what it printed."""
+
+    folder: Path
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def unprinted_demo(tmp_path_factory: pytest.TempPathFactory) -> UnprintedDemo:
+    """``procure demo --no-records`` in a fresh folder; the tests using it only read it."""
+    folder = tmp_path_factory.mktemp("demo-unprinted")
+    return UnprintedDemo(folder, ok("demo", "--dir", str(folder), "--no-records").stdout)
+
+
+def copy_demo(demo: UnprintedDemo, folder: Path) -> Path:
+    """A copy of the demo's folder at ``folder`` (the same key, modes kept), free to change."""
+    shutil.copytree(demo.folder, folder, dirs_exist_ok=True)
+    return folder

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from procure.store.db import make_engine, new_session
 from procure.store.keyfile import KEY_ENV
 from tests.e2e.cli import Run, ok, procure, sqlite_url
+from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.integration import tampering
 
 
@@ -32,11 +33,10 @@ def test_keys_init_creates_an_owner_only_key_prints_its_public_half_and_never_ov
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    run = ok("demo", "--dir", str(folder), "--no-records")
-    assert f"→ {folder / 'checkpoints'}" in run.stdout
-    return folder
+def demo(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's demo folder (database, key, checkpoint), for this module."""
+    assert f"→ {unprinted_demo.folder / 'checkpoints'}" in unprinted_demo.stdout
+    return copy_demo(unprinted_demo, tmp_path_factory.mktemp("demo"))
 
 
 def _copy(demo: Path, tmp_path: Path) -> str:

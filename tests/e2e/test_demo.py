@@ -10,17 +10,9 @@ from procure.services.accounts.manage import check_password
 from procure.services.loading.demo import DEMO_DRAFT, DEMO_PASSWORD
 from procure.store.db import make_engine, new_session
 from tests.e2e.cli import ok, sqlite_url
-from tests.e2e.conftest import PrintedDemo
+from tests.e2e.conftest import PrintedDemo, UnprintedDemo
 
 SIMING = Path(__file__).resolve().parents[2] / "fixtures" / "siming-2019.yaml"
-
-
-@pytest.fixture(scope="module")
-def unprinted_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """``procure demo --no-records`` in a fresh folder: the folder and what it printed (the
-    tests below only read them)."""
-    folder = tmp_path_factory.mktemp("demo")
-    return folder, ok("demo", "--dir", str(folder), "--no-records").stdout
 
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
@@ -34,9 +26,9 @@ def test_demo_renews_rectifies_and_drops_in_its_own_folder(printed_demo: Printed
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
 def test_demo_signs_its_trail_with_its_own_key_and_says_where_the_checkpoint_is(
-    unprinted_demo: tuple[Path, str],
+    unprinted_demo: UnprintedDemo,
 ) -> None:
-    folder, stdout = unprinted_demo
+    folder, stdout = unprinted_demo.folder, unprinted_demo.stdout
     key = folder / "audit-signing.key"
     assert key.stat().st_mode & 0o777 == 0o600
     held = list((folder / "checkpoints").glob("checkpoint-2020-01-07-*.json"))
@@ -47,9 +39,9 @@ def test_demo_signs_its_trail_with_its_own_key_and_says_where_the_checkpoint_is(
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
 def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(
-    unprinted_demo: tuple[Path, str],
+    unprinted_demo: UnprintedDemo,
 ) -> None:
-    folder, stdout = unprinted_demo
+    folder, stdout = unprinted_demo.folder, unprinted_demo.stdout
     accounts_table = stdout[stdout.index("演示账号 Demo accounts") :]
     for login, role in (("李秀梅", "officer"), ("张志远", "leader"), ("何静", "auditor")):
         line = next(line for line in accounts_table.splitlines() if f" {login} " in line)
@@ -68,9 +60,9 @@ def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(
 
 @pytest.mark.skipif(not SIMING.exists(), reason="fixtures/siming-2019.yaml is not written yet")
 def test_demo_leaves_a_2020_project_in_draft_created_by_the_officer(
-    unprinted_demo: tuple[Path, str],
+    unprinted_demo: UnprintedDemo,
 ) -> None:
-    url = sqlite_url(unprinted_demo[0] / "demo.db")
+    url = sqlite_url(unprinted_demo.folder / "demo.db")
     shown = ok("show", DEMO_DRAFT.code, "--json", db=url).json()
     assert (shown["year"], shown["state"]) == (2020, "draft")
     history = ok("history", DEMO_DRAFT.code, "--json", db=url).json()

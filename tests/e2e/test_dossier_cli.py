@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from procure.cli import main
 from tests.e2e.cli import Run, sqlite_url
+from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.integration.records import needs_printing
 
 pytestmark = needs_printing
@@ -28,12 +29,10 @@ def invoke(*args: str, db: str | None = None, env: dict[str, str] | None = None)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo folder (database, key, checkpoint), without its records."""
-    folder = tmp_path_factory.mktemp("demo")
-    run = invoke("demo", "--dir", str(folder), "--no-records")
-    assert run.code == 0, str(run)
-    return folder
+def demo(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo folder (database, key, checkpoint), without its records: a copy of the
+    session's, for this module."""
+    return copy_demo(unprinted_demo, tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The demo database for the browser tests that walk the demo year: ``procure demo`` run as a
-person runs it (the decided 2019 year and the 2020 draft), each account with the demo password."""
+person runs it (the decided 2019 year and the 2020 draft), each account with the demo password
+(run once per session, copied per module)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from procure.services.loading.demo import DEMO_PASSWORD
-from tests.e2e.cli import procure_process
+from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.e2e.web.browser import sign_in
 
 
-def demo_database(folder: Path) -> str:
-    """Run ``procure demo`` into ``folder`` (its records not printed); the database's URL."""
-    run = procure_process("demo", "--dir", str(folder), "--no-records")
-    assert run.code == 0, run.stderr
-    return f"sqlite:///{folder / 'demo.db'}"
+def demo_database(demo: UnprintedDemo, folder: Path) -> str:
+    """A copy in ``folder`` of the session's ``procure demo`` folder (its records not
+    printed, see tests/e2e/conftest.py); the database's URL."""
+    return f"sqlite:///{copy_demo(demo, folder) / 'demo.db'}"
 
 
 def demo_sign_in(page: Page, login: str, next_path: str) -> None:

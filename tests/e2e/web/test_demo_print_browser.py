@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 from procure.reports.verify import verify_pdf
 from procure.store.db import make_engine, new_session
 from tests.e2e.cli import procure_process
+from tests.e2e.conftest import UnprintedDemo
 from tests.e2e.web.demo import demo_database, demo_sign_in, print_year
 from tests.e2e.web.server import served
 from tests.integration.records import needs_printing
@@ -26,9 +27,9 @@ PRINT_MS = 180_000
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh ``procure demo`` database: its URL."""
-    return demo_database(tmp_path_factory.mktemp("demo-print"))
+def demo_db(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh ``procure demo`` database (a copy of the session's): its URL."""
+    return demo_database(unprinted_demo, tmp_path_factory.mktemp("demo-print"))
 
 
 @pytest.fixture(scope="module")

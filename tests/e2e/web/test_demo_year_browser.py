@@ -22,6 +22,7 @@ from procure.services.loading.demo import DEMO_DRAFT
 from procure.store import queries
 from procure.store.db import make_engine, new_session
 from procure.store.models import Payment
+from tests.e2e.conftest import UnprintedDemo
 from tests.e2e.web.browser import action, fill_review_template, fill_sheet, fire, shoot
 from tests.e2e.web.demo import demo_database, demo_sign_in, print_year
 from tests.e2e.web.demo_year_facts import (
@@ -64,9 +65,9 @@ from tests.integration.records import needs_printing
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh ``procure demo`` database: its URL."""
-    return demo_database(tmp_path_factory.mktemp("demo-year"))
+def demo_db(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh ``procure demo`` database (a copy of the session's): its URL."""
+    return demo_database(unprinted_demo, tmp_path_factory.mktemp("demo-year"))
 
 
 @pytest.fixture(scope="module")
