@@ -60,7 +60,13 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 @click.command()
 @click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to decide.")
 @click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
-@click.option("--apply", "apply_", is_flag=True, help="Carry the plan out (default: dry run).")
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Carry the plan out (default: dry run). Cannot be undone: renewals create next "
+    "year's projects, drops bar the organizations.",
+)
 @click.option("--by", "by", default=None, help="The officer's login (needed with --apply).")
 @click.option(
     "--csv",

@@ -15,11 +15,15 @@ from procure.services.lifecycle.project_actions import (
     actions_for,
     fire_form,
     held_roles,
+    restated,
 )
 from procure.services.visibility.reading import project_as_seen
+from procure.store import queries
 from procure.store.conflicts import committed
 from procure.web import pages
+from procure.web.confirm import confirmation_token, hidden_values, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
+from procure.workflow.definition import TransitionDef
 from procure.workflow.rules import default_rules
 
 router = APIRouter()
@@ -80,9 +84,24 @@ def fire(
     session: Writer,
     reader: Reader,
 ) -> Response:
-    """Fire ``trigger`` with the form's values: all of it is stored, or nothing."""
+    """Fire ``trigger`` with the form's values: all of it is stored, or nothing.
+
+    A step that cannot be undone is first rehearsed (checked and rolled back) and shown on
+    a confirmation page; it fires only from that page's form (:mod:`procure.web.confirm`).
+    """
     readable_project(reader, viewer_scope(reader, account.user.login), code)
+    project = queries.project_by_code(reader, code)
+    entry = default_rules().engine.definition.transition_from(trigger, project.state)
+    step = f"{code}:{trigger}:{project.version}"
+    asks = entry is not None and entry.irreversible is not None
     try:
+        if asks and not is_confirmed(request, account, step, form):
+            try:
+                fire_form(session, code, trigger, account.user, form)  # the rehearsal
+            finally:
+                session.rollback()
+            assert entry is not None
+            return _confirmation(request, reader, account, code, entry, step, form)
         committed(
             session,
             lambda: fire_form(session, code, trigger, account.user, form),
@@ -111,3 +130,27 @@ def fire(
             status=403,
         )
     return RedirectResponse(f"/projects/{code}?done={trigger}", status_code=303)
+
+
+def _confirmation(
+    request: Request,
+    reader: Any,
+    account: Any,
+    code: str,
+    entry: TransitionDef,
+    step: str,
+    form: dict[str, str],
+) -> Response:
+    """The page that restates the values and what cannot be undone, with the token."""
+    project = queries.project_by_code(reader, code)
+    roles = held_roles(reader, account.user, code)
+    role = next((r for r in roles if r in entry.roles), entry.roles[0])
+    context = {
+        "project": project,
+        "action": {"trigger": entry.trigger, "zh": entry.zh, "en": entry.en, "role": role},
+        "restated": restated(reader, entry, form),
+        "irreversible": entry.irreversible,
+        "hidden": hidden_values(form),
+        "confirm": confirmation_token(request, account, step, form),
+    }
+    return pages.render(request, "confirm.html", context)

@@ -10,11 +10,13 @@ from sqlmodel import col, select
 from procure.domain.errors import InvalidInput
 from procure.jobs import renewing
 from procure.jobs.views import view
+from procure.services.accounts.signin import SignedIn
 from procure.services.lifecycle.clock import now_utc
 from procure.services.renewal import pages as renewal_pages
 from procure.services.renewal.pages import ACTION_LABELS, Confirmed, PlanPage
 from procure.store.models import Purchaser
 from procure.web import pages
+from procure.web.confirm import confirmation_token, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
 
 router = APIRouter()
@@ -72,14 +74,37 @@ def confirm(request: Request, account: Account, form: CheckedForm, session: Read
     year, purchaser = _asked(form)
     renewal_pages.check_may_apply(session, account.user, purchaser)
     found = renewal_pages.plan_page(session, account.user, year, purchaser)
-    return _confirmation(request, found)
+    return _confirmation(request, account, found)
 
 
 def _confirmation(
-    request: Request, found: PlanPage, *, stale: Confirmed | None = None, status: int = 200
+    request: Request,
+    account: SignedIn,
+    found: PlanPage,
+    *,
+    stale: Confirmed | None = None,
+    status: int = 200,
 ) -> Response:
-    context = {"plan": found, "labels": ACTION_LABELS, "stale": stale}
+    echoed = {
+        "year": str(found.year),
+        "purchaser": found.purchaser or "",
+        **{f"count_{action}": str(found.counts[action]) for action in ACTION_LABELS},
+        "digest": found.digest,
+    }
+    confirm = confirmation_token(request, account, _step(found.year, found.purchaser), echoed)
+    context = {
+        "plan": found,
+        "labels": ACTION_LABELS,
+        "stale": stale,
+        "echoed": echoed,
+        "confirm": confirm,
+    }
     return pages.render(request, "renewal_confirm.html", context, status=status)
+
+
+def _step(year: int, purchaser: str | None) -> str:
+    """What a renewal's confirmation token is bound to, besides the plan's counts and digest."""
+    return f"renewal:{year}:{purchaser or ''}"
 
 
 @router.post("/renewal/apply")
@@ -90,10 +115,12 @@ def apply(
     the year is under way; otherwise say so (and start nothing)."""
     year, purchaser = _asked(form)
     renewal_pages.check_may_apply(reader, account.user, purchaser)
-    confirmed = Confirmed.from_form(form)
     found = renewal_pages.plan_page(reader, account.user, year, purchaser)
+    if not is_confirmed(request, account, _step(year, purchaser), form):
+        return _confirmation(request, account, found)  # never applied without the page
+    confirmed = Confirmed.from_form(form)
     if not confirmed.holds_for(found):
-        return _confirmation(request, found, stale=confirmed, status=409)
+        return _confirmation(request, account, found, stale=confirmed, status=409)
     started = renewing.start(
         session,
         year=year,

@@ -73,6 +73,8 @@ class TransitionDef:
     named_organization: bool = False
     """An ``organization`` account acts for the organization the trigger names (its
     ``organization`` fact), not the project's awarded one: e.g. a bidder's objection."""
+    irreversible: tuple[str, str] | None = None
+    """What firing it settles for good (Chinese, English): the browser asks to confirm."""
 
     def destination_from(self, source: str) -> str:
         """Return the state the project is in after firing from ``source``."""
@@ -263,7 +265,16 @@ def _parse_transition(
         params=params,
         reason_required=reason_required,
         named_organization=acts_for is not None,
+        irreversible=_irreversible(entry.get("irreversible"), source, f"{key}.irreversible"),
     )
+
+
+def _irreversible(raw: object, source: str, key: str) -> tuple[str, str] | None:
+    """An ``irreversible: {zh: ..., en: ...}`` entry: what cannot be undone, in both languages."""
+    if raw is None:
+        return None
+    said = _mapping(raw, source, key)
+    return _text(said, "zh", source, f"{key}.zh"), _text(said, "en", source, f"{key}.en")
 
 
 def _parse_params(raw: object, source: str, key: str) -> tuple[ParamDef, ...]:

@@ -13,6 +13,7 @@ from procure.store import queries
 from procure.store.models import Purchaser
 from procure.workflow import next_year
 from procure.workflow.context import ActionContext
+from procure.workflow.date_guards import DATE_FACT_GUARDS, DATE_GUARDS
 from procure.workflow.engine import Guard
 from procure.workflow.notice_guards import NOTICE_FACT_GUARDS, NOTICE_GUARDS
 from procure.workflow.scoring_guards import SCORING_FACT_GUARDS, SCORING_GUARDS
@@ -301,4 +302,5 @@ GUARDS: dict[str, Guard] = {
 }
 GUARDS.update(SCORING_GUARDS)
 GUARDS.update(NOTICE_GUARDS)
-FACT_GUARDS = FACT_GUARDS | SCORING_FACT_GUARDS | NOTICE_FACT_GUARDS
+GUARDS.update(DATE_GUARDS)
+FACT_GUARDS = FACT_GUARDS | SCORING_FACT_GUARDS | NOTICE_FACT_GUARDS | DATE_FACT_GUARDS

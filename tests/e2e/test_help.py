@@ -56,3 +56,25 @@ def test_help_imports_neither_the_pdf_engine_nor_the_database_layer(tmp_path: Pa
     )
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     assert report == {"code": 0, "loaded": []}
+
+
+def test_advance_help_names_every_step_that_cannot_be_undone(tmp_path: Path) -> None:
+    """The list in ``procure advance --help`` is the workflow's ``irreversible`` triggers."""
+    from procure.workflow.rules import default_rules
+
+    definition = default_rules().engine.definition
+    irreversible = {t.trigger: t.zh for t in definition.transitions if t.irreversible}
+    run = ok("advance", "--help", cwd=tmp_path)
+    text = " ".join(run.stdout.split())
+
+    assert "cannot be undone" in text
+    assert {"award", "sign_contract", "finalize_assessment", "drop"} <= set(irreversible)
+    for trigger, zh in irreversible.items():
+        assert f"{trigger} {zh}" in text
+    assert "record_payment" not in text
+
+
+def test_renew_help_says_that_apply_cannot_be_undone(tmp_path: Path) -> None:
+    run = ok("renew", "--help", cwd=tmp_path)
+
+    assert "Cannot be undone" in " ".join(run.stdout.split())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,21 @@ STEPS: list[tuple[str, str, str, list[str]]] = [
     ("renew", "officer", OFFICER, []),
 ]
 
+BEIJING = timezone(timedelta(hours=8))
+AWARDED_AT = datetime(2024, 2, 20, 10, tzinfo=BEIJING)
+SIGNED_AT = datetime(2024, 2, 26, 10, tzinfo=BEIJING)
+IN_SERVICE_AT = datetime(2024, 6, 25, 10, tzinfo=BEIJING)
+
+
+def moment_of(trigger: str) -> datetime:
+    """When the year's step is taken: the call and award by 20 February 2024, the signing
+    on the 26th (dated that day), the service's facts and the assessment on 25 June."""
+    order = [step[0] for step in STEPS]
+    if order.index(trigger) < order.index("sign_contract"):
+        return AWARDED_AT
+    return SIGNED_AT if trigger == "sign_contract" else IN_SERVICE_AT
+
+
 EXPECTED_STATES = [
     ("draft", "proposed"),
     ("proposed", "approved"),
@@ -129,7 +145,14 @@ def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> Lifecycle:
     ok("init", db=url)
     loaded = ok("load", str(file), "--json", db=url)
     advances = [
-        ok("advance", CODE, trigger, "--as", role, "--by", person, *facts, "--json", db=url)
+        ok(
+            "advance",
+            CODE,
+            trigger,
+            *("--as", role, "--by", person, *facts, "--json"),
+            db=url,
+            at=moment_of(trigger),
+        )
         for trigger, role, person, facts in STEPS
     ]
     return Lifecycle(url, loaded, advances)

@@ -71,7 +71,7 @@ def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded:
         "--reason", "经复核，评分无误", "--by", OFFICER, "--json", db=awarded,
     )  # fmt: skip
     assert (answered.json()["from_state"], answered.json()["to_state"]) == ("awarded", "awarded")
-    ok(*SIGN, *TERMS, db=awarded)
+    ok(*SIGN, *TERMS, *sets(signed_on=f"{YEAR}-02-28"), db=awarded)  # the window's last day
     verified = ok("audit", "verify", db=awarded)
     assert "the tables hold what the trail implies" in verified.stdout
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -162,6 +162,14 @@ class Plan:
     assessment: Mapping[str, object] = field(default_factory=lambda: dict(ASSESSMENT_GOOD))
     veto: list[str] = field(default_factory=list)
     assessed_at: datetime | None = None
+    award_now: bool = False
+    """Award at the moment the test runs (its objection window open now) instead of
+    20 February of the plan's year (so the contract can be signed on the 25th)."""
+
+    @property
+    def awarded_at(self) -> datetime | None:
+        """When the award is made: 10:00 in Beijing on 20 February of the plan's year."""
+        return None if self.award_now else datetime(self.year, 2, 20, 2, 0, tzinfo=UTC)
 
     @property
     def contract_number(self) -> str:
@@ -264,7 +272,7 @@ class _Driver:
                 for uscc in plan.proposals:
                     fire("record_review", reviewer, organization=uscc, scores=plan.review)
         elif name == "awarded":
-            fire("award", OFFICER, organization=plan.winner)
+            fire("award", OFFICER, at=plan.awarded_at, organization=plan.winner)
         elif name == "contracted":
             fire(
                 "sign_contract",

@@ -12,7 +12,14 @@ from sqlmodel import Session
 from procure.services.accounts import manage as accounts
 from procure.services.lifecycle import clock as procure_clock
 from procure.services.loading.replay import BEIJING
-from tests.integration.builders import ADMIN, Plan, create_project, drive, setup_registry
+from tests.integration.builders import (
+    ADMIN,
+    STAGES,
+    Plan,
+    create_project,
+    drive,
+    setup_registry,
+)
 
 CLOCK = "clock"
 
@@ -43,5 +50,8 @@ def project_on(
         accounts.add_user(session, CLOCK, "系统时钟", ADMIN)
         accounts.grant(session, CLOCK, "officer", ADMIN)
         session.commit()
-    plan = create_project(session, plan)
+    plan = create_project(session, plan or Plan())
+    # Awarded on ``day`` like every other step, unless driven on to a contract, which is
+    # signed on 25 February (after the builders' award on the 20th).
+    plan.award_now = STAGES.index(until) <= STAGES.index("awarded")
     return drive(session, plan, until)

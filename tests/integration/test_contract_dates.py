@@ -71,6 +71,7 @@ def test_a_service_period_across_the_year_end_overlaps_and_is_accepted(session: 
         amount="868000.00",
         start="2019-07-01",
         end="2020-06-30",
+        signed_on="2019-06-28",
     )
 
     assert result.to_state == "contracted"

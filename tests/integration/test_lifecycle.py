@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -67,7 +68,8 @@ def test_decide_renews_an_excellent_project(session: Session) -> None:
 def test_a_passing_project_is_rectified_then_renewed_once_accepted(session: Session) -> None:
     plan = project_at(session, "assessed", Plan(assessment=ASSESSMENT_PASS), named=True)
 
-    assert lc.decide(session, plan.code, OFFICER).to_state == "rectifying"
+    decided_at = datetime(2020, 1, 6, 2, 0, tzinfo=UTC)  # the rectification runs from 6 January
+    assert lc.decide(session, plan.code, OFFICER, at=decided_at).to_state == "rectifying"
     lc.record_inspection(
         session,
         plan.code,

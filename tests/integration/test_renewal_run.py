@@ -138,6 +138,7 @@ def test_the_next_years_project_signs_with_the_carried_terms(session: Session) -
         amount=following.carried_amount or Decimal(0),
         start=following.carried_start_on or date(2020, 1, 1),
         end=following.carried_end_on or date(2020, 12, 31),
+        signed_on=date(2020, 2, 25),
     )
 
     assert _state(session, "SM-2020-001") == "contracted"

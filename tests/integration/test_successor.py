@@ -256,11 +256,13 @@ def test_accept_rectification_refuses_an_organization_barred_next_year(session: 
     assert queries.project_by_code(session, "SM-2019-001").state == "rectifying"
 
 
-def test_a_renewed_project_signs_with_only_a_number(session: Session) -> None:
+def test_a_renewed_project_signs_with_only_a_number_and_its_date(session: Session) -> None:
     _assessed(session)
     lc.renew(session, "SM-2019-001", OFFICER)
 
-    lc.sign_contract(session, "SM-2020-001", OFFICER, number="HT-SM-2020-001")
+    lc.sign_contract(
+        session, "SM-2020-001", OFFICER, number="HT-SM-2020-001", signed_on="2020-02-25"
+    )
 
     following = queries.project_by_code(session, "SM-2020-001")
     contract = queries.contract_of(session, following)
@@ -282,7 +284,13 @@ def test_given_terms_override_the_carried_ones_and_are_checked(session: Session)
     with pytest.raises(Refused, match="exceeds the approved budget"):
         lc.sign_contract(session, "SM-2020-001", OFFICER, number="HT-1", amount="900000.00")
     lc.sign_contract(
-        session, "SM-2020-001", OFFICER, number="HT-1", amount="800000.00", end="2020-11-30"
+        session,
+        "SM-2020-001",
+        OFFICER,
+        number="HT-1",
+        amount="800000.00",
+        end="2020-11-30",
+        signed_on="2020-02-25",
     )
 
     contract = queries.contract_of(session, queries.project_by_code(session, "SM-2020-001"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from procure.domain.contract_dates import ContractDateRules, load_contract_date_rules
+from procure.domain.contract_dates import DATE_RULES, ContractDateRules, load_contract_date_rules
 from procure.domain.errors import ConfigError
 from procure.resources import resource_dir
 
@@ -40,7 +40,7 @@ def test_a_service_period_fits_its_funding_year_as_the_rule_says(
 def test_the_shipped_rules_are_overlap_and_a_grace_of_180_days() -> None:
     rules = load_contract_date_rules(resource_dir("workflows") / "contract_dates.yaml")
 
-    assert rules == ContractDateRules(service_period="overlap", payment_grace_days=180)
+    assert (rules.service_period, rules.payment_grace_days) == ("overlap", 180)
 
 
 def test_a_payment_on_the_last_day_of_grace_fits_and_the_next_day_does_not() -> None:
@@ -75,10 +75,10 @@ def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, text: str, s
     [
         (date(2019, 2, 25), date(2019, 2, 24), "before the contract was signed (2019-02-25)"),
         (None, date(2019, 2, 28), "before the service started (2019-03-01)"),
-        (date(2026, 12, 1), date(2019, 2, 28), "before the service started (2019-03-01)"),
+        (date(2019, 3, 10), date(2019, 3, 5), "拨付日期 2019-03-05 早于签订日期 2019-03-10"),
     ],
 )
-def test_a_payment_before_both_signing_and_start_is_refused(
+def test_a_payment_before_the_signing_is_refused_naming_the_rule(
     signed_on: date | None, paid_on: date, says: str
 ) -> None:
     problem = ContractDateRules().payment_problem(
@@ -86,10 +86,11 @@ def test_a_payment_before_both_signing_and_start_is_refused(
     )
 
     assert problem is not None and says in problem
+    assert "拨付不早于签订" in problem
 
 
-def test_a_payment_after_the_start_is_accepted_even_if_the_signing_was_recorded_later() -> None:
-    rules = ContractDateRules()
+def test_with_the_payment_rule_off_a_payment_after_the_start_but_before_signing_fits() -> None:
+    rules = ContractDateRules(turned_off=frozenset({"payment_not_before_signing"}))
 
     assert (
         rules.payment_problem(
@@ -97,3 +98,59 @@ def test_a_payment_after_the_start_is_accepted_even_if_the_signing_was_recorded_
         )
         is None
     )
+
+
+def test_the_shipped_file_turns_every_date_rule_on() -> None:
+    rules = load_contract_date_rules(resource_dir("workflows") / "contract_dates.yaml")
+
+    assert all(rules.applies(name) for name in DATE_RULES)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("date_rules: {signing_soon: false}\n", "unknown rule signing_soon"),
+        ("date_rules: {signing_not_in_future: maybe}\n", "must be true or false"),
+        ("date_rules: [signing_not_in_future]\n", "must be a mapping"),
+    ],
+)
+def test_a_bad_date_rule_switch_is_refused_naming_it(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "contract_dates.yaml"
+    path.write_text("version: 1\n" + text, encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=says):
+        load_contract_date_rules(path)
+
+
+def test_a_rule_turned_off_in_the_file_no_longer_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "contract_dates.yaml"
+    path.write_text("version: 1\ndate_rules: {signing_not_before_award: false}\n", "utf-8")
+    rules = load_contract_date_rules(path)
+    signed = date(2020, 2, 25)
+
+    assert (
+        rules.signing_problem(
+            signed,
+            today=date(2026, 10, 12),
+            awarded_on=date(2026, 10, 12),
+            objections_close_on=None,
+            start=date(2020, 3, 1),
+        )
+        is None
+    )
+    assert "签订不早于中选" in str(
+        ContractDateRules().signing_problem(
+            signed,
+            today=date(2026, 10, 12),
+            awarded_on=date(2026, 10, 12),
+            objections_close_on=None,
+            start=date(2020, 3, 1),
+        )
+    )
+
+
+def test_an_assessment_on_the_day_the_service_starts_is_too_early() -> None:
+    rules = ContractDateRules()
+
+    assert "考核在服务开始之后" in str(rules.assessment_problem(START, start=START))
+    assert rules.assessment_problem(date(2019, 3, 2), start=START) is None

@@ -22,6 +22,7 @@ from procure.store.models import (
 )
 from procure.workflow import next_year
 from procure.workflow.context import ActionContext
+from procure.workflow.scoring_guards import china_day
 
 Effect = Callable[[ActionContext], None]
 
@@ -56,7 +57,7 @@ def award(ctx: ActionContext) -> None:
 def sign_contract(ctx: ActionContext) -> None:
     """Sign with the awarded organization; a renewal's carried terms fill what is not given."""
     assert ctx.project.id is not None and ctx.project.awarded_organization_id is not None
-    signed_on = ctx.params.get("signed_on") or ctx.at.date()
+    signed_on = ctx.params.get("signed_on") or china_day(ctx.at)
     terms = next_year.carried_terms(ctx.project, ctx.params)
     assert None not in terms.values(), "guarded by contract_terms_given"
     ctx.session.add(

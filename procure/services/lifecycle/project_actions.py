@@ -67,6 +67,7 @@ class ActionForm:
     fields: tuple[FormField, ...] = ()
     reason_required: bool = False
     blocked_by: tuple[str, ...] = ()
+    irreversible: bool = False  # fired only after a confirmation page
 
 
 class FormInvalid(InvalidInput):
@@ -130,7 +131,9 @@ def actions_for(
 
 
 def _form(session: Session, code: str, entry: TransitionDef, views: list[_RoleView]) -> ActionForm:
-    base = ActionForm(entry.trigger, entry.zh, entry.en, None, False)
+    base = ActionForm(
+        entry.trigger, entry.zh, entry.en, None, False, irreversible=entry.irreversible is not None
+    )
     candidates = [view for view in views if view.role in entry.roles]
     if not candidates:
         held = ", ".join(view.role for view in views) or "无 none"
@@ -223,6 +226,31 @@ def fire_form(
         reason=reason,
         rules=rules,
     )
+
+
+def restated(
+    session: Session, entry: TransitionDef, form: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """The form's values as a confirmation page restates them: (label, value), in the order
+    of the trigger's params, then the reason; an organization by its name and USCC."""
+    lines: list[tuple[str, str]] = []
+    for param in entry.params:
+        text = form.get(param.name, "").strip()
+        if param.type == "bool":
+            lines.append((param.zh, "是 yes" if text else "否 no"))
+            continue
+        if not text:
+            continue
+        if param.type == "uscc":
+            organization = queries.organization_by_uscc(session, text)
+            text = f"{organization.name}（{text}）" if organization else text
+        elif param.type == "money":
+            text = f"{text} 元"
+        lines.append((param.zh, text))
+    reason = form.get("reason", "").strip()
+    if reason:
+        lines.append(("理由 Reason", reason))
+    return lines
 
 
 def form_values(entry: TransitionDef, form: Mapping[str, str]) -> dict[str, Any]:

@@ -67,10 +67,28 @@ def fire(
     for name, label in (choose or {}).items():
         page.select_option(f"#{trigger}-{name}", label=label)
     details.locator('button[type="submit"]').click()
-    if accepted:
+    if accepted and trigger in irreversible_triggers():
+        confirm(page, code, trigger)
+    elif accepted:
         page.wait_for_url(f"**/projects/{code}?done={trigger}")
     else:
         page.wait_for_url(f"**/projects/{code}/do/{trigger}")
+
+
+def confirm(page: Page, code: str, trigger: str) -> None:
+    """On the confirmation page of a step that cannot be undone, press 确认 and land on the
+    project page with the step done."""
+    page.wait_for_url(f"**/projects/{code}/do/{trigger}")
+    page.locator("#confirm-form button[type=submit]").click()
+    page.wait_for_url(f"**/projects/{code}?done={trigger}")
+
+
+def irreversible_triggers() -> frozenset[str]:
+    """The triggers the browser confirms on a page of their own (``irreversible`` ones)."""
+    from procure.workflow.rules import default_rules
+
+    definition = default_rules().engine.definition
+    return frozenset(t.trigger for t in definition.transitions if t.irreversible)
 
 
 def field_error(page: Page, trigger: str, name: str) -> Locator:
@@ -84,6 +102,27 @@ def shoot(page: Page, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
+"""The widths a page that matters is looked at: a laptop's and a phone's."""
+
+
+def shoot_widths(page: Page, folder: Path, name: str) -> list[Path]:
+    """Save the page at each of :data:`WIDTHS` (``NAME-desktop.png``, ``NAME-phone.png``), and
+    check that nothing is wider than the screen; the viewport is put back afterwards."""
+    before = page.viewport_size
+    paths = []
+    try:
+        for label, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            scrolled = page.evaluate("document.documentElement.scrollWidth")
+            assert scrolled <= width, f"{name} is {scrolled} px wide at {width} px"
+            paths.append(shoot(page, folder, f"{name}-{label}"))
+    finally:
+        if before is not None:
+            page.set_viewport_size(before)
+    return paths
 
 
 def fill_review_template(path: Path, scores: Mapping[str, object]) -> None:

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from tests.e2e.cli import PINNED_PROCURE
@@ -29,15 +30,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, log: Path, *options: str) -> Iterator[str]:
+def served(
+    url: str, log: Path, *options: str, at: datetime | None = None, port: int | None = None
+) -> Iterator[str]:
     """Run ``procure --db URL serve`` (plus ``options``) until the block ends.
+
+    Args:
+        at: the moment the server starts at (default: the tests' pinned moment).
+        port: the port to serve on (default: a free one).
 
     Yields:
         The base URL (``http://127.0.0.1:PORT``), once the sign-in page answers.
     """
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("PROCURE_DB", None)
+    if at is not None:
+        env["PROCURE_TESTS_PINNED_AT"] = at.isoformat()  # read by tests/pinned_procure.py
     command = [*PINNED_PROCURE, "--db", url, "serve", "--port", str(port), *options]
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)

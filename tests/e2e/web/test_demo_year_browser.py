@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -23,7 +25,15 @@ from procure.store import queries
 from procure.store.db import make_engine, new_session
 from procure.store.models import Payment
 from tests.e2e.conftest import UnprintedDemo
-from tests.e2e.web.browser import action, fill_review_template, fill_sheet, fire, shoot
+from tests.e2e.web.browser import (
+    action,
+    confirm,
+    fill_review_template,
+    fill_sheet,
+    fire,
+    shoot,
+    shoot_widths,
+)
 from tests.e2e.web.demo import demo_database, demo_sign_in, print_year
 from tests.e2e.web.demo_year_facts import (
     ACKNOWLEDGEMENT,
@@ -52,7 +62,7 @@ from tests.e2e.web.demo_year_facts import (
     WINNER,
     organization_label,
 )
-from tests.e2e.web.server import served
+from tests.e2e.web.server import free_port, served
 from tests.integration.builders import (
     ASSESSMENT_GOOD,
     NARRATIVES,
@@ -63,6 +73,10 @@ from tests.integration.builders import (
 )
 from tests.integration.records import needs_printing
 
+BEIJING = timezone(timedelta(hours=8))
+SIGNED_ON = "2020-02-28"
+"""On or after the end of the objection window (26 February): an objection was lodged."""
+
 
 @pytest.fixture(scope="module")
 def demo_db(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -70,12 +84,46 @@ def demo_db(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFact
     return demo_database(unprinted_demo, tmp_path_factory.mktemp("demo-year"))
 
 
+WALK_STARTS = datetime(2020, 2, 17, 10, 0, tzinfo=BEIJING)
+"""Monday 17 February 2020: the call, the review, the award (its objection window runs to
+26 February) and the objection happen this morning."""
+SERVICE_DAY = datetime(2020, 6, 22, 10, 0, tzinfo=BEIJING)
+"""Monday 22 June 2020: the contract (signed on 28 February, after the objection window),
+its payments, an inspection and the assessment are recorded this morning."""
+
+
+class DemoServer:
+    """``procure serve`` on the demo database, on one port, started again at a later moment
+    when the walk's calendar moves on (a server's clock is pinned when it starts)."""
+
+    def __init__(self, url: str, folder: Path) -> None:
+        self.url, self.folder, self.port = url, folder, free_port()
+        self._running = ExitStack()
+        self.base = ""
+
+    def start_at(self, moment: datetime) -> str:
+        self._running.close()
+        log = self.folder / f"serve-{moment:%Y%m%d}.log"
+        self.base = self._running.enter_context(served(self.url, log, at=moment, port=self.port))
+        return self.base
+
+    def stop(self) -> None:
+        self._running.close()
+
+
 @pytest.fixture(scope="module")
-def base_url(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``procure serve`` on the demo database, for this module (the pages open it)."""
-    log = tmp_path_factory.mktemp("demo-server") / "serve.log"
-    with served(demo_db, log) as base:
-        yield base
+def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo's server for this module, started at :data:`WALK_STARTS`."""
+    running = DemoServer(demo_db, tmp_path_factory.mktemp("demo-server"))
+    running.start_at(WALK_STARTS)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def base_url(server: DemoServer) -> str:
+    """Where the pages open (the same port whenever the server is started again)."""
+    return server.base
 
 
 def state(demo_db: str) -> str:
@@ -196,6 +244,12 @@ def test_the_officer_awards_from_the_panel_page_and_the_notice_is_public_without
     expect(page.locator("table.ranking tbody tr").first).to_have_id(f"rank-{QIHANG}")
     shoot(page, screenshots, "year-07-panel")
     winner.get_by_role("button", name="确定中选 Award").click()
+    page.wait_for_url(f"**/projects/{CODE}/do/award")
+    expect(page.locator("#confirm-values")).to_contain_text(organization_label(QIHANG))
+    expect(page.locator("#irreversible")).to_contain_text("公示后不能撤回")
+    assert state(demo_db) == "reviewing"  # nothing done before the confirmation
+    shoot_widths(page, screenshots, "year-07b-award-confirm")
+    page.locator("#confirm-form").get_by_role("button", name="确认确定中选组织 Confirm").click()
     page.wait_for_url(f"**/projects/{CODE}?done=award")
     assert state(demo_db) == "awarded"
 
@@ -265,6 +319,34 @@ def test_the_losing_organization_objects_signing_waits_and_the_rejection_is_publ
     shoot(public, screenshots, "year-11-public-objection-answered")
 
 
+def test_enter_in_the_contract_number_asks_for_a_confirmation_before_anything_is_signed(
+    server: DemoServer, page: Page, demo_db: str, screenshots: Path
+) -> None:
+    server.start_at(SERVICE_DAY)
+    demo_sign_in(page, OFFICER, f"/projects/{CODE}")
+    details = action(page, "sign_contract")
+    for name, value in (
+        ("amount", PRICES[QIHANG]),
+        ("start", "2020-03-01"),
+        ("end", "2020-12-31"),
+        ("signed_on", SIGNED_ON),
+        ("number", CONTRACT),
+    ):
+        details.locator(f"#sign_contract-{name}").fill(value)
+    page.locator("#sign_contract-number").press("Enter")
+
+    page.wait_for_url(f"**/projects/{CODE}/do/sign_contract")
+    assert state(demo_db) == "awarded"
+    values = page.locator("#confirm-values")
+    for shown in (CONTRACT, PRICES[QIHANG], "2020-03-01", "2020-12-31", SIGNED_ON):
+        expect(values).to_contain_text(shown)
+    expect(page.locator("#irreversible")).to_contain_text("不能撤销")
+    shoot_widths(page, screenshots, "year-12a-sign-confirm")
+    page.get_by_role("link", name="返回修改 Go back and change").click()
+    page.wait_for_url(f"**/projects/{CODE}?open=sign_contract")
+    assert state(demo_db) == "awarded"
+
+
 def test_the_officer_signs_and_pays_and_the_supervisor_records_an_inspection(
     page: Page, open_page: Callable[[], Page], demo_db: str, screenshots: Path
 ) -> None:
@@ -278,7 +360,7 @@ def test_the_officer_signs_and_pays_and_the_supervisor_records_an_inspection(
             "amount": PRICES[QIHANG],
             "start": "2020-03-01",
             "end": "2020-12-31",
-            "signed_on": "2020-02-25",
+            "signed_on": SIGNED_ON,
         },
     )
     fire(page, CODE, "start_service")
@@ -342,7 +424,8 @@ def test_the_assessor_writes_narratives_the_organization_acknowledges_and_it_is_
 
     assessor.reload()
     assessor.locator("#finalize").get_by_role("button").click()
-    assessor.wait_for_url(f"**/projects/{CODE}?done=finalize_assessment")
+    expect(assessor.locator("#irreversible")).to_contain_text("考核结果定稿后评分和等级不能再改")
+    confirm(assessor, CODE, "finalize_assessment")
     assert state(demo_db) == "assessed"
 
     public = open_page()

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from procure.services.lifecycle.clock import now_utc
 from procure.services.scoring.assessment_pages import CommentWindow, comment_window
 from procure.store.db import new_session
-from tests.e2e.web.browser import fill_sheet, shoot, sign_in, sign_out
+from tests.e2e.web.browser import confirm, fill_sheet, shoot, sign_in, sign_out
 from tests.e2e.web.site import (
     ACKNOWLEDGE,
     HOSTILE_ASSESS,
@@ -77,7 +77,7 @@ def test_the_organization_sees_its_work_acknowledges_and_the_assessor_finalizes(
     sign_in(page, ASSESSOR.name, f"/projects/{ACKNOWLEDGE}/assessment")
     finalize = page.locator("#finalize")
     finalize.get_by_role("button").click()
-    page.wait_for_url(f"**/projects/{ACKNOWLEDGE}?done=finalize_assessment")
+    confirm(page, ACKNOWLEDGE, "finalize_assessment")
     page.get_by_role("link", name="考核 Assessment").click()
     page.wait_for_url(f"**/projects/{ACKNOWLEDGE}/assessment")
     expect(page.locator("section.result dd").first).to_contain_text("已定稿 final")

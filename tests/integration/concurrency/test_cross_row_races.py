@@ -61,6 +61,7 @@ def _sign_one_number(session: Session, index: int) -> Any:
         amount="420000.00",
         start="2019-03-01",
         end="2019-12-31",
+        signed_on="2019-02-25",
     ).to_state
 
 

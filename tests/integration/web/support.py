@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -49,4 +51,33 @@ def csrf_of(client: TestClient) -> str:
     return form_token(client.get("/account/password").text)
 
 
-__all__ = ["PASSWORD", "SETUP_ACTOR", "csrf_of", "form_token", "set_passwords", "sign_in"]
+def confirm_form(html: str) -> dict[str, str]:
+    """The hidden fields of a confirmation page's form (its values, CSRF and confirm tokens)."""
+    found = re.search(r'<form[^>]*id="confirm-form"[^>]*>(.*?)</form>', html, re.S)
+    assert found is not None, "the page is no confirmation page"
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', found.group(1))
+    return {name: unescape(value) for name, value in fields}
+
+
+def fire_confirmed(client: TestClient, path: str, data: dict[str, str]) -> tuple[str, Any]:
+    """POST a step's form; if a confirmation page answers, confirm it as a person would.
+
+    Returns:
+        The confirmation page's text ("" when none was asked) and the final response.
+    """
+    first = client.post(path, data=data, follow_redirects=False)
+    if first.status_code != 200 or 'id="confirm-form"' not in first.text:
+        return "", first
+    return first.text, client.post(path, data=confirm_form(first.text), follow_redirects=False)
+
+
+__all__ = [
+    "PASSWORD",
+    "SETUP_ACTOR",
+    "confirm_form",
+    "csrf_of",
+    "fire_confirmed",
+    "form_token",
+    "set_passwords",
+    "sign_in",
+]

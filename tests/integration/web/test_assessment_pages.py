@@ -32,7 +32,7 @@ from tests.integration.builders import (
     project_at,
     snapshot,
 )
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import fire_confirmed, set_passwords, sign_in
 
 PAGE = f"/projects/{CODE}/assessment"
 
@@ -319,11 +319,10 @@ def test_the_assessor_finalizes_from_the_page_once_the_organization_acknowledged
     csrf = _assessor(client, session)
     page = client.get(PAGE)
     assert 'action="/projects/SM-2019-001/do/finalize_assessment"' in page.text
-    done = client.post(
-        f"/projects/{CODE}/do/finalize_assessment",
-        data={"csrf_token": csrf},
-        follow_redirects=False,
+    asked, done = fire_confirmed(
+        client, f"/projects/{CODE}/do/finalize_assessment", {"csrf_token": csrf}
     )
+    assert "考核结果定稿后评分和等级不能再改" in asked
     assert done.status_code == 303
     session.expire_all()
     assert queries.project_by_code(session, CODE).state == "assessed"

@@ -32,7 +32,7 @@ from tests.integration.builders import (
     drive,
     snapshot,
 )
-from tests.integration.web.support import csrf_of, set_passwords, sign_in
+from tests.integration.web.support import csrf_of, fire_confirmed, set_passwords, sign_in
 
 INVENTED_2027 = Path(__file__).parents[2] / "fixtures" / "calendar" / "invented-2027-notice.yaml"
 AWARDED = datetime(2026, 12, 18, 10, 0, tzinfo=BEIJING)  # signing due 2027-01-17 (Sunday) → 18
@@ -67,7 +67,7 @@ def test_the_due_page_says_the_next_year_is_provisional_and_marks_its_dates(
     in_2027: TestClient, registered: Session
 ) -> None:
     with using_clock(pinned_clock(AWARDED)):
-        drive(registered, Plan(), "awarded")
+        drive(registered, Plan(award_now=True), "awarded")
     set_passwords(registered, OFFICER.name)
     sign_in(in_2027, OFFICER.name)
     due = in_2027.get("/due")
@@ -86,12 +86,12 @@ def test_an_award_on_the_web_on_28_december_goes_through(
     drive(registered, Plan(), "reviewed")
     set_passwords(registered, OFFICER.name)
     sign_in(in_late_december, OFFICER.name)
-    answer = in_late_december.post(
+    asked, answer = fire_confirmed(
+        in_late_december,
         f"/projects/{CODE}/do/award",
-        data={"csrf_token": csrf_of(in_late_december), "organization": QIHANG},
-        follow_redirects=False,
+        {"csrf_token": csrf_of(in_late_december), "organization": QIHANG},
     )
-    assert answer.status_code == 303, answer.text[-2000:]
+    assert asked and answer.status_code == 303, answer.text[-2000:]
     registered.expire_all()
     assert queries.project_by_code(registered, CODE).state == "awarded"
 
@@ -100,7 +100,7 @@ def test_a_year_past_the_law_is_named_in_chinese_on_a_wrapping_line(
     engine: Engine, database_url: str, registered: Session
 ) -> None:
     with using_clock(pinned_clock(datetime(2199, 12, 18, 10, tzinfo=BEIJING))):
-        drive(registered, Plan(), "awarded")
+        drive(registered, Plan(award_now=True), "awarded")
     set_passwords(registered, OFFICER.name)
     for browser in browser_at(database_url, datetime(2200, 3, 1, 10, tzinfo=BEIJING)):
         sign_in(browser, OFFICER.name)
@@ -161,7 +161,9 @@ def test_an_entered_notice_turns_the_year_official_and_the_due_page_lists_what_m
 ) -> None:
     with using_clock(pinned_clock(datetime(2027, 1, 11, 10, tzinfo=BEIJING))):
         drive(
-            registered, create_project(registered, Plan(code="SM-2027-001", year=2027)), "awarded"
+            registered,
+            create_project(registered, Plan(code="SM-2027-001", year=2027, award_now=True)),
+            "awarded",
         )
     set_passwords(registered, OFFICER.name)
     for browser in browser_at(database_url, datetime(2027, 1, 28, 10, tzinfo=BEIJING)):
@@ -185,7 +187,7 @@ def test_the_public_award_notice_marks_a_provisional_window_and_how_long_it_stay
     in_late_december: TestClient, registered: Session
 ) -> None:
     with using_clock(pinned_clock(LATE_DECEMBER)):
-        drive(registered, Plan(), "awarded")
+        drive(registered, Plan(award_now=True), "awarded")
     page = in_late_december.get(f"/public/notices/{CODE}")
     assert page.status_code == 200, page.text[-2000:]
     assert "2027年1月7日（暂定：2027年放假安排尚未公布" in page.text

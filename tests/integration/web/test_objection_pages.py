@@ -14,6 +14,7 @@ from tests.integration.builders import (
     QIHANG,
     RENHE,
     TONGXIN,
+    Plan,
     organization_actor,
     project_at,
     snapshot,
@@ -21,6 +22,8 @@ from tests.integration.builders import (
 from tests.integration.web.support import set_passwords, sign_in
 
 PAGE = f"/projects/{CODE}/objection"
+OPEN_WINDOW = Plan(award_now=True)
+"""Awarded at the tests' moment: the objection window is open now."""
 HOSTILE = "<script>alert(1)</script>{{ 7*7 }} 评分有误😀"
 
 
@@ -42,7 +45,7 @@ def _objections(session: Session) -> list[tuple[str, str, str | None]]:
 def test_a_losing_bidder_objects_through_its_account_and_sees_it_shown_literally(
     client: TestClient, session: Session
 ) -> None:
-    project_at(session, "awarded")
+    project_at(session, "awarded", OPEN_WINDOW)
     csrf = _as(client, session, organization_actor(TONGXIN).name)
 
     page = client.get(PAGE)
@@ -64,7 +67,7 @@ def test_a_losing_bidder_objects_through_its_account_and_sees_it_shown_literally
 def test_an_objection_without_words_is_shown_beside_its_field_and_changes_nothing(
     client: TestClient, session: Session, engine: Engine
 ) -> None:
-    project_at(session, "awarded")
+    project_at(session, "awarded", OPEN_WINDOW)
     csrf = _as(client, session, organization_actor(TONGXIN).name)
     before = snapshot(session, engine)
 
@@ -77,7 +80,7 @@ def test_an_objection_without_words_is_shown_beside_its_field_and_changes_nothin
 def test_an_objection_without_the_form_token_is_refused_and_changes_nothing(
     client: TestClient, session: Session, engine: Engine
 ) -> None:
-    project_at(session, "awarded")
+    project_at(session, "awarded", OPEN_WINDOW)
     _as(client, session, organization_actor(TONGXIN).name)
     before = snapshot(session, engine)
 
@@ -90,7 +93,7 @@ def test_an_objection_without_the_form_token_is_refused_and_changes_nothing(
 def test_the_winner_and_an_organization_that_did_not_bid_have_no_objection_page(
     client: TestClient, session: Session
 ) -> None:
-    project_at(session, "awarded")
+    project_at(session, "awarded", OPEN_WINDOW)
     set_passwords(session, organization_actor(QIHANG).name, organization_actor(RENHE).name)
     for uscc in (QIHANG, RENHE):
         csrf = sign_in(client, organization_actor(uscc).name)
@@ -103,7 +106,7 @@ def test_the_winner_and_an_organization_that_did_not_bid_have_no_objection_page(
 def test_the_officer_rejects_the_objection_on_the_project_page_and_may_then_sign(
     client: TestClient, session: Session
 ) -> None:
-    project_at(session, "awarded")
+    project_at(session, "awarded", OPEN_WINDOW)
     csrf = _as(client, session, organization_actor(TONGXIN).name)
     client.post(PAGE, data={"csrf_token": csrf, "organization": TONGXIN, "text": "报价分有误"})
     client.cookies.clear()

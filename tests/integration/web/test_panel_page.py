@@ -29,7 +29,7 @@ from tests.integration.builders import (
     setup_registry,
     snapshot,
 )
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import fire_confirmed, set_passwords, sign_in
 from tests.integration.web.test_scoring_pages import (
     REVIEWER,
     SHEET,
@@ -185,11 +185,10 @@ def test_the_panel_offers_an_officer_the_award_of_each_proposal_that_may_be_awar
     assert text.count(f'action="/projects/{CODE}/do/award"') == 1  # 同心 fails the mark
     form = text[text.index(f'id="award-{QIHANG}"') :].split("</form>", 1)[0]
     assert f'name="organization" value="{QIHANG}"' in form and csrf in form
-    response = client.post(
-        f"/projects/{CODE}/do/award",
-        data={"csrf_token": csrf, "organization": QIHANG},
-        follow_redirects=False,
+    asked, response = fire_confirmed(
+        client, f"/projects/{CODE}/do/award", {"csrf_token": csrf, "organization": QIHANG}
     )
+    assert "厦门市思明区启航社会工作服务中心（52350203MJ0316852A）" in asked
     assert response.status_code == 303
     assert response.headers["location"] == f"/projects/{CODE}?done=award"
     session.expire_all()

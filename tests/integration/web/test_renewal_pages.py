@@ -254,6 +254,20 @@ def test_a_plan_changed_since_the_confirmation_is_not_applied(
     assert _echoed(stale.text)["count_skip"] == "2"  # confirm again with the new counts
 
 
+def test_an_apply_posted_without_the_confirmation_page_starts_nothing(
+    client: TestClient, year: Session
+) -> None:
+    sign_in(client, OFFICER.name)
+    fields = _echoed(_confirm(client).text)
+    forged = {k: v for k, v in fields.items() if k != "confirm"}  # counts and digest: public
+
+    for posted in (forged, {**forged, "confirm": "1"}, {**fields, "count_renew": "9"}):
+        answer = client.post("/renewal/apply", data=posted, follow_redirects=False)
+        assert answer.status_code == 200 and 'id="apply-form"' in answer.text
+        assert _jobs(year) == 0
+    assert _apply(client).status_code == 303
+
+
 # --- who may -----------------------------------------------------------------------------
 
 
