@@ -48,7 +48,7 @@ def export_dossier(
     signer, path = optional_signer(key)
     if signer is None:
         echo(f"note: no signing key at {path}: shipping the stored checkpoints only", err=True)
-    with open_session(ctx) as session:
+    with open_session(ctx, bulk=True) as session:  # reads the whole trail once: no map
         summary = export(
             session,
             url=db_url(ctx),
