@@ -13,6 +13,7 @@ from procure.jobs.kind import STATE_LABELS
 from procure.jobs.kinds import job_kinds
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.renewing import KIND as RENEW
+from procure.store import accounts as account_store
 from procure.store import jobs as job_store
 from procure.store.job_models import ACTIVE, DONE, Job
 from procure.store.trust_models import User
@@ -82,18 +83,23 @@ def view(job: Job, at: datetime) -> JobView:
 
 
 def visible_job(session: Session, user: User, job_id: int) -> Job:
-    """Job ``job_id`` if ``user`` asked for it or may ask for the same work (it joined).
+    """Job ``job_id`` if ``user`` asked for it or may ask for the same work (it joined), and
+    holds a role the visibility policy lets see job results.
 
     Raises:
         NotFound: no such job, or one the account may not see (said alike).
     """
     from procure.services.records.files import may_print
     from procure.services.renewal.pages import VIEW_ROLES, reaches
+    from procure.services.visibility.gate import role_sees_every
 
     try:
         job = job_store.get(session, job_id)
     except NotFound:
         raise NotFound(f"no job {job_id}") from None
+    grants = account_store.active_grants(session, user)
+    if not any(role_sees_every(grant.role, "job_result") for grant in grants):
+        raise NotFound(f"no job {job_id}")  # the visibility policy: as if it did not exist
     if job.requested_by == user.login:
         return job
     params = json.loads(job.params)

@@ -120,7 +120,7 @@ NOT_PROBED = {
     "proposal_documents": "no documents are stored yet (a later issue); the slot is in the policy",
     "award": "visible to every relation at every stage: nothing to refuse",
     "evaluation_record": "a whole PDF: refused as a whole (test_three_leaks), not marker by marker",
-    "job_result": "job pages are the starter's own; not yet through the gate",
+    "job_result": "a job's page is refused whole (tests/integration/jobs/test_job_visibility.py)",
 }
 
 
@@ -200,8 +200,6 @@ NOT_THROUGH_THE_GATE = {
     "/due",
     "/renewal",
     "/audit/verify",
-    "/jobs/{job_id}",
-    "/jobs/{job_id}/download",
     "/admin",
     "/admin/registry",
     "/admin/calendar",
@@ -220,6 +218,8 @@ GATED_WHOLE = {  # through the gate, tested in test_three_leaks
     "/projects/{code}/record",
     "/dashboard",
     "/records",
+    "/jobs/{job_id}",  # and tests/integration/jobs/test_job_visibility.py
+    "/jobs/{job_id}/download",
 }
 PROBED = {
     "/projects/{code}",
