@@ -13,7 +13,7 @@ from tests.e2e.web.site import AWARDED, Site
 from tests.integration.builders import OFFICER
 
 TERMS = {
-    "amount": "868000.00",
+    "amount": "280000.00",  # within the scene's budget of 300,000.00
     "start": "2019-03-01",
     "end": "2019-12-31",
     "signed_on": "2019-02-25",
@@ -34,7 +34,7 @@ def test_enter_in_the_contract_number_shows_the_confirmation_and_signs_nothing(
 
     page.wait_for_url(f"**/projects/{AWARDED}/do/sign_contract")
     values = page.locator("#confirm-values")
-    for shown in (TERMS["number"], "¥868,000.00", "2019-03-01", "2019-12-31", "2019-02-25"):
+    for shown in (TERMS["number"], "¥280,000.00", "2019-03-01", "2019-12-31", "2019-02-25"):
         expect(values).to_contain_text(shown)
     expect(page.locator("#irreversible")).to_contain_text("不能撤销")
     assert site.business_data() == before and site.contract(AWARDED) is None
