@@ -79,6 +79,19 @@ def comment_documented(ctx: ActionContext) -> str | None:
     return None
 
 
+def reviewer_has_sheet(ctx: ActionContext) -> str | None:
+    """A reviewer replaces only a sheet of their own, recorded for this proposal."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
+    if proposal is None:
+        return None  # proposal_exists says so
+    if not any(r.reviewer == ctx.actor.name for r in queries.reviews_of(ctx.session, proposal)):
+        return (
+            f"{ctx.actor.name} 尚未为该方案提交评分表，无可替换 has no sheet of their own on "
+            f"this proposal to replace (record one instead)"
+        )
+    return None
+
+
 def recusal_not_duplicate(ctx: ActionContext) -> str | None:
     """A reviewer is recused from a proposal once."""
     proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
@@ -185,6 +198,7 @@ SCORING_GUARDS: dict[str, Guard] = {
         proposal_passes,
         reviewer_declares_own_conflict,
         recusal_not_duplicate,
+        reviewer_has_sheet,
         assessor_not_duplicate,
         assessment_recorded,
         narratives_complete,
@@ -199,6 +213,7 @@ SCORING_FACT_GUARDS = frozenset(
         "proposal_passes",
         "reviewer_declares_own_conflict",
         "recusal_not_duplicate",
+        "reviewer_has_sheet",
         "comment_within_window",
         "recused_reviewer_has_account",
         "comment_documented",

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.domain.money import format_yuan, parse_money
 from procure.services.accounts.authorization import authorize, project_scope
 from procure.services.browse.project_view import available_actions
 from procure.services.lifecycle.fire import TransitionResult, perform
@@ -245,12 +246,20 @@ def restated(
             organization = queries.organization_by_uscc(session, text)
             text = f"{organization.name}（{text}）" if organization else text
         elif param.type == "money":
-            text = f"{text} 元"
+            text = _yuan(text)
         lines.append((param.zh, text))
     reason = form.get("reason", "").strip()
     if reason:
         lines.append(("理由 Reason", reason))
     return lines
+
+
+def _yuan(text: str) -> str:
+    """An amount typed in a form as people read it: ¥288,000.00."""
+    try:
+        return format_yuan(parse_money(text, field="amount"))
+    except ProcureError:
+        return text  # the rehearsal refused it already; shown as typed
 
 
 def form_values(entry: TransitionDef, form: Mapping[str, str]) -> dict[str, Any]:

@@ -5,13 +5,14 @@ and the finalized assessment that combines the assessors' sheets.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from procure.domain.assessment import combine_assessment
 from procure.domain.errors import InvalidInput
 from procure.domain.scorecard import PriceContext
 from procure.services.scoring.scorecard_versions import PIN_KEY, pin_logged, pin_scorecard
 from procure.store import queries
-from procure.store.models import Assessment, OrganizationComment, Recusal, Review
+from procure.store.models import Assessment, OrganizationComment, Proposal, Recusal, Review
 from procure.workflow.context import ActionContext
 from procure.workflow.sheets import assessment_facts, stored_points
 
@@ -21,24 +22,37 @@ Effect = Callable[[ActionContext], None]
 def record_review(ctx: ActionContext) -> None:
     proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params["organization"])
     assert proposal is not None and proposal.id is not None, "guarded by proposal_exists"
+    sheet = _scored_sheet(ctx, proposal)
+    ctx.session.add(
+        Review.model_validate({"proposal_id": proposal.id, "reviewer": ctx.actor.name, **sheet})
+    )
+
+
+def replace_review(ctx: ActionContext) -> None:
+    """Replace the reviewer's own sheet while the panel is open: the row holds the new
+    sheet; the trail keeps the old one in its earlier row, and this row names its total."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params["organization"])
+    assert proposal is not None and proposal.id is not None, "guarded by proposal_exists"
+    review = next(
+        (r for r in queries.reviews_of(ctx.session, proposal) if r.reviewer == ctx.actor.name),
+        None,
+    )
+    assert review is not None, "guarded by reviewer_has_sheet"
+    replaced = review.total
+    for name, value in _scored_sheet(ctx, proposal).items():
+        setattr(review, name, value)
+    ctx.session.add(review)
+    ctx.audit_data.update(replaced_total=replaced)
+
+
+def _scored_sheet(ctx: ActionContext, proposal: Proposal) -> dict[str, Any]:
+    """Score the trigger's sheet on ``proposal``: the review row's fields; the audit row
+    says the same (and pins the scorecard version on first use)."""
     card = ctx.rules.review
     lowest = min(p.price for p in queries.proposals_of(ctx.session, ctx.project))
     sheet = card.score_sheet(ctx.params["scores"], prices=PriceContext(lowest, proposal.price))
     pinned = pin_scorecard(ctx.session, ctx.rules, card, ctx.at)
     conflict = bool(ctx.params.get("conflict", False))
-    ctx.session.add(
-        Review(
-            proposal_id=proposal.id,
-            reviewer=ctx.actor.name,
-            scores=stored_points(sheet.points),
-            inputs=sheet.inputs,
-            total=sheet.total,
-            conflict=conflict,
-            scorecard_name=card.name,
-            scorecard_version=card.version,
-            recorded_at=ctx.at,
-        )
-    )
     ctx.audit_data.update(
         organization=ctx.params["organization"],
         reviewer=ctx.actor.name,
@@ -50,6 +64,15 @@ def record_review(ctx: ActionContext) -> None:
     )
     if pinned is not None:
         ctx.audit_data[PIN_KEY] = pin_logged(pinned)
+    return {
+        "scores": stored_points(sheet.points),
+        "inputs": sheet.inputs,
+        "total": sheet.total,
+        "conflict": conflict,
+        "scorecard_name": card.name,
+        "scorecard_version": card.version,
+        "recorded_at": ctx.at,
+    }
 
 
 def record_recusal(ctx: ActionContext) -> None:
@@ -186,6 +209,7 @@ SCORING_EFFECTS: dict[str, Effect] = {
     effect.__name__: effect
     for effect in (
         record_review,
+        replace_review,
         record_recusal,
         record_assessment,
         record_comment,

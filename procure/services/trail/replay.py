@@ -360,6 +360,7 @@ _PROJECT_HANDLERS = {
     "award": TrailReplay._award,
     "add_proposal": TrailReplay._proposal,
     "record_review": TrailReplay._review,
+    "replace_review": TrailReplay._review,  # the same sheet, scored anew: the last one stands
     "record_recusal": TrailReplay._recusal,
     "sign_contract": TrailReplay._contract,
     "record_payment": TrailReplay._payment,

@@ -10,13 +10,10 @@ signing in (a fresh browser, so nothing cached from an earlier visit).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
@@ -24,7 +21,6 @@ from procure.services.loading.demo import DEMO_DRAFT
 from procure.store import queries
 from procure.store.db import make_engine, new_session
 from procure.store.models import Payment
-from tests.e2e.conftest import UnprintedDemo
 from tests.e2e.web.browser import (
     action,
     confirm,
@@ -34,7 +30,14 @@ from tests.e2e.web.browser import (
     shoot,
     shoot_widths,
 )
-from tests.e2e.web.demo import demo_database, demo_sign_in, print_year
+from tests.e2e.web.demo import (
+    SERVICE_DAY,
+    SIGNED_ON,
+    DemoServer,
+    demo_sign_in,
+    print_year,
+    state,
+)
 from tests.e2e.web.demo_year_facts import (
     ACKNOWLEDGEMENT,
     ANSWER,
@@ -62,7 +65,6 @@ from tests.e2e.web.demo_year_facts import (
     WINNER,
     organization_label,
 )
-from tests.e2e.web.server import free_port, served
 from tests.integration.builders import (
     ASSESSMENT_GOOD,
     NARRATIVES,
@@ -72,68 +74,6 @@ from tests.integration.builders import (
     TONGXIN,
 )
 from tests.integration.records import needs_printing
-
-BEIJING = timezone(timedelta(hours=8))
-SIGNED_ON = "2020-02-28"
-"""On or after the end of the objection window (26 February): an objection was lodged."""
-
-
-@pytest.fixture(scope="module")
-def demo_db(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh ``procure demo`` database (a copy of the session's): its URL."""
-    return demo_database(unprinted_demo, tmp_path_factory.mktemp("demo-year"))
-
-
-WALK_STARTS = datetime(2020, 2, 17, 10, 0, tzinfo=BEIJING)
-"""Monday 17 February 2020: the call, the review, the award (its objection window runs to
-26 February) and the objection happen this morning."""
-SERVICE_DAY = datetime(2020, 6, 22, 10, 0, tzinfo=BEIJING)
-"""Monday 22 June 2020: the contract (signed on 28 February, after the objection window),
-its payments, an inspection and the assessment are recorded this morning."""
-
-
-class DemoServer:
-    """``procure serve`` on the demo database, on one port, started again at a later moment
-    when the walk's calendar moves on (a server's clock is pinned when it starts)."""
-
-    def __init__(self, url: str, folder: Path) -> None:
-        self.url, self.folder, self.port = url, folder, free_port()
-        self._running = ExitStack()
-        self.base = ""
-
-    def start_at(self, moment: datetime) -> str:
-        self._running.close()
-        log = self.folder / f"serve-{moment:%Y%m%d}.log"
-        self.base = self._running.enter_context(served(self.url, log, at=moment, port=self.port))
-        return self.base
-
-    def stop(self) -> None:
-        self._running.close()
-
-
-@pytest.fixture(scope="module")
-def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    """The demo's server for this module, started at :data:`WALK_STARTS`."""
-    running = DemoServer(demo_db, tmp_path_factory.mktemp("demo-server"))
-    running.start_at(WALK_STARTS)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def base_url(server: DemoServer) -> str:
-    """Where the pages open (the same port whenever the server is started again)."""
-    return server.base
-
-
-def state(demo_db: str) -> str:
-    """SM-2020-010's state now."""
-    engine = make_engine(demo_db)
-    try:
-        with new_session(engine) as session:
-            return queries.project_by_code(session, CODE).state
-    finally:
-        engine.dispose()
 
 
 def test_the_officer_submits_the_draft_and_the_leader_approves_it(
@@ -319,37 +259,10 @@ def test_the_losing_organization_objects_signing_waits_and_the_rejection_is_publ
     shoot(public, screenshots, "year-11-public-objection-answered")
 
 
-def test_enter_in_the_contract_number_asks_for_a_confirmation_before_anything_is_signed(
-    server: DemoServer, page: Page, demo_db: str, screenshots: Path
-) -> None:
-    server.start_at(SERVICE_DAY)
-    demo_sign_in(page, OFFICER, f"/projects/{CODE}")
-    details = action(page, "sign_contract")
-    for name, value in (
-        ("amount", PRICES[QIHANG]),
-        ("start", "2020-03-01"),
-        ("end", "2020-12-31"),
-        ("signed_on", SIGNED_ON),
-        ("number", CONTRACT),
-    ):
-        details.locator(f"#sign_contract-{name}").fill(value)
-    page.locator("#sign_contract-number").press("Enter")
-
-    page.wait_for_url(f"**/projects/{CODE}/do/sign_contract")
-    assert state(demo_db) == "awarded"
-    values = page.locator("#confirm-values")
-    for shown in (CONTRACT, PRICES[QIHANG], "2020-03-01", "2020-12-31", SIGNED_ON):
-        expect(values).to_contain_text(shown)
-    expect(page.locator("#irreversible")).to_contain_text("不能撤销")
-    shoot_widths(page, screenshots, "year-12a-sign-confirm")
-    page.get_by_role("link", name="返回修改 Go back and change").click()
-    page.wait_for_url(f"**/projects/{CODE}?open=sign_contract")
-    assert state(demo_db) == "awarded"
-
-
 def test_the_officer_signs_and_pays_and_the_supervisor_records_an_inspection(
-    page: Page, open_page: Callable[[], Page], demo_db: str, screenshots: Path
+    server: DemoServer, page: Page, open_page: Callable[[], Page], demo_db: str, screenshots: Path
 ) -> None:
+    server.start_at(SERVICE_DAY)  # the objection window has ended, the service has begun
     demo_sign_in(page, OFFICER, f"/projects/{CODE}")
     fire(
         page,

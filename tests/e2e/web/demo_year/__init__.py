@@ -1,0 +1,1 @@
+"""The demo's year walked in a browser (a module with its own database and server)."""

@@ -1,0 +1,98 @@
+"""A reviewer replaces their own sheet until the panel is closed for award (issue 21, item
+2): the table holds the new sheet, the panel counts it, the trail keeps the old one in its
+row and its replay ends with the new one; afterwards the rule refuses it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from procure.domain.errors import Refused
+from procure.services.lifecycle import fire as lc
+from procure.services.trail.check import trail_differences
+from procure.store import audit, queries
+from tests.integration.builders import (
+    CODE,
+    OFFICER,
+    QIHANG,
+    REVIEW_AT_PASS,
+    REVIEW_GOOD,
+    REVIEWERS,
+    Plan,
+    project_at,
+)
+
+REVIEWER = REVIEWERS[0]
+
+
+def _replace(session: Session, scores: dict[str, str | int]) -> lc.TransitionResult:
+    params = {"organization": QIHANG, "scores": scores}
+    return lc.advance(session, CODE, "replace_review", REVIEWER, params=params)
+
+
+def _sheet(session: Session) -> Decimal:
+    proposal = queries.proposal_of(session, queries.project_by_code(session, CODE), QIHANG)
+    assert proposal is not None
+    (review,) = [r for r in queries.reviews_of(session, proposal) if r.reviewer == REVIEWER.name]
+    return review.total
+
+
+def test_a_reviewer_replaces_their_own_sheet_while_the_panel_is_open(session: Session) -> None:
+    project_at(session, "reviewed")
+    assert _sheet(session) == Decimal("85.00")
+
+    result = _replace(session, dict(REVIEW_AT_PASS))
+
+    assert (result.from_state, result.to_state) == ("reviewing", "reviewing")
+    assert _sheet(session) == Decimal("60.00")
+    row = audit.rows_for_project(session, CODE)[-1]
+    assert row.trigger == "replace_review" and row.actor == REVIEWER.name
+    assert '"replaced_total":"85.00"' in row.data and '"total":"60.00"' in row.data
+    assert trail_differences(session) == []  # the replay ends with the new sheet
+    session.commit()
+
+
+def test_a_forged_sheet_after_a_replacement_is_caught_by_the_trail_check(
+    session: Session,
+) -> None:
+    project_at(session, "reviewed")
+    _replace(session, dict(REVIEW_AT_PASS))
+    proposal = queries.proposal_of(session, queries.project_by_code(session, CODE), QIHANG)
+    assert proposal is not None
+
+    session.execute(
+        text("UPDATE review SET total = '85.00' WHERE proposal_id = :p AND reviewer = :r"),
+        {"p": proposal.id, "r": REVIEWER.name},
+    )
+    session.expire_all()
+
+    found = trail_differences(session)
+    assert any("review" in str(difference) for difference in found), found
+    session.rollback()
+
+
+def test_a_reviewer_without_a_sheet_has_nothing_to_replace(session: Session) -> None:
+    project_at(session, "reviewing")
+
+    with pytest.raises(Refused, match="尚未为该方案提交评分表"):
+        _replace(session, dict(REVIEW_GOOD))
+
+
+def test_after_the_award_a_sheet_is_not_replaced_and_stays_as_it_was(session: Session) -> None:
+    project_at(session, "awarded", Plan())
+
+    with pytest.raises(Refused, match="replace_review refused: not allowed from state awarded"):
+        _replace(session, dict(REVIEW_AT_PASS))
+    assert _sheet(session) == Decimal("85.00")
+
+
+def test_a_reviewer_replaces_only_their_own_sheet(session: Session) -> None:
+    project_at(session, "reviewed")
+
+    with pytest.raises(Refused, match="role officer may not"):
+        params = {"organization": QIHANG, "scores": dict(REVIEW_AT_PASS)}
+        lc.advance(session, CODE, "replace_review", OFFICER, params=params)
+    assert _sheet(session) == Decimal("85.00")
