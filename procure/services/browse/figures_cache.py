@@ -8,8 +8,10 @@ to, summed from *buckets* of :data:`BUCKET` consecutive project ids. At the next
 it reads only the trail rows after that head, counts again the buckets of the projects
 they name, and moves each part's sums by the difference (a payment anywhere recounts a
 few hundred projects, not the province). Trail rows naming no project (purchasers,
-organizations, accounts) change no counted figure; a project's year and purchaser
-never change. A long run of new rows (a year-end batch) recounts everything.
+organizations, accounts) change no counted figure. A bucket's old sums are taken off
+the parts they were in, so a correction moving a project to another year or purchaser
+is counted right too, as long as its trail row names the project. A long run of new
+rows (a year-end batch) recounts everything.
 
 The head and the counts are read in the viewer's transaction: on a reading engine
 one snapshot (:mod:`procure.store.db`), so the parts are exactly those of the head.
