@@ -194,7 +194,8 @@ class TrailReplay:
         code = str(row.project_code)
         assessor = str(data.get("assessor", row.actor))
         sheets = self._sheets.setdefault(code, [])
-        sheets.append(assessor)
+        if row.trigger != "replace_assessment" or assessor not in sheets:
+            sheets.append(assessor)  # a replacement scores the assessor's latest sheet anew
         fact = self.fact("assessment", sheet_key(code, assessor, sheets.count(assessor)))
         fact.set_many(
             {
@@ -365,6 +366,7 @@ _PROJECT_HANDLERS = {
     "record_payment": TrailReplay._payment,
     "record_inspection": TrailReplay._inspection,
     "record_assessment": TrailReplay._assessment,
+    "replace_assessment": TrailReplay._assessment,
     "record_comment": TrailReplay._comment,
     "finalize_assessment": TrailReplay._finalize,
     "drop": TrailReplay._drop,
