@@ -132,6 +132,14 @@ class TrailReplay:
         key = f"{row.project_code} proposal of {data.get('organization')}"
         self.fact("proposal", key).set_many({"price": data.get("price"), "submitted_at": row.at})
 
+    def _withdrawal(self, row: TransitionLog, data: dict[str, Any]) -> None:
+        """A withdrawn proposal, and the recusals declared on it, leave the tables."""
+        organization = data.get("organization")
+        self.facts.pop(("proposal", f"{row.project_code} proposal of {organization}"), None)
+        for reviewer in data.get("recusals") or []:
+            key = f"{row.project_code} recusal of {reviewer} on {organization}"
+            self.facts.pop(("recusal", key), None)
+
     def _review(self, row: TransitionLog, data: dict[str, Any]) -> None:
         reviewer = data.get("reviewer", row.actor)
         key = f"{row.project_code} review of {data.get('organization')} by {reviewer}"
@@ -359,6 +367,7 @@ def grant_key(login: str, role: str, purchaser: str | None, organization: str | 
 _PROJECT_HANDLERS = {
     "award": TrailReplay._award,
     "add_proposal": TrailReplay._proposal,
+    "withdraw_proposal": TrailReplay._withdrawal,
     "record_review": TrailReplay._review,
     "replace_review": TrailReplay._review,  # the same sheet, scored anew: the last one stands
     "record_recusal": TrailReplay._recusal,
