@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
@@ -68,11 +67,10 @@ def test_a_forged_sheet_after_a_replacement_is_caught_by_the_trail_check(
     proposal = queries.proposal_of(session, queries.project_by_code(session, CODE), QIHANG)
     assert proposal is not None
 
-    session.execute(
-        text("UPDATE review SET total = '85.00' WHERE proposal_id = :p AND reviewer = :r"),
-        {"p": proposal.id, "r": REVIEWER.name},
-    )
-    session.expire_all()
+    (review,) = [r for r in queries.reviews_of(session, proposal) if r.reviewer == REVIEWER.name]
+    review.total = Decimal("85.00")  # edited behind procure's back
+    session.add(review)
+    session.flush()
 
     found = trail_differences(session)
     assert any("review" in str(difference) for difference in found), found
@@ -132,8 +130,10 @@ def test_a_forged_assessment_sheet_after_a_replacement_is_caught(session: Sessio
     project_at(session, "assessment_recorded")
     _reassess(session, dict(ASSESSMENT_PASS))
 
-    session.execute(text("UPDATE assessment SET total = '85.00'"))
-    session.expire_all()
+    (sheet,) = queries.assessment_sheets(session, queries.project_by_code(session, CODE))
+    sheet.total = Decimal("85.00")  # edited behind procure's back
+    session.add(sheet)
+    session.flush()
 
     assert any("assessment" in str(found) for found in trail_differences(session))
     session.rollback()

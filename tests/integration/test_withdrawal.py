@@ -5,14 +5,17 @@ call has closed the state rule refuses it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
 from procure.services.lifecycle import fire as lc
 from procure.services.trail.check import trail_differences
 from procure.store import audit, queries
+from procure.store.models import Proposal
 from procure.workflow.context import Actor
 from tests.integration.builders import (
     CODE,
@@ -91,13 +94,15 @@ def test_a_withdrawn_proposal_put_back_by_hand_is_caught_by_the_trail_check(
     assert tongxin is not None
     _withdraw(session, organization_actor(TONGXIN))
 
-    session.execute(
-        text(
-            "INSERT INTO proposal (project_id, organization_id, price, submitted_at) "
-            "VALUES (:p, :o, '880000.00', '2026-10-12 02:00:00')"
-        ),
-        {"p": project.id, "o": tongxin.id},
+    assert project.id is not None and tongxin.id is not None
+    comeback = Proposal(
+        project_id=project.id,
+        organization_id=tongxin.id,
+        price=Decimal("880000.00"),
+        submitted_at=datetime(2026, 10, 12, 2, tzinfo=UTC),
     )
+    session.add(comeback)  # put back behind procure's back
+    session.flush()
 
     assert any("proposal" in str(found) for found in trail_differences(session))
     session.rollback()
