@@ -20,6 +20,7 @@ from procure.store.models import (
     Project,
     Proposal,
     Purchaser,
+    Recusal,
     Review,
 )
 from procure.store.reads import remembered
@@ -108,6 +109,12 @@ def proposals_of(session: Session, project: Project) -> list[Proposal]:
 def reviews_of(session: Session, proposal: Proposal) -> list[Review]:
     """Return every review sheet of a proposal, recused ones included."""
     statement = select(Review).where(Review.proposal_id == proposal.id).order_by(col(Review.id))
+    return list(session.exec(statement))
+
+
+def recusals_of(session: Session, proposal: Proposal) -> list[Recusal]:
+    """Return every recusal declared on a proposal."""
+    statement = select(Recusal).where(Recusal.proposal_id == proposal.id).order_by(col(Recusal.id))
     return list(session.exec(statement))
 
 

@@ -75,6 +75,16 @@ def price_within_budget(ctx: ActionContext) -> str | None:
     return None
 
 
+def withdrawal_documented(ctx: ActionContext) -> str | None:
+    """An officer records a withdrawal only citing the letter it came in."""
+    if ctx.actor.role == "officer" and not ctx.params.get("document"):
+        return (
+            "干事代为撤回须填写撤回函文号 an officer may withdraw a proposal only with the "
+            "reference of the organization's letter (document=来函文号)"
+        )
+    return None
+
+
 def has_proposals(ctx: ActionContext) -> str | None:
     """There is at least one proposal to review."""
     if not queries.proposals_of(ctx.session, ctx.project):
@@ -263,6 +273,7 @@ FACT_GUARDS: frozenset[str] = frozenset(
         "organization_registered",
         "proposal_not_duplicate",
         "price_within_budget",
+        "withdrawal_documented",
         "proposal_exists",
         "reviewer_not_duplicate",
         "proposal_passes",
@@ -284,6 +295,7 @@ GUARDS: dict[str, Guard] = {
         organization_registered,
         proposal_not_duplicate,
         price_within_budget,
+        withdrawal_documented,
         has_proposals,
         proposal_exists,
         reviewer_not_duplicate,

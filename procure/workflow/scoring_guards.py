@@ -92,6 +92,18 @@ def reviewer_has_sheet(ctx: ActionContext) -> str | None:
     return None
 
 
+def assessor_has_sheet(ctx: ActionContext) -> str | None:
+    """An assessor replaces only a sheet of their own on this project."""
+    if not any(
+        a.assessor == ctx.actor.name for a in queries.assessment_sheets(ctx.session, ctx.project)
+    ):
+        return (
+            f"{ctx.actor.name} 尚未为 {ctx.project.code} 录入考核评分表，无可替换 has no "
+            f"assessment sheet of their own to replace (record one instead)"
+        )
+    return None
+
+
 def recusal_not_duplicate(ctx: ActionContext) -> str | None:
     """A reviewer is recused from a proposal once."""
     proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", ""))
@@ -199,6 +211,7 @@ SCORING_GUARDS: dict[str, Guard] = {
         reviewer_declares_own_conflict,
         recusal_not_duplicate,
         reviewer_has_sheet,
+        assessor_has_sheet,
         assessor_not_duplicate,
         assessment_recorded,
         narratives_complete,

@@ -104,11 +104,11 @@ def test_reject_cancel_drop_and_the_answers_to_an_objection_require_a_reason() -
     assert needing == {"reject", "drop", "cancel", "uphold_objection", "reject_objection"}
 
 
-def test_only_an_objection_is_lodged_by_the_organization_it_names() -> None:
+def test_only_an_objection_and_a_withdrawal_act_for_the_organization_they_name() -> None:
     definition = load_workflow(WORKFLOW, known_guards=GUARDS)
 
     named = {t.trigger for t in definition.transitions if t.named_organization}
-    assert named == {"lodge_objection"}
+    assert named == {"lodge_objection", "withdraw_proposal"}
 
 
 def test_an_optional_param_is_marked_not_required() -> None:

@@ -47,6 +47,25 @@ def add_proposal(ctx: ActionContext) -> None:
     ctx.audit_data.update(organization=organization.uscc, price=ctx.params["price"])
 
 
+def withdraw_proposal(ctx: ActionContext) -> None:
+    """Withdraw a proposal before the call closes: the proposal (and any recusal declared
+    on it) leaves the tables; the audit row keeps what was withdrawn."""
+    proposal = queries.proposal_of(ctx.session, ctx.project, ctx.params["organization"])
+    assert proposal is not None and proposal.id is not None, "guarded by proposal_exists"
+    recusals = queries.recusals_of(ctx.session, proposal)
+    for recusal in recusals:
+        ctx.session.delete(recusal)
+    ctx.session.flush()
+    ctx.session.delete(proposal)
+    ctx.audit_data.update(
+        organization=ctx.params["organization"],
+        price=proposal.price,
+        recusals=sorted(r.reviewer for r in recusals),
+    )
+    if ctx.params.get("document"):
+        ctx.audit_data.update(document=ctx.params["document"])
+
+
 def award(ctx: ActionContext) -> None:
     organization = _organization(ctx)
     ctx.project.awarded_organization_id = organization.id
@@ -171,6 +190,7 @@ EFFECTS: dict[str, Effect] = {
     effect.__name__: effect
     for effect in (
         add_proposal,
+        withdraw_proposal,
         award,
         sign_contract,
         renew,

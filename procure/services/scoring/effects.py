@@ -96,6 +96,34 @@ def record_recusal(ctx: ActionContext) -> None:
 
 def record_assessment(ctx: ActionContext) -> None:
     assert ctx.project.id is not None
+    sheet = _assessed_sheet(ctx)
+    ctx.session.add(
+        Assessment.model_validate(
+            {"project_id": ctx.project.id, "assessor": ctx.actor.name, **sheet}
+        )
+    )
+
+
+def replace_assessment(ctx: ActionContext) -> None:
+    """Replace the assessor's own (latest) sheet until the assessment is finalized; the
+    trail keeps the old sheet in its earlier row, and this row names its total."""
+    mine = [
+        a
+        for a in queries.assessment_sheets(ctx.session, ctx.project)
+        if a.assessor == ctx.actor.name
+    ]
+    assert mine, "guarded by assessor_has_sheet"
+    sheet = mine[-1]
+    replaced = sheet.total
+    for name, value in _assessed_sheet(ctx).items():
+        setattr(sheet, name, value)
+    ctx.session.add(sheet)
+    ctx.audit_data.update(replaced_total=replaced)
+
+
+def _assessed_sheet(ctx: ActionContext) -> dict[str, Any]:
+    """Score the trigger's assessment sheet: the row's fields; the audit row says the same
+    (and pins the scorecard version on first use)."""
     card = ctx.rules.assessment
     sheet = card.score_sheet(ctx.params["scores"])
     veto = sorted(set(ctx.params.get("veto", [])))
@@ -105,22 +133,6 @@ def record_assessment(ctx: ActionContext) -> None:
         grade = card.grades[-1]
     narratives = _narratives(ctx)
     pinned = pin_scorecard(ctx.session, ctx.rules, card, ctx.at)
-    ctx.session.add(
-        Assessment(
-            project_id=ctx.project.id,
-            assessor=ctx.actor.name,
-            scores=stored_points(sheet.points),
-            inputs=sheet.inputs,
-            total=sheet.total,
-            grade=grade.code,
-            veto=veto,
-            narrative=ctx.params.get("narrative", ""),
-            narratives=narratives,
-            scorecard_name=card.name,
-            scorecard_version=card.version,
-            recorded_at=ctx.at,
-        )
-    )
     ctx.audit_data.update(
         assessor=ctx.actor.name,
         scores=stored_points(sheet.points),
@@ -134,6 +146,18 @@ def record_assessment(ctx: ActionContext) -> None:
     )
     if pinned is not None:
         ctx.audit_data[PIN_KEY] = pin_logged(pinned)
+    return {
+        "scores": stored_points(sheet.points),
+        "inputs": sheet.inputs,
+        "total": sheet.total,
+        "grade": grade.code,
+        "veto": veto,
+        "narrative": ctx.params.get("narrative", ""),
+        "narratives": narratives,
+        "scorecard_name": card.name,
+        "scorecard_version": card.version,
+        "recorded_at": ctx.at,
+    }
 
 
 def _narratives(ctx: ActionContext) -> dict[str, str]:
@@ -212,6 +236,7 @@ SCORING_EFFECTS: dict[str, Effect] = {
         replace_review,
         record_recusal,
         record_assessment,
+        replace_assessment,
         record_comment,
         finalize_assessment,
     )

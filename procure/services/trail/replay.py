@@ -133,6 +133,14 @@ class TrailReplay:
         key = f"{row.project_code} proposal of {data.get('organization')}"
         self.fact("proposal", key).set_many({"price": data.get("price"), "submitted_at": row.at})
 
+    def _withdrawal(self, row: TransitionLog, data: dict[str, Any]) -> None:
+        """A withdrawn proposal, and the recusals declared on it, leave the tables."""
+        organization = data.get("organization")
+        self.facts.pop(("proposal", f"{row.project_code} proposal of {organization}"), None)
+        for reviewer in data.get("recusals") or []:
+            key = f"{row.project_code} recusal of {reviewer} on {organization}"
+            self.facts.pop(("recusal", key), None)
+
     def _review(self, row: TransitionLog, data: dict[str, Any]) -> None:
         reviewer = data.get("reviewer", row.actor)
         key = f"{row.project_code} review of {data.get('organization')} by {reviewer}"
@@ -195,7 +203,8 @@ class TrailReplay:
         code = str(row.project_code)
         assessor = str(data.get("assessor", row.actor))
         sheets = self._sheets.setdefault(code, [])
-        sheets.append(assessor)
+        if row.trigger != "replace_assessment" or assessor not in sheets:
+            sheets.append(assessor)  # a replacement scores the assessor's latest sheet anew
         fact = self.fact("assessment", sheet_key(code, assessor, sheets.count(assessor)))
         fact.set_many(
             {
@@ -359,6 +368,7 @@ def grant_key(login: str, role: str, purchaser: str | None, organization: str | 
 _PROJECT_HANDLERS = {
     "award": TrailReplay._award,
     "add_proposal": TrailReplay._proposal,
+    "withdraw_proposal": TrailReplay._withdrawal,
     "record_review": TrailReplay._review,
     "replace_review": TrailReplay._review,  # the same sheet, scored anew: the last one stands
     "record_recusal": TrailReplay._recusal,
@@ -366,6 +376,7 @@ _PROJECT_HANDLERS = {
     "record_payment": TrailReplay._payment,
     "record_inspection": TrailReplay._inspection,
     "record_assessment": TrailReplay._assessment,
+    "replace_assessment": TrailReplay._assessment,
     "record_comment": TrailReplay._comment,
     "finalize_assessment": TrailReplay._finalize,
     "drop": TrailReplay._drop,
