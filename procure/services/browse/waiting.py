@@ -33,11 +33,21 @@ from procure.workflow.next_year import UNBARRED, unbarred_next_year
 from procure.workflow.rules import Rules, default_rules
 
 ASIDE_TRIGGERS: frozenset[str] = frozenset(
-    {"cancel", "record_recusal", "lodge_objection", "uphold_objection", "reject_objection"}
+    {
+        "cancel",
+        "record_recusal",
+        "lodge_objection",
+        "uphold_objection",
+        "reject_objection",
+        "withdraw_proposal",
+        "replace_review",
+        "replace_assessment",
+    }
 )
 """Triggers that are at hand rather than awaited; they make no project wait. A recusal or an
 objection comes when someone declares it; an objection awaiting its answer is listed on the
-due page (the ``answer_objection`` deadline), where it has a date."""
+due page (the ``answer_objection`` deadline), where it has a date. A withdrawal or a
+replaced sheet comes when its author changes their mind."""
 
 
 @dataclass(frozen=True)
