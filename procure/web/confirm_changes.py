@@ -10,10 +10,12 @@ cannot be undone afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from procure.domain.money import format_yuan
 from procure.services.corrections.amend import AmendmentResult
 from procure.services.corrections.correct import CorrectionResult
 from procure.store.models import TransitionLog
@@ -106,15 +108,29 @@ def project_seq(session: Session, code: str) -> int:
     return int(session.exec(statement).one() or 0)
 
 
-def _said(value: Any) -> str:
-    return "（空）" if value is None or value == "" else str(value)
+MONEY_FIELDS = frozenset({"amount", "price"})
+"""Fields restated as money, as the pages write it (¥868,000.00)."""
+
+
+def _said(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if name in MONEY_FIELDS:
+        try:
+            return format_yuan(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
+    return str(value)
 
 
 def _lines(
     labels: dict[str, str], old: dict[str, Any], new: dict[str, Any]
 ) -> list[tuple[str, str]]:
     return [
-        (f"{labels.get(name, name)}（原值 → 新值）", f"{_said(old.get(name))} → {_said(value)}")
+        (
+            f"{labels.get(name, name)}（原值 → 新值）",
+            f"{_said(name, old.get(name))} → {_said(name, value)}",
+        )
         for name, value in new.items()
     ]
 

@@ -52,27 +52,27 @@ FORMS = {
     "correct for approval": Form(
         OFFICER.name, "correct",
         {"field": "payment.amount", "record": "1", "value": "40000", "reason": "多录一个零"},
-        ("400000.00 → 40000.00", "待「分管领导 leader」审批后生效", "审批前你可以撤回"),
+        ("¥400,000.00 → ¥40,000.00", "待「分管领导 leader」审批后生效", "审批前你可以撤回"),
     ),
     "amend": Form(
         OFFICER.name, "amend", {"amount": "500000", "end": "", "rationale": "服务对象减少"},
-        ("868000.00 → 500000.00", "服务对象减少", "审批后合同按变更后的条款执行"),
+        ("¥868,000.00 → ¥500,000.00", "服务对象减少", "审批后合同按变更后的条款执行"),
     ),
     "approve correction": Form(
         LEADER.name, "corrections/1/approve", {},
-        ("400000.00 → 40000.00", "审批后更正立即生效，不能撤销"), _pending_correction,
+        ("¥400,000.00 → ¥40,000.00", "审批后更正立即生效，不能撤销"), _pending_correction,
     ),
     "approve amendment": Form(
         LEADER.name, "amendments/1/approve", {},
-        ("868000.00 → 500000.00", "服务对象减少", "不能撤销；只能再次变更"), _pending_amendment,
+        ("¥868,000.00 → ¥500,000.00", "服务对象减少", "不能撤销；只能再次变更"), _pending_amendment,
     ),
     "refuse correction": Form(
         LEADER.name, "corrections/1/refuse", {"reason": "依据不足"},
-        ("400000.00 → 40000.00", "依据不足", "永不生效，不能恢复"), _pending_correction,
+        ("¥400,000.00 → ¥40,000.00", "依据不足", "永不生效，不能恢复"), _pending_correction,
     ),
     "refuse amendment": Form(
         LEADER.name, "amendments/1/refuse", {"reason": "依据不足"},
-        ("868000.00 → 500000.00", "依据不足", "永不生效，不能恢复"), _pending_amendment,
+        ("¥868,000.00 → ¥500,000.00", "依据不足", "永不生效，不能恢复"), _pending_amendment,
     ),
 }  # fmt: skip
 
