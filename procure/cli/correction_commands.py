@@ -47,6 +47,10 @@ def correct(
     each, until when, and whether a second person must approve). RECORD names the record:
     a payment's tranche, an inspection's or comment's number, a proposal's USCC, a review or
     recusal as USCC/LOGIN, an assessor's login, an objector's USCC; none for the contract.
+
+    Cannot be undone (不能撤销): the correction is a new record in the audit trail and the
+    old value stays visible beside it; a wrong correction is fixed only by another one. A
+    correction that awaits approval may be withdrawn until then (procure refuse correction).
     """
     from procure.services.corrections.correct import correct as correct_fact
     from procure.services.lifecycle.params import parse_assignments
@@ -93,7 +97,9 @@ def amend(
 ) -> None:
     """Propose an amendment (合同变更) of project CODE's contract; the leader approves it.
 
-    Once approved it cannot be undone: a later amendment supersedes it.
+    Cannot be undone (不能撤销) once approved: the contract is held to the amended terms,
+    and only a later amendment changes them. Until then the proposal stays in the audit
+    trail and its proposer may withdraw it (procure refuse amendment).
     """
     from procure.services.corrections.amend import propose_amendment
 
@@ -115,7 +121,11 @@ def amend(
 
 @click.group()
 def approve() -> None:
-    """Approve (审批) a correction or amendment another person proposed (cannot be undone)."""
+    """Approve (审批) a correction or amendment another person proposed.
+
+    Cannot be undone (不能撤销): once approved it counts; only a later correction or
+    amendment changes it again.
+    """
 
 
 @approve.command("correction")
@@ -125,7 +135,10 @@ def approve() -> None:
 @json_option
 @click.pass_context
 def approve_correction(ctx: click.Context, code: str, number: int, by: str, as_json: bool) -> None:
-    """Approve correction NUMBER of project CODE: from now on it counts."""
+    """Approve correction NUMBER of project CODE: from now on it counts.
+
+    Cannot be undone (不能撤销): only a later correction changes the value again.
+    """
     from procure.services.corrections.correct import approve_correction as approve_it
 
     with open_session(ctx) as session:
@@ -143,7 +156,10 @@ def approve_correction(ctx: click.Context, code: str, number: int, by: str, as_j
 @json_option
 @click.pass_context
 def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_json: bool) -> None:
-    """Approve amendment NUMBER of project CODE's contract: from now on it is in force."""
+    """Approve amendment NUMBER of project CODE's contract: from now on it is in force.
+
+    Cannot be undone (不能撤销): only a later amendment changes the contract again.
+    """
     from procure.services.corrections.amend import approve_amendment as approve_it
 
     with open_session(ctx) as session:
@@ -156,7 +172,11 @@ def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_js
 
 @click.group()
 def refuse() -> None:
-    """Refuse (驳回) a pending correction or amendment, or withdraw your own (撤回)."""
+    """Refuse (驳回) a pending correction or amendment, or withdraw your own (撤回).
+
+    Cannot be undone (不能撤销): a refused or withdrawn proposal never counts and cannot be
+    revived; propose it again if it is still wanted.
+    """
 
 
 def _refuse_command(what: str) -> click.Command:
@@ -182,6 +202,8 @@ def _refuse_command(what: str) -> click.Command:
 
     command.help = (
         f"Refuse {what} NUMBER of project CODE before it counts (its proposer: withdraw it)."
+        "\n\nCannot be undone (不能撤销): a refused or withdrawn "
+        f"{what} never counts and cannot be revived; propose it again if it is still wanted."
     )
     return command
 

@@ -91,3 +91,19 @@ def committed(session: Session, change: Callable[[], T], *, what: str) -> T:
             _LOGGER.info("%s clashed with another writer (attempt %d): %s", what, attempt, exc)
             last = exc
     raise clash(what) from last
+
+
+def rehearsed(session: Session, change: Callable[[], T]) -> T:
+    """Run ``change`` and roll it back whatever happens: what it would do, with its
+    refusals, and nothing stored (a confirmation page restates it before it is done)."""
+    try:
+        return change()
+    finally:
+        session.rollback()
+
+
+def carried_out(
+    session: Session, change: Callable[[], T], *, what: str, rehearse: bool = False
+) -> T:
+    """:func:`committed`, or with ``rehearse`` only :func:`rehearsed`."""
+    return rehearsed(session, change) if rehearse else committed(session, change, what=what)

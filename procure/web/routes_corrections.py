@@ -1,95 +1,239 @@
-"""Corrections and contract amendments from the project page: plain POST forms (CSRF-checked).
+"""Corrections and contract amendments from the project page: POST forms (CSRF-checked),
+each confirmed on a page of its own (:mod:`procure.web.confirm`, issue 21 item 5).
 
-A refusal (wrong role, past the stage, four eyes, a bad value) is shown by the app's error
-page with its rule; nothing is stored then.
+The first POST of a form (a click, or Enter in a text field) rehearses the change: a
+refusal (wrong role, past the stage, four eyes, a bad value or date) is shown by the app's
+error page with its rule, and otherwise the confirmation page restates what will be stored
+and what cannot be undone. The change is made only by that page's form, whose token is
+bound to the session, every value and the project's last audit row; a forged, altered or
+replayed POST is shown the confirmation page again, and nothing changes.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.amend import approve_amendment, propose_amendment
 from procure.services.corrections.correct import approve_correction, correct
 from procure.services.corrections.refuse import refuse_amendment, refuse_correction
+from procure.services.lifecycle.project_actions import held_roles
+from procure.store import queries
+from procure.web import confirm_changes as changes
+from procure.web import pages
+from procure.web.confirm import confirmation_token, hidden_values, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
+from procure.workflow.rules import default_corrections
 
 router = APIRouter()
 
+Restated = list[tuple[str, str]]
 
-def _back(code: str, done: str) -> Response:
-    return RedirectResponse(f"/projects/{code}?done={done}#changes", status_code=303)
+
+def _confirmed_or_asked(
+    request: Request,
+    account: Any,
+    reader: Session,
+    code: str,
+    form: dict[str, str],
+    *,
+    path: str,
+    roles: Sequence[str],
+    run: Callable[[bool], tuple[changes.Change, Restated]],
+    done: str,
+) -> Response:
+    """Do the change when ``form`` carries its confirmation, else rehearse it and ask."""
+    readable_project(reader, viewer_scope(reader, account.user.login), code)
+    step = f"{code}:{path}:{changes.project_seq(reader, code)}"
+    if is_confirmed(request, account, step, form):
+        run(False)
+        return RedirectResponse(f"/projects/{code}?done={done}#changes", status_code=303)
+    change, restated = run(True)
+    held = held_roles(reader, account.user, code)
+    context = {
+        "project": queries.project_by_code(reader, code),
+        "action": {
+            "trigger": done,
+            "zh": change.zh,
+            "en": change.en,
+            "role": next((r for r in held if r in roles), held[0] if held else roles[0]),
+            "post_to": f"/projects/{code}/{path}",
+            "back_to": f"/projects/{code}#changes",
+        },
+        "restated": restated,
+        "irreversible": change.irreversible,
+        "hidden": hidden_values(form),
+        "confirm": confirmation_token(request, account, step, form),
+    }
+    return pages.render(request, "confirm.html", context)
+
+
+def _approver(role: str | None) -> str | None:
+    return pages.ROLE_LABELS.get(role, role) if role else None
 
 
 @router.post("/projects/{code}/correct")
 def correct_form(
-    code: str, account: Account, form: CheckedForm, session: Writer, reader: Reader
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
 ) -> Response:
     """Correct one field of one record: ``field`` is ``kind.name``; ``record`` names it."""
-    readable_project(reader, viewer_scope(reader, account.user.login), code)
     kind, _, name = form.get("field", "").partition(".")
-    if not kind or not name:
-        raise InvalidInput("choose the field to correct (更正事项)")
-    correct(
-        session, code, kind, form.get("record", ""), {name: form.get("value", "")},
-        reason=form.get("reason", ""), by=account.user.login,
+    rule = default_corrections().kinds.get(kind)
+    reason = form.get("reason", "")
+
+    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+        if not kind or not name:
+            raise InvalidInput("choose the field to correct (更正事项)")
+        result = correct(
+            session, code, kind, form.get("record", ""), {name: form.get("value", "")},
+            reason=reason, by=account.user.login, rehearse=rehearse,
+        )  # fmt: skip
+        waits = _approver(result.needs_approval_by)
+        change = changes.CORRECT_FOR_APPROVAL if waits else changes.CORRECT_NOW
+        return change, [*changes.correction_restated(result, reason), changes.counts_when(waits)]
+
+    return _confirmed_or_asked(
+        request, account, reader, code, form, path="correct",
+        roles=rule.roles if rule else (), run=run, done="correct",
     )  # fmt: skip
-    return _back(code, "correct")
 
 
 @router.post("/projects/{code}/amend")
 def amend_form(
-    code: str, account: Account, form: CheckedForm, session: Writer, reader: Reader
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
 ) -> Response:
     """Propose an amendment of the contract (合同变更)."""
-    readable_project(reader, viewer_scope(reader, account.user.login), code)
-    propose_amendment(
-        session, code, by=account.user.login, amount=form.get("amount"),
-        start=form.get("start"), end=form.get("end"), scope=form.get("scope"),
-        rationale=form.get("rationale", ""),
+    rule = default_corrections().amendments
+
+    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+        result = propose_amendment(
+            session, code, by=account.user.login, amount=form.get("amount"),
+            start=form.get("start"), end=form.get("end"), scope=form.get("scope"),
+            rationale=form.get("rationale", ""), rehearse=rehearse,
+        )  # fmt: skip
+        waits = changes.counts_when(_approver(rule.approval))
+        return changes.AMEND, [*changes.amendment_restated(result), waits]
+
+    return _confirmed_or_asked(
+        request, account, reader, code, form, path="amend", roles=rule.roles, run=run,
+        done="amend_contract",
     )  # fmt: skip
-    return _back(code, "amend_contract")
 
 
 @router.post("/projects/{code}/corrections/{number}/approve")
 def approve_correction_form(
-    code: str, number: int, account: Account, form: CheckedForm, session: Writer, reader: Reader
+    request: Request,
+    code: str,
+    number: int,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
 ) -> Response:
     """Approve a correction another person proposed."""
-    readable_project(reader, viewer_scope(reader, account.user.login), code)
-    approve_correction(session, code, number, by=account.user.login)
-    return _back(code, "approve_correction")
+
+    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+        result = approve_correction(session, code, number, by=account.user.login, rehearse=rehearse)
+        restated = [("更正", f"第 {number} 号"), *changes.correction_restated(result, "")]
+        return changes.APPROVE_CORRECTION, restated
+
+    return _confirmed_or_asked(
+        request, account, reader, code, form, path=f"corrections/{number}/approve",
+        roles=_approval_roles(), run=run, done="approve_correction",
+    )  # fmt: skip
 
 
 @router.post("/projects/{code}/amendments/{number}/approve")
 def approve_amendment_form(
-    code: str, number: int, account: Account, form: CheckedForm, session: Writer, reader: Reader
+    request: Request,
+    code: str,
+    number: int,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
 ) -> Response:
     """Approve an amendment another person proposed."""
-    readable_project(reader, viewer_scope(reader, account.user.login), code)
-    approve_amendment(session, code, number, by=account.user.login)
-    return _back(code, "approve_amendment")
+
+    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+        result = approve_amendment(session, code, number, by=account.user.login, rehearse=rehearse)
+        return changes.APPROVE_AMENDMENT, changes.amendment_restated(result)
+
+    return _confirmed_or_asked(
+        request, account, reader, code, form, path=f"amendments/{number}/approve",
+        roles=_approval_roles(), run=run, done="approve_amendment",
+    )  # fmt: skip
 
 
 @router.post("/projects/{code}/corrections/{number}/refuse")
 def refuse_correction_form(
-    code: str, number: int, account: Account, form: CheckedForm, session: Writer, reader: Reader
+    request: Request,
+    code: str,
+    number: int,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
 ) -> Response:
     """Refuse a pending correction (or withdraw one's own), with a reason."""
-    readable_project(reader, viewer_scope(reader, account.user.login), code)
     reason = form.get("reason", "")
-    refuse_correction(session, code, number, by=account.user.login, reason=reason)
-    return _back(code, "refuse_correction")
+
+    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+        result = refuse_correction(
+            session, code, number, by=account.user.login, reason=reason, rehearse=rehearse
+        )
+        restated = [("更正", f"第 {number} 号"), *changes.correction_restated(result, "")]
+        return changes.REFUSE, [*restated, ("驳回或撤回理由", reason)]
+
+    return _confirmed_or_asked(
+        request, account, reader, code, form, path=f"corrections/{number}/refuse",
+        roles=_approval_roles(), run=run, done="refuse_correction",
+    )  # fmt: skip
 
 
 @router.post("/projects/{code}/amendments/{number}/refuse")
 def refuse_amendment_form(
-    code: str, number: int, account: Account, form: CheckedForm, session: Writer, reader: Reader
+    request: Request,
+    code: str,
+    number: int,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
 ) -> Response:
     """Refuse a pending amendment (or withdraw one's own), with a reason."""
-    readable_project(reader, viewer_scope(reader, account.user.login), code)
     reason = form.get("reason", "")
-    refuse_amendment(session, code, number, by=account.user.login, reason=reason)
-    return _back(code, "refuse_amendment")
+
+    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+        result = refuse_amendment(
+            session, code, number, by=account.user.login, reason=reason, rehearse=rehearse
+        )
+        return changes.REFUSE, changes.amendment_restated(result, reason)
+
+    return _confirmed_or_asked(
+        request, account, reader, code, form, path=f"amendments/{number}/refuse",
+        roles=_approval_roles(), run=run, done="refuse_amendment",
+    )  # fmt: skip
+
+
+def _approval_roles() -> tuple[str, ...]:
+    """The roles that approve some change (the confirmation names the one the account holds)."""
+    rules = default_corrections()
+    approvers = [rule.approval for rule in (*rules.kinds.values(), rules.amendments)]
+    return tuple(dict.fromkeys(role for role in approvers if role))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from procure.domain.contract_dates import ContractDateRules
 from procure.store import notices, queries
-from procure.store.models import TransitionLog
+from procure.store.models import Project, TransitionLog
 from procure.workflow import next_year
 from procure.workflow.context import ActionContext
 from procure.workflow.engine import Guard
@@ -21,17 +22,38 @@ def signing_dates_in_order(ctx: ActionContext) -> str | None:
     """The signing is on or after the award (and the end of the objection window when an
     objection was lodged), not in the future, and not after the service starts."""
     today = china_day(ctx.at)
-    signed_on: date = ctx.params.get("signed_on") or today
-    notice = notices.current_notice(ctx.session, ctx.project)
-    objected = notice is not None and any(
-        row.notice.id == notice.id for row in notices.objections_of(ctx.session, ctx.project)
+    return signing_problem_of(
+        ctx.session,
+        ctx.project,
+        ctx.rules.contract_dates,
+        ctx.params.get("signed_on") or today,
+        today=today,
+        start=next_year.carried_terms(ctx.project, ctx.params)["start"],
     )
-    return ctx.rules.contract_dates.signing_problem(
+
+
+def signing_problem_of(
+    session: Session,
+    project: Project,
+    rules: ContractDateRules,
+    signed_on: date,
+    *,
+    today: date,
+    start: date | None,
+) -> str | None:
+    """The signing rules for ``project`` signed on ``signed_on``: against its current award
+    notice and, when an objection was lodged against it, the end of its window. The same
+    rule judges a signing and a corrected signing date."""
+    notice = notices.current_notice(session, project)
+    objected = notice is not None and any(
+        row.notice.id == notice.id for row in notices.objections_of(session, project)
+    )
+    return rules.signing_problem(
         signed_on,
         today=today,
         awarded_on=notice.published_on if notice is not None else None,
         objections_close_on=notice.objections_close_on if notice and objected else None,
-        start=next_year.carried_terms(ctx.project, ctx.params)["start"],
+        start=start,
     )
 
 
@@ -47,24 +69,30 @@ def inspection_in_service_period(ctx: ActionContext) -> str | None:
         today=china_day(ctx.at),
         start=contract.start_on,
         end=contract.end_on,
-        rectification_from=_rectification_required_on(ctx),
+        rectification_from=(
+            rectification_required_on(ctx.session, ctx.project)
+            if ctx.project.state == "rectifying"
+            else None
+        ),
     )
 
 
-def _rectification_required_on(ctx: ActionContext) -> date | None:
-    """The day (in China) the rectification under way was required, if one is."""
-    if ctx.project.state != "rectifying":
-        return None
+def rectification_required_on(
+    session: Session, project: Project, *, first: bool = False
+) -> date | None:
+    """The day (in China) the project's last rectification was required (``first``: its
+    first one), if one ever was."""
+    seq = col(TransitionLog.seq)
     statement = (
         select(TransitionLog.at)
         .where(
-            TransitionLog.project_code == ctx.project.code,
+            TransitionLog.project_code == project.code,
             TransitionLog.to_state == "rectifying",
         )
-        .order_by(col(TransitionLog.seq).desc())
+        .order_by(seq if first else seq.desc())
         .limit(1)
     )
-    found = ctx.session.exec(statement).first()
+    found = session.exec(statement).first()
     if found is None:
         return None
     return china_day(datetime.fromisoformat(found.replace("Z", "+00:00")))

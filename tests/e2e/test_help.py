@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.cli import PROCURE, ok
 
 PROBE = """
@@ -78,3 +80,26 @@ def test_renew_help_says_that_apply_cannot_be_undone(tmp_path: Path) -> None:
     run = ok("renew", "--help", cwd=tmp_path)
 
     assert "Cannot be undone" in " ".join(run.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("command", "consequence"),
+    [
+        (("correct",), "a wrong correction is fixed only by another one"),
+        (("amend",), "only a later amendment changes them"),
+        (("approve",), "only a later correction or amendment changes it"),
+        (("approve", "correction"), "only a later correction changes the value"),
+        (("approve", "amendment"), "only a later amendment changes the contract"),
+        (("refuse",), "never counts and cannot be revived"),
+        (("refuse", "correction"), "correction never counts and cannot be revived"),
+        (("refuse", "amendment"), "amendment never counts and cannot be revived"),
+    ],
+)
+def test_correction_commands_say_in_help_what_cannot_be_undone(
+    tmp_path: Path, command: tuple[str, ...], consequence: str
+) -> None:
+    """Like advance and renew, each change of a recorded fact says what cannot be undone."""
+    text = " ".join(ok(*command, "--help", cwd=tmp_path).stdout.split())
+
+    assert "Cannot be undone (不能撤销)" in text
+    assert consequence in text

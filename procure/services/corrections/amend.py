@@ -56,8 +56,10 @@ def propose_amendment(
     end: date | str | None = None,
     scope: str | None = None,
     at: datetime | None = None,
+    rehearse: bool = False,
 ) -> AmendmentResult:
-    """Propose amendment of project ``code``'s contract; it counts once approved.
+    """Propose amendment of project ``code``'s contract; it counts once approved
+    (``rehearse``: check it and say what it would do, storing nothing).
 
     Raises:
         InvalidInput: nothing amended, a malformed value or no rationale.
@@ -65,10 +67,11 @@ def propose_amendment(
             signing's rules refuse.
     """
     changes = {"amount": amount, "start": start, "end": end, "scope": scope}
-    return conflicts.committed(
+    return conflicts.carried_out(
         session,
         lambda: _propose(session, code, by, rationale, changes, at),
         what=f"amend the contract of {code}",
+        rehearse=rehearse,
     )
 
 
@@ -152,18 +155,26 @@ def _propose(
 
 
 def approve_amendment(
-    session: Session, code: str, number: int, *, by: str, at: datetime | None = None
+    session: Session,
+    code: str,
+    number: int,
+    *,
+    by: str,
+    at: datetime | None = None,
+    rehearse: bool = False,
 ) -> AmendmentResult:
-    """Approve amendment ``number`` of project ``code``'s contract: it counts from now on.
+    """Approve amendment ``number`` of project ``code``'s contract: it counts from now on
+    (``rehearse``: check it and say what it would do, storing nothing).
 
     Raises:
         Refused: not pending, wrong role, its proposer approving it, past the stage, or
             terms that no longer hold (e.g. more was paid since).
     """
-    return conflicts.committed(
+    return conflicts.carried_out(
         session,
         lambda: _approve(session, code, number, by, at),
         what=f"approve amendment #{number} of {code}",
+        rehearse=rehearse,
     )
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.money import format_yuan
 from procure.domain.scorecard import PriceContext
+from procure.services.corrections.dates import check_contract_dates, inspection_date_problem
 from procure.services.corrections.records import COLUMNS, Located, plain
 from procure.store import queries
 from procure.store.models import Project
@@ -61,11 +62,12 @@ def _inspection(
 ) -> dict[str, Any]:
     contract = queries.contract_of(session, project)
     on: date = _merged(at, typed, "inspected_on")
-    if contract is not None and not contract.start_on <= on <= contract.end_on:
-        raise Refused(
-            f"inspection dated {on.isoformat()} lies outside the service period "
-            f"{contract.start_on.isoformat()} to {contract.end_on.isoformat()}"
+    if contract is not None and "inspected_on" in typed:
+        problem = inspection_date_problem(
+            session, rules.contract_dates, project, on, start=contract.start_on, end=contract.end_on
         )
+        if problem:
+            raise Refused(problem)
     if "findings" in typed and not str(typed["findings"]).strip():
         raise InvalidInput("findings (检查发现) must not be empty")
     return {name: plain(value) for name, value in typed.items()}
@@ -84,6 +86,7 @@ def _contract(
             "amount": _merged(at, typed, "amount"),
             "start": _merged(at, typed, "start"),
             "end": _merged(at, typed, "end"),
+            "signed_on": _merged(at, typed, "signed_on"),
         },
     )
     number = typed.get("number")
@@ -103,7 +106,9 @@ def terms_problem(
 
     The amount stays within the approved budget (which itself was approved within the
     purchaser's remaining funds) and at or above the payments already made; the service
-    period ends after it starts and sits in the funding year as contract_dates.yaml says.
+    period ends after it starts and sits in the funding year as contract_dates.yaml says;
+    the signing (``signed_on``, when given) and the period keep the date rules, with the
+    payments and inspections already recorded (:mod:`procure.services.corrections.dates`).
     """
     amount: Decimal = terms["amount"]
     if amount <= 0:
@@ -125,6 +130,15 @@ def terms_problem(
     problem = rules.contract_dates.period_problem(start, end, project.year)
     if problem:
         raise Refused(problem)
+    check_contract_dates(
+        session,
+        rules.contract_dates,
+        project,
+        contract,
+        signed_on=terms.get("signed_on", contract.signed_on),
+        start=start,
+        end=end,
+    )
 
 
 def _proposal_price(

@@ -56,6 +56,7 @@ def correct(
     reason: str,
     by: str,
     at: datetime | None = None,
+    rehearse: bool = False,
 ) -> CorrectionResult:
     """Correct the record of ``kind`` named ``ref`` on project ``code``: all or nothing.
 
@@ -64,16 +65,18 @@ def correct(
             comment's number, a proposal's USCC, a sheet's ``USCC/reviewer`` or assessor;
             nothing for the contract.
         values: field → new value (text as typed, or typed values).
+        rehearse: check it and say what it would do, storing nothing (a confirmation page).
 
     Raises:
         InvalidInput: unknown kind or field, malformed value, nothing changed, no reason.
         NotFound: no such project or record.
         Refused: wrong role, past the stage, or a value the fact's rules refuse.
     """
-    return conflicts.committed(
+    return conflicts.carried_out(
         session,
         lambda: _correct(session, code, kind, ref, values, reason=reason, by=by, at=at),
         what=f"correct {kind} on {code}",
+        rehearse=rehearse,
     )
 
 
@@ -144,19 +147,27 @@ def _correct(
 
 
 def approve_correction(
-    session: Session, code: str, number: int, *, by: str, at: datetime | None = None
+    session: Session,
+    code: str,
+    number: int,
+    *,
+    by: str,
+    at: datetime | None = None,
+    rehearse: bool = False,
 ) -> CorrectionResult:
-    """Approve project ``code``'s pending correction ``number``: it counts from now on.
+    """Approve project ``code``'s pending correction ``number``: it counts from now on
+    (``rehearse``: check it and say what it would do, storing nothing).
 
     Raises:
         NotFound: no such project or correction.
         Refused: not pending, wrong role, the proposer approving their own correction,
             past the stage, or a value the fact's rules now refuse.
     """
-    return conflicts.committed(
+    return conflicts.carried_out(
         session,
         lambda: _approve(session, code, number, by=by, at=at),
         what=f"approve correction #{number} on {code}",
+        rehearse=rehearse,
     )
 
 

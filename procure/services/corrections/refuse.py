@@ -34,9 +34,18 @@ REFUSE_CORRECTION, REFUSE_AMENDMENT = "refuse_correction", "refuse_amendment"
 
 
 def refuse_correction(
-    session: Session, code: str, number: int, *, by: str, reason: str, at: datetime | None = None
+    session: Session,
+    code: str,
+    number: int,
+    *,
+    by: str,
+    reason: str,
+    at: datetime | None = None,
+    rehearse: bool = False,
 ) -> CorrectionResult:
     """Refuse (or, by its proposer, withdraw) project ``code``'s pending correction ``number``.
+
+    With ``rehearse``, check it and say what it would do, storing nothing.
 
     Raises:
         Refused: it is not pending, or ``by`` neither proposed it nor holds the approving role.
@@ -61,13 +70,23 @@ def refuse_correction(
         row = log_change(session, actor, REFUSE_CORRECTION, project, at_, reason_given, data)
         return correction_result(project, correction, row.seq)
 
-    return conflicts.committed(session, refuse, what=f"refuse correction #{number} of {code}")
+    what = f"refuse correction #{number} of {code}"
+    return conflicts.carried_out(session, refuse, what=what, rehearse=rehearse)
 
 
 def refuse_amendment(
-    session: Session, code: str, number: int, *, by: str, reason: str, at: datetime | None = None
+    session: Session,
+    code: str,
+    number: int,
+    *,
+    by: str,
+    reason: str,
+    at: datetime | None = None,
+    rehearse: bool = False,
 ) -> AmendmentResult:
     """Refuse (or, by its proposer, withdraw) amendment ``number`` of ``code``'s contract.
+
+    With ``rehearse``, check it and say what it would do, storing nothing.
 
     Raises:
         Refused: it is not pending, or ``by`` neither proposed it nor holds the approving role.
@@ -92,4 +111,5 @@ def refuse_amendment(
         row = log_change(session, actor, REFUSE_AMENDMENT, project, at_, reason_given, data)
         return amendment_result(project, amendment, row.seq)
 
-    return conflicts.committed(session, refuse, what=f"refuse amendment #{number} of {code}")
+    what = f"refuse amendment #{number} of {code}"
+    return conflicts.carried_out(session, refuse, what=what, rehearse=rehearse)

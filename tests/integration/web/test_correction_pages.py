@@ -18,7 +18,7 @@ from tests.integration.builders import (
     project_at,
     snapshot,
 )
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import fire_confirmed, set_passwords, sign_in
 
 
 @pytest.fixture
@@ -34,13 +34,13 @@ def test_a_wrong_inspection_date_is_corrected_in_the_browser_and_stays_visible_s
     lc.record_inspection(in_service, CODE, SUPERVISOR, inspected_on="2019-06-15", findings="查")
     csrf = sign_in(client, SUPERVISOR.name)
     assert f'action="/projects/{CODE}/correct"' in client.get(f"/projects/{CODE}").text
-    done = client.post(
+    asked, done = fire_confirmed(
+        client,
         f"/projects/{CODE}/correct",
-        data={"csrf_token": csrf, "field": "inspection.inspected_on", "record": "2",
-              "value": "2019-09-15", "reason": "日期录入错误"},
-        follow_redirects=False,
+        {"csrf_token": csrf, "field": "inspection.inspected_on", "record": "2",
+         "value": "2019-09-15", "reason": "日期录入错误"},
     )  # fmt: skip
-    assert done.status_code == 303
+    assert "2019-06-15 → 2019-09-15" in asked and done.status_code == 303
     page = client.get(f"/projects/{CODE}").text
     assert "<del>2019-06-15</del> → <ins>2019-09-15</ins>" in page
     assert "日期录入错误" in page and "更正记录" in page
@@ -51,19 +51,18 @@ def test_a_payment_amount_waits_for_the_leader_who_approves_it_on_the_page(
     client: TestClient, in_service: Session
 ) -> None:
     csrf = sign_in(client, OFFICER.name)
-    client.post(
+    fire_confirmed(
+        client,
         f"/projects/{CODE}/correct",
-        data={"csrf_token": csrf, "field": "payment.amount", "record": "1",
-              "value": "40000", "reason": "多录一个零"},
+        {"csrf_token": csrf, "field": "payment.amount", "record": "1",
+         "value": "40000", "reason": "多录一个零"},
     )  # fmt: skip
     assert "待分管领导审批" in client.get(f"/projects/{CODE}").text
     own = client.post(f"/projects/{CODE}/corrections/1/approve", data={"csrf_token": csrf})
     assert own.status_code == 403  # the officer holds no leader grant
     csrf = sign_in(client, LEADER.name)
-    approved = client.post(
-        f"/projects/{CODE}/corrections/1/approve",
-        data={"csrf_token": csrf},
-        follow_redirects=False,
+    _, approved = fire_confirmed(
+        client, f"/projects/{CODE}/corrections/1/approve", {"csrf_token": csrf}
     )
     assert approved.status_code == 303
     page = client.get(f"/projects/{CODE}").text
@@ -74,12 +73,13 @@ def test_an_amendment_is_proposed_and_approved_through_the_forms(
     client: TestClient, in_service: Session
 ) -> None:
     csrf = sign_in(client, OFFICER.name)
-    client.post(
+    fire_confirmed(
+        client,
         f"/projects/{CODE}/amend",
-        data={"csrf_token": csrf, "amount": "500000", "rationale": "服务对象减少"},
+        {"csrf_token": csrf, "amount": "500000", "rationale": "服务对象减少"},
     )
     csrf = sign_in(client, LEADER.name)
-    client.post(f"/projects/{CODE}/amendments/1/approve", data={"csrf_token": csrf})
+    fire_confirmed(client, f"/projects/{CODE}/amendments/1/approve", {"csrf_token": csrf})
     page = client.get(f"/projects/{CODE}").text
     assert "合同金额：<del>868000.00</del> → <ins>500000.00</ins>" in page
     assert "500,000.00" in page or "500000.00" in page
@@ -96,7 +96,7 @@ def test_a_refused_correction_says_why_and_stores_nothing(
               "value": "2021-06-15", "reason": "改"},
     )  # fmt: skip
     assert refused.status_code in (400, 403)
-    assert "outside the service period" in refused.text
+    assert "outside the service period" in refused.text and 'id="confirm-form"' not in refused.text
     without_token = client.post(
         f"/projects/{CODE}/correct",
         data={"field": "inspection.findings", "record": "1", "value": "x", "reason": "r"},
