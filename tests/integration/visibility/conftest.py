@@ -77,9 +77,10 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
         ("reviewer_identity", "public: after_award", "public: never"),
         ("objection", "public: always", "public: never"),
         ("inspection", "auditor: always", "auditor: never"),
-        # a reviewer no longer sees the correction of their own recusal; the losing bidder
+        # a reviewer and the auditor no longer see the correction of a recusal; the losing bidder
         # (and the public) no longer see the contract's amendments
         ("correction", "author: always", "author: never"),
+        ("correction", "auditor: always", "auditor: never"),
         ("amendment", "other_bidder: after_contract", "other_bidder: never"),
         ("amendment", "public: after_contract", "public: never"),
     ],

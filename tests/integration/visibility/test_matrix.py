@@ -322,6 +322,13 @@ def test_the_audit_trail_shows_a_row_exactly_when_the_policy_lets_the_auditor_se
     for trigger, kind in (("record_inspection", "inspection"), ("record_payment", "payment")):
         assert (f"<code>{trigger}</code>" in page.text) == policy.allows(kind, {"auditor"}, after)
     assert "<code>start_service</code>" in page.text
+    reviewing = browsers.get("何静", f"/audit?project={REVIEWING}")
+    assert reviewing.status_code == 200
+    correction = ("correction", "recusal", "reviewer_identity")
+    seen = all(policy.allows(kind, {"auditor"}, Moments()) for kind in correction)
+    assert ("<code>correct</code>" in reviewing.text) == seen
+    assert (CORRECTION_REASON in reviewing.text) == seen
+    assert "<code>record_recusal</code>" in reviewing.text
 
 
 @pytest.mark.parametrize("fact", PUBLIC_FACTS, ids=lambda fact: fact.name)
