@@ -67,15 +67,11 @@ def show(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
     """Show one project: state, proposals and review panel, contract, payments, assessment."""
     from dataclasses import asdict
 
-    from procure.services.corrections.views import project_changes
-    from procure.services.visibility.reading import detail_as_seen, gate_for
+    from procure.services.visibility.reading import changes_as_seen, detail_as_seen
 
     with open_session(ctx, readonly=True) as session:
         detail = detail_as_seen(session, code, by)
-        # corrections and amendments are the purchaser's records: its staff (and the
-        # operator) read them, an organization's account does not
-        staff = by is None or bool(gate_for(session, code, by).staff)
-        changes = project_changes(session, code) if staff else None
+        changes = changes_as_seen(session, code, by)
     if changes:
         detail["corrections"] = [asdict(c) for c in changes.corrections]
         detail["amendments"] = [asdict(a) for a in changes.amendments]

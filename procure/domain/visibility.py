@@ -39,6 +39,8 @@ FACT_KINDS: dict[str, str] = {
     "assessment": "考核评分表、分数与评语",
     "organization_comment": "承接方意见",
     "objection": "质疑与答复",
+    "correction": "更正记录",
+    "amendment": "合同变更",
     "evaluation_record": "绩效评价记录（考核档案）",
     "audit_row": "审计轨迹（办理记录）",
     "job_result": "后台任务结果",

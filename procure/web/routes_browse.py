@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,6 +24,7 @@ from procure.services.browse.listing import (
     list_page,
 )
 from procure.services.browse.visibility import viewer_scope
+from procure.services.visibility.listing import gated_rows
 from procure.services.visibility.reading import dashboard_as_seen
 from procure.web import pages
 from procure.web.charts import dashboard_charts
@@ -86,7 +87,9 @@ class ListQuery:
     def rows(self, session: Session, account: SignedIn) -> Iterator[ProjectRow]:
         """Every project of the list the account may read, in the list's order."""
         scope = viewer_scope(session, account.user.login)
-        return export_rows(session, scope, self.filters(), self.sort)
+        filters = self.filters()
+        rows = export_rows(session, scope, filters, self.sort)
+        return gated_rows(session, scope, rows, by_organization=bool(filters.organization))
 
 
 ListQueryParams = Annotated[ListQuery, Depends()]
@@ -100,6 +103,8 @@ def projects_page(
     scope = viewer_scope(session, account.user.login)
     filters = query.filters()
     page = list_page(session, scope, filters, sort=query.sort, after=after or None)
+    rows = gated_rows(session, scope, page.rows, by_organization=bool(filters.organization))
+    page = replace(page, rows=list(rows))
     context = {
         "page": page,
         "filters": filters,

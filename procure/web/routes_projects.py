@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import Refused
 from procure.services.browse.visibility import readable_project, viewer_scope
-from procure.services.corrections.views import CHANGE_TRIGGERS_ZH, project_changes
+from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
 from procure.services.lifecycle.project_actions import (
     FormInvalid,
     actions_for,
@@ -17,7 +17,7 @@ from procure.services.lifecycle.project_actions import (
     held_roles,
     restated,
 )
-from procure.services.visibility.reading import project_as_seen
+from procure.services.visibility.reading import changes_as_seen, project_as_seen
 from procure.store import queries
 from procure.store.conflicts import committed
 from procure.web import pages
@@ -61,7 +61,7 @@ def _page(
     context = {
         "project": detail,
         "history": history,
-        "changes": project_changes(session, code),
+        "changes": changes_as_seen(session, code, account.user.login),
         "trigger_zh": trigger_labels(),
         "actions": actions_for(session, code, account.user, roles=roles),
         "roles": roles,

@@ -60,7 +60,8 @@ class ProjectFilters:
 
 @dataclass(frozen=True)
 class ProjectRow:
-    """One line of the list (``organization`` and the contract amount only once contracted)."""
+    """One line of the list (``organization`` and the contract amount only once contracted;
+    who may see them is the visibility gate's to say: ``services/visibility/listing.py``)."""
 
     code: str
     year: int
@@ -73,6 +74,8 @@ class ProjectRow:
     contract_amount: Decimal | None
     state: str
     state_zh: str
+    project_id: int
+    purchaser_id: int
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,7 @@ def _matching(
             col(Project.title),
             col(Project.budget),
             col(Project.state),
+            col(Project.purchaser_id),
             col(Purchaser.code).label("purchaser"),
             col(Purchaser.name).label("purchaser_name"),
             col(Organization.name).label("organization"),
@@ -302,6 +306,8 @@ def _row(found: Any, rules: Rules) -> ProjectRow:
         contract_amount=found.contract_amount,
         state=found.state,
         state_zh=rules.engine.definition.state(found.state).zh,
+        project_id=found.id,
+        purchaser_id=found.purchaser_id,
     )
 
 

@@ -360,9 +360,13 @@ def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
     contract = chunk.contracts.get(project_id)
     if contract is None:
         return None
+    organization = chunk.organizations[contract.organization_id]
+    # the amendments are published as far as the policy lets the public see them
+    public = public_gate_known(organization.uscc, contracted=True)
+    published = public.sees("amendment", owner=organization.uscc)
     return ContractFacts(
         number=contract.number,
-        organization=_organization(chunk.organizations[contract.organization_id]),
+        organization=_organization(organization),
         amount=contract.amount,
         start_on=contract.start_on,
         end_on=contract.end_on,
@@ -371,7 +375,7 @@ def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
             PaymentFacts(payment.tranche, payment.amount, payment.paid_on)
             for payment in chunk.payments.get(contract.id, [])
         ),
-        amendments=chunk.amendments.get(contract.id, ()),
+        amendments=chunk.amendments.get(contract.id, ()) if published else (),
     )
 
 

@@ -117,11 +117,22 @@ def project_gate(
 
 
 def _covers(reach: Reach, project: Project) -> bool:
+    return covers(reach, project.id, project.purchaser_id)
+
+
+def covers(reach: Reach, project_id: int | None, purchaser_id: int) -> bool:
+    """Whether ``reach`` takes in the project ``project_id`` of purchaser ``purchaser_id``."""
     return (
         reach.everything
-        or project.purchaser_id in reach.purchaser_ids
-        or project.id in reach.organization_project_ids
+        or purchaser_id in reach.purchaser_ids
+        or project_id in reach.organization_project_ids
     )
+
+
+def organizations_of(session: Session, scope: ViewerScope) -> frozenset[str]:
+    """The USCCs of every organization the account acts for (by its organization grants)."""
+    reach = scope.by_role.get("organization")
+    return frozenset(_usccs(session, set(reach.organization_ids) if reach else set()))
 
 
 def _usccs(session: Session, ids: set[int]) -> set[str]:
@@ -137,14 +148,14 @@ def _with_moments(session: Session, project: Project, gate: ProjectGate) -> Proj
         organization = session.get(Organization, project.awarded_organization_id)
         awarded = organization.uscc if organization is not None else None
     moments = Moments(
-        own_sheets_done=gate.reviewer is not None and _scored_all(session, project, gate.reviewer),
+        own_sheets_done=gate.reviewer is not None and scored_all(session, project, gate.reviewer),
         awarded=awarded is not None,
         contracted=queries.contract_of(session, project) is not None,
     )
     return ProjectGate(gate.policy, gate.staff, gate.reviewer, gate.organizations, awarded, moments)
 
 
-def _scored_all(session: Session, project: Project, reviewer: str) -> bool:
+def scored_all(session: Session, project: Project, reviewer: str) -> bool:
     """Whether ``reviewer`` recorded a sheet or a recusal for every proposal of the project."""
     proposals = {p.id for p in queries.proposals_of(session, project)}
     if not proposals:

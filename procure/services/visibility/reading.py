@@ -8,6 +8,7 @@ are those the purchaser's staff see.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
@@ -19,7 +20,14 @@ from procure.domain.text import quoted
 from procure.services.browse.dashboard import Dashboard
 from procure.services.browse.project_view import project_detail, project_history
 from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.corrections.views import ProjectChanges, project_changes
 from procure.services.scoring.panel_page import panel_page
+from procure.services.visibility.changes import (
+    CHANGE_TRIGGERS,
+    Corrected,
+    corrected_facts,
+    gated_changes,
+)
 from procure.services.visibility.gate import (
     ProjectGate,
     operator_gate,
@@ -33,6 +41,7 @@ from procure.services.visibility.views import (
     row_visible,
 )
 from procure.store import queries
+from procure.store.models import TransitionLog
 
 
 def gate_for(session: Session, code: str, login: str | None) -> ProjectGate:
@@ -54,7 +63,20 @@ def project_as_seen(
     """The detail and the history of project ``code`` through one gate of ``login``."""
     gate = gate_for(session, code, login)
     detail = gated_detail(gate, project_detail(session, code))
-    return detail, gated_history(gate, project_history(session, code))
+    return detail, _history(session, gate, code)
+
+
+def _history(session: Session, gate: ProjectGate, code: str) -> list[dict[str, Any]]:
+    corrected = corrected_facts(session, queries.project_by_code(session, code))
+    return gated_history(gate, project_history(session, code), corrected)
+
+
+def changes_as_seen(session: Session, code: str, login: str | None) -> ProjectChanges:
+    """The corrections and amendments of project ``code`` (``project_changes``) through the
+    gate of ``login``: each correction as the fact it corrects, amendments as the contract."""
+    gate = gate_for(session, code, login)
+    corrected = corrected_facts(session, queries.project_by_code(session, code))
+    return gated_changes(gate, project_changes(session, code), corrected)
 
 
 def detail_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
@@ -65,8 +87,7 @@ def detail_as_seen(session: Session, code: str, login: str | None) -> dict[str, 
 
 def history_as_seen(session: Session, code: str, login: str | None) -> list[dict[str, Any]]:
     """``project_history`` through the gate of ``login``."""
-    gate = gate_for(session, code, login)
-    return gated_history(gate, project_history(session, code))
+    return _history(session, gate_for(session, code, login), code)
 
 
 def panel_as_seen(session: Session, code: str, login: str | None) -> dict[str, Any]:
@@ -95,6 +116,9 @@ class TrailRowLike(Protocol):
     def project(self) -> str | None: ...
 
     @property
+    def seq(self) -> int: ...
+
+    @property
     def trigger(self) -> str: ...
 
     @property
@@ -109,6 +133,7 @@ def visible_trail_rows(session: Session, login: str, rows: list[R]) -> list[R]:
     gate, as the history does; a row of no project (accounts, the registry) is not a
     project's fact and stays."""
     gates: dict[str, ProjectGate | None] = {}
+    corrected: dict[str, dict[int, Corrected]] = {}
     kept = []
     for row in rows:
         code = row.project
@@ -121,7 +146,15 @@ def visible_trail_rows(session: Session, login: str, rows: list[R]) -> list[R]:
             except NotFound:
                 gates[code] = None
         gate = gates[code]
-        if gate is not None and row_visible(gate, row.trigger, row.actor, {}):
+        if gate is None:
+            continue
+        data: Any = {}
+        if row.trigger in CHANGE_TRIGGERS:  # the correction's number is in the row's data
+            if code not in corrected:
+                corrected[code] = corrected_facts(session, queries.project_by_code(session, code))
+            logged = session.get(TransitionLog, row.seq)
+            data = json.loads(logged.data) if logged is not None else {}
+        if row_visible(gate, row.trigger, row.actor, data, corrected.get(code, {})):
             kept.append(row)
     return kept
 

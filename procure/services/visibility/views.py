@@ -7,9 +7,11 @@ tell it from one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from procure.domain.panel import RECUSED
+from procure.services.visibility.changes import Corrected, change_row_visible
 from procure.services.visibility.gate import ProjectGate
 
 ANONYMOUS_REVIEWER = "评审专家"
@@ -47,21 +49,30 @@ def history_kind(trigger: str) -> str:
     return _HISTORY_KINDS.get(trigger, "audit_row")
 
 
-def gated_history(gate: ProjectGate, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def gated_history(
+    gate: ProjectGate, rows: list[dict[str, Any]], corrected: Mapping[int, Corrected]
+) -> list[dict[str, Any]]:
     """The audit rows of one project the viewer may see: each needs ``audit_row`` and the
-    kind of fact it records; a reviewer's row also needs the reviewer's identity."""
+    kind of fact it records; a reviewer's row also needs the reviewer's identity; a
+    correction's row, the correction and what it corrects (``corrected``, by number)."""
     return [
         row
         for row in rows
-        if row_visible(gate, str(row["trigger"]), str(row["actor"]), row["data"])
+        if row_visible(gate, str(row["trigger"]), str(row["actor"]), row["data"], corrected)
     ]
 
 
-def row_visible(gate: ProjectGate, trigger: str, actor: str, data: Any) -> bool:
+def row_visible(
+    gate: ProjectGate, trigger: str, actor: str, data: Any, corrected: Mapping[int, Corrected]
+) -> bool:
     """Whether the viewer may see one audit row of the gate's project (see
-    :func:`gated_history`); ``data`` is the row's facts, naming the organization."""
+    :func:`gated_history`); ``data`` is the row's facts, naming the organization or the
+    correction's number."""
     if not gate.sees("audit_row"):
         return False
+    change = change_row_visible(gate, trigger, data, corrected)
+    if change is not None:
+        return change
     kind = history_kind(trigger)
     facts = data if isinstance(data, dict) else {}
     owner = gate.awarded if kind in _CONTRACT_LIFE else facts.get("organization")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from procure.domain.visibility import VISIBILITY_FILE, VisibilityPolicy, load_visibility
+from procure.resources import resource_dir
 from procure.services.loading.demo import DEMO_PASSWORD
+from procure.services.visibility import gate
 from procure.store.db import new_session
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
@@ -60,3 +65,55 @@ class Browsers:
 def browsers(app_client: TestClient) -> Browsers:
     """Pages as each account sees them."""
     return Browsers(app_client)
+
+
+EDITS: dict[str, list[tuple[str, str, str]]] = {
+    "installed": [],
+    "one line changed": [
+        # in the fact's block, the first `old` becomes `new`: panels visible to reviewers
+        # only after the award, and payments to every bidder
+        ("review_sheet", "panel: after_own_sheet", "panel: after_award"),
+        ("payment", "other_bidder: never", "other_bidder: always"),
+        ("reviewer_identity", "public: after_award", "public: never"),
+        ("objection", "public: always", "public: never"),
+        ("inspection", "auditor: always", "auditor: never"),
+        # a reviewer and the auditor no longer see the correction of a recusal; the losing bidder
+        # (and the public) no longer see the contract's amendments
+        ("correction", "author: always", "author: never"),
+        ("correction", "auditor: always", "auditor: never"),
+        ("amendment", "other_bidder: after_contract", "other_bidder: never"),
+        ("amendment", "public: after_contract", "public: never"),
+    ],
+}
+
+
+def edited_policy(text: str, edits: list[tuple[str, str, str]]) -> str:
+    """The policy's text with each edit made in its fact's block."""
+    for fact, old, new in edits:
+        block = text.index(f"\n  {fact}:\n")
+        at = text.index(old, block)
+        text = text[:at] + new + text[at + len(old) :]
+    return text
+
+
+@pytest.fixture(params=list(EDITS), scope="module")
+def policy(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VisibilityPolicy]:
+    """The installed policy, then the same with lines changed: every surface follows it,
+    with no code changed."""
+    with installed_policy(EDITS[request.param], tmp_path_factory.mktemp("policy")) as loaded:
+        yield loaded
+
+
+@contextmanager
+def installed_policy(edits: list[tuple[str, str, str]], folder: Path) -> Iterator[VisibilityPolicy]:
+    """The installed policy with ``edits`` made (see :func:`edited_policy`), applied by
+    every gate until the block ends."""
+    text = (resource_dir("workflows") / VISIBILITY_FILE).read_text(encoding="utf-8")
+    path = folder / VISIBILITY_FILE
+    path.write_text(edited_policy(text, edits), encoding="utf-8")
+    loaded = load_visibility(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gate, "current_policy", lambda: loaded)
+        yield loaded

@@ -3,13 +3,19 @@
 SM-2019-002 is the demo's finished year: tongxin won it (payments, an inspection, an
 assessment with its narrative), renhe and qihang lost. SM-2020-010 is driven to 评审: qihang
 and tongxin bid, 陈建华 and 黄志明 have scored both proposals, 林晓燕 has scored none, 郑丽娟 has
-declared a conflict with tongxin and scored nothing.
+declared a conflict with tongxin and scored nothing; the officer corrected her recusal's
+reason. SM-2019-002's contract carries an approved amendment of its scope.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from sqlmodel import Session
 
+from procure.services.corrections import amend
+from procure.services.corrections.correct import correct
 from procure.services.lifecycle.fire import perform
 from procure.services.loading.demo import DEMO_DRAFT, DEMO_OFFICER, open_for_browser
 from procure.workflow.context import Actor
@@ -20,6 +26,8 @@ QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ
 SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
 RECUSED = "郑丽娟"
 RECUSAL_REASON = "MK-RECUSAL 与该机构负责人系同学"
+CORRECTION_REASON = "MK-CORRECTION 原理由漏写关系"
+AMENDMENT_RATIONALE = "MK-AMENDMENT 增加心理辅导场次"
 CHEN_SHEET = {
     "needs_analysis": "9",
     "service_plan": "19",
@@ -60,4 +68,33 @@ def drive_to_review(session: Session) -> None:
         reviewer=RECUSED,
         reason=RECUSAL_REASON,
     )
+    correct(
+        session,
+        REVIEWING,
+        "recusal",
+        f"{TONGXIN}/{RECUSED}",
+        {"reason": f"{RECUSAL_REASON}、同一届理事"},
+        reason=CORRECTION_REASON,
+        by=DEMO_OFFICER.name,
+    )
+    amend_finished(session)
     session.commit()
+
+
+def amend_finished(session: Session) -> None:
+    """Amend and approve the scope of SM-2019-002's contract. The finished year is past the
+    amendment stages, so the world lifts them for this one build (the rule under test is who
+    sees the amendment, not when it may be made)."""
+    rules = amend.default_corrections()
+    stages = (*rules.amendments.stages, "renewed")
+    lifted = replace(rules, amendments=replace(rules.amendments, stages=stages))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(amend, "default_corrections", lambda: lifted)
+        amend.propose_amendment(
+            session,
+            FINISHED,
+            by=DEMO_OFFICER.name,
+            rationale=AMENDMENT_RATIONALE,
+            scope="增加心理辅导场次",
+        )
+        amend.approve_amendment(session, FINISHED, 1, by="张志远")
