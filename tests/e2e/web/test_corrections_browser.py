@@ -13,8 +13,8 @@ from tests.e2e.web.browser import sign_in, sign_out
 from tests.e2e.web.site import Site
 from tests.integration.builders import LEADER, OFFICER, SUPERVISOR, Plan, create_project, drive
 
-CODE = "SM-2032-001"  # a year of its own: no other browser test counts it
-YEAR = 2032
+CODE = "SM-2016-001"  # a year of its own: no other browser test counts it
+YEAR = 2016
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,14 @@ def correct(page: Page, field: str, record: str, value: str, reason: str) -> Non
     form.locator('input[name="value"]').fill(value)
     form.locator('textarea[name="reason"]').fill(reason)
     form.get_by_role("button", name="提交更正").click()
+    confirm_change(page)
+
+
+def confirm_change(page: Page) -> None:
+    """On the confirmation page that restates a correction, an approval or an amendment,
+    press 确认 (the change is made only from there)."""
+    page.locator("#confirm-form").wait_for()
+    page.locator("#confirm-form button[type=submit]").click()
 
 
 def test_a_supervisor_corrects_an_inspection_date_and_the_old_one_stays_struck_through(
@@ -60,6 +68,7 @@ def test_a_wrong_payment_amount_counts_once_the_leader_approves_it(
 
     sign_in(page, LEADER.name, in_service)
     page.get_by_role("button", name=f"审批 #{number}").click()
+    confirm_change(page)
     page.wait_for_url("**done=approve_correction**")
     expect(page.locator(f"#correction-{number} del")).to_have_text("400000.00")
     assert site.payments(CODE)[0].amount == Decimal("40000.00")
