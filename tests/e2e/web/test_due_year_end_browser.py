@@ -53,7 +53,12 @@ def year_end(
     with new_session(engine) as session:
         setup_registry(session)
         for code, moment in AWARDS.items():
-            plan = Plan(code=code, year=2027, proposals={QIHANG: "868000.00", TONGXIN: "880000.00"})
+            plan = Plan(
+                code=code,
+                year=2027,
+                proposals={QIHANG: "868000.00", TONGXIN: "880000.00"},
+                award_now=True,  # awarded on its December day, as the clock ran then
+            )
             with using_clock(pinned_clock(moment)):
                 drive(session, create_project(session, plan, title="职工成长方程式"), "awarded")
         accounts.set_shared_password(session, [OFFICER.name, ADMIN.name], PASSWORD, ADMIN)

@@ -24,9 +24,10 @@ from tests.integration.builders import (
 )
 from tests.integration.web.support import set_passwords, sign_in
 
-MOST = 20
-"""The page's queries today, sign-in and authorization included (35 before issue 25, whose
-aim is 10)."""
+MOST = 28
+"""The page's queries today, sign-in and authorization included: 35 before issue 25, 20 after
+its one-query panel and remembered reads, 28 once the visibility gate (the viewer's moments)
+and the corrections and amendments joined the page. Issue 25 aims at 10."""
 
 
 @contextmanager
