@@ -75,3 +75,13 @@ class ContractAmendment(SQLModel, table=True):
     )
     refusal: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     state: str = Field(max_length=16)
+
+    def changed_terms(self) -> dict[str, Any]:
+        """The terms this amendment sets (amount, start, end, scope), by name, in that order."""
+        terms = {
+            "amount": self.amount,
+            "start": self.start_on,
+            "end": self.end_on,
+            "scope": self.scope,
+        }
+        return {name: value for name, value in terms.items() if value is not None}

@@ -199,7 +199,7 @@ def _approve(
     terms = _terms(session, contract)
     if any(terms[name] != value for name, value in amendment.old_values.items()):
         raise Refused(f"{action} refused: the contract changed since it was proposed")
-    typed = _amended(amendment)
+    typed = amendment.changed_terms()
     _check(session, project, contract, typed)
     contract.amount = typed.get("amount", contract.amount)
     contract.start_on = typed.get("start", contract.start_on)
@@ -213,16 +213,6 @@ def _approve(
         session, actor, APPROVE, project, at, "", {"number": number, "applied": applied}
     )
     return amendment_result(project, amendment, row.seq)
-
-
-def _amended(amendment: ContractAmendment) -> dict[str, Any]:
-    values = {
-        "amount": amendment.amount,
-        "start": amendment.start_on,
-        "end": amendment.end_on,
-        "scope": amendment.scope,
-    }
-    return {name: value for name, value in values.items() if value is not None}
 
 
 def _check(session: Session, project: Project, contract: Contract, typed: dict[str, Any]) -> None:
@@ -300,7 +290,7 @@ def amendment_result(project: Project, amendment: ContractAmendment, seq: int) -
         number=amendment.number,
         state=amendment.state,
         old=dict(amendment.old_values),
-        new={n: plain(v) for n, v in _amended(amendment).items()},
+        new={n: plain(v) for n, v in amendment.changed_terms().items()},
         rationale=amendment.rationale,
         seq=seq,
     )

@@ -119,16 +119,9 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
     amendments = []
     contract = queries.contract_of(session, project)
     for amendment in amendments_of(session, contract) if contract else []:
-        new = {
-            "amount": amendment.amount,
-            "start": amendment.start_on,
-            "end": amendment.end_on,
-            "scope": amendment.scope,
-        }
         lines = tuple(
             ChangeLine(AMENDED_ZH[n], _said(amendment.old_values.get(n)), _said(v))
-            for n, v in new.items()
-            if v is not None
+            for n, v in amendment.changed_terms().items()
         )
         amendments.append(
             ChangeView(

@@ -32,16 +32,9 @@ def amendments_of(
     )
     for amendment in session.exec(statement):
         assert amendment.decided_at is not None
-        new = {
-            "amount": amendment.amount,
-            "start": amendment.start_on,
-            "end": amendment.end_on,
-            "scope": amendment.scope,
-        }
         changes = tuple(
             (name, _text(amendment.old_values.get(name)), str(value))
-            for name, value in new.items()
-            if value is not None
+            for name, value in amendment.changed_terms().items()
         )
         found[amendment.contract_id].append(
             AmendmentFacts(amendment.number, amendment.decided_at, amendment.rationale, changes)
