@@ -12,6 +12,7 @@ replayed POST is shown the confirmation page again, and nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -136,100 +137,78 @@ def amend_form(
     )  # fmt: skip
 
 
-@router.post("/projects/{code}/corrections/{number}/approve")
-def approve_correction_form(
-    request: Request,
-    code: str,
-    number: int,
-    account: Account,
-    form: CheckedForm,
-    session: Writer,
-    reader: Reader,
-) -> Response:
-    """Approve a correction another person proposed."""
+@dataclass(frozen=True)
+class _Decided:
+    """A kind of proposed change a second person approves or refuses (or its proposer
+    withdraws): its services, its restatement and what approving it settles."""
 
-    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
-        result = approve_correction(session, code, number, by=account.user.login, rehearse=rehearse)
-        restated = [("更正", f"第 {number} 号"), *changes.correction_restated(result, "")]
-        return changes.APPROVE_CORRECTION, restated
-
-    return _confirmed_or_asked(
-        request, account, reader, code, form, path=f"corrections/{number}/approve",
-        roles=_approval_roles(), run=run, done="approve_correction",
-    )  # fmt: skip
+    kind: str
+    approve: Callable[..., Any]
+    refuse: Callable[..., Any]
+    restate: Callable[[Any, int, str], Restated]
+    approved: changes.Change
 
 
-@router.post("/projects/{code}/amendments/{number}/approve")
-def approve_amendment_form(
-    request: Request,
-    code: str,
-    number: int,
-    account: Account,
-    form: CheckedForm,
-    session: Writer,
-    reader: Reader,
-) -> Response:
-    """Approve an amendment another person proposed."""
-
-    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
-        result = approve_amendment(session, code, number, by=account.user.login, rehearse=rehearse)
-        return changes.APPROVE_AMENDMENT, changes.amendment_restated(result)
-
-    return _confirmed_or_asked(
-        request, account, reader, code, form, path=f"amendments/{number}/approve",
-        roles=_approval_roles(), run=run, done="approve_amendment",
-    )  # fmt: skip
+def _correction_restated(result: Any, number: int, reason: str) -> Restated:
+    rows = [("更正", f"第 {number} 号"), *changes.correction_restated(result, "")]
+    return [*rows, ("驳回或撤回理由", reason)] if reason else rows
 
 
-@router.post("/projects/{code}/corrections/{number}/refuse")
-def refuse_correction_form(
-    request: Request,
-    code: str,
-    number: int,
-    account: Account,
-    form: CheckedForm,
-    session: Writer,
-    reader: Reader,
-) -> Response:
-    """Refuse a pending correction (or withdraw one's own), with a reason."""
-    reason = form.get("reason", "")
+DECIDED = (
+    _Decided(
+        "correction", approve_correction, refuse_correction, _correction_restated,
+        changes.APPROVE_CORRECTION,
+    ),
+    _Decided(
+        "amendment", approve_amendment, refuse_amendment,
+        lambda result, _number, reason: changes.amendment_restated(result, reason),
+        changes.APPROVE_AMENDMENT,
+    ),
+)  # fmt: skip
+"""The changes decided at ``/projects/{code}/{kind}s/{number}/approve`` and ``.../refuse``."""
 
-    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
-        result = refuse_correction(
-            session, code, number, by=account.user.login, reason=reason, rehearse=rehearse
+
+def _decision(decided: _Decided, verb: str) -> Callable[..., Response]:
+    """The handler that approves (``verb`` approve) or refuses a pending ``decided``."""
+
+    def decide(
+        request: Request,
+        code: str,
+        number: int,
+        account: Account,
+        form: CheckedForm,
+        session: Writer,
+        reader: Reader,
+    ) -> Response:
+        reason = form.get("reason", "") if verb == "refuse" else ""
+        by = account.user.login
+
+        def run(rehearse: bool) -> tuple[changes.Change, Restated]:
+            if verb == "approve":
+                result = decided.approve(session, code, number, by=by, rehearse=rehearse)
+                return decided.approved, decided.restate(result, number, "")
+            result = decided.refuse(session, code, number, by=by, reason=reason, rehearse=rehearse)
+            return changes.REFUSE, decided.restate(result, number, reason)
+
+        return _confirmed_or_asked(
+            request, account, reader, code, form, path=f"{decided.kind}s/{number}/{verb}",
+            roles=_approval_roles(), run=run, done=f"{verb}_{decided.kind}",
+        )  # fmt: skip
+
+    decide.__doc__ = (
+        f"{'Approve' if verb == 'approve' else 'Refuse (or withdraw one’s own)'} a pending "
+        f"{decided.kind}."
+    )
+    return decide
+
+
+for _decided in DECIDED:
+    for _verb in ("approve", "refuse"):
+        router.add_api_route(
+            f"/projects/{{code}}/{_decided.kind}s/{{number}}/{_verb}",
+            _decision(_decided, _verb),
+            methods=["POST"],
         )
-        restated = [("更正", f"第 {number} 号"), *changes.correction_restated(result, "")]
-        return changes.REFUSE, [*restated, ("驳回或撤回理由", reason)]
-
-    return _confirmed_or_asked(
-        request, account, reader, code, form, path=f"corrections/{number}/refuse",
-        roles=_approval_roles(), run=run, done="refuse_correction",
-    )  # fmt: skip
-
-
-@router.post("/projects/{code}/amendments/{number}/refuse")
-def refuse_amendment_form(
-    request: Request,
-    code: str,
-    number: int,
-    account: Account,
-    form: CheckedForm,
-    session: Writer,
-    reader: Reader,
-) -> Response:
-    """Refuse a pending amendment (or withdraw one's own), with a reason."""
-    reason = form.get("reason", "")
-
-    def run(rehearse: bool) -> tuple[changes.Change, Restated]:
-        result = refuse_amendment(
-            session, code, number, by=account.user.login, reason=reason, rehearse=rehearse
-        )
-        return changes.REFUSE, changes.amendment_restated(result, reason)
-
-    return _confirmed_or_asked(
-        request, account, reader, code, form, path=f"amendments/{number}/refuse",
-        roles=_approval_roles(), run=run, done="refuse_amendment",
-    )  # fmt: skip
 
 
 def _approval_roles() -> tuple[str, ...]:

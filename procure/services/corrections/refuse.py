@@ -2,12 +2,16 @@
 
 Before it counts, the approving role may refuse it, or its proposer withdraw it, with a
 reason; it then never counts (a new one may be proposed). Audit rows
-``refuse_correction`` and ``refuse_amendment``.
+``refuse_correction`` and ``refuse_amendment``. Both go through :func:`_refuse`: they
+differ only in the table, the roles that may act and the result they return.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
@@ -27,10 +31,59 @@ from procure.services.corrections.correct import (
     log_change,
 )
 from procure.store import conflicts, queries
-from procure.store.correction_models import PENDING, REFUSED
+from procure.store.correction_models import PENDING, REFUSED, ContractAmendment, Correction
+from procure.store.models import Project
 from procure.workflow.rules import default_corrections
 
 REFUSE_CORRECTION, REFUSE_AMENDMENT = "refuse_correction", "refuse_amendment"
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class _Refusal(Generic[Result]):
+    """What differs between refusing a correction and an amendment."""
+
+    noun: str
+    trigger: str
+    find: Callable[[Session, Project, int], Any]
+    """The pending record ``number`` of the project (NotFound when there is none)."""
+    awaits: Callable[[Any], bool]
+    """Whether the record is still awaiting approval."""
+    roles: Callable[[Any, bool], Sequence[str]]
+    """The roles that may refuse it; the flag: ``by`` proposed it (a withdrawal)."""
+    result: Callable[[Project, Any, int], Result]
+
+
+def _correction_roles(correction: Correction, own: bool) -> Sequence[str]:
+    assert correction.approval_role is not None, "awaits() checked it"
+    rule = default_corrections().kinds[correction.kind]
+    return rule.roles if own else (correction.approval_role,)
+
+
+def _amendment_roles(_amendment: ContractAmendment, own: bool) -> Sequence[str]:
+    rule = default_corrections().amendments
+    return rule.roles if own or rule.approval is None else (rule.approval,)
+
+
+_CORRECTION = _Refusal[CorrectionResult](
+    "correction",
+    REFUSE_CORRECTION,
+    correction_of,
+    lambda c: c.state == PENDING and c.approval_role is not None,
+    _correction_roles,
+    correction_result,
+)
+_AMENDMENT = _Refusal[AmendmentResult](
+    "amendment",
+    REFUSE_AMENDMENT,
+    lambda session, project, number: amendment_of(
+        session, contract_to_amend(session, project), number
+    ),
+    lambda a: a.state == PENDING,
+    _amendment_roles,
+    amendment_result,
+)
 
 
 def refuse_correction(
@@ -50,28 +103,7 @@ def refuse_correction(
     Raises:
         Refused: it is not pending, or ``by`` neither proposed it nor holds the approving role.
     """
-
-    def refuse() -> CorrectionResult:
-        action = f"refuse correction #{number} of {code}"
-        reason_given = check_reason(reason, "驳回理由 reason")
-        project = queries.lock_project(session, code)
-        correction = correction_of(session, project, number)
-        if correction.state != PENDING or correction.approval_role is None:
-            raise Refused(f"{action} refused: it is not awaiting approval")
-        rule = default_corrections().kinds[correction.kind]
-        own = normalize_login(by) == correction.proposed_by
-        roles = rule.roles if own else (correction.approval_role,)
-        actor = acting_as(session, by, roles, project, action)
-        at_ = moment(at)
-        correction.decided_by, correction.decided_at = actor.name, at_
-        correction.refusal, correction.state = reason_given, REFUSED
-        session.add(correction)
-        data = {"number": number, "withdrawn": own}
-        row = log_change(session, actor, REFUSE_CORRECTION, project, at_, reason_given, data)
-        return correction_result(project, correction, row.seq)
-
-    what = f"refuse correction #{number} of {code}"
-    return conflicts.carried_out(session, refuse, what=what, rehearse=rehearse)
+    return _refuse(_CORRECTION, session, code, number, by, reason, at, rehearse)
 
 
 def refuse_amendment(
@@ -91,25 +123,35 @@ def refuse_amendment(
     Raises:
         Refused: it is not pending, or ``by`` neither proposed it nor holds the approving role.
     """
+    return _refuse(_AMENDMENT, session, code, number, by, reason, at, rehearse)
 
-    def refuse() -> AmendmentResult:
-        action = f"refuse amendment #{number} of {code}"
+
+def _refuse(
+    kind: _Refusal[Result],
+    session: Session,
+    code: str,
+    number: int,
+    by: str,
+    reason: str,
+    at: datetime | None,
+    rehearse: bool,
+) -> Result:
+    action = f"refuse {kind.noun} #{number} of {code}"
+
+    def refuse() -> Result:
         reason_given = check_reason(reason, "驳回理由 reason")
         project = queries.lock_project(session, code)
-        amendment = amendment_of(session, contract_to_amend(session, project), number)
-        if amendment.state != PENDING:
+        pending = kind.find(session, project, number)
+        if not kind.awaits(pending):
             raise Refused(f"{action} refused: it is not awaiting approval")
-        rule = default_corrections().amendments
-        own = normalize_login(by) == amendment.proposed_by
-        roles = rule.roles if own or rule.approval is None else (rule.approval,)
-        actor = acting_as(session, by, roles, project, action)
+        own = normalize_login(by) == pending.proposed_by
+        actor = acting_as(session, by, kind.roles(pending, own), project, action)
         at_ = moment(at)
-        amendment.decided_by, amendment.decided_at = actor.name, at_
-        amendment.refusal, amendment.state = reason_given, REFUSED
-        session.add(amendment)
+        pending.decided_by, pending.decided_at = actor.name, at_
+        pending.refusal, pending.state = reason_given, REFUSED
+        session.add(pending)
         data = {"number": number, "withdrawn": own}
-        row = log_change(session, actor, REFUSE_AMENDMENT, project, at_, reason_given, data)
-        return amendment_result(project, amendment, row.seq)
+        row = log_change(session, actor, kind.trigger, project, at_, reason_given, data)
+        return kind.result(project, pending, row.seq)
 
-    what = f"refuse amendment #{number} of {code}"
-    return conflicts.carried_out(session, refuse, what=what, rehearse=rehearse)
+    return conflicts.carried_out(session, refuse, what=action, rehearse=rehearse)
