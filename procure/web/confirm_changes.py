@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from procure.domain.money import format_yuan
 from procure.services.corrections.amend import AmendmentResult
 from procure.services.corrections.correct import CorrectionResult
+from procure.services.corrections.views import field_changes
 from procure.store.models import TransitionLog
 from procure.workflow.rules import default_corrections
 
@@ -126,13 +127,19 @@ def _said(name: str, value: Any) -> str:
 def _lines(
     labels: dict[str, str], old: dict[str, Any], new: dict[str, Any]
 ) -> list[tuple[str, str]]:
-    return [
-        (
-            f"{labels.get(name, name)}（原值 → 新值）",
-            f"{_said(name, old.get(name))} → {_said(name, value)}",
-        )
-        for name, value in new.items()
-    ]
+    rows = []
+    for name, value in new.items():
+        for label, was, now in field_changes(labels.get(name, name), old.get(name), value):
+            if isinstance(value, dict):  # a score sheet: its criteria, as the pages say them
+                rows.append((f"{label}（原值 → 新值）", f"{was} → {now}"))
+            else:
+                rows.append(
+                    (
+                        f"{label}（原值 → 新值）",
+                        f"{_said(name, old.get(name))} → {_said(name, value)}",
+                    )
+                )
+    return rows
 
 
 def correction_restated(result: CorrectionResult, reason: str) -> list[tuple[str, str]]:

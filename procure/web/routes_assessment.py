@@ -119,6 +119,25 @@ def record_sheet(
     return _act(request, code, account, session, reader, "sheet", change, form)
 
 
+@router.post("/projects/{code}/assessment/replace")
+def replace_sheet(
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Replace the assessor's own sheet with the form's, until the assessment is finalized."""
+
+    def change() -> Any:
+        return assessment_forms.record_sheet(
+            session, code, account.user, form, trigger="replace_assessment"
+        )
+
+    return _act(request, code, account, session, reader, "replace", change, form)
+
+
 @router.post("/projects/{code}/assessment/upload")
 def upload_sheet(
     request: Request,

@@ -24,13 +24,14 @@ from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.amend import approve_amendment, propose_amendment
 from procure.services.corrections.correct import approve_correction, correct
 from procure.services.corrections.refuse import refuse_amendment, refuse_correction
-from procure.services.lifecycle.project_actions import held_roles
+from procure.services.lifecycle.project_actions import FormInvalid, held_roles
+from procure.services.scoring import assessment_forms, review_forms
 from procure.store import queries
 from procure.web import confirm_changes as changes
 from procure.web import pages
 from procure.web.confirm import confirmation_token, hidden_values, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
-from procure.workflow.rules import default_corrections
+from procure.workflow.rules import default_corrections, default_rules
 
 router = APIRouter()
 
@@ -48,8 +49,10 @@ def _confirmed_or_asked(
     roles: Sequence[str],
     run: Callable[[bool], tuple[changes.Change, Restated]],
     done: str,
+    back: str = "#changes",
 ) -> Response:
-    """Do the change when ``form`` carries its confirmation, else rehearse it and ask."""
+    """Do the change when ``form`` carries its confirmation, else rehearse it and ask
+    (``back``: where 返回修改 leads, after the project's page path)."""
     readable_project(reader, viewer_scope(reader, account.user.login), code)
     step = f"{code}:{path}:{changes.project_seq(reader, code)}"
     if is_confirmed(request, account, step, form):
@@ -65,7 +68,7 @@ def _confirmed_or_asked(
             "en": change.en,
             "role": next((r for r in held if r in roles), held[0] if held else roles[0]),
             "post_to": f"/projects/{code}/{path}",
-            "back_to": f"/projects/{code}#changes",
+            "back_to": f"/projects/{code}{back}",
         },
         "restated": restated,
         "irreversible": change.irreversible,
@@ -90,23 +93,96 @@ def correct_form(
 ) -> Response:
     """Correct one field of one record: ``field`` is ``kind.name``; ``record`` names it."""
     kind, _, name = form.get("field", "").partition(".")
+
+    def values() -> dict[str, Any]:
+        if not kind or not name:
+            raise InvalidInput("choose the field to correct (更正事项)")
+        return {name: form.get("value", "")}
+
+    record = form.get("record", "")
+    return _correction(
+        request, account, form, session, reader, code, kind, record, values, "correct"
+    )
+
+
+@router.post("/projects/{code}/panel/sheet/correct")
+def correct_review_form(
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Correct the reviewer's own sheet of the form's ``organization`` from the sheet page."""
+
+    def values() -> dict[str, Any]:
+        return {
+            "scores": _scores(lambda: review_forms.sheet_from_form(default_rules().review, form))
+        }
+
+    uscc = form.get("organization", "")
+    path = "panel/sheet/correct"
+    return _correction(request, account, form, session, reader, code, "review", uscc, values, path)
+
+
+@router.post("/projects/{code}/assessment/correct")
+def correct_assessment_form(
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Correct the assessor's own sheet's scores from the assessment page."""
+
+    def values() -> dict[str, Any]:
+        return {"scores": _scores(lambda: assessment_forms.sheet_params(form)["scores"])}
+
+    path = "assessment/correct"
+    return _correction(
+        request, account, form, session, reader, code, "assessment", "", values, path
+    )
+
+
+def _scores(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A sheet form's scores, or one refusal naming every bad field (in Chinese first)."""
+    try:
+        return read()
+    except FormInvalid as exc:
+        raise InvalidInput("评分表有误，未更正：" + "；".join(exc.errors.values())) from exc
+
+
+def _correction(
+    request: Request,
+    account: Any,
+    form: dict[str, str],
+    session: Session,
+    reader: Session,
+    code: str,
+    kind: str,
+    record: str,
+    values: Callable[[], dict[str, Any]],
+    path: str,
+) -> Response:
+    """Correct ``kind``'s ``record`` to ``values()``, once its confirmation page is confirmed."""
     rule = default_corrections().kinds.get(kind)
     reason = form.get("reason", "")
 
     def run(rehearse: bool) -> tuple[changes.Change, Restated]:
-        if not kind or not name:
-            raise InvalidInput("choose the field to correct (更正事项)")
         result = correct(
-            session, code, kind, form.get("record", ""), {name: form.get("value", "")},
-            reason=reason, by=account.user.login, rehearse=rehearse,
+            session, code, kind, record, values(), reason=reason, by=account.user.login,
+            rehearse=rehearse,
         )  # fmt: skip
         waits = _approver(result.needs_approval_by)
         change = changes.CORRECT_FOR_APPROVAL if waits else changes.CORRECT_NOW
         return change, [*changes.correction_restated(result, reason), changes.counts_when(waits)]
 
     return _confirmed_or_asked(
-        request, account, reader, code, form, path="correct",
+        request, account, reader, code, form, path=path,
         roles=rule.roles if rule else (), run=run, done="correct",
+        back="#changes" if path == "correct" else "/" + path.removesuffix("/correct"),
     )  # fmt: skip
 
 

@@ -82,6 +82,33 @@ def submit_sheet(
     )
 
 
+@router.post("/projects/{code}/panel/sheet/replace")
+def replace_sheet(
+    request: Request,
+    code: str,
+    account: Account,
+    form: CheckedForm,
+    session: Writer,
+    reader: Reader,
+) -> Response:
+    """Replace the reviewer's own sheet for one proposal until the panel is closed for award."""
+    _may_act(reader, account, code)
+    return _attempt(
+        request,
+        reader,
+        code,
+        account,
+        lambda: committed(
+            session,
+            lambda: review_forms.replace_form(session, code, account.user, form),
+            what=f"replace_review on {code}",
+        ),
+        failed=form.get("organization", ""),
+        values=form,
+        done="replace",
+    )
+
+
 @router.post("/projects/{code}/panel/sheet/upload")
 def upload_sheet(
     request: Request,

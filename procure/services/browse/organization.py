@@ -83,6 +83,7 @@ def _organization(
                 "price": proposal.price,
                 "state_zh": definition.state(project.state).zh,
                 "awarded": project.awarded_organization_id == organization.id,
+                "may_withdraw": project.state == "soliciting",
                 "may_object": project.state == "awarded"
                 and project.awarded_organization_id != organization.id,
             }

@@ -4,16 +4,19 @@ old value beside the new one, with the reason, who proposed and who approved."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.criteria import is_not_applicable
 from procure.services.accounts.scope import ROLE_ZH
 from procure.services.corrections.amend import amendments_of
 from procure.services.corrections.correct import corrections_of
+from procure.services.scoring.own_sheet import FACT_ZH
 from procure.store import queries
 from procure.store.correction_models import PENDING, REFUSED
-from procure.workflow.rules import default_corrections
+from procure.workflow.rules import default_corrections, default_rules
 
 CHANGE_TRIGGERS_ZH = {
     "correct": "更正记录",
@@ -91,6 +94,36 @@ def _said(value: Any) -> str:
     return str(value)
 
 
+def field_changes(label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
+    """One corrected field as (label, old, new) lines; a score sheet as one line per
+    criterion whose answer changed (labelled 各项评分·需求分析), the others left out."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return [(label, _said(old), _said(new))]
+    rules = default_rules()
+    names = {c.code: c.label_zh for c in (*rules.review.criteria, *rules.assessment.criteria)}
+    return [
+        (f"{label}·{names.get(code, code)}", _answer(old.get(code)), _answer(value))
+        for code, value in new.items()
+        if not _same(old.get(code), value)
+    ]
+
+
+def _answer(value: Any) -> str:
+    """A sheet's answer as people read it: 9, 不适用, 计划数 10 / 实际数 9."""
+    if isinstance(value, dict):
+        return " / ".join(f"{FACT_ZH.get(k, k)} {v}" for k, v in value.items())
+    if value is None or is_not_applicable(value):
+        return "不适用"
+    return str(value)
+
+
+def _same(old: Any, new: Any) -> bool:
+    try:
+        return Decimal(str(old)) == Decimal(str(new))
+    except InvalidOperation:
+        return _answer(old) == _answer(new)
+
+
 def project_changes(session: Session, code: str) -> ProjectChanges:
     """What ``code``'s corrections and amendments changed (caller checked who may read it)."""
     project = queries.project_by_code(session, code)
@@ -100,8 +133,9 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
         rule = rules.kinds.get(correction.kind)
         names = {f.name: f.zh for f in rule.fields} if rule else {}
         lines = tuple(
-            ChangeLine(names.get(n, n), _said(correction.old_values.get(n)), _said(v))
+            ChangeLine(label, old, new)
             for n, v in correction.new_values.items()
+            for label, old, new in field_changes(names.get(n, n), correction.old_values.get(n), v)
         )
         corrections.append(
             ChangeView(

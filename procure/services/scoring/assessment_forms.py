@@ -217,17 +217,19 @@ def record_sheet(
     form: Mapping[str, str],
     *,
     rules: Rules | None = None,
+    trigger: str = "record_assessment",
 ) -> TransitionResult:
-    """Record ``user``'s assessment sheet from a posted form (no commit).
+    """Record ``user``'s assessment sheet from a posted form (no commit); with ``trigger``
+    ``replace_assessment``, replace their own sheet (until the assessment is finalized).
 
     Raises:
         FormInvalid: bad values, each under its field; nothing changed.
         Refused: ``user`` may not record a sheet on this project now (the rule says why).
     """
     rules = rules or default_rules()
-    may_act(session, code, user, "assessor", "record_assessment")
+    may_act(session, code, user, "assessor", trigger)
     params = sheet_params(form, rules)
-    return _record(session, code, user, params, rules)
+    return _record(session, code, user, params, rules, trigger=trigger)
 
 
 def template_bytes(rules: Rules | None = None) -> bytes:
@@ -349,14 +351,15 @@ def _record(
     rules: Rules,
     *,
     field: str = "sheet",
+    trigger: str = "record_assessment",
 ) -> TransitionResult:
-    """Fire ``record_assessment`` as ``user`` the assessor; a value the trigger still
+    """Fire ``trigger`` as ``user`` the assessor; a value the trigger still
     refuses (a veto item the policy does not know) is put under ``field``."""
     try:
         return perform(
             session,
             code,
-            "record_assessment",
+            trigger,
             Actor(user.login, "assessor"),
             params=params,
             rules=rules,

@@ -16,17 +16,30 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.criteria import JUDGED
 from procure.domain.dates import chinese_date
 from procure.domain.errors import InvalidInput
+from procure.domain.scorecard import Scorecard
 from procure.domain.text import check_typed_text
 from procure.services.lifecycle.fire import TransitionResult, perform
-from procure.services.lifecycle.project_actions import ActionForm, FormInvalid, actions_for
-from procure.services.scoring.assessment_forms import may_act
+from procure.services.lifecycle.project_actions import (
+    ActionForm,
+    FormInvalid,
+    actions_for,
+    held_roles,
+)
+from procure.services.scoring.assessment_forms import (
+    INPUTS,
+    criterion_field,
+    may_act,
+    narrative_field,
+    veto_field,
+)
 from procure.services.scoring.sheets import assessment_view
 from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
-from procure.workflow.rules import Rules, default_rules
+from procure.workflow.rules import Rules, default_corrections, default_rules
 from procure.workflow.scoring_guards import china_day
 
 ACKNOWLEDGED_TEXT = "确认无异议 acknowledged"
@@ -82,11 +95,16 @@ def assessment_page(
     rules = rules or default_rules()
     card = rules.assessment
     actions = {action.trigger: action for action in actions_for(session, code, user, rules=rules)}
+    actions_roles = held_roles(session, user, code)
     window = comment_window(session, code, at, rules=rules)
     comment = actions.get("record_comment")
     view = assessment_view(session, code, rules=rules)
     # the rule "one sheet per assessor" needs the account's name, which actions_for leaves out
-    recorded = any(sheet["assessor"] == user.login for sheet in view["sheets"])
+    own = [sheet for sheet in view["sheets"] if sheet["assessor"] == user.login]
+    recorded = bool(own)
+    project = queries.project_by_code(session, code)
+    replacing = rules.engine.definition.transition_from("replace_assessment", project.state)
+    correction = default_corrections().kinds.get("assessment")
     return {
         "assessment": view,
         "recorded_own_sheet": recorded,
@@ -97,6 +115,13 @@ def assessment_page(
         "action_labels": ACTION_LABELS,
         "veto_labels": {code: item.label_zh for code, item in rules.renewal.veto_items.items()},
         "may_record_sheet": _allowed(actions.get("record_assessment")) and not recorded,
+        # the assessor's own sheet, replaced until finalization, corrected as the policy says
+        "may_replace_sheet": recorded and replacing is not None and "assessor" in actions_roles,
+        "may_correct_sheet": recorded
+        and correction is not None
+        and project.state in correction.stages
+        and "assessor" in actions_roles,
+        "own_values": own_form_values(own[-1], card) if own else {},
         "may_comment": bool(
             _allowed(comment)
             and comment is not None
@@ -106,6 +131,23 @@ def assessment_page(
         ),
         "finalize": actions.get("finalize_assessment"),
     }
+
+
+def own_form_values(sheet: Mapping[str, Any], card: Scorecard) -> dict[str, str]:
+    """An assessor's recorded sheet as the sheet form's fields, to replace or correct it."""
+    inputs = sheet.get("inputs") or {}
+    values: dict[str, str] = {}
+    for criterion in card.criteria:
+        given = inputs.get(criterion.code)
+        if criterion.kind == JUDGED and given is not None:
+            values[criterion_field(criterion.code, "score")] = str(given)
+        elif criterion.kind in INPUTS and isinstance(given, dict):
+            values.update({criterion_field(criterion.code, k): str(v) for k, v in given.items()})
+    values.update({narrative_field(d): text for d, text in sheet["narratives"].items()})
+    values.update({veto_field(v): "true" for v in sheet.get("veto") or ()})
+    if sheet.get("narrative"):
+        values["narrative"] = sheet["narrative"]
+    return values
 
 
 def _allowed(action: ActionForm | None) -> bool:

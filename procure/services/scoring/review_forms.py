@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
 
 from procure.domain.criteria import (
-    ATTAINMENT,
     PRICE,
-    SATISFACTION,
     is_not_applicable,
     judged_points,
     price_points,
@@ -32,10 +30,13 @@ from procure.domain.errors import ProcureError, Refused
 from procure.domain.scorecard import Criterion, Scorecard
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
+from procure.services.scoring.own_sheet import FACT_ZH as _FACT_ZH
+from procure.services.scoring.own_sheet import FACTS as _FACTS
+from procure.services.scoring.own_sheet import own_reviews, own_sheet
 from procure.store import panels, queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
-from procure.workflow.rules import Rules, default_rules
+from procure.workflow.rules import Rules, default_corrections, default_rules
 
 REVIEWER = "reviewer"
 
@@ -44,17 +45,6 @@ NA_VALUE = "n/a"
 
 
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
-
-
-_FACTS = {ATTAINMENT: ("planned", "actual"), SATISFACTION: ("respondents", "satisfied")}
-
-
-_FACT_ZH = {
-    "planned": "计划数",
-    "actual": "实际数",
-    "respondents": "受访人数",
-    "satisfied": "满意人数",
-}
 
 
 @dataclass(frozen=True)
@@ -83,6 +73,10 @@ class ProposalSheet:
     fields: tuple[CriterionField, ...]
     scored_total: Decimal | None
     recused_reason: str | None
+    own: tuple[tuple[str, str, Decimal | None], ...] = ()
+    """The reviewer's own sheet: (criterion's Chinese name, the answer given, its points)."""
+    own_values: Mapping[str, str] = field(default_factory=dict)
+    """The own sheet as the form's fields, to replace or correct it from."""
 
     @property
     def may_score(self) -> bool:
@@ -100,6 +94,12 @@ class ReviewerSheet:
     """Whether sheets may be recorded now (the project is under review)."""
     may_recuse: bool
     """Whether a conflict of interest may be declared now (soliciting or reviewing)."""
+    replacing: bool
+    """Whether a reviewer may replace their own sheet now (``replace_review``: until the
+    panel is closed for award)."""
+    correctable: bool
+    """Whether a sheet may be corrected now (``workflows/corrections.yaml``, kind review)."""
+    state_zh: str
     proposals: tuple[ProposalSheet, ...]
 
 
@@ -130,6 +130,7 @@ def reviewer_sheet(
     project = queries.project_by_code(session, code)
     card = rules.review
     entries = panels.project_panels(session, project)
+    mine = own_reviews(session, project, user.login)
     lowest = min((entry.proposal.price for entry in entries), default=None)
     proposals = []
     for entry in entries:
@@ -143,14 +144,19 @@ def reviewer_sheet(
                 fields=criterion_fields(card, lowest, entry.proposal.price),
                 scored_total=own[0].total if own else None,
                 recused_reason=recusal.reason if recusal else None,
+                **own_sheet(card, mine.get(entry.proposal.id or 0)),
             )
         )
     definition = rules.engine.definition
+    review_rule = default_corrections().kinds.get("review")
     return ReviewerSheet(
         project=project.code,
         scorecard=f"{card.title_zh} {card.name} v{card.version}",
         reviewing=definition.transition_from("record_review", project.state) is not None,
         may_recuse=definition.transition_from("record_recusal", project.state) is not None,
+        replacing=definition.transition_from("replace_review", project.state) is not None,
+        correctable=review_rule is not None and project.state in review_rule.stages,
+        state_zh=definition.state(project.state).zh,
         proposals=tuple(proposals),
     )
 
@@ -270,6 +276,33 @@ def submit_form(
     uscc = proposal_to_score(session, code, user, form.get("organization", ""), rules)
     scores = sheet_from_form(rules.review, form)
     return record_sheet(session, code, user, uscc, scores, rules)
+
+
+def replace_form(
+    session: Session,
+    code: str,
+    user: User,
+    form: Mapping[str, str],
+    *,
+    rules: Rules | None = None,
+) -> TransitionResult:
+    """Replace ``user``'s own sheet for the form's ``organization`` (``replace_review``):
+    until the panel is closed for award; the trigger's rules refuse it afterwards.
+
+    Raises:
+        Refused: not a reviewer here, no own sheet on that proposal, or past the stage.
+        FormInvalid: bad values, each beside its field; nothing stored.
+    """
+    rules = rules or default_rules()
+    require_reviewer(session, user, code)
+    project = queries.project_by_code(session, code)
+    uscc = form.get("organization", "").strip()
+    if queries.proposal_of(session, project, uscc) is None:
+        raise FormInvalid({"organization": "请选择本项目的申报方案 choose one of its proposals"})
+    params = {"organization": uscc, "scores": sheet_from_form(rules.review, form)}
+    return perform(
+        session, code, "replace_review", Actor(user.login, REVIEWER), params=params, rules=rules
+    )
 
 
 def declare_conflict(
