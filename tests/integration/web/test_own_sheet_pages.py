@@ -63,7 +63,13 @@ def test_a_reviewer_sees_their_own_sheet_and_not_the_others(
 ) -> None:
     project_at(session, "reviewed")  # every reviewer scored REVIEW_GOOD: 85.00 for qihang
     low = {**REVIEW_AT_PASS, "needs_analysis": 1}
-    lc.perform(session, CODE, "replace_review", REVIEWERS[1], params={"organization": QIHANG, "scores": low})  # fmt: skip
+    lc.perform(
+        session,
+        CODE,
+        "replace_review",
+        REVIEWERS[1],
+        params={"organization": QIHANG, "scores": low},
+    )
     session.commit()
     _reviewer(client, session)
 
@@ -116,16 +122,26 @@ def test_replacing_is_refused_without_an_own_sheet_by_another_account_or_a_forge
     client: TestClient, session: Session
 ) -> None:
     project_at(session, "reviewing")  # nobody has scored yet
-    lc.perform(session, CODE, "record_review", REVIEWERS[1], params={"organization": QIHANG, "scores": REVIEW_GOOD})  # fmt: skip
+    lc.perform(
+        session,
+        CODE,
+        "record_review",
+        REVIEWERS[1],
+        params={"organization": QIHANG, "scores": REVIEW_GOOD},
+    )
     session.commit()
     set_passwords(session, OFFICER.name)
     csrf = _reviewer(client, session)
     before = _facts(session)
 
-    no_sheet = client.post(f"{SHEET}/replace", data={"csrf_token": csrf, **review_form(REVIEW_AT_PASS)})  # fmt: skip
+    no_sheet = client.post(
+        f"{SHEET}/replace", data={"csrf_token": csrf, **review_form(REVIEW_AT_PASS)}
+    )
     no_token = client.post(f"{SHEET}/replace", data=review_form(REVIEW_AT_PASS))
     officer = sign_in(client, OFFICER.name)
-    not_a_reviewer = client.post(f"{SHEET}/replace", data={"csrf_token": officer, **review_form(REVIEW_AT_PASS)})  # fmt: skip
+    not_a_reviewer = client.post(
+        f"{SHEET}/replace", data={"csrf_token": officer, **review_form(REVIEW_AT_PASS)}
+    )
 
     assert no_sheet.status_code == 403 and "无可替换" in no_sheet.text
     assert no_token.status_code in (400, 403)
@@ -141,7 +157,7 @@ def test_after_the_award_the_own_sheet_is_shown_and_replacing_it_is_refused_with
     before = snapshot(session, engine)
 
     page = client.get(SHEET).text
-    late = client.post(f"{SHEET}/replace", data={"csrf_token": csrf, **review_form(REVIEW_AT_PASS)})  # fmt: skip
+    late = client.post(f"{SHEET}/replace", data={"csrf_token": csrf, **review_form(REVIEW_AT_PASS)})
 
     assert f'id="own-{QIHANG}"' in page and "85.00" in page
     assert "不能再替换" in page and f"{SHEET}/replace" not in page
@@ -187,7 +203,9 @@ def test_another_assessor_or_a_finalized_assessment_refuses_the_replacement(
     project_at(session, "assessment_recorded")
     other = _assessor(client, session, "陈敏")  # an assessor with no sheet of their own here
     before = snapshot(session, engine)
-    refused = client.post(f"{ASSESSMENT}/replace", data={"csrf_token": other, **sheet_form(ASSESSMENT_EXCELLENT)})  # fmt: skip
+    refused = client.post(
+        f"{ASSESSMENT}/replace", data={"csrf_token": other, **sheet_form(ASSESSMENT_EXCELLENT)}
+    )
     assert refused.status_code == 403 and "无可替换" in refused.text
     assert snapshot(session, engine) == before
 
@@ -200,7 +218,9 @@ def test_after_finalization_the_assessor_cannot_replace_their_sheet(
     before = snapshot(session, engine)
 
     page = client.get(ASSESSMENT).text
-    late = client.post(f"{ASSESSMENT}/replace", data={"csrf_token": csrf, **sheet_form(ASSESSMENT_EXCELLENT)})  # fmt: skip
+    late = client.post(
+        f"{ASSESSMENT}/replace", data={"csrf_token": csrf, **sheet_form(ASSESSMENT_EXCELLENT)}
+    )
 
     assert f"{ASSESSMENT}/replace" not in page and "替换评分表" not in page
     assert late.status_code == 403 and "replace_assessment" in late.text
