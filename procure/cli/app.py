@@ -99,8 +99,15 @@ def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
     show_default=True,
     help="Also print the year's evaluation records (PDF) into DIR/records/2019/.",
 )
+@click.option(
+    "--draft-year",
+    type=click.IntRange(2000, 2199),
+    default=None,
+    help="The year of the project the demo leaves in draft (default: this year, so that "
+    "it can be walked to a contract in the browser today).",
+)
 @json_option
-def demo(directory: Path, records: bool, as_json: bool) -> None:
+def demo(directory: Path, records: bool, draft_year: int | None, as_json: bool) -> None:
     """Run the Siming District 2019 year on a fresh SQLite database and print its outcomes.
 
     After the year-end decisions the trail is signed with the demo's own key
@@ -109,8 +116,8 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
     DIR/records/2019/; without a Chinese font a one-line warning says which package to
     install, and the rest still runs.
     """
+    from procure.services.loading import demo as demo_year
     from procure.services.loading.demo import (
-        DEMO_DRAFT,
         DEMO_KEY,
         DEMO_PASSWORD,
         demo_checkpoint,
@@ -130,7 +137,8 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         with new_session(engine) as session:
             summary, outcomes = run_demo(session)
             checkpoint, checkpoint_file = demo_checkpoint(session, directory)
-            demo_accounts = open_for_browser(session)
+            year = demo_year.draft_year() if draft_year is None else draft_year
+            demo_accounts = open_for_browser(session, year=year)
     finally:
         engine.dispose()
     url = f"sqlite:///{database}"
@@ -147,7 +155,7 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
                 "dossier": dossier,
                 "accounts": [asdict(a) for a in demo_accounts],
                 "password": DEMO_PASSWORD,
-                "draft": DEMO_DRAFT.code,
+                "draft": demo_year.demo_draft(year).code,
             }
         )
         return
@@ -190,10 +198,11 @@ def demo(directory: Path, records: bool, as_json: bool) -> None:
         ["登录名 Login", "姓名 Name", "角色 Roles"],
         [(a.login, a.name, a.roles) for a in demo_accounts],
     )
+    draft = demo_year.demo_draft(year)
     echo(
         f"在浏览器中使用 In the browser: `make serve` (or procure --db {url} serve), then open "
         f"http://127.0.0.1:8000/ and sign in with a login above and the demo password "
-        f"{DEMO_PASSWORD} (demo only). {DEMO_DRAFT.code} {DEMO_DRAFT.title} waits in draft "
+        f"{DEMO_PASSWORD} (demo only). {draft.code} {draft.title} waits in draft "
         f"for 李秀梅 (officer) to submit."
     )
 

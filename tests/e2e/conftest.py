@@ -23,6 +23,10 @@ import pytest
 from procure.store.keyfile import KEY_ENV, create_key
 from tests.e2e.cli import ok
 
+DRAFT_YEAR = 2020
+"""The year of the project the session's ``procure demo`` leaves in draft (``--draft-year``):
+the browser walk of tests/e2e/web runs its servers on that year's dates."""
+
 
 @pytest.fixture(scope="session", autouse=True)
 def audit_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -54,7 +58,7 @@ def printed_demo(tmp_path_factory: pytest.TempPathFactory) -> PrintedDemo:
     folder prints its own, or copies this one)."""
     cwd = tmp_path_factory.mktemp("demo-run")
     folder = cwd / "demo"
-    run = ok("demo", "--dir", str(folder), cwd=cwd)
+    run = ok("demo", "--dir", str(folder), "--draft-year", str(DRAFT_YEAR), cwd=cwd)
     return PrintedDemo(folder, cwd, run.stdout)
 
 
@@ -71,7 +75,7 @@ class UnprintedDemo:
 def unprinted_demo(tmp_path_factory: pytest.TempPathFactory) -> UnprintedDemo:
     """``procure demo --no-records`` in a fresh folder; the tests using it only read it."""
     folder = tmp_path_factory.mktemp("demo-unprinted")
-    return UnprintedDemo(folder, ok("demo", "--dir", str(folder), "--no-records").stdout)
+    return UnprintedDemo(folder, ok("demo", "--dir", str(folder), "--no-records", "--draft-year", str(DRAFT_YEAR)).stdout)
 
 
 def copy_demo(demo: UnprintedDemo, folder: Path) -> Path:

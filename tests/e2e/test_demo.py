@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from procure.services.accounts.manage import check_password
-from procure.services.loading.demo import DEMO_DRAFT, DEMO_PASSWORD
+from procure.services.loading.demo import DEMO_PASSWORD, demo_draft
 from procure.store.db import make_engine, new_session
 from tests.e2e.cli import ok, sqlite_url
-from tests.e2e.conftest import PrintedDemo, UnprintedDemo
+from tests.e2e.conftest import DRAFT_YEAR, PrintedDemo, UnprintedDemo
 
 SIMING = Path(__file__).resolve().parents[2] / "fixtures" / "siming-2019.yaml"
 
@@ -63,7 +63,8 @@ def test_demo_leaves_a_2020_project_in_draft_created_by_the_officer(
     unprinted_demo: UnprintedDemo,
 ) -> None:
     url = sqlite_url(unprinted_demo.folder / "demo.db")
-    shown = ok("show", DEMO_DRAFT.code, "--json", db=url).json()
-    assert (shown["year"], shown["state"]) == (2020, "draft")
-    history = ok("history", DEMO_DRAFT.code, "--json", db=url).json()
+    code = demo_draft(DRAFT_YEAR).code  # the session's demo is run with --draft-year
+    shown = ok("show", code, "--json", db=url).json()
+    assert (shown["year"], shown["state"]) == (DRAFT_YEAR, "draft")
+    history = ok("history", code, "--json", db=url).json()
     assert [(row["trigger"], row["actor"]) for row in history] == [("create", "李秀梅")]

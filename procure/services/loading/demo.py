@@ -15,6 +15,7 @@ from procure.resources import fixture_file
 from procure.services.accounts import manage as accounts
 from procure.services.accounts.authorization import SETUP_ACTOR
 from procure.services.lifecycle import registry
+from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.fire import decide
 from procure.services.loading.fixture import LoadSummary, load_fixture
 from procure.services.loading.replay import BEIJING
@@ -36,17 +37,29 @@ DEMO_ADMIN = Actor("admin", "admin")
 DEMO_PASSWORD = "siming-2019-demo"
 """The password every demo account gets (demo only: never use it on real data)."""
 
-DEMO_DRAFT = registry.ProjectCreate(
-    code="SM-2020-010",
-    year=2020,
-    purchaser="SM-FED",
-    title="楼宇职工心理健康关爱服务",
-    budget="300000.00",
-    purpose="面向辖区商务楼宇职工，开展心理健康讲座、团体辅导和一对一咨询，"
-    "建立职工心理关爱志愿者队伍。",
-)
-"""The 2020 project the officer drafts after the year-end meeting, left in draft so that a
-person can walk it from 立项 to contract and payments in the browser."""
+
+def demo_draft(year: int) -> registry.ProjectCreate:
+    """The project of ``year`` the officer drafts after the year-end meeting, left in draft
+    so that a person can walk it from 立项 to contract and payments in the browser.
+
+    Its year is the year it is walked in (:func:`draft_year`): the award is dated the day
+    it is made, and a contract is signed on or after its award, not in the future, with a
+    service period in the project's year; so a draft of a past year could never be signed.
+    """
+    return registry.ProjectCreate(
+        code=f"SM-{year}-010",
+        year=year,
+        purchaser="SM-FED",
+        title="楼宇职工心理健康关爱服务",
+        budget="300000.00",
+        purpose="面向辖区商务楼宇职工，开展心理健康讲座、团体辅导和一对一咨询，"
+        "建立职工心理关爱志愿者队伍。",
+    )
+
+
+def draft_year() -> int:
+    """This year in China, by the clock: the year of the demo's draft unless one is given."""
+    return now_utc().astimezone(BEIJING).year
 
 
 @dataclass(frozen=True)
@@ -117,8 +130,9 @@ class DemoAccount:
     roles: str
 
 
-def open_for_browser(session: Session) -> list[DemoAccount]:
-    """Give every demo account the demo password and draft the 2020 project; commit.
+def open_for_browser(session: Session, *, year: int | None = None) -> list[DemoAccount]:
+    """Give every demo account the demo password and draft the project of ``year``
+    (default: :func:`draft_year`, this year) with :func:`demo_draft`; commit.
 
     The draft is created an hour after the year-end decision meeting, by the officer; the
     passwords are set by the demo's administrator. Run it after :func:`demo_checkpoint`:
@@ -130,7 +144,8 @@ def open_for_browser(session: Session) -> list[DemoAccount]:
     moment = decision_meeting(session) + timedelta(hours=1)
     users = accounts.list_users(session)
     accounts.set_shared_password(session, [user.login for user in users], DEMO_PASSWORD, DEMO_ADMIN)
-    registry.create_project(session, DEMO_DRAFT, DEMO_OFFICER, at=moment)
+    draft = demo_draft(draft_year() if year is None else year)
+    registry.create_project(session, draft, DEMO_OFFICER, at=moment)
     session.commit()
     return [
         DemoAccount(

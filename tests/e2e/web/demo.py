@@ -10,10 +10,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from procure.services.loading.demo import DEMO_DRAFT, DEMO_PASSWORD
+from procure.services.loading.demo import DEMO_PASSWORD, demo_draft
 from procure.store import queries
 from procure.store.db import make_engine, new_session
-from tests.e2e.conftest import UnprintedDemo, copy_demo
+from tests.e2e.conftest import DRAFT_YEAR, UnprintedDemo, copy_demo
 from tests.e2e.web.browser import sign_in
 from tests.e2e.web.server import free_port, served
 
@@ -54,7 +54,7 @@ def state(url: str) -> str:
     engine = make_engine(url)
     try:
         with new_session(engine) as session:
-            return queries.project_by_code(session, DEMO_DRAFT.code).state
+            return queries.project_by_code(session, demo_draft(DRAFT_YEAR).code).state
     finally:
         engine.dispose()
 

@@ -3,14 +3,16 @@ prices, sheets, the objection, the contract and payments."""
 
 from __future__ import annotations
 
-from procure.services.loading.demo import DEMO_DRAFT
+from procure.services.loading.demo import demo_draft
+from tests.e2e.conftest import DRAFT_YEAR
 from tests.integration.builders import (
     ORGANIZATIONS,
     QIHANG,
     TONGXIN,
 )
 
-CODE = DEMO_DRAFT.code
+DRAFT = demo_draft(DRAFT_YEAR)
+CODE = DRAFT.code
 
 
 OFFICER, LEADER, SUPERVISOR, AUDITOR = "李秀梅", "张志远", "王丽华", "何静"

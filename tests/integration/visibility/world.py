@@ -17,10 +17,11 @@ from sqlmodel import Session
 from procure.services.corrections import amend
 from procure.services.corrections.correct import correct
 from procure.services.lifecycle.fire import perform
-from procure.services.loading.demo import DEMO_DRAFT, DEMO_OFFICER, open_for_browser
+from procure.services.loading.demo import DEMO_OFFICER, demo_draft, open_for_browser
 from procure.workflow.context import Actor
 
-REVIEWING = DEMO_DRAFT.code
+DRAFT_YEAR = 2020
+REVIEWING = demo_draft(DRAFT_YEAR).code
 FINISHED = "SM-2019-002"
 QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ0193275R"
 SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
@@ -42,7 +43,7 @@ HUANG_SHEET = {**CHEN_SHEET, "service_plan": "12", "team": "6"}
 
 def drive_to_review(session: Session) -> None:
     """Give the demo accounts the demo password and drive SM-2020-010 into review; commit."""
-    open_for_browser(session)
+    open_for_browser(session, year=DRAFT_YEAR)
 
     def fire(trigger: str, actor: Actor, **params: object) -> None:
         perform(session, REVIEWING, trigger, actor, params=params)

@@ -17,7 +17,6 @@ from xml.etree import ElementTree
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
-from procure.services.loading.demo import DEMO_DRAFT
 from procure.store import queries
 from procure.store.db import make_engine, new_session
 from procure.store.models import Payment
@@ -46,6 +45,7 @@ from tests.e2e.web.demo_year_facts import (
     BLANK_TEMPLATE,
     CODE,
     CONTRACT,
+    DRAFT,
     DONE,
     FINDINGS,
     JOB_MS,
@@ -164,7 +164,7 @@ def test_before_the_award_the_public_year_names_no_reviewer_and_no_recusal(
     page.get_by_role("link", name="2020").click()
     page.wait_for_url("**/public/purchasers/SM-FED?year=2020")
     main = page.locator("main")
-    expect(main).to_contain_text(DEMO_DRAFT.title)
+    expect(main).to_contain_text(DRAFT.title)
     expect(main.locator("section.notice", has_text=CODE)).to_have_count(0)  # no award yet
     for private in (*REVIEWERS, RECUSED, RECUSAL_REASON):
         expect(main).not_to_contain_text(private)
@@ -195,7 +195,7 @@ def test_the_officer_awards_from_the_panel_page_and_the_notice_is_public_without
 
     public = open_page()
     public.goto("/public/")
-    public.get_by_role("link", name=f"{DEMO_DRAFT.title}（{CODE}）").click()
+    public.get_by_role("link", name=f"{DRAFT.title}（{CODE}）").click()
     public.wait_for_url(f"**/public/notices/{CODE}")
     notice = public.locator("#notice-1")
     expect(notice).to_contain_text(f"{ORGANIZATIONS[QIHANG]}（统一社会信用代码 {QIHANG}）")
