@@ -75,7 +75,10 @@ class UnprintedDemo:
 def unprinted_demo(tmp_path_factory: pytest.TempPathFactory) -> UnprintedDemo:
     """``procure demo --no-records`` in a fresh folder; the tests using it only read it."""
     folder = tmp_path_factory.mktemp("demo-unprinted")
-    return UnprintedDemo(folder, ok("demo", "--dir", str(folder), "--no-records", "--draft-year", str(DRAFT_YEAR)).stdout)
+    return UnprintedDemo(
+        folder,
+        ok("demo", "--dir", str(folder), "--no-records", "--draft-year", str(DRAFT_YEAR)).stdout,
+    )
 
 
 def copy_demo(demo: UnprintedDemo, folder: Path) -> Path:
