@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from procure.store import queries
 from procure.store.db import new_session
-from tests.e2e.web.browser import fill_sheet, shoot, sign_in
+from tests.e2e.web.browser import fill_sheet, shoot, shoot_widths, sign_in
 from tests.e2e.web.site import ASSESS_ERRORS, ASSESS_FORM, ASSESS_UPLOAD, AUDITED, Site
 from tests.integration.builders import ASSESSMENT_GOOD, ASSESSOR, AUDITOR, NARRATIVES
 
@@ -49,10 +49,19 @@ def test_an_assessor_records_every_dimension_with_narratives_and_a_veto_that_fai
     for text in NARRATIVES.values():
         expect(sheet.locator("dl.narratives")).to_contain_text(text)
     expect(sheet).to_contain_text("总体良好，但活动台账有补记。")
-    expect(page.locator("#sheet")).to_have_count(0)  # one sheet each: the form is gone
-    expect(page.locator('form[action$="/assessment/sheet"]')).to_have_count(0)
+    expect(page.locator('form[action$="/assessment/sheet"]')).to_have_count(0)  # one each
     shoot(page, screenshots, "assessment-result")
     assert sheets(site, ASSESS_FORM) == [(ASSESSOR.name, "85.00", "fail", ["falsified_data"])]
+
+    # until it is finalized the assessor replaces it, from the form filled with it
+    replacing = page.locator('#sheet form[action$="/assessment/replace"]')
+    expect(replacing.locator('input[name="c.project_management.score"]')).to_have_value("17")
+    replacing.locator('input[name="c.project_management.score"]').fill("19")
+    shoot_widths(page, screenshots, "assessment-replace")
+    replacing.get_by_role("button", name="替换评分表 Replace my sheet").click()
+    page.wait_for_url(f"**/projects/{ASSESS_FORM}/assessment?done=replace")
+    expect(page.locator("#result-total")).to_have_text("87.00")
+    assert sheets(site, ASSESS_FORM) == [(ASSESSOR.name, "87.00", "fail", ["falsified_data"])]
 
 
 def test_an_out_of_range_score_and_more_satisfied_than_asked_are_shown_beside_their_fields(
@@ -109,7 +118,7 @@ def test_an_assessor_downloads_the_template_fills_it_and_uploads_it(
     expect(sheet.locator("dl.narratives")).to_contain_text("上传的评语：项目管理")
     expect(sheet.locator("tr", has_text="satisfaction")).to_contain_text("满意人数 satisfied 60")
     expect(page.locator("#result-grade")).to_contain_text("不合格")
-    expect(page.locator("#sheet")).to_have_count(0)
+    expect(page.locator('form[action$="/assessment/sheet"]')).to_have_count(0)
     assert sheets(site, ASSESS_UPLOAD) == [
         (ASSESSOR.name, "85.00", "fail", ["serious_safety_incident"])
     ]

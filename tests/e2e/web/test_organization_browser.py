@@ -10,10 +10,12 @@ from playwright.sync_api import Page, expect
 
 from procure.services.lifecycle.clock import now_utc
 from procure.services.scoring.assessment_pages import CommentWindow, comment_window
+from procure.store import queries
 from procure.store.db import new_session
-from tests.e2e.web.browser import confirm, fill_sheet, shoot, sign_in, sign_out
+from tests.e2e.web.browser import confirm, fill_sheet, shoot, shoot_widths, sign_in, sign_out
 from tests.e2e.web.site import (
     ACKNOWLEDGE,
+    HOSTILE,
     HOSTILE_ASSESS,
     HOSTILE_LOGIN,
     HOSTILE_ORGANIZATION,
@@ -149,3 +151,24 @@ def test_hostile_narratives_comments_and_organization_names_are_shown_literally(
     expect(page.locator("section.sheet dl.narratives dd").nth(1)).to_have_text(HOSTILE_NARRATIVE)
     expect(page.locator("main script, main img, header script, header b")).to_have_count(0)
     shoot(page, screenshots, "assessment-hostile")
+
+
+def test_an_organization_is_asked_before_withdrawing_its_proposal_and_may_go_back(
+    page: Page, site: Site, screenshots: Path
+) -> None:
+    sign_in(page, HOSTILE_LOGIN, "/mine")
+    page.locator(f'[id="withdraw-{HOSTILE}"]').get_by_role(
+        "button", name="撤回申报 Withdraw"
+    ).click()
+    page.wait_for_url(f"**/projects/{HOSTILE}/withdraw")
+    expect(page.locator("#confirm-values")).to_contain_text(HOSTILE_ORGANIZATION)
+    expect(page.locator("#confirm-values")).to_contain_text("290,000.00")
+    expect(page.locator("#irreversible")).to_contain_text("不能恢复")
+    expect(page.locator("main script, main b")).to_have_count(0)  # the name, shown literally
+    shoot_widths(page, screenshots, "withdraw-confirm")
+    page.get_by_role("link", name="返回修改 Go back and change").click()
+    page.wait_for_url("**/mine")
+    shoot_widths(page, screenshots, "mine-withdraw")
+    with new_session(site.engine) as session:  # nothing withdrawn until it is confirmed
+        project = queries.project_by_code(session, HOSTILE)
+        assert queries.proposal_of(session, project, HOSTILE_USCC) is not None

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.web.browser import action, fill_review_template, fire, shoot, sign_in
+from tests.e2e.web.browser import (
+    action,
+    fill_review_template,
+    fire,
+    shoot,
+    shoot_widths,
+    sign_in,
+)
 from tests.e2e.web.site import (
     IN_SERVICE,
     OTHER_STATION_PROJECT,
@@ -77,10 +84,22 @@ def test_a_reviewer_follows_the_panel_to_the_sheet_and_submits_one_proposals_for
     expect(recorded).to_have_text("已录入评审评分 Your sheet was recorded.")
     scored = page.locator(f'[id="sheet-{QIHANG}"]')
     expect(scored.locator("p.ok")).to_have_text("已评分 Scored：总分 total 85.00")
-    expect(scored.locator("form")).to_have_count(0)
+    expect(scored.locator('form[action$="/panel/sheet"]')).to_have_count(0)  # recorded once
+    expect(by_id(page, f"own-{QIHANG}")).to_contain_text("服务方案")  # the own sheet, shown
     expect(page.locator(f'[id="sheet-{TONGXIN}"] form')).to_have_count(1)
     shoot(page, screenshots, "review-sheet-scored")
     assert site.reviews(REVIEW_FORM) == [(reviewer, QIHANG, "85.00")]
+
+    # until the award the reviewer replaces it there, from the form filled with it
+    by_id(page, f"change-{QIHANG}").locator("summary").click()
+    replacing = by_id(page, f"r-{QIHANG}-service_plan")
+    expect(replacing).to_have_value("18")
+    replacing.fill("10")
+    shoot_widths(page, screenshots, "review-sheet-replace")
+    scored.get_by_role("button", name="替换评分表 Replace my sheet").click()
+    page.wait_for_url(f"**/projects/{REVIEW_FORM}/panel/sheet?done=replace")
+    expect(scored.locator("p.ok")).to_have_text("已评分 Scored：总分 total 77.00")
+    assert site.reviews(REVIEW_FORM) == [(reviewer, QIHANG, "77.00")]
 
 
 def test_a_score_above_its_maximum_and_a_word_are_shown_beside_their_fields_and_kept(
