@@ -22,7 +22,7 @@ from procure.services.accounts.authorization import Scope, authorize
 from procure.services.accounts.scope import ROLE_ZH
 from procure.services.documents.blobs import file_store
 from procure.services.documents.facts import FactRef, check_kind, fact_of
-from procure.services.documents.inspect import HostileFile, inspect_upload
+from procure.services.documents.inspect import inspect_upload
 from procure.services.documents.policy import document_rules
 from procure.services.documents.views import AttachmentView, attachment_view
 from procure.services.lifecycle.clock import now_utc
@@ -68,7 +68,8 @@ def attach(
         The stored attachment.
 
     Raises:
-        HostileFile: the file is refused by its content or name (nothing stored).
+        HostileFile: the file is refused by its content, its name or its size (an
+            InvalidInput whose message says why, in Chinese; nothing stored).
         InvalidInput: an unknown kind, a fact named wrongly.
         NotFound: no such project or fact.
         Refused: the account may not attach it (role, grant or the project's state), or a
@@ -95,10 +96,7 @@ def _attach(
     fact = fact_of(session, project, check_kind(kind), fact_id)
     actor = _acting(session, project, fact, by)
     rules = document_rules()
-    try:
-        inspected = inspect_upload(name, data, max_bytes=rules.file_bytes)
-    except HostileFile as exc:
-        raise Refused(f"{ACTION} refused: {exc}") from exc
+    inspected = inspect_upload(name, data, max_bytes=rules.file_bytes)
     audit.locked_head(session)  # one upload at a time: the numbering and the limit hold
     used = _project_bytes(session, project)
     if used + len(data) > rules.project_bytes:
