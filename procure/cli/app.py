@@ -280,6 +280,7 @@ def _register_groups() -> None:
         calendar_commands,
         correction_commands,
         deadline_commands,
+        document_commands,
         dossier_commands,
         export_commands,
         objection_commands,
@@ -313,6 +314,7 @@ def _register_groups() -> None:
     cli.add_command(export_commands.export)
     cli.add_command(dossier_commands.dossier)
     backup_commands.register(cli)
+    document_commands.register(cli)
 
 
 _register_groups()

@@ -23,6 +23,13 @@ from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_ses
     help="The zip file to write, e.g. dossier-2019.zip.",
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Record printing processes.")
+@click.option(
+    "--files-up-to",
+    type=click.FloatRange(min=0),
+    metavar="MB",
+    help="Include the bytes of attached files up to this size in megabytes; larger ones by "
+    "their SHA-256 only (default: every file).",
+)
 @key_option
 @json_option
 @click.pass_context
@@ -32,12 +39,13 @@ def export_dossier(
     purchaser: str | None,
     output: Path,
     jobs: int | None,
+    files_up_to: float | None,
     key: Path | None,
     as_json: bool,
 ) -> None:
     """Write the auditor's dossier of a year: the records (PDF), the audit trail (JSON
     Lines), the signed checkpoints and public key, the OCDS package and a manifest with
-    the SHA-256 of every file.
+    the SHA-256 of every file, and the projects' attached files (by their SHA-256).
 
     With a signing key the chain's head is signed (or its checkpoint reused) and the
     records carry it; without one, the stored checkpoints of the newest key are shipped.
@@ -57,6 +65,7 @@ def export_dossier(
             output=output,
             signer=signer,
             jobs=jobs,
+            files_up_to=None if files_up_to is None else int(files_up_to * 1024 * 1024),
         )
     if as_json:
         print_json(asdict(summary))

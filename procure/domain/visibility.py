@@ -27,6 +27,11 @@ VISIBILITY_FILE = "visibility.yaml"
 FACT_KINDS: dict[str, str] = {
     "proposal": "申报方案及报价",
     "proposal_documents": "申报文件（附件）",
+    "contract_documents": "合同扫描件及变更文件（附件）",
+    "inspection_documents": "监管检查与整改材料（附件）",
+    "assessment_documents": "考核材料（附件）",
+    "comment_documents": "承接方意见附件",
+    "objection_documents": "质疑函（附件）",
     "reviewer_identity": "评审专家身份",
     "review_sheet": "评审表（逐项评分与总分）",
     "panel_result": "评审总分与排名",

@@ -25,6 +25,7 @@ from procure.reports.assessment_data import (
     reason_zh,
     scorecards_section,
 )
+from procure.reports.attachments_data import attachments_section
 from procure.reports.changes_data import changes_sections
 from procure.reports.notices_data import notices_of
 from procure.reports.panel_data import panel_section
@@ -126,6 +127,7 @@ def build_record(session: Session, code: str, *, rules: Rules | None = None) -> 
         "scorecards": scorecards_section(session, project, rules),
         "as_of": _as_of(history),
         **changes_sections(session, project, contract),
+        **attachments_section(session, project, contract),
     }
     plain: dict[str, Any] = json.loads(canonical_json(record))
     return plain

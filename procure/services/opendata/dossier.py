@@ -30,6 +30,7 @@ from procure.domain.checkpoint import Checkpoint, fingerprint
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.reports.data import RECORD_FORMAT, record_codes
 from procure.services.opendata import ocds
+from procure.services.opendata.dossier_files import attachment_files
 from procure.services.opendata.dossier_format import (
     CHECKPOINTS,
     DOSSIER_FORMAT,
@@ -74,6 +75,7 @@ def export_dossier(
     jobs: int | None = None,
     records_folder: Path | None = None,
     signed_at: datetime | None = None,
+    files_up_to: int | None = None,
 ) -> DossierSummary:
     """Write the dossier of ``year`` (one purchaser's, or every one's) to the zip ``output``.
 
@@ -89,6 +91,8 @@ def export_dossier(
             current there (same code, same checkpoint), as ``procure report --year`` does;
             by default they are printed afresh into a scratch folder.
         signed_at: the moment a new checkpoint states (default: now).
+        files_up_to: ship the bytes of attached files of at most this many bytes, the
+            hashes only of larger ones (default: every file's bytes).
 
     Raises:
         NotFound: an unknown purchaser.
@@ -113,6 +117,7 @@ def export_dossier(
         moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
         with (scratch / "ocds.json").open("wb") as target:
             ocds.write_package(session, target, year, purchaser, published=moment, sort_keys=True)
+        attached, listing = attachment_files(session, codes, files_up_to, scratch / "files")
         session.commit()  # ends the read transaction before the printers open theirs
         files: dict[str, Content] = {
             TRAIL: scratch / "trail.jsonl",
@@ -120,8 +125,11 @@ def export_dossier(
             OCDS: scratch / "ocds.json",
             **{f"{CHECKPOINTS}{file_name(c)}": json_bytes(c.to_dict()) for c in shipped},
             **_records(url, codes, carried, key, jobs, records_folder or scratch / "records"),
+            **attached,
         }
         manifest = _manifest(files, year, purchaser, codes, created_at, key, trail_rows)
+        if listing:  # a dossier without attachments is what it always was
+            manifest.update(attachments=listing, files_up_to=files_up_to)
         files[MANIFEST] = json_bytes(manifest)
         write_zip(output, files, first=MANIFEST, moment=moment)
     return DossierSummary(

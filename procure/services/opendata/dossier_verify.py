@@ -9,7 +9,9 @@ The checks, each a line of the outcome (pass or fail, naming the file and row):
 4. each record: its data hashes to the code printed on it, the checkpoint it carries
    holds, it belongs to the dossier's year, purchaser and projects, and its facts are
    what the project's trail rows imply (optionally, its pages re-render byte for byte);
-5. the OCDS package agrees with the trail (:mod:`.ocds_trail`).
+5. each attached file: listed as its upload's trail row says, and its shipped bytes hash to
+   the SHA-256 that row records (:mod:`.dossier_files`);
+6. the OCDS package agrees with the trail (:mod:`.ocds_trail`).
 
 A zip that is not one, or is hostile, is refused before any check
 (:mod:`procure.services.opendata.dossier_zip`).
@@ -27,6 +29,7 @@ from typing import Any
 from procure.domain.audit_chain import GENESIS_HASH, row_hash
 from procure.domain.checkpoint import checkpoint_problems, fingerprint, from_mapping
 from procure.domain.errors import InvalidInput
+from procure.services.opendata.dossier_files import attachment_problems
 from procure.services.opendata.dossier_format import (
     CHECKPOINTS,
     DOSSIER_FORMAT,
@@ -115,6 +118,8 @@ def verify_dossier(
         problems, passed = check_record(name, dossier.files[name], context)
         result.add("record", name, problems, passed)
     _check_listed_projects(dossier, result, manifest)
+    for subject, problems, passed in attachment_problems(dossier.files, manifest, chain.rows):
+        result.add("attachment", subject, problems, passed)
     _check_ocds(dossier, result, context.by_project, _listed(manifest))
     return result
 

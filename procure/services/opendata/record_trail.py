@@ -10,7 +10,8 @@ the project's trail rows (:func:`record_trail_differences`), read from the dossi
 Compared: the project (year, purchaser, title, budget, purpose, state), the contract,
 every payment, inspection, proposal, review sheet total, recusal, comment, award
 notice, objection and answer, the final assessment and each assessor's sheet total, and
-every correction and contract amendment (what it replaced, the new values, the reason, who).
+every correction and contract amendment (what it replaced, the new values, the reason, who),
+and each attached file it lists (name, size, SHA-256, who uploaded it).
 Not compared: what the record derives for people (ranks, Chinese labels, capitals,
 charts) and what the trail does not log (the narratives shown as prose).
 """
@@ -84,6 +85,9 @@ def record_facts(record: dict[str, Any]) -> list[Fact]:
     facts += _assessment_facts(code, record.get("assessment"))
     facts += _notice_facts(code, record.get("notices") or [])
     facts += _change_facts(code, record)
+    for item in record.get("attachments") or []:
+        fields = {name: item.get(name) for name in ("name", "size", "sha256", "uploaded_by")}
+        facts.append(_fact("attachment", f"{code} attachment #{item.get('number')}", fields))
     return facts
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from procure.services.scoring.scorecard_versions import PIN_KEY
 from procure.services.trail import calendar as trail_calendar
 from procure.services.trail import corrections as trail_corrections
+from procure.services.trail import documents as trail_documents
 from procure.services.trail import notices as trail_notices
 from procure.services.trail.facts import Fact, Key, scope_text
 from procure.store.models import TransitionLog
@@ -384,6 +385,7 @@ _PROJECT_HANDLERS = {
     "uphold_objection": trail_notices.replay_answer,
     "reject_objection": trail_notices.replay_answer,
     **trail_corrections.CORRECTION_HANDLERS,
+    **trail_documents.DOCUMENT_HANDLERS,
 }
 _REGISTRY_HANDLERS = {
     "add_purchaser": TrailReplay._purchaser,

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from procure.services.scoring.scorecard_versions import definition_digest
 from procure.services.trail.calendar import stored_calendar_facts
 from procure.services.trail.corrections import stored_correction_facts
+from procure.services.trail.documents import stored_document_facts
 from procure.services.trail.facts import Fact
 from procure.services.trail.notices import stored_notice_facts
 from procure.services.trail.replay import bar_key, grant_key, sheet_key
@@ -60,6 +61,7 @@ def stored_facts(session: Session, project_code: str | None = None) -> Iterator[
     yield from _bars(session, project_code)
     yield from stored_notice_facts(session, project_code)
     yield from stored_correction_facts(session, project_code)
+    yield from stored_document_facts(session, project_code)
     if project_code is None:
         yield from _purchasers(session)
         yield from _organizations(session)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from procure.domain.documents import ATTACH_TRIGGER, SEEN_AS
 from procure.domain.panel import RECUSED
 from procure.services.visibility.changes import Corrected, change_row_visible
 from procure.services.visibility.gate import ProjectGate
@@ -75,6 +76,9 @@ def row_visible(
         return change
     kind = history_kind(trigger)
     facts = data if isinstance(data, dict) else {}
+    if trigger == ATTACH_TRIGGER:  # an upload is seen as the files of its fact's kind
+        kind = SEEN_AS.get(str(facts.get("fact_kind")), "evaluation_record")
+        return gate.sees(kind, owner=facts.get("organization"))
     owner = gate.awarded if kind in _CONTRACT_LIFE else facts.get("organization")
     author = actor if kind in ("review_sheet", "recusal") else None
     if not gate.sees(kind, owner=owner, author=author):

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import procure.store.calendar_models  # noqa: F401
 import procure.store.correction_models  # noqa: F401
 import procure.store.deadline_models  # noqa: F401
+import procure.store.document_models  # noqa: F401
 import procure.store.job_models  # noqa: F401
 import procure.store.models  # noqa: F401  (registers the tables on the metadata)
 import procure.store.notice_models  # noqa: F401
