@@ -46,14 +46,15 @@ def test_an_officer_sees_a_form_for_submit_on_a_draft(
     assert "申报立项" in page.text or "submit" in page.text
 
 
-def test_a_leader_sees_submit_listed_with_the_role_that_may_take_it(
+def test_a_leader_sees_submit_named_once_with_the_role_that_takes_it(
     client: TestClient, registered: Session
 ) -> None:
     set_passwords(registered, LEADER.name)
     sign_in(client, LEADER.name)
     page = client.get(f"/projects/{CODE}")
     assert 'action="/projects/SM-2019-001/do/submit"' not in page.text
-    assert "needs role officer" in page.text
+    assert "由其他角色办理：提交立项申报（项目干事）" in page.text
+    assert 'id="blocked-submit"' not in page.text  # not listed as if it were the leader's
 
 
 def test_the_officer_submits_and_the_leader_approves_through_the_forms(
@@ -157,7 +158,7 @@ def test_a_reviewer_and_an_assessor_are_sent_to_their_sheets_and_an_officer_keep
 
     sign_in(client, REVIEWERS[0].name)
     page = client.get(f"/projects/{CODE}").text
-    assert f'<a href="/projects/{CODE}/panel/sheet">去评分 Go to the review sheet</a>' in page
+    assert f'<a href="/projects/{CODE}/panel/sheet">去评分</a>' in page
     assert "/do/record_review" not in page and "/do/record_recusal" not in page
     sign_in(client, ASSESSOR.name)
     page = client.get(f"/projects/{assessing.code}").text
