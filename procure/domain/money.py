@@ -72,8 +72,7 @@ def _ungrouped(text: str, field: str) -> str:
         return text
     if not _GROUPED.fullmatch(text):
         raise InvalidInput(
-            f"{field} {quoted(text)}：千位分隔符应每三位数字一个，"
-            f"例如 288,000.00 或 288000.00"
+            f"{field} {quoted(text)}：千位分隔符应每三位数字一个，例如 288,000.00 或 288000.00"
         )
     return text.replace(",", "")
 

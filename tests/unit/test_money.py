@@ -53,9 +53,7 @@ def test_floats_bools_and_other_types_are_refused(value: object) -> None:
         (" 3,600,000.00 ", "3600000.00"),
     ],
 )
-def test_thousands_separators_as_procure_prints_them_are_accepted(
-    text: str, expected: str
-) -> None:
+def test_thousands_separators_as_procure_prints_them_are_accepted(text: str, expected: str) -> None:
     assert parse_money(text, field="budget") == Decimal(expected)
 
 

@@ -189,6 +189,18 @@ def _form(
     return replace(base, role=candidates[0].role, blocked_by=blocked)
 
 
+OBJECTING_TRIGGER = "lodge_objection"
+
+
+def _losing_bidders(
+    session: Session, code: str, choices: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    project = queries.project_by_code(session, code)
+    winner = project.awarded_organization_id
+    organization = session.get(Organization, winner) if winner is not None else None
+    return tuple(c for c in choices if organization is None or c[0] != organization.uscc)
+
+
 PROPOSING_TRIGGER = "add_proposal"
 """The trigger whose organization is a new proposer: its picker lists the others."""
 
@@ -197,6 +209,8 @@ def _field(session: Session, code: str, trigger: str, param: ParamDef) -> FormFi
     choices: tuple[tuple[str, str], ...] = ()
     if param.type == "uscc":
         choices = _organization_choices(session, code, proposing=trigger == PROPOSING_TRIGGER)
+        if trigger == OBJECTING_TRIGGER:  # only a bidder that lost may object
+            choices = _losing_bidders(session, code, choices)
     elif param.type == "account" and trigger == RECUSAL_TRIGGER:
         choices = _panel_choices(session, code)
     default = _contract_default(session, code, param.name) if trigger == SIGNING_TRIGGER else ""

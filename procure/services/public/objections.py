@@ -18,9 +18,9 @@ from procure.domain.notices import OUTCOME_LABELS, OUTCOMES
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.lifecycle.fire import TransitionResult, advance
+from procure.services.visibility.gate import ProjectGate
 from procure.store import accounts as account_store
 from procure.store import notices, queries
-from procure.services.visibility.gate import ProjectGate
 from procure.store.models import Organization, Project
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
@@ -154,7 +154,9 @@ def project_objections(
             "text": row.objection.text,
             "document": row.objection.document_ref,
             "lodged_on": row.objection.lodged_on,
-            "answer_by": None if row.answer else answer_due(session, row.objection.lodged_on, calendar),
+            "answer_by": None
+            if row.answer
+            else answer_due(session, row.objection.lodged_on, calendar),
             "outcome_zh": OUTCOME_LABELS[row.answer.outcome] if row.answer else "待答复",
             "reason": row.answer.reason if row.answer else None,
             "answered_on": row.answer.answered_on if row.answer else None,
