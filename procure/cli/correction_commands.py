@@ -76,7 +76,11 @@ def correct(
 
 @click.command()
 @click.argument("code")
-@click.option("--amount", metavar="YUAN", help="The amended contract amount.")
+@click.option(
+    "--amount",
+    metavar="YUAN",
+    help="The amended contract amount in yuan, e.g. 880,000.00 (thousands separators allowed).",
+)
 @click.option("--start", metavar="YYYY-MM-DD", help="The amended start of the service.")
 @click.option("--end", metavar="YYYY-MM-DD", help="The amended end of the service.")
 @click.option("--scope", help="The amended scope of the service (服务内容).")

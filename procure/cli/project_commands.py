@@ -172,7 +172,8 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
     "assignments",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A fact the trigger needs (repeatable), e.g. --set amount=880000.00.",
+    help="A fact the trigger needs (repeatable), e.g. --set amount=880,000.00 "
+    "(amounts in yuan; thousands separators allowed).",
 )
 @json_option
 @click.pass_context

@@ -15,6 +15,8 @@ MAX_AMOUNT = Decimal("999999999999.99")
 """The largest amount procure handles: 9999亿9999万9999元9角9分."""
 
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+"""An amount written with thousands separators as procure prints it: 288,000.00."""
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _PLACES = ("仟", "佰", "拾", "")
 _GROUP_UNITS = ("亿", "万", "")
@@ -46,11 +48,7 @@ def _to_decimal(value: object, field: str) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
-        if "," in text or "，" in text:
-            raise InvalidInput(
-                f"{field} {quoted(text)} contains a comma; write the amount without thousands "
-                f"separators, e.g. 1200.50"
-            )
+        text = _ungrouped(text.replace("，", ","), field)
         check_number_text(text, field)
         if not _PLAIN_NUMBER.fullmatch(text):
             raise InvalidInput(f"{field} {quoted(text)} is not an amount of money, e.g. 1200.50")
@@ -67,12 +65,25 @@ def _to_decimal(value: object, field: str) -> Decimal:
     return number
 
 
+def _ungrouped(text: str, field: str) -> str:
+    """The amount without its thousands separators; refuse commas anywhere but every three
+    digits of the whole yuan (``2,88,000`` or ``1,200,5`` could be a slip of the finger)."""
+    if "," not in text:
+        return text
+    if not _GROUPED.fullmatch(text):
+        raise InvalidInput(
+            f"{field} {quoted(text)}：千位分隔符应每三位数字一个，例如 288,000.00 或 288000.00"
+        )
+    return text.replace(",", "")
+
+
 def parse_money(value: object, *, field: str, allow_zero: bool = True) -> Decimal:
     """Parse an amount of money in yuan.
 
     Args:
-        value: text such as ``"1200.50"``, an int, or a Decimal. Floats, bools and text with
-            commas, currency signs or exponents are refused.
+        value: text such as ``"1200.50"`` or ``"288,000.00"`` (commas every three digits of
+            the whole yuan), an int, or a Decimal. Floats, bools, misplaced commas, currency
+            signs and exponents are refused.
         field: the name of the field, used in error messages (e.g. ``"budget"``).
         allow_zero: whether 0.00 is acceptable.
 

@@ -26,6 +26,25 @@ def active_grants(session: Session, user: User) -> list[RoleGrant]:
     return list(remembered(session, key, lambda: tuple(session.exec(statement))))
 
 
+def role_holders(session: Session, role: str, purchaser_id: int) -> list[User]:
+    """The active accounts holding ``role`` for the purchaser (by a grant on it, on a purchaser
+    above it, or on every purchaser), by name."""
+    chain = purchaser_chain(session, purchaser_id)
+    statement = (
+        select(User)
+        .join(RoleGrant, col(RoleGrant.user_id) == col(User.id))
+        .where(
+            RoleGrant.role == role,
+            col(RoleGrant.revoked_at).is_(None),
+            col(RoleGrant.organization_id).is_(None),
+            col(User.active).is_(True),
+        )
+        .where(col(RoleGrant.purchaser_id).in_(chain) | col(RoleGrant.purchaser_id).is_(None))
+        .distinct()
+    )
+    return sorted(session.exec(statement), key=lambda user: (user.name, user.login))
+
+
 def purchaser_chain(session: Session, purchaser_id: int) -> list[int]:
     """Return the purchaser's id and the ids of every purchaser above it, nearest first."""
     chain: list[int] = []

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from procure.domain.dates import chinese_date
 from procure.resources import resource_dir
-from procure.workflow.definition import ROLES
+from procure.workflow.definition import ROLE_ZH, ROLES
 
 ROLE_LABELS = {
     "officer": "项目干事 officer",
@@ -31,6 +31,7 @@ def templates() -> Jinja2Templates:
     environment = Jinja2Templates(directory=resource_dir("templates") / "web")
     environment.env.autoescape = True  # every template, whatever its file name
     environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.filters["money"] = _money
     environment.env.filters["moment"] = _moment
     environment.env.filters["day"] = _day

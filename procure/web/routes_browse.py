@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from procure.domain.bounded import YEAR
 from procure.services.accounts.signin import SignedIn
-from procure.services.browse.dashboard import dashboard, scope_years, waiting_for
+from procure.services.browse.dashboard import dashboard, waiting_for, working_year
 from procure.services.browse.export import write_csv, write_xlsx
 from procure.services.browse.listing import (
     SORT_KEYS,
@@ -24,6 +24,8 @@ from procure.services.browse.listing import (
     list_page,
 )
 from procure.services.browse.visibility import viewer_scope
+from procure.services.browse.waiting import WaitingProject
+from procure.services.public.objections import answer_due
 from procure.services.visibility.listing import gated_rows
 from procure.services.visibility.reading import dashboard_as_seen
 from procure.web import pages
@@ -41,22 +43,39 @@ def dashboard_page(
 ) -> Response:
     """Projects by year and state, grades, spending, and what waits for this account."""
     scope = viewer_scope(session, account.user.login)
+    waiting = answer_deadlines(session, waiting_for(session, scope, account.user.login))
+    figures = request.app.state.figures
     if year == "all":
         chosen = None  # every year: reads every project of the scope
     elif year:
         chosen = _year(year)
-    else:  # the newest year by default: the page stays quick in a large province
-        years = scope_years(session, scope, cache=request.app.state.figures)
-        chosen = years[0] if years else None
-    summary = dashboard(session, scope, year=chosen, cache=request.app.state.figures)
+    else:  # one year keeps the page quick in a large province: the one with work
+        chosen = working_year(session, scope, (w.year for w in waiting), cache=figures)
+    summary = dashboard(session, scope, year=chosen, cache=figures)
     summary = dashboard_as_seen(scope.roles, summary)
     context: dict[str, Any] = {
         "summary": summary,
         "year": chosen,
         "charts": dashboard_charts(summary),
-        "waiting": waiting_for(session, scope, account.user.login),
+        "waiting": waiting,
     }
     return pages.render(request, "dashboard.html", context)
+
+
+def answer_deadlines(session: Session, waiting: list[WaitingProject]) -> list[WaitingProject]:
+    """The waiting list with the last day to answer each objection that waits."""
+    return [
+        replace(
+            project,
+            actions=[
+                replace(action, due=answer_due(session, action.since))
+                if action.since is not None
+                else action
+                for action in project.actions
+            ],
+        )
+        for project in waiting
+    ]
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""A bidder's objection (质疑) to an award notice, through its own account.
+"""The notice tab (公示与质疑): a bidder's objection to an award notice, through its own
+account; the purchaser's staff read every objection there, with its answer deadline.
 
 The officer records an objection from a letter, and answers it, with the project page's
-forms (``lodge_objection``, ``uphold_objection``, ``reject_objection``).
+forms (``lodge_objection``, ``uphold_objection``, ``reject_objection``), linked from here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from procure.domain.errors import InvalidInput, Refused
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.lifecycle.clock import now_utc
 from procure.services.public import objections
+from procure.services.visibility.reading import gate_for
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
@@ -81,7 +83,8 @@ def _page(
     message: str = "",
     status: int = 200,
 ) -> Response:
-    readable_project(session, viewer_scope(session, account.user.login), code)
-    context = objections.objection_page(session, code, account.user, china_day(now_utc()))
+    gate = gate_for(session, code, account.user.login)  # outside the reach: not found
+    today = china_day(now_utc())
+    context = objections.objection_page(session, code, account.user, today, gate)
     context.update(done=done, errors=errors or {}, values=values or {}, message=message)
     return pages.render(request, "objection.html", context, status=status)

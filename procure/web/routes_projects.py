@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import Refused
+from procure.domain.visibility import STAFF_RELATIONS
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
 from procure.services.lifecycle.project_actions import (
@@ -17,13 +18,14 @@ from procure.services.lifecycle.project_actions import (
     held_roles,
     restated,
 )
-from procure.services.visibility.reading import changes_as_seen, project_as_seen
+from procure.services.public import objections
+from procure.services.visibility.reading import changes_as_seen, gate_for, project_as_seen
 from procure.store import queries
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.confirm import confirmation_token, hidden_values, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
-from procure.workflow.definition import TransitionDef
+from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
 from procure.workflow.rules import default_rules
 
 router = APIRouter()
@@ -34,6 +36,15 @@ def trigger_labels() -> dict[str, str]:
     definition = default_rules().engine.definition
     labels = {t.trigger: t.zh for t in definition.transitions}
     return {"create": "草拟项目", **labels, **CHANGE_TRIGGERS_ZH}
+
+
+def _objects(session: Any, account: Any, code: str) -> bool:
+    return bool(objections.objecting_organizations(session, account.user, code))
+
+
+def state_labels() -> dict[str, str]:
+    """The Chinese name of every state, for the history."""
+    return {state.code: state.zh for state in default_rules().engine.definition.states}
 
 
 @router.get("/projects/{code}")
@@ -58,13 +69,23 @@ def _page(
     # outside the account's reach the project is not found, as if it did not exist
     detail, history = project_as_seen(session, code, account.user.login)
     roles = held_roles(session, account.user, code)
+    project = queries.project_by_code(session, code)
+    lodged = objections.lodged_against(session, project)
+    gate = gate_for(session, code, account.user.login) if lodged else None
+    acts_here = any(r not in READ_ONLY_ROLES and r != "organization" for r in roles)
     context = {
         "project": detail,
         "history": history,
         "changes": changes_as_seen(session, code, account.user.login),
         "trigger_zh": trigger_labels(),
+        "state_zh": state_labels(),
         "actions": actions_for(session, code, account.user, roles=roles),
         "roles": roles,
+        # the step others take is named to those who act on the project, not to bidders
+        "acts_here": acts_here,
+        "objections": objections.project_objections(session, lodged, gate) if gate else [],
+        "notice_tab": (project.awarded_organization_id is not None or bool(lodged))
+        and (any(r in STAFF_RELATIONS for r in roles) or _objects(session, account, code)),
         "done": done,
         "failed": failed,
         "errors": errors or {},

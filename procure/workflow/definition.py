@@ -27,6 +27,17 @@ ROLES: tuple[str, ...] = (
     "organization",
 )
 READ_ONLY_ROLES: frozenset[str] = frozenset({"auditor"})
+ROLE_ZH: dict[str, str] = {
+    "officer": "项目干事",
+    "leader": "分管领导",
+    "reviewer": "评审专家",
+    "assessor": "考核人员",
+    "supervisor": "监管人员",
+    "auditor": "审计",
+    "admin": "管理员",
+    "organization": "承接方",
+}
+"""Each role as people name it (pages show this, never the code)."""
 PARAM_TYPES: frozenset[str] = frozenset(
     {"text", "money", "date", "uscc", "bool", "sheet", "texts", "list", "account"}
 )

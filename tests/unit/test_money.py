@@ -42,9 +42,25 @@ def test_floats_bools_and_other_types_are_refused(value: object) -> None:
         parse_money(value, field="budget")
 
 
-def test_commas_are_refused_to_avoid_ambiguity() -> None:
-    with pytest.raises(InvalidInput, match="budget '1,200.50' contains a comma"):
-        parse_money("1,200.50", field="budget")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("288,000.00", "288000.00"),
+        ("1,200.5", "1200.50"),
+        ("1,234,567", "1234567.00"),
+        ("999", "999.00"),
+        ("288，000.00", "288000.00"),  # the full-width comma of a Chinese keyboard
+        (" 3,600,000.00 ", "3600000.00"),
+    ],
+)
+def test_thousands_separators_as_procure_prints_them_are_accepted(text: str, expected: str) -> None:
+    assert parse_money(text, field="budget") == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["2,88,000", "1,200,5", "1200,50", ",100", "100,", "1,,000"])
+def test_a_comma_out_of_its_place_is_refused_as_a_likely_slip(text: str) -> None:
+    with pytest.raises(InvalidInput, match="千位分隔符应每三位数字一个"):
+        parse_money(text, field="budget")
 
 
 @pytest.mark.parametrize("text", ["NaN", "Infinity", "1e3", "1_000", "¥100", "abc", "", "1.2.3"])

@@ -189,7 +189,7 @@ def test_money_becomes_a_decimal_with_two_places(workflow: WorkflowDefinition) -
 @pytest.mark.parametrize(
     ("price", "message"),
     [
-        ("98,000", r"price \(报价\) '98,000' contains a comma"),
+        ("98,00", r"price \(报价\) '98,00'：千位分隔符应每三位数字一个"),
         ("¥98000", r"price \(报价\) '¥98000' is not an amount of money"),
         ("1.005", r"price \(报价\) 1\.005 has more than 2 decimal places"),
         ("-5", r"price \(报价\) must not be negative"),

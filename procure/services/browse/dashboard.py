@@ -12,7 +12,7 @@ projects) is counted afresh. What waits for the viewer is in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -127,6 +127,31 @@ def scope_years(
     if cache is None or reach.organization_project_ids:
         return _years(session, project_clause(scope))
     return list(_summed(cache.parts(session), reach, -1).years)  # -1: no year's figures
+
+
+def working_year(
+    session: Session,
+    scope: ViewerScope,
+    waiting_years: Iterable[int],
+    *,
+    cache: FiguresCache | None = None,
+) -> int | None:
+    """The funding year a dashboard opens on: the one with work for the viewer.
+
+    The newest year of a project waiting for the viewer (``waiting_years``); if nothing
+    waits, the newest year in which a contract of the scope was signed (a renewal's next
+    year, awarded but not signed, has nothing to read yet); else the newest year.
+    """
+    waiting = max(waiting_years, default=None)
+    if waiting is not None:
+        return waiting
+    reach = scope.reach
+    if cache is None or reach.organization_project_ids:
+        counted = _count(session, reach, None)
+    else:
+        counted = _summed(cache.parts(session), reach, None)
+    signed = (year for year, _state, _projects, _budget, amount in counted.by_year_state if amount)
+    return max(signed, default=max(counted.years, default=None))
 
 
 def _count(session: Session, reach: Reach, year: int | None) -> _Counted:

@@ -18,14 +18,16 @@ before its contract, which is not something it waits for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
 from procure.services.lifecycle.clock import now_utc
 from procure.store.models import Assessment, Project
+from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
 from procure.workflow.guards import FACT_GUARDS
@@ -45,9 +47,13 @@ ASIDE_TRIGGERS: frozenset[str] = frozenset(
     }
 )
 """Triggers that are at hand rather than awaited; they make no project wait. A recusal or an
-objection comes when someone declares it; an objection awaiting its answer is listed on the
-due page (the ``answer_objection`` deadline), where it has a date. A withdrawal or a
-replaced sheet comes when its author changes their mind."""
+objection comes when someone declares it. An objection awaiting its answer makes its project
+wait, by a query of its own (:func:`objections_waiting`), with the day it must be answered
+by. A withdrawal or a replaced sheet comes when its author changes their mind."""
+
+ANSWERING_ROLE = "officer"
+ANSWER = ("answer_objection", "答复质疑", "Answer the objection")
+"""What waits while an objection has no answer: the officer's answer (uphold or reject)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class WaitingAction:
     zh: str
     en: str
     role: str
+    since: date | None = None  # for an answer: the day the objection was lodged
+    due: date | None = None  # the last day to do it, where it has one
 
 
 @dataclass(frozen=True)
@@ -98,13 +106,48 @@ def waiting_for(
     candidates = list(session.exec(statement))
     finals = _final_assessments(session, [p.id for p in candidates if p.id is not None])
     unbarred = unbarred_next_year(session, candidates)
+    answers = objections_waiting(session, acting, limit, rules=rules)
     waiting = []
     for project in candidates:
         facts = {"final_assessment": finals.get(project.id), UNBARRED: unbarred}
         actions = _actions(session, rules, project, login, acting, transitions, facts)
+        actions = [*answers.pop(project.id, []), *actions]
         if actions:
             waiting.append(_waiting(project, actions, rules))
+    for project_id, actions in answers.items():  # waits for nothing but the answer
+        answered = session.get(Project, project_id)
+        if answered is not None:
+            waiting.append(_waiting(answered, actions, rules))
     return waiting
+
+
+def objections_waiting(
+    session: Session, acting: dict[str, Reach], limit: int, *, rules: Rules
+) -> dict[int | None, list[WaitingAction]]:
+    """The projects in the officer's reach with an objection still unanswered, oldest
+    objection first, at most ``limit``: one answer each (since its oldest objection)."""
+    reach = acting.get(ANSWERING_ROLE)
+    if reach is None:
+        return {}
+    answering = {"uphold_objection", "reject_objection"}
+    states = {
+        s for t in rules.engine.definition.transitions if t.trigger in answering for s in t.sources
+    }
+    statement = (
+        select(Project.id, func.min(Objection.lodged_on))
+        .join(AwardNotice, col(AwardNotice.project_id) == col(Project.id))
+        .join(Objection, col(Objection.notice_id) == col(AwardNotice.id))
+        .outerjoin(ObjectionAnswer, col(ObjectionAnswer.objection_id) == col(Objection.id))
+        .where(col(ObjectionAnswer.id).is_(None), col(Project.state).in_(sorted(states)))
+        .where(reach_clause(reach, organization_by_award=True))
+        .group_by(col(Project.id))
+        .order_by(func.min(Objection.lodged_on), col(Project.id))
+        .limit(limit)
+    )
+    return {
+        project_id: [WaitingAction(*ANSWER, ANSWERING_ROLE, since=lodged_on)]
+        for project_id, lodged_on in session.exec(statement)
+    }
 
 
 def _role_clauses(

@@ -23,15 +23,15 @@ from procure.services.browse.project_view import available_actions
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.params import parse_params
 from procure.store import accounts as account_store
-from procure.store import queries
-from procure.store.models import Organization
+from procure.store import notices, queries
+from procure.store.models import Organization, Project
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
-from procure.workflow.definition import ParamDef, TransitionDef
+from procure.workflow.definition import ROLE_ZH, ParamDef, TransitionDef
 from procure.workflow.rules import Rules, default_rules
 
 FIELD_HINTS = {
-    "money": "请填写金额（元），例如 120000.00",
+    "money": "请填写金额（元），可带千位分隔符，例如 288,000.00 或 288000.00",
     "date": "请填写日期，格式 2019-03-01",
     "uscc": "请选择或填写18位统一社会信用代码",
     "text": "请填写文字",
@@ -54,6 +54,7 @@ class FormField:
     required: bool
     max_length: int | None
     choices: tuple[tuple[str, str], ...] = ()  # (value, label), for pickers
+    default: str = ""  # the value the form starts with, e.g. the awarded price
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class ActionForm:
     reason_required: bool = False
     blocked_by: tuple[str, ...] = ()
     irreversible: bool = False  # fired only after a confirmation page
+    held: bool = True  # the account holds a role that may take it (else someone else's)
+    roles: tuple[str, ...] = ()  # the roles that may take it
 
 
 class FormInvalid(InvalidInput):
@@ -122,30 +125,57 @@ def actions_for(
         )
         for role in (held_roles(session, user, code) if roles is None else roles)
     ]
+    waiting = _unanswered_objectors(session, project)
     forms = []
     for trigger in definition.triggers():
         entry = definition.transition_from(trigger, project.state)
-        if entry is None:
-            continue
-        forms.append(_form(session, code, entry, views))
+        if entry is None or (trigger in ANSWER_TRIGGERS and not waiting):
+            continue  # an answer is a step only while an objection waits for it
+        forms.append(_form(session, code, entry, views, waiting))
     return forms
 
 
-def _form(session: Session, code: str, entry: TransitionDef, views: list[_RoleView]) -> ActionForm:
+ANSWER_TRIGGERS = frozenset({"uphold_objection", "reject_objection"})
+"""The answers to an objection: offered only while one waits, naming only its objectors."""
+
+
+def _unanswered_objectors(session: Session, project: Project) -> tuple[tuple[str, str], ...]:
+    """The organizations whose objection to the project waits for its answer, as choices."""
+    if project.state not in ("awarded", "reviewing"):
+        return ()  # no objection can wait outside these states
+    rows = notices.unanswered_objections(session, project)
+    objectors = {row.organization.uscc: row.organization.name for row in rows}
+    return tuple((uscc, f"{name}（{uscc}）") for uscc, name in objectors.items())
+
+
+def _form(
+    session: Session,
+    code: str,
+    entry: TransitionDef,
+    views: list[_RoleView],
+    objectors: tuple[tuple[str, str], ...],
+) -> ActionForm:
     base = ActionForm(
-        entry.trigger, entry.zh, entry.en, None, False, irreversible=entry.irreversible is not None
+        entry.trigger,
+        entry.zh,
+        entry.en,
+        None,
+        False,
+        irreversible=entry.irreversible is not None,
+        roles=entry.roles,
     )
     candidates = [view for view in views if view.role in entry.roles]
     if not candidates:
-        held = ", ".join(view.role for view in views) or "无 none"
-        return replace(
-            base,
-            blocked_by=(f"需要角色 needs role {' / '.join(entry.roles)} (you hold: {held})",),
-        )
+        others = "、".join(ROLE_ZH.get(role, role) for role in entry.roles)
+        return replace(base, held=False, blocked_by=(f"由{others}办理",))
     for view in candidates:
         action = view.actions[entry.trigger]
         if action["allowed"]:
             fields = tuple(_field(session, code, entry.trigger, p) for p in entry.params)
+            if entry.trigger in ANSWER_TRIGGERS:
+                fields = tuple(
+                    replace(f, choices=objectors) if f.type == "uscc" else f for f in fields
+                )
             return replace(
                 base,
                 role=view.role,
@@ -159,6 +189,18 @@ def _form(session: Session, code: str, entry: TransitionDef, views: list[_RoleVi
     return replace(base, role=candidates[0].role, blocked_by=blocked)
 
 
+OBJECTING_TRIGGER = "lodge_objection"
+
+
+def _losing_bidders(
+    session: Session, code: str, choices: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    project = queries.project_by_code(session, code)
+    winner = project.awarded_organization_id
+    organization = session.get(Organization, winner) if winner is not None else None
+    return tuple(c for c in choices if organization is None or c[0] != organization.uscc)
+
+
 PROPOSING_TRIGGER = "add_proposal"
 """The trigger whose organization is a new proposer: its picker lists the others."""
 
@@ -167,7 +209,52 @@ def _field(session: Session, code: str, trigger: str, param: ParamDef) -> FormFi
     choices: tuple[tuple[str, str], ...] = ()
     if param.type == "uscc":
         choices = _organization_choices(session, code, proposing=trigger == PROPOSING_TRIGGER)
-    return FormField(param.name, param.type, param.zh, param.required, param.max_length, choices)
+        if trigger == OBJECTING_TRIGGER:  # only a bidder that lost may object
+            choices = _losing_bidders(session, code, choices)
+    elif param.type == "account" and trigger == RECUSAL_TRIGGER:
+        choices = _panel_choices(session, code)
+    default = _contract_default(session, code, param.name) if trigger == SIGNING_TRIGGER else ""
+    return FormField(
+        param.name, param.type, param.zh, param.required, param.max_length, choices, default
+    )
+
+
+SIGNING_TRIGGER = "sign_contract"
+RECUSAL_TRIGGER = "record_recusal"
+
+
+def _panel_choices(session: Session, code: str) -> tuple[tuple[str, str], ...]:
+    """The review panel of the project (the active reviewers of its purchaser), by name."""
+    project = queries.project_by_code(session, code)
+    reviewers = account_store.role_holders(session, "reviewer", project.purchaser_id)
+    return tuple(
+        (user.login, user.name if user.name == user.login else f"{user.name}（{user.login}）")
+        for user in reviewers
+    )
+
+
+def _contract_default(session: Session, code: str, name: str) -> str:
+    """What the signing form starts with: the terms a renewal carried forward, else the
+    amount the award was made at (the winner's price)."""
+    project = queries.project_by_code(session, code)
+    if name == "start" and project.carried_start_on is not None:
+        return project.carried_start_on.isoformat()
+    if name == "end" and project.carried_end_on is not None:
+        return project.carried_end_on.isoformat()
+    if name != "amount":
+        return ""
+    amount = project.carried_amount
+    if amount is None and project.awarded_organization_id is not None:
+        awarded = next(
+            (
+                proposal
+                for proposal in queries.proposals_of(session, project)
+                if proposal.organization_id == project.awarded_organization_id
+            ),
+            None,
+        )
+        amount = awarded.price if awarded is not None else None
+    return "" if amount is None else f"{amount:,.2f}"
 
 
 def _organization_choices(
@@ -205,9 +292,11 @@ def fire_form(
     forms = {f.trigger: f for f in actions_for(session, code, user, rules=rules)}
     action = forms.get(trigger)
     if action is None:
-        raise Refused(f"{trigger} may not be taken from this project's state now")
+        named = rules.engine.definition.transitions_for(trigger)
+        label = f"「{named[0].zh}」" if named else "这一步"
+        raise Refused(f"此项目现在不能办理{label}")
     if not action.allowed or action.role is None:
-        raise Refused(f"{trigger} refused: {'; '.join(action.blocked_by)}")
+        raise Refused(f"「{action.zh}」不能办理：{'；'.join(action.blocked_by)}")
     project = queries.project_by_code(session, code)
     entry = rules.engine.definition.transition_from(trigger, project.state)
     assert entry is not None

@@ -15,12 +15,13 @@ from sqlmodel import Session
 from procure.domain.deadlines import Window
 from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.notices import OUTCOME_LABELS, OUTCOMES
-from procure.domain.workdays import OutsideCalendar
+from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.lifecycle.fire import TransitionResult, advance
+from procure.services.visibility.gate import ProjectGate
 from procure.store import accounts as account_store
 from procure.store import notices, queries
-from procure.store.models import Organization
+from procure.store.models import Organization, Project
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.rules import default_rules
@@ -89,42 +90,98 @@ def objecting_organizations(session: Session, user: User, code: str) -> list[Org
     ]
 
 
-def objection_page(session: Session, code: str, user: User, today: date) -> dict[str, Any]:
-    """What a bidder's objection page shows: the current notice and its window, the bidder's
-    objections to the project's notices with their answers, and whether it may object now.
+def objection_page(
+    session: Session, code: str, user: User, today: date, gate: ProjectGate
+) -> dict[str, Any]:
+    """What the notice tab shows: the current notice and its window, the objections to the
+    project's notices with their answers, and whether the viewer may object now.
+
+    A bidder that lost the award sees its own objections and the form to lodge one; the
+    purchaser's staff (``gate.staff``) see every objection the gate lets them see, with the
+    day each waiting one must be answered by.
 
     Raises:
-        NotFound: unknown project, or ``user`` acts for no organization that lost its award.
+        NotFound: unknown project, no award notice yet, or ``user`` is neither staff nor
+            acts for an organization that lost the award.
     """
     project = queries.project_by_code(session, code)
     organizations = objecting_organizations(session, user, code)
     notice = notices.current_notice(session, project)
-    if not organizations or notice is None:
-        raise NotFound(f"project {code} has no award notice you may object to")
+    if notice is None or not (organizations or gate.staff):
+        raise NotFound(f"项目 {code} 没有你可以查看或质疑的中选公示")
     ours = {organization.id for organization in organizations}
-    lodged = [row for row in notices.objections_of(session, project) if row.organization.id in ours]
-    lodged_now = {row.organization.id for row in lodged if row.notice.id == notice.id}
+    shown = [
+        row
+        for row in project_objections(session, lodged_against(session, project), gate)
+        if gate.staff or row["organization_id"] in ours
+    ]
+    lodged_now = {row["organization_id"] for row in shown if row["notice"] == notice.number}
     window = objection_window(session, notice.published_on)
     closes = notice.objections_close_on if window is None else window.closes_on()
     return {
         "window": window,
         "project": {"code": project.code, "title": project.title, "state": project.state},
         "notice": notice,
+        "staff": bool(gate.staff),
         "open": project.state == "awarded" and today <= closes,
         "organizations": [o for o in organizations if o.id not in lodged_now],
-        "objections": [
-            {
-                "organization": row.organization.name,
-                "notice": row.notice.number,
-                "text": row.objection.text,
-                "lodged_on": row.objection.lodged_on,
-                "outcome_zh": OUTCOME_LABELS[row.answer.outcome] if row.answer else "待答复",
-                "reason": row.answer.reason if row.answer else None,
-                "answered_on": row.answer.answered_on if row.answer else None,
-            }
-            for row in lodged
-        ],
+        "objections": shown,
     }
+
+
+def lodged_against(session: Session, project: Project) -> list[notices.ObjectionRow]:
+    """Every objection to the project's notices (none is read before an award: there is
+    nothing to object to, and the pages of a project under way ask no more)."""
+    if project.awarded_organization_id is None and project.state != "reviewing":
+        return []
+    return notices.objections_of(session, project)
+
+
+def project_objections(
+    session: Session, lodged: list[notices.ObjectionRow], gate: ProjectGate
+) -> list[dict[str, Any]]:
+    """The objections ``lodged`` (:func:`lodged_against`) that ``gate`` lets its viewer see,
+    in the order lodged: the objector, its words, the letter it came in, and the answer, or
+    for one still waiting the last day to answer it (``answer_by``)."""
+    rows = [row for row in lodged if gate.sees("objection", owner=row.organization.uscc)]
+    calendar = calendar_for(session) if any(row.answer is None for row in rows) else None
+    return [
+        {
+            "organization_id": row.organization.id,
+            "organization": row.organization.name,
+            "uscc": row.organization.uscc,
+            "notice": row.notice.number,
+            "text": row.objection.text,
+            "document": row.objection.document_ref,
+            "lodged_on": row.objection.lodged_on,
+            "answer_by": None
+            if row.answer
+            else answer_due(session, row.objection.lodged_on, calendar),
+            "outcome_zh": OUTCOME_LABELS[row.answer.outcome] if row.answer else "待答复",
+            "reason": row.answer.reason if row.answer else None,
+            "answered_on": row.answer.answered_on if row.answer else None,
+        }
+        for row in rows
+    ]
+
+
+def answer_due(
+    session: Session, lodged_on: date, calendar: WorkingCalendar | None = None
+) -> date | None:
+    """The last day to answer an objection lodged on ``lodged_on`` (the ``answer_objection``
+    deadline, counted on ``calendar``, by default today's), or ``None`` when it cannot be
+    counted."""
+    rules = default_rules()
+    rule = rules.deadlines.rule("answer_objection")
+    if rule is None:
+        return None
+    try:
+        window = rule.window(
+            lodged_on, calendar or calendar_for(session), rules.deadlines.hold_working_days
+        )
+    except OutsideCalendar:
+        return None
+    return window.last_day
 
 
 def objection_window(session: Session, published_on: date) -> Window | None:

@@ -25,7 +25,7 @@ def test_hostile_titles_and_names_are_shown_literally_and_run_nothing(
     expect(page.locator("h1")).to_contain_text(HOSTILE_TITLE)
     expect(page).to_have_title(f"{HOSTILE} {HOSTILE_TITLE} · procure 购买服务项目管理")
     expect(page.locator("dl.facts")).to_contain_text(HOSTILE_PURPOSE)
-    proposals = page.locator("section", has=page.get_by_role("heading", name="申报方案 Proposals"))
+    proposals = page.locator("section", has=page.get_by_role("heading", name="申报方案"))
     expect(proposals).to_contain_text(HOSTILE_ORGANIZATION)
     picker = page.locator("#record_recusal-organization option", has_text=HOSTILE_USCC)
     expect(picker).to_have_text(f"{HOSTILE_ORGANIZATION}（{HOSTILE_USCC}）")

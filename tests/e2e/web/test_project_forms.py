@@ -44,7 +44,7 @@ def test_an_officer_takes_a_draft_to_soliciting_with_a_leader_approving(
         choose={"organization": f"{ORGANIZATIONS[QIHANG]}（{QIHANG}）"},
         fill={"price": "868000.00"},
     )
-    proposals = page.locator("section", has=page.get_by_role("heading", name="申报方案 Proposals"))
+    proposals = page.locator("section", has=page.get_by_role("heading", name="申报方案"))
     expect(proposals.locator("tbody tr")).to_have_count(1)
     expect(proposals).to_contain_text(ORGANIZATIONS[QIHANG])
     expect(proposals).to_contain_text("868,000.00")

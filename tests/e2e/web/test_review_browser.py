@@ -61,7 +61,7 @@ def test_a_reviewer_follows_the_panel_to_the_sheet_and_submits_one_proposals_for
 ) -> None:
     reviewer = REVIEWERS[0].name
     sign_in(page, reviewer, f"/projects/{REVIEW_FORM}")
-    go = action(page, "record_review").get_by_role("link", name="去评分 Go to the review sheet")
+    go = action(page, "record_review").get_by_role("link", name="去评分")
     expect(go).to_have_attribute("href", f"/projects/{REVIEW_FORM}/panel/sheet")
     expect(page.locator('form[action*="/do/record_re"]')).to_have_count(0)  # no code=value box
     page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
@@ -228,7 +228,7 @@ def test_the_panel_trims_marks_the_recusal_flags_ranks_and_the_officer_awards(
     expect(second).not_to_contain_text("可中选")
     shoot(page, screenshots, "review-panel")
 
-    page.locator("nav.tabs").get_by_role("link", name="概况 Overview").click()
+    page.locator("nav.tabs").get_by_role("link", name="概况").click()
     fire(page, PANEL, "award", choose={"organization": f"{ORGANIZATIONS[QIHANG]}（{QIHANG}）"})
     page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
     expect(first).to_contain_text("已中选 Awarded")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from procure.services.accounts import manage as accounts
 from procure.services.lifecycle import fire as lc
 from procure.services.lifecycle import registry
-from tests.integration.builders import ADMIN, CODE, OFFICER
+from tests.integration.builders import ADMIN, AUDITOR, CODE, OFFICER, Plan, create_project, drive
 from tests.integration.web.support import set_passwords, sign_in
 
 HOSTILE = '=HYPERLINK("x")<script>alert(1)</script>{{ 7*7 }}😀'
@@ -143,3 +143,37 @@ def test_the_dashboard_shows_a_write_at_the_next_view(
         ("2019", "草拟", "1"),
         ("2019", "立项申报", "1"),
     ]
+
+
+def test_the_dashboard_opens_on_the_year_with_work_for_the_account(
+    client: TestClient, registered: Session
+) -> None:
+    registry.create_project(
+        registered,
+        registry.ProjectCreate("SM-2020-001", 2020, "SM-FED", "已撤销的项目", "1000.00"),
+        OFFICER,
+    )
+    lc.perform(registered, "SM-2020-001", "cancel", OFFICER, reason="重复立项")
+    registered.commit()  # 2020 is the newest year, with nothing left to do in it
+    set_passwords(registered, OFFICER.name, AUDITOR.name)
+
+    sign_in(client, OFFICER.name)
+    officer = client.get("/dashboard").text
+    sign_in(client, AUDITOR.name)
+    auditor = client.get("/dashboard").text
+
+    assert '<option value="2019" selected>' in officer  # SM-2019-001 waits to be submitted
+    assert '<option value="2020" selected>' in auditor  # no contract anywhere: the newest
+
+
+def test_an_auditor_opens_on_the_year_of_the_signed_contracts_not_the_next_awarded_one(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(), "in_service", start="draft")
+    next_year = Plan(code="SM-2020-001", year=2020)
+    create_project(registered, next_year)
+    drive(registered, next_year, "awarded")  # awarded, its contract not yet signed
+    set_passwords(registered, AUDITOR.name)
+    sign_in(client, AUDITOR.name)
+
+    assert '<option value="2019" selected>' in client.get("/dashboard").text

@@ -3,6 +3,8 @@ page. Others are refused and nothing changes; the objection is shown literally."
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -15,6 +17,7 @@ from tests.integration.builders import (
     RENHE,
     TONGXIN,
     Plan,
+    drive,
     organization_actor,
     project_at,
     snapshot,
@@ -126,3 +129,73 @@ def test_the_officer_rejects_the_objection_on_the_project_page_and_may_then_sign
     assert refused.status_code == 400 and "必填：请写明理由" in refused.text
     assert answered.status_code == 303
     assert _objections(session) == [(TONGXIN, "报价分有误", "rejected")]
+
+
+def _objected(client: TestClient, session: Session) -> str:
+    """TONGXIN objects through its account to the award to QIHANG; the officer signs in."""
+    project_at(session, "awarded", OPEN_WINDOW)
+    csrf = _as(client, session, organization_actor(TONGXIN).name)
+    client.post(PAGE, data={"csrf_token": csrf, "organization": TONGXIN, "text": "报价分有误"})
+    client.cookies.clear()
+    return _as(client, session, OFFICER.name)
+
+
+def _details(page: str, trigger: str) -> str:
+    found = re.search(rf'<details[^>]*id="do-{trigger}".*?</details>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_officer_reads_the_objection_and_its_answer_deadline_on_both_of_her_pages(
+    client: TestClient, session: Session
+) -> None:
+    _objected(client, session)
+
+    for url in (f"/projects/{CODE}", PAGE):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "报价分有误" in page.text and "<strong>待答复</strong>（答复期限" in page.text, url
+    assert (
+        f'href="/projects/{CODE}/objection">公示与质疑</a>' in client.get(f"/projects/{CODE}").text
+    )
+
+
+def test_the_answer_forms_name_only_the_objectors_never_the_winner(
+    client: TestClient, session: Session
+) -> None:
+    _objected(client, session)
+
+    page = client.get(f"/projects/{CODE}").text
+
+    for trigger in ("reject_objection", "uphold_objection", "lodge_objection"):
+        form = _details(page, trigger)
+        assert f'<option value="{TONGXIN}"' in form, trigger
+        assert QIHANG not in form, trigger  # the winner did not, and may not, object
+
+
+def test_no_answer_form_is_offered_while_no_objection_waits(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "reviewing", OPEN_WINDOW)  # under review, before any award
+    _as(client, session, OFFICER.name)
+    before_award = client.get(f"/projects/{CODE}").text
+    drive(session, OPEN_WINDOW, "awarded", start="reviewing")
+    awarded = client.get(f"/projects/{CODE}").text
+
+    for page in (before_award, awarded):
+        assert "uphold_objection" not in page and "reject_objection" not in page
+    assert "公示与质疑" not in before_award and "公示与质疑" in awarded
+
+
+def test_a_waiting_objection_puts_the_project_in_the_officers_list_until_answered(
+    client: TestClient, session: Session
+) -> None:
+    csrf = _objected(client, session)
+    waiting = client.get("/dashboard").text
+    client.post(
+        f"/projects/{CODE}/do/reject_objection",
+        data={"csrf_token": csrf, "organization": TONGXIN, "reason": "经复核，报价分无误"},
+    )
+    answered = client.get("/dashboard").text
+
+    assert f'<a href="/projects/{CODE}#objections">答复质疑</a>（答复期限' in waiting
+    assert "答复质疑" not in answered

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -23,9 +25,10 @@ from tests.integration.builders import (
     Plan,
     create_project,
     drive,
+    organization_actor,
     snapshot,
 )
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import confirm_form, set_passwords, sign_in
 
 
 def _state(session: Session, code: str = CODE) -> str:
@@ -46,14 +49,15 @@ def test_an_officer_sees_a_form_for_submit_on_a_draft(
     assert "申报立项" in page.text or "submit" in page.text
 
 
-def test_a_leader_sees_submit_listed_with_the_role_that_may_take_it(
+def test_a_leader_sees_submit_named_once_with_the_role_that_takes_it(
     client: TestClient, registered: Session
 ) -> None:
     set_passwords(registered, LEADER.name)
     sign_in(client, LEADER.name)
     page = client.get(f"/projects/{CODE}")
     assert 'action="/projects/SM-2019-001/do/submit"' not in page.text
-    assert "needs role officer" in page.text
+    assert "由其他角色办理：提交立项申报（项目干事）" in page.text
+    assert 'id="blocked-submit"' not in page.text  # not listed as if it were the leader's
 
 
 def test_the_officer_submits_and_the_leader_approves_through_the_forms(
@@ -157,7 +161,7 @@ def test_a_reviewer_and_an_assessor_are_sent_to_their_sheets_and_an_officer_keep
 
     sign_in(client, REVIEWERS[0].name)
     page = client.get(f"/projects/{CODE}").text
-    assert f'<a href="/projects/{CODE}/panel/sheet">去评分 Go to the review sheet</a>' in page
+    assert f'<a href="/projects/{CODE}/panel/sheet">去评分</a>' in page
     assert "/do/record_review" not in page and "/do/record_recusal" not in page
     sign_in(client, ASSESSOR.name)
     page = client.get(f"/projects/{assessing.code}").text
@@ -182,3 +186,94 @@ def test_the_proposal_picker_offers_every_organization_yet_to_propose_once_one_h
     assert f'value="{QIHANG}"' not in picker  # it has proposed: a second one is refused anyway
     recusal = page.text.split('id="record_recusal-organization"', 1)[1].split("</select>", 1)[0]
     assert f'value="{QIHANG}"' in recusal and f'value="{TONGXIN}"' not in recusal  # proposers
+
+
+def test_right_after_submitting_no_form_opens_by_itself_and_the_leaders_step_is_named(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name)
+    csrf = sign_in(client, OFFICER.name)
+    client.post(f"/projects/{CODE}/do/submit", data={"csrf_token": csrf})
+
+    page = client.get(f"/projects/{CODE}?done=submit").text
+
+    assert '<details class="action" id="do-cancel">' in page  # folded: cancelling ends it
+    assert "由其他角色办理：批准立项（分管领导）、不予立项（分管领导）" in page
+    assert 'id="blocked-approve"' not in page
+
+
+def test_a_bidder_is_not_shown_the_steps_it_can_never_take(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(), "in_service")
+    winner = organization_actor(QIHANG).name
+    set_passwords(registered, winner)
+    sign_in(client, winner)
+
+    page = client.get(f"/projects/{CODE}").text
+
+    assert 'id="blocked-' not in page and "由其他角色办理" not in page
+    assert "你没有" not in page and "none" not in page
+
+
+def test_the_signing_form_starts_with_the_awarded_price_and_takes_it_with_separators(
+    client: TestClient, registered: Session, engine: Engine
+) -> None:
+    drive(registered, Plan(), "awarded")
+    set_passwords(registered, OFFICER.name)
+    csrf = sign_in(client, OFFICER.name)
+
+    page = client.get(f"/projects/{CODE}").text
+    asked = client.post(
+        f"/projects/{CODE}/do/sign_contract",
+        data={
+            "csrf_token": csrf,
+            "number": "HT-2019-001",
+            "amount": "868,000.00",
+            "start": "2019-03-01",
+            "end": "2019-12-31",
+            "signed_on": "2019-02-25",
+        },
+    )
+
+    assert 'name="amount" value="868,000.00"' in page  # the winner's price (QIHANG)
+    assert "单位：元，可带千位分隔符" in page
+    assert asked.status_code == 200 and "¥868,000.00" in asked.text  # the confirmation page
+    signed = client.post(f"/projects/{CODE}/do/sign_contract", data=confirm_form(asked.text))
+    assert signed.status_code == 200 and _state(registered) == "contracted"
+
+
+def test_a_payment_written_with_thousands_separators_is_recorded(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(), "in_service")
+    set_passwords(registered, OFFICER.name)
+    csrf = sign_in(client, OFFICER.name)
+
+    response = client.post(
+        f"/projects/{CODE}/do/record_payment",
+        data={"csrf_token": csrf, "amount": "120,000.00", "paid_on": "2019-04-01"},
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 303
+    registered.expire_all()
+    contract = queries.contract_of(registered, queries.project_by_code(registered, CODE))
+    assert contract is not None
+    assert queries.payments_made(registered, contract)[1] == Decimal("520000.00")
+    registered.commit()
+
+
+def test_an_officer_picks_the_recused_reviewer_from_the_panel_by_name(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(), "reviewing")
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+
+    page = client.get(f"/projects/{CODE}").text
+    picker = page.split('id="record_recusal-reviewer"', 1)[1].split("</select>", 1)[0]
+
+    for reviewer in REVIEWERS:
+        assert f'<option value="{reviewer.name}">{reviewer.name}</option>' in picker
+    assert OFFICER.name not in picker  # not a reviewer
