@@ -1,0 +1,235 @@
+"""Every page of the app, as each role, at a phone's and a laptop's width: nothing wider than
+the screen, no serious or critical axe-core violation, and a screenshot of each kept.
+
+The pages are listed by the app's routes: a new page that no role visits here (and that is
+not a download) fails :func:`test_every_page_of_the_app_is_visited_by_some_role`. Each role
+signs in once; each page is loaded once per width, and both checks run on that load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from fastapi.routing import APIRoute
+from playwright.sync_api import Page
+
+from procure.jobs.printing import KIND as PRINT
+from procure.jobs.printing import print_key
+from procure.jobs.submit import submit
+from procure.store.db import new_session
+from procure.web.app import create_app
+from procure.web.settings import WebSettings
+from tests.e2e.web.browser import WIDTHS, sign_in
+from tests.e2e.web.site import (
+    ACKNOWLEDGE,
+    ASSESS_FORM,
+    AUDITED,
+    AWARDED,
+    IN_SERVICE,
+    OTHER_STATION_PROJECT,
+    PANEL,
+    PROPOSED,
+    REVIEW_ERRORS,
+    WALK,
+    Site,
+)
+from tests.integration.builders import (
+    ADMIN,
+    ASSESSOR,
+    AUDITOR,
+    LEADER,
+    OFFICER,
+    PURCHASER,
+    QIHANG,
+    REVIEWERS,
+    SUPERVISOR,
+    organization_actor,
+)
+
+NOT_PAGES = frozenset(
+    {
+        "/healthz",  # plain text for probes
+        "/projects.csv",
+        "/projects.xlsx",
+        "/projects/{code}/panel/template.xlsx",
+        "/projects/{code}/assessment/template.xlsx",
+        "/projects/{code}/record",  # the evaluation record's PDF
+        "/jobs/{job_id}/download",  # the year's records as a .zip
+        "/public/feed.atom",
+    }
+)
+"""GET routes that answer a file, not a page a person reads."""
+
+JOB = "{job}"
+"""Stands for the id of the officer's print job (made by :func:`job_id`)."""
+
+ROLES: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "public": (
+        None,
+        (
+            "/",
+            "/signin",
+            "/public/",
+            f"/public/purchasers/{PURCHASER}",
+            f"/public/notices/{AWARDED}",
+            "/dashboard?missing=signin",
+        ),
+    ),
+    "officer": (
+        OFFICER.name,
+        (
+            "/dashboard",
+            "/projects",
+            f"/projects/{WALK}",
+            f"/projects/{AWARDED}",
+            f"/projects/{PANEL}/panel",
+            f"/projects/{AWARDED}/objection",
+            "/due",
+            "/records",
+            "/renewal",
+            f"/jobs/{JOB}",
+            "/account/password",
+            f"/projects/{OTHER_STATION_PROJECT}x",  # not found
+        ),
+    ),
+    "leader": (LEADER.name, ("/dashboard", f"/projects/{PROPOSED}", "/due")),
+    "reviewer": (
+        REVIEWERS[0].name,
+        (
+            "/dashboard",
+            f"/projects/{REVIEW_ERRORS}/panel/sheet",
+            f"/projects/{PANEL}/panel",
+            f"/projects/{REVIEW_ERRORS}",
+        ),
+    ),
+    "assessor": (
+        ASSESSOR.name,
+        ("/dashboard", f"/projects/{ASSESS_FORM}/assessment", f"/projects/{ASSESS_FORM}"),
+    ),
+    "supervisor": (SUPERVISOR.name, ("/dashboard", f"/projects/{IN_SERVICE}")),
+    "auditor": (
+        AUDITOR.name,
+        (
+            "/dashboard",
+            "/projects?year=2020",
+            f"/projects/{AUDITED}",
+            f"/projects/{AUDITED}/assessment",
+            "/audit",
+            "/audit/verify",
+            "/records",
+            "/renewal",  # refused: the forbidden page
+        ),
+    ),
+    "organization": (
+        organization_actor(QIHANG).name,
+        (
+            "/mine",
+            "/dashboard",
+            f"/projects/{ACKNOWLEDGE}",
+            f"/projects/{ACKNOWLEDGE}/assessment",
+            f"/projects/{AWARDED}/objection",
+        ),
+    ),
+    "admin": (
+        ADMIN.name,
+        (
+            "/admin",
+            "/admin/registry",
+            "/admin/visibility",
+            "/admin/backups",
+            "/admin/calendar",
+        ),
+    ),
+}
+"""Who signs in (``None``: nobody) and the pages each role opens, in order."""
+
+SERIOUS = frozenset({"serious", "critical"})
+
+
+def test_every_page_of_the_app_is_visited_by_some_role(site: Site) -> None:
+    app = create_app(WebSettings(site.url))
+    routes = {
+        route.path for route in app.routes if isinstance(route, APIRoute) and "GET" in route.methods
+    }
+    visited = {_route_of(path, routes) for _, paths in ROLES.values() for path in paths}
+    unvisited = routes - visited - NOT_PAGES
+    assert not unvisited, f"pages no role opens in this test: {sorted(unvisited)}"
+
+
+@pytest.fixture(scope="module")
+def job_id(site: Site) -> Iterator[str]:
+    """A print job of the officer's (a year with no records), for the job's page."""
+    year = 2014
+    with new_session(site.engine) as session:
+        asked = submit(
+            session,
+            kind=PRINT,
+            key=print_key(year, None),
+            params={"year": year, "purchaser": None},
+            requested_by=OFFICER.name,
+            at=datetime.now(UTC),
+        )
+        yield str(asked.job.id)
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    """axe-core as bundled by axe-playwright-python (no CDN)."""
+    return Axe()
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
+    role: str,
+    open_page: Callable[[], Page],
+    axe: Axe,
+    job_id: str,
+    screenshots: Path,
+) -> None:
+    login, paths = ROLES[role]
+    page = open_page()
+    if login is not None:
+        sign_in(page, login, "/account/password")
+    folder = screenshots / "pages"
+    folder.mkdir(exist_ok=True)
+    problems: list[str] = []
+    for path in paths:
+        path = path.replace(JOB, job_id)
+        for label, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            response = page.goto(path)
+            assert response is not None and response.status < 500, path
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                problems.append(f"{path} is {wide} px wide at {width} px")
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in SERIOUS:
+                    targets = [node["target"] for node in violation["nodes"]][:3]
+                    problems.append(
+                        f"{path} at {width} px: {violation['id']} ({violation['impact']}) "
+                        f"{violation['help']}: {targets}"
+                    )
+            page.screenshot(path=str(folder / f"{role}-{_slug(path)}-{label}.png"), full_page=True)
+    assert not problems, "\n".join(problems)
+
+
+def _route_of(path: str, routes: set[str]) -> str:
+    """The route template that ``path`` (query dropped) is served by."""
+    bare = path.split("?")[0].replace(JOB, "1")
+    parts = bare.strip("/").split("/")
+    for route in routes:
+        pattern = route.strip("/").split("/")
+        if len(pattern) == len(parts) and all(
+            p == q or (p.startswith("{") and p.endswith("}"))
+            for p, q in zip(pattern, parts, strict=True)
+        ):
+            return route
+    return bare
+
+
+def _slug(path: str) -> str:
+    return path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home"
