@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from procure.domain.errors import Refused
 from procure.domain.visibility import FACT_KINDS, RECORD_FACTS, Moments
-from procure.services.visibility.gate import PUBLIC, current_policy
+from procure.services.visibility import gate
 
 DOSSIER_READER = "auditor"
 DOSSIER_FACTS = (*RECORD_FACTS, "audit_row", "evaluation_record")
@@ -24,10 +24,12 @@ def check_dossier_reader() -> None:
     Raises:
         Refused: naming each kind of fact the auditor may not see.
     """
-    policy = current_policy()
+    policy = gate.current_policy()
     done = Moments(own_sheets_done=True, awarded=True, contracted=True)
     hidden = [
-        kind for kind in DOSSIER_FACTS if not policy.allows(kind, {DOSSIER_READER, PUBLIC}, done)
+        kind
+        for kind in DOSSIER_FACTS
+        if not policy.allows(kind, {DOSSIER_READER, gate.PUBLIC}, done)
     ]
     if hidden:
         named = "、".join(f"{FACT_KINDS[kind]}（{kind}）" for kind in hidden)
