@@ -327,10 +327,14 @@ def feed_entries(session: Session, *, limit: int = 50) -> list[NoticeEntry]:
     ).all()
     entries = []
     for notice, project, purchaser, organization in rows:
+        public = public_gate_known(organization.uscc, contracted=False)
+        if not public.sees("award", owner=organization.uscc):
+            continue
         upheld = [
             row
             for row in notices.objections_of(session, project)
             if row.notice.id == notice.id and row.answer and row.answer.outcome == "upheld"
+            if public.sees("objection", owner=row.organization.uscc)
         ]
         entries.append(
             NoticeEntry(
