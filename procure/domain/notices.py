@@ -4,7 +4,9 @@ An award publishes a notice (中选结果公示) that stays up for a number of w
 organization that bid may object (质疑) within a number of working days of the notice,
 and the purchaser answers within a number of working days (政府采购法 第五十二、五十三条:
 seven working days each). What the public pages show of the panel and the assessment is
-configuration too.
+decided by the visibility policy (``workflows/visibility.yaml``, the ``public`` relation),
+not here: a file that still sets ``reviewer_names`` or ``assessment_narratives`` is refused,
+naming the policy's line that replaced it.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from typing import Protocol
 
 from procure.domain.config import check_keys, config_whole, load_yaml_mapping
 from procure.domain.errors import ConfigError
-from procure.domain.text import quoted
 
-REVIEWER_NAMES = ("after_award", "never")
+MOVED_TO_VISIBILITY = {
+    "reviewer_names": "facts.reviewer_identity.visible.public",
+    "assessment_narratives": "facts.assessment.visible.public",
+}
+"""Keys an older notices.yaml may still carry, and the policy line that decides them now."""
 OUTCOMES = ("upheld", "rejected")
 OUTCOME_LABELS = {"upheld": "质疑成立，重新评审", "rejected": "质疑不成立，予以驳回"}
 
@@ -49,8 +54,6 @@ class NoticeRules:
     notice_working_days: int = 5
     objection_working_days: int = 7
     answer_working_days: int = 7
-    reviewer_names: str = "after_award"
-    assessment_narratives: bool = False
     cache_seconds: int = 300
 
     def dates(self, calendar: WorkingDays, published_on: date) -> NoticeDates:
@@ -71,16 +74,10 @@ class NoticeRules:
         """The last day to answer an objection lodged on ``lodged_on``."""
         return calendar.add_working_days(lodged_on, self.answer_working_days)
 
-    def shows_reviewer_names(self, awarded: bool) -> bool:
-        """Whether the public panel result names the reviewers."""
-        return awarded and self.reviewer_names == "after_award"
-
 
 _KEYS = (
     "version",
     "notice_working_days",
-    "reviewer_names",
-    "assessment_narratives",
     "cache_seconds",
 )
 
@@ -95,6 +92,12 @@ def load_notice_rules(path: Path) -> NoticeRules:
         return NoticeRules()
     file = str(path)
     data = load_yaml_mapping(path)
+    for key, line in MOVED_TO_VISIBILITY.items():
+        if key in data:
+            raise ConfigError(
+                f"{file}: {key}: no longer read here; who sees this is decided by "
+                f"workflows/visibility.yaml ({line}): set it there and remove this line"
+            )
     check_keys(data, _KEYS, file)
     where = f"{file}: "
     defaults = NoticeRules()
@@ -105,12 +108,4 @@ def load_notice_rules(path: Path) -> NoticeRules:
     for key, value in numbers.items():
         if value < 0:
             raise ConfigError(f"{where}{key}: must not be negative, got {value}")
-    names = data.get("reviewer_names", defaults.reviewer_names)
-    if names not in REVIEWER_NAMES:
-        raise ConfigError(
-            f"{where}reviewer_names: {quoted(names)} is not one of {', '.join(REVIEWER_NAMES)}"
-        )
-    narratives = data.get("assessment_narratives", False)
-    if not isinstance(narratives, bool):
-        raise ConfigError(f"{where}assessment_narratives: must be true or false")
-    return NoticeRules(reviewer_names=str(names), assessment_narratives=narratives, **numbers)
+    return NoticeRules(**numbers)

@@ -42,6 +42,7 @@ FACT_KINDS: dict[str, str] = {
     "payment": "资金拨付",
     "inspection": "监管检查与整改",
     "assessment": "考核评分表、分数与评语",
+    "assessment_result": "年度考核结果（总分、等级与续约决定）",
     "organization_comment": "承接方意见",
     "objection": "质疑与答复",
     "correction": "更正记录",
@@ -85,6 +86,28 @@ WHEN: dict[str, str] = {
     NEVER: "不可见",
 }
 """Every moment a cell may name, with its Chinese wording."""
+
+RECORD_FACTS = (
+    "proposal",
+    "reviewer_identity",
+    "review_sheet",
+    "panel_result",
+    "spread_flags",
+    "recusal",
+    "award",
+    "contract",
+    "payment",
+    "inspection",
+    "assessment",
+    "assessment_result",
+    "organization_comment",
+    "objection",
+    "correction",
+    "amendment",
+)
+"""What the evaluation record shows: it is one signed document, the same bytes for each of
+its readers, so whoever may see the record must see each of these once the contract is
+signed (the loader refuses a policy that says otherwise)."""
 
 _TOP_KEYS = ("version", "facts")
 _FACT_KEYS = ("zh", "basis", "visible")
@@ -158,9 +181,29 @@ def load_visibility(path: Path) -> VisibilityPolicy:
     missing = [kind for kind in FACT_KINDS if kind not in facts]
     if missing:
         raise ConfigError(f"{file}: facts: no rule for {', '.join(missing)}")
-    return VisibilityPolicy(
+    policy = VisibilityPolicy(
         {kind: _fact(kind, facts[kind], f"{file}: facts.{kind}") for kind in FACT_KINDS}
     )
+    _check_record(policy, file)
+    return policy
+
+
+def _check_record(policy: VisibilityPolicy, file: str) -> None:
+    """Refuse a policy that gives someone the evaluation record but hides from them a fact it
+    shows: the record and the pages would tell that reader different things."""
+    contracted = Moments(awarded=True, contracted=True)
+    for relation, when in policy.facts["evaluation_record"].visible.items():
+        if when == NEVER:
+            continue
+        seen = {relation, "public"}
+        hidden = [k for k in RECORD_FACTS if not policy.allows(k, seen, contracted)]
+        if hidden:
+            raise ConfigError(
+                f"{file}: facts.evaluation_record.visible.{relation}: the evaluation record "
+                f"is one signed document and shows {', '.join(hidden)}, which {relation} "
+                "may not see once the contract is signed; let it see them, or set "
+                f"evaluation_record.visible.{relation} to never"
+            )
 
 
 def _fact(kind: str, item: object, where: str) -> FactRule:

@@ -33,10 +33,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
     """The roles the account holds on ``code``; outside its scope it is an unknown code."""
+    require_visible(session, code, account.user.login, "assessment")  # first: as fast as unknown
     roles = held_roles(session, account.user, code)
     if not roles:
         raise NotFound(f"unknown project {code!r}")
-    require_visible(session, code, account.user.login, "assessment")
     return roles
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +41,7 @@ from tests.integration.builders import (
     project_at,
 )
 from tests.integration.siming_demo import BACKENDS, demo_session
+from tests.integration.visibility.conftest import installed_policy
 from tests.ocds_schema import schema_errors
 
 PUBLIC_2019 = [f"SM-2019-00{n}" for n in range(1, 8)]  # 008 rejected, 009 cancelled in draft
@@ -78,9 +80,26 @@ def test_each_public_2019_project_is_one_release_in_code_order(package: dict[str
     assert len({r["id"] for r in package["releases"]}) == len(PUBLIC_2019)
 
 
-def test_each_release_has_its_award_contract_and_payments_summing_to_what_was_paid(
-    demo: Session, package: dict[str, Any]
+def test_each_release_has_its_award_and_contract_and_no_payment_the_public_may_not_see(
+    package: dict[str, Any],
 ) -> None:
+    for code in PUBLIC_2019:
+        shown = _release(package, code)
+        (award,) = shown["awards"]
+        (contract,) = shown["contracts"]
+
+        assert "award" in shown["tag"]
+        assert award["status"] == "active" and contract["awardID"] == award["id"]
+        assert contract.get("implementation", {}).get("transactions", []) == []
+
+
+def test_payments_are_published_summing_to_what_was_paid_once_the_policy_makes_them_public(
+    demo: Session, tmp_path: Path
+) -> None:
+    public = [("payment", "public: never", "public: after_contract")]
+    with installed_policy(public, tmp_path):
+        package = release_package(demo, 2019)
+    assert schema_errors(package) == []
     for code in PUBLIC_2019:
         contract_row, paid = demo.exec(
             select(Contract, func.sum(Payment.amount))
@@ -90,12 +109,10 @@ def test_each_release_has_its_award_contract_and_payments_summing_to_what_was_pa
             .group_by(col(Contract.id))
         ).one()
         shown = _release(package, code)
-        (award,) = shown["awards"]
         (contract,) = shown["contracts"]
         transactions = contract["implementation"]["transactions"]
 
-        assert "award" in shown["tag"] and "implementation" in shown["tag"]
-        assert award["status"] == "active" and contract["awardID"] == award["id"]
+        assert "implementation" in shown["tag"]
         assert contract["id"] == contract_row.number
         assert Decimal(str(contract["value"]["amount"])) == contract_row.amount
         assert sum(Decimal(str(t["value"]["amount"])) for t in transactions) == paid

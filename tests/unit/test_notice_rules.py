@@ -31,12 +31,6 @@ def test_a_notice_published_on_a_friday_counts_its_days_from_the_monday() -> Non
     assert dates.objections_close_on == date(2024, 3, 12)  # 7 working days
 
 
-def test_the_reviewers_are_named_only_after_an_award_unless_never() -> None:
-    assert NoticeRules().shows_reviewer_names(True)
-    assert not NoticeRules().shows_reviewer_names(False)
-    assert not NoticeRules(reviewer_names="never").shows_reviewer_names(True)
-
-
 def test_the_installed_rules_take_the_objection_window_from_the_deadlines() -> None:
     notices = load_rules().notices
 
@@ -48,8 +42,16 @@ def test_the_installed_rules_take_the_objection_window_from_the_deadlines() -> N
     ("text", "message"),
     [
         ("notice_working_days: -1\n", "must not be negative"),
-        ("reviewer_names: always\n", "not one of after_award, never"),
-        ("assessment_narratives: yes please\n", "must be true or false"),
+        (
+            "reviewer_names: after_award\n",
+            r"reviewer_names: no longer read here; .*visibility.yaml "
+            r"\(facts.reviewer_identity.visible.public\)",
+        ),
+        (
+            "assessment_narratives: false\n",
+            r"assessment_narratives: no longer read here; .*"
+            r"\(facts.assessment.visible.public\)",
+        ),
         ("objection_working_days: 7\n", "unknown key objection_working_days"),
     ],
 )

@@ -11,6 +11,7 @@ import pytest
 from procure.domain.errors import ConfigError
 from procure.domain.visibility import (
     FACT_KINDS,
+    RECORD_FACTS,
     RELATIONS,
     VISIBILITY_FILE,
     WHEN,
@@ -141,3 +142,34 @@ def test_the_policy_prints_as_a_chinese_table_a_row_per_fact() -> None:
     assert [row[0] for row in rows] == list(FACT_KINDS.values())
     sheet = rows[list(FACT_KINDS).index("review_sheet")]
     assert sheet[1 + list(RELATIONS).index("panel")] == "提交本人评分后"
+
+
+def test_whoever_may_see_the_evaluation_record_sees_every_kind_of_fact_it_shows() -> None:
+    policy = load_visibility(INSTALLED)
+    contracted = Moments(awarded=True, contracted=True)
+
+    for relation in RELATIONS:
+        if policy.allows("evaluation_record", {relation}, contracted):
+            for kind in RECORD_FACTS:
+                assert policy.allows(kind, {relation, "public"}, contracted), (relation, kind)
+
+
+def test_a_policy_giving_the_record_to_someone_who_may_not_see_a_fact_it_shows_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = edited(
+        tmp_path,
+        "own_organization: after_contract, winner: after_contract,\n"
+        "              other_bidder: never, public: never}\n\n  recusal",
+        "own_organization: never, winner: after_contract,\n"
+        "              other_bidder: never, public: never}\n\n  recusal",
+    )
+
+    with pytest.raises(ConfigError) as refused:
+        load_visibility(path)
+    assert str(refused.value) == (
+        "visibility.yaml: facts.evaluation_record.visible.own_organization: the evaluation "
+        "record is one signed document and shows spread_flags, which own_organization may not "
+        "see once the contract is signed; let it see them, or set "
+        "evaluation_record.visible.own_organization to never"
+    )

@@ -44,6 +44,7 @@ from procure.services.opendata.dossier_format import (
 )
 from procure.services.opendata.dossier_zip import Content, file_digest, write_zip
 from procure.services.trail.checkpoints import Signer, file_name, take_checkpoint
+from procure.services.visibility.exports import check_dossier_reader
 from procure.store import checkpoints as stored_checkpoints
 from procure.store.audit import iter_log, peek_head
 from procure.store.keyfile import public_key_pem
@@ -97,11 +98,13 @@ def export_dossier(
     Raises:
         NotFound: an unknown purchaser.
         InvalidInput: no contracted project that year, or ``output`` is a folder.
-        Refused: no checkpoint can be shipped (no key given, none stored).
+        Refused: no checkpoint can be shipped (no key given, none stored), or the policy
+            hides from the auditor a kind of fact the dossier carries.
         ProcureError: a record could not be printed (each one named).
     """
     if output.is_dir():
         raise InvalidInput(f"{output} is a folder; give the zip file to write, e.g. dossier.zip")
+    check_dossier_reader()
     codes = record_codes(session, year=year, purchaser=purchaser)
     if not codes:
         raise InvalidInput(

@@ -2,9 +2,9 @@
 
 Only what the public pages show goes in (``procure/services/public/notices.py``): the
 proposals are known once an award notice published the panel result, the reviewers by
-name only when the notice rules allow it, no score sheet, no recusal reason, no narrative,
-no login. The payments are the one addition the open data makes: the amounts and days
-paid against each signed contract.
+name only when the policy lets the public see them, no score sheet, no recusal reason, no
+narrative, no login. Payments go in only when the policy makes them public
+(:mod:`procure.services.opendata.published`).
 """
 
 from __future__ import annotations

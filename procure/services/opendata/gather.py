@@ -1,10 +1,9 @@
 """Read projects' public facts from the database, a chunk of projects at a time.
 
-A chunk costs a fixed number of set-based queries whatever its size (the trails, the
-renewed projects, the organizations, contracts, payments, final assessments, award
-notices, objections, proposals and, for the projects with a notice, the panels and
-reviewers' names), so an export's queries grow with the number of chunks, not of
-projects, and its memory with the chunk, not the year. No writes, no commits.
+A chunk costs a fixed number of set-based queries whatever its size (trails, renewed
+projects, organizations, contracts, payments, final assessments, notices, objections,
+proposals, panels and reviewers' names): queries grow with the chunks, memory with the
+chunk. No writes, no commits. What goes in is what the public may see (``published``).
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from procure.services.opendata.facts import (
     ProjectFacts,
     ProposalFacts,
 )
+from procure.services.opendata.published import objection_published, published
 from procure.services.opendata.rows import amendments_of, objections_of, prices_of
 from procure.services.public.notices import DECIDED_STATES, panel_result
 from procure.services.visibility.gate import public_gate_known
@@ -216,17 +216,13 @@ def _panels(
             rules,
             lambda login: names.get(login, login),
             public_gate_known(
-                _uscc(organizations.get(project.awarded_organization_id)),
+                getattr(organizations.get(project.awarded_organization_id), "uscc", None),
                 contracted=project.id in contracts,
             ),
         )
         for project in projects
         if project.id is not None
     }
-
-
-def _uscc(organization: Organization | None) -> str | None:
-    return organization.uscc if organization is not None else None
 
 
 def _facts(
@@ -328,6 +324,7 @@ def _notices(chunk: _Chunk, project_id: int) -> tuple[NoticeFacts, ...]:
                     )
                     for row in objections
                     if row.notice.id == notice.id
+                    and objection_published(row.organization.uscc, organization.uscc)
                 ),
             )
         )
@@ -361,9 +358,9 @@ def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
     if contract is None:
         return None
     organization = chunk.organizations[contract.organization_id]
-    # the amendments are published as far as the policy lets the public see them
-    public = public_gate_known(organization.uscc, contracted=True)
-    published = public.sees("amendment", owner=organization.uscc)
+    shown = published(organization.uscc)
+    if not shown.contract:
+        return None
     return ContractFacts(
         number=contract.number,
         organization=_organization(organization),
@@ -373,9 +370,9 @@ def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
         signed_on=contract.signed_on,
         payments=tuple(
             PaymentFacts(payment.tranche, payment.amount, payment.paid_on)
-            for payment in chunk.payments.get(contract.id, [])
+            for payment in (chunk.payments.get(contract.id, []) if shown.payments else [])
         ),
-        amendments=chunk.amendments.get(contract.id, ()) if published else (),
+        amendments=chunk.amendments.get(contract.id, ()) if shown.amendments else (),
     )
 
 
@@ -384,7 +381,10 @@ def _assessment(
 ) -> AssessmentFacts | None:
     assert project.id is not None
     final = chunk.finals.get(project.id)
-    if final is None:
+    contract = chunk.contracts.get(project.id)
+    if final is None or contract is None:
+        return None
+    if not published(chunk.organizations[contract.organization_id].uscc).assessment_result:
         return None
     grades = {band.code: band for band in rules.assessment.grades}
     band = grades.get(final.grade)

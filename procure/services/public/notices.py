@@ -21,7 +21,7 @@ from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
 from procure.reports.notices_data import objection_facts
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.public.objections import objection_window
-from procure.services.visibility.gate import ProjectGate, public_gate
+from procure.services.visibility.gate import ProjectGate, public_gate, public_gate_known
 from procure.store import notices, panels, queries
 from procure.store.accounts import user_by_login
 from procure.store.models import Assessment, Contract, Organization, Project, Purchaser
@@ -231,7 +231,7 @@ def panel_result(
     ranks = {item.key: item.rank for item in rank_proposals([(k, p) for k, p, _ in keyed])}
     keyed.sort(key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0, item[0].order))
     awarded = project.state in AWARDED_STATES and project.awarded_organization_id is not None
-    named = rules.notices.shows_reviewer_names(awarded) and public.sees("reviewer_identity")
+    named = awarded and public.sees("reviewer_identity")
     return {
         "proposals": [
             {
@@ -294,7 +294,11 @@ def _assessments(session: Session, projects: list[Project], rules: Rules) -> lis
     shown = []
     for assessment, _contract, organization in rows:
         project = by_id[assessment.project_id]
+        public = public_gate_known(organization.uscc, contracted=True)
+        if not public.sees("assessment_result", owner=organization.uscc):
+            continue
         band = grades.get(assessment.grade)
+        narrated = public.sees("assessment", owner=organization.uscc)
         shown.append(
             {
                 "project": project.code,
@@ -305,7 +309,7 @@ def _assessments(session: Session, projects: list[Project], rules: Rules) -> lis
                 "grade_zh": band.label_zh if band else assessment.grade,
                 "veto": bool(assessment.veto),
                 "decision_zh": DECIDED_STATES.get(project.state, "待决定"),
-                "narrative": assessment.narrative if rules.notices.assessment_narratives else None,
+                "narrative": assessment.narrative if narrated else None,
             }
         )
     return shown
@@ -323,10 +327,14 @@ def feed_entries(session: Session, *, limit: int = 50) -> list[NoticeEntry]:
     ).all()
     entries = []
     for notice, project, purchaser, organization in rows:
+        public = public_gate_known(organization.uscc, contracted=False)
+        if not public.sees("award", owner=organization.uscc):
+            continue
         upheld = [
             row
             for row in notices.objections_of(session, project)
             if row.notice.id == notice.id and row.answer and row.answer.outcome == "upheld"
+            if public.sees("objection", owner=row.organization.uscc)
         ]
         entries.append(
             NoticeEntry(

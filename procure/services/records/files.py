@@ -52,9 +52,9 @@ def readable(session: Session, user: User, code: str) -> None:
     Raises:
         NotFound: an unknown project, or one outside the account's scope.
     """
+    require_visible(session, code, user.login, "evaluation_record")  # first: as fast as unknown
     if not held_roles(session, user, code):
         raise NotFound(f"unknown project {code!r}")
-    require_visible(session, code, user.login, "evaluation_record")
 
 
 def record_file(

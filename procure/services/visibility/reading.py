@@ -17,11 +17,13 @@ from sqlmodel import Session
 
 from procure.domain.errors import NotFound
 from procure.domain.text import quoted
+from procure.domain.visibility import NEVER
 from procure.services.browse.dashboard import Dashboard
 from procure.services.browse.project_view import project_detail, project_history
-from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.browse.visibility import ViewerScope, readable_project, viewer_scope
 from procure.services.corrections.views import ProjectChanges, project_changes
 from procure.services.scoring.panel_page import panel_page
+from procure.services.visibility import gate as gates
 from procure.services.visibility.changes import (
     CHANGE_TRIGGERS,
     Corrected,
@@ -29,7 +31,9 @@ from procure.services.visibility.changes import (
     gated_changes,
 )
 from procure.services.visibility.gate import (
+    PUBLIC,
     ProjectGate,
+    covers,
     operator_gate,
     project_gate,
     role_sees_every,
@@ -41,7 +45,7 @@ from procure.services.visibility.views import (
     row_visible,
 )
 from procure.store import queries
-from procure.store.models import TransitionLog
+from procure.store.models import Project, TransitionLog
 
 
 def gate_for(session: Session, code: str, login: str | None) -> ProjectGate:
@@ -104,9 +108,32 @@ def require_visible(session: Session, code: str, login: str, kind: str) -> None:
         NotFound: an unknown project, one outside the reach, or a fact the account may not
             see (the same message for all three).
     """
-    gate = gate_for(session, code, login)
+    scope = viewer_scope(session, login)
+    project = readable_project(session, scope, code)
+    refused = NotFound(f"unknown project {quoted(code)}")
+    if not _may_ever_see(scope, project, kind):  # refused as soon as an unknown code is
+        raise refused
+    gate = project_gate(session, login, project, scope=scope)
     if not gate.sees(kind, owner=gate.awarded):
-        raise NotFound(f"unknown project {quoted(code)}")
+        raise refused
+
+
+def _may_ever_see(scope: ViewerScope, project: Project, kind: str) -> bool:
+    """Whether any relation the account's grants on ``project`` give it to a fact about the
+    awarded organization may ever see facts of ``kind`` (the moments are read only then)."""
+    relations = {PUBLIC}
+    for role, reach in scope.by_role.items():
+        if not covers(reach, project.id, project.purchaser_id):
+            continue
+        if role == "reviewer":
+            relations.update(("author", "panel"))
+        elif role == "organization":
+            own = project.awarded_organization_id in reach.organization_ids
+            relations.add("own_organization" if own else "other_bidder")
+        else:
+            relations.add(role)
+    rule = gates.current_policy().facts[kind]
+    return any(rule.visible.get(relation, NEVER) != NEVER for relation in relations)
 
 
 class TrailRowLike(Protocol):

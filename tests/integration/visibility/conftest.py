@@ -77,6 +77,10 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
         ("reviewer_identity", "public: after_award", "public: never"),
         ("objection", "public: always", "public: never"),
         ("inspection", "auditor: always", "auditor: never"),
+        # an auditor who may not see inspections may not have the record that shows them
+        ("evaluation_record", "auditor: always", "auditor: never"),
+        # the public no longer sees the year's assessment results (pages and open data)
+        ("assessment_result", "public: always", "public: never"),
         # a reviewer and the auditor no longer see the correction of a recusal; the losing bidder
         # (and the public) no longer see the contract's amendments
         ("correction", "author: always", "author: never"),

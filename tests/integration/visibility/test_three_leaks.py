@@ -11,8 +11,16 @@ from procure.services.visibility.reading import detail_as_seen, history_as_seen
 from procure.store import accounts as account_store
 from procure.store.db import new_session
 from tests.e2e.cli import procure
+from tests.integration.records import pdf_text
 from tests.integration.visibility.conftest import Browsers
-from tests.integration.visibility.world import FINISHED, QIHANG, REVIEWING, SCORED, UNSCORED
+from tests.integration.visibility.world import (
+    FINISHED,
+    INSPECTION_FIX,
+    QIHANG,
+    REVIEWING,
+    SCORED,
+    UNSCORED,
+)
 
 CHEN = SCORED[0]
 CONTRACT_LIFE = (
@@ -146,3 +154,16 @@ def test_the_dashboard_sums_no_payment_or_grade_for_a_losing_bidder_or_a_reviewe
     assert charts_without_data("李秀梅") == 0  # the officer's grades and payments
     assert charts_without_data("renhe") == 2  # tongxin's payments and grade on SM-2019-002
     assert charts_without_data(CHEN) == 2
+
+
+def test_the_winner_reads_on_its_page_the_corrections_its_evaluation_record_shows(
+    browsers: Browsers,
+) -> None:
+    marker = INSPECTION_FIX.split()[0]
+    page = browsers.get("tongxin", f"/projects/{FINISHED}")
+    record = browsers.get("tongxin", f"/projects/{FINISHED}/record")
+
+    assert page.status_code == record.status_code == 200
+    assert marker in page.text and marker in pdf_text(record.content)
+    assert marker not in browsers.get("renhe", f"/projects/{FINISHED}").text
+    assert browsers.get("renhe", f"/projects/{FINISHED}/record").status_code == 404

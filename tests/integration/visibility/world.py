@@ -4,7 +4,8 @@ SM-2019-002 is the demo's finished year: tongxin won it (payments, an inspection
 assessment with its narrative), renhe and qihang lost. SM-2020-010 is driven to 评审: qihang
 and tongxin bid, 陈建华 and 黄志明 have scored both proposals, 林晓燕 has scored none, 郑丽娟 has
 declared a conflict with tongxin and scored nothing; the officer corrected her recusal's
-reason. SM-2019-002's contract carries an approved amendment of its scope.
+reason. SM-2019-002's contract carries an approved amendment of its scope, and the
+supervisor corrected its inspection's findings (a correction its winner's record shows).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.services.corrections import amend
+from procure.services.corrections import correct as corrections_module
 from procure.services.corrections.correct import correct
 from procure.services.lifecycle.fire import perform
 from procure.services.loading.demo import DEMO_OFFICER, demo_draft, open_for_browser
@@ -29,6 +31,7 @@ RECUSED = "郑丽娟"
 RECUSAL_REASON = "MK-RECUSAL 与该机构负责人系同学"
 CORRECTION_REASON = "MK-CORRECTION 原理由漏写关系"
 AMENDMENT_RATIONALE = "MK-AMENDMENT 增加心理辅导场次"
+INSPECTION_FIX = "MK-INSPECTIONFIX 补记检查时间"
 CHEN_SHEET = {
     "needs_analysis": "9",
     "service_plan": "19",
@@ -83,14 +86,29 @@ def drive_to_review(session: Session) -> None:
 
 
 def amend_finished(session: Session) -> None:
-    """Amend and approve the scope of SM-2019-002's contract. The finished year is past the
-    amendment stages, so the world lifts them for this one build (the rule under test is who
-    sees the amendment, not when it may be made)."""
+    """Amend and approve the scope of SM-2019-002's contract, and correct its inspection's
+    findings. The finished year is past the stages of both, so the world lifts them for this
+    one build (the rule under test is who sees them, not when they may be made)."""
     rules = amend.default_corrections()
     stages = (*rules.amendments.stages, "renewed")
-    lifted = replace(rules, amendments=replace(rules.amendments, stages=stages))
+    inspection = rules.kinds["inspection"]
+    lifted = replace(
+        rules,
+        amendments=replace(rules.amendments, stages=stages),
+        kinds={**rules.kinds, "inspection": replace(inspection, stages=(*stages, "renewed"))},
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(amend, "default_corrections", lambda: lifted)
+        patch.setattr(corrections_module, "default_corrections", lambda: lifted)
+        correct(
+            session,
+            FINISHED,
+            "inspection",
+            "1",
+            {"findings": "已建立社会组织联系台账（补记）"},
+            reason=INSPECTION_FIX,
+            by="王丽华",
+        )
         amend.propose_amendment(
             session,
             FINISHED,

@@ -1,0 +1,40 @@
+"""Exports run by the operator, each read as the one relation it is made for.
+
+The open data (OCDS) reads as the public (:mod:`procure.services.opendata.published`). The
+auditor's dossier reads as the auditor: it ships the whole audit chain and every record,
+which cannot be cut fact by fact without breaking the chain's proof, so it is written only
+when the policy lets the auditor see every kind of fact it carries, and refused otherwise,
+naming them.
+"""
+
+from __future__ import annotations
+
+from procure.domain.errors import Refused
+from procure.domain.visibility import FACT_KINDS, RECORD_FACTS, Moments
+from procure.services.visibility import gate
+
+DOSSIER_READER = "auditor"
+DOSSIER_FACTS = (*RECORD_FACTS, "audit_row", "evaluation_record")
+"""What a dossier carries: its records, and its trail's rows of every such fact."""
+
+
+def check_dossier_reader() -> None:
+    """Refuse a dossier the policy would not let its reader (the auditor) see whole.
+
+    Raises:
+        Refused: naming each kind of fact the auditor may not see.
+    """
+    policy = gate.current_policy()
+    done = Moments(own_sheets_done=True, awarded=True, contracted=True)
+    hidden = [
+        kind
+        for kind in DOSSIER_FACTS
+        if not policy.allows(kind, {DOSSIER_READER, gate.PUBLIC}, done)
+    ]
+    if hidden:
+        named = "、".join(f"{FACT_KINDS[kind]}（{kind}）" for kind in hidden)
+        raise Refused(
+            f"未导出审计档案：档案附带完整审计链和全部记录，而 workflows/visibility.yaml 不让"
+            f"审计人员（auditor）看到 {named}。no dossier written: the auditor may not see "
+            f"{', '.join(hidden)} (workflows/visibility.yaml)"
+        )
