@@ -191,10 +191,10 @@ def advance(
 
     \b
     These steps cannot be undone (the browser asks to confirm them; here the command is
-    the confirmation): reject 不予立项, award 确定中选组织, sign_contract 签订合同,
-    finalize_assessment 确定考核结果, renew 续约, accept_rectification 整改验收通过,
-    drop 不再合作, cancel 撤销项目. A recorded fact is changed afterwards only by a
-    correction, a contract only by an amendment.
+    the confirmation): reject 不予立项, withdraw_proposal 撤回申报方案, award 确定中选组织,
+    sign_contract 签订合同, finalize_assessment 确定考核结果, renew 续约,
+    accept_rectification 整改验收通过, drop 不再合作, cancel 撤销项目. A recorded fact is
+    changed afterwards only by a correction, a contract only by an amendment.
     """
     from dataclasses import asdict
 

@@ -103,7 +103,8 @@ def test_a_reviewer_submits_a_sheet_by_form(client: TestClient, reviewing: Sessi
     assert _sheets(reviewing) == [(REVIEWER, QIHANG, "85.00")]
     page = client.get(SHEET)
     assert "已评分 Scored：总分 total 85.00" in page.text
-    assert page.text.count('name="organization" value=') == 1  # only TONGXIN's form is left
+    assert page.text.count(f'action="{SHEET}"') == 1  # only TONGXIN's first sheet is left
+    assert page.text.count(f'action="{SHEET}/replace"') == 1  # QIHANG's is replaced, not sent
 
 
 def test_not_applicable_is_accepted_only_where_the_scorecard_allows_it(
