@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
+from procure.domain.dates import beijing_moment
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint
@@ -177,9 +178,17 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
         return
     print_table(
         f"batch {batch_id}",
-        ["#", "时间 UTC", "项目", "操作", "从", "到", "理由"],
+        ["#", "时间（北京时间）", "项目", "操作", "从", "到", "理由"],
         [
-            (r["seq"], r["at"][:19], r["project"], r["trigger"], r["from"], r["to"], r["reason"])
+            (
+                r["seq"],
+                beijing_moment(r["at"]),
+                r["project"],
+                r["trigger"],
+                r["from"],
+                r["to"],
+                r["reason"],
+            )
             for r in rows
         ],
     )

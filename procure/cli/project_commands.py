@@ -14,6 +14,7 @@ from procure.cli.output import (
     print_json,
     print_table,
 )
+from procure.domain.dates import beijing_moment
 
 ROLE_HELP = "Role: officer, leader, reviewer, assessor, supervisor, auditor, admin."
 
@@ -235,11 +236,11 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
         return
     print_table(
         f"{code} 审计记录 history",
-        ["#", "时间 UTC", "操作人", "角色", "操作", "从", "到", "理由"],
+        ["#", "时间（北京时间）", "操作人", "角色", "操作", "从", "到", "理由"],
         [
             (
                 r["seq"],
-                r["at"][:19],
+                beijing_moment(r["at"]),
                 _actor_label(r),
                 r["role"],
                 r["trigger"],

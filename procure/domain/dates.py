@@ -1,10 +1,12 @@
 """Dates as people read them in Chinese documents, and parsing of ISO dates.
 
-Chinese official documents write dates without zero padding: 2025年12月31日.
+Chinese official documents write dates without zero padding: 2025年12月31日. A recorded
+moment (stored in UTC) is shown in Beijing time (UTC+8), the time of every page, export
+and message; the page or table says so once ("北京时间").
 """
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from procure.domain.errors import InvalidInput
 from procure.domain.text import quoted
@@ -22,6 +24,29 @@ def chinese_date(d: date) -> str:
         Text such as ``"2019年3月1日"``.
     """
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8), with no daylight saving."""
+
+
+def beijing_moment(value: datetime | str) -> str:
+    """Write a recorded moment in Beijing time: ``2019年03月01日 16:00:00``.
+
+    Args:
+        value: an aware datetime, or ISO text (``Z`` or an offset); a moment without an
+            offset is taken to be UTC, as procure stores them.
+
+    Returns:
+        The moment in Beijing time; text that is no moment comes back unchanged.
+    """
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(BEIJING):%Y年%m月%d日 %H:%M:%S}"
 
 
 def chinese_period(start: date, end: date) -> str:

@@ -94,15 +94,14 @@ def get(session: Session, job_id: int) -> Job:
     return job
 
 
-def recent(session: Session, requested_by: str, limit: int = 20) -> list[Job]:
-    """The newest jobs ``requested_by`` asked for."""
-    statement = (
-        select(Job)
-        .where(Job.requested_by == requested_by)
-        .order_by(col(Job.id).desc())
-        .limit(limit)
-    )
-    return list(session.exec(statement))
+def recent(
+    session: Session, requested_by: str, limit: int = 20, *, kind: str | None = None
+) -> list[Job]:
+    """The newest jobs ``requested_by`` asked for (of ``kind`` only, if given)."""
+    statement = select(Job).where(Job.requested_by == requested_by)
+    if kind is not None:
+        statement = statement.where(Job.kind == kind)
+    return list(session.exec(statement.order_by(col(Job.id).desc()).limit(limit)))
 
 
 def next_queued(session: Session) -> Job | None:

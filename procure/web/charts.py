@@ -17,14 +17,14 @@ from procure.services.browse.dashboard import Dashboard
 def dashboard_charts(summary: Dashboard) -> dict[str, Markup]:
     """The grade and spending charts of a dashboard."""
     grades = horizontal_bar_chart(
-        [f"{grade.grade_zh} {grade.grade}" for grade in summary.grades],
+        [grade.grade_zh for grade in summary.grades],
         [grade.assessments for grade in summary.grades],
-        title="考核等级 Assessment grades",
+        title="考核等级",
     )
     spending = horizontal_bar_chart(
         [entry.purchaser_name for entry in summary.spending[:15]],
         [entry.paid for entry in summary.spending[:15]],
-        title="已拨付 Paid by purchaser (元)",
+        title="已拨付（元）",
         value_label=_money,
     )
     return {"grades": Markup(grades), "spending": Markup(spending)}  # noqa: S704

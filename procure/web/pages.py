@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -10,9 +10,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from procure.domain.dates import chinese_date
+from procure.domain.dates import beijing_moment, chinese_date
 from procure.resources import resource_dir
+from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
 from procure.workflow.definition import ROLE_ZH, ROLES
+from procure.workflow.rules import default_rules
 
 ROLE_LABELS = {
     "officer": "项目干事 officer",
@@ -32,11 +34,31 @@ def templates() -> Jinja2Templates:
     environment.env.autoescape = True  # every template, whatever its file name
     environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
+    environment.env.globals["trigger_label"] = _trigger_label
+    environment.env.globals["state_label"] = _state_label
     environment.env.filters["money"] = _money
     environment.env.filters["moment"] = _moment
     environment.env.filters["day"] = _day
     assert set(ROLE_LABELS) == set(ROLES)
     return environment
+
+
+def _trigger_label(trigger: str) -> str:
+    """A step of the trail by its Chinese name (``create`` drafts; corrections their own)."""
+    if trigger == "create":
+        return "草拟项目"
+    entries = default_rules().engine.definition.transitions_for(trigger)
+    return entries[0].zh if entries else CHANGE_TRIGGERS_ZH.get(trigger, "其他操作")
+
+
+def _state_label(state: str | None) -> str:
+    """A state by its Chinese name (empty for none)."""
+    if not state:
+        return ""
+    try:
+        return default_rules().engine.definition.state(state).zh
+    except KeyError:
+        return state
 
 
 def _money(value: Any) -> str:
@@ -52,20 +74,11 @@ def _day(value: Any) -> str:
     return chinese_date(value) if isinstance(value, date) else str(value)
 
 
-BEIJING = timezone(timedelta(hours=8), "CST")
-
-
 def _moment(value: Any) -> str:
     """A recorded moment (ISO, UTC) as people read it: Beijing time, Chinese date."""
     if value is None or value == "":
         return "—"
-    try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return f"{moment.astimezone(BEIJING):%Y年%m月%d日 %H:%M:%S}"
+    return beijing_moment(value)
 
 
 def render(

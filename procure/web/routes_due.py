@@ -12,6 +12,7 @@ from procure.jobs.ticking import last_daily_tick
 from procure.services.deadlines.calendar_entry import recent_moves
 from procure.services.deadlines.calendar_state import calendar_for, calendar_line
 from procure.services.deadlines.due import beijing_day, due_items
+from procure.services.deadlines.due_view import days_zh, due_view, rule_zh
 from procure.services.lifecycle.clock import now_utc
 from procure.web import pages
 from procure.web.deps import Account, Reader
@@ -28,7 +29,7 @@ def due_page(
     """The deadlines this account must act on: overdue first, then by due date."""
     if not within.isascii() or not within.isdigit() or int(within) not in WITHIN_CHOICES:
         choices = ", ".join(str(days) for days in WITHIN_CHOICES)
-        raise InvalidInput(f"期限 within must be one of {choices} days, not {within!r}")
+        raise InvalidInput(f"期限只能选 {choices} 天之一，不能是 {within!r}")
     today = beijing_day(now_utc())
     calendar = calendar_for(session)
     login = account.user.login
@@ -41,7 +42,9 @@ def due_page(
         calendar=calendar,
     )
     context = {
-        "items": items,
+        "view": due_view(items, today),
+        "days_zh": days_zh,
+        "rule_zh": rule_zh,
         "calendar_line": calendar_line(session, today, calendar),
         "moves": _moves(session, login),
         "last_tick": last_daily_tick(session),

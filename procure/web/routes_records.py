@@ -73,12 +73,20 @@ def _page(
     context = {
         "purchasers": purchasers,
         "whole": record_files.may_print(session, account.user, None),
-        "jobs": [view(j, at) for j in job_store.recent(session, account.user.login)],
-        "values": values or {},
+        # the account's print jobs (a renewal it applied is followed on the renewal page)
+        "jobs": [
+            view(j, at) for j in job_store.recent(session, account.user.login, kind=printing.KIND)
+        ],
+        "values": values
+        or {"year": _year_text(record_files.printable_year(session, account.user))},
         "errors": errors or {},
     }
     session.commit()
     return pages.render(request, "records.html", context, status=status)
+
+
+def _year_text(year: int | None) -> str:
+    return "" if year is None else str(year)
 
 
 @router.post("/records/print")

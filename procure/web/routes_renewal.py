@@ -28,8 +28,10 @@ def plan(request: Request, account: Account, session: Reader) -> Response:
     values = {k: request.query_params.get(k, "").strip() for k in ("year", "purchaser")}
     purchaser = values["purchaser"] or None
     renewal_pages.check_may_see(session, account.user, purchaser)
-    if not values["year"]:
-        return _plan_page(request, session, account, values, None)
+    if not values["year"]:  # the form starts with the year that has work, if any
+        year_with_work = renewal_pages.working_year(session, account.user)
+        start = {**values, "year": "" if year_with_work is None else str(year_with_work)}
+        return _plan_page(request, session, account, start, None)
     try:
         year = renewal_pages.parse_year(values["year"])
     except InvalidInput as exc:

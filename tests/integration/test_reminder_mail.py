@@ -79,10 +79,13 @@ def test_each_reminder_is_sent_once_to_its_account_s_address(
     assert first.unaddressed == [CLOCK]  # the clock account has no address: it waits
     ((recipients, message),) = handler.messages
     assert recipients == ["lixiumei@example.org"]
-    assert "签订合同" in str(message["Subject"]) and "2019-04-01" in str(message["Subject"])
+    assert "签订合同" in str(message["Subject"]) and "2019年4月1日" in str(message["Subject"])
     assert message["Message-ID"].startswith("<reminder.")
+    assert str(message["Date"]).endswith("+0800")  # sent in Beijing time
     body = message.get_payload(decode=True)
     assert isinstance(body, bytes) and "政府采购法 第四十六条" in body.decode("utf-8")
+    assert body.decode("utf-8").count("北京时间") == 1  # said once
+    assert "进入“已中选”后 30 个自然日内" in body.decode("utf-8")  # the rule in words
     assert "SM-2019-001" in str(message["Subject"])
     session.expire_all()
     sent = session.exec(select(Reminder).where(Reminder.login == OFFICER.name)).one()

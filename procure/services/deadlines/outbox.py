@@ -22,17 +22,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import format_datetime, formataddr
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from procure.domain.dates import BEIJING, chinese_date
 from procure.domain.errors import InvalidInput
 from procure.services.deadlines.due import DueItem
+from procure.services.deadlines.due_view import rule_zh
 from procure.services.lifecycle.clock import now_utc
 from procure.store.deadline_models import Reminder
 from procure.store.trust_models import User
+from procure.workflow.definition import ROLE_ZH
 
 SMTP_TIMEOUT_SECONDS = 20
 
@@ -82,24 +85,23 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
 
 
 def compose(item: DueItem) -> tuple[str, str]:
-    """The subject and body of a reminder of ``item``."""
-    when = "已逾期 overdue since" if item.status == "overdue" else "到期 due on"
-    due = item.due_on.isoformat() if item.due_on else "?"
+    """The subject and body of a reminder of ``item`` (dates are Beijing days, said once)."""
+    when = "已逾期，期限为" if item.status == "overdue" else "到期日"
+    due = chinese_date(item.due_on) if item.due_on else "无法计算"
     if item.provisional:
-        due += "（暂定 provisional）"
+        due += "（暂定）"
     subject = f"【procure】{item.project} {item.zh}：{when} {due}"
     lines = [
-        f"项目 Project: {item.project} {item.title} ({item.purchaser})",
-        f"期限 Deadline: {item.zh} / {item.en}",
-        f"到期日 Due on: {due} ({when.split(' ', 1)[0]})",
-        f"起算 From: {item.starts_on.isoformat()}",
-        f"规则 Rule: {item.rule}",
+        f"项目：{item.project} {item.title}（{item.purchaser}）",
+        f"期限：{item.zh}",
+        f"{when}：{due}",
+        f"起算日：{chinese_date(item.starts_on)}",
+        f"规则：{rule_zh(item.deadline)}",
     ]
     if item.basis:
-        lines.append(f"依据 Basis: {item.basis}")
-    if item.fires:
-        lines.append(f"期满自动执行 When it passes, procure fires: {item.fires}")
-    lines.append(f"查看 See: procure due --as LOGIN (role {item.role})")
+        lines.append(f"依据：{item.basis}")
+    lines.append(f"由{ROLE_ZH.get(item.role, item.role)}办理；登录 procure 后在“到期事项”页查看。")
+    lines.append("（日期均为北京时间。）")
     return subject[:300], "\n".join(lines) + "\n"
 
 
@@ -173,6 +175,7 @@ def _message(reminder: Reminder, user: User, sender: str) -> EmailMessage:
     message["To"] = formataddr((user.name, user.email or ""))
     message["Subject"] = reminder.subject
     message["Message-ID"] = message_id(reminder)
+    message["Date"] = format_datetime(now_utc().astimezone(BEIJING))  # Beijing time, +0800
     message.set_content(reminder.body)
     return message
 

@@ -14,17 +14,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.domain.money import format_yuan, parse_money
 from procure.services.accounts.authorization import authorize, project_scope
 from procure.services.browse.project_view import available_actions
 from procure.services.lifecycle.fire import TransitionResult, perform
+from procure.services.lifecycle.form_fields import (
+    ANSWER_TRIGGERS,
+    OBJECTING_TRIGGER,
+    FormField,
+    form_field,
+    objectable,
+    unanswered_objectors,
+)
 from procure.services.lifecycle.params import parse_params
 from procure.store import accounts as account_store
-from procure.store import notices, queries
-from procure.store.models import Organization, Project
+from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.definition import ROLE_ZH, ParamDef, TransitionDef
@@ -42,19 +49,6 @@ FIELD_HINTS = {
     "texts": "每行一项：代码=文字",
 }
 """What a field of each type wants, said in Chinese beside a bad value."""
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of a trigger's form."""
-
-    name: str
-    type: str
-    zh: str
-    required: bool
-    max_length: int | None
-    choices: tuple[tuple[str, str], ...] = ()  # (value, label), for pickers
-    default: str = ""  # the value the form starts with, e.g. the awarded price
 
 
 @dataclass(frozen=True)
@@ -125,27 +119,16 @@ def actions_for(
         )
         for role in (held_roles(session, user, code) if roles is None else roles)
     ]
-    waiting = _unanswered_objectors(session, project)
+    waiting = unanswered_objectors(session, project)
     forms = []
     for trigger in definition.triggers():
         entry = definition.transition_from(trigger, project.state)
         if entry is None or (trigger in ANSWER_TRIGGERS and not waiting):
             continue  # an answer is a step only while an objection waits for it
+        if trigger == OBJECTING_TRIGGER and not objectable(session, project):
+            continue  # no notice (a renewal's project) or no bidder that lost
         forms.append(_form(session, code, entry, views, waiting))
     return forms
-
-
-ANSWER_TRIGGERS = frozenset({"uphold_objection", "reject_objection"})
-"""The answers to an objection: offered only while one waits, naming only its objectors."""
-
-
-def _unanswered_objectors(session: Session, project: Project) -> tuple[tuple[str, str], ...]:
-    """The organizations whose objection to the project waits for its answer, as choices."""
-    if project.state not in ("awarded", "reviewing"):
-        return ()  # no objection can wait outside these states
-    rows = notices.unanswered_objections(session, project)
-    objectors = {row.organization.uscc: row.organization.name for row in rows}
-    return tuple((uscc, f"{name}（{uscc}）") for uscc, name in objectors.items())
 
 
 def _form(
@@ -171,7 +154,7 @@ def _form(
     for view in candidates:
         action = view.actions[entry.trigger]
         if action["allowed"]:
-            fields = tuple(_field(session, code, entry.trigger, p) for p in entry.params)
+            fields = tuple(form_field(session, code, entry.trigger, p) for p in entry.params)
             if entry.trigger in ANSWER_TRIGGERS:
                 fields = tuple(
                     replace(f, choices=objectors) if f.type == "uscc" else f for f in fields
@@ -187,90 +170,6 @@ def _form(
         dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
     )
     return replace(base, role=candidates[0].role, blocked_by=blocked)
-
-
-OBJECTING_TRIGGER = "lodge_objection"
-
-
-def _losing_bidders(
-    session: Session, code: str, choices: tuple[tuple[str, str], ...]
-) -> tuple[tuple[str, str], ...]:
-    project = queries.project_by_code(session, code)
-    winner = project.awarded_organization_id
-    organization = session.get(Organization, winner) if winner is not None else None
-    return tuple(c for c in choices if organization is None or c[0] != organization.uscc)
-
-
-PROPOSING_TRIGGER = "add_proposal"
-"""The trigger whose organization is a new proposer: its picker lists the others."""
-
-
-def _field(session: Session, code: str, trigger: str, param: ParamDef) -> FormField:
-    choices: tuple[tuple[str, str], ...] = ()
-    if param.type == "uscc":
-        choices = _organization_choices(session, code, proposing=trigger == PROPOSING_TRIGGER)
-        if trigger == OBJECTING_TRIGGER:  # only a bidder that lost may object
-            choices = _losing_bidders(session, code, choices)
-    elif param.type == "account" and trigger == RECUSAL_TRIGGER:
-        choices = _panel_choices(session, code)
-    default = _contract_default(session, code, param.name) if trigger == SIGNING_TRIGGER else ""
-    return FormField(
-        param.name, param.type, param.zh, param.required, param.max_length, choices, default
-    )
-
-
-SIGNING_TRIGGER = "sign_contract"
-RECUSAL_TRIGGER = "record_recusal"
-
-
-def _panel_choices(session: Session, code: str) -> tuple[tuple[str, str], ...]:
-    """The review panel of the project (the active reviewers of its purchaser), by name."""
-    project = queries.project_by_code(session, code)
-    reviewers = account_store.role_holders(session, "reviewer", project.purchaser_id)
-    return tuple(
-        (user.login, user.name if user.name == user.login else f"{user.name}（{user.login}）")
-        for user in reviewers
-    )
-
-
-def _contract_default(session: Session, code: str, name: str) -> str:
-    """What the signing form starts with: the terms a renewal carried forward, else the
-    amount the award was made at (the winner's price)."""
-    project = queries.project_by_code(session, code)
-    if name == "start" and project.carried_start_on is not None:
-        return project.carried_start_on.isoformat()
-    if name == "end" and project.carried_end_on is not None:
-        return project.carried_end_on.isoformat()
-    if name != "amount":
-        return ""
-    amount = project.carried_amount
-    if amount is None and project.awarded_organization_id is not None:
-        awarded = next(
-            (
-                proposal
-                for proposal in queries.proposals_of(session, project)
-                if proposal.organization_id == project.awarded_organization_id
-            ),
-            None,
-        )
-        amount = awarded.price if awarded is not None else None
-    return "" if amount is None else f"{amount:,.2f}"
-
-
-def _organization_choices(
-    session: Session, code: str, *, proposing: bool
-) -> tuple[tuple[str, str], ...]:
-    """For a new proposal, every registered organization that has not proposed yet; for
-    any other step, the project's proposers if it has any, else every organization."""
-    project = queries.project_by_code(session, code)
-    ids = [proposal.organization_id for proposal in queries.proposals_of(session, project)]
-    statement = select(Organization)
-    if proposing:
-        statement = statement.where(col(Organization.id).not_in(ids))
-    elif ids:
-        statement = statement.where(col(Organization.id).in_(ids))
-    organizations = session.exec(statement.order_by(col(Organization.name))).all()
-    return tuple((o.uscc, f"{o.name}（{o.uscc}）") for o in organizations)
 
 
 def fire_form(

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
 from procure.reports.batch import holds_code, record_path, write_atomically
 from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.verify import Verification, read_embedded, verify_pdf
+from procure.services.browse.visibility import project_clause, viewer_scope
 from procure.services.lifecycle.project_actions import held_roles
 from procure.services.trail.check import project_trail_problems
 from procure.services.visibility.gate import role_sees_every
@@ -28,7 +30,7 @@ from procure.services.visibility.reading import require_visible
 from procure.store import accounts as account_store
 from procure.store import queries
 from procure.store.files import records_dir
-from procure.store.models import Purchaser
+from procure.store.models import Contract, Project, Purchaser
 from procure.store.trust_models import User
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -120,6 +122,19 @@ def may_print(session: Session, user: User, purchaser: str | None) -> bool:
     purchaser_id = queries.purchaser_by_code(session, purchaser).id
     assert purchaser_id is not None
     return any(p in granted for p in account_store.purchaser_chain(session, purchaser_id))
+
+
+def printable_year(session: Session, user: User) -> int | None:
+    """The funding year the print form starts with: the newest year with a signed contract
+    among the projects the account may read (none: the field stays empty)."""
+    clause = project_clause(viewer_scope(session, user.login))
+    statement = (
+        select(func.max(Project.year))
+        .join(Contract, col(Contract.project_id) == col(Project.id))
+        .where(clause)
+    )
+    year = session.exec(statement).one()
+    return None if year is None else int(year)
 
 
 def print_codes(session: Session, user: User, year: int, purchaser: str | None) -> list[str]:

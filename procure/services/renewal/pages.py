@@ -16,14 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.bounded import COUNT, YEAR
 from procure.domain.errors import InvalidInput, Refused
+from procure.services.browse.visibility import project_clause, viewer_scope
+from procure.services.renewal.plan import READY_STATE
 from procure.services.renewal.run import RenewalPlanItem, renew_year
 from procure.store import accounts as account_store
 from procure.store import queries
-from procure.store.models import Purchaser
+from procure.store.models import Contract, Project, Purchaser
 from procure.store.trust_models import User
 
 VIEW_ROLES = frozenset({"officer", "admin"})
@@ -75,6 +78,20 @@ def reaches(session: Session, user: User, purchaser: str | None, roles: Iterable
     purchaser_id = queries.purchaser_by_code(session, purchaser).id
     assert purchaser_id is not None
     return any(p in granted for p in account_store.purchaser_chain(session, purchaser_id))
+
+
+def working_year(session: Session, user: User) -> int | None:
+    """The funding year the renewal form starts with: the newest year with an assessed
+    contract waiting for its decision in the account's reach, else the newest year with a
+    signed contract, else none (the field stays empty)."""
+    clause = project_clause(viewer_scope(session, user.login))
+    newest = func.max(Project.year)
+    waiting = session.exec(select(newest).where(clause, Project.state == READY_STATE)).one()
+    if waiting is not None:
+        return int(waiting)
+    signed = select(newest).join(Contract, col(Contract.project_id) == col(Project.id))
+    year = session.exec(signed.where(clause)).one()
+    return None if year is None else int(year)
 
 
 def _whose(purchaser: str | None) -> str:

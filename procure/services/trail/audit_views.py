@@ -9,7 +9,7 @@ reported as an unknown one.
 
 Rows come newest first, :data:`PAGE_ROWS` at a time; the next page starts below the
 last row shown (``before`` a sequence number), so a deep page costs what the first
-one does. Times are the trail's own: UTC.
+one does. Times are stored in UTC; the pages show them, and read the days asked, in Beijing time.
 
 Verification runs what ``procure audit verify`` runs with no checkpoint files: the
 hash chain, every checkpoint stored in the database (optionally against one trusted
@@ -223,16 +223,22 @@ def trail_page(
         statement = statement.where(TransitionLog.actor == filters.actor)
     if filters.trigger is not None:
         statement = statement.where(TransitionLog.trigger == filters.trigger)
-    if filters.since is not None:  # the trail's times read "2019-03-01T08:00:00.000000Z"
-        statement = statement.where(col(TransitionLog.at) >= filters.since.isoformat())
+    # the trail's times read "2019-03-01T08:00:00.000000Z"; the days asked are Beijing days
+    if filters.since is not None:
+        statement = statement.where(col(TransitionLog.at) >= _beijing_midnight(filters.since))
     if filters.until is not None:
-        end = (filters.until + timedelta(days=1)).isoformat()
+        end = _beijing_midnight(filters.until + timedelta(days=1))
         statement = statement.where(col(TransitionLog.at) < end)
     if filters.before is not None:
         statement = statement.where(col(TransitionLog.seq) < filters.before)
     found = list(session.exec(statement.order_by(col(TransitionLog.seq).desc()).limit(limit + 1)))
     rows = [_row(log) for log in found[:limit]]
     return TrailPage(rows, rows[-1].seq if len(found) > limit else None)
+
+
+def _beijing_midnight(day: date) -> str:
+    """The first moment of ``day`` in Beijing, written as the trail writes its UTC times."""
+    return f"{day - timedelta(days=1):%Y-%m-%d}T16:00:00"
 
 
 def _row(log: TransitionLog) -> TrailRow:

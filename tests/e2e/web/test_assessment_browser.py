@@ -15,6 +15,8 @@ from tests.e2e.web.browser import fill_sheet, shoot, shoot_widths, sign_in
 from tests.e2e.web.site import ASSESS_ERRORS, ASSESS_FORM, ASSESS_UPLOAD, AUDITED, Site
 from tests.integration.builders import ASSESSMENT_GOOD, ASSESSOR, AUDITOR, NARRATIVES
 
+RECORD_ASSESSMENT_ZH = "录入考核评分"
+
 
 def sheets(site: Site, code: str) -> list[tuple[str, str, str, list[str]]]:
     """The project's assessment sheets: assessor, total, grade, veto."""
@@ -161,17 +163,17 @@ def test_an_auditor_reads_the_assessment_without_forms_then_filters_and_verifies
     page.wait_for_url("**/audit")
     expect(page.locator("table.trail tbody tr").first).to_be_visible()
     page.fill("#f-project", AUDITED)
-    page.get_by_role("button", name="筛选 Filter").click()
+    page.get_by_role("button", name="筛选", exact=True).click()
     page.wait_for_url(f"**/audit?*project={AUDITED}*")
     rows = page.locator("table.trail tbody tr")
     triggers = [text.strip() for text in rows.locator("td:nth-child(6)").all_inner_texts()]
-    assert triggers[0] == "record_assessment" and triggers[-1] == "create"  # newest first
+    assert triggers[0] == RECORD_ASSESSMENT_ZH and triggers[-1] == "草拟项目"  # newest first
     assert {text.strip() for text in rows.locator("td:nth-child(5)").all_inner_texts()} == {
         f"{AUDITED} ≡"
     }
     shoot(page, screenshots, "audit")
 
-    page.get_by_role("link", name="校验审计链 Verify the trail").click()
+    page.get_by_role("link", name="校验审计链").click()
     page.wait_for_url(f"**/audit/verify?project={AUDITED}")
     expect(page.locator("#verdict")).to_have_text("通过 Verified")
     expect(page.locator("#chain_ok")).to_have_text("完整 intact")

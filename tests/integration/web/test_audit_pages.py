@@ -32,8 +32,13 @@ def _seqs(html: str) -> list[int]:
     return [int(seq) for seq in re.findall(r'<tr id="seq-(\d+)">', html)]
 
 
-def _write_rows(session: Session, rows: int, *, batch_id: str | None = None) -> None:
-    start = datetime(2019, 3, 1, 1, 0, tzinfo=UTC)
+def _write_rows(
+    session: Session,
+    rows: int,
+    *,
+    batch_id: str | None = None,
+    start: datetime = datetime(2019, 3, 1, 1, 0, tzinfo=UTC),
+) -> None:
     audit.append_many(
         session,
         (
@@ -80,7 +85,7 @@ def test_an_auditor_reads_the_trail_newest_first_with_links(
     seqs = _seqs(page.text)
     assert seqs == sorted(seqs, reverse=True) and len(seqs) > 1
     assert f'href="/projects/{CODE}"' in page.text
-    assert "create" in page.text and "→ draft" in page.text
+    assert "草拟项目" in page.text and ">草拟</td>" in page.text  # names, not codes
     assert OFFICER.name in page.text  # the actor's display name (data.actor_name)
 
 
@@ -123,7 +128,7 @@ def test_the_trail_pages_by_a_hundred_rows_from_the_newest(
     assert rest and max(rest) < min(seqs)
     assert len(seqs) + len(rest) == 151  # 150 notes and the project's create row
     assert 'rel="next"' not in second.text
-    assert "最新 Newest" in second.text
+    assert "« 最新" in second.text
 
 
 def test_the_trail_filters_by_actor_trigger_and_dates(
@@ -260,3 +265,19 @@ def test_hostile_names_on_the_audit_pages_are_shown_literally(
     assert "<script>alert(1)" not in echoed.text and f'value="{escaped}"' in echoed.text
     verify = client.get("/audit/verify", params={"project": hostile})
     assert verify.status_code == 404 and "<script>alert(1)" not in verify.text
+
+
+def test_the_trail_shows_and_filters_by_beijing_time_and_says_so_once(
+    client: TestClient, registered: Session
+) -> None:
+    late = datetime(2019, 3, 1, 17, 30, tzinfo=UTC)  # 2 March, 01:30 in Beijing
+    _write_rows(registered, 1, start=late)
+    set_passwords(registered, AUDITOR.name)
+    sign_in(client, AUDITOR.name)
+
+    page = client.get("/audit?trigger=note").text
+
+    assert "2019年03月02日 01:30:00" in page and "时间为北京时间（UTC+8）" in page
+    assert ">2019年03月01日 17:30" not in page and "(UTC)" not in page
+    assert len(_seqs(client.get("/audit?trigger=note&since=2019-03-02").text)) == 1
+    assert _seqs(client.get("/audit?trigger=note&until=2019-03-01").text) == []

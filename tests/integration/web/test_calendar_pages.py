@@ -76,7 +76,7 @@ def test_the_due_page_says_the_next_year_is_provisional_and_marks_its_dates(
     assert line.startswith("工作日历：2027年、2028年放假安排为暂定") and len(line) < 80
     assert line.isascii() is False and "calendar" not in line
     row = due.text.split("签订合同")[1].split("</tr>")[0]
-    assert "2027-01-18" in row and '<span class="provisional"' in row and ">暂定<" in row
+    assert "2027年1月18日" in row and '<span class="provisional"' in row and ">暂定<" in row
     assert "does not know" not in due.text and '<table class="list due">' in due.text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -21,7 +22,7 @@ def test_the_officer_sees_the_open_call_due_and_the_leader_does_not(
     sign_in(client, OFFICER.name)
     page = client.get("/due")
     assert page.status_code == 200
-    assert f'href="/projects/{CODE}"' in page.text and "close_call" in page.text
+    assert f'href="/projects/{CODE}"' in page.text and "期满自动截止征集" in page.text
     sign_in(client, LEADER.name)
     assert "没有到期事项" in client.get("/due").text
 
@@ -32,7 +33,7 @@ def test_an_unknown_period_is_refused_in_plain_words(
     set_passwords(registered, OFFICER.name)
     sign_in(client, OFFICER.name)
     page = client.get("/due?within=1000")
-    assert page.status_code == 400 and "within must be one of" in page.text
+    assert page.status_code == 400 and "期限只能选 7, 14, 30, 90 天之一" in page.text
 
 
 def test_the_page_says_when_the_daily_tick_last_ran_and_nothing_of_what_it_touched(
@@ -40,7 +41,7 @@ def test_the_page_says_when_the_daily_tick_last_ran_and_nothing_of_what_it_touch
 ) -> None:
     set_passwords(registered, OFFICER.name)
     sign_in(client, OFFICER.name)
-    assert "none has run in the job worker yet" in client.get("/due").text
+    assert "后台尚未运行" in client.get("/due").text
     job = job_store.new_job(
         registered,
         kind="tick",
@@ -56,3 +57,32 @@ def test_the_page_says_when_the_daily_tick_last_ran_and_nothing_of_what_it_touch
     line = client.get("/due").text.split('id="daily-tick"')[1].split("</p>")[0]
     assert "2019-10-09" in line and "已完成 done" in line
     assert "tick.json" not in line and CODE not in line
+
+
+def test_a_deadline_passed_years_ago_is_summed_up_not_counted_in_days(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(), "awarded")  # awarded in February 2019, never signed
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+
+    page = client.get("/due").text
+
+    older = page.split('id="older-overdue">')[1].split("</p>")[0]
+    assert "另有 1 项期限早在 2025 年以前已过（最早 2019年3月22日）" in older
+    assert f'<a href="/projects/{CODE}">{CODE}</a>' in older
+    assert "逾期 " not in page and "-27" not in page  # no day count of seven years
+
+
+def test_the_due_list_reads_in_chinese_with_the_days_left_and_the_rule_in_words(
+    client: TestClient, registered: Session
+) -> None:
+    drive(registered, Plan(award_now=True), "awarded")  # awarded today: 30 days to sign
+    set_passwords(registered, OFFICER.name)
+    sign_in(client, OFFICER.name)
+
+    row = client.get("/due").text.split('<tr class="due-due">')[1].split("</tr>")[0]
+
+    assert "签订合同" in row and "项目干事" in row and "还剩 30 天" in row
+    assert "进入“已中选”后 30 个自然日内" in row
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"<[^>]+>|SM-\d{4}-\d{3}", "", row))

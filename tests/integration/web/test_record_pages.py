@@ -329,3 +329,11 @@ def test_a_damaged_record_upload_is_refused_beside_its_field_never_a_500(
     page = _upload(client, damaged(printed)[damage])
     assert page.status_code == 400
     assert "不是可读的评价记录 not a readable record" in page.text and "field-error" in page.text
+
+
+def test_the_print_form_starts_with_the_newest_year_of_a_signed_contract(
+    client: TestClient, contracted: Session
+) -> None:
+    sign_in(client, OFFICER.name)
+    field = client.get("/records").text.split('id="p-year"', 1)[1].split(">", 1)[0]
+    assert 'value="2019"' in field and "placeholder" not in field

@@ -121,6 +121,14 @@ def _apply(client: TestClient, purchaser: str = "") -> Any:
 # --- the plan -----------------------------------------------------------------------------
 
 
+def test_the_form_starts_with_the_year_whose_contracts_wait_for_their_decision(
+    client: TestClient, year: Session
+) -> None:
+    sign_in(client, OFFICER.name)
+    field = client.get("/renewal").text.split('id="r-year"', 1)[1].split(">", 1)[0]
+    assert 'value="2019"' in field and "placeholder" not in field
+
+
 def test_the_plan_lists_each_contract_with_its_action_and_reason_and_changes_nothing(
     client: TestClient, year: Session, engine: Engine
 ) -> None:
@@ -194,8 +202,9 @@ def test_apply_runs_as_a_job_and_shows_each_refusal_and_the_audit_batch(
     refusals = done.text.split('id="refusals"', 1)[1]
     assert "SM-2019-003" in refusals and "needs a decision" in refusals
     assert "SM-2019-004" not in refusals  # a skipped contract is no refusal
-    batch = re.search(r'id="batch" href="/audit\?batch=(renew-2019-[\w-]+)"', done.text)
-    assert batch is not None
+    batch = re.search(r'<span id="batch">(renew-2019-[\w-]+)</span>', done.text)
+    assert batch is not None and 'href="/audit' not in done.text  # the officer may not open it
+    assert job_url not in client.get("/records").text  # 我的打印任务 lists print jobs only
     assert 'id="download"' not in done.text
     assert [_state(year, c) for c in ("SM-2019-001", "SM-2019-002", "SM-2019-003")] == [
         "renewed",
