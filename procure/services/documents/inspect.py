@@ -51,6 +51,9 @@ MAX_RATIO = 200
 MAX_PIXELS = 80_000_000
 """The most pixels a PNG or JPEG may have (a phone camera takes 12 to 50 million)."""
 
+INLINE_KINDS = frozenset({"pdf", "png", "jpeg"})
+"""The kinds a browser shows itself (in a sandbox); the others are only downloaded."""
+
 ACCEPTED_ZH = "PDF、OFD、PNG、JPEG、Word（.docx）或 Excel（.xlsx）"
 
 _BIDI_OR_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -68,7 +71,7 @@ class Inspected:
     @property
     def inline(self) -> bool:
         """Whether the browser may show it in a sandboxed frame (PDF and images)."""
-        return self.kind in {"pdf", "png", "jpeg"}
+        return self.kind in INLINE_KINDS
 
 
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
