@@ -54,6 +54,19 @@ SEEN_AS: dict[str, str] = {
 }
 """The fact kind of the visibility policy that decides who sees a file of each kind."""
 
+FACT_SEEN_AS: dict[str, str] = {
+    "proposal": "proposal",
+    "contract": "contract",
+    "amendment": "amendment",
+    "inspection": "inspection",
+    "rectification": "inspection",
+    "assessment": "assessment",
+    "comment": "organization_comment",
+    "objection": "objection",
+}
+"""The fact kind of the visibility policy that decides who sees the fact itself (one may not
+attach a file to a fact one may not see: it is answered as missing)."""
+
 PROJECT_LEVEL = frozenset({"contract", "rectification"})
 """Kinds of which a project has one: a file names no fact id (the project's own)."""
 

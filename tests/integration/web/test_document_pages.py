@@ -215,7 +215,7 @@ def test_an_organization_uploads_a_file_to_its_proposal_and_finds_it_listed(fres
     [
         pytest.param("no CSRF token", 403, id="forged: no token"),
         pytest.param("another project", 404, id="forged: a proposal of another project"),
-        pytest.param("a rival's proposal", 403, id="another bidder's proposal"),
+        pytest.param("a rival's proposal", 404, id="another bidder's proposal"),  # as missing
         pytest.param("a reviewer", 403, id="a panel reviewer"),
         pytest.param("unconfirmed", 400, id="the box not ticked"),
     ],
