@@ -253,6 +253,11 @@ GATED_WHOLE = {  # through the gate, tested in test_three_leaks
     "/records",
     "/jobs/{job_id}",  # and tests/integration/jobs/test_job_visibility.py
     "/jobs/{job_id}/download",
+    # attached files, each through the gate as its fact: tests/integration/documents/ and
+    # tests/integration/web/test_document_pages.py
+    "/projects/{code}/documents",
+    "/attachments/{attachment_id}",
+    "/attachments/{attachment_id}/download",
 }
 PROBED = {
     "/projects/{code}",
