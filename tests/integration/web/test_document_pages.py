@@ -12,11 +12,21 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from procure.store.db import make_engine, new_session
 from tests.databases import SqliteTemplates
 from tests.hostile_documents import hostile
-from tests.integration.builders import CODE, OFFICER, QIHANG, REVIEWERS, TONGXIN, organization_actor
+from tests.integration.builders import (
+    CODE,
+    OFFICER,
+    QIHANG,
+    REVIEWERS,
+    TONGXIN,
+    Plan,
+    organization_actor,
+    project_at,
+)
 from tests.integration.documents.files import pdf
 from tests.integration.web.documents_world import (
     OTHER_CODE,
@@ -28,7 +38,7 @@ from tests.integration.web.documents_world import (
     proposal_id,
     stored,
 )
-from tests.integration.web.support import sign_in
+from tests.integration.web.support import set_passwords, sign_in
 
 QIHANG_PDF, QIHANG_DOCX, TONGXIN_PDF = (
     "启航-服务方案.pdf",
@@ -294,3 +304,35 @@ def test_an_officer_may_attach_to_every_proposal(fresh: Path) -> None:
     assert sorted(facts) == sorted(
         f"proposal-{_proposal(fresh, uscc)}" for uscc in (QIHANG, TONGXIN)
     )
+
+
+def test_a_bidder_attaches_its_objection_letter_on_the_objection_page_unseen_by_the_winner(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "awarded", Plan(award_now=True))  # 启航 wins; its objection window open
+    set_passwords(session, organization_actor(TONGXIN).name, organization_actor(QIHANG).name)
+    page = f"/projects/{CODE}/objection"
+    token = sign_in(client, organization_actor(TONGXIN).name)
+    lodged = client.post(
+        page,
+        data={"csrf_token": token, "organization": TONGXIN, "text": "评分有误"},
+        follow_redirects=False,
+    )
+    assert lodged.status_code == 303
+    form = client.get(page).text
+    fact = re.search(r'name="fact" value="(objection-\d+)"', form)
+    assert fact is not None and f'name="back" value="{page}"' in form
+
+    sent = client.post(
+        f"/projects/{CODE}/documents",
+        data={"csrf_token": token, "fact": fact.group(1), "back": page, "permanent": "1"},
+        files={"file": ("质疑函.pdf", pdf("质疑函"), "application/pdf")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"{page}?attached=1#files-{fact.group(1)}"
+    shown = client.get(sent.headers["location"]).text
+    assert "质疑函.pdf" in shown and "附件已上传" in shown
+
+    sign_in(client, organization_actor(QIHANG).name)
+    assert "质疑函.pdf" not in client.get(page).text
