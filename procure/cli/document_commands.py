@@ -87,6 +87,7 @@ def attach(
 @click.pass_context
 def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
     """List the files attached to project CODE: name, type, size, who and when."""
+    from procure.reports.record_text import CHINA
     from procure.services.documents.reading import attachments_as_seen
 
     with open_session(ctx, readonly=True) as session:
@@ -96,7 +97,15 @@ def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) ->
         return
     print_table(
         f"{code} 附件 Attachments ({len(files)})",
-        ["编号 ID", "所属 Fact", "文件名 Name", "类型 Type", "大小 Size", "上传人 By", "时间 At"],
+        [
+            "编号 ID",
+            "所属 Fact",
+            "文件名 Name",
+            "类型 Type",
+            "大小 Size",
+            "上传人 By",
+            "时间 At (UTC+8)",
+        ],
         [
             (
                 f.id,
@@ -105,7 +114,7 @@ def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) ->
                 f.media_type,
                 f.size_text,
                 f"{f.uploaded_by_name or f.uploaded_by}",
-                f.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+                f.uploaded_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
             )
             for f in files
         ],

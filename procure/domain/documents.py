@@ -23,6 +23,8 @@ from procure.domain.text import quoted
 DOCUMENTS_FILE = "documents.yaml"
 ATTACH_TRIGGER = "attach"
 """The trigger of an upload's audit trail row."""
+ATTACH_ZH = "上传附件"
+"""How the history and the audit pages name an upload."""
 
 MEGABYTE = 1024 * 1024
 DEFAULT_FILE_BYTES = 20 * MEGABYTE

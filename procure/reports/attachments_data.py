@@ -38,7 +38,8 @@ def attachments_section(session: Session, project: Project, contract: Contract) 
     if not shown:
         return {}
     logins = sorted({row.uploaded_by for row in shown})
-    names = dict(session.exec(select(User.login, User.name).where(col(User.login).in_(logins))))
+    statement = select(User.login, User.name).where(col(User.login).in_(logins))
+    names = {str(login): str(name) for login, name in session.exec(statement)}
     return {
         "attachments": [
             {

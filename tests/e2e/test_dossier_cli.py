@@ -3,6 +3,7 @@ them: the demo year exported, its database deleted, the dossier checked line by 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -13,11 +14,16 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
+from procure.reports.verify import read_embedded
 from tests.e2e.cli import Run, sqlite_url
 from tests.e2e.conftest import UnprintedDemo, copy_demo
+from tests.hostile_documents import pdf
 from tests.integration.records import needs_printing
 
 pytestmark = needs_printing
+
+ATTACHED = {"整改报告.pdf": pdf(), "整改照片集.pdf": pdf(pages=30)}
+"""Files attached before the export: under 1 KB (shipped), and not (its hash only)."""
 
 
 def invoke(*args: str, db: str | None = None, env: dict[str, str] | None = None) -> Run:
@@ -37,15 +43,23 @@ def demo(unprinted_demo: UnprintedDemo, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def dossier(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's 2019 dossier, signed with the demo key; then the database is deleted."""
+    """The demo's 2019 dossier, signed with the demo key; then the database is deleted.
+
+    SM-2019-004, under rectification, has two files attached first: the small one travels
+    in the dossier, the larger (above ``--files-up-to``) by its SHA-256 only."""
     folder = tmp_path_factory.mktemp("auditor")
     database = folder / "demo.db"
     shutil.copy(demo / "demo.db", database)
+    for name, data in ATTACHED.items():
+        (folder / name).write_bytes(data)
+        run = invoke("attach", "SM-2019-004", str(folder / name), "--to", "rectification",
+                     "--by", "renhe", db=sqlite_url(database))  # fmt: skip
+        assert run.code == 0, str(run)
     key = demo / "audit-signing.key"
     output = folder / "dossier-2019.zip"
     run = invoke(
         "export", "dossier", "--year", "2019", "-o", str(output), "--key", str(key),
-        db=sqlite_url(database),
+        "--files-up-to", "0.001", db=sqlite_url(database),
     )  # fmt: skip
     assert run.code == 0, str(run)
     assert "7 records" in run.stdout and "procure dossier verify" in run.stdout
@@ -63,6 +77,50 @@ def test_an_auditor_verifies_the_dossier_with_the_database_gone(demo: Path, doss
     report = json.loads(as_json.stdout)
     assert report["ok"] is True
     assert {c["check"] for c in report["checks"]} >= {"manifest", "trail", "checkpoint", "record"}
+
+
+def test_the_dossier_carries_small_files_and_the_hashes_of_large_ones(dossier: Path) -> None:
+    with zipfile.ZipFile(dossier) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        shipped = {name: archive.read(name) for name in archive.namelist()}
+    listed = {item["name"]: item for item in manifest["attachments"]}
+    assert set(listed) == set(ATTACHED) and manifest["files_up_to"] == 1048
+    small, large = (listed[name] for name in ATTACHED)
+    assert (small["included"], large["included"]) == (True, False)
+    assert shipped[f"files/{small['sha256']}"] == ATTACHED["整改报告.pdf"]
+    assert f"files/{large['sha256']}" not in shipped
+    assert large["sha256"] == hashlib.sha256(ATTACHED["整改照片集.pdf"]).hexdigest()
+    record = next(name for name in shipped if name.endswith("-SM-2019-004.pdf"))
+    printed = read_embedded(shipped[record], file=record).record["attachments"]
+    assert [(item["name"], item["sha256"]) for item in printed] == [
+        (name, listed[name]["sha256"]) for name in ATTACHED
+    ]
+    run = invoke("dossier", "verify", str(dossier), "--json")
+    checks = [c for c in json.loads(run.stdout)["checks"] if c["check"] == "attachment"]
+    assert [c["ok"] for c in checks] == [True, True]
+
+
+def test_a_file_replaced_in_the_dossier_is_caught_against_its_trail_row(
+    dossier: Path, tmp_path: Path
+) -> None:
+    forged = pdf(pages=2)
+    edited = tmp_path / "replaced.zip"
+    with zipfile.ZipFile(dossier) as source, zipfile.ZipFile(edited, "w") as target:
+        manifest = json.loads(source.read("manifest.json"))
+        victim = next(name for name in source.namelist() if name.startswith("files/"))
+        for entry in manifest["files"]:  # the forger also lists the new bytes
+            if entry["name"] == victim:
+                entry.update(sha256=hashlib.sha256(forged).hexdigest(), size=len(forged))
+        for name in source.namelist():
+            data = forged if name == victim else source.read(name)
+            target.writestr(name, json.dumps(manifest) if name == "manifest.json" else data)
+    run = invoke("dossier", "verify", str(edited), "--json")
+    assert run.code == 1
+    failed = [c for c in json.loads(run.stdout)["checks"] if not c["ok"]]
+    assert [(c["check"], c["subject"]) for c in failed] == [
+        ("attachment", "SM-2019-004 attachment #1")
+    ]
+    assert "the file was replaced" in failed[0]["detail"]
 
 
 def test_an_edited_dossier_exits_1_naming_the_file(dossier: Path, tmp_path: Path) -> None:

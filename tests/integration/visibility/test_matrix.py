@@ -130,17 +130,17 @@ PUBLIC_FACTS = (
 )
 
 NOT_PROBED = {
-    **{
-        kind: "attached files: listed and opened per relation in tests/integration/documents/"
-        for kind in (
+    **dict.fromkeys(
+        (
             "proposal_documents",
             "contract_documents",
             "inspection_documents",
             "assessment_documents",
             "comment_documents",
             "objection_documents",
-        )
-    },
+        ),
+        "attached files: listed and opened per relation in tests/integration/documents/",
+    ),
     "award": "visible to every relation at every stage: nothing to refuse",
     "evaluation_record": "a whole PDF: refused as a whole (test_three_leaks), not marker by marker",
     "job_result": "a job's page is refused whole (tests/integration/jobs/test_job_visibility.py)",
