@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from procure.store.db import make_engine, new_session
+from procure.store.document_models import Attachment
 from tests.databases import SqliteTemplates
 from tests.hostile_documents import hostile
 from tests.integration.builders import (
@@ -228,6 +229,7 @@ def test_an_organization_uploads_a_file_to_its_proposal_and_finds_it_listed(fres
         pytest.param("a rival's proposal", 403, id="another bidder's proposal"),
         pytest.param("a reviewer", 403, id="a panel reviewer"),
         pytest.param("unconfirmed", 400, id="the box not ticked"),
+        pytest.param("the public", 303, id="the public: sent to sign in"),
     ],
 )
 def test_a_refused_upload_stores_nothing(fresh: Path, case: str, status: int) -> None:
@@ -235,9 +237,11 @@ def test_a_refused_upload_stores_nothing(fresh: Path, case: str, status: int) ->
     login = REVIEWERS[0].name if case == "a reviewer" else organization_actor(QIHANG).name
     before = stored(fresh)
     with browsing(fresh) as client:
-        token = sign_in(client, login)
-        if case == "no CSRF token":
-            answer = _upload(client, "", f"proposal-{own}", "方案.pdf", pdf())
+        token = sign_in(client, login) if case != "the public" else "forged"
+        if case in ("no CSRF token", "the public"):
+            answer = _upload(
+                client, "" if token != "forged" else token, f"proposal-{own}", "方案.pdf", pdf()
+            )
         elif case == "another project":
             answer = _upload(client, token, f"proposal-{own}", "方案.pdf", pdf(), code=OTHER_CODE)
         elif case == "a rival's proposal":
@@ -247,6 +251,8 @@ def test_a_refused_upload_stores_nothing(fresh: Path, case: str, status: int) ->
         else:
             answer = _upload(client, token, f"proposal-{own}", "方案.pdf", pdf(), permanent=False)
     assert answer.status_code == status, answer.text  # type: ignore[attr-defined]
+    if status == 303:
+        assert answer.headers["location"].startswith("/signin?")  # type: ignore[attr-defined]
     assert stored(fresh) == before
 
 
@@ -336,3 +342,26 @@ def test_a_bidder_attaches_its_objection_letter_on_the_objection_page_unseen_by_
 
     sign_in(client, organization_actor(QIHANG).name)
     assert "质疑函.pdf" not in client.get(page).text
+
+
+def test_a_row_whose_type_was_edited_to_html_is_served_as_bytes_to_download(
+    reviewing: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "edited.db"
+    shutil.copy(reviewing, path)
+    target = file_ids(path)[QIHANG_PDF]
+    engine = make_engine(f"sqlite:///{path}")
+    with new_session(engine) as session:
+        row = session.get(Attachment, target)
+        assert row is not None
+        row.media_type = "text/html"  # as if the table were edited behind the service's back
+        session.add(row)
+        session.commit()
+    engine.dispose()
+    with browsing(path) as client:
+        sign_in(client, REVIEWERS[0].name)
+        served = client.get(f"/attachments/{target}")
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "application/octet-stream"
+    assert served.headers["content-disposition"].startswith("attachment;")
+    assert served.headers["content-security-policy"].startswith("sandbox;")
