@@ -83,7 +83,7 @@ def test_every_hostile_class_is_tested() -> None:
     assert set(REASONS) == set(hostile())
 
 
-def test_a_file_over_the_cap_is_refused_with_both_sizes() -> None:
+def test_a_file_over_the_cap_is_refused_naming_the_cap() -> None:
     content = good()["服务方案.pdf"]
     with pytest.raises(HostileFile, match=r"超过单个文件上限 100 字节"):
         inspect_upload("服务方案.pdf", content, max_bytes=100)

@@ -295,10 +295,13 @@ def test_every_hostile_file_class_is_refused_through_the_web_with_nothing_stored
             for case, (name, data) in hostile().items()
             if case not in WEB_HARMLESS
         }
+        oversize = _raw_upload(client, token, fact, "大.pdf", b"%PDF-1.7\n" + bytes(20 * 2**20))
     for case, answer in answers.items():
         assert answer.status_code in (400, 403), case  # type: ignore[attr-defined]
         text = answer.text  # type: ignore[attr-defined]
         assert "已拒绝" in text or "请选择要上传的文件" in text, case
+    assert oversize.status_code == 400  # type: ignore[attr-defined]
+    assert "超过单个文件上限 20.0 MB" in oversize.text  # type: ignore[attr-defined]
     assert stored(fresh) == before
 
 
