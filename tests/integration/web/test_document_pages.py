@@ -17,8 +17,9 @@ from sqlmodel import Session
 from procure.store.db import make_engine, new_session
 from procure.store.document_models import Attachment
 from tests.databases import SqliteTemplates
-from tests.hostile_documents import hostile
+from tests.hostile_documents import hostile, png
 from tests.integration.builders import (
+    ASSESSOR,
     CODE,
     OFFICER,
     QIHANG,
@@ -368,3 +369,27 @@ def test_a_row_whose_type_was_edited_to_html_is_served_as_bytes_to_download(
     assert served.headers["content-type"] == "application/octet-stream"
     assert served.headers["content-disposition"].startswith("attachment;")
     assert served.headers["content-security-policy"].startswith("sandbox;")
+
+
+def test_an_assessor_attaches_evidence_to_its_sheet_on_the_assessment_page(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessment_recorded")
+    set_passwords(session, ASSESSOR.name, organization_actor(TONGXIN).name)
+    page = f"/projects/{CODE}/assessment"
+    token = sign_in(client, ASSESSOR.name)
+    form = client.get(page).text
+    fact = re.search(r'name="fact" value="(assessment-\d+)"', form)
+    assert fact is not None and f'name="back" value="{page}"' in form
+    sent = client.post(
+        f"/projects/{CODE}/documents",
+        data={"csrf_token": token, "fact": fact.group(1), "back": page, "permanent": "1"},
+        files={"file": ("现场照片.png", png(), "image/png")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    shown = client.get(sent.headers["location"]).text
+    assert "现场照片.png" in shown and "PNG 图片" in shown
+
+    sign_in(client, organization_actor(TONGXIN).name)  # a losing bidder: not its project
+    assert client.get(page).status_code == 404
