@@ -177,6 +177,7 @@ def hostile() -> dict[str, tuple[str, bytes]]:
         "pixel_bomb_png": ("巨图.png", png(100_000, 100_000)),
         "pixel_bomb_jpeg": ("巨图.jpg", jpeg(65_000, 65_000)),
         "cut_png": ("半张.png", png()[:40]),
+        "cut_jpeg": ("半张.jpg", jpeg()[:22]),  # cut inside its first segment: no frame
         "renamed_png": ("照片.pdf", png()),
         "empty_file": ("空.pdf", b""),
         "bidi_name": ("照片\u202egnp.exe", png()),

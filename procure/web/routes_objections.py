@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.clock import now_utc
 from procure.services.public import objections
 from procure.store.conflicts import committed
@@ -84,4 +85,5 @@ def _page(
     readable_project(session, viewer_scope(session, account.user.login), code)
     context = objections.objection_page(session, code, account.user, china_day(now_utc()))
     context.update(done=done, errors=errors or {}, values=values or {}, message=message)
+    context["documents"] = documents_panel(session, code, account.user.login, kinds=("objection",))
     return pages.render(request, "objection.html", context, status=status)

@@ -113,8 +113,9 @@ def inspect_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> I
     if not data:
         raise HostileFile(f"文件 {shown} 是空文件（0 字节）；已拒绝")
     if max_bytes is not None and len(data) > max_bytes:
-        raise HostileFile(
-            f"文件 {shown} 大小为 {_size(len(data))}，超过单个文件上限 {_size(max_bytes)}；已拒绝"
+        raise HostileFile(  # its size is not given: a route may have read only the cap and a byte
+            f"文件 {shown} 超过单个文件上限 {_size(max_bytes)}；"
+            "请压缩或分成几个文件后再上传；已拒绝"
         )
     kind = _kind_of(data, shown)
     media_type, label, endings = KINDS[kind]

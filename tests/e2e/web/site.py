@@ -72,6 +72,7 @@ REVIEW_UPLOAD = "SM-2019-053"  # a sheet uploaded as the .xlsx template, then a 
 RECUSAL = "SM-2019-054"  # a reviewer declares a conflict of interest
 PANEL = "SM-2019-055"  # five sheets and a recusal on 启航: the panel, then the award
 READ_DOCUMENTS = "SM-2019-056"  # under review, each proposal's plan attached: the panel reads it
+UPLOAD_DOCUMENTS = "SM-2019-057"  # taking proposals: 启航 attaches its plan in the browser
 PROPOSAL_PDF = {QIHANG: "启航-服务方案.pdf", TONGXIN: "同心-服务方案.pdf"}
 REVIEW_BUDGET = {"budget": "150000.00", "contract_amount": "140000.00"}
 REVIEW_PRICES = {QIHANG: "140000.00", TONGXIN: "150000.00"}
@@ -270,6 +271,8 @@ def _documents(session: Session) -> None:
             by=organization_actor(uscc),
         )  # fmt: skip
     drive(session, plan, "reviewing", start="soliciting")
+    plan = Plan(code=UPLOAD_DOCUMENTS, proposals=SMALL_PROPOSALS, **SMALL)
+    drive(session, create_project(session, plan, title="职工法律服务"), "soliciting")
 
 
 def _list_drafts(session: Session) -> None:

@@ -12,10 +12,11 @@ from sqlmodel import select
 
 from procure.store.db import new_session
 from procure.store.document_models import Attachment
-from tests.e2e.web.browser import WIDTHS, shoot, sign_in
+from tests.e2e.web.browser import WIDTHS, shoot, shoot_widths, sign_in
 from tests.e2e.web.conftest import BROWSERS_OWN_VIEWER
-from tests.e2e.web.site import PROPOSAL_PDF, READ_DOCUMENTS, Site
-from tests.integration.builders import QIHANG, REVIEW_GOOD, REVIEWERS, TONGXIN
+from tests.e2e.web.site import PROPOSAL_PDF, READ_DOCUMENTS, UPLOAD_DOCUMENTS, Site
+from tests.hostile_documents import text_pdf
+from tests.integration.builders import QIHANG, REVIEW_GOOD, REVIEWERS, TONGXIN, organization_actor
 
 SUBMIT = "提交评分 Submit sheet"
 
@@ -72,3 +73,35 @@ def test_a_reviewer_opens_a_proposals_plan_in_the_browser_before_scoring_it(
     expect(section.locator("p.ok")).to_have_text("已评分 Scored：总分 total 85.00")
     expect(section.locator("table.attachments")).to_contain_text(PROPOSAL_PDF[QIHANG])
     assert site.reviews(READ_DOCUMENTS) == [(reviewer, QIHANG, "85.00")]
+
+
+def test_a_bidder_attaches_its_plan_and_a_web_page_named_pdf_is_refused(
+    page: Page, site: Site, screenshots: Path, tmp_path: Path
+) -> None:
+    sign_in(page, organization_actor(QIHANG).name, f"/projects/{UPLOAD_DOCUMENTS}")
+    page.locator("nav.tabs").get_by_role("link", name="附件 Documents").click()
+    page.wait_for_url(f"**/projects/{UPLOAD_DOCUMENTS}/documents")
+    form = page.locator("form.attach")
+    expect(form).to_have_count(1)  # its own proposal only
+    plan = tmp_path / "启航-服务方案（定稿）.pdf"
+    plan.write_bytes(text_pdf("Service plan", "final"))
+    form.locator('input[type="file"]').set_input_files(plan)
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button", name="上传附件 Upload").click()
+    page.wait_for_url(f"**/projects/{UPLOAD_DOCUMENTS}/documents?attached=1*")
+    expect(page.locator("p.ok[role=status]")).to_have_text("附件已上传 The file was attached.")
+    expect(page.locator("table.attachments")).to_contain_text(plan.name)
+    shoot_widths(page, screenshots, "documents-attached")
+
+    before = site.business_data()
+    page_as_pdf = tmp_path / "预算.pdf"
+    page_as_pdf.write_bytes(b"<html><script>alert('pdf')</script></html>")
+    form = page.locator("form.attach")
+    form.locator('input[type="file"]').set_input_files(page_as_pdf)
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button", name="上传附件 Upload").click()
+    page.wait_for_url(f"**/projects/{UPLOAD_DOCUMENTS}/documents")
+    expect(page.locator("p.error[role=alert]")).to_contain_text("'预算.pdf' 的内容是 HTML")
+    expect(page.locator("table.attachments tbody tr")).to_have_count(1)
+    shoot(page, screenshots, "documents-refused")
+    assert site.business_data() == before

@@ -12,11 +12,23 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from procure.store.db import make_engine, new_session
+from procure.store.document_models import Attachment
 from tests.databases import SqliteTemplates
-from tests.hostile_documents import hostile
-from tests.integration.builders import CODE, OFFICER, QIHANG, REVIEWERS, TONGXIN, organization_actor
+from tests.hostile_documents import hostile, png
+from tests.integration.builders import (
+    ASSESSOR,
+    CODE,
+    OFFICER,
+    QIHANG,
+    REVIEWERS,
+    TONGXIN,
+    Plan,
+    organization_actor,
+    project_at,
+)
 from tests.integration.documents.files import pdf
 from tests.integration.web.documents_world import (
     OTHER_CODE,
@@ -28,7 +40,7 @@ from tests.integration.web.documents_world import (
     proposal_id,
     stored,
 )
-from tests.integration.web.support import sign_in
+from tests.integration.web.support import set_passwords, sign_in
 
 QIHANG_PDF, QIHANG_DOCX, TONGXIN_PDF = (
     "启航-服务方案.pdf",
@@ -218,6 +230,7 @@ def test_an_organization_uploads_a_file_to_its_proposal_and_finds_it_listed(fres
         pytest.param("a rival's proposal", 404, id="another bidder's proposal"),  # as missing
         pytest.param("a reviewer", 403, id="a panel reviewer"),
         pytest.param("unconfirmed", 400, id="the box not ticked"),
+        pytest.param("the public", 303, id="the public: sent to sign in"),
     ],
 )
 def test_a_refused_upload_stores_nothing(fresh: Path, case: str, status: int) -> None:
@@ -225,9 +238,11 @@ def test_a_refused_upload_stores_nothing(fresh: Path, case: str, status: int) ->
     login = REVIEWERS[0].name if case == "a reviewer" else organization_actor(QIHANG).name
     before = stored(fresh)
     with browsing(fresh) as client:
-        token = sign_in(client, login)
-        if case == "no CSRF token":
-            answer = _upload(client, "", f"proposal-{own}", "方案.pdf", pdf())
+        token = sign_in(client, login) if case != "the public" else "forged"
+        if case in ("no CSRF token", "the public"):
+            answer = _upload(
+                client, "" if token != "forged" else token, f"proposal-{own}", "方案.pdf", pdf()
+            )
         elif case == "another project":
             answer = _upload(client, token, f"proposal-{own}", "方案.pdf", pdf(), code=OTHER_CODE)
         elif case == "a rival's proposal":
@@ -237,6 +252,8 @@ def test_a_refused_upload_stores_nothing(fresh: Path, case: str, status: int) ->
         else:
             answer = _upload(client, token, f"proposal-{own}", "方案.pdf", pdf(), permanent=False)
     assert answer.status_code == status, answer.text  # type: ignore[attr-defined]
+    if status == 303:
+        assert answer.headers["location"].startswith("/signin?")  # type: ignore[attr-defined]
     assert stored(fresh) == before
 
 
@@ -279,10 +296,13 @@ def test_every_hostile_file_class_is_refused_through_the_web_with_nothing_stored
             for case, (name, data) in hostile().items()
             if case not in WEB_HARMLESS
         }
+        oversize = _raw_upload(client, token, fact, "大.pdf", b"%PDF-1.7\n" + bytes(20 * 2**20))
     for case, answer in answers.items():
         assert answer.status_code in (400, 403), case  # type: ignore[attr-defined]
         text = answer.text  # type: ignore[attr-defined]
         assert "已拒绝" in text or "请选择要上传的文件" in text, case
+    assert oversize.status_code == 400  # type: ignore[attr-defined]
+    assert "超过单个文件上限 20.0 MB" in oversize.text  # type: ignore[attr-defined]
     assert stored(fresh) == before
 
 
@@ -294,3 +314,82 @@ def test_an_officer_may_attach_to_every_proposal(fresh: Path) -> None:
     assert sorted(facts) == sorted(
         f"proposal-{_proposal(fresh, uscc)}" for uscc in (QIHANG, TONGXIN)
     )
+
+
+def test_a_bidder_attaches_its_objection_letter_on_the_objection_page_unseen_by_the_winner(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "awarded", Plan(award_now=True))  # 启航 wins; its objection window open
+    set_passwords(session, organization_actor(TONGXIN).name, organization_actor(QIHANG).name)
+    page = f"/projects/{CODE}/objection"
+    token = sign_in(client, organization_actor(TONGXIN).name)
+    lodged = client.post(
+        page,
+        data={"csrf_token": token, "organization": TONGXIN, "text": "评分有误"},
+        follow_redirects=False,
+    )
+    assert lodged.status_code == 303
+    form = client.get(page).text
+    fact = re.search(r'name="fact" value="(objection-\d+)"', form)
+    assert fact is not None and f'name="back" value="{page}"' in form
+
+    sent = client.post(
+        f"/projects/{CODE}/documents",
+        data={"csrf_token": token, "fact": fact.group(1), "back": page, "permanent": "1"},
+        files={"file": ("质疑函.pdf", pdf("质疑函"), "application/pdf")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == f"{page}?attached=1#files-{fact.group(1)}"
+    shown = client.get(sent.headers["location"]).text
+    assert "质疑函.pdf" in shown and "附件已上传" in shown
+
+    sign_in(client, organization_actor(QIHANG).name)
+    assert "质疑函.pdf" not in client.get(page).text
+
+
+def test_a_row_whose_type_was_edited_to_html_is_served_as_bytes_to_download(
+    reviewing: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "edited.db"
+    shutil.copy(reviewing, path)
+    target = file_ids(path)[QIHANG_PDF]
+    engine = make_engine(f"sqlite:///{path}")
+    with new_session(engine) as session:
+        row = session.get(Attachment, target)
+        assert row is not None
+        row.media_type = "text/html"  # as if the table were edited behind the service's back
+        session.add(row)
+        session.commit()
+    engine.dispose()
+    with browsing(path) as client:
+        sign_in(client, REVIEWERS[0].name)
+        served = client.get(f"/attachments/{target}")
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "application/octet-stream"
+    assert served.headers["content-disposition"].startswith("attachment;")
+    assert served.headers["content-security-policy"].startswith("sandbox;")
+
+
+def test_an_assessor_attaches_evidence_to_its_sheet_on_the_assessment_page(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessment_recorded")
+    set_passwords(session, ASSESSOR.name, organization_actor(TONGXIN).name)
+    page = f"/projects/{CODE}/assessment"
+    token = sign_in(client, ASSESSOR.name)
+    form = client.get(page).text
+    fact = re.search(r'name="fact" value="(assessment-\d+)"', form)
+    assert fact is not None and f'name="back" value="{page}"' in form
+    sent = client.post(
+        f"/projects/{CODE}/documents",
+        data={"csrf_token": token, "fact": fact.group(1), "back": page, "permanent": "1"},
+        files={"file": ("现场照片.png", png(), "image/png")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    shown = client.get(sent.headers["location"]).text
+    assert "现场照片.png" in shown and "PNG 图片" in shown
+
+    sign_in(client, organization_actor(TONGXIN).name)  # a losing bidder: not its project
+    assert client.get(page).status_code == 404
