@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.errors import NotFound
+from procure.reports.data import build_record
 from procure.services.documents.attach import attach
 from procure.services.documents.reading import attachments_as_seen, open_as_seen
 from procure.services.visibility.reading import history_as_seen, visible_trail_rows
@@ -156,3 +157,18 @@ def test_the_audit_pages_show_a_bidder_the_upload_rows_of_its_own_files_only(
     assert len(visible_trail_rows(session, OFFICER.name, uploads)) == 3
     own = visible_trail_rows(session, organization_actor(LOSER).name, uploads)
     assert [row.actor for row in own] == [organization_actor(LOSER).name]
+
+
+def test_the_record_lists_the_files_its_organization_may_see_with_their_hashes(
+    session: Session,
+) -> None:
+    record = build_record(session, CODE)
+    listed = {item["name"]: item for item in record["attachments"]}
+    assert set(listed) == {f"{WINNER}-方案.pdf", "合同扫描件.pdf"}  # not the loser's bid
+    files = {f.name: f for f in attachments_as_seen(session, CODE, None)}
+    scan = listed["合同扫描件.pdf"]
+    assert (scan["sha256"], scan["size"]) == (
+        files["合同扫描件.pdf"].sha256,
+        files["合同扫描件.pdf"].size,
+    )
+    assert (scan["fact_zh"], scan["uploaded_by_name"]) == ("合同", "李秀梅")
