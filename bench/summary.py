@@ -27,6 +27,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("opendata.py", [], ["--sizes", "2000", "5000"]),
     ("browse.py", [], ["--runs", "10"]),
     ("web.py", [], ["--quick"]),
+    ("documents.py", [], ["--sizes", "1", "5", "--runs", "2"]),
 ]
 
 
