@@ -28,6 +28,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("browse.py", [], ["--runs", "10"]),
     ("web.py", [], ["--quick"]),
     ("hidden.py", [], ["--rounds", "60"]),
+    ("documents.py", [], ["--sizes", "1", "5", "--runs", "2"]),
 ]
 
 

@@ -177,6 +177,7 @@ def hostile() -> dict[str, tuple[str, bytes]]:
         "pixel_bomb_png": ("巨图.png", png(100_000, 100_000)),
         "pixel_bomb_jpeg": ("巨图.jpg", jpeg(65_000, 65_000)),
         "cut_png": ("半张.png", png()[:40]),
+        "cut_jpeg": ("半张.jpg", jpeg()[:22]),  # cut inside its first segment: no frame
         "renamed_png": ("照片.pdf", png()),
         "empty_file": ("空.pdf", b""),
         "bidi_name": ("照片\u202egnp.exe", png()),
@@ -187,3 +188,33 @@ def hostile() -> dict[str, tuple[str, bytes]]:
         "empty_name": ("", png()),
         "long_name": ("长" * 300 + ".png", png()),
     }
+
+
+def text_pdf(*lines: str) -> bytes:
+    """A one-page A4 PDF showing ``lines`` (ASCII) in Helvetica: a document a person can see
+    open in a viewer."""
+    shown = b"".join(
+        b"(" + line.encode("ascii").replace(b"(", b"\\(").replace(b")", b"\\)") + b") Tj 0 -28 Td "
+        for line in lines
+    )
+    content = b"BT /F1 20 Tf 72 770 Td " + shown + b"ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)

@@ -56,3 +56,35 @@ def visibility() -> None:
     print_table("谁在何时可见什么 Who sees what, and when", headings, rows)
     for rule in policy.facts.values():
         echo(f"{rule.zh}：{rule.basis}")
+
+
+@workflow.command()
+def documents() -> None:
+    """Show who may attach which file, until which state, and the size limits
+    (workflows/documents.yaml)."""
+    from procure.domain.documents import SEEN_AS, size_text
+    from procure.services.accounts.scope import ROLE_ZH
+    from procure.services.documents.policy import document_rules
+    from procure.workflow.rules import default_rules
+
+    rules = document_rules()
+    states = default_rules().definition
+    print_table(
+        "谁可在何时上传附件 Who may attach which file, until when",
+        ["附件 File", "上传人 Roles", "项目状态 States", "谁可查看 Seen as"],
+        [
+            (
+                rule.zh,
+                "、".join(ROLE_ZH.get(role, role) for role in rule.roles),
+                "、".join(states.state(state).zh for state in rule.states),
+                default_rules().visibility.facts[SEEN_AS[kind]].zh,
+            )
+            for kind, rule in rules.kinds.items()
+        ],
+    )
+    echo(
+        f"单个文件上限 {size_text(rules.file_bytes)}，每个项目合计上限 "
+        f"{size_text(rules.project_bytes)}"
+    )
+    for rule in rules.kinds.values():
+        echo(f"{rule.zh}：{rule.basis}")

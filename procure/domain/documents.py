@@ -23,6 +23,8 @@ from procure.domain.text import quoted
 DOCUMENTS_FILE = "documents.yaml"
 ATTACH_TRIGGER = "attach"
 """The trigger of an upload's audit trail row."""
+ATTACH_ZH = "上传附件"
+"""How the history and the audit pages name an upload."""
 
 MEGABYTE = 1024 * 1024
 DEFAULT_FILE_BYTES = 20 * MEGABYTE
@@ -51,6 +53,19 @@ SEEN_AS: dict[str, str] = {
     "objection": "objection_documents",
 }
 """The fact kind of the visibility policy that decides who sees a file of each kind."""
+
+FACT_SEEN_AS: dict[str, str] = {
+    "proposal": "proposal",
+    "contract": "contract",
+    "amendment": "amendment",
+    "inspection": "inspection",
+    "rectification": "inspection",
+    "assessment": "assessment",
+    "comment": "organization_comment",
+    "objection": "objection",
+}
+"""The fact kind of the visibility policy that decides who sees the fact itself (one may not
+attach a file to a fact one may not see: it is answered as missing)."""
 
 PROJECT_LEVEL = frozenset({"contract", "rectification"})
 """Kinds of which a project has one: a file names no fact id (the project's own)."""

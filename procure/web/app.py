@@ -42,6 +42,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
         routes_browse,
         routes_calendar,
         routes_corrections,
+        routes_documents,
         routes_due,
         routes_jobs,
         routes_objections,
@@ -84,6 +85,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
         routes_renewal,
         routes_jobs,
         routes_objections,
+        routes_documents,
         routes_public,
     ):
         app.include_router(module.router)

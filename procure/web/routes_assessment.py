@@ -17,6 +17,7 @@ from sqlmodel import Session
 from procure.domain.errors import NotFound, Refused
 from procure.services.accounts.signin import SignedIn
 from procure.services.browse.project_view import project_detail
+from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import assessment_forms
@@ -70,6 +71,9 @@ def _page(
         "errors": errors or {},
         "values": values or {},
         "message": message,
+        "documents": documents_panel(
+            session, code, account.user.login, kinds=("assessment", "comment")
+        ),
     }
     return pages.render(request, "assessment.html", context, status=status)
 

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.services.browse.visibility import readable_project, viewer_scope
+from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.clock import now_utc
 from procure.services.public import objections
 from procure.services.visibility.reading import gate_for
@@ -87,4 +88,5 @@ def _page(
     today = china_day(now_utc())
     context = objections.objection_page(session, code, account.user, today, gate)
     context.update(done=done, errors=errors or {}, values=values or {}, message=message)
+    context["documents"] = documents_panel(session, code, account.user.login, kinds=("objection",))
     return pages.render(request, "objection.html", context, status=status)

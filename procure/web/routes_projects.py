@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from procure.domain.documents import ATTACH_TRIGGER, ATTACH_ZH
 from procure.domain.errors import Refused
 from procure.domain.visibility import STAFF_RELATIONS
 from procure.services.browse.visibility import readable_project, viewer_scope
@@ -35,7 +36,7 @@ def trigger_labels() -> dict[str, str]:
     """The Chinese name of every trigger, for the history (``create`` is the project's drafting)."""
     definition = default_rules().engine.definition
     labels = {t.trigger: t.zh for t in definition.transitions}
-    return {"create": "草拟项目", **labels, **CHANGE_TRIGGERS_ZH}
+    return {"create": "草拟项目", **labels, **CHANGE_TRIGGERS_ZH, ATTACH_TRIGGER: ATTACH_ZH}
 
 
 def _objects(session: Any, account: Any, code: str) -> bool:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.services.accounts.signin import SignedIn
+from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import review_forms, review_upload
 from procure.services.visibility.reading import panel_as_seen
@@ -221,6 +222,7 @@ def _sheet_page(
 ) -> Response:
     context = {
         "sheet": review_forms.reviewer_sheet(session, code, account.user),
+        "documents": documents_panel(session, code, account.user.login, kinds=("proposal",)),
         "done": done,
         "failed": failed,
         "errors": errors or {},

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from procure.domain.contract_dates import ContractDateRules
 from procure.domain.corrections import CorrectionRules
+from procure.domain.documents import DocumentRules
 from procure.domain.notices import NoticeRules
 from procure.domain.renewal import RenewalPolicy
 from procure.domain.scorecard import Scorecard
@@ -49,3 +50,5 @@ class Configuration:
     corrections: CorrectionRules | None = None
     """corrections.yaml (None for a workflows folder without one)."""
     visibility: VisibilityPolicy = field(default_factory=lambda: VisibilityPolicy({}))
+    documents: DocumentRules | None = None
+    """documents.yaml (None for a workflows folder without one)."""

@@ -21,6 +21,7 @@ from procure.workflow.configuration import COMMENT_WINDOW_DAYS, Configuration, S
 from procure.workflow.corrections import CORRECTIONS_FILE, load_corrections
 from procure.workflow.deadlines import DEADLINES_FILE, Deadlines, load_deadlines
 from procure.workflow.definition import load_workflow
+from procure.workflow.documents import load_documents
 from procure.workflow.engine import WorkflowEngine
 from procure.workflow.guards import GUARDS
 
@@ -66,6 +67,7 @@ def load_rules(workflows: Path | None = None) -> Rules:
         contract_dates=load_contract_date_rules(folder / "contract_dates.yaml"),
         notices=_notice_rules(folder / "notices.yaml", deadlines),
         corrections=load_corrections(folder, definition),
+        documents=load_documents(folder, definition),
         visibility=load_visibility(folder / VISIBILITY_FILE),
         sources={
             card.name: scorecard_source(path, card)

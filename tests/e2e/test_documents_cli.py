@@ -139,3 +139,10 @@ def test_audit_verify_names_a_stored_file_whose_bytes_were_replaced(
     assert run.code == 1
     differences = run.json()["differences"]
     assert {(d["table"], d["field"]) for d in differences} == {("attachment", "stored_sha256")}
+
+
+def test_the_rules_print_in_chinese_with_their_limits() -> None:
+    run = procure("workflow", "documents")
+    assert run.code == 0, str(run)
+    assert "申报文件（方案、预算、登记证书、资质）" in run.stdout and "征集中" in run.stdout
+    assert "单个文件上限 20.0 MB，每个项目合计上限 200.0 MB" in run.stdout

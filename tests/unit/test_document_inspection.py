@@ -7,7 +7,7 @@ import pytest
 
 from procure.services.documents import inspect as documents
 from procure.services.documents.inspect import HostileFile, inspect_upload
-from tests.hostile_documents import good, hostile, png
+from tests.hostile_documents import good, hostile, jpeg, png
 
 EXPECTED = {
     "服务方案.pdf": ("pdf", "application/pdf", True),
@@ -49,6 +49,7 @@ REASONS = {
     "pixel_bomb_png": "百万像素",
     "pixel_bomb_jpeg": "百万像素",
     "cut_png": "已损坏",
+    "cut_jpeg": "已损坏",
     "renamed_png": "内容是PNG 图片，但文件名不以 .png 结尾",
     "empty_file": "空文件",
     "bidi_name": "U+202E",
@@ -83,7 +84,7 @@ def test_every_hostile_class_is_tested() -> None:
     assert set(REASONS) == set(hostile())
 
 
-def test_a_file_over_the_cap_is_refused_with_both_sizes() -> None:
+def test_a_file_over_the_cap_is_refused_naming_the_cap() -> None:
     content = good()["服务方案.pdf"]
     with pytest.raises(HostileFile, match=r"超过单个文件上限 100 字节"):
         inspect_upload("服务方案.pdf", content, max_bytes=100)
@@ -122,3 +123,11 @@ def test_a_pdf_opening_at_its_first_page_is_no_script() -> None:
     writer.write(out)
     assert b"/OpenAction" in out.getvalue()
     assert inspect_upload("服务方案.pdf", out.getvalue()).kind == "pdf"
+
+
+def test_a_progressive_jpeg_with_fill_bytes_is_measured_like_a_baseline_one() -> None:
+    progressive = jpeg(65_000, 65_000).replace(b"\xff\xc0", b"\xff\xff\xff\xc2", 1)
+    with pytest.raises(HostileFile, match="百万像素"):
+        inspect_upload("巨图.jpg", progressive)
+    small = jpeg(640, 480).replace(b"\xff\xc0", b"\xff\xff\xff\xc2", 1)
+    assert inspect_upload("照片.jpg", small).kind == "jpeg"

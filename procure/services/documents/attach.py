@@ -15,17 +15,25 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from procure.domain.documents import ATTACH_TRIGGER, KINDS, AttachRule, size_text
-from procure.domain.errors import InvalidInput, Refused
+from procure.domain.documents import (
+    ATTACH_TRIGGER,
+    FACT_SEEN_AS,
+    KINDS,
+    AttachRule,
+    size_text,
+)
+from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
 from procure.services.accounts.authorization import Scope, authorize
 from procure.services.accounts.scope import ROLE_ZH
 from procure.services.documents.blobs import file_store
-from procure.services.documents.facts import FactRef, check_kind, fact_of
+from procure.services.documents.facts import FactRef, check_kind, fact_of, missing_fact
 from procure.services.documents.inspect import inspect_upload
 from procure.services.documents.policy import document_rules
 from procure.services.documents.views import AttachmentView, attachment_view
 from procure.services.lifecycle.clock import now_utc
+from procure.services.visibility.reading import gate_for
+from procure.store import accounts as account_store
 from procure.store import audit, conflicts, queries
 from procure.store.document_models import Attachment
 from procure.store.models import Project, Purchaser
@@ -71,7 +79,7 @@ def attach(
         HostileFile: the file is refused by its content, its name or its size (an
             InvalidInput whose message says why, in Chinese; nothing stored).
         InvalidInput: an unknown kind, a fact named wrongly.
-        NotFound: no such project or fact.
+        NotFound: no such project or fact, or one the account may not see (the same).
         Refused: the account may not attach it (role, grant or the project's state), or a
             limit would be passed; nothing is stored.
     """
@@ -93,7 +101,7 @@ def _attach(
     at: datetime | None,
 ) -> AttachmentView:
     project = queries.project_by_code(session, code)
-    fact = fact_of(session, project, check_kind(kind), fact_id)
+    fact = _fact_as_seen(session, project, check_kind(kind), fact_id, by)
     actor = _acting(session, project, fact, by)
     rules = document_rules()
     inspected = inspect_upload(name, data, max_bytes=rules.file_bytes)
@@ -160,16 +168,36 @@ def attach_permission(
     say why not). Nothing is written.
 
     Raises:
-        NotFound: no such project or fact.
-        InvalidInput: an unknown kind, a fact named wrongly.
+        NotFound: no such project.
     """
     project = queries.project_by_code(session, project_code)
-    fact = fact_of(session, project, check_kind(fact_kind), fact_id)
     try:
+        fact = _fact_as_seen(session, project, check_kind(fact_kind), fact_id, Actor(login, ""))
         actor = _acting(session, project, fact, Actor(login, ""))
-    except (Refused, InvalidInput) as exc:
+    except (Refused, InvalidInput, NotFound) as exc:
         return Permission(False, str(exc))
     return Permission(True, role=actor.role)
+
+
+def _fact_as_seen(
+    session: Session, project: Project, kind: str, fact_id: int | None, by: Actor
+) -> FactRef:
+    """The fact, when the account acting may see it: a project outside its reach is an
+    unknown project, a fact it may not see (a rival's proposal) a missing fact, with the
+    same messages as for those that do not exist. An unknown or deactivated account is
+    left to :func:`_acting`, which refuses it by name."""
+    if not by.name.strip():
+        raise InvalidInput("请指明上传人 the person attaching must be named (--by LOGIN)")
+    login = normalize_login(by.name)
+    user = account_store.user_by_login(session, login)
+    if user is None or not user.active:
+        return fact_of(session, project, kind, fact_id)
+    gate = gate_for(session, project.code, login)
+    fact = fact_of(session, project, kind, fact_id)
+    owner = fact.organization.uscc if fact.organization is not None else None
+    if not gate.sees(FACT_SEEN_AS[kind], owner=owner):
+        raise missing_fact(project, kind, fact_id)
+    return fact
 
 
 def _rule(kind: str) -> AttachRule:

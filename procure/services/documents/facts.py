@@ -68,8 +68,15 @@ def fact_of(session: Session, project: Project, kind: str, fact_id: int | None) 
         raise InvalidInput(f"请指明附件属于哪一条{KINDS[kind]}")
     found = _row_fact(session, project, kind, fact_id)
     if found is None:
-        raise NotFound(f"项目 {project.code} 没有这条{KINDS[kind]}（{fact_id}）")
+        raise missing_fact(project, kind, fact_id)
     return found
+
+
+def missing_fact(project: Project, kind: str, fact_id: int | None) -> NotFound:
+    """The refusal of a fact that does not exist, or that the asker may not see (the same)."""
+    if fact_id is None:
+        return NotFound(f"项目 {project.code} 没有{KINDS[kind]}")
+    return NotFound(f"项目 {project.code} 没有这条{KINDS[kind]}（{fact_id}）")
 
 
 def _awarded(session: Session, project: Project) -> Organization | None:

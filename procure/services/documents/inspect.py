@@ -51,6 +51,9 @@ MAX_RATIO = 200
 MAX_PIXELS = 80_000_000
 """The most pixels a PNG or JPEG may have (a phone camera takes 12 to 50 million)."""
 
+INLINE_KINDS = frozenset({"pdf", "png", "jpeg"})
+"""The kinds a browser shows itself (in a sandbox); the others are only downloaded."""
+
 ACCEPTED_ZH = "PDF、OFD、PNG、JPEG、Word（.docx）或 Excel（.xlsx）"
 
 _BIDI_OR_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -68,7 +71,7 @@ class Inspected:
     @property
     def inline(self) -> bool:
         """Whether the browser may show it in a sandboxed frame (PDF and images)."""
-        return self.kind in {"pdf", "png", "jpeg"}
+        return self.kind in INLINE_KINDS
 
 
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -110,8 +113,9 @@ def inspect_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> I
     if not data:
         raise HostileFile(f"文件 {shown} 是空文件（0 字节）；已拒绝")
     if max_bytes is not None and len(data) > max_bytes:
-        raise HostileFile(
-            f"文件 {shown} 大小为 {_size(len(data))}，超过单个文件上限 {_size(max_bytes)}；已拒绝"
+        raise HostileFile(  # its size is not given: a route may have read only the cap and a byte
+            f"文件 {shown} 超过单个文件上限 {_size(max_bytes)}；"
+            "请压缩或分成几个文件后再上传；已拒绝"
         )
     kind = _kind_of(data, shown)
     media_type, label, endings = KINDS[kind]

@@ -1,28 +1,20 @@
-"""The rules of ``workflows/documents.yaml``, loaded once per process and checked against the
-lifecycle's states and roles."""
+"""The rules of ``workflows/documents.yaml``, as loaded (and checked) with the rest of the
+workflows folder."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-from procure.domain.documents import DOCUMENTS_FILE, DocumentRules, load_document_rules
-from procure.resources import resource_dir
-from procure.workflow.definition import ROLES
+from procure.domain.documents import DOCUMENTS_FILE, DocumentRules
+from procure.domain.errors import ConfigError
 from procure.workflow.rules import default_rules
 
 
-def load_rules(folder: Path) -> DocumentRules:
-    """Load ``documents.yaml`` of the workflows ``folder``.
+def document_rules() -> DocumentRules:
+    """The installed ``workflows/documents.yaml``.
 
     Raises:
-        ConfigError: naming the file and key of the first problem.
+        ConfigError: the workflows folder has no documents.yaml.
     """
-    states = [state.code for state in default_rules().definition.states]
-    return load_document_rules(folder / DOCUMENTS_FILE, states=states, roles=ROLES)
-
-
-@lru_cache(maxsize=1)
-def document_rules() -> DocumentRules:
-    """The installed ``workflows/documents.yaml``."""
-    return load_rules(resource_dir("workflows"))
+    rules = default_rules().documents
+    if rules is None:
+        raise ConfigError(f"{DOCUMENTS_FILE} is missing from the workflows folder")
+    return rules

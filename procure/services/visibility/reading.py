@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 
+from procure.domain.documents import ATTACH_TRIGGER
 from procure.domain.errors import NotFound
 from procure.domain.text import quoted
 from procure.domain.visibility import NEVER
@@ -176,7 +177,7 @@ def visible_trail_rows(session: Session, login: str, rows: list[R]) -> list[R]:
         if gate is None:
             continue
         data: Any = {}
-        if row.trigger in CHANGE_TRIGGERS:  # the correction's number is in the row's data
+        if row.trigger in CHANGE_TRIGGERS or row.trigger == ATTACH_TRIGGER:  # facts in its data
             if code not in corrected:
                 corrected[code] = corrected_facts(session, queries.project_by_code(session, code))
             logged = session.get(TransitionLog, row.seq)

@@ -77,8 +77,10 @@ def row_visible(
     kind = history_kind(trigger)
     facts = data if isinstance(data, dict) else {}
     if trigger == ATTACH_TRIGGER:  # an upload is seen as the files of its fact's kind
-        kind = SEEN_AS.get(str(facts.get("fact_kind")), "evaluation_record")
-        return gate.sees(kind, owner=facts.get("organization"))
+        seen_as = SEEN_AS.get(str(facts.get("fact_kind")))
+        if seen_as is None:  # a row that names no kind of fact: the staff's alone
+            return bool(gate.staff)
+        return gate.sees(seen_as, owner=facts.get("organization"))
     owner = gate.awarded if kind in _CONTRACT_LIFE else facts.get("organization")
     author = actor if kind in ("review_sheet", "recusal") else None
     if not gate.sees(kind, owner=owner, author=author):

@@ -32,6 +32,11 @@ CHROMIUM_MISSING = (
     "the browser tests need Debian's chromium package on PATH "
     "(apt-get install chromium, or `make system-packages` as root)"
 )
+BROWSERS_OWN_VIEWER = (
+    "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/",
+    "chrome://resources/",
+)
+"""What Chromium's own PDF viewer loads (from the browser itself) when it shows a PDF."""
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 """Where each run saves its screenshots of the main pages (git ignores the folder)."""
 
@@ -88,7 +93,7 @@ def open_page(browser: Browser, base_url: str) -> Iterator[Callable[[], Page]]:
         surprises.append(f"page error: {error.message}")
 
     def on_request(request: Request) -> None:
-        if not request.url.startswith((f"{base_url}/", "data:")):
+        if not request.url.startswith((f"{base_url}/", "data:", *BROWSERS_OWN_VIEWER)):
             surprises.append(f"request to another host: {request.url}")
 
     def opener() -> Page:

@@ -20,7 +20,7 @@ from procure.services.lifecycle import registry
 from procure.store import panels, queries
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
-from procure.store.models import Contract, Payment
+from procure.store.models import Contract, Organization, Payment
 from procure.workflow.context import Actor
 from tests.integration.builders import (
     ADMIN,
@@ -71,6 +71,9 @@ REVIEW_ERRORS = "SM-2019-052"  # a sheet refused with errors beside its fields
 REVIEW_UPLOAD = "SM-2019-053"  # a sheet uploaded as the .xlsx template, then a .csv refused
 RECUSAL = "SM-2019-054"  # a reviewer declares a conflict of interest
 PANEL = "SM-2019-055"  # five sheets and a recusal on 启航: the panel, then the award
+READ_DOCUMENTS = "SM-2019-056"  # under review, each proposal's plan attached: the panel reads it
+UPLOAD_DOCUMENTS = "SM-2019-057"  # taking proposals: 启航 attaches its plan in the browser
+PROPOSAL_PDF = {QIHANG: "启航-服务方案.pdf", TONGXIN: "同心-服务方案.pdf"}
 REVIEW_BUDGET = {"budget": "150000.00", "contract_amount": "140000.00"}
 REVIEW_PRICES = {QIHANG: "140000.00", TONGXIN: "150000.00"}
 PANEL_SERVICE_PLAN = {"陈建华": 18, "周敏": 10, "吴海峰": 20, "郑丽娟": 15, "林晓燕": 16}
@@ -156,6 +159,7 @@ def build_site(folder: Path) -> Site:
         _projects(session)
         _assessments(session)
         _reviews(session)
+        _documents(session)
         _list_drafts(session)
         _records_and_renewal(session)
         logins = [person.name for person in PEOPLE] + [ADMIN.name, STATION_OFFICER]
@@ -247,6 +251,28 @@ def _reviews(session: Session) -> None:
         params = {"organization": TONGXIN, "scores": REVIEW_BELOW_PASS}
         lifecycle.perform(session, PANEL, "record_review", actor, params=params)
     session.commit()
+
+
+def _documents(session: Session) -> None:
+    """Each bidder attaches its plan while the call is open; then the panel reviews."""
+    from procure.services.documents.attach import attach
+    from tests.hostile_documents import text_pdf
+
+    plan = Plan(code=READ_DOCUMENTS, proposals=REVIEW_PRICES, **REVIEW_BUDGET)
+    drive(session, create_project(session, plan, title="职工法律服务"), "soliciting")
+    project = queries.project_by_code(session, READ_DOCUMENTS)
+    for proposal in queries.proposals_of(session, project):
+        organization = session.get(Organization, proposal.organization_id)
+        assert organization is not None
+        uscc = organization.uscc
+        attach(
+            session, project_code=READ_DOCUMENTS, fact_kind="proposal", fact_id=proposal.id,
+            name=PROPOSAL_PDF[uscc], data=text_pdf("Service plan", f"USCC {uscc}"),
+            by=organization_actor(uscc),
+        )  # fmt: skip
+    drive(session, plan, "reviewing", start="soliciting")
+    plan = Plan(code=UPLOAD_DOCUMENTS, proposals=SMALL_PROPOSALS, **SMALL)
+    drive(session, create_project(session, plan, title="职工法律服务"), "soliciting")
 
 
 def _list_drafts(session: Session) -> None:

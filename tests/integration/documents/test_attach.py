@@ -102,15 +102,17 @@ def test_an_attached_file_is_kept_once_by_its_sha256_and_its_upload_audited(
 
 
 @SQLITE_ONLY
-def test_an_organization_attaches_to_its_own_proposal_and_not_to_a_rivals(
+def test_an_organization_attaches_to_its_own_proposal_and_a_rivals_is_answered_as_missing(
     soliciting: Session,
 ) -> None:
     session = soliciting
     own = _attach(session, QIHANG, pdf(), by=organization_actor(QIHANG))
     assert own.uploaded_role == "organization"
     before = _counts(session)
-    with pytest.raises(Refused, match="organization grant"):
+    rival = _proposal_id(session, TONGXIN)
+    with pytest.raises(NotFound) as hidden:  # a rival's proposal is hidden during the call
         _attach(session, TONGXIN, pdf(), by=organization_actor(QIHANG))
+    assert str(hidden.value) == f"项目 {CODE} 没有这条申报方案（{rival}）"
     assert _counts(session) == before
 
 

@@ -4,16 +4,19 @@ file one may not see is answered exactly as a missing one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.errors import NotFound
+from procure.reports.data import build_record
 from procure.services.documents.attach import attach
 from procure.services.documents.reading import attachments_as_seen, open_as_seen
-from procure.services.visibility.reading import history_as_seen
+from procure.services.visibility.reading import history_as_seen, visible_trail_rows
 from procure.store import queries
+from procure.store.audit import rows_for_project
 from procure.store.db import make_engine, new_session
 from procure.store.models import Organization, Proposal
 from tests.databases import SqliteTemplates
@@ -134,3 +137,38 @@ def test_the_upload_rows_of_a_rivals_files_are_left_out_of_a_bidders_history(
 
     assert uploads(organization_actor(LOSER).name) == [f"{LOSER}-方案.pdf"]
     assert uploads(OFFICER.name) == [f"{LOSER}-方案.pdf", f"{WINNER}-方案.pdf", "合同扫描件.pdf"]
+
+
+@dataclass(frozen=True)
+class _Row:
+    project: str | None
+    seq: int
+    trigger: str
+    actor: str
+
+
+def test_the_audit_pages_show_a_bidder_the_upload_rows_of_its_own_files_only(
+    session: Session,
+) -> None:
+    rows = [
+        _Row(r.project_code, r.seq, r.trigger, r.actor) for r in rows_for_project(session, CODE)
+    ]
+    uploads = [row for row in rows if row.trigger == "attach"]
+    assert len(visible_trail_rows(session, OFFICER.name, uploads)) == 3
+    own = visible_trail_rows(session, organization_actor(LOSER).name, uploads)
+    assert [row.actor for row in own] == [organization_actor(LOSER).name]
+
+
+def test_the_record_lists_the_files_its_organization_may_see_with_their_hashes(
+    session: Session,
+) -> None:
+    record = build_record(session, CODE)
+    listed = {item["name"]: item for item in record["attachments"]}
+    assert set(listed) == {f"{WINNER}-方案.pdf", "合同扫描件.pdf"}  # not the loser's bid
+    files = {f.name: f for f in attachments_as_seen(session, CODE, None)}
+    scan = listed["合同扫描件.pdf"]
+    assert (scan["sha256"], scan["size"]) == (
+        files["合同扫描件.pdf"].sha256,
+        files["合同扫描件.pdf"].size,
+    )
+    assert (scan["fact_zh"], scan["uploaded_by_name"]) == ("合同", "李秀梅")

@@ -90,6 +90,11 @@ GATED_ELSEWHERE = {  # through the gate, tested in the files named
     "/dashboard",  # test_three_leaks
     "/records",  # test_three_leaks
     "/jobs/{job_id}/download",  # tests/integration/jobs/test_job_visibility.py
+    # attached files, each through the gate as its fact: tests/integration/documents/ and
+    # tests/integration/web/test_document_pages.py
+    "/projects/{code}/documents",
+    "/attachments/{attachment_id}",
+    "/attachments/{attachment_id}/download",
 }
 PROBED = {
     "/projects/{code}",
