@@ -89,6 +89,11 @@ def _xlsx(browsers: Browsers, _world: Engine, login: str, _code: str) -> Answer:
     return Answer(SHOWN, "\n".join(cells))
 
 
+def _csv(browsers: Browsers, _world: Engine, login: str, _code: str) -> Answer:
+    response = browsers.get(login, "/projects.csv")
+    return Answer(response.status_code, str(response.text))
+
+
 def _command(name: str) -> Reader:
     def read(_browsers: Browsers, world: Engine, login: str, code: str) -> Answer:
         db = world.url.render_as_string(hide_password=False)
@@ -138,6 +143,13 @@ SURFACES = (
         frozenset({"proposal", "contract", "payment", "inspection"}),
         _mine,
         organizations_only=True,
+    ),
+    Surface(
+        "project list (CSV)",
+        frozenset({"contract"}),
+        _csv,
+        listing=True,
+        only=frozenset({"the contract's amount"}),
     ),
     Surface(
         "project list (xlsx)",
