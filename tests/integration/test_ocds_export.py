@@ -19,8 +19,10 @@ from procure.domain.errors import InvalidInput, NotFound
 from procure.services.lifecycle import fire as lc
 from procure.services.loading.generate import generate_year
 from procure.services.opendata.ocds import package_bytes, release_package
+from procure.services.opendata.ocds_trail import ocds_problems
 from procure.services.opendata.values import moment
 from procure.services.public import objections
+from procure.store import audit
 from procure.store.models import (
     Assessment,
     Contract,
@@ -117,6 +119,20 @@ def test_payments_are_published_summing_to_what_was_paid_once_the_policy_makes_t
         assert Decimal(str(contract["value"]["amount"])) == contract_row.amount
         assert sum(Decimal(str(t["value"]["amount"])) for t in transactions) == paid
         assert {t["value"]["currency"] for t in transactions} == {"CNY"}
+
+
+def test_a_package_publishing_payments_is_checked_against_the_trail_payment_by_payment(
+    demo: Session, tmp_path: Path
+) -> None:
+    with installed_policy([("payment", "public: never", "public: after_contract")], tmp_path):
+        package = release_package(demo, 2019)
+    by_project = {code: audit.rows_for_project(demo, code) for code in PUBLIC_2019}
+    assert ocds_problems(package, by_project, PUBLIC_2019) == []
+
+    _release(package, "SM-2019-001")["contracts"][0]["implementation"]["transactions"].pop()
+
+    (problem,) = ocds_problems(package, by_project, PUBLIC_2019)
+    assert problem.startswith("SM-2019-001: payments ")
 
 
 def test_the_rejected_objection_of_sm_2019_002_is_published_and_does_not_cancel_its_award(

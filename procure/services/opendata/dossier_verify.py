@@ -319,5 +319,5 @@ def _check_ocds(
         return
     releases = package.get("releases") if isinstance(package, dict) else None
     count = len(releases) if isinstance(releases, list) else 0
-    passed = f"{count} releases: budgets, contracts and payments agree with the trail"
+    passed = f"{count} releases: budgets, contracts and published payments agree with the trail"
     result.add("ocds", OCDS, ocds_problems(package, by_project, projects), passed)

@@ -4,7 +4,10 @@ The manifest's hashes prove only that ``ocds.json`` is the file the exporter wro
 re-sealing the manifest could change its amounts. So each release is compared with a
 replay of its project's trail rows, as the records are: the budget, the contract
 (number, amount, period, signing day, supplier) and every payment (day and amount),
-and every project of the dossier must have its release. What OCDS holds that the trail
+and every project of the dossier must have its release. The package is the public's, so it
+holds payments only when the visibility policy made them public: a package with no
+transaction at all published none, and its payments are not compared; one with any is
+compared release by release. What OCDS holds that the trail
 does not log (descriptions, statuses, document texts) is not compared.
 """
 
@@ -39,13 +42,24 @@ def ocds_problems(
             return ["a release names no project (planning.budget.projectID)"]
         by_code[code] = release
     problems = [f"project {code}: no release" for code in projects if code not in by_code]
+    paid = any(_transactions(contract) for release in releases for contract in _contracts(release))
     for code, release in sorted(by_code.items()):
         rows = by_project.get(code)
         if not rows:
             problems.append(f"release of {code}: the trail has no row of this project")
             continue
-        problems.extend(f"{code}: {line}" for line in _release_problems(release, rows))
+        problems.extend(f"{code}: {line}" for line in _release_problems(release, rows, paid))
     return problems
+
+
+def _contracts(release: dict[str, Any]) -> list[Any]:
+    return list(release.get("contracts") or [])
+
+
+def _transactions(contract: object) -> list[Any]:
+    if not isinstance(contract, dict):
+        return []
+    return list((contract.get("implementation") or {}).get("transactions") or [])
 
 
 def _project_code(release: object) -> str | None:
@@ -56,7 +70,9 @@ def _project_code(release: object) -> str | None:
     return code if isinstance(code, str) and code else None
 
 
-def _release_problems(release: dict[str, Any], rows: list[TransitionLog]) -> list[str]:
+def _release_problems(
+    release: dict[str, Any], rows: list[TransitionLog], payments_published: bool
+) -> list[str]:
     replay = replay_project(rows)
     code = str(rows[0].project_code)
     problems = []
@@ -76,7 +92,8 @@ def _release_problems(release: dict[str, Any], rows: list[TransitionLog]) -> lis
     if len(contracts) != 1 or not isinstance(contracts[0], dict):
         return [*problems, f"{len(contracts)} contracts where the trail records one"]
     problems.extend(_contract_problems(contracts[0], contract, release))
-    problems.extend(_payment_problems(contracts[0], _payments(replay, code)))
+    if payments_published:
+        problems.extend(_payment_problems(contracts[0], _payments(replay, code)))
     return problems
 
 
@@ -118,7 +135,7 @@ def _payments(replay: TrailReplay, code: str) -> list[tuple[str | None, str | No
 def _payment_problems(
     published: dict[str, Any], paid: list[tuple[str | None, str | None]]
 ) -> list[str]:
-    transactions = (published.get("implementation") or {}).get("transactions") or []
+    transactions = _transactions(published)
     said = sorted(
         (_day(t.get("date")), _money((t.get("value") or {}).get("amount")))
         for t in transactions

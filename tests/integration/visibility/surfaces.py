@@ -7,6 +7,7 @@ project (or job) that does not exist gets.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Callable
@@ -51,12 +52,18 @@ class Surface:
     only: frozenset[str] = frozenset()  # the facts (by name) it can show, when not all of them
 
 
+@functools.cache
+def _pdf_text(pdf: bytes) -> str:
+    """The text of a PDF, read once per file (every reader of a record gets the same bytes)."""
+    return pdf_text(pdf)
+
+
 def _page(suffix: str, *, pdf: bool = False) -> Reader:
     def read(browsers: Browsers, _world: Engine, login: str, code: str) -> Answer:
         response = browsers.get(login, f"/projects/{code}{suffix}")
         if response.status_code != SHOWN:
             return Answer(response.status_code, str(response.text))
-        return Answer(SHOWN, pdf_text(response.content) if pdf else str(response.text))
+        return Answer(SHOWN, _pdf_text(response.content) if pdf else str(response.text))
 
     return read
 
@@ -80,6 +87,11 @@ def _xlsx(browsers: Browsers, _world: Engine, login: str, _code: str) -> Answer:
     ]
     book.close()
     return Answer(SHOWN, "\n".join(cells))
+
+
+def _csv(browsers: Browsers, _world: Engine, login: str, _code: str) -> Answer:
+    response = browsers.get(login, "/projects.csv")
+    return Answer(response.status_code, str(response.text))
 
 
 def _command(name: str) -> Reader:
@@ -131,6 +143,13 @@ SURFACES = (
         frozenset({"proposal", "contract", "payment", "inspection"}),
         _mine,
         organizations_only=True,
+    ),
+    Surface(
+        "project list (CSV)",
+        frozenset({"contract"}),
+        _csv,
+        listing=True,
+        only=frozenset({"the contract's amount"}),
     ),
     Surface(
         "project list (xlsx)",

@@ -111,16 +111,18 @@ def recorded(session: Session, engine: Engine) -> list[object]:
     return [table for table in snapshot(session, engine) if table[0] in kept]
 
 
-def test_the_winning_organization_sees_no_corrections_section(
+def test_the_winning_organization_reads_the_correction_its_record_shows_and_gets_no_form(
     client: TestClient, in_service: Session
 ) -> None:
     from procure.services.corrections.correct import correct
     from tests.integration.builders import QIHANG, organization_actor
 
-    correct(in_service, CODE, "payment", "1", {"note": "首期"}, reason="补", by=OFFICER.name)
+    reason = "补记拨付说明（更正理由）"
+    correct(in_service, CODE, "payment", "1", {"note": "首期"}, reason=reason, by=OFFICER.name)
     login = organization_actor(QIHANG).name
     set_passwords(in_service, login)
     sign_in(client, login)
     page = client.get(f"/projects/{CODE}")
     assert page.status_code == 200
-    assert 'id="changes"' not in page.text and "/correct" not in page.text
+    assert reason in page.text  # visibility.yaml: correction, own_organization: after_contract
+    assert "/correct" not in page.text
