@@ -75,7 +75,7 @@ def test_a_losing_bidder_reads_nothing_of_the_winners_contract_life(browsers: Br
     assert page.status_code == 200
     for fact in CONTRACT_LIFE:
         assert fact not in page.text
-    assert "评语 Narrative" not in page.text
+    assert "<dt>评语</dt>" not in page.text
 
 
 def test_the_winner_reads_its_own_contract_life(browsers: Browsers) -> None:
@@ -83,7 +83,7 @@ def test_the_winner_reads_its_own_contract_life(browsers: Browsers) -> None:
     assert page.status_code == 200
     for fact in CONTRACT_LIFE[:2]:
         assert fact in page.text
-    assert "评语 Narrative" in page.text
+    assert "<dt>评语</dt>" in page.text
 
 
 def url_of(world: Engine) -> str:
