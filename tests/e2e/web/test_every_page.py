@@ -154,6 +154,14 @@ SMALLEST_CHART_TEXT = """() => {
   return sizes.length ? Math.min(...sizes) : null;
 }"""
 """The rendered height of the smallest text drawn in a chart that shows, or null."""
+SQUEEZED = """() => Array.from(document.querySelectorAll("main label, main th, main td"))
+  .filter((cell) => cell.textContent.trim().length >= 4 && cell.getClientRects().length > 0)
+  .filter((cell) => {
+    const em = parseFloat(getComputedStyle(cell).fontSize);
+    return cell.getBoundingClientRect().width < 2.2 * em;
+  })
+  .map((cell) => cell.textContent.trim().slice(0, 20)).slice(0, 5)"""
+"""Labels and cells of four characters or more squeezed narrower than two characters."""
 
 
 def test_every_page_of_the_app_is_visited_by_some_role(site: Site) -> None:
@@ -217,6 +225,9 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
             wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > width:
                 problems.append(f"{path} is {wide} px wide at {width} px")
+            squeezed = page.evaluate(SQUEEZED)
+            if squeezed:
+                problems.append(f"{path} wraps a character a line at {width} px: {squeezed}")
             smallest = page.evaluate(SMALLEST_CHART_TEXT)
             if smallest is not None and smallest < 12:
                 problems.append(f"{path} draws chart text {smallest:.1f} px high at {width} px")
