@@ -26,6 +26,8 @@ LABEL_CHARS = 24
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _ROW, _BAR, _GAP, _FONT = 28, 18, 8, 13
+_LABEL_ROOM = 260
+"""The widest a label column is drawn (pixels); a narrow chart gives its labels half its room."""
 _EMPTY = "无数据 No data"
 
 Number = Decimal | int
@@ -56,8 +58,9 @@ def horizontal_bar_chart(
             that is not ``#rrggbb`` or a width too small to draw in.
     """
     _check(labels, values, color, width)
-    label_width = _label_width(labels)
     value_width = 0 if value_label is None else 120
+    label_room = min(_LABEL_ROOM, (width - value_width - 3 * _GAP) // 2)
+    label_width = _label_width(labels, label_room)
     bar_room = width - label_width - value_width - 3 * _GAP
     height = max(1, len(labels)) * _ROW + 2 * _GAP
     svg = _svg_root(width, height, title)
@@ -67,7 +70,7 @@ def horizontal_bar_chart(
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         top = _GAP + index * _ROW
         baseline = top + _ROW / 2 + _FONT / 3
-        _text(svg, label_width + _GAP, baseline, _cut(drawable(label)), anchor="end")
+        _text(svg, label_width + _GAP, baseline, _cut(drawable(label), label_room), anchor="end")
         length = Decimal(bar_room) * Decimal(value) / Decimal(largest) if largest else Decimal(0)
         ElementTree.SubElement(
             svg,
@@ -140,14 +143,19 @@ def _xml_char(char: str) -> bool:
     return 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
-def _cut(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _cut(label: str, room: int = _LABEL_ROOM) -> str:
+    """The label as drawn: at most :data:`LABEL_CHARS` characters and ``room`` pixels wide,
+    cut with an ellipsis."""
+    cut = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    while len(cut) > 1 and _em(cut) * _FONT > room:
+        cut = cut[:-2] + "…"
+    return cut
 
 
-def _label_width(labels: Sequence[str]) -> int:
+def _label_width(labels: Sequence[str], room: int) -> int:
     """Estimate the widest label's width: wide (CJK) characters a full em, others about half."""
-    widest = max((_em(_cut(drawable(label))) for label in labels), default=Decimal(4))
-    return int(min(widest * _FONT, Decimal(260))) + _GAP
+    widest = max((_em(_cut(drawable(label), room)) for label in labels), default=Decimal(4))
+    return int(min(widest * _FONT, Decimal(room))) + _GAP
 
 
 def _em(text: str) -> Decimal:

@@ -100,9 +100,19 @@ def test_without_a_formatter_no_values_are_written() -> None:
 
 
 def test_a_long_label_is_cut_with_an_ellipsis() -> None:
-    label = texts(horizontal_bar_chart(["很" * 40], [1], title="t", value_label=None))[0]
+    label = texts(horizontal_bar_chart(["very long " * 4], [1], title="t", value_label=None))[0]
 
     assert len(label) == 24 and label.endswith("…")
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_a_label_is_cut_to_fit_its_column_inside_the_drawing(width: int) -> None:
+    svg = parse(horizontal_bar_chart(["很" * 40, "短"], [1, 2], title="t", width=width))
+    for element in list(svg.iterfind(".//svg:text", NS))[:2]:
+        right = Decimal(element.attrib["x"])
+        drawn = element.text or ""
+        assert right - 13 * len(drawn) >= 0, (width, drawn)  # a CJK character is 13 px wide
+    assert (svg.find(".//svg:text", NS).text or "").endswith("…")  # type: ignore[union-attr]
 
 
 def test_a_chart_without_bars_says_there_is_no_data() -> None:
