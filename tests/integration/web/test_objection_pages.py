@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from procure.services.lifecycle import fire as lc
 from procure.store import notices, queries
 from tests.integration.builders import (
     CODE,
@@ -199,3 +200,20 @@ def test_a_waiting_objection_puts_the_project_in_the_officers_list_until_answere
 
     assert f'<a href="/projects/{CODE}#objections">答复质疑</a>（答复期限' in waiting
     assert "答复质疑" not in answered
+
+
+def test_a_renewed_contracts_next_project_offers_no_objection_step_and_no_notice_tab(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessed")
+    lc.renew(session, CODE, OFFICER)  # the 2020 project: awarded with the terms carried
+    session.commit()
+    _as(client, session, OFFICER.name)
+
+    page = client.get("/projects/SM-2020-001").text
+
+    assert "已中选" in page and 'id="do-sign_contract"' in page
+    for step in ("lodge_objection", "uphold_objection", "reject_objection"):
+        assert f"do-{step}" not in page, step  # no notice: nothing to object to or answer
+    assert 'href="/projects/SM-2020-001/objection"' not in page  # nor a tab to read one
+    assert 'value="868,000.00"' in page  # the amount carried forward, to sign
