@@ -312,7 +312,7 @@ def test_the_assessor_writes_narratives_the_organization_acknowledges_and_it_is_
 
     assessor = open_page()
     demo_sign_in(assessor, ASSESSOR, f"/projects/{CODE}")
-    assessor.locator("nav.tabs").get_by_role("link", name="考核 Assessment").click()
+    assessor.locator("nav.tabs").get_by_role("link", name="考核", exact=True).click()
     assessor.wait_for_url(f"**/projects/{CODE}/assessment")
     fill_sheet(assessor, ASSESSMENT_GOOD, NARRATIVES)
     assessor.get_by_role("button", name="保存评分表 Save the sheet").click()
