@@ -167,10 +167,11 @@ def test_the_answer_forms_name_only_the_objectors_never_the_winner(
 
     page = client.get(f"/projects/{CODE}").text
 
-    for trigger in ("reject_objection", "uphold_objection", "lodge_objection"):
+    for trigger in ("reject_objection", "uphold_objection"):
         form = _details(page, trigger)
         assert f'<option value="{TONGXIN}"' in form, trigger
-        assert QIHANG not in form, trigger  # the winner did not, and may not, object
+        assert QIHANG not in form, trigger  # the winner did not object
+    assert "do-lodge_objection" not in page  # the only bidder that lost has objected
 
 
 def test_no_answer_form_is_offered_while_no_objection_waits(
@@ -184,6 +185,8 @@ def test_no_answer_form_is_offered_while_no_objection_waits(
 
     for page in (before_award, awarded):
         assert "uphold_objection" not in page and "reject_objection" not in page
+    recorded = _details(awarded, "lodge_objection")  # an officer records a bidder's letter
+    assert f'<option value="{TONGXIN}"' in recorded and QIHANG not in recorded  # not the winner
     assert "公示与质疑" not in before_award and "公示与质疑" in awarded
 
 
