@@ -52,6 +52,26 @@ def objections_of(session: Session, project: Project) -> list[ObjectionRow]:
     ]
 
 
+def noticed_objections(session: Session, project: Project) -> tuple[bool, list[ObjectionRow]]:
+    """Whether the project has an award notice, and every objection against its notices in
+    the order lodged: one query (a notice without objections reads as one empty row)."""
+    statement = (
+        select(AwardNotice, Objection, Organization, ObjectionAnswer)
+        .outerjoin(Objection, col(Objection.notice_id) == AwardNotice.id)
+        .outerjoin(Organization, col(Organization.id) == Objection.organization_id)
+        .outerjoin(ObjectionAnswer, col(ObjectionAnswer.objection_id) == Objection.id)
+        .where(AwardNotice.project_id == project.id)
+        .order_by(col(Objection.id))
+    )
+    found = list(session.exec(statement))
+    rows = [
+        ObjectionRow(objection, organization, notice, answer)
+        for notice, objection, organization, answer in found
+        if objection is not None and organization is not None
+    ]
+    return bool(found), rows
+
+
 def unanswered_objections(session: Session, project: Project) -> list[ObjectionRow]:
     """The objections against the project that have no answer yet."""
     return [row for row in objections_of(session, project) if row.answer is None]

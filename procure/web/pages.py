@@ -43,12 +43,36 @@ def templates() -> Jinja2Templates:
     return environment
 
 
+TRAIL_STEPS_ZH = {
+    "create": "草拟项目",
+    "add_purchaser": "登记购买方",
+    "register_organization": "登记社会组织",
+    "generate": "生成数据",
+    "user_add": "新增账号",
+    "user_grant": "授予角色",
+    "user_revoke": "撤销角色",
+    "user_deactivate": "停用账号",
+    "user_passwd": "设置密码",
+    "user_email": "设置邮箱",
+    "sessions_revoke": "注销登录",
+    "calendar_add": "录入放假安排",
+    "calendar_notice": "录入放假通知",
+    "checkpoint": "签署检查点",
+    "checkpoint_witness": "检查点见证",
+    "backup": "备份",
+    "backup_record": "登记备份",
+    "tick": "每日检查",
+}
+"""The steps of the trail outside the lifecycle, by their Chinese names."""
+
+
 def _trigger_label(trigger: str) -> str:
-    """A step of the trail by its Chinese name (``create`` drafts; corrections their own)."""
-    if trigger == "create":
-        return "草拟项目"
+    """A step of the trail by its Chinese name (the lifecycle's, a correction's, or one of
+    :data:`TRAIL_STEPS_ZH`); a step without one is said to be another."""
     entries = default_rules().engine.definition.transitions_for(trigger)
-    return entries[0].zh if entries else CHANGE_TRIGGERS_ZH.get(trigger, "其他操作")
+    if entries:
+        return entries[0].zh
+    return TRAIL_STEPS_ZH.get(trigger) or CHANGE_TRIGGERS_ZH.get(trigger, "其他操作")
 
 
 def _state_label(state: str | None) -> str:

@@ -71,7 +71,7 @@ def _page(
     detail, history = project_as_seen(session, code, account.user.login)
     roles = held_roles(session, account.user, code)
     project = queries.project_by_code(session, code)
-    lodged = objections.lodged_against(session, project)
+    noticed, lodged = objections.lodged_against(session, project)
     gate = gate_for(session, code, account.user.login) if lodged else None
     acts_here = any(r not in READ_ONLY_ROLES and r != "organization" for r in roles)
     context = {
@@ -85,7 +85,7 @@ def _page(
         # the step others take is named to those who act on the project, not to bidders
         "acts_here": acts_here,
         "objections": objections.project_objections(session, lodged, gate) if gate else [],
-        "notice_tab": (project.awarded_organization_id is not None or bool(lodged))
+        "notice_tab": noticed
         and (any(r in STAFF_RELATIONS for r in roles) or _objects(session, account, code)),
         "done": done,
         "failed": failed,

@@ -43,7 +43,8 @@ STEPS: list[tuple[str, str, str, list[str]]] = [
     ("submit", "officer", OFFICER, []),
     ("approve", "leader", LEADER, []),
     ("open_call", "officer", OFFICER, []),
-    ("add_proposal", "officer", OFFICER, sets(organization=QIHANG, price="850000.00")),
+    # a price written as procure prints it, with thousands separators
+    ("add_proposal", "officer", OFFICER, sets(organization=QIHANG, price="850,000.00")),
     ("add_proposal", "officer", OFFICER, sets(organization=TONGXIN, price="800000.00")),
     ("close_call", "officer", OFFICER, []),
     *[

@@ -49,20 +49,36 @@ OBJECTING_TRIGGER = "lodge_objection"
 
 
 def objectable(session: Session, project: Project) -> bool:
-    """Whether the project has an award notice and a bidder that lost, who may object."""
-    if notices.current_notice(session, project) is None:
-        return False
+    """Whether a bidder may still object: the project has an award notice and a bidder
+    that lost and has not objected to that notice yet."""
+    return bool(_may_object(session, project))
+
+
+def _may_object(session: Session, project: Project) -> set[int]:
+    """The bidders that lost the current notice's award and have not objected to it."""
+    notice = notices.current_notice(session, project)
+    if notice is None:
+        return set()
+    objected = {
+        row.organization.id
+        for row in notices.objections_of(session, project)
+        if row.notice.id == notice.id
+    }
     winner = project.awarded_organization_id
-    return any(p.organization_id != winner for p in queries.proposals_of(session, project))
+    bidders = {p.organization_id for p in queries.proposals_of(session, project)}
+    return bidders - objected - {winner}
 
 
 def _losing_bidders(
     session: Session, code: str, choices: tuple[tuple[str, str], ...]
 ) -> tuple[tuple[str, str], ...]:
+    """Of ``choices``, the bidders that may still object (:func:`_may_object`)."""
     project = queries.project_by_code(session, code)
-    winner = project.awarded_organization_id
-    organization = session.get(Organization, winner) if winner is not None else None
-    return tuple(c for c in choices if organization is None or c[0] != organization.uscc)
+    left = _may_object(session, project)
+    usccs = {
+        o.uscc for o in session.exec(select(Organization).where(col(Organization.id).in_(left)))
+    }
+    return tuple(c for c in choices if c[0] in usccs)
 
 
 PROPOSING_TRIGGER = "add_proposal"

@@ -112,7 +112,7 @@ def objection_page(
     ours = {organization.id for organization in organizations}
     shown = [
         row
-        for row in project_objections(session, lodged_against(session, project), gate)
+        for row in project_objections(session, lodged_against(session, project)[1], gate)
         if gate.staff or row["organization_id"] in ours
     ]
     lodged_now = {row["organization_id"] for row in shown if row["notice"] == notice.number}
@@ -129,12 +129,12 @@ def objection_page(
     }
 
 
-def lodged_against(session: Session, project: Project) -> list[notices.ObjectionRow]:
-    """Every objection to the project's notices (none is read before an award: there is
-    nothing to object to, and the pages of a project under way ask no more)."""
+def lodged_against(session: Session, project: Project) -> tuple[bool, list[notices.ObjectionRow]]:
+    """Whether the project has an award notice, and every objection to its notices (nothing
+    is read before an award: there is nothing to object to, and a page asks no more)."""
     if project.awarded_organization_id is None and project.state != "reviewing":
-        return []
-    return notices.objections_of(session, project)
+        return False, []
+    return notices.noticed_objections(session, project)
 
 
 def project_objections(

@@ -44,8 +44,8 @@ def test_a_typed_right_to_left_mark_is_refused_beside_its_field_and_kept_as_type
         page,
         HOSTILE,
         "record_recusal",
-        fill={"reviewer": "陈建华", "reason": typed},
-        choose={"organization": f"{HOSTILE_ORGANIZATION}（{HOSTILE_USCC}）"},
+        fill={"reason": typed},
+        choose={"organization": f"{HOSTILE_ORGANIZATION}（{HOSTILE_USCC}）", "reviewer": "陈建华"},
         accepted=False,
     )
     error = page.locator("#do-record_recusal .field", has=page.locator("#record_recusal-reason"))

@@ -80,7 +80,7 @@ def test_the_organization_sees_its_work_acknowledges_and_the_assessor_finalizes(
     finalize = page.locator("#finalize")
     finalize.get_by_role("button").click()
     confirm(page, ACKNOWLEDGE, "finalize_assessment")
-    page.get_by_role("link", name="考核 Assessment").click()
+    page.get_by_role("link", name="考核", exact=True).click()
     page.wait_for_url(f"**/projects/{ACKNOWLEDGE}/assessment")
     expect(page.locator("section.result dd").first).to_contain_text("已定稿 final")
     expect(page.locator("section.result")).to_contain_text("已考核")

@@ -23,7 +23,7 @@ def test_an_officer_takes_a_draft_to_soliciting_with_a_leader_approving(
     sign_in(page, OFFICER.name, project)
     shoot(page, screenshots, "project-draft-officer")
     fire(page, WALK, "submit")
-    expect(page.locator("p.ok")).to_contain_text("submit")
+    expect(page.locator("p.ok")).to_contain_text("已办理：提交立项申报")
     assert _state_shown(page) == "立项申报"
     page.get_by_role("button", name="退出 Sign out").click()
 
@@ -42,7 +42,7 @@ def test_an_officer_takes_a_draft_to_soliciting_with_a_leader_approving(
         WALK,
         "add_proposal",
         choose={"organization": f"{ORGANIZATIONS[QIHANG]}（{QIHANG}）"},
-        fill={"price": "868000.00"},
+        fill={"price": "868,000.00"},  # written as the page prints it
     )
     proposals = page.locator("section", has=page.get_by_role("heading", name="申报方案"))
     expect(proposals.locator("tbody tr")).to_have_count(1)
@@ -50,8 +50,8 @@ def test_an_officer_takes_a_draft_to_soliciting_with_a_leader_approving(
     expect(proposals).to_contain_text("868,000.00")
     assert site.state(WALK) == "soliciting"
     history = page.locator("ol.timeline")
-    for trigger in ("create", "submit", "approve", "open_call", "add_proposal"):
-        expect(history).to_contain_text(trigger)
+    for step in ("草拟项目", "提交立项申报", "批准立项", "发布征集", "登记申报方案"):
+        expect(history).to_contain_text(step)  # each step by its name, never its code
 
 
 def test_a_leader_approves_a_proposed_project(page: Page, site: Site) -> None:

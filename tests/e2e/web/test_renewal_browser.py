@@ -64,9 +64,11 @@ def test_an_officer_reads_the_plan_confirms_and_the_job_shows_the_contracts_chan
     shoot(page, screenshots, "job-renewal-done")
     assert [site.state(code) for code in (RENEWAL_GOOD, RENEWAL_FAIL)] == ["renewed", "dropped"]
 
-    expect(page.locator("#renewal-result")).to_contain_text("审计、管理员可查看")
+    expect(page.locator("#renewal-result")).to_contain_text(
+        "审计、管理员可在审计记录中按此批次查看"
+    )
 
-    auditor = open_page()  # the officer may not read the trail: the batch link is for auditors
+    auditor = open_page()  # the officer may not read the trail: the batch is for auditors
     batch_url = f"/audit?batch={batch.inner_text()}"
     sign_in(auditor, AUDITOR.name, batch_url)
     expect(auditor.locator("main")).to_contain_text(RENEWAL_GOOD)

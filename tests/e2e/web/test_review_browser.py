@@ -64,7 +64,7 @@ def test_a_reviewer_follows_the_panel_to_the_sheet_and_submits_one_proposals_for
     go = action(page, "record_review").get_by_role("link", name="去评分")
     expect(go).to_have_attribute("href", f"/projects/{REVIEW_FORM}/panel/sheet")
     expect(page.locator('form[action*="/do/record_re"]')).to_have_count(0)  # no code=value box
-    page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
+    page.locator("nav.tabs").get_by_role("link", name="评审").click()
     page.wait_for_url(f"**/projects/{REVIEW_FORM}/panel")
     page.locator("nav.tabs").get_by_role("link", name="我的评分 My sheet").click()
     page.wait_for_url(f"**/projects/{REVIEW_FORM}/panel/sheet")
@@ -124,7 +124,7 @@ def test_a_score_above_its_maximum_and_a_word_are_shown_beside_their_fields_and_
     shoot(page, screenshots, "review-sheet-errors")
     assert site.business_data() == before
 
-    page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
+    page.locator("nav.tabs").get_by_role("link", name="评审").click()
     expect(page.locator(f'[id="panel-{QIHANG}"]')).to_contain_text("尚无评分 No sheets yet.")
     expect(page.locator("table.sheets")).to_have_count(0)
     assert site.reviews(REVIEW_ERRORS) == []
@@ -159,7 +159,7 @@ def test_a_reviewer_uploads_the_filled_in_template_and_a_csv_is_refused_in_one_l
     expect(page.locator("#upload")).to_contain_text("评分.csv")
     assert site.reviews(REVIEW_UPLOAD) == [(reviewer, TONGXIN, "83.67")]
 
-    page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
+    page.locator("nav.tabs").get_by_role("link", name="评审").click()
     row = page.locator(f'[id="panel-{TONGXIN}"] tr.sheet-counted')
     expect(row).to_have_count(1)
     expect(row).to_contain_text(reviewer)
@@ -191,7 +191,7 @@ def test_a_reviewer_declares_a_conflict_only_with_a_reason_and_the_panel_marks_i
     expect(declared).to_contain_text("已回避 Recused：曾在该机构兼职")
     expect(declared.locator("form")).to_have_count(0)
 
-    page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
+    page.locator("nav.tabs").get_by_role("link", name="评审").click()
     row = page.locator(f'[id="panel-{TONGXIN}"] tr.sheet-recused')
     expect(row).to_contain_text(reviewer)
     expect(row).to_contain_text("回避 recused：曾在该机构兼职")
@@ -230,7 +230,7 @@ def test_the_panel_trims_marks_the_recusal_flags_ranks_and_the_officer_awards(
 
     page.locator("nav.tabs").get_by_role("link", name="概况").click()
     fire(page, PANEL, "award", choose={"organization": f"{ORGANIZATIONS[QIHANG]}（{QIHANG}）"})
-    page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
+    page.locator("nav.tabs").get_by_role("link", name="评审").click()
     expect(first).to_contain_text("已中选 Awarded")
     expect(first).to_have_class("awarded")
     expect(page.locator("main")).not_to_contain_text("可中选")

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from procure.services.lifecycle import fire as lc
 from procure.store import notices, queries
 from tests.integration.builders import (
     CODE,
@@ -166,10 +167,11 @@ def test_the_answer_forms_name_only_the_objectors_never_the_winner(
 
     page = client.get(f"/projects/{CODE}").text
 
-    for trigger in ("reject_objection", "uphold_objection", "lodge_objection"):
+    for trigger in ("reject_objection", "uphold_objection"):
         form = _details(page, trigger)
         assert f'<option value="{TONGXIN}"' in form, trigger
-        assert QIHANG not in form, trigger  # the winner did not, and may not, object
+        assert QIHANG not in form, trigger  # the winner did not object
+    assert "do-lodge_objection" not in page  # the only bidder that lost has objected
 
 
 def test_no_answer_form_is_offered_while_no_objection_waits(
@@ -183,6 +185,8 @@ def test_no_answer_form_is_offered_while_no_objection_waits(
 
     for page in (before_award, awarded):
         assert "uphold_objection" not in page and "reject_objection" not in page
+    recorded = _details(awarded, "lodge_objection")  # an officer records a bidder's letter
+    assert f'<option value="{TONGXIN}"' in recorded and QIHANG not in recorded  # not the winner
     assert "公示与质疑" not in before_award and "公示与质疑" in awarded
 
 
@@ -199,3 +203,20 @@ def test_a_waiting_objection_puts_the_project_in_the_officers_list_until_answere
 
     assert f'<a href="/projects/{CODE}#objections">答复质疑</a>（答复期限' in waiting
     assert "答复质疑" not in answered
+
+
+def test_a_renewed_contracts_next_project_offers_no_objection_step_and_no_notice_tab(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessed")
+    lc.renew(session, CODE, OFFICER)  # the 2020 project: awarded with the terms carried
+    session.commit()
+    _as(client, session, OFFICER.name)
+
+    page = client.get("/projects/SM-2020-001").text
+
+    assert "已中选" in page and 'id="do-sign_contract"' in page
+    for step in ("lodge_objection", "uphold_objection", "reject_objection"):
+        assert f"do-{step}" not in page, step  # no notice: nothing to object to or answer
+    assert 'href="/projects/SM-2020-001/objection"' not in page  # nor a tab to read one
+    assert 'value="868,000.00"' in page  # the amount carried forward, to sign

@@ -277,3 +277,17 @@ def test_an_officer_picks_the_recused_reviewer_from_the_panel_by_name(
     for reviewer in REVIEWERS:
         assert f'<option value="{reviewer.name}">{reviewer.name}</option>' in picker
     assert OFFICER.name not in picker  # not a reviewer
+
+
+def test_the_audit_trail_tab_is_offered_only_to_those_who_may_open_it(
+    client: TestClient, registered: Session
+) -> None:
+    set_passwords(registered, OFFICER.name, AUDITOR.name)
+    sign_in(client, OFFICER.name)
+    officer = client.get(f"/projects/{CODE}").text
+    refused = client.get(f"/audit?project={CODE}")
+    sign_in(client, AUDITOR.name)
+    auditor = client.get(f"/projects/{CODE}").text
+
+    assert refused.status_code == 403 and 'href="/audit' not in officer
+    assert f'href="/audit?project={CODE}"' in auditor

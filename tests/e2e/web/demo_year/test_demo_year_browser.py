@@ -176,7 +176,7 @@ def test_the_officer_awards_from_the_panel_page_and_the_notice_is_public_without
     page: Page, open_page: Callable[[], Page], demo_db: str, screenshots: Path, base_url: str
 ) -> None:
     demo_sign_in(page, OFFICER, f"/projects/{CODE}")
-    page.locator("nav.tabs").get_by_role("link", name="评审 Review panel").click()
+    page.locator("nav.tabs").get_by_role("link", name="评审").click()
     page.wait_for_url(f"**/projects/{CODE}/panel")
     winner = page.locator(f'[id="rank-{QIHANG}"]')
     expect(winner).to_contain_text("可中选 may be awarded")
@@ -312,7 +312,7 @@ def test_the_assessor_writes_narratives_the_organization_acknowledges_and_it_is_
 
     assessor = open_page()
     demo_sign_in(assessor, ASSESSOR, f"/projects/{CODE}")
-    assessor.locator("nav.tabs").get_by_role("link", name="考核 Assessment").click()
+    assessor.locator("nav.tabs").get_by_role("link", name="考核", exact=True).click()
     assessor.wait_for_url(f"**/projects/{CODE}/assessment")
     fill_sheet(assessor, ASSESSMENT_GOOD, NARRATIVES)
     assessor.get_by_role("button", name="保存评分表 Save the sheet").click()
