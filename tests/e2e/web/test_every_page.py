@@ -58,6 +58,8 @@ NOT_PAGES = frozenset(
         "/projects/{code}/record",  # the evaluation record's PDF
         "/jobs/{job_id}/download",  # the year's records as a .zip
         "/public/feed.atom",
+        "/attachments/{attachment_id}",  # an attached file, inline or
+        "/attachments/{attachment_id}/download",  # as a download
     }
 )
 """GET routes that answer a file, not a page a person reads."""
@@ -86,6 +88,7 @@ ROLES: dict[str, tuple[str | None, tuple[str, ...]]] = {
             f"/projects/{AWARDED}",
             f"/projects/{PANEL}/panel",
             f"/projects/{AWARDED}/objection",
+            f"/projects/{AWARDED}/documents",
             "/due",
             "/records",
             "/renewal",

@@ -79,7 +79,9 @@ def test_a_refused_field_is_marked_invalid_and_described_by_its_message(
     page = _Page(response.text)
     amount = page.by_id["record_payment-amount"]
     assert amount.get("aria-invalid") == "true"
-    assert "请填写金额" in page.texts[amount["aria-describedby"]]
+    described = amount["aria-describedby"].split()
+    assert "请填写金额" in page.texts[described[0]]  # the message first, then the field's hint
+    assert described[1] == "record_payment-amount-hint"
     assert "aria-invalid" not in page.by_id["record_payment-paid_on"]  # the day was right
 
 
