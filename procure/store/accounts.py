@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from procure.store.models import Organization, Purchaser
-from procure.store.reads import remembered
+from procure.store.reads import remember, remembered
 from procure.store.trust_models import RoleGrant, User
 
 
@@ -24,6 +26,14 @@ def active_grants(session: Session, user: User) -> list[RoleGrant]:
     )
     key = ("grants", user.id)
     return list(remembered(session, key, lambda: tuple(session.exec(statement))))
+
+
+def remember_account(session: Session, user: User, grants: Sequence[RoleGrant]) -> None:
+    """Take ``user`` and its active ``grants`` (read when the request's account was found)
+    as what :func:`user_by_login` and :func:`active_grants` answer in ``session``'s current
+    read-only transaction (see :mod:`procure.store.reads`)."""
+    remember(session, ("user", user.login), user)
+    remember(session, ("grants", user.id), tuple(grants))
 
 
 def purchaser_chain(session: Session, purchaser_id: int) -> list[int]:
