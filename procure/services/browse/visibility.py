@@ -230,7 +230,8 @@ def readable_project(session: Session, scope: ViewerScope, code: str) -> Project
         remember(session, ("latest_assessment", project.id), assessment)
         return project
 
-    project = remembered(session, ("readable", code, scope.login), load)
+    reach = frozenset(scope.by_role.items())  # the scope itself, not only whose it is
+    project = remembered(session, ("readable", code, scope.login, reach), load)
     if project is None:
         raise NotFound(f"unknown project {quoted(code)}")
     return project
