@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from procure.store.models import Organization, Purchaser
-from procure.store.reads import remembered
+from procure.store.reads import remember, remembered
 from procure.store.trust_models import RoleGrant, User
 
 
@@ -43,6 +45,14 @@ def role_holders(session: Session, role: str, purchaser_id: int) -> list[User]:
         .distinct()
     )
     return sorted(session.exec(statement), key=lambda user: (user.name, user.login))
+
+
+def remember_account(session: Session, user: User, grants: Sequence[RoleGrant]) -> None:
+    """Take ``user`` and its active ``grants`` (read when the request's account was found)
+    as what :func:`user_by_login` and :func:`active_grants` answer in ``session``'s current
+    read-only transaction (see :mod:`procure.store.reads`)."""
+    remember(session, ("user", user.login), user)
+    remember(session, ("grants", user.id), tuple(grants))
 
 
 def purchaser_chain(session: Session, purchaser_id: int) -> list[int]:

@@ -25,6 +25,7 @@ from procure.domain.audit_chain import (
 )
 from procure.store import bulk
 from procure.store.models import AuditHead, TransitionLog
+from procure.store.reads import remembered
 
 _HEAD_ID = 1
 _LOG_COLUMNS = (*CHAINED_FIELDS, "prev_hash", "hash")
@@ -141,10 +142,11 @@ def peek_head(session: Session) -> tuple[int, str]:
     """The chain's head as last committed, without locking it: ``(seq, last_hash)``.
 
     For hashing rows ahead of the lock (:func:`chain`); check them with
-    :meth:`Chained.follows` against :func:`locked_head` before writing them.
+    :meth:`Chained.follows` against :func:`locked_head` before writing them. Asked again in
+    one read-only transaction (a page's figures), the first answer: :mod:`procure.store.reads`.
     """
     statement = select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == _HEAD_ID)
-    found = session.exec(statement).first()
+    found = remembered(session, "audit_head", lambda: session.exec(statement).first())
     return (found[0], found[1]) if found else (0, GENESIS_HASH)
 
 

@@ -5,13 +5,18 @@ read inside a read transaction, so the copy is one consistent moment and holds w
 write-ahead log (WAL) had not folded into the main file yet; writers go on meanwhile.
 PostgreSQL is copied by ``pg_dump`` (custom format, one snapshot) of the schema the URL
 uses, and restored by ``pg_restore`` in one transaction; both must be on ``PATH`` (the
-``postgresql-client`` package), else the refusal names them. A copy is written under a
-temporary name and renamed, so a file by its name is always whole.
+``postgresql-client`` package), else the refusal names them. A dump of one schema leaves
+out the extensions its indexes use (the search's ``pg_trgm`` lives in ``public``, so that
+dropping a schema never drops it): the restore creates ``pg_trgm`` where the dump's indexes
+name it when the database has not got it, and drops it again if the restore then fails; a
+database where it cannot be created is refused with the statement an administrator runs.
+A copy is written under a temporary name and renamed, so a file by its name is always whole.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -19,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from procure.domain.errors import InvalidInput, Refused
 
@@ -173,9 +179,71 @@ def restore_database(file: Path, engine: Engine) -> None:
         _sqlite_restore(file, _sqlite_path(engine))
         return
     args, env = _libpq(engine)
-    command = [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error"]
+    tool = _tool("pg_restore")
+    created = [_with_trigram(engine, schema) for schema in _trigram_schemas(tool, file, env)]
+    command = [tool, "--no-owner", "--no-privileges", "--exit-on-error"]
     command += ["--single-transaction", *args, str(file)]
-    _run(command, env, "pg_restore")
+    try:
+        _run(command, env, "pg_restore")
+    except InvalidInput:
+        if any(created):  # the restore changed nothing: neither does this
+            with engine.begin() as connection:
+                connection.execute(text(f"DROP EXTENSION IF EXISTS {TRIGRAM}"))
+        raise
+
+
+TRIGRAM = "pg_trgm"
+_TRIGRAM_CLASS = re.compile(r'("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\.gin_trgm_ops\b')
+
+
+def _trigram_schemas(tool: str, file: Path, env: dict[str, str]) -> set[str]:
+    """The schemas in which the archive's indexes look for ``pg_trgm``'s operator classes."""
+    done = subprocess.run(
+        [tool, "--schema-only", "--file=-", str(file)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["no message"])[0]
+        raise InvalidInput(f"pg_restore cannot read {file}: {first}")
+    return {
+        name[1:-1].replace('""', '"') if name.startswith('"') else name
+        for name in _TRIGRAM_CLASS.findall(done.stdout)
+    }
+
+
+def _with_trigram(engine: Engine, schema: str) -> bool:
+    """Make sure ``pg_trgm`` is installed in ``schema``; return whether it was created now.
+
+    Raises:
+        Refused: it is installed in another schema, or cannot be created (the reason and
+            the administrator's statement named).
+    """
+    fix = (
+        f"have the server's administrator run CREATE EXTENSION {TRIGRAM} SCHEMA {schema} in "
+        f'database "{engine.url.database}" (Debian: apt-get install postgresql-contrib), then '
+        "restore again; nothing was changed"
+    )
+    need = f"the backup's search indexes need the PostgreSQL extension {TRIGRAM} in schema {schema}"
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = :name"),
+            {"name": TRIGRAM},
+        ).scalar()
+        if found is not None:
+            if found.strip('"') != schema:
+                raise Refused(f"{need}, and this database has it in schema {found}: {fix}")
+            return False
+        quoted_schema = '"' + schema.replace('"', '""') + '"'
+        try:
+            connection.execute(text(f"CREATE EXTENSION {TRIGRAM} SCHEMA {quoted_schema}"))
+            connection.commit()
+        except DBAPIError as exc:
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise Refused(f"{need}, which cannot be created here ({reason}): {fix}") from exc
+    return True
 
 
 def _sqlite_restore(file: Path, target: Path) -> None:

@@ -54,8 +54,8 @@ def _sheet(review: Review, recusal_reason: str | None) -> PanelSheet:
 
 
 def project_panels(session: Session, project: Project) -> list[ProposalSheets]:
-    """Return every proposal of a project with its sheets, in registration order: four
-    queries (proposals with their organizations, reviews and recusals), however many."""
+    """Return every proposal of a project with its sheets, in registration order: two
+    queries (proposals with their organizations and reviews, recusals), however many."""
     if project.id is None:
         return []
     return panels_of_projects(session, [project.id]).get(project.id, [])
@@ -65,28 +65,32 @@ def panels_of_projects(
     session: Session, project_ids: Collection[int]
 ) -> dict[int, list[ProposalSheets]]:
     """Every proposal of each project with its sheets, as :func:`project_panels` gives
-    them, in four queries whatever the number of projects."""
+    them, in two queries whatever the number of projects: the proposals with their
+    organizations and reviews (a row per review, one for a proposal without any), and the
+    recusals."""
     if not project_ids:
         return {}
-    proposals = session.exec(
-        select(Proposal, Organization)
+    rows = session.exec(
+        select(Proposal, Organization, Review)
         .join(Organization, col(Organization.id) == col(Proposal.organization_id))
+        .outerjoin(Review, col(Review.proposal_id) == col(Proposal.id))
         .where(col(Proposal.project_id).in_(project_ids))
-        .order_by(col(Proposal.project_id), col(Proposal.id))
+        .order_by(col(Proposal.project_id), col(Proposal.id), col(Review.id))
     ).all()
-    proposal_ids = [proposal.id for proposal, _ in proposals]
+    proposals: dict[int | None, tuple[Proposal, Organization]] = {}
     reviews: dict[int | None, list[Review]] = defaultdict(list)
-    for review in session.exec(
-        select(Review).where(col(Review.proposal_id).in_(proposal_ids)).order_by(col(Review.id))
-    ):
-        reviews[review.proposal_id].append(review)
+    for proposal, organization, review in rows:
+        proposals.setdefault(proposal.id, (proposal, organization))
+        if review is not None:
+            reviews[proposal.id].append(review)
+    proposal_ids = list(proposals)
     recusals: dict[int | None, list[Recusal]] = defaultdict(list)
     for recusal in session.exec(
         select(Recusal).where(col(Recusal.proposal_id).in_(proposal_ids)).order_by(col(Recusal.id))
     ):
         recusals[recusal.proposal_id].append(recusal)
     found: dict[int, list[ProposalSheets]] = defaultdict(list)
-    for proposal, organization in proposals:
+    for proposal, organization in proposals.values():
         entry = _entry(proposal, organization, reviews[proposal.id], recusals[proposal.id])
         found[proposal.project_id].append(entry)
     return found

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ScalarSelect, case, func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound
@@ -119,8 +120,10 @@ def recusals_of(session: Session, proposal: Proposal) -> list[Recusal]:
 
 
 def contract_of(session: Session, project: Project) -> Contract | None:
-    """Return the project's contract, if signed."""
-    return session.exec(select(Contract).where(Contract.project_id == project.id)).first()
+    """Return the project's contract, if signed (asked again in one read-only transaction:
+    see :mod:`procure.store.reads`)."""
+    statement = select(Contract).where(Contract.project_id == project.id)
+    return remembered(session, ("contract", project.id), lambda: session.exec(statement).first())
 
 
 def contract_by_number(session: Session, number: str) -> Contract | None:
@@ -156,29 +159,44 @@ def inspections_of(session: Session, project: Project) -> list[Inspection]:
 
 def assessment_sheets(session: Session, project: Project) -> list[Assessment]:
     """Return the assessors' sheets of a project (not the finalized result), oldest first."""
+    return [sheet for sheet in _assessments(session, project) if not sheet.final]
+
+
+def _assessments(session: Session, project: Project) -> tuple[Assessment, ...]:
+    """A project's assessments, the sheets and the final result, oldest first (asked again
+    in one read-only transaction, the first answer: :mod:`procure.store.reads`)."""
     statement = (
-        select(Assessment)
-        .where(Assessment.project_id == project.id, col(Assessment.final).is_(False))
-        .order_by(col(Assessment.id))
+        select(Assessment).where(Assessment.project_id == project.id).order_by(col(Assessment.id))
     )
-    return list(session.exec(statement))
+    key = ("assessments", project.id)
+    return remembered(session, key, lambda: tuple(session.exec(statement)))
 
 
 def latest_assessment(session: Session, project: Project) -> Assessment | None:
-    """Return the project's finalized assessment, else its most recent sheet."""
-    final = final_assessment(session, project)
-    if final is not None:
-        return final
-    sheets = assessment_sheets(session, project)
-    return sheets[-1] if sheets else None
+    """Return the project's finalized assessment, else its most recent sheet (one query;
+    asked again in one read-only transaction, the first answer: :mod:`procure.store.reads`)."""
+    statement = select(Assessment).where(col(Assessment.id) == latest_assessment_id(project.id))
+    key = ("latest_assessment", project.id)
+    return remembered(session, key, lambda: session.exec(statement).first())
+
+
+def latest_assessment_id(project_id: Any) -> ScalarSelect[Any]:
+    """The id of the assessment :func:`latest_assessment` returns, as a subquery (the final
+    first, then the sheets newest first) of ``project_id``: a value or a column (correlated)."""
+    final = col(Assessment.final)
+    return (
+        select(Assessment.id)
+        .where(Assessment.project_id == project_id)
+        .order_by(final.desc(), case((final, col(Assessment.id)), else_=-col(Assessment.id)))
+        .limit(1)
+        .correlate(Project)  # never the outer query's assessment
+        .scalar_subquery()
+    )
 
 
 def final_assessment(session: Session, project: Project) -> Assessment | None:
     """Return the project's finalized assessment, if any."""
-    statement = select(Assessment).where(
-        Assessment.project_id == project.id, col(Assessment.final).is_(True)
-    )
-    return session.exec(statement).first()
+    return next((sheet for sheet in _assessments(session, project) if sheet.final), None)
 
 
 def comments_of(session: Session, project: Project) -> list[OrganizationComment]:
@@ -210,4 +228,5 @@ def bar_for(session: Session, organization_id: int, purchaser_id: int, year: int
         Bar.purchaser_id == purchaser_id,
         Bar.year == year,
     )
-    return session.exec(statement).first()
+    key = ("bar", organization_id, purchaser_id, year)
+    return remembered(session, key, lambda: session.exec(statement).first())

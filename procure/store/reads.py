@@ -49,6 +49,15 @@ def _forget(session: Session, _transaction: Any) -> None:
     session.info[_MEMO].clear()
 
 
+def remember(session: Session, key: Hashable, answer: object) -> None:
+    """In a marked session, take ``answer`` as the one a lookup of ``key`` gives in this
+    transaction (read by the caller along with something else: a join, the sign-in); in
+    any other session, nothing."""
+    memo: dict[Hashable, Any] | None = session.info.get(_MEMO)
+    if memo is not None:
+        memo.setdefault(key, answer)
+
+
 def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     """``load()``'s answer, or in a marked session the one it gave for ``key`` earlier in
     this transaction. An exception is not remembered."""

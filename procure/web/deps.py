@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from procure.services.accounts import signin
 from procure.services.lifecycle.clock import now_utc
+from procure.store.accounts import remember_account
 from procure.store.db import new_session
 from procure.store.reads import remember_reads
 from procure.web.security import SESSION_COOKIE, session_secret
@@ -33,8 +34,12 @@ class Forbidden(Exception):
 
 
 def reader(request: Request) -> Iterator[Session]:
-    """A session that only reads (a repeated lookup is answered once a transaction)."""
+    """A session that only reads (a repeated lookup is answered once a transaction); the
+    signed-in account, when found already, and its grants are not read again."""
     session = remember_reads(new_session(request.app.state.reader), keep_loaded=True)
+    signed_in: signin.SignedIn | None = getattr(request.state, "signed_in", None)
+    if signed_in is not None:
+        remember_account(session, signed_in.user, signed_in.grants)
     try:
         yield session
     finally:

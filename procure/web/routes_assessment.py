@@ -33,7 +33,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
-    """The roles the account holds on ``code``; outside its scope it is an unknown code."""
+    """The roles the account holds on ``code``; outside its scope it is an unknown code.
+    (The gate reads the project with its purchaser and award first: the roles reuse them.)"""
     require_visible(session, code, account.user.login, "assessment")  # first: as fast as unknown
     roles = held_roles(session, account.user, code)
     if not roles:

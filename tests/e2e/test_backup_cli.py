@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from procure.services.accounts import manage as accounts
 from procure.store.db import make_engine, new_session
@@ -189,3 +192,69 @@ def test_without_pg_dump_on_path_the_backup_names_it_and_writes_nothing(
         "install postgresql-client); nothing was written"
     )
     assert not (tmp_path / "copy.dump").exists()
+
+
+@contextmanager
+def new_database(url: str) -> Iterator[str]:
+    """``url`` (a server and a search_path) on a database of its own, made now (without
+    pg_trgm, as a new server's database is) and dropped on leaving."""
+    name = f"restore_{uuid.uuid4().hex[:10]}"
+    server = make_url(url.split("?")[0])
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.replace(f"/{server.database}?", f"/{name}?", 1)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_backup_restores_into_a_new_database_without_pg_trgm(
+    tmp_path: Path, key_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fresh_postgres_schema() as url:
+        _postgres_world(url, monkeypatch)
+        backed = run(url, "backup", "-o", str(tmp_path / "copy.dump"), "--by", "admin", env=key_env)
+        assert backed.code == 0, backed.stderr
+        with new_database(url) as elsewhere:
+            done = run(elsewhere, "restore", str(tmp_path / "copy.dump"))
+            assert done.code == 0, done.stderr
+            _verify_restored(elsewhere, tmp_path / "copy.dump.checkpoint.json")
+            restored = create_engine(elsewhere)
+            with restored.connect() as connection:
+                indexes = connection.execute(
+                    text("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm'")
+                ).scalars()
+                assert sorted(indexes) == ["ix_project_code_trgm", "ix_project_title_trgm"]
+            restored.dispose()
+
+
+@pytest.mark.postgres
+def test_a_restore_that_cannot_create_pg_trgm_names_the_fix_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fresh_postgres_schema() as url:
+        _postgres_world(url, monkeypatch)
+        assert run(url, "backup", "-o", str(tmp_path / "copy.dump"), "--by", "admin").code == 0
+        with new_database(url) as elsewhere:
+            server = create_engine(elsewhere)
+            with server.begin() as connection:  # where the indexes want the extension
+                connection.execute(text("DROP SCHEMA public"))
+            refused = run(elsewhere, "restore", str(tmp_path / "copy.dump"))
+            with server.connect() as connection:
+                schemas = connection.execute(
+                    text("SELECT nspname FROM pg_namespace WHERE nspname !~ '^(pg_|information)'")
+                ).scalars()
+                assert list(schemas) == []
+            server.dispose()
+    assert refused.code == 1
+    name = make_url(elsewhere.split("?")[0]).database
+    assert refused.stderr.strip() == (
+        "error: the backup's search indexes need the PostgreSQL extension pg_trgm in schema "
+        f'public, which cannot be created here (schema "public" does not exist): have the '
+        f'server\'s administrator run CREATE EXTENSION pg_trgm SCHEMA public in database "{name}" '
+        "(Debian: apt-get install postgresql-contrib), then restore again; nothing was changed"
+    )

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from procure.domain.errors import NotFound
+from procure.services.browse.visibility import ViewerScope, readable_project, viewer_scope
 from procure.store import queries
 from procure.store.db import make_engine, new_session
 from procure.store.reads import remember_reads
-from tests.integration.builders import CODE, project_at
+from tests.integration.builders import CODE, OFFICER, project_at
 from tests.integration.concurrency.race import url_of
 
 
@@ -49,3 +52,18 @@ def test_a_writing_session_reads_afresh(session: Session) -> None:
     finally:
         event.remove(session.get_bind(), "before_cursor_execute", listener)
     assert len(statements) == 1
+
+
+def test_a_remembered_project_is_not_read_for_a_narrower_scope_of_the_same_login(
+    session: Session,
+) -> None:
+    project_at(session, "draft")
+    session.commit()
+    reader = remember_reads(new_session(session.get_bind()))
+    try:
+        wide = viewer_scope(reader, OFFICER.name)
+        assert readable_project(reader, wide, CODE).code == CODE
+        with pytest.raises(NotFound, match="unknown project"):
+            readable_project(reader, ViewerScope(wide.login), CODE)  # reaches nothing
+    finally:
+        reader.close()

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -26,7 +27,7 @@ from procure.domain.identity import check_password_strength, normalize_login
 from procure.services.accounts.manage import check_password, hash_password
 from procure.store import accounts as account_store
 from procure.store import audit
-from procure.store.trust_models import User
+from procure.store.trust_models import RoleGrant, User
 from procure.store.web_models import AppSecret, SignInThrottle, WebSession
 
 MAX_FAILURES = 5
@@ -54,6 +55,7 @@ class SignedIn:
     user: User
     session: WebSession
     roles: frozenset[str] = frozenset()  # the roles of its active grants, for any scope
+    grants: tuple[RoleGrant, ...] = ()  # its active grants, oldest first
 
 
 def app_secret(session: Session, name: str, *, at: datetime) -> bytes:
@@ -162,16 +164,28 @@ def resolve(
     session: Session, token: str, *, at: datetime, idle_minutes: int = IDLE_MINUTES
 ) -> SignedIn | None:
     """The signed-in account of ``token``, or ``None`` if it is unknown, ended or idle too long."""
-    row = session.exec(select(WebSession).where(WebSession.token_hash == _digest(token))).first()
-    if row is None or row.revoked_at is not None:
+    statement = (  # one query: the session, its account and the account's active grants
+        select(WebSession, User, RoleGrant)
+        .join(User, col(User.id) == col(WebSession.user_id))
+        .outerjoin(
+            RoleGrant,
+            and_(col(RoleGrant.user_id) == col(User.id), col(RoleGrant.revoked_at).is_(None)),
+        )
+        .where(WebSession.token_hash == _digest(token))
+        .order_by(col(RoleGrant.id))
+    )
+    found = session.exec(statement).all()
+    if not found:
+        return None
+    row, user, _ = found[0]
+    if row.revoked_at is not None:
         return None
     if at - row.last_seen_at > timedelta(minutes=idle_minutes):
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
-    roles = frozenset(grant.role for grant in account_store.active_grants(session, user))
-    return SignedIn(user, row, roles)
+    grants = tuple(grant for _, _, grant in found if grant is not None)
+    return SignedIn(user, row, frozenset(grant.role for grant in grants), grants)
 
 
 def needs_touch(signed_in: SignedIn, *, at: datetime) -> bool:

@@ -15,13 +15,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound
 from procure.domain.identity import normalize_login
 from procure.domain.text import quoted
 from procure.store import accounts as account_store
-from procure.store.models import Contract, Project, Proposal, Purchaser
+from procure.store import queries
+from procure.store.models import (
+    Assessment,
+    Contract,
+    Organization,
+    Project,
+    Proposal,
+    Purchaser,
+)
+from procure.store.reads import remember, remembered
 from procure.store.trust_models import RoleGrant
 
 
@@ -78,10 +88,17 @@ class ViewerScope:
 def viewer_scope(session: Session, login: str) -> ViewerScope:
     """Return what ``login`` may read: nothing for an unknown or deactivated account.
 
+    Asked again in one read-only transaction, it is answered from the first answer (see
+    :mod:`procure.store.reads`).
+
     Raises:
         InvalidInput: a malformed login.
     """
     login = normalize_login(login)
+    return remembered(session, ("scope", login), lambda: _viewer_scope(session, login))
+
+
+def _viewer_scope(session: Session, login: str) -> ViewerScope:
     user = account_store.user_by_login(session, login)
     if user is None or not user.active:
         return ViewerScope(login)
@@ -189,8 +206,32 @@ def readable_project(session: Session, scope: ViewerScope, code: str) -> Project
         NotFound: an unknown code, or a project outside the scope (the same message: the
             reader learns nothing of projects it may not see).
     """
-    statement = select(Project).where(Project.code == code, project_clause(scope))
-    project = session.exec(statement).first()
+
+    def load() -> Project | None:
+        # one query: the project with what there is one of and the gate, the roles and the
+        # detail ask for next (its purchaser, awarded organization, contract and latest
+        # assessment), kept loaded or remembered for them
+        latest = queries.latest_assessment_id(col(Project.id))
+        statement = (
+            sa_select(Project, Purchaser, Organization, Contract, Assessment)
+            .join(Purchaser, col(Purchaser.id) == col(Project.purchaser_id))
+            .outerjoin(Organization, col(Organization.id) == col(Project.awarded_organization_id))
+            .outerjoin(Contract, col(Contract.project_id) == col(Project.id))
+            .outerjoin(Assessment, col(Assessment.id) == latest)
+            .where(col(Project.code) == code, project_clause(scope))
+        )
+        found = session.execute(statement).first()  # five entities: past sqlmodel's select
+        if found is None:
+            return None
+        project: Project = found[0]
+        contract, assessment = found[3], found[4]
+        remember(session, ("project", code), project)
+        remember(session, ("contract", project.id), contract)
+        remember(session, ("latest_assessment", project.id), assessment)
+        return project
+
+    reach = frozenset(scope.by_role.items())  # the scope itself, not only whose it is
+    project = remembered(session, ("readable", code, scope.login, reach), load)
     if project is None:
         raise NotFound(f"unknown project {quoted(code)}")
     return project

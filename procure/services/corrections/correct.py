@@ -24,6 +24,7 @@ from procure.services.lifecycle.params import parse_params
 from procure.store import audit, conflicts, queries
 from procure.store.correction_models import APPLIED, PENDING, Correction
 from procure.store.models import Project
+from procure.store.reads import remembered
 from procure.workflow.context import Actor
 from procure.workflow.definition import ParamDef, TransitionDef
 from procure.workflow.rules import default_corrections, default_rules
@@ -227,13 +228,15 @@ def correction_of(session: Session, project: Project, number: int) -> Correction
 
 
 def corrections_of(session: Session, project: Project) -> list[Correction]:
-    """A project's corrections in the order they were made."""
+    """A project's corrections in the order they were made (asked again in one read-only
+    transaction, the first answer: see :mod:`procure.store.reads`)."""
     statement = (
         select(Correction)
         .where(Correction.project_id == project.id)
         .order_by(col(Correction.number))
     )
-    return list(session.exec(statement))
+    key = ("corrections", project.id)
+    return list(remembered(session, key, lambda: tuple(session.exec(statement))))
 
 
 def _next_number(session: Session, project: Project) -> int:
