@@ -79,7 +79,7 @@ def test_a_bidder_attaches_its_plan_and_a_web_page_named_pdf_is_refused(
     page: Page, site: Site, screenshots: Path, tmp_path: Path
 ) -> None:
     sign_in(page, organization_actor(QIHANG).name, f"/projects/{UPLOAD_DOCUMENTS}")
-    page.locator("nav.tabs").get_by_role("link", name="附件 Documents").click()
+    page.locator("nav.tabs").get_by_role("link", name="附件").click()
     page.wait_for_url(f"**/projects/{UPLOAD_DOCUMENTS}/documents")
     form = page.locator("form.attach")
     expect(form).to_have_count(1)  # its own proposal only
