@@ -74,6 +74,8 @@ PANEL = "SM-2019-055"  # five sheets and a recusal on 启航: the panel, then th
 READ_DOCUMENTS = "SM-2019-056"  # under review, each proposal's plan attached: the panel reads it
 UPLOAD_DOCUMENTS = "SM-2019-057"  # taking proposals: 启航 attaches its plan in the browser
 PROPOSAL_PDF = {QIHANG: "启航-服务方案.pdf", TONGXIN: "同心-服务方案.pdf"}
+SITE_FUNDS = "4500000.00"
+"""The purchaser's funds a year: room for every 2019 scene and the approvals the tests make."""
 REVIEW_BUDGET = {"budget": "150000.00", "contract_amount": "140000.00"}
 REVIEW_PRICES = {QIHANG: "140000.00", TONGXIN: "150000.00"}
 PANEL_SERVICE_PLAN = {"陈建华": 18, "周敏": 10, "吴海峰": 20, "郑丽娟": 15, "林晓燕": 16}
@@ -103,8 +105,11 @@ HOSTILE_USCC = make_uscc("52350203MJ0777777")
 HOSTILE_LOGIN = HOSTILE_USCC.lower()
 """The hostile organization's own account."""
 
-BUSINESS_TABLES_IGNORED = frozenset({"web_session", "sign_in_throttle", "app_secret"})
-"""Tables that signing in and browsing write: left out when proving a refusal changed nothing."""
+BUSINESS_TABLES_IGNORED = frozenset(
+    {"web_session", "sign_in_throttle", "app_secret", "audit_checkpoint"}
+)
+"""Tables that signing in and browsing write, and the trail's checkpoints, which the served app
+may take at any moment: left out when proving a refusal changed nothing."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,7 @@ def build_site(folder: Path) -> Site:
     engine = make_engine(url)
     upgrade(engine)
     with new_session(engine) as session:
-        setup_registry(session)
+        setup_registry(session, funds=SITE_FUNDS)
         _stations(session)
         _hostile_organization(session)
         _projects(session)
