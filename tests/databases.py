@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -36,6 +37,10 @@ MIGRATED = "migrated"
 """The starting point of a database at the newest schema, holding nothing."""
 DEMO = "demo"
 """The starting point of a migrated database where the Siming 2019 demo year has run."""
+REGISTERED = "registered"
+"""The starting point of a migrated database where ``setup_registry`` has run with its
+defaults (the integration builders' people, purchaser and organizations; see
+tests/starting_rows.py)."""
 
 
 def migrate(engine: Engine) -> None:
@@ -51,15 +56,32 @@ def migrate_and_run_demo(engine: Engine) -> None:
         session.commit()
 
 
-BUILDERS: dict[str, Callable[[Engine], None]] = {MIGRATED: migrate, DEMO: migrate_and_run_demo}
+def migrate_and_register(engine: Engine) -> None:
+    """Bring an empty database to the newest schema and register the builders' registry."""
+    from tests.integration.builders import register_everything  # it uses this module
+
+    upgrade(engine)
+    with new_session(engine) as session:
+        register_everything(session)
+
+
+BUILDERS: dict[str, Callable[[Engine], None]] = {
+    MIGRATED: migrate,
+    DEMO: migrate_and_run_demo,
+    REGISTERED: migrate_and_register,
+}
 
 
 class SqliteTemplates:
     """Template files of each starting point, built on first use, in a session folder."""
 
+    active: ClassVar[SqliteTemplates | None] = None
+    """This process's templates, once the session made them (read by tests/starting_rows.py)."""
+
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._built: dict[str, Path] = {}
+        SqliteTemplates.active = self
 
     def template(self, start: str) -> Path:
         """The template file of ``start`` (built now if this session has not yet)."""
@@ -91,6 +113,9 @@ class PostgresSchemas:
     on it, makes the next test get a new work schema instead (migrated from scratch).
     """
 
+    active: ClassVar[PostgresSchemas | None] = None
+    """This process's schemas, once the session made them (read by tests/starting_rows.py)."""
+
     def __init__(self, server: str) -> None:
         self._server = server
         self._admin = create_engine(server, poolclass=NullPool)
@@ -100,6 +125,7 @@ class PostgresSchemas:
         self._work: str | None = None
         self._made: list[str] = []
         self._contents: dict[str, _Contents] = {}
+        PostgresSchemas.active = self
 
     def url(self, schema: str) -> str:
         """A URL of the test server whose search_path is ``schema``."""
@@ -131,6 +157,20 @@ class PostgresSchemas:
         for schema in list(self._made):
             self._drop(schema)
         self._admin.dispose()
+        if PostgresSchemas.active is self:
+            PostgresSchemas.active = None
+
+    def template_schema(self, start: str) -> str:
+        """The name of ``start``'s template schema (built now if this session has not yet)."""
+        return self._template(start)
+
+    def tables(self, start: str) -> list[str]:
+        """``start``'s tables, each after those its foreign keys point at."""
+        return self._contents[self._template(start)].tables
+
+    def connect(self) -> Connection:
+        """A connection to the test server (no schema on its search_path)."""
+        return self._admin.connect()
 
     def _template(self, start: str) -> str:
         if start not in self._templates:
