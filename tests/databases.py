@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -65,11 +66,34 @@ def migrate_and_register(engine: Engine) -> None:
         register_everything(session)
 
 
+AT_STAGE = "at_"
+"""The prefix of a starting point where ``project_at(session, STAGE)`` has run with its
+defaults: ``at_reviewing`` (see tests/starting_rows.py)."""
+
+
+def migrate_and_drive(stage: str, engine: Engine) -> None:
+    """Bring an empty database to the newest schema and take the builders' default project
+    to ``stage``, through the services."""
+    from tests.integration.builders import Plan, create_project, drive, register_everything
+
+    upgrade(engine)
+    with new_session(engine) as session:
+        register_everything(session)
+        drive(session, create_project(session, Plan()), stage)
+
+
 BUILDERS: dict[str, Callable[[Engine], None]] = {
     MIGRATED: migrate,
     DEMO: migrate_and_run_demo,
     REGISTERED: migrate_and_register,
 }
+
+
+def builder_of(start: str) -> Callable[[Engine], None]:
+    """How the template of ``start`` is built."""
+    if start.startswith(AT_STAGE):
+        return partial(migrate_and_drive, start.removeprefix(AT_STAGE))
+    return BUILDERS[start]
 
 
 class SqliteTemplates:
@@ -89,7 +113,7 @@ class SqliteTemplates:
             path = self._folder / f"{start}.db"
             engine = make_engine(f"sqlite:///{path}")
             try:
-                BUILDERS[start](engine)
+                builder_of(start)(engine)
             finally:
                 engine.dispose()
             assert not path.with_name(f"{path.name}-wal").exists(), "WAL left behind"
@@ -177,7 +201,7 @@ class PostgresSchemas:
             schema = self._new_schema(f"tpl_{start}")
             engine = make_engine(self.url(schema))
             try:
-                BUILDERS[start](engine)
+                builder_of(start)(engine)
             finally:
                 engine.dispose()
             self._templates[start] = schema

@@ -139,12 +139,18 @@ def _sqlite_delta(migrated: str, start: str) -> _Delta:
     """What ``start``'s template file adds to the migrated one's (tables the migrated start
     leaves empty only; a template that changes a filled table is refused)."""
     with sqlite3.connect(f"file:{migrated}?mode=ro", uri=True) as before:
-        tables = [
-            name
-            for (name,) in before.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
+        listed = list(
+            before.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
                 " AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
+        )
+        # a full-text index and its own tables are kept by triggers on its content's table
+        indexes = [name for name, sql in listed if sql.upper().startswith("CREATE VIRTUAL")]
+        tables = [
+            name
+            for name, _sql in listed
+            if not any(name == i or name.startswith(f"{i}_") for i in indexes)
         ]
         filled = {t: before.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
         counts = tuple(len(filled[t]) for t in tables)

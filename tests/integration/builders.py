@@ -22,7 +22,7 @@ from procure.services.lifecycle import registry
 from procure.services.lifecycle.fire import now_utc
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
-from tests.databases import REGISTERED
+from tests.databases import AT_STAGE, REGISTERED
 from tests.starting_rows import fill_from_template
 from tests.support import dump_database
 
@@ -351,7 +351,12 @@ def drive(
 def project_at(
     session: Session, until: str, plan: Plan | None = None, *, named: bool = False
 ) -> Plan:
-    """Register everything, draft the project and drive it to ``until``."""
+    """Register everything, draft the project and drive it to ``until``. With the default
+    plan, on a database still at the migrated start, the rows are copied from the session's
+    template of that stage, where the same services wrote them (tests/starting_rows.py)."""
+    if plan is None and not named and fill_from_template(session, f"{AT_STAGE}{until}"):
+        session.commit()
+        return Plan()
     setup_registry(session)
     plan = create_project(session, plan)
     return drive(session, plan, until, named=named)
