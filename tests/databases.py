@@ -22,7 +22,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -36,6 +38,10 @@ MIGRATED = "migrated"
 """The starting point of a database at the newest schema, holding nothing."""
 DEMO = "demo"
 """The starting point of a migrated database where the Siming 2019 demo year has run."""
+REGISTERED = "registered"
+"""The starting point of a migrated database where ``setup_registry`` has run with its
+defaults (the integration builders' people, purchaser and organizations; see
+tests/starting_rows.py)."""
 
 
 def migrate(engine: Engine) -> None:
@@ -51,15 +57,55 @@ def migrate_and_run_demo(engine: Engine) -> None:
         session.commit()
 
 
-BUILDERS: dict[str, Callable[[Engine], None]] = {MIGRATED: migrate, DEMO: migrate_and_run_demo}
+def migrate_and_register(engine: Engine) -> None:
+    """Bring an empty database to the newest schema and register the builders' registry."""
+    from tests.integration.builders import register_everything  # it uses this module
+
+    upgrade(engine)
+    with new_session(engine) as session:
+        register_everything(session)
+
+
+AT_STAGE = "at_"
+"""The prefix of a starting point where ``project_at(session, STAGE)`` has run with its
+defaults: ``at_reviewing`` (see tests/starting_rows.py)."""
+
+
+def migrate_and_drive(stage: str, engine: Engine) -> None:
+    """Bring an empty database to the newest schema and take the builders' default project
+    to ``stage``, through the services."""
+    from tests.integration.builders import Plan, create_project, drive, register_everything
+
+    upgrade(engine)
+    with new_session(engine) as session:
+        register_everything(session)
+        drive(session, create_project(session, Plan()), stage)
+
+
+BUILDERS: dict[str, Callable[[Engine], None]] = {
+    MIGRATED: migrate,
+    DEMO: migrate_and_run_demo,
+    REGISTERED: migrate_and_register,
+}
+
+
+def builder_of(start: str) -> Callable[[Engine], None]:
+    """How the template of ``start`` is built."""
+    if start.startswith(AT_STAGE):
+        return partial(migrate_and_drive, start.removeprefix(AT_STAGE))
+    return BUILDERS[start]
 
 
 class SqliteTemplates:
     """Template files of each starting point, built on first use, in a session folder."""
 
+    active: ClassVar[SqliteTemplates | None] = None
+    """This process's templates, once the session made them (read by tests/starting_rows.py)."""
+
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._built: dict[str, Path] = {}
+        SqliteTemplates.active = self
 
     def template(self, start: str) -> Path:
         """The template file of ``start`` (built now if this session has not yet)."""
@@ -67,7 +113,7 @@ class SqliteTemplates:
             path = self._folder / f"{start}.db"
             engine = make_engine(f"sqlite:///{path}")
             try:
-                BUILDERS[start](engine)
+                builder_of(start)(engine)
             finally:
                 engine.dispose()
             assert not path.with_name(f"{path.name}-wal").exists(), "WAL left behind"
@@ -91,6 +137,9 @@ class PostgresSchemas:
     on it, makes the next test get a new work schema instead (migrated from scratch).
     """
 
+    active: ClassVar[PostgresSchemas | None] = None
+    """This process's schemas, once the session made them (read by tests/starting_rows.py)."""
+
     def __init__(self, server: str) -> None:
         self._server = server
         self._admin = create_engine(server, poolclass=NullPool)
@@ -100,6 +149,7 @@ class PostgresSchemas:
         self._work: str | None = None
         self._made: list[str] = []
         self._contents: dict[str, _Contents] = {}
+        PostgresSchemas.active = self
 
     def url(self, schema: str) -> str:
         """A URL of the test server whose search_path is ``schema``."""
@@ -131,13 +181,27 @@ class PostgresSchemas:
         for schema in list(self._made):
             self._drop(schema)
         self._admin.dispose()
+        if PostgresSchemas.active is self:
+            PostgresSchemas.active = None
+
+    def template_schema(self, start: str) -> str:
+        """The name of ``start``'s template schema (built now if this session has not yet)."""
+        return self._template(start)
+
+    def tables(self, start: str) -> list[str]:
+        """``start``'s tables, each after those its foreign keys point at."""
+        return self._contents[self._template(start)].tables
+
+    def connect(self) -> Connection:
+        """A connection to the test server (no schema on its search_path)."""
+        return self._admin.connect()
 
     def _template(self, start: str) -> str:
         if start not in self._templates:
             schema = self._new_schema(f"tpl_{start}")
             engine = make_engine(self.url(schema))
             try:
-                BUILDERS[start](engine)
+                builder_of(start)(engine)
             finally:
                 engine.dispose()
             self._templates[start] = schema

@@ -22,6 +22,8 @@ from procure.services.lifecycle import registry
 from procure.services.lifecycle.fire import now_utc
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
+from tests.databases import AT_STAGE, REGISTERED
+from tests.starting_rows import fill_from_template
 from tests.support import dump_database
 
 OFFICER = Actor("李秀梅", "officer")
@@ -185,7 +187,23 @@ def setup_registry(
 ) -> None:
     """Register the people, the purchaser and the organizations (each with its account), and
     commit. The people hold their role for every purchaser; tests of scoped grants make their
-    own accounts."""
+    own accounts. On a database still at the migrated start, the defaults' rows are copied
+    from the session's template, where the same services wrote them (tests/starting_rows.py)."""
+    defaults = (purchaser, funds, organizations) == (PURCHASER, FUNDS, ORGANIZATIONS)
+    if defaults and fill_from_template(session, REGISTERED):
+        session.commit()
+        return
+    register_everything(session, purchaser=purchaser, funds=funds, organizations=organizations)
+
+
+def register_everything(
+    session: Session,
+    *,
+    purchaser: str = PURCHASER,
+    funds: str = FUNDS,
+    organizations: Mapping[str, str] = ORGANIZATIONS,
+) -> None:
+    """:func:`setup_registry` through the services, always."""
     register_people(session)
     registry.add_purchaser(
         session, registry.PurchaserCreate(purchaser, PURCHASER_NAME, funds), OFFICER
@@ -333,7 +351,12 @@ def drive(
 def project_at(
     session: Session, until: str, plan: Plan | None = None, *, named: bool = False
 ) -> Plan:
-    """Register everything, draft the project and drive it to ``until``."""
+    """Register everything, draft the project and drive it to ``until``. With the default
+    plan, on a database still at the migrated start, the rows are copied from the session's
+    template of that stage, where the same services wrote them (tests/starting_rows.py)."""
+    if plan is None and not named and fill_from_template(session, f"{AT_STAGE}{until}"):
+        session.commit()
+        return Plan()
     setup_registry(session)
     plan = create_project(session, plan)
     return drive(session, plan, until, named=named)
