@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from procure.domain.visibility import Moments, VisibilityPolicy
 from tests.integration.visibility.world import (
     AMENDMENT_RATIONALE,
+    AWARD_RECUSAL,
+    AWARDED_ONLY,
     CORRECTION_REASON,
     FINISHED,
     INSPECTION_FIX,
@@ -28,7 +30,7 @@ class Viewer:
     staff: str | None = None
     organization: str | None = None
     reviews: frozenset[str] = frozenset()  # projects it has scored (or recused) completely
-    reaches: frozenset[str] = frozenset({REVIEWING, FINISHED})
+    reaches: frozenset[str] = frozenset({REVIEWING, AWARDED_ONLY, FINISHED})
 
 
 VIEWERS = (
@@ -38,14 +40,14 @@ VIEWERS = (
     Viewer("厦门市社会组织评估中心·刘建国", staff="assessor"),
     Viewer("何静", staff="auditor"),
     Viewer("admin", staff="admin"),
-    Viewer("陈建华", reviews=frozenset({REVIEWING, FINISHED})),
-    Viewer("林晓燕"),
+    Viewer("陈建华", reviews=frozenset({REVIEWING, AWARDED_ONLY, FINISHED})),
+    Viewer("林晓燕", reviews=frozenset({AWARDED_ONLY})),
     Viewer(RECUSED),
-    Viewer("qihang", organization=QIHANG, reaches=frozenset({REVIEWING})),
+    Viewer("qihang", organization=QIHANG, reaches=frozenset({REVIEWING, AWARDED_ONLY})),
     Viewer("tongxin", organization=TONGXIN),
     Viewer("renhe", organization=RENHE, reaches=frozenset({FINISHED})),
 )
-AWARDED = {REVIEWING: None, FINISHED: TONGXIN}
+AWARDED = {REVIEWING: None, AWARDED_ONLY: QIHANG, FINISHED: TONGXIN}
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,13 @@ FACTS = (
         TONGXIN,
     ),
     Fact("the winner's price", ("proposal",), FINISHED, ("776,000.00", "776000.00"), TONGXIN),
+    # awarded, not yet contracted: the notice's facts are out, the record's are not
+    Fact("price, awarded", ("proposal",), AWARDED_ONLY, ("283,000.00", "283000.00"), QIHANG),
+    Fact("rival price, awarded", ("proposal",), AWARDED_ONLY, ("294,000.00", "294000"), TONGXIN),
+    Fact("a sheet, awarded", ("review_sheet",), AWARDED_ONLY, ("70.25",), TONGXIN, "黄志明"),
+    Fact("panel score, awarded", ("panel_result",), AWARDED_ONLY, ("72.92",), TONGXIN),
+    Fact("a spread flag, awarded", ("spread_flags",), AWARDED_ONLY, ("分歧较大",), TONGXIN),
+    Fact("a recusal, awarded", ("recusal",), AWARDED_ONLY, (AWARD_RECUSAL,), TONGXIN, RECUSED),
 )
 PUBLIC_FACTS = (
     # what the public pages and the open data could show: (kinds, markers)
@@ -127,6 +136,9 @@ PUBLIC_FACTS = (
     Fact("a recusal", ("recusal",), REVIEWING, (RECUSAL_REASON,), TONGXIN, RECUSED),
     Fact("a rival's price under review", ("proposal",), REVIEWING, ("296,000.00",), TONGXIN),
     Fact("a correction", ("correction",), FINISHED, (INSPECTION_FIX,), TONGXIN),
+    Fact("a price, awarded", ("proposal",), AWARDED_ONLY, ("283,000.00", "283000"), QIHANG),
+    Fact("a recusal, awarded", ("recusal",), AWARDED_ONLY, (AWARD_RECUSAL,), TONGXIN, RECUSED),
+    Fact("a sheet, awarded", ("review_sheet",), AWARDED_ONLY, ("70.25",), TONGXIN, "黄志明"),
 )
 
 
@@ -152,7 +164,7 @@ def moments(viewer: Viewer | None, project: str) -> Moments:
     return Moments(
         own_sheets_done=viewer is not None and project in viewer.reviews,
         awarded=AWARDED[project] is not None,
-        contracted=project == FINISHED,
+        contracted=project == FINISHED,  # AWARDED_ONLY: after_award, not after_contract
     )
 
 

@@ -20,7 +20,7 @@ from procure.domain.visibility import RECORD_FACTS
 from tests.e2e.cli import procure
 from tests.integration.records import pdf_text
 from tests.integration.visibility.conftest import Browsers
-from tests.integration.visibility.world import FINISHED, REVIEWING
+from tests.integration.visibility.world import AWARDED_ONLY, FINISHED, REVIEWING
 
 UNKNOWN = "SM-2099-999"
 SHOWN = 200
@@ -48,7 +48,7 @@ class Surface:
     organizations_only: bool = False  # the organization's own page: its own facts, all projects
     listing: bool = False  # a list of every project in reach: never refused
     whole: str | None = None  # a page that is one fact of this kind: refused without it
-    exists_on: frozenset[str] = frozenset({REVIEWING, FINISHED})
+    exists_on: frozenset[str] = frozenset({REVIEWING, AWARDED_ONLY, FINISHED})
     only: frozenset[str] = frozenset()  # the facts (by name) it can show, when not all of them
 
 

@@ -1,11 +1,15 @@
-"""The Siming demo with its 2020 project under review, as the visibility tests read it.
+"""The Siming demo with a 2020 project under review and one awarded, as the visibility tests
+read it.
 
 SM-2019-002 is the demo's finished year: tongxin won it (payments, an inspection, an
 assessment with its narrative), renhe and qihang lost. SM-2020-010 is driven to 评审: qihang
 and tongxin bid, 陈建华 and 黄志明 have scored both proposals, 林晓燕 has scored none, 郑丽娟 has
 declared a conflict with tongxin and scored nothing; the officer corrected her recusal's
-reason. SM-2019-002's contract carries an approved amendment of its scope, and the
-supervisor corrected its inspection's findings (a correction its winner's record shows).
+reason. SM-2020-011 is awarded, not yet contracted: qihang (the winner) and tongxin bid,
+陈建华, 黄志明 and 林晓燕 scored both (on tongxin's team 黄志明 gives 3, the others 7: a spread
+flag), 郑丽娟 declared a conflict with tongxin. SM-2019-002's contract carries an approved
+amendment of its scope, and the supervisor corrected its inspection's findings (a
+correction its winner's record shows).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlmodel import Session
 from procure.services.corrections import amend
 from procure.services.corrections import correct as corrections_module
 from procure.services.corrections.correct import correct
+from procure.services.lifecycle import registry
 from procure.services.lifecycle.fire import perform
 from procure.services.loading.demo import DEMO_OFFICER, demo_draft, open_for_browser
 from procure.workflow.context import Actor
@@ -25,6 +30,7 @@ from procure.workflow.context import Actor
 DRAFT_YEAR = 2020
 REVIEWING = demo_draft(DRAFT_YEAR).code
 FINISHED = "SM-2019-002"
+AWARDED_ONLY = "SM-2020-011"
 QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ0193275R"
 SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
 RECUSED = "郑丽娟"
@@ -42,6 +48,14 @@ CHEN_SHEET = {
     "budget_reasonableness": "9",
 }
 HUANG_SHEET = {**CHEN_SHEET, "service_plan": "12", "team": "6"}
+AWARD_RECUSAL = "MK-AWARDRECUSAL 曾在该机构兼职"
+WINNER_SHEET = dict.fromkeys(CHEN_SHEET, "8") | {"service_plan": "17", "past_performance": "7"}
+RIVAL_SHEET = dict.fromkeys(CHEN_SHEET, "7") | {"service_plan": "14", "past_performance": "6"}
+AWARD_SHEETS = {  # the awarded project's sheets: reviewer -> (on qihang, on tongxin)
+    "陈建华": ({**WINNER_SHEET, "service_plan": "19"}, RIVAL_SHEET),
+    "黄志明": ({**WINNER_SHEET, "service_plan": "16"}, {**RIVAL_SHEET, "team": "3"}),
+    "林晓燕": (WINNER_SHEET, RIVAL_SHEET),
+}
 
 
 def drive_to_review(session: Session) -> None:
@@ -81,8 +95,43 @@ def drive_to_review(session: Session) -> None:
         reason=CORRECTION_REASON,
         by=DEMO_OFFICER.name,
     )
+    drive_to_award(session)
     amend_finished(session)
     session.commit()
+
+
+def drive_to_award(session: Session) -> None:
+    """Draft SM-2020-011, take it through a full panel and award it to qihang (no contract)."""
+    draft = demo_draft(DRAFT_YEAR)
+    registry.create_project(
+        session, replace(draft, code=AWARDED_ONLY, title="社区职工法律援助服务"), DEMO_OFFICER
+    )
+
+    def fire(trigger: str, actor: Actor, **params: object) -> None:
+        perform(session, AWARDED_ONLY, trigger, actor, params=params)
+
+    fire("submit", DEMO_OFFICER)
+    fire("approve", Actor("张志远", "leader"))
+    fire("open_call", DEMO_OFFICER)
+    fire("add_proposal", DEMO_OFFICER, organization=QIHANG, price="283000.00")
+    fire("add_proposal", DEMO_OFFICER, organization=TONGXIN, price="294000.00")
+    fire("close_call", DEMO_OFFICER)
+    for reviewer, sheets in AWARD_SHEETS.items():
+        for organization, sheet in zip((QIHANG, TONGXIN), sheets, strict=True):
+            fire(
+                "record_review",
+                Actor(reviewer, "reviewer"),
+                organization=organization,
+                scores=sheet,
+            )
+    fire(
+        "record_recusal",
+        Actor(RECUSED, "reviewer"),
+        organization=TONGXIN,
+        reviewer=RECUSED,
+        reason=AWARD_RECUSAL,
+    )
+    fire("award", DEMO_OFFICER, organization=QIHANG)
 
 
 def amend_finished(session: Session) -> None:
