@@ -65,7 +65,8 @@ def test_a_bidder_is_offered_its_withdrawal_on_the_project_page_in_chinese_and_c
     project_at(session, "soliciting")
     csrf = _organization(client, session)
     page = client.get(f"/projects/{CODE}").text
-    actions = page[page.index('id="actions"') : page.index("</section>", page.index('id="actions"'))]
+    start = page.index('id="actions"')
+    actions = page[start : page.index("</section>", start)]
 
     assert f'action="{WITHDRAW}"' in actions and f'value="{TONGXIN}"' in actions
     assert "撤回申报方案" in actions and "确认页" in actions and "目前没有" not in actions
