@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from procure.services.lifecycle.clock import using_clock
 from procure.store.db import make_engine, new_session
+from tests.checkout_clean import pytest_sessionfinish, pytest_sessionstart  # noqa: F401
 from tests.clock import pinned_clock
 from tests.databases import DEMO, MIGRATED, PostgresSchemas, SqliteTemplates
 from tests.support import dump_database

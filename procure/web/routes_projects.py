@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from procure.domain.documents import ATTACH_TRIGGER, ATTACH_ZH
 from procure.domain.errors import Refused
 from procure.domain.visibility import STAFF_RELATIONS
+from procure.services.browse.organization import withdrawable
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
 from procure.services.lifecycle.project_actions import (
@@ -84,6 +85,8 @@ def _page(
         "roles": roles,
         # the step others take is named to those who act on the project, not to bidders
         "acts_here": acts_here,
+        # a bidder holds no role here before the award; it withdraws as its own organization
+        "withdrawals": withdrawable(session, account.user, project),
         "objections": objections.project_objections(session, lodged, gate) if gate else [],
         "notice_tab": noticed
         and (any(r in STAFF_RELATIONS for r in roles) or _objects(session, account, code)),

@@ -38,6 +38,21 @@ def own_organizations(session: Session, user: User) -> list[Organization]:
     return list(session.exec(statement.order_by(col(Organization.name))))
 
 
+def withdrawable(
+    session: Session, user: User, project: Project, *, rules: Rules | None = None
+) -> list[Organization]:
+    """The account's own organizations that may withdraw their proposal on ``project`` now
+    (the workflow lets ``withdraw_proposal`` fire from its state), by name."""
+    rules = rules or default_rules()
+    if rules.engine.definition.transition_from("withdraw_proposal", project.state) is None:
+        return []
+    return [
+        organization
+        for organization in own_organizations(session, user)
+        if queries.proposal_of(session, project, organization.uscc) is not None
+    ]
+
+
 def my_projects(
     session: Session, user: User, at: datetime, *, rules: Rules | None = None
 ) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ they are not covered by a signature).
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.checkpoint import Checkpoint, fingerprint
+from procure.domain.documents import ATTACH_TRIGGER
 from procure.domain.errors import InvalidInput, ProcureError, Refused
 from procure.reports.data import RECORD_FORMAT, record_codes
 from procure.services.opendata import ocds
@@ -47,6 +49,7 @@ from procure.services.trail.checkpoints import Signer, file_name, take_checkpoin
 from procure.services.visibility.exports import check_dossier_reader
 from procure.store import checkpoints as stored_checkpoints
 from procure.store.audit import iter_log, peek_head
+from procure.store.db import snapshot
 from procure.store.keyfile import public_key_pem
 
 
@@ -111,17 +114,26 @@ def export_dossier(
             f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
         )
     head, key, carried = _signed_head(session, signer, signed_at)
+    session.commit()  # ends the read transaction: what is shipped is read in one snapshot
     with tempfile.TemporaryDirectory(prefix="procure-dossier-") as folder:
         scratch = Path(folder)
-        trail_rows, created_at = _trail(session, head, scratch / "trail.jsonl")
-        shipped = [
-            c for c in stored_checkpoints.stored(session) if c.public_key == key and c.seq <= head
-        ]
-        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-        with (scratch / "ocds.json").open("wb") as target:
-            ocds.write_package(session, target, year, purchaser, published=moment, sort_keys=True)
-        attached, listing = attachment_files(session, codes, files_up_to, scratch / "files")
-        session.commit()  # ends the read transaction before the printers open theirs
+        # the trail, the checkpoints, the OCDS and the files at one moment: an upload
+        # landing meanwhile is in none of them (nor one after ``head``: not in the trail)
+        with snapshot(session.get_bind().engine) as reading:
+            trail_rows, created_at, uploads = _trail(reading, head, scratch / "trail.jsonl")
+            shipped = [
+                c
+                for c in stored_checkpoints.stored(reading)
+                if c.public_key == key and c.seq <= head
+            ]
+            moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+            with (scratch / "ocds.json").open("wb") as target:
+                ocds.write_package(
+                    reading, target, year, purchaser, published=moment, sort_keys=True
+                )
+            attached, listing = attachment_files(
+                reading, codes, files_up_to, scratch / "files", uploads=uploads
+            )
         files: dict[str, Content] = {
             TRAIL: scratch / "trail.jsonl",
             PUBLIC_KEY: public_key_pem(key),
@@ -166,11 +178,12 @@ def _signed_head(
     return peek_head(session)[0], newest.public_key, None
 
 
-def _trail(session: Session, head: int, path: Path) -> tuple[int, str]:
-    """Write the chain's rows up to ``head`` to ``path`` as lines; how many, and the last
-    one's moment."""
+def _trail(session: Session, head: int, path: Path) -> tuple[int, str, set[tuple[str, int]]]:
+    """Write the chain's rows up to ``head`` to ``path`` as lines; how many, the last one's
+    moment, and the uploads (project, number) the rows record."""
     rows = 0
     last_at = ""
+    uploads: set[tuple[str, int]] = set()
     with path.open("w", encoding="utf-8", newline="\n") as lines:
         for row in iter_log(session):
             if row.seq > head:
@@ -178,7 +191,9 @@ def _trail(session: Session, head: int, path: Path) -> tuple[int, str]:
             lines.write(f"{trail_line(row)}\n")
             rows += 1
             last_at = row.at
-    return rows, last_at
+            if row.trigger == ATTACH_TRIGGER and row.data:
+                uploads.add((str(row.project_code), json.loads(row.data).get("number")))
+    return rows, last_at, uploads
 
 
 def _records(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,20 @@ def _t(model: type[Any]) -> Table:
 
 
 def attachment_files(
-    session: Session, codes: Iterable[str], up_to: int | None, folder: Path
+    session: Session,
+    codes: Iterable[str],
+    up_to: int | None,
+    folder: Path,
+    *,
+    uploads: Collection[tuple[str, int]] | None = None,
 ) -> tuple[dict[str, Content], list[dict[str, Any]]]:
     """The files of projects ``codes`` to ship (written into ``folder``, by zip entry name)
     and the manifest's list of every attachment of those projects.
 
     Args:
         up_to: ship the bytes of files of at most this many bytes (None: every file).
+        uploads: only these (project, number), the uploads the shipped trail records
+            (None: every one).
     """
     a, p, b = _t(Attachment), _t(Project), _t(DocumentBlob)
     statement = (
@@ -52,6 +59,8 @@ def attachment_files(
     listing = []
     folder.mkdir(parents=True, exist_ok=True)
     for code, number, name, size, sha256 in session.connection().execute(statement).all():
+        if uploads is not None and (code, number) not in uploads:
+            continue  # uploaded after the trail's last row: the next dossier lists it
         included = up_to is None or size <= up_to
         entry = f"{FILES}{sha256}"
         if included and entry not in files:

@@ -172,3 +172,8 @@ def test_an_organization_is_asked_before_withdrawing_its_proposal_and_may_go_bac
     with new_session(site.engine) as session:  # nothing withdrawn until it is confirmed
         project = queries.project_by_code(session, HOSTILE)
         assert queries.proposal_of(session, project, HOSTILE_USCC) is not None
+    page.goto(f"/projects/{HOSTILE}")  # the project page offers the same withdrawal
+    offered = page.locator(f'[id="withdraw-{HOSTILE_USCC}"]')
+    expect(offered).to_contain_text(HOSTILE_ORGANIZATION)
+    expect(page.locator("#actions")).not_to_contain_text("暂不可办理")
+    shoot_widths(page, screenshots, "project-withdraw")

@@ -4,6 +4,7 @@ and a host the app does not serve is refused."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -57,16 +58,16 @@ def test_the_feeds_links_are_built_on_the_public_url_whatever_host_is_named(
 
 
 def test_the_allowed_hosts_and_public_url_come_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PROCURE_PUBLIC_URL", "https://procure.example.org/")
     monkeypatch.delenv("PROCURE_ALLOWED_HOSTS", raising=False)
     monkeypatch.delenv("PROCURE_SERVE_HOST", raising=False)
-    settings = web_settings("sqlite:///unused.db")
+    settings = web_settings(f"sqlite:///{tmp_path}/unused.db")
     assert settings.public_url == "https://procure.example.org"
     assert settings.hosts == ["localhost", "127.0.0.1", "::1", "procure.example.org"]
     monkeypatch.setenv("PROCURE_ALLOWED_HOSTS", "intranet.local, *.union.example")
-    assert web_settings("sqlite:///unused.db").hosts == [
+    assert web_settings(f"sqlite:///{tmp_path}/unused.db").hosts == [
         "intranet.local",
         "*.union.example",
         "procure.example.org",

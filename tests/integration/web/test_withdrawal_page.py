@@ -12,6 +12,7 @@ from procure.store import audit, queries
 from tests.integration.builders import (
     CODE,
     QIHANG,
+    RENHE,
     TONGXIN,
     organization_actor,
     project_at,
@@ -58,6 +59,34 @@ def test_an_organization_withdraws_its_proposal_from_its_page_after_confirming(
     session.commit()
 
 
+def test_a_bidder_is_offered_its_withdrawal_on_the_project_page_in_chinese_and_confirms_it(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "soliciting")
+    csrf = _organization(client, session)
+    page = client.get(f"/projects/{CODE}").text
+    start = page.index('id="actions"')
+    actions = page[start : page.index("</section>", start)]
+
+    assert f'action="{WITHDRAW}"' in actions and f'value="{TONGXIN}"' in actions
+    assert "撤回申报方案" in actions and "确认页" in actions and "目前没有" not in actions
+    assert "暂不可办理" not in actions and "role" not in actions  # nothing blocked, no codes
+    asked, done = fire_confirmed(client, WITHDRAW, {"csrf_token": csrf, "organization": TONGXIN})
+    assert "撤回申报方案" in asked and "880,000.00" in asked
+    assert done.status_code == 303 and _proposers(session) == {QIHANG}
+
+
+def test_an_organization_that_did_not_bid_is_offered_no_withdrawal(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "soliciting")
+    _organization(client, session, RENHE)
+    page = client.get(f"/projects/{CODE}")
+
+    assert page.status_code in (200, 404)  # 404: it may not even see the project
+    assert f'action="{WITHDRAW}"' not in page.text and "撤回申报方案" not in page.text
+
+
 def test_the_first_post_only_asks_and_an_altered_confirmation_is_asked_again(
     client: TestClient, session: Session, engine: Engine
 ) -> None:
@@ -100,5 +129,6 @@ def test_after_the_call_closed_the_withdrawal_is_refused_with_the_rule(
     late = client.post(WITHDRAW, data={"csrf_token": csrf, "organization": TONGXIN})
 
     assert f'action="{WITHDRAW}"' not in mine
+    assert f'action="{WITHDRAW}"' not in client.get(f"/projects/{CODE}").text
     assert late.status_code == 403 and "征集已截止" in late.text and "征集中" in late.text
     assert snapshot(session, engine) == before

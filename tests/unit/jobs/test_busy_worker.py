@@ -27,7 +27,7 @@ def test_the_worker_loop_waits_out_a_busy_database_and_runs_on(
         return False
 
     monkeypatch.setattr(local, "run_next", run_next)
-    local.work("sqlite:///unused.db", tmp_path, stop=lambda: len(calls) >= 2, poll=0)
+    local.work(f"sqlite:///{tmp_path}/unused.db", tmp_path, stop=lambda: len(calls) >= 2, poll=0)
     assert len(calls) == 2
 
 
@@ -39,7 +39,7 @@ def test_the_worker_loop_still_stops_on_an_error_that_is_not_a_busy_database(
 
     monkeypatch.setattr(local, "run_next", run_next)
     with pytest.raises(RuntimeError, match="a bug"):
-        local.work("sqlite:///unused.db", tmp_path, stop=lambda: False, poll=0)
+        local.work(f"sqlite:///{tmp_path}/unused.db", tmp_path, stop=lambda: False, poll=0)
 
 
 def test_a_jobs_bookkeeping_is_written_once_the_database_is_free(
