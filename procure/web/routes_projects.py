@@ -84,7 +84,7 @@ def _page(
         "roles": roles,
         # the step others take is named to those who act on the project, not to bidders
         "acts_here": acts_here,
-        "objections": objections.project_objections(session, lodged, gate) if gate else [],
+        "objections": objections.project_objections(session, code, lodged, gate) if gate else [],
         "notice_tab": noticed
         and (any(r in STAFF_RELATIONS for r in roles) or _objects(session, account, code)),
         "done": done,
