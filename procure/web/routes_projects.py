@@ -87,7 +87,7 @@ def _page(
         "acts_here": acts_here,
         # a bidder holds no role here before the award; it withdraws as its own organization
         "withdrawals": withdrawable(session, account.user, project),
-        "objections": objections.project_objections(session, lodged, gate) if gate else [],
+        "objections": objections.project_objections(session, code, lodged, gate) if gate else [],
         "notice_tab": noticed
         and (any(r in STAFF_RELATIONS for r in roles) or _objects(session, account, code)),
         "done": done,

@@ -22,7 +22,7 @@ from procure.domain.errors import NotFound
 from procure.domain.identity import normalize_login
 from procure.domain.text import quoted
 from procure.store import accounts as account_store
-from procure.store import queries
+from procure.store import notices, queries
 from procure.store.models import (
     Assessment,
     Contract,
@@ -210,7 +210,7 @@ def readable_project(session: Session, scope: ViewerScope, code: str) -> Project
     def load() -> Project | None:
         # one query: the project with what there is one of and the gate, the roles and the
         # detail ask for next (its purchaser, awarded organization, contract and latest
-        # assessment), kept loaded or remembered for them
+        # assessment) and its objections (a row each), kept loaded or remembered for them
         latest = queries.latest_assessment_id(col(Project.id))
         statement = (
             sa_select(Project, Purchaser, Organization, Contract, Assessment)
@@ -220,14 +220,16 @@ def readable_project(session: Session, scope: ViewerScope, code: str) -> Project
             .outerjoin(Assessment, col(Assessment.id) == latest)
             .where(col(Project.code) == code, project_clause(scope))
         )
-        found = session.execute(statement).first()  # five entities: past sqlmodel's select
-        if found is None:
+        found = session.execute(notices.with_objections(statement, col(Project.id))).all()
+        if not found:
             return None
-        project: Project = found[0]
-        contract, assessment = found[3], found[4]
+        project: Project = found[0][0]
+        contract, assessment = found[0][3], found[0][4]
         remember(session, ("project", code), project)
         remember(session, ("contract", project.id), contract)
         remember(session, ("latest_assessment", project.id), assessment)
+        objections = notices.objection_rows([tuple(row)[5:] for row in found])
+        remember(session, ("noticed_objections", project.id), objections)
         return project
 
     reach = frozenset(scope.by_role.items())  # the scope itself, not only whose it is

@@ -13,10 +13,13 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.deadlines import Window
+from procure.domain.documents import SEEN_AS
 from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.notices import OUTCOME_LABELS, OUTCOMES
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.deadlines.calendar_state import calendar_for
+from procure.services.documents.panels import FileRow, file_row
+from procure.services.documents.views import attachment_view
 from procure.services.lifecycle.fire import TransitionResult, advance
 from procure.services.visibility.gate import ProjectGate
 from procure.store import accounts as account_store
@@ -112,7 +115,7 @@ def objection_page(
     ours = {organization.id for organization in organizations}
     shown = [
         row
-        for row in project_objections(session, lodged_against(session, project)[1], gate)
+        for row in project_objections(session, code, lodged_against(session, project)[1], gate)
         if gate.staff or row["organization_id"] in ours
     ]
     lodged_now = {row["organization_id"] for row in shown if row["notice"] == notice.number}
@@ -138,11 +141,13 @@ def lodged_against(session: Session, project: Project) -> tuple[bool, list[notic
 
 
 def project_objections(
-    session: Session, lodged: list[notices.ObjectionRow], gate: ProjectGate
+    session: Session, code: str, lodged: list[notices.ObjectionRow], gate: ProjectGate
 ) -> list[dict[str, Any]]:
-    """The objections ``lodged`` (:func:`lodged_against`) that ``gate`` lets its viewer see,
-    in the order lodged: the objector, its words, the letter it came in, and the answer, or
-    for one still waiting the last day to answer it (``answer_by``)."""
+    """The objections ``lodged`` (:func:`lodged_against`) to project ``code`` that ``gate``
+    lets its viewer see, in the order lodged: the objector, its words, the letter it came in
+    and the files of it the gate lets through (``letters``, read with the objections: no
+    query per objection), and the answer, or for one still waiting the last day to answer
+    it (``answer_by``)."""
     rows = [row for row in lodged if gate.sees("objection", owner=row.organization.uscc)]
     calendar = calendar_for(session) if any(row.answer is None for row in rows) else None
     return [
@@ -153,6 +158,7 @@ def project_objections(
             "notice": row.notice.number,
             "text": row.objection.text,
             "document": row.objection.document_ref,
+            "letters": _letters(code, row, gate),
             "lodged_on": row.objection.lodged_on,
             "answer_by": None
             if row.answer
@@ -163,6 +169,15 @@ def project_objections(
         }
         for row in rows
     ]
+
+
+def _letters(code: str, row: notices.ObjectionRow, gate: ProjectGate) -> list[FileRow]:
+    """The files of objection ``row`` that ``gate`` lets its viewer see (as
+    :func:`~procure.services.documents.reading.attachments_as_seen` does)."""
+    if not gate.sees(SEEN_AS["objection"], owner=row.organization.uscc):
+        return []
+    label = f"质疑（{row.organization.name}）"
+    return [file_row(attachment_view(file, code, label, name)) for file, name in row.letters]
 
 
 def answer_due(

@@ -14,8 +14,12 @@ from sqlmodel import Session
 
 from procure.services.corrections.amend import propose_amendment
 from procure.services.corrections.correct import correct
+from procure.services.documents.attach import attach
 from procure.services.lifecycle import fire as lc
+from procure.services.public import objections
+from procure.store import notices, queries
 from tests.integration.builders import (
+    AUDITOR,
     OFFICER,
     QIHANG,
     RENHE,
@@ -24,17 +28,20 @@ from tests.integration.builders import (
     Plan,
     create_project,
     drive,
+    organization_actor,
     project_at,
 )
+from tests.integration.documents.files import pdf
 from tests.integration.web.support import set_passwords, sign_in
 
-MOST = 11
+MOST = 10
 """The page's queries, sign-in and authorization included: 35 before issue 25, 20 after its
 one-query panel and remembered reads, 28 once the visibility gate (the viewer's moments) and
 the corrections and amendments joined the page; 10 with the session, account and grants read
 in one query and not again, the project read with its purchaser, award, contract and latest
 assessment, the reviews with their proposals, and each lookup answered once a request; 11
-with the objections to the award (one query, read only once the project was awarded)."""
+with the objections to the award (one query, read only once the project was awarded); 10
+again with the objections, their answers and letters read with the project."""
 
 
 @contextmanager
@@ -95,3 +102,45 @@ def test_the_project_page_reads_as_often_for_many_bids_sheets_payments_and_corre
 
     assert few == many == changed
     assert many <= MOST, many
+
+
+def _object_with_letters(session: Session, code: str, uscc: str, letters: int) -> None:
+    objections.lodge(session, code, organization_actor(uscc), organization=uscc, text="评分有误")
+    session.commit()
+    project = queries.project_by_code(session, code)
+    lodged = [r for r in notices.objections_of(session, project) if r.organization.uscc == uscc]
+    for number in range(1, letters + 1):
+        attach(
+            session, project_code=code, fact_kind="objection", fact_id=lodged[0].objection.id,
+            name=f"质疑函{uscc[-4:]}-{number}.pdf", data=pdf("质疑函"), by=organization_actor(uscc),
+        )  # fmt: skip
+    session.commit()
+
+
+def test_the_objections_and_their_letters_are_read_with_the_project_however_many(
+    client: TestClient, session: Session
+) -> None:
+    plan = Plan(
+        award_now=True,
+        proposals={QIHANG: "868000.00", TONGXIN: "880000.00", RENHE: "890000.00"},
+    )
+    project_at(session, "awarded", plan)  # 启航 wins; the window open for the other two
+    set_passwords(session, AUDITOR.name, organization_actor(QIHANG).name)
+    session.commit()
+    sign_in(client, AUDITOR.name)  # sees every objection and takes no step (no forms to count)
+
+    _object_with_letters(session, plan.code, TONGXIN, letters=1)
+    one = page_queries(client, plan.code)
+    _object_with_letters(session, plan.code, RENHE, letters=2)
+    two = page_queries(client, plan.code)
+    page = client.get(f"/projects/{plan.code}").text
+    tab = client.get(f"/projects/{plan.code}/objection").text
+
+    assert one == two, (one, two)
+    letters = [f"质疑函{uscc[-4:]}-{n}.pdf" for uscc, n in ((TONGXIN, 1), (RENHE, 1), (RENHE, 2))]
+    for shown in (page, tab):  # each letter under its objection, once
+        sections = shown.split('id="objection-')
+        assert letters[0] in sections[1] and letters[1] in sections[2] and letters[2] in sections[2]
+        assert sections[1].count(letters[0]) == 1 and letters[1] not in sections[1]
+    sign_in(client, organization_actor(QIHANG).name)  # the winner reads no other's letters
+    assert not any(name in client.get(f"/projects/{plan.code}").text for name in letters)
