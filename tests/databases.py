@@ -235,8 +235,6 @@ class PostgresSchemas:
     def _copy_rows(self, template: str, schema: str) -> bool:
         """Make ``schema`` hold ``template``'s rows; False when its shape differs or a lock
         held elsewhere keeps it busy (nothing changed then)."""
-        if self._fingerprint(schema) != self._shape:
-            return False
         contents = self._contents[template]
         # the schema's own functions (procrastinate's triggers) name its tables unqualified
         statements = ["SET LOCAL lock_timeout = '5s'", f'SET LOCAL search_path = "{schema}"']
@@ -250,7 +248,10 @@ class PostgresSchemas:
             for sequence, value, called in contents.sequences
         ]
         try:
+            # one connection (the admin engine opens a new one each time) for both steps
             with self._admin.begin() as connection:
+                if _fingerprint(connection, schema) != self._shape:
+                    return False
                 # one round trip: psycopg sends a statement list without parameters as is
                 connection.connection.driver_connection.execute(";\n".join(statements))
         except psycopg.errors.LockNotAvailable:
@@ -259,8 +260,12 @@ class PostgresSchemas:
 
     def _fingerprint(self, schema: str) -> str:
         with self._admin.connect() as connection:
-            found = connection.execute(text(_SHAPE), {"schema": schema}).scalar_one()
-        return str(found)
+            return _fingerprint(connection, schema)
+
+
+def _fingerprint(connection: Connection, schema: str) -> str:
+    """A digest of ``schema``'s shape (see :data:`_SHAPE`)."""
+    return str(connection.execute(text(_SHAPE), {"schema": schema}).scalar_one())
 
 
 _SHAPE = """
