@@ -32,6 +32,7 @@ from procure.services.lifecycle.form_fields import (
 from procure.services.lifecycle.params import parse_params
 from procure.store import accounts as account_store
 from procure.store import queries
+from procure.store.models import Organization
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.definition import ROLE_ZH, ParamDef, TransitionDef
@@ -120,6 +121,7 @@ def actions_for(
         for role in (held_roles(session, user, code) if roles is None else roles)
     ]
     waiting = unanswered_objectors(session, project)
+    own = own_organizations(session, user)
     forms = []
     for trigger in definition.triggers():
         entry = definition.transition_from(trigger, project.state)
@@ -127,7 +129,7 @@ def actions_for(
             continue  # an answer is a step only while an objection waits for it
         if trigger == OBJECTING_TRIGGER and not objectable(session, project):
             continue  # no notice (a renewal's project) or no bidder that lost
-        forms.append(_form(session, code, entry, views, waiting))
+        forms.append(_form(session, code, entry, views, waiting, own))
     return forms
 
 
@@ -137,6 +139,7 @@ def _form(
     entry: TransitionDef,
     views: list[_RoleView],
     objectors: tuple[tuple[str, str], ...],
+    own: frozenset[str],
 ) -> ActionForm:
     base = ActionForm(
         entry.trigger,
@@ -159,6 +162,11 @@ def _form(
                 fields = tuple(
                     replace(f, choices=objectors) if f.type == "uscc" else f for f in fields
                 )
+            if view.role == "organization" and entry.named_organization:
+                mine = _only_own(fields, own)
+                if mine is None:
+                    continue  # none of the account's organizations could take the step
+                fields = mine
             return replace(
                 base,
                 role=view.role,
@@ -166,10 +174,36 @@ def _form(
                 fields=fields,
                 reason_required=entry.reason_required,
             )
+    if all(view.actions[entry.trigger]["allowed"] for view in candidates):
+        return replace(base, held=False)  # allowed only for organizations not the account's
     blocked = tuple(
         dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
     )
     return replace(base, role=candidates[0].role, blocked_by=blocked)
+
+
+def own_organizations(session: Session, user: User) -> frozenset[str]:
+    """The USCCs of the organizations ``user`` acts for (its organization grants)."""
+    ids = {
+        grant.organization_id
+        for grant in account_store.active_grants(session, user)
+        if grant.role == "organization" and grant.organization_id is not None
+    }
+    organizations = (session.get(Organization, id_) for id_ in ids)
+    return frozenset(o.uscc for o in organizations if o is not None)
+
+
+def _only_own(fields: tuple[FormField, ...], own: frozenset[str]) -> tuple[FormField, ...] | None:
+    """An organization's form: its organization picker lists only the account's own
+    organizations (never another bidder); ``None`` when none of them is among the choices."""
+    picked = []
+    for f in fields:
+        if f.name == "organization" and f.type == "uscc":
+            f = replace(f, choices=tuple(c for c in f.choices if c[0] in own))
+            if not f.choices:
+                return None
+        picked.append(f)
+    return tuple(picked)
 
 
 def fire_form(

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.services.lifecycle import fire as lc
-from procure.store import notices, queries
+from procure.services.lifecycle.project_actions import actions_for
+from procure.store import accounts, notices, queries
 from tests.integration.builders import (
     CODE,
     OFFICER,
@@ -220,3 +221,29 @@ def test_a_renewed_contracts_next_project_offers_no_objection_step_and_no_notice
         assert f"do-{step}" not in page, step  # no notice: nothing to object to or answer
     assert 'href="/projects/SM-2020-001/objection"' not in page  # nor a tab to read one
     assert 'value="868,000.00"' in page  # the amount carried forward, to sign
+
+
+def test_the_winners_account_is_offered_no_objection_form_naming_another_bidder(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "awarded", OPEN_WINDOW)  # awarded to QIHANG; TONGXIN lost
+    _as(client, session, organization_actor(QIHANG).name)
+
+    page = client.get(f"/projects/{CODE}").text
+
+    assert "do-lodge_objection" not in page  # no own organization of the winner may object
+    assert TONGXIN not in page.split('id="actions"')[-1].split("</section>")[0]
+
+
+def test_an_organizations_objection_picker_lists_only_its_own_organization(
+    session: Session,
+) -> None:
+    project_at(session, "awarded", OPEN_WINDOW)
+    user = accounts.user_by_login(session, organization_actor(TONGXIN).name)
+    assert user is not None
+
+    forms = {f.trigger: f for f in actions_for(session, CODE, user, roles=["organization"])}
+
+    lodge = forms["lodge_objection"]
+    assert lodge.allowed and lodge.role == "organization"
+    assert [c[0] for f in lodge.fields if f.name == "organization" for c in f.choices] == [TONGXIN]
