@@ -175,7 +175,7 @@ def _form(
                 reason_required=entry.reason_required,
             )
     if all(view.actions[entry.trigger]["allowed"] for view in candidates):
-        return replace(base, held=False)  # allowed only for organizations not the account's
+        return replace(base, held=False, blocked_by=("只能由所涉单位本身办理",))
     blocked = tuple(
         dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
     )
