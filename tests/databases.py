@@ -59,11 +59,11 @@ def migrate_and_run_demo(engine: Engine) -> None:
 
 def migrate_and_register(engine: Engine) -> None:
     """Bring an empty database to the newest schema and register the builders' registry."""
-    from tests.integration.builders import register_everything  # it uses this module
+    from tests.integration.builders import REGISTER_FOR_TEMPLATES  # it uses this module
 
     upgrade(engine)
     with new_session(engine) as session:
-        register_everything(session)
+        REGISTER_FOR_TEMPLATES(session)
 
 
 AT_STAGE = "at_"
@@ -74,11 +74,11 @@ defaults: ``at_reviewing`` (see tests/starting_rows.py)."""
 def migrate_and_drive(stage: str, engine: Engine) -> None:
     """Bring an empty database to the newest schema and take the builders' default project
     to ``stage``, through the services."""
-    from tests.integration.builders import Plan, create_project, drive, register_everything
+    from tests.integration.builders import REGISTER_FOR_TEMPLATES, Plan, create_project, drive
 
     upgrade(engine)
     with new_session(engine) as session:
-        register_everything(session)
+        REGISTER_FOR_TEMPLATES(session)
         drive(session, create_project(session, Plan()), stage)
 
 

@@ -217,6 +217,12 @@ def register_everything(
     session.commit()
 
 
+REGISTER_FOR_TEMPLATES = register_everything
+""":func:`register_everything` as defined here, for the session's templates
+(tests/databases.py): a template is built inside the first test that needs it, and a test
+that patches ``register_everything`` must not reach what every later test copies."""
+
+
 def register_people(session: Session, people: tuple[Actor, ...] = PEOPLE) -> None:
     """Create the admin (on a database being set up) and an account for each person, holding
     its role for every purchaser; no commit. People already registered are left alone."""
