@@ -10,9 +10,13 @@ from tests.integration.visibility.world import (
     AMENDMENT_RATIONALE,
     AWARD_RECUSAL,
     AWARDED_ONLY,
+    AWARDED_PROPOSAL_FILE,
+    CONTRACT_FILE,
     CORRECTION_REASON,
     FINISHED,
+    INSPECTION_FILE,
     INSPECTION_FIX,
+    PROPOSAL_FILE,
     QIHANG,
     RECUSAL_REASON,
     RECUSED,
@@ -121,6 +125,17 @@ FACTS = (
     Fact("panel score, awarded", ("panel_result",), AWARDED_ONLY, ("72.92",), TONGXIN),
     Fact("a spread flag, awarded", ("spread_flags",), AWARDED_ONLY, ("分歧较大",), TONGXIN),
     Fact("a recusal, awarded", ("recusal",), AWARDED_ONLY, (AWARD_RECUSAL,), TONGXIN, RECUSED),
+    # attached files, by the marker in each file's name
+    Fact("a proposal's file", ("proposal_documents",), REVIEWING, (PROPOSAL_FILE,), TONGXIN),
+    Fact(
+        "a proposal's file, awarded",
+        ("proposal_documents",),
+        AWARDED_ONLY,
+        (AWARDED_PROPOSAL_FILE,),
+        QIHANG,
+    ),
+    Fact("the contract's scan", ("contract_documents",), FINISHED, (CONTRACT_FILE,), TONGXIN),
+    Fact("an inspection's file", ("inspection_documents",), FINISHED, (INSPECTION_FILE,), TONGXIN),
 )
 PUBLIC_FACTS = (
     # what the public pages and the open data could show: (kinds, markers)

@@ -109,6 +109,8 @@ PANEL_FACTS = {"proposal", "review_sheet", "reviewer_identity", "panel_result", 
 DETAIL_FACTS = {"proposal", "review_sheet", "reviewer_identity", "panel_result", "contract"}
 CONTRACT_LIFE = {"payment", "inspection", "assessment"}
 CHANGES = {"correction", "amendment"}
+FILES = frozenset({"proposal_documents", "contract_documents", "inspection_documents"})
+"""The attached files' kinds the world has: only the surfaces that list files show them."""
 SURFACES = (
     Surface(
         "project page",
@@ -116,9 +118,10 @@ SURFACES = (
         _page(""),
     ),
     Surface("panel page", frozenset(PANEL_FACTS | {"recusal"}), _page("/panel")),
+    Surface("documents tab", FILES, _page("/documents")),
     Surface(
         "evaluation record (PDF text)",
-        frozenset(RECORD_FACTS),
+        frozenset(RECORD_FACTS) | FILES,
         _page("/record", pdf=True),
         whole="evaluation_record",
         exists_on=frozenset({FINISHED}),
@@ -135,6 +138,7 @@ SURFACES = (
             | CONTRACT_LIFE
             | CHANGES
             | {"organization_comment", "objection", "audit_row"}
+            | FILES  # each upload's row of the trail names its file
         ),
         _command("history"),
     ),
