@@ -57,14 +57,6 @@ from tests.integration.visibility.world import (
 )
 
 NOT_PROBED = {
-    **dict.fromkeys(
-        (
-            "assessment_documents",
-            "comment_documents",
-            "objection_documents",
-        ),
-        "attached files: listed and opened per relation in tests/integration/documents/",
-    ),
     "award": "visible to every relation at every stage: nothing to refuse",
 }
 NOT_THROUGH_THE_GATE = {

@@ -11,7 +11,8 @@ flag), 郑丽娟 declared a conflict with tongxin. SM-2019-002's contract carrie
 amendment of its scope, and the supervisor corrected its inspection's findings (a
 correction its winner's record shows). Files are attached (see :func:`attach_files`): a plan
 to tongxin's proposal on SM-2020-010 and to qihang's on SM-2020-011, the contract's scan and
-an inspection's photos on SM-2019-002, each with its marker in its file name.
+an inspection's photos, an assessment sheet's basis, tongxin's comment's and renhe's
+objection's letters on SM-2019-002, each with its marker in its file name.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from procure.services.corrections import correct as corrections_module
 from procure.services.corrections.correct import correct
 from procure.services.documents import attach as attach_module
 from procure.services.documents.attach import attach
+from procure.services.documents.facts import fact_id_for
 from procure.services.lifecycle import registry
 from procure.services.lifecycle.fire import perform
 from procure.services.loading.demo import DEMO_OFFICER, demo_draft, open_for_browser
@@ -37,7 +39,8 @@ DRAFT_YEAR = 2020
 REVIEWING = demo_draft(DRAFT_YEAR).code
 FINISHED = "SM-2019-002"
 AWARDED_ONLY = "SM-2020-011"
-QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ0193275R"
+QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "52350203MJ05391468"
+OBJECTOR = "51350203MJ0193275R"  # 职工志愿者协会 objected on SM-2019-002
 SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
 RECUSED = "郑丽娟"
 RECUSAL_REASON = "MK-RECUSAL 与该机构负责人系同学"
@@ -48,6 +51,9 @@ PROPOSAL_FILE = "MK-PROPFILE-tongxin.pdf"
 AWARDED_PROPOSAL_FILE = "MK-AWARDFILE-qihang.pdf"
 CONTRACT_FILE = "MK-CONTRACTFILE.pdf"
 INSPECTION_FILE = "MK-INSPECTFILE.pdf"
+ASSESSMENT_FILE = "MK-ASSESSFILE.pdf"
+COMMENT_FILE = "MK-COMMENTFILE.pdf"
+OBJECTION_FILE = "MK-OBJECTFILE.pdf"
 CHEN_SHEET = {
     "needs_analysis": "9",
     "service_plan": "19",
@@ -199,10 +205,14 @@ def attach_proposal_file(session: Session, code: str, uscc: str, name: str) -> N
 
 
 def attach_finished_files(session: Session) -> None:
-    """Attach the contract's scan and an inspection's photos to SM-2019-002, whose state is
-    past both kinds' states: the world lifts the state check for this one build."""
+    """Attach a file to SM-2019-002's contract, an inspection, an assessment sheet, the
+    comment and the objection; its state is past every kind's states: the world lifts the
+    state check for this one build."""
     project = queries.project_by_code(session, FINISHED)
     inspection = queries.inspections_of(session, project)[0]
+    sheet = queries.assessment_sheets(session, project)[0]
+    comment = queries.comments_of(session, project)[0]
+    objection = fact_id_for(session, project, "objection", OBJECTOR)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(attach_module, "_check_state", lambda _project, _rule: None)
         attach(
@@ -214,3 +224,12 @@ def attach_finished_files(session: Session) -> None:
             name=INSPECTION_FILE, data=text_pdf("Inspection", INSPECTION_FILE),
             by=Actor("王丽华", "supervisor"),
         )  # fmt: skip
+        for kind, fact_id, name, actor in (
+            ("assessment", sheet.id, ASSESSMENT_FILE, Actor(sheet.assessor, "assessor")),
+            ("comment", comment.id, COMMENT_FILE, DEMO_OFFICER),
+            ("objection", objection, OBJECTION_FILE, DEMO_OFFICER),
+        ):
+            attach(
+                session, project_code=FINISHED, fact_kind=kind, fact_id=fact_id,
+                name=name, data=text_pdf(kind, name), by=actor,
+            )  # fmt: skip
