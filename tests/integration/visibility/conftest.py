@@ -87,6 +87,9 @@ EDITS: dict[str, list[tuple[str, str, str]]] = {
         ("correction", "auditor: always", "auditor: never"),
         ("amendment", "other_bidder: after_contract", "other_bidder: never"),
         ("amendment", "public: after_contract", "public: never"),
+        # the losing bidder sees the rival's plan; the auditor no longer sees the contract's scan
+        ("proposal_documents", "other_bidder: never", "other_bidder: always"),
+        ("contract_documents", "auditor: always", "auditor: never"),
     ],
 }
 

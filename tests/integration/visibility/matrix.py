@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from procure.domain.visibility import Moments, VisibilityPolicy
 from tests.integration.visibility.world import (
     AMENDMENT_RATIONALE,
+    ASSESSMENT_FILE,
     AWARD_RECUSAL,
     AWARDED_ONLY,
+    AWARDED_PROPOSAL_FILE,
+    COMMENT_FILE,
+    CONTRACT_FILE,
     CORRECTION_REASON,
     FINISHED,
+    INSPECTION_FILE,
     INSPECTION_FIX,
+    OBJECTION_FILE,
+    OBJECTOR,
+    PROPOSAL_FILE,
     QIHANG,
     RECUSAL_REASON,
     RECUSED,
@@ -87,7 +95,7 @@ FACTS = (
     Fact("an inspection", ("inspection",), FINISHED, ("已建立社会组织联系台账",), TONGXIN),
     Fact("the narrative", ("assessment",), FINISHED, ("建议下一年度改进培训课程",), TONGXIN),
     Fact("the comment", ("organization_comment",), FINISHED, ("认可考核结论",), TONGXIN),
-    Fact("an objection", ("objection",), FINISHED, ("我会报价最低",), RENHE),
+    Fact("an objection", ("objection",), FINISHED, ("我会报价最低",), OBJECTOR),
     Fact("a process step", ("audit_row",), FINISHED, ("start_service", "开始履约")),
     Fact(
         "a correction of a recusal",
@@ -121,11 +129,25 @@ FACTS = (
     Fact("panel score, awarded", ("panel_result",), AWARDED_ONLY, ("72.92",), TONGXIN),
     Fact("a spread flag, awarded", ("spread_flags",), AWARDED_ONLY, ("分歧较大",), TONGXIN),
     Fact("a recusal, awarded", ("recusal",), AWARDED_ONLY, (AWARD_RECUSAL,), TONGXIN, RECUSED),
+    # attached files, by the marker in each file's name
+    Fact("a proposal's file", ("proposal_documents",), REVIEWING, (PROPOSAL_FILE,), TONGXIN),
+    Fact(
+        "a proposal's file, awarded",
+        ("proposal_documents",),
+        AWARDED_ONLY,
+        (AWARDED_PROPOSAL_FILE,),
+        QIHANG,
+    ),
+    Fact("the contract's scan", ("contract_documents",), FINISHED, (CONTRACT_FILE,), TONGXIN),
+    Fact("an inspection's file", ("inspection_documents",), FINISHED, (INSPECTION_FILE,), TONGXIN),
+    Fact("an assessment's file", ("assessment_documents",), FINISHED, (ASSESSMENT_FILE,), TONGXIN),
+    Fact("a comment's file", ("comment_documents",), FINISHED, (COMMENT_FILE,), TONGXIN),
+    Fact("an objection's letter", ("objection_documents",), FINISHED, (OBJECTION_FILE,), OBJECTOR),
 )
 PUBLIC_FACTS = (
     # what the public pages and the open data could show: (kinds, markers)
     Fact("a reviewer's name", ("reviewer_identity",), FINISHED, ("周海涛",), author="周海涛"),
-    Fact("an objection", ("objection",), FINISHED, ("我会报价最低",), RENHE),
+    Fact("an objection", ("objection",), FINISHED, ("我会报价最低",), OBJECTOR),
     Fact("the winner's price", ("proposal",), FINISHED, ("776,000.00", "776000"), TONGXIN),
     Fact("a payment", ("payment",), FINISHED, ("310,400.00", "310400"), TONGXIN),
     Fact("an inspection", ("inspection",), FINISHED, ("已建立社会组织联系台账",), TONGXIN),

@@ -109,16 +109,22 @@ PANEL_FACTS = {"proposal", "review_sheet", "reviewer_identity", "panel_result", 
 DETAIL_FACTS = {"proposal", "review_sheet", "reviewer_identity", "panel_result", "contract"}
 CONTRACT_LIFE = {"payment", "inspection", "assessment"}
 CHANGES = {"correction", "amendment"}
+FILES = frozenset(
+    {"proposal_documents", "contract_documents", "inspection_documents"}
+    | {"assessment_documents", "comment_documents", "objection_documents"}
+)
+"""The attached files' kinds: only the surfaces that list files show them."""
 SURFACES = (
     Surface(
         "project page",
-        frozenset(DETAIL_FACTS | CONTRACT_LIFE | CHANGES | {"audit_row"}),
-        _page(""),
+        frozenset(DETAIL_FACTS | CONTRACT_LIFE | CHANGES | {"audit_row", "objection_documents"}),
+        _page(""),  # the objection's letters are listed with the objection
     ),
     Surface("panel page", frozenset(PANEL_FACTS | {"recusal"}), _page("/panel")),
+    Surface("documents tab", FILES, _page("/documents")),
     Surface(
         "evaluation record (PDF text)",
-        frozenset(RECORD_FACTS),
+        frozenset(RECORD_FACTS) | FILES - {"objection_documents"},
         _page("/record", pdf=True),
         whole="evaluation_record",
         exists_on=frozenset({FINISHED}),
@@ -135,6 +141,7 @@ SURFACES = (
             | CONTRACT_LIFE
             | CHANGES
             | {"organization_comment", "objection", "audit_row"}
+            | FILES  # each upload's row of the trail names its file
         ),
         _command("history"),
     ),

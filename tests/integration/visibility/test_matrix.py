@@ -40,6 +40,7 @@ from tests.integration.visibility.matrix import (
     public_expected,
 )
 from tests.integration.visibility.surfaces import (
+    FILES,
     SHOWN,
     SURFACES,
     Answer,
@@ -56,17 +57,6 @@ from tests.integration.visibility.world import (
 )
 
 NOT_PROBED = {
-    **dict.fromkeys(
-        (
-            "proposal_documents",
-            "contract_documents",
-            "inspection_documents",
-            "assessment_documents",
-            "comment_documents",
-            "objection_documents",
-        ),
-        "attached files: listed and opened per relation in tests/integration/documents/",
-    ),
     "award": "visible to every relation at every stage: nothing to refuse",
 }
 NOT_THROUGH_THE_GATE = {
@@ -97,13 +87,13 @@ GATED_ELSEWHERE = {  # through the gate, tested in the files named
     "/jobs/{job_id}/download",  # tests/integration/jobs/test_job_visibility.py
     # attached files, each through the gate as its fact: tests/integration/documents/ and
     # tests/integration/web/test_document_pages.py
-    "/projects/{code}/documents",
     "/attachments/{attachment_id}",
     "/attachments/{attachment_id}/download",
 }
 PROBED = {
     "/projects/{code}",
     "/projects/{code}/panel",
+    "/projects/{code}/documents",
     "/projects/{code}/record",
     "/projects.xlsx",
     "/projects.csv",
@@ -163,7 +153,11 @@ def test_each_marker_appears_exactly_where_the_policy_allows(
         answers[code] = answer
     wrong = []
     for fact in FACTS:
-        if not set(fact.kinds) <= surface.shows or fact.project not in answers:
+        if fact.project not in answers:
+            continue
+        if not set(fact.kinds) <= surface.shows:
+            if set(fact.kinds) <= FILES and _shown(fact, answers[fact.project].text):
+                wrong.append(f"{fact.name}: shown where no file is listed")
             continue
         if surface.only and fact.name not in surface.only:
             continue

@@ -9,7 +9,10 @@ reason. SM-2020-011 is awarded, not yet contracted: qihang (the winner) and tong
 陈建华, 黄志明 and 林晓燕 scored both (on tongxin's team 黄志明 gives 3, the others 7: a spread
 flag), 郑丽娟 declared a conflict with tongxin. SM-2019-002's contract carries an approved
 amendment of its scope, and the supervisor corrected its inspection's findings (a
-correction its winner's record shows).
+correction its winner's record shows). Files are attached (see :func:`attach_files`): a plan
+to tongxin's proposal on SM-2020-010 and to qihang's on SM-2020-011, the contract's scan and
+an inspection's photos, an assessment sheet's basis, tongxin's comment's and renhe's
+objection's letters on SM-2019-002, each with its marker in its file name.
 """
 
 from __future__ import annotations
@@ -22,22 +25,35 @@ from sqlmodel import Session
 from procure.services.corrections import amend
 from procure.services.corrections import correct as corrections_module
 from procure.services.corrections.correct import correct
+from procure.services.documents import attach as attach_module
+from procure.services.documents.attach import attach
+from procure.services.documents.facts import fact_id_for
 from procure.services.lifecycle import registry
 from procure.services.lifecycle.fire import perform
 from procure.services.loading.demo import DEMO_OFFICER, demo_draft, open_for_browser
+from procure.store import queries
 from procure.workflow.context import Actor
+from tests.hostile_documents import text_pdf
 
 DRAFT_YEAR = 2020
 REVIEWING = demo_draft(DRAFT_YEAR).code
 FINISHED = "SM-2019-002"
 AWARDED_ONLY = "SM-2020-011"
-QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "51350203MJ0193275R"
+QIHANG, TONGXIN, RENHE = "52350203MJ0316852A", "52350203MJ0427391G", "52350203MJ05391468"
+OBJECTOR = "51350203MJ0193275R"  # 职工志愿者协会 objected on SM-2019-002
 SCORED, UNSCORED = ("陈建华", "黄志明"), "林晓燕"
 RECUSED = "郑丽娟"
 RECUSAL_REASON = "MK-RECUSAL 与该机构负责人系同学"
 CORRECTION_REASON = "MK-CORRECTION 原理由漏写关系"
 AMENDMENT_RATIONALE = "MK-AMENDMENT 增加心理辅导场次"
 INSPECTION_FIX = "MK-INSPECTIONFIX 补记检查时间"
+PROPOSAL_FILE = "MK-PROPFILE-tongxin.pdf"
+AWARDED_PROPOSAL_FILE = "MK-AWARDFILE-qihang.pdf"
+CONTRACT_FILE = "MK-CONTRACTFILE.pdf"
+INSPECTION_FILE = "MK-INSPECTFILE.pdf"
+ASSESSMENT_FILE = "MK-ASSESSFILE.pdf"
+COMMENT_FILE = "MK-COMMENTFILE.pdf"
+OBJECTION_FILE = "MK-OBJECTFILE.pdf"
 CHEN_SHEET = {
     "needs_analysis": "9",
     "service_plan": "19",
@@ -70,6 +86,7 @@ def drive_to_review(session: Session) -> None:
     fire("open_call", DEMO_OFFICER)
     fire("add_proposal", DEMO_OFFICER, organization=QIHANG, price="288000.00")
     fire("add_proposal", DEMO_OFFICER, organization=TONGXIN, price="296000.00")
+    attach_proposal_file(session, REVIEWING, TONGXIN, PROPOSAL_FILE)
     fire("close_call", DEMO_OFFICER)
     for reviewer, sheet in zip(SCORED, (CHEN_SHEET, HUANG_SHEET), strict=True):
         for organization in (QIHANG, TONGXIN):
@@ -97,6 +114,7 @@ def drive_to_review(session: Session) -> None:
     )
     drive_to_award(session)
     amend_finished(session)
+    attach_finished_files(session)
     session.commit()
 
 
@@ -115,6 +133,7 @@ def drive_to_award(session: Session) -> None:
     fire("open_call", DEMO_OFFICER)
     fire("add_proposal", DEMO_OFFICER, organization=QIHANG, price="283000.00")
     fire("add_proposal", DEMO_OFFICER, organization=TONGXIN, price="294000.00")
+    attach_proposal_file(session, AWARDED_ONLY, QIHANG, AWARDED_PROPOSAL_FILE)
     fire("close_call", DEMO_OFFICER)
     for reviewer, sheets in AWARD_SHEETS.items():
         for organization, sheet in zip((QIHANG, TONGXIN), sheets, strict=True):
@@ -166,3 +185,51 @@ def amend_finished(session: Session) -> None:
             scope="增加心理辅导场次",
         )
         amend.approve_amendment(session, FINISHED, 1, by="张志远")
+
+
+def attach_proposal_file(session: Session, code: str, uscc: str, name: str) -> None:
+    """The officer attaches the file ``name`` to ``uscc``'s proposal (the call is open)."""
+    project = queries.project_by_code(session, code)
+    organization = queries.organization_by_uscc(session, uscc)
+    assert organization is not None
+    (proposal,) = [
+        proposal
+        for proposal in queries.proposals_of(session, project)
+        if proposal.organization_id == organization.id
+    ]
+    data = text_pdf("Service plan", name)
+    attach(
+        session, project_code=code, fact_kind="proposal", fact_id=proposal.id,
+        name=name, data=data, by=DEMO_OFFICER,
+    )  # fmt: skip
+
+
+def attach_finished_files(session: Session) -> None:
+    """Attach a file to SM-2019-002's contract, an inspection, an assessment sheet, the
+    comment and the objection; its state is past every kind's states: the world lifts the
+    state check for this one build."""
+    project = queries.project_by_code(session, FINISHED)
+    inspection = queries.inspections_of(session, project)[0]
+    sheet = queries.assessment_sheets(session, project)[0]
+    comment = queries.comments_of(session, project)[0]
+    objection = fact_id_for(session, project, "objection", OBJECTOR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(attach_module, "_check_state", lambda _project, _rule: None)
+        attach(
+            session, project_code=FINISHED, fact_kind="contract", fact_id=None,
+            name=CONTRACT_FILE, data=text_pdf("Contract", CONTRACT_FILE), by=DEMO_OFFICER,
+        )  # fmt: skip
+        attach(
+            session, project_code=FINISHED, fact_kind="inspection", fact_id=inspection.id,
+            name=INSPECTION_FILE, data=text_pdf("Inspection", INSPECTION_FILE),
+            by=Actor("王丽华", "supervisor"),
+        )  # fmt: skip
+        for kind, fact_id, name, actor in (
+            ("assessment", sheet.id, ASSESSMENT_FILE, Actor(sheet.assessor, "assessor")),
+            ("comment", comment.id, COMMENT_FILE, DEMO_OFFICER),
+            ("objection", objection, OBJECTION_FILE, DEMO_OFFICER),
+        ):
+            attach(
+                session, project_code=FINISHED, fact_kind=kind, fact_id=fact_id,
+                name=name, data=text_pdf(kind, name), by=actor,
+            )  # fmt: skip
