@@ -17,6 +17,7 @@ objection's letters on SM-2019-002, each with its marker in its file name.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import pytest
@@ -88,21 +89,11 @@ def drive_to_review(session: Session) -> None:
     fire("add_proposal", DEMO_OFFICER, organization=TONGXIN, price="296000.00")
     attach_proposal_file(session, REVIEWING, TONGXIN, PROPOSAL_FILE)
     fire("close_call", DEMO_OFFICER)
-    for reviewer, sheet in zip(SCORED, (CHEN_SHEET, HUANG_SHEET), strict=True):
-        for organization in (QIHANG, TONGXIN):
-            fire(
-                "record_review",
-                Actor(reviewer, "reviewer"),
-                organization=organization,
-                scores=sheet,
-            )
-    fire(
-        "record_recusal",
-        Actor(RECUSED, "reviewer"),
-        organization=TONGXIN,
-        reviewer=RECUSED,
-        reason=RECUSAL_REASON,
-    )
+    same_sheet_for_both = {
+        reviewer: (sheet, sheet)
+        for reviewer, sheet in zip(SCORED, (CHEN_SHEET, HUANG_SHEET), strict=True)
+    }
+    _panel_sits(fire, same_sheet_for_both, RECUSAL_REASON)
     correct(
         session,
         REVIEWING,
@@ -135,21 +126,7 @@ def drive_to_award(session: Session) -> None:
     fire("add_proposal", DEMO_OFFICER, organization=TONGXIN, price="294000.00")
     attach_proposal_file(session, AWARDED_ONLY, QIHANG, AWARDED_PROPOSAL_FILE)
     fire("close_call", DEMO_OFFICER)
-    for reviewer, sheets in AWARD_SHEETS.items():
-        for organization, sheet in zip((QIHANG, TONGXIN), sheets, strict=True):
-            fire(
-                "record_review",
-                Actor(reviewer, "reviewer"),
-                organization=organization,
-                scores=sheet,
-            )
-    fire(
-        "record_recusal",
-        Actor(RECUSED, "reviewer"),
-        organization=TONGXIN,
-        reviewer=RECUSED,
-        reason=AWARD_RECUSAL,
-    )
+    _panel_sits(fire, AWARD_SHEETS, AWARD_RECUSAL)
     fire("award", DEMO_OFFICER, organization=QIHANG)
 
 
@@ -233,3 +210,25 @@ def attach_finished_files(session: Session) -> None:
                 session, project_code=FINISHED, fact_kind=kind, fact_id=fact_id,
                 name=name, data=text_pdf(kind, name), by=actor,
             )  # fmt: skip
+
+
+def _panel_sits(
+    fire: Callable[..., None], sheets: Mapping[str, Sequence[object]], recusal: str
+) -> None:
+    """Each reviewer's sheets on qihang's and tongxin's proposals, in that order; then
+    RECUSED declares a conflict with tongxin."""
+    for reviewer, pair in sheets.items():
+        for organization, sheet in zip((QIHANG, TONGXIN), pair, strict=True):
+            fire(
+                "record_review",
+                Actor(reviewer, "reviewer"),
+                organization=organization,
+                scores=sheet,
+            )
+    fire(
+        "record_recusal",
+        Actor(RECUSED, "reviewer"),
+        organization=TONGXIN,
+        reviewer=RECUSED,
+        reason=recusal,
+    )
