@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages demo serve test test-quick lint bench clean
+.PHONY: help setup system-packages demo serve test test-quick lint bench clean catalogs
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,3 +57,6 @@ bench: setup ## Run the benchmarks under bench/, a one-screen summary (BENCH_FLA
 
 clean: ## Remove the virtualenv, caches and demo output
 	rm -rf $(VENV) procure-demo .pytest_cache .mypy_cache .ruff_cache bench.log
+
+catalogs: setup ## Extract the marked messages (locale/procure.pot) and fold each language's translations into its procure.po
+	$(BIN)/python -m procure.domain.catalogs

@@ -17,7 +17,17 @@ MAX_ERROR_CHARS = 1000
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code (the console script exits with it)."""
+    """Run the CLI and return its exit code (the console script exits with it), in the
+    language ``LANG`` names (Chinese unless it names English)."""
+    import os
+
+    from procure.domain.language import language_from_environment, use_language
+
+    with use_language(language_from_environment(os.environ)):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     from procure.cli.app import cli
 
     try:

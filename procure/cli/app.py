@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from procure.cli.output import (
     shown_url,
 )
 from procure.domain.errors import InvalidInput
+from procure.domain.language import language_from_environment, use_language
 
 
 @click.group(
@@ -29,6 +31,8 @@ from procure.domain.errors import InvalidInput
 )
 def cli(db: str | None) -> None:
     """procure: 购买服务项目 lifecycle — 立项 → 评审 → 签约 → 监管 → 考核 → 续约/整改/不再合作."""
+    # The command speaks $LANG's language (Chinese unless it names English) until it ends.
+    click.get_current_context().with_resource(use_language(language_from_environment(os.environ)))
 
 
 @cli.command()

@@ -12,13 +12,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from procure.domain import language
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
 from procure.resources import resource_dir
 from procure.services.browse.figures_cache import FiguresCache
 from procure.services.lifecycle.clock import Clock, using_clock
 from procure.store.db import make_engine
 from procure.web import pages
-from procure.web.deps import SIGN_IN_PATH, Forbidden, SignInRequired
+from procure.web.deps import LANGUAGE_COOKIE, SIGN_IN_PATH, Forbidden, SignInRequired
 from procure.web.security import SecurityHeaders
 from procure.web.settings import WebSettings, web_settings
 
@@ -67,6 +68,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False)
     if clock is not None:
         app.add_middleware(RequestClock, clock=clock)
+    app.add_middleware(RequestLanguage)
     app.mount("/static", StaticFiles(directory=resource_dir("templates") / "web" / "static"))
     for module in (
         routes_auth,
@@ -122,6 +124,28 @@ class RequestClock:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         with using_clock(self.clock):
             await self.app(scope, receive, send)
+
+
+class RequestLanguage:
+    """Serve every request in the language its reader chose (the ``lang`` cookie, which
+    signing in sets from the account's choice), else the one the browser asks for first
+    (``Accept-Language``), else Chinese."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with language.use_language(request_language(Request(scope))):
+            await self.app(scope, receive, send)
+
+
+def request_language(request: Request) -> language.Language:
+    """The language a request is answered in (see :class:`RequestLanguage`)."""
+    chosen = language.parse_language(request.cookies.get(LANGUAGE_COOKIE))
+    return chosen or language.language_from_header(request.headers.get("accept-language"))
 
 
 def _healthz() -> PlainTextResponse:

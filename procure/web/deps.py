@@ -23,6 +23,8 @@ from procure.store.reads import remember_reads
 from procure.web.security import SESSION_COOKIE, session_secret
 
 SIGN_IN_PATH = "/signin"
+LANGUAGE_COOKIE = "lang"
+"""The cookie naming the language a browser reads pages in (``zh_CN`` or ``en``)."""
 
 
 class SignInRequired(Exception):

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from procure.domain import language
 from procure.domain.dates import beijing_moment, chinese_date
 from procure.resources import resource_dir
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
@@ -32,6 +33,12 @@ def templates() -> Jinja2Templates:
     """The page templates (``templates/web``); every value is HTML-escaped."""
     environment = Jinja2Templates(directory=resource_dir("templates") / "web")
     environment.env.autoescape = True  # every template, whatever its file name
+    environment.env.add_extension("jinja2.ext.i18n")
+    environment.env.install_gettext_callables(  # type: ignore[attr-defined]
+        language.gettext, language.ngettext, newstyle=True, pgettext=language.pgettext
+    )
+    environment.env.globals["language"] = language.current
+    environment.env.globals["pick"] = language.pick
     environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.globals["trigger_label"] = _trigger_label

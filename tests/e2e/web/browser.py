@@ -23,7 +23,7 @@ def sign_in(page: Page, login: str, next_path: str, *, password: str = PASSWORD)
 
 def sign_out(page: Page) -> None:
     """Click 退出 and land on the sign-in page."""
-    page.get_by_role("button", name="退出 Sign out").click()
+    page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/signin**")
 
 

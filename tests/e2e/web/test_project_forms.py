@@ -25,12 +25,12 @@ def test_an_officer_takes_a_draft_to_soliciting_with_a_leader_approving(
     fire(page, WALK, "submit")
     expect(page.locator("p.ok")).to_contain_text("已办理：提交立项申报")
     assert _state_shown(page) == "立项申报"
-    page.get_by_role("button", name="退出 Sign out").click()
+    page.get_by_role("button", name="退出").click()
 
     sign_in(page, LEADER.name, project)
     fire(page, WALK, "approve")
     assert _state_shown(page) == "已立项"
-    page.get_by_role("button", name="退出 Sign out").click()
+    page.get_by_role("button", name="退出").click()
 
     sign_in(page, OFFICER.name, project)
     fire(page, WALK, "open_call")

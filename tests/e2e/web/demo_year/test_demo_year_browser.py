@@ -84,7 +84,7 @@ def test_the_officer_submits_the_draft_and_the_leader_approves_it(
     page.wait_for_url(f"**/projects/{CODE}**")
     shoot(page, screenshots, "year-01-draft")
     fire(page, CODE, "submit")
-    page.get_by_role("button", name="退出 Sign out").click()
+    page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/signin**")
 
     demo_sign_in(page, LEADER, f"/projects/{CODE}")
