@@ -14,7 +14,7 @@ from procure.domain import language
 from procure.domain.dates import beijing_moment, chinese_date
 from procure.resources import resource_dir
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
-from procure.workflow.definition import ROLE_ZH, ROLES
+from procure.workflow.roles import ROLE_ZH, ROLES
 from procure.workflow.rules import default_rules
 
 ROLE_LABELS = {

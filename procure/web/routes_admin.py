@@ -25,7 +25,7 @@ from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, Reader, Writer
 from procure.workflow.context import Actor
-from procure.workflow.definition import ROLES
+from procure.workflow.roles import ROLES
 from procure.workflow.rules import default_rules
 
 router = APIRouter()

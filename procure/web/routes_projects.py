@@ -27,7 +27,8 @@ from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.confirm import confirmation_token, hidden_values, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
-from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
+from procure.workflow.definition import TransitionDef
+from procure.workflow.roles import READ_ONLY_ROLES
 from procure.workflow.rules import default_rules
 
 router = APIRouter()

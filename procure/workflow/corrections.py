@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from procure.domain.corrections import CorrectionRules, load_correction_rules
-from procure.workflow.definition import ROLES, WorkflowDefinition
+from procure.workflow.definition import WorkflowDefinition
+from procure.workflow.roles import ROLES
 
 CORRECTIONS_FILE = "corrections.yaml"
 

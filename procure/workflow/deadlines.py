@@ -31,7 +31,8 @@ from procure.domain.deadlines import (
 )
 from procure.domain.errors import ConfigError, InvalidInput
 from procure.domain.text import quoted
-from procure.workflow.definition import READ_ONLY_ROLES, ROLES, WorkflowDefinition
+from procure.workflow.definition import WorkflowDefinition
+from procure.workflow.roles import READ_ONLY_ROLES, ROLES
 
 DEADLINES_FILE = "deadlines.yaml"
 DEFAULT_REMIND_DAYS = 3

@@ -14,30 +14,10 @@ from typing import Any
 
 from procure.domain.datafile import read_yaml
 from procure.domain.errors import ConfigError, InvalidInput
+from procure.domain.language import both
 from procure.domain.text import quoted
+from procure.workflow.roles import READ_ONLY_ROLES, ROLES
 
-ROLES: tuple[str, ...] = (
-    "officer",
-    "leader",
-    "reviewer",
-    "assessor",
-    "supervisor",
-    "auditor",
-    "admin",
-    "organization",
-)
-READ_ONLY_ROLES: frozenset[str] = frozenset({"auditor"})
-ROLE_ZH: dict[str, str] = {
-    "officer": "项目干事",
-    "leader": "分管领导",
-    "reviewer": "评审专家",
-    "assessor": "考核人员",
-    "supervisor": "监管人员",
-    "auditor": "审计",
-    "admin": "管理员",
-    "organization": "承接方",
-}
-"""Each role as people name it (pages show this, never the code)."""
 PARAM_TYPES: frozenset[str] = frozenset(
     {"text", "money", "date", "uscc", "bool", "sheet", "texts", "list", "account"}
 )
@@ -52,6 +32,11 @@ class StateDef:
     zh: str
     en: str
     terminal: bool
+
+    @property
+    def label(self) -> str:
+        """The state's name in the language in use."""
+        return both(self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -86,6 +71,11 @@ class TransitionDef:
     ``organization`` fact), not the project's awarded one: e.g. a bidder's objection."""
     irreversible: tuple[str, str] | None = None
     """What firing it settles for good (Chinese, English): the browser asks to confirm."""
+
+    @property
+    def label(self) -> str:
+        """The step's name in the language in use."""
+        return both(self.zh, self.en)
 
     def destination_from(self, source: str) -> str:
         """Return the state the project is in after firing from ``source``."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from procure.domain.documents import DOCUMENTS_FILE, DocumentRules, load_document_rules
-from procure.workflow.definition import ROLES, WorkflowDefinition
+from procure.workflow.definition import WorkflowDefinition
+from procure.workflow.roles import ROLES
 
 
 def load_documents(folder: Path, definition: WorkflowDefinition) -> DocumentRules | None:

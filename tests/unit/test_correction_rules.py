@@ -10,7 +10,7 @@ from procure.domain.corrections import load_correction_rules
 from procure.domain.errors import ConfigError
 from procure.resources import resource_dir
 from procure.workflow.corrections import CORRECTIONS_FILE, load_corrections
-from procure.workflow.definition import ROLES
+from procure.workflow.roles import ROLES
 from procure.workflow.rules import default_rules
 
 STATES = ["contracted", "in_service"]

@@ -11,7 +11,7 @@ from procure.domain.documents import KINDS, MEGABYTE, SEEN_AS, load_document_rul
 from procure.domain.errors import ConfigError
 from procure.domain.visibility import FACT_KINDS
 from procure.resources import resource_dir
-from procure.workflow.definition import ROLES
+from procure.workflow.roles import ROLES
 
 STATES = ("soliciting", "reviewing", "awarded", "contracted", "in_service", "assessing",
           "assessed", "rectifying")  # fmt: skip

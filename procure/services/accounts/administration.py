@@ -37,7 +37,7 @@ from procure.store import audit, queries
 from procure.store.models import Organization, Purchaser
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
-from procure.workflow.definition import ROLES
+from procure.workflow.roles import ROLES
 
 ORGANIZATION_CHOICES = 500
 """At most this many organizations are listed on a page or offered in a grant form's list

@@ -29,7 +29,7 @@ from procure.store import accounts as account_store
 from procure.store import audit, queries
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
-from procure.workflow.definition import ROLES
+from procure.workflow.roles import ROLES
 
 
 def _now() -> datetime:

@@ -18,8 +18,8 @@ from procure.services.lifecycle.clock import now_utc
 from procure.store import audit, panels, queries
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import ActionContext, Actor
-from procure.workflow.definition import ROLES
 from procure.workflow.guards import FACT_GUARDS
+from procure.workflow.roles import ROLES
 from procure.workflow.rules import Rules, default_rules
 
 

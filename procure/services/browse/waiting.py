@@ -29,9 +29,10 @@ from procure.services.lifecycle.clock import now_utc
 from procure.store.models import Assessment, Project
 from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
 from procure.workflow.context import ActionContext, Actor
-from procure.workflow.definition import READ_ONLY_ROLES, TransitionDef
+from procure.workflow.definition import TransitionDef
 from procure.workflow.guards import FACT_GUARDS
 from procure.workflow.next_year import UNBARRED, unbarred_next_year
+from procure.workflow.roles import READ_ONLY_ROLES
 from procure.workflow.rules import Rules, default_rules
 
 ASIDE_TRIGGERS: frozenset[str] = frozenset(

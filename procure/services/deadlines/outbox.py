@@ -35,7 +35,7 @@ from procure.services.deadlines.due_view import rule_zh
 from procure.services.lifecycle.clock import now_utc
 from procure.store.deadline_models import Reminder
 from procure.store.trust_models import User
-from procure.workflow.definition import ROLE_ZH
+from procure.workflow.roles import ROLE_ZH
 
 SMTP_TIMEOUT_SECONDS = 20
 

@@ -31,8 +31,8 @@ from procure.services.lifecycle.effects import EFFECTS
 from procure.services.lifecycle.params import parse_params
 from procure.store import audit, conflicts, queries
 from procure.workflow.context import ActionContext, Actor
-from procure.workflow.definition import ROLES
 from procure.workflow.notice_guards import WORKING_CALENDAR
+from procure.workflow.roles import ROLES
 from procure.workflow.rules import Rules, default_rules
 
 

@@ -35,7 +35,8 @@ from procure.store import queries
 from procure.store.models import Organization
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
-from procure.workflow.definition import ROLE_ZH, ParamDef, TransitionDef
+from procure.workflow.definition import ParamDef, TransitionDef
+from procure.workflow.roles import ROLE_ZH
 from procure.workflow.rules import Rules, default_rules
 
 FIELD_HINTS = {
