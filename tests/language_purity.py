@@ -97,3 +97,42 @@ def chinese_runs(text: str, data: Iterable[str] = ()) -> list[str]:
     name of the other language)."""
     runs = _CHINESE.findall(without(text, data).replace("中文", " "))
     return sorted({run for run in runs if _CHINESE_LETTERS.search(run)})
+
+
+DATA_COLUMNS = {
+    "organization": ("name",),
+    "purchaser": ("name",),
+    "user": ("login", "name", "email"),
+    "project": ("title", "purpose"),
+    "calendar_notice": ("title",),
+    "transition_log": ("reason",),
+    "assessment": ("narrative",),
+    "inspection": ("findings",),
+    "organizationcomment": ("text", "document_ref"),
+    "objection": ("text", "document_ref"),
+    "objection_answer": ("reason",),
+    "bar": ("reason",),
+    "correction": ("reason", "refusal"),
+    "contract_amendment": ("scope", "rationale", "refusal"),
+    "payment": ("note",),
+    "recusal": ("reason",),
+    "contract": ("number",),
+    "attachment": ("name",),
+    "backup_record": ("file_name",),
+}
+"""The columns that hold what people wrote (names, titles, reasons), in their own language."""
+
+
+def world_text(connection: object) -> set[str]:
+    """Every value people wrote into the database ``connection`` (a SQLAlchemy connection or
+    session): what a page shows as it was typed, in whatever language."""
+    from sqlalchemy import text
+
+    found: set[str] = set()
+    for table, columns in DATA_COLUMNS.items():
+        for column in columns:
+            rows = connection.execute(  # type: ignore[attr-defined]
+                text(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
+            )
+            found.update(str(value) for (value,) in rows if str(value).strip())
+    return found
