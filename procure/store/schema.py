@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-SCHEMA_HEAD = "0016"
+SCHEMA_HEAD = "0017"
 
 
 def stored_revision(engine: Engine) -> str | None:

@@ -29,6 +29,10 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The language of the pages, e-mail and job summaries it reads (migration 0017).
+    language: str = Field(
+        default="zh_CN", max_length=8, sa_column_kwargs={"server_default": "zh_CN"}
+    )
 
 
 class RoleGrant(SQLModel, table=True):
