@@ -287,6 +287,7 @@ def _register_groups() -> None:
         document_commands,
         dossier_commands,
         export_commands,
+        language_commands,
         objection_commands,
         project_commands,
         renew_commands,
@@ -307,6 +308,7 @@ def _register_groups() -> None:
     calendar_commands.register(cli)
     scoring_commands.register(cli)
     cli.add_command(account_commands.users)
+    account_commands.users.add_command(language_commands.language)
     cli.add_command(serve_command.serve)
     cli.add_command(worker_command.worker)
     cli.add_command(objection_commands.objection)

@@ -1,13 +1,15 @@
-"""Dates as people read them in Chinese documents, and parsing of ISO dates.
+"""Dates as people read them, in Chinese or in English, and parsing of ISO dates.
 
-Chinese official documents write dates without zero padding: 2025年12月31日. A recorded
-moment (stored in UTC) is shown in Beijing time (UTC+8), the time of every page, export
-and message; the page or table says so once ("北京时间").
+Chinese official documents write dates without zero padding: 2025年12月31日; English ones
+write 31 Dec 2025. A recorded moment (stored in UTC) is shown in Beijing time (UTC+8), the
+time of every page, export and message; the page or table says so once ("北京时间", "Beijing
+time"). :func:`day_text` and :func:`moment_text` write in the language in use.
 """
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from procure.domain import language
 from procure.domain.errors import InvalidInput
 from procure.domain.text import quoted
 
@@ -24,6 +26,19 @@ def chinese_date(d: date) -> str:
         Text such as ``"2019年3月1日"``.
     """
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def english_date(d: date) -> str:
+    """Write a date the English way: ``"1 Mar 2019"``."""
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def day_text(d: date) -> str:
+    """A date in the language in use: ``2019年3月1日`` or ``1 Mar 2019``."""
+    return chinese_date(d) if language.current() == "zh_CN" else english_date(d)
 
 
 BEIJING = timezone(timedelta(hours=8), "CST")
@@ -47,6 +62,21 @@ def beijing_moment(value: datetime | str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return f"{moment.astimezone(BEIJING):%Y年%m月%d日 %H:%M:%S}"
+
+
+def moment_text(value: datetime | str) -> str:
+    """A recorded moment in Beijing time, in the language in use: ``2019年03月01日 16:00:00``
+    or ``1 Mar 2019 16:00:00`` (text that is no moment comes back unchanged)."""
+    if language.current() == "zh_CN":
+        return beijing_moment(value)
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(BEIJING)
+    return f"{english_date(local.date())} {local:%H:%M:%S}"
 
 
 def chinese_period(start: date, end: date) -> str:

@@ -14,13 +14,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from procure.domain.language import N_, _
+
 STATE_LABELS = {
-    "queued": "排队中 queued",
-    "running": "进行中 running",
-    "done": "已完成 done",
-    "failed": "失败 failed",
+    "queued": N_("Queued"),
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
 }
-"""A job row's state as a page names it."""
+"""A job row's state as a page names it, in English (see :func:`state_label`)."""
+
+
+def state_label(state: str) -> str:
+    """A job row's state in the language in use (a state it does not know, as it is)."""
+    name = STATE_LABELS.get(state)
+    return _(name) if name else state
+
+
+def for_purchaser(purchaser: object, *, one: str, every: str, **values: Any) -> str:
+    """The sentence ``one`` naming ``purchaser`` (its ``%(purchaser)s``), or ``every`` when
+    the job is for every purchaser (both already marked with ``N_``)."""
+    if purchaser:
+        return _(one, purchaser=purchaser, **values)
+    return _(every, **values)
 
 
 @dataclass
@@ -58,7 +74,9 @@ class JobKind:
     kind: str
     run: JobFunction
     title: Callable[[dict[str, Any]], str]
+    """Called when the page is shown: in the reader's language."""
     back: Callable[[dict[str, Any]], tuple[str, str]]
+    """Called when the page is shown: in the reader's language."""
     download_name: Callable[[dict[str, Any]], str] | None = None
 
     def download(self, params: dict[str, Any]) -> str:

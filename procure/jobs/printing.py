@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from procure.domain.errors import ProcureError
-from procure.jobs.kind import JobKind, JobRun
+from procure.domain.language import N_, _
+from procure.jobs.kind import JobKind, JobRun, for_purchaser
 from procure.store.files import job_results_dir, records_dir
 
 KIND = "print"
@@ -54,8 +55,14 @@ def print_records(run: JobRun) -> str:
     purchaser = run.params.get("purchaser") or None
     codes = year_codes(run.url, year, purchaser)
     if not codes:
-        whose = f" for {purchaser}" if purchaser else ""
-        raise PrintFailed(f"{year} 年没有已签约的项目 no contracted project in {year}{whose}")
+        raise PrintFailed(
+            for_purchaser(
+                purchaser,
+                one=N_("No project of %(purchaser)s was contracted in %(year)s."),
+                every=N_("No project was contracted in %(year)s."),
+                year=year,
+            )
+        )
     run.report(0, len(codes))
     engine = make_engine(run.url)
     try:
@@ -83,8 +90,16 @@ def print_records(run: JobRun) -> str:
     failed = [o for o in outcomes if o.status == FAILED]
     if failed:
         named = "; ".join(f"{o.project}: {o.message}" for o in failed[:5])
-        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
-        raise PrintFailed(f"{len(failed)} of {len(codes)} records failed: {named}{more}")
+        if len(failed) > 5:
+            named = _("%(named)s (and %(more)s more)", named=named, more=len(failed) - 5)
+        raise PrintFailed(
+            _(
+                "%(failed)s of %(total)s records failed: %(named)s",
+                failed=len(failed),
+                total=len(codes),
+                named=named,
+            )
+        )
     target = job_results_dir(run.files) / f"{run.job_id}-{zip_name(year, purchaser)}"
     _zip([Path(o.path) for o in outcomes], target)
     return str(target.relative_to(run.files))
@@ -109,8 +124,12 @@ def _setting(name: str, default: int) -> int:
 
 
 def _title(params: dict[str, Any]) -> str:
-    whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
-    return f"打印 {params['year']} 年度绩效评价记录{whose} Print the {params['year']} records"
+    return for_purchaser(
+        params.get("purchaser"),
+        one=N_("Print the %(year)s records (%(purchaser)s)"),
+        every=N_("Print the %(year)s records (all purchasers)"),
+        year=params["year"],
+    )
 
 
 def _download_name(params: dict[str, Any]) -> str:
@@ -122,6 +141,6 @@ JOB = JobKind(
     kind=KIND,
     run=print_records,
     title=_title,
-    back=lambda params: ("/records", "绩效评价记录 Records"),
+    back=lambda params: ("/records", _("Performance evaluation records")),
     download_name=_download_name,
 )

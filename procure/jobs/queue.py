@@ -18,9 +18,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from procure.domain.language import DEFAULT, _, use_language
 from procure.jobs.checkpointing import CheckpointScheduler
 from procure.jobs.deferral import QUEUE, TASK, conninfo
-from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
+from procure.jobs.runner import MAX_ATTEMPTS, asker_language, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
@@ -124,6 +125,19 @@ async def retry_stalled(app: App, url: str, seconds: float = STALLED_SECONDS) ->
             with new_session(engine) as session:
                 row = session.get(Job, job_id)
                 attempts = row.attempts if row is not None else MAX_ATTEMPTS
+                asker = asker_language(session, row.requested_by) if row is not None else None
+                with use_language(asker or DEFAULT):
+                    stopped_on_each = _(
+                        "The worker running it stopped mid-job on each of %(attempts)s "
+                        "attempts; no half-written record was kept.",
+                        attempts=attempts,
+                    )
+                    stopped_once = _(
+                        "The worker running it stopped mid-job (attempt %(attempt)s of "
+                        "%(max)s); retried.",
+                        attempt=attempts,
+                        max=MAX_ATTEMPTS,
+                    )
                 if attempts >= MAX_ATTEMPTS:
                     await app.job_manager.finish_job(
                         stalled, status=Status.FAILED, delete_job=False
@@ -131,8 +145,7 @@ async def retry_stalled(app: App, url: str, seconds: float = STALLED_SECONDS) ->
                     job_store.fail(
                         session,
                         job_id,
-                        reason=f"the worker running it stopped mid-job on each of {attempts} "
-                        "attempts; no half-written record was kept",
+                        reason=stopped_on_each,
                         at=now_utc(),
                     )
                 else:
@@ -140,8 +153,7 @@ async def retry_stalled(app: App, url: str, seconds: float = STALLED_SECONDS) ->
                     job_store.requeue(
                         session,
                         job_id,
-                        reason=f"the worker running it stopped mid-job (attempt {attempts} "
-                        f"of {MAX_ATTEMPTS}); retried",
+                        reason=stopped_once,
                     )
                 session.commit()
         finally:

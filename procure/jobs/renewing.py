@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session
 
-from procure.jobs.kind import JobKind, JobRun
+from procure.domain.language import N_, _
+from procure.jobs.kind import JobKind, JobRun, for_purchaser
 from procure.store import jobs as job_store
 from procure.store.conflicts import committed
 from procure.store.files import job_results_dir, write_whole
@@ -118,13 +119,17 @@ def renew(run: JobRun) -> str:
 
 
 def _title(params: dict[str, Any]) -> str:
-    whose = f"（{params['purchaser']}）" if params.get("purchaser") else "（全部购买方 all）"
-    return f"执行 {params['year']} 年度续约{whose} Apply the {params['year']} renewal"
+    return for_purchaser(
+        params.get("purchaser"),
+        one=N_("Apply the %(year)s renewal (%(purchaser)s)"),
+        every=N_("Apply the %(year)s renewal (all purchasers)"),
+        year=params["year"],
+    )
 
 
 def _back(params: dict[str, Any]) -> tuple[str, str]:
     query = urlencode({"year": params["year"], "purchaser": params.get("purchaser") or ""})
-    return f"/renewal?{query}", "年终续约 Renewal"
+    return f"/renewal?{query}", _("Renewal")
 
 
 JOB = JobKind(kind=KIND, run=renew, title=_title, back=_back)

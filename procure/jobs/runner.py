@@ -4,8 +4,10 @@ A job function (its kind in :mod:`procure.jobs.kinds`) takes a :class:`JobRun` a
 returns its result file (relative to the files folder). A refusal a person can act on
 (:class:`ProcureError`) fails the job at once with its message; anything else is retried
 while attempts remain (the job goes back to the queue, saying why), then fails with its
-reason. Each job, however it ends, is followed by an automatic checkpoint
-(:mod:`procure.jobs.checkpointing`).
+reason. A job runs in the language of the account that asked for it (its ``language``), so
+the reason stored on its row reads in that language; its title, state and links are said
+when its page is shown, in the reader's. Each job, however it ends, is followed by an
+automatic checkpoint (:mod:`procure.jobs.checkpointing`).
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from procure.domain import language
 from procure.domain.errors import NotFound, ProcureError
+from procure.domain.language import _
 from procure.jobs.kind import JobRun
 from procure.jobs.kinds import job_kinds
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.conflicts import is_busy
 from procure.store.db import make_engine, new_session
+from procure.store.job_models import Job
 
 _LOGGER = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -58,13 +64,30 @@ def run_job(url: str, files: Path, job_id: int, *, final_attempt: bool) -> str:
         after_batch(url)  # a checkpoint of what the batch wrote, to the witnesses
 
 
+def asker_language(session: Session, login: str) -> language.Language:
+    """The language the account ``login`` reads in (Chinese when it is gone)."""
+    from procure.store.accounts import user_by_login
+
+    user = user_by_login(session, login)
+    chosen = language.parse_language(user.language) if user is not None else None
+    return chosen or language.DEFAULT
+
+
 def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool) -> str:
     with new_session(engine) as session:
         job = job_store.get(session, job_id)
+        spoken = asker_language(session, job.requested_by)
         session.commit()
+    with language.use_language(spoken):
+        return _run_job(engine, url, files, job, final_attempt)
+
+
+def _run_job(engine: Engine, url: str, files: Path, job: Job, final_attempt: bool) -> str:
+    assert job.id is not None
+    job_id = job.id
     kind = job_kinds().get(job.kind)
     if kind is None:
-        return _end(engine, job_id, f"unknown kind of job {job.kind!r}")
+        return _end(engine, job_id, _("There is no kind of job %(kind)s.", kind=repr(job.kind)))
 
     def report(done: int, total: int) -> None:
         with new_session(engine) as session:
@@ -80,12 +103,19 @@ def _run(engine: Engine, url: str, files: Path, job_id: int, final_attempt: bool
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
         _LOGGER.exception("job %s (%s) failed", job_id, job.key)
         if final_attempt:
-            _end(engine, job_id, f"attempt {job.attempts} of {MAX_ATTEMPTS} failed: {reason}")
+            said = _(
+                "Attempt %(attempt)s of %(max)s failed: %(reason)s",
+                attempt=job.attempts,
+                max=MAX_ATTEMPTS,
+                reason=reason,
+            )
+            _end(engine, job_id, said)
         else:
+            retrying = _("Tried again after: %(reason)s", reason=reason)
 
             def requeue() -> None:
                 with new_session(engine) as session:
-                    job_store.requeue(session, job_id, reason=f"retrying after: {reason}")
+                    job_store.requeue(session, job_id, reason=retrying)
                     session.commit()
 
             when_free(requeue, what=f"queueing job {job_id} again")

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
-from procure.jobs.kind import STATE_LABELS, JobKind, JobRun
+from procure.domain.language import _
+from procure.jobs.kind import JobKind, JobRun, state_label
 from procure.services.loading.replay import BEIJING
 from procure.store.files import job_results_dir, write_whole
 
@@ -183,12 +184,12 @@ def last_daily_tick(session: Session) -> LastTick | None:
     if job is None:
         return None
     day = job.key.removeprefix(KEY_PREFIX)
-    return LastTick(day, STATE_LABELS.get(job.state, job.state), job.reason)
+    return LastTick(day, state_label(job.state), job.reason)
 
 
 JOB = JobKind(
     kind=KIND,
     run=run_tick,
-    title=lambda params: f"每日期限检查 {params.get('on', '')} Daily tick",
-    back=lambda params: ("/due", "到期事项 Due"),
+    title=lambda params: _("Daily deadline check of %(day)s", day=params.get("on", "")),
+    back=lambda params: ("/due", _("Due items")),
 )

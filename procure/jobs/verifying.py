@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from procure.domain.language import _
 from procure.jobs.kind import JobKind, JobRun
 from procure.jobs.submit import Submitted, submit
 from procure.store.files import job_results_dir, write_whole
@@ -79,7 +80,7 @@ def run_verify(run: JobRun) -> str:
         with snapshot(engine) as session:  # the chain and the tables at one moment
             user = user_by_login(session, login)
             if user is None:
-                raise Refused(f"账户 {login} 已不存在 the account {login!r} no longer exists")
+                raise Refused(_("The account %(login)s no longer exists.", login=login))
             reach = audit_views.audit_reach(session, user)
             result = audit_views.verify(
                 session,
@@ -106,13 +107,14 @@ def read_result(files: Path, result: str) -> VerifyResult | None:
 
 
 def _title(params: dict[str, Any]) -> str:
-    scope = f"（比对 {params['project']}）" if params.get("project") else ""
-    return f"校验审计链{scope} Verify the audit trail"
+    if params.get("project"):
+        return _("Verify the audit trail (against %(project)s)", project=params["project"])
+    return _("Verify the audit trail")
 
 
 JOB = JobKind(
     kind=KIND,
     run=run_verify,
     title=_title,
-    back=lambda params: ("/audit/verify", "校验审计链 Verify the trail"),
+    back=lambda params: ("/audit/verify", _("Verify the audit trail")),
 )

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from procure.domain.errors import NotFound
-from procure.jobs.kind import STATE_LABELS
+from procure.domain.language import _
+from procure.jobs.kind import state_label
 from procure.jobs.kinds import job_kinds
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.renewing import KIND as RENEW
@@ -56,15 +57,15 @@ def view(job: Job, at: datetime) -> JobView:
         if job.state == "running" and 0 < job.done < job.total:
             remaining = round(elapsed / job.done * (job.total - job.done))
     kind = job_kinds().get(job.kind)
-    back = kind.back(params) if kind else ("/records", "绩效评价记录 Records")
+    back = kind.back(params) if kind else ("/records", _("Performance evaluation records"))
     percent = int(job.done * 100 / job.total) if job.total else (100 if job.state == DONE else 0)
     return JobView(
         id=job.id,
         kind=job.kind,
-        title=kind.title(params) if kind else job.kind,
+        title=kind.title(params) if kind else _("Job #%(id)s", id=job.id),
         key=job.key,
         state=job.state,
-        state_label=STATE_LABELS.get(job.state, job.state),
+        state_label=state_label(job.state),
         reason=job.reason,
         done=job.done,
         total=job.total,
@@ -96,10 +97,11 @@ def visible_job(session: Session, user: User, job_id: int) -> Job:
     try:
         job = job_store.get(session, job_id)
     except NotFound:
-        raise NotFound(f"no job {job_id}") from None
+        raise NotFound(_("There is no job #%(id)s.", id=job_id)) from None
     grants = account_store.active_grants(session, user)
     if not any(role_sees_every(grant.role, "job_result") for grant in grants):
-        raise NotFound(f"no job {job_id}")  # the visibility policy: as if it did not exist
+        # the visibility policy: as if it did not exist
+        raise NotFound(_("There is no job #%(id)s.", id=job_id))
     if job.requested_by == user.login:
         return job
     params = json.loads(job.params)
@@ -115,4 +117,4 @@ def visible_job(session: Session, user: User, job_id: int) -> Job:
                 return job
         except NotFound:
             pass
-    raise NotFound(f"no job {job_id}")
+    raise NotFound(_("There is no job #%(id)s.", id=job_id))

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from procure.domain import language
 from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
+from procure.domain.language import _, pgettext
 from procure.resources import resource_dir
 from procure.services.browse.figures_cache import FiguresCache
 from procure.services.lifecycle.clock import Clock, using_clock
@@ -172,23 +173,26 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return pages.error_page(request, 403, "拒绝 Forbidden", str(exc))
+        return pages.error_page(request, 403, pgettext("error page", "Forbidden"), str(exc))
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return pages.error_page(request, 404, "未找到 Not found", str(exc))
+        return pages.error_page(request, 404, pgettext("error page", "Not found"), str(exc))
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> Response:
-        return pages.error_page(request, 403, "不允许 Refused", str(exc))
+        return pages.error_page(request, 403, pgettext("error page", "Refused"), str(exc))
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
-        return pages.error_page(request, 400, "输入有误 Invalid input", str(exc))
+        return pages.error_page(request, 400, pgettext("error page", "Invalid input"), str(exc))
 
     @app.exception_handler(Busy)
     async def _busy(request: Request, exc: Busy) -> Response:
-        return pages.error_page(request, 503, "系统繁忙 Busy", str(exc))
+        _LOGGER.info("busy: %s", exc)
+        # what was busy is said in the code's words; the reader is told what to do
+        message = _("The database is busy with another change; try again in a moment.")
+        return pages.error_page(request, 503, pgettext("error page", "Busy"), message)
 
 
 __all__ = ["SIGN_IN_PATH", "app_from_environment", "create_app"]

@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from procure.domain.language import N_, _
 from procure.services.accounts import signin
 from procure.services.lifecycle.clock import now_utc
 from procure.store.accounts import remember_account
@@ -23,6 +24,7 @@ from procure.store.reads import remember_reads
 from procure.web.security import SESSION_COOKIE, session_secret
 
 SIGN_IN_PATH = "/signin"
+FORM_EXPIRED = N_("The form has expired (its security token is missing or wrong): reload the page.")
 LANGUAGE_COOKIE = "lang"
 """The cookie naming the language a browser reads pages in (``zh_CN`` or ``en``)."""
 
@@ -107,11 +109,11 @@ async def checked_form(request: Request) -> dict[str, str]:
     """The POSTed form of a signed-in account, once its CSRF token is found right."""
     signed_in = optional_account(request)
     if signed_in is None:
-        raise Forbidden("请先登录 sign in first")
+        raise Forbidden(_("Sign in first."))
     form = await request.form()
     token = form.get("csrf_token")
     if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
-        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+        raise Forbidden(_(FORM_EXPIRED))
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
@@ -132,12 +134,12 @@ async def checked_upload(request: Request) -> Upload:
     that the service can refuse a larger one by name)."""
     signed_in = optional_account(request)
     if signed_in is None:
-        raise Forbidden("请先登录 sign in first")
+        raise Forbidden(_("Sign in first."))
     form = await request.form()
     token = form.get("csrf_token")
     if not isinstance(token, str) or not hmac.compare_digest(token, signed_in.session.csrf_token):
         await form.close()  # the spooled files, unread
-        raise Forbidden("表单已失效 the form's security token is missing or wrong; reload the page")
+        raise Forbidden(_(FORM_EXPIRED))
     fields: dict[str, str] = {}
     files: dict[str, tuple[str, bytes]] = {}
     for key, value in form.items():

@@ -11,22 +11,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from procure.domain import language
-from procure.domain.dates import beijing_moment, chinese_date
+from procure.domain.dates import day_text, moment_text
+from procure.domain.language import N_, _
 from procure.resources import resource_dir
-from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
-from procure.workflow.roles import ROLE_ZH, ROLES
+from procure.workflow.roles import ROLE_ZH, role_label
 from procure.workflow.rules import default_rules
-
-ROLE_LABELS = {
-    "officer": "项目干事 officer",
-    "leader": "分管领导 leader",
-    "reviewer": "评审专家 reviewer",
-    "assessor": "考核人员 assessor",
-    "supervisor": "监管人员 supervisor",
-    "auditor": "审计 auditor",
-    "admin": "管理员 admin",
-    "organization": "承接方 organization",
-}
 
 
 def templates() -> Jinja2Templates:
@@ -38,56 +27,65 @@ def templates() -> Jinja2Templates:
         language.gettext, language.ngettext, newstyle=True, pgettext=language.pgettext
     )
     environment.env.globals["language"] = language.current
+    environment.env.globals["language_names"] = language.NAMES
     environment.env.globals["pick"] = language.pick
-    environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    environment.env.globals["role_label"] = role_label
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.globals["trigger_label"] = _trigger_label
     environment.env.globals["state_label"] = _state_label
     environment.env.filters["money"] = _money
     environment.env.filters["moment"] = _moment
     environment.env.filters["day"] = _day
-    assert set(ROLE_LABELS) == set(ROLES)
     return environment
 
 
-TRAIL_STEPS_ZH = {
-    "create": "草拟项目",
-    "add_purchaser": "登记购买方",
-    "register_organization": "登记社会组织",
-    "generate": "生成数据",
-    "user_add": "新增账号",
-    "user_grant": "授予角色",
-    "user_revoke": "撤销角色",
-    "user_deactivate": "停用账号",
-    "user_passwd": "设置密码",
-    "user_email": "设置邮箱",
-    "sessions_revoke": "注销登录",
-    "calendar_add": "录入放假安排",
-    "calendar_notice": "录入放假通知",
-    "checkpoint": "签署检查点",
-    "checkpoint_witness": "检查点见证",
-    "backup": "备份",
-    "backup_record": "登记备份",
-    "tick": "每日检查",
+TRAIL_STEPS = {
+    "create": N_("Draft a project"),
+    "add_purchaser": N_("Register a purchaser"),
+    "register_organization": N_("Register a social organization"),
+    "generate": N_("Generate data"),
+    "user_add": N_("Add an account"),
+    "user_grant": N_("Grant a role"),
+    "user_revoke": N_("Revoke a role"),
+    "user_deactivate": N_("Deactivate an account"),
+    "user_passwd": N_("Set a password"),
+    "user_email": N_("Set an e-mail address"),
+    "user_language": N_("Set the language of an account"),
+    "sessions_revoke": N_("End sessions"),
+    "calendar_add": N_("Enter a holiday schedule"),
+    "calendar_notice": N_("Enter a holiday notice"),
+    "checkpoint": N_("Sign a checkpoint"),
+    "checkpoint_witness": N_("Witness a checkpoint"),
+    "backup": N_("Back up"),
+    "backup_record": N_("Record a backup"),
+    "tick": N_("Daily check"),
+    "correct": N_("Correct a record"),
+    "approve_correction": N_("Approve a correction"),
+    "amend_contract": N_("Propose a contract amendment"),
+    "approve_amendment": N_("Approve a contract amendment"),
+    "refuse_correction": N_("Refuse a correction"),
+    "refuse_amendment": N_("Refuse a contract amendment"),
 }
-"""The steps of the trail outside the lifecycle, by their Chinese names."""
+"""The steps of the trail outside the lifecycle (accounts, set-up, corrections, amendments),
+by their names in English (the catalogs give the Chinese)."""
 
 
 def _trigger_label(trigger: str) -> str:
-    """A step of the trail by its Chinese name (the lifecycle's, a correction's, or one of
-    :data:`TRAIL_STEPS_ZH`); a step without one is said to be another."""
+    """A step of the trail by its name in the language in use (the lifecycle's label, or one
+    of :data:`TRAIL_STEPS`); a step without one is said to be another, never by its code."""
     entries = default_rules().engine.definition.transitions_for(trigger)
     if entries:
-        return entries[0].zh
-    return TRAIL_STEPS_ZH.get(trigger) or CHANGE_TRIGGERS_ZH.get(trigger, "其他操作")
+        return entries[0].label
+    name = TRAIL_STEPS.get(trigger)
+    return _(name) if name else _("Another step")
 
 
 def _state_label(state: str | None) -> str:
-    """A state by its Chinese name (empty for none)."""
+    """A state by its name in the language in use (empty for none)."""
     if not state:
         return ""
     try:
-        return default_rules().engine.definition.state(state).zh
+        return default_rules().engine.definition.state(state).label
     except KeyError:
         return state
 
@@ -99,17 +97,18 @@ def _money(value: Any) -> str:
 
 
 def _day(value: Any) -> str:
-    """A date as people read it: 2019年10月15日."""
+    """A date as people read it: 2019年10月15日, or 15 Oct 2019 in English."""
     if value is None or value == "":
         return "—"
-    return chinese_date(value) if isinstance(value, date) else str(value)
+    return day_text(value) if isinstance(value, date) else str(value)
 
 
 def _moment(value: Any) -> str:
-    """A recorded moment (ISO, UTC) as people read it: Beijing time, Chinese date."""
+    """A recorded moment (ISO, UTC) as people read it: Beijing time, in the language in use
+    (the page says "Beijing time" once)."""
     if value is None or value == "":
         return "—"
-    return beijing_moment(value)
+    return moment_text(value)
 
 
 def render(

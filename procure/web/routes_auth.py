@@ -1,4 +1,4 @@
-"""Sign in, sign out, change one's password."""
+"""Sign in, sign out, change one's password, choose the language pages are read in."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 
+from procure.domain import language
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import _
 from procure.services.accounts import signin
+from procure.services.accounts.language import own_language
 from procure.services.lifecycle.clock import now_utc
 from procure.store.conflicts import busy, committed, is_busy
 from procure.web import pages
-from procure.web.deps import Account, CheckedForm, Writer, optional_account
+from procure.web.deps import (
+    LANGUAGE_COOKIE,
+    Account,
+    CheckedForm,
+    Writer,
+    checked_form,
+    optional_account,
+)
 from procure.web.security import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
@@ -78,7 +88,7 @@ def sign_in(
             request,
             next_path=next_path,
             login=login,
-            error="表单已失效，请重新登录 the form expired; sign in again",
+            error=_("The form expired; sign in again."),
             status=403,
         )
     at = now_utc()
@@ -99,11 +109,13 @@ def sign_in(
     except OperationalError as exc:
         session.rollback()
         if is_busy(exc):
-            raise busy("登录 sign in") from exc  # 503 "try again in a moment", never a 500
+            raise busy("sign in") from exc  # 503 "try again in a moment", never a 500
         raise
     response = RedirectResponse(next_path, status_code=303)
     set_session_cookie(request, response, opened.token)
     response.delete_cookie(SIGN_IN_COOKIE)
+    chosen = language.parse_language(opened.user.language) or language.DEFAULT
+    set_language_cookie(request, response, chosen)
     return response
 
 
@@ -137,7 +149,7 @@ def change_password(
     current, new = form.get("current", ""), form.get("new", "")
     errors: dict[str, str] = {}
     if new != form.get("confirm", ""):
-        errors["confirm"] = "两次输入的新密码不一致 the two new passwords differ"
+        errors["confirm"] = _("The two new passwords differ.")
     else:
         try:
             signin.change_password(session, account, current, new, at=now_utc())
@@ -147,8 +159,51 @@ def change_password(
             errors["current"] = str(exc)
         except InvalidInput as exc:
             session.rollback()
-            errors["new"] = f"新密码太弱 {exc}"
+            errors["new"] = _("The new password is too weak: %(reason)s", reason=str(exc))
     status = 400 if errors else 200
     return pages.render(
         request, "password.html", {"errors": errors, "done": not errors}, status=status
     )
+
+
+LANGUAGE_COOKIE_DAYS = 365
+
+
+def set_language_cookie(request: Request, response: Response, chosen: language.Language) -> None:
+    """Tell the browser to read pages in ``chosen`` (the ``lang`` cookie, kept a year)."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        chosen,
+        max_age=LANGUAGE_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+@router.post("/language")
+async def choose_language(request: Request, session: Writer) -> Response:
+    """Read pages in the language chosen, then go back to the page the switch was on.
+
+    Signed in, the form must carry the session's token and the account keeps the choice
+    (audited); not signed in, only this browser's cookie is set.
+    """
+    signed_in = optional_account(request)
+    if signed_in is not None:
+        form = await checked_form(request)
+    else:
+        posted = await request.form()
+        form = {key: value for key, value in posted.items() if isinstance(value, str)}
+    chosen = language.parse_language(form.get("language"))
+    if chosen is None:
+        raise InvalidInput(_("Choose Chinese (zh_CN) or English (en)."))
+    if signed_in is not None:
+        user = signed_in.user
+        committed(
+            session,
+            lambda: own_language(session, user.login, chosen, at=now_utc()),
+            what="set language",
+        )
+    response = RedirectResponse(pages.safe_next(form.get("next")), status_code=303)
+    set_language_cookie(request, response, chosen)
+    return response

@@ -31,6 +31,7 @@ from procure.web import confirm_changes as changes
 from procure.web import pages
 from procure.web.confirm import confirmation_token, hidden_values, is_confirmed
 from procure.web.deps import Account, CheckedForm, Reader, Writer
+from procure.workflow.roles import role_label
 from procure.workflow.rules import default_corrections, default_rules
 
 router = APIRouter()
@@ -79,7 +80,7 @@ def _confirmed_or_asked(
 
 
 def _approver(role: str | None) -> str | None:
-    return pages.ROLE_LABELS.get(role, role) if role else None
+    return role_label(role) if role else None
 
 
 @router.post("/projects/{code}/correct")

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, Response
 
 from procure.domain.bounded import ROW_ID
 from procure.domain.errors import NotFound
+from procure.domain.language import _
 from procure.jobs import verifying
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.renewing import KIND as RENEW
@@ -57,9 +58,11 @@ def download(request: Request, job_id: str, account: Account, session: Reader) -
     path = (files / job.result).resolve() if job.result else None
     outside = path is None or not path.is_relative_to(files.resolve())
     if job.kind != PRINT or job.state != "done" or path is None or outside:
-        raise NotFound(f"job {job_id} has no result to download (yet)")
+        raise NotFound(_("Job #%(id)s has no result to download (yet).", id=job_id))
     if not path.is_file():
-        raise NotFound(f"the result of job {job_id} is no longer kept; print the year again")
+        raise NotFound(
+            _("The result of job #%(id)s is no longer kept; print the year again.", id=job_id)
+        )
     return FileResponse(
         path,
         media_type="application/zip",

@@ -220,8 +220,8 @@ def test_a_job_page_is_shown_exactly_when_the_policy_lets_its_owner_see_it(
     if allowed:
         assert page.status_code == SHOWN
     else:
-        hidden = page.text.replace(f"no job {officers_job}", "no job N")
-        unknown = missing.text.replace(f"no job {officers_job + 1000}", "no job N")
+        hidden = page.text.replace(f"任务 #{officers_job} 不存在", "任务 #N 不存在")
+        unknown = missing.text.replace(f"任务 #{officers_job + 1000} 不存在", "任务 #N 不存在")
         assert page.status_code == missing.status_code == 404
         assert hidden == unknown
 

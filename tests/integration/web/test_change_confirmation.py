@@ -52,7 +52,7 @@ FORMS = {
     "correct for approval": Form(
         OFFICER.name, "correct",
         {"field": "payment.amount", "record": "1", "value": "40000", "reason": "多录一个零"},
-        ("¥400,000.00 → ¥40,000.00", "待「分管领导 leader」审批后生效", "审批前你可以撤回"),
+        ("¥400,000.00 → ¥40,000.00", "待「分管领导」审批后生效", "审批前你可以撤回"),
     ),
     "amend": Form(
         OFFICER.name, "amend", {"amount": "500000", "end": "", "rationale": "服务对象减少"},

@@ -212,7 +212,7 @@ def test_the_officer_awards_from_the_panel_page_and_the_notice_is_public_without
 
     feed = public.locator('link[rel="alternate"][type="application/atom+xml"]')
     expect(feed).to_have_attribute("href", "/public/feed.atom")
-    expect(public.get_by_role("link", name="订阅 Atom feed")).to_have_attribute(
+    expect(public.get_by_role("link", name="订阅 Atom")).to_have_attribute(
         "href", "/public/feed.atom"
     )
     answer = public.request.get("/public/feed.atom")
