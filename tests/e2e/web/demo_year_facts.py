@@ -72,7 +72,7 @@ SUBMIT_SHEET = "提交评分 Submit sheet"
 BLANK_TEMPLATE = "下载空白评分表 Download the blank template (.xlsx)"
 
 
-DONE = "已完成 done"
+DONE = "已完成"
 
 
 JOB_MS = 120_000

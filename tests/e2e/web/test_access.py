@@ -38,6 +38,6 @@ def test_a_station_officer_opens_the_stations_project_but_not_another_stations_b
     expect(page.locator(f'form[action="/projects/{STATION_PROJECT}/do/submit"]')).to_have_count(1)
     response = page.goto(f"/projects/{OTHER_STATION_PROJECT}")
     assert response is not None and response.status == 404
-    expect(page.locator("h1")).to_have_text("未找到 Not found")
+    expect(page.locator("h1")).to_have_text("未找到")
     expect(page.locator("main")).not_to_contain_text("职工成长方程式")
     shoot(page, screenshots, "not-found")

@@ -18,7 +18,7 @@ from tests.e2e.web.site import RECORD_PROJECT, RECORD_YEAR, Site
 from tests.integration.builders import AUDITOR, OFFICER
 from tests.integration.records import needs_printing
 
-DONE = "已完成 done"
+DONE = "已完成"
 PRINT_SECONDS = 90_000
 """How long the job page may take to show the print done (ms): ~2 s a record, plus startup."""
 

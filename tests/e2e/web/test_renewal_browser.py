@@ -15,7 +15,7 @@ from tests.e2e.web.site import RENEWAL_FAIL, RENEWAL_GOOD, RENEWAL_YEAR, Site
 from tests.integration.builders import AUDITOR, OFFICER, PURCHASER
 
 COUNTS = {"renew": "1", "rectify": "0", "drop": "1", "skip": "0", "decide": "0", "refused": "0"}
-DONE = "已完成 done"
+DONE = "已完成"
 APPLY_MS = 60_000
 """How long the job page may take to show the renewal done (ms)."""
 

@@ -84,7 +84,7 @@ def test_the_servers_worker_killed_mid_job_is_restarted_and_the_job_retried(
     assert (job.state, job.done, job.total, job.attempts) == ("done", RECORDS, RECORDS, 2), (
         job.reason
     )
-    assert f":{killed}) stopped mid-job (attempt 1 of 3); retried" in job.reason
+    assert f":{killed}）中途停止（第 1 次尝试，共 3 次）；已重试" in job.reason
     _assert_whole(files, job.result)
 
 
@@ -128,5 +128,5 @@ def test_a_procure_worker_killed_mid_job_has_its_job_retried_by_another(
     assert (job.state, job.done, job.total, job.attempts) == ("done", RECORDS, RECORDS, 2), (
         job.reason
     )
-    assert "stopped mid-job (attempt 1 of 3); retried" in job.reason
+    assert "中途停止（第 1 次尝试，共 3 次）；已重试" in job.reason
     _assert_whole(files, job.result)
