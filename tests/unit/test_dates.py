@@ -45,3 +45,15 @@ def test_a_datetime_is_refused_so_the_time_is_not_dropped_silently() -> None:
 def test_other_types_are_refused_naming_the_field() -> None:
     with pytest.raises(InvalidInput, match="signed on 20190301 is of type int"):
         parse_date(20190301, field="signed on")
+
+
+def test_a_date_and_a_moment_are_written_in_the_language_in_use() -> None:
+    from procure.domain.dates import day_text, moment_text
+    from procure.domain.language import use_language
+
+    assert day_text(date(2019, 10, 15)) == "2019年10月15日"
+    assert moment_text("2019-03-01T08:00:00Z") == "2019年03月01日 16:00:00"
+    with use_language("en"):
+        assert day_text(date(2019, 10, 15)) == "15 Oct 2019"
+        assert moment_text("2019-03-01T08:00:00Z") == "1 Mar 2019 16:00:00"  # Beijing time
+        assert moment_text("not a moment") == "not a moment"

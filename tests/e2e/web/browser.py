@@ -21,6 +21,15 @@ def sign_in(page: Page, login: str, next_path: str, *, password: str = PASSWORD)
     page.wait_for_url(f"**{next_path}")
 
 
+def set_language(page: Page, language: str) -> None:
+    """Read the pages in ``language`` (``zh_CN`` or ``en``) from now on: the ``lang`` cookie
+    on the browser, as the switch sets it."""
+    if not page.url.startswith("http"):
+        page.goto("/signin")  # a page of the site, whose origin the cookie is for
+    origin = page.evaluate("location.origin")
+    page.context.add_cookies([{"name": "lang", "value": language, "url": origin}])
+
+
 def sign_out(page: Page) -> None:
     """Click 退出 and land on the sign-in page."""
     page.get_by_role("button", name="退出").click()

@@ -1,5 +1,8 @@
 """Every page of the app, as each role, at a phone's and a laptop's width: nothing wider than
-the screen, no serious or critical axe-core violation, and a screenshot of each kept.
+the screen, no serious or critical axe-core violation, and a screenshot of each kept; and each
+page in one language: no English word on the Chinese laptop load, and no Chinese on a second,
+English load of the same pages (the ``lang`` cookie), the leftovers of every page listed at
+the end by :func:`test_every_page_reads_in_one_language`.
 
 The pages are listed by the app's routes: a new page that no role visits here (and that is
 not a download) fails :func:`test_every_page_of_the_app_is_visited_by_some_role`. Each role
@@ -22,7 +25,7 @@ from procure.jobs.submit import submit
 from procure.store.db import new_session
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
-from tests.e2e.web.browser import WIDTHS, sign_in
+from tests.e2e.web.browser import WIDTHS, set_language, sign_in
 from tests.e2e.web.site import (
     ACKNOWLEDGE,
     ASSESS_FORM,
@@ -48,6 +51,15 @@ from tests.integration.builders import (
     SUPERVISOR,
     organization_actor,
 )
+from tests.language_purity import chinese_runs, english_words, page_text, world_text
+
+SWITCH = frozenset({"English"})
+"""The language switch names English in its own words on a Chinese page (as 中文 on an
+English one, which :func:`chinese_runs` leaves out itself)."""
+LEFTOVERS: dict[str, list[str]] = {}
+"""Each page's words in the other language (``zh_CN /path (role)`` → words), collected by
+the loads and asserted at once by :func:`test_every_page_reads_in_one_language`."""
+LANGUAGE_WIDTH = "desktop"
 
 NOT_PAGES = frozenset(
     {
@@ -198,6 +210,13 @@ def job_id(site: Site) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def world(site: Site) -> set[str]:
+    """What people wrote into the site's database (names, titles, reasons): left out."""
+    with site.engine.connect() as connection:
+        return world_text(connection)
+
+
+@pytest.fixture(scope="module")
 def axe_script() -> str:
     """axe-core as bundled by axe-playwright-python (no CDN), added to every page opened."""
     return str(Axe().axe_script)
@@ -210,6 +229,7 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
     axe_script: str,
     job_id: str,
     screenshots: Path,
+    world: set[str],
 ) -> None:
     login, paths = ROLES[role]
     page = open_page()
@@ -244,7 +264,43 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
             page.screenshot(
                 path=str(folder / f"{role}-{_slug(path)}-{label}.jpeg"), full_page=True, quality=80
             )
+            if label == LANGUAGE_WIDTH:
+                words = english_words(page_text(page.content()), world, allowed=SWITCH)
+                if words:
+                    LEFTOVERS[f"zh_CN {path} ({role})"] = words
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_loads_in_english_for_the_language_check(
+    role: str, open_page: Callable[[], Page], job_id: str, world: set[str]
+) -> None:
+    """The same pages read in English (loaded once, at the laptop's width, no axe): their
+    Chinese is collected for :func:`test_every_page_reads_in_one_language`."""
+    login, paths = ROLES[role]
+    page = open_page()
+    width, height = WIDTHS[LANGUAGE_WIDTH]
+    page.set_viewport_size({"width": width, "height": height})
+    if login is not None:
+        sign_in(page, login, "/account/password")
+    set_language(page, "en")  # after signing in, which sets the account's own (Chinese)
+    for path in paths:
+        path = path.replace(JOB, job_id)
+        response = page.goto(path)
+        assert response is not None and response.status < 500, path
+        assert page.locator("html").get_attribute("lang") == "en", path
+        runs = chinese_runs(page_text(page.content()), world)
+        if runs:
+            LEFTOVERS[f"en {path} ({role})"] = runs
+
+
+def test_every_page_reads_in_one_language() -> None:
+    """Every page loaded above, in Chinese and in English, has no word of the other language
+    (apart from the world's own data and shared codes); all leftovers are listed at once."""
+    if not LEFTOVERS:
+        return
+    listed = "\n".join(f"{page}: {' '.join(words)}" for page, words in sorted(LEFTOVERS.items()))
+    pytest.fail(f"{len(LEFTOVERS)} pages mix the two languages:\n{listed}")
 
 
 def _route_of(path: str, routes: set[str]) -> str:

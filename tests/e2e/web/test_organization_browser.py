@@ -46,7 +46,7 @@ def test_the_organization_sees_its_work_acknowledges_and_the_assessor_finalizes(
     page: Page, site: Site, screenshots: Path
 ) -> None:
     sign_in(page, organization_actor(QIHANG).name, "/mine")
-    expect(page.locator("header nav")).to_contain_text("我的项目 My projects")
+    expect(page.locator("header nav")).to_contain_text("我的项目")
     expect(page.locator("main h2").first).to_contain_text(ORGANIZATIONS[QIHANG])
     contract = page.locator(f"#contract-HT-{ACKNOWLEDGE}")
     expect(contract.locator("h4")).to_contain_text("职工心理关爱")

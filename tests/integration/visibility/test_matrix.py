@@ -220,8 +220,11 @@ def test_a_job_page_is_shown_exactly_when_the_policy_lets_its_owner_see_it(
     if allowed:
         assert page.status_code == SHOWN
     else:
+        # the same page but for the number (said, and in the language switch's way back)
         hidden = page.text.replace(f"任务 #{officers_job} 不存在", "任务 #N 不存在")
+        hidden = hidden.replace(f"/jobs/{officers_job}", "/jobs/N")
         unknown = missing.text.replace(f"任务 #{officers_job + 1000} 不存在", "任务 #N 不存在")
+        unknown = unknown.replace(f"/jobs/{officers_job + 1000}", "/jobs/N")
         assert page.status_code == missing.status_code == 404
         assert hidden == unknown
 
