@@ -16,3 +16,11 @@ def test_a_utc_moment_is_shown_in_beijing_time_with_a_chinese_date() -> None:
 def test_a_missing_moment_is_a_dash_and_an_unreadable_one_is_shown_as_stored() -> None:
     assert _moment(None) == "—"
     assert _moment("yesterday") == "yesterday"
+
+
+def test_in_english_a_moment_is_shown_in_beijing_time_with_an_english_date() -> None:
+    from procure.domain.language import use_language
+
+    with use_language("en"):
+        assert _moment("2019-12-31T17:30:05.123456Z") == "1 Jan 2020 01:30:05"
+        assert str(templates().env.filters["day"](None)) == "—"
