@@ -26,9 +26,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from procure.domain.language import _, use_language
+from procure.domain.language import N_
 from procure.jobs.checkpointing import CheckpointScheduler
-from procure.jobs.runner import MAX_ATTEMPTS, asker_language, claim, run_job, worker_name
+from procure.jobs.reasons import stored
+from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler, daily_tick_settings, describe
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
@@ -104,11 +105,10 @@ def recover(session: Session) -> list[int]:
     for job in job_store.running(session):
         if job.id is None or not abandoned(job):
             continue
-        with use_language(asker_language(session, job.requested_by)):
-            if job.attempts >= MAX_ATTEMPTS:
-                job_store.fail(session, job.id, reason=_gone(job, final=True), at=now_utc())
-            else:
-                job_store.requeue(session, job.id, reason=_gone(job, final=False))
+        if job.attempts >= MAX_ATTEMPTS:
+            job_store.fail(session, job.id, reason=_gone(job, final=True), at=now_utc())
+        else:
+            job_store.requeue(session, job.id, reason=_gone(job, final=False))
         recovered.append(job.id)
     return recovered
 
@@ -116,15 +116,19 @@ def recover(session: Session) -> list[int]:
 def _gone(job: Job, *, final: bool) -> str:
     """Why a job whose worker died is retried (or, on its last attempt, failed)."""
     if final:
-        return _(
-            "The worker running it (%(worker)s) stopped mid-job on each of %(attempts)s "
-            "attempts; no half-written record was kept.",
+        return stored(
+            N_(
+                "The worker running it (%(worker)s) stopped mid-job on each of %(attempts)s "
+                "attempts; no half-written record was kept."
+            ),
             worker=job.worker or "—",
             attempts=job.attempts,
         )
-    return _(
-        "The worker running it (%(worker)s) stopped mid-job (attempt %(attempt)s of "
-        "%(max)s); retried.",
+    return stored(
+        N_(
+            "The worker running it (%(worker)s) stopped mid-job (attempt %(attempt)s of "
+            "%(max)s); retried."
+        ),
         worker=job.worker or "—",
         attempt=job.attempts,
         max=MAX_ATTEMPTS,

@@ -14,9 +14,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from procure.domain.errors import ProcureError
 from procure.domain.language import N_, _
 from procure.jobs.kind import JobKind, JobRun, for_purchaser
+from procure.jobs.reasons import JobRefused
 from procure.store.files import job_results_dir, records_dir
 
 KIND = "print"
@@ -26,7 +26,7 @@ RECYCLE_AFTER = 50
 PROCESSES_ENV = "PROCURE_PRINT_PROCESSES"
 
 
-class PrintFailed(ProcureError):
+class PrintFailed(JobRefused):
     """Some records of the year could not be printed; the message names them."""
 
 
@@ -55,14 +55,13 @@ def print_records(run: JobRun) -> str:
     purchaser = run.params.get("purchaser") or None
     codes = year_codes(run.url, year, purchaser)
     if not codes:
-        raise PrintFailed(
-            for_purchaser(
-                purchaser,
-                one=N_("No project of %(purchaser)s was contracted in %(year)s."),
-                every=N_("No project was contracted in %(year)s."),
+        if purchaser:
+            raise PrintFailed(
+                N_("No project of %(purchaser)s was contracted in %(year)s."),
+                purchaser=purchaser,
                 year=year,
             )
-        )
+        raise PrintFailed(N_("No project was contracted in %(year)s."), year=year)
     run.report(0, len(codes))
     engine = make_engine(run.url)
     try:
@@ -90,15 +89,11 @@ def print_records(run: JobRun) -> str:
     failed = [o for o in outcomes if o.status == FAILED]
     if failed:
         named = "; ".join(f"{o.project}: {o.message}" for o in failed[:5])
+        said = N_("%(failed)s of %(total)s records failed: %(named)s")
         if len(failed) > 5:
-            named = _("%(named)s (and %(more)s more)", named=named, more=len(failed) - 5)
+            said = N_("%(failed)s of %(total)s records failed: %(named)s (and %(more)s more)")
         raise PrintFailed(
-            _(
-                "%(failed)s of %(total)s records failed: %(named)s",
-                failed=len(failed),
-                total=len(codes),
-                named=named,
-            )
+            said, failed=len(failed), total=len(codes), named=named, more=len(failed) - 5
         )
     target = job_results_dir(run.files) / f"{run.job_id}-{zip_name(year, purchaser)}"
     _zip([Path(o.path) for o in outcomes], target)

@@ -18,10 +18,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from procure.domain.language import DEFAULT, _, use_language
+from procure.domain.language import N_
 from procure.jobs.checkpointing import CheckpointScheduler
 from procure.jobs.deferral import QUEUE, TASK, conninfo
-from procure.jobs.runner import MAX_ATTEMPTS, asker_language, claim, run_job, worker_name
+from procure.jobs.reasons import stored
+from procure.jobs.runner import MAX_ATTEMPTS, claim, run_job, worker_name
 from procure.jobs.ticking import DailyTick, TickScheduler
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
@@ -125,19 +126,21 @@ async def retry_stalled(app: App, url: str, seconds: float = STALLED_SECONDS) ->
             with new_session(engine) as session:
                 row = session.get(Job, job_id)
                 attempts = row.attempts if row is not None else MAX_ATTEMPTS
-                asker = asker_language(session, row.requested_by) if row is not None else None
-                with use_language(asker or DEFAULT):
-                    stopped_on_each = _(
+                stopped_on_each = stored(
+                    N_(
                         "The worker running it stopped mid-job on each of %(attempts)s "
-                        "attempts; no half-written record was kept.",
-                        attempts=attempts,
-                    )
-                    stopped_once = _(
+                        "attempts; no half-written record was kept."
+                    ),
+                    attempts=attempts,
+                )
+                stopped_once = stored(
+                    N_(
                         "The worker running it stopped mid-job (attempt %(attempt)s of "
-                        "%(max)s); retried.",
-                        attempt=attempts,
-                        max=MAX_ATTEMPTS,
-                    )
+                        "%(max)s); retried."
+                    ),
+                    attempt=attempts,
+                    max=MAX_ATTEMPTS,
+                )
                 if attempts >= MAX_ATTEMPTS:
                     await app.job_manager.finish_job(
                         stalled, status=Status.FAILED, delete_job=False

@@ -4,10 +4,10 @@ A job function (its kind in :mod:`procure.jobs.kinds`) takes a :class:`JobRun` a
 returns its result file (relative to the files folder). A refusal a person can act on
 (:class:`ProcureError`) fails the job at once with its message; anything else is retried
 while attempts remain (the job goes back to the queue, saying why), then fails with its
-reason. A job runs in the language of the account that asked for it (its ``language``), so
-the reason stored on its row reads in that language; its title, state and links are said
-when its page is shown, in the reader's. Each job, however it ends, is followed by an
-automatic checkpoint (:mod:`procure.jobs.checkpointing`).
+reason. A reason of the jobs' own is kept as its sentence and values, said when its page is
+shown in the reader's language (:mod:`procure.jobs.reasons`); a job runs in the language of
+the account that asked for it, so a service's refusal is kept in that one. Each job, however
+it ends, is followed by an automatic checkpoint (:mod:`procure.jobs.checkpointing`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from sqlmodel import Session
 
 from procure.domain import language
 from procure.domain.errors import NotFound, ProcureError
-from procure.domain.language import _
+from procure.domain.language import N_
 from procure.jobs.kind import JobRun
 from procure.jobs.kinds import job_kinds
+from procure.jobs.reasons import JobRefused, stored
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
 from procure.store.conflicts import is_busy
@@ -87,7 +88,7 @@ def _run_job(engine: Engine, url: str, files: Path, job: Job, final_attempt: boo
     job_id = job.id
     kind = job_kinds().get(job.kind)
     if kind is None:
-        return _end(engine, job_id, _("There is no kind of job %(kind)s.", kind=repr(job.kind)))
+        return _end(engine, job_id, stored(N_("There is no kind of job %(kind)s."), kind=job.kind))
 
     def report(done: int, total: int) -> None:
         with new_session(engine) as session:
@@ -98,20 +99,20 @@ def _run_job(engine: Engine, url: str, files: Path, job: Job, final_attempt: boo
     try:
         result = kind.run(run)
     except ProcureError as exc:
-        return _end(engine, job_id, str(exc))
+        return _end(engine, job_id, exc.stored if isinstance(exc, JobRefused) else str(exc))
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
         _LOGGER.exception("job %s (%s) failed", job_id, job.key)
         if final_attempt:
-            said = _(
-                "Attempt %(attempt)s of %(max)s failed: %(reason)s",
+            said = stored(
+                N_("Attempt %(attempt)s of %(max)s failed: %(reason)s"),
                 attempt=job.attempts,
                 max=MAX_ATTEMPTS,
                 reason=reason,
             )
             _end(engine, job_id, said)
         else:
-            retrying = _("Tried again after: %(reason)s", reason=reason)
+            retrying = stored(N_("Tried again after: %(reason)s"), reason=reason)
 
             def requeue() -> None:
                 with new_session(engine) as session:

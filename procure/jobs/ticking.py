@@ -25,6 +25,7 @@ from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
 from procure.domain.language import _
 from procure.jobs.kind import JobKind, JobRun, state_label
+from procure.jobs.reasons import reason_text
 from procure.services.loading.replay import BEIJING
 from procure.store.files import job_results_dir, write_whole
 
@@ -184,7 +185,7 @@ def last_daily_tick(session: Session) -> LastTick | None:
     if job is None:
         return None
     day = job.key.removeprefix(KEY_PREFIX)
-    return LastTick(day, state_label(job.state), job.reason)
+    return LastTick(day, state_label(job.state), reason_text(job.reason))
 
 
 JOB = JobKind(

@@ -19,8 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from procure.domain.language import _
+from procure.domain.language import N_, _
 from procure.jobs.kind import JobKind, JobRun
+from procure.jobs.reasons import JobRefused
 from procure.jobs.submit import Submitted, submit
 from procure.store.files import job_results_dir, write_whole
 
@@ -66,10 +67,10 @@ def run_verify(run: JobRun) -> str:
     """Verify as the account that asked; write the result; return its file (relative).
 
     Raises:
+        JobRefused: the account is gone.
         Refused: the account may no longer read the trail.
         NotFound: the project is (no longer) in its reach.
     """
-    from procure.domain.errors import Refused
     from procure.services.trail import audit_views
     from procure.store.accounts import user_by_login
     from procure.store.db import make_engine, snapshot
@@ -80,7 +81,7 @@ def run_verify(run: JobRun) -> str:
         with snapshot(engine) as session:  # the chain and the tables at one moment
             user = user_by_login(session, login)
             if user is None:
-                raise Refused(_("The account %(login)s no longer exists.", login=login))
+                raise JobRefused(N_("The account %(login)s no longer exists."), login=login)
             reach = audit_views.audit_reach(session, user)
             result = audit_views.verify(
                 session,

@@ -13,6 +13,7 @@ from procure.domain.language import _
 from procure.jobs.kind import state_label
 from procure.jobs.kinds import job_kinds
 from procure.jobs.printing import KIND as PRINT
+from procure.jobs.reasons import reason_text
 from procure.jobs.renewing import KIND as RENEW
 from procure.store import accounts as account_store
 from procure.store import jobs as job_store
@@ -66,7 +67,7 @@ def view(job: Job, at: datetime) -> JobView:
         key=job.key,
         state=job.state,
         state_label=state_label(job.state),
-        reason=job.reason,
+        reason=reason_text(job.reason),
         done=job.done,
         total=job.total,
         percent=percent,

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import Engine
 
 from procure.jobs import printing
+from procure.jobs.reasons import reason_text
 from procure.jobs.submit import submit
 from procure.reports.batch import holds_code
 from procure.reports.verify import read_embedded
@@ -84,7 +85,7 @@ def test_the_servers_worker_killed_mid_job_is_restarted_and_the_job_retried(
     assert (job.state, job.done, job.total, job.attempts) == ("done", RECORDS, RECORDS, 2), (
         job.reason
     )
-    assert f":{killed}）中途停止（第 1 次尝试，共 3 次）；已重试" in job.reason
+    assert f":{killed}）中途停止（第 1 次尝试，共 3 次）；已重试" in reason_text(job.reason)
     _assert_whole(files, job.result)
 
 
@@ -128,5 +129,5 @@ def test_a_procure_worker_killed_mid_job_has_its_job_retried_by_another(
     assert (job.state, job.done, job.total, job.attempts) == ("done", RECORDS, RECORDS, 2), (
         job.reason
     )
-    assert "中途停止（第 1 次尝试，共 3 次）；已重试" in job.reason
+    assert "中途停止（第 1 次尝试，共 3 次）；已重试" in reason_text(job.reason)
     _assert_whole(files, job.result)

@@ -8,9 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from procure.domain.language import _, use_language
+from procure.domain.language import N_
 from procure.jobs.printing import KIND as PRINT
 from procure.jobs.printing import print_key
+from procure.jobs.reasons import stored
 from procure.services.accounts.language import own_language
 from procure.services.lifecycle.clock import now_utc
 from procure.store import jobs as job_store
@@ -25,8 +26,8 @@ SWITCH = {"English"}
 """The switch names the other language in its own words (as 中文 on an English page)."""
 
 
-def _failed_job(session: Session, spoken: str) -> int:
-    """A print job of 李秀梅's that failed, its reason said in ``spoken`` (as a worker would)."""
+def _failed_job(session: Session) -> int:
+    """A print job of 李秀梅's that failed (the reason said in each reader's language)."""
     job = job_store.new_job(
         session,
         kind=PRINT,
@@ -37,8 +38,7 @@ def _failed_job(session: Session, spoken: str) -> int:
         total=0,
     )
     assert job.id is not None
-    with use_language(spoken):  # type: ignore[arg-type]
-        reason = _("No project was contracted in %(year)s.", year=2031)
+    reason = stored(N_("No project was contracted in %(year)s."), year=2031)  # as a worker keeps it
     job_store.fail(session, job.id, reason=reason, at=now_utc())
     session.commit()
     return job.id
@@ -66,7 +66,7 @@ def _frame_pages(client: TestClient, session: Session, spoken: str) -> dict[str,
     )
     assert differ.status_code == 400
     pages["password, refused"] = differ.text
-    job_id = _failed_job(session, spoken)
+    job_id = _failed_job(session)
     pages["job, failed"] = client.get(f"/jobs/{job_id}").text
     missing = client.get(f"/jobs/{job_id + 100}")
     assert missing.status_code == 404
