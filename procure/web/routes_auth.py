@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 
 from procure.domain import language
 from procure.domain.errors import InvalidInput, Refused
@@ -198,12 +199,16 @@ async def choose_language(request: Request, session: Writer) -> Response:
     if chosen is None:
         raise InvalidInput(_("Choose Chinese (zh_CN) or English (en)."))
     if signed_in is not None:
-        user = signed_in.user
-        committed(
-            session,
-            lambda: own_language(session, user.login, chosen, at=now_utc()),
-            what="set language",
-        )
+        login = signed_in.user.login
+
+        def keep() -> None:
+            committed(
+                session,
+                lambda: own_language(session, login, chosen, at=now_utc()),
+                what="set language",
+            )
+
+        await run_in_threadpool(keep)  # the database is written off the event loop
     response = RedirectResponse(pages.safe_next(form.get("next")), status_code=303)
     set_language_cookie(request, response, chosen)
     return response

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.text import quoted
 from procure.services.accounts.signin import IDLE_MINUTES
 from procure.store.db import database_url
@@ -88,7 +89,10 @@ def public_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
         raise InvalidInput(
-            f"{PUBLIC_URL_ENV} {quoted(text)} is not a public address such as "
-            "https://procure.example.org"
+            _(
+                "%(setting)s %(value)s is not a public address such as https://procure.example.org",
+                setting=PUBLIC_URL_ENV,
+                value=quoted(text),
+            )
         )
     return text.rstrip("/")
