@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from procure.domain.charts import Number, horizontal_bar_chart
 from procure.domain.language import _
-from procure.services.browse.labels import grade_label
 from procure.services.browse.dashboard import Dashboard
+from procure.services.browse.labels import grade_label
 
 WIDE, NARROW = 520, 320
 """The charts' widths in pixels: a dashboard card on a laptop, and on a 390 px phone."""

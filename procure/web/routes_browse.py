@@ -15,8 +15,8 @@ from sqlmodel import Session
 from procure.domain.bounded import YEAR
 from procure.services.accounts.signin import SignedIn
 from procure.services.browse.dashboard import dashboard, waiting_for, working_year
-from procure.services.browse.labels import naming
 from procure.services.browse.export import write_csv, write_xlsx
+from procure.services.browse.labels import naming
 from procure.services.browse.listing import (
     SORT_KEYS,
     ProjectFilters,

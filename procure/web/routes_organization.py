@@ -82,7 +82,10 @@ def withdraw(
                 "post_to": f"/projects/{code}/withdraw", "back_to": "/mine",
             },
             "restated": [
-                (_("Proposing organization"), _("%(name)s (%(uscc)s)", name=organization, uscc=uscc)),
+                (
+                    _("Proposing organization"),
+                    _("%(name)s (%(uscc)s)", name=organization, uscc=uscc),
+                ),
                 (_("Price"), format_yuan(proposal.price)),
             ],
             "irreversible": entry.irreversible,

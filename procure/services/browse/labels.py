@@ -11,11 +11,6 @@ from procure.domain.language import N_, _, both, pgettext
 from procure.workflow.roles import role_label
 from procure.workflow.rules import default_rules
 
-__all__ = [
-    "field_label", "grade_label", "naming", "others_line", "record_label", "role_label", "state_label",
-    "step_label", "veto_label",
-]  # fmt: skip
-
 OTHER_STEPS: dict[str, str] = {
     "create": N_("Draft the project"),
     ATTACH_TRIGGER: N_("Upload an attachment"),

@@ -52,7 +52,7 @@ MAX_PAGE_SIZE = 1000
 EXPORT_CHUNK = 1000
 SEARCH_NARROW = 2000
 _CURSOR_MAX = 600
-_BAD_CURSOR = N_("This page link is damaged or out of date: start again from the first page")
+_BAD_CURSOR = N_("this page link is damaged or out of date: start again from the first page")
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def list_page(
     """
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(
-            _("A page holds 1 to %(most)s rows, not %(size)s", most=MAX_PAGE_SIZE, size=size)
+            _("a page holds 1 to %(most)s rows, not %(size)s", most=MAX_PAGE_SIZE, size=size)
         )
     rules = rules or default_rules()
     key, descending = parse_sort(sort)
@@ -182,7 +182,7 @@ def parse_sort(sort: str) -> tuple[str, bool]:
     if key not in SORT_KEYS:
         raise InvalidInput(
             _(
-                "Cannot sort by %(sort)s (by: %(keys)s; '-' before one sorts descending)",
+                "cannot sort by %(sort)s (by: %(keys)s; '-' before one sorts descending)",
                 sort=quoted(sort),
                 keys=", ".join(SORT_KEYS),
             )
@@ -282,7 +282,11 @@ def _filter_clauses(
         if not definition.has_state(filters.state):
             known = ", ".join(state.code for state in definition.states)
             raise InvalidInput(
-                _("Unknown state %(state)s (known: %(known)s)", state=quoted(filters.state), known=known)
+                _(
+                    "unknown state %(state)s (known: %(known)s)",
+                    state=quoted(filters.state),
+                    known=known,
+                )
             )
         clauses.append(column(col(Project.state)) == filters.state)
     if filters.purchaser:

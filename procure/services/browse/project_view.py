@@ -46,7 +46,9 @@ def list_projects(
     if state is not None:
         if not definition.has_state(state):
             known = ", ".join(s.code for s in definition.states)
-            raise NotFound(_("Unknown state %(state)s (known: %(known)s)", state=quoted(state), known=known))
+            raise NotFound(
+                _("unknown state %(state)s (known: %(known)s)", state=quoted(state), known=known)
+            )
         statement = statement.where(Project.state == state)
     if purchaser is not None:
         statement = statement.where(
@@ -152,7 +154,7 @@ def available_actions(
     rules = rules or default_rules()
     if role not in ROLES:
         raise InvalidInput(
-            _("Unknown role %(role)s (known: %(known)s)", role=quoted(role), known=", ".join(ROLES))
+            _("unknown role %(role)s (known: %(known)s)", role=quoted(role), known=", ".join(ROLES))
         )
     definition = rules.engine.definition
     project = queries.project_by_code(session, code)
@@ -169,11 +171,15 @@ def available_actions(
         }
         if entry is None:
             state = definition.state(project.state).label
-            item["blocked_by"] = [_("Not allowed from the state %(state)s", state=state)]
+            item["blocked_by"] = [_("not allowed from state %(state)s", state=state)]
         elif role not in entry.roles:
             allowed = pgettext("list", ", ").join(role_label(r) for r in entry.roles)
             item["blocked_by"] = [
-                _("%(role)s may not; it is for %(roles)s", role=role_label(role), roles=allowed)
+                _(
+                    "role %(role)s may not; allowed roles: %(roles)s",
+                    role=role_label(role),
+                    roles=allowed,
+                )
             ]
         else:
             ctx = ActionContext(
@@ -206,7 +212,7 @@ def batch_history(session: Session, batch_id: str) -> list[dict[str, Any]]:
     """Return the audit rows one scripted run wrote."""
     rows = audit.rows_for_batch(session, batch_id)
     if not rows:
-        raise NotFound(_("No audit rows carry the batch id %(batch)s", batch=quoted(batch_id)))
+        raise NotFound(_("no audit rows carry batch id %(batch)s", batch=quoted(batch_id)))
     return [_log_row(row) for row in rows]
 
 

@@ -43,7 +43,9 @@ PARAMS_EN: dict[str, str] = {
     "申报组织": "Proposing organization",
     "报价": "Price",
     "撤回方案的组织": "Organization withdrawing its proposal",
-    "撤回函文号（干事代为登记时必填）": "Withdrawal letter number (required when an officer records it)",
+    "撤回函文号（干事代为登记时必填）": (
+        "Withdrawal letter number (required when an officer records it)"
+    ),
     "被评方案的组织": "Organization of the proposal reviewed",
     "各项评分": "Scores",
     "利益冲突回避": "Recusal for a conflict of interest",
@@ -53,7 +55,9 @@ PARAMS_EN: dict[str, str] = {
     "质疑组织": "Objecting organization",
     "质疑事项": "Matter objected to",
     "质疑日期": "Objection date",
-    "质疑函文号（干事代为登记时必填）": "Objection letter number (required when an officer records it)",
+    "质疑函文号（干事代为登记时必填）": (
+        "Objection letter number (required when an officer records it)"
+    ),
     "合同编号": "Contract number",
     "合同金额": "Contract amount",
     "服务开始日期": "Service start date",

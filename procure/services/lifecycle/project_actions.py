@@ -27,8 +27,8 @@ from procure.services.lifecycle.form_fields import (
     OBJECTING_TRIGGER,
     FormField,
     form_field,
-    param_label,
     objectable,
+    param_label,
     unanswered_objectors,
 )
 from procure.services.lifecycle.params import parse_params
@@ -42,7 +42,9 @@ from procure.workflow.roles import role_label
 from procure.workflow.rules import Rules, default_rules
 
 FIELD_HINTS = {
-    "money": N_("Write an amount in yuan, thousands separators allowed, e.g. 288,000.00 or 288000.00"),
+    "money": N_(
+        "Write an amount in yuan, thousands separators allowed, e.g. 288,000.00 or 288000.00"
+    ),
     "date": N_("Write a date as 2019-03-01"),
     "uscc": N_("Choose or write an 18-character unified social credit code"),
     "text": N_("Write some text"),
@@ -183,7 +185,9 @@ def _form(
                 reason_required=entry.reason_required,
             )
     if all(view.actions[entry.trigger]["allowed"] for view in candidates):
-        return replace(base, held=False, blocked_by=(_("Only the organization concerned may take this step"),))
+        return replace(
+            base, held=False, blocked_by=(_("Only the organization concerned may take this step"),)
+        )
     blocked = tuple(
         dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
     )
@@ -235,7 +239,9 @@ def fire_form(
     if action is None:
         named = rules.engine.definition.transitions_for(trigger)
         if named:
-            raise Refused(_("This project cannot take the step “%(step)s” now", step=named[0].label))
+            raise Refused(
+                _("This project cannot take the step “%(step)s” now", step=named[0].label)
+            )
         raise Refused(_("This project cannot take this step now"))
     if not action.allowed or action.role is None:
         raise Refused(
@@ -282,7 +288,9 @@ def restated(
         if param.type == "uscc":
             organization = queries.organization_by_uscc(session, text)
             text = (
-                _("%(name)s (%(uscc)s)", name=organization.name, uscc=text) if organization else text
+                _("%(name)s (%(uscc)s)", name=organization.name, uscc=text)
+                if organization
+                else text
             )
         elif param.type == "money":
             text = _yuan(text)

@@ -12,12 +12,18 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import select
 
-from procure.domain.language import Language
+from procure.domain.errors import Refused
+from procure.domain.language import Language, use_language
+from procure.services.browse.organization import my_projects
+from procure.services.lifecycle.clock import now_utc
+from procure.services.lifecycle.project_actions import field_errors, fire_form
 from procure.store.db import make_engine, new_session
+from procure.store.trust_models import User
 from procure.web.app import create_app
 from procure.web.settings import WebSettings
+from procure.workflow.rules import default_rules
 from tests.clock import pinned_clock
 from tests.databases import DEMO, SqliteTemplates
 from tests.integration.web.support import csrf_of, set_passwords, sign_in
@@ -130,7 +136,40 @@ def test_a_form_sent_back_with_its_errors_speaks_one_language(
         f"/projects/{SIGNING}/do/sign_contract", data={"csrf_token": token, "number": ""}
     )
     assert sent.status_code == 400
-    assert ("必填：请填写合同编号" if language == "zh_CN" else "Required: fill in Contract number") in (
-        sent.text
-    )
+    assert (
+        "必填：请填写合同编号" if language == "zh_CN" else "Required: fill in Contract number"
+    ) in (sent.text)
     assert leftovers(sent.text, data, language) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "refusals"),
+    [
+        (
+            "zh_CN",
+            ("此项目现在不能办理「签订合同」", "这个页面只给承接方账号", "必填：请填写合同编号"),
+        ),
+        (
+            "en",
+            (
+                "This project cannot take the step “Sign the contract” now",
+                "Only an organization's own account has this page",
+                "Required: fill in Contract number",
+            ),
+        ),
+    ],
+)
+def test_the_refusals_of_a_step_and_of_a_page_are_said_in_the_language_in_use(
+    demo: Path, language: Language, refusals: tuple[str, ...]
+) -> None:
+    engine = make_engine(f"sqlite:///{demo}")
+    with new_session(engine) as session, use_language(language):
+        officer = session.exec(select(User).where(User.login == OFFICER)).one()
+        with pytest.raises(Refused) as late:  # SM-2019-001 was renewed long ago
+            fire_form(session, "SM-2019-001", "sign_contract", officer, {})
+        with pytest.raises(Refused) as not_an_organization:
+            my_projects(session, officer, now_utc())
+        entry = default_rules().engine.definition.transitions_for("sign_contract")[0]
+        missing = field_errors(entry, {})
+    engine.dispose()
+    assert (str(late.value), str(not_an_organization.value), missing["number"]) == refusals
