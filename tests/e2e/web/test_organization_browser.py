@@ -46,7 +46,7 @@ def test_the_organization_sees_its_work_acknowledges_and_the_assessor_finalizes(
     page: Page, site: Site, screenshots: Path
 ) -> None:
     sign_in(page, organization_actor(QIHANG).name, "/mine")
-    expect(page.locator("header nav")).to_contain_text("我的项目 My projects")
+    expect(page.locator("header nav")).to_contain_text("我的项目")
     expect(page.locator("main h2").first).to_contain_text(ORGANIZATIONS[QIHANG])
     contract = page.locator(f"#contract-HT-{ACKNOWLEDGE}")
     expect(contract.locator("h4")).to_contain_text("职工心理关爱")
@@ -141,7 +141,7 @@ def test_hostile_narratives_comments_and_organization_names_are_shown_literally(
     expect(page.locator("main h2")).to_have_text(f"{HOSTILE_ORGANIZATION} {HOSTILE_USCC}")
     expect(page.locator("header .who")).to_contain_text(HOSTILE_ORGANIZATION)
     page.locator(f"#contract-HT-{HOSTILE_ASSESS}").get_by_role(
-        "link", name="提交意见或确认 Comment or acknowledge"
+        "link", name="提交意见或确认"
     ).click()
     page.wait_for_url(f"**{code}#comment")
     page.fill("#comment-text", HOSTILE_COMMENT)
@@ -157,9 +157,7 @@ def test_an_organization_is_asked_before_withdrawing_its_proposal_and_may_go_bac
     page: Page, site: Site, screenshots: Path
 ) -> None:
     sign_in(page, HOSTILE_LOGIN, "/mine")
-    page.locator(f'[id="withdraw-{HOSTILE}"]').get_by_role(
-        "button", name="撤回申报 Withdraw"
-    ).click()
+    page.locator(f'[id="withdraw-{HOSTILE}"]').get_by_role("button", name="撤回申报").click()
     page.wait_for_url(f"**/projects/{HOSTILE}/withdraw")
     expect(page.locator("#confirm-values")).to_contain_text(HOSTILE_ORGANIZATION)
     expect(page.locator("#confirm-values")).to_contain_text("290,000.00")
