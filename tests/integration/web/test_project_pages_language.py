@@ -124,6 +124,39 @@ def test_each_page_of_the_projects_part_speaks_one_language(
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
+SAID = {
+    "zh_CN": (
+        "由其他角色办理：登记监管检查（监管人员）",
+        "草拟项目",
+        "草拟 → 立项申报",
+        "李秀梅（项目干事）",
+        "462,000.00 元",
+    ),
+    "en": (
+        "Taken by other roles: Record an inspection (Supervisor)",
+        "Draft the project",
+        "Draft → Proposed",
+        "李秀梅 (Project officer)",
+        "462,000.00 yuan",
+    ),
+}
+"""Lines of SM-2019-004's page in each language: the steps others take, the history (a step
+and its states by their labels, a role by its name), an amount."""
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_projects_steps_states_and_roles_are_named_never_coded(
+    browse: TestClient, language: Language
+) -> None:
+    browse.cookies.set("lang", language)
+    sign_in(browse, OFFICER)
+    browse.cookies.set("lang", language)
+    text = " ".join(page_text(browse.get("/projects/SM-2019-004").text).split())
+    for line in SAID[language]:
+        assert line in text
+    assert "draft → proposed" not in text and "(officer)" not in text and "（officer）" not in text
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_a_form_sent_back_with_its_errors_speaks_one_language(
     browse: TestClient, data: set[str], language: Language
