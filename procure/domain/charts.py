@@ -18,6 +18,7 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _
 from procure.domain.text import visible
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -28,7 +29,8 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _ROW, _BAR, _GAP, _FONT = 28, 18, 8, 13
 _LABEL_ROOM = 260
 """The widest a label column is drawn (pixels); a narrow chart gives its labels half its room."""
-_EMPTY = "无数据 No data"
+_EMPTY = N_("No data")
+"""What a chart without bars says (translated where drawn)."""
 
 Number = Decimal | int
 
@@ -65,7 +67,7 @@ def horizontal_bar_chart(
     height = max(1, len(labels)) * _ROW + 2 * _GAP
     svg = _svg_root(width, height, title)
     if not labels:
-        _text(svg, _GAP, height / 2 + _FONT / 3, _EMPTY, anchor="start")
+        _text(svg, _GAP, height / 2 + _FONT / 3, _(_EMPTY), anchor="start")
     largest = max(values, default=0)
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         top = _GAP + index * _ROW

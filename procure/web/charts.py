@@ -15,24 +15,26 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from procure.domain.charts import Number, horizontal_bar_chart
+from procure.domain.language import _
 from procure.services.browse.dashboard import Dashboard
+from procure.services.browse.labels import grade_label
 
 WIDE, NARROW = 520, 320
 """The charts' widths in pixels: a dashboard card on a laptop, and on a 390 px phone."""
 
 
 def dashboard_charts(summary: Dashboard) -> dict[str, Markup]:
-    """The grade and spending charts of a dashboard."""
+    """The grade and spending charts of a dashboard, in the language in use."""
     grades = _both_widths(
-        [grade.grade_zh for grade in summary.grades],
+        [grade_label(grade.grade) for grade in summary.grades],
         [grade.assessments for grade in summary.grades],
-        title="考核等级",
+        title=_("Assessment grades"),
         value_label=str,
     )
     spending = _both_widths(
         [entry.purchaser_name for entry in summary.spending[:15]],
         [entry.paid for entry in summary.spending[:15]],
-        title="已拨付（元）",
+        title=_("Paid (yuan)"),
         value_label=_money,
     )
     return {"grades": grades, "spending": spending}

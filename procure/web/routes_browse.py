@@ -16,12 +16,14 @@ from procure.domain.bounded import YEAR
 from procure.services.accounts.signin import SignedIn
 from procure.services.browse.dashboard import dashboard, waiting_for, working_year
 from procure.services.browse.export import write_csv, write_xlsx
+from procure.services.browse.labels import naming
 from procure.services.browse.listing import (
     SORT_KEYS,
     ProjectFilters,
     ProjectRow,
     export_rows,
     list_page,
+    sort_label,
 )
 from procure.services.browse.visibility import viewer_scope
 from procure.services.browse.waiting import WaitingProject
@@ -31,6 +33,7 @@ from procure.services.visibility.reading import dashboard_as_seen
 from procure.web import pages
 from procure.web.charts import dashboard_charts
 from procure.web.deps import Account, Reader
+from procure.workflow.rules import default_rules
 
 router = APIRouter()
 
@@ -58,6 +61,7 @@ def dashboard_page(
         "year": chosen,
         "charts": dashboard_charts(summary),
         "waiting": waiting,
+        **naming(),
     }
     return pages.render(request, "dashboard.html", context)
 
@@ -129,8 +133,11 @@ def projects_page(
         "filters": filters,
         "sort": query.sort,
         "sort_keys": SORT_KEYS,
+        "sort_label": sort_label,
+        "states": [state.code for state in default_rules().engine.definition.states],
         "query": query.link(),
         "first_page": not after,
+        **naming(),
     }
     return pages.render(request, "projects.html", context)
 

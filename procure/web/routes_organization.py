@@ -1,4 +1,4 @@
-"""An organization's own page, "我的项目 My projects": its proposals and contracted work,
+"""An organization's own page, "My projects" (我的项目): its proposals and contracted work,
 and the withdrawal of its own proposal before the call closes (issue 21)."""
 
 from __future__ import annotations
@@ -8,8 +8,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.domain.money import format_yuan
 from procure.services.accounts.signin import SignedIn
+from procure.services.browse.labels import naming
 from procure.services.browse.organization import my_projects
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.lifecycle.clock import now_utc
@@ -33,7 +35,8 @@ def mine(request: Request, account: Account, session: Reader) -> Response:
     """The signed-in organization's proposals, contracts, payments, inspections, assessments."""
     organizations = my_projects(session, account.user, now_utc())
     done = request.query_params.get("done", "")
-    return pages.render(request, "mine.html", {"organizations": organizations, "done": done})
+    context = {"organizations": organizations, "done": done, **naming()}
+    return pages.render(request, "mine.html", context)
 
 
 @router.post("/projects/{code}/withdraw")
@@ -53,10 +56,14 @@ def withdraw(
     organization = _own_proposer(reader, account, code, uscc)
     entry = default_rules().engine.definition.transition_from(WITHDRAW, project.state)
     if entry is None:
-        state = default_rules().engine.definition.state(project.state).zh
+        definition = default_rules().engine.definition
         raise Refused(
-            f"征集已截止（项目{state}），申报方案不能再撤回：撤回只能在「征集中」办理，此后只能"
-            f"按更正规则更正 the call has closed; a proposal is withdrawn only while soliciting"
+            _(
+                "The call has closed (the project is %(state)s): a proposal is withdrawn only "
+                "while %(soliciting)s; after that it is only corrected by the correction rules",
+                state=definition.state(project.state).label,
+                soliciting=definition.state("soliciting").label,
+            )
         )
     step = f"{code}:{WITHDRAW}:{project.version}"
     params = {"organization": uscc}
@@ -75,8 +82,11 @@ def withdraw(
                 "post_to": f"/projects/{code}/withdraw", "back_to": "/mine",
             },
             "restated": [
-                ("申报组织", f"{organization}（{uscc}）"),
-                ("报价", format_yuan(proposal.price)),
+                (
+                    _("Proposing organization"),
+                    _("%(name)s (%(uscc)s)", name=organization, uscc=uscc),
+                ),
+                (_("Price"), format_yuan(proposal.price)),
             ],
             "irreversible": entry.irreversible,
             "hidden": hidden_values(form),
@@ -105,7 +115,6 @@ def _own_proposer(session: Session, account: SignedIn, code: str, uscc: str) -> 
     )
     if organization is None or not own or queries.proposal_of(session, project, uscc) is None:
         raise Refused(
-            f"只能撤回本组织在 {code} 的申报方案 you may withdraw only a proposal of an "
-            f"organization of yours on {code}"
+            _("You may withdraw only a proposal of an organization of yours on %(code)s", code=code)
         )
     return organization.name

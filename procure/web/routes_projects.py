@@ -7,12 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from procure.domain.documents import ATTACH_TRIGGER, ATTACH_ZH
 from procure.domain.errors import Refused
 from procure.domain.visibility import STAFF_RELATIONS
+from procure.services.browse.labels import naming
 from procure.services.browse.organization import withdrawable
 from procure.services.browse.visibility import readable_project, viewer_scope
-from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
 from procure.services.lifecycle.project_actions import (
     FormInvalid,
     actions_for,
@@ -34,20 +33,8 @@ from procure.workflow.rules import default_rules
 router = APIRouter()
 
 
-def trigger_labels() -> dict[str, str]:
-    """The Chinese name of every trigger, for the history (``create`` is the project's drafting)."""
-    definition = default_rules().engine.definition
-    labels = {t.trigger: t.zh for t in definition.transitions}
-    return {"create": "草拟项目", **labels, **CHANGE_TRIGGERS_ZH, ATTACH_TRIGGER: ATTACH_ZH}
-
-
 def _objects(session: Any, account: Any, code: str) -> bool:
     return bool(objections.objecting_organizations(session, account.user, code))
-
-
-def state_labels() -> dict[str, str]:
-    """The Chinese name of every state, for the history."""
-    return {state.code: state.zh for state in default_rules().engine.definition.states}
 
 
 @router.get("/projects/{code}")
@@ -80,8 +67,7 @@ def _page(
         "project": detail,
         "history": history,
         "changes": changes_as_seen(session, code, account.user.login),
-        "trigger_zh": trigger_labels(),
-        "state_zh": state_labels(),
+        **naming(),
         "actions": actions_for(session, code, account.user, roles=roles),
         "roles": roles,
         # the step others take is named to those who act on the project, not to bidders

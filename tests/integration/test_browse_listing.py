@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import use_language
 from procure.services.browse import listing
-from procure.services.browse.export import COLUMNS, write_csv, write_xlsx
+from procure.services.browse.export import headers, write_csv, write_xlsx
 from procure.services.browse.listing import (
     SORT_KEYS,
     ProjectFilters,
@@ -110,7 +111,9 @@ def test_a_filter_never_widens_the_scope(world: Session) -> None:
 
 
 def test_an_unknown_state_or_purchaser_in_the_filters_is_refused(world: Session) -> None:
-    with pytest.raises(InvalidInput, match=r"^unknown state 'done' \(known: draft, "):
+    with pytest.raises(InvalidInput, match=r"^未知状态 'done'（可用：draft, "):
+        codes(world, ProjectFilters(state="done"))
+    with use_language("en"), pytest.raises(InvalidInput, match=r"^unknown state 'done' \(known: "):
         codes(world, ProjectFilters(state="done"))
     with pytest.raises(NotFound, match=r"^unknown purchaser 'XX'$"):
         codes(world, ProjectFilters(purchaser="XX"))
@@ -138,12 +141,14 @@ def test_sorting_by_budget_orders_by_amount_and_ties_by_row(world: Session) -> N
 
 
 def test_an_unknown_sort_is_refused(world: Session) -> None:
-    with pytest.raises(InvalidInput, match="cannot sort by 'purpose'"):
+    with pytest.raises(InvalidInput, match="不能按 'purpose' 排序"):
+        list_page(world, everyone(world), EVERYTHING, sort="purpose")
+    with use_language("en"), pytest.raises(InvalidInput, match="cannot sort by 'purpose'"):
         list_page(world, everyone(world), EVERYTHING, sort="purpose")
 
 
 def test_a_page_size_out_of_range_is_refused(world: Session) -> None:
-    with pytest.raises(InvalidInput, match="a page holds 1 to 1000 rows, not 0"):
+    with pytest.raises(InvalidInput, match="每页可显示 1 至 1000 行，不能是 0 行"):
         list_page(world, everyone(world), EVERYTHING, size=0)
 
 
@@ -171,7 +176,7 @@ def _b64(text: str) -> str:
     ],
 )
 def test_a_damaged_cursor_is_refused_as_invalid_input(world: Session, cursor: str) -> None:
-    with pytest.raises(InvalidInput, match="damaged or out of date"):
+    with pytest.raises(InvalidInput, match="翻页链接已损坏或已过期"):
         list_page(world, everyone(world), EVERYTHING, sort="code", after=cursor)
 
 
@@ -182,7 +187,7 @@ def test_a_damaged_cursor_is_refused_as_invalid_input(world: Session, cursor: st
 def test_a_cursor_value_of_the_wrong_kind_is_refused(
     world: Session, sort: str, value: str | int
 ) -> None:
-    with pytest.raises(InvalidInput, match="damaged or out of date"):
+    with use_language("en"), pytest.raises(InvalidInput, match="damaged or out of date"):
         list_page(
             world, everyone(world), EVERYTHING, sort=sort, after=encode_cursor(sort, value, 1)
         )
@@ -211,14 +216,16 @@ def hostile_rows(session: Session) -> list[str]:
     return [f"'{title}" for title in HOSTILE_TITLES]
 
 
-def test_the_csv_has_bilingual_headers_and_neutralizes_formulas(world: Session) -> None:
+def test_the_csv_has_headers_in_the_language_in_use_and_neutralizes_formulas(
+    world: Session,
+) -> None:
     expected = hostile_rows(world)
     stream = io.StringIO(newline="")
 
     written = write_csv(export_rows(world, everyone(world), EVERYTHING), stream)
 
     text = stream.getvalue()
-    assert text.startswith("\ufeff项目编号 Code,年度 Year,项目名称 Title")
+    assert text.startswith("\ufeff项目编号,年度,项目名称,购买方代码,购买方,承接组织")
     table = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     assert written == len(table) - 1 == len(CODES) + len(HOSTILE_TITLES)
     titles = [
@@ -229,9 +236,17 @@ def test_the_csv_has_bilingual_headers_and_neutralizes_formulas(world: Session) 
     assert titles == expected
     contracted = next(line for line in table if line[0] == "SM-2019-001")
     assert contracted[7:9] == ["900000.00", "868000.00"]
+    assert contracted[9:] == ["contracted", "已签约"]
+    with use_language("en"):
+        english = io.StringIO(newline="")
+        write_csv(export_rows(world, everyone(world), EVERYTHING), english)
+    assert english.getvalue().startswith("\ufeffProject code,Year,Project title,Purchaser code")
+    assert (
+        "SM-2019-001" in english.getvalue() and ",contracted,Contracted\r\n" in english.getvalue()
+    )
 
 
-def test_the_xlsx_has_bilingual_headers_money_as_numbers_and_neutralizes_formulas(
+def test_the_xlsx_has_headers_in_the_language_in_use_money_as_numbers_and_no_formulas(
     world: Session,
 ) -> None:
     expected = hostile_rows(world)
@@ -241,7 +256,11 @@ def test_the_xlsx_has_bilingual_headers_money_as_numbers_and_neutralizes_formula
 
     sheet = load_workbook(io.BytesIO(stream.getvalue())).worksheets[0]
     table = list(sheet.iter_rows(values_only=True))
-    assert list(table[0]) == [header for _, header in COLUMNS]
+    assert list(table[0]) == headers() == [
+        "项目编号", "年度", "项目名称", "购买方代码", "购买方", "承接组织", "统一社会信用代码",
+        "预算（元）", "合同金额（元）", "状态代码", "状态",
+    ]  # fmt: skip
+    assert load_workbook(io.BytesIO(stream.getvalue())).sheetnames == ["项目"]
     titles = [
         line[2]
         for line in table[1:]

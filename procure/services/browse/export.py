@@ -1,4 +1,4 @@
-"""The projects list as a spreadsheet: .csv and .xlsx, Chinese headers with English beside.
+"""The projects list as a spreadsheet: .csv and .xlsx, headers and states in the language in use.
 
 Every text cell goes through :func:`procure.domain.text.spreadsheet_cell`: a name that
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a
@@ -19,23 +19,27 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from procure.domain.language import N_, _
 from procure.domain.text import spreadsheet_cell, visible
+from procure.services.browse.labels import state_label
 from procure.services.browse.listing import ProjectRow
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "项目编号 Code"),
-    ("year", "年度 Year"),
-    ("title", "项目名称 Title"),
-    ("purchaser", "购买方代码 Purchaser"),
-    ("purchaser_name", "购买方 Purchaser name"),
-    ("organization", "承接组织 Organization"),
-    ("organization_uscc", "统一社会信用代码 USCC"),
-    ("budget", "预算（元） Budget (yuan)"),
-    ("contract_amount", "合同金额（元） Contract amount (yuan)"),
-    ("state", "状态代码 State"),
-    ("state_zh", "状态 State (中文)"),
+    ("code", N_("Project code")),
+    ("year", N_("Year")),
+    ("title", N_("Project title")),
+    ("purchaser", N_("Purchaser code")),
+    ("purchaser_name", N_("Purchaser")),
+    ("organization", N_("Contracted organization")),
+    ("organization_uscc", N_("Unified social credit code")),
+    ("budget", N_("Budget (yuan)")),
+    ("contract_amount", N_("Contract amount (yuan)")),
+    ("state", N_("State code")),
+    ("state_zh", N_("State")),
 )
-SHEET_TITLE = "项目 Projects"
+"""The columns: a row's attribute and its header (translated where written); ``state_zh``
+is the state's label in the language in use."""
+SHEET_TITLE = N_("Projects")
 _MONEY_FORMAT = "#,##0.00"
 
 
@@ -46,12 +50,21 @@ def write_csv(rows: Iterable[ProjectRow], stream: IO[str]) -> int:
     """
     stream.write("\ufeff")
     writer = csv.writer(stream)
-    writer.writerow([header for _, header in COLUMNS])
+    writer.writerow(headers())
     written = 0
     for row in rows:
-        writer.writerow([_csv_cell(getattr(row, name)) for name, _ in COLUMNS])
+        writer.writerow([_csv_cell(_value(row, name)) for name, _header in COLUMNS])
         written += 1
     return written
+
+
+def headers() -> list[str]:
+    """The header row in the language in use."""
+    return [_(header) for _name, header in COLUMNS]
+
+
+def _value(row: ProjectRow, name: str) -> object:
+    return state_label(row.state) if name == "state_zh" else getattr(row, name)
 
 
 def _csv_cell(value: object) -> object:
@@ -65,11 +78,11 @@ def _csv_cell(value: object) -> object:
 def write_xlsx(rows: Iterable[ProjectRow], stream: IO[bytes]) -> int:
     """Write the rows as one .xlsx sheet and return how many were written."""
     workbook = Workbook(write_only=True)
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.append([header for _, header in COLUMNS])
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(_(SHEET_TITLE))
+    sheet.append(headers())
     written = 0
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, getattr(row, name)) for name, _ in COLUMNS])
+        sheet.append([_xlsx_cell(sheet, _value(row, name)) for name, _header in COLUMNS])
         written += 1
     workbook.save(stream)
     return written

@@ -24,6 +24,7 @@ from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _
 from procure.domain.text import quoted
 from procure.services.browse.search import contains_clause, contains_pattern, few_matches
 from procure.services.browse.visibility import ViewerScope, project_clause, purchaser_and_below
@@ -33,12 +34,25 @@ from procure.workflow.rules import Rules, default_rules
 
 SORT_KEYS: tuple[str, ...] = ("code", "year", "budget", "state", "title")
 """What a list may be sorted by; ``-key`` sorts descending. Ties are broken by row id."""
+SORT_LABELS: dict[tuple[str, bool], str] = {
+    ("code", False): N_("Project code, ascending"),
+    ("code", True): N_("Project code, descending"),
+    ("year", False): N_("Year, oldest first"),
+    ("year", True): N_("Year, newest first"),
+    ("budget", False): N_("Budget, smallest first"),
+    ("budget", True): N_("Budget, largest first"),
+    ("state", False): N_("State, in order"),
+    ("state", True): N_("State, in reverse order"),
+    ("title", False): N_("Title, ascending"),
+    ("title", True): N_("Title, descending"),
+}
+"""Each sort as the list's picker names it."""
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 EXPORT_CHUNK = 1000
 SEARCH_NARROW = 2000
 _CURSOR_MAX = 600
-_BAD_CURSOR = "this page link is damaged or out of date: start again from the first page"
+_BAD_CURSOR = N_("this page link is damaged or out of date: start again from the first page")
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,9 @@ def list_page(
         NotFound: an unknown purchaser in the filters.
     """
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"a page holds 1 to {MAX_PAGE_SIZE} rows, not {size}")
+        raise InvalidInput(
+            _("a page holds 1 to %(most)s rows, not %(size)s", most=MAX_PAGE_SIZE, size=size)
+        )
     rules = rules or default_rules()
     key, descending = parse_sort(sort)
     statement = _matching(session, scope, filters, rules)
@@ -151,6 +167,11 @@ def export_rows(
         cursor = page.next_cursor
 
 
+def sort_label(key: str, descending: bool) -> str:
+    """A sort as the list's picker names it (``budget``, descending: "Budget, largest first")."""
+    return _(SORT_LABELS[key, descending])
+
+
 def parse_sort(sort: str) -> tuple[str, bool]:
     """Return the sort key and whether it is descending (``-budget``).
 
@@ -160,8 +181,11 @@ def parse_sort(sort: str) -> tuple[str, bool]:
     key = sort[1:] if sort.startswith("-") else sort
     if key not in SORT_KEYS:
         raise InvalidInput(
-            f"cannot sort by {quoted(sort)} (by: {', '.join(SORT_KEYS)}; '-' before one "
-            "sorts descending)"
+            _(
+                "cannot sort by %(sort)s (by: %(keys)s; '-' before one sorts descending)",
+                sort=quoted(sort),
+                keys=", ".join(SORT_KEYS),
+            )
         )
     return key, sort.startswith("-")
 
@@ -257,7 +281,13 @@ def _filter_clauses(
     if filters.state:
         if not definition.has_state(filters.state):
             known = ", ".join(state.code for state in definition.states)
-            raise InvalidInput(f"unknown state {quoted(filters.state)} (known: {known})")
+            raise InvalidInput(
+                _(
+                    "unknown state %(state)s (known: %(known)s)",
+                    state=quoted(filters.state),
+                    known=known,
+                )
+            )
         clauses.append(column(col(Project.state)) == filters.state)
     if filters.purchaser:
         purchaser = queries.purchaser_by_code(session, filters.purchaser.strip())
@@ -329,35 +359,35 @@ def decode_cursor(cursor: str, sort: str) -> tuple[str | int | Decimal, int]:
         InvalidInput: a cursor that is malformed, or made for another sort.
     """
     if len(cursor) > _CURSOR_MAX:
-        raise InvalidInput(_BAD_CURSOR)
+        raise InvalidInput(_(_BAD_CURSOR))
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode())
     except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise InvalidInput(_BAD_CURSOR) from exc
+        raise InvalidInput(_(_BAD_CURSOR)) from exc
     if not isinstance(decoded, list) or len(decoded) != 3 or decoded[0] != sort:
-        raise InvalidInput(_BAD_CURSOR)
-    _, value, last_id = decoded
+        raise InvalidInput(_(_BAD_CURSOR))
+    _sort, value, last_id = decoded
     if type(last_id) is not int or not 0 < last_id < 2**63:
-        raise InvalidInput(_BAD_CURSOR)
+        raise InvalidInput(_(_BAD_CURSOR))
     return _checked_value(parse_sort(sort)[0], value), last_id
 
 
 def _checked_value(key: str, value: object) -> str | int | Decimal:
     if key == "year":
         if type(value) is not int or not 0 < value < 10_000:
-            raise InvalidInput(_BAD_CURSOR)
+            raise InvalidInput(_(_BAD_CURSOR))
         return value
     if not isinstance(value, str) or len(value) > 200:
-        raise InvalidInput(_BAD_CURSOR)
+        raise InvalidInput(_(_BAD_CURSOR))
     if key != "budget":
         return value
     try:
         amount = Decimal(value)
     except InvalidOperation as exc:
-        raise InvalidInput(_BAD_CURSOR) from exc
+        raise InvalidInput(_(_BAD_CURSOR)) from exc
     if not amount.is_finite() or abs(amount) > 10**13:
-        raise InvalidInput(_BAD_CURSOR)
+        raise InvalidInput(_(_BAD_CURSOR))
     if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(_BAD_CURSOR)
+        raise InvalidInput(_(_BAD_CURSOR))
     return amount

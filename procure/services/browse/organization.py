@@ -1,4 +1,4 @@
-"""What an organization's own account sees of its work: "我的项目 My projects".
+"""What an organization's own account sees of its work: "My projects" (我的项目).
 
 An organization account holds an ``organization`` grant on one organization (its USCC).
 It sees its own proposals (on any project it bid for), and, on the projects whose
@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.services.scoring.assessment_pages import comment_window
 from procure.services.visibility.gate import ProjectGate, project_gate
 from procure.store import accounts as account_store
@@ -64,7 +65,7 @@ def my_projects(
     rules = rules or default_rules()
     organizations = own_organizations(session, user)
     if not organizations:
-        raise Refused("这个页面只给承接方账号 only an organization's own account has this page")
+        raise Refused(_("Only an organization's own account has this page"))
     return [
         _organization(session, organization, at, rules, user.login)
         for organization in organizations
@@ -96,6 +97,7 @@ def _organization(
                 "year": project.year,
                 "title": project.title,
                 "price": proposal.price,
+                "state": project.state,
                 "state_zh": definition.state(project.state).zh,
                 "awarded": project.awarded_organization_id == organization.id,
                 "may_withdraw": project.state == "soliciting",
@@ -155,6 +157,7 @@ def _contract(
         if assessment is None
         else {
             "total": assessment.total,
+            "grade": assessment.grade,
             "grade_zh": grades.get(assessment.grade, assessment.grade),
             "final": assessment.final,
             "veto": bool(assessment.veto),

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import _, pgettext, pick
 from procure.domain.panel import aggregate_panel
 from procure.domain.text import quoted
 from procure.services.lifecycle.clock import now_utc
@@ -19,7 +20,7 @@ from procure.store import audit, panels, queries
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.guards import FACT_GUARDS
-from procure.workflow.roles import ROLES
+from procure.workflow.roles import ROLES, role_label
 from procure.workflow.rules import Rules, default_rules
 
 
@@ -45,7 +46,9 @@ def list_projects(
     if state is not None:
         if not definition.has_state(state):
             known = ", ".join(s.code for s in definition.states)
-            raise NotFound(f"unknown state {quoted(state)} (known: {known})")
+            raise NotFound(
+                _("unknown state %(state)s (known: %(known)s)", state=quoted(state), known=known)
+            )
         statement = statement.where(Project.state == state)
     if purchaser is not None:
         statement = statement.where(
@@ -121,6 +124,12 @@ def project_detail(session: Session, code: str, *, rules: Rules | None = None) -
             "narrative": assessment.narrative,
             "final": assessment.final,
             "scorecard": f"{assessment.scorecard_name} v{assessment.scorecard_version}",
+            "scorecard_title": pick(
+                {"zh": rules.assessment.title_zh, "en": rules.assessment.title_en}
+                if assessment.scorecard_name == rules.assessment.name
+                else {"zh": assessment.scorecard_name}
+            ),
+            "scorecard_version": assessment.scorecard_version,
         }
     return detail
 
@@ -144,7 +153,9 @@ def available_actions(
     """For every trigger, say whether ``role`` may fire it now and, if not, which rule blocks it."""
     rules = rules or default_rules()
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {quoted(role)} (known: {', '.join(ROLES)})")
+        raise InvalidInput(
+            _("unknown role %(role)s (known: %(known)s)", role=quoted(role), known=", ".join(ROLES))
+        )
     definition = rules.engine.definition
     project = queries.project_by_code(session, code)
     actions = []
@@ -159,9 +170,17 @@ def available_actions(
             "blocked_by": [],
         }
         if entry is None:
-            item["blocked_by"] = [f"not allowed from state {project.state}"]
+            state = definition.state(project.state).label
+            item["blocked_by"] = [_("not allowed from state %(state)s", state=state)]
         elif role not in entry.roles:
-            item["blocked_by"] = [f"role {role} may not; allowed roles: {', '.join(entry.roles)}"]
+            allowed = pgettext("list", ", ").join(role_label(r) for r in entry.roles)
+            item["blocked_by"] = [
+                _(
+                    "role %(role)s may not; allowed roles: %(roles)s",
+                    role=role_label(role),
+                    roles=allowed,
+                )
+            ]
         else:
             ctx = ActionContext(
                 session=session,
@@ -193,7 +212,7 @@ def batch_history(session: Session, batch_id: str) -> list[dict[str, Any]]:
     """Return the audit rows one scripted run wrote."""
     rows = audit.rows_for_batch(session, batch_id)
     if not rows:
-        raise NotFound(f"no audit rows carry batch id {quoted(batch_id)}")
+        raise NotFound(_("no audit rows carry batch id %(batch)s", batch=quoted(batch_id)))
     return [_log_row(row) for row in rows]
 
 

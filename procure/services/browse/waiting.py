@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
+from procure.domain.language import both
 from procure.services.browse.visibility import Reach, ViewerScope, reach_clause
 from procure.services.lifecycle.clock import now_utc
 from procure.store.models import Assessment, Project
@@ -67,6 +68,11 @@ class WaitingAction:
     role: str
     since: date | None = None  # for an answer: the day the objection was lodged
     due: date | None = None  # the last day to do it, where it has one
+
+    @property
+    def label(self) -> str:
+        """The step as people name it, in the language in use."""
+        return both(self.zh, self.en)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from procure.domain.language import _, pick
 from procure.store import accounts as account_store
 from procure.store import notices, queries
 from procure.store.models import Organization, Project
@@ -30,6 +31,59 @@ class FormField:
     max_length: int | None
     choices: tuple[tuple[str, str], ...] = ()  # (value, label), for pickers
     default: str = ""  # the value the form starts with, e.g. the awarded price
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The field as people name it, in the language in use."""
+        return pick({"zh": self.zh, "en": self.en})
+
+
+PARAMS_EN: dict[str, str] = {
+    "申报组织": "Proposing organization",
+    "报价": "Price",
+    "撤回方案的组织": "Organization withdrawing its proposal",
+    "撤回函文号（干事代为登记时必填）": (
+        "Withdrawal letter number (required when an officer records it)"
+    ),
+    "被评方案的组织": "Organization of the proposal reviewed",
+    "各项评分": "Scores",
+    "利益冲突回避": "Recusal for a conflict of interest",
+    "回避的评审专家（账号）": "Recused review expert (account)",
+    "回避理由": "Reason for the recusal",
+    "中选组织": "Awarded organization",
+    "质疑组织": "Objecting organization",
+    "质疑事项": "Matter objected to",
+    "质疑日期": "Objection date",
+    "质疑函文号（干事代为登记时必填）": (
+        "Objection letter number (required when an officer records it)"
+    ),
+    "合同编号": "Contract number",
+    "合同金额": "Contract amount",
+    "服务开始日期": "Service start date",
+    "服务结束日期": "Service end date",
+    "签订日期": "Signed on",
+    "拨付金额": "Payment amount",
+    "拨付日期": "Paid on",
+    "说明": "Note",
+    "检查日期": "Inspection date",
+    "检查发现": "Findings",
+    "需要整改": "Rectification required",
+    "一票否决事项": "Veto items",
+    "各维度评语": "Comments on each dimension",
+    "总体评语": "Overall comments",
+    "承接方意见": "Organization's comment",
+    "承接方确认无异议": "The organization acknowledges without objection",
+    "意见日期": "Comment date",
+    "来函文号（干事代为登记时必填）": "Letter number (required when an officer records it)",
+}
+"""The lifecycle's params in English, by their Chinese label (until the lifecycle file
+carries both: then :func:`param_label` reads ``ParamDef.label``)."""
+
+
+def param_label(param: ParamDef) -> str:
+    """A param of a step as people name it, in the language in use."""
+    return pick({"zh": param.zh, "en": PARAMS_EN.get(param.zh, "")})
 
 
 ANSWER_TRIGGERS = frozenset({"uphold_objection", "reject_objection"})
@@ -42,7 +96,7 @@ def unanswered_objectors(session: Session, project: Project) -> tuple[tuple[str,
         return ()  # no objection can wait outside these states
     rows = notices.unanswered_objections(session, project)
     objectors = {row.organization.uscc: row.organization.name for row in rows}
-    return tuple((uscc, f"{name}（{uscc}）") for uscc, name in objectors.items())
+    return tuple((uscc, _named(name, uscc)) for uscc, name in objectors.items())
 
 
 OBJECTING_TRIGGER = "lodge_objection"
@@ -95,7 +149,14 @@ def form_field(session: Session, code: str, trigger: str, param: ParamDef) -> Fo
         choices = _panel_choices(session, code)
     default = _contract_default(session, code, param.name) if trigger == SIGNING_TRIGGER else ""
     return FormField(
-        param.name, param.type, param.zh, param.required, param.max_length, choices, default
+        param.name,
+        param.type,
+        param.zh,
+        param.required,
+        param.max_length,
+        choices,
+        default,
+        en=PARAMS_EN.get(param.zh, ""),
     )
 
 
@@ -108,7 +169,7 @@ def _panel_choices(session: Session, code: str) -> tuple[tuple[str, str], ...]:
     project = queries.project_by_code(session, code)
     reviewers = account_store.role_holders(session, "reviewer", project.purchaser_id)
     return tuple(
-        (user.login, user.name if user.name == user.login else f"{user.name}（{user.login}）")
+        (user.login, user.name if user.name == user.login else _named(user.name, user.login))
         for user in reviewers
     )
 
@@ -150,4 +211,9 @@ def _organization_choices(
     elif ids:
         statement = statement.where(col(Organization.id).in_(ids))
     organizations = session.exec(statement.order_by(col(Organization.name))).all()
-    return tuple((o.uscc, f"{o.name}（{o.uscc}）") for o in organizations)
+    return tuple((o.uscc, _named(o.name, o.uscc)) for o in organizations)
+
+
+def _named(name: str, code: str) -> str:
+    """A choice as a picker shows it: the name, then its code in brackets."""
+    return _("%(name)s (%(uscc)s)", name=name, uscc=code)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.domain.language import N_, _, both, pgettext
 from procure.domain.money import format_yuan, parse_money
 from procure.services.accounts.authorization import authorize, project_scope
 from procure.services.browse.project_view import available_actions
@@ -27,6 +28,7 @@ from procure.services.lifecycle.form_fields import (
     FormField,
     form_field,
     objectable,
+    param_label,
     unanswered_objectors,
 )
 from procure.services.lifecycle.params import parse_params
@@ -36,21 +38,23 @@ from procure.store.models import Organization
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.definition import ParamDef, TransitionDef
-from procure.workflow.roles import ROLE_ZH
+from procure.workflow.roles import role_label
 from procure.workflow.rules import Rules, default_rules
 
 FIELD_HINTS = {
-    "money": "请填写金额（元），可带千位分隔符，例如 288,000.00 或 288000.00",
-    "date": "请填写日期，格式 2019-03-01",
-    "uscc": "请选择或填写18位统一社会信用代码",
-    "text": "请填写文字",
-    "bool": "请选择是或否",
-    "account": "请填写账号（登录名）",
-    "list": "多项用逗号分隔",
-    "sheet": "每行一项：评分标准代码=分数",
-    "texts": "每行一项：代码=文字",
+    "money": N_(
+        "Write an amount in yuan, thousands separators allowed, e.g. 288,000.00 or 288000.00"
+    ),
+    "date": N_("Write a date as 2019-03-01"),
+    "uscc": N_("Choose or write an 18-character unified social credit code"),
+    "text": N_("Write some text"),
+    "bool": N_("Choose yes or no"),
+    "account": N_("Write an account (its login)"),
+    "list": N_("Separate several items with commas"),
+    "sheet": N_("One item a line: criterion code=score"),
+    "texts": N_("One item a line: code=text"),
 }
-"""What a field of each type wants, said in Chinese beside a bad value."""
+"""What a field of each type wants, said beside a bad value (translated where shown)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,11 @@ class ActionForm:
     irreversible: bool = False  # fired only after a confirmation page
     held: bool = True  # the account holds a role that may take it (else someone else's)
     roles: tuple[str, ...] = ()  # the roles that may take it
+
+    @property
+    def label(self) -> str:
+        """The step as people name it, in the language in use."""
+        return both(self.zh, self.en)
 
 
 class FormInvalid(InvalidInput):
@@ -153,8 +162,8 @@ def _form(
     )
     candidates = [view for view in views if view.role in entry.roles]
     if not candidates:
-        others = "、".join(ROLE_ZH.get(role, role) for role in entry.roles)
-        return replace(base, held=False, blocked_by=(f"由{others}办理",))
+        others = pgettext("list", ", ").join(role_label(role) for role in entry.roles)
+        return replace(base, held=False, blocked_by=(_("Taken by %(roles)s", roles=others),))
     for view in candidates:
         action = view.actions[entry.trigger]
         if action["allowed"]:
@@ -176,7 +185,9 @@ def _form(
                 reason_required=entry.reason_required,
             )
     if all(view.actions[entry.trigger]["allowed"] for view in candidates):
-        return replace(base, held=False, blocked_by=("只能由所涉单位本身办理",))
+        return replace(
+            base, held=False, blocked_by=(_("Only the organization concerned may take this step"),)
+        )
     blocked = tuple(
         dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
     )
@@ -227,10 +238,19 @@ def fire_form(
     action = forms.get(trigger)
     if action is None:
         named = rules.engine.definition.transitions_for(trigger)
-        label = f"「{named[0].zh}」" if named else "这一步"
-        raise Refused(f"此项目现在不能办理{label}")
+        if named:
+            raise Refused(
+                _("This project cannot take the step “%(step)s” now", step=named[0].label)
+            )
+        raise Refused(_("This project cannot take this step now"))
     if not action.allowed or action.role is None:
-        raise Refused(f"「{action.zh}」不能办理：{'；'.join(action.blocked_by)}")
+        raise Refused(
+            _(
+                "“%(step)s” cannot be taken: %(reasons)s",
+                step=action.label,
+                reasons=pgettext("punctuation", "; ").join(action.blocked_by),
+            )
+        )
     project = queries.project_by_code(session, code)
     entry = rules.engine.definition.transition_from(trigger, project.state)
     assert entry is not None
@@ -238,7 +258,7 @@ def fire_form(
     errors = field_errors(entry, raw)
     reason = form.get("reason", "").strip()
     if entry.reason_required and not reason:
-        errors["reason"] = "必填：请写明理由 a reason is required"
+        errors["reason"] = _("Required: write the reason")
     if errors:
         raise FormInvalid(errors)
     return perform(
@@ -261,19 +281,23 @@ def restated(
     for param in entry.params:
         text = form.get(param.name, "").strip()
         if param.type == "bool":
-            lines.append((param.zh, "是 yes" if text else "否 no"))
+            lines.append((param_label(param), _("Yes") if text else _("No")))
             continue
         if not text:
             continue
         if param.type == "uscc":
             organization = queries.organization_by_uscc(session, text)
-            text = f"{organization.name}（{text}）" if organization else text
+            text = (
+                _("%(name)s (%(uscc)s)", name=organization.name, uscc=text)
+                if organization
+                else text
+            )
         elif param.type == "money":
             text = _yuan(text)
-        lines.append((param.zh, text))
+        lines.append((param_label(param), text))
     reason = form.get("reason", "").strip()
     if reason:
-        lines.append(("理由 Reason", reason))
+        lines.append((_("Reason"), reason))
     return lines
 
 
@@ -316,7 +340,7 @@ def _lines(text: str, param: ParamDef) -> dict[str, str] | str:
 
 
 def field_errors(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, str]:
-    """Check each value on its own; return the message for each bad field (Chinese first)."""
+    """Check each value on its own; return the message for each bad field."""
     errors: dict[str, str] = {}
     for param in entry.params:
         alone = replace(entry, params=(param,))
@@ -325,7 +349,10 @@ def field_errors(entry: TransitionDef, raw: Mapping[str, Any]) -> dict[str, str]
             parse_params(alone, value)
         except ProcureError as exc:
             if param.name not in raw:
-                errors[param.name] = f"必填：请填写{param.zh} required"
+                errors[param.name] = _("Required: fill in %(field)s", field=param_label(param))
             else:
-                errors[param.name] = f"{FIELD_HINTS.get(param.type, '')}：{exc}"
+                hint = FIELD_HINTS.get(param.type)
+                errors[param.name] = (
+                    _("%(hint)s: %(problem)s", hint=_(hint), problem=str(exc)) if hint else str(exc)
+                )
     return errors

@@ -82,7 +82,9 @@ def test_a_damaged_page_link_is_a_clear_error(client: TestClient, registered: Se
     sign_in(client, OFFICER.name)
     page = client.get("/projects?after=not-a-cursor")
     assert page.status_code == 400
-    assert "start again from the first page" in page.text
+    assert "请从第一页重新开始" in page.text
+    client.cookies.set("lang", "en")
+    assert "start again from the first page" in client.get("/projects?after=not-a-cursor").text
 
 
 def test_exports_neutralize_formulas_and_escape_nothing_into_html(
