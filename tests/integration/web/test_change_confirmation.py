@@ -52,7 +52,7 @@ FORMS = {
     "correct for approval": Form(
         OFFICER.name, "correct",
         {"field": "payment.amount", "record": "1", "value": "40000", "reason": "多录一个零"},
-        ("¥400,000.00 → ¥40,000.00", "待「分管领导 leader」审批后生效", "审批前你可以撤回"),
+        ("¥400,000.00 → ¥40,000.00", "待「分管领导」审批后生效", "审批前你可以撤回"),
     ),
     "amend": Form(
         OFFICER.name, "amend", {"amount": "500000", "end": "", "rationale": "服务对象减少"},
@@ -100,7 +100,7 @@ def test_each_change_is_confirmed_on_its_own_page_and_made_once(
     asked = client.post(path, data={"csrf_token": csrf, **form.data}, follow_redirects=False)
 
     assert asked.status_code == 200 and 'id="confirm-form"' in asked.text
-    assert f'action="{path}"' in asked.text and "不能撤销 Cannot be undone" in asked.text
+    assert f'action="{path}"' in asked.text and "不能撤销：" in asked.text
     for said in form.restated:
         assert said in asked.text
     assert snapshot(session, engine) == before
