@@ -148,7 +148,7 @@ def test_a_corrections_refusals_read_in_english_when_english_is_in_use(
                 in_service, CODE, "payment", "1", {"amount": "400000"}, reason="r",
                 by=OFFICER.name,
             )  # fmt: skip
-        with pytest.raises(Refused, match="may change only while the project is Soliciting proposals"):
+        with pytest.raises(Refused, match="only while the project is Soliciting proposals"):
             correct(
                 in_service, CODE, "proposal", QIHANG, {"price": "1.00"}, reason="r",
                 by=OFFICER.name,
