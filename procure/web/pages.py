@@ -14,7 +14,7 @@ from procure.domain import language
 from procure.domain.dates import beijing_moment, chinese_date
 from procure.resources import resource_dir
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
-from procure.workflow.roles import ROLE_ZH, ROLES, role_label
+from procure.workflow.roles import ROLE_ZH, ROLES
 from procure.workflow.rules import default_rules
 
 ROLE_LABELS = {
@@ -39,7 +39,7 @@ def templates() -> Jinja2Templates:
     )
     environment.env.globals["language"] = language.current
     environment.env.globals["pick"] = language.pick
-    environment.env.globals["role_label"] = role_label
+    environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.globals["trigger_label"] = _trigger_label
     environment.env.globals["state_label"] = _state_label

@@ -75,6 +75,7 @@ def _confirmed_or_asked(
         "irreversible": change.final,
         "hidden": hidden_values(form),
         "confirm": confirmation_token(request, account, step, form),
+        "role_label": role_label,  # in the language in use (the frame's global says both)
     }
     return pages.render(request, "confirm.html", context)
 

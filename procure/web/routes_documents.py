@@ -34,6 +34,7 @@ from procure.services.visibility.reading import gate_for
 from procure.web import pages
 from procure.web.deps import Account, CheckedUpload, Reader, Writer
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 
 router = APIRouter()
 
@@ -167,5 +168,6 @@ def _page(
         "back": f"/projects/{quote(code)}/documents",
         "failed": failed,
         "message": message,
+        "role_label": role_label,  # in the language in use (the frame's global says both)
     }
     return pages.render(request, "documents.html", context, status=status)
