@@ -18,7 +18,7 @@ from pathlib import Path
 
 from procure.domain.config import check_keys, config_text, load_yaml_mapping
 from procure.domain.errors import ConfigError
-from procure.domain.language import N_, _, both
+from procure.domain.language import N_, both, pgettext
 from procure.domain.text import quoted
 
 DOCUMENTS_FILE = "documents.yaml"
@@ -26,7 +26,7 @@ ATTACH_TRIGGER = "attach"
 """The trigger of an upload's audit trail row."""
 ATTACH_ZH = "上传附件"
 """How the history and the audit pages name an upload, in Chinese (see :data:`ATTACH_NAME`)."""
-ATTACH_NAME = N_("Upload a file")
+ATTACH_NAME = N_("Upload an attachment")
 """How the history and the audit pages name an upload (translated where it is shown)."""
 
 MEGABYTE = 1024 * 1024
@@ -45,23 +45,20 @@ KINDS: dict[str, str] = {
 }
 """Every kind of fact a file may belong to, with its Chinese name (see :func:`kind_name`)."""
 
-KIND_NAMES: dict[str, str] = {
-    "proposal": N_("proposal"),
-    "contract": N_("contract"),
-    "amendment": N_("contract amendment"),
-    "inspection": N_("inspection"),
-    "rectification": N_("rectification"),
-    "assessment": N_("assessment sheet"),
-    "comment": N_("organization's comment"),
-    "objection": N_("objection"),
-}
-"""Every kind of fact a file may belong to, by its English name (translated where shown)."""
-
 
 def kind_name(kind: str) -> str:
     """A kind of fact by its name in the language in use, as said inside a sentence."""
-    name = KIND_NAMES.get(kind)
-    return _(name) if name else kind
+    names = {
+        "proposal": pgettext("fact kind", "proposal"),
+        "contract": pgettext("fact kind", "contract"),
+        "amendment": pgettext("fact kind", "contract amendment"),
+        "inspection": pgettext("fact kind", "inspection"),
+        "rectification": pgettext("fact kind", "rectification"),
+        "assessment": pgettext("fact kind", "assessment sheet"),
+        "comment": pgettext("fact kind", "organization's comment"),
+        "objection": pgettext("fact kind", "objection"),
+    }
+    return names.get(kind, kind)
 
 
 def kind_title(kind: str) -> str:

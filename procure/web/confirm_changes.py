@@ -142,15 +142,16 @@ def correction_restated(result: CorrectionResult, reason: str) -> list[tuple[str
 def counts_when(waits_for: str | None) -> tuple[str, str]:
     """When the change counts: at once, or after the approver's approval."""
     if waits_for is None:
-        return (_("In force"), _("As soon as it is submitted"))
-    return (_("In force"), _("Once the %(role)s approves it", role=waits_for))
+        return (pgettext("change", "In force"), _("As soon as it is submitted"))
+    return (pgettext("change", "In force"), _("Once the %(role)s approves it", role=waits_for))
 
 
 def amendment_restated(result: AmendmentResult, reason: str = "") -> list[tuple[str, str]]:
     """The amendment's number, old and new terms, rationale (and a refusal's reason)."""
     labels = {term: amended_label(term) for term in result.new}
+    number = pgettext("change", "No. %(number)s", number=result.number)
     rows = [
-        (pgettext("change", "Contract amendment"), _("No. %(number)s", number=result.number)),
+        (pgettext("change", "Contract amendment"), number),
         *_lines(labels, result.old, result.new),
     ]
     rows.append((_("Reason for the amendment"), result.rationale))

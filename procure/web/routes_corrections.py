@@ -231,7 +231,7 @@ class _Decided:
 
 def _correction_restated(result: Any, number: int, reason: str) -> Restated:
     rows = [
-        (pgettext("change", "Correction"), _("No. %(number)s", number=number)),
+        (pgettext("change", "Correction"), pgettext("change", "No. %(number)s", number=number)),
         *changes.correction_restated(result, ""),
     ]
     return [*rows, (_("Reason for refusing or withdrawing"), reason)] if reason else rows

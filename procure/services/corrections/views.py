@@ -45,13 +45,6 @@ AMENDED = {
     "scope": N_("Service scope"),
 }
 """An amended term's name (translated where it is shown)."""
-SHEET_FACTS = {
-    "planned": N_("Planned"),
-    "actual": N_("Actual"),
-    "respondents": N_("Respondents"),
-    "satisfied": N_("Satisfied"),
-}
-"""The counts a sheet's answer may give (an attainment or a satisfaction rate)."""
 
 
 def change_label(trigger: str) -> str | None:
@@ -149,12 +142,21 @@ def field_changes(label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
 def _answer(value: Any) -> str:
     """A sheet's answer as people read it: 9, 不适用, 计划数 10 / 实际数 9."""
     if isinstance(value, dict):
-        return " / ".join(
-            f"{_(SHEET_FACTS[k]) if k in SHEET_FACTS else k} {v}" for k, v in value.items()
-        )
+        return " / ".join(f"{_sheet_count(k)} {v}" for k, v in value.items())
     if value is None or is_not_applicable(value):
         return _("Not applicable")
     return str(value)
+
+
+def _sheet_count(name: str) -> str:
+    """A count a sheet's answer gives (an attainment's or a satisfaction rate's)."""
+    names = {
+        "planned": pgettext("sheet count", "Planned"),
+        "actual": pgettext("sheet count", "Actual"),
+        "respondents": pgettext("sheet count", "Respondents"),
+        "satisfied": pgettext("sheet count", "Satisfied"),
+    }
+    return names.get(name, name)
 
 
 def _same(old: Any, new: Any) -> bool:

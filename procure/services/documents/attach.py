@@ -42,7 +42,7 @@ from procure.workflow.context import Actor
 from procure.workflow.roles import role_label
 from procure.workflow.rules import default_rules
 
-ACTION = N_("Upload a file")
+ACTION = N_("Upload an attachment")
 """The step, as a refusal names it (translated where it is said)."""
 
 
