@@ -238,7 +238,8 @@ def _entry_for(kind: str) -> TransitionDef:
     params = tuple(
         ParamDef(f.name, f.type, f.zh, required=False, max_length=f.max_length) for f in rule.fields
     )
-    return TransitionDef(f"correct {kind}", rule.zh, kind, (), None, (), (), params, True)
+    name = rule.en or rule.zh
+    return TransitionDef(f"correct {kind}", rule.zh, name, (), None, (), (), params, True)
 
 
 def correction_of(session: Session, project: Project, number: int) -> Correction:
