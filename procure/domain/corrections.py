@@ -15,6 +15,7 @@ from pathlib import Path
 
 from procure.domain.config import load_yaml_mapping
 from procure.domain.errors import ConfigError
+from procure.domain.language import both
 from procure.domain.text import quoted
 
 FIELD_TYPES = ("text", "money", "date", "bool", "sheet")
@@ -41,6 +42,12 @@ class CorrectableField:
     type: str
     zh: str
     max_length: int | None = None
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The field's name in the language in use."""
+        return both(self.zh, self.en or self.zh)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,12 @@ class ChangeRule:
     approval: str | None = None
     approval_fields: tuple[str, ...] = ()
     fields: tuple[CorrectableField, ...] = ()
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """How people name the fact, in the language in use."""
+        return both(self.zh, self.en or self.zh)
 
     def field(self, name: str) -> CorrectableField | None:
         """The correctable field called ``name``, if any."""
@@ -109,7 +122,7 @@ def _rule(
     with_fields: bool = False,
 ) -> ChangeRule:
     data = _mapping(raw, where)
-    known = ["zh", "roles", "stages", "approval", "approval_fields"]
+    known = ["zh", "en", "roles", "stages", "approval", "approval_fields"]
     _only(data, (*known, "fields") if with_fields else known, f"{where}.")
     zh = data.get("zh")
     if not isinstance(zh, str) or not zh.strip():
@@ -138,7 +151,17 @@ def _rule(
         approval=None if approval is None else str(approval),
         approval_fields=approval_fields,
         fields=fields,
+        en=_optional_text(data.get("en"), f"{where}.en"),
     )
+
+
+def _optional_text(raw: object, where: str) -> str:
+    """An optional text (the English name beside the Chinese one): empty when left out."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ConfigError(f"{where}: must be a non-empty text, got {quoted(raw)}")
+    return raw.strip()
 
 
 def _fields(raw: object, where: str) -> tuple[CorrectableField, ...]:
@@ -148,7 +171,7 @@ def _fields(raw: object, where: str) -> tuple[CorrectableField, ...]:
     fields = []
     for name, spec_raw in data.items():
         spec = _mapping(spec_raw, f"{where}.{name}")
-        _only(spec, ("type", "zh", "max"), f"{where}.{name}.")
+        _only(spec, ("type", "zh", "en", "max"), f"{where}.{name}.")
         kind = spec.get("type")
         if kind not in FIELD_TYPES:
             raise ConfigError(
@@ -164,7 +187,8 @@ def _fields(raw: object, where: str) -> tuple[CorrectableField, ...]:
             raise ConfigError(
                 f"{where}.{name}.max: a maximum length applies to text, as a whole number"
             )
-        fields.append(CorrectableField(str(name), str(kind), zh.strip(), most))
+        en = _optional_text(spec.get("en"), f"{where}.{name}.en")
+        fields.append(CorrectableField(str(name), str(kind), zh.strip(), most, en))
     return tuple(fields)
 
 

@@ -18,13 +18,16 @@ from pathlib import Path
 
 from procure.domain.config import check_keys, config_text, load_yaml_mapping
 from procure.domain.errors import ConfigError
+from procure.domain.language import N_, both, pgettext
 from procure.domain.text import quoted
 
 DOCUMENTS_FILE = "documents.yaml"
 ATTACH_TRIGGER = "attach"
 """The trigger of an upload's audit trail row."""
 ATTACH_ZH = "上传附件"
-"""How the history and the audit pages name an upload."""
+"""How the history and the audit pages name an upload, in Chinese (see :data:`ATTACH_NAME`)."""
+ATTACH_NAME = N_("Upload an attachment")
+"""How the history and the audit pages name an upload (translated where it is shown)."""
 
 MEGABYTE = 1024 * 1024
 DEFAULT_FILE_BYTES = 20 * MEGABYTE
@@ -40,7 +43,29 @@ KINDS: dict[str, str] = {
     "comment": "承接方意见",
     "objection": "质疑",
 }
-"""Every kind of fact a file may belong to, with its Chinese name."""
+"""Every kind of fact a file may belong to, with its Chinese name (see :func:`kind_name`)."""
+
+
+def kind_name(kind: str) -> str:
+    """A kind of fact by its name in the language in use, as said inside a sentence."""
+    names = {
+        "proposal": pgettext("fact kind", "proposal"),
+        "contract": pgettext("fact kind", "contract"),
+        "amendment": pgettext("fact kind", "contract amendment"),
+        "inspection": pgettext("fact kind", "inspection"),
+        "rectification": pgettext("fact kind", "rectification"),
+        "assessment": pgettext("fact kind", "assessment sheet"),
+        "comment": pgettext("fact kind", "organization's comment"),
+        "objection": pgettext("fact kind", "objection"),
+    }
+    return names.get(kind, kind)
+
+
+def kind_title(kind: str) -> str:
+    """A kind of fact by its name in the language in use, as a heading says it."""
+    name = kind_name(kind)
+    return name[:1].upper() + name[1:]
+
 
 SEEN_AS: dict[str, str] = {
     "proposal": "proposal_documents",
@@ -72,7 +97,7 @@ PROJECT_LEVEL = frozenset({"contract", "rectification"})
 
 _TOP_KEYS = ("version", "limits", "kinds")
 _LIMIT_KEYS = ("file_megabytes", "project_megabytes")
-_KIND_KEYS = ("zh", "roles", "states", "basis")
+_KIND_KEYS = ("zh", "en", "roles", "states", "basis")
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,12 @@ class AttachRule:
     roles: tuple[str, ...]
     states: tuple[str, ...]
     basis: str
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the kind's files are, in the language in use."""
+        return both(self.zh, self.en or self.zh)
 
 
 @dataclass(frozen=True)
@@ -155,6 +186,7 @@ def _rule(
         roles=_names(raw.get("roles"), f"{where}.roles", roles, "role"),
         states=_names(raw.get("states"), f"{where}.states", states, "state"),
         basis=config_text(raw, "basis", f"{where}."),
+        en=config_text(raw, "en", f"{where}.") if "en" in raw else "",
     )
 
 

@@ -15,89 +15,78 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from procure.domain.language import N_, _, pgettext
 from procure.domain.money import format_yuan
 from procure.services.corrections.amend import AmendmentResult
 from procure.services.corrections.correct import CorrectionResult
-from procure.services.corrections.views import field_changes
+from procure.services.corrections.said import record_said
+from procure.services.corrections.views import amended_label, field_changes
 from procure.store.models import TransitionLog
 from procure.workflow.rules import default_corrections
-
-AMENDED_ZH = {
-    "amount": "合同金额",
-    "start": "服务开始日期",
-    "end": "服务结束日期",
-    "scope": "服务内容",
-}
-"""An amended term's label."""
 
 
 @dataclass(frozen=True)
 class Change:
-    """One kind of change confirmed in the browser: its names, button and what is final."""
+    """One kind of change confirmed in the browser: its name and what is final (in English,
+    translated where they are shown)."""
 
-    zh: str
-    en: str
-    irreversible: tuple[str, str]
+    name: str
+    irreversible: str
+
+    @property
+    def label(self) -> str:
+        """The change's name in the language in use."""
+        return _(self.name)
+
+    @property
+    def final(self) -> str:
+        """What cannot be undone, in the language in use."""
+        return _(self.irreversible)
 
 
 CORRECT_NOW = Change(
-    "更正记录",
-    "Correct a record",
-    (
-        "更正一经提交即记入审计记录并立即生效，不能撤销或删除；原值和理由将一直保留，"
-        "更正有误只能再次更正。",
+    N_("Correct a record"),
+    N_(
         "The correction is recorded in the audit trail and counts at once; it cannot be undone "
         "or deleted, the old value and the reason stay visible, and a wrong correction is "
-        "fixed only by another one.",
+        "fixed only by another one."
     ),
 )
 CORRECT_FOR_APPROVAL = Change(
-    "更正记录",
-    "Correct a record",
-    (
-        "更正一经提交即记入审计记录，不能删除；审批前你可以撤回，审批后立即生效，不能撤销，"
-        "原值和理由将一直保留。",
+    N_("Correct a record"),
+    N_(
         "The correction is recorded in the audit trail for good; you may withdraw it until it "
         "is approved, after which it counts and cannot be undone; the old value and the "
-        "reason stay visible.",
+        "reason stay visible."
     ),
 )
 AMEND = Change(
-    "提出合同变更",
-    "Propose a contract amendment",
-    (
-        "变更提议一经提交即记入审计记录，不能删除；分管领导审批前你可以撤回，审批后合同按"
-        "变更后的条款执行，不能撤销，只能再次变更。",
+    N_("Propose a contract amendment"),
+    N_(
         "The proposal is recorded in the audit trail for good; you may withdraw it until it is "
         "approved, after which the contract is held to the amended terms and only a later "
-        "amendment changes them.",
+        "amendment changes them."
     ),
 )
 APPROVE_CORRECTION = Change(
-    "审批更正",
-    "Approve a correction",
-    (
-        "审批后更正立即生效，不能撤销；数值只能再次更正。",
+    N_("Approve a correction"),
+    N_(
         "Once approved the correction counts and cannot be undone; only a later correction "
-        "changes the value again.",
+        "changes the value again."
     ),
 )
 APPROVE_AMENDMENT = Change(
-    "审批合同变更",
-    "Approve a contract amendment",
-    (
-        "审批后合同按变更后的条款执行，不能撤销；只能再次变更。",
+    N_("Approve a contract amendment"),
+    N_(
         "Once approved the contract is held to the amended terms; it cannot be undone, only "
-        "amended again.",
+        "amended again."
     ),
 )
 REFUSE = Change(
-    "驳回或撤回",
-    "Refuse or withdraw",
-    (
-        "驳回（或撤回）后该提议永不生效，不能恢复；如仍需要，只能重新提出。",
+    N_("Refuse or withdraw"),
+    N_(
         "A refused or withdrawn proposal never counts and cannot be revived; propose it again "
-        "if it is still wanted.",
+        "if it is still wanted."
     ),
 )
 
@@ -115,7 +104,7 @@ MONEY_FIELDS = frozenset({"amount", "price"})
 
 def _said(name: str, value: Any) -> str:
     if value is None or value == "":
-        return "（空）"
+        return _("(empty)")
     if name in MONEY_FIELDS:
         try:
             return format_yuan(Decimal(str(value)))
@@ -130,40 +119,42 @@ def _lines(
     rows = []
     for name, value in new.items():
         for label, was, now in field_changes(labels.get(name, name), old.get(name), value):
+            said = _("%(field)s (old value → new value)", field=label)
             if isinstance(value, dict):  # a score sheet: its criteria, as the pages say them
-                rows.append((f"{label}（原值 → 新值）", f"{was} → {now}"))
+                rows.append((said, f"{was} → {now}"))
             else:
-                rows.append(
-                    (
-                        f"{label}（原值 → 新值）",
-                        f"{_said(name, old.get(name))} → {_said(name, value)}",
-                    )
-                )
+                rows.append((said, f"{_said(name, old.get(name))} → {_said(name, value)}"))
     return rows
 
 
 def correction_restated(result: CorrectionResult, reason: str) -> list[tuple[str, str]]:
     """The correction's record, old and new values, reason, and when it counts."""
     rule = default_corrections().kinds.get(result.kind)
-    labels = {f.name: f.zh for f in rule.fields} if rule else {}
-    kind_zh = rule.zh if rule else result.kind
-    rows = [("更正事项", f"{kind_zh}（{result.record}）"), *_lines(labels, result.old, result.new)]
+    labels = {f.name: f.label for f in rule.fields} if rule else {}
+    kind = rule.label if rule else result.kind
+    record = _("%(kind)s: %(record)s", kind=kind, record=record_said(result.record))
+    rows = [(_("What to correct"), record), *_lines(labels, result.old, result.new)]
     if reason:
-        rows.append(("理由", reason))
+        rows.append((pgettext("change", "Reason"), reason))
     return rows
 
 
 def counts_when(waits_for: str | None) -> tuple[str, str]:
     """When the change counts: at once, or after the approver's approval."""
     if waits_for is None:
-        return ("生效", "提交即生效")
-    return ("生效", f"待「{waits_for}」审批后生效")
+        return (pgettext("change", "In force"), _("As soon as it is submitted"))
+    return (pgettext("change", "In force"), _("Once the %(role)s approves it", role=waits_for))
 
 
 def amendment_restated(result: AmendmentResult, reason: str = "") -> list[tuple[str, str]]:
     """The amendment's number, old and new terms, rationale (and a refusal's reason)."""
-    rows = [("合同变更", f"第 {result.number} 号"), *_lines(AMENDED_ZH, result.old, result.new)]
-    rows.append(("变更理由", result.rationale))
+    labels = {term: amended_label(term) for term in result.new}
+    number = pgettext("change", "No. %(number)s", number=result.number)
+    rows = [
+        (pgettext("change", "Contract amendment"), number),
+        *_lines(labels, result.old, result.new),
+    ]
+    rows.append((_("Reason for the amendment"), result.rationale))
     if reason:
-        rows.append(("驳回或撤回理由", reason))
+        rows.append((_("Reason for refusing or withdrawing"), reason))
     return rows

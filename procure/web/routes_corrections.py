@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _, both, pgettext
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.corrections.amend import approve_amendment, propose_amendment
 from procure.services.corrections.correct import approve_correction, correct
@@ -65,16 +66,16 @@ def _confirmed_or_asked(
         "project": queries.project_by_code(reader, code),
         "action": {
             "trigger": done,
-            "zh": change.zh,
-            "en": change.en,
+            "label": change.label,
             "role": next((r for r in held if r in roles), held[0] if held else roles[0]),
             "post_to": f"/projects/{code}/{path}",
             "back_to": f"/projects/{code}{back}",
         },
         "restated": restated,
-        "irreversible": change.irreversible,
+        "irreversible": change.final,
         "hidden": hidden_values(form),
         "confirm": confirmation_token(request, account, step, form),
+        "role_label": role_label,  # in the language in use (the frame's global says both)
     }
     return pages.render(request, "confirm.html", context)
 
@@ -93,11 +94,11 @@ def correct_form(
     reader: Reader,
 ) -> Response:
     """Correct one field of one record: ``field`` is ``kind.name``; ``record`` names it."""
-    kind, _, name = form.get("field", "").partition(".")
+    kind, _dot, name = form.get("field", "").partition(".")
 
     def values() -> dict[str, Any]:
         if not kind or not name:
-            raise InvalidInput("choose the field to correct (更正事项)")
+            raise InvalidInput(_("Choose the field to correct."))
         return {name: form.get("value", "")}
 
     record = form.get("record", "")
@@ -148,11 +149,13 @@ def correct_assessment_form(
 
 
 def _scores(read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """A sheet form's scores, or one refusal naming every bad field (in Chinese first)."""
+    """A sheet form's scores, or one refusal naming every bad field."""
     try:
         return read()
     except FormInvalid as exc:
-        raise InvalidInput("评分表有误，未更正：" + "；".join(exc.errors.values())) from exc
+        errors = both("；", "; ").join(exc.errors.values())
+        said = _("The sheet has errors; nothing was corrected: %(errors)s", errors=errors)
+        raise InvalidInput(said) from exc
 
 
 def _correction(
@@ -227,8 +230,11 @@ class _Decided:
 
 
 def _correction_restated(result: Any, number: int, reason: str) -> Restated:
-    rows = [("更正", f"第 {number} 号"), *changes.correction_restated(result, "")]
-    return [*rows, ("驳回或撤回理由", reason)] if reason else rows
+    rows = [
+        (pgettext("change", "Correction"), pgettext("change", "No. %(number)s", number=number)),
+        *changes.correction_restated(result, ""),
+    ]
+    return [*rows, (_("Reason for refusing or withdrawing"), reason)] if reason else rows
 
 
 DECIDED = (

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from procure.domain.documents import KINDS, PROJECT_LEVEL
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import _
 from procure.services.accounts.signin import SignedIn
 from procure.services.documents.attach import attach
 from procure.services.documents.inspect import KINDS as INSPECTED_KINDS
@@ -33,6 +34,7 @@ from procure.services.visibility.reading import gate_for
 from procure.web import pages
 from procure.web.deps import Account, CheckedUpload, Reader, Writer
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 
 router = APIRouter()
 
@@ -73,11 +75,9 @@ def upload(
     name, data = form.files.get("file", ("", b""))
     problem = ""
     if not name and not data:
-        problem = "请选择要上传的文件 choose a file to upload"
+        problem = _("Choose a file to upload.")
     elif form.fields.get(PERMANENT) != "1":
-        problem = (
-            "请勾选确认：附件上传后不能删除或替换 tick the box: an uploaded file is kept for good"
-        )
+        problem = _("Tick the box: an uploaded file cannot be deleted or replaced.")
     if problem:
         return _page(request, reader, code, account, failed=fact, message=problem, status=400)
     try:
@@ -134,12 +134,12 @@ def _fact_of_form(value: str) -> tuple[str, int | None]:
     Raises:
         InvalidInput: anything else.
     """
-    kind, _, number = value.partition("-")
+    kind, _dash, number = value.partition("-")
     if kind in PROJECT_LEVEL and not number:
         return kind, None
     if kind in KINDS and kind not in PROJECT_LEVEL and number.isdigit() and len(number) < 12:
         return kind, int(number)
-    raise InvalidInput(f"附件所属事实无效 unknown fact {value[:40]!r}")
+    raise InvalidInput(_("No such fact to attach a file to: %(fact)r", fact=value[:40]))
 
 
 def _return_page(code: str, back: str) -> str:
@@ -168,5 +168,6 @@ def _page(
         "back": f"/projects/{quote(code)}/documents",
         "failed": failed,
         "message": message,
+        "role_label": role_label,  # in the language in use (the frame's global says both)
     }
     return pages.render(request, "documents.html", context, status=status)

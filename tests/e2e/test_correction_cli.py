@@ -85,7 +85,7 @@ def test_refusals_exit_non_zero_with_one_line_and_change_nothing(in_service: str
     for run in (wrong_role, self_approval):
         assert run.code != 0, str(run)
         assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
-    assert "only 财务干事 officer" in wrong_role.stderr
+    assert "只有财务干事可以办理" in wrong_role.stderr
     assert dump(in_service) == before
 
 

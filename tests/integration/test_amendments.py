@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
 from procure.services.corrections.amend import approve_amendment, propose_amendment
 from procure.services.lifecycle import fire as lc
@@ -59,7 +60,7 @@ def test_an_amendment_counts_once_the_leader_approves_and_payments_follow_it(
 
 def test_amendments_are_numbered_one_at_a_time(in_service: Session) -> None:
     propose_amendment(in_service, CODE, by=OFFICER.name, scope="增加心理咨询", rationale="需求")
-    with pytest.raises(Refused, match="awaiting approval"):
+    with pytest.raises(Refused, match="已有一项合同变更待审批"):
         propose_amendment(in_service, CODE, by=OFFICER.name, amount="800000", rationale="再改")
     approve_amendment(in_service, CODE, 1, by=LEADER.name)
     second = propose_amendment(in_service, CODE, by=OFFICER.name, amount="800000", rationale="再改")
@@ -69,32 +70,45 @@ def test_amendments_are_numbered_one_at_a_time(in_service: Session) -> None:
 def test_an_amendment_is_refused_over_the_budget_or_below_what_was_paid(
     in_service: Session,
 ) -> None:
-    with pytest.raises(Refused, match="exceeds the approved budget"):
+    with pytest.raises(Refused, match="超过批准的预算"):
         propose_amendment(in_service, CODE, by=OFFICER.name, amount="900000.01", rationale="r")
-    with pytest.raises(Refused, match="below what was already paid"):
+    with pytest.raises(Refused, match="低于已拨付金额"):
         propose_amendment(in_service, CODE, by=OFFICER.name, amount="399999.99", rationale="r")
-    with pytest.raises(InvalidInput, match="give at least one"):
+    with pytest.raises(InvalidInput, match="至少要给出"):
         propose_amendment(in_service, CODE, by=OFFICER.name, rationale="r")
-    with pytest.raises(InvalidInput, match="rationale"):
+    with pytest.raises(InvalidInput, match="变更理由"):
         propose_amendment(in_service, CODE, by=OFFICER.name, amount="500000", rationale="")
 
 
 def test_an_amendment_is_proposed_by_the_officer_and_approved_by_another_person(
     in_service: Session,
 ) -> None:
-    with pytest.raises(Refused, match="only 财务干事 officer"):
+    with pytest.raises(Refused, match="只有财务干事可以办理"):
         propose_amendment(in_service, CODE, by=SUPERVISOR.name, amount="500000", rationale="r")
     accounts.grant(in_service, OFFICER.name, "leader", ADMIN)
     in_service.commit()
     propose_amendment(in_service, CODE, by=OFFICER.name, amount="500000", rationale="r")
-    with pytest.raises(Refused, match="four eyes"):
+    with pytest.raises(Refused, match="双人复核"):
         approve_amendment(in_service, CODE, 1, by=OFFICER.name)
     assert contract(in_service).amount == Decimal("868000.00")
 
 
+def test_an_amendments_refusals_read_in_english_when_english_is_in_use(
+    in_service: Session,
+) -> None:
+    with use_language("en"):
+        with pytest.raises(Refused, match="only the Project officer may do this"):
+            propose_amendment(in_service, CODE, by=SUPERVISOR.name, amount="500000", rationale="r")
+        with pytest.raises(Refused, match="exceeds the approved budget ¥900,000.00"):
+            propose_amendment(in_service, CODE, by=OFFICER.name, amount="900000.01", rationale="r")
+        propose_amendment(in_service, CODE, by=OFFICER.name, amount="500000", rationale="r")
+        with pytest.raises(Refused, match="an amendment is awaiting approval; decide it first"):
+            propose_amendment(in_service, CODE, by=OFFICER.name, amount="600000", rationale="r")
+
+
 def test_an_amendment_before_signing_is_refused(session: Session) -> None:
     project_at(session, "awarded")
-    with pytest.raises(Refused, match="past that stage|has no contract"):
+    with pytest.raises(Refused, match="已过该阶段|没有可变更的合同"):
         propose_amendment(session, CODE, by=OFFICER.name, amount="500000", rationale="r")
 
 
@@ -123,7 +137,7 @@ def test_a_refused_amendment_never_counts_and_frees_the_next_one(in_service: Ses
 
     propose_amendment(in_service, CODE, by=OFFICER.name, amount="500000", rationale="调减")
     refuse_amendment(in_service, CODE, 1, by=LEADER.name, reason="依据不足")
-    with pytest.raises(Refused, match="not awaiting approval"):
+    with pytest.raises(Refused, match="不在待审批状态"):
         approve_amendment(in_service, CODE, 1, by=LEADER.name)
     second = propose_amendment(in_service, CODE, by=OFFICER.name, amount="600000", rationale="再议")
     assert second.number == 2

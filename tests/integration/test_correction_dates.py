@@ -79,7 +79,7 @@ def test_a_later_signing_refuses_naming_the_payment_made_before_it(in_service: S
     with pytest.raises(Refused) as refused:
         _correct_contract(in_service, signed_on="2019-03-06", start="2019-03-06")
     message = str(refused.value)
-    assert "payment tranche 1" in message and "payment_not_before_signing" in message
+    assert "已记录的第 1 批拨付" in message and "payment_not_before_signing" in message
     assert "拨付日期 2019-03-05 早于签订日期 2019-03-06" in message
     assert _contract_terms(in_service) == ("2019-02-25", "2019-03-01", "2019-12-31")
 
@@ -90,7 +90,7 @@ def test_a_shorter_service_period_refuses_naming_the_inspection_left_outside(
     with pytest.raises(Refused) as refused:
         _correct_contract(in_service, end="2019-06-01")
     message = str(refused.value)
-    assert "inspection #1" in message and "inspection_within_service" in message
+    assert "已记录的第 1 次检查" in message and "inspection_within_service" in message
     assert "检查日期 2019-06-18 不在服务期 2019-03-01 至 2019-06-01 内" in message
 
 
@@ -98,7 +98,7 @@ def test_an_amended_service_period_re_checks_the_inspections_already_recorded(
     in_service: Session,
 ) -> None:
     with pytest.raises(
-        Refused, match=r"inspection #1.*2019-06-18 不在服务期 2019-07-01 至 2019-12-31"
+        Refused, match=r"已记录的第 1 次检查.*2019-06-18 不在服务期 2019-07-01 至 2019-12-31"
     ):
         propose_amendment(
             in_service, CODE, by=OFFICER.name, start="2019-07-01", rationale="推迟开始"

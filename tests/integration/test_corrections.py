@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
 from procure.services.corrections.correct import approve_correction, correct, corrections_of
 from procure.services.lifecycle import fire as lc
@@ -106,7 +107,7 @@ def test_the_proposer_of_a_four_eyes_correction_may_not_approve_it(in_service: S
     result = correct(
         in_service, CODE, "payment", "1", {"amount": "40000.00"}, reason="错", by=OFFICER.name
     )
-    with pytest.raises(Refused, match="four eyes"):
+    with pytest.raises(Refused, match="双人复核"):
         approve_correction(in_service, CODE, result.number, by=OFFICER.name)
     assert _paid(in_service) == Decimal("400000.00")
 
@@ -115,26 +116,49 @@ def test_only_the_approving_role_may_approve(in_service: Session) -> None:
     result = correct(
         in_service, CODE, "payment", "1", {"amount": "40000.00"}, reason="错", by=OFFICER.name
     )
-    with pytest.raises(Refused, match="only 分管领导 leader may do this"):
+    with pytest.raises(Refused, match="只有分管领导可以办理"):
         approve_correction(in_service, CODE, result.number, by=SUPERVISOR.name)
 
 
 def test_a_payment_is_corrected_only_by_the_officer(in_service: Session) -> None:
-    with pytest.raises(Refused, match="only 财务干事 officer may do this"):
+    with pytest.raises(Refused, match="只有财务干事可以办理"):
         correct(in_service, CODE, "payment", "1", {"note": "x"}, reason="r", by=SUPERVISOR.name)
 
 
 def test_a_corrected_payment_may_not_exceed_the_contract(in_service: Session) -> None:
-    with pytest.raises(Refused, match="above the contract amount"):
+    with pytest.raises(Refused, match="超过合同金额"):
         correct(
             in_service, CODE, "payment", "1", {"amount": "900000.00"}, reason="r", by=OFFICER.name
         )
 
 
+def test_a_corrections_refusals_read_in_english_when_english_is_in_use(
+    in_service: Session,
+) -> None:
+    with use_language("en"):
+        with pytest.raises(Refused, match="only the Project officer may do this"):
+            correct(in_service, CODE, "payment", "1", {"note": "x"}, reason="r", by=SUPERVISOR.name)
+        with pytest.raises(Refused, match="above the contract amount ¥868,000.00"):
+            correct(
+                in_service, CODE, "payment", "1", {"amount": "900000.00"}, reason="r",
+                by=OFFICER.name,
+            )  # fmt: skip
+        with pytest.raises(InvalidInput, match="the new values are the ones recorded"):
+            correct(
+                in_service, CODE, "payment", "1", {"amount": "400000"}, reason="r",
+                by=OFFICER.name,
+            )  # fmt: skip
+        with pytest.raises(Refused, match="only while the project is Soliciting proposals"):
+            correct(
+                in_service, CODE, "proposal", QIHANG, {"price": "1.00"}, reason="r",
+                by=OFFICER.name,
+            )  # fmt: skip
+
+
 def test_a_correction_needs_a_reason_and_a_change(in_service: Session) -> None:
-    with pytest.raises(InvalidInput, match="reason"):
+    with pytest.raises(InvalidInput, match="更正理由"):
         correct(in_service, CODE, "payment", "1", {"note": "x"}, reason=" ", by=OFFICER.name)
-    with pytest.raises(InvalidInput, match="nothing to correct"):
+    with pytest.raises(InvalidInput, match="无需更正"):
         correct(in_service, CODE, "payment", "1", {"amount": "400000"}, reason="r", by=OFFICER.name)
     with pytest.raises(InvalidInput, match="unknown fact"):
         correct(in_service, CODE, "payment", "1", {"tranche": "2"}, reason="r", by=OFFICER.name)
@@ -155,14 +179,14 @@ def test_a_wrong_contract_number_is_corrected_and_explained_by_the_trail(
 
 
 def test_a_contract_amount_corrected_over_the_budget_is_refused(in_service: Session) -> None:
-    with pytest.raises(Refused, match="exceeds the approved budget"):
+    with pytest.raises(Refused, match="超过批准的预算"):
         correct(
             in_service, CODE, "contract", "", {"amount": "900000.01"}, reason="r", by=OFFICER.name
         )
 
 
 def test_a_proposal_price_is_final_once_the_call_closed(in_service: Session) -> None:
-    with pytest.raises(Refused, match="past that stage"):
+    with pytest.raises(Refused, match="已过该阶段"):
         correct(
             in_service, CODE, "proposal", QIHANG, {"price": "1.00"}, reason="r", by=OFFICER.name
         )
@@ -306,7 +330,7 @@ def test_a_pending_correction_is_refused_by_the_approver_and_never_counts(
     )
     refused = refuse_correction(in_service, CODE, result.number, by=LEADER.name, reason="凭证无误")
     assert refused.state == "refused"
-    with pytest.raises(Refused, match="not awaiting approval"):
+    with pytest.raises(Refused, match="不在待审批状态"):
         approve_correction(in_service, CODE, result.number, by=LEADER.name)
     assert _paid(in_service) == Decimal("400000.00")
     assert clean(in_service)
@@ -320,7 +344,7 @@ def test_only_its_proposer_or_the_approving_role_may_refuse_a_correction(
     result = correct(
         in_service, CODE, "payment", "1", {"amount": "40000"}, reason="错", by=OFFICER.name
     )
-    with pytest.raises(Refused, match="only 分管领导 leader"):
+    with pytest.raises(Refused, match="只有分管领导可以办理"):
         refuse_correction(in_service, CODE, result.number, by=SUPERVISOR.name, reason="x")
     withdrawn = refuse_correction(in_service, CODE, result.number, by=OFFICER.name, reason="撤回")
     assert withdrawn.state == "refused"
@@ -346,7 +370,7 @@ def test_a_corrected_assessment_sheet_gives_the_grade_and_the_decision(session: 
 def test_a_reviewer_may_not_correct_another_reviewers_sheet(session: Session) -> None:
     project_at(session, "reviewed")
     other = REVIEWERS[1].name
-    with pytest.raises(Refused, match="only their own sheet"):
+    with pytest.raises(Refused, match="只能更正自己的评分表"):
         correct(
             session, CODE, "review", f"{QIHANG}/{other}", {"scores": {"team": 10}},
             reason="r", by=REVIEWERS[0].name,

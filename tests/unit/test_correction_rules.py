@@ -8,6 +8,7 @@ import pytest
 
 from procure.domain.corrections import load_correction_rules
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.resources import resource_dir
 from procure.workflow.corrections import CORRECTIONS_FILE, load_corrections
 from procure.workflow.roles import ROLES
@@ -72,3 +73,26 @@ def test_loading_the_workflows_refuses_a_broken_corrections_file(tmp_path: Path)
     path.write_text(path.read_text(encoding="utf-8").replace("[soliciting]", "[signing]"))
     with pytest.raises(ConfigError, match=r"corrections.yaml: kinds.proposal.stages: unknown"):
         load_rules(folder)
+
+
+def test_every_fact_and_field_of_the_installed_file_is_named_in_both_languages() -> None:
+    rules = load_corrections(resource_dir("workflows"), default_rules().definition)
+    assert rules is not None
+    named = [*rules.kinds.values(), rules.amendments]
+    fields = [field for rule in rules.kinds.values() for field in rule.fields]
+    assert all(item.zh and item.en for item in (*named, *fields))
+    with use_language("en"):
+        assert rules.kinds["payment"].label == "Payment"
+        paid_on = rules.kinds["payment"].field("paid_on")
+        assert paid_on is not None and paid_on.label == "Payment date"
+    assert rules.kinds["payment"].label == "拨付记录"
+
+
+def test_a_name_in_english_beside_the_chinese_may_be_left_out_but_not_left_empty(
+    tmp_path: Path,
+) -> None:
+    loaded = load(tmp_path, GOOD)
+    with use_language("en"):  # none given: the Chinese shows
+        assert loaded.kinds["payment"].label == "拨付记录"  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError, match=r"kinds.payment.en: must be a non-empty text"):
+        load(tmp_path, GOOD.replace("zh: 拨付记录", "zh: 拨付记录\n    en: ''"))

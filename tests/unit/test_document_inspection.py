@@ -1,10 +1,13 @@
-"""An upload is typed by its content and refused, naming the file in Chinese, when its name,
-its size or its content is hostile (issue 22, item 3)."""
+"""An upload is typed by its content and refused, naming the file in the language in use
+(Chinese by default, English on request), when its name, its size or its content is hostile
+(issue 22, item 3)."""
 
 from __future__ import annotations
 
 import pytest
 
+from procure.domain.language import use_language
+from procure.domain.text import quoted
 from procure.services.documents import inspect as documents
 from procure.services.documents.inspect import HostileFile, inspect_upload
 from tests.hostile_documents import good, hostile, jpeg, png
@@ -73,7 +76,7 @@ def test_each_hostile_class_is_refused_naming_the_file_and_the_problem(hostile_c
     name, content = hostile()[hostile_class]
     with pytest.raises(HostileFile) as refused:
         inspect_upload(name, content, max_bytes=20 * 2**20)
-    message = refused.value.reason_zh
+    message = refused.value.reason
     assert REASONS[hostile_class] in message
     assert "已拒绝" in message
     assert repr(name)[:40] in message  # the name, quoted: hidden characters shown escaped
@@ -82,6 +85,31 @@ def test_each_hostile_class_is_refused_naming_the_file_and_the_problem(hostile_c
 
 def test_every_hostile_class_is_tested() -> None:
     assert set(REASONS) == set(hostile())
+
+
+REASONS_EN = {
+    "html_named_pdf": "holds an HTML/XML page (which may carry scripts)",
+    "executable": "holds a program or a script",
+    "zip_bomb": "(a zip bomb)",
+    "xxe_docx": "declares a DTD or entities",
+    "macro_docx": "with macros (VBA programs)",
+    "pixel_bomb_png": "million pixels",
+    "renamed_png": "is a PNG image by its content, but its name does not end in .png",
+    "bidi_name": "U+202E",
+    "path_name": "has a path (folder) part",
+    "empty_file": "is empty (0 bytes)",
+}
+
+
+@pytest.mark.parametrize("hostile_class", sorted(REASONS_EN))
+def test_a_hostile_file_is_refused_in_english_when_english_is_in_use(hostile_class: str) -> None:
+    name, content = hostile()[hostile_class]
+    with use_language("en"), pytest.raises(HostileFile) as refused:
+        inspect_upload(name, content, max_bytes=20 * 2**20)
+    message = refused.value.reason
+    assert REASONS_EN[hostile_class] in message and message.endswith("; refused")
+    assert repr(name)[:40] in message
+    assert not any("\u4e00" <= c <= "\u9fff" for c in message.replace(quoted(name), ""))
 
 
 def test_a_file_over_the_cap_is_refused_naming_the_cap() -> None:

@@ -9,6 +9,7 @@ import yaml
 
 from procure.domain.documents import KINDS, MEGABYTE, SEEN_AS, load_document_rules
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.domain.visibility import FACT_KINDS
 from procure.resources import resource_dir
 from procure.workflow.roles import ROLES
@@ -78,3 +79,11 @@ def test_a_rule_file_with_a_mistake_is_refused_naming_file_and_key(
     with pytest.raises(ConfigError) as refused:
         _load(tmp_path, data)
     assert str(refused.value).startswith(said)
+
+
+def test_the_files_of_every_installed_kind_are_named_in_both_languages() -> None:
+    rules = load_document_rules(INSTALLED, states=STATES + ("draft",), roles=ROLES)
+    assert all(rule.zh and rule.en for rule in rules.kinds.values())
+    assert rules.kinds["objection"].label == "质疑函"
+    with use_language("en"):
+        assert rules.kinds["objection"].label == "Objection letter"

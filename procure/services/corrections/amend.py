@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import N_, _
 from procure.domain.money import parse_money
 from procure.domain.text import check_typed_text
 from procure.services.corrections.acting import acting_as, check_reason, check_stage, moment
@@ -75,6 +76,21 @@ def propose_amendment(
     )
 
 
+AMENDED_TERMS = {
+    "amount": N_("contract amount"),
+    "start": N_("service start date"),
+    "end": N_("service end date"),
+    "scope": N_("service scope"),
+}
+"""An amended term as a refusal names it (translated where it is said)."""
+
+
+def amended_term(name: str) -> str:
+    """An amended term as a refusal names it, in the language in use."""
+    term = AMENDED_TERMS.get(name)
+    return _(term) if term else name
+
+
 def _typed(changes: dict[str, Any]) -> dict[str, Any]:
     typed: dict[str, Any] = {}
     for name, value in changes.items():
@@ -84,20 +100,23 @@ def _typed(changes: dict[str, Any]) -> dict[str, Any]:
             typed[name] = (
                 value
                 if isinstance(value, Decimal)
-                else parse_money(str(value), field="amount (合同金额)", allow_zero=False)
+                else parse_money(str(value), field=amended_term("amount"), allow_zero=False)
             )
         elif name in ("start", "end"):
             typed[name] = (
                 value
                 if isinstance(value, date)
-                else parse_date(str(value), field=f"{name} (服务期)")
+                else parse_date(str(value), field=amended_term(name))
             )
         else:
-            check_typed_text(str(value), "scope (服务内容)")
+            check_typed_text(str(value), amended_term("scope"))
             typed[name] = str(value).strip()
     if not typed:
         raise InvalidInput(
-            "amend: give at least one of amount (合同金额), start/end (服务期) or scope (服务内容)"
+            _(
+                "An amendment must give at least one of the contract amount, the service "
+                "period (start or end) or the service scope"
+            )
         )
     return typed
 
@@ -105,7 +124,7 @@ def _typed(changes: dict[str, Any]) -> dict[str, Any]:
 def contract_to_amend(session: Session, project: Project) -> Contract:
     contract = queries.contract_of(session, project)
     if contract is None:
-        raise NotFound(f"{project.code} has no contract to amend")
+        raise NotFound(_("Project %(code)s has no contract to amend", code=project.code))
     return contract
 
 
@@ -118,18 +137,25 @@ def _propose(
     at: datetime | None,
 ) -> AmendmentResult:
     rule = default_corrections().amendments
-    action = f"amend the contract of {code} (合同变更)"
-    rationale = check_reason(rationale, "变更理由 rationale")
+    action = _("Amendment of the contract of %(code)s", code=code)
+    rationale = check_reason(rationale, _("Reason for the amendment"))
     typed = _typed(changes)
     project = queries.lock_project(session, code)
     actor = acting_as(session, by, rule.roles, project, action)
-    check_stage(project, rule.stages, action, rule.zh)
+    check_stage(project, rule.stages, action, rule.label)
     contract = contract_to_amend(session, project)
     if _pending(session, contract) is not None:
-        raise Refused(f"{action} refused: amendment awaiting approval; approve it first")
+        raise Refused(
+            _(
+                "%(action)s refused: an amendment is awaiting approval; decide it first",
+                action=action,
+            )
+        )
     old = _terms(session, contract)
     if all(old.get(name) == plain(value) for name, value in typed.items()):
-        raise InvalidInput(f"{action}: the new terms are the ones in force; nothing to amend")
+        raise InvalidInput(
+            _("%(action)s: the new terms are the ones in force; nothing to amend", action=action)
+        )
     _check(session, project, contract, typed)
     at = moment(at)
     assert project.id is not None and contract.id is not None
@@ -185,20 +211,31 @@ def _approve(
     project = queries.lock_project(session, code)
     contract = contract_to_amend(session, project)
     amendment = amendment_of(session, contract, number)
-    action = f"approve amendment #{number} of {code}"
+    action = _("Approval of amendment #%(number)s of %(code)s", number=number, code=code)
     if amendment.state != PENDING:
-        raise Refused(f"{action} refused: it is not awaiting approval (approved or refused)")
+        raise Refused(
+            _(
+                "%(action)s refused: it is not awaiting approval (approved or refused)",
+                action=action,
+            )
+        )
     assert rule.approval is not None, "corrections.yaml: amendments need an approver"
     actor = acting_as(session, by, [rule.approval], project, action)
     if actor.name == amendment.proposed_by:
         raise Refused(
-            f"{action} refused: four eyes — {actor.name} proposed it and may not approve it; "
-            "another person must"
+            _(
+                "%(action)s refused: four eyes — %(login)s proposed it and may not approve it; "
+                "another person must",
+                action=action,
+                login=actor.name,
+            )
         )
-    check_stage(project, rule.stages, action, rule.zh)
+    check_stage(project, rule.stages, action, rule.label)
     terms = _terms(session, contract)
     if any(terms[name] != value for name, value in amendment.old_values.items()):
-        raise Refused(f"{action} refused: the contract changed since it was proposed")
+        raise Refused(
+            _("%(action)s refused: the contract changed since it was proposed", action=action)
+        )
     typed = amendment.changed_terms()
     _check(session, project, contract, typed)
     contract.amount = typed.get("amount", contract.amount)
@@ -224,7 +261,13 @@ def _check(session: Session, project: Project, contract: Contract, typed: dict[s
     try:
         terms_problem(session, default_rules(), project, contract, terms)
     except Refused as exc:
-        raise Refused(f"amend the contract of {project.code} refused: {exc}") from None
+        raise Refused(
+            _(
+                "Amendment of the contract of %(code)s refused: %(problem)s",
+                code=project.code,
+                problem=exc,
+            )
+        ) from None
 
 
 def _terms(session: Session, contract: Contract) -> dict[str, Any]:
@@ -263,7 +306,13 @@ def amendment_of(session: Session, contract: Contract, number: int) -> ContractA
         )
     ).first()
     if found is None:
-        raise NotFound(f"the contract {contract.number} has no amendment #{number}")
+        raise NotFound(
+            _(
+                "The contract %(contract)s has no amendment #%(number)s",
+                contract=contract.number,
+                number=number,
+            )
+        )
     return found
 
 

@@ -12,13 +12,14 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import _
 from procure.domain.money import format_yuan
 from procure.domain.scorecard import PriceContext
 from procure.services.corrections.dates import check_contract_dates, inspection_date_problem
 from procure.services.corrections.records import COLUMNS, Located, plain
 from procure.store import queries
 from procure.store.models import Project
-from procure.workflow.rules import Rules
+from procure.workflow.rules import Rules, default_corrections
 from procure.workflow.sheets import stored_points
 
 Check = Callable[[Session, Rules, Project, Located, dict[str, Any]], dict[str, Any]]
@@ -35,16 +36,20 @@ def _payment(
     assert contract is not None, "a payment has a contract"
     amount: Decimal = _merged(at, typed, "amount")
     if amount <= 0:
-        raise Refused("payment amount must be positive")
+        raise Refused(_("The payment amount must be positive"))
     others = sum(
         (p.amount for p in queries.payments_of(session, contract) if p.id != at.row.id),
         Decimal("0.00"),
     )
     if others + amount > contract.amount:
         raise Refused(
-            f"payment of {format_yuan(amount)} would bring the total paid to "
-            f"{format_yuan(others + amount)}, above the contract amount "
-            f"{format_yuan(contract.amount)}"
+            _(
+                "A payment of %(amount)s would bring the total paid to %(total)s, above the "
+                "contract amount %(contract)s",
+                amount=format_yuan(amount),
+                total=format_yuan(others + amount),
+                contract=format_yuan(contract.amount),
+            )
         )
     problem = rules.contract_dates.payment_problem(
         _merged(at, typed, "paid_on"),
@@ -69,7 +74,7 @@ def _inspection(
         if problem:
             raise Refused(problem)
     if "findings" in typed and not str(typed["findings"]).strip():
-        raise InvalidInput("findings (检查发现) must not be empty")
+        raise InvalidInput(_("The findings must not be empty"))
     return {name: plain(value) for name, value in typed.items()}
 
 
@@ -92,10 +97,15 @@ def _contract(
     number = typed.get("number")
     if number is not None:
         if not str(number).strip():
-            raise InvalidInput("number (合同编号) must not be empty")
+            raise InvalidInput(_("The contract number must not be empty"))
         other = queries.contract_by_number(session, number)
         if other is not None and other.id != contract.id:
-            raise Refused(f"contract number {number} is already used by another contract")
+            raise Refused(
+                _(
+                    "The contract number %(number)s is already used by another contract",
+                    number=number,
+                )
+            )
     return {name: plain(value) for name, value in typed.items()}
 
 
@@ -112,21 +122,33 @@ def terms_problem(
     """
     amount: Decimal = terms["amount"]
     if amount <= 0:
-        raise Refused("contract amount must be positive")
+        raise Refused(_("The contract amount must be positive"))
     if amount > project.budget:
         raise Refused(
-            f"contract amount {format_yuan(amount)} exceeds the approved budget "
-            f"{format_yuan(project.budget)}"
+            _(
+                "The contract amount %(amount)s exceeds the approved budget %(budget)s",
+                amount=format_yuan(amount),
+                budget=format_yuan(project.budget),
+            )
         )
     paid = sum((p.amount for p in queries.payments_of(session, contract)), Decimal("0.00"))
     if amount < paid:
         raise Refused(
-            f"contract amount {format_yuan(amount)} is below what was already paid "
-            f"({format_yuan(paid)})"
+            _(
+                "The contract amount %(amount)s is below what was already paid (%(paid)s)",
+                amount=format_yuan(amount),
+                paid=format_yuan(paid),
+            )
         )
     start, end = terms["start"], terms["end"]
     if end < start:
-        raise Refused(f"service period ends ({end}) before it starts ({start})")
+        raise Refused(
+            _(
+                "The service period ends (%(end)s) before it starts (%(start)s)",
+                end=end,
+                start=start,
+            )
+        )
     problem = rules.contract_dates.period_problem(start, end, project.year)
     if problem:
         raise Refused(problem)
@@ -146,10 +168,14 @@ def _proposal_price(
 ) -> dict[str, Any]:
     price: Decimal = typed["price"]
     if price <= 0:
-        raise Refused("quoted price must be positive")
+        raise Refused(_("The quoted price must be positive"))
     if price > project.budget:
         raise Refused(
-            f"quoted price {format_yuan(price)} exceeds the budget {format_yuan(project.budget)}"
+            _(
+                "The quoted price %(price)s exceeds the budget %(budget)s",
+                price=format_yuan(price),
+                budget=format_yuan(project.budget),
+            )
         )
     return {"price": plain(price)}
 
@@ -191,8 +217,14 @@ def _text_only(
 ) -> dict[str, Any]:
     for name, value in typed.items():
         if isinstance(value, str) and not value.strip():
-            raise InvalidInput(f"{name} must not be empty")
+            raise InvalidInput(_("%(field)s must not be empty", field=_field_label(name)))
     return {name: plain(value) for name, value in typed.items()}
+
+
+def _field_label(name: str) -> str:
+    """A correctable field by its name in the language in use (its code when unknown)."""
+    fields = (f for rule in default_corrections().kinds.values() for f in rule.fields)
+    return next((f.label for f in fields if f.name == name), name)
 
 
 CHECKS: dict[str, Check] = {

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import _, both
 from procure.domain.text import quoted
 from procure.services.corrections import checks, records
 from procure.services.corrections.acting import acting_as, check_reason, check_stage, moment
@@ -95,22 +96,35 @@ def _correct(
     rule = default_corrections().kinds.get(kind)
     if rule is None:
         known = ", ".join(default_corrections().kinds)
-        raise InvalidInput(f"unknown kind of record {quoted(kind)} (known: {known})")
-    action = f"correct {kind} ({rule.zh})"
-    reason = check_reason(reason, "更正理由 reason")
+        raise InvalidInput(
+            _("Unknown kind of record %(kind)s (known: %(known)s)", kind=quoted(kind), known=known)
+        )
+    action = _("Correction of the %(record)s", record=rule.label)
+    reason = check_reason(reason, _("Reason for the correction"))
     project = queries.lock_project(session, code)
     actor = acting_as(session, by, rule.roles, project, action)
-    check_stage(project, rule.stages, action, rule.zh)
+    check_stage(project, rule.stages, action, rule.label)
     typed = parse_params(_entry_for(kind), dict(values))
     if not typed:
-        fields = ", ".join(f"{f.name} ({f.zh})" for f in rule.fields)
-        raise InvalidInput(f"{action}: give the corrected value of at least one of {fields}")
+        fields = both("、", ", ").join(f.label for f in rule.fields)
+        raise InvalidInput(
+            _(
+                "%(action)s: give the corrected value of at least one of: %(fields)s",
+                action=action,
+                fields=fields,
+            )
+        )
     located = records.locate(session, project, kind, ref, actor.name)
     records.check_own_sheet(kind, located, actor.name, action)
     old = records.current(located, list(typed))
     new = {name: records.plain(value) for name, value in typed.items()}
     if old == new:
-        raise InvalidInput(f"{action}: the new values are the ones recorded; nothing to correct")
+        raise InvalidInput(
+            _(
+                "%(action)s: the new values are the ones recorded; nothing to correct",
+                action=action,
+            )
+        )
     applied = checks.CHECKS[kind](session, default_rules(), project, located, typed)
     approval = rule.approval if rule.needs_approval(typed) else None
     at = moment(at)
@@ -177,26 +191,36 @@ def _approve(
 ) -> CorrectionResult:
     project = queries.lock_project(session, code)
     correction = correction_of(session, project, number)
-    action = f"approve correction #{number} of {code}"
+    action = _("Approval of correction #%(number)s of %(code)s", number=number, code=code)
     if correction.state != PENDING or correction.approval_role is None:
         raise Refused(
-            f"{action} refused: it is not awaiting approval (approved, refused or in force)"
+            _(
+                "%(action)s refused: it is not awaiting approval (approved, refused or in force)",
+                action=action,
+            )
         )
     rule = default_corrections().kinds[correction.kind]
     actor = acting_as(session, by, [correction.approval_role], project, action)
     if actor.name == correction.proposed_by:
         raise Refused(
-            f"{action} refused: four eyes — {actor.name} proposed it and may not approve it; "
-            "another person must"
+            _(
+                "%(action)s refused: four eyes — %(login)s proposed it and may not approve it; "
+                "another person must",
+                action=action,
+                login=actor.name,
+            )
         )
-    check_stage(project, rule.stages, action, rule.zh)
+    check_stage(project, rule.stages, action, rule.label)
     located = records.locate_by_id(
         session, correction.kind, correction.record_id, correction.record_key
     )
     if records.current(located, list(correction.old_values)) != correction.old_values:
         raise Refused(
-            f"{action} refused: the record changed since the correction was proposed; "
-            "propose it again"
+            _(
+                "%(action)s refused: the record changed since the correction was proposed; "
+                "propose it again",
+                action=action,
+            )
         )
     typed = parse_params(_entry_for(correction.kind), dict(correction.new_values))
     applied = checks.CHECKS[correction.kind](session, default_rules(), project, located, typed)
@@ -214,7 +238,8 @@ def _entry_for(kind: str) -> TransitionDef:
     params = tuple(
         ParamDef(f.name, f.type, f.zh, required=False, max_length=f.max_length) for f in rule.fields
     )
-    return TransitionDef(f"correct {kind}", rule.zh, kind, (), None, (), (), params, True)
+    name = rule.en or rule.zh
+    return TransitionDef(f"correct {kind}", rule.zh, name, (), None, (), (), params, True)
 
 
 def correction_of(session: Session, project: Project, number: int) -> Correction:
@@ -223,7 +248,9 @@ def correction_of(session: Session, project: Project, number: int) -> Correction
         select(Correction).where(Correction.project_id == project.id, Correction.number == number)
     ).first()
     if found is None:
-        raise NotFound(f"{project.code} has no correction #{number}")
+        raise NotFound(
+            _("Project %(code)s has no correction #%(number)s", code=project.code, number=number)
+        )
     return found
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from procure.domain.contract_dates import ContractDateRules
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.services.corrections.acting import moment
 from procure.store import queries
 from procure.store.models import Contract, Project
@@ -67,11 +68,17 @@ def check_contract_dates(
         problem = rules.payment_problem(payment.paid_on, signed_on=signed_on, start=start, end=end)
         if problem:
             raise Refused(
-                f"已记录的第 {payment.tranche} 批拨付 payment tranche {payment.tranche}: {problem}"
+                _(
+                    "Recorded payment tranche %(tranche)s: %(problem)s",
+                    tranche=payment.tranche,
+                    problem=problem,
+                )
             )
     for number, inspection in enumerate(queries.inspections_of(session, project), start=1):
         problem = inspection_date_problem(
             session, rules, project, inspection.inspected_on, start=start, end=end
         )
         if problem:
-            raise Refused(f"已记录的第 {number} 次检查 inspection #{number}: {problem}")
+            raise Refused(
+                _("Recorded inspection #%(number)s: %(problem)s", number=number, problem=problem)
+            )

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import N_, _
 from procure.services.trail.notices import answer_key
 from procure.services.trail.replay import sheet_key
 from procure.store import queries
@@ -84,33 +85,63 @@ def apply(located: Located, applied: Mapping[str, Any]) -> None:
 # -- finding the record -------------------------------------------------------------------
 
 
-def _number(ref: str, what: str) -> int:
+NUMBERED = {
+    "payment": N_("payment tranche"),
+    "inspection": N_("inspection number"),
+    "comment": N_("comment number"),
+}
+"""The kinds of record named by their place (1, 2, …), by what that number is."""
+MISSING_NTH = {
+    "payment": N_("Project %(code)s has no payment tranche %(number)s (it has %(count)s)"),
+    "inspection": N_("Project %(code)s has no inspection #%(number)s (it has %(count)s)"),
+    "comment": N_("Project %(code)s has no comment #%(number)s (it has %(count)s)"),
+}
+"""The refusal of a place past the last record of a kind."""
+
+
+def _number(ref: str, kind: str) -> int:
     try:
         number = int(ref.strip().lstrip("#"))
     except ValueError:
-        raise InvalidInput(f"{what}: give its number (1, 2, …), got {ref!r}") from None
+        raise InvalidInput(
+            _(
+                "Give the %(what)s as a number (1, 2, …), not %(ref)r",
+                what=_(NUMBERED[kind]),
+                ref=ref,
+            )
+        ) from None
     if number < 1:
-        raise InvalidInput(f"{what}: numbers start at 1, got {number}")
+        raise InvalidInput(
+            _("The %(what)s starts at 1, not %(number)s", what=_(NUMBERED[kind]), number=number)
+        )
     return number
 
 
-def _nth(rows: list[Any], number: int, what: str, code: str) -> Any:
+def _nth(rows: list[Any], number: int, kind: str, code: str) -> Any:
     if number > len(rows):
-        raise NotFound(f"{code} has no {what} #{number} (it has {len(rows)})")
+        raise NotFound(_(MISSING_NTH[kind], code=code, number=number, count=len(rows)))
     return rows[number - 1]
 
 
-def _split(ref: str, what: str) -> tuple[str, str]:
-    uscc, _, person = ref.partition("/")
+def _split(ref: str) -> tuple[str, str]:
+    uscc, _slash, person = ref.partition("/")
     if not uscc.strip():
-        raise InvalidInput(f"{what}: name it as USCC/LOGIN, got {ref!r}")
+        raise InvalidInput(
+            _(
+                "Name the record as USCC/LOGIN (the organization's code, then the reviewer's "
+                "login), not %(ref)r",
+                ref=ref,
+            )
+        )
     return uscc.strip().upper(), person.strip()
 
 
 def _proposal(session: Session, project: Project, uscc: str) -> Any:
     proposal = queries.proposal_of(session, project, uscc)
     if proposal is None:
-        raise NotFound(f"{project.code} has no proposal of {uscc}")
+        raise NotFound(
+            _("Project %(code)s has no proposal of %(uscc)s", code=project.code, uscc=uscc)
+        )
     return proposal
 
 
@@ -125,20 +156,20 @@ def locate(session: Session, project: Project, kind: str, ref: str, login: str) 
     if kind == "contract":
         contract = queries.contract_of(session, project)
         if contract is None:
-            raise NotFound(f"{code} has no contract")
+            raise NotFound(_("Project %(code)s has no contract", code=code))
         return Located("contract", code, contract)
     if kind == "payment":
         contract = queries.contract_of(session, project)
         payments = [] if contract is None else queries.payments_of(session, contract)
-        number = _number(ref, "payment (拨付批次)")
+        number = _number(ref, "payment")
         row = _nth(payments, number, "payment", code)
         return Located("payment", f"{code} payment #{row.tranche}", row)
     if kind in ("inspection", "rectification"):
-        number = _number(ref, "inspection (检查序号)")
+        number = _number(ref, "inspection")
         row = _nth(queries.inspections_of(session, project), number, "inspection", code)
         return Located("inspection", f"{code} inspection #{number}", row)
     if kind == "comment":
-        number = _number(ref, "comment (意见序号)")
+        number = _number(ref, "comment")
         row = _nth(queries.comments_of(session, project), number, "comment", code)
         return Located("comment", f"{code} comment #{number}", row)
     if kind == "proposal":
@@ -150,7 +181,7 @@ def locate(session: Session, project: Project, kind: str, ref: str, login: str) 
         return _assessment(session, project, ref.strip() or login)
     if kind == "objection_answer":
         return _answer(session, project, ref.strip().upper())
-    raise InvalidInput(f"unknown kind of record {kind!r}")
+    raise InvalidInput(_("Unknown kind of record %(kind)r", kind=kind))
 
 
 OWN_SHEETS = {"review": "reviewer", "assessment": "assessor"}
@@ -162,15 +193,20 @@ def check_own_sheet(kind: str, located: Located, login: str, action: str) -> Non
     owner_field = OWN_SHEETS.get(kind)
     if owner_field is not None and getattr(located.row, owner_field) != login:
         raise Refused(
-            f"{action} refused: {login} may correct only their own sheet, "
-            f"not {getattr(located.row, owner_field)}'s"
+            _(
+                "%(action)s refused: %(login)s may correct only their own sheet, not the sheet "
+                "of %(owner)s",
+                action=action,
+                login=login,
+                owner=getattr(located.row, owner_field),
+            )
         )
 
 
 def _sheet_of_reviewer(
     session: Session, project: Project, kind: str, ref: str, login: str
 ) -> Located:
-    uscc, reviewer = _split(ref, kind)
+    uscc, reviewer = _split(ref)
     proposal = _proposal(session, project, uscc)
     model = Review if kind == "review" else Recusal
     reviewer = reviewer or login
@@ -178,7 +214,12 @@ def _sheet_of_reviewer(
         select(model).where(model.proposal_id == proposal.id, model.reviewer == reviewer)
     ).first()
     if row is None:
-        raise NotFound(f"{project.code} has no {kind} of {reviewer} on {uscc}")
+        missing = (
+            N_("Project %(code)s has no review sheet of %(reviewer)s on %(uscc)s")
+            if kind == "review"
+            else N_("Project %(code)s has no recusal of %(reviewer)s on %(uscc)s")
+        )
+        raise NotFound(_(missing, code=project.code, reviewer=reviewer, uscc=uscc))
     if kind == "review":
         return Located("review", f"{project.code} review of {uscc} by {reviewer}", row)
     return Located("recusal", f"{project.code} recusal of {reviewer} on {uscc}", row)
@@ -193,7 +234,13 @@ def _assessment(session: Session, project: Project, assessor: str) -> Located:
         if sheet.assessor == assessor:
             found = (sheet, seen.count(assessor))  # the latest sheet of the assessor
     if found is None:
-        raise NotFound(f"{project.code} has no assessment sheet by {assessor}")
+        raise NotFound(
+            _(
+                "Project %(code)s has no assessment sheet by %(assessor)s",
+                code=project.code,
+                assessor=assessor,
+            )
+        )
     return Located("assessment", sheet_key(project.code, assessor, found[1]), found[0])
 
 
@@ -209,7 +256,13 @@ def _answer(session: Session, project: Project, uscc: str) -> Located:
     )
     found = session.exec(statement).first()
     if found is None:
-        raise NotFound(f"{project.code} has no answer to an objection of {uscc}")
+        raise NotFound(
+            _(
+                "Project %(code)s has no answer to an objection of %(uscc)s",
+                code=project.code,
+                uscc=uscc,
+            )
+        )
     answer, number = found
     return Located("objection_answer", answer_key(project.code, uscc, number), answer)
 
@@ -238,5 +291,5 @@ def locate_by_id(session: Session, kind: str, record_id: int, key: str) -> Locat
     """The record a correction names by its id (and the trail's key it logged)."""
     row = session.get(MODELS[kind], record_id)
     if row is None:
-        raise NotFound(f"the corrected record {key} is gone")
+        raise NotFound(_("The corrected record %(key)s is gone", key=key))
     return Located(table_of(kind), key, row)

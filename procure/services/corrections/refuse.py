@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import Refused
 from procure.domain.identity import normalize_login
+from procure.domain.language import N_, _
 from procure.services.corrections.acting import acting_as, check_reason, moment
 from procure.services.corrections.amend import (
     AmendmentResult,
@@ -44,7 +45,8 @@ Result = TypeVar("Result")
 class _Refusal(Generic[Result]):
     """What differs between refusing a correction and an amendment."""
 
-    noun: str
+    action: str
+    """The step, as a refusal names it (``%(number)s`` and ``%(code)s`` filled in)."""
     trigger: str
     find: Callable[[Session, Project, int], Any]
     """The pending record ``number`` of the project (NotFound when there is none)."""
@@ -67,7 +69,7 @@ def _amendment_roles(_amendment: ContractAmendment, own: bool) -> Sequence[str]:
 
 
 _CORRECTION = _Refusal[CorrectionResult](
-    "correction",
+    N_("Refusal of correction #%(number)s of %(code)s"),
     REFUSE_CORRECTION,
     correction_of,
     lambda c: c.state == PENDING and c.approval_role is not None,
@@ -75,7 +77,7 @@ _CORRECTION = _Refusal[CorrectionResult](
     correction_result,
 )
 _AMENDMENT = _Refusal[AmendmentResult](
-    "amendment",
+    N_("Refusal of amendment #%(number)s of %(code)s"),
     REFUSE_AMENDMENT,
     lambda session, project, number: amendment_of(
         session, contract_to_amend(session, project), number
@@ -136,14 +138,14 @@ def _refuse(
     at: datetime | None,
     rehearse: bool,
 ) -> Result:
-    action = f"refuse {kind.noun} #{number} of {code}"
+    action = _(kind.action, number=number, code=code)
 
     def refuse() -> Result:
-        reason_given = check_reason(reason, "驳回理由 reason")
+        reason_given = check_reason(reason, _("Reason for refusing"))
         project = queries.lock_project(session, code)
         pending = kind.find(session, project, number)
         if not kind.awaits(pending):
-            raise Refused(f"{action} refused: it is not awaiting approval")
+            raise Refused(_("%(action)s refused: it is not awaiting approval", action=action))
         own = normalize_login(by) == pending.proposed_by
         actor = acting_as(session, by, kind.roles(pending, own), project, action)
         at_ = moment(at)

@@ -10,14 +10,25 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.criteria import is_not_applicable
-from procure.services.accounts.scope import ROLE_ZH
+from procure.domain.language import N_, _, both, pgettext
 from procure.services.corrections.amend import amendments_of
 from procure.services.corrections.correct import corrections_of
-from procure.services.scoring.own_sheet import FACT_ZH
+from procure.services.corrections.said import record_said
 from procure.store import queries
 from procure.store.correction_models import PENDING, REFUSED
+from procure.workflow.roles import ROLE_ZH, role_label
 from procure.workflow.rules import default_corrections, default_rules
 
+CHANGE_TRIGGERS = {
+    "correct": N_("Correct a record"),
+    "approve_correction": N_("Approve a correction"),
+    "amend_contract": N_("Propose a contract amendment"),
+    "approve_amendment": N_("Approve a contract amendment"),
+    "refuse_correction": N_("Refuse a correction"),
+    "refuse_amendment": N_("Refuse a contract amendment"),
+}
+"""The audit rows of corrections and amendments, as the history names them (in English; see
+:func:`change_label` for the language in use)."""
 CHANGE_TRIGGERS_ZH = {
     "correct": "更正记录",
     "approve_correction": "审批更正",
@@ -26,18 +37,32 @@ CHANGE_TRIGGERS_ZH = {
     "refuse_correction": "驳回更正",
     "refuse_amendment": "驳回合同变更",
 }
-"""The audit rows of corrections and amendments, as the history names them."""
-AMENDED_ZH = {
-    "amount": "合同金额",
-    "start": "服务开始日期",
-    "end": "服务结束日期",
-    "scope": "服务内容",
+"""The same in Chinese, for the pages that still import it (use :func:`change_label`)."""
+AMENDED = {
+    "amount": N_("Contract amount"),
+    "start": N_("Service start date"),
+    "end": N_("Service end date"),
+    "scope": N_("Service scope"),
 }
+"""An amended term's name (translated where it is shown)."""
+
+
+def change_label(trigger: str) -> str | None:
+    """A correction's or an amendment's audit row by its name in the language in use (None:
+    ``trigger`` is none of theirs)."""
+    name = CHANGE_TRIGGERS.get(trigger)
+    return _(name) if name else None
+
+
+def amended_label(term: str) -> str:
+    """An amended term of a contract by its name in the language in use."""
+    name = AMENDED.get(term)
+    return _(name) if name else term
 
 
 @dataclass(frozen=True)
 class ChangeLine:
-    """One changed field: its Chinese name, the value replaced (struck through) and the new one."""
+    """One changed field: its name, the value replaced (struck through) and the new one."""
 
     field: str
     old: str
@@ -49,7 +74,7 @@ class ChangeView:
     """One correction or amendment as shown."""
 
     number: int
-    what: str  # 拨付记录 SM-2019-001 payment #1 / 合同变更
+    what: str  # the record: 拨付记录 1 / 合同变更
     lines: tuple[ChangeLine, ...]
     reason: str
     proposed_by: str
@@ -69,8 +94,13 @@ class ChangeView:
         return self.state == REFUSED
 
     @property
+    def approval_label(self) -> str:
+        """The approving role in the language in use (empty when none was needed)."""
+        return role_label(self.approval_role) if self.approval_role else ""
+
+    @property
     def approval_zh(self) -> str:
-        """The approving role in Chinese (empty when none was needed)."""
+        """The approving role in Chinese (the command line's, until it speaks both)."""
         return ROLE_ZH.get(self.approval_role or "", self.approval_role or "")
 
 
@@ -88,9 +118,9 @@ class ProjectChanges:
 
 def _said(value: Any) -> str:
     if value is None:
-        return "（空）"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return pgettext("answer", "Yes") if value else pgettext("answer", "No")
     return str(value)
 
 
@@ -100,7 +130,8 @@ def field_changes(label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
     if not (isinstance(old, dict) and isinstance(new, dict)):
         return [(label, _said(old), _said(new))]
     rules = default_rules()
-    names = {c.code: c.label_zh for c in (*rules.review.criteria, *rules.assessment.criteria)}
+    criteria = (*rules.review.criteria, *rules.assessment.criteria)
+    names = {c.code: both(c.label_zh, c.label_en) for c in criteria}
     return [
         (f"{label}·{names.get(code, code)}", _answer(old.get(code)), _answer(value))
         for code, value in new.items()
@@ -111,10 +142,21 @@ def field_changes(label: str, old: Any, new: Any) -> list[tuple[str, str, str]]:
 def _answer(value: Any) -> str:
     """A sheet's answer as people read it: 9, 不适用, 计划数 10 / 实际数 9."""
     if isinstance(value, dict):
-        return " / ".join(f"{FACT_ZH.get(k, k)} {v}" for k, v in value.items())
+        return " / ".join(f"{_sheet_count(k)} {v}" for k, v in value.items())
     if value is None or is_not_applicable(value):
-        return "不适用"
+        return _("Not applicable")
     return str(value)
+
+
+def _sheet_count(name: str) -> str:
+    """A count a sheet's answer gives (an attainment's or a satisfaction rate's)."""
+    names = {
+        "planned": pgettext("sheet count", "Planned"),
+        "actual": pgettext("sheet count", "Actual"),
+        "respondents": pgettext("sheet count", "Respondents"),
+        "satisfied": pgettext("sheet count", "Satisfied"),
+    }
+    return names.get(name, name)
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -131,7 +173,7 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
     corrections = []
     for correction in corrections_of(session, project):
         rule = rules.kinds.get(correction.kind)
-        names = {f.name: f.zh for f in rule.fields} if rule else {}
+        names = {f.name: f.label for f in rule.fields} if rule else {}
         lines = tuple(
             ChangeLine(label, old, new)
             for n, v in correction.new_values.items()
@@ -140,7 +182,11 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
         corrections.append(
             ChangeView(
                 number=correction.number,
-                what=f"{rule.zh if rule else correction.kind} {correction.record_key}",
+                what=_(
+                    "%(kind)s: %(record)s",
+                    kind=rule.label if rule else correction.kind,
+                    record=record_said(correction.record_key),
+                ),
                 lines=lines,
                 reason=correction.reason,
                 proposed_by=correction.proposed_by,
@@ -154,13 +200,13 @@ def project_changes(session: Session, code: str) -> ProjectChanges:
     contract = queries.contract_of(session, project)
     for amendment in amendments_of(session, contract) if contract else []:
         lines = tuple(
-            ChangeLine(AMENDED_ZH[n], _said(amendment.old_values.get(n)), _said(v))
+            ChangeLine(amended_label(n), _said(amendment.old_values.get(n)), _said(v))
             for n, v in amendment.changed_terms().items()
         )
         amendments.append(
             ChangeView(
                 number=amendment.number,
-                what="合同变更",
+                what=pgettext("change", "Contract amendment"),
                 lines=lines,
                 reason=amendment.rationale,
                 proposed_by=amendment.proposed_by,
@@ -179,6 +225,8 @@ def correctable_fields() -> dict[str, list[tuple[str, str]]]:
     for kind, rule in default_corrections().kinds.items():
         for role in rule.roles:
             offered.setdefault(role, []).extend(
-                (f"{kind}.{f.name}", f"{rule.zh}：{f.zh}") for f in rule.fields if f.type != "sheet"
+                (f"{kind}.{f.name}", _("%(record)s: %(field)s", record=rule.label, field=f.label))
+                for f in rule.fields
+                if f.type != "sheet"
             )
     return offered

@@ -18,12 +18,13 @@ from sqlmodel import Session
 from procure.domain.documents import (
     ATTACH_TRIGGER,
     FACT_SEEN_AS,
-    KINDS,
     AttachRule,
+    kind_name,
     size_text,
 )
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
+from procure.domain.language import N_, _, both, use_language
 from procure.services.accounts.authorization import Scope, authorize
 from procure.services.accounts.scope import ROLE_ZH
 from procure.services.documents.blobs import file_store
@@ -38,14 +39,17 @@ from procure.store import audit, conflicts, queries
 from procure.store.document_models import Attachment
 from procure.store.models import Project, Purchaser
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 from procure.workflow.rules import default_rules
 
-ACTION = "上传附件 attach"
+ACTION = N_("Upload an attachment")
+"""The step, as a refusal names it (translated where it is said)."""
 
 
 @dataclass(frozen=True)
 class Permission:
-    """Whether an account may attach files to a fact now, and if not, why (in Chinese)."""
+    """Whether an account may attach files to a fact now, and if not, why (in the language in
+    use)."""
 
     allowed: bool
     reason: str = ""
@@ -77,7 +81,7 @@ def attach(
 
     Raises:
         HostileFile: the file is refused by its content, its name or its size (an
-            InvalidInput whose message says why, in Chinese; nothing stored).
+            InvalidInput whose message says why; nothing stored).
         InvalidInput: an unknown kind, a fact named wrongly.
         NotFound: no such project or fact, or one the account may not see (the same).
         Refused: the account may not attach it (role, grant or the project's state), or a
@@ -109,9 +113,14 @@ def _attach(
     used = _project_bytes(session, project)
     if used + len(data) > rules.project_bytes:
         raise Refused(
-            f"{ACTION} refused: 项目 {project.code} 的附件合计不得超过 "
-            f"{size_text(rules.project_bytes)}（已有 {size_text(used)}，本文件 "
-            f"{size_text(len(data))}）"
+            _(
+                "Upload refused: the files of project %(code)s may not exceed %(limit)s "
+                "together (%(used)s already, this file %(size)s)",
+                code=project.code,
+                limit=size_text(rules.project_bytes),
+                used=size_text(used),
+                size=size_text(len(data)),
+            )
         )
     sha256 = file_store(session).put(data)
     moment = at or now_utc()
@@ -131,7 +140,9 @@ def _attach(
     )
     session.add(row)
     session.flush()
-    audit.append(session, attach_entry(project, fact, row, actor, moment))
+    with use_language("zh_CN"):  # the trail records the fact as the Chinese pages name it
+        recorded = fact_of(session, project, fact.kind, fact.id)
+    audit.append(session, attach_entry(project, recorded, row, actor, moment))
     return attachment_view(row, project.code, fact.label, actor.display or actor.name)
 
 
@@ -187,7 +198,7 @@ def _fact_as_seen(
     same messages as for those that do not exist. An unknown or deactivated account is
     left to :func:`_acting`, which refuses it by name."""
     if not by.name.strip():
-        raise InvalidInput("请指明上传人 the person attaching must be named (--by LOGIN)")
+        raise InvalidInput(_("Name the person attaching the file (--by LOGIN)"))
     login = normalize_login(by.name)
     user = account_store.user_by_login(session, login)
     if user is None or not user.active:
@@ -203,7 +214,12 @@ def _fact_as_seen(
 def _rule(kind: str) -> AttachRule:
     rule = document_rules().rule(kind)
     if rule is None:
-        raise Refused(f"{ACTION} refused: {KINDS[kind]}不接受附件（workflows/documents.yaml）")
+        raise Refused(
+            _(
+                "Upload refused: a %(kind)s takes no files (workflows/documents.yaml)",
+                kind=kind_name(kind),
+            )
+        )
     return rule
 
 
@@ -212,37 +228,61 @@ def _acting(session: Session, project: Project, fact: FactRef, by: Actor) -> Act
     while the project is in one of the rule's states."""
     rule = _rule(fact.kind)
     if not by.name.strip():
-        raise InvalidInput("请指明上传人 the person attaching must be named (--by LOGIN)")
+        raise InvalidInput(_("Name the person attaching the file (--by LOGIN)"))
     login = normalize_login(by.name)
     if by.role and by.role not in rule.roles:
-        raise Refused(f"{ACTION} refused: {_who_may(rule)}，不是{ROLE_ZH.get(by.role, by.role)}")
+        raise Refused(
+            _(
+                "Upload refused: %(files)s may be uploaded only by %(roles)s, not by the %(role)s",
+                files=rule.label,
+                roles=_roles(rule),
+                role=_role(by.role),
+            )
+        )
     scope = Scope(session.get(Purchaser, project.purchaser_id), fact.organization)
     refusal: Refused | None = None
     for role in (by.role,) if by.role else rule.roles:
         try:
-            user = authorize(session, Actor(login, role), scope, ACTION, allow_setup=False)
+            user = authorize(session, Actor(login, role), scope, _(ACTION), allow_setup=False)
         except Refused as exc:
             refusal = refusal or exc
             continue
         assert user is not None
         _check_state(project, rule)
         return Actor(login, role, user.name)
-    raise Refused(f"{ACTION} refused: {_who_may(rule)} ({refusal})")
+    raise Refused(
+        _(
+            "Upload refused: %(files)s may be uploaded only by %(roles)s (%(refusal)s)",
+            files=rule.label,
+            roles=_roles(rule),
+            refusal=refusal,
+        )
+    )
 
 
-def _who_may(rule: AttachRule) -> str:
-    roles = "、".join(ROLE_ZH.get(role, role) for role in rule.roles)
-    return f"{rule.zh}只能由{roles}上传"
+def _role(role: str) -> str:
+    """A role as the accounts name it in Chinese (财务干事), or by its English name."""
+    return both(ROLE_ZH.get(role, role), role_label(role))
+
+
+def _roles(rule: AttachRule) -> str:
+    return both("、", ", ").join(_role(role) for role in rule.roles)
 
 
 def _check_state(project: Project, rule: AttachRule) -> None:
     if project.state in rule.states:
         return
     definition = default_rules().definition
-    allowed = "、".join(definition.state(state).zh for state in rule.states)
+    allowed = both("、", ", ").join(definition.state(state).label for state in rule.states)
     raise Refused(
-        f"{ACTION} refused: {rule.zh}只能在项目{allowed}时上传；"
-        f"{project.code} 现在是{definition.state(project.state).zh}"
+        _(
+            "Upload refused: %(files)s may be uploaded only while the project is %(states)s; "
+            "%(code)s is now %(state)s",
+            files=rule.label,
+            states=allowed,
+            code=project.code,
+            state=definition.state(project.state).label,
+        )
     )
 
 

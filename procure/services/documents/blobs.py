@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from procure.domain.errors import NotFound
+from procure.domain.language import _
 from procure.services.lifecycle.clock import now_utc
 from procure.store.document_models import DocumentBlob
 
@@ -67,7 +68,7 @@ class DatabaseStore:
         table = DocumentBlob.__table__  # type: ignore[attr-defined]
         found = self._session.execute(select(table.c.data).where(table.c.sha256 == sha256)).scalar()
         if found is None:
-            raise NotFound(f"no stored file {sha256}")
+            raise NotFound(_("No file is stored under %(sha256)s", sha256=sha256))
         return bytes(found)
 
     def size(self, sha256: str) -> int | None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from procure.domain.documents import KINDS, PROJECT_LEVEL
+from procure.domain.documents import KINDS, PROJECT_LEVEL, kind_name, kind_title
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import _, both
 from procure.domain.text import quoted
 from procure.store import queries
 from procure.store.correction_models import ContractAmendment
@@ -35,7 +36,7 @@ class FactRef:
 
     kind: str
     id: int | None
-    label: str  # in Chinese: 申报方案（厦门市启航社会工作服务中心）
+    label: str  # in the language in use: 申报方案（厦门市启航社会工作服务中心）
     organization: Organization | None  # the organization the fact is about (None: not yet)
 
 
@@ -46,8 +47,13 @@ def check_kind(kind: str) -> str:
         InvalidInput: naming the kinds there are.
     """
     if kind not in KINDS:
-        known = "、".join(f"{code}（{zh}）" for code, zh in KINDS.items())
-        raise InvalidInput(f"附件所属事实 {quoted(kind)} 不存在；可选：{known}")
+        known = both("、", ", ").join(
+            _("%(code)s (%(name)s)", code=code, name=kind_name(code)) for code in KINDS
+        )
+        raise InvalidInput(
+            _("There is no kind of fact %(kind)s to attach files to; choose one of: %(known)s",
+              kind=quoted(kind), known=known)
+        )  # fmt: skip
     return kind
 
 
@@ -62,10 +68,15 @@ def fact_of(session: Session, project: Project, kind: str, fact_id: int | None) 
     check_kind(kind)
     if kind in PROJECT_LEVEL:
         if fact_id is not None:
-            raise InvalidInput(f"{KINDS[kind]}是项目本身的事实，不需要编号")
+            raise InvalidInput(
+                _("The %(kind)s is a fact of the project itself and takes no number",
+                  kind=kind_name(kind))
+            )  # fmt: skip
         return _project_fact(session, project, kind)
     if fact_id is None:
-        raise InvalidInput(f"请指明附件属于哪一条{KINDS[kind]}")
+        raise InvalidInput(
+            _("Say which record of the kind %(kind)s the file belongs to", kind=kind_name(kind))
+        )
     found = _row_fact(session, project, kind, fact_id)
     if found is None:
         raise missing_fact(project, kind, fact_id)
@@ -75,8 +86,13 @@ def fact_of(session: Session, project: Project, kind: str, fact_id: int | None) 
 def missing_fact(project: Project, kind: str, fact_id: int | None) -> NotFound:
     """The refusal of a fact that does not exist, or that the asker may not see (the same)."""
     if fact_id is None:
-        return NotFound(f"项目 {project.code} 没有{KINDS[kind]}")
-    return NotFound(f"项目 {project.code} 没有这条{KINDS[kind]}（{fact_id}）")
+        return NotFound(
+            _("Project %(code)s has no %(kind)s", code=project.code, kind=kind_name(kind))
+        )
+    return NotFound(
+        _("Project %(code)s has no such %(kind)s (%(id)s)",
+          code=project.code, kind=kind_name(kind), id=fact_id)
+    )  # fmt: skip
 
 
 def _awarded(session: Session, project: Project) -> Organization | None:
@@ -88,9 +104,13 @@ def _awarded(session: Session, project: Project) -> Organization | None:
 def _project_fact(session: Session, project: Project, kind: str) -> FactRef:
     if kind == "contract":
         contract = queries.contract_of(session, project)
-        label = f"合同 {contract.number}" if contract is not None else "合同"
+        label = (
+            _("Contract %(number)s", number=contract.number)
+            if contract is not None
+            else kind_title("contract")
+        )
         return FactRef(kind, None, label, _awarded(session, project))
-    return FactRef(kind, None, "整改", _awarded(session, project))
+    return FactRef(kind, None, kind_title("rectification"), _awarded(session, project))
 
 
 def _row_fact(session: Session, project: Project, kind: str, fact_id: int) -> FactRef | None:
@@ -100,7 +120,7 @@ def _row_fact(session: Session, project: Project, kind: str, fact_id: int) -> Fa
             return None
         owner = session.get(Organization, proposal.organization_id)
         name = owner.name if owner is not None else ""
-        return FactRef(kind, fact_id, f"申报方案（{name}）", owner)
+        return FactRef(kind, fact_id, _("Proposal (%(organization)s)", organization=name), owner)
     if kind == "objection":
         objection = session.get(Objection, fact_id)
         notice = session.get(AwardNotice, objection.notice_id) if objection else None
@@ -108,7 +128,7 @@ def _row_fact(session: Session, project: Project, kind: str, fact_id: int) -> Fa
             return None
         owner = session.get(Organization, objection.organization_id)
         name = owner.name if owner is not None else ""
-        return FactRef(kind, fact_id, f"质疑（{name}）", owner)
+        return FactRef(kind, fact_id, _("Objection (%(organization)s)", organization=name), owner)
     row = session.get(_MODELS[kind], fact_id)
     if row is None or getattr(row, "project_id", None) != project.id:
         return None
@@ -125,14 +145,16 @@ _MODELS: dict[str, type] = {
 
 def _label(session: Session, project: Project, kind: str, row: object) -> str:
     if isinstance(row, ContractAmendment):
-        return f"合同变更 第{row.number}号"
+        return _("Contract amendment No. %(number)s", number=row.number)
     if isinstance(row, Inspection):
-        return f"监管检查（{row.inspected_on.isoformat()}）"
+        return _("Inspection (%(day)s)", day=row.inspected_on.isoformat())
     if isinstance(row, Assessment):
-        return "考核结果" if row.final else f"考核评分表（{row.assessor}）"
+        if row.final:
+            return _("Assessment result")
+        return _("Assessment sheet (%(assessor)s)", assessor=row.assessor)
     ids = _ordered_ids(session, OrganizationComment, project)
     place = ids.index(getattr(row, "id", 0)) + 1 if getattr(row, "id", 0) in ids else 0
-    return f"承接方意见 第{place}条"
+    return _("Organization's comment No. %(number)s", number=place)
 
 
 def _ordered_ids(session: Session, model: type, project: Project) -> list[int]:
@@ -151,13 +173,22 @@ def fact_id_for(session: Session, project: Project, kind: str, ref: str | None) 
     check_kind(kind)
     if kind in PROJECT_LEVEL:
         if ref:
-            raise InvalidInput(f"{KINDS[kind]}是项目本身的事实，不需要 --ref")
+            raise InvalidInput(
+                _("The %(kind)s is a fact of the project itself and takes no --ref",
+                  kind=kind_name(kind))
+            )  # fmt: skip
         return None
     if not ref:
-        raise InvalidInput(f"请用 --ref 指明附件属于哪一条{KINDS[kind]}")
+        raise InvalidInput(
+            _("Say with --ref which record of the kind %(kind)s the file belongs to",
+              kind=kind_name(kind))
+        )  # fmt: skip
     found = _find(session, project, kind, ref.strip())
     if found is None:
-        raise NotFound(f"项目 {project.code} 没有{KINDS[kind]} {quoted(ref)}")
+        raise NotFound(
+            _("Project %(code)s has no %(kind)s %(ref)s",
+              code=project.code, kind=kind_name(kind), ref=quoted(ref))
+        )  # fmt: skip
     return found
 
 
@@ -199,5 +230,5 @@ def _find(session: Session, project: Project, kind: str, ref: str) -> int | None
 
 def _whole(ref: str) -> int:
     if not ref.isdigit() or len(ref) > 6:
-        raise InvalidInput(f"--ref 应为序号（1、2、…），不是 {quoted(ref)}")
+        raise InvalidInput(_("--ref is a number (1, 2, …), not %(ref)s", ref=quoted(ref)))
     return int(ref)

@@ -15,14 +15,13 @@ made of, and its name says the same kind:
 - at most ``max_bytes`` bytes (the cap of the documents' configuration).
 
 Anything else (HTML, SVG, an executable, a ``.pdf`` that is really HTML, an old ``.doc``)
-is refused with :class:`HostileFile`, whose message says in Chinese what is wrong and
-names the file (by its name, quoted so that no character of it can hide).
+is refused with :class:`HostileFile`, whose message says in the language in use what is
+wrong and names the file (by its name, quoted so that no character of it can hide).
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -31,9 +30,13 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _, both
 from procure.domain.text import quoted
+from procure.services.documents.hostile import ACCEPTED, REFUSED_CONTENT, HostileFile
 from procure.services.documents.images import image_pixels
+from procure.services.documents.pdfs import check_pdf
+
+__all__ = ["KINDS", "HostileFile", "Inspected", "check_name", "inspect_upload"]
 
 MAX_NAME = 200
 """The longest file name accepted, in characters."""
@@ -54,8 +57,6 @@ MAX_PIXELS = 80_000_000
 INLINE_KINDS = frozenset({"pdf", "png", "jpeg"})
 """The kinds a browser shows itself (in a sandbox); the others are only downloaded."""
 
-ACCEPTED_ZH = "PDF、OFD、PNG、JPEG、Word（.docx）或 Excel（.xlsx）"
-
 _BIDI_OR_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,22 +76,15 @@ class Inspected:
 
 
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "pdf": ("application/pdf", "PDF 文件", (".pdf",)),
-    "ofd": ("application/ofd", "OFD 版式文件", (".ofd",)),
-    "png": ("image/png", "PNG 图片", (".png",)),
-    "jpeg": ("image/jpeg", "JPEG 图片", (".jpg", ".jpeg", ".jpe")),
-    "docx": (_DOCX, "Word 文档（.docx）", (".docx",)),
-    "xlsx": (_XLSX, "Excel 工作簿（.xlsx）", (".xlsx",)),
+    "pdf": ("application/pdf", N_("PDF file"), (".pdf",)),
+    "ofd": ("application/ofd", N_("OFD layout file"), (".ofd",)),
+    "png": ("image/png", N_("PNG image"), (".png",)),
+    "jpeg": ("image/jpeg", N_("JPEG image"), (".jpg", ".jpeg", ".jpe")),
+    "docx": (_DOCX, N_("Word document (.docx)"), (".docx",)),
+    "xlsx": (_XLSX, N_("Excel workbook (.xlsx)"), (".xlsx",)),
 }
-"""Each kind accepted: its media type, its name in Chinese, the file-name endings it takes."""
-
-
-class HostileFile(InvalidInput):
-    """An upload refused before storing; the message says why in Chinese and names the file."""
-
-    def __init__(self, reason_zh: str) -> None:
-        super().__init__(reason_zh)
-        self.reason_zh = reason_zh
+"""Each kind accepted: its media type, its name (in English, translated where it is shown),
+the file-name endings it takes."""
 
 
 def inspect_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Inspected:
@@ -111,18 +105,27 @@ def inspect_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> I
     check_name(name)
     shown = quoted(name)
     if not data:
-        raise HostileFile(f"文件 {shown} 是空文件（0 字节）；已拒绝")
+        raise HostileFile(_("The file %(name)s is empty (0 bytes); refused", name=shown))
     if max_bytes is not None and len(data) > max_bytes:
         raise HostileFile(  # its size is not given: a route may have read only the cap and a byte
-            f"文件 {shown} 超过单个文件上限 {_size(max_bytes)}；"
-            "请压缩或分成几个文件后再上传；已拒绝"
+            _(
+                "The file %(name)s is larger than the limit of %(cap)s for one file; compress "
+                "it or split it into several files and upload them again; refused",
+                name=shown,
+                cap=_size(max_bytes),
+            )
         )
     kind = _kind_of(data, shown)
     media_type, label, endings = KINDS[kind]
     if not name.lower().endswith(endings):
         raise HostileFile(
-            f"文件 {shown} 的内容是{label}，但文件名不以 {' / '.join(endings)} 结尾；"
-            "请按内容改正文件名后再上传；已拒绝"
+            _(
+                "The file %(name)s is a %(kind)s by its content, but its name does not end in "
+                "%(endings)s; name it after its content and upload it again; refused",
+                name=shown,
+                kind=_(label),
+                endings=" / ".join(endings),
+            )
         )
     return Inspected(media_type=media_type, kind=kind)
 
@@ -131,105 +134,87 @@ def check_name(name: str) -> None:
     """Refuse a name that is empty, too long, has folder parts or hidden characters."""
     shown = quoted(name)
     if not name.strip():
-        raise HostileFile(f"文件名为空 {shown}；请给文件起一个名字；已拒绝")
+        raise HostileFile(
+            _("The file name %(name)s is empty; give the file a name; refused", name=shown)
+        )
     if len(name) > MAX_NAME:
-        raise HostileFile(f"文件名 {shown} 超过 {MAX_NAME} 个字符；已拒绝")
+        raise HostileFile(
+            _(
+                "The file name %(name)s is longer than %(most)s characters; refused",
+                name=shown,
+                most=MAX_NAME,
+            )
+        )
     hidden = [c for c in name if unicodedata.category(c) in _BIDI_OR_INVISIBLE]
     if hidden:
-        codes = "、".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
+        codes = both("、", ", ").join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
         raise HostileFile(
-            f"文件名 {shown} 含有控制字符或改变文字方向的字符（{codes}），"
-            "可能让人看错文件类型；已拒绝"
+            _(
+                "The file name %(name)s holds control characters or characters that turn the "
+                "direction of the text (%(codes)s), which can make its type look like another; "
+                "refused",
+                name=shown,
+                codes=codes,
+            )
         )
     if "/" in name or "\\" in name or name.strip() in {".", ".."}:
-        raise HostileFile(f"文件名 {shown} 含有路径（文件夹）部分，只能是文件本身的名字；已拒绝")
+        raise HostileFile(
+            _(
+                "The file name %(name)s has a path (folder) part; it may only be the name of "
+                "the file itself; refused",
+                name=shown,
+            )
+        )
 
 
 def _kind_of(data: bytes, shown: str) -> str:
     head = data[:1024]
     if data.startswith(b"%PDF-"):
-        _check_pdf(data, shown)
+        check_pdf(data, shown)
         return "pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
         kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
         pixels = image_pixels(data, kind)
         if pixels is None:
-            raise HostileFile(f"文件 {shown} 不是完整可读的{KINDS[kind][1]}（已损坏）；已拒绝")
+            raise HostileFile(
+                _(
+                    "The file %(name)s is not a whole, readable %(kind)s (it is damaged); refused",
+                    name=shown,
+                    kind=_(KINDS[kind][1]),
+                )
+            )
         if pixels > MAX_PIXELS:
             raise HostileFile(
-                f"文件 {shown} 是一张 {pixels // 1_000_000} 百万像素的图片，超过上限 "
-                f"{MAX_PIXELS // 1_000_000} 百万像素（打开时会占满内存）；已拒绝"
+                _(
+                    "The file %(name)s is a picture of %(pixels)s million pixels, over the "
+                    "limit of %(most)s million pixels (opening it would fill the memory); "
+                    "refused",
+                    name=shown,
+                    pixels=pixels // 1_000_000,
+                    most=MAX_PIXELS // 1_000_000,
+                )
             )
         return kind
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data, shown)
-    raise HostileFile(
-        f"文件 {shown} 的内容是{_refused_label(head)}，不是允许的文件类型（只接受 {ACCEPTED_ZH}）；"
-        "已拒绝"
-    )
+    refusal = REFUSED_CONTENT[_refused_content(head)]
+    raise HostileFile(_(refusal, name=shown, accepted=_(ACCEPTED)))
 
 
-def _refused_label(head: bytes) -> str:
-    """What a refused file looks like, for the message."""
+def _refused_content(head: bytes) -> str:
+    """What a refused file looks like (a key of :data:`REFUSED_CONTENT`), for the message."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"mz", b"\x7felf", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")):
-        return "可执行程序或脚本"
+        return "program"
     if b"<svg" in text:
-        return " SVG 图形（可含脚本）"
+        return "svg"
     if text.startswith((b"<!doctype html", b"<html", b"<script", b"<head", b"<body", b"<?xml")):
-        return " HTML/XML 网页（可含脚本）"
+        return "html"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "旧版 Office 文件（.doc/.xls）或加密的 Office 文件，请另存为 .docx/.xlsx 或 PDF"
+        return "old_office"
     if head.startswith((b"GIF8", b"BM", b"II*\x00", b"MM\x00*")) or head[8:12] == b"WEBP":
-        return "不接受的图片格式"
-    return "未知格式"
-
-
-def _check_pdf(data: bytes, shown: str) -> None:
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not ours to print
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise HostileFile(
-                f"文件 {shown} 是加密（设有密码或权限限制）的 PDF，评审和审计无法核对其内容；"
-                "请另存为不加密的 PDF 后再上传；已拒绝"
-            )
-        root = reader.trailer["/Root"].get_object()
-        scripted = _runs_actions(root) or b"/JavaScript" in data or b"/Launch" in data
-        pages = len(reader.pages)
-    except HostileFile:
-        raise
-    except (Exception, RecursionError) as exc:  # a damaged file can lead pypdf anywhere
-        raise HostileFile(f"文件 {shown} 不是可读的 PDF（{type(exc).__name__}）；已拒绝") from exc
-    if scripted:
-        raise HostileFile(
-            f"文件 {shown} 是打开时会自动运行脚本或动作的 PDF；请另存为普通 PDF 后再上传；已拒绝"
-        )
-    if pages == 0:
-        raise HostileFile(f"文件 {shown} 是没有页面的 PDF；已拒绝")
-
-
-_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition"})
-"""Actions a PDF may run by itself that reach beyond the page (a link to a page is fine)."""
-
-
-def _runs_actions(root: object) -> bool:
-    """Whether the catalog runs a script or program on opening, or names document scripts."""
-    from pypdf.generic import DictionaryObject
-
-    if not isinstance(root, DictionaryObject):
-        return False
-    names = root.get("/Names")
-    names = names.get_object() if names is not None else None
-    if isinstance(names, DictionaryObject) and "/JavaScript" in names:
-        return True
-    opening = root.get("/OpenAction")
-    opening = opening.get_object() if opening is not None else None
-    if isinstance(opening, DictionaryObject) and opening.get("/S") in _ACTIONS:
-        return True
-    return "/AA" in root
+        return "picture"
+    return "unknown"
 
 
 def _zip_kind(data: bytes, shown: str) -> str:
@@ -247,32 +232,64 @@ def _zip_kind(data: bytes, shown: str) -> str:
             return kind
     except DefusedXmlException as exc:
         raise HostileFile(
-            f"文件 {shown} 的 XML 声明了 DTD 或实体（XXE 攻击的入口，正常文档不需要）；已拒绝"
+            _(
+                "The XML of the file %(name)s declares a DTD or entities (the way in of an XXE "
+                "attack, which a normal document never needs); refused",
+                name=shown,
+            )
         ) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError,
             KeyError, ParseError, ValueError, NotImplementedError) as exc:  # fmt: skip
         raise HostileFile(
-            f"文件 {shown} 不是可读的压缩文档（{type(exc).__name__}）；已拒绝"
+            _(
+                "The file %(name)s is not a readable zipped document (%(error)s); refused",
+                name=shown,
+                error=type(exc).__name__,
+            )
         ) from exc
 
 
 def _check_zip_sizes(parts: list[zipfile.ZipInfo], shown: str) -> None:
     if len(parts) > MAX_PARTS:
-        raise HostileFile(f"文件 {shown} 含有 {len(parts)} 个部件，超过上限 {MAX_PARTS}；已拒绝")
+        raise HostileFile(
+            _(
+                "The file %(name)s has %(parts)s parts, over the limit of %(most)s; refused",
+                name=shown,
+                parts=len(parts),
+                most=MAX_PARTS,
+            )
+        )
     unpacked = sum(part.file_size for part in parts)
     if unpacked > MAX_UNPACKED_BYTES:
         raise HostileFile(
-            f"文件 {shown} 解压后有 {_size(unpacked)}，超过上限 {_size(MAX_UNPACKED_BYTES)}"
-            "（压缩炸弹）；已拒绝"
+            _(
+                "The file %(name)s unpacks to %(size)s, over the limit of %(most)s (a zip "
+                "bomb); refused",
+                name=shown,
+                size=_size(unpacked),
+                most=_size(MAX_UNPACKED_BYTES),
+            )
         )
     for part in parts:
         if part.flag_bits & 0x1:
-            raise HostileFile(f"文件 {shown} 含有加密的部件 {quoted(part.filename)}；已拒绝")
+            raise HostileFile(
+                _(
+                    "The file %(name)s has an encrypted part %(part)s; refused",
+                    name=shown,
+                    part=quoted(part.filename),
+                )
+            )
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > 2**20 and ratio > MAX_RATIO:
             raise HostileFile(
-                f"文件 {shown} 的部件 {quoted(part.filename)} 压缩比为 {ratio:.0f} 倍，"
-                f"超过上限 {MAX_RATIO} 倍（压缩炸弹）；已拒绝"
+                _(
+                    "The part %(part)s of the file %(name)s unpacks to %(ratio)s times its "
+                    "packed size, over the limit of %(most)s times (a zip bomb); refused",
+                    name=shown,
+                    part=quoted(part.filename),
+                    ratio=round(ratio),
+                    most=MAX_RATIO,
+                )
             )
 
 
@@ -284,8 +301,12 @@ def _office_kind(names: set[str], shown: str) -> str:
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return "xlsx"
     raise HostileFile(
-        f"文件 {shown} 是压缩包，但不是 OFD、Word（.docx）或 Excel（.xlsx）文档"
-        f"（只接受 {ACCEPTED_ZH}）；已拒绝"
+        _(
+            "The file %(name)s is a zip archive, but no OFD, Word (.docx) or Excel (.xlsx) "
+            "document (only %(accepted)s); refused",
+            name=shown,
+            accepted=_(ACCEPTED),
+        )
     )
 
 
@@ -301,7 +322,13 @@ def _check_content_types(archive: zipfile.ZipFile, kind: str, shown: str) -> Non
     declared = archive.read("[Content_Types].xml").lower()
     names = {name.lower() for name in archive.namelist()}
     if b"macroenabled" in declared or any(name.endswith("vbaproject.bin") for name in names):
-        raise HostileFile(f"文件 {shown} 是含宏（VBA 程序）的{KINDS[kind][1]}；已拒绝")
+        raise HostileFile(
+            _(
+                "The file %(name)s is a %(kind)s with macros (VBA programs); refused",
+                name=shown,
+                kind=_(KINDS[kind][1]),
+            )
+        )
 
 
 def _size(count: int) -> str:
@@ -309,4 +336,4 @@ def _size(count: int) -> str:
         return f"{count / 2**20:.1f} MB"
     if count >= 2**10:
         return f"{count / 2**10:.0f} KB"
-    return f"{count} 字节"
+    return _("%(count)s bytes", count=count)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from procure.domain.documents import KINDS, PROJECT_LEVEL
+from procure.domain.documents import KINDS, PROJECT_LEVEL, kind_title
 from procure.domain.errors import NotFound
+from procure.domain.language import _
 from procure.services.documents.attach import attach_permission
 from procure.services.documents.facts import fact_of
 from procure.services.documents.inspect import INLINE_KINDS
@@ -33,12 +34,17 @@ from procure.store.notice_models import AwardNotice, Objection
 
 @dataclass(frozen=True)
 class FileRow:
-    """One file as a list shows it: the attachment, its type in Chinese, whether the browser
-    may show it itself (PDF and images, in a sandbox) or only download it."""
+    """One file as a list shows it: the attachment, its type in the language in use, whether
+    the browser may show it itself (PDF and images, in a sandbox) or only download it."""
 
     file: AttachmentView
-    type_zh: str
+    type_label: str
     inline: bool
+
+    @property
+    def type_zh(self) -> str:
+        """The type's name (as the letters of an objection still call it)."""
+        return self.type_label
 
 
 @dataclass
@@ -48,7 +54,7 @@ class FactFiles:
     kind: str
     fact_id: int | None
     label: str  # 申报方案（厦门市启航社会工作服务中心）
-    kind_zh: str  # what the kind's files are: 申报文件（方案、预算、登记证书、资质）
+    kind_label: str  # what the kind's files are: 申报文件（方案、预算、登记证书、资质）
     organization: str | None  # the USCC of the organization the fact is about
     may_attach: bool = False
     files: list[FileRow] = field(default_factory=list)
@@ -111,10 +117,10 @@ def documents_panel(
 
 
 def file_row(view: AttachmentView) -> FileRow:
-    """``view`` with its type named in Chinese (from the media type it was stored with)."""
+    """``view`` with its type named (from the media type it was stored with)."""
     for kind, (media_type, label, _endings) in INSPECTED_KINDS.items():
         if media_type == view.media_type:
-            return FileRow(view, label, kind in INLINE_KINDS)
+            return FileRow(view, _(label), kind in INLINE_KINDS)
     return FileRow(view, view.media_type, False)
 
 
@@ -122,13 +128,14 @@ def _fact(
     session: Session, project: Project, kind: str, fact_id: int | None, *, may_attach: bool
 ) -> FactFiles:
     rule = document_rules().rule(kind)
-    kind_zh = rule.zh if rule is not None else KINDS[kind]
+    kind_label = rule.label if rule is not None else kind_title(kind)
     try:
         ref = fact_of(session, project, kind, fact_id)
     except NotFound:  # a fact since removed (a withdrawn proposal) keeps its files
-        return FactFiles(kind, fact_id, f"{KINDS[kind]}（已撤回）", kind_zh, None, may_attach)
+        label = _("%(kind)s (withdrawn)", kind=kind_title(kind))
+        return FactFiles(kind, fact_id, label, kind_label, None, may_attach)
     uscc = ref.organization.uscc if ref.organization is not None else None
-    return FactFiles(kind, fact_id, ref.label, kind_zh, uscc, may_attach)
+    return FactFiles(kind, fact_id, ref.label, kind_label, uscc, may_attach)
 
 
 def _fact_ids(session: Session, project: Project, kind: str) -> list[int | None]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from procure.domain.documents import KINDS, SEEN_AS
+from procure.domain.documents import SEEN_AS, kind_title
 from procure.domain.errors import NotFound, Refused
+from procure.domain.language import _
 from procure.services.documents.blobs import file_store, sha256_of
 from procure.services.documents.facts import FactRef, fact_of
 from procure.services.documents.views import AttachmentView, attachment_view
@@ -77,7 +78,7 @@ def open_as_seen(
         NotFound: no such file, or one the viewer may not see (the same message).
         Refused: the stored bytes no longer hash to the file's SHA-256 (never served).
     """
-    missing = NotFound(f"没有附件 {attachment_id} no such attachment")
+    missing = NotFound(_("There is no attachment %(id)s", id=attachment_id))
     row = session.get(Attachment, attachment_id)
     if row is None:
         raise missing
@@ -94,8 +95,11 @@ def open_as_seen(
     data = file_store(session).open(row.sha256)
     if sha256_of(data) != row.sha256:
         raise Refused(
-            f"附件 {row.name} 的存储内容与其 SHA-256 不符，已拒绝提供；请审计人员运行 "
-            f"procure audit verify（the stored file no longer matches its hash）"
+            _(
+                "The stored content of the attachment %(name)s no longer matches its SHA-256, "
+                "so it is not served; an auditor should run procure audit verify",
+                name=row.name,
+            )
         )
     uploader = session.exec(select(User.name).where(User.login == row.uploaded_by)).first()
     return attachment_view(row, project.code, fact.label, uploader or ""), data
@@ -112,7 +116,8 @@ def _fact(session: Session, project: Project, row: Attachment) -> FactRef:
     try:
         return fact_of(session, project, row.fact_kind, row.fact_id)
     except NotFound:
-        return FactRef(row.fact_kind, row.fact_id, f"{KINDS[row.fact_kind]}（已撤回）", None)
+        label = _("%(kind)s (withdrawn)", kind=kind_title(row.fact_kind))
+        return FactRef(row.fact_kind, row.fact_id, label, None)
 
 
 def _display_names(session: Session, rows: list[Attachment]) -> dict[str, str]:

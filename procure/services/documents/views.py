@@ -1,4 +1,5 @@
-"""An attachment as the pages and commands show it: plain data, in Chinese where shown."""
+"""An attachment as the pages and commands show it: plain data, the fact named in the language
+in use (``fact_kind_zh`` stays the kind's Chinese name, a field of the JSON output)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class AttachmentView:
     fact_kind: str
     fact_kind_zh: str
     fact_id: int | None
-    fact: str  # the fact in Chinese: 申报方案（厦门市启航社会工作服务中心）
+    fact: str  # the fact as named in the language in use: 申报方案（厦门市启航社会工作服务中心）
     name: str
     media_type: str
     size: int

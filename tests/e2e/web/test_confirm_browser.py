@@ -40,7 +40,7 @@ def test_enter_in_the_contract_number_shows_the_confirmation_and_signs_nothing(
     assert site.business_data() == before and site.contract(AWARDED) is None
     shoot_widths(page, screenshots, "confirm-sign-contract")
 
-    page.get_by_role("link", name="返回修改 Go back and change").click()
+    page.get_by_role("link", name="返回修改").click()
     page.wait_for_url(f"**/projects/{AWARDED}?open=sign_contract")
     assert site.state(AWARDED) == "awarded" and site.business_data() == before
 
@@ -61,6 +61,6 @@ def test_enter_in_the_amendment_amount_shows_the_confirmation_and_amends_nothing
     assert site.business_data() == before
     shoot_widths(page, screenshots, "confirm-amend-contract")
 
-    page.get_by_role("link", name="返回修改 Go back and change").click()
+    page.get_by_role("link", name="返回修改").click()
     page.wait_for_url(f"**/projects/{IN_SERVICE}#changes")
     assert site.business_data() == before

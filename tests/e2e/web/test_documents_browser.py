@@ -63,7 +63,7 @@ def test_a_reviewer_opens_a_proposals_plan_in_the_browser_before_scoring_it(
     viewer.close()
 
     with page.expect_download() as downloading:
-        files.get_by_role("link", name="下载 Download").click()
+        files.get_by_role("link", name="下载", exact=True).click()
     assert downloading.value.suggested_filename == PROPOSAL_PDF[QIHANG]
 
     for code, value in REVIEW_GOOD.items():
@@ -87,9 +87,9 @@ def test_a_bidder_attaches_its_plan_and_a_web_page_named_pdf_is_refused(
     plan.write_bytes(text_pdf("Service plan", "final"))
     form.locator('input[type="file"]').set_input_files(plan)
     form.get_by_role("checkbox").check()
-    form.get_by_role("button", name="上传附件 Upload").click()
+    form.get_by_role("button", name="上传附件").click()
     page.wait_for_url(f"**/projects/{UPLOAD_DOCUMENTS}/documents?attached=1*")
-    expect(page.locator("p.ok[role=status]")).to_have_text("附件已上传 The file was attached.")
+    expect(page.locator("p.ok[role=status]")).to_have_text("附件已上传")
     expect(page.locator("table.attachments")).to_contain_text(plan.name)
     shoot_widths(page, screenshots, "documents-attached")
 
@@ -99,7 +99,7 @@ def test_a_bidder_attaches_its_plan_and_a_web_page_named_pdf_is_refused(
     form = page.locator("form.attach")
     form.locator('input[type="file"]').set_input_files(page_as_pdf)
     form.get_by_role("checkbox").check()
-    form.get_by_role("button", name="上传附件 Upload").click()
+    form.get_by_role("button", name="上传附件").click()
     page.wait_for_url(f"**/projects/{UPLOAD_DOCUMENTS}/documents")
     expect(page.locator("p.error[role=alert]")).to_contain_text("'预算.pdf' 的内容是 HTML")
     expect(page.locator("table.attachments tbody tr")).to_have_count(1)

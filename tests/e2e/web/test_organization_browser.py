@@ -164,7 +164,7 @@ def test_an_organization_is_asked_before_withdrawing_its_proposal_and_may_go_bac
     expect(page.locator("#irreversible")).to_contain_text("不能恢复")
     expect(page.locator("main script, main b")).to_have_count(0)  # the name, shown literally
     shoot_widths(page, screenshots, "withdraw-confirm", fits=False)  # the hostile name
-    page.get_by_role("link", name="返回修改 Go back and change").click()
+    page.get_by_role("link", name="返回修改").click()
     page.wait_for_url("**/mine")
     shoot_widths(page, screenshots, "mine-withdraw", fits=False)  # its table: 1057 px
     with new_session(site.engine) as session:  # nothing withdrawn until it is confirmed

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import use_language
 from procure.services.documents import policy
 from procure.services.documents.attach import attach, attach_permission
 from procure.services.documents.blobs import sha256_of
@@ -142,6 +143,33 @@ def test_proposal_documents_are_refused_once_the_call_has_closed(soliciting: Ses
         session, project_code=CODE, fact_kind="proposal", fact_id=proposal, login=OFFICER.name
     )
     assert not permission.allowed and "评审中" in permission.reason
+
+
+@SQLITE_ONLY
+def test_an_upload_is_refused_in_english_when_english_is_in_use(soliciting: Session) -> None:
+    session = soliciting
+    before = _counts(session)
+    with use_language("en"):
+        with pytest.raises(
+            Refused,
+            match=r"Proposal files \(plan, .*\) may be uploaded only by "
+            r"Project officer, Service organization, not by the Review expert",
+        ):
+            _attach(session, QIHANG, pdf(), by=Actor(REVIEWERS[0].name, "reviewer"))
+        with pytest.raises(NotFound, match=f"^Project {CODE} has no such proposal \\(999999\\)$"):
+            attach(
+                session, project_code=CODE, fact_kind="proposal", fact_id=999_999,
+                name="a.pdf", data=pdf(), by=OFFICER,
+            )  # fmt: skip
+        assert _counts(session) == before
+        lc.close_call(session, CODE, OFFICER)
+        before = _counts(session)
+        with pytest.raises(
+            Refused, match="only while the project is Soliciting proposals; SM-2019-001 is now "
+            "Under review"
+        ):  # fmt: skip
+            _attach(session, QIHANG, pdf(), by=OFFICER)
+    assert _counts(session) == before
 
 
 @SQLITE_ONLY

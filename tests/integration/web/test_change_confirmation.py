@@ -100,7 +100,7 @@ def test_each_change_is_confirmed_on_its_own_page_and_made_once(
     asked = client.post(path, data={"csrf_token": csrf, **form.data}, follow_redirects=False)
 
     assert asked.status_code == 200 and 'id="confirm-form"' in asked.text
-    assert f'action="{path}"' in asked.text and "不能撤销 Cannot be undone" in asked.text
+    assert f'action="{path}"' in asked.text and "不能撤销：" in asked.text
     for said in form.restated:
         assert said in asked.text
     assert snapshot(session, engine) == before

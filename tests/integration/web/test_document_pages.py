@@ -72,7 +72,7 @@ def fresh(soliciting: Path, tmp_path: Path) -> Path:
 
 
 def _not_found_body(text: str, attachment_id: int) -> str:
-    return text.replace(f"没有附件 {attachment_id} ", "没有附件 ID ")
+    return text.replace(f"没有附件 {attachment_id}", "没有附件 ID")
 
 
 def test_a_panel_reviewer_finds_each_proposals_files_beside_its_scorecard(reviewing: Path) -> None:
