@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -99,17 +100,23 @@ def _money(value: Any) -> str:
 
 
 def _day(value: Any) -> str:
-    """A date as people read it: 2019年10月15日."""
+    """A date as people read it: 2019年10月15日 (2019-10-15 in English)."""
     if value is None or value == "":
         return "—"
-    return chinese_date(value) if isinstance(value, date) else str(value)
+    if not isinstance(value, date):
+        return str(value)
+    return chinese_date(value) if language.current() == "zh_CN" else value.isoformat()
 
 
 def _moment(value: Any) -> str:
-    """A recorded moment (ISO, UTC) as people read it: Beijing time, Chinese date."""
+    """A recorded moment (ISO, UTC) as people read it: Beijing time, Chinese date (ISO in
+    English)."""
     if value is None or value == "":
         return "—"
-    return beijing_moment(value)
+    said = beijing_moment(value)
+    if language.current() == "zh_CN":
+        return said
+    return re.sub(r"(\d{4})年(\d{2})月(\d{2})日", r"\1-\2-\3", said)
 
 
 def render(
