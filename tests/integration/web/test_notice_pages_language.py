@@ -11,9 +11,9 @@ own, and the third bidder's form).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-import re
 from pathlib import Path
 from xml.etree import ElementTree
 
