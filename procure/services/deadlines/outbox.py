@@ -77,12 +77,16 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
         return None
     port_text = environ.get("PROCURE_SMTP_PORT", "25").strip()
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise InvalidInput(f"PROCURE_SMTP_PORT must be a port number, got {port_text!r}")
+        raise InvalidInput(
+            _("PROCURE_SMTP_PORT must be a port number, not %(port)s", port=repr(port_text))
+        )
     sender = environ.get("PROCURE_SMTP_FROM", "").strip()
     if "@" not in sender:
         raise InvalidInput(
-            "PROCURE_SMTP_FROM must name the sender's address (e.g. procure@example.org) "
-            "when PROCURE_SMTP_HOST is set"
+            _(
+                "PROCURE_SMTP_FROM must name the sender's address (e.g. procure@example.org) "
+                "when PROCURE_SMTP_HOST is set"
+            )
         )
     return SmtpSettings(
         host=host,
@@ -276,8 +280,12 @@ def connect_smtp(settings: SmtpSettings) -> smtplib.SMTP:
             smtp.login(settings.user, settings.password or "")
     except (OSError, smtplib.SMTPException) as exc:
         raise InvalidInput(
-            f"cannot reach the SMTP server {settings.host}:{settings.port} ({exc}); "
-            "what was to be sent stays for the next run"
+            _(
+                "Cannot reach the SMTP server %(server)s (%(problem)s); what was to be sent "
+                "stays for the next run",
+                server=f"{settings.host}:{settings.port}",
+                problem=exc,
+            )
         ) from exc
     return smtp
 
