@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.holiday_law import check_notice
-from procure.domain.language import _, both
+from procure.domain.language import LANGUAGES, _, both, use_language
 from procure.domain.workdays import CalendarYear, WorkingCalendar
 from procure.services.accounts.authorization import Scope, authorize, display_name
 from procure.services.deadlines.calendar_law import holidays_of, provisional_calendar_year
@@ -168,7 +168,7 @@ def add_notice(
             role=by.role,
             trigger=TRIGGER,
             at=moment,
-            reason=f"录入{year}年放假安排：{notice.title}",
+            reason=_("Entered the holidays of %(year)s: %(title)s", year=year, title=notice.title),
             data=data,
             actor_name=display_name(session, by),
         ),
@@ -275,17 +275,29 @@ def _remind_earlier(
     recipients: list[tuple[DueItem, str]] = []
     for item in items:
         was = earlier[item.key].before
-        notice = replace(
-            item,
-            key=f"{item.key}:calendar{year}",
-            zh=f"{item.zh}（{year}年放假安排录入后提前，原为 {was.isoformat()}）",
-        )
+        notice = _moved_earlier(item, year, was)
         recipients.extend(
             (notice, login)
             for login, reach in holders.get(item.role, [])
             if role_covers(reach, item.role, projects[item.project])
         )
     return queue_reminders(session, recipients, batch_id=f"calendar-{year}", at=at)
+
+
+def _moved_earlier(item: DueItem, year: int, was: date) -> DueItem:
+    """``item`` named in both languages as moved earlier (a reminder is written in its
+    recipient's language)."""
+    said = {}
+    for language in LANGUAGES:
+        with use_language(language):
+            said[language] = _(
+                "%(deadline)s (earlier since the holidays of %(year)s were entered; it was "
+                "%(was)s)",
+                deadline=item.label,
+                year=year,
+                was=was.isoformat(),
+            )
+    return replace(item, key=f"{item.key}:calendar{year}", zh=said["zh_CN"], en=said["en"])
 
 
 @dataclass(frozen=True)
