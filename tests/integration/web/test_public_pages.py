@@ -150,7 +150,8 @@ def test_an_english_reader_reads_the_withdrawn_notice_in_english(
 
     assert page.headers["content-language"] == "en"
     assert "Withdrawn, review reopened" in page.text and "已撤回" not in page.text
-    assert "<strong>Objection upheld, review reopened</strong>: 价格分计算有误，重新评审" in page.text
+    answer = "<strong>Objection upheld, review reopened</strong>: 价格分计算有误，重新评审"
+    assert answer in page.text
     assert "The review experts are named once the project is awarded." in page.text
     assert "Objections until</dt><dd>2019-10-15" in page.text  # dates written the ISO way
 
