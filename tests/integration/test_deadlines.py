@@ -134,7 +134,10 @@ def test_a_deadline_counted_into_an_unknown_year_names_the_year_instead_of_guess
     (item,) = due_items(session, today=date(2199, 12, 29))
 
     assert (item.status, item.due_on) == ("unknown", None)
-    assert item.problem is not None and "holidays of 2200" in item.problem
+    assert item.problem is not None and "不知道2200年的放假安排" in item.problem
+    assert item.problem_label == "无法计算：工作日历不知道2200年的放假安排，请管理员录入该年通知"
+    with use_language("en"):
+        assert item.problem_label is not None and "holidays of 2200" in item.problem_label
 
 
 def test_the_tick_closes_a_call_whose_deadline_passed_once_and_audited(

@@ -272,9 +272,10 @@ def test_an_award_whose_window_runs_into_a_year_without_known_holidays_waits_for
     project_at(session, "reviewed")
 
     # Every year from 2025 is counted, provisionally, from the law; 2200 is past that.
-    with pytest.raises(Refused, match="enter 2200's holidays and make-up working days"):
+    with pytest.raises(Refused, match="录入该年的放假和调休上班日") as refused:
         lc.award(session, CODE, OFFICER, organization=QIHANG, at=datetime(2199, 12, 28, tzinfo=UTC))
 
     session.rollback()
+    assert "工作日历尚不知道2200年的放假安排" in str(refused.value)
     assert queries.project_by_code(session, CODE).state == "reviewing"
     session.commit()
