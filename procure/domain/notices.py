@@ -18,7 +18,7 @@ from typing import Protocol
 
 from procure.domain.config import check_keys, config_whole, load_yaml_mapping
 from procure.domain.errors import ConfigError
-from procure.domain.language import N_, _
+from procure.domain.language import N_, _, pgettext
 
 MOVED_TO_VISIBILITY = {
     "reviewer_names": "facts.reviewer_identity.visible.public",
@@ -38,7 +38,7 @@ OUTCOME_NAMES = {
 def outcome_label(outcome: str | None) -> str:
     """An answer's outcome in the language in use; a waiting objection is awaiting one."""
     if outcome is None:
-        return _("Awaiting an answer")
+        return pgettext("objection", "Awaiting an answer")
     name = OUTCOME_NAMES.get(outcome)
     return _(name) if name else outcome
 

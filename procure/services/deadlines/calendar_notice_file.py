@@ -83,6 +83,10 @@ def _date(text: str, where: str, line: int, what: str) -> date:
         ) from None
 
 
+def _published() -> str:
+    return pgettext("notice file", "Publication date")
+
+
 def _title(text: str, where: str, line: int) -> str:
     title = " ".join(text.split())
     if not title or len(title) > 200:
@@ -146,7 +150,9 @@ def _csv(text: str, where: str) -> NoticeFile:
         if kind == "title":
             title = _title(cells[1], where, line)
         elif kind == "published_on":
-            published = _date(cells[1] or cells[2], where, line, _("Publication date"))
+            published = _date(
+                cells[1] or cells[2], where, line, pgettext("notice file", "Publication date")
+            )
         elif kind == "off":
             first = _date(cells[2], where, line, _("First day off"))
             last = _date(cells[3] or cells[2], where, line, _("Last day off"))
@@ -207,7 +213,10 @@ def _yaml(text: str, where: str) -> NoticeFile:
             title = _title(_scalar(value, where, "title"), where, line)
         elif key == "published_on":
             published = _date(
-                _scalar(value, where, "published_on"), where, line, _("Publication date")
+                _scalar(value, where, "published_on"),
+                where,
+                line,
+                pgettext("notice file", "Publication date"),
             )
         elif key == "year":
             text_year = _scalar(value, where, "year")

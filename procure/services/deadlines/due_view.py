@@ -61,7 +61,7 @@ def days_text(item: DueItem) -> str:
     if item.days_left > 0:
         return ngettext("%(num)d day left", "%(num)d days left", item.days_left)
     if item.days_left == 0:
-        return _("Due today")
+        return pgettext("deadline", "Due today")
     if item.status == OVERDUE:
         return ngettext("%(num)d day overdue", "%(num)d days overdue", -item.days_left)
     return pgettext("due list", "Closed")
@@ -104,4 +104,4 @@ def _start(rule: DeadlineRule, rules: Rules) -> str:
 
 def _step(trigger: str, rules: Rules) -> str:
     entries = rules.engine.definition.transitions_for(trigger)
-    return entries[0].label if entries else _("the step")
+    return entries[0].label if entries else pgettext("deadline", "the step")

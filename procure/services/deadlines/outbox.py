@@ -37,6 +37,7 @@ from procure.domain.language import (
     both,
     current,
     parse_language,
+    pgettext,
     use_language,
 )
 from procure.services.deadlines.due import DueItem
@@ -106,9 +107,9 @@ def compose(item: DueItem, language: Language | None = None) -> tuple[str, str]:
 
 
 def _compose(item: DueItem) -> tuple[str, str]:
-    due = _day(item.due_on) if item.due_on else _("cannot be counted")
+    due = _day(item.due_on) if item.due_on else pgettext("deadline", "cannot be counted")
     if item.provisional:
-        due = _("%(day)s (provisional)", day=due)
+        due = pgettext("deadline", "%(day)s (provisional)", day=due)
     values = {"code": item.project, "deadline": item.label, "day": due}
     if item.status == "overdue":
         subject = _("[procure] %(code)s %(deadline)s: overdue, the deadline was %(day)s", **values)
