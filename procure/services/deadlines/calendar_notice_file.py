@@ -154,12 +154,20 @@ def _csv(text: str, where: str) -> NoticeFile:
                 cells[1] or cells[2], where, line, pgettext("notice file", "Publication date")
             )
         elif kind == "off":
-            first = _date(cells[2], where, line, _("First day off"))
-            last = _date(cells[3] or cells[2], where, line, _("Last day off"))
+            first = _date(cells[2], where, line, pgettext("notice file", "First day off"))
+            last = _date(cells[3] or cells[2], where, line, pgettext("notice file", "Last day off"))
             ranges.append(OffRange(first, last, line, cells[1]))
         else:
             makeup.append(
-                MakeupDay(_date(cells[2] or cells[1], where, line, _("Make-up working day")), line)
+                MakeupDay(
+                    _date(
+                        cells[2] or cells[1],
+                        where,
+                        line,
+                        pgettext("notice file", "Make-up working day"),
+                    ),
+                    line,
+                )
             )
     return _whole(where, title, published, ranges, makeup, None)
 
@@ -231,10 +239,10 @@ def _yaml(text: str, where: str) -> NoticeFile:
             makeup = [
                 MakeupDay(
                     _date(
-                        _scalar(item, where, _("Make-up working day")),
+                        _scalar(item, where, pgettext("notice file", "Make-up working day")),
                         where,
                         item.start_mark.line + 1,
-                        _("Make-up working day"),
+                        pgettext("notice file", "Make-up working day"),
                     ),
                     item.start_mark.line + 1,
                 )
@@ -272,8 +280,10 @@ def _range(node: Node, where: str) -> OffRange:
         fields[key] = _scalar(value, where, key)
     if "from" not in fields:
         raise _refuse(where, line, _("The range of days off has no from (its first day)"))
-    first = _date(fields["from"], where, line, _("First day off"))
-    last = _date(fields.get("to", fields["from"]), where, line, _("Last day off"))
+    first = _date(fields["from"], where, line, pgettext("notice file", "First day off"))
+    last = _date(
+        fields.get("to", fields["from"]), where, line, pgettext("notice file", "Last day off")
+    )
     return OffRange(first, last, line, fields.get("name", ""))
 
 

@@ -116,22 +116,23 @@ def _compose(item: DueItem) -> tuple[str, str]:
         when = _("Overdue, the deadline was: %(day)s", day=due)
     else:
         subject = _("[procure] %(code)s %(deadline)s: due on %(day)s", **values)
-        when = _("Due on: %(day)s", day=due)
+        when = pgettext("reminder e-mail", "Due on: %(day)s", day=due)
     lines = [
-        _(
+        pgettext(
+            "reminder e-mail",
             "Project: %(code)s %(title)s (%(purchaser)s)",
             code=item.project,
             title=item.title,
             purchaser=item.purchaser,
         ),
-        _("Deadline: %(deadline)s", deadline=item.label),
+        pgettext("reminder e-mail", "Deadline: %(deadline)s", deadline=item.label),
         when,
-        _("Counted from: %(day)s", day=_day(item.starts_on)),
-        _("Rule: %(rule)s", rule=rule_text(item.deadline)),
+        pgettext("reminder e-mail", "Counted from: %(day)s", day=_day(item.starts_on)),
+        pgettext("reminder e-mail", "Rule: %(rule)s", rule=rule_text(item.deadline)),
     ]
     basis = _basis(item)
     if basis:
-        lines.append(_("Basis: %(basis)s", basis=basis))
+        lines.append(pgettext("reminder e-mail", "Basis: %(basis)s", basis=basis))
     lines.append(
         _(
             "To be done by the %(role)s; sign in to procure and see the “Due” page.",

@@ -218,7 +218,8 @@ def _queue(
         ]
         if not logins:
             result.unreached.append(
-                _(
+                pgettext(
+                    "deadline",
                     "%(code)s %(deadline)s (%(role)s)",
                     code=item.project,
                     deadline=item.label,
