@@ -109,7 +109,8 @@ class DeadlineRule:
         fire: the trigger fired automatically when ``on_pass`` is ``fire``.
         remind_days: a reminder is queued once the last day is this many calendar days
             away or nearer.
-        basis: where the default comes from, shown with the rule.
+        basis: where the default comes from, shown with the rule (in Chinese).
+        basis_en: the same in English (empty: the Chinese is shown in both languages).
     """
 
     code: str
@@ -127,6 +128,7 @@ class DeadlineRule:
     remind_days: int = 3
     basis: str = ""
     holds: bool = False
+    basis_en: str = ""
 
     def counted_days(self, event_day: date, last_day: date) -> tuple[date, date] | None:
         """The first and last day the calendar was asked about, or ``None`` if none was."""

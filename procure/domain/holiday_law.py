@@ -29,9 +29,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _, both
 from procure.domain.workdays import CalendarYear
 
 LAW_TITLE = "《全国年节及纪念日放假办法》（2024年11月修订，2025年1月1日起施行）"
+LAW_TITLE_EN = (
+    "the Regulations on National Holidays and Memorial Days (revised November 2024, in force "
+    "from 1 January 2025)"
+)
 LAW_FIRST_YEAR = 2025
 """The first year the revised law fixes (春节 4 days with 除夕, 劳动节 2 days)."""
 
@@ -59,6 +64,12 @@ class LawHoliday:
 
     zh: str
     days: tuple[date, ...]
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The holiday's name in the language in use."""
+        return both(self.zh, self.en or self.zh)
 
 
 def law_holidays(year: int, lunar: LunarDates) -> tuple[LawHoliday, ...]:
@@ -72,13 +83,13 @@ def law_holidays(year: int, lunar: LunarDates) -> tuple[LawHoliday, ...]:
             raise InvalidInput(f"{name} {day.isoformat()} is not in {year}")
     eve = lunar.spring_eve
     return (
-        LawHoliday("元旦", (date(year, 1, 1),)),
-        LawHoliday("春节", tuple(eve + timedelta(days=n) for n in range(4))),
-        LawHoliday("清明节", (lunar.qingming,)),
-        LawHoliday("劳动节", (date(year, 5, 1), date(year, 5, 2))),
-        LawHoliday("端午节", (lunar.duanwu,)),
-        LawHoliday("中秋节", (lunar.midautumn,)),
-        LawHoliday("国庆节", tuple(date(year, 10, day) for day in (1, 2, 3))),
+        LawHoliday("元旦", (date(year, 1, 1),), "New Year's Day"),
+        LawHoliday("春节", tuple(eve + timedelta(days=n) for n in range(4)), "Spring Festival"),
+        LawHoliday("清明节", (lunar.qingming,), "Qingming Festival"),
+        LawHoliday("劳动节", (date(year, 5, 1), date(year, 5, 2)), "Labour Day"),
+        LawHoliday("端午节", (lunar.duanwu,), "Dragon Boat Festival"),
+        LawHoliday("中秋节", (lunar.midautumn,), "Mid-Autumn Festival"),
+        LawHoliday("国庆节", tuple(date(year, 10, day) for day in (1, 2, 3)), "National Day"),
     )
 
 
@@ -126,52 +137,99 @@ def check_notice(
     """
     off: dict[date, int] = {}
     for entry in sorted(ranges, key=lambda r: r.line):
-        for day, what in ((entry.first, "starts"), (entry.last, "ends")):
-            if day.year != year:
-                raise InvalidInput(
-                    f"{where} 第{entry.line}行：放假日期 {day.isoformat()} 不在 {year} 年内"
-                    f"（范围{'起' if what == 'starts' else '止'}日）"
+        at = {"where": where, "line": entry.line, "year": year}
+        if entry.first.year != year:
+            raise InvalidInput(
+                _(
+                    "%(where)s line %(line)s: the day off %(day)s is not in %(year)s (the "
+                    "range's first day)",
+                    day=entry.first.isoformat(),
+                    **at,
                 )
+            )
+        if entry.last.year != year:
+            raise InvalidInput(
+                _(
+                    "%(where)s line %(line)s: the day off %(day)s is not in %(year)s (the "
+                    "range's last day)",
+                    day=entry.last.isoformat(),
+                    **at,
+                )
+            )
         if entry.last < entry.first:
             raise InvalidInput(
-                f"{where} 第{entry.line}行：放假止日 {entry.last.isoformat()} "
-                f"早于起日 {entry.first.isoformat()}"
+                _(
+                    "%(where)s line %(line)s: the last day off %(last)s is before the first "
+                    "%(first)s",
+                    where=where,
+                    line=entry.line,
+                    last=entry.last.isoformat(),
+                    first=entry.first.isoformat(),
+                )
             )
         day = entry.first
         while day <= entry.last:
             if day in off:
                 raise InvalidInput(
-                    f"{where} 第{entry.line}行：{day.isoformat()} 与第{off[day]}行的放假范围重叠"
+                    _(
+                        "%(where)s line %(line)s: %(day)s overlaps the days off of line %(other)s",
+                        where=where,
+                        line=entry.line,
+                        day=day.isoformat(),
+                        other=off[day],
+                    )
                 )
             off[day] = entry.line
             day += timedelta(days=1)
     worked: dict[date, int] = {}
     for item in sorted(makeup, key=lambda m: m.line):
+        at = {"where": where, "line": item.line, "day": item.day.isoformat()}
         if item.day.year != year:
             raise InvalidInput(
-                f"{where} 第{item.line}行：调休上班日 {item.day.isoformat()} 不在 {year} 年内"
+                _(
+                    "%(where)s line %(line)s: the make-up working day %(day)s is not in %(year)s",
+                    year=year,
+                    **at,
+                )
             )
         if item.day in worked:
             raise InvalidInput(
-                f"{where} 第{item.line}行：调休上班日 {item.day.isoformat()} "
-                f"已在第{worked[item.day]}行给出"
+                _(
+                    "%(where)s line %(line)s: the make-up working day %(day)s is already given "
+                    "on line %(other)s",
+                    other=worked[item.day],
+                    **at,
+                )
             )
         if item.day in off:
             raise InvalidInput(
-                f"{where} 第{item.line}行：{item.day.isoformat()} 既在第{off[item.day]}行放假，"
-                "又是调休上班日"
+                _(
+                    "%(where)s line %(line)s: %(day)s is both a day off (line %(other)s) and a "
+                    "make-up working day",
+                    other=off[item.day],
+                    **at,
+                )
             )
         if item.day.weekday() < 5:
             raise InvalidInput(
-                f"{where} 第{item.line}行：调休上班日 {item.day.isoformat()} 是周一至周五，"
-                "调休上班日只能是周六或周日"
+                _(
+                    "%(where)s line %(line)s: the make-up working day %(day)s is a weekday; a "
+                    "make-up working day can only be a Saturday or Sunday",
+                    **at,
+                )
             )
         worked[item.day] = item.line
     for holiday in holidays:
         missing = [day for day in holiday.days if day not in off]
         if missing:
             raise InvalidInput(
-                f"{where}：{holiday.zh} 的法定假日 {missing[0].isoformat()} 不在任何放假范围内"
-                f"（{LAW_TITLE}第二条）"
+                _(
+                    "%(where)s: the statutory holiday %(day)s of %(holiday)s is in no range of "
+                    "days off (%(law)s, Article 2)",
+                    where=where,
+                    holiday=holiday.label,
+                    day=missing[0].isoformat(),
+                    law=both(LAW_TITLE, LAW_TITLE_EN),
+                )
             )
     return CalendarYear(year, frozenset(off), frozenset(worked))

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from procure.domain.config import check_keys, config_whole, load_yaml_mapping
 from procure.domain.errors import ConfigError
+from procure.domain.language import N_, _, pgettext
 
 MOVED_TO_VISIBILITY = {
     "reviewer_names": "facts.reviewer_identity.visible.public",
@@ -26,6 +27,20 @@ MOVED_TO_VISIBILITY = {
 """Keys an older notices.yaml may still carry, and the policy line that decides them now."""
 OUTCOMES = ("upheld", "rejected")
 OUTCOME_LABELS = {"upheld": "质疑成立，重新评审", "rejected": "质疑不成立，予以驳回"}
+"""Each answer's outcome in Chinese (the printed records, which are Chinese)."""
+OUTCOME_NAMES = {
+    "upheld": N_("Objection upheld, review reopened"),
+    "rejected": N_("Objection not upheld, dismissed"),
+}
+"""Each answer's outcome as people read it (see :func:`outcome_label`)."""
+
+
+def outcome_label(outcome: str | None) -> str:
+    """An answer's outcome in the language in use; a waiting objection is awaiting one."""
+    if outcome is None:
+        return pgettext("objection", "Awaiting an answer")
+    name = OUTCOME_NAMES.get(outcome)
+    return _(name) if name else outcome
 
 
 class WorkingDays(Protocol):

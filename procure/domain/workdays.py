@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _, pgettext
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -153,14 +154,25 @@ class WorkingCalendar:
 
     def _outside_message(self, day: date) -> str:
         known = self.known_years
-        span = f"{known[0]}–{known[-1]}" if known else "no years"
-        missing = " yet" if not known or day.year > known[-1] else ""
-        return (
-            f"the working-day calendar does not know the holidays of {day.year}{missing} "
-            f"(it knows {span}); {day.isoformat()} cannot be counted in working days: enter "
-            f"{day.year}'s holidays and make-up working days with `procure calendar add "
-            f"{day.year} FILE` (or in workflows/calendar.yaml), as the State Council's notice "
-            f"announces them (国务院办公厅关于{day.year}年部分节假日安排的通知)"
+        values = {
+            "year": day.year,
+            "day": day.isoformat(),
+            "span": f"{known[0]}–{known[-1]}" if known else pgettext("calendar years", "none"),
+        }
+        if not known or day.year > known[-1]:
+            return _(
+                "The working-day calendar does not know the holidays of %(year)s yet (it knows "
+                "%(span)s); %(day)s cannot be counted in working days: enter the holidays and "
+                "make-up working days of %(year)s with `procure calendar add %(year)s FILE` (or "
+                "in workflows/calendar.yaml), as the State Council's notice announces them",
+                **values,
+            )
+        return _(
+            "The working-day calendar does not know the holidays of %(year)s (it knows "
+            "%(span)s); %(day)s cannot be counted in working days: enter the holidays and "
+            "make-up working days of %(year)s with `procure calendar add %(year)s FILE` (or in "
+            "workflows/calendar.yaml), as the State Council's notice announces them",
+            **values,
         )
 
     def is_working_day(self, day: date) -> bool:

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import _
 from procure.services.accounts import administration
 from procure.services.deadlines.calendar_entry import add_notice, recent_moves
 from procure.services.deadlines.calendar_state import calendar_for, calendar_line, year_state
@@ -48,7 +49,7 @@ def _page(request: Request, session: Session, *, status: int = 200, **state: Any
 
 @router.get("/admin/calendar")
 def calendar_page(request: Request, account: Account, session: Reader) -> Response:
-    """The calendar's years (official or 暂定) and the form to enter a notice."""
+    """The calendar's years (official or provisional) and the form to enter a notice."""
     administration.admin_actor(session, account.user)
     return _page(request, session, done=request.query_params.get("done", ""))
 
@@ -63,15 +64,23 @@ def enter_notice(
     values = {"year": fields.get("year", ""), "text": fields.get("text", "")}
     name, content = upload.files.get("file", ("", b""))
     if not content:
-        name, content = "粘贴的内容.yaml", values["text"].encode("utf-8")
+        name, content = _("pasted.yaml"), values["text"].encode("utf-8")
     try:
         year_text = values["year"].strip()
         if not year_text.isascii() or not year_text.isdigit():
-            raise InvalidInput(f"年份 {year_text!r} 不是一个年份（如 2027）")
+            raise InvalidInput(
+                _("The year %(year)s is not a year (such as 2027)", year=repr(year_text))
+            )
         if not content.strip():
-            raise InvalidInput("请上传放假通知文件（YAML 或 CSV），或粘贴 YAML 内容")
+            raise InvalidInput(_("Upload the holiday notice file (YAML or CSV), or paste the YAML"))
         if len(content) > NOTICE_LIMIT:
-            raise InvalidInput(f"{name}：文件超过 {NOTICE_LIMIT // 1024} KB，不像一份放假通知")
+            raise InvalidInput(
+                _(
+                    "%(where)s: the file is over %(size)s KB, too large for a holiday notice",
+                    where=name,
+                    size=NOTICE_LIMIT // 1024,
+                )
+            )
         added = add_notice(session, int(year_text), content, name or "notice.yaml", by)
     except (InvalidInput, NotFound) as exc:
         session.rollback()

@@ -1,5 +1,5 @@
 """What is due or overdue for the signed-in account: the list of ``procure due --as LOGIN``,
-under one line on the state of the working-day calendar (official or 暂定) and the deadlines
+under one line on the state of the working-day calendar (official or provisional) and the deadlines
 the latest holiday notice entered moved."""
 
 from __future__ import annotations
@@ -8,14 +8,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.jobs.ticking import last_daily_tick
 from procure.services.deadlines.calendar_entry import recent_moves
 from procure.services.deadlines.calendar_state import calendar_for, calendar_line
 from procure.services.deadlines.due import beijing_day, due_items
-from procure.services.deadlines.due_view import days_zh, due_view, rule_zh
+from procure.services.deadlines.due_view import days_text, due_view, rule_text
 from procure.services.lifecycle.clock import now_utc
 from procure.web import pages
 from procure.web.deps import Account, Reader
+from procure.workflow.roles import role_label
 
 router = APIRouter()
 
@@ -29,7 +31,13 @@ def due_page(
     """The deadlines this account must act on: overdue first, then by due date."""
     if not within.isascii() or not within.isdigit() or int(within) not in WITHIN_CHOICES:
         choices = ", ".join(str(days) for days in WITHIN_CHOICES)
-        raise InvalidInput(f"期限只能选 {choices} 天之一，不能是 {within!r}")
+        raise InvalidInput(
+            _(
+                "The period must be one of %(choices)s days, not %(within)s",
+                choices=choices,
+                within=repr(within),
+            )
+        )
     today = beijing_day(now_utc())
     calendar = calendar_for(session)
     login = account.user.login
@@ -43,8 +51,9 @@ def due_page(
     )
     context = {
         "view": due_view(items, today),
-        "days_zh": days_zh,
-        "rule_zh": rule_zh,
+        "days_text": days_text,
+        "rule_text": rule_text,
+        "role_name": role_label,
         "calendar_line": calendar_line(session, today, calendar),
         "moves": _moves(session, login),
         "last_tick": last_daily_tick(session),

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import _
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.clock import now_utc
@@ -47,13 +48,13 @@ def lodge(
     own = {o.uscc for o in objections.objecting_organizations(reader, account.user, code)}
     uscc = form.get("organization", "")
     if uscc not in own:
-        raise Refused("you may object only for an organization of yours that bid on this project")
+        raise Refused(
+            _("You may object only for an organization of yours that bid on this project")
+        )
     text = form.get("text", "").strip()
     if not text:
-        return _page(
-            request, reader, code, account, errors={"text": "必填：请写明质疑事项 required"},
-            values=form, status=400,
-        )  # fmt: skip
+        errors = {"text": _("Required: write what you object to")}
+        return _page(request, reader, code, account, errors=errors, values=form, status=400)
     try:
         committed(
             session,
@@ -64,7 +65,7 @@ def lodge(
                 organization=uscc,
                 text=text,
             ),  # fmt: skip
-            what=f"lodge_objection on {code}",
+            what=_("the objection to %(code)s", code=code),
         )
     except (Refused, InvalidInput) as exc:
         status = 403 if isinstance(exc, Refused) else 400

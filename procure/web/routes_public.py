@@ -1,5 +1,6 @@
 """Public pages, no sign-in: per purchaser, its projects, open calls, award notices with
 the panel result and objections, signed contracts and the year's assessments; an Atom feed.
+Each is answered in the reader's language (``Vary: Accept-Language, Cookie``).
 
 These pages show nothing of the person reading them and nothing private, so a browser
 or proxy may keep them briefly (``Cache-Control: public, max-age`` from
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from procure.domain.bounded import YEAR
+from procure.domain.language import _, current
 from procure.services.public import notices as public_notices
 from procure.web.deps import Reader
 from procure.workflow.rules import default_rules
@@ -31,6 +33,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _cached(response: Response) -> Response:
     seconds = default_rules().notices.cache_seconds
     response.headers["Cache-Control"] = f"public, max-age={seconds}" if seconds else "no-store"
+    response.headers["Vary"] = "Accept-Language, Cookie"  # answered in the reader's language
+    response.headers["Content-Language"] = "zh-CN" if current() == "zh_CN" else "en"
     return response
 
 
@@ -73,7 +77,7 @@ def feed(request: Request, session: Reader) -> Response:
     entries = public_notices.feed_entries(session)
     base = request.app.state.settings.public_url or str(request.base_url).rstrip("/")
     root = ElementTree.Element("feed", xmlns=ATOM)
-    _text(root, "title", "中选结果公示 Award notices · procure")
+    _text(root, "title", _("Award notices · procure"))
     _text(root, "id", f"{base}/public/feed.atom")
     ElementTree.SubElement(root, "link", rel="self", href=f"{base}/public/feed.atom")
     ElementTree.SubElement(root, "link", rel="alternate", href=f"{base}/public/")
@@ -83,17 +87,32 @@ def feed(request: Request, session: Reader) -> Response:
     for entry in entries:
         item = ElementTree.SubElement(root, "entry")
         link = f"{base}/public/notices/{entry.project}"
-        withdrawn = "（已撤回，重新评审）" if entry.withdrawn else ""
-        _text(item, "title", f"{entry.title}（{entry.project}）中选结果公示{withdrawn}")
+        values = {
+            "title": entry.title,
+            "code": entry.project,
+            "purchaser": entry.purchaser_name,
+            "organization": entry.organization,
+            "day": entry.published_on.isoformat(),
+        }
+        if entry.withdrawn:
+            title = _("%(title)s (%(code)s) award notice (withdrawn, review reopened)", **values)
+            summary = _(
+                "%(purchaser)s: %(title)s (%(code)s), awarded to %(organization)s, published "
+                "%(day)s (withdrawn, review reopened)",
+                **values,
+            )
+        else:
+            title = _("%(title)s (%(code)s) award notice", **values)
+            summary = _(
+                "%(purchaser)s: %(title)s (%(code)s), awarded to %(organization)s, published "
+                "%(day)s",
+                **values,
+            )
+        _text(item, "title", title)
         _text(item, "id", f"{link}#notice-{entry.number}")
         ElementTree.SubElement(item, "link", rel="alternate", href=link)
         _text(item, "updated", _stamp(entry.published_on))
-        _text(
-            item,
-            "summary",
-            f"{entry.purchaser_name}：{entry.title}（{entry.project}）"
-            f"中选组织 {entry.organization}，公示日期 {entry.published_on.isoformat()}{withdrawn}",
-        )
+        _text(item, "summary", summary)
     body = ElementTree.tostring(root, encoding="unicode", xml_declaration=False)
     document = '<?xml version="1.0" encoding="utf-8"?>\n' + body
     return _cached(Response(document.encode(), media_type="application/atom+xml; charset=utf-8"))

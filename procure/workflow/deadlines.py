@@ -54,6 +54,7 @@ _KEYS = (
     "remind_days",
     "provisional",
     "basis",
+    "basis_en",
 )
 
 
@@ -154,6 +155,7 @@ def _rule(
         ends_on_working_day=rolls,
         remind_days=_days(entry, "remind_days", where, default=remind, least=0),
         basis=" ".join(str(entry.get("basis", "")).split()),
+        basis_en=" ".join(str(entry.get("basis_en", "")).split()),
         holds=_holds(entry.get("provisional"), role, f"{where}provisional"),
     )
 

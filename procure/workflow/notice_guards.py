@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from procure.domain.language import _, ngettext
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.store import notices, queries
 from procure.store.models import Organization
@@ -49,23 +50,29 @@ def objector_bid(ctx: ActionContext) -> str | None:
     """Only an organization that made a proposal, other than the one awarded, may object."""
     organization = _named(ctx)
     if organization is None:
-        return f"organization {ctx.params.get('organization')} is not registered"
+        return _("Organization %(uscc)s is not registered", uscc=ctx.params.get("organization"))
     if queries.proposal_of(ctx.session, ctx.project, organization.uscc) is None:
-        return (
-            f"{organization.name} made no proposal for {ctx.project.code}: only an "
-            "organization that bid may object to its award"
+        return _(
+            "%(organization)s made no proposal for %(code)s: only an organization that bid "
+            "may object to its award",
+            organization=organization.name,
+            code=ctx.project.code,
         )
     if organization.id == ctx.project.awarded_organization_id:
-        return f"{organization.name} was awarded {ctx.project.code}: it cannot object to its award"
+        return _(
+            "%(organization)s was awarded %(code)s: it cannot object to its award",
+            organization=organization.name,
+            code=ctx.project.code,
+        )
     return None
 
 
 def objection_documented(ctx: ActionContext) -> str | None:
     """An officer records an objection only citing the document it came in."""
     if ctx.actor.role == "officer" and not ctx.params.get("document"):
-        return (
-            "an officer may record an objection only with the reference of the document the "
-            "organization sent (document=来函文号); the organization's own account needs none"
+        return _(
+            "A project officer may record an objection only with the reference number of the "
+            "letter the organization sent; the organization's own account needs none"
         )
     return None
 
@@ -74,21 +81,27 @@ def objection_within_window(ctx: ActionContext) -> str | None:
     """The objection is dated within the notice's window, and not in the future."""
     notice = _notice(ctx)
     if notice is None:
-        return f"{ctx.project.code} has no award notice to object to"
+        return _("%(code)s has no award notice to object to", code=ctx.project.code)
     today = china_day(ctx.at)
     day: date = ctx.params.get("lodged_on") or today
     if day > today:
-        return f"the objection is dated {day.isoformat()}, after today ({today.isoformat()})"
+        return _(
+            "The objection is dated %(day)s, after today (%(today)s)",
+            day=day.isoformat(),
+            today=today.isoformat(),
+        )
     if day < notice.published_on:
-        return (
-            f"the objection is dated {day.isoformat()}, before the award notice was published "
-            f"({notice.published_on.isoformat()})"
+        return _(
+            "The objection is dated %(day)s, before the award notice was published (%(published)s)",
+            day=day.isoformat(),
+            published=notice.published_on.isoformat(),
         )
     closes = objections_close_on(ctx, notice)
     if day > closes:
-        return (
-            f"the objection window of the award notice published "
-            f"{notice.published_on.isoformat()} closed on {closes.isoformat()} (质疑期已过)"
+        return _(
+            "The objection window of the award notice published %(published)s closed on %(closes)s",
+            published=notice.published_on.isoformat(),
+            closes=closes.isoformat(),
         )
     return None
 
@@ -99,7 +112,10 @@ def objection_not_duplicate(ctx: ActionContext) -> str | None:
     if notice is None or organization is None:
         return None
     if notices.objection_to(ctx.session, notice, organization) is not None:
-        return f"{organization.name} already objected to this award notice"
+        return _(
+            "%(organization)s already objected to this award notice",
+            organization=organization.name,
+        )
     return None
 
 
@@ -107,14 +123,18 @@ def objection_unanswered(ctx: ActionContext) -> str | None:
     """The organization named has an objection against this project still to be answered."""
     organization = _named(ctx)
     if organization is None:
-        return f"organization {ctx.params.get('organization')} is not registered"
+        return _("Organization %(uscc)s is not registered", uscc=ctx.params.get("organization"))
     waiting = [
         row
         for row in notices.unanswered_objections(ctx.session, ctx.project)
         if row.organization.id == organization.id
     ]
     if not waiting:
-        return f"{organization.name} has no unanswered objection against {ctx.project.code}"
+        return _(
+            "%(organization)s has no unanswered objection against %(code)s",
+            organization=organization.name,
+            code=ctx.project.code,
+        )
     return None
 
 
@@ -124,11 +144,23 @@ def no_unanswered_objection(ctx: ActionContext) -> str | None:
     if not waiting:
         return None
     first = waiting[0]
-    more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
-    return (
-        f"{first.organization.name} objected to the award on "
-        f"{first.objection.lodged_on.isoformat()} and has no answer yet{more}: answer the "
-        f"objection (质疑) before signing"
+    values = {
+        "organization": first.organization.name,
+        "day": first.objection.lodged_on.isoformat(),
+    }
+    if len(waiting) == 1:
+        return _(
+            "%(organization)s objected to the award on %(day)s and has no answer yet: answer "
+            "the objection before signing",
+            **values,
+        )
+    return ngettext(
+        "%(organization)s objected to the award on %(day)s and has no answer yet (and "
+        "%(num)d more): answer the objections before signing",
+        "%(organization)s objected to the award on %(day)s and has no answer yet (and "
+        "%(num)d more): answer the objections before signing",
+        len(waiting) - 1,
+        **values,
     )
 
 

@@ -127,6 +127,6 @@ def test_a_year_past_the_law_is_named_by_due_and_tick(tmp_path: Path) -> None:
     at = datetime(2200, 3, 1, 10, 0, tzinfo=BEIJING)
     shown = ok("due", "--json", db=url, at=at).json()
     signing = next(item for item in shown if item["deadline"] == "sign_contract")
-    assert "does not know the holidays of 2200" in signing["problem"]
+    assert "不知道2200年的放假安排" in signing["problem"]
     ticked = ok("tick", "--by", OFFICER, "--no-send", db=url, at=at)
     assert f"日历 calendar: {CODE} sign_contract:" in ticked.stdout

@@ -103,8 +103,8 @@ def test_tick_by_an_auditor_is_refused_and_queues_nothing(db: str) -> None:
     history = run(db, "history", CODE, "--json")
 
     assert refused.code == 1
-    assert refused.stderr.strip().startswith("error: tick refused: ")
-    assert "holds neither an officer nor an admin grant" in refused.stderr
+    assert refused.stderr.strip().startswith("error: 每日检查被拒绝：")
+    assert "既没有项目干事授权，也没有管理员授权" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert "close_call" not in history.stdout
     assert json.loads(run(db, "show", CODE, "--json").stdout)["state"] == "soliciting"

@@ -62,8 +62,8 @@ def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded:
     refused = procure(*SIGN, *TERMS, db=awarded)
     assert refused.code == 1
     assert refused.stderr.strip() == (
-        "error: sign_contract refused: 厦门市思明区同心社会组织发展中心 objected to the award on "
-        f"{YEAR}-02-28 and has no answer yet: answer the objection (质疑) before signing"
+        "error: sign_contract refused: 厦门市思明区同心社会组织发展中心 于 "
+        f"{YEAR}-02-28 对中选结果提出质疑，尚未答复：请先答复质疑，再签订合同"
     )
 
     answered = ok(
@@ -119,9 +119,9 @@ def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(award
     [
         (
             ["--by", ORGANIZATION_LOGINS[TONGXIN], "--on", f"{YEAR}-02-29"],
-            f"closed on {YEAR}-02-28",
+            f"质疑期已于 {YEAR}-02-28 截止",
         ),
-        (["--by", OFFICER, "--as", "officer", "--on", f"{YEAR}-02-20"], "document=来函文号"),
+        (["--by", OFFICER, "--as", "officer", "--on", f"{YEAR}-02-20"], "须注明来函文号"),
         (
             ["--by", ORGANIZATION_LOGINS[LAOXIE], "--on", f"{YEAR}-02-20"],
             "holds no organization grant",

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
 from procure.services.deadlines.due import due_items
 from procure.services.deadlines.tick import tick
@@ -133,7 +134,10 @@ def test_a_deadline_counted_into_an_unknown_year_names_the_year_instead_of_guess
     (item,) = due_items(session, today=date(2199, 12, 29))
 
     assert (item.status, item.due_on) == ("unknown", None)
-    assert item.problem is not None and "holidays of 2200" in item.problem
+    assert item.problem is not None and "不知道2200年的放假安排" in item.problem
+    assert item.problem_label == "无法计算：工作日历不知道2200年的放假安排，请管理员录入该年通知"
+    with use_language("en"):
+        assert item.problem_label is not None and "holidays of 2200" in item.problem_label
 
 
 def test_the_tick_closes_a_call_whose_deadline_passed_once_and_audited(
@@ -184,7 +188,9 @@ def test_the_tick_is_refused_to_an_account_without_an_officer_or_admin_grant(
     project_on(session, clock, "awarded", date(2019, 3, 1))
     before = _trail_length(session)
 
-    with pytest.raises(Refused, match="holds neither an officer nor an admin grant"):
+    with pytest.raises(Refused, match="既没有项目干事授权，也没有管理员授权"):
+        tick(session, by=who, on=date(2019, 3, 30))
+    with use_language("en"), pytest.raises(Refused, match="holds neither a project officer nor"):
         tick(session, by=who, on=date(2019, 3, 30))
 
     assert state(session) == "awarded"
@@ -248,4 +254,4 @@ def test_a_deadline_nobody_holds_the_role_for_is_reported(session: Session, cloc
     result = tick(session, by="admin", on=date(2019, 3, 30))
 
     assert result.queued == 0
-    assert result.unreached == [f"{CODE} sign_contract (officer)"]
+    assert result.unreached == [f"{CODE} 签订合同（项目干事）"]  # the step and role by name

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.services.public import objections
 from procure.services.trail.check import trail_differences
@@ -99,7 +100,9 @@ def test_an_objection_after_the_window_is_refused_naming_the_day_it_closed(
 ) -> None:
     awarded(session)
 
-    with pytest.raises(Refused, match="closed on 2019-10-15"):
+    with pytest.raises(Refused, match="质疑期已于 2019-10-15 截止"):
+        lodge_by_tongxin(session, date(2019, 10, 16))
+    with use_language("en"), pytest.raises(Refused, match="closed on 2019-10-15"):
         lodge_by_tongxin(session, date(2019, 10, 16))
 
 
@@ -109,7 +112,9 @@ def test_an_officer_records_an_objection_only_citing_the_letter_it_came_in(
     awarded(session)
     given = {"organization": TONGXIN, "text": "报价计算有误", "at": beijing(date(2019, 10, 8))}
 
-    with pytest.raises(Refused, match="document=来函文号"):
+    with pytest.raises(Refused, match="项目干事只能依据社会组织的来函登记质疑，须注明来函文号"):
+        objections.lodge(session, CODE, OFFICER, **given)  # type: ignore[arg-type]
+    with use_language("en"), pytest.raises(Refused, match="the reference number of the letter"):
         objections.lodge(session, CODE, OFFICER, **given)  # type: ignore[arg-type]
     objections.lodge(session, CODE, OFFICER, document="同心函〔2019〕3号", **given)  # type: ignore[arg-type]
 
@@ -124,7 +129,7 @@ def test_an_officer_records_an_objection_only_citing_the_letter_it_came_in(
 def test_an_organization_that_did_not_bid_may_not_object(session: Session) -> None:
     awarded(session)
 
-    with pytest.raises(Refused, match="made no proposal"):
+    with pytest.raises(Refused, match="未参与 SM-2019-001 的申报"):
         objections.lodge(
             session, CODE, organization_actor(RENHE), organization=RENHE, text="x",
             at=beijing(date(2019, 10, 8)),
@@ -146,7 +151,7 @@ def test_an_organization_account_may_not_object_in_another_organizations_name(
 def test_the_awarded_organization_may_not_object_to_its_own_award(session: Session) -> None:
     awarded(session)
 
-    with pytest.raises(Refused, match="cannot object to its award"):
+    with pytest.raises(Refused, match="不能对自己的中选结果提出质疑"):
         objections.lodge(
             session, CODE, organization_actor(QIHANG), organization=QIHANG, text="x",
             at=beijing(date(2019, 10, 8)),
@@ -157,7 +162,9 @@ def test_an_organization_objects_once_to_a_notice(session: Session) -> None:
     awarded(session)
     lodge_by_tongxin(session)
 
-    with pytest.raises(Refused, match="already objected"):
+    with pytest.raises(Refused, match="已对本次中选结果公示提出过质疑"):
+        lodge_by_tongxin(session, date(2019, 10, 10))
+    with use_language("en"), pytest.raises(Refused, match="already objected"):
         lodge_by_tongxin(session, date(2019, 10, 10))
 
 
@@ -167,10 +174,17 @@ def test_signing_is_refused_while_an_objection_waits_for_its_answer(session: Ses
 
     with pytest.raises(Refused) as refused:
         sign(session)
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        sign(session)
 
-    assert str(refused.value) == (
-        "sign_contract refused: 厦门市思明区同心社会组织发展中心 objected to the award on "
-        "2019-10-09 and has no answer yet: answer the objection (质疑) before signing"
+    # the guard's reason, after the refusal's own opening (the lifecycle's)
+    assert str(refused.value).endswith(
+        ": 厦门市思明区同心社会组织发展中心 于 2019-10-09 对中选结果提出质疑，尚未答复："
+        "请先答复质疑，再签订合同"
+    )
+    assert str(in_english.value).endswith(
+        ": 厦门市思明区同心社会组织发展中心 objected to the award on 2019-10-09 and has no "
+        "answer yet: answer the objection before signing"
     )
     assert queries.project_by_code(session, CODE).state == "awarded"
     session.commit()
@@ -223,7 +237,7 @@ def test_an_upheld_objection_reopens_the_award_and_the_next_award_publishes_a_se
 def test_an_answer_needs_an_unanswered_objection_and_a_reason(session: Session) -> None:
     awarded(session)
 
-    with pytest.raises(Refused, match="no unanswered objection"):
+    with pytest.raises(Refused, match="对 SM-2019-001 没有待答复的质疑"):
         objections.answer(
             session, CODE, OFFICER, organization=TONGXIN, outcome="rejected", reason="无"
         )
@@ -258,9 +272,10 @@ def test_an_award_whose_window_runs_into_a_year_without_known_holidays_waits_for
     project_at(session, "reviewed")
 
     # Every year from 2025 is counted, provisionally, from the law; 2200 is past that.
-    with pytest.raises(Refused, match="enter 2200's holidays and make-up working days"):
+    with pytest.raises(Refused, match="录入该年的放假和调休上班日") as refused:
         lc.award(session, CODE, OFFICER, organization=QIHANG, at=datetime(2199, 12, 28, tzinfo=UTC))
 
     session.rollback()
+    assert "工作日历尚不知道2200年的放假安排" in str(refused.value)
     assert queries.project_by_code(session, CODE).state == "reviewing"
     session.commit()

@@ -112,7 +112,7 @@ def test_a_provisional_objection_window_stays_open_past_its_day_until_the_bound(
     assert "2027-01-21" in held.held[0]
 
     clock.set(date(2027, 1, 22))  # the bound passed with no notice entered
-    with pytest.raises(Refused, match="closed on 2027-01-21"):
+    with pytest.raises(Refused, match="质疑期已于 2027-01-21 截止"):
         lodge(session, code, RENHE)
     session.rollback()
     assert running(session, date(2027, 1, 22), code)["objection_window"].status == "expired"

@@ -14,12 +14,15 @@ from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
 from procure.services.deadlines.outbox import SmtpSettings, send_pending, smtp_settings
 from procure.services.deadlines.tick import tick
+from procure.store.accounts import user_by_login
 from procure.store.deadline_models import Reminder
 from tests.integration.builders import ADMIN, OFFICER
 from tests.integration.deadline_world import CLOCK, Clock, project_on
+from tests.language_purity import chinese_runs, english_words
 
 
 class Inbox:
@@ -92,10 +95,50 @@ def test_each_reminder_is_sent_once_to_its_account_s_address(
     assert sent.sent_at is not None and sent.attempts == 1
 
 
+def test_a_reminder_is_written_in_the_language_of_the_account_it_is_for(
+    session: Session, clock: Clock, inbox: tuple[Inbox, SmtpSettings]
+) -> None:
+    handler, settings = inbox
+    project_on(session, clock, "awarded", date(2019, 3, 1))
+    accounts.set_email(session, OFFICER.name, "lixiumei@example.org", ADMIN)
+    accounts.set_email(session, CLOCK, "clock@example.org", ADMIN)
+    reader = user_by_login(session, CLOCK)
+    assert reader is not None
+    reader.language = "en"  # the clock account reads English
+    session.add(reader)
+    session.commit()
+    with use_language("en"):  # the tick's own language does not decide the mail's
+        assert tick(session, by=CLOCK, on=date(2019, 3, 30)).queued == 2
+
+    assert send_pending(session, settings).sent == 2
+
+    mail = {recipients[0]: message for recipients, message in handler.messages}
+    chinese, english = mail["lixiumei@example.org"], mail["clock@example.org"]
+    chinese_body, english_body = (_body(m) for m in (chinese, english))
+    assert str(chinese["Subject"]) == "【procure】SM-2019-001 签订合同：到期日 2019年4月1日"
+    assert "由项目干事办理；登录 procure 后在“到期事项”页查看。" in chinese_body
+    assert "依据：中标、成交通知书发出之日起三十日内签订政府采购合同" in chinese_body
+    assert str(english["Subject"]) == "[procure] SM-2019-001 Sign the contract: due on 1 April 2019"
+    assert "Rule: within 30 calendar days after entering “Awarded”" in english_body
+    assert "To be done by the Project officer; sign in to procure" in english_body
+    assert "Basis: The procurement contract is signed within 30 days" in english_body
+    assert "(All dates are Beijing time.)" in english_body
+    for text in (str(english["Subject"]), english_body):  # no Chinese but the data's
+        assert chinese_runs(text, {"职工成长方程式", "厦门市思明区总工会", "SM-FED"}) == []
+    for text in (str(chinese["Subject"]), chinese_body):
+        assert english_words(text, {"SM-FED"}, {"procure"}) == []
+
+
+def _body(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode("utf-8")
+
+
 def test_an_unreachable_server_leaves_the_reminders_unsent(session: Session, clock: Clock) -> None:
     queued(session, clock)
 
-    with pytest.raises(InvalidInput, match="cannot reach the SMTP server 127.0.0.1"):
+    with pytest.raises(InvalidInput, match="无法连接 SMTP 服务器 127.0.0.1"):
         send_pending(session, SmtpSettings("127.0.0.1", free_port(), "procure@example.org"))
 
     session.expire_all()
@@ -112,9 +155,9 @@ def test_the_smtp_settings_come_from_the_environment() -> None:
         }
     )
     assert settings == SmtpSettings("mail.local", 2525, "a@b.c")
-    with pytest.raises(InvalidInput, match="PROCURE_SMTP_FROM must name"):
+    with pytest.raises(InvalidInput, match="PROCURE_SMTP_FROM 必须写明发件地址"):
         smtp_settings({"PROCURE_SMTP_HOST": "mail.local"})
-    with pytest.raises(InvalidInput, match="PROCURE_SMTP_PORT must be a port"):
+    with use_language("en"), pytest.raises(InvalidInput, match="PROCURE_SMTP_PORT must be a port"):
         smtp_settings(
             {"PROCURE_SMTP_HOST": "h", "PROCURE_SMTP_FROM": "a@b.c", "PROCURE_SMTP_PORT": "x"}
         )

@@ -10,6 +10,7 @@ from chinese_calendar import constants as announced
 
 from procure.domain.errors import InvalidInput
 from procure.domain.holiday_law import MakeupDay, OffRange, check_notice, provisional_year
+from procure.domain.language import use_language
 from procure.services.deadlines.calendar_law import (
     holidays_of,
     lunar_dates,
@@ -141,3 +142,13 @@ def test_a_notice_file_that_cannot_be_read_is_refused_naming_the_line(
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
         parse_notice(content, name)
+
+
+def test_a_bad_notice_is_refused_in_english_to_an_english_reader() -> None:
+    with use_language("en"):
+        with pytest.raises(InvalidInput, match=r"n\.csv line 1: First day off '2027-13-01' is not"):
+            parse_notice(b"off,x,2027-13-01,\n", "n.csv")
+        with pytest.raises(
+            InvalidInput, match="the statutory holiday 2027-01-01 of New Year's Day"
+        ):
+            check_notice(2027, [], [], holidays_of(2027), "n.yaml")

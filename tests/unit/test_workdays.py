@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.workdays import CalendarYear, OutsideCalendar, WorkingCalendar
 from procure.services.deadlines.calendar import default_calendar
 
@@ -96,7 +97,7 @@ def test_a_date_in_a_year_no_one_announced_yet_is_refused_without_a_provisional_
 ) -> None:
     last = calendar.known_years[-1]
     announced_only = WorkingCalendar(calendar.years())
-    with pytest.raises(OutsideCalendar, match=rf"holidays of {last + 1} yet.*calendar add"):
+    with pytest.raises(OutsideCalendar, match=rf"尚不知道{last + 1}年的放假安排.*calendar add"):
         announced_only.is_working_day(date(last + 1, 3, 1))
 
 
@@ -113,7 +114,9 @@ def test_counting_into_an_unknown_year_is_refused() -> None:
     only_2019 = WorkingCalendar([NATIONAL_DAY_2019])
 
     assert only_2019.add_working_days(date(2019, 12, 30), 1) == date(2019, 12, 31)
-    with pytest.raises(OutsideCalendar, match="2020-01-01 cannot be counted"):
+    with pytest.raises(OutsideCalendar, match="2020-01-01 无法按工作日计算"):
+        only_2019.add_working_days(date(2019, 12, 31), 1)
+    with use_language("en"), pytest.raises(OutsideCalendar, match="2020-01-01 cannot be counted"):
         only_2019.add_working_days(date(2019, 12, 31), 1)
 
 
@@ -121,7 +124,10 @@ def test_a_year_before_the_known_ones_is_refused_without_saying_yet() -> None:
     with pytest.raises(OutsideCalendar) as refused:
         WorkingCalendar([NATIONAL_DAY_2019]).is_working_day(date(2003, 5, 1))
 
-    assert "holidays of 2003 (it knows 2019–2019)" in str(refused.value)
+    assert "工作日历不知道2003年的放假安排（已知：2019–2019）" in str(refused.value)
+    with use_language("en"), pytest.raises(OutsideCalendar) as in_english:
+        WorkingCalendar([NATIONAL_DAY_2019]).is_working_day(date(2003, 5, 1))
+    assert "holidays of 2003 (it knows 2019–2019)" in str(in_english.value)
 
 
 def test_the_library_knows_the_years_from_2004(calendar: WorkingCalendar) -> None:

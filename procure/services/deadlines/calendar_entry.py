@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.holiday_law import check_notice
+from procure.domain.language import LANGUAGES, _, both, use_language
 from procure.domain.workdays import CalendarYear, WorkingCalendar
 from procure.services.accounts.authorization import Scope, authorize, display_name
 from procure.services.deadlines.calendar_law import holidays_of, provisional_calendar_year
@@ -74,12 +75,17 @@ class NoticeAdded:
 
 def _admin(session: Session, by: Actor, year: int) -> None:
     if by.role != "admin":
-        raise Refused(f"录入{year}年放假安排需要管理员角色（--as admin）")
+        raise Refused(
+            _(
+                "Entering the holidays of %(year)s needs the administrator role (--as admin)",
+                year=year,
+            )
+        )
     authorize(
         session,
         by,
         Scope(any_purchaser=True),
-        f"录入{year}年放假安排 calendar add",
+        _("enter the holidays of %(year)s", year=year),
         allow_setup=False,
     )
 
@@ -113,13 +119,33 @@ def add_notice(
     _admin(session, by, year)
     before = calendar_for(session)
     if provisional_calendar_year(year) is None:
-        raise InvalidInput(f"{year}年不在可录入的年份内（2025年起，按现行放假办法）")
+        raise InvalidInput(
+            _(
+                "%(year)s is not a year whose holidays may be entered (from 2025, under the "
+                "present holiday law)",
+                year=year,
+            )
+        )
     if not before.is_provisional(year):
         state = year_state(session, year, before)
-        raise Refused(f"{year}年的放假安排已是正式的（{state.source}），不能再录入")
+        raise Refused(
+            _(
+                "The holidays of %(year)s are already official (%(source)s); they cannot be "
+                "entered again",
+                year=year,
+                source=state.source,
+            )
+        )
     notice = parse_notice(content, source)
     if notice.year is not None and notice.year != year:
-        raise InvalidInput(f"{source}：文件写的是{notice.year}年，命令给的是{year}年")
+        raise InvalidInput(
+            _(
+                "%(source)s: the file is for %(file_year)s, the command for %(year)s",
+                source=source,
+                file_year=notice.year,
+                year=year,
+            )
+        )
     entered = check_notice(year, notice.ranges, notice.makeup, holidays_of(year), source)
     moment = at or now_utc()
     after = _with(before, entered)
@@ -142,7 +168,7 @@ def add_notice(
             role=by.role,
             trigger=TRIGGER,
             at=moment,
-            reason=f"录入{year}年放假安排：{notice.title}",
+            reason=_("Entered the holidays of %(year)s: %(title)s", year=year, title=notice.title),
             data=data,
             actor_name=display_name(session, by),
         ),
@@ -164,7 +190,13 @@ def add_notice(
         session.flush()  # entered by another administrator at the same moment: say so
     except IntegrityError as exc:
         session.rollback()
-        raise Refused(f"{year}年的放假安排刚由另一位管理员录入，未再录入") from exc
+        raise Refused(
+            _(
+                "The holidays of %(year)s were just entered by another administrator; they "
+                "were not entered again",
+                year=year,
+            )
+        ) from exc
     result = NoticeAdded(
         year,
         notice.title,
@@ -243,17 +275,29 @@ def _remind_earlier(
     recipients: list[tuple[DueItem, str]] = []
     for item in items:
         was = earlier[item.key].before
-        notice = replace(
-            item,
-            key=f"{item.key}:calendar{year}",
-            zh=f"{item.zh}（{year}年放假安排录入后提前，原为 {was.isoformat()}）",
-        )
+        notice = _moved_earlier(item, year, was)
         recipients.extend(
             (notice, login)
             for login, reach in holders.get(item.role, [])
             if role_covers(reach, item.role, projects[item.project])
         )
     return queue_reminders(session, recipients, batch_id=f"calendar-{year}", at=at)
+
+
+def _moved_earlier(item: DueItem, year: int, was: date) -> DueItem:
+    """``item`` named in both languages as moved earlier (a reminder is written in its
+    recipient's language)."""
+    said = {}
+    for language in LANGUAGES:
+        with use_language(language):
+            said[language] = _(
+                "%(deadline)s (earlier since the holidays of %(year)s were entered; it was "
+                "%(was)s)",
+                deadline=item.label,
+                year=year,
+                was=was.isoformat(),
+            )
+    return replace(item, key=f"{item.key}:calendar{year}", zh=said["zh_CN"], en=said["en"])
 
 
 @dataclass(frozen=True)
@@ -277,7 +321,13 @@ def show_year(session: Session, year: int) -> YearShown:
     calendar = calendar_for(session)
     entry = calendar.year_entry(year)
     if entry is None:
-        raise InvalidInput(f"工作日历不知道{year}年（已知 {calendar.known_years[0]} 年起）")
+        raise InvalidInput(
+            _(
+                "The working calendar does not know %(year)s (it knows the years from %(first)s)",
+                year=year,
+                first=calendar.known_years[0],
+            )
+        )
     state = year_state(session, year, calendar)
     stored = session.exec(select(CalendarNotice).where(CalendarNotice.year == year)).first()
     notice = None
@@ -318,4 +368,12 @@ def recent_moves(session: Session) -> tuple[CalendarNotice, list[dict[str, Any]]
     row = session.exec(select(TransitionLog).where(TransitionLog.seq == notice.audit_seq)).first()
     data = json.loads(row.data) if row is not None and isinstance(row.data, str) else {}
     moved = data.get("moved", []) if isinstance(data, dict) else []
-    return notice, [item for item in moved if isinstance(item, dict)]
+    return notice, [_named(item) for item in moved if isinstance(item, dict)]
+
+
+def _named(moved: dict[str, Any]) -> dict[str, Any]:
+    """A moved deadline as recorded, with its rule's name in the language in use
+    (``label``; the record's own Chinese name when the rule is gone)."""
+    rule = default_rules().deadlines.rule(str(moved.get("deadline", "")))
+    label = both(rule.zh, rule.en) if rule is not None else str(moved.get("zh", ""))
+    return {**moved, "label": label}

@@ -32,6 +32,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from procure.domain.errors import InvalidInput
 from procure.domain.holiday_law import MakeupDay, OffRange
+from procure.domain.language import _, pgettext
 
 MAX_NOTICE_BYTES = 64 * 1024
 _KINDS = {
@@ -62,7 +63,9 @@ class NoticeFile:
 
 
 def _refuse(where: str, line: int, problem: str) -> InvalidInput:
-    return InvalidInput(f"{where} 第{line}行：{problem}")
+    return InvalidInput(
+        _("%(where)s line %(line)s: %(problem)s", where=where, line=line, problem=problem)
+    )
 
 
 def _date(text: str, where: str, line: int, what: str) -> date:
@@ -70,14 +73,26 @@ def _date(text: str, where: str, line: int, what: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise _refuse(
-            where, line, f"{what} {text.strip()!r} 不是日期（应写作 2027-01-01）"
+            where,
+            line,
+            _(
+                "%(what)s %(text)s is not a date (write it as 2027-01-01)",
+                what=what,
+                text=repr(text.strip()),
+            ),
         ) from None
+
+
+def _published() -> str:
+    return pgettext("notice file", "Publication date")
 
 
 def _title(text: str, where: str, line: int) -> str:
     title = " ".join(text.split())
     if not title or len(title) > 200:
-        raise _refuse(where, line, "通知标题不能为空，且不超过200字")
+        raise _refuse(
+            where, line, _("The notice's title may not be empty or longer than 200 characters")
+        )
     return title
 
 
@@ -88,11 +103,19 @@ def parse_notice(content: bytes, where: str) -> NoticeFile:
         InvalidInput: naming ``where`` and the line of the first problem.
     """
     if len(content) > MAX_NOTICE_BYTES:
-        raise InvalidInput(f"{where}：文件超过 {MAX_NOTICE_BYTES // 1024} KB，不像一份放假通知")
+        raise InvalidInput(
+            _(
+                "%(where)s: the file is over %(size)s KB, too large for a holiday notice",
+                where=where,
+                size=MAX_NOTICE_BYTES // 1024,
+            )
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{where}：不是 UTF-8 文本（{exc.reason}）") from None
+        raise InvalidInput(
+            _("%(where)s: not UTF-8 text (%(reason)s)", where=where, reason=exc.reason)
+        ) from None
     if where.lower().endswith(".csv"):
         return _csv(text, where)
     return _yaml(text, where)
@@ -117,24 +140,43 @@ def _csv(text: str, where: str) -> NoticeFile:
         kind = _KINDS.get(cells[0].lower())
         if kind is None:
             raise _refuse(
-                where, line, f"未知的类型 {cells[0]!r}（应为 title、published_on、off 或 work）"
+                where,
+                line,
+                _(
+                    "Unknown kind %(kind)s (it should be title, published_on, off or work)",
+                    kind=repr(cells[0]),
+                ),
             )
         if kind == "title":
             title = _title(cells[1], where, line)
         elif kind == "published_on":
-            published = _date(cells[1] or cells[2], where, line, "发布日期")
+            published = _date(
+                cells[1] or cells[2], where, line, pgettext("notice file", "Publication date")
+            )
         elif kind == "off":
-            first = _date(cells[2], where, line, "放假起日")
-            last = _date(cells[3] or cells[2], where, line, "放假止日")
+            first = _date(cells[2], where, line, pgettext("notice file", "First day off"))
+            last = _date(cells[3] or cells[2], where, line, pgettext("notice file", "Last day off"))
             ranges.append(OffRange(first, last, line, cells[1]))
         else:
-            makeup.append(MakeupDay(_date(cells[2] or cells[1], where, line, "调休上班日"), line))
+            makeup.append(
+                MakeupDay(
+                    _date(
+                        cells[2] or cells[1],
+                        where,
+                        line,
+                        pgettext("notice file", "Make-up working day"),
+                    ),
+                    line,
+                )
+            )
     return _whole(where, title, published, ranges, makeup, None)
 
 
 def _scalar(node: Node, where: str, what: str) -> str:
     if not isinstance(node, ScalarNode):
-        raise _refuse(where, node.start_mark.line + 1, f"{what} 应为一个值")
+        raise _refuse(
+            where, node.start_mark.line + 1, _("%(what)s should be a single value", what=what)
+        )
     return str(node.value)
 
 
@@ -144,10 +186,16 @@ def _yaml(text: str, where: str) -> NoticeFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise _refuse(where, line, f"不是有效的 YAML（{getattr(exc, 'problem', exc)}）") from None
+        raise _refuse(
+            where, line, _("Not valid YAML (%(problem)s)", problem=getattr(exc, "problem", exc))
+        ) from None
     if not isinstance(root, MappingNode):
         raise InvalidInput(
-            f"{where}：应为一个映射，含 title、published_on、days_off、makeup_workdays"
+            _(
+                "%(where)s: should be a mapping with title, published_on, days_off and "
+                "makeup_workdays",
+                where=where,
+            )
         )
     title: str | None = None
     published: date | None = None
@@ -155,17 +203,35 @@ def _yaml(text: str, where: str) -> NoticeFile:
     ranges: list[OffRange] = []
     makeup: list[MakeupDay] = []
     for key_node, value in root.value:
-        key, line = _scalar(key_node, where, "键"), key_node.start_mark.line + 1
+        key, line = (
+            _scalar(key_node, where, pgettext("notice file", "Key")),
+            key_node.start_mark.line + 1,
+        )
         if key not in _YAML_KEYS:
-            raise _refuse(where, line, f"未知的键 {key!r}（可用：{'、'.join(_YAML_KEYS)}）")
+            raise _refuse(
+                where,
+                line,
+                _(
+                    "Unknown key %(key)s (known: %(keys)s)",
+                    key=repr(key),
+                    keys=pgettext("list", ", ").join(_YAML_KEYS),
+                ),
+            )
         if key == "title":
             title = _title(_scalar(value, where, "title"), where, line)
         elif key == "published_on":
-            published = _date(_scalar(value, where, "published_on"), where, line, "发布日期")
+            published = _date(
+                _scalar(value, where, "published_on"),
+                where,
+                line,
+                pgettext("notice file", "Publication date"),
+            )
         elif key == "year":
             text_year = _scalar(value, where, "year")
             if not text_year.isdigit():
-                raise _refuse(where, line, f"年份 {text_year!r} 不是一个年份")
+                raise _refuse(
+                    where, line, _("The year %(year)s is not a year", year=repr(text_year))
+                )
             year = int(text_year)
         elif key == "days_off":
             ranges = [_range(item, where) for item in _items(value, where, key)]
@@ -173,10 +239,10 @@ def _yaml(text: str, where: str) -> NoticeFile:
             makeup = [
                 MakeupDay(
                     _date(
-                        _scalar(item, where, "调休上班日"),
+                        _scalar(item, where, pgettext("notice file", "Make-up working day")),
                         where,
                         item.start_mark.line + 1,
-                        "调休上班日",
+                        pgettext("notice file", "Make-up working day"),
                     ),
                     item.start_mark.line + 1,
                 )
@@ -189,24 +255,35 @@ def _items(node: Node, where: str, key: str) -> list[Node]:
     if isinstance(node, ScalarNode) and node.value in ("", "~", "null"):
         return []
     if not isinstance(node, SequenceNode):
-        raise _refuse(where, node.start_mark.line + 1, f"{key} 应为一个列表")
+        raise _refuse(where, node.start_mark.line + 1, _("%(key)s should be a list", key=key))
     return list(node.value)
 
 
 def _range(node: Node, where: str) -> OffRange:
     line = node.start_mark.line + 1
     if not isinstance(node, MappingNode):
-        raise _refuse(where, line, "放假范围应写作 {name: 元旦, from: 日期, to: 日期}")
+        raise _refuse(
+            where, line, _("A range of days off is written {name: NAME, from: DATE, to: DATE}")
+        )
     fields: dict[str, str] = {}
     for key_node, value in node.value:
-        key = _scalar(key_node, where, "键")
+        key = _scalar(key_node, where, pgettext("notice file", "Key"))
         if key not in _RANGE_KEYS:
-            raise _refuse(where, line, f"放假范围中未知的键 {key!r}（可用：name、from、to）")
+            raise _refuse(
+                where,
+                line,
+                _(
+                    "Unknown key %(key)s in a range of days off (known: name, from, to)",
+                    key=repr(key),
+                ),
+            )
         fields[key] = _scalar(value, where, key)
     if "from" not in fields:
-        raise _refuse(where, line, "放假范围缺少 from（起日）")
-    first = _date(fields["from"], where, line, "放假起日")
-    last = _date(fields.get("to", fields["from"]), where, line, "放假止日")
+        raise _refuse(where, line, _("The range of days off has no from (its first day)"))
+    first = _date(fields["from"], where, line, pgettext("notice file", "First day off"))
+    last = _date(
+        fields.get("to", fields["from"]), where, line, pgettext("notice file", "Last day off")
+    )
     return OffRange(first, last, line, fields.get("name", ""))
 
 
@@ -219,9 +296,13 @@ def _whole(
     year: int | None,
 ) -> NoticeFile:
     if title is None:
-        raise InvalidInput(f"{where}：缺少通知标题（title）")
+        raise InvalidInput(_("%(where)s: the notice's title (title) is missing", where=where))
     if published is None:
-        raise InvalidInput(f"{where}：缺少通知发布日期（published_on）")
+        raise InvalidInput(
+            _("%(where)s: the notice's publication date (published_on) is missing", where=where)
+        )
     if not ranges:
-        raise InvalidInput(f"{where}：没有任何放假范围（days_off / off）")
+        raise InvalidInput(
+            _("%(where)s: there is no range of days off (days_off / off)", where=where)
+        )
     return NoticeFile(title, published, tuple(ranges), tuple(makeup), year)

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from procure.domain.language import _
 from procure.domain.workdays import CalendarYear, WorkingCalendar
 from procure.services.deadlines.calendar import default_calendar
 from procure.store.calendar_models import CalendarNotice
@@ -59,30 +60,51 @@ def year_state(session: Session, year: int, calendar: WorkingCalendar | None = N
     calendar = calendar or calendar_for(session)
     notice = session.exec(select(CalendarNotice).where(CalendarNotice.year == year)).first()
     if notice is not None:
-        return YearState(year, True, f"已录入国务院通知《{notice.title}》")
+        return YearState(
+            year, True, _("State Council notice entered: “%(title)s”", title=notice.title)
+        )
     entry = calendar.year_entry(year)
     if entry is None:
-        return YearState(year, False, "未知（早于法定放假办法可推算的年份）")
+        return YearState(
+            year, False, _("Unknown (earlier than the years the statutory holiday rules can count)")
+        )
     if entry.provisional:
-        return YearState(year, False, "暂定：按《全国年节及纪念日放假办法》推算，通知尚未录入")
-    return YearState(year, True, "国务院通知（随程序提供）")
+        return YearState(
+            year,
+            False,
+            _(
+                "Provisional: counted on the Regulations on National Holidays and Memorial "
+                "Days; the notice is not yet entered"
+            ),
+        )
+    return YearState(year, True, _("State Council notice (shipped with the program)"))
 
 
 def calendar_line(session: Session, today: date, calendar: WorkingCalendar | None = None) -> str:
-    """One short Chinese line on the calendar of this year and the next."""
+    """One short line on the calendar of this year and the next, in the language in use."""
     calendar = calendar or calendar_for(session)
-    years = (today.year, today.year + 1)
-    provisional = [year for year in years if calendar.is_provisional(year)]
+    this, following = today.year, today.year + 1
+    provisional = [year for year in (this, following) if calendar.is_provisional(year)]
     if not provisional:
-        return f"工作日历：{today.year}年、{today.year + 1}年的放假安排均为正式（国务院通知）。"
-    official = [year for year in years if year not in provisional]
-    said = f"{_years(official)}放假安排为正式；" if official else ""
-    more = "为暂定" if official else "放假安排为暂定"
-    return (
-        f"工作日历：{said}{_years(provisional)}{more}（按法定节假日推算，国务院通知尚未录入），"
-        "标“暂定”的期限在通知录入后重新计算。"
+        return _(
+            "Working calendar: the holidays of %(this)s and %(next)s are both official (State "
+            "Council notices).",
+            this=this,
+            next=following,
+        )
+    if len(provisional) == 2:
+        return _(
+            "Working calendar: the holidays of %(this)s and %(next)s are provisional (counted "
+            "on the statutory holidays; the State Council notice is not yet entered); "
+            "deadlines marked provisional are counted again once it is entered.",
+            this=this,
+            next=following,
+        )
+    return _(
+        "Working calendar: the holidays of %(official)s are official; those of "
+        "%(provisional)s are provisional (counted on the statutory holidays; the State "
+        "Council notice is not yet entered); deadlines marked provisional are counted again "
+        "once it is entered.",
+        official=following if provisional[0] == this else this,
+        provisional=provisional[0],
     )
-
-
-def _years(years: list[int]) -> str:
-    return "、".join(f"{year}年" for year in years)

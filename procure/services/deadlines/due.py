@@ -24,6 +24,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from procure.domain.deadlines import ENTERS, EXPIRED, OVERDUE, SERVICE_END, DeadlineRule, Window
+from procure.domain.language import _, both
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.browse.visibility import Reach, reach_clause, viewer_scope
 from procure.services.deadlines.calendar_state import calendar_for
@@ -58,9 +59,31 @@ class DueItem:
     basis: str
     fires: str | None
     problem: str | None = None
-    problem_zh: str | None = None  # the problem in Chinese, short, for the pages
+    problem_zh: str | None = None  # the problem in Chinese, short (JSON and records)
     provisional: tuple[int, ...] = ()  # the 暂定 years its last day was counted through
     held_until: date | None = None  # a window that holds: open until then while provisional
+    unknown_year: int | None = None  # the year the calendar does not know (see problem)
+
+    @property
+    def label(self) -> str:
+        """The deadline's name in the language in use."""
+        return both(self.zh, self.en)
+
+    @property
+    def problem_label(self) -> str | None:
+        """Why the deadline cannot be counted, short, in the language in use."""
+        if self.problem is None:
+            return None
+        if self.unknown_year is None:
+            return _(
+                "Cannot be counted: the working calendar does not know that year's holidays; "
+                "an administrator should enter that year's notice"
+            )
+        return _(
+            "Cannot be counted: the working calendar does not know the holidays of %(year)s; "
+            "an administrator should enter that year's notice",
+            year=self.unknown_year,
+        )
 
     @property
     def held(self) -> bool:
@@ -70,6 +93,7 @@ class DueItem:
     def as_dict(self) -> dict[str, Any]:
         """The item as JSON-ready data (dates as ISO text)."""
         data = asdict(self)
+        data.pop("unknown_year")
         data["provisional"] = list(self.provisional)
         for name in ("starts_on", "due_on", "held_until"):
             value = data[name]
@@ -200,9 +224,9 @@ def _item(
 ) -> DueItem:
     try:
         window: Window | None = rule.window(day, calendar, hold)
-        problem = problem_zh = None
+        problem = problem_zh = unknown_year = None
     except OutsideCalendar as exc:
-        window, problem = None, str(exc)
+        window, problem, unknown_year = None, str(exc), exc.year or None
         problem_zh = f"无法计算：工作日历不知道{exc.year or '该'}年的放假安排，请管理员录入该年通知"
     due_on = None if window is None else window.last_day
     held_until = None if window is None else window.held_until
@@ -228,6 +252,7 @@ def _item(
         problem_zh=problem_zh,
         provisional=() if window is None else window.provisional,
         held_until=held_until,
+        unknown_year=unknown_year,
     )
 
 

@@ -1,4 +1,4 @@
-"""The due list as people read it: each rule in Chinese words, "逾期 N 天" for the deadlines
+"""The due list as people read it: each rule in words, "逾期 N 天" for the deadlines
 of this year and the last, and the older ones summed up in one line.
 
 A deadline that passed years ago (a demo's 2020 contract still unsigned) is not news in
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from procure.domain.deadlines import ENTERS, EXPIRES, FIRE, OVERDUE, TRIGGER, DeadlineRule
+from procure.domain.language import _, ngettext, pgettext
 from procure.services.deadlines.due import DueItem
 from procure.workflow.rules import Rules, default_rules
 
@@ -52,44 +53,55 @@ def _old(item: DueItem, since: int) -> bool:
     return item.status == OVERDUE and item.due_on is not None and item.due_on.year < since
 
 
-def days_zh(item: DueItem) -> str:
-    """How the days stand, in words: 还剩 N 天, 今天截止 or 逾期 N 天 (— when not counted)."""
+def days_text(item: DueItem) -> str:
+    """How the days stand, in words: 3 days left, due today or 2 days overdue (— when not
+    counted), in the language in use."""
     if item.days_left is None:
         return "—"
     if item.days_left > 0:
-        return f"还剩 {item.days_left} 天"
+        return ngettext("%(num)d day left", "%(num)d days left", item.days_left)
     if item.days_left == 0:
-        return "今天截止"
-    return f"逾期 {-item.days_left} 天" if item.status == OVERDUE else "已截止"
+        return pgettext("deadline", "Due today")
+    if item.status == OVERDUE:
+        return ngettext("%(num)d day overdue", "%(num)d days overdue", -item.days_left)
+    return pgettext("due list", "Closed")
 
 
-def rule_zh(code: str, rules: Rules | None = None) -> str:
-    """The deadline rule ``code`` in Chinese words, e.g. 进入“已中选”后 30 个自然日内."""
+def rule_text(code: str, rules: Rules | None = None) -> str:
+    """The deadline rule ``code`` in words of the language in use, e.g. 进入“已中选”后 30 个
+    自然日内 (within 30 calendar days after entering “Awarded”)."""
     rules = rules or default_rules()
     rule = rules.deadlines.rule(code)
     if rule is None:
         return ""
-    unit = "个工作日" if rule.working else "个自然日"
-    said = f"{_start_zh(rule, rules)}后 {rule.days} {unit}内"
+    start = _start(rule, rules)
+    if rule.working:
+        said = _("within %(days)s working days after %(start)s", days=rule.days, start=start)
+    else:
+        said = _("within %(days)s calendar days after %(start)s", days=rule.days, start=start)
     if rule.on_pass == FIRE and rule.fire:
-        return f"{said}；期满自动{_trigger_zh(rule.fire, rules)}"
+        return _(
+            "%(rule)s; when it passes: %(step)s, automatically",
+            rule=said,
+            step=_step(rule.fire, rules),
+        )
     if rule.on_pass == EXPIRES:
-        return f"{said}；期满即截止"
+        return _("%(rule)s; it closes when it passes", rule=said)
     return said
 
 
-def _start_zh(rule: DeadlineRule, rules: Rules) -> str:
+def _start(rule: DeadlineRule, rules: Rules) -> str:
     definition = rules.engine.definition
     if rule.start.kind == ENTERS:
         try:
-            return f"进入“{definition.state(rule.start.name).zh}”"
+            return _("entering “%(state)s”", state=definition.state(rule.start.name).label)
         except KeyError:
-            return "进入该阶段"
+            return _("entering the stage")
     if rule.start.kind == TRIGGER:
-        return f"“{_trigger_zh(rule.start.name, rules)}”"
-    return "服务期结束"
+        return f"“{_step(rule.start.name, rules)}”"
+    return _("the end of the service period")
 
 
-def _trigger_zh(trigger: str, rules: Rules) -> str:
+def _step(trigger: str, rules: Rules) -> str:
     entries = rules.engine.definition.transitions_for(trigger)
-    return entries[0].zh if entries else "办理"
+    return entries[0].label if entries else pgettext("deadline", "the step")

@@ -20,7 +20,7 @@ import hashlib
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
@@ -30,12 +30,23 @@ from sqlmodel import Session, col, select
 
 from procure.domain.dates import BEIJING, chinese_date
 from procure.domain.errors import InvalidInput
+from procure.domain.language import (
+    DEFAULT,
+    Language,
+    _,
+    both,
+    current,
+    parse_language,
+    pgettext,
+    use_language,
+)
 from procure.services.deadlines.due import DueItem
-from procure.services.deadlines.due_view import rule_zh
+from procure.services.deadlines.due_view import rule_text
 from procure.services.lifecycle.clock import now_utc
 from procure.store.deadline_models import Reminder
 from procure.store.trust_models import User
-from procure.workflow.roles import ROLE_ZH
+from procure.workflow.roles import role_label
+from procure.workflow.rules import default_rules
 
 SMTP_TIMEOUT_SECONDS = 20
 
@@ -67,12 +78,16 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
         return None
     port_text = environ.get("PROCURE_SMTP_PORT", "25").strip()
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise InvalidInput(f"PROCURE_SMTP_PORT must be a port number, got {port_text!r}")
+        raise InvalidInput(
+            _("PROCURE_SMTP_PORT must be a port number, not %(port)s", port=repr(port_text))
+        )
     sender = environ.get("PROCURE_SMTP_FROM", "").strip()
     if "@" not in sender:
         raise InvalidInput(
-            "PROCURE_SMTP_FROM must name the sender's address (e.g. procure@example.org) "
-            "when PROCURE_SMTP_HOST is set"
+            _(
+                "PROCURE_SMTP_FROM must name the sender's address (e.g. procure@example.org) "
+                "when PROCURE_SMTP_HOST is set"
+            )
         )
     return SmtpSettings(
         host=host,
@@ -84,25 +99,69 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
-def compose(item: DueItem) -> tuple[str, str]:
-    """The subject and body of a reminder of ``item`` (dates are Beijing days, said once)."""
-    when = "已逾期，期限为" if item.status == "overdue" else "到期日"
-    due = chinese_date(item.due_on) if item.due_on else "无法计算"
+def compose(item: DueItem, language: Language | None = None) -> tuple[str, str]:
+    """The subject and body of a reminder of ``item`` (dates are Beijing days, said once),
+    in ``language`` (default: the one in use), the recipient account's."""
+    with use_language(language or current()):
+        return _compose(item)
+
+
+def _compose(item: DueItem) -> tuple[str, str]:
+    due = _day(item.due_on) if item.due_on else pgettext("deadline", "cannot be counted")
     if item.provisional:
-        due += "（暂定）"
-    subject = f"【procure】{item.project} {item.zh}：{when} {due}"
+        due = pgettext("deadline", "%(day)s (provisional)", day=due)
+    values = {"code": item.project, "deadline": item.label, "day": due}
+    if item.status == "overdue":
+        subject = _("[procure] %(code)s %(deadline)s: overdue, the deadline was %(day)s", **values)
+        when = _("Overdue, the deadline was: %(day)s", day=due)
+    else:
+        subject = _("[procure] %(code)s %(deadline)s: due on %(day)s", **values)
+        when = pgettext("reminder e-mail", "Due on: %(day)s", day=due)
     lines = [
-        f"项目：{item.project} {item.title}（{item.purchaser}）",
-        f"期限：{item.zh}",
-        f"{when}：{due}",
-        f"起算日：{chinese_date(item.starts_on)}",
-        f"规则：{rule_zh(item.deadline)}",
+        pgettext(
+            "reminder e-mail",
+            "Project: %(code)s %(title)s (%(purchaser)s)",
+            code=item.project,
+            title=item.title,
+            purchaser=item.purchaser,
+        ),
+        pgettext("reminder e-mail", "Deadline: %(deadline)s", deadline=item.label),
+        when,
+        pgettext("reminder e-mail", "Counted from: %(day)s", day=_day(item.starts_on)),
+        pgettext("reminder e-mail", "Rule: %(rule)s", rule=rule_text(item.deadline)),
     ]
-    if item.basis:
-        lines.append(f"依据：{item.basis}")
-    lines.append(f"由{ROLE_ZH.get(item.role, item.role)}办理；登录 procure 后在“到期事项”页查看。")
-    lines.append("（日期均为北京时间。）")
+    basis = _basis(item)
+    if basis:
+        lines.append(pgettext("reminder e-mail", "Basis: %(basis)s", basis=basis))
+    lines.append(
+        _(
+            "To be done by the %(role)s; sign in to procure and see the “Due” page.",
+            role=role_label(item.role),
+        )
+    )
+    lines.append(_("(All dates are Beijing time.)"))
     return subject[:300], "\n".join(lines) + "\n"
+
+
+def _day(day: date) -> str:
+    """A day as the reader's language writes it: 2019年4月1日, 1 April 2019."""
+    if current() == "zh_CN":
+        return chinese_date(day)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _basis(item: DueItem) -> str:
+    """Where the deadline comes from, in the language in use (the rule's English basis when
+    it has one, else the Chinese it was given in)."""
+    rule = default_rules().deadlines.rule(item.deadline)
+    english = rule.basis_en if rule is not None else ""
+    return both(item.basis, english or item.basis)
 
 
 def queue_reminders(
@@ -121,8 +180,10 @@ def queue_reminders(
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     moment = at or now_utc()
     added = 0
+    recipients = list(recipients)
+    languages = _languages(session, {login for _item, login in recipients})
     for item, login in recipients:
-        subject, body = compose(item)
+        subject, body = compose(item, languages.get(login))
         values = {
             "deadline_key": item.key,
             "project_code": item.project,
@@ -141,6 +202,14 @@ def queue_reminders(
         if session.execute(statement.returning(col(Reminder.id))).first() is not None:
             added += 1
     return added
+
+
+def _languages(session: Session, logins: set[str]) -> dict[str, Language]:
+    """The language each account reads (its ``language``; Chinese for one not found)."""
+    if not logins:
+        return {}
+    rows = session.exec(select(User.login, User.language).where(col(User.login).in_(logins)))
+    return {login: parse_language(chosen) or DEFAULT for login, chosen in rows}
 
 
 @dataclass(frozen=True)
@@ -213,8 +282,12 @@ def connect_smtp(settings: SmtpSettings) -> smtplib.SMTP:
             smtp.login(settings.user, settings.password or "")
     except (OSError, smtplib.SMTPException) as exc:
         raise InvalidInput(
-            f"cannot reach the SMTP server {settings.host}:{settings.port} ({exc}); "
-            "what was to be sent stays for the next run"
+            _(
+                "Cannot reach the SMTP server %(server)s (%(problem)s); what was to be sent "
+                "stays for the next run",
+                server=f"{settings.host}:{settings.port}",
+                problem=exc,
+            )
         ) from exc
     return smtp
 

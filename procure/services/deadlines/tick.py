@@ -30,11 +30,13 @@ from sqlmodel import Session, col, select
 from procure.domain.deadlines import DUE, FIRE, OVERDUE
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
+from procure.domain.language import _, pgettext
 from procure.domain.workdays import WorkingCalendar
 from procure.services.accounts.authorization import Scope, authorize
 from procure.services.browse.visibility import Reach, viewer_scope
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
+from procure.services.deadlines.due_view import rule_text
 from procure.services.deadlines.outbox import queue_reminders
 from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.fire import advance
@@ -43,6 +45,7 @@ from procure.store import audit
 from procure.store.models import Project
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 from procure.workflow.rules import Rules, default_rules
 
 TICK_HOUR = time(9)
@@ -113,7 +116,12 @@ def tick(
         if rule is None or rule.on_pass != FIRE or rule.fire is None or item.status != OVERDUE:
             continue
         assert item.due_on is not None
-        reason = f"期限 {item.zh} 已于 {item.due_on.isoformat()} 届满: {item.rule}"
+        reason = _(
+            "Deadline %(deadline)s passed on %(day)s: %(rule)s",
+            deadline=item.label,
+            day=item.due_on.isoformat(),
+            rule=rule_text(item.deadline, rules),
+        )
         try:
             fired = advance(
                 session,
@@ -140,7 +148,7 @@ def tick(
             role=actor.role,
             trigger=TICK_TRIGGER,
             at=at,
-            reason=f"期限检查 {on.isoformat()}",
+            reason=_("Deadline check %(day)s", day=on.isoformat()),
             data={
                 "on": on.isoformat(),
                 "fired": len(result.fired),
@@ -177,8 +185,11 @@ def tick_actor(session: Session, by: str) -> Actor:
     session.rollback()
     if all("holds no" in refusal for refusal in refusals):
         raise Refused(
-            f"tick refused: {login} holds neither an officer nor an admin grant "
-            f"({refusals[0].split('(grants: ')[-1].rstrip(')')} held); the tick needs one"
+            _(
+                "The daily check refused: %(login)s holds neither a project officer nor an "
+                "administrator grant; the check needs one",
+                login=login,
+            )
         )
     raise Refused(refusals[0])
 
@@ -206,7 +217,15 @@ def _queue(
             if role_covers(reach, item.role, projects[item.project])
         ]
         if not logins:
-            result.unreached.append(f"{item.project} {item.deadline} ({item.role})")
+            result.unreached.append(
+                pgettext(
+                    "deadline",
+                    "%(code)s %(deadline)s (%(role)s)",
+                    code=item.project,
+                    deadline=item.label,
+                    role=role_label(item.role),
+                )
+            )
         recipients.extend((item, login) for login in logins)
     result.queued = queue_reminders(session, recipients, batch_id=result.batch_id, at=at)
 
@@ -214,11 +233,25 @@ def _queue(
 def _held_line(item: DueItem) -> str:
     """Why a window the provisional calendar would close stays open (for the summary)."""
     assert item.due_on is not None and item.held_until is not None
-    years = "、".join(f"{year}年" for year in item.provisional)
-    state = "已过暂定期满日" if (item.days_left or 0) < 0 else "暂定期满日"
-    return (
-        f"{item.project} {item.zh}：{state} {item.due_on.isoformat()} 依据{years}暂定日历，"
-        f"不予关闭，保持开放至国务院通知录入或 {item.held_until.isoformat()}"
+    values = {
+        "code": item.project,
+        "deadline": item.label,
+        "day": item.due_on.isoformat(),
+        "years": pgettext("list", ", ").join(str(year) for year in item.provisional),
+        "held": item.held_until.isoformat(),
+    }
+    if (item.days_left or 0) < 0:
+        return _(
+            "%(code)s %(deadline)s: past its provisional last day %(day)s, counted on the "
+            "provisional calendar of %(years)s; not closed, held open until the State Council "
+            "notice is entered or until %(held)s",
+            **values,
+        )
+    return _(
+        "%(code)s %(deadline)s: provisional last day %(day)s, counted on the provisional "
+        "calendar of %(years)s; not closed, held open until the State Council notice is "
+        "entered or until %(held)s",
+        **values,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.store import notices, queries
@@ -37,7 +38,11 @@ def publish_award_notice(ctx: ActionContext, organization: Organization) -> None
         dates = ctx.rules.notices.dates(calendar, published_on)
     except OutsideCalendar as exc:
         raise Refused(
-            f"award refused: the award notice's objection window cannot be counted: {exc}"
+            _(
+                "The award is refused: the objection window of its notice cannot be counted: "
+                "%(problem)s",
+                problem=str(exc),
+            )
         ) from exc
     number = len(notices.notices_of(ctx.session, ctx.project)) + 1
     ctx.session.add(

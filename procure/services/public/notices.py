@@ -17,6 +17,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from procure.domain.errors import NotFound
+from procure.domain.language import _, both, pgettext
+from procure.domain.notices import outcome_label
 from procure.domain.panel import ProposalKey, aggregate_panel, rank_proposals
 from procure.reports.notices_data import objection_facts
 from procure.services.deadlines.calendar_state import calendar_for
@@ -35,6 +37,19 @@ AWARDED_STATES = frozenset(
      "dropped"}
 )  # fmt: skip
 DECIDED_STATES = {"renewed": "续约", "rectifying": "整改", "dropped": "不再合作"}
+"""The renew-or-drop decision a project's state says, in Chinese (the open-data export's;
+the pages say it with :func:`decision_label`)."""
+
+
+def decision_label(state: str) -> str:
+    """The renew-or-drop decision a project's ``state`` says, in the language in use."""
+    if state == "renewed":
+        return pgettext("renewal decision", "Renew")
+    if state == "rectifying":
+        return pgettext("renewal decision", "Rectify")
+    if state == "dropped":
+        return pgettext("renewal decision", "Stop cooperating")
+    return pgettext("renewal decision", "Not yet decided")
 
 
 @dataclass(frozen=True)
@@ -89,8 +104,15 @@ def purchaser_page(
     years = purchaser_years(session, purchaser)
     year = year if year is not None else (years[0] if years else None)
     if year is None or year not in years:
-        shown = f" in {year}" if year is not None else ""
-        raise NotFound(f"{purchaser.name} has no public projects{shown}")
+        if year is None:
+            raise NotFound(_("%(purchaser)s has no public projects", purchaser=purchaser.name))
+        raise NotFound(
+            _(
+                "%(purchaser)s has no public projects in %(year)s",
+                purchaser=purchaser.name,
+                year=year,
+            )
+        )
     projects = list(
         session.exec(
             select(Project)
@@ -112,7 +134,7 @@ def purchaser_page(
                 "code": p.code,
                 "title": p.title,
                 "budget": p.budget,
-                "state_zh": states.state(p.state).zh,
+                "state_label": states.state(p.state).label,
             }
             for p in projects
         ],
@@ -166,7 +188,7 @@ def project_notices(
                 "withdrawn": notice.id in withdrawn,
                 "panel": panel,
                 "objections": [
-                    objection_facts(row, unanswered_zh="待答复")
+                    _objection(row)
                     for row in objections
                     if row.notice.id == notice.id
                     and public.sees("objection", owner=row.organization.uscc)
@@ -174,6 +196,13 @@ def project_notices(
             }
         )
     return entries
+
+
+def _objection(row: notices.ObjectionRow) -> dict[str, Any]:
+    """An objection as the public page shows it: its facts and its answer's outcome in words."""
+    facts = objection_facts(row, unanswered_zh="待答复")
+    facts["outcome_label"] = outcome_label(facts["outcome"])
+    return facts
 
 
 def notice_page(session: Session, code: str, *, rules: Rules | None = None) -> dict[str, Any]:
@@ -187,7 +216,7 @@ def notice_page(session: Session, code: str, *, rules: Rules | None = None) -> d
         [] if project.state in HIDDEN_STATES else project_notices(session, project, rules=rules)
     )
     if not entries:
-        raise NotFound(f"project {code} has no award notice")
+        raise NotFound(_("Project %(code)s has no award notice", code=code))
     purchaser = session.get(Purchaser, project.purchaser_id)
     assert purchaser is not None
     return {
@@ -306,9 +335,9 @@ def _assessments(session: Session, projects: list[Project], rules: Rules) -> lis
                 "organization": organization.name,
                 "uscc": organization.uscc,
                 "total": assessment.total,
-                "grade_zh": band.label_zh if band else assessment.grade,
+                "grade": both(band.label_zh, band.label_en) if band else assessment.grade,
                 "veto": bool(assessment.veto),
-                "decision_zh": DECIDED_STATES.get(project.state, "待决定"),
+                "decision": decision_label(project.state),
                 "narrative": assessment.narrative if narrated else None,
             }
         )

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from procure.domain.deadlines import Window
 from procure.domain.documents import SEEN_AS
 from procure.domain.errors import InvalidInput, NotFound
-from procure.domain.notices import OUTCOME_LABELS, OUTCOMES
+from procure.domain.language import _
+from procure.domain.notices import OUTCOME_LABELS, OUTCOMES, outcome_label
 from procure.domain.workdays import OutsideCalendar, WorkingCalendar
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.documents.panels import FileRow, file_row
@@ -70,7 +71,13 @@ def answer(
     for review, ``rejected`` keeps it; either way the reason is recorded and published."""
     trigger = ANSWER_TRIGGERS.get(outcome)
     if trigger is None:
-        raise InvalidInput(f"an objection is answered {' or '.join(OUTCOMES)}, not {outcome!r}")
+        raise InvalidInput(
+            _(
+                "An objection is answered %(outcomes)s, not %(outcome)s",
+                outcomes=" / ".join(OUTCOMES),
+                outcome=repr(outcome),
+            )
+        )
     params = {"organization": organization}
     return advance(session, code, trigger, actor, params=params, reason=reason, **options)
 
@@ -111,7 +118,9 @@ def objection_page(
     organizations = objecting_organizations(session, user, code)
     notice = notices.current_notice(session, project)
     if notice is None or not (organizations or gate.staff):
-        raise NotFound(f"项目 {code} 没有你可以查看或质疑的中选公示")
+        raise NotFound(
+            _("Project %(code)s has no award notice you may read or object to", code=code)
+        )
     ours = {organization.id for organization in organizations}
     shown = [
         row
@@ -163,6 +172,8 @@ def project_objections(
             "answer_by": None
             if row.answer
             else answer_due(session, row.objection.lodged_on, calendar),
+            "outcome_label": outcome_label(row.answer.outcome if row.answer else None),
+            # the project page's (its own part of the conversion), until it reads outcome_label
             "outcome_zh": OUTCOME_LABELS[row.answer.outcome] if row.answer else "待答复",
             "reason": row.answer.reason if row.answer else None,
             "answered_on": row.answer.answered_on if row.answer else None,
@@ -176,7 +187,7 @@ def _letters(code: str, row: notices.ObjectionRow, gate: ProjectGate) -> list[Fi
     :func:`~procure.services.documents.reading.attachments_as_seen` does)."""
     if not gate.sees(SEEN_AS["objection"], owner=row.organization.uscc):
         return []
-    label = f"质疑（{row.organization.name}）"
+    label = _("Objection (%(organization)s)", organization=row.organization.name)
     return [file_row(attachment_view(file, code, label, name)) for file, name in row.letters]
 
 

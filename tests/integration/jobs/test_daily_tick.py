@@ -96,7 +96,7 @@ def test_a_tick_job_through_an_auditor_fails_with_the_refusal_and_changes_nothin
 
     job = job_row(engine, job_id)
     assert job.state == "failed"
-    assert "holds neither an officer nor an admin grant" in job.reason
+    assert "既没有项目干事授权，也没有管理员授权" in job.reason
     session.expire_all()
     assert session.exec(select(Project.state).where(Project.code == CODE)).one() == "soliciting"
     assert session.exec(select(Reminder)).all() == []

@@ -135,6 +135,27 @@ def test_an_upheld_objection_withdraws_the_notice_and_hides_the_reviewers_again(
     assert "评审专家名单在中选后公布" in page
 
 
+def test_an_english_reader_reads_the_withdrawn_notice_in_english(
+    client: TestClient, session: Session
+) -> None:
+    awarded(session)
+    object_by_tongxin(session)
+    objections.answer(
+        session, CODE, OFFICER, organization=TONGXIN, outcome="upheld",
+        reason="价格分计算有误，重新评审", at=lodged_at(date(2019, 10, 11)),
+    )  # fmt: skip
+    session.commit()
+
+    page = client.get(NOTICE, headers={"Accept-Language": "en-US,en;q=0.9"})
+
+    assert page.headers["content-language"] == "en"
+    assert "Withdrawn, review reopened" in page.text and "已撤回" not in page.text
+    answer = "<strong>Objection upheld, review reopened</strong>: 价格分计算有误，重新评审"
+    assert answer in page.text
+    assert "The review experts are named once the project is awarded." in page.text
+    assert "Objections until</dt><dd>2019-10-15" in page.text  # dates written the ISO way
+
+
 def test_a_rejected_objection_is_public_with_its_reason(
     client: TestClient, session: Session
 ) -> None:
