@@ -101,6 +101,4 @@ def check_password_strength(password: str) -> None:
         InvalidInput: fewer than :data:`PASSWORD_MIN` characters, or only spaces.
     """
     if len(password) < PASSWORD_MIN or not password.strip():
-        raise InvalidInput(
-            _("A password needs at least %(least)s characters", least=PASSWORD_MIN)
-        )
+        raise InvalidInput(_("A password needs at least %(least)s characters", least=PASSWORD_MIN))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -14,7 +15,7 @@ from procure.domain import language
 from procure.domain.dates import beijing_moment, chinese_date
 from procure.resources import resource_dir
 from procure.services.corrections.views import CHANGE_TRIGGERS_ZH
-from procure.workflow.roles import ROLE_ZH, ROLES
+from procure.workflow.roles import ROLE_ZH, ROLES, role_label
 from procure.workflow.rules import default_rules
 
 ROLE_LABELS = {
@@ -39,7 +40,7 @@ def templates() -> Jinja2Templates:
     )
     environment.env.globals["language"] = language.current
     environment.env.globals["pick"] = language.pick
-    environment.env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    environment.env.globals["role_label"] = role_label
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.globals["trigger_label"] = _trigger_label
     environment.env.globals["state_label"] = _state_label
@@ -71,6 +72,33 @@ TRAIL_STEPS_ZH = {
     "tick": "每日检查",
 }
 """The steps of the trail outside the lifecycle, by their Chinese names."""
+TRAIL_STEPS_EN = {
+    "create": "Draft a project",
+    "add_purchaser": "Add a purchaser",
+    "register_organization": "Register an organization",
+    "generate": "Generate data",
+    "user_add": "Add an account",
+    "user_grant": "Grant a role",
+    "user_revoke": "Revoke a role",
+    "user_deactivate": "Deactivate an account",
+    "user_passwd": "Set a password",
+    "user_email": "Set an e-mail address",
+    "sessions_revoke": "End sessions",
+    "calendar_add": "Enter holiday arrangements",
+    "calendar_notice": "Enter a holiday notice",
+    "checkpoint": "Sign a checkpoint",
+    "checkpoint_witness": "Witness a checkpoint",
+    "backup": "Back up",
+    "backup_record": "Record a backup",
+    "tick": "Daily check",
+    "correct": "Correct a record",
+    "approve_correction": "Approve a correction",
+    "amend_contract": "Propose a contract amendment",
+    "approve_amendment": "Approve a contract amendment",
+    "refuse_correction": "Refuse a correction",
+    "refuse_amendment": "Refuse a contract amendment",
+}
+"""The same steps (and those of corrections) in English."""
 
 
 def _trigger_label(trigger: str) -> str:
@@ -78,8 +106,9 @@ def _trigger_label(trigger: str) -> str:
     :data:`TRAIL_STEPS_ZH`); a step without one is said to be another."""
     entries = default_rules().engine.definition.transitions_for(trigger)
     if entries:
-        return entries[0].zh
-    return TRAIL_STEPS_ZH.get(trigger) or CHANGE_TRIGGERS_ZH.get(trigger, "其他操作")
+        return entries[0].label
+    zh = TRAIL_STEPS_ZH.get(trigger) or CHANGE_TRIGGERS_ZH.get(trigger, "其他操作")
+    return language.both(zh, TRAIL_STEPS_EN.get(trigger, "Another step"))
 
 
 def _state_label(state: str | None) -> str:
@@ -87,7 +116,7 @@ def _state_label(state: str | None) -> str:
     if not state:
         return ""
     try:
-        return default_rules().engine.definition.state(state).zh
+        return default_rules().engine.definition.state(state).label
     except KeyError:
         return state
 
@@ -105,11 +134,15 @@ def _day(value: Any) -> str:
     return chinese_date(value) if isinstance(value, date) else str(value)
 
 
+_CHINESE_DAY = re.compile(r"(\d{4})年(\d{2})月(\d{2})日")
+
+
 def _moment(value: Any) -> str:
     """A recorded moment (ISO, UTC) as people read it: Beijing time, Chinese date."""
     if value is None or value == "":
         return "—"
-    return beijing_moment(value)
+    moment = beijing_moment(value)
+    return moment if language.current() == "zh_CN" else _CHINESE_DAY.sub(r"\1-\2-\3", moment)
 
 
 def render(

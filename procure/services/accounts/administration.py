@@ -19,12 +19,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound, ProcureError
-from procure.domain.language import N_, _
 from procure.domain.identity import (
     check_password_strength,
     normalize_display_name,
     normalize_login,
 )
+from procure.domain.language import N_, _
 from procure.domain.money import parse_money
 from procure.domain.uscc import validate_uscc
 from procure.services.accounts import manage as accounts
@@ -134,12 +134,22 @@ def add_account(session: Session, form: Mapping[str, str], by: Actor, *, at: dat
         FormInvalid: bad values, each named beside its field; nothing changed.
     """
     errors: dict[str, str] = {}
-    login = _check(errors, "login", N_("The login is wrong"), lambda: normalize_login(form.get("login", "")))
+    login = _check(
+        errors, "login", N_("The login is wrong"), lambda: normalize_login(form.get("login", ""))
+    )
     name = _check(
-        errors, "name", N_("The display name is wrong"), lambda: normalize_display_name(form.get("name", ""))
+        errors,
+        "name",
+        N_("The display name is wrong"),
+        lambda: normalize_display_name(form.get("name", "")),
     )
     password = form.get("password", "")
-    _check(errors, "password", N_("The initial password is too weak"), lambda: check_password_strength(password))
+    _check(
+        errors,
+        "password",
+        N_("The initial password is too weak"),
+        lambda: check_password_strength(password),
+    )
     if login and account_store.user_by_login(session, login) is not None:
         errors["login"] = _("The account %(login)s already exists", login=repr(login))
     if errors:
@@ -185,7 +195,9 @@ def revoke_role(session: Session, form: Mapping[str, str], by: Actor, *, at: dat
 
 def _grant_fields(session: Session, form: Mapping[str, str]) -> tuple[str, str, str, str]:
     errors: dict[str, str] = {}
-    login = _check(errors, "login", N_("The account is wrong"), lambda: normalize_login(form.get("login", "")))
+    login = _check(
+        errors, "login", N_("The account is wrong"), lambda: normalize_login(form.get("login", ""))
+    )
     if login and account_store.user_by_login(session, login) is None:
         errors["login"] = _("No account %(login)s", login=repr(login))
     role = _text(form, "role")
@@ -256,7 +268,12 @@ def add_purchaser(session: Session, form: Mapping[str, str], by: Actor, *, at: d
     name = form.get("name", "")
     _check(errors, "name", N_("The name is wrong"), lambda: registry.checked_name(name, "the name"))
     if parent:
-        _check(errors, "parent", N_("The parent is wrong"), lambda: queries.purchaser_by_code(session, parent))
+        _check(
+            errors,
+            "parent",
+            N_("The parent is wrong"),
+            lambda: queries.purchaser_by_code(session, parent),
+        )
     funds = form.get("annual_funds", "")
     _check(
         errors,
@@ -281,7 +298,9 @@ def register_organization(
     """
     errors: dict[str, str] = {}
     raw = form.get("uscc", "")
-    uscc = _check(errors, "uscc", N_("The unified social credit code is wrong"), lambda: validate_uscc(raw))
+    uscc = _check(
+        errors, "uscc", N_("The unified social credit code is wrong"), lambda: validate_uscc(raw)
+    )
     if uscc and queries.organization_by_uscc(session, uscc) is not None:
         errors["uscc"] = _("The organization %(uscc)s is already registered", uscc=uscc)
     name = form.get("name", "")

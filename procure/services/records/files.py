@@ -57,7 +57,7 @@ def readable(session: Session, user: User, code: str) -> None:
     """
     require_visible(session, code, user.login, "evaluation_record")  # first: as fast as unknown
     if not held_roles(session, user, code):
-        raise NotFound(_("Unknown project %(code)s", code=repr(code)))
+        raise NotFound(f"unknown project {code!r}")
 
 
 def record_file(
@@ -152,7 +152,10 @@ def print_codes(session: Session, user: User, year: int, purchaser: str | None) 
     if not allowed:
         if purchaser:
             raise NotFound(
-                _("No records of purchaser %(purchaser)s that you may print", purchaser=repr(purchaser))
+                _(
+                    "No records of purchaser %(purchaser)s that you may print",
+                    purchaser=repr(purchaser),
+                )
             )
         raise NotFound(_("No records of every purchaser that you may print"))
     codes = record_codes(session, year=year, purchaser=purchaser)

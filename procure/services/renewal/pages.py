@@ -97,8 +97,6 @@ def working_year(session: Session, user: User) -> int | None:
     return None if year is None else int(year)
 
 
-
-
 def check_may_see(session: Session, user: User, purchaser: str | None) -> None:
     """Refuse an account that may not read the renewal plan of ``purchaser``.
 

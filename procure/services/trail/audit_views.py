@@ -36,6 +36,7 @@ from procure.domain.checkpoint import fingerprint, public_key_text
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.language import _
 from procure.domain.text import quoted
+from procure.services.accounts.authorization import SETUP_LOGIN
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.trail.check import trail_differences
 from procure.services.trail.checkpoints import verify_trail
@@ -109,7 +110,7 @@ def project_in_reach(session: Session, reach: AuditReach, code: str) -> str:
     if not reach.everything:
         statement = statement.where(col(Project.purchaser_id).in_(sorted(reach.purchaser_ids)))
     if session.exec(statement).first() is None:
-        raise NotFound(_("Unknown project %(code)s", code=quoted(code)))
+        raise NotFound(f"unknown project {quoted(code)}")
     return code
 
 
@@ -252,6 +253,8 @@ def _row(log: TransitionLog) -> TrailRow:
     except ValueError:
         data = {}
     name = data.get("actor_name") if isinstance(data, dict) else None
+    if log.actor == SETUP_LOGIN:  # recorded as "初始设置 setup": said in the page's language
+        name = _("Initial setup")
     return TrailRow(
         seq=log.seq,
         at=log.at,
@@ -303,11 +306,7 @@ def trusted_key_of(text: str) -> str | None:
         return public_key_text(Ed25519PublicKey.from_public_bytes(raw))
     except (binascii.Error, ValueError):
         raise FormInvalid(
-            {
-                "public_key": _(
-                    "Not an Ed25519 public key (one line of base64, 44 characters)"
-                )
-            }
+            {"public_key": _("Not an Ed25519 public key (one line of base64, 44 characters)")}
         ) from None
 
 
