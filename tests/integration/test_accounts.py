@@ -233,5 +233,5 @@ def test_a_password_is_stored_only_as_an_argon2_hash(session: Session) -> None:
 
 def test_granting_to_an_unknown_account_is_refused(session: Session) -> None:
     setup_registry(session)
-    with pytest.raises(NotFound, match="no account 'ghost'"):
+    with pytest.raises(NotFound, match="没有此账号：'ghost'"):
         accounts.grant(session, "ghost", "officer", ADMIN, purchaser=PURCHASER)

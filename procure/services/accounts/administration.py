@@ -245,7 +245,7 @@ def end_sessions(session: Session, login: str, by: Actor, *, at: datetime) -> in
     user = account_store.user_by_login(session, normalize_login(login))
     if user is None:
         raise NotFound(_("No account %(login)s", login=repr(login)))
-    check_manages(session, by, user, f"结束 {user.login} 的会话")
+    check_manages(session, by, user, _("Ending the sessions of %(login)s", login=user.login))
     return signin.revoke_sessions(session, user.login, by=admin, at=at)
 
 
