@@ -179,7 +179,8 @@ def test_a_station_auditor_reads_its_projects_and_the_registry_but_not_another_s
     _two_stations(registered)
     sign_in(client, "wc-auditor")
     page = client.get("/audit").text
-    assert "<td>登记购买方</td>" in page  # rows of no project are shared by all who audit
+    # rows of no project are shared by all who audit
+    assert '<td data-trigger="add_purchaser">登记购买方</td>' in page
     assert f"/projects/{OTHER}" not in page and f"/projects/{CODE}" not in page
     assert client.get(f"/audit?project={OTHER}").status_code == 404
     assert client.get(f"/audit/verify?project={OTHER}").status_code == 404
