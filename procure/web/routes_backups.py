@@ -16,15 +16,15 @@ from procure.services.accounts import administration
 from procure.services.lifecycle.clock import now_utc
 from procure.services.trail.backups import last_backup
 from procure.services.trail.witnesses import newest_witnessed
-from procure.store.backup_copy import SQLITE_METHOD
+from procure.store.backup_copy import PG_METHOD, SQLITE_METHOD
 from procure.store.witness_models import BackupRecord
 from procure.web import pages
 from procure.web.deps import Account, Reader
 
 router = APIRouter()
 RECENT = 10
-METHODS = {SQLITE_METHOD: N_("SQLite online backup")}
-"""How a backup was copied, as people read it (``pg_dump`` is the tool's own name)."""
+METHODS = {SQLITE_METHOD: N_("SQLite online backup"), PG_METHOD: N_("PostgreSQL dump")}
+"""How a backup was copied, as people read it."""
 
 
 def method_label(method: str) -> str:
