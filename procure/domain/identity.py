@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 
 LOGIN_MAX = 64
 DISPLAY_NAME_MAX = 100
@@ -35,18 +36,31 @@ def normalize_login(text: str) -> str:
     """
     login = unicodedata.normalize("NFKC", text).strip().casefold()
     if not login:
-        raise InvalidInput("a login is required")
+        raise InvalidInput(_("A login is required"))
     hidden = _invisible(login)
     if hidden:
         raise InvalidInput(
-            f"login {text!r} contains invisible or control characters ({', '.join(hidden)})"
+            _(
+                "The login %(login)s contains invisible or control characters (%(found)s)",
+                login=repr(text),
+                found=", ".join(hidden),
+            )
         )
     if len(login) > LOGIN_MAX:
-        raise InvalidInput(f"login is {len(login)} characters long, at most {LOGIN_MAX} allowed")
+        raise InvalidInput(
+            _(
+                "The login is %(length)s characters long, at most %(most)s allowed",
+                length=len(login),
+                most=LOGIN_MAX,
+            )
+        )
     if not _LOGIN_PATTERN.fullmatch(login):
         raise InvalidInput(
-            f"login {text!r} may hold only letters, digits and . _ - @ · "
-            "(no spaces or other symbols)"
+            _(
+                "The login %(login)s may hold only letters, digits and . _ - @ ·"
+                " (no spaces or other symbols)",
+                login=repr(text),
+            )
         )
     return login
 
@@ -59,15 +73,23 @@ def normalize_display_name(text: str) -> str:
     """
     name = " ".join(unicodedata.normalize("NFKC", text).split())
     if not name:
-        raise InvalidInput("a display name is required (--name 显示名)")
+        raise InvalidInput(_("A display name is required"))
     hidden = _invisible(name)
     if hidden:
         raise InvalidInput(
-            f"display name {text!r} contains invisible or control characters ({', '.join(hidden)})"
+            _(
+                "The display name %(name)s contains invisible or control characters (%(found)s)",
+                name=repr(text),
+                found=", ".join(hidden),
+            )
         )
     if len(name) > DISPLAY_NAME_MAX:
         raise InvalidInput(
-            f"display name is {len(name)} characters long, at most {DISPLAY_NAME_MAX} allowed"
+            _(
+                "The display name is %(length)s characters long, at most %(most)s allowed",
+                length=len(name),
+                most=DISPLAY_NAME_MAX,
+            )
         )
     return name
 
@@ -79,4 +101,4 @@ def check_password_strength(password: str) -> None:
         InvalidInput: fewer than :data:`PASSWORD_MIN` characters, or only spaces.
     """
     if len(password) < PASSWORD_MIN or not password.strip():
-        raise InvalidInput(f"a password needs at least {PASSWORD_MIN} characters")
+        raise InvalidInput(_("A password needs at least %(least)s characters", least=PASSWORD_MIN))

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import N_, _
 from procure.domain.visibility import policy_table
 from procure.services.accounts import administration
 from procure.services.accounts import manage as accounts
@@ -31,14 +32,15 @@ from procure.workflow.rules import default_rules
 router = APIRouter()
 
 DONE = {
-    "account": "账号已添加 account added",
-    "grant": "已授权 role granted",
-    "revoke": "授权已撤销 grant revoked",
-    "deactivate": "账号已停用 account deactivated",
-    "sessions": "登录已结束 sessions ended",
-    "purchaser": "购买方已登记 purchaser added",
-    "organization": "社会组织已登记 organization registered",
+    "account": N_("Account added"),
+    "grant": N_("Role granted"),
+    "revoke": N_("Grant revoked"),
+    "deactivate": N_("Account deactivated"),
+    "sessions": N_("Sessions ended"),
+    "purchaser": N_("Purchaser added"),
+    "organization": N_("Organization registered"),
 }
+"""What a page says once a change is done (translated where shown)."""
 SECRET_FIELDS = ("password", "csrf_token")
 """Never written back into a page."""
 
@@ -101,7 +103,7 @@ def _state(
 ) -> dict[str, Any]:
     kept = {k: v for k, v in (values or {}).items() if k not in SECRET_FIELDS}
     return {
-        "done": DONE.get(done, ""),
+        "done": _(DONE[done]) if done in DONE else "",
         "failed": form,
         "errors": errors or {},
         "values": kept,

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from procure.domain.bounded import YEAR
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.jobs import printing
 from procure.jobs.submit import submit
 from procure.jobs.views import view
@@ -39,7 +40,7 @@ def record(
             session, account.user, code, settings.files_dir, writer=writer
         )
     except PrintingUnavailable as exc:
-        return pages.error_page(request, 503, "无法打印 Printing unavailable", str(exc))
+        return pages.error_page(request, 503, _("Printing unavailable"), str(exc))
     return FileResponse(
         found.path,
         media_type="application/pdf",
@@ -101,7 +102,7 @@ def print_year(
     except InvalidInput:
         year = 0
     if not 1990 <= year <= 2100:
-        errors = {"year": "请填写年度，例如 2019 give a funding year, e.g. 2019"}
+        errors = {"year": _("Give a funding year, e.g. 2019")}
         return _page(request, reader, account, values=form, errors=errors, status=400)
     try:
         codes = record_files.print_codes(reader, account.user, year, purchaser)
@@ -129,7 +130,7 @@ async def verify_upload(
     """What ``procure report verify`` says of an uploaded record, field by field."""
     name, data = form.files.get("file", ("", b""))
     if not name:
-        errors = {"file": "请选择一个 PDF 文件 choose a PDF file"}
+        errors = {"file": _("Choose a PDF file")}
         return _page(request, session, account, errors=errors, status=400)
     try:
         result = await run_in_threadpool(

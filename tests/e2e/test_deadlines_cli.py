@@ -93,7 +93,7 @@ def test_an_administrator_sets_the_address_reminders_go_to(db: str) -> None:
     bad = run(db, "users", "email", OFFICER.name, "not an address", "--by", "admin")
 
     assert set_it.code == 0, set_it.stderr
-    assert bad.code == 1 and "is not an e-mail address" in bad.stderr
+    assert bad.code == 1 and "不是电子邮箱地址" in bad.stderr
 
 
 def test_tick_by_an_auditor_is_refused_and_queues_nothing(db: str) -> None:

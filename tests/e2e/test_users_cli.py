@@ -78,7 +78,7 @@ def test_a_short_password_is_refused_and_changes_nothing(db: str) -> None:
     before = dump(db)
     refused = run(db, "users", "passwd", "wangwu", stdin="short\n")
     assert refused.code == 1
-    assert "at least 10 characters" in refused.stderr and "short" not in refused.stderr
+    assert "密码至少需要 10 个字符" in refused.stderr and "short" not in refused.stderr
     assert dump(db) == before
 
 
@@ -96,12 +96,12 @@ def test_a_password_on_stdin_that_is_not_utf8_is_refused_in_one_line(db: str, st
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (("users", "add", "陈\u200b建华", "--name", "陈建华"), "invisible or control characters"),
-        (("users", "add", "ADMIN", "--name", "again"), "account 'admin' already exists"),
-        (("users", "grant", "admin", "boss"), "unknown role 'boss'"),
+        (("users", "add", "陈\u200b建华", "--name", "陈建华"), "含有不可见字符或控制字符"),
+        (("users", "add", "ADMIN", "--name", "again"), "账号已存在：'admin'"),
+        (("users", "grant", "admin", "boss"), "没有角色 'boss'"),
         (("users", "grant", "admin", "officer", "--purchaser", "NOPE"), "unknown purchaser"),
-        (("users", "deactivate", "admin", "--by", "admin"), "cannot deactivate themselves"),
-        (("users", "revoke", "admin", "leader", "--by", "admin"), "holds no leader grant"),
+        (("users", "deactivate", "admin", "--by", "admin"), "管理员不能停用自己的账号"),
+        (("users", "revoke", "admin", "leader", "--by", "admin"), "没有全部购买方的分管领导授权"),
     ],
 )
 def test_a_bad_account_request_is_one_line_and_changes_nothing(

@@ -134,7 +134,7 @@ def test_one_reviewer_under_a_spacing_variant_is_still_one_reviewer(session: Ses
 
 def test_a_zero_width_variant_of_a_reviewer_is_refused(session: Session) -> None:
     plan = project_at(session, "reviewing")
-    with pytest.raises(InvalidInput, match="invisible or control characters"):
+    with pytest.raises(InvalidInput, match="含有不可见字符或控制字符"):
         lc.record_review(
             session,
             plan.code,
@@ -227,11 +227,11 @@ def test_a_password_is_stored_only_as_an_argon2_hash(session: Session) -> None:
     assert "correct horse" not in stored.password_hash
     assert accounts.check_password(session, OFFICER.name, "correct horse battery")
     assert not accounts.check_password(session, OFFICER.name, "wrong horse battery")
-    with pytest.raises(InvalidInput, match="at least 10 characters"):
+    with pytest.raises(InvalidInput, match="密码至少需要 10 个字符"):
         accounts.set_password(session, OFFICER.name, "short", ADMIN)
 
 
 def test_granting_to_an_unknown_account_is_refused(session: Session) -> None:
     setup_registry(session)
-    with pytest.raises(NotFound, match="no account 'ghost'"):
+    with pytest.raises(NotFound, match="没有此账号：'ghost'"):
         accounts.grant(session, "ghost", "officer", ADMIN, purchaser=PURCHASER)

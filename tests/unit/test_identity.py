@@ -10,6 +10,7 @@ from procure.domain.identity import (
     normalize_display_name,
     normalize_login,
 )
+from procure.domain.language import use_language
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,9 @@ def test_a_chinese_name_with_a_trailing_space_is_the_same_login() -> None:
     "look_alike", ["陈\u200b建华", "陈建华\u200d", "\ufeff陈建华", "陈\x07建华", "li\u202exiumei"]
 )
 def test_invisible_or_control_characters_in_a_login_are_refused(look_alike: str) -> None:
-    with pytest.raises(InvalidInput, match="invisible or control characters"):
+    with pytest.raises(InvalidInput, match="含有不可见字符或控制字符"):
+        normalize_login(look_alike)
+    with use_language("en"), pytest.raises(InvalidInput, match="invisible or control characters"):
         normalize_login(look_alike)
 
 
@@ -56,5 +59,7 @@ def test_a_password_needs_ten_characters_and_is_never_quoted() -> None:
 
 @pytest.mark.parametrize("control", ["\u202a", "\u202e", "\u2066", "\u2069"])
 def test_bidi_controls_in_a_display_name_are_refused(control: str) -> None:
-    with pytest.raises(InvalidInput, match="invisible or control characters"):
+    with pytest.raises(InvalidInput, match="显示名 .* 含有不可见字符或控制字符"):
+        normalize_display_name(f"王{control}五")
+    with use_language("en"), pytest.raises(InvalidInput, match="invisible or control characters"):
         normalize_display_name(f"王{control}五")

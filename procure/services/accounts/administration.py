@@ -24,6 +24,7 @@ from procure.domain.identity import (
     normalize_display_name,
     normalize_login,
 )
+from procure.domain.language import N_, _
 from procure.domain.money import parse_money
 from procure.domain.uscc import validate_uscc
 from procure.services.accounts import manage as accounts
@@ -37,7 +38,7 @@ from procure.store import audit, queries
 from procure.store.models import Organization, Purchaser
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
-from procure.workflow.roles import ROLES
+from procure.workflow.roles import ROLES, role_label
 
 ORGANIZATION_CHOICES = 500
 """At most this many organizations are listed on a page or offered in a grant form's list
@@ -118,7 +119,7 @@ def _check(errors: dict[str, str], name: str, hint: str, check: Callable[[], Any
     try:
         return check()
     except ProcureError as exc:
-        errors[name] = f"{hint}：{exc}"
+        errors[name] = _("%(problem)s: %(reason)s", problem=_(hint), reason=exc)
         return None
 
 
@@ -133,14 +134,24 @@ def add_account(session: Session, form: Mapping[str, str], by: Actor, *, at: dat
         FormInvalid: bad values, each named beside its field; nothing changed.
     """
     errors: dict[str, str] = {}
-    login = _check(errors, "login", "登录名有误", lambda: normalize_login(form.get("login", "")))
+    login = _check(
+        errors, "login", N_("The login is wrong"), lambda: normalize_login(form.get("login", ""))
+    )
     name = _check(
-        errors, "name", "显示名有误", lambda: normalize_display_name(form.get("name", ""))
+        errors,
+        "name",
+        N_("The display name is wrong"),
+        lambda: normalize_display_name(form.get("name", "")),
     )
     password = form.get("password", "")
-    _check(errors, "password", "初始密码太弱", lambda: check_password_strength(password))
+    _check(
+        errors,
+        "password",
+        N_("The initial password is too weak"),
+        lambda: check_password_strength(password),
+    )
     if login and account_store.user_by_login(session, login) is not None:
-        errors["login"] = f"账号已存在 account {login!r} already exists"
+        errors["login"] = _("The account %(login)s already exists", login=repr(login))
     if errors:
         raise FormInvalid(errors)
     user = accounts.add_user(session, login, name, by, at=at)
@@ -184,30 +195,35 @@ def revoke_role(session: Session, form: Mapping[str, str], by: Actor, *, at: dat
 
 def _grant_fields(session: Session, form: Mapping[str, str]) -> tuple[str, str, str, str]:
     errors: dict[str, str] = {}
-    login = _check(errors, "login", "账号有误", lambda: normalize_login(form.get("login", "")))
+    login = _check(
+        errors, "login", N_("The account is wrong"), lambda: normalize_login(form.get("login", ""))
+    )
     if login and account_store.user_by_login(session, login) is None:
-        errors["login"] = f"没有此账号 no account {login!r}"
+        errors["login"] = _("No account %(login)s", login=repr(login))
     role = _text(form, "role")
     purchaser, organization = _text(form, "purchaser"), _text(form, "organization").upper()
     if role not in ROLES:
-        errors["role"] = f"请选择角色 choose a role (known: {', '.join(ROLES)})"
+        errors["role"] = _("Choose a role")
     elif role == "organization":
         if purchaser:
-            errors["purchaser"] = "承接方授权不选购买方 an organization grant names no purchaser"
+            errors["purchaser"] = _("A service organization grant names no purchaser")
         if not organization:
-            errors["organization"] = "请选择承接方 an organization grant names its organization"
+            errors["organization"] = _("Choose the service organization of the grant")
         elif queries.organization_by_uscc(session, organization) is None:
-            errors["organization"] = f"该组织未登记 organization {organization} is not registered"
+            errors["organization"] = _(
+                "The organization %(uscc)s is not registered", uscc=organization
+            )
     else:
         if organization:
-            errors["organization"] = (
-                f"{role} 授权只选购买方 a {role} grant names a purchaser, not an organization"
+            errors["organization"] = _(
+                "A grant of the %(role)s role names a purchaser, not an organization",
+                role=role_label(role),
             )
         if purchaser:
             _check(
                 errors,
                 "purchaser",
-                "购买方有误",
+                N_("The purchaser is wrong"),
                 lambda: queries.purchaser_by_code(session, purchaser),
             )
     if errors:
@@ -228,8 +244,8 @@ def end_sessions(session: Session, login: str, by: Actor, *, at: datetime) -> in
     assert admin is not None, "the setup actor is refused by authorize"
     user = account_store.user_by_login(session, normalize_login(login))
     if user is None:
-        raise NotFound(f"no account {login!r}")
-    check_manages(session, by, user, f"结束 {user.login} 的会话")
+        raise NotFound(_("No account %(login)s", login=repr(login)))
+    check_manages(session, by, user, _("Ending the sessions of %(login)s", login=user.login))
     return signin.revoke_sessions(session, user.login, by=admin, at=at)
 
 
@@ -243,21 +259,26 @@ def add_purchaser(session: Session, form: Mapping[str, str], by: Actor, *, at: d
     errors: dict[str, str] = {}
     code, parent = _text(form, "code"), _text(form, "parent")
     if not registry.PURCHASER_CODE.match(code):
-        errors["code"] = (
-            "购买方代码须以大写字母开头，只含大写字母、数字和“-”（2至32个字符） "
-            "capital letters, digits and '-', e.g. SM-WC"
+        errors["code"] = _(
+            "A purchaser's code starts with a capital letter and holds only capital letters,"
+            " digits and '-' (2 to 32 characters), e.g. SM-WC"
         )
     elif session.exec(select(Purchaser.id).where(Purchaser.code == code)).first() is not None:
-        errors["code"] = f"购买方已存在 purchaser {code} already exists"
+        errors["code"] = _("The purchaser %(code)s already exists", code=code)
     name = form.get("name", "")
-    _check(errors, "name", "名称有误", lambda: registry.checked_name(name, "the name"))
+    _check(errors, "name", N_("The name is wrong"), lambda: registry.checked_name(name, "the name"))
     if parent:
-        _check(errors, "parent", "上级有误", lambda: queries.purchaser_by_code(session, parent))
+        _check(
+            errors,
+            "parent",
+            N_("The parent is wrong"),
+            lambda: queries.purchaser_by_code(session, parent),
+        )
     funds = form.get("annual_funds", "")
     _check(
         errors,
         "annual_funds",
-        "请填写金额（元），例如 3600000.00",
+        N_("Give an amount in yuan, e.g. 3600000.00"),
         lambda: parse_money(funds, field="annual funds"),
     )
     if errors:
@@ -277,11 +298,13 @@ def register_organization(
     """
     errors: dict[str, str] = {}
     raw = form.get("uscc", "")
-    uscc = _check(errors, "uscc", "统一社会信用代码有误", lambda: validate_uscc(raw))
+    uscc = _check(
+        errors, "uscc", N_("The unified social credit code is wrong"), lambda: validate_uscc(raw)
+    )
     if uscc and queries.organization_by_uscc(session, uscc) is not None:
-        errors["uscc"] = f"该组织已登记 organization {uscc} is already registered"
+        errors["uscc"] = _("The organization %(uscc)s is already registered", uscc=uscc)
     name = form.get("name", "")
-    _check(errors, "name", "名称有误", lambda: registry.checked_name(name, "the name"))
+    _check(errors, "name", N_("The name is wrong"), lambda: registry.checked_name(name, "the name"))
     if errors:
         raise FormInvalid(errors)
     registry.register_organization(session, registry.OrganizationCreate(uscc, name), by, at=at)

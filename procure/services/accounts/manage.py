@@ -23,13 +23,14 @@ from procure.domain.identity import (
     normalize_display_name,
     normalize_login,
 )
+from procure.domain.language import _
 from procure.services.accounts.authorization import SETUP_LOGIN, Scope, authorize, display_name
-from procure.services.accounts.scope import check_manages
+from procure.services.accounts.scope import check_manages, grant_action, scope_named
 from procure.store import accounts as account_store
 from procure.store import audit, queries
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
-from procure.workflow.roles import ROLES
+from procure.workflow.roles import ROLES, role_label
 
 
 def _now() -> datetime:
@@ -72,9 +73,6 @@ def _record(session: Session, by: Actor, trigger: str, data: dict[str, Any], at:
     )
 
 
-_ZH_ACTIONS = {"granting": "授予", "revoking": "撤销"}
-
-
 def _admin(session: Session, by: Actor, action: str, scope: Scope | None = None) -> None:
     if by.role != "admin":
         raise Refused(f"{action} refused: managing accounts needs the admin role (--as admin)")
@@ -84,7 +82,7 @@ def _admin(session: Session, by: Actor, action: str, scope: Scope | None = None)
 def _user(session: Session, login: str) -> User:
     user = account_store.user_by_login(session, normalize_login(login))
     if user is None:
-        raise NotFound(f"no account {normalize_login(login)!r}")
+        raise NotFound(_("No account %(login)s", login=repr(normalize_login(login))))
     return user
 
 
@@ -96,14 +94,16 @@ def add_user(
     display = normalize_display_name(name)
     _admin(session, by, f"adding account {normalized}")
     if account_store.user_by_login(session, normalized) is not None:
-        raise InvalidInput(f"account {normalized!r} already exists")
+        raise InvalidInput(_("The account %(login)s already exists", login=repr(normalized)))
     moment = at or _now()
     user = User(login=normalized, name=display, active=True, created_at=moment)
     session.add(user)
     try:
         session.flush()  # added by another administrator at the same moment: say so
     except IntegrityError as exc:
-        raise InvalidInput(f"account {normalized!r} already exists") from exc
+        raise InvalidInput(
+            _("The account %(login)s already exists", login=repr(normalized))
+        ) from exc
     _record(session, by, "user_add", {"login": normalized, "name": display}, moment)
     return user
 
@@ -112,19 +112,29 @@ def _grant_scope(
     session: Session, role: str, purchaser: str | None, organization: str | None
 ) -> tuple[int | None, int | None, Scope]:
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+        raise InvalidInput(
+            _("Unknown role %(role)s (known: %(known)s)", role=repr(role), known=", ".join(ROLES))
+        )
     if purchaser and organization:
-        raise InvalidInput("a grant names a purchaser or an organization, not both")
+        raise InvalidInput(_("A grant names a purchaser or an organization, not both"))
     if role == "organization":
         if not organization:
-            raise InvalidInput("an organization grant names its organization (--organization USCC)")
+            raise InvalidInput(
+                _("A service organization grant names its organization (--organization USCC)")
+            )
         found = queries.organization_by_uscc(session, organization.strip().upper())
         if found is None:
-            raise NotFound(f"organization {organization!r} is not registered")
+            raise NotFound(
+                _("The organization %(uscc)s is not registered", uscc=repr(organization))
+            )
         return None, found.id, Scope(organization=found)
     if organization:
         raise InvalidInput(
-            f"a {role} grant names a purchaser (--purchaser CODE), not an organization"
+            _(
+                "A grant of the %(role)s role names a purchaser (--purchaser CODE), not an"
+                " organization",
+                role=role_label(role),
+            )
         )
     if purchaser:
         found_purchaser = queries.purchaser_by_code(session, purchaser.strip())
@@ -149,7 +159,12 @@ def grant(
     )
     if held is not None:
         raise InvalidInput(
-            f"{user.login} already holds {role} for {account_store.scope_label(session, held)}"
+            _(
+                "%(login)s already holds the %(role)s role for %(scope)s",
+                login=user.login,
+                role=role_label(role),
+                scope=scope_named(account_store.scope_label(session, held)),
+            )
         )
     moment = at or _now()
     assert user.id is not None
@@ -173,10 +188,6 @@ def grant(
     return row
 
 
-def _zh_action(action: str) -> str:
-    return _ZH_ACTIONS.get(action.split(" ")[0], action)
-
-
 def _checked_change(
     session: Session,
     login: str,
@@ -194,7 +205,7 @@ def _checked_change(
         scope if scope.purchaser is not None else Scope(any_purchaser=role == "organization")
     )
     _admin(session, by, f"{action} {user.login}", admin_scope)
-    check_manages(session, by, user, f"{_zh_action(action)} {user.login} 的 {role} 授权")
+    check_manages(session, by, user, grant_action(action, user.login, role))
     for held in account_store.active_grants(session, user):
         if (held.role, held.purchaser_id, held.organization_id) == (
             role,
@@ -233,12 +244,18 @@ def revoke(
     at: datetime | None = None,
 ) -> RoleGrant:
     """Revoke an active grant (its row stays, marked revoked); no commit."""
-    user, _, _, held = _checked_change(
+    user, _purchaser_id, _organization_id, held = _checked_change(
         session, login, role, by, purchaser, organization, f"revoking {role} of"
     )
     if held is None:
-        where = purchaser or organization or "all purchasers"
-        raise NotFound(f"{user.login} holds no {role} grant for {where}")
+        raise NotFound(
+            _(
+                "%(login)s holds no %(role)s grant for %(scope)s",
+                login=user.login,
+                role=role_label(role),
+                scope=purchaser or organization or _("all purchasers"),
+            )
+        )
     moment = at or _now()
     held.revoked_at, held.revoked_by = moment, by.name
     session.add(held)
@@ -257,12 +274,15 @@ def deactivate(session: Session, login: str, by: Actor, *, at: datetime | None =
     """Deactivate an account: it can no longer act (its past steps keep naming it)."""
     user = _user(session, login)
     _admin(session, by, f"deactivating {user.login}")
-    check_manages(session, by, user, f"停用账号 {user.login}")
+    check_manages(session, by, user, _("Deactivating the account %(login)s", login=user.login))
     if not user.active:
-        raise InvalidInput(f"account {user.login} is already deactivated")
+        raise InvalidInput(_("The account %(login)s is already deactivated", login=user.login))
     if by.name == user.login:
         raise Refused(
-            f"deactivating {user.login} refused: an administrator cannot deactivate themselves"
+            _(
+                "Deactivating %(login)s refused: an administrator cannot deactivate themselves",
+                login=user.login,
+            )
         )
     user.active = False
     session.add(user)
@@ -280,10 +300,15 @@ def set_email(
     """Set (or, with ``None``, remove) the address an account's reminders are sent to."""
     user = _user(session, login)
     _admin(session, by, f"setting the e-mail address of {user.login}")
-    check_manages(session, by, user, f"设置 {user.login} 的电子邮箱")
+    check_manages(session, by, user, _("Setting the e-mail address of %(login)s", login=user.login))
     address = None if email is None else email.strip()
     if address is not None and (len(address) > 254 or not _EMAIL.fullmatch(address)):
-        raise InvalidInput(f"{address!r} is not an e-mail address such as name@example.org")
+        raise InvalidInput(
+            _(
+                "%(address)s is not an e-mail address such as name@example.org",
+                address=repr(address),
+            )
+        )
     user.email = address
     session.add(user)
     session.flush()
@@ -307,7 +332,9 @@ def set_shared_password(
     for user in users:
         if by.name == SETUP_LOGIN or normalize_login(by.name) != user.login:
             _admin(session, by, f"setting the password of {user.login}")
-            check_manages(session, by, user, f"设置 {user.login} 的密码")
+            check_manages(
+                session, by, user, _("Setting the password of %(login)s", login=user.login)
+            )
     check_password_strength(password)
     hashed = hash_password(password)
     for user in users:

@@ -22,11 +22,13 @@ from sqlmodel import Session, col, select
 
 from procure.domain.errors import Refused
 from procure.domain.identity import normalize_login
+from procure.domain.language import _, both, pgettext
 from procure.services.accounts.authorization import SETUP_LOGIN, in_setup
 from procure.store import accounts as account_store
 from procure.store.models import Project, Proposal, Purchaser
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 
 ROLE_ZH = {
     "admin": "管理员",
@@ -50,23 +52,37 @@ def check_manages(session: Session, by: Actor, target: User, action: str) -> Non
     if by.name == SETUP_LOGIN:
         if in_setup(session, by):
             return
-        raise Refused(f"{action} 被拒绝：请用 --by 指明操作的管理员账号")
+        raise Refused(
+            _(
+                "%(action)s refused: name the administrator acting with --by",
+                action=action,
+            )
+        )
     login = normalize_login(by.name)
     if login == target.login:
         return
     admin = account_store.user_by_login(session, login)
     if admin is None:
-        raise Refused(f"{action} 被拒绝：没有账号 {login}")
+        raise Refused(_("%(action)s refused: no account %(login)s", action=action, login=login))
     purchasers = _admin_purchasers(session, admin)
     if purchasers is None:
         return  # an administrator of every purchaser
     for grant in account_store.active_grants(session, target):
         if not _within(session, grant, purchasers):
-            scope = ", ".join(sorted(_codes(session, purchasers))) or "无"
+            scope = ", ".join(sorted(_codes(session, purchasers))) or pgettext("nothing", "none")
             raise Refused(
-                f"{action} 被拒绝：管理员 {admin.login}（{admin.name}）只管理授权都在其购买方"
-                f"（{scope}）范围内的账号，而 {target.login}（{target.name}）持有范围以外的授权："
-                f"{_grant_zh(session, grant)}"
+                _(
+                    "%(action)s refused: the administrator %(admin)s (%(admin_name)s) manages"
+                    " only accounts whose grants all lie within their purchasers (%(scope)s),"
+                    " and %(login)s (%(name)s) holds a grant outside them: %(grant)s",
+                    action=action,
+                    admin=admin.login,
+                    admin_name=admin.name,
+                    scope=scope,
+                    login=target.login,
+                    name=target.name,
+                    grant=_grant_named(session, grant),
+                )
             )
 
 
@@ -106,8 +122,22 @@ def _codes(session: Session, ids: set[int]) -> list[str]:
     return [p.code for p in session.exec(select(Purchaser).where(col(Purchaser.id).in_(ids)))]
 
 
-def _grant_zh(session: Session, grant: RoleGrant) -> str:
-    role = ROLE_ZH.get(grant.role, grant.role)
+def _grant_named(session: Session, grant: RoleGrant) -> str:
+    """A grant as the refusal names it: its role and its scope."""
+    role = both(ROLE_ZH.get(grant.role, grant.role), role_label(grant.role))
     if grant.purchaser_id is None and grant.organization_id is None:
-        return f"{role}（全部购买方）"
-    return f"{role}（{account_store.scope_label(session, grant)}）"
+        return _("%(role)s (all purchasers)", role=role)
+    return _("%(role)s (%(scope)s)", role=role, scope=account_store.scope_label(session, grant))
+
+
+def scope_named(label: str) -> str:
+    """A grant's scope as people read it (every purchaser said in the language in use)."""
+    return _("all purchasers") if label == "all purchasers" else label
+
+
+def grant_action(action: str, login: str, role: str) -> str:
+    """Granting or revoking a role (``action`` starts "granting" or "revoking"), as a
+    refusal names it."""
+    if action.startswith("revoking"):
+        return _("Revoking the %(role)s grant of %(login)s", role=role_label(role), login=login)
+    return _("Granting %(login)s the %(role)s role", login=login, role=role_label(role))

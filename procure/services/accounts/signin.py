@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.identity import check_password_strength, normalize_login
+from procure.domain.language import N_, _
 from procure.services.accounts.manage import check_password, hash_password
 from procure.store import accounts as account_store
 from procure.store import audit
@@ -36,7 +37,8 @@ IDLE_MINUTES = 30
 TOUCH_SECONDS = 60
 """A session's last use is written at most once a minute: reads stay reads."""
 
-SIGN_IN_REFUSED = "登录名或密码不正确 wrong login or password"
+SIGN_IN_REFUSED = N_("Wrong login or password")
+"""The one refusal of a sign-in, whatever was wrong (translated where it is raised)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def sign_in(
         login = normalize_login(login)
     except InvalidInput as exc:
         check_password(session, login, password)  # the same cost as for a real login
-        raise Refused(SIGN_IN_REFUSED) from exc
+        raise Refused(_(SIGN_IN_REFUSED)) from exc
     throttle = session.get(SignInThrottle, login, with_for_update=True)
     if throttle is not None and throttle.locked_until is not None and throttle.locked_until > at:
         raise Refused(_locked_message(throttle.locked_until))
@@ -106,7 +108,7 @@ def sign_in(
     matches = check_password(session, login, password)  # checked for unknown logins too
     if user is None or not user.active or not matches:
         _record_failure(session, login, throttle, at)
-        raise Refused(SIGN_IN_REFUSED)
+        raise Refused(_(SIGN_IN_REFUSED))
     if throttle is not None:
         session.delete(throttle)
     token = secrets.token_urlsafe(32)
@@ -124,9 +126,11 @@ def sign_in(
 
 
 def _locked_message(until: datetime) -> str:
-    return (
-        f"登录已锁定 this login is locked after {MAX_FAILURES} failed sign-ins "
-        f"until {until:%H:%M} UTC; try again later or ask an administrator"
+    return _(
+        "This login is locked after %(failures)s failed sign-ins until %(until)s UTC; try"
+        " again later or ask an administrator",
+        failures=MAX_FAILURES,
+        until=f"{until:%H:%M}",
     )
 
 
@@ -231,7 +235,7 @@ def change_password(
         raise Refused(_locked_message(throttle.locked_until))
     if not check_password(session, user.login, current):
         _record_failure(session, user.login, throttle, at, "password_check_failed")
-        raise Refused("当前密码不正确 the current password is wrong")
+        raise Refused(_("The current password is wrong"))
     if throttle is not None:
         session.delete(throttle)
     check_password_strength(new)

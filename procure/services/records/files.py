@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import _
 from procure.reports.batch import holds_code, record_path, write_atomically
 from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.verify import Verification, read_embedded, verify_pdf
@@ -149,14 +150,25 @@ def print_codes(session: Session, user: User, year: int, purchaser: str | None) 
     except NotFound:
         allowed = False
     if not allowed:
-        whose = f"purchaser {purchaser!r}" if purchaser else "every purchaser"
-        raise NotFound(f"no records of {whose} that you may print")
+        if purchaser:
+            raise NotFound(
+                _(
+                    "No records of purchaser %(purchaser)s that you may print",
+                    purchaser=repr(purchaser),
+                )
+            )
+        raise NotFound(_("No records of every purchaser that you may print"))
     codes = record_codes(session, year=year, purchaser=purchaser)
     if not codes:
-        raise InvalidInput(
-            f"{year} 年没有已签约的项目 no contracted project in {year}"
-            + (f" for {purchaser}" if purchaser else "")
-        )
+        if purchaser:
+            raise InvalidInput(
+                _(
+                    "No contracted project in %(year)s for %(purchaser)s",
+                    year=year,
+                    purchaser=purchaser,
+                )
+            )
+        raise InvalidInput(_("No contracted project in %(year)s", year=year))
     return codes
 
 
@@ -170,12 +182,18 @@ def verify_upload(session: Session, user: User, data: bytes, filename: str) -> V
         NotFound: the record's project is unknown or outside the account's scope.
     """
     if len(data) > MAX_UPLOAD:
-        raise InvalidInput(f"{filename} is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+        raise InvalidInput(
+            _(
+                "%(file)s is larger than %(size)s MB",
+                file=filename,
+                size=MAX_UPLOAD // (1024 * 1024),
+            )
+        )
     embedded = read_embedded(data, file=filename)
     project = embedded.record.get("project")
     code = project.get("code") if isinstance(project, dict) else None
     if not isinstance(code, str):
-        raise InvalidInput(f"{filename} names no project")
+        raise InvalidInput(_("%(file)s names no project", file=filename))
     readable(session, user, code)
     with tempfile.TemporaryDirectory(prefix="procure-verify-") as folder:
         path = Path(folder) / "upload.pdf"

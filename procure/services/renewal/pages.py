@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.bounded import COUNT, YEAR
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import N_, _
 from procure.services.browse.visibility import project_clause, viewer_scope
 from procure.services.renewal.plan import READY_STATE
 from procure.services.renewal.run import RenewalPlanItem, renew_year
@@ -36,19 +37,21 @@ APPLY_ROLES = frozenset({"officer"})
 WRITTEN = ("renew", "rectify", "drop")
 """The plan's actions that apply writes (skip, decide and refused change nothing)."""
 ACTION_LABELS = {
-    "renew": "续约 renew",
-    "rectify": "整改 rectify",
-    "drop": "不再合作 drop",
-    "skip": "暂不处理 skip",
-    "decide": "待决定 needs a decision",
-    "refused": "被拒绝 refused",
+    "renew": N_("Renew"),
+    "rectify": N_("Rectify"),
+    "drop": N_("Drop"),
+    "skip": N_("Skip for now"),
+    "decide": N_("Needs a decision"),
+    "refused": N_("Refused by a rule"),
 }
+"""Each action of a plan by its English name (pages translate it where they show it)."""
 STATUS_LABELS = {
-    "done": "已处理 done",
-    "refused": "被拒绝 refused",
-    "decide": "待决定 needs a decision",
-    "skipped": "已跳过 skipped",
+    "done": N_("Applied"),
+    "refused": N_("Refused by a rule"),
+    "decide": N_("Needs a decision"),
+    "skipped": N_("Skipped"),
 }
+"""Each outcome of an applied contract by its English name (translated where shown)."""
 YEARS = (2000, 2100)
 
 
@@ -94,10 +97,6 @@ def working_year(session: Session, user: User) -> int | None:
     return None if year is None else int(year)
 
 
-def _whose(purchaser: str | None) -> str:
-    return purchaser or "全部购买方 every purchaser"
-
-
 def check_may_see(session: Session, user: User, purchaser: str | None) -> None:
     """Refuse an account that may not read the renewal plan of ``purchaser``.
 
@@ -107,8 +106,13 @@ def check_may_see(session: Session, user: User, purchaser: str | None) -> None:
     """
     if not reaches(session, user, purchaser, VIEW_ROLES):
         raise Refused(
-            f"年终续约需要项目干事或管理员授权 the renewal plan of {_whose(purchaser)} refused: "
-            f"{user.login} ({user.name}) holds no officer or admin grant covering it"
+            _(
+                "The renewal plan of %(purchaser)s refused: %(login)s (%(name)s) holds no"
+                " officer or administrator grant covering it",
+                purchaser=purchaser or _("every purchaser"),
+                login=user.login,
+                name=user.name,
+            )
         )
 
 
@@ -121,8 +125,13 @@ def check_may_apply(session: Session, user: User, purchaser: str | None) -> None
     """
     if not reaches(session, user, purchaser, APPLY_ROLES):
         raise Refused(
-            f"执行续约需要项目干事授权 applying the renewal of {_whose(purchaser)} refused: "
-            f"{user.login} ({user.name}) holds no officer grant covering it"
+            _(
+                "Applying the renewal of %(purchaser)s refused: %(login)s (%(name)s) holds no"
+                " officer grant covering it",
+                purchaser=purchaser or _("every purchaser"),
+                login=user.login,
+                name=user.name,
+            )
         )
 
 
@@ -136,9 +145,9 @@ def parse_year(text: str | None) -> int:
     try:
         year = YEAR.parse(value)
     except InvalidInput as exc:
-        raise InvalidInput("请填写年度，例如 2019 give a funding year, e.g. 2019") from exc
+        raise InvalidInput(_("Give a funding year, e.g. 2019")) from exc
     if not YEARS[0] <= year <= YEARS[1]:
-        raise InvalidInput("请填写年度，例如 2019 give a funding year, e.g. 2019")
+        raise InvalidInput(_("Give a funding year, e.g. 2019"))
     return year
 
 
@@ -201,7 +210,7 @@ class Confirmed:
                 counts[action] = COUNT.parse(value)
             except InvalidInput as exc:
                 raise InvalidInput(
-                    "确认信息不完整 the confirmation is incomplete: open the plan and confirm again"
+                    _("The confirmation is incomplete: open the plan and confirm again")
                 ) from exc
         return cls(counts, (form.get("digest") or "").strip())
 

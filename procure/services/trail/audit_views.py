@@ -34,7 +34,9 @@ from sqlmodel import Session, col, select
 from procure.domain.bounded import ROW_ID
 from procure.domain.checkpoint import fingerprint, public_key_text
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import _
 from procure.domain.text import quoted
+from procure.services.accounts.authorization import SETUP_LOGIN
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.trail.check import trail_differences
 from procure.services.trail.checkpoints import verify_trail
@@ -75,8 +77,12 @@ def audit_reach(session: Session, user: User) -> AuditReach:
     grants = [g for g in account_store.active_grants(session, user) if g.role in AUDIT_ROLES]
     if not user.active or not grants:
         raise Refused(
-            f"查看审计记录需要审计或管理员角色 reading the audit trail refused: {user.login} "
-            f"({user.name}) holds no auditor or admin grant"
+            _(
+                "Reading the audit trail refused: %(login)s (%(name)s) holds no auditor or"
+                " administrator grant",
+                login=user.login,
+                name=user.name,
+            )
         )
     if any(g.purchaser_id is None for g in grants):
         return AuditReach(everything=True)
@@ -146,14 +152,14 @@ def parse_filter(query: Mapping[str, str]) -> TrailFilter:
     since = _date(query.get("since"), "since", errors)
     until = _date(query.get("until"), "until", errors)
     if since and until and until < since:
-        errors["until"] = "结束日期早于开始日期 the end date is before the start date"
+        errors["until"] = _("The end date is before the start date")
     before = None
     raw_before = (query.get("before") or "").strip()
     if raw_before:
         try:
             ROW_ID.parse(raw_before)
         except InvalidInput:
-            errors["before"] = f"页码位置有误 not a row number: {quoted(raw_before)}"
+            errors["before"] = _("Not a row number: %(value)s", value=quoted(raw_before))
         else:
             before = int(raw_before)
     if errors:
@@ -176,7 +182,7 @@ def _date(raw: str | None, name: str, errors: dict[str, str]) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors[name] = f"请填写日期，格式 2019-03-01 not a date: {quoted(value)}"
+        errors[name] = _("Not a date: %(value)s (write it as 2019-03-01)", value=quoted(value))
         return None
 
 
@@ -247,6 +253,8 @@ def _row(log: TransitionLog) -> TrailRow:
     except ValueError:
         data = {}
     name = data.get("actor_name") if isinstance(data, dict) else None
+    if log.actor == SETUP_LOGIN:  # recorded as "初始设置 setup": said in the page's language
+        name = _("Initial setup")
     return TrailRow(
         seq=log.seq,
         at=log.at,
@@ -298,7 +306,7 @@ def trusted_key_of(text: str) -> str | None:
         return public_key_text(Ed25519PublicKey.from_public_bytes(raw))
     except (binascii.Error, ValueError):
         raise FormInvalid(
-            {"public_key": "公钥有误 not an Ed25519 public key (one line of base64, 44 characters)"}
+            {"public_key": _("Not an Ed25519 public key (one line of base64, 44 characters)")}
         ) from None
 
 
@@ -330,11 +338,9 @@ def verify(
     report = verify_trail(session, [], trusted_key=trusted_key)
     not_compared = ""
     if not report.ok:
-        not_compared = "审计链不完整，未比对数据 the chain does not hold: the data was not compared"
+        not_compared = _("The chain does not hold: the data was not compared")
     elif code is None and not reach.everything:
-        not_compared = (
-            "请选择你范围内的一个项目以比对数据 choose a project in your scope to compare its data"
-        )
+        not_compared = _("Choose a project in your scope to compare its data")
     compared = not not_compared
     differences = (
         [str(d) for d in trail_differences(session, project_code=code)] if compared else []
@@ -345,7 +351,16 @@ def verify(
         chain_ok=report.ok,
         problems=list(report.problems),
         checkpoints=report.checkpoints,
-        newest=f"{newest.name} (key {newest.key_fingerprint})" if newest else None,
+        newest=(
+            _(
+                "Checkpoint %(day)s #%(seq)s (key %(key)s)",
+                day=newest.at[:10],
+                seq=newest.seq,
+                key=newest.key_fingerprint,
+            )
+            if newest
+            else None
+        ),
         keys=[fingerprint(key) for key in report.keys],
         trusted_key=fingerprint(trusted_key) if trusted_key else None,
         compared=compared,

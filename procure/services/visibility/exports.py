@@ -10,6 +10,7 @@ naming them.
 from __future__ import annotations
 
 from procure.domain.errors import Refused
+from procure.domain.language import _, both
 from procure.domain.visibility import FACT_KINDS, RECORD_FACTS, Moments
 from procure.services.visibility import gate
 
@@ -32,9 +33,13 @@ def check_dossier_reader() -> None:
         if not policy.allows(kind, {DOSSIER_READER, gate.PUBLIC}, done)
     ]
     if hidden:
-        named = "、".join(f"{FACT_KINDS[kind]}（{kind}）" for kind in hidden)
+        named = both(  # the policy names its facts in Chinese only; English shows their keys
+            "、".join(f"{FACT_KINDS[kind]}（{kind}）" for kind in hidden), ", ".join(hidden)
+        )
         raise Refused(
-            f"未导出审计档案：档案附带完整审计链和全部记录，而 workflows/visibility.yaml 不让"
-            f"审计人员（auditor）看到 {named}。no dossier written: the auditor may not see "
-            f"{', '.join(hidden)} (workflows/visibility.yaml)"
+            _(
+                "No dossier written: a dossier carries the whole audit trail and every record,"
+                " and workflows/visibility.yaml does not let the auditor see %(facts)s.",
+                facts=named,
+            )
         )

@@ -75,7 +75,7 @@ def print_year(page: Page, year: int, folder: Path, *, timeout_ms: float) -> Pat
     page.goto("/records")
     page.fill("#p-year", str(year))
     page.select_option("#p-purchaser", value="")
-    page.get_by_role("button", name="打印 Print").click()
+    page.get_by_role("button", name="打印", exact=True).click()
     page.wait_for_url("**/jobs/*")
     page.locator("#state").filter(has_text="已完成").wait_for(timeout=timeout_ms)
     with page.expect_download() as downloading:

@@ -31,7 +31,7 @@ def test_an_officer_prints_a_year_follows_the_job_page_and_every_downloaded_reco
     shoot(page, screenshots, "records")
     page.fill("#p-year", str(RECORD_YEAR))
     page.select_option("#p-purchaser", value="")
-    page.get_by_role("button", name="打印 Print").click()
+    page.get_by_role("button", name="打印", exact=True).click()
     page.wait_for_url("**/jobs/*")
     job_url = page.url
 
@@ -82,11 +82,11 @@ def test_an_auditor_verifies_a_genuine_record_then_sees_an_edited_one_mismatch(
     genuine.write_bytes(printed)
 
     page.set_input_files("#v-file", str(genuine))
-    page.get_by_role("button", name="校验 Verify").click()
+    page.get_by_role("button", name="校验", exact=True).click()
     page.wait_for_url("**/records/verify")
     verdict = page.locator("#verdict")
     expect(verdict).to_have_class("ok")
-    expect(verdict).to_contain_text("一致 OK")
+    expect(verdict).to_have_text("一致：文件与数据库相符")
     expect(page.locator("#project")).to_have_text(RECORD_PROJECT)
     expect(page.locator("#code")).to_have_text(read_embedded(printed).code)
     shoot(page, screenshots, "record-verify-ok")
@@ -98,12 +98,12 @@ def test_an_auditor_verifies_a_genuine_record_then_sees_an_edited_one_mismatch(
     edited = tmp_path / f"{RECORD_PROJECT}-edited.pdf"
     edited.write_bytes(edited_bytes.getvalue())
 
-    page.get_by_role("link", name="再校验一个 Verify another").click()
+    page.get_by_role("link", name="再校验一个").click()
     page.wait_for_url("**/records")
     page.set_input_files("#v-file", str(edited))
-    page.get_by_role("button", name="校验 Verify").click()
+    page.get_by_role("button", name="校验", exact=True).click()
     page.wait_for_url("**/records/verify")
     expect(verdict).to_have_class("error")
-    expect(verdict).to_contain_text("不一致 MISMATCH")
+    expect(verdict).to_have_text("不一致：文件与数据库不符")
     expect(page.locator("#problems")).to_contain_text("the file was edited after printing")
     shoot(page, screenshots, "record-verify-mismatch")

@@ -22,7 +22,7 @@ def test_a_wrong_password_is_refused_on_the_sign_in_page_and_opens_nothing(
     page.fill('input[name="login"]', LEADER.name)
     page.fill('input[name="password"]', "not-the-password")
     page.click('main button[type="submit"]')
-    expect(page.locator("main .error")).to_have_text("登录名或密码不正确 wrong login or password")
+    expect(page.locator("main .error")).to_have_text("登录名或密码不正确")
     expect(page.locator('input[name="login"]')).to_have_value(LEADER.name)
     shoot(page, screenshots, "signin-refused")
     page.goto(f"/projects/{WALK}")

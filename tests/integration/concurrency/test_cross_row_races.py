@@ -151,7 +151,7 @@ def test_one_login_added_eight_times_at_once_is_added_once(engine: Engine, backe
     assert settle(tally, engine, backend) == []
     assert tally.raw == []
     assert len(tally.ok) == 1
-    assert all("already exists" in reason for reason in tally.refused)
+    assert all("账号已存在" in reason for reason in tally.refused)
 
 
 def _review_for_purchaser(session: Session, index: int) -> Any:

@@ -236,15 +236,15 @@ def test_the_audit_trail_shows_a_row_exactly_when_the_policy_lets_the_auditor_se
     assert page.status_code == 200
     after = Moments(awarded=True, contracted=True)
     for trigger, kind in (("record_inspection", "inspection"), ("record_payment", "payment")):
-        assert (f'title="{trigger}"' in page.text) == policy.allows(kind, {"auditor"}, after)
-    assert 'title="start_service"' in page.text
+        assert (f'data-trigger="{trigger}"' in page.text) == policy.allows(kind, {"auditor"}, after)
+    assert 'data-trigger="start_service"' in page.text
     reviewing = browsers.get("何静", f"/audit?project={REVIEWING}")
     assert reviewing.status_code == 200
     correction = ("correction", "recusal", "reviewer_identity")
     seen = all(policy.allows(kind, {"auditor"}, Moments()) for kind in correction)
-    assert ('title="correct"' in reviewing.text) == seen
+    assert ('data-trigger="correct"' in reviewing.text) == seen
     assert (CORRECTION_REASON in reviewing.text) == seen
-    assert 'title="record_recusal"' in reviewing.text
+    assert 'data-trigger="record_recusal"' in reviewing.text
 
 
 def _purchaser_page(browsers: Browsers, world: Engine, code: str) -> str:

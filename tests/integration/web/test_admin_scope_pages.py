@@ -50,6 +50,9 @@ def test_a_scoped_admin_is_refused_in_chinese_for_an_account_beyond_its_purchase
     refused = client.post(path, data={"csrf_token": csrf, **values}, follow_redirects=False)
     assert refused.status_code == 403
     assert "被拒绝" in refused.text and "范围以外的授权" in refused.text
+    client.cookies.set("lang", "en")
+    refused = client.post(path, data={"csrf_token": csrf, **values}, follow_redirects=False)
+    assert refused.status_code == 403 and "holds a grant outside them" in refused.text
     assert snapshot(scoped, engine) == before
 
 

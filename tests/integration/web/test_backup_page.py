@@ -14,6 +14,7 @@ from procure.services.trail.backups import back_up
 from procure.store.witness_models import BackupRecord
 from tests.integration.builders import ADMIN, AUDITOR
 from tests.integration.web.support import set_passwords, sign_in
+from tests.language_purity import chinese_runs, english_words, page_text, world_text
 
 
 def test_an_admin_sees_that_no_backup_was_ever_taken(
@@ -53,6 +54,13 @@ def test_an_admin_sees_the_last_backup_s_age_and_who_took_it(
     last = page.text.split('id="last-backup"', 1)[1].split("</p>", 1)[0]
     assert "0 小时前" in last and "fresh.backup" in last and ADMIN.name in last
     assert "old.db" in page.text and done.sha256[:16] in page.text
+    assert "SQLite 在线备份" in page.text
+    assert english_words(page_text(page.text), world_text(registered)) == []
+    client.cookies.set("lang", "en")
+    page = client.get("/admin/backups")
+    last = page.text.split('id="last-backup"', 1)[1].split("</p>", 1)[0]
+    assert "0 hours ago" in last and "SQLite online backup" in page.text
+    assert chinese_runs(page_text(page.text), world_text(registered)) == []
 
 
 def test_the_backups_page_is_refused_to_an_auditor(client: TestClient, registered: Session) -> None:

@@ -288,7 +288,11 @@ def test_a_year_without_contracts_or_a_bad_year_is_refused_beside_the_field(
 ) -> None:
     sign_in(client, AUDITOR.name)
     empty = _ask_print(client, year="2031")
-    assert empty.status_code == 400 and "no contracted project in 2031" in empty.text
+    assert empty.status_code == 400 and "2031 年没有已签约的项目" in empty.text
+    client.cookies.set("lang", "en")
+    in_english = _ask_print(client, year="2031")
+    assert in_english.status_code == 400 and "No contracted project in 2031" in in_english.text
+    client.cookies.delete("lang")
     bad = _ask_print(client, year="二〇一九")
     assert bad.status_code == 400 and "field-error" in bad.text
     assert _jobs(contracted) == 0

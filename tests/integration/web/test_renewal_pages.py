@@ -309,7 +309,13 @@ def test_an_admin_without_an_officer_grant_reads_the_plan_but_may_not_apply(
     assert page.status_code == 200 and _counts(page.text) == COUNTS
     assert 'id="no-apply"' in page.text and 'id="confirm-form"' not in page.text
     refused = client.post("/renewal/apply", data={**fields, "csrf_token": token})
-    assert refused.status_code == 403 and "holds no officer grant" in refused.text
+    assert refused.status_code == 403 and "执行续约需要项目干事授权" in refused.text
+    assert (
+        f"{LONE_ADMIN}（" in refused.text and "没有覆盖 全部购买方 的项目干事授权" in refused.text
+    )
+    client.cookies.set("lang", "en")
+    refused = client.post("/renewal/apply", data={**fields, "csrf_token": token})
+    assert refused.status_code == 403 and "holds no officer grant covering it" in refused.text
     assert _data(year, engine) == before
 
 
