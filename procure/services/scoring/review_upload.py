@@ -80,7 +80,7 @@ def submit_upload(
     try:
         return record_sheet(session, code, user, uscc, upload.sheet.scores, rules)
     except InvalidInput as error:
-        raise upload.sheet.locate(error, upload.name) from error
+        raise upload.sheet.locate(error, upload.name, rules.review) from error
 
 
 def template_bytes(*, rules: Rules | None = None) -> tuple[str, bytes]:
