@@ -19,7 +19,7 @@ from sqlmodel import Session
 from procure.domain.criteria import JUDGED
 from procure.domain.dates import chinese_date
 from procure.domain.errors import InvalidInput
-from procure.domain.language import N_, both, pgettext
+from procure.domain.language import N_, both, ngettext, pgettext
 from procure.domain.language import gettext as _
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import check_typed_text
@@ -81,6 +81,26 @@ class CommentWindow:
     def closes_text(self) -> str:
         """The last day in the language in use: 2019年12月31日, or 2019-12-31."""
         return both(self.closes_zh, self.closes_on.isoformat())
+
+    @property
+    def closes_in(self) -> str:
+        """When the open window closes and the days left: 截止 2019年12月31日（还剩 3 天）."""
+        return ngettext(
+            "Closes on %(day)s (%(num)d day left)",
+            "Closes on %(day)s (%(num)d days left)",
+            self.days_left,
+            day=self.closes_text,
+        )
+
+    @property
+    def closes_notice(self) -> str:
+        """The same, as a sentence to the organization that may still comment."""
+        return ngettext(
+            "The comment window closes on %(day)s (%(num)d day left).",
+            "The comment window closes on %(day)s (%(num)d days left).",
+            self.days_left,
+            day=self.closes_text,
+        )
 
 
 def comment_window(
@@ -177,7 +197,7 @@ def _policy(result: Mapping[str, Any] | None, card: Scorecard, rules: Rules) -> 
     """What the renewal policy makes of the result, in one sentence of the language in use."""
     if not result:
         return ""
-    action = result["policy"]["action"]
+    action = str(result["policy"]["action"])
     if result["veto"]:
         items = rules.renewal.veto_items
         names = pgettext("list", ", ").join(

@@ -14,12 +14,21 @@ from procure.domain.scorecard import Scorecard
 from procure.domain.text import quoted
 
 SCORES_SHEET = "评分表"
-
+"""The worksheet of the scores, as a Chinese template names it."""
 
 NARRATIVES_SHEET = "评语"
-
+"""The worksheet of the narratives (one per dimension), as a Chinese template names it."""
 
 VETO_SHEET = "一票否决"
+"""The worksheet of the veto items (是/否 each), as a Chinese template names it."""
+
+SHEET_NAMES = {
+    SCORES_SHEET: ("评分表", "Scores"),
+    NARRATIVES_SHEET: ("评语", "Narratives"),
+    VETO_SHEET: ("一票否决", "Veto"),
+}
+"""Each worksheet by its name in Chinese and in English: a template is written in the language
+in use, and read back in either."""
 
 
 HEADER_ROW = 4
