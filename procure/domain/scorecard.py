@@ -327,7 +327,7 @@ def load_scorecard(path: Path) -> Scorecard:
             f"{file}: version: must be a whole number of 1 or more, got {quoted(version)}"
         )
     title_zh = config_text(data, "title_zh", f"{file}: ")
-    title_en = str(data.get("title_en") or "")
+    title_en = config_text(data, "title_en", f"{file}: ")
     criteria, dimensions = load_dimensions(data, file, load_criteria(data, file))
     pass_mark: Decimal | None = None
     if data.get("pass_mark") is not None:

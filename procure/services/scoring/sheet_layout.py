@@ -75,10 +75,13 @@ class SheetInput:
             names = {thing.code: thing.label for thing in named_things}
         found = []
         for code in places:
-            for word in (code, names.get(code, "")):
-                match = word and re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", message)
-                if match:
-                    found.append((match.start(), code))
+            match = re.search(rf"(?<![\w.]){re.escape(code)}(?![\w])", message)
+            at = match.start() if match else -1
+            name = names.get(code, "")
+            if name and name in message and (at < 0 or message.index(name) < at):
+                at = message.index(name)  # a name sits inside Chinese text: no word boundary
+            if at >= 0:
+                found.append((at, code))
         if not found:
             return InvalidInput(_("%(source)s: %(message)s", source=source, message=message))
         code = min(found)[1]
