@@ -68,6 +68,8 @@ class Criterion:
     """The code of the dimension it belongs to ("" for a dimension of its own)."""
     unit: str = ""
     """What an attainment criterion counts, e.g. 人次 or 场."""
+    unit_en: str = ""
+    """The same in English, e.g. person-times or sessions."""
     bands: tuple[AttainmentBand, ...] = DEFAULT_ATTAINMENT_BANDS
     """Attainment bands, highest first (used by attainment criteria only)."""
 
@@ -75,6 +77,11 @@ class Criterion:
     def label(self) -> str:
         """The criterion's name in the language in use: 服务方案, or Service plan."""
         return both(self.label_zh, self.label_en)
+
+    @property
+    def unit_label(self) -> str:
+        """What an attainment criterion counts, in the language in use."""
+        return both(self.unit, self.unit_en or self.unit)
 
     @property
     def display(self) -> str:

@@ -85,6 +85,8 @@ def test_weights_not_totalling_100_are_refused_naming_file_and_key(write: Writer
         ("criteria.2.label_en", ..., r"criteria\[2\].label_en: required text is missing"),
         ("criteria.2.label_en", "", r"criteria\[2\].label_en: required text is missing"),
         ("dimensions.0.label_en", ..., r"dimensions\[0\].label_en: required text is missing"),
+        ("criteria.2.unit_en", ..., r"criteria\[2\].unit_en: required text is missing"),
+        ("criteria.0.unit_en", "times", r"criteria\[0\].unit_en: only a criterion of kind"),
         ("criteria.2.wieght", 5, r"criteria\[2\]: unknown key wieght"),
         ("pass_mark", "sixty", "pass_mark: must be a number"),
         ("pass_mark", 101, "pass_mark: 101 must lie between 0 and 100"),

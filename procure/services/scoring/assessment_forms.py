@@ -194,7 +194,7 @@ def _hint(criterion: Criterion) -> str:
             return _(
                 "Give the planned and the actual number, both whole, the planned above 0 "
                 "(counted in %(unit)s)",
-                unit=criterion.unit,
+                unit=criterion.unit_label,
             )
         return _("Give the planned and the actual number, both whole, the planned above 0")
     if criterion.kind == SATISFACTION:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from procure.domain.criteria import JUDGED
-from procure.domain.dates import chinese_date
+from procure.domain.dates import beijing_moment, chinese_date
 from procure.domain.errors import InvalidInput
 from procure.domain.language import N_, both, ngettext, pgettext
 from procure.domain.language import gettext as _
@@ -43,7 +43,7 @@ from procure.store import accounts, queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_corrections, default_rules
-from procure.workflow.scoring_guards import china_day
+from procure.workflow.scoring_guards import CHINA, china_day
 
 ACKNOWLEDGED_TEXT = N_("Acknowledged without objection")
 """The comment recorded when an organization acknowledges without writing one (recorded in
@@ -153,6 +153,7 @@ def assessment_page(
         },
         "policy": _policy(view["result"], card, rules),
         "grades": {g.code: g.label for g in card.grades},
+        "recorded": {s["recorded_at"]: _moment(s["recorded_at"]) for s in view["sheets"]},
         "dimension_labels": {d.code: d.label for d in card.dimensions},
         "scorecards": _scorecard_titles(view["sheets"], card),
         "state_label": rules.engine.definition.state(project.state).label,
@@ -208,6 +209,14 @@ def _policy(result: Mapping[str, Any] | None, card: Scorecard, rules: Rules) -> 
     if action not in GRADED:
         return action
     return _(GRADED[action], grade=grade, total=result["total"])
+
+
+def _moment(at: datetime) -> str:
+    """When a sheet was recorded, in Beijing time: 2019年03月01日 16:00:00, or
+    2019-03-01 16:00:00 CST."""
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    english = moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S CST")
+    return both(beijing_moment(at), english)
 
 
 def _scorecard_titles(sheets: list[dict[str, Any]], card: Scorecard) -> dict[str, str]:

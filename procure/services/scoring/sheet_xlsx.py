@@ -115,7 +115,7 @@ def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
     for column, value in enumerate(values, start=1):
         sheet.cell(row, column, spreadsheet_cell(value))
     sheet.cell(row, 4, float(criterion.weight) if criterion.weight % 1 else int(criterion.weight))
-    sheet.cell(row, 10, spreadsheet_cell(getattr(criterion, "unit", "") or ""))
+    sheet.cell(row, 10, spreadsheet_cell(criterion.unit_label))
     if criterion.kind == "price":
         for column in range(5, 10):
             sheet.cell(row, column).fill = _GREY
@@ -259,13 +259,7 @@ def _read_grids(path: Path) -> tuple[dict[str, Grid], dict[str, str]]:
                     file=path.name,
                 )
             ) from exc
-        raise InvalidInput(
-            _(
-                "%(file)s: not a readable .xlsx workbook (%(problem)s)",
-                file=path.name,
-                problem=type(exc).__name__,
-            )
-        ) from exc
+        raise InvalidInput(_("%(file)s: not a readable .xlsx workbook", file=path.name)) from exc
 
 
 def _value(grid: Grid, row: int, column: int) -> Any:

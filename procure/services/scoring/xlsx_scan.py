@@ -91,13 +91,7 @@ def scan_workbook(path: Path) -> None:
             )
         ) from exc
     except (BadZipFile, OSError, RuntimeError, KeyError, ParseError, ValueError) as exc:
-        raise InvalidInput(
-            _(
-                "%(file)s: not a readable .xlsx workbook (%(problem)s)",
-                file=path.name,
-                problem=type(exc).__name__,
-            )
-        ) from exc
+        raise InvalidInput(_("%(file)s: not a readable .xlsx workbook", file=path.name)) from exc
 
 
 def _refuse_doctype(archive: ZipFile, part: str, file: str) -> None:
