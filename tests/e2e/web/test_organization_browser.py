@@ -134,7 +134,7 @@ def test_hostile_narratives_comments_and_organization_names_are_shown_literally(
     page.wait_for_url(f"**{code}?done=sheet")
     narratives = page.locator("section.sheet dl.narratives")
     expect(narratives.locator("dd").nth(1)).to_have_text(HOSTILE_NARRATIVE)
-    expect(page.locator("section.sheet")).to_contain_text(f"总体评语 Overall：{HOSTILE_NARRATIVE}")
+    expect(page.locator("section.sheet")).to_contain_text(f"总体评语：{HOSTILE_NARRATIVE}")
     sign_out(page)
 
     sign_in(page, HOSTILE_LOGIN, "/mine")
