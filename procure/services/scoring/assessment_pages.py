@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from procure.domain.criteria import JUDGED
 from procure.domain.dates import beijing_moment, chinese_date
@@ -39,7 +39,7 @@ from procure.services.scoring.assessment_forms import (
 )
 from procure.services.scoring.own_sheet import FACT_LABELS
 from procure.services.scoring.sheets import assessment_view
-from procure.store import accounts, queries
+from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_corrections, default_rules
@@ -232,11 +232,13 @@ def _scorecard_titles(sheets: list[dict[str, Any]], card: Scorecard) -> dict[str
 
 
 def _names(session: Session, logins: list[str]) -> dict[str, str]:
-    """Each login's name, as people know the person (the login itself if unknown)."""
-    found = {}
-    for login in dict.fromkeys(logins):
-        user = accounts.user_by_login(session, login)
-        found[login] = user.name if user is not None and user.name else login
+    """Each login's name, as people know the person (the login itself if unknown); one
+    query however many sheets there are."""
+    wanted = set(logins)
+    found = {login: login for login in wanted}
+    if wanted:
+        users = session.exec(select(User).where(col(User.login).in_(wanted)))
+        found.update({user.login: user.name for user in users if user.name})
     return found
 
 
