@@ -199,7 +199,7 @@ def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
     ``CODE-planned``… for computed criteria. Price criteria take no field.
 
     Raises:
-        FormInvalid: the message beside each bad field, in Chinese first.
+        FormInvalid: the message beside each bad field, in the language in use.
     """
     scores: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -231,9 +231,9 @@ def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _judged_error(criterion: Criterion, value: str) -> str:
-    """The Chinese-first message for a bad judged score, or "" when it is good.
+    """The message for a bad judged score (in the language in use), or "" when it is good.
 
-    The domain decides (:func:`judged_points`); its refusal is said in Chinese first.
+    The domain decides (:func:`judged_points`); its refusal follows what to write instead.
     """
     most = criterion.weight
     if is_not_applicable(value):
@@ -269,7 +269,7 @@ def _judged_error(criterion: Criterion, value: str) -> str:
 
 
 def _check(criterion: Criterion, value: object) -> str:
-    """Run the domain's own check of one answer; its refusal, prefixed in Chinese."""
+    """Run the domain's own check of one answer; its refusal, after what the criterion asks."""
     try:
         score_criterion(criterion, value, None)
     except ProcureError as exc:
