@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from procure.domain.criteria import GradeBand, round_half_up
 from procure.domain.errors import InvalidInput
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import Scorecard, ScoredSheet
 
 
@@ -55,20 +56,31 @@ def _average(values: Sequence[Decimal]) -> Decimal:
 def _check(sheets: Sequence[AssessmentSheetFacts], card: Scorecard) -> None:
     """Refuse an empty set of sheets, sheets of another scorecard, and unknown dimensions."""
     if not sheets:
-        raise InvalidInput("an assessment needs at least one assessor's sheet")
+        raise InvalidInput(_("An assessment needs at least one assessor's sheet"))
     codes = {c.code for c in card.criteria}
     dimensions = {d.code for d in card.dimensions}
     for facts in sheets:
         if set(facts.sheet.points) != codes:  # in any order: JSONB does not keep key order
             raise InvalidInput(
-                f"the sheet of {facts.assessor} was not scored on scorecard {card.name} "
-                f"v{card.version}"
+                _(
+                    "The sheet of %(assessor)s was not scored on the scorecard %(title)s "
+                    "(version %(version)s)",
+                    assessor=facts.assessor,
+                    title=card.title,
+                    version=card.version,
+                )
             )
         unknown = sorted(str(code) for code in facts.narratives if code not in dimensions)
         if unknown:
             raise InvalidInput(
-                f"narrative of {facts.assessor} for unknown dimension {', '.join(unknown)}; "
-                f"scorecard {card.name} has {', '.join(d.code for d in card.dimensions)}"
+                _(
+                    "The narrative of %(assessor)s is for an unknown dimension %(codes)s; the "
+                    "scorecard %(title)s has %(known)s",
+                    assessor=facts.assessor,
+                    codes=", ".join(unknown),
+                    title=card.title,
+                    known=", ".join(d.code for d in card.dimensions),
+                )
             )
 
 

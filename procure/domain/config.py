@@ -136,7 +136,8 @@ def config_labels(item: Mapping[str, object], where: str) -> tuple[str, str]:
 # --- the sections of a scorecard -----------------------------------------------------------
 
 _CRITERION_KEYS = (
-    "code", "label_zh", "label_en", "weight", "kind", "allow_na", "dimension", "unit", "bands"
+    "code", "label_zh", "label_en", "weight", "kind", "allow_na", "dimension", "unit", "unit_en",
+    "bands",
 )  # fmt: skip
 
 
@@ -185,10 +186,17 @@ def _criterion(item: Mapping[str, object], where: str, seen: set[str]) -> Criter
     weight = config_number(item.get("weight"), f"{where}weight")
     if weight <= 0:
         raise ConfigError(f"{where}weight: must be greater than zero, got {weight}")
-    for key, allowed in (("allow_na", JUDGED), ("unit", ATTAINMENT), ("bands", ATTAINMENT)):
+    only = (
+        ("allow_na", JUDGED),
+        ("unit", ATTAINMENT),
+        ("unit_en", ATTAINMENT),
+        ("bands", ATTAINMENT),
+    )
+    for key, allowed in only:
         if key in item and kind != allowed:
             raise ConfigError(f"{where}{key}: only a criterion of kind {allowed} may have {key}")
     unit = config_text(item, "unit", where) if kind == ATTAINMENT else ""
+    unit_en = config_text(item, "unit_en", where) if kind == ATTAINMENT else ""
     dimension = config_text(item, "dimension", where) if "dimension" in item else ""
     return Criterion(
         code,
@@ -198,6 +206,7 @@ def _criterion(item: Mapping[str, object], where: str, seen: set[str]) -> Criter
         allow_na=config_flag(item, "allow_na", where),
         dimension=dimension,
         unit=unit,
+        unit_en=unit_en,
         bands=_attainment_bands(item, where) if kind == ATTAINMENT else DEFAULT_ATTAINMENT_BANDS,
     )
 

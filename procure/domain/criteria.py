@@ -23,6 +23,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, both
+from procure.domain.language import gettext as _
 from procure.domain.text import check_number_text, quoted
 
 JUDGED, PRICE, ATTAINMENT, SATISFACTION = "judged", "price", "attainment", "satisfaction"
@@ -66,13 +68,25 @@ class Criterion:
     """The code of the dimension it belongs to ("" for a dimension of its own)."""
     unit: str = ""
     """What an attainment criterion counts, e.g. 人次 or 场."""
+    unit_en: str = ""
+    """The same in English, e.g. person-times or sessions."""
     bands: tuple[AttainmentBand, ...] = DEFAULT_ATTAINMENT_BANDS
     """Attainment bands, highest first (used by attainment criteria only)."""
 
     @property
+    def label(self) -> str:
+        """The criterion's name in the language in use: 服务方案, or Service plan."""
+        return both(self.label_zh, self.label_en)
+
+    @property
+    def unit_label(self) -> str:
+        """What an attainment criterion counts, in the language in use."""
+        return both(self.unit, self.unit_en or self.unit)
+
+    @property
     def display(self) -> str:
-        """The code with its Chinese label, as used in messages: ``service_plan (服务方案)``."""
-        return f"{self.code} ({self.label_zh})"
+        """The criterion as messages name it: its name in the language in use."""
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,11 @@ class Dimension:
     label_en: str
     criteria: tuple[str, ...]
     weight: Decimal
+
+    @property
+    def label(self) -> str:
+        """The dimension's name in the language in use."""
+        return both(self.label_zh, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,11 @@ class GradeBand:
     label_en: str
     minimum: Decimal
     maximum: Decimal = FULL_MARKS
+
+    @property
+    def label(self) -> str:
+        """The grade's name in the language in use: 良好, or Good."""
+        return both(self.label_zh, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -135,16 +159,28 @@ def round_half_up(value: Fraction) -> Decimal:
 def to_number(value: object, what: str) -> Decimal:
     """Convert str, int or Decimal to a finite Decimal; ``what`` names it in messages."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        hint = "text or a Decimal such as '12.5'" if isinstance(value, float) else "a number"
-        raise InvalidInput(f"{what} {quoted(value)} is of type {type(value).__name__}; give {hint}")
+        if isinstance(value, float):
+            message = _(
+                "%(what)s %(value)s is a binary fraction; give it as text or a Decimal such as "
+                "'12.5'",
+                what=what,
+                value=quoted(value),
+            )
+        else:
+            message = _("%(what)s %(value)s is not a number", what=what, value=quoted(value))
+        raise InvalidInput(message)
     if isinstance(value, str):
         check_number_text(value, what)
         if not _NUMBER.fullmatch(value.strip()):
-            raise InvalidInput(f"{what} {quoted(value)} is not a number")
+            raise InvalidInput(
+                _("%(what)s %(value)s is not a number", what=what, value=quoted(value))
+            )
         value = value.strip()
     number = Decimal(value)
     if not number.is_finite():
-        raise InvalidInput(f"{what} must be a finite number, got {number}")
+        raise InvalidInput(
+            _("%(what)s must be a finite number, got %(number)s", what=what, number=number)
+        )
     return number
 
 
@@ -160,7 +196,24 @@ def to_whole(value: object, what: str) -> int:
             return int(number)
     if isinstance(value, float):
         to_number(value, what)  # raises, with the float hint
-    raise InvalidInput(f"{what} {quoted(value)} must be a whole number")
+    raise InvalidInput(
+        _("%(what)s %(value)s must be a whole number", what=what, value=quoted(value))
+    )
+
+
+_PRICE_LOWEST = N_("The lowest valid price")
+_PRICE = N_("The price")
+_PRICE_WEIGHT = N_("The weight of the price")
+_FACT_SHAPES = {
+    ("planned", "actual"): N_("the planned and the actual number"),
+    ("respondents", "satisfied"): N_("the respondents and the satisfied"),
+}
+_FACT_NAMES = {
+    "planned": N_("The planned number for %(criterion)s"),
+    "actual": N_("The actual number for %(criterion)s"),
+    "respondents": N_("The respondents for %(criterion)s"),
+    "satisfied": N_("The satisfied for %(criterion)s"),
+}
 
 
 def is_not_applicable(value: object) -> bool:
@@ -170,12 +223,24 @@ def is_not_applicable(value: object) -> bool:
 
 def judged_points(criterion: Criterion, value: object) -> Decimal:
     """Check a person's score for a criterion: a number within 0..weight, never clamped."""
-    score = to_number(value, f"score for {criterion.code}")
+    name = criterion.label
+    score = to_number(value, _("The score for %(criterion)s", criterion=name))
     if score < 0:
-        raise InvalidInput(f"score {score} for {criterion.code} must not be negative")
+        raise InvalidInput(
+            _(
+                "The score %(score)s for %(criterion)s must not be negative",
+                score=score,
+                criterion=name,
+            )
+        )
     if score > criterion.weight:
         raise InvalidInput(
-            f"score {score} for {criterion.code} exceeds its maximum {criterion.weight}"
+            _(
+                "The score %(score)s for %(criterion)s exceeds its maximum %(maximum)s",
+                score=score,
+                criterion=name,
+                maximum=criterion.weight,
+            )
         )
     return score
 
@@ -194,34 +259,41 @@ def price_points(lowest_price: Decimal, price: Decimal, weight: Decimal) -> Deci
     Raises:
         InvalidInput: if a value is not a positive Decimal or the lowest price exceeds the price.
     """
-    values = {"lowest valid price": lowest_price, "price": price, "price weight": weight}
-    checked = {label: to_number(value, label) for label, value in values.items()}
+    values = {_PRICE_LOWEST: lowest_price, _PRICE: price, _PRICE_WEIGHT: weight}
+    checked = {label: to_number(value, _(label)) for label, value in values.items()}
     for label, number in checked.items():
         if number <= 0:
-            raise InvalidInput(f"{label} must be greater than zero, got {number}")
-    lowest, quoted = checked["lowest valid price"], checked["price"]
+            raise InvalidInput(
+                _(
+                    "%(what)s must be greater than zero, got %(number)s",
+                    what=_(label),
+                    number=number,
+                )
+            )
+    lowest, quoted = checked[_PRICE_LOWEST], checked[_PRICE]
     if lowest > quoted:
         raise InvalidInput(
-            f"lowest valid price {lowest} is higher than the price scored {quoted}; "
-            f"the lowest price must be the smallest of the prices compared"
+            _(
+                "The lowest valid price %(lowest)s is higher than the price scored %(price)s; "
+                "the lowest price must be the smallest of the prices compared",
+                lowest=lowest,
+                price=quoted,
+            )
         )
-    return round_half_up(Fraction(lowest) / Fraction(quoted) * Fraction(checked["price weight"]))
+    return round_half_up(Fraction(lowest) / Fraction(quoted) * Fraction(checked[_PRICE_WEIGHT]))
 
 
 def _facts(criterion: Criterion, value: object, keys: tuple[str, str]) -> dict[str, int]:
     """Read a mapping of exactly ``keys`` to whole numbers for a computed criterion."""
-    shape = "{" + ", ".join(keys) + "}"
-    if not isinstance(value, Mapping):
+    shape = _FACT_SHAPES[keys]
+    given = set(map(str, value)) if isinstance(value, Mapping) else set()
+    if not isinstance(value, Mapping) or given != set(keys):
         raise InvalidInput(
-            f"{criterion.kind} criterion {criterion.display} needs {shape}, got {quoted(value)}"
+            _("%(criterion)s needs exactly %(shape)s", criterion=criterion.label, shape=_(shape))
         )
-    given = set(map(str, value))
-    if given != set(keys):
-        raise InvalidInput(
-            f"{criterion.kind} criterion {criterion.display} needs exactly {shape}, "
-            f"got {{{', '.join(sorted(given))}}}"
-        )
-    return {key: to_whole(value[key], f"{key} for {criterion.code}") for key in keys}
+    return {
+        key: to_whole(value[key], _(_FACT_NAMES[key], criterion=criterion.label)) for key in keys
+    }
 
 
 def attainment_points(criterion: Criterion, planned: int, actual: int) -> Decimal:
@@ -231,9 +303,21 @@ def attainment_points(criterion: Criterion, planned: int, actual: int) -> Decima
         InvalidInput: if planned is not above zero or actual is negative.
     """
     if planned <= 0:
-        raise InvalidInput(f"planned for {criterion.code} must be greater than zero, got {planned}")
+        raise InvalidInput(
+            _(
+                "The planned number for %(criterion)s must be greater than zero, got %(number)s",
+                criterion=criterion.label,
+                number=planned,
+            )
+        )
     if actual < 0:
-        raise InvalidInput(f"actual for {criterion.code} must not be negative, got {actual}")
+        raise InvalidInput(
+            _(
+                "The actual number for %(criterion)s must not be negative, got %(number)s",
+                criterion=criterion.label,
+                number=actual,
+            )
+        )
     ratio = Fraction(actual, planned)
     share = next((band.share for band in criterion.bands if ratio >= band.minimum), Fraction(0))
     return round_half_up(Fraction(criterion.weight) * share)
@@ -247,12 +331,21 @@ def satisfaction_points(criterion: Criterion, respondents: int, satisfied: int) 
     """
     if respondents <= 0:
         raise InvalidInput(
-            f"respondents for {criterion.code} must be greater than zero, got {respondents}"
+            _(
+                "The respondents for %(criterion)s must be greater than zero, got %(number)s",
+                criterion=criterion.label,
+                number=respondents,
+            )
         )
     if not 0 <= satisfied <= respondents:
         raise InvalidInput(
-            f"satisfied for {criterion.code} must lie between 0 and the {respondents} "
-            f"respondents, got {satisfied}"
+            _(
+                "The satisfied for %(criterion)s must lie between 0 and the %(respondents)s "
+                "respondents, got %(number)s",
+                criterion=criterion.label,
+                respondents=respondents,
+                number=satisfied,
+            )
         )
     return round_half_up(Fraction(criterion.weight) * Fraction(satisfied, respondents))
 
@@ -276,12 +369,20 @@ def score_criterion(
     """
     if is_not_applicable(value):
         if not criterion.allow_na:
-            raise InvalidInput(f"{criterion.display} cannot be answered not applicable (n/a)")
+            raise InvalidInput(
+                _(
+                    "%(criterion)s cannot be answered not applicable (n/a)",
+                    criterion=criterion.label,
+                )
+            )
         return None, NOT_APPLICABLE
     if criterion.kind == PRICE:
         if prices is None:
             raise InvalidInput(
-                f"{criterion.display} needs the lowest valid price and this proposal's price"
+                _(
+                    "%(criterion)s needs the lowest valid price and this proposal's price",
+                    criterion=criterion.label,
+                )
             )
         points = price_points(prices.lowest, prices.price, criterion.weight)
         return points, {"lowest": str(prices.lowest), "price": str(prices.price)}

@@ -47,6 +47,8 @@ from procure.domain.criteria import (
     to_number,
 )
 from procure.domain.errors import ConfigError, InvalidInput, NotFound
+from procure.domain.language import both, ngettext, pgettext
+from procure.domain.language import gettext as _
 from procure.domain.money import quantize2
 from procure.domain.text import quoted
 
@@ -108,6 +110,11 @@ class Scorecard:
             object.__setattr__(self, "dimensions", own_dimensions(self.criteria))
 
     @property
+    def title(self) -> str:
+        """The title in the language in use: 评审评分表, or Proposal review scorecard."""
+        return both(self.title_zh, self.title_en or self.title_zh)
+
+    @property
     def max_total(self) -> Decimal:
         """The highest possible total: the sum of the weights (100 for a loaded scorecard)."""
         return sum((c.weight for c in self.criteria), Decimal(0))
@@ -122,8 +129,14 @@ class Scorecard:
             if criterion.code == code:
                 return criterion
         raise NotFound(
-            f"scorecard {self.name} v{self.version} has no criterion {code}; its criteria are "
-            f"{', '.join(c.code for c in self.criteria)}"
+            _(
+                "The scorecard %(title)s (version %(version)s) has no criterion %(code)s; its "
+                "criteria are %(codes)s",
+                title=self.title,
+                version=self.version,
+                code=code,
+                codes=", ".join(c.code for c in self.criteria),
+            )
         )
 
     def dimension(self, code: str) -> Dimension:
@@ -136,8 +149,14 @@ class Scorecard:
             if dimension.code == code:
                 return dimension
         raise NotFound(
-            f"scorecard {self.name} v{self.version} has no dimension {code}; its dimensions "
-            f"are {', '.join(d.code for d in self.dimensions)}"
+            _(
+                "The scorecard %(title)s (version %(version)s) has no dimension %(code)s; its "
+                "dimensions are %(codes)s",
+                title=self.title,
+                version=self.version,
+                code=code,
+                codes=", ".join(d.code for d in self.dimensions),
+            )
         )
 
     def _check_codes(self, raw: Mapping[str, object], *, complete: bool) -> None:
@@ -146,13 +165,25 @@ class Scorecard:
         unknown = [str(code) for code in raw if code not in known]
         if unknown:
             raise InvalidInput(
-                f"score given for unknown criterion {', '.join(unknown)}; scorecard "
-                f"{self.name} v{self.version} has {', '.join(c.code for c in self.criteria)}"
+                _(
+                    "A score was given for an unknown criterion %(codes)s; the scorecard "
+                    "%(title)s (version %(version)s) has %(known)s",
+                    codes=", ".join(unknown),
+                    title=self.title,
+                    version=self.version,
+                    known=", ".join(c.code for c in self.criteria),
+                )
             )
         missing = [c for c in self.criteria if c.code not in raw]
         if complete and missing:
-            noun = "criterion" if len(missing) == 1 else "criteria"
-            raise InvalidInput(f"no score for {noun} {', '.join(c.display for c in missing)}")
+            raise InvalidInput(
+                ngettext(
+                    "No score for the criterion %(names)s",
+                    "No score for the criteria %(names)s",
+                    len(missing),
+                    names=pgettext("list", ", ").join(c.label for c in missing),
+                )
+            )
 
     def parse_scores(
         self, raw: Mapping[str, object], *, complete: bool = True
@@ -204,11 +235,13 @@ class Scorecard:
                 maximum, below zero, a float, n/a where not allowed, bad facts; or every
                 criterion not applicable.
         """
-        given_prices = [c.display for c in self.criteria if c.kind == "price" and c.code in raw]
+        given_prices = [c.label for c in self.criteria if c.kind == "price" and c.code in raw]
         if given_prices:
             raise InvalidInput(
-                f"{', '.join(given_prices)} is computed from the quoted prices, "
-                f"not scored by a person"
+                _(
+                    "%(criterion)s is computed from the quoted prices, not scored by a person",
+                    criterion=", ".join(given_prices),
+                )
             )
         computed = {c.code: None for c in self.criteria if c.kind == "price"}
         self._check_codes({**raw, **computed}, complete=True)
@@ -222,8 +255,11 @@ class Scorecard:
         applicable = [c for c in self.criteria if points[c.code] is not None]
         if not applicable:
             raise InvalidInput(
-                f"every criterion of scorecard {self.name} is not applicable; "
-                f"at least one must be scored"
+                _(
+                    "Every criterion of the scorecard %(title)s is not applicable; at least one "
+                    "must be scored",
+                    title=self.title,
+                )
             )
         weight = sum((c.weight for c in applicable), Decimal(0))
         raw_total = sum((p for p in points.values() if p is not None), Decimal(0))
@@ -232,10 +268,15 @@ class Scorecard:
 
     def _checked_total(self, total: Decimal) -> Decimal:
         """Round a total to two places and check it lies within 0..max_total."""
-        rounded = quantize2(to_number(total, "total"))
+        rounded = quantize2(to_number(total, _("The total")))
         if rounded < 0 or rounded > self.max_total:
             raise InvalidInput(
-                f"total {rounded} is outside 0 to {self.max_total} for scorecard {self.name}"
+                _(
+                    "The total %(total)s is outside 0 to %(maximum)s for the scorecard %(title)s",
+                    total=rounded,
+                    maximum=self.max_total,
+                    title=self.title,
+                )
             )
         return rounded
 
@@ -286,7 +327,7 @@ def load_scorecard(path: Path) -> Scorecard:
             f"{file}: version: must be a whole number of 1 or more, got {quoted(version)}"
         )
     title_zh = config_text(data, "title_zh", f"{file}: ")
-    title_en = str(data.get("title_en") or "")
+    title_en = config_text(data, "title_en", f"{file}: ")
     criteria, dimensions = load_dimensions(data, file, load_criteria(data, file))
     pass_mark: Decimal | None = None
     if data.get("pass_mark") is not None:

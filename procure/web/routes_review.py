@@ -11,11 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import gettext as _
 from procure.services.accounts.signin import SignedIn
 from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import review_forms, review_upload
 from procure.services.visibility.reading import panel_as_seen
+from procure.services.visibility.views import ANONYMOUS_REVIEWER
 from procure.store.conflicts import committed
 from procure.web import pages
 from procure.web.deps import Account, CheckedForm, CheckedUpload, Reader, Writer
@@ -35,7 +37,11 @@ def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
 def panel(request: Request, code: str, account: Account, session: Reader) -> Response:
     """Every sheet, trims, recusals, flags, the average, the ranking and who may be awarded."""
     found = panel_as_seen(session, code, account.user.login)  # outside the reach: not found
-    context = {"panel": found, "roles": held_roles(session, account.user, code)}
+    context = {
+        "panel": found,
+        "roles": held_roles(session, account.user, code),
+        "anonymous": ANONYMOUS_REVIEWER,  # a sheet whose author the viewer may not know
+    }
     return pages.render(request, "review_panel.html", context)
 
 
@@ -129,7 +135,7 @@ def upload_sheet(
             reader,
             code,
             account,
-            upload_error="请选择要上传的 .xlsx 评分表 choose the filled-in .xlsx sheet",
+            upload_error=_("Choose the filled-in .xlsx sheet to upload"),
             status=400,
         )
     sheet = review_upload.read_upload(filename, content)  # before any lock is taken

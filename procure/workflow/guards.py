@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from procure.domain.language import gettext as _
 from procure.domain.money import format_yuan
 from procure.store import queries
 from procure.store.models import Purchaser
@@ -88,7 +89,7 @@ def withdrawal_documented(ctx: ActionContext) -> str | None:
 def has_proposals(ctx: ActionContext) -> str | None:
     """There is at least one proposal to review."""
     if not queries.proposals_of(ctx.session, ctx.project):
-        return f"{ctx.project.code} has no proposal to review"
+        return _("%(code)s has no proposal to review", code=ctx.project.code)
     return None
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from procure.domain.assessment import combine_assessment
+from procure.domain.language import gettext as _
+from procure.domain.language import ngettext, pgettext
+from procure.domain.money import quantize2
 from procure.domain.panel import aggregate_panel
 from procure.store import accounts, panels, queries
 from procure.workflow.context import ActionContext
@@ -21,10 +24,25 @@ def review_quorum(ctx: ActionContext) -> str | None:
         panel = aggregate_panel(entry.sheets, card)
         if not panel.quorum_met:
             recused = len(entry.sheets) - panel.valid_sheets
-            note = f" ({recused} recused)" if recused else ""
-            return (
-                f"the proposal by {entry.organization.name} has {panel.valid_sheets} valid "
-                f"review sheet(s){note}, the quorum is {card.panel.quorum}"
+            if recused:
+                return ngettext(
+                    "The proposal by %(organization)s has %(num)d valid review sheet "
+                    "(%(recused)s recused); the quorum is %(quorum)s",
+                    "The proposal by %(organization)s has %(num)d valid review sheets "
+                    "(%(recused)s recused); the quorum is %(quorum)s",
+                    panel.valid_sheets,
+                    organization=entry.organization.name,
+                    recused=recused,
+                    quorum=card.panel.quorum,
+                )
+            return ngettext(
+                "The proposal by %(organization)s has %(num)d valid review sheet; the quorum "
+                "is %(quorum)s",
+                "The proposal by %(organization)s has %(num)d valid review sheets; the quorum "
+                "is %(quorum)s",
+                panel.valid_sheets,
+                organization=entry.organization.name,
+                quorum=card.panel.quorum,
             )
     return None
 
@@ -37,12 +55,17 @@ def proposal_passes(ctx: ActionContext) -> str | None:
     entry = panels.panel_sheets(ctx.session, proposal)
     panel = aggregate_panel(entry.sheets, ctx.rules.review)
     if panel.score is None:
-        return f"the proposal by {entry.organization.name} has no valid review sheet"
+        return _(
+            "The proposal by %(organization)s has no valid review sheet",
+            organization=entry.organization.name,
+        )
     pass_mark = ctx.rules.review.pass_mark
     if pass_mark is not None and panel.score < pass_mark:
-        return (
-            f"proposal by {entry.organization.name} scored {panel.score}, "
-            f"below the pass mark {pass_mark:.2f}"
+        return _(
+            "The proposal by %(organization)s scored %(score)s, below the pass mark %(mark)s",
+            organization=entry.organization.name,
+            score=panel.score,
+            mark=quantize2(pass_mark),
         )
     return None
 
@@ -54,7 +77,7 @@ def _recused_reviewer(ctx: ActionContext) -> str:
 def reviewer_declares_own_conflict(ctx: ActionContext) -> str | None:
     """A reviewer declares only their own conflict; an officer may record anyone's."""
     if ctx.actor.role == "reviewer" and _recused_reviewer(ctx) != ctx.actor.name:
-        return f"{ctx.actor.name} may declare only their own conflict of interest"
+        return _("%(name)s may declare only their own conflict of interest", name=ctx.actor.name)
     return None
 
 
@@ -63,18 +86,21 @@ def recused_reviewer_has_account(ctx: ActionContext) -> str | None:
     reviewer = _recused_reviewer(ctx)
     user = accounts.user_by_login(ctx.session, reviewer)
     if user is None:
-        return f"no account {reviewer!r}: a recusal names the reviewer's account"
+        return _(
+            "There is no account %(login)s: a recusal names the reviewer's account",
+            login=repr(reviewer),
+        )
     if not user.active:
-        return f"the account {reviewer} ({user.name}) is deactivated"
+        return _("The account %(login)s (%(name)s) is deactivated", login=reviewer, name=user.name)
     return None
 
 
 def comment_documented(ctx: ActionContext) -> str | None:
     """An officer records the organization's comment only citing the document it came in."""
     if ctx.actor.role == "officer" and not ctx.params.get("document"):
-        return (
-            "an officer may record the organization's comment only with the reference of the "
-            "document it sent (document=来函文号); the organization's own account needs none"
+        return _(
+            "An officer may record the organization's comment only with the reference of the "
+            "document it sent (document=…); the organization's own account needs none"
         )
     return None
 
@@ -85,9 +111,9 @@ def reviewer_has_sheet(ctx: ActionContext) -> str | None:
     if proposal is None:
         return None  # proposal_exists says so
     if not any(r.reviewer == ctx.actor.name for r in queries.reviews_of(ctx.session, proposal)):
-        return (
-            f"{ctx.actor.name} 尚未为该方案提交评分表，无可替换 has no sheet of their own on "
-            f"this proposal to replace (record one instead)"
+        return _(
+            "%(name)s has no sheet of their own on this proposal to replace (record one instead)",
+            name=ctx.actor.name,
         )
     return None
 
@@ -97,9 +123,11 @@ def assessor_has_sheet(ctx: ActionContext) -> str | None:
     if not any(
         a.assessor == ctx.actor.name for a in queries.assessment_sheets(ctx.session, ctx.project)
     ):
-        return (
-            f"{ctx.actor.name} 尚未为 {ctx.project.code} 录入考核评分表，无可替换 has no "
-            f"assessment sheet of their own to replace (record one instead)"
+        return _(
+            "%(name)s has no assessment sheet of their own on %(code)s to replace (record one "
+            "instead)",
+            name=ctx.actor.name,
+            code=ctx.project.code,
         )
     return None
 
@@ -111,7 +139,7 @@ def recusal_not_duplicate(ctx: ActionContext) -> str | None:
         return None
     reviewer = _recused_reviewer(ctx)
     if any(r.reviewer == reviewer for r in panels.recusals_of(ctx.session, proposal)):
-        return f"{reviewer} is already recused from this proposal"
+        return _("%(name)s is already recused from this proposal", name=reviewer)
     return None
 
 
@@ -120,14 +148,18 @@ def assessor_not_duplicate(ctx: ActionContext) -> str | None:
     if any(
         s.assessor == ctx.actor.name for s in queries.assessment_sheets(ctx.session, ctx.project)
     ):
-        return f"{ctx.actor.name} already recorded an assessment sheet for {ctx.project.code}"
+        return _(
+            "%(name)s already recorded an assessment sheet for %(code)s",
+            name=ctx.actor.name,
+            code=ctx.project.code,
+        )
     return None
 
 
 def assessment_recorded(ctx: ActionContext) -> str | None:
     """At least one assessment sheet has been recorded."""
     if not queries.assessment_sheets(ctx.session, ctx.project):
-        return f"{ctx.project.code} has no assessment sheet recorded yet"
+        return _("%(code)s has no assessment sheet recorded yet", code=ctx.project.code)
     return None
 
 
@@ -139,11 +171,11 @@ def narratives_complete(ctx: ActionContext) -> str | None:
     card = ctx.rules.assessment
     outcome = combine_assessment([assessment_facts(sheet, card) for sheet in sheets], card)
     if outcome.missing_narratives:
-        labels = {d.code: d.label_zh for d in card.dimensions}
-        missing = ", ".join(
-            f"{code} ({labels.get(code, code)})" for code in outcome.missing_narratives
+        labels = {d.code: d.label for d in card.dimensions}
+        missing = pgettext("list", ", ").join(
+            labels.get(code, code) for code in outcome.missing_narratives
         )
-        return f"no narrative written for {missing}"
+        return _("No narrative written for %(dimensions)s", dimensions=missing)
     return None
 
 
@@ -165,17 +197,24 @@ def comment_within_window(ctx: ActionContext) -> str | None:
     day = ctx.params.get("commented_on") or today
     last_sheet = china_day(closes - timedelta(days=ctx.rules.comment_window_days))
     if day < last_sheet:
-        return (
-            f"the comment is dated {day.isoformat()}, before the last assessment sheet it "
-            f"answers ({last_sheet.isoformat()})"
+        return _(
+            "The comment is dated %(day)s, before the last assessment sheet it answers "
+            "(%(sheet_day)s)",
+            day=day.isoformat(),
+            sheet_day=last_sheet.isoformat(),
         )
     if day > closes.date():
-        return (
-            f"the organization's {ctx.rules.comment_window_days}-day comment window closed on "
-            f"{closes.date().isoformat()}"
+        return _(
+            "The organization's %(days)s-day comment window closed on %(closes)s",
+            days=ctx.rules.comment_window_days,
+            closes=closes.date().isoformat(),
         )
     if day > today:
-        return f"the comment is dated {day.isoformat()}, after today ({today.isoformat()})"
+        return _(
+            "The comment is dated %(day)s, after today (%(today)s)",
+            day=day.isoformat(),
+            today=today.isoformat(),
+        )
     return None
 
 
@@ -196,9 +235,11 @@ def comment_window_closed(ctx: ActionContext) -> str | None:
     if any(c.acknowledged for c in queries.comments_of(ctx.session, ctx.project)):
         return None
     if ctx.at < closes:
-        return (
-            f"the organization's {ctx.rules.comment_window_days}-day comment window is open "
-            f"until {closes.date().isoformat()} and it has not acknowledged the assessment"
+        return _(
+            "The organization's %(days)s-day comment window is open until %(closes)s and it has "
+            "not acknowledged the assessment",
+            days=ctx.rules.comment_window_days,
+            closes=closes.date().isoformat(),
         )
     return None
 

@@ -50,7 +50,7 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
             s, c, REVIEWER, organization=QIHANG, scores={**REVIEW_GOOD, "price": 20}
         ),
         InvalidInput,
-        "price (报价) is computed from the quoted prices, not scored by a person",
+        "报价按报价自动计算，不由评审专家打分",
     ),
     (
         "a score above its maximum",
@@ -59,7 +59,7 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
             s, c, REVIEWER, organization=QIHANG, scores={**REVIEW_GOOD, "team": 11}
         ),
         InvalidInput,
-        "score 11 for team exceeds its maximum 10",
+        "团队配置的得分 11 超过满分 10",
     ),
     (
         "a criterion left unscored",
@@ -68,7 +68,7 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
             s, c, REVIEWER, organization=QIHANG, scores={"needs_analysis": 9}
         ),
         InvalidInput,
-        "no score for criteria",
+        "以下评分项未评分：",
     ),
     (
         "an unknown veto item",
@@ -86,7 +86,7 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
             s, c, ASSESSOR, scores={**ASSESSMENT_GOOD, "impact_capacity": "5.01"}, narrative="好"
         ),
         InvalidInput,
-        "score 5.01 for impact_capacity exceeds its maximum 5",
+        "社会影响与能力建设的得分 5.01 超过满分 5",
     ),
     (
         "a malformed date",

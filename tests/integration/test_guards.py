@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from tests.integration.builders import (
@@ -134,7 +135,9 @@ def test_closing_a_call_without_proposals_is_refused(session: Session) -> None:
     with pytest.raises(Refused) as refused:
         lc.close_call(session, plan.code, OFFICER)
 
-    assert str(refused.value) == "close_call refused: SM-2019-001 has no proposal to review"
+    assert str(refused.value) == "close_call refused: SM-2019-001 尚无可评审的申报方案"
+    with use_language("en"), pytest.raises(Refused, match="SM-2019-001 has no proposal to review$"):
+        lc.close_call(session, plan.code, OFFICER)
     assert state_of(session, plan.code) == "soliciting"
 
 
@@ -177,8 +180,7 @@ def test_award_needs_a_quorum_of_three_sheets_without_conflict(session: Session)
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        f"award refused: the proposal by {QIHANG_NAME} has 2 valid review sheet(s) (1 recused), "
-        "the quorum is 3"
+        f"award refused: {QIHANG_NAME} 的申报方案有效评分 2 份（1 人回避），法定人数为 3 份"
     )
     assert state_of(session, plan.code) == "reviewing"
 
@@ -196,7 +198,7 @@ def test_award_needs_the_quorum_on_every_proposal_not_only_the_winner(session: S
     for reviewer in REVIEWERS:
         lc.record_review(session, plan.code, reviewer, organization=QIHANG, scores=REVIEW_GOOD)
 
-    with pytest.raises(Refused, match="同心社会组织发展中心 has 0 valid review sheet"):
+    with pytest.raises(Refused, match="同心社会组织发展中心 的申报方案有效评分 0 份"):
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
 
@@ -207,7 +209,7 @@ def test_award_is_refused_below_the_pass_mark(session: Session) -> None:
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        f"award refused: proposal by {QIHANG_NAME} scored 58.50, below the pass mark 60.00"
+        f"award refused: {QIHANG_NAME} 的申报方案得分 58.50，低于合格线 60.00"
     )
     assert state_of(session, plan.code) == "reviewing"
 

@@ -68,8 +68,8 @@ def test_a_scorecard_edited_without_a_new_version_is_refused_once_used(
         )
 
     message = str(refused.value)
-    assert "scorecard review v2 was edited after it was first used" in message
-    assert "give the edited file a new version" in message
+    assert "评审评分表（第 2 版）在首次使用" in message and "后被修改" in message
+    assert "请给修改后的文件一个新版本号" in message
     assert snapshot(session, engine) == before
 
 

@@ -154,7 +154,7 @@ def test_finalize_is_refused_while_a_dimension_has_no_narrative(
     comment(session, CODE, "无异议", acknowledged=True, actor=organization_actor(QIHANG))
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match=r"no narrative written for outcomes \(服务成效\)"):
+    with pytest.raises(Refused, match="^finalize_assessment refused: 以下维度尚无评语：服务成效$"):
         lc.finalize_assessment(session, CODE, ASSESSOR)
 
     assert snapshot(session, engine) == before
@@ -165,7 +165,7 @@ def test_an_assessor_records_only_one_sheet_per_project(session: Session, engine
     project_at(session, "assessment_recorded")
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match=f"{ASSESSOR.name} already recorded an assessment sheet"):
+    with pytest.raises(Refused, match=f"{ASSESSOR.name} 已为 {CODE} 录入考核评分表"):
         record(session, ASSESSMENT_EXCELLENT)
 
     assert snapshot(session, engine) == before
@@ -180,7 +180,7 @@ def test_a_comment_later_than_14_days_after_the_last_sheet_is_refused(
     closes = (recorded + timedelta(days=14)).date()
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match=f"14-day comment window closed on {closes.isoformat()}"):
+    with pytest.raises(Refused, match=f"承接方 14 天的意见期已于 {closes.isoformat()} 结束"):
         comment(
             session,
             CODE,
@@ -210,10 +210,10 @@ def test_finalize_inside_the_window_is_refused_unless_the_organization_acknowled
     record(session, ASSESSMENT_GOOD, at=recorded)
     three_days_on = recorded + timedelta(days=3)
 
-    with pytest.raises(Refused, match="14-day comment window is open until"):
+    with pytest.raises(Refused, match="承接方 14 天的意见期至 .* 截止，且承接方尚未确认无异议"):
         lc.finalize_assessment(session, CODE, ASSESSOR, at=three_days_on)
     comment(session, CODE, "对产出评分有异议", acknowledged=False, actor=organization_actor(QIHANG))
-    with pytest.raises(Refused, match="has not acknowledged the assessment"):
+    with pytest.raises(Refused, match="且承接方尚未确认无异议"):
         lc.finalize_assessment(session, CODE, ASSESSOR, at=three_days_on)
 
     comment(session, CODE, "经沟通，无异议", acknowledged=True, actor=organization_actor(QIHANG))

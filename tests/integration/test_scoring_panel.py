@@ -122,8 +122,8 @@ def test_award_is_refused_below_quorum_naming_the_recused_sheets(session: Sessio
         lc.award(session, CODE, OFFICER, organization=QIHANG)
 
     message = str(refused.value)
-    assert f"{ORGANIZATIONS[QIHANG]} has 2 valid review sheet(s) (1 recused)" in message
-    assert "the quorum is 3" in message
+    assert f"{ORGANIZATIONS[QIHANG]} 的申报方案有效评分 2 份（1 人回避）" in message
+    assert "法定人数为 3 份" in message
 
 
 def test_an_officer_may_record_a_recusal_for_any_reviewer(session: Session) -> None:
@@ -148,7 +148,7 @@ def test_a_reviewer_cannot_recuse_another_reviewer_and_nothing_is_stored(
     project_at(session, "reviewed")
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match=f"{CHEN.name} may declare only their own conflict"):
+    with pytest.raises(Refused, match=f"{CHEN.name} 只能声明本人的利益冲突"):
         recuse(session, CODE, QIHANG, ZHOU.name, CONFLICT, CHEN)
 
     assert snapshot(session, engine) == before
@@ -161,7 +161,7 @@ def test_recusing_the_same_reviewer_twice_is_refused_and_nothing_is_stored(
     recuse(session, CODE, QIHANG, CHEN.name, CONFLICT, CHEN)
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match=f"{CHEN.name} is already recused from this proposal"):
+    with pytest.raises(Refused, match=f"{CHEN.name} 已回避该方案"):
         recuse(session, CODE, QIHANG, CHEN.name, "又一次", OFFICER)
 
     assert snapshot(session, engine) == before
@@ -269,7 +269,7 @@ def test_a_panel_score_of_exactly_60_passes_and_58_50_fails_and_cannot_be_awarde
         Decimal("58.50"),
         False,
     )
-    with pytest.raises(Refused, match="scored 58.50, below the pass mark 60.00"):
+    with pytest.raises(Refused, match="得分 58.50，低于合格线 60.00"):
         lc.award(session, CODE, OFFICER, organization=TONGXIN)
     lc.award(session, CODE, OFFICER, organization=QIHANG)
 
@@ -298,14 +298,14 @@ def test_not_applicable_is_refused_for_a_criterion_that_does_not_allow_it(
             session, CODE, CHEN, organization=QIHANG, scores={**REVIEW_GOOD, "team": "不适用"}
         )
 
-    assert "team (团队配置) cannot be answered not applicable" in str(refused.value)
+    assert "团队配置不能填“不适用”" in str(refused.value)
     assert snapshot(session, engine) == before
 
 
 def test_a_score_above_a_criterion_maximum_is_refused_not_clamped(session: Session) -> None:
     project_at(session, "reviewing", Plan(proposals={QIHANG: "868000.00"}))
 
-    with pytest.raises(ProcureError, match="score 21 for service_plan exceeds its maximum 20"):
+    with pytest.raises(ProcureError, match="服务方案的得分 21 超过满分 20"):
         lc.record_review(
             session, CODE, CHEN, organization=QIHANG, scores={**REVIEW_GOOD, "service_plan": 21}
         )

@@ -63,14 +63,14 @@ def test_a_comment_after_the_window_of_the_last_sheet_is_refused(session: Sessio
     code = two_sheets(session)
     late = (SECOND + timedelta(days=15)).date()
 
-    with pytest.raises(Refused, match=f"comment window closed on {SECOND.date() + timedelta(14)}"):
+    with pytest.raises(Refused, match=f"意见期已于 {SECOND.date() + timedelta(14)} 结束"):
         comment(session, code, late, SECOND + timedelta(days=15))
 
 
 def test_finalizing_waits_for_the_window_of_the_last_sheet(session: Session) -> None:
     code = two_sheets(session)
 
-    with pytest.raises(Refused, match="comment window is open until 2019-12-21"):
+    with pytest.raises(Refused, match="意见期至 2019-12-21 截止"):
         lc.finalize_assessment(session, code, ASSESSOR, at=(FIRST + timedelta(days=15)))
 
     later = SECOND + timedelta(days=14, hours=1)
@@ -84,7 +84,7 @@ def test_a_comment_dated_before_the_sheet_it_answers_is_refused(
     code = two_sheets(session)
     early = SECOND.date() - timedelta(days=days_before)
 
-    with pytest.raises(Refused, match="before the last assessment sheet it answers"):
+    with pytest.raises(Refused, match="早于其所回应的最后一份考核评分表"):
         comment(session, code, early, SECOND + timedelta(days=1))
 
 
@@ -93,7 +93,7 @@ def test_a_comment_dated_in_the_future_is_refused(session: Session, days_ahead: 
     code = two_sheets(session)
     now = SECOND + timedelta(days=1)
 
-    with pytest.raises(Refused, match="after today"):
+    with pytest.raises(Refused, match="晚于今天"):
         comment(session, code, now.date() + timedelta(days=days_ahead), now)
 
 

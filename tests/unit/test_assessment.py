@@ -1,5 +1,6 @@
 """Rules for combining assessors' sheets: average, points, veto, narratives and grade."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -8,10 +9,18 @@ import pytest
 
 from procure.domain.assessment import AssessmentSheetFacts, combine_assessment
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.scorecard import ScoredSheet, load_scorecard
 
 CARD = load_scorecard(Path(__file__).resolve().parents[2] / "workflows/scorecards/assessment.yaml")
 ALL_DIMENSIONS = ("management", "finance", "outputs", "outcomes", "satisfaction", "impact")
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Refusals are asserted in English, the language their rules are written in."""
+    with use_language("en"):
+        yield
 
 
 def sheet(**changes: Any) -> ScoredSheet:
@@ -97,18 +106,23 @@ def test_narratives_of_several_sheets_are_joined_and_prefixed_by_assessor() -> N
 
 
 def test_a_narrative_for_an_unknown_dimension_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="narrative of 甲 for unknown dimension output;"):
+    with pytest.raises(
+        InvalidInput, match="^The narrative of 甲 is for an unknown dimension output;"
+    ):
         combine_assessment([facts("甲", sheet(), narratives={"output": "x"})], CARD)
 
 
 def test_an_assessment_without_sheets_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="needs at least one assessor's sheet"):
+    with pytest.raises(InvalidInput, match="^An assessment needs at least one assessor's sheet"):
         combine_assessment([], CARD)
 
 
 def test_a_sheet_of_another_scorecard_is_refused() -> None:
     other = ScoredSheet({"team": Decimal(5)}, {"team": "5"}, Decimal(10), Decimal(5), Decimal(50))
-    with pytest.raises(InvalidInput, match="was not scored on scorecard assessment v2"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"not scored on the scorecard Annual performance assessment scorecard \(version 2\)",
+    ):
         combine_assessment([facts("甲", other)], CARD)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from procure.domain.language import use_language
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.scoring.assessment_forms import sheet_form, sheet_params, upload_params
 from procure.services.scoring.assessment_pages import ACKNOWLEDGED_TEXT, comment_params
@@ -90,7 +91,9 @@ def test_each_bad_value_is_named_under_its_own_criterion_in_chinese() -> None:
 
 
 def test_a_veto_item_not_in_the_policy_is_refused_under_veto() -> None:
-    assert "unknown veto item: bribery" in _errors({**GOOD, "veto.bribery": "true"})["veto"]
+    assert _errors({**GOOD, "veto.bribery": "true"})["veto"] == "未配置的一票否决事项：bribery"
+    with use_language("en"):
+        assert _errors({**GOOD, "veto.bribery": "true"})["veto"] == "Unknown veto item: bribery"
 
 
 def test_a_bidi_control_in_a_narrative_is_refused_under_that_narrative() -> None:
@@ -110,10 +113,12 @@ def test_an_upload_must_be_a_small_xlsx() -> None:
 
 
 def test_an_organization_acknowledges_without_words_or_must_write_a_comment() -> None:
-    assert comment_params({"acknowledged": "true"}) == {
-        "text": ACKNOWLEDGED_TEXT,
-        "acknowledged": True,
-    }
+    assert comment_params({"acknowledged": "true"}) == {"text": "确认无异议", "acknowledged": True}
+    with use_language("en"):
+        assert comment_params({"acknowledged": "true"}) == {
+            "text": ACKNOWLEDGED_TEXT,  # recorded in the language the organization reads
+            "acknowledged": True,
+        }
     assert comment_params({"text": " 请核对 "}) == {"text": "请核对", "acknowledged": False}
     with pytest.raises(FormInvalid) as caught:
         comment_params({"text": " "})

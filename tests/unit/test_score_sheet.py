@@ -1,5 +1,9 @@
-"""Rules for scoring one sheet: judged, price, attainment and satisfaction criteria, n/a."""
+"""Rules for scoring one sheet: judged, price, attainment and satisfaction criteria, n/a.
 
+Refusals name the criterion by its name, never its code; they are asserted in English (the
+language a rule's wording is written in) and, for a few, in Chinese."""
+
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -7,6 +11,7 @@ from typing import Any
 import pytest
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.scorecard import (
     Criterion,
     PriceContext,
@@ -17,6 +22,12 @@ from procure.domain.scorecard import (
 
 SCORECARDS = Path(__file__).resolve().parents[2] / "workflows" / "scorecards"
 PRICES = PriceContext(lowest=Decimal("80000"), price=Decimal("80000"))
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with use_language("en"):
+        yield
 
 
 @pytest.fixture
@@ -89,12 +100,12 @@ def test_price_points_come_from_the_prices(review: Scorecard) -> None:
 
 
 def test_a_price_given_by_a_person_is_refused(review: Scorecard) -> None:
-    with pytest.raises(InvalidInput, match=r"price \(报价\) is computed from the quoted prices"):
+    with pytest.raises(InvalidInput, match=r"^Price is computed from the quoted prices"):
         review.score_sheet({**review_full_marks(), "price": "20"}, prices=PRICES)
 
 
 def test_a_price_criterion_without_prices_is_refused(review: Scorecard) -> None:
-    with pytest.raises(InvalidInput, match=r"price \(报价\) needs the lowest valid price"):
+    with pytest.raises(InvalidInput, match=r"^Price needs the lowest valid price"):
         review.score_sheet(review_full_marks())
 
 
@@ -125,13 +136,13 @@ def test_judged_points_are_kept_as_given_and_only_the_total_is_rounded(
 @pytest.mark.parametrize(
     ("code", "value", "message"),
     [
-        ("service_plan", "20.01", "score 20.01 for service_plan exceeds its maximum 20"),
-        ("team", "-0.5", "score -0.5 for team must not be negative"),
-        ("team", 7.5, r"score for team 7.5 is of type float; give text or a Decimal"),
-        ("team", True, "score for team True is of type bool"),
-        ("team", "seven", "score for team 'seven' is not a number"),
-        ("team", "n/a", r"team \(团队配置\) cannot be answered not applicable"),
-        ("team", "不适用", r"team \(团队配置\) cannot be answered not applicable"),
+        ("service_plan", "20.01", "The score 20.01 for Service plan exceeds its maximum 20"),
+        ("team", "-0.5", "The score -0.5 for Team must not be negative"),
+        ("team", 7.5, r"The score for Team 7.5 is a binary fraction; give it as text or a Decimal"),
+        ("team", True, "The score for Team True is not a number"),
+        ("team", "seven", "The score for Team 'seven' is not a number"),
+        ("team", "n/a", r"^Team cannot be answered not applicable"),
+        ("team", "不适用", r"^Team cannot be answered not applicable"),
     ],
 )
 def test_a_bad_score_is_refused_naming_the_criterion(
@@ -142,14 +153,14 @@ def test_a_bad_score_is_refused_naming_the_criterion(
 
 
 def test_an_unknown_criterion_is_refused(review: Scorecard) -> None:
-    with pytest.raises(InvalidInput, match="score given for unknown criterion charm"):
+    with pytest.raises(InvalidInput, match="A score was given for an unknown criterion charm"):
         review.score_sheet({**review_full_marks(), "charm": "5"}, prices=PRICES)
 
 
 def test_a_missing_criterion_is_refused(review: Scorecard) -> None:
     raw = review_full_marks()
     del raw["team"]
-    with pytest.raises(InvalidInput, match=r"no score for criterion team \(团队配置\)"):
+    with pytest.raises(InvalidInput, match=r"No score for the criterion Team$"):
         review.score_sheet(raw, prices=PRICES)
 
 
@@ -192,7 +203,7 @@ def test_a_sheet_with_every_criterion_not_applicable_is_refused() -> None:
         (),
     )
     assert card.score_sheet({"a": "n/a", "b": "40"}).total == Decimal("80.00")
-    with pytest.raises(InvalidInput, match="every criterion of scorecard tiny is not applicable"):
+    with pytest.raises(InvalidInput, match="Every criterion of the scorecard 小 is not applicable"):
         card.score_sheet({"a": "n/a", "b": "n/a"})
 
 
@@ -232,16 +243,34 @@ def test_attainment_accepts_whole_numbers_as_text_or_decimal(assessment: Scoreca
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ({"planned": 0, "actual": 5}, "planned for output_activities must be greater than zero"),
-        ({"planned": -3, "actual": 5}, "planned for output_activities must be greater than zero"),
-        ({"planned": 10, "actual": -1}, "actual for output_activities must not be negative"),
-        ({"planned": 10, "actual": "8.5"}, "actual for output_activities '8.5' must be a whole"),
+        ({"planned": 0, "actual": 5}, "planned number for Service activities held must be greater"),
+        (
+            {"planned": -3, "actual": 5},
+            "planned number for Service activities held must be greater",
+        ),
+        (
+            {"planned": 10, "actual": -1},
+            "actual number for Service activities held must not be neg",
+        ),
+        (
+            {"planned": 10, "actual": "8.5"},
+            "actual number for Service activities held '8.5' must be",
+        ),
         ({"planned": 10, "actual": Decimal("8.5")}, "must be a whole number"),
-        ({"planned": 10.0, "actual": 8}, "planned for output_activities 10.0 is of type float"),
-        ({"planned": 10}, r"needs exactly \{planned, actual\}, got \{planned\}"),
-        ({"planned": 10, "actual": 8, "extra": 1}, r"needs exactly \{planned, actual\}"),
-        ("8", r"attainment criterion output_activities \(服务活动场次\) needs \{planned, actual\}"),
-        ("n/a", r"output_activities \(服务活动场次\) cannot be answered not applicable"),
+        (
+            {"planned": 10.0, "actual": 8},
+            "planned number for Service activities held 10.0 is a bin",
+        ),
+        (
+            {"planned": 10},
+            "^Service activities held needs exactly the planned and the actual number",
+        ),
+        (
+            {"planned": 10, "actual": 8, "extra": 1},
+            "needs exactly the planned and the actual number",
+        ),
+        ("8", "^Service activities held needs exactly the planned and the actual number$"),
+        ("n/a", "^Service activities held cannot be answered not applicable"),
     ],
 )
 def test_bad_attainment_facts_are_refused_naming_the_criterion(
@@ -274,10 +303,14 @@ def test_satisfaction_points_are_the_weight_times_the_satisfied_share(
 @pytest.mark.parametrize(
     ("respondents", "satisfied", "message"),
     [
-        (0, 0, "respondents for satisfaction must be greater than zero"),
-        (50, 51, "satisfied for satisfaction must lie between 0 and the 50 respondents, got 51"),
-        (50, -1, "satisfied for satisfaction must lie between 0"),
-        (50.0, 45, "respondents for satisfaction 50.0 is of type float"),
+        (0, 0, "respondents for Beneficiary satisfaction must be greater than zero"),
+        (
+            50,
+            51,
+            "satisfied for Beneficiary satisfaction must lie between 0 and the 50 respondents",
+        ),
+        (50, -1, "satisfied for Beneficiary satisfaction must lie between 0"),
+        (50.0, 45, "respondents for Beneficiary satisfaction 50.0 is a binary fraction"),
     ],
 )
 def test_bad_satisfaction_facts_are_refused(
@@ -316,10 +349,10 @@ def test_price_points_are_lowest_over_price_times_weight(
 @pytest.mark.parametrize(
     ("lowest", "price", "message"),
     [
-        ("0", "100", "lowest valid price must be greater than zero"),
-        ("100", "0", "price must be greater than zero, got 0"),
-        ("100", "-5", "price must be greater than zero"),
-        ("120", "100", "lowest valid price 120 is higher than the price scored 100"),
+        ("0", "100", "^The lowest valid price must be greater than zero"),
+        ("100", "0", "^The price must be greater than zero, got 0"),
+        ("100", "-5", "^The price must be greater than zero"),
+        ("120", "100", "The lowest valid price 120 is higher than the price scored 100"),
     ],
 )
 def test_price_points_refuse_impossible_prices(lowest: str, price: str, message: str) -> None:
@@ -328,5 +361,30 @@ def test_price_points_refuse_impossible_prices(lowest: str, price: str, message:
 
 
 def test_price_points_refuse_floats() -> None:
-    with pytest.raises(InvalidInput, match="is of type float"):
+    with pytest.raises(InvalidInput, match="is a binary fraction"):
         price_points(Decimal(1), 2.0, Decimal(20))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "message"),
+    [
+        ("service_plan", "20.01", "服务方案的得分 20.01 超过满分 20"),
+        ("team", "n/a", "^团队配置不能填“不适用”$"),
+        ("team", "seven", "团队配置的得分 'seven' 不是数字"),
+    ],
+)
+def test_a_refusal_names_the_criterion_in_chinese_by_default(
+    review: Scorecard, code: str, value: object, message: str
+) -> None:
+    with use_language("zh_CN"), pytest.raises(InvalidInput, match=message):
+        review.score_sheet({**review_full_marks(), code: value}, prices=PRICES)
+
+
+def test_a_missing_criterion_is_named_in_chinese_by_default(review: Scorecard) -> None:
+    raw = review_full_marks()
+    del raw["team"], raw["needs_analysis"]
+    with (
+        use_language("zh_CN"),
+        pytest.raises(InvalidInput, match="^以下评分项未评分：需求分析、团队配置$"),
+    ):
+        review.score_sheet(raw, prices=PRICES)

@@ -1,6 +1,6 @@
 """Rules for scorecards: loading the YAML, adding up a sheet, grading and price points."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import use_language
 from procure.domain.scorecard import PanelRules, Scorecard, load_scorecard
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -21,6 +22,13 @@ ASSESSMENT = WORKFLOWS / "scorecards" / "assessment.yaml"
 
 
 Writer = Callable[[Any], Path]
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Refusals are asserted in English, the language their rules are written in."""
+    with use_language("en"):
+        yield
 
 
 @pytest.fixture
@@ -125,12 +133,16 @@ def test_both_scorecards_have_the_documented_grade_ranges(
 
 
 def test_unknown_criterion_lookup_is_not_found(review: Scorecard) -> None:
-    with pytest.raises(NotFound, match="scorecard review v2 has no criterion pricing"):
+    with pytest.raises(
+        NotFound, match=r"Proposal review scorecard \(version 2\) has no criterion pricing"
+    ):
         review.criterion("pricing")
 
 
 def test_unknown_dimension_lookup_is_not_found(assessment: Scorecard) -> None:
-    with pytest.raises(NotFound, match="scorecard assessment v2 has no dimension output"):
+    with pytest.raises(
+        NotFound, match=r"performance assessment scorecard \(version 2\) has no dimension output"
+    ):
         assessment.dimension("output")
 
 
@@ -151,12 +163,17 @@ def test_total_adds_every_criterion(assessment: Scorecard) -> None:
 def test_a_missing_score_is_refused_naming_the_criterion(review: Scorecard) -> None:
     scores = full_marks(review)
     del scores["service_plan"]
-    with pytest.raises(InvalidInput, match=r"no score for criterion service_plan \(服务方案\)"):
+    with pytest.raises(InvalidInput, match=r"^No score for the criterion Service plan$"):
         review.total(scores)
 
 
 def test_several_missing_scores_are_all_named(review: Scorecard) -> None:
-    with pytest.raises(InvalidInput, match=r"no score for criteria price \(报价\), needs_analysis"):
+    with pytest.raises(InvalidInput, match=r"^No score for the criteria Price, Needs analysis, "):
+        review.total({})
+    with (
+        use_language("zh_CN"),
+        pytest.raises(InvalidInput, match="^以下评分项未评分：报价、需求分析、"),
+    ):
         review.total({})
 
 
@@ -168,7 +185,7 @@ def test_a_score_for_an_unknown_criterion_is_refused(review: Scorecard) -> None:
 
 def test_score_above_maximum_is_refused_not_clamped(review: Scorecard) -> None:
     scores = {**full_marks(review), "service_plan": Decimal(25)}
-    with pytest.raises(InvalidInput, match="score 25 for service_plan exceeds its maximum 20"):
+    with pytest.raises(InvalidInput, match="The score 25 for Service plan exceeds its maximum 20"):
         review.total(scores)
 
 
@@ -177,19 +194,21 @@ def test_a_score_at_its_maximum_is_accepted(review: Scorecard) -> None:
 
 
 def test_a_negative_score_is_refused(review: Scorecard) -> None:
-    with pytest.raises(InvalidInput, match="score -1 for team must not be negative"):
+    with pytest.raises(InvalidInput, match="The score -1 for Team must not be negative"):
         review.total({**full_marks(review), "team": Decimal(-1)})
 
 
 @pytest.mark.parametrize("value", [12.5, True, None])
 def test_float_bool_and_missing_values_are_refused(review: Scorecard, value: object) -> None:
-    with pytest.raises(InvalidInput, match="score for service_plan .* is of type"):
+    with pytest.raises(
+        InvalidInput, match="^The score for Service plan .* is (a binary fraction|not a number)"
+    ):
         review.parse_scores({**full_marks(review), "service_plan": value})
 
 
 @pytest.mark.parametrize("value", ["abc", "1e1", "NaN", ""])
 def test_text_that_is_not_a_plain_number_is_refused(review: Scorecard, value: str) -> None:
-    with pytest.raises(InvalidInput, match="score for service_plan"):
+    with pytest.raises(InvalidInput, match="The score for Service plan"):
         review.parse_scores({**full_marks(review), "service_plan": value})
 
 
@@ -246,7 +265,7 @@ def test_totals_outside_0_to_100_cannot_be_graded(assessment: Scorecard, total: 
 
 
 def test_a_float_total_cannot_be_graded(assessment: Scorecard) -> None:
-    with pytest.raises(InvalidInput, match="total 80.0 is of type float"):
+    with pytest.raises(InvalidInput, match="The total 80.0 is a binary fraction"):
         assessment.grade(80.0)  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ for an attainment criterion, respondents and satisfied for a survey; a narrative
 dimension, an overall narrative, and one checkbox per configured veto item (一票否决).
 
 Every value is checked on its own first, so that each bad one is named beside its own
-field in Chinese and nothing is stored; then the sheet is recorded through the
+field in the language in use and nothing is stored; then the sheet is recorded through the
 ``record_assessment`` trigger like ``procure assess score`` records a file.
 """
 
@@ -22,13 +22,15 @@ from sqlmodel import Session
 
 from procure.domain.criteria import ATTAINMENT, JUDGED, SATISFACTION, Criterion, score_criterion
 from procure.domain.errors import InvalidInput, ProcureError
+from procure.domain.language import both
+from procure.domain.language import gettext as _
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import check_typed_text
 from procure.services.accounts.authorization import authorize, project_scope
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import FormInvalid
-from procure.services.scoring.sheet_layout import SheetInput
+from procure.services.scoring.sheet_layout import NarrativeInvalid, SheetInput
 from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
@@ -50,8 +52,8 @@ class DimensionForm:
     """One dimension of the sheet: its criteria and the narrative field."""
 
     code: str
-    label_zh: str
-    label_en: str
+    label: str
+    """The dimension's name in the language in use."""
     weight: str
     criteria: tuple[Criterion, ...]
 
@@ -63,6 +65,10 @@ class SheetForm:
     scorecard: str
     dimensions: tuple[DimensionForm, ...]
     veto_items: tuple[VetoItem, ...]
+
+    def veto_label(self, item: VetoItem) -> str:
+        """A veto item's name in the language in use."""
+        return both(item.label_zh, item.label_en)
 
 
 def criterion_field(code: str, name: str) -> str:
@@ -90,27 +96,17 @@ def sheet_form(rules: Rules | None = None) -> SheetForm:
         criteria = tuple(c for c in card.criteria if c.code in dimension.criteria)
         placed.update(c.code for c in criteria)
         dimensions.append(
-            DimensionForm(
-                dimension.code,
-                dimension.label_zh,
-                dimension.label_en,
-                _plain(dimension.weight),
-                criteria,
-            )
+            DimensionForm(dimension.code, dimension.label, _plain(dimension.weight), criteria)
         )
     for criterion in card.criteria:  # a criterion outside every dimension stands alone
         if criterion.code not in placed:
             dimensions.append(
                 DimensionForm(
-                    criterion.code,
-                    criterion.label_zh,
-                    criterion.label_en,
-                    _plain(criterion.weight),
-                    (criterion,),
+                    criterion.code, criterion.label, _plain(criterion.weight), (criterion,)
                 )
             )
     return SheetForm(
-        f"{card.name} v{card.version}",
+        _("%(title)s, version %(version)s", title=card.title, version=card.version),
         tuple(dimensions),
         tuple(rules.renewal.veto_items.values()),
     )
@@ -148,13 +144,13 @@ def sheet_params(form: Mapping[str, str], rules: Rules | None = None) -> dict[st
     for dimension in card.dimensions:
         name = narrative_field(dimension.code)
         text = form.get(name, "").strip()
-        message = _text_error(text, dimension.label_zh)
+        message = _text_error(text, dimension.label)
         if message:
             errors[name] = message
         elif text:
             narratives[dimension.code] = text
     overall = form.get("narrative", "").strip()
-    message = _text_error(overall, "总体评语")
+    message = _text_error(overall, _("Overall narrative"))
     if message:
         errors["narrative"] = message
     unknown = sorted(
@@ -163,10 +159,10 @@ def sheet_params(form: Mapping[str, str], rules: Rules | None = None) -> dict[st
         if key.startswith("veto.") and key[len("veto.") :] not in rules.renewal.veto_items
     )
     if unknown:
-        errors["veto"] = f"未配置的一票否决事项 unknown veto item: {', '.join(unknown)}"
+        errors["veto"] = _("Unknown veto item: %(codes)s", codes=", ".join(unknown))
     veto = [code for code in rules.renewal.veto_items if form.get(veto_field(code))]
     if not errors and scores and all(_is_na(v) for v in scores.values()):
-        errors["sheet"] = "至少需要对一项评分 at least one criterion must be scored (not n/a)"
+        errors["sheet"] = _("At least one criterion must be scored (not n/a)")
     if errors:
         raise FormInvalid(errors)
     params: dict[str, Any] = {"scores": scores, "veto": veto, "narratives": narratives}
@@ -183,30 +179,39 @@ def _criterion_error(criterion: Criterion, value: Any, given: Mapping[str, str])
     hint = _hint(criterion)
     missing = [name for name, text in given.items() if not text]
     if missing:
-        return f"必填：{hint}"
+        return _("Required: %(hint)s", hint=hint)
     try:
         score_criterion(criterion, value, None)
     except ProcureError as exc:
-        return f"{hint}：{exc}"
+        return _("%(hint)s: %(reason)s", hint=hint, reason=exc)
     return ""
 
 
 def _hint(criterion: Criterion) -> str:
     weight = _plain(criterion.weight)
     if criterion.kind == ATTAINMENT:
-        unit = f"（单位：{criterion.unit}）" if criterion.unit else ""
-        return f"请填写计划数与实际数，均为整数，计划数大于 0{unit}"
+        if criterion.unit:
+            return _(
+                "Give the planned and the actual number, both whole, the planned above 0 "
+                "(counted in %(unit)s)",
+                unit=criterion.unit_label,
+            )
+        return _("Give the planned and the actual number, both whole, the planned above 0")
     if criterion.kind == SATISFACTION:
-        return "请填写受访人数与满意人数，均为整数，受访人数大于 0，满意人数不超过受访人数"
-    na = "，不适用填 n/a" if criterion.allow_na else ""
-    return f"请填写 0 到 {weight} 之间的分数{na}"
+        return _(
+            "Give the respondents and the satisfied, both whole, the respondents above 0 and "
+            "the satisfied no more than the respondents"
+        )
+    if criterion.allow_na:
+        return _("Give a score from 0 to %(maximum)s, or n/a if not applicable", maximum=weight)
+    return _("Give a score from 0 to %(maximum)s", maximum=weight)
 
 
 def _text_error(text: str, label: str) -> str:
     try:
         check_typed_text(text, label)
     except InvalidInput as exc:
-        return f"请删去文字中的不可见控制字符：{exc}"
+        return _("Remove the invisible control characters from the text: %(reason)s", reason=exc)
     return ""
 
 
@@ -254,13 +259,13 @@ def upload_params(data: bytes, filename: str, rules: Rules | None = None) -> dic
     name = Path(filename or "").name or "sheet.xlsx"
     if not name.lower().endswith(".xlsx"):
         raise FormInvalid(
-            {"upload": "请上传由考核评分表模板填写的 .xlsx 文件 upload the .xlsx template"}
+            {"upload": _("Upload the .xlsx template of the assessment scorecard, filled in")}
         )
     if not data:
-        raise FormInvalid({"upload": "文件是空的 the file is empty"})
+        raise FormInvalid({"upload": _("The file is empty")})
     if len(data) > MAX_UPLOAD_BYTES:
         raise FormInvalid(
-            {"upload": f"文件超过 {MAX_UPLOAD_BYTES // 2**20} MB the file is too large"}
+            {"upload": _("The file is larger than %(size)s MB", size=MAX_UPLOAD_BYTES // 2**20)}
         )
     from procure.services.scoring.sheet_xlsx import read_xlsx
 
@@ -274,7 +279,8 @@ def upload_params(data: bytes, filename: str, rules: Rules | None = None) -> dic
     try:
         _check_upload(found, rules.assessment)
     except InvalidInput as exc:
-        raise FormInvalid({"upload": _in_file(str(found.locate(exc, name)), name)}) from exc
+        located = found.locate(exc, name, rules.assessment)
+        raise FormInvalid({"upload": _in_file(str(located), name)}) from exc
     params: dict[str, Any] = {
         "scores": found.scores,
         "veto": found.veto,
@@ -286,14 +292,20 @@ def upload_params(data: bytes, filename: str, rules: Rules | None = None) -> dic
 
 
 def _in_file(message: str, name: str) -> str:
-    return f"文件有误 the file has a problem: {message.replace('sheet.xlsx', name)}"
+    return _("The file has a problem: %(reason)s", reason=message.replace("sheet.xlsx", name))
 
 
 def _check_upload(found: SheetInput, card: Scorecard) -> None:
     """Score the sheet once so that a wrong row is named before anything is recorded."""
     card.score_sheet(found.scores)
+    names = {d.code: d.label for d in card.dimensions}
     for code, text in found.narratives.items():
-        check_typed_text(text, f"narrative {code}")
+        try:
+            check_typed_text(
+                text, _("The narrative of %(dimension)s", dimension=names.get(code, code))
+            )
+        except InvalidInput as exc:
+            raise NarrativeInvalid(str(exc)) from exc
 
 
 def record_upload(
@@ -367,4 +379,4 @@ def _record(
     except FormInvalid:
         raise
     except InvalidInput as exc:
-        raise FormInvalid({field: f"评分表有误 the sheet was refused: {exc}"}) from exc
+        raise FormInvalid({field: _("The sheet was refused: %(reason)s", reason=exc)}) from exc

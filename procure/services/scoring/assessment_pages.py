@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from procure.domain.criteria import JUDGED
-from procure.domain.dates import chinese_date
+from procure.domain.dates import beijing_moment, chinese_date
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, both, ngettext, pgettext
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import check_typed_text
 from procure.services.lifecycle.fire import TransitionResult, perform
@@ -35,23 +37,31 @@ from procure.services.scoring.assessment_forms import (
     narrative_field,
     veto_field,
 )
+from procure.services.scoring.own_sheet import FACT_LABELS
 from procure.services.scoring.sheets import assessment_view
 from procure.store import queries
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
 from procure.workflow.rules import Rules, default_corrections, default_rules
-from procure.workflow.scoring_guards import china_day
+from procure.workflow.scoring_guards import CHINA, china_day
 
-ACKNOWLEDGED_TEXT = "确认无异议 acknowledged"
-"""The comment recorded when an organization acknowledges without writing one."""
+ACKNOWLEDGED_TEXT = N_("Acknowledged without objection")
+"""The comment recorded when an organization acknowledges without writing one (recorded in
+the language in use, as a comment typed then would be)."""
 
-INPUT_LABELS = {
-    "planned": "计划数 planned",
-    "actual": "实际数 actual",
-    "respondents": "受访人数 respondents",
-    "satisfied": "满意人数 satisfied",
+GRADED = {
+    "renew": N_("Graded %(grade)s (%(total)s): the policy renews the contract"),
+    "rectify": N_("Graded %(grade)s (%(total)s): the policy requires rectification"),
+    "drop": N_("Graded %(grade)s (%(total)s): the policy ends the cooperation"),
 }
-ACTION_LABELS = {"renew": "续约", "rectify": "整改", "drop": "不再合作"}
+"""What the renewal policy makes of a grade, one sentence per action."""
+
+VETOED = {
+    "renew": N_("Veto item %(items)s: the policy renews the contract whatever the score"),
+    "rectify": N_("Veto item %(items)s: the policy requires rectification whatever the score"),
+    "drop": N_("Veto item %(items)s: the policy ends the cooperation whatever the score"),
+}
+"""What the renewal policy makes of a veto item found, one sentence per action."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,31 @@ class CommentWindow:
     def closes_zh(self) -> str:
         """The last day, as people write it: 2019年12月31日."""
         return chinese_date(self.closes_on)
+
+    @property
+    def closes_text(self) -> str:
+        """The last day in the language in use: 2019年12月31日, or 2019-12-31."""
+        return both(self.closes_zh, self.closes_on.isoformat())
+
+    @property
+    def closes_in(self) -> str:
+        """When the open window closes and the days left: 截止 2019年12月31日（还剩 3 天）."""
+        return ngettext(
+            "Closes on %(day)s (%(num)d day left)",
+            "Closes on %(day)s (%(num)d days left)",
+            self.days_left,
+            day=self.closes_text,
+        )
+
+    @property
+    def closes_notice(self) -> str:
+        """The same, as a sentence to the organization that may still comment."""
+        return ngettext(
+            "The comment window closes on %(day)s (%(num)d day left).",
+            "The comment window closes on %(day)s (%(num)d days left).",
+            self.days_left,
+            day=self.closes_text,
+        )
 
 
 def comment_window(
@@ -111,9 +146,18 @@ def assessment_page(
         "window": window,
         "criteria": {c.code: c for c in card.criteria},
         "dimensions": {d.code: d for d in card.dimensions},
-        "input_labels": INPUT_LABELS,
-        "action_labels": ACTION_LABELS,
-        "veto_labels": {code: item.label_zh for code, item in rules.renewal.veto_items.items()},
+        "input_labels": {key: _(label) for key, label in FACT_LABELS.items()},
+        "veto_labels": {
+            code: both(item.label_zh, item.label_en)
+            for code, item in rules.renewal.veto_items.items()
+        },
+        "policy": _policy(view["result"], card, rules),
+        "grades": {g.code: g.label for g in card.grades},
+        "recorded": {s["recorded_at"]: _moment(s["recorded_at"]) for s in view["sheets"]},
+        "dimension_labels": {d.code: d.label for d in card.dimensions},
+        "scorecards": _scorecard_titles(view["sheets"], card),
+        "state_label": rules.engine.definition.state(project.state).label,
+        "assessors": _names(session, [sheet["assessor"] for sheet in view["sheets"]]),
         "may_record_sheet": _allowed(actions.get("record_assessment")) and not recorded,
         # the assessor's own sheet, replaced until finalization, corrected as the policy says
         "may_replace_sheet": recorded and replacing is not None and "assessor" in actions_roles,
@@ -150,6 +194,54 @@ def own_form_values(sheet: Mapping[str, Any], card: Scorecard) -> dict[str, str]
     return values
 
 
+def _policy(result: Mapping[str, Any] | None, card: Scorecard, rules: Rules) -> str:
+    """What the renewal policy makes of the result, in one sentence of the language in use."""
+    if not result:
+        return ""
+    action = str(result["policy"]["action"])
+    if result["veto"]:
+        items = rules.renewal.veto_items
+        names = pgettext("list", ", ").join(
+            both(items[v].label_zh, items[v].label_en) if v in items else v for v in result["veto"]
+        )
+        return _(VETOED[action], items=names) if action in VETOED else action
+    grade = next((g.label for g in card.grades if g.code == result["grade"]), result["grade"])
+    if action not in GRADED:
+        return action
+    return _(GRADED[action], grade=grade, total=result["total"])
+
+
+def _moment(at: datetime) -> str:
+    """When a sheet was recorded, in Beijing time: 2019年03月01日 16:00:00, or
+    2019-03-01 16:00:00 CST."""
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    english = moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S CST")
+    return both(beijing_moment(at), english)
+
+
+def _scorecard_titles(sheets: list[dict[str, Any]], card: Scorecard) -> dict[str, str]:
+    """Each sheet's scorecard (``assessment v2``) by its title and version."""
+    titles = {}
+    for sheet in sheets:
+        name, _sep, version = str(sheet["scorecard"]).rpartition(" v")
+        title = card.title if name == card.name else name
+        titles[sheet["scorecard"]] = _(
+            "%(title)s, version %(version)s", title=title, version=version
+        )
+    return titles
+
+
+def _names(session: Session, logins: list[str]) -> dict[str, str]:
+    """Each login's name, as people know the person (the login itself if unknown); one
+    query however many sheets there are."""
+    wanted = set(logins)
+    found = {login: login for login in wanted}
+    if wanted:
+        users = session.exec(select(User).where(col(User.login).in_(wanted)))
+        found.update({user.login: user.name for user in users if user.name})
+    return found
+
+
 def _allowed(action: ActionForm | None) -> bool:
     return action is not None and action.allowed
 
@@ -164,13 +256,19 @@ def comment_params(form: Mapping[str, str]) -> dict[str, Any]:
     acknowledged = form.get("acknowledged", "") in {"true", "on", "1"}
     if not text and not acknowledged:
         raise FormInvalid(
-            {"text": "必填：请填写意见，或勾选“确认无异议” write a comment or acknowledge"}
+            {"text": _("Required: write a comment, or tick “Acknowledged without objection”")}
         )
     try:
-        check_typed_text(text, "意见 comment")
+        check_typed_text(text, _("The comment"))
     except InvalidInput as exc:
-        raise FormInvalid({"text": f"请删去文字中的不可见控制字符：{exc}"}) from exc
-    return {"text": text or ACKNOWLEDGED_TEXT, "acknowledged": acknowledged}
+        raise FormInvalid(
+            {
+                "text": _(
+                    "Remove the invisible control characters from the text: %(reason)s", reason=exc
+                )
+            }
+        ) from exc
+    return {"text": text or _(ACKNOWLEDGED_TEXT), "acknowledged": acknowledged}
 
 
 def record_organization_comment(

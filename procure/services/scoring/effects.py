@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from procure.domain.assessment import combine_assessment
-from procure.domain.errors import InvalidInput
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import PriceContext
 from procure.services.scoring.scorecard_versions import PIN_KEY, pin_logged, pin_scorecard
+from procure.services.scoring.sheet_layout import NarrativeInvalid
 from procure.store import queries
 from procure.store.models import Assessment, OrganizationComment, Proposal, Recusal, Review
 from procure.workflow.context import ActionContext
@@ -165,9 +166,13 @@ def _narratives(ctx: ActionContext) -> dict[str, str]:
     narratives = dict(ctx.params.get("narratives", {}))
     unknown = sorted(set(narratives) - dimensions)
     if unknown:
-        raise InvalidInput(
-            f"narrative for unknown dimension {unknown[0]}; the dimensions are "
-            f"{', '.join(sorted(dimensions))}"
+        raise NarrativeInvalid(
+            _(
+                "A narrative was given for an unknown dimension %(code)s; the dimensions are "
+                "%(known)s",
+                code=unknown[0],
+                known=", ".join(sorted(dimensions)),
+            )
         )
     return {code: text for code, text in narratives.items() if text}
 

@@ -9,11 +9,21 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.criteria import ATTAINMENT, PRICE, SATISFACTION, is_not_applicable
+from procure.domain.language import N_
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import Scorecard
 from procure.store.models import Project, Proposal, Review
 
 FACTS = {ATTAINMENT: ("planned", "actual"), SATISFACTION: ("respondents", "satisfied")}
 """The whole numbers a computed criterion is given by."""
+
+FACT_LABELS = {
+    "planned": N_("Planned"),
+    "actual": N_("Actual"),
+    "respondents": N_("Respondents"),
+    "satisfied": N_("Satisfied"),
+}
+"""Each whole number's name, translated where it is shown."""
 
 FACT_ZH = {
     "planned": "计划数",
@@ -21,6 +31,8 @@ FACT_ZH = {
     "respondents": "受访人数",
     "satisfied": "满意人数",
 }
+"""The same names in Chinese only, as the corrections pages still read them (their own part
+of the conversion moves them to :data:`FACT_LABELS`)."""
 
 
 def own_reviews(session: Session, project: Project, login: str) -> dict[int, Review]:
@@ -41,16 +53,16 @@ def own_sheet(card: Scorecard, review: Review | None) -> dict[str, Any]:
     for criterion in card.criteria:
         given, points = inputs.get(criterion.code), review.scores.get(criterion.code)
         if criterion.kind == PRICE:
-            lines.append((criterion.label_zh, "自动计算", _points(points)))
+            lines.append((criterion.label, _("Computed"), _points(points)))
         elif isinstance(given, dict):
-            said = " / ".join(f"{FACT_ZH.get(k, k)} {v}" for k, v in given.items())
-            lines.append((criterion.label_zh, said, _points(points)))
+            said = " / ".join(f"{_(FACT_LABELS.get(str(k), str(k)))} {v}" for k, v in given.items())
+            lines.append((criterion.label, said, _points(points)))
             values.update({f"{criterion.code}-{k}": str(v) for k, v in given.items()})
         elif is_not_applicable(given):
-            lines.append((criterion.label_zh, "不适用", None))
+            lines.append((criterion.label, _("Not applicable"), None))
             values[f"na-{criterion.code}"] = "1"
         elif given is not None:
-            lines.append((criterion.label_zh, str(given), _points(points)))
+            lines.append((criterion.label, str(given), _points(points)))
             values[f"score-{criterion.code}"] = str(given)
     return {"own": tuple(lines), "own_values": values}
 

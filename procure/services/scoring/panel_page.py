@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from procure.domain.language import N_
+from procure.domain.language import gettext as _
 from procure.domain.panel import (
     COUNTED,
     RECUSED,
@@ -31,12 +33,13 @@ from procure.store.models import Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.rules import Rules, default_rules
 
-STATUS_ZH = {
-    COUNTED: "计入 counted",
-    TRIMMED_HIGH: "去掉最高分 trimmed (highest)",
-    TRIMMED_LOW: "去掉最低分 trimmed (lowest)",
-    RECUSED: "回避 recused",
+STATUS_LABELS = {
+    COUNTED: N_("Counted"),
+    TRIMMED_HIGH: N_("Trimmed (highest)"),
+    TRIMMED_LOW: N_("Trimmed (lowest)"),
+    RECUSED: N_("Recused"),
 }
+"""What the panel did with a sheet, translated where it is shown."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ class Column:
     """A criterion heading of the panel table."""
 
     code: str
-    label_zh: str
+    label: str
+    """The criterion's name in the language in use."""
     maximum: Decimal
 
 
@@ -65,7 +69,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
     ranks = {item.key: item.rank for item in rank_proposals([(k, p) for k, p, _ in keyed])}
     keyed.sort(key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0, item[0].order))
     awardable = _award_check(session, project, rules)
-    labels = {c.code: c.label_zh for c in card.criteria}
+    labels = {c.code: c.label for c in card.criteria}
     proposals = []
     for key, panel, entry in keyed:
         points = {(s.reviewer, s.order): s.points for s in entry.sheets}
@@ -75,7 +79,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
                 "reviewer": s.reviewer,
                 "total": s.total,
                 "status": s.status,
-                "status_zh": STATUS_ZH[s.status],
+                "status_label": _(STATUS_LABELS[s.status]),
                 "reason": s.recusal_reason,
                 "points": points.get((s.reviewer, s.order), {}),
             }
@@ -86,7 +90,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
                 "reviewer": r.reviewer,
                 "total": None,
                 "status": RECUSED,
-                "status_zh": STATUS_ZH[RECUSED],
+                "status_label": _(STATUS_LABELS[RECUSED]),
                 "reason": r.reason,
                 "points": {},
             }
@@ -116,7 +120,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
     return {
         "project": project.code,
         "state": project.state,
-        "scorecard": f"{card.title_zh} {card.name} v{card.version}",
+        "scorecard": _("%(title)s, version %(version)s", title=card.title, version=card.version),
         "columns": _columns(card),
         "quorum": card.panel.quorum,
         "trim_from": card.panel.trim_from,
@@ -128,7 +132,7 @@ def panel_page(session: Session, code: str, *, rules: Rules | None = None) -> di
 
 
 def _columns(card: Scorecard) -> list[Column]:
-    return [Column(c.code, c.label_zh, c.weight) for c in card.criteria]
+    return [Column(c.code, c.label, c.weight) for c in card.criteria]
 
 
 def _award_check(session: Session, project: Project, rules: Rules) -> Any:

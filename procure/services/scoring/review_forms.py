@@ -27,10 +27,11 @@ from procure.domain.criteria import (
     score_criterion,
 )
 from procure.domain.errors import ProcureError, Refused
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import Criterion, Scorecard
 from procure.services.lifecycle.fire import TransitionResult, perform
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
-from procure.services.scoring.own_sheet import FACT_ZH as _FACT_ZH
+from procure.services.scoring.own_sheet import FACT_LABELS as _FACT_LABELS
 from procure.services.scoring.own_sheet import FACTS as _FACTS
 from procure.services.scoring.own_sheet import own_reviews, own_sheet
 from procure.store import panels, queries
@@ -52,15 +53,15 @@ class CriterionField:
     """One line of the sheet: a criterion with its maximum, or the computed price points."""
 
     code: str
-    label_zh: str
-    label_en: str
+    label: str
+    """The criterion's name in the language in use."""
     maximum: Decimal
     kind: str
     allow_na: bool
     computed: Decimal | None = None
     """The price points of this proposal (price criteria only)."""
     facts: tuple[tuple[str, str], ...] = ()
-    """(name, Chinese label) of the whole numbers a computed criterion is given by."""
+    """(name, label) of the whole numbers a computed criterion is given by."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class ProposalSheet:
     scored_total: Decimal | None
     recused_reason: str | None
     own: tuple[tuple[str, str, Decimal | None], ...] = ()
-    """The reviewer's own sheet: (criterion's Chinese name, the answer given, its points)."""
+    """The reviewer's own sheet: (criterion's name, the answer given, its points)."""
     own_values: Mapping[str, str] = field(default_factory=dict)
     """The own sheet as the form's fields, to replace or correct it from."""
 
@@ -100,6 +101,7 @@ class ReviewerSheet:
     correctable: bool
     """Whether a sheet may be corrected now (``workflows/corrections.yaml``, kind review)."""
     state_zh: str
+    """The project's state, by its label in the language in use."""
     proposals: tuple[ProposalSheet, ...]
 
 
@@ -111,8 +113,12 @@ def require_reviewer(session: Session, user: User, code: str) -> None:
     """
     if REVIEWER not in held_roles(session, user, code):
         raise Refused(
-            f"只有评审专家可以评分 only a reviewer may score or declare a conflict on {code}; "
-            f"{user.login} holds no reviewer grant for its purchaser"
+            _(
+                "Only a review expert may score or declare a conflict on %(code)s; %(name)s "
+                "holds no review expert grant for its purchaser",
+                code=code,
+                name=user.name,
+            )
         )
 
 
@@ -151,12 +157,12 @@ def reviewer_sheet(
     review_rule = default_corrections().kinds.get("review")
     return ReviewerSheet(
         project=project.code,
-        scorecard=f"{card.title_zh} {card.name} v{card.version}",
+        scorecard=_("%(title)s, version %(version)s", title=card.title, version=card.version),
         reviewing=definition.transition_from("record_review", project.state) is not None,
         may_recuse=definition.transition_from("record_recusal", project.state) is not None,
         replacing=definition.transition_from("replace_review", project.state) is not None,
         correctable=review_rule is not None and project.state in review_rule.stages,
-        state_zh=definition.state(project.state).zh,
+        state_zh=definition.state(project.state).label,
         proposals=tuple(proposals),
     )
 
@@ -173,13 +179,14 @@ def criterion_fields(
         fields.append(
             CriterionField(
                 code=criterion.code,
-                label_zh=criterion.label_zh,
-                label_en=criterion.label_en,
+                label=criterion.label,
                 maximum=criterion.weight,
                 kind=criterion.kind,
                 allow_na=criterion.allow_na,
                 computed=computed,
-                facts=tuple((name, _FACT_ZH[name]) for name in _FACTS.get(criterion.kind, ())),
+                facts=tuple(
+                    (name, _(_FACT_LABELS[name])) for name in _FACTS.get(criterion.kind, ())
+                ),
             )
         )
     return tuple(fields)
@@ -192,7 +199,7 @@ def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
     ``CODE-planned``… for computed criteria. Price criteria take no field.
 
     Raises:
-        FormInvalid: the message beside each bad field, in Chinese first.
+        FormInvalid: the message beside each bad field, in the language in use.
     """
     scores: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -200,7 +207,7 @@ def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
         name = f"score-{criterion.code}"
         if criterion.kind == PRICE:
             if form.get(name, "").strip():
-                errors[name] = "报价得分按报价自动计算，不能填写 price points are computed"
+                errors[name] = _("The price points are computed from the quoted prices")
             continue
         if criterion.kind in _FACTS:
             facts = {
@@ -224,37 +231,51 @@ def sheet_from_form(card: Scorecard, form: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _judged_error(criterion: Criterion, value: str) -> str:
-    """The Chinese-first message for a bad judged score, or "" when it is good.
+    """The message for a bad judged score (in the language in use), or "" when it is good.
 
-    The domain decides (:func:`judged_points`); its refusal is said in Chinese first.
+    The domain decides (:func:`judged_points`); its refusal follows what to write instead.
     """
-    span = f"0 到 {criterion.weight} 分"
+    most = criterion.weight
     if is_not_applicable(value):
         if criterion.allow_na:
             return ""
-        return f"此项不能选“不适用”，请填写{span}：{criterion.display} cannot be n/a"
+        return _(
+            "%(criterion)s cannot be not applicable: give 0 to %(maximum)s points",
+            criterion=criterion.label,
+            maximum=most,
+        )
     if not value:
-        return f"必填：请填写{span} required"
+        return _("Required: give 0 to %(maximum)s points", maximum=most)
     try:
         judged_points(criterion, value)
     except ProcureError as exc:
         number = Decimal(value) if _PLAIN_NUMBER.fullmatch(value) else None
         if number is None:
-            return f"请填写数字（{span}，用 0-9 书写）：{exc}"
+            return _(
+                "Give a number (0 to %(maximum)s points, written with 0-9): %(reason)s",
+                maximum=most,
+                reason=exc,
+            )
         if number > criterion.weight:
-            return f"超过满分 {criterion.weight} 分：{exc}"
+            return _(
+                "Above the maximum of %(maximum)s points: %(reason)s", maximum=most, reason=exc
+            )
         if number < 0:
-            return f"不能为负数，请填写{span}：{exc}"
-        return f"请填写{span}：{exc}"
+            return _(
+                "Not below zero: give 0 to %(maximum)s points: %(reason)s", maximum=most, reason=exc
+            )
+        return _("Give 0 to %(maximum)s points: %(reason)s", maximum=most, reason=exc)
     return ""
 
 
 def _check(criterion: Criterion, value: object) -> str:
-    """Run the domain's own check of one answer; its refusal, prefixed in Chinese."""
+    """Run the domain's own check of one answer; its refusal, after what the criterion asks."""
     try:
         score_criterion(criterion, value, None)
     except ProcureError as exc:
-        return f"请按{criterion.label_zh}的要求填写：{exc}"
+        return _(
+            "Fill in %(criterion)s as it asks: %(reason)s", criterion=criterion.label, reason=exc
+        )
     return ""
 
 
@@ -298,7 +319,7 @@ def replace_form(
     project = queries.project_by_code(session, code)
     uscc = form.get("organization", "").strip()
     if queries.proposal_of(session, project, uscc) is None:
-        raise FormInvalid({"organization": "请选择本项目的申报方案 choose one of its proposals"})
+        raise FormInvalid({"organization": _("Choose one of this project's proposals")})
     params = {"organization": uscc, "scores": sheet_from_form(rules.review, form)}
     return perform(
         session, code, "replace_review", Actor(user.login, REVIEWER), params=params, rules=rules
@@ -325,10 +346,10 @@ def declare_conflict(
     errors: dict[str, str] = {}
     uscc = form.get("organization", "").strip()
     if queries.proposal_of(session, project, uscc) is None:
-        errors["organization"] = "请选择申报方案 choose one of this project's proposals"
+        errors["organization"] = _("Choose a proposal")
     reason = form.get("reason", "").strip()
     if not reason:
-        errors["reason"] = "必填：请写明回避理由 a reason is required"
+        errors["reason"] = _("Required: give the reason for the recusal")
     if errors:
         raise FormInvalid(errors)
     params = {"organization": uscc, "reviewer": user.login, "reason": reason}
@@ -342,16 +363,22 @@ def proposal_to_score(session: Session, code: str, user: User, uscc: str, rules:
     sheet = reviewer_sheet(session, code, user, rules=rules)
     found = next((p for p in sheet.proposals if p.uscc == uscc.strip()), None)
     if found is None:
-        raise FormInvalid({"organization": "请选择本项目的申报方案 choose one of its proposals"})
+        raise FormInvalid({"organization": _("Choose one of this project's proposals")})
     if found.scored_total is not None:
         raise Refused(
-            f"你已为 {found.organization} 评过分（总分 {found.scored_total}）"
-            f" you already scored this proposal; a sheet is recorded once"
+            _(
+                "You already scored %(organization)s (total %(total)s); a sheet is recorded once",
+                organization=found.organization,
+                total=found.scored_total,
+            )
         )
     if found.recused_reason is not None:
         raise Refused(
-            f"你已声明回避 {found.organization}（{found.recused_reason}）"
-            f" you declared a conflict of interest with this proposal"
+            _(
+                "You declared a conflict of interest with %(organization)s (%(reason)s)",
+                organization=found.organization,
+                reason=found.recused_reason,
+            )
         )
     return found.uscc
 

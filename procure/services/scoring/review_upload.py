@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import gettext as _
 from procure.services.lifecycle.fire import TransitionResult
 from procure.services.scoring.review_forms import proposal_to_score, record_sheet
 from procure.services.scoring.sheet_layout import SheetInput
@@ -42,10 +43,14 @@ def read_upload(filename: str, content: bytes, *, rules: Rules | None = None) ->
     name = Path(filename or "sheet.xlsx").name
     try:
         if not name.lower().endswith(".xlsx"):
-            raise InvalidInput(f"{name}: 请上传 .xlsx 评分表 upload the .xlsx template, filled in")
+            raise InvalidInput(_("%(file)s: upload the .xlsx template, filled in", file=name))
         if len(content) > MAX_UPLOAD_BYTES:
             raise InvalidInput(
-                f"{name}: 文件过大 larger than {MAX_UPLOAD_BYTES // 2**20} MB; a sheet is a few KB"
+                _(
+                    "%(file)s: the file is larger than %(size)s MB; a sheet is a few KB",
+                    file=name,
+                    size=MAX_UPLOAD_BYTES // 2**20,
+                )
             )
         with tempfile.TemporaryDirectory(prefix="procure-sheet-") as folder:
             path = Path(folder) / "upload.xlsx"
@@ -80,7 +85,7 @@ def submit_upload(
     try:
         return record_sheet(session, code, user, uscc, upload.sheet.scores, rules)
     except InvalidInput as error:
-        raise upload.sheet.locate(error, upload.name) from error
+        raise upload.sheet.locate(error, upload.name, rules.review) from error
 
 
 def template_bytes(*, rules: Rules | None = None) -> tuple[str, bytes]:

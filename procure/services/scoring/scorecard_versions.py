@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from procure.domain.errors import Refused
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import Scorecard
 from procure.store.models import ScorecardVersion
 from procure.workflow.configuration import Configuration
@@ -71,8 +72,13 @@ def pin_scorecard(
         return pinned
     if stored.digest != source.digest:
         raise Refused(
-            f"scorecard {card.name} v{card.version} was edited after it was first used "
-            f"({stored.first_used_at.date().isoformat()}); give the edited file a new version "
-            "so past results keep the scorecard they were scored with"
+            _(
+                "The scorecard %(title)s (version %(version)s) was edited after it was first "
+                "used (%(day)s); give the edited file a new version so past results keep the "
+                "scorecard they were scored with",
+                title=card.title,
+                version=card.version,
+                day=stored.first_used_at.date().isoformat(),
+            )
         )
     return None

@@ -14,6 +14,7 @@ from typing import Any
 
 from procure.domain.datafile import parse_json, read_text
 from procure.domain.errors import InvalidInput
+from procure.domain.language import gettext as _
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import quoted
 from procure.services.loading.yamlfile import read_yaml
@@ -30,7 +31,7 @@ def read_sheet(path: Path, card: Scorecard) -> SheetInput:
     """
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput(_("%(file)s: no such file", file=path))
     if suffix == ".xlsx":
         from procure.services.scoring.sheet_xlsx import read_xlsx
 
@@ -40,24 +41,31 @@ def read_sheet(path: Path, card: Scorecard) -> SheetInput:
     if suffix == ".json":
         data = parse_json(read_text(path), path.name)
         return _from_mapping(data, card, path.name)
-    raise InvalidInput(f"{path.name}: a score sheet must be .xlsx, .yaml or .json")
+    raise InvalidInput(_("%(file)s: a score sheet must be .xlsx, .yaml or .json", file=path.name))
 
 
 def _from_mapping(data: object, card: Scorecard, source: str) -> SheetInput:
     if not isinstance(data, Mapping):
-        raise InvalidInput(f"{source}: the top level must be a mapping with scores")
+        raise InvalidInput(_("%(file)s: the top level must be a mapping with scores", file=source))
     unknown = sorted(set(map(str, data)) - FILE_KEYS)
     if unknown:
         raise InvalidInput(
-            f"{source}: unknown key {quoted(unknown[0])} (known: {', '.join(sorted(FILE_KEYS))})"
+            _(
+                "%(file)s: unknown key %(key)s (known: %(known)s)",
+                file=source,
+                key=quoted(unknown[0]),
+                known=", ".join(sorted(FILE_KEYS)),
+            )
         )
     check_scorecard(data.get("scorecard"), data.get("version"), card, f"{source}: scorecard")
     scores = data.get("scores")
     if not isinstance(scores, Mapping) or not scores:
-        raise InvalidInput(f"{source}: scores: must map each criterion to its score")
+        raise InvalidInput(_("%(file)s: scores: must map each criterion to its score", file=source))
     narratives = data.get("narratives") or {}
     if not isinstance(narratives, Mapping):
-        raise InvalidInput(f"{source}: narratives: must map each dimension to its narrative")
+        raise InvalidInput(
+            _("%(file)s: narratives: must map each dimension to its narrative", file=source)
+        )
     return SheetInput(
         scores={str(code): _plain(value) for code, value in scores.items()},
         veto=_veto_list(data.get("veto"), source),
@@ -85,4 +93,9 @@ def _veto_list(raw: object, source: str) -> list[str]:
         return [
             str(code) for code, answer in raw.items() if yes_no(answer, f"{source}: veto.{code}")
         ]
-    raise InvalidInput(f"{source}: veto: must list the veto items found, or map each to yes/no")
+    raise InvalidInput(
+        _(
+            "%(file)s: veto: must list the veto items found, or map each to yes or no",
+            file=source,
+        )
+    )

@@ -1,9 +1,11 @@
 """Excel score sheets: the blank template a reviewer or assessor fills in, and reading it back.
 
-Layout of the first worksheet, 评分表: row 1 the title; row 2 the scorecard name
+Layout of the first worksheet, 评分表 (Scores): row 1 the title; row 2 the scorecard name
 (B2) and version (D2); row 4 the headers; one row per criterion from row 5:
 code, criterion, kind, maximum, score, planned, actual, respondents, satisfied, unit.
-Assessment sheets add 评语 (one narrative per dimension) and 一票否决 (是/否 per item).
+Assessment sheets add 评语 (Narratives: one per dimension) and 一票否决 (Veto: yes or no per
+item). A template is written in the language in use (headers, names, worksheet names) and read
+back in either language.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, both, pgettext
+from procure.domain.language import gettext as _
 from procure.domain.renewal import VetoItem
 from procure.domain.scorecard import Criterion, Scorecard
 from procure.domain.text import spreadsheet_cell
@@ -32,6 +36,7 @@ from procure.services.scoring.sheet_layout import (
     NARRATIVES_SHEET,
     SCORE_COLUMNS,
     SCORES_SHEET,
+    SHEET_NAMES,
     VETO_SHEET,
     SheetInput,
     check_scorecard,
@@ -39,23 +44,28 @@ from procure.services.scoring.sheet_layout import (
 )
 from procure.services.scoring.xlsx_scan import scan_workbook
 
-HEADERS = (
-    "代码",
-    "评分项",
-    "类型",
-    "满分",
-    "得分",
-    "计划数",
-    "实际数",
-    "受访人数",
-    "满意人数",
-    "单位",
-)
+
+def headers() -> tuple[str, ...]:
+    """The header row of the scores worksheet, in the language in use."""
+    return (
+        pgettext("scoring", "Code"),
+        pgettext("scoring", "Criterion"),
+        pgettext("scoring", "Kind"),
+        pgettext("scoring", "Maximum"),
+        pgettext("scoring", "Score"),
+        _("Planned"),
+        _("Actual"),
+        _("Respondents"),
+        _("Satisfied"),
+        pgettext("scoring", "Unit"),
+    )
+
+
 KIND_LABELS = {
-    "judged": "评分",
-    "price": "报价（自动计算）",
-    "attainment": "完成率",
-    "satisfaction": "满意度",
+    "judged": N_("Judged"),
+    "price": N_("Price (computed)"),
+    "attainment": N_("Attainment"),
+    "satisfaction": N_("Satisfaction"),
 }
 _GREY = PatternFill("solid", fgColor="DDDDDD")
 _BOLD = Font(bold=True)
@@ -66,17 +76,20 @@ def write_template(card: Scorecard, path: Path, veto_items: Mapping[str, VetoIte
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = SCORES_SHEET
-    sheet["A1"] = f"{card.title_zh}（{card.name} v{card.version}）"
+    sheet.title = _sheet_name(SCORES_SHEET)
+    sheet["A1"] = _("%(title)s, version %(version)s", title=card.title, version=card.version)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"], sheet["B2"], sheet["C2"], sheet["D2"] = (
-        "scorecard",
+        pgettext("scoring", "Scorecard"),
         card.name,
-        "version",
+        pgettext("scoring", "Version"),
         card.version,
     )
-    sheet["A3"] = "填写“得分”；完成率填计划数与实际数；满意度填受访与满意人数；不适用填 n/a。"
-    for column, header in enumerate(HEADERS, start=1):
+    sheet["A3"] = _(
+        "Fill in the score; for attainment the planned and the actual number; for "
+        "satisfaction the respondents and the satisfied; n/a where not applicable."
+    )
+    for column, header in enumerate(headers(), start=1):
         cell = sheet.cell(HEADER_ROW, column, header)
         cell.font = _BOLD
     for offset, criterion in enumerate(card.criteria):
@@ -86,17 +99,23 @@ def write_template(card: Scorecard, path: Path, veto_items: Mapping[str, VetoIte
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"
     if card.name == "assessment" or any(c.kind == "attainment" for c in card.criteria):
-        _narrative_sheet(book.create_sheet(NARRATIVES_SHEET), card)
-        _veto_sheet(book.create_sheet(VETO_SHEET), veto_items)
+        _narrative_sheet(book.create_sheet(_sheet_name(NARRATIVES_SHEET)), card)
+        _veto_sheet(book.create_sheet(_sheet_name(VETO_SHEET)), veto_items)
     book.save(path)
 
 
+def _sheet_name(sheet: str) -> str:
+    """A worksheet's name in the language in use."""
+    return both(*SHEET_NAMES[sheet])
+
+
 def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
-    values = (criterion.code, criterion.label_zh, KIND_LABELS.get(criterion.kind, criterion.kind))
+    kind = _(KIND_LABELS[criterion.kind]) if criterion.kind in KIND_LABELS else criterion.kind
+    values = (criterion.code, criterion.label, kind)
     for column, value in enumerate(values, start=1):
         sheet.cell(row, column, spreadsheet_cell(value))
     sheet.cell(row, 4, float(criterion.weight) if criterion.weight % 1 else int(criterion.weight))
-    sheet.cell(row, 10, spreadsheet_cell(getattr(criterion, "unit", "") or ""))
+    sheet.cell(row, 10, spreadsheet_cell(criterion.unit_label))
     if criterion.kind == "price":
         for column in range(5, 10):
             sheet.cell(row, column).fill = _GREY
@@ -107,7 +126,7 @@ def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
             operator="between",
             formula1="0",
             formula2=str(criterion.weight),
-            error=f"0 到 {criterion.weight} 之间",
+            error=_("Between 0 and %(maximum)s", maximum=criterion.weight),
             showErrorMessage=True,
         )
         sheet.add_data_validation(check)
@@ -118,25 +137,32 @@ def _criterion_row(sheet: Worksheet, row: int, criterion: Criterion) -> None:
 
 
 def _narrative_sheet(sheet: Worksheet, card: Scorecard) -> None:
-    for column, header in enumerate(("维度代码", "维度", "评语（每个维度必填）"), start=1):
+    titles = (
+        _("Dimension code"),
+        pgettext("scoring", "Dimension"),
+        _("Narrative (required for each dimension)"),
+    )
+    for column, header in enumerate(titles, start=1):
         sheet.cell(1, column, header).font = _BOLD
     for row, dimension in enumerate(card.dimensions, start=2):
         sheet.cell(row, 1, dimension.code)
-        sheet.cell(row, 2, spreadsheet_cell(dimension.label_zh))
+        sheet.cell(row, 2, spreadsheet_cell(dimension.label))
         sheet.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 16, 22
     sheet.column_dimensions["C"].width = 80
 
 
 def _veto_sheet(sheet: Worksheet, veto_items: Mapping[str, VetoItem]) -> None:
-    for column, header in enumerate(("代码", "一票否决事项", "是否发生（是/否）"), start=1):
+    titles = (pgettext("scoring", "Code"), _("Veto item"), _("Did it happen? (yes/no)"))
+    for column, header in enumerate(titles, start=1):
         sheet.cell(1, column, header).font = _BOLD
-    answers = DataValidation(type="list", formula1='"是,否"', allow_blank=False)
+    yes, no = both("是", "yes"), both("否", "no")
+    answers = DataValidation(type="list", formula1=f'"{yes},{no}"', allow_blank=False)
     sheet.add_data_validation(answers)
     for row, item in enumerate(veto_items.values(), start=2):
         sheet.cell(row, 1, item.code)
-        sheet.cell(row, 2, spreadsheet_cell(item.label_zh))
-        sheet.cell(row, 3, "否")
+        sheet.cell(row, 2, spreadsheet_cell(both(item.label_zh, item.label_en)))
+        sheet.cell(row, 3, no)
         answers.add(sheet.cell(row, 3))
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 26, 20
 
@@ -156,48 +182,64 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
         InvalidInput: naming the file, the worksheet and row, and the problem.
     """
     scan_workbook(path)
-    grids = _read_grids(path)
+    grids, names = _read_grids(path)
     if SCORES_SHEET not in grids:
-        raise InvalidInput(f"{path.name}: no worksheet named {SCORES_SHEET}; use the template")
+        raise InvalidInput(
+            _(
+                "%(file)s: no worksheet named %(sheet)s; use the template",
+                file=path.name,
+                sheet=_sheet_name(SCORES_SHEET),
+            )
+        )
     scores = grids[SCORES_SHEET]
     check_scorecard(
         _value(scores, 2, 2),
         _value(scores, 2, 4),
         card,
-        f"{path.name}: {SCORES_SHEET} B2/D2",
+        f"{path.name}: {names[SCORES_SHEET]} B2/D2",
     )
     sheet_input = SheetInput(scores={})
     for row in range(FIRST_ROW, len(scores) + 1):
         code = _value(scores, row, 1)
         if code is None or str(code).strip() == "":
             continue
-        where = f"{SCORES_SHEET} row {row}"
+        where = _("%(sheet)s row %(row)s", sheet=names[SCORES_SHEET], row=row)
         code = str(code).strip()
         if code in sheet_input.scores:
-            raise InvalidInput(f"{path.name}: {where}: criterion {code} appears twice")
+            raise InvalidInput(
+                _(
+                    "%(where)s: the criterion %(code)s appears twice",
+                    where=f"{path.name}: {where}",
+                    code=code,
+                )
+            )
         sheet_input.places[code] = where
         value = _row_value(scores, row, card, code, f"{path.name}: {where}")
         if value is not None:
             sheet_input.scores[code] = value
     if NARRATIVES_SHEET in grids:
-        sheet_input.narratives, sheet_input.narrative_places = _narratives(grids[NARRATIVES_SHEET])
+        sheet_input.narratives, sheet_input.narrative_places = _narratives(
+            grids[NARRATIVES_SHEET], names[NARRATIVES_SHEET]
+        )
     if VETO_SHEET in grids:
-        sheet_input.veto = _veto(grids[VETO_SHEET], path.name)
+        sheet_input.veto = _veto(grids[VETO_SHEET], f"{path.name}: {names[VETO_SHEET]}")
     return sheet_input
 
 
-def _read_grids(path: Path) -> dict[str, Grid]:
-    """The values of the template's worksheets, read in streaming mode (already scanned)."""
-    wanted = (SCORES_SHEET, NARRATIVES_SHEET, VETO_SHEET)
+def _read_grids(path: Path) -> tuple[dict[str, Grid], dict[str, str]]:
+    """The values of the template's worksheets, read in streaming mode (already scanned),
+    each under its Chinese name, and the name each has in the file (either language)."""
+    wanted = {name: sheet for sheet, names in SHEET_NAMES.items() for name in names}
     try:
         with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
             book = load_workbook(handle, data_only=True, read_only=True)
             try:
-                return {
-                    name: list(book[name].iter_rows(min_row=1, min_col=1, values_only=True))
-                    for name in book.sheetnames
-                    if name in wanted
+                found = [name for name in book.sheetnames if name in wanted]
+                grids = {
+                    wanted[name]: list(book[name].iter_rows(min_row=1, min_col=1, values_only=True))
+                    for name in found
                 }
+                return grids, {wanted[name]: name for name in found}
             finally:
                 book.close()
     except (
@@ -211,12 +253,13 @@ def _read_grids(path: Path) -> dict[str, Grid]:
     ) as exc:
         if _caused_by_entities(exc):
             raise InvalidInput(
-                f"{path.name}: the workbook's XML declares entities or a DTD, which a "
-                "spreadsheet never needs; refused"
+                _(
+                    "%(file)s: the workbook's XML declares entities or a DTD, which a "
+                    "spreadsheet never needs; refused",
+                    file=path.name,
+                )
             ) from exc
-        raise InvalidInput(
-            f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
-        ) from exc
+        raise InvalidInput(_("%(file)s: not a readable .xlsx workbook", file=path.name)) from exc
 
 
 def _value(grid: Grid, row: int, column: int) -> Any:
@@ -241,8 +284,12 @@ def _row_value(grid: Grid, row: int, card: Scorecard, code: str, where: str) -> 
     if kind == "price":
         if any(value not in (None, "") for value in cells.values()):
             raise InvalidInput(
-                f"{where} ({code}): the price points are computed from the quoted prices; "
-                "leave this row blank"
+                _(
+                    "%(where)s (%(code)s): the price points are computed from the quoted "
+                    "prices; leave this row blank",
+                    where=where,
+                    code=code,
+                )
             )
         return None
     if kind == "attainment":
@@ -265,7 +312,7 @@ def _cell(value: object) -> Any:
     return str(value).strip()
 
 
-def _narratives(grid: Grid) -> tuple[dict[str, str], dict[str, str]]:
+def _narratives(grid: Grid, sheet: str) -> tuple[dict[str, str], dict[str, str]]:
     texts: dict[str, str] = {}
     places: dict[str, str] = {}
     for number, row in enumerate(grid[1:], start=2):
@@ -273,7 +320,7 @@ def _narratives(grid: Grid) -> tuple[dict[str, str], dict[str, str]]:
         text = row[2] if len(row) > 2 else None
         if code:
             texts[str(code).strip()] = "" if text is None else str(text).strip()
-            places[str(code).strip()] = f"{NARRATIVES_SHEET} row {number}"
+            places[str(code).strip()] = _("%(sheet)s row %(row)s", sheet=sheet, row=number)
     return texts, places
 
 
@@ -281,8 +328,7 @@ def _veto(grid: Grid, source: str) -> list[str]:
     found = []
     for number, row in enumerate(grid[1:], start=2):
         code = row[0] if row else None
-        if code and yes_no(
-            row[2] if len(row) > 2 else None, f"{source}: {VETO_SHEET} row {number}"
-        ):
+        where = _("%(sheet)s row %(row)s", sheet=source, row=number)
+        if code and yes_no(row[2] if len(row) > 2 else None, where):
             found.append(str(code).strip())
     return found

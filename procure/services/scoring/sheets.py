@@ -44,7 +44,7 @@ def score_review(
             session, code, "record_review", Actor(reviewer, "reviewer"), params=params, rules=rules
         )
     except InvalidInput as error:
-        raise found.locate(error, sheet.name) from error
+        raise found.locate(error, sheet.name, rules.review) from error
 
 
 def recuse(
@@ -85,7 +85,7 @@ def score_assessment(
             rules=rules,
         )
     except InvalidInput as error:
-        raise found.locate(error, sheet.name) from error
+        raise found.locate(error, sheet.name, rules.assessment) from error
 
 
 def comment(

@@ -30,6 +30,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_
+from procure.domain.language import gettext as _
 from procure.domain.text import quoted
 
 MAX_UNPACKED_BYTES = 16 * 2**20
@@ -47,6 +49,8 @@ MAX_CELLS = 20_000
 _NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _RANGE_END = re.compile(r"(?:[A-Z]{1,3}\d{1,7}:)?([A-Z]{1,3})(\d{1,7})")
+_DECLARED, _ROW, _CELL = N_("Its declared size"), N_("A row"), N_("A cell")
+"""What of a worksheet reaches too far, translated where it is said."""
 _RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -63,8 +67,13 @@ def scan_workbook(path: Path) -> None:
             unpacked = sum(part.file_size for part in parts)
             if unpacked > MAX_UNPACKED_BYTES:
                 raise InvalidInput(
-                    f"{path.name}: unpacks to {unpacked // 2**20} MB, more than a score sheet "
-                    f"can be ({MAX_UNPACKED_BYTES // 2**20} MB at most); refused"
+                    _(
+                        "%(file)s: unpacks to %(size)s MB, more than a score sheet can be "
+                        "(%(most)s MB at most); refused",
+                        file=path.name,
+                        size=unpacked // 2**20,
+                        most=MAX_UNPACKED_BYTES // 2**20,
+                    )
                 )
             for part in parts:
                 if part.filename.endswith((".xml", ".rels")):
@@ -75,13 +84,14 @@ def scan_workbook(path: Path) -> None:
                     cells = _scan_sheet(stream, sheet, path.name, cells)
     except DefusedXmlException as exc:
         raise InvalidInput(
-            f"{path.name}: the workbook's XML declares entities or a DTD, which a "
-            "spreadsheet never needs; refused"
+            _(
+                "%(file)s: the workbook's XML declares entities or a DTD, which a "
+                "spreadsheet never needs; refused",
+                file=path.name,
+            )
         ) from exc
     except (BadZipFile, OSError, RuntimeError, KeyError, ParseError, ValueError) as exc:
-        raise InvalidInput(
-            f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
-        ) from exc
+        raise InvalidInput(_("%(file)s: not a readable .xlsx workbook", file=path.name)) from exc
 
 
 def _refuse_doctype(archive: ZipFile, part: str, file: str) -> None:
@@ -89,8 +99,12 @@ def _refuse_doctype(archive: ZipFile, part: str, file: str) -> None:
         head = stream.read(4096)
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head or b"\x00" in head:
         raise InvalidInput(
-            f"{file}: {quoted(part)} declares a DOCTYPE or entities, which a spreadsheet "
-            "never needs; refused"
+            _(
+                "%(file)s: %(part)s declares a DOCTYPE or entities, which a spreadsheet never "
+                "needs; refused",
+                file=file,
+                part=quoted(part),
+            )
         )
 
 
@@ -121,19 +135,29 @@ def _scan_sheet(stream: IO[bytes], sheet: str, file: str, cells: int) -> int:
         name = _local(element)
         if event == "start":
             if name == "dimension":
-                _check_extent(element.get("ref", ""), sheet, file, "its declared size")
+                _check_extent(element.get("ref", ""), sheet, file, _DECLARED)
             continue
         if name == "c":
             cells, columns = cells + 1, columns + 1
             if columns > MAX_COLUMNS:
                 raise InvalidInput(
-                    f"{file}: {sheet} has a row of more than {MAX_COLUMNS} columns (a score "
-                    "sheet uses ten); refused"
+                    _(
+                        "%(file)s: %(sheet)s has a row of more than %(most)s columns (a score "
+                        "sheet uses ten); refused",
+                        file=file,
+                        sheet=sheet,
+                        most=MAX_COLUMNS,
+                    )
                 )
             if cells > MAX_CELLS:
                 raise InvalidInput(
-                    f"{file}: {sheet} holds more than {MAX_CELLS} cells (a score sheet has a "
-                    "few hundred); refused"
+                    _(
+                        "%(file)s: %(sheet)s holds more than %(most)s cells (a score sheet has a "
+                        "few hundred); refused",
+                        file=file,
+                        sheet=sheet,
+                        most=MAX_CELLS,
+                    )
                 )
             _check_cell(element, sheet, file)
             element.clear()
@@ -141,10 +165,15 @@ def _scan_sheet(stream: IO[bytes], sheet: str, file: str, cells: int) -> int:
             rows, columns = rows + 1, 0
             if rows > MAX_ROWS:
                 raise InvalidInput(
-                    f"{file}: {sheet} has more than {MAX_ROWS} rows (a score sheet has a few "
-                    "dozen); refused"
+                    _(
+                        "%(file)s: %(sheet)s has more than %(most)s rows (a score sheet has a "
+                        "few dozen); refused",
+                        file=file,
+                        sheet=sheet,
+                        most=MAX_ROWS,
+                    )
                 )
-            _check_extent(f"A{element.get('r', '1')}", sheet, file, "a row")
+            _check_extent(f"A{element.get('r', '1')}", sheet, file, _ROW)
             element.clear()
     return cells
 
@@ -156,8 +185,16 @@ def _check_extent(ref: str, sheet: str, file: str, what: str) -> None:
     column, row = _column_number(found.group(1)), int(found.group(2))
     if column > MAX_COLUMNS or row > MAX_ROWS:
         raise InvalidInput(
-            f"{file}: {sheet}: {what} reaches {quoted(ref)}, beyond the {MAX_ROWS} rows and "
-            f"{MAX_COLUMNS} columns a score sheet may use; refused"
+            _(
+                "%(file)s: %(sheet)s: %(what)s reaches %(ref)s, beyond the %(rows)s rows and "
+                "%(columns)s columns a score sheet may use; refused",
+                file=file,
+                sheet=sheet,
+                what=_(what),
+                ref=quoted(ref),
+                rows=MAX_ROWS,
+                columns=MAX_COLUMNS,
+            )
         )
 
 
@@ -165,14 +202,20 @@ def _check_cell(element: Element, sheet: str, file: str) -> None:
     ref = element.get("r", "")
     found = _CELL_REF.fullmatch(ref)
     if found and _column_number(found.group(1)) > MAX_COLUMNS:
-        _check_extent(ref, sheet, file, "a cell")
+        _check_extent(ref, sheet, file, _CELL)
     if element.get("t", "n") != "n":
         return
     value = next((child.text for child in element if _local(child) == "v"), None)
     if value is not None and not _NUMBER.fullmatch(value.strip()):
         raise InvalidInput(
-            f"{file}: {sheet} cell {ref or '?'} holds {quoted(value)}, which is not a number; "
-            "write the score in digits"
+            _(
+                "%(file)s: %(sheet)s cell %(ref)s holds %(value)s, which is not a number; "
+                "write the score in digits",
+                file=file,
+                sheet=sheet,
+                ref=ref or "?",
+                value=quoted(value),
+            )
         )
 
 

@@ -66,7 +66,7 @@ FINDINGS = "活动台账齐全，心理咨询室按计划开放。"
 ACKNOWLEDGEMENT = "考核结果已阅，无异议。"
 
 
-SUBMIT_SHEET = "提交评分 Submit sheet"
+SUBMIT_SHEET = "提交评分"
 
 
 BLANK_TEMPLATE = "下载空白评分表 Download the blank template (.xlsx)"

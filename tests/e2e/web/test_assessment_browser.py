@@ -39,7 +39,7 @@ def test_an_assessor_records_every_dimension_with_narratives_and_a_veto_that_fai
     page.fill("#narrative", "总体良好，但活动台账有补记。")
     page.get_by_label("数据造假").check()
     shoot(page, screenshots, "assessment-forms")
-    page.get_by_role("button", name="保存评分表 Save the sheet").click()
+    page.get_by_role("button", name="保存评分表").click()
     page.wait_for_url(f"**/projects/{ASSESS_FORM}/assessment?done=sheet")
 
     expect(page.locator("p.ok")).to_contain_text("考核评分")
@@ -47,7 +47,7 @@ def test_an_assessor_records_every_dimension_with_narratives_and_a_veto_that_fai
     expect(page.locator("#result-grade")).to_contain_text("不合格")
     expect(page.locator("#result-veto")).to_contain_text("数据造假")
     sheet = page.locator("section.sheet")
-    expect(sheet.locator("h2")).to_have_text(f"考核评分表 Sheet · {ASSESSOR.name}")
+    expect(sheet.locator("h2")).to_have_text(f"考核评分表 · {ASSESSOR.name}")
     for text in NARRATIVES.values():
         expect(sheet.locator("dl.narratives")).to_contain_text(text)
     expect(sheet).to_contain_text("总体良好，但活动台账有补记。")
@@ -60,7 +60,7 @@ def test_an_assessor_records_every_dimension_with_narratives_and_a_veto_that_fai
     expect(replacing.locator('input[name="c.project_management.score"]')).to_have_value("17")
     replacing.locator('input[name="c.project_management.score"]').fill("19")
     shoot_widths(page, screenshots, "assessment-replace", fits=False)  # labels: 442 px
-    replacing.get_by_role("button", name="替换评分表 Replace my sheet").click()
+    replacing.get_by_role("button", name="替换评分表").click()
     page.wait_for_url(f"**/projects/{ASSESS_FORM}/assessment?done=replace")
     expect(page.locator("#result-total")).to_have_text("87.00")
     assert sheets(site, ASSESS_FORM) == [(ASSESSOR.name, "87.00", "fail", ["falsified_data"])]
@@ -77,7 +77,7 @@ def test_an_out_of_range_score_and_more_satisfied_than_asked_are_shown_beside_th
         "satisfaction": {"respondents": 100, "satisfied": 120},
     }
     fill_sheet(page, bad, NARRATIVES)
-    page.get_by_role("button", name="保存评分表 Save the sheet").click()
+    page.get_by_role("button", name="保存评分表").click()
     page.wait_for_url(f"**/projects/{ASSESS_ERRORS}/assessment/sheet")
 
     expect(page.locator("#sheet-errors")).to_contain_text("评分表未保存：2 处需要修改")
@@ -101,7 +101,7 @@ def test_an_assessor_downloads_the_template_fills_it_and_uploads_it(
 ) -> None:
     sign_in(page, ASSESSOR.name, f"/projects/{ASSESS_UPLOAD}/assessment")
     with page.expect_download() as downloading:
-        page.get_by_role("link", name="下载模板 Download the template").click()
+        page.get_by_role("link", name="下载模板").click()
     download = downloading.value
     assert download.suggested_filename == f"assessment-{ASSESS_UPLOAD}.xlsx"
     filled = tmp_path / "考核评分表.xlsx"
@@ -109,16 +109,16 @@ def test_an_assessor_downloads_the_template_fills_it_and_uploads_it(
     _fill_template(filled, veto="serious_safety_incident")
 
     page.set_input_files("#sheet-file", filled)
-    page.get_by_role("button", name="上传 Upload").click()
+    page.get_by_role("button", name="上传", exact=True).click()
     page.wait_for_url(f"**/projects/{ASSESS_UPLOAD}/assessment?done=upload")
 
     expect(page.locator("p.ok")).to_contain_text("上传")
     sheet = page.locator("section.sheet")
-    expect(sheet.locator("h2")).to_have_text(f"考核评分表 Sheet · {ASSESSOR.name}")
+    expect(sheet.locator("h2")).to_have_text(f"考核评分表 · {ASSESSOR.name}")
     expect(sheet).to_contain_text("85.00")
     expect(sheet).to_contain_text("重大安全事故")
     expect(sheet.locator("dl.narratives")).to_contain_text("上传的评语：项目管理")
-    expect(sheet.locator("tr", has_text="satisfaction")).to_contain_text("满意人数 satisfied 60")
+    expect(sheet.locator("tr", has_text="服务对象满意度")).to_contain_text("满意人数 60")
     expect(page.locator("#result-grade")).to_contain_text("不合格")
     expect(page.locator('form[action$="/assessment/sheet"]')).to_have_count(0)
     assert sheets(site, ASSESS_UPLOAD) == [
@@ -154,12 +154,12 @@ def test_an_auditor_reads_the_assessment_without_forms_then_filters_and_verifies
 ) -> None:
     sign_in(page, AUDITOR.name, f"/projects/{AUDITED}/assessment")
     expect(page.locator("#result-total")).to_have_text("85.00")
-    expect(page.locator("section.sheet h2")).to_have_text(f"考核评分表 Sheet · {ASSESSOR.name}")
+    expect(page.locator("section.sheet h2")).to_have_text(f"考核评分表 · {ASSESSOR.name}")
     expect(page.locator("main form")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("下载模板")
     shoot(page, screenshots, "assessment-auditor")
 
-    page.get_by_role("link", name="审计 Audit").click()
+    page.get_by_role("link", name="审计").click()
     page.wait_for_url("**/audit")
     expect(page.locator("table.trail tbody tr").first).to_be_visible()
     page.fill("#f-project", AUDITED)

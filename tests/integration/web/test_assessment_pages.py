@@ -15,6 +15,7 @@ from sqlmodel import Session
 from procure.services.accounts import manage as accounts
 from procure.services.lifecycle import registry
 from procure.services.scoring.sheet_xlsx import write_template
+from procure.store import accounts as stored_accounts
 from procure.store import queries
 from procure.workflow.rules import default_rules
 from tests.integration.builders import (
@@ -124,7 +125,7 @@ def test_a_second_assessors_sheet_is_shown_beside_the_first_and_combined(
     client.post(f"{PAGE}/sheet", data={"csrf_token": csrf, **form})
     assert [row[:2] for row in _sheets(session)] == [(ASSESSOR.name, "85.00"), ("陈敏", "93.00")]
     page = client.get(PAGE).text
-    assert "Sheet · 刘建国" in page and "Sheet · 陈敏" in page
+    assert "考核评分表 · 刘建国" in page and "考核评分表 · 陈敏" in page
     assert '<dd class="num" id="result-total">89.00</dd>' in page  # (85 + 93) / 2
 
 
@@ -148,8 +149,8 @@ def test_bad_values_are_shown_beside_their_fields_in_chinese_and_change_nothing(
     response = client.post(f"{PAGE}/sheet", data={"csrf_token": csrf, **form})
     assert response.status_code == 400
     text = response.text
-    assert "请填写 0 到 20 之间的分数" in text and "exceeds its maximum 20" in text
-    assert "计划数大于 0" in text and "planned for output_activities" in text
+    assert "请填写 0 到 20 之间的分数" in text and "项目管理的得分 25 超过满分 20" in text
+    assert "计划数大于 0" in text and "服务活动场次的计划数须大于 0" in text
     assert "满意人数不超过受访人数" in text
     assert "必填：请填写 0 到 20 之间的分数" in text  # outcomes left blank
     assert "不可见控制字符" in text
@@ -166,7 +167,7 @@ def test_not_applicable_where_the_scorecard_does_not_allow_it_is_refused_beside_
     form = sheet_form({**ASSESSMENT_GOOD, "project_management": "n/a"})
     response = client.post(f"{PAGE}/sheet", data={"csrf_token": csrf, **form})
     assert response.status_code == 400
-    assert "cannot be answered not applicable" in response.text
+    assert "项目管理不能填“不适用”" in response.text
     assert snapshot(session, engine) == before
 
 
@@ -230,7 +231,7 @@ def test_an_uploaded_sheet_with_a_bad_row_is_named_beside_the_upload_and_changes
     )
     assert response.status_code == 400
     assert "文件有误" in response.text and "mine.xlsx" in response.text
-    assert "评分表 row 5" in response.text and "exceeds its maximum 20" in response.text
+    assert "评分表 第 5 行" in response.text and "项目管理的得分 30 超过满分 20" in response.text
     not_xlsx = client.post(
         f"{PAGE}/upload",
         data={"csrf_token": csrf},
@@ -242,7 +243,7 @@ def test_an_uploaded_sheet_with_a_bad_row_is_named_beside_the_upload_and_changes
         data={"csrf_token": csrf},
         files={"sheet": ("sheet.xlsx", b"PK\x03\x04 not a workbook", "application/x")},
     )
-    assert garbage.status_code == 400 and "not a readable .xlsx" in garbage.text
+    assert garbage.status_code == 400 and "不是可读取的 .xlsx 工作簿" in garbage.text
     assert snapshot(session, engine) == before
 
 
@@ -306,7 +307,27 @@ def test_the_page_shows_the_result_and_the_comment_window_with_its_end_and_days_
     closes = days_after(10).date()
     assert f"{closes.year}年{closes.month}月{closes.day}日" in page.text
     assert "还剩 10 天" in page.text or "还剩 9 天" in page.text  # the day turns at 00:00 CST
-    assert "comment window is open" in page.text  # why finalize waits
+    assert "且承接方尚未确认无异议" in page.text  # why finalize waits
+    assert "考核等级良好（85.00 分）：按续约政策续约" in page.text
+    assert "<code>" not in page.text.split('id="documents"')[0]  # no grade, action or veto code
+
+
+def test_the_assessment_page_says_the_same_in_english_and_names_the_assessor(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessment_recorded", Plan(assessed_at=days_after(-4)))
+    _assessor(client, session)
+    assessor = stored_accounts.user_by_login(session, ASSESSOR.name)
+    assert assessor is not None
+    assessor.name = "刘建国（考核组）"  # an account's name differs from its login
+    session.add(assessor)
+    session.commit()
+    client.cookies.set("lang", "en")
+    page = client.get(PAGE).text
+    assert "Assessment sheet · 刘建国（考核组）" in page  # by name, not by login
+    assert "Graded Good (85.00): the policy renews the contract" in page
+    assert "(10 days left)" in page or "(9 days left)" in page
+    assert "has not acknowledged the assessment" in page  # why finalize waits
 
 
 def test_the_assessor_finalizes_from_the_page_once_the_organization_acknowledged(

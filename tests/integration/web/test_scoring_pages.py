@@ -102,7 +102,7 @@ def test_a_reviewer_submits_a_sheet_by_form(client: TestClient, reviewing: Sessi
     assert response.headers["location"] == f"{SHEET}?done=review"
     assert _sheets(reviewing) == [(REVIEWER, QIHANG, "85.00")]
     page = client.get(SHEET)
-    assert "已评分 Scored：总分 total 85.00" in page.text
+    assert "已评分：总分 85.00" in page.text
     assert page.text.count(f'action="{SHEET}"') == 1  # only TONGXIN's first sheet is left
     assert page.text.count(f'action="{SHEET}/replace"') == 1  # QIHANG's is replaced, not sent
 
@@ -175,8 +175,8 @@ def test_an_uploaded_score_above_its_maximum_names_its_row_and_changes_nothing(
     before = snapshot(reviewing, engine)
     response = _upload(client, csrf, TONGXIN, "sheet.xlsx", content)
     assert response.status_code == 400
-    assert "sheet.xlsx: 评分表 row 7 (service_plan)" in response.text
-    assert "exceeds its maximum 20" in response.text
+    assert "sheet.xlsx：评分表 第 7 行（service_plan）：" in response.text  # its row in the file
+    assert "服务方案的得分 25 超过满分 20" in response.text
     assert snapshot(reviewing, engine) == before
 
 
@@ -194,8 +194,8 @@ def _entity_bomb() -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("sheet.xlsx", b"PK\x03\x04 not really a workbook", "not a readable .xlsx workbook"),
-        ("sheet.xlsx", _entity_bomb(), "declares a DOCTYPE or entities"),
+        ("sheet.xlsx", b"PK\x03\x04 not really a workbook", "不是可读取的 .xlsx 工作簿"),
+        ("sheet.xlsx", _entity_bomb(), "声明了 DOCTYPE 或实体"),
         ("sheet.csv", b"code,score\nteam,9\n", "请上传 .xlsx 评分表"),
         ("sheet.xlsx", b"\x00" * (2 * 2**20 + 1), "文件过大"),
     ],
@@ -242,7 +242,7 @@ def test_a_reviewer_declares_a_conflict_with_a_reason(
         (REVIEWER, reason, REVIEWER)
     ]
     page = client.get(SHEET)
-    assert f"已回避 Recused：{reason}" in page.text
+    assert f"已回避：{reason}" in page.text
     assert page.text.count('name="organization" value=') == 1  # no form for QIHANG any more
     assert client.get(f"/projects/{CODE}/panel").text.count(reason) == 1
 

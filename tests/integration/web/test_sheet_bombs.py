@@ -33,11 +33,11 @@ def reviewing(session: Session) -> Session:
         (
             2_000_000,
             10,
-            f"more than a score sheet can be ({MAX_UNPACKED_BYTES // 2**20} MB at most)",
+            f"超过评分表可能的大小（最多 {MAX_UNPACKED_BYTES // 2**20} MB）",
         ),
-        (200_000, 10, f"has more than {MAX_ROWS} rows"),
-        (MAX_ROWS * 25, 25, f"holds more than {MAX_CELLS} cells"),
-        (MAX_COLUMNS + 1, MAX_COLUMNS + 1, f"more than {MAX_COLUMNS} columns"),
+        (200_000, 10, f"超过 {MAX_ROWS} 行"),
+        (MAX_ROWS * 25, 25, f"超过 {MAX_CELLS} 个单元格"),
+        (MAX_COLUMNS + 1, MAX_COLUMNS + 1, f"有一行超过 {MAX_COLUMNS} 列"),
     ],
     ids=["2-million-cells", "rows", "cells", "columns"],
 )
