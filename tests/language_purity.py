@@ -10,6 +10,7 @@ its author wrote, and the codes and units both languages share.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -20,7 +21,8 @@ ALLOWED_ENGLISH = frozenset(
         "procure", "PDF", "CSV", "xlsx", "Excel", "OCDS", "JSON", "Atom", "ZIP", "zip",
         "USCC", "SHA", "Ed25519", "UTC", "CST", "ID", "URL", "HTTP", "HTTPS", "SMTP",
         "PNG", "JPEG", "SVG", "HTML", "CA", "OK", "KB", "MB", "GB", "p95", "SQLite",
-        "PostgreSQL", "n/a", "USB", "CNY", "RMB",
+        "PostgreSQL", "n/a", "USB", "CNY", "RMB", "OFD", "Word", "docx", "doc", "xls",
+        "XML", "YAML", "English",
     }
 )  # fmt: skip
 """Words a Chinese page may show in Latin letters."""
@@ -34,11 +36,12 @@ _CODES = re.compile(
     | [\w.+-]+@[\w-]+(\.[\w-]+)+     # an e-mail address
     | https?://\S+                  # a link
     | /[\w./{}?=&%-]+               # a path of the site
-    | [\w-]+\.(pdf|xlsx|csv|zip|json|png|jpe?g|docx?|odt|txt)\b  # a file's name
+    | [\w-]+\.(pdf|xlsx|csv|zip|json|png|jpe?g|docx?|odt|txt|ya?ml)\b  # a file's name
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
+"""A word of Latin letters; one with digits in it (Ed25519, base64, p95) is a code."""
 _CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 _CHINESE_LETTERS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -89,7 +92,9 @@ def english_words(text: str, data: Iterable[str] = (), allowed: Iterable[str] = 
     """The English words in Chinese ``text``, apart from ``data`` and the allowed ones."""
     ok = ALLOWED_ENGLISH | frozenset(allowed)
     words = _ENGLISH_WORD.findall(without(text, data))
-    return sorted({w for w in words if w not in ok and len(w) > 1})
+    return sorted(
+        {w for w in words if w not in ok and len(w) > 1 and not any(c.isdigit() for c in w)}
+    )
 
 
 def chinese_runs(text: str, data: Iterable[str] = ()) -> list[str]:
@@ -101,7 +106,7 @@ def chinese_runs(text: str, data: Iterable[str] = ()) -> list[str]:
 
 DATA_COLUMNS = {
     "organization": ("name",),
-    "purchaser": ("name",),
+    "purchaser": ("code", "name"),
     "user": ("login", "name", "email"),
     "project": ("title", "purpose"),
     "calendar_notice": ("title",),
@@ -135,4 +140,9 @@ def world_text(connection: object) -> set[str]:
                 text(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')
             )
             found.update(str(value) for (value,) in rows if str(value).strip())
+    for (narratives,) in connection.execute(  # type: ignore[attr-defined]
+        text("SELECT narratives FROM assessment WHERE narratives IS NOT NULL")
+    ):
+        said = json.loads(narratives) if isinstance(narratives, str) else narratives
+        found.update(str(value) for value in (said or {}).values() if str(value).strip())
     return found

@@ -113,12 +113,16 @@ _ = gettext
 def ngettext(singular: str, plural: str, number: int, /, **variables: Any) -> str:
     """The form of a sentence for ``number`` (``%(num)d`` is filled with it)."""
     variables.setdefault("num", number)
+    return template_ngettext(singular, plural, number) % variables
+
+
+def template_ngettext(singular: str, plural: str, number: int, /) -> str:
+    """:func:`ngettext` unfilled, for Jinja2's i18n extension, which fills the placeholders
+    itself (with every value the template names, not only ``num``)."""
     forms = _catalog(current()).get((singular, plural))
     if isinstance(forms, tuple) and forms and all(forms):
-        text = forms[0] if len(forms) == 1 or number == 1 else forms[1]
-    else:
-        text = singular if number == 1 else plural
-    return str(text) % variables
+        return str(forms[0] if len(forms) == 1 or number == 1 else forms[1])
+    return singular if number == 1 else plural
 
 
 def pgettext(context: str, message: str, /, **variables: Any) -> str:

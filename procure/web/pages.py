@@ -24,7 +24,7 @@ def templates() -> Jinja2Templates:
     environment.env.autoescape = True  # every template, whatever its file name
     environment.env.add_extension("jinja2.ext.i18n")
     environment.env.install_gettext_callables(  # type: ignore[attr-defined]
-        language.gettext, language.ngettext, newstyle=True, pgettext=language.pgettext
+        language.gettext, language.template_ngettext, newstyle=True, pgettext=language.pgettext
     )
     environment.env.globals["language"] = language.current
     environment.env.globals["language_names"] = language.NAMES
