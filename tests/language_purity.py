@@ -40,7 +40,7 @@ _CODES = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
+_ENGLISH_WORD = re.compile(r"[A-Za-z](?:[A-Za-z0-9'’]*[A-Za-z0-9])?")
 """A word of Latin letters; one with digits in it (Ed25519, base64, p95) is a code."""
 _CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 _CHINESE_LETTERS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
