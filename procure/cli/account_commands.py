@@ -219,7 +219,7 @@ def check(ctx: click.Context, login: str) -> None:
     with open_session(ctx) as session:
         matches = accounts.check_password(session, login, password)
     if not matches:
-        raise Refused(_("Password check failed for %(login)s", login=login))
+        raise Refused(_("password check failed for %(login)s", login=login))
     click.echo(_("Password matches for %(login)s", login=login))
 
 

@@ -40,6 +40,8 @@ ENGLISH = "en_US.UTF-8"
 English lines (a test of the Chinese, the default, passes ``lang=CHINESE``)."""
 CHINESE = "C.UTF-8"
 """A ``LANG`` that names neither language: ``procure`` speaks Chinese, its default."""
+IN_ENGLISH: dict[str, str | None] = {"LANG": ENGLISH, "LC_ALL": None, "LC_MESSAGES": None}
+"""The environment of a run in English, for a test's own ``CliRunner``."""
 YEAR = 2024
 CODE = f"SM-{YEAR}-001"
 DRAFT_CODE = f"SM-{YEAR}-002"

@@ -13,13 +13,18 @@ from click.testing import CliRunner
 from procure.cli import main
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
+from tests.e2e.cli import IN_ENGLISH
 from tests.e2e.test_users_cli import Result
 from tests.integration.builders import CODE, OFFICER
 from tests.integration.deadline_world import CLOCK, Clock, project_on
 
 
 def run(db: str, *args: str, env: dict[str, str] | None = None) -> Result:
-    with CliRunner().isolation(env={"PROCURE_DB": db, **(env or {})}) as (out, err, _):
+    with CliRunner().isolation(env={"PROCURE_DB": db, **IN_ENGLISH, **(env or {})}) as (
+        out,
+        err,
+        _,
+    ):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
 

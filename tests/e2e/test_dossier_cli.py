@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from procure.cli import main
 from procure.reports.verify import read_embedded
-from tests.e2e.cli import Run, sqlite_url
+from tests.e2e.cli import IN_ENGLISH, Run, sqlite_url
 from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.hostile_documents import pdf
 from tests.integration.records import needs_printing
@@ -26,9 +26,9 @@ ATTACHED = {"整改报告.pdf": pdf(), "整改照片集.pdf": pdf(pages=30)}
 """Files attached before the export: under 1 KB (shipped), and not (its hash only)."""
 
 
-def invoke(*args: str, db: str | None = None, env: dict[str, str] | None = None) -> Run:
+def invoke(*args: str, db: str | None = None, env: dict[str, str | None] | None = None) -> Run:
     """Run ``procure ARGS`` in this process, as the console script does."""
-    env = {"COLUMNS": "240", **({"PROCURE_DB": db} if db else {}), **(env or {})}
+    env = {"COLUMNS": "240", **IN_ENGLISH, **({"PROCURE_DB": db} if db else {}), **(env or {})}
     with CliRunner().isolation(env=env) as (out, err, _):
         code = main(list(args))
     return Run(args, code, out.getvalue().decode(), err.getvalue().decode())

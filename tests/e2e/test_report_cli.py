@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from procure.store.keyfile import KEY_ENV
-from tests.e2e.cli import ok, procure, sqlite_url
+from tests.e2e.cli import IN_ENGLISH, ok, procure, sqlite_url
 from tests.e2e.conftest import PrintedDemo
 
 
@@ -82,7 +82,7 @@ def test_demo_without_a_cjk_font_warns_in_one_line_and_still_shows_the_table(
     monkeypatch.setattr(fonts, "_cjk_families", lambda: ())
     fonts.font_setup.cache_clear()
     try:
-        result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path)])
+        result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path)], env=IN_ENGLISH)
     finally:
         fonts.font_setup.cache_clear()
     assert result.exit_code == 0, result.output
