@@ -13,6 +13,7 @@ import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
 from procure.domain.dates import beijing_moment
+from procure.domain.language import N_
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint
@@ -23,8 +24,10 @@ key_option: Callable[[F], F] = click.option(
     "--key",
     "key",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The audit signing key file (default: $PROCURE_AUDIT_KEY, else "
-    "~/.config/procure/audit-signing.key).",
+    help=N_(
+        "The audit signing key file (default: $PROCURE_AUDIT_KEY, else "
+        "~/.config/procure/audit-signing.key)."
+    ),
 )
 
 
@@ -44,23 +47,26 @@ def checkpoint_line(checkpoint: Checkpoint) -> str:
     )
 
 
-@click.group()
+@click.group(help=N_("The tamper-evident audit trail and its signed checkpoints."))
 def audit() -> None:
-    """The tamper-evident audit trail and its signed checkpoints."""
+    pass
 
 
-@audit.command()
+@audit.command(
+    help=N_("Sign the audit chain's current head with the key kept outside the database.")
+)
 @key_option
 @click.option(
     "--out",
     type=click.Path(),
-    help="Also write the checkpoint as JSON: this file, or a file in this folder "
-    "(an existing folder, or one written with a trailing slash).",
+    help=N_(
+        "Also write the checkpoint as JSON: this file, or a file in this folder "
+        "(an existing folder, or one written with a trailing slash)."
+    ),
 )
 @json_option
 @click.pass_context
 def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: bool) -> None:
-    """Sign the audit chain's current head with the key kept outside the database."""
     from procure.services.trail.checkpoints import export_checkpoint, load_signer, take_checkpoint
     from procure.store.keyfile import signing_key_path
 
@@ -76,23 +82,34 @@ def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: b
         echo(f"  已导出 exported → {written} (keep it outside the database)")
 
 
-@audit.command()
+@audit.command(
+    help=N_(
+        "Recompute the audit chain, check it still holds every checkpoint, "
+        "then replay it and compare what it implies with the tables (exit 1 on "
+        "any problem or difference).\n\nOne line per problem: the chain's first "
+        "broken row, and each checkpoint whose signature fails, whose key is "
+        "not the trusted one, or whose row is missing or hashes differently. "
+        "Once the chain holds, one line per difference with the tables: table, "
+        "row, field, the value the trail implies and the value stored (a chain "
+        "that does not hold is not replayed)."
+    )
+)
 @click.option(
     "--checkpoints",
     "held",
     multiple=True,
     type=click.Path(path_type=Path, exists=True),
-    help="A checkpoint JSON file, or a folder of them, kept outside the database (repeatable).",
+    help=N_("A checkpoint JSON file, or a folder of them, kept outside the database (repeatable)."),
 )
 @click.option(
     "--public-key",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The trusted public key (KEY.pub): every checkpoint must be signed with it.",
+    help=N_("The trusted public key (KEY.pub): every checkpoint must be signed with it."),
 )
 @click.option(
-    "--chain-only", is_flag=True, help="Only the chain and its checkpoints (skip the replay)."
+    "--chain-only", is_flag=True, help=N_("Only the chain and its checkpoints (skip the replay).")
 )
-@click.option("--project", "project_code", help="Compare only this project's rows.")
+@click.option("--project", "project_code", help=N_("Compare only this project's rows."))
 @json_option
 @click.pass_context
 def verify(
@@ -103,14 +120,6 @@ def verify(
     project_code: str | None,
     as_json: bool,
 ) -> None:
-    """Recompute the audit chain, check it still holds every checkpoint, then replay it and
-    compare what it implies with the tables (exit 1 on any problem or difference).
-
-    One line per problem: the chain's first broken row, and each checkpoint whose signature
-    fails, whose key is not the trusted one, or whose row is missing or hashes differently.
-    Once the chain holds, one line per difference with the tables: table, row, field, the
-    value the trail implies and the value stored (a chain that does not hold is not replayed).
-    """
     from procure.cli.witness_output import newest_witnessed_line
     from procure.domain.errors import ProcureError
     from procure.services.trail.check import trail_differences
@@ -163,12 +172,11 @@ def verify(
         )
 
 
-@audit.command()
+@audit.command(help=N_("List the audit rows one scripted run (BATCH_ID) wrote."))
 @click.argument("batch_id")
 @json_option
 @click.pass_context
 def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
-    """List the audit rows one scripted run (BATCH_ID) wrote."""
     from procure.services.browse.project_view import batch_history
 
     with open_session(ctx, readonly=True) as session:
@@ -194,16 +202,18 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
     )
 
 
-@click.group()
+@click.group(help=N_("The audit signing key (Ed25519), kept in a file outside the database."))
 def keys() -> None:
-    """The audit signing key (Ed25519), kept in a file outside the database."""
+    pass
 
 
-@keys.command(name="init")
+@keys.command(
+    name="init",
+    help=N_("Create the signing key (owner-only file; never overwrites) and print its public key."),
+)
 @key_option
 @json_option
 def init_key(key: Path | None, as_json: bool) -> None:
-    """Create the signing key (owner-only file; never overwrites) and print its public key."""
     from procure.domain.checkpoint import fingerprint
     from procure.services.trail.checkpoints import init_key as create
     from procure.store.keyfile import public_key_path, signing_key_path

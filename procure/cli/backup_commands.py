@@ -9,27 +9,32 @@ import click
 
 from procure.cli.audit_commands import key_option
 from procure.cli.output import db_url, echo, json_option, open_session, print_json, shown_url
+from procure.domain.language import N_
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Write a consistent copy of the live database (SQLite: its online "
+        "backup API, WAL included; PostgreSQL: pg_dump), and the newest "
+        "checkpoint as FILE.checkpoint.json."
+    )
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The backup file to write (never overwritten), e.g. procure-2026-12-05.db.",
+    help=N_("The backup file to write (never overwritten), e.g. procure-2026-12-05.db."),
 )
-@click.option("--by", metavar="LOGIN", required=True, help="The admin taking the backup.")
+@click.option("--by", metavar="LOGIN", required=True, help=N_("The admin taking the backup."))
 @key_option
 @json_option
 @click.pass_context
 def backup(ctx: click.Context, output: Path, by: str, key: Path | None, as_json: bool) -> None:
-    """Write a consistent copy of the live database (SQLite: its online backup API, WAL
-    included; PostgreSQL: pg_dump), and the newest checkpoint as FILE.checkpoint.json."""
     from procure.services.trail.backups import back_up
     from procure.services.trail.checkpoints import optional_signer
 
-    signer, _ = optional_signer(key)
+    signer, _missing = optional_signer(key)
     with open_session(ctx) as session:
         engine = session.get_bind().engine
         done = back_up(session, engine, output, by=by, signer=signer)
@@ -56,11 +61,14 @@ def backup(ctx: click.Context, output: Path, by: str, key: Path | None, as_json:
         echo(f"  检查点 checkpoint: {done.checkpoint.name} → {done.checkpoint_file}")
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Restore a backup FILE into the empty database named by --db (refuses a non-empty one)."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.pass_context
 def restore(ctx: click.Context, file: Path) -> None:
-    """Restore a backup FILE into the empty database named by --db (refuses a non-empty one)."""
     from procure.services.trail.backups import checkpoint_file_of
     from procure.services.trail.backups import restore as restore_backup
     from procure.store.db import make_engine

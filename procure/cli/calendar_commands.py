@@ -8,22 +8,28 @@ from pathlib import Path
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
+from procure.domain.language import N_
 
 
-@click.group()
+@click.group(help=N_("The working-day calendar: enter a year's holiday notice, show a year."))
 def calendar() -> None:
-    """The working-day calendar: enter a year's holiday notice (放假通知), show a year."""
+    pass
 
 
-@calendar.command("add")
+@calendar.command(
+    "add",
+    help=N_(
+        "Enter the State Council's notice for YEAR from FILE (YAML or .csv): "
+        "checked first, then the year turns official and every running "
+        "deadline is counted again."
+    ),
+)
 @click.argument("year", type=int)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--by", metavar="LOGIN", required=True, help="The administrator entering it.")
+@click.option("--by", metavar="LOGIN", required=True, help=N_("The administrator entering it."))
 @json_option
 @click.pass_context
 def add(ctx: click.Context, year: int, file: Path, by: str, as_json: bool) -> None:
-    """Enter the State Council's notice for YEAR from FILE (YAML or .csv): checked first,
-    then the year turns official and every running deadline is counted again."""
     from procure.domain.errors import InvalidInput
     from procure.services.deadlines.calendar_entry import add_notice
     from procure.workflow.context import Actor
@@ -55,12 +61,13 @@ def add(ctx: click.Context, year: int, file: Path, by: str, as_json: bool) -> No
     echo(f"  提前的期限已排队提醒 {added.reminded} 条")
 
 
-@calendar.command("show")
+@calendar.command(
+    "show", help=N_("Print YEAR's days off and make-up working days, and whether it is official.")
+)
 @click.argument("year", type=int)
 @json_option
 @click.pass_context
 def show(ctx: click.Context, year: int, as_json: bool) -> None:
-    """Print YEAR's days off and make-up working days, and whether it is official."""
     from procure.services.deadlines.calendar_entry import show_year
 
     with open_session(ctx, readonly=True) as session:

@@ -1,6 +1,6 @@
 """``procure correct``, ``procure amend``, ``procure approve correction|amendment``.
 
-A correction (更正) and an amendment (合同变更) cannot be undone: they are new records in the
+A correction (更正) and an amendment cannot be undone: they are new records in the
 audit trail; the old values stay visible beside them.
 """
 
@@ -11,11 +11,29 @@ from dataclasses import asdict
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json
+from procure.domain.language import N_
 
-_BY = click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
+_BY = click.option(
+    "--by", required=True, metavar="LOGIN", help=N_("The account acting (its login).")
+)
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Correct a recorded fact of project CODE (cannot be undone, the "
+        "old value stays).\n\nKIND is payment, inspection, rectification, "
+        "contract, proposal, review, recusal, assessment, comment or "
+        "objection_answer (workflows/corrections.yaml says who may correct "
+        "each, until when, and whether a second person must approve). RECORD "
+        "names the record: a payment's tranche, an inspection's or comment's "
+        "number, a proposal's USCC, a review or recusal as USCC/LOGIN, an "
+        "assessor's login, an objector's USCC; none for the contract.\n\nCannot "
+        "be undone: the correction is a new record in the audit trail "
+        "and the old value stays visible beside it; a wrong correction is "
+        "fixed only by another one. A correction that awaits approval may be "
+        "withdrawn until then (procure refuse correction)."
+    )
+)
 @click.argument("code")
 @click.argument("kind")
 @click.argument("record", required=False, default="")
@@ -24,9 +42,9 @@ _BY = click.option("--by", required=True, metavar="LOGIN", help="The account act
     "assignments",
     multiple=True,
     metavar="FIELD=VALUE",
-    help="A corrected value (repeat for several; scores.CRITERION=N for a sheet).",
+    help=N_("A corrected value (repeat for several; scores.CRITERION=N for a sheet)."),
 )
-@click.option("--reason", required=True, help="Why the recorded value is wrong (更正理由).")
+@click.option("--reason", required=True, help=N_("Why the recorded value is wrong."))
 @_BY
 @json_option
 @click.pass_context
@@ -40,18 +58,6 @@ def correct(
     by: str,
     as_json: bool,
 ) -> None:
-    """Correct a recorded fact of project CODE (更正; cannot be undone, the old value stays).
-
-    KIND is payment, inspection, rectification, contract, proposal, review, recusal,
-    assessment, comment or objection_answer (workflows/corrections.yaml says who may correct
-    each, until when, and whether a second person must approve). RECORD names the record:
-    a payment's tranche, an inspection's or comment's number, a proposal's USCC, a review or
-    recusal as USCC/LOGIN, an assessor's login, an objector's USCC; none for the contract.
-
-    Cannot be undone (不能撤销): the correction is a new record in the audit trail and the
-    old value stays visible beside it; a wrong correction is fixed only by another one. A
-    correction that awaits approval may be withdrawn until then (procure refuse correction).
-    """
     from procure.services.corrections.correct import correct as correct_fact
     from procure.services.lifecycle.params import parse_assignments
 
@@ -74,17 +80,25 @@ def correct(
     )
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Propose an amendment of project CODE's contract; the leader "
+        "approves it.\n\nCannot be undone once approved: the contract is "
+        "held to the amended terms, and only a later amendment changes them. "
+        "Until then the proposal stays in the audit trail and its proposer may "
+        "withdraw it (procure refuse amendment)."
+    )
+)
 @click.argument("code")
 @click.option(
     "--amount",
     metavar="YUAN",
-    help="The amended contract amount in yuan, e.g. 880,000.00 (thousands separators allowed).",
+    help=N_("The amended contract amount in yuan, e.g. 880,000.00 (thousands separators allowed)."),
 )
-@click.option("--start", metavar="YYYY-MM-DD", help="The amended start of the service.")
-@click.option("--end", metavar="YYYY-MM-DD", help="The amended end of the service.")
-@click.option("--scope", help="The amended scope of the service (服务内容).")
-@click.option("--rationale", required=True, help="Why the contract changes (变更理由).")
+@click.option("--start", metavar="YYYY-MM-DD", help=N_("The amended start of the service."))
+@click.option("--end", metavar="YYYY-MM-DD", help=N_("The amended end of the service."))
+@click.option("--scope", help=N_("The amended scope of the service."))
+@click.option("--rationale", required=True, help=N_("Why the contract changes."))
 @_BY
 @json_option
 @click.pass_context
@@ -99,12 +113,6 @@ def amend(
     by: str,
     as_json: bool,
 ) -> None:
-    """Propose an amendment (合同变更) of project CODE's contract; the leader approves it.
-
-    Cannot be undone (不能撤销) once approved: the contract is held to the amended terms,
-    and only a later amendment changes them. Until then the proposal stays in the audit
-    trail and its proposer may withdraw it (procure refuse amendment).
-    """
     from procure.services.corrections.amend import propose_amendment
 
     with open_session(ctx) as session:
@@ -123,26 +131,31 @@ def amend(
     )
 
 
-@click.group()
+@click.group(
+    help=N_(
+        "Approve a correction or amendment another person "
+        "proposed.\n\nCannot be undone: once approved it counts; only a "
+        "later correction or amendment changes it again."
+    )
+)
 def approve() -> None:
-    """Approve (审批) a correction or amendment another person proposed.
-
-    Cannot be undone (不能撤销): once approved it counts; only a later correction or
-    amendment changes it again.
-    """
+    pass
 
 
-@approve.command("correction")
+@approve.command(
+    "correction",
+    help=N_(
+        "Approve correction NUMBER of project CODE: from now on it "
+        "counts.\n\nCannot be undone: only a later correction changes the "
+        "value again."
+    ),
+)
 @click.argument("code")
 @click.argument("number", type=int)
 @_BY
 @json_option
 @click.pass_context
 def approve_correction(ctx: click.Context, code: str, number: int, by: str, as_json: bool) -> None:
-    """Approve correction NUMBER of project CODE: from now on it counts.
-
-    Cannot be undone (不能撤销): only a later correction changes the value again.
-    """
     from procure.services.corrections.correct import approve_correction as approve_it
 
     with open_session(ctx) as session:
@@ -153,17 +166,20 @@ def approve_correction(ctx: click.Context, code: str, number: int, by: str, as_j
     echo(f"{code} 更正 correction #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
 
 
-@approve.command("amendment")
+@approve.command(
+    "amendment",
+    help=N_(
+        "Approve amendment NUMBER of project CODE's contract: from now on it "
+        "is in force.\n\nCannot be undone: only a later amendment changes "
+        "the contract again."
+    ),
+)
 @click.argument("code")
 @click.argument("number", type=int)
 @_BY
 @json_option
 @click.pass_context
 def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_json: bool) -> None:
-    """Approve amendment NUMBER of project CODE's contract: from now on it is in force.
-
-    Cannot be undone (不能撤销): only a later amendment changes the contract again.
-    """
     from procure.services.corrections.amend import approve_amendment as approve_it
 
     with open_session(ctx) as session:
@@ -174,20 +190,22 @@ def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_js
     echo(f"{code} 合同变更 amendment #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
 
 
-@click.group()
+@click.group(
+    help=N_(
+        "Refuse a pending correction or amendment, or withdraw your own."
+        "\n\nCannot be undone: a refused or withdrawn proposal never "
+        "counts and cannot be revived; propose it again if it is still wanted."
+    )
+)
 def refuse() -> None:
-    """Refuse (驳回) a pending correction or amendment, or withdraw your own (撤回).
-
-    Cannot be undone (不能撤销): a refused or withdrawn proposal never counts and cannot be
-    revived; propose it again if it is still wanted.
-    """
+    pass
 
 
 def _refuse_command(what: str) -> click.Command:
     @click.command(what)
     @click.argument("code")
     @click.argument("number", type=int)
-    @click.option("--reason", required=True, help="Why it is refused (驳回理由).")
+    @click.option("--reason", required=True, help=N_("Why it is refused."))
     @_BY
     @json_option
     @click.pass_context
@@ -206,7 +224,7 @@ def _refuse_command(what: str) -> click.Command:
 
     command.help = (
         f"Refuse {what} NUMBER of project CODE before it counts (its proposer: withdraw it)."
-        "\n\nCannot be undone (不能撤销): a refused or withdrawn "
+        "\n\nCannot be undone: a refused or withdrawn "
         f"{what} never counts and cannot be revived; propose it again if it is still wanted."
     )
     return command

@@ -12,6 +12,7 @@ import click
 
 from procure.cli.output import db_url, echo, json_option, open_session, print_json, print_table
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_
 
 _WITHIN = re.compile(r"([0-9]{1,4})d?")
 STATUS_ZH = {"due": "待办 due", "overdue": "逾期 overdue", "expired": "已截止 closed"}
@@ -32,11 +33,13 @@ def _day(value: str | None, option: str) -> date | None:
     return None if value is None else parse_date(value, field=option)
 
 
-@click.command()
-@click.option("--as", "login", metavar="LOGIN", help="Only what this account must act on.")
-@click.option("--overdue", is_flag=True, help="Only the deadlines passed and still owed.")
-@click.option("--within", metavar="DAYS", help="Only those due within DAYS (e.g. 7d).")
-@click.option("--on", "on", metavar="DATE", help="Judge as of DATE (default: today, Beijing).")
+@click.command(
+    help=N_("What is due or overdue, for whom, under which rule (workflows/deadlines.yaml).")
+)
+@click.option("--as", "login", metavar="LOGIN", help=N_("Only what this account must act on."))
+@click.option("--overdue", is_flag=True, help=N_("Only the deadlines passed and still owed."))
+@click.option("--within", metavar="DAYS", help=N_("Only those due within DAYS (e.g. 7d)."))
+@click.option("--on", "on", metavar="DATE", help=N_("Judge as of DATE (default: today, Beijing)."))
 @json_option
 @click.pass_context
 def due(
@@ -47,7 +50,6 @@ def due(
     on: str | None,
     as_json: bool,
 ) -> None:
-    """What is due or overdue, for whom, under which rule (workflows/deadlines.yaml)."""
     from procure.services.deadlines.due import due_items
 
     within_days = _days(within)
@@ -99,25 +101,30 @@ def _due_text(item: Any) -> str:
     return f"{item.due_on.isoformat()} 暂定{held}"
 
 
-@click.command()
-@click.option("--at", "at", metavar="DATE", help="Judge as of DATE (default: today, Beijing).")
+@click.command(
+    help=N_(
+        "Fire the automatic triggers of passed deadlines; queue and send reminders (idempotent)."
+    )
+)
+@click.option("--at", "at", metavar="DATE", help=N_("Judge as of DATE (default: today, Beijing)."))
 @click.option(
     "--by",
     metavar="LOGIN",
     envvar="PROCURE_TICK_BY",
-    help="The account the tick acts through (default: $PROCURE_TICK_BY), e.g. a system "
-    "account granted officer; it needs each fired trigger's role over the project.",
+    help=N_(
+        "The account the tick acts through (default: $PROCURE_TICK_BY), e.g. a system "
+        "account granted officer; it needs each fired trigger's role over the project."
+    ),
 )
 @click.option(
     "--send/--no-send",
     default=True,
     show_default=True,
-    help="Send the queued reminders by e-mail when PROCURE_SMTP_HOST is set.",
+    help=N_("Send the queued reminders by e-mail when PROCURE_SMTP_HOST is set."),
 )
 @json_option
 @click.pass_context
 def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json: bool) -> None:
-    """Fire the automatic triggers of passed deadlines; queue and send reminders (idempotent)."""
     from procure.cli.witness_output import witnessed_json, witnessed_lines
     from procure.jobs.checkpointing import auto_settings, checkpoint_round
     from procure.services.deadlines import outbox

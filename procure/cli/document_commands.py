@@ -10,9 +10,14 @@ import click
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
 from procure.domain.documents import KINDS
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Attach FILE to a fact of project CODE (kept once by its SHA-256, recorded in the trail)."
+    )
+)
 @click.argument("code")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
@@ -25,14 +30,18 @@ from procure.domain.errors import InvalidInput
 @click.option(
     "--ref",
     metavar="REF",
-    help="Which one: a proposal's or objection's organization (USCC), an amendment's number, "
-    "an inspection's or comment's place (1, 2, …), an assessment sheet's assessor (login). "
-    "Not for the contract or the rectification.",
+    help=N_(
+        "Which one: a proposal's or objection's organization (USCC), an amendment's number, "
+        "an inspection's or comment's place (1, 2, …), an assessment sheet's assessor (login). "
+        "Not for the contract or the rectification."
+    ),
 )
-@click.option("--by", required=True, metavar="LOGIN", help="The account attaching it.")
-@click.option("--as", "role", default="", metavar="ROLE", help="The role it acts in (default: "
-              "the first the rules allow that the account holds).")  # fmt: skip
-@click.option("--name", metavar="NAME", help="The file's name as shown (default: FILE's name).")
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The account attaching it."))
+@click.option("--as", "role", default="", metavar="ROLE", help=N_(
+"The role it acts in (default: "
+              "the first the rules allow that the account holds)."
+))  # fmt: skip
+@click.option("--name", metavar="NAME", help=N_("The file's name as shown (default: FILE's name)."))
 @json_option
 @click.pass_context
 def attach(
@@ -46,7 +55,6 @@ def attach(
     name: str | None,
     as_json: bool,
 ) -> None:
-    """Attach FILE to a fact of project CODE (kept once by its SHA-256, recorded in the trail)."""
     from procure.services.documents.attach import attach as attach_file
     from procure.services.documents.facts import fact_id_for
     from procure.services.documents.policy import document_rules
@@ -76,17 +84,16 @@ def attach(
     )
 
 
-@click.command()
+@click.command(help=N_("List the files attached to project CODE: name, type, size, who and when."))
 @click.argument("code")
 @click.option(
     "--by",
     metavar="LOGIN",
-    help="List as this account: only the files it may see now (workflows/visibility.yaml).",
+    help=N_("List as this account: only the files it may see now (workflows/visibility.yaml)."),
 )
 @json_option
 @click.pass_context
 def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
-    """List the files attached to project CODE: name, type, size, who and when."""
     from procure.reports.record_text import CHINA
     from procure.services.documents.reading import attachments_as_seen
 
@@ -121,22 +128,21 @@ def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) ->
     )
 
 
-@click.command()
+@click.command(help=N_("Write the attached file ID (see `procure attachments`) to --out."))
 @click.argument("attachment_id", metavar="ID", type=click.IntRange(1, 2**31 - 1))
 @click.option(
     "--out",
     "-o",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the file (refused when it exists).",
+    help=N_("Where to write the file (refused when it exists)."),
 )
-@click.option("--by", metavar="LOGIN", help="Download as this account (what it may see now).")
+@click.option("--by", metavar="LOGIN", help=N_("Download as this account (what it may see now)."))
 @json_option
 @click.pass_context
 def download(
     ctx: click.Context, attachment_id: int, out: Path, by: str | None, as_json: bool
 ) -> None:
-    """Write the attached file ID (see `procure attachments`) to --out."""
     from procure.services.documents.reading import open_as_seen
 
     if out.exists():

@@ -10,25 +10,39 @@ import click
 
 from procure.cli.audit_commands import key_option
 from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
+from procure.domain.language import N_
 
 
-@click.command(name="dossier")
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year.")
-@click.option("--purchaser", help="Only this purchaser's projects, e.g. SM-FED.")
+@click.command(
+    name="dossier",
+    help=N_(
+        "Write the auditor's dossier of a year: the records (PDF), the audit "
+        "trail (JSON Lines), the signed checkpoints and public key, the OCDS "
+        "package and a manifest with the SHA-256 of every file, and the "
+        "projects' attached files (by their SHA-256).\n\nWith a signing key the "
+        "chain's head is signed (or its checkpoint reused) and the records "
+        "carry it; without one, the stored checkpoints of the newest key are "
+        "shipped."
+    ),
+)
+@click.option("--year", type=FUNDING_YEAR, required=True, help=N_("The funding year."))
+@click.option("--purchaser", help=N_("Only this purchaser's projects, e.g. SM-FED."))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The zip file to write, e.g. dossier-2019.zip.",
+    help=N_("The zip file to write, e.g. dossier-2019.zip."),
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Record printing processes.")
+@click.option("--jobs", type=click.IntRange(min=1), help=N_("Record printing processes."))
 @click.option(
     "--files-up-to",
     type=click.FloatRange(min=0),
     metavar="MB",
-    help="Include the bytes of attached files up to this size in megabytes; larger ones by "
-    "their SHA-256 only (default: every file).",
+    help=N_(
+        "Include the bytes of attached files up to this size in megabytes; larger ones by "
+        "their SHA-256 only (default: every file)."
+    ),
 )
 @key_option
 @json_option
@@ -43,13 +57,6 @@ def export_dossier(
     key: Path | None,
     as_json: bool,
 ) -> None:
-    """Write the auditor's dossier of a year: the records (PDF), the audit trail (JSON
-    Lines), the signed checkpoints and public key, the OCDS package and a manifest with
-    the SHA-256 of every file, and the projects' attached files (by their SHA-256).
-
-    With a signing key the chain's head is signed (or its checkpoint reused) and the
-    records carry it; without one, the stored checkpoints of the newest key are shipped.
-    """
     from procure.services.opendata.dossier import export_dossier as export
     from procure.services.trail.checkpoints import optional_signer
 
@@ -78,31 +85,37 @@ def export_dossier(
     echo(f"  SHA-256 {summary.sha256}; verify it: procure dossier verify {summary.file}")
 
 
-@click.group()
+@click.group(help=N_("The auditor's dossier (written by `procure export dossier`): verify one."))
 def dossier() -> None:
-    """The auditor's dossier (written by `procure export dossier`): verify one."""
+    pass
 
 
-@dossier.command()
+@dossier.command(
+    help=N_(
+        "Check a dossier FILE without the database: the manifest, the trail's "
+        "hash chain, each checkpoint's signature and head, and each record "
+        "against the trail."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "--public-key",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The trusted public key (KEY.pub) the dossier must be signed with.",
+    help=N_("The trusted public key (KEY.pub) the dossier must be signed with."),
 )
 @click.option(
     "--check-pages",
     is_flag=True,
-    help="Also re-render each record and compare its pages (needs the procure release "
-    "and fonts that printed it).",
+    help=N_(
+        "Also re-render each record and compare its pages (needs the procure release "
+        "and fonts that printed it)."
+    ),
 )
 @json_option
 @click.pass_context
 def verify(
     ctx: click.Context, file: Path, public_key: Path | None, check_pages: bool, as_json: bool
 ) -> None:
-    """Check a dossier FILE without the database: the manifest, the trail's hash chain,
-    each checkpoint's signature and head, and each record against the trail."""
     from procure.cli.output import print_table
     from procure.services.opendata.dossier_verify import verify_dossier
     from procure.store.keyfile import load_public_key

@@ -11,34 +11,50 @@ import click
 
 from procure.cli.output import FUNDING_YEAR, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_
 from procure.domain.text import quoted
 
 
-@click.group()
+@click.group(
+    help=N_(
+        "Open data for outside audit.\n\n\b\nprocure export ocds --year Y "
+        "[--purchaser P] -o FILE.json\nprocure export dossier --year Y "
+        "[--purchaser P] -o FILE.zip"
+    )
+)
 def export() -> None:
-    """Open data for outside audit.
-
-    \b
-    procure export ocds --year Y [--purchaser P] -o FILE.json
-    procure export dossier --year Y [--purchaser P] -o FILE.zip
-    """
+    pass
 
 
-@export.command()
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to export.")
-@click.option("--purchaser", help="Only this purchaser's projects and those below it, e.g. SM-FED.")
+@export.command(
+    help=N_(
+        "Write the year's projects as an Open Contracting Data Standard 1.1 "
+        "release package.\n\nOne release per public project (ocid: the prefix of "
+        "workflows/opendata.yaml and the project code), with its planning, "
+        "tender, awards, contract and payments. Nothing private: no score "
+        "sheet, no narrative, no reviewer before the award. The same data "
+        "gives the same file, byte for byte: its publishedDate is the newest "
+        "audit row of the exported projects unless --published says otherwise."
+    )
+)
+@click.option("--year", type=FUNDING_YEAR, required=True, help=N_("The funding year to export."))
+@click.option(
+    "--purchaser", help=N_("Only this purchaser's projects and those below it, e.g. SM-FED.")
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="The JSON file to write (replaced whole, only once the package is complete).",
+    help=N_("The JSON file to write (replaced whole, only once the package is complete)."),
 )
 @click.option(
     "--published",
     metavar="MOMENT",
-    help="The package's publishedDate, e.g. 2020-01-06T09:00+08:00 (default: the time of "
-    "the newest audit row of the exported projects, never the clock).",
+    help=N_(
+        "The package's publishedDate, e.g. 2020-01-06T09:00+08:00 (default: the time of "
+        "the newest audit row of the exported projects, never the clock)."
+    ),
 )
 @json_option
 @click.pass_context
@@ -50,14 +66,6 @@ def ocds(
     published: str | None,
     as_json: bool,
 ) -> None:
-    """Write the year's projects as an Open Contracting Data Standard 1.1 release package.
-
-    One release per public project (ocid: the prefix of workflows/opendata.yaml and the
-    project code), with its planning, tender, awards, contract and payments. Nothing
-    private: no score sheet, no narrative, no reviewer before the award. The same data
-    gives the same file, byte for byte: its publishedDate is the newest audit row of the
-    exported projects unless --published says otherwise.
-    """
     from procure.services.opendata.ocds import write_package
 
     moment = _moment(published)

@@ -1,4 +1,4 @@
-"""``procure objection lodge|answer``: objections (质疑) to an award notice."""
+"""``procure objection lodge|answer``: objections to an award notice."""
 
 from __future__ import annotations
 
@@ -7,28 +7,31 @@ from dataclasses import asdict
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json
+from procure.domain.language import N_
 
 
-@click.group()
+@click.group(help=N_("Objections to an award notice: lodge one, answer one."))
 def objection() -> None:
-    """Objections (质疑) to an award notice: lodge one, answer one."""
+    pass
 
 
-@objection.command()
+@objection.command(help=N_("Lodge an organization's objection to project CODE's award notice."))
 @click.argument("code")
-@click.option("--organization", required=True, metavar="USCC", help="The objecting organization.")
-@click.option("--text", required=True, help="What the organization objects to (质疑事项).")
-@click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
+@click.option(
+    "--organization", required=True, metavar="USCC", help=N_("The objecting organization.")
+)
+@click.option("--text", required=True, help=N_("What the organization objects to."))
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The account acting (its login)."))
 @click.option(
     "--as",
     "role",
     type=click.Choice(["organization", "officer"]),
     default="organization",
     show_default=True,
-    help="The organization's own account, or an officer recording it (needs --document).",
+    help=N_("The organization's own account, or an officer recording it (needs --document)."),
 )
-@click.option("--document", metavar="REF", help="The reference of the letter (质疑函文号).")
-@click.option("--on", "lodged_on", metavar="YYYY-MM-DD", help="The date of the objection.")
+@click.option("--document", metavar="REF", help=N_("The reference of the letter."))
+@click.option("--on", "lodged_on", metavar="YYYY-MM-DD", help=N_("The date of the objection."))
 @json_option
 @click.pass_context
 def lodge(
@@ -42,7 +45,6 @@ def lodge(
     lodged_on: str | None,
     as_json: bool,
 ) -> None:
-    """Lodge an organization's objection to project CODE's award notice."""
     from procure.services.public import objections
     from procure.workflow.context import Actor
 
@@ -65,24 +67,25 @@ def lodge(
     )
 
 
-@objection.command()
+@objection.command(help=N_("Answer an organization's objection to project CODE's award."))
 @click.argument("code")
-@click.option("--organization", required=True, metavar="USCC", help="The objecting organization.")
+@click.option(
+    "--organization", required=True, metavar="USCC", help=N_("The objecting organization.")
+)
 @click.option(
     "--outcome",
     required=True,
     type=click.Choice(["upheld", "rejected"]),
-    help="upheld: the award is reopened for review; rejected: the award stands.",
+    help=N_("upheld: the award is reopened for review; rejected: the award stands."),
 )
-@click.option("--reason", required=True, help="The answer's reasons (published).")
-@click.option("--by", required=True, metavar="LOGIN", help="The officer answering (its login).")
+@click.option("--reason", required=True, help=N_("The answer's reasons (published)."))
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The officer answering (its login)."))
 @json_option
 @click.pass_context
 def answer(
     ctx: click.Context, code: str, organization: str, outcome: str, reason: str, by: str,
     as_json: bool,
 ) -> None:  # fmt: skip
-    """Answer an organization's objection to project CODE's award."""
     from procure.services.public import objections
     from procure.workflow.context import Actor
 

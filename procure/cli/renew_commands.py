@@ -23,6 +23,7 @@ from procure.cli.output import (
     print_json,
     print_table,
 )
+from procure.domain.language import N_
 from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
@@ -57,22 +58,36 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
         yield advance
 
 
-@click.command()
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to decide.")
-@click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
+@click.command(
+    help=N_(
+        "Renew, rectify or drop every contract of a YEAR by the renewal policy "
+        "(dry run first).\n\n\b\nExit code: 0 when every planned decision was "
+        "carried out (or for a dry run);\n1 when --apply refused any contract: "
+        "the others are still processed and the\nreport printed first. A "
+        "renewal whose organization is barred next year is not a\nrefusal: it "
+        'is listed as needing a decision (drop it with a reason such as\n"not '
+        'renewed: barred"), and the run still exits 0.\nWith --apply and a '
+        "signing key (--key, $PROCURE_AUDIT_KEY), the audit chain "
+        "is\ncheckpointed before and after the run."
+    )
+)
+@click.option("--year", type=FUNDING_YEAR, required=True, help=N_("The funding year to decide."))
+@click.option("--purchaser", metavar="CODE", help=N_("Only this purchaser's contracts."))
 @click.option(
     "--apply",
     "apply_",
     is_flag=True,
-    help="Carry the plan out (default: dry run). Cannot be undone: renewals create next "
-    "year's projects, drops bar the organizations.",
+    help=N_(
+        "Carry the plan out (default: dry run). Cannot be undone: renewals create next "
+        "year's projects, drops bar the organizations."
+    ),
 )
-@click.option("--by", "by", default=None, help="The officer's login (needed with --apply).")
+@click.option("--by", "by", default=None, help=N_("The officer's login (needed with --apply)."))
 @click.option(
     "--csv",
     "csv_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the plan (and results) to a CSV file.",
+    help=N_("Write the plan (and results) to a CSV file."),
 )
 @key_option
 @json_option
@@ -87,17 +102,6 @@ def renew(
     key: Path | None,
     as_json: bool,
 ) -> None:
-    """Renew, rectify or drop every contract of a YEAR by the renewal policy (dry run first).
-
-    \b
-    Exit code: 0 when every planned decision was carried out (or for a dry run);
-    1 when --apply refused any contract: the others are still processed and the
-    report printed first. A renewal whose organization is barred next year is not a
-    refusal: it is listed as needing a decision (drop it with a reason such as
-    "not renewed: barred"), and the run still exits 0.
-    With --apply and a signing key (--key, $PROCURE_AUDIT_KEY), the audit chain is
-    checkpointed before and after the run.
-    """
     from procure.cli.witness_output import witnessed_lines
     from procure.services.renewal.run import DEFAULT_ACTOR, renew_year
     from procure.services.trail.checkpoints import optional_signer
@@ -208,21 +212,27 @@ def _write_csv(run: RenewalRun, path: Path) -> None:
             )
 
 
-@click.group()
+@click.group(help=N_("Sample and generated data sets."))
 def fixtures() -> None:
-    """Sample and generated data sets."""
+    pass
 
 
-@fixtures.command()
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year of the projects.")
+@fixtures.command(
+    help=N_("Generate a province's year: purchasers, organizations, assessed contracts (bulk).")
+)
+@click.option(
+    "--year", type=FUNDING_YEAR, required=True, help=N_("The funding year of the projects.")
+)
 @click.option("--organizations", type=COUNT, default=1000, show_default=True)
 @click.option("--projects", type=COUNT, default=10_000, show_default=True)
-@click.option("--seed", type=SEED, default=0, show_default=True, help="Same seed, same data.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help=N_("Same seed, same data."))
 @click.option(
     "--by",
     metavar="LOGIN",
-    help="An administrator, when the province's accounts must be created in a database "
-    "that already has one.",
+    help=N_(
+        "An administrator, when the province's accounts must be created in a database "
+        "that already has one."
+    ),
 )
 @json_option
 @click.pass_context
@@ -235,7 +245,6 @@ def generate(
     by: str | None,
     as_json: bool,
 ) -> None:
-    """Generate a province's year: purchasers, organizations, assessed contracts (bulk)."""
     from dataclasses import asdict
 
     from procure.services.loading.generate import generate_year

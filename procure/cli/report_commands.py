@@ -16,6 +16,7 @@ import click
 from procure.cli.audit_commands import key_option, no_key_warning
 from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_
 from procure.domain.text import quoted
 
 
@@ -29,32 +30,45 @@ class _ReportGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=_ReportGroup)
+@click.group(
+    cls=_ReportGroup,
+    help=N_(
+        "Evaluation records as PDF: print them, verify "
+        "them.\n\n\b\nprocure report CODE -o FILE.pdf\nprocure report --year Y "
+        "[--purchaser P] -o DIR [--jobs N]\nprocure report verify FILE.pdf"
+    ),
+)
 def report() -> None:
-    """Evaluation records (绩效评价记录) as PDF: print them, verify them.
-
-    \b
-    procure report CODE -o FILE.pdf
-    procure report --year Y [--purchaser P] -o DIR [--jobs N]
-    procure report verify FILE.pdf
-    """
+    pass
 
 
-@report.command(name="print")
+@report.command(
+    name="print",
+    help=N_(
+        "Print one project's record (CODE) or a year's records (--year) as "
+        "PDF.\n\nEach record carries a signed checkpoint of the audit chain when "
+        "a signing key is configured (the newest one, when the chain has not "
+        "moved since)."
+    ),
+)
 @click.argument("code", required=False)
 @click.option(
-    "--year", type=FUNDING_YEAR, help="Print every contracted project of this funding year."
+    "--year", type=FUNDING_YEAR, help=N_("Print every contracted project of this funding year.")
 )
-@click.option("--purchaser", help="With --year: only this purchaser's projects, e.g. SM-FED.")
+@click.option("--purchaser", help=N_("With --year: only this purchaser's projects, e.g. SM-FED."))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="The PDF file (one record) or the folder (a year).",
+    help=N_("The PDF file (one record) or the folder (a year)."),
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--force", is_flag=True, help="Print again even when the file is already current.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help=N_("Worker processes (default: all cores).")
+)
+@click.option(
+    "--force", is_flag=True, help=N_("Print again even when the file is already current.")
+)
 @key_option
 @json_option
 @click.pass_context
@@ -69,11 +83,6 @@ def print_records(
     key: Path | None,
     as_json: bool,
 ) -> None:
-    """Print one project's record (CODE) or a year's records (--year) as PDF.
-
-    Each record carries a signed checkpoint of the audit chain when a signing key is
-    configured (the newest one, when the chain has not moved since).
-    """
     from procure.reports.fonts import font_setup
 
     if (code is None) == (year is None):
@@ -206,18 +215,27 @@ def _with_progress(
         )
 
 
-@report.command()
+@report.command(
+    help=N_(
+        "Check that a printed record FILE matches the database today and that "
+        "the audit checkpoint it carries is validly signed and still held by "
+        "the audit chain, and that the project's stored rows are what its "
+        "audit trail implies."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "--skip-page-render",
     is_flag=True,
-    help="Check only the data (code, database, checkpoint): do NOT re-render the pages, so an "
-    "edit to the visible pages goes unnoticed. Faster; not a full check.",
+    help=N_(
+        "Check only the data (code, database, checkpoint): do NOT re-render the pages, so an "
+        "edit to the visible pages goes unnoticed. Faster; not a full check."
+    ),
 )
 @click.option(
     "--public-key",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The trusted public key (KEY.pub) the record's checkpoint must be signed with.",
+    help=N_("The trusted public key (KEY.pub) the record's checkpoint must be signed with."),
 )
 @json_option
 @click.pass_context
@@ -228,9 +246,6 @@ def verify(
     public_key: Path | None,
     as_json: bool,
 ) -> None:
-    """Check that a printed record FILE matches the database today and that the audit
-    checkpoint it carries is validly signed and still held by the audit chain, and that
-    the project's stored rows are what its audit trail implies."""
     from procure.reports.verify import verify_pdf
     from procure.services.trail.check import project_trail_problems
     from procure.store.keyfile import load_public_key

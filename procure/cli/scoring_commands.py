@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
+from procure.domain.language import N_
 from procure.domain.text import quoted
 
 SHEET = click.Path(path_type=Path, dir_okay=False)
@@ -31,16 +32,18 @@ def _card(name: str) -> Any:
     return cards[name]
 
 
-@click.group()
+@click.group(help=N_("The scorecards (workflows/scorecards/*.yaml)."))
 def scorecard() -> None:
-    """The scorecards (workflows/scorecards/*.yaml)."""
+    pass
 
 
-@scorecard.command("show")
+@scorecard.command(
+    "show",
+    help=N_("Show scorecard NAME (review or assessment): criteria, weights, bands, panel rules."),
+)
 @click.argument("name")
 @json_option
 def scorecard_show(name: str, as_json: bool) -> None:
-    """Show scorecard NAME (review or assessment): criteria, weights, bands, panel rules."""
     from procure.services.scoring.sheets import scorecard_view
 
     view = scorecard_view(_card(name))
@@ -67,11 +70,15 @@ def scorecard_show(name: str, as_json: bool) -> None:
     echo(f"等级 grades: {bands}")
 
 
-@scorecard.command("template")
+@scorecard.command(
+    "template",
+    help=N_(
+        "Write a blank .xlsx sheet for scorecard NAME, one row per criterion with its maximum."
+    ),
+)
 @click.argument("name")
-@click.option("-o", "--output", type=SHEET, required=True, help="The .xlsx file to write.")
+@click.option("-o", "--output", type=SHEET, required=True, help=N_("The .xlsx file to write."))
 def scorecard_template(name: str, output: Path) -> None:
-    """Write a blank .xlsx sheet for scorecard NAME, one row per criterion with its maximum."""
     from procure.services.scoring.sheet_xlsx import write_template
     from procure.workflow.rules import default_rules
 
@@ -81,26 +88,27 @@ def scorecard_template(name: str, output: Path) -> None:
     echo(f"已生成评分表 template written: {output}")
 
 
-@click.group()
+@click.group(help=N_("Review sheets, recusals and the review panel."))
 def review() -> None:
-    """Review sheets, recusals and the review panel."""
+    pass
 
 
-@review.command("score")
+@review.command(
+    "score", help=N_("Record a reviewer's sheet; a sheet with any problem is refused whole.")
+)
 @click.argument("code")
 @click.option(
-    "--org", "uscc", required=True, help="USCC of the organization whose proposal is scored."
+    "--org", "uscc", required=True, help=N_("USCC of the organization whose proposal is scored.")
 )
-@click.option("--reviewer", required=True, metavar="LOGIN", help="The reviewer's account.")
+@click.option("--reviewer", required=True, metavar="LOGIN", help=N_("The reviewer's account."))
 @click.option(
-    "--sheet", type=SHEET, required=True, help="The filled-in sheet (.xlsx, .yaml or .json)."
+    "--sheet", type=SHEET, required=True, help=N_("The filled-in sheet (.xlsx, .yaml or .json).")
 )
 @json_option
 @click.pass_context
 def review_score(
     ctx: click.Context, code: str, uscc: str, reviewer: str, sheet: Path, as_json: bool
 ) -> None:
-    """Record a reviewer's sheet; a sheet with any problem is refused whole."""
     from procure.services.scoring.sheets import score_review
 
     with open_session(ctx) as session:
@@ -108,21 +116,26 @@ def review_score(
     _done(result, as_json, f"已录入评审评分 review sheet recorded for {code}")
 
 
-@review.command("recuse")
+@review.command(
+    "recuse",
+    help=N_(
+        "Record a conflict of interest: the reviewer's sheet for that proposal will not count."
+    ),
+)
 @click.argument("code")
-@click.option("--org", "uscc", required=True, help="USCC of the proposal's organization.")
+@click.option("--org", "uscc", required=True, help=N_("USCC of the proposal's organization."))
 @click.option(
     "--reviewer",
     required=True,
     metavar="LOGIN",
-    help="The account of the reviewer with the conflict of interest.",
+    help=N_("The account of the reviewer with the conflict of interest."),
 )
-@click.option("--reason", required=True, help="The conflict, in plain words.")
+@click.option("--reason", required=True, help=N_("The conflict, in plain words."))
 @click.option(
     "--by",
     default=None,
     metavar="LOGIN",
-    help="An officer recording it (default: the reviewer declares).",
+    help=N_("An officer recording it (default: the reviewer declares)."),
 )
 @json_option
 @click.pass_context
@@ -135,7 +148,6 @@ def review_recuse(
     by: str | None,
     as_json: bool,
 ) -> None:
-    """Record a conflict of interest: the reviewer's sheet for that proposal will not count."""
     from procure.services.scoring.sheets import recuse
     from procure.workflow.context import Actor
 
@@ -145,12 +157,14 @@ def review_recuse(
     _done(result, as_json, f"已登记回避 recusal recorded: {reviewer}")
 
 
-@review.command("panel")
+@review.command(
+    "panel",
+    help=N_("Show the panel: each sheet, trimmed totals, recusals, flags, ranking and pass/fail."),
+)
 @click.argument("code")
 @json_option
 @click.pass_context
 def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
-    """Show the panel: each sheet, trimmed totals, recusals, flags, ranking and pass/fail."""
     from procure.services.scoring.sheets import panel_view
 
     with open_session(ctx, readonly=True) as session:
@@ -190,21 +204,22 @@ def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
             )
 
 
-@click.group()
+@click.group(help=N_("Assessment sheets, the organization's comment and the assessment result."))
 def assess() -> None:
-    """Assessment sheets, the organization's comment and the assessment result."""
+    pass
 
 
-@assess.command("score")
+@assess.command(
+    "score", help=N_("Record an assessor's sheet; a sheet with any problem is refused whole.")
+)
 @click.argument("code")
-@click.option("--assessor", required=True, metavar="LOGIN", help="The assessor's account.")
+@click.option("--assessor", required=True, metavar="LOGIN", help=N_("The assessor's account."))
 @click.option(
-    "--sheet", type=SHEET, required=True, help="The filled-in sheet (.xlsx, .yaml or .json)."
+    "--sheet", type=SHEET, required=True, help=N_("The filled-in sheet (.xlsx, .yaml or .json).")
 )
 @json_option
 @click.pass_context
 def assess_score(ctx: click.Context, code: str, assessor: str, sheet: Path, as_json: bool) -> None:
-    """Record an assessor's sheet; a sheet with any problem is refused whole."""
     from procure.services.scoring.sheets import score_assessment
 
     with open_session(ctx) as session:
@@ -212,30 +227,30 @@ def assess_score(ctx: click.Context, code: str, assessor: str, sheet: Path, as_j
     _done(result, as_json, f"已录入考核评分 assessment sheet recorded for {code}")
 
 
-@assess.command("comment")
+@assess.command("comment", help=N_("Record the organization's comment, within its 14-day window."))
 @click.argument("code")
-@click.option("--text", required=True, help="The organization's comment.")
+@click.option("--text", required=True, help=N_("The organization's comment."))
 @click.option(
-    "--acknowledge", is_flag=True, help="The organization accepts the assessment as it is."
+    "--acknowledge", is_flag=True, help=N_("The organization accepts the assessment as it is.")
 )
 @click.option(
     "--on",
     "commented_on",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="Date of the comment (default: today).",
+    help=N_("Date of the comment (default: today)."),
 )
-@click.option("--by", "login", required=True, help="The account recording it (LOGIN).")
+@click.option("--by", "login", required=True, help=N_("The account recording it (LOGIN)."))
 @click.option(
     "--as",
     "role",
     type=click.Choice(["organization", "officer"]),
     default="organization",
     show_default=True,
-    help="The organization's own account, or an officer recording it on its behalf.",
+    help=N_("The organization's own account, or an officer recording it on its behalf."),
 )
 @click.option(
-    "--document", default=None, help="An officer's reference to the organization's letter."
+    "--document", default=None, help=N_("An officer's reference to the organization's letter.")
 )
 @json_option
 @click.pass_context
@@ -250,7 +265,6 @@ def assess_comment(
     document: str | None,
     as_json: bool,
 ) -> None:
-    """Record the organization's comment, within its 14-day window."""
     from procure.services.scoring.sheets import comment
     from procure.workflow.context import Actor
 
@@ -268,12 +282,14 @@ def assess_comment(
     _done(result, as_json, f"已登记承接方意见 comment recorded for {code}")
 
 
-@assess.command("show")
+@assess.command(
+    "show",
+    help=N_("Show each assessor's sheet, the combined result, narratives and the comment window."),
+)
 @click.argument("code")
 @json_option
 @click.pass_context
 def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
-    """Show each assessor's sheet, the combined result, narratives and the comment window."""
     from procure.services.scoring.sheets import assessment_view
 
     with open_session(ctx, readonly=True) as session:

@@ -13,25 +13,29 @@ from pathlib import Path
 import click
 
 from procure.cli.output import db_url, echo, open_session, shown_url
+from procure.domain.language import N_
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Run queued background jobs (a year's records, a renewal, the daily "
+        "tick) until stopped (Ctrl+C).\n\nWith PROCURE_TICK_BY naming an "
+        "account, the worker also asks once a day for `procure tick` (from "
+        "PROCURE_TICK_AT, default 06:00 Beijing time): one tick a day, however "
+        "many workers run."
+    )
+)
 @click.option(
     "--files",
     type=click.Path(path_type=Path, file_okay=False),
-    help="The files folder shared with procure serve (default: PROCURE_FILES, else beside "
-    "a SQLite database, else ./procure-files).",
+    help=N_(
+        "The files folder shared with procure serve (default: PROCURE_FILES, else beside "
+        "a SQLite database, else ./procure-files)."
+    ),
 )
-@click.option("--once", is_flag=True, help="Run the jobs queued now, then stop.")
+@click.option("--once", is_flag=True, help=N_("Run the jobs queued now, then stop."))
 @click.pass_context
 def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
-    """Run queued background jobs (a year's records, a renewal, the daily tick) until
-    stopped (Ctrl+C).
-
-    With PROCURE_TICK_BY naming an account, the worker also asks once a day for `procure
-    tick` (from PROCURE_TICK_AT, default 06:00 Beijing time): one tick a day, however many
-    workers run.
-    """
     from procure.jobs.checkpointing import auto_settings
     from procure.jobs.checkpointing import describe as describe_checkpoints
     from procure.jobs.ticking import daily_tick_settings, describe

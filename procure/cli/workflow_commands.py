@@ -5,17 +5,17 @@ from __future__ import annotations
 import click
 
 from procure.cli.output import echo, print_table
+from procure.domain.language import N_
 
 
-@click.group()
+@click.group(help=N_("The lifecycle definition (workflows/service_project.yaml)."))
 def workflow() -> None:
-    """The lifecycle definition (workflows/service_project.yaml)."""
+    pass
 
 
-@workflow.command()
-@click.option("--mermaid", is_flag=True, help="Print a Mermaid state diagram.")
+@workflow.command(help=N_("Show every state and transition of the service-project lifecycle."))
+@click.option("--mermaid", is_flag=True, help=N_("Print a Mermaid state diagram."))
 def show(mermaid: bool) -> None:
-    """Show every state and transition of the service-project lifecycle."""
     from procure.workflow.mermaid import to_mermaid
     from procure.workflow.rules import default_rules
 
@@ -45,9 +45,10 @@ def show(mermaid: bool) -> None:
     )
 
 
-@workflow.command()
+@workflow.command(
+    help=N_("Show who sees which fact of a project, and from when (workflows/visibility.yaml).")
+)
 def visibility() -> None:
-    """Show who sees which fact of a project, and from when (workflows/visibility.yaml)."""
     from procure.domain.visibility import policy_table
     from procure.workflow.rules import default_rules
 
@@ -58,10 +59,13 @@ def visibility() -> None:
         echo(f"{rule.zh}：{rule.basis}")
 
 
-@workflow.command()
+@workflow.command(
+    help=N_(
+        "Show who may attach which file, until which state, and the size "
+        "limits (workflows/documents.yaml)."
+    )
+)
 def documents() -> None:
-    """Show who may attach which file, until which state, and the size limits
-    (workflows/documents.yaml)."""
     from procure.domain.documents import SEEN_AS, size_text
     from procure.services.accounts.scope import ROLE_ZH
     from procure.services.documents.policy import document_rules
