@@ -12,6 +12,7 @@ import sys
 import click
 
 from procure.domain.errors import ProcureError
+from procure.domain.language import _
 
 MAX_ERROR_CHARS = 1000
 
@@ -29,7 +30,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     from procure.cli.app import cli
-    from procure.domain.language import _
 
     try:
         result = cli.main(args=argv, prog_name="procure", standalone_mode=False)
@@ -76,7 +76,6 @@ def _main(argv: list[str] | None) -> int:
 
 def _say(line: str) -> None:
     """Print one error line: control characters spelled out, newlines too, length capped."""
-    from procure.domain.language import _
     from procure.domain.text import visible
 
     text = visible(line)

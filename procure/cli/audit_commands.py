@@ -13,7 +13,7 @@ import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
 from procure.domain.dates import beijing_moment
-from procure.domain.language import N_
+from procure.domain.language import N_, _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint
@@ -33,17 +33,21 @@ key_option: Callable[[F], F] = click.option(
 
 def no_key_warning(path: Path) -> str:
     """The one line said when a step that takes a checkpoint finds no key."""
-    return (
-        f"warning: no audit checkpoint taken: no signing key at {path} "
-        "(create one with `procure keys init`, or set PROCURE_AUDIT_KEY)"
+    return _(
+        "warning: no audit checkpoint taken: no signing key at %(path)s "
+        "(create one with `procure keys init`, or set PROCURE_AUDIT_KEY)",
+        path=path,
     )
 
 
 def checkpoint_line(checkpoint: Checkpoint) -> str:
     """One line naming a checkpoint for people."""
-    return (
-        f"审计检查点 {checkpoint.name}: head {checkpoint.hash[:16]}…, "
-        f"{checkpoint.rows} rows, key {checkpoint.key_fingerprint}"
+    return _(
+        "Audit checkpoint %(name)s: head %(head)s…, %(rows)s rows, key %(key)s",
+        name=checkpoint.name,
+        head=checkpoint.hash[:16],
+        rows=checkpoint.rows,
+        key=checkpoint.key_fingerprint,
     )
 
 
@@ -79,7 +83,7 @@ def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: b
         return
     echo(checkpoint_line(signed))
     if written is not None:
-        echo(f"  已导出 exported → {written} (keep it outside the database)")
+        echo("  " + _("Exported → %(file)s (keep it outside the database)", file=written))
 
 
 @audit.command(
@@ -143,32 +147,43 @@ def verify(
         data["differences"] = [asdict(difference) for difference in differences]
         print_json(data)
     elif report.ok:
-        echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        echo(_("Audit chain intact: %(rows)s rows verified", rows=report.rows))
         if report.newest is not None:
             echo(
-                f"  {report.checkpoints} checkpoints hold; newest {report.newest.name} "
-                f"(key {report.newest.key_fingerprint})"
+                "  "
+                + _(
+                    "%(count)s checkpoints hold; newest %(name)s (key %(key)s)",
+                    count=report.checkpoints,
+                    name=report.newest.name,
+                    key=report.newest.key_fingerprint,
+                )
             )
             if not held and trusted is None:
                 echo(
-                    "  note: no checkpoint file or trusted key given: the signatures were "
-                    "checked against the keys the stored checkpoints name"
+                    "  "
+                    + _(
+                        "note: no checkpoint file or trusted key given: the signatures were "
+                        "checked against the keys the stored checkpoints name"
+                    )
                 )
             echo(f"  {newest_witnessed_line(witnessed)}")
     else:
         for problem in report.problems:
-            echo(f"error: {problem}", err=True)
+            echo(_("error: %(message)s", message=problem), err=True)
     if not report.ok:
         ctx.exit(1)
     if not as_json:
         for difference in differences:
             click.echo(str(difference))
         if compared and not differences:
-            click.echo("数据与审计记录一致 the tables hold what the trail implies")
+            click.echo(_("The tables hold what the audit trail implies"))
     if differences:
         raise ProcureError(
-            f"the trail does not explain the data: {len(differences)} "
-            f"difference{'s' if len(differences) != 1 else ''}"
+            ngettext(
+                "the trail does not explain the data: %(num)d difference",
+                "the trail does not explain the data: %(num)d differences",
+                len(differences),
+            )
         )
 
 
@@ -184,17 +199,30 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    from procure.workflow.rules import default_rules
+
+    definition = default_rules().engine.definition
+    steps = {t.trigger: t.label for t in definition.transitions}
+    states = {s.code: s.label for s in definition.states}
     print_table(
-        f"batch {batch_id}",
-        ["#", "时间（北京时间）", "项目", "操作", "从", "到", "理由"],
+        _("Batch %(batch)s", batch=batch_id),
+        [
+            "#",
+            pgettext("cli", "Time (Beijing)"),
+            pgettext("cli", "Project"),
+            pgettext("cli", "Step"),
+            pgettext("cli", "From"),
+            pgettext("cli", "To"),
+            pgettext("cli", "Reason"),
+        ],
         [
             (
                 r["seq"],
                 beijing_moment(r["at"]),
                 r["project"],
-                r["trigger"],
-                r["from"],
-                r["to"],
+                steps.get(r["trigger"], r["trigger"]),
+                states.get(r["from"], r["from"]),
+                states.get(r["to"], r["to"]),
                 r["reason"],
             )
             for r in rows
@@ -230,6 +258,17 @@ def init_key(key: Path | None, as_json: bool) -> None:
             }
         )
         return
-    echo(f"已创建签名密钥 signing key created: {path} (owner-only)")
-    echo(f"  公钥 public key: {public} (key {fingerprint(public)})")
-    echo(f"  公钥文件 public key file: {public_key_path(path)} (give it to the auditors)")
+    echo(_("Signing key created: %(path)s (owner-only)", path=path))
+    echo(
+        "  "
+        + _(
+            "Public key: %(key)s (key %(fingerprint)s)", key=public, fingerprint=fingerprint(public)
+        )
+    )
+    echo(
+        "  "
+        + _(
+            "Public key file: %(path)s (give it to the auditors)",
+            path=public_key_path(path),
+        )
+    )

@@ -9,7 +9,7 @@ import click
 
 from procure.cli.audit_commands import key_option
 from procure.cli.output import db_url, echo, json_option, open_session, print_json, shown_url
-from procure.domain.language import N_
+from procure.domain.language import N_, _
 
 
 @click.command(
@@ -50,15 +50,32 @@ def backup(ctx: click.Context, output: Path, by: str, key: Path | None, as_json:
             }
         )
         return
-    echo(f"已备份 backed up → {done.file} ({done.method}, {done.size} bytes)")
+    echo(
+        _(
+            "Backed up → %(file)s (%(method)s, %(size)s bytes)",
+            file=done.file,
+            method=done.method,
+            size=done.size,
+        )
+    )
     echo(f"  SHA-256 {done.sha256}")
     if done.checkpoint is None:
         echo(
-            "  warning: no checkpoint to put beside it (no signing key and none stored); "
-            "`procure keys init` creates a key"
+            "  "
+            + _(
+                "warning: no checkpoint to put beside it (no signing key and none stored); "
+                "`procure keys init` creates a key"
+            )
         )
     else:
-        echo(f"  检查点 checkpoint: {done.checkpoint.name} → {done.checkpoint_file}")
+        echo(
+            "  "
+            + _(
+                "Checkpoint: %(name)s → %(file)s",
+                name=done.checkpoint.name,
+                file=done.checkpoint_file,
+            )
+        )
 
 
 @click.command(
@@ -79,10 +96,16 @@ def restore(ctx: click.Context, file: Path) -> None:
         kind = restore_backup(file, engine)
     finally:
         engine.dispose()
-    echo(f"已恢复 restored {file} ({kind}) into {shown_url(url)}")
+    echo(_("Restored %(file)s (%(kind)s) into %(url)s", file=file, kind=kind, url=shown_url(url)))
     beside = checkpoint_file_of(file)
     if beside.exists():
-        echo(f"  now check it: procure audit verify --checkpoints {beside}")
+        echo(
+            "  "
+            + _(
+                "Now check it: %(command)s",
+                command=f"procure audit verify --checkpoints {beside}",
+            )
+        )
 
 
 def register(cli: click.Group) -> None:

@@ -15,7 +15,7 @@ from procure.cli.output import (
     print_table,
 )
 from procure.domain.dates import beijing_moment
-from procure.domain.language import N_, _, pgettext
+from procure.domain.language import N_, _, both, pgettext
 from procure.workflow.roles import role_label
 
 ROLE_HELP = N_("Role: officer, leader, reviewer, assessor, supervisor, auditor, admin.")
@@ -182,7 +182,6 @@ def show(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
 
 def _echo_assessment(assessment: dict[str, Any]) -> None:
     """The assessment's total and grade, whether final, and any veto."""
-    from procure.domain.language import both
     from procure.workflow.rules import default_rules
 
     grades = {g.code: both(g.label_zh, g.label_en) for g in default_rules().assessment.grades}
