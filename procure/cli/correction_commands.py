@@ -7,11 +7,13 @@ audit trail; the old values stay visible beside them.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json
-from procure.domain.language import N_
+from procure.domain.language import N_, _
+from procure.workflow.roles import role_label
 
 _BY = click.option(
     "--by", required=True, metavar="LOGIN", help=N_("The account acting (its login).")
@@ -67,17 +69,36 @@ def correct(
     if as_json:
         print_json(asdict(result))
         return
-    changed = "；".join(f"{n}: {result.old.get(n)} → {v}" for n, v in result.new.items())
-    waits = (
-        f"，待 {result.needs_approval_by} 审批 awaits approval "
-        f"(procure approve correction {code} {result.number} --by LOGIN)"
-        if result.needs_approval_by
-        else "，已生效 in force"
-    )
-    echo(
-        f"{code} 更正 correction #{result.number} of {result.record}: {changed}{waits}, "
-        f"审计记录 audit #{result.seq}"
-    )
+    values = {
+        "code": code,
+        "number": result.number,
+        "record": result.record,
+        "changes": _changes(result),
+        "seq": result.seq,
+    }
+    if result.needs_approval_by:
+        echo(
+            _(
+                "%(code)s correction #%(number)s of %(record)s: %(changes)s, awaits approval "
+                "by the %(role)s (%(command)s), audit record #%(seq)s",
+                role=role_label(result.needs_approval_by),
+                command=f"procure approve correction {code} {result.number} --by LOGIN",
+                **values,
+            )
+        )
+    else:
+        echo(
+            _(
+                "%(code)s correction #%(number)s of %(record)s: %(changes)s, in force, "
+                "audit record #%(seq)s",
+                **values,
+            )
+        )
+
+
+def _changes(result: Any) -> str:
+    """Each changed field: its old value and its new one."""
+    return _("; ").join(f"{n}: {result.old.get(n)} → {v}" for n, v in result.new.items())
 
 
 @click.command(
@@ -123,11 +144,16 @@ def amend(
     if as_json:
         print_json(asdict(result))
         return
-    changed = "；".join(f"{n}: {result.old.get(n)} → {v}" for n, v in result.new.items())
     echo(
-        f"{code} 合同变更 amendment #{result.number} proposed: {changed}; 待审批 awaits approval "
-        f"(procure approve amendment {code} {result.number} --by LOGIN), "
-        f"审计记录 audit #{result.seq}"
+        _(
+            "%(code)s contract amendment #%(number)s proposed: %(changes)s; awaits approval "
+            "(%(command)s), audit record #%(seq)s",
+            code=code,
+            number=result.number,
+            changes=_changes(result),
+            command=f"procure approve amendment {code} {result.number} --by LOGIN",
+            seq=result.seq,
+        )
     )
 
 
@@ -163,7 +189,14 @@ def approve_correction(ctx: click.Context, code: str, number: int, by: str, as_j
     if as_json:
         print_json(asdict(result))
         return
-    echo(f"{code} 更正 correction #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
+    echo(
+        _(
+            "%(code)s correction #%(number)s approved, now in force, audit record #%(seq)s",
+            code=code,
+            number=number,
+            seq=result.seq,
+        )
+    )
 
 
 @approve.command(
@@ -187,7 +220,14 @@ def approve_amendment(ctx: click.Context, code: str, number: int, by: str, as_js
     if as_json:
         print_json(asdict(result))
         return
-    echo(f"{code} 合同变更 amendment #{number} 已审批生效 approved, 审计记录 audit #{result.seq}")
+    echo(
+        _(
+            "%(code)s contract amendment #%(number)s approved, now in force, audit record #%(seq)s",
+            code=code,
+            number=number,
+            seq=result.seq,
+        )
+    )
 
 
 @click.group(
@@ -220,14 +260,32 @@ def _refuse_command(what: str) -> click.Command:
         if as_json:
             print_json(asdict(result))
             return
-        echo(f"{code} {what} #{number} 已驳回 refused (never counts), 审计记录 audit #{result.seq}")
+        echo(_(REFUSED[what], code=code, number=number, seq=result.seq))
 
-    command.help = (
-        f"Refuse {what} NUMBER of project CODE before it counts (its proposer: withdraw it)."
-        "\n\nCannot be undone: a refused or withdrawn "
-        f"{what} never counts and cannot be revived; propose it again if it is still wanted."
-    )
+    command.help = REFUSE_HELP[what]
     return command
+
+
+REFUSED = {
+    "correction": N_(
+        "%(code)s correction #%(number)s refused (it never counts), audit record #%(seq)s"
+    ),
+    "amendment": N_(
+        "%(code)s contract amendment #%(number)s refused (it never counts), audit record #%(seq)s"
+    ),
+}
+REFUSE_HELP = {
+    "correction": N_(
+        "Refuse correction NUMBER of project CODE before it counts (its proposer: withdraw "
+        "it).\n\nCannot be undone: a refused or withdrawn correction never counts and cannot "
+        "be revived; propose it again if it is still wanted."
+    ),
+    "amendment": N_(
+        "Refuse amendment NUMBER of project CODE before it counts (its proposer: withdraw "
+        "it).\n\nCannot be undone: a refused or withdrawn amendment never counts and cannot "
+        "be revived; propose it again if it is still wanted."
+    ),
+}
 
 
 refuse.add_command(_refuse_command("correction"))

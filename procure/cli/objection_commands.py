@@ -7,7 +7,7 @@ from dataclasses import asdict
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json
-from procure.domain.language import N_
+from procure.domain.language import N_, _
 
 
 @click.group(help=N_("Objections to an award notice: lodge one, answer one."))
@@ -62,8 +62,12 @@ def lodge(
         print_json(asdict(result))
         return
     echo(
-        f"{result.project} 已登记质疑 objection lodged by {organization}, "
-        f"审计记录 audit #{result.seq}"
+        _(
+            "%(project)s: objection lodged by %(organization)s, audit record #%(seq)s",
+            project=result.project,
+            organization=organization,
+            seq=result.seq,
+        )
     )
 
 
@@ -97,12 +101,25 @@ def answer(
     if as_json:
         print_json(asdict(result))
         return
-    said = (
-        "质疑成立，重新评审 upheld: the award is reopened"
-        if outcome == "upheld"
-        else ("质疑不成立 rejected: the award stands")
-    )
-    echo(
-        f"{result.project} {said} ({result.from_state} → {result.to_state}), "
-        f"审计记录 audit #{result.seq}"
-    )
+    from procure.workflow.rules import default_rules
+
+    definition = default_rules().engine.definition
+    values = {
+        "project": result.project,
+        "before": definition.state(result.from_state).label,
+        "after": definition.state(result.to_state).label,
+        "seq": result.seq,
+    }
+    if outcome == "upheld":
+        line = _(
+            "%(project)s: objection upheld, the award is reopened for review "
+            "(%(before)s → %(after)s), audit record #%(seq)s",
+            **values,
+        )
+    else:
+        line = _(
+            "%(project)s: objection rejected, the award stands (%(before)s → %(after)s), "
+            "audit record #%(seq)s",
+            **values,
+        )
+    echo(line)
