@@ -10,7 +10,7 @@ import click
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
 from procure.domain.documents import KINDS
 from procure.domain.errors import InvalidInput
-from procure.domain.language import N_
+from procure.domain.language import N_, _, pgettext
 
 
 @click.command(
@@ -25,7 +25,10 @@ from procure.domain.language import N_
     "kind",
     required=True,
     type=click.Choice(list(KINDS)),
-    help="The fact the file belongs to: " + ", ".join(f"{k} {v}" for k, v in KINDS.items()),
+    help=N_(
+        "The fact the file belongs to: proposal, contract, amendment, inspection, "
+        "rectification, assessment, comment or objection."
+    ),
 )
 @click.option(
     "--ref",
@@ -78,9 +81,17 @@ def attach(
         print_json(attached.as_json())
         return
     echo(
-        f"{attached.project} 已上传附件 attached #{attached.number} {attached.name} "
-        f"({attached.media_type}, {attached.size_text}) → {attached.fact}; "
-        f"SHA-256 {attached.sha256}"
+        _(
+            "%(project)s: attached #%(number)s %(name)s (%(type)s, %(size)s) → %(fact)s; "
+            "SHA-256 %(sha256)s",
+            project=attached.project,
+            number=attached.number,
+            name=attached.name,
+            type=attached.media_type,
+            size=attached.size_text,
+            fact=attached.fact,
+            sha256=attached.sha256,
+        )
     )
 
 
@@ -103,15 +114,15 @@ def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) ->
         print_json([file.as_json() for file in files])
         return
     print_table(
-        f"{code} 附件 Attachments ({len(files)})",
+        _("%(code)s attachments (%(count)s)", code=code, count=len(files)),
         [
-            "编号 ID",
-            "所属 Fact",
-            "文件名 Name",
-            "类型 Type",
-            "大小 Size",
-            "上传人 By",
-            "时间 At (UTC+8)",
+            pgettext("cli", "ID"),
+            pgettext("cli", "Belongs to"),
+            pgettext("cli", "File name"),
+            pgettext("cli", "Type"),
+            pgettext("cli", "Size"),
+            pgettext("cli", "Uploaded by"),
+            pgettext("cli", "Time (UTC+8)"),
         ],
         [
             (
@@ -146,7 +157,7 @@ def download(
     from procure.services.documents.reading import open_as_seen
 
     if out.exists():
-        raise InvalidInput(f"{out} exists: procure does not overwrite it")
+        raise InvalidInput(_("%(path)s exists: procure does not overwrite it", path=out))
     with open_session(ctx, readonly=True) as session:
         attached, data = open_as_seen(session, attachment_id, by)
     with out.open("xb") as stream:
@@ -154,7 +165,14 @@ def download(
     if as_json:
         print_json({**attached.as_json(), "out": str(out)})
         return
-    echo(f"已下载 downloaded {attached.name} ({attached.size_text}) → {out}")
+    echo(
+        _(
+            "Downloaded %(name)s (%(size)s) → %(path)s",
+            name=attached.name,
+            size=attached.size_text,
+            path=out,
+        )
+    )
 
 
 def register(cli: click.Group) -> None:

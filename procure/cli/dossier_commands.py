@@ -10,7 +10,7 @@ import click
 
 from procure.cli.audit_commands import key_option
 from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
-from procure.domain.language import N_
+from procure.domain.language import N_, _, ngettext, pgettext
 
 
 @click.command(
@@ -62,7 +62,10 @@ def export_dossier(
 
     signer, path = optional_signer(key)
     if signer is None:
-        echo(f"note: no signing key at {path}: shipping the stored checkpoints only", err=True)
+        echo(
+            _("note: no signing key at %(path)s: shipping the stored checkpoints only", path=path),
+            err=True,
+        )
     with open_session(ctx, bulk=True) as session:  # reads the whole trail once: no map
         summary = export(
             session,
@@ -78,11 +81,25 @@ def export_dossier(
         print_json(asdict(summary))
         return
     echo(
-        f"审计资料包 dossier {year}{' ' + purchaser if purchaser else ''} → {summary.file}: "
-        f"{summary.records} records, {summary.trail_rows} trail rows, "
-        f"{summary.checkpoints} checkpoints (key {summary.key_fingerprint})"
+        _(
+            "Auditor's dossier %(year)s → %(file)s: %(records)s records, %(rows)s trail rows, "
+            "%(checkpoints)s checkpoints (key %(key)s)",
+            year=f"{year} {purchaser}" if purchaser else year,
+            file=summary.file,
+            records=summary.records,
+            rows=summary.trail_rows,
+            checkpoints=summary.checkpoints,
+            key=summary.key_fingerprint,
+        )
     )
-    echo(f"  SHA-256 {summary.sha256}; verify it: procure dossier verify {summary.file}")
+    echo(
+        "  "
+        + _(
+            "SHA-256 %(sha256)s; verify it: %(command)s",
+            sha256=summary.sha256,
+            command=f"procure dossier verify {summary.file}",
+        )
+    )
 
 
 @click.group(help=N_("The auditor's dossier (written by `procure export dossier`): verify one."))
@@ -128,17 +145,38 @@ def verify(
         )
     else:
         print_table(
-            f"dossier {file.name}",
-            ["检查 Check", "文件 File", "结果 Result", "说明 Detail"],
+            _("Dossier %(file)s", file=file.name),
             [
-                (c.check, c.subject, "通过 pass" if c.ok else "失败 FAIL", c.detail)
+                pgettext("cli", "Check"),
+                pgettext("cli", "File"),
+                pgettext("cli", "Result"),
+                pgettext("cli", "Detail"),
+            ],
+            [
+                (
+                    c.check,
+                    c.subject,
+                    pgettext("cli", "pass") if c.ok else pgettext("cli", "FAIL"),
+                    c.detail,
+                )
                 for c in result.checks
             ],
         )
         failed = sum(not c.ok for c in result.checks)
         if failed:
-            echo(f"不一致 {failed} check{'s' if failed != 1 else ''} failed", err=True)
+            echo(
+                ngettext(
+                    "Not consistent: %(num)d check failed",
+                    "Not consistent: %(num)d checks failed",
+                    failed,
+                ),
+                err=True,
+            )
         else:
-            echo(f"一致 OK: every check of {len(result.checks)} passed")
+            echo(_("Consistent: every check of %(count)s passed", count=len(result.checks)))
     if not result.ok:
         ctx.exit(1)
+
+
+_PASS = {True: lambda: pgettext("cli", "pass"), False: lambda: pgettext("cli", "FAIL")}
+"""A check's result, as the table says it."""

@@ -11,7 +11,7 @@ import click
 
 from procure.cli.output import FUNDING_YEAR, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
-from procure.domain.language import N_
+from procure.domain.language import N_, _
 from procure.domain.text import quoted
 
 
@@ -70,9 +70,17 @@ def ocds(
 
     moment = _moment(published)
     if output.is_dir():
-        raise InvalidInput(f"{quoted(str(output))} is a folder; give the JSON file to write")
+        raise InvalidInput(
+            _("%(path)s is a folder; give the JSON file to write", path=quoted(str(output)))
+        )
     if not output.parent.is_dir():
-        raise InvalidInput(f"no folder {quoted(str(output.parent))} to write {output.name} in")
+        raise InvalidInput(
+            _(
+                "no folder %(folder)s to write %(file)s in",
+                folder=quoted(str(output.parent)),
+                file=output.name,
+            )
+        )
     temporary = output.with_name(f".{output.name}.{os.getpid()}.part")
     try:  # written beside, renamed into place once complete: never a half file
         with open_session(ctx, readonly=True, bulk=True) as session, temporary.open("wb") as target:
@@ -83,7 +91,14 @@ def ocds(
     if as_json:
         print_json({"file": str(output), "releases": releases, "year": year})
         return
-    echo(f"已导出 exported {releases} OCDS releases of {year} → {output}")
+    echo(
+        _(
+            "Exported %(count)s OCDS releases of %(year)s → %(file)s",
+            count=releases,
+            year=year,
+            file=output,
+        )
+    )
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -93,8 +108,13 @@ def _moment(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.strip())
     except ValueError as exc:
         raise InvalidInput(
-            f"--published {quoted(value)}: give a moment such as 2020-01-06T09:00+08:00"
+            _(
+                "--published %(value)s: give a moment such as 2020-01-06T09:00+08:00",
+                value=quoted(value),
+            )
         ) from exc
     if moment.tzinfo is None:
-        raise InvalidInput(f"--published {quoted(value)}: add the offset, e.g. +08:00")
+        raise InvalidInput(
+            _("--published %(value)s: add the offset, e.g. +08:00", value=quoted(value))
+        )
     return moment
