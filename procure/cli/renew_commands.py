@@ -23,7 +23,7 @@ from procure.cli.output import (
     print_json,
     print_table,
 )
-from procure.domain.language import N_
+from procure.domain.language import N_, _, both, pgettext
 from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
@@ -31,13 +31,14 @@ if TYPE_CHECKING:
 
 TABLE_LIMIT = 1000
 ACTION_LABELS = {
-    "renew": "续约 renew",
-    "rectify": "整改 rectify",
-    "drop": "不再合作 drop",
-    "skip": "暂不处理 skip",
-    "decide": "待决定 needs a decision",
-    "refused": "被拒绝 refused",
+    "renew": N_("renew"),
+    "rectify": N_("rectify"),
+    "drop": N_("no further cooperation"),
+    "skip": N_("leave for now"),
+    "decide": N_("needs a decision"),
+    "refused": N_("refused"),
 }
+"""Each outcome of the renewal plan, as people name it."""
 
 
 @contextmanager
@@ -109,9 +110,9 @@ def renew(
     from procure.workflow.context import Actor
 
     if as_json and csv_file is not None:
-        raise click.UsageError("give --json or --csv FILE, not both")
+        raise click.UsageError(_("give --json or --csv FILE, not both"))
     if apply_ and not by:
-        raise click.UsageError("--apply needs --by LOGIN: the officer account carrying it out")
+        raise click.UsageError(_("--apply needs --by LOGIN: the officer account carrying it out"))
     actor = Actor(by, "officer") if by else DEFAULT_ACTOR
     signer = None
     witnesses = witness_settings(os.environ)  # a malformed setting: said before anything runs
@@ -121,7 +122,7 @@ def renew(
             echo(no_key_warning(key_path), err=True)
     with (
         open_session(ctx, readonly=not apply_, bulk=apply_) as session,
-        _progress(apply_ and not as_json, "续约处理") as progress,
+        _progress(apply_ and not as_json, _("Renewals")) as progress,
     ):
         run = renew_year(
             session, year, purchaser, apply_, actor=actor, progress=progress, signer=signer
@@ -143,28 +144,65 @@ def renew(
         ctx.exit(1)
 
 
+def _action(action: str) -> str:
+    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def _grades() -> dict[str, str]:
+    """Each grade's label in the language in use, by its code."""
+    from procure.workflow.rules import default_rules
+
+    return {g.code: both(g.label_zh, g.label_en) for g in default_rules().assessment.grades}
+
+
 def _print_run(run: RenewalRun, *, show_items: bool) -> None:
     if show_items and len(run.plan) <= TABLE_LIMIT:
+        grades = _grades()
         print_table(
-            f"{run.year} 年度续约计划 renewal plan",
-            ["项目", "承接组织", "得分", "等级", "决定", "理由", "下一年度项目"],
+            _("Renewal plan of %(year)s", year=run.year),
             [
-                (i.project, i.organization, i.score, i.grade, i.action, i.reason, i.next_project)
+                pgettext("cli", "Project"),
+                pgettext("cli", "Organization"),
+                pgettext("cli", "Score"),
+                pgettext("cli", "Grade"),
+                pgettext("cli", "Decision"),
+                pgettext("cli", "Reason"),
+                pgettext("cli", "Next year's project"),
+            ],
+            [
+                (
+                    i.project,
+                    i.organization,
+                    i.score,
+                    grades.get(i.grade, i.grade),
+                    _action(i.action),
+                    i.reason,
+                    i.next_project,
+                )
                 for i in run.plan
             ],
         )
     elif show_items:
-        echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
-    counts = ", ".join(f"{ACTION_LABELS[a]} {n}" for a, n in run.counts.items())
-    echo(f"计划 plan: {counts}")
+        echo(
+            _(
+                "%(count)s contracts: use --csv FILE or --json for the whole plan",
+                count=len(run.plan),
+            )
+        )
+    counts = _(", ").join(f"{_action(a)} {n}" for a, n in run.counts.items())
+    echo(_("Plan: %(counts)s", counts=counts))
     if not run.applied:
-        echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
+        echo(_("Dry run: nothing changed; add --apply to carry the plan out"))
         return
     for failure in run.failures:
-        echo(f"未处理 not done: {failure.project}: {failure.reason}")
+        echo(_("Not done: %(project)s: %(reason)s", project=failure.project, reason=failure.reason))
     echo(
-        f"已处理 changed {run.changed} contracts (batch {run.batch_id}); "
-        f"see `procure audit batch {run.batch_id}`"
+        _(
+            "Changed %(count)s contracts (batch %(batch)s); see %(command)s",
+            count=run.changed,
+            batch=run.batch_id,
+            command=f"`procure audit batch {run.batch_id}`",
+        )
     )
     if run.checkpoint is not None:
         echo(checkpoint_line(run.checkpoint))
@@ -250,7 +288,7 @@ def generate(
     from procure.services.loading.generate import generate_year
     from procure.workflow.context import Actor
 
-    with open_session(ctx) as session, _progress(not as_json, "生成数据") as progress:
+    with open_session(ctx) as session, _progress(not as_json, _("Generating data")) as progress:
         made = generate_year(
             session,
             year=year,
@@ -264,9 +302,15 @@ def generate(
         print_json(asdict(made))
         return
     echo(
-        f"已生成 generated {made.year}: {made.purchasers} 购买方 purchasers, "
-        f"{made.organizations} 社会组织 organizations, {made.projects} 已考核项目 assessed "
-        f"projects (batch {made.batch_id})"
+        _(
+            "Generated %(year)s: %(purchasers)s purchasers, %(organizations)s organizations, "
+            "%(projects)s assessed projects (batch %(batch)s)",
+            year=made.year,
+            purchasers=made.purchasers,
+            organizations=made.organizations,
+            projects=made.projects,
+            batch=made.batch_id,
+        )
     )
 
 
