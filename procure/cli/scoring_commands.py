@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
-from procure.domain.language import N_
+from procure.domain.language import N_, _, both, pgettext
 from procure.domain.text import quoted
 
 SHEET = click.Path(path_type=Path, dir_okay=False)
@@ -28,7 +28,13 @@ def _card(name: str) -> Any:
     rules = default_rules()
     cards = {rules.review.name: rules.review, rules.assessment.name: rules.assessment}
     if name not in cards:
-        raise NotFound(f"unknown scorecard {quoted(name)} (known: {', '.join(cards)})")
+        raise NotFound(
+            _(
+                "unknown scorecard %(name)s (known: %(known)s)",
+                name=quoted(name),
+                known=", ".join(cards),
+            )
+        )
     return cards[name]
 
 
@@ -46,28 +52,39 @@ def scorecard() -> None:
 def scorecard_show(name: str, as_json: bool) -> None:
     from procure.services.scoring.sheets import scorecard_view
 
-    view = scorecard_view(_card(name))
+    card = _card(name)
+    view = scorecard_view(card)
     if as_json:
         print_json(view)
         return
-    echo(f"{view['title_zh']} — {view['name']} v{view['version']}")
-    echo(f"合格线 pass mark: {view['pass_mark']}")
+    echo(
+        f"{both(card.title_zh, card.title_en or card.title_zh)} — {view['name']} v{view['version']}"
+    )
+    echo(_("Pass mark: %(mark)s", mark=view["pass_mark"]))
     print_table(
-        "评分项 Criteria",
-        ["代码", "评分项", "满分", "类型", "维度/说明"],
+        _("Criteria"),
+        [
+            pgettext("cli", "Code"),
+            pgettext("cli", "Criterion"),
+            pgettext("cli", "Maximum"),
+            pgettext("cli", "Kind"),
+            pgettext("cli", "Dimension / unit"),
+        ],
         [
             (
                 c["code"],
-                c["label_zh"],
+                both(c["label_zh"], c["label_en"]),
                 c["weight"],
-                c["kind"] + (", 可不适用 n/a" if c["allow_na"] else ""),
+                _("%(kind)s, may be n/a", kind=c["kind"]) if c["allow_na"] else c["kind"],
                 c["unit"],
             )
             for c in view["criteria"]
         ],
     )
-    bands = ", ".join(f"{g['label_zh']} ≥ {g['minimum']}" for g in view["grades"])
-    echo(f"等级 grades: {bands}")
+    bands = _(", ").join(
+        f"{both(g['label_zh'], g['label_en'])} ≥ {g['minimum']}" for g in view["grades"]
+    )
+    echo(_("Grades: %(bands)s", bands=bands))
 
 
 @scorecard.command(
@@ -83,9 +100,9 @@ def scorecard_template(name: str, output: Path) -> None:
     from procure.workflow.rules import default_rules
 
     if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("the template is an .xlsx file", param_hint="-o")
+        raise click.BadParameter(_("the template is an .xlsx file"), param_hint="-o")
     write_template(_card(name), output, default_rules().renewal.veto_items)
-    echo(f"已生成评分表 template written: {output}")
+    echo(_("Scoring template written: %(file)s", file=output))
 
 
 @click.group(help=N_("Review sheets, recusals and the review panel."))
@@ -113,7 +130,7 @@ def review_score(
 
     with open_session(ctx) as session:
         result = score_review(session, code, uscc, reviewer, sheet)
-    _done(result, as_json, f"已录入评审评分 review sheet recorded for {code}")
+    _done(result, as_json, _("Review sheet recorded for %(code)s", code=code))
 
 
 @review.command(
@@ -154,7 +171,7 @@ def review_recuse(
     actor = Actor(by, "officer") if by else Actor(reviewer, "reviewer")
     with open_session(ctx) as session:
         result = recuse(session, code, uscc, reviewer, reason, actor)
-    _done(result, as_json, f"已登记回避 recusal recorded: {reviewer}")
+    _done(result, as_json, _("Recusal recorded: %(reviewer)s", reviewer=reviewer))
 
 
 @review.command(
@@ -173,35 +190,76 @@ def review_panel(ctx: click.Context, code: str, as_json: bool) -> None:
         print_json(view)
         return
     echo(
-        f"{view['project']} 评审 panel ({view['scorecard']}, 法定人数 quorum {view['quorum']}, "
-        f"合格线 pass mark {view['pass_mark']}; {view['tie_rule']})"
+        _(
+            "%(project)s review panel (%(scorecard)s, quorum %(quorum)s, pass mark %(mark)s; "
+            "higher score first; equal scores: lower price, then earlier registration)",
+            project=view["project"],
+            scorecard=view["scorecard"],
+            quorum=view["quorum"],
+            mark=view["pass_mark"],
+        )
     )
+    criteria = {c.code: both(c.label_zh, c.label_en) for c in _card("review").criteria}
     for proposal in view["proposals"]:
-        verdict = "通过 passes" if proposal["passes"] else "未通过 fails"
-        rank = proposal["rank"] or "-"
+        _echo_proposal(proposal, criteria)
+
+
+SHEET_STATUS = {
+    "counted": N_("counted"),
+    "trimmed_high": N_("highest, left out"),
+    "trimmed_low": N_("lowest, left out"),
+    "recused": N_("recused"),
+}
+"""How a review sheet counts in the panel, as people say it."""
+
+
+def _echo_proposal(proposal: dict[str, Any], criteria: dict[str, str]) -> None:
+    """One proposal of the panel: its rank, score and verdict, its sheets, its flags."""
+    values = {
+        "rank": proposal["rank"] or "-",
+        "organization": proposal["organization"],
+        "price": proposal["price"],
+        "score": proposal["score"] or "-",
+        "sheets": proposal["valid_sheets"],
+    }
+    if proposal["passes"]:
+        line = _(
+            "#%(rank)s %(organization)s, price %(price)s yuan: %(score)s "
+            "(%(sheets)s valid sheets), passes",
+            **values,
+        )
+    else:
+        line = _(
+            "#%(rank)s %(organization)s, price %(price)s yuan: %(score)s "
+            "(%(sheets)s valid sheets), fails",
+            **values,
+        )
+    echo("\n" + line)
+    print_table(
+        None,
+        [
+            pgettext("cli", "Reviewer"),
+            pgettext("cli", "Total"),
+            pgettext("cli", "Counted as"),
+            pgettext("cli", "Reason for recusal"),
+        ],
+        [
+            (s["reviewer"], s["total"], _(SHEET_STATUS[s["status"]]), s["recusal_reason"])
+            for s in proposal["sheets"]
+        ],
+    )
+    for flag in proposal["flags"]:
         echo(
-            f"\n#{rank} {proposal['organization']} 报价 {proposal['price']} 元: "
-            f"{proposal['score'] or '-'} ({proposal['valid_sheets']} valid sheets) {verdict}"
-        )
-        labels = {
-            "counted": "计入",
-            "trimmed_high": "去掉最高分",
-            "trimmed_low": "去掉最低分",
-            "recused": "回避",
-        }
-        print_table(
-            None,
-            ["评审专家", "总分", "处理", "回避理由"],
-            [
-                (s["reviewer"], s["total"], labels[s["status"]], s["recusal_reason"])
-                for s in proposal["sheets"]
-            ],
-        )
-        for flag in proposal["flags"]:
-            echo(
-                f"  ⚑ {flag['criterion']}: {flag['low']}–{flag['high']} spread {flag['spread']} "
-                f"> {flag['limit']} — discuss (分歧较大，需讨论)"
+            "  ⚑ "
+            + _(
+                "%(criterion)s: %(low)s–%(high)s, spread %(spread)s > %(limit)s — to discuss",
+                criterion=criteria.get(flag["criterion"], flag["criterion"]),
+                low=flag["low"],
+                high=flag["high"],
+                spread=flag["spread"],
+                limit=flag["limit"],
             )
+        )
 
 
 @click.group(help=N_("Assessment sheets, the organization's comment and the assessment result."))
@@ -224,7 +282,7 @@ def assess_score(ctx: click.Context, code: str, assessor: str, sheet: Path, as_j
 
     with open_session(ctx) as session:
         result = score_assessment(session, code, assessor, sheet)
-    _done(result, as_json, f"已录入考核评分 assessment sheet recorded for {code}")
+    _done(result, as_json, _("Assessment sheet recorded for %(code)s", code=code))
 
 
 @assess.command("comment", help=N_("Record the organization's comment, within its 14-day window."))
@@ -279,7 +337,7 @@ def assess_comment(
             document=document,
             commented_on=day,
         )
-    _done(result, as_json, f"已登记承接方意见 comment recorded for {code}")
+    _done(result, as_json, _("Organization's comment recorded for %(code)s", code=code))
 
 
 @assess.command(
@@ -297,28 +355,9 @@ def assess_show(ctx: click.Context, code: str, as_json: bool) -> None:
     if as_json:
         print_json(view)
         return
-    status = "已确定 final" if view["final"] else "未确定 not final"
-    echo(f"{view['project']} 考核 assessment ({view['scorecard']}), {status}")
-    for sheet in view["sheets"]:
-        if sheet["narrative"]:
-            echo(f"  {sheet['assessor']} 总体评语: {sheet['narrative']}")
-        echo(
-            f"  {sheet['assessor']}: {sheet['total']} {sheet['grade_zh']}"
-            + (f", 一票否决 veto {', '.join(sheet['veto'])}" if sheet["veto"] else "")
-        )
-    result = view["result"]
-    if result:
-        echo(
-            f"  结果 result: {result['total']} {result['grade_zh']} — {result['policy']['reason']}"
-        )
-        for code_, text in result["narratives"].items():
-            echo(f"  [{code_}] " + text.replace("\n", "\n" + " " * (len(code_) + 5)))
-        if result["missing_narratives"]:
-            echo(f"  缺少评语 missing narratives: {', '.join(result['missing_narratives'])}")
-        echo(f"  意见期至 comment window until {result['comment_window_closes']}")
-    for item in view["comments"]:
-        ack = " (确认无异议 acknowledged)" if item["acknowledged"] else ""
-        echo(f"  承接方意见 {item['commented_on']}: {item['text']}{ack}")
+    from procure.cli.scoring_output import echo_assessment
+
+    echo_assessment(view)
 
 
 def _done(result: Any, as_json: bool, message: str) -> None:
@@ -327,4 +366,4 @@ def _done(result: Any, as_json: bool, message: str) -> None:
     if as_json:
         print_json(asdict(result))
     else:
-        echo(f"{message} (audit #{result.seq})")
+        echo(_("%(message)s (audit record #%(seq)s)", message=message, seq=result.seq))
