@@ -14,7 +14,7 @@ import os
 import click
 
 from procure.cli.output import db_url, echo, open_session, shown_url
-from procure.domain.language import N_
+from procure.domain.language import N_, _
 
 APP_FACTORY = "procure.web.app:app_from_environment"
 """What each worker imports when there are several (they share nothing but the database)."""
@@ -68,11 +68,19 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allo
     os.environ[DATABASE_ENV] = url  # the workers' factory reads it
     os.environ[SERVE_HOST_ENV] = host  # the address listened on is a host the app answers
     echo(
-        f"procure 正在服务 serving {shown_url(url)} at http://{_shown_host(host)}:{port}/ "
-        "(Ctrl+C to stop)"
+        _(
+            "procure is serving %(database)s at %(address)s (Ctrl+C to stop)",
+            database=shown_url(url),
+            address=f"http://{_shown_host(host)}:{port}/",
+        )
     )
     if url.startswith("sqlite"):
-        echo(f"procure serve: background jobs in a worker process of its own; {describe(daily)}")
+        echo(
+            _(
+                "procure serve: background jobs in a worker process of its own; %(tick)s",
+                tick=describe(daily),
+            )
+        )
     if workers == 1:
         from procure.web.app import app_from_environment
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from procure.cli.output import db_url, echo, open_session, shown_url
-from procure.domain.language import N_
+from procure.domain.language import N_, _
 
 
 @click.command(
@@ -46,9 +46,15 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
     with open_session(ctx, readonly=True):  # refuses a missing, uninitialized or old database
         pass
     folder = files_dir(url, str(files) if files else None)
-    echo(f"procure worker: jobs of {shown_url(url)}, files in {folder} (Ctrl+C to stop)")
-    echo(f"procure worker: {describe(daily)}")
-    echo(f"procure worker: {describe_checkpoints(auto_settings())}")
+    echo(
+        _(
+            "procure worker: jobs of %(database)s, files in %(folder)s (Ctrl+C to stop)",
+            database=shown_url(url),
+            folder=folder,
+        )
+    )
+    echo(_("procure worker: %(what)s", what=describe(daily)))
+    echo(_("procure worker: %(what)s", what=describe_checkpoints(auto_settings())))
     if url.startswith("postgresql"):
         from procure.jobs.queue import run_worker
 
@@ -66,4 +72,4 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
     try:
         work(url, folder, stop=lambda: False, daily=daily)
     except KeyboardInterrupt:
-        echo("procure worker: stopped")
+        echo(_("procure worker: stopped"))
