@@ -165,7 +165,11 @@ def _read_password(confirm: bool) -> str:
     """The password from the terminal (hidden, asked twice) or the first line of stdin."""
     if sys.stdin.isatty():
         return str(
-            click.prompt(pgettext("cli", "Password"), hide_input=True, confirmation_prompt=confirm)
+            click.prompt(
+                pgettext("cli", "Password"),
+                hide_input=True,
+                confirmation_prompt=_("Repeat the password") if confirm else False,
+            )
         )
     raw = sys.stdin.buffer.readline()
     try:
