@@ -154,7 +154,7 @@ def verify(
             ],
             [
                 (
-                    c.check,
+                    _(CHECKS[c.check]) if c.check in CHECKS else c.check,
                     c.subject,
                     pgettext("cli", "pass") if c.ok else pgettext("cli", "FAIL"),
                     c.detail,
@@ -180,3 +180,14 @@ def verify(
 
 _PASS = {True: lambda: pgettext("cli", "pass"), False: lambda: pgettext("cli", "FAIL")}
 """A check's result, as the table says it."""
+CHECKS = {
+    "manifest": N_("Manifest"),
+    "trail": N_("Audit trail"),
+    "public key": N_("Public key"),
+    "checkpoint": N_("Checkpoint"),
+    "record": N_("Evaluation record"),
+    "records": N_("Every project's record"),
+    "attachment": N_("Attachment"),
+    "ocds": N_("OCDS package"),
+}
+"""Each check of a dossier, as the table names it."""
