@@ -11,8 +11,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from procure.cli.output import echo, json_option, open_session, print_json, print_table
-from procure.domain.dates import beijing_moment
+from procure.cli.output import (
+    echo,
+    json_option,
+    moment,
+    open_session,
+    print_json,
+    print_table,
+    step_labels,
+)
 from procure.domain.language import N_, _, ngettext, pgettext
 
 if TYPE_CHECKING:
@@ -201,9 +208,8 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
         return
     from procure.workflow.rules import default_rules
 
-    definition = default_rules().engine.definition
-    steps = {t.trigger: t.label for t in definition.transitions}
-    states = {s.code: s.label for s in definition.states}
+    steps = step_labels()
+    states = {s.code: s.label for s in default_rules().engine.definition.states}
     print_table(
         _("Batch %(batch)s", batch=batch_id),
         [
@@ -218,7 +224,7 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
         [
             (
                 r["seq"],
-                beijing_moment(r["at"]),
+                moment(r["at"]),
                 r["project"],
                 steps.get(r["trigger"], r["trigger"]),
                 states.get(r["from"], r["from"]),

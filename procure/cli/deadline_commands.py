@@ -216,9 +216,9 @@ def _echo_tick(result: Any, delivery: Any, witnessed: list[str]) -> None:
 
 
 def _steps() -> dict[str, str]:
-    from procure.workflow.rules import default_rules
+    from procure.cli.output import step_labels
 
-    return {t.trigger: t.label for t in default_rules().engine.definition.transitions}
+    return step_labels()
 
 
 def register(cli: click.Group) -> None:

@@ -204,3 +204,38 @@ def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+TRAIL_STEPS: dict[str, str] = {
+    "create": N_("Draft the project"),
+    "correct": N_("Correct a record"),
+    "approve_correction": N_("Approve a correction"),
+    "amend_contract": N_("Propose a contract amendment"),
+    "approve_amendment": N_("Approve a contract amendment"),
+    "refuse_correction": N_("Refuse a correction"),
+    "refuse_amendment": N_("Refuse a contract amendment"),
+    "attach": N_("Attach a file"),
+}
+"""The trail's steps that are not the lifecycle's, as people name them."""
+
+
+def step_labels() -> dict[str, str]:
+    """Every trigger of the audit trail by its step's name in the language in use."""
+    from procure.workflow.rules import default_rules
+
+    lifecycle = {t.trigger: t.label for t in default_rules().engine.definition.transitions}
+    return {**{trigger: _(name) for trigger, name in TRAIL_STEPS.items()}, **lifecycle}
+
+
+def moment(value: Any) -> str:
+    """A recorded moment in Beijing time, as the language in use writes a date
+    (``2019年03月01日 16:00:00``, ``2019-03-01 16:00:00``)."""
+    import re
+
+    from procure.domain.dates import beijing_moment
+    from procure.domain.language import current
+
+    shown = beijing_moment(value)
+    if current() == "zh_CN":
+        return shown
+    return re.sub(r"(\d{4})年(\d{2})月(\d{2})日", r"\1-\2-\3", shown)

@@ -10,11 +10,12 @@ from procure.cli.output import (
     FUNDING_YEAR,
     echo,
     json_option,
+    moment,
     open_session,
     print_json,
     print_table,
+    step_labels,
 )
-from procure.domain.dates import beijing_moment
 from procure.domain.language import N_, _, both, pgettext
 from procure.workflow.roles import role_label
 
@@ -250,7 +251,7 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
     if as_json:
         print_json(items)
         return
-    steps = {t.trigger: t.label for t in _definition().transitions}
+    steps = step_labels()
     rows = []
     for item in (i for i in items if i["from_this_state"]):
         if item["allowed"]:
@@ -358,9 +359,8 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
     if as_json:
         print_json(rows)
         return
-    definition = _definition()
-    steps = {t.trigger: t.label for t in definition.transitions}
-    states = {s.code: s.label for s in definition.states}
+    steps = step_labels()
+    states = {s.code: s.label for s in _definition().states}
     print_table(
         _("%(code)s audit trail", code=code),
         [
@@ -376,7 +376,7 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
         [
             (
                 r["seq"],
-                beijing_moment(r["at"]),
+                moment(r["at"]),
                 _actor_label(r),
                 role_label(r["role"]),
                 steps.get(r["trigger"], r["trigger"]),
