@@ -40,7 +40,7 @@ def test_export_writes_the_years_package_that_validates_and_says_where(
     shown = run(db, "export", "ocds", "--year", "2019", "-o", str(output))
 
     assert shown.code == 0, shown.stderr
-    assert shown.stdout == f"已导出 exported 7 OCDS releases of 2019 → {output}\n"
+    assert shown.stdout == f"Exported 7 OCDS releases of 2019 → {output}\n"
     package = json.loads(output.read_text(encoding="utf-8"))
     assert schema_errors(package) == []
     engine = make_engine(db)
