@@ -54,8 +54,8 @@ class PrintedDemo:
 @pytest.fixture(scope="session")
 def printed_demo(tmp_path_factory: pytest.TempPathFactory) -> PrintedDemo:
     """``procure demo`` with its records, in a fresh folder of its own and its own key, run
-    from another folder, in Chinese (the default); the tests using it only read it (a test that changes a demo
-    folder prints its own, or copies this one)."""
+    from another folder, in Chinese (the default); the tests using it only read it (a test
+    that changes a demo folder prints its own, or copies this one)."""
     cwd = tmp_path_factory.mktemp("demo-run")
     folder = cwd / "demo"
     run = ok("demo", "--dir", str(folder), "--draft-year", str(DRAFT_YEAR), cwd=cwd, lang=CHINESE)
