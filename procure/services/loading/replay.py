@@ -118,7 +118,7 @@ class ProjectReplay:
         if given is None:
             self.clock += timedelta(minutes=1)
         else:
-            day = parse_date(given, field=f"date of {trigger}")
+            day = parse_date(given, field=_("date of %(trigger)s", trigger=trigger))
             self.clock = max(
                 self.clock + timedelta(minutes=1), datetime.combine(day, time(9), BEIJING)
             )

@@ -177,8 +177,16 @@ def _releases(
             exported.note(facts, purchaser_ids[facts.code])
             yield release(facts, config)
     if not exported.releases:
-        under = f" for {chosen.code} ({chosen.name})" if chosen is not None else ""
-        raise NotFound(f"no public projects in {year}{under}")
+        if chosen is None:
+            raise NotFound(_("no public projects in %(year)s", year=year))
+        raise NotFound(
+            _(
+                "no public projects in %(year)s for %(code)s (%(name)s)",
+                year=year,
+                code=chosen.code,
+                name=chosen.name,
+            )
+        )
 
 
 def _below(purchasers: dict[int | None, Purchaser], top: Purchaser) -> set[int | None]:
