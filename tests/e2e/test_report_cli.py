@@ -54,8 +54,8 @@ def test_demo_prints_the_years_records_and_says_where(demo_folder: tuple[Path, s
     folder, stdout = demo_folder
     records = folder / "records" / "2019"
     assert len(list(records.glob("*.pdf"))) == 7
-    assert f"绩效评价记录：{records} 中 PDF 文件 7 份" in stdout
-    assert "年度考核与续约决定" in stdout
+    assert f"Evaluation records: 7 PDF files in {records}" in stdout
+    assert "Year-end assessments and renewal decisions" in stdout
 
 
 def test_demo_writes_the_years_dossier_from_its_records_and_it_verifies(
@@ -63,7 +63,7 @@ def test_demo_writes_the_years_dossier_from_its_records_and_it_verifies(
 ) -> None:
     folder, stdout = demo_folder
     dossier = folder / "dossier-2019.zip"
-    assert f"审计资料包 → {dossier}" in stdout
+    assert f"Auditor's dossier → {dossier}" in stdout
     run = ok("dossier", "verify", str(dossier), "--public-key", f"{folder}/audit-signing.key.pub")
     assert "Consistent:" in run.stdout
     with zipfile.ZipFile(dossier) as archive:
