@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from procure.cli.output import (
+    checkpoint_name,
     db_url,
     echo,
     json_option,
@@ -234,7 +235,7 @@ def demo(directory: Path, records: bool, draft_year: int | None, as_json: bool) 
     echo(
         _(
             "Audit %(checkpoint)s (key %(key)s) → %(file)s (verify the trail: %(command)s)",
-            checkpoint=checkpoint.name,
+            checkpoint=checkpoint_name(checkpoint.at, checkpoint.seq),
             key=checkpoint.key_fingerprint,
             file=checkpoint_file,
             command=f"procure --db {url} audit verify --checkpoints {checkpoint_file.parent} "

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from procure.cli.output import (
+    checkpoint_name,
     echo,
     json_option,
     moment,
@@ -50,8 +51,8 @@ def no_key_warning(path: Path) -> str:
 def checkpoint_line(checkpoint: Checkpoint) -> str:
     """One line naming a checkpoint for people."""
     return _(
-        "Audit checkpoint %(name)s: head %(head)s…, %(rows)s rows, key %(key)s",
-        name=checkpoint.name,
+        "Audit %(name)s: head %(head)s…, %(rows)s rows, key %(key)s",
+        name=checkpoint_name(checkpoint.at, checkpoint.seq),
         head=checkpoint.hash[:16],
         rows=checkpoint.rows,
         key=checkpoint.key_fingerprint,
@@ -161,7 +162,7 @@ def verify(
                 + _(
                     "%(count)s checkpoints hold; newest %(name)s (key %(key)s)",
                     count=report.checkpoints,
-                    name=report.newest.name,
+                    name=checkpoint_name(report.newest.at, report.newest.seq),
                     key=report.newest.key_fingerprint,
                 )
             )

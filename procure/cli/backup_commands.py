@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from procure.cli.audit_commands import key_option
-from procure.cli.output import db_url, echo, json_option, open_session, print_json, shown_url
+from procure.cli.output import (
+    checkpoint_name,
+    db_url,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    shown_url,
+)
 from procure.domain.language import N_, _
 
 
@@ -71,8 +79,8 @@ def backup(ctx: click.Context, output: Path, by: str, key: Path | None, as_json:
         echo(
             "  "
             + _(
-                "Checkpoint: %(name)s → %(file)s",
-                name=done.checkpoint.name,
+                "Beside it: %(name)s → %(file)s",
+                name=checkpoint_name(done.checkpoint.at, done.checkpoint.seq),
                 file=done.checkpoint_file,
             )
         )

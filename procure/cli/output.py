@@ -239,3 +239,8 @@ def moment(value: Any) -> str:
     if current() == "zh_CN":
         return shown
     return re.sub(r"(\d{4})年(\d{2})月(\d{2})日", r"\1-\2-\3", shown)
+
+
+def checkpoint_name(at: str, seq: int) -> str:
+    """How a person names a checkpoint: ``checkpoint 2020-01-07 #227`` (its day, its row)."""
+    return _("checkpoint %(date)s #%(seq)s", date=at[:10], seq=seq)

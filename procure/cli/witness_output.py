@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from procure.cli.output import checkpoint_name
 from procure.domain.language import _
 from procure.services.trail.witnesses import NewestWitnessed, Witnessed
 
@@ -14,11 +15,11 @@ def witnessed_lines(witnessed: Witnessed | None) -> list[str]:
         return [_("Checkpoint: none taken (no signing key; `procure keys init` creates one)")]
     if witnessed.checkpoint is None:
         return [_("Checkpoint: none taken (%(reason)s)", reason=witnessed.skipped)]
-    name = witnessed.checkpoint.name
+    name = checkpoint_name(witnessed.checkpoint.at, witnessed.checkpoint.seq)
     lines = [
-        _("Checkpoint: %(name)s (taken)", name=name)
+        _("Audit %(name)s (taken)", name=name)
         if witnessed.taken
-        else _("Checkpoint: %(name)s (unchanged head, newest kept)", name=name)
+        else _("Audit %(name)s (unchanged head, newest kept)", name=name)
     ]
     lines += ["  " + _("Delivered to %(witness)s", witness=label) for label in witnessed.delivered]
     lines += ["  " + _("Not delivered to %(witness)s", witness=line) for line in witnessed.failed]
@@ -46,7 +47,7 @@ def newest_witnessed_line(newest: NewestWitnessed | None) -> str:
     return _(
         "Newest witnessed checkpoint: %(name)s, %(minutes)s minutes old, %(rows)s rows after "
         "it not yet witnessed (witnesses: %(witnesses)s)",
-        name=newest.name,
+        name=checkpoint_name(newest.at, newest.seq),
         minutes=newest.age_minutes,
         rows=newest.rows_after,
         witnesses=_(", ").join(newest.witnesses),
