@@ -38,6 +38,19 @@ def _card(name: str) -> Any:
     return cards[name]
 
 
+CRITERION_KINDS = {
+    "judged": N_("scored by judgement"),
+    "price": N_("scored by price"),
+    "attainment": N_("planned against actual"),
+    "satisfaction": N_("share satisfied"),
+}
+"""How each kind of criterion is scored, as people say it."""
+
+
+def _kind(kind: str) -> str:
+    return _(CRITERION_KINDS[kind]) if kind in CRITERION_KINDS else kind
+
+
 @click.group(help=N_("The scorecards (workflows/scorecards/*.yaml)."))
 def scorecard() -> None:
     pass
@@ -75,7 +88,9 @@ def scorecard_show(name: str, as_json: bool) -> None:
                 c["code"],
                 both(c["label_zh"], c["label_en"]),
                 c["weight"],
-                _("%(kind)s, may be n/a", kind=c["kind"]) if c["allow_na"] else c["kind"],
+                _("%(kind)s, may be n/a", kind=_kind(c["kind"]))
+                if c["allow_na"]
+                else _kind(c["kind"]),
                 c["unit"],
             )
             for c in view["criteria"]
