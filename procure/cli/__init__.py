@@ -12,6 +12,7 @@ import sys
 import click
 
 from procure.domain.errors import ProcureError
+from procure.domain.language import _
 
 MAX_ERROR_CHARS = 1000
 
@@ -33,34 +34,42 @@ def _main(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="procure", standalone_mode=False)
     except click.exceptions.UsageError as exc:
-        hint = f" (try '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        _say(f"usage error: {exc.format_message()}{hint}")
+        if exc.ctx:
+            _say(
+                _(
+                    "usage error: %(message)s (try '%(command)s --help')",
+                    message=exc.format_message(),
+                    command=exc.ctx.command_path,
+                )
+            )
+        else:
+            _say(_("usage error: %(message)s", message=exc.format_message()))
         return 2
     except click.exceptions.Abort:
-        _say("aborted")
+        _say(_("aborted"))
         return 130
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        _say(f"error: {exc.format_message()}")
+        _say(_("error: %(message)s", message=exc.format_message()))
         return 1
     except ProcureError as exc:
-        _say(f"error: {exc}")
+        _say(_("error: %(message)s", message=exc))
         return 1
     except KeyboardInterrupt:
-        _say("interrupted")
+        _say(_("interrupted"))
         return 130
     except Exception as exc:  # a database or system failure: one line, not a traceback
         from procure.cli.failures import describe_failure
         from procure.store import conflicts
 
         if conflicts.is_busy(exc):  # waited the bounded time for another writer
-            _say(f"error: {conflicts.busy('procure')}")
+            _say(_("error: %(message)s", message=conflicts.busy("procure")))
             return 1
         message = describe_failure(exc)
         if message is None:
             raise
-        _say(f"error: {message}")
+        _say(_("error: %(message)s", message=message))
         return 1
     return int(result) if isinstance(result, int) else 0
 
@@ -71,7 +80,7 @@ def _say(line: str) -> None:
 
     text = visible(line)
     if len(text) > MAX_ERROR_CHARS:
-        text = f"{text[:MAX_ERROR_CHARS]}… ({len(text)} characters)"
+        text = _("%(text)s… (%(count)s characters)", text=text[:MAX_ERROR_CHARS], count=len(text))
     click.echo(text, err=True)
 
 

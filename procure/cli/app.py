@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from procure.cli.output import (
+    checkpoint_name,
     db_url,
     echo,
     json_option,
@@ -18,27 +19,34 @@ from procure.cli.output import (
     print_table,
     shown_url,
 )
+from procure.cli.speech import ProcureGroup
 from procure.domain.errors import InvalidInput
-from procure.domain.language import language_from_environment, use_language
+from procure.domain.language import N_, _, language_from_environment, pgettext, use_language
+from procure.workflow.roles import role_label
 
 
 @click.group(
     name="procure",
+    cls=ProcureGroup,
+    help=N_(
+        "procure: the lifecycle of purchased service projects — approval → review → "
+        "signing → supervision → assessment → renewal / rectification / no further cooperation."
+    ),
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
-    "--db", metavar="URL", help="Database URL (default: $PROCURE_DB, else sqlite:///procure.db)."
+    "--db",
+    metavar="URL",
+    help=N_("Database URL (default: $PROCURE_DB, else sqlite:///procure.db)."),
 )
 def cli(db: str | None) -> None:
-    """procure: 购买服务项目 lifecycle — 立项 → 评审 → 签约 → 监管 → 考核 → 续约/整改/不再合作."""
     # The command speaks $LANG's language (Chinese unless it names English) until it ends.
     click.get_current_context().with_resource(use_language(language_from_environment(os.environ)))
 
 
-@cli.command()
+@cli.command(help=N_("Create the database schema, or upgrade it to this release (idempotent)."))
 @click.pass_context
 def init(ctx: click.Context) -> None:
-    """Create the database schema, or upgrade it to this release (idempotent)."""
     from procure.services.trail.check import upgrade_database
     from procure.store.db import make_engine
     from procure.store.migrate import current_revision
@@ -50,28 +58,33 @@ def init(ctx: click.Context) -> None:
         before = current_revision(engine)
         newer = None if before is None else newer_schema_message(shown_url(url), before)
         if newer is not None:
-            raise InvalidInput(f"{newer}; init does not downgrade")
+            raise InvalidInput(_("%(problem)s; init does not downgrade", problem=newer))
         upgrade_database(engine)
         after = current_revision(engine)
     finally:
         engine.dispose()
     if before == after:
-        echo(f"数据库已是最新 database is up to date (schema {after})")
+        echo(_("The database is up to date (schema %(schema)s)", schema=after))
+    elif before is None:
+        echo(_("The database is ready (schema %(schema)s)", schema=after))
     else:
-        echo(f"数据库已就绪 database ready (schema {before or 'none'} → {after})")
+        echo(_("The database is ready (schema %(before)s → %(after)s)", before=before, after=after))
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Load a fixture FILE (users, purchasers, organizations, projects, history): all or nothing."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--by",
     metavar="LOGIN",
-    help="The administrator loading it (not needed while the database has no administrator).",
+    help=N_("The administrator loading it (not needed while the database has no administrator)."),
 )
 @json_option
 @click.pass_context
 def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
-    """Load a fixture FILE (users, purchasers, organizations, projects, history): all or nothing."""
     from procure.services.accounts.authorization import SETUP_ACTOR
     from procure.services.loading.fixture import load_fixture
     from procure.workflow.context import Actor
@@ -82,44 +95,55 @@ def load(ctx: click.Context, file: Path, by: str | None, as_json: bool) -> None:
         print_json(asdict(summary))
         return
     echo(
-        f"已导入 loaded {file.name}: {summary.purchasers} 购买方 purchasers, "
-        f"{summary.organizations} 社会组织 organizations, {summary.projects} 项目 projects, "
-        f"{summary.events} 流程事件 events, {summary.accounts} 账号 accounts"
+        _(
+            "Loaded %(file)s: %(purchasers)s purchasers, %(organizations)s organizations, "
+            "%(projects)s projects, %(events)s workflow events, %(accounts)s accounts",
+            file=file.name,
+            purchasers=summary.purchasers,
+            organizations=summary.organizations,
+            projects=summary.projects,
+            events=summary.events,
+            accounts=summary.accounts,
+        )
     )
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Run the Siming District 2019 year on a fresh SQLite database and print its outcomes."
+        "\n\n"
+        "After the year-end decisions the trail is signed with the demo's own key "
+        "(DIR/audit-signing.key, created owner-only) and the checkpoint exported to "
+        "DIR/checkpoints/. The year's evaluation records, carrying it, are printed as PDF into "
+        "DIR/records/2019/; without a Chinese font a one-line warning says which package to "
+        "install, and the rest still runs."
+    )
+)
 @click.option(
     "--dir",
     "directory",
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("procure-demo"),
     show_default=True,
-    help="Folder for the demo database (and its evaluation records, under records/).",
+    help=N_("Folder for the demo database (and its evaluation records, under records/)."),
 )
 @click.option(
     "--records/--no-records",
     default=True,
     show_default=True,
-    help="Also print the year's evaluation records (PDF) into DIR/records/2019/.",
+    help=N_("Also print the year's evaluation records (PDF) into DIR/records/2019/."),
 )
 @click.option(
     "--draft-year",
     type=click.IntRange(2000, 2199),
     default=None,
-    help="The year of the project the demo leaves in draft (default: this year, so that "
-    "it can be walked to a contract in the browser today).",
+    help=N_(
+        "The year of the project the demo leaves in draft (default: this year, so that "
+        "it can be walked to a contract in the browser today)."
+    ),
 )
 @json_option
 def demo(directory: Path, records: bool, draft_year: int | None, as_json: bool) -> None:
-    """Run the Siming District 2019 year on a fresh SQLite database and print its outcomes.
-
-    After the year-end decisions the trail is signed with the demo's own key
-    (DIR/audit-signing.key, created owner-only) and the checkpoint exported to
-    DIR/checkpoints/. The year's evaluation records, carrying it, are printed as PDF into
-    DIR/records/2019/; without a Chinese font a one-line warning says which package to
-    install, and the rest still runs.
-    """
     from procure.services.loading import demo as demo_year
     from procure.services.loading.demo import (
         DEMO_KEY,
@@ -163,16 +187,22 @@ def demo(directory: Path, records: bool, draft_year: int | None, as_json: bool) 
             }
         )
         return
-    echo(f"思明区总工会 2019 年度购买服务 — demo database: {database}")
+    echo(
+        _(
+            "Siming District Federation of Trade Unions, services purchased in 2019 — "
+            "demo database: %(file)s",
+            file=database,
+        )
+    )
     print_table(
-        "年度考核与续约决定 Year-end decisions",
+        _("Year-end assessments and renewal decisions"),
         [
-            "项目 Project",
-            "名称 Title",
-            "承接组织 Organization",
-            "得分 Score",
-            "等级 Grade",
-            "决定 Decision",
+            pgettext("cli", "Project"),
+            pgettext("cli", "Title"),
+            pgettext("cli", "Organization"),
+            pgettext("cli", "Score"),
+            pgettext("cli", "Grade"),
+            pgettext("cli", "Decision"),
         ],
         [(o.project, o.title, o.organization, o.score, o.grade, o.decision) for o in outcomes],
     )
@@ -180,34 +210,66 @@ def demo(directory: Path, records: bool, draft_year: int | None, as_json: bool) 
         for warning in printed["warnings"]:
             echo(warning, err=True)
         if printed["records"]:
-            failed = f", {printed['failed']} failed" if printed["failed"] else ""
-            echo(
-                f"评价记录 Evaluation records: {printed['records']} PDF files in "
-                f"{printed['directory']}{failed} "
-                f"(verify one: procure --db sqlite:///{database} report verify FILE.pdf)"
-            )
+            verify = f"procure --db sqlite:///{database} report verify FILE.pdf"
+            if printed["failed"]:
+                echo(
+                    _(
+                        "Evaluation records: %(count)s PDF files in %(folder)s, %(failed)s "
+                        "failed (verify one: %(command)s)",
+                        count=printed["records"],
+                        folder=printed["directory"],
+                        failed=printed["failed"],
+                        command=verify,
+                    )
+                )
+            else:
+                echo(
+                    _(
+                        "Evaluation records: %(count)s PDF files in %(folder)s "
+                        "(verify one: %(command)s)",
+                        count=printed["records"],
+                        folder=printed["directory"],
+                        command=verify,
+                    )
+                )
     echo(
-        f"审计检查点 Audit {checkpoint.name} (key {checkpoint.key_fingerprint}) → "
-        f"{checkpoint_file} (verify the trail: procure --db {url} audit verify "
-        f"--checkpoints {checkpoint_file.parent} --public-key {directory / DEMO_KEY}.pub)"
+        _(
+            "Audit %(checkpoint)s (key %(key)s) → %(file)s (verify the trail: %(command)s)",
+            checkpoint=checkpoint_name(checkpoint.at, checkpoint.seq),
+            key=checkpoint.key_fingerprint,
+            file=checkpoint_file,
+            command=f"procure --db {url} audit verify --checkpoints {checkpoint_file.parent} "
+            f"--public-key {directory / DEMO_KEY}.pub",
+        )
     )
     if dossier is not None:
         echo(
-            f"审计资料包 Auditor's dossier → {dossier} "
-            f"(verify it without the database: procure dossier verify {dossier})"
+            _(
+                "Auditor's dossier → %(file)s (verify it without the database: %(command)s)",
+                file=dossier,
+                command=f"procure dossier verify {dossier}",
+            )
         )
-    echo(f"Explore it: PROCURE_DB={url} procure projects")
+    echo(_("Explore it: %(command)s", command=f"PROCURE_DB={url} procure projects"))
     print_table(
-        "演示账号 Demo accounts",
-        ["登录名 Login", "姓名 Name", "角色 Roles"],
+        _("Demo accounts"),
+        [pgettext("cli", "Login"), pgettext("cli", "Name"), pgettext("cli", "Roles")],
         [(a.login, a.name, a.roles) for a in demo_accounts],
     )
     draft = demo_year.demo_draft(year)
     echo(
-        f"在浏览器中使用 In the browser: `make serve` (or procure --db {url} serve), then open "
-        f"http://127.0.0.1:8000/ and sign in with a login above and the demo password "
-        f"{DEMO_PASSWORD} (demo only). {draft.code} {draft.title} waits in draft "
-        f"for 李秀梅 (officer) to submit."
+        _(
+            "In the browser: `make serve` (or %(command)s), then open %(address)s and sign in "
+            "with a login above and the demo password %(password)s (demo only). %(code)s "
+            "%(title)s waits in draft for %(officer)s (%(role)s) to submit.",
+            command=f"procure --db {url} serve",
+            address="http://127.0.0.1:8000/",
+            password=DEMO_PASSWORD,
+            code=draft.code,
+            title=draft.title,
+            officer="李秀梅",
+            role=role_label("officer"),
+        )
     )
 
 
@@ -232,11 +294,13 @@ def _demo_records(url: str, folder: Path, checkpoint: dict[str, Any]) -> dict[st
         setup = font_setup()
         outcomes = demo_records(url, folder, year=year, checkpoint=checkpoint)
     except PrintingUnavailable as exc:
-        result["warnings"] = [f"warning: evaluation records not printed: {exc}"]
+        result["warnings"] = [_("warning: evaluation records not printed: %(reason)s", reason=exc)]
         return result
     except OSError as exc:  # WeasyPrint's system libraries (Pango) are missing
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        result["warnings"] = [f"warning: evaluation records not printed ({first})"]
+        result["warnings"] = [
+            _("warning: evaluation records not printed (%(reason)s)", reason=first)
+        ]
         return result
     result["warnings"] = setup.warnings()
     result["records"] = sum(1 for o in outcomes if o.status != FAILED)

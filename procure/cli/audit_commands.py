@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from procure.cli.output import echo, json_option, open_session, print_json, print_table
-from procure.domain.dates import beijing_moment
+from procure.cli.output import (
+    checkpoint_name,
+    echo,
+    json_option,
+    moment,
+    open_session,
+    print_json,
+    print_table,
+    step_labels,
+)
+from procure.domain.language import N_, _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint
@@ -23,44 +32,53 @@ key_option: Callable[[F], F] = click.option(
     "--key",
     "key",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The audit signing key file (default: $PROCURE_AUDIT_KEY, else "
-    "~/.config/procure/audit-signing.key).",
+    help=N_(
+        "The audit signing key file (default: $PROCURE_AUDIT_KEY, else "
+        "~/.config/procure/audit-signing.key)."
+    ),
 )
 
 
 def no_key_warning(path: Path) -> str:
     """The one line said when a step that takes a checkpoint finds no key."""
-    return (
-        f"warning: no audit checkpoint taken: no signing key at {path} "
-        "(create one with `procure keys init`, or set PROCURE_AUDIT_KEY)"
+    return _(
+        "warning: no audit checkpoint taken: no signing key at %(path)s "
+        "(create one with `procure keys init`, or set PROCURE_AUDIT_KEY)",
+        path=path,
     )
 
 
 def checkpoint_line(checkpoint: Checkpoint) -> str:
     """One line naming a checkpoint for people."""
-    return (
-        f"审计检查点 {checkpoint.name}: head {checkpoint.hash[:16]}…, "
-        f"{checkpoint.rows} rows, key {checkpoint.key_fingerprint}"
+    return _(
+        "Audit %(name)s: head %(head)s…, %(rows)s rows, key %(key)s",
+        name=checkpoint_name(checkpoint.at, checkpoint.seq),
+        head=checkpoint.hash[:16],
+        rows=checkpoint.rows,
+        key=checkpoint.key_fingerprint,
     )
 
 
-@click.group()
+@click.group(help=N_("The tamper-evident audit trail and its signed checkpoints."))
 def audit() -> None:
-    """The tamper-evident audit trail and its signed checkpoints."""
+    pass
 
 
-@audit.command()
+@audit.command(
+    help=N_("Sign the audit chain's current head with the key kept outside the database.")
+)
 @key_option
 @click.option(
     "--out",
     type=click.Path(),
-    help="Also write the checkpoint as JSON: this file, or a file in this folder "
-    "(an existing folder, or one written with a trailing slash).",
+    help=N_(
+        "Also write the checkpoint as JSON: this file, or a file in this folder "
+        "(an existing folder, or one written with a trailing slash)."
+    ),
 )
 @json_option
 @click.pass_context
 def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: bool) -> None:
-    """Sign the audit chain's current head with the key kept outside the database."""
     from procure.services.trail.checkpoints import export_checkpoint, load_signer, take_checkpoint
     from procure.store.keyfile import signing_key_path
 
@@ -73,26 +91,37 @@ def checkpoint(ctx: click.Context, key: Path | None, out: str | None, as_json: b
         return
     echo(checkpoint_line(signed))
     if written is not None:
-        echo(f"  已导出 exported → {written} (keep it outside the database)")
+        echo("  " + _("Exported → %(file)s (keep it outside the database)", file=written))
 
 
-@audit.command()
+@audit.command(
+    help=N_(
+        "Recompute the audit chain, check it still holds every checkpoint, "
+        "then replay it and compare what it implies with the tables (exit 1 on "
+        "any problem or difference).\n\nOne line per problem: the chain's first "
+        "broken row, and each checkpoint whose signature fails, whose key is "
+        "not the trusted one, or whose row is missing or hashes differently. "
+        "Once the chain holds, one line per difference with the tables: table, "
+        "row, field, the value the trail implies and the value stored (a chain "
+        "that does not hold is not replayed)."
+    )
+)
 @click.option(
     "--checkpoints",
     "held",
     multiple=True,
     type=click.Path(path_type=Path, exists=True),
-    help="A checkpoint JSON file, or a folder of them, kept outside the database (repeatable).",
+    help=N_("A checkpoint JSON file, or a folder of them, kept outside the database (repeatable)."),
 )
 @click.option(
     "--public-key",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The trusted public key (KEY.pub): every checkpoint must be signed with it.",
+    help=N_("The trusted public key (KEY.pub): every checkpoint must be signed with it."),
 )
 @click.option(
-    "--chain-only", is_flag=True, help="Only the chain and its checkpoints (skip the replay)."
+    "--chain-only", is_flag=True, help=N_("Only the chain and its checkpoints (skip the replay).")
 )
-@click.option("--project", "project_code", help="Compare only this project's rows.")
+@click.option("--project", "project_code", help=N_("Compare only this project's rows."))
 @json_option
 @click.pass_context
 def verify(
@@ -103,14 +132,6 @@ def verify(
     project_code: str | None,
     as_json: bool,
 ) -> None:
-    """Recompute the audit chain, check it still holds every checkpoint, then replay it and
-    compare what it implies with the tables (exit 1 on any problem or difference).
-
-    One line per problem: the chain's first broken row, and each checkpoint whose signature
-    fails, whose key is not the trusted one, or whose row is missing or hashes differently.
-    Once the chain holds, one line per difference with the tables: table, row, field, the
-    value the trail implies and the value stored (a chain that does not hold is not replayed).
-    """
     from procure.cli.witness_output import newest_witnessed_line
     from procure.domain.errors import ProcureError
     from procure.services.trail.check import trail_differences
@@ -134,41 +155,51 @@ def verify(
         data["differences"] = [asdict(difference) for difference in differences]
         print_json(data)
     elif report.ok:
-        echo(f"审计链完整 audit chain intact: {report.rows} rows verified")
+        echo(_("Audit chain intact: %(rows)s rows verified", rows=report.rows))
         if report.newest is not None:
             echo(
-                f"  {report.checkpoints} checkpoints hold; newest {report.newest.name} "
-                f"(key {report.newest.key_fingerprint})"
+                "  "
+                + _(
+                    "%(count)s checkpoints hold; newest %(name)s (key %(key)s)",
+                    count=report.checkpoints,
+                    name=checkpoint_name(report.newest.at, report.newest.seq),
+                    key=report.newest.key_fingerprint,
+                )
             )
             if not held and trusted is None:
                 echo(
-                    "  note: no checkpoint file or trusted key given: the signatures were "
-                    "checked against the keys the stored checkpoints name"
+                    "  "
+                    + _(
+                        "note: no checkpoint file or trusted key given: the signatures were "
+                        "checked against the keys the stored checkpoints name"
+                    )
                 )
             echo(f"  {newest_witnessed_line(witnessed)}")
     else:
         for problem in report.problems:
-            echo(f"error: {problem}", err=True)
+            echo(_("error: %(message)s", message=problem), err=True)
     if not report.ok:
         ctx.exit(1)
     if not as_json:
         for difference in differences:
             click.echo(str(difference))
         if compared and not differences:
-            click.echo("数据与审计记录一致 the tables hold what the trail implies")
+            click.echo(_("The tables hold what the audit trail implies"))
     if differences:
         raise ProcureError(
-            f"the trail does not explain the data: {len(differences)} "
-            f"difference{'s' if len(differences) != 1 else ''}"
+            ngettext(
+                "the trail does not explain the data: %(num)d difference",
+                "the trail does not explain the data: %(num)d differences",
+                len(differences),
+            )
         )
 
 
-@audit.command()
+@audit.command(help=N_("List the audit rows one scripted run (BATCH_ID) wrote."))
 @click.argument("batch_id")
 @json_option
 @click.pass_context
 def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
-    """List the audit rows one scripted run (BATCH_ID) wrote."""
     from procure.services.browse.project_view import batch_history
 
     with open_session(ctx, readonly=True) as session:
@@ -176,17 +207,29 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    from procure.workflow.rules import default_rules
+
+    steps = step_labels()
+    states = {s.code: s.label for s in default_rules().engine.definition.states}
     print_table(
-        f"batch {batch_id}",
-        ["#", "时间（北京时间）", "项目", "操作", "从", "到", "理由"],
+        _("Batch %(batch)s", batch=batch_id),
+        [
+            "#",
+            pgettext("cli", "Time (Beijing)"),
+            pgettext("cli", "Project"),
+            pgettext("cli", "Step"),
+            pgettext("cli", "From"),
+            pgettext("cli", "To"),
+            pgettext("cli", "Reason"),
+        ],
         [
             (
                 r["seq"],
-                beijing_moment(r["at"]),
+                moment(r["at"]),
                 r["project"],
-                r["trigger"],
-                r["from"],
-                r["to"],
+                steps.get(r["trigger"], r["trigger"]),
+                states.get(r["from"], r["from"]),
+                states.get(r["to"], r["to"]),
                 r["reason"],
             )
             for r in rows
@@ -194,16 +237,18 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
     )
 
 
-@click.group()
+@click.group(help=N_("The audit signing key (Ed25519), kept in a file outside the database."))
 def keys() -> None:
-    """The audit signing key (Ed25519), kept in a file outside the database."""
+    pass
 
 
-@keys.command(name="init")
+@keys.command(
+    name="init",
+    help=N_("Create the signing key (owner-only file; never overwrites) and print its public key."),
+)
 @key_option
 @json_option
 def init_key(key: Path | None, as_json: bool) -> None:
-    """Create the signing key (owner-only file; never overwrites) and print its public key."""
     from procure.domain.checkpoint import fingerprint
     from procure.services.trail.checkpoints import init_key as create
     from procure.store.keyfile import public_key_path, signing_key_path
@@ -220,6 +265,17 @@ def init_key(key: Path | None, as_json: bool) -> None:
             }
         )
         return
-    echo(f"已创建签名密钥 signing key created: {path} (owner-only)")
-    echo(f"  公钥 public key: {public} (key {fingerprint(public)})")
-    echo(f"  公钥文件 public key file: {public_key_path(path)} (give it to the auditors)")
+    echo(_("Signing key created: %(path)s (owner-only)", path=path))
+    echo(
+        "  "
+        + _(
+            "Public key: %(key)s (key %(fingerprint)s)", key=public, fingerprint=fingerprint(public)
+        )
+    )
+    echo(
+        "  "
+        + _(
+            "Public key file: %(path)s (give it to the auditors)",
+            path=public_key_path(path),
+        )
+    )

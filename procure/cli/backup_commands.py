@@ -8,28 +8,41 @@ from pathlib import Path
 import click
 
 from procure.cli.audit_commands import key_option
-from procure.cli.output import db_url, echo, json_option, open_session, print_json, shown_url
+from procure.cli.output import (
+    checkpoint_name,
+    db_url,
+    echo,
+    json_option,
+    open_session,
+    print_json,
+    shown_url,
+)
+from procure.domain.language import N_, _
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Write a consistent copy of the live database (SQLite: its online "
+        "backup API, WAL included; PostgreSQL: pg_dump), and the newest "
+        "checkpoint as FILE.checkpoint.json."
+    )
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The backup file to write (never overwritten), e.g. procure-2026-12-05.db.",
+    help=N_("The backup file to write (never overwritten), e.g. procure-2026-12-05.db."),
 )
-@click.option("--by", metavar="LOGIN", required=True, help="The admin taking the backup.")
+@click.option("--by", metavar="LOGIN", required=True, help=N_("The admin taking the backup."))
 @key_option
 @json_option
 @click.pass_context
 def backup(ctx: click.Context, output: Path, by: str, key: Path | None, as_json: bool) -> None:
-    """Write a consistent copy of the live database (SQLite: its online backup API, WAL
-    included; PostgreSQL: pg_dump), and the newest checkpoint as FILE.checkpoint.json."""
     from procure.services.trail.backups import back_up
     from procure.services.trail.checkpoints import optional_signer
 
-    signer, _ = optional_signer(key)
+    signer, _missing = optional_signer(key)
     with open_session(ctx) as session:
         engine = session.get_bind().engine
         done = back_up(session, engine, output, by=by, signer=signer)
@@ -45,22 +58,42 @@ def backup(ctx: click.Context, output: Path, by: str, key: Path | None, as_json:
             }
         )
         return
-    echo(f"已备份 backed up → {done.file} ({done.method}, {done.size} bytes)")
+    echo(
+        _(
+            "Backed up → %(file)s (%(method)s, %(size)s bytes)",
+            file=done.file,
+            method=done.method,
+            size=done.size,
+        )
+    )
     echo(f"  SHA-256 {done.sha256}")
     if done.checkpoint is None:
         echo(
-            "  warning: no checkpoint to put beside it (no signing key and none stored); "
-            "`procure keys init` creates a key"
+            "  "
+            + _(
+                "warning: no checkpoint to put beside it (no signing key and none stored); "
+                "`procure keys init` creates a key"
+            )
         )
     else:
-        echo(f"  检查点 checkpoint: {done.checkpoint.name} → {done.checkpoint_file}")
+        echo(
+            "  "
+            + _(
+                "Beside it: %(name)s → %(file)s",
+                name=checkpoint_name(done.checkpoint.at, done.checkpoint.seq),
+                file=done.checkpoint_file,
+            )
+        )
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Restore a backup FILE into the empty database named by --db (refuses a non-empty one)."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.pass_context
 def restore(ctx: click.Context, file: Path) -> None:
-    """Restore a backup FILE into the empty database named by --db (refuses a non-empty one)."""
     from procure.services.trail.backups import checkpoint_file_of
     from procure.services.trail.backups import restore as restore_backup
     from procure.store.db import make_engine
@@ -71,10 +104,16 @@ def restore(ctx: click.Context, file: Path) -> None:
         kind = restore_backup(file, engine)
     finally:
         engine.dispose()
-    echo(f"已恢复 restored {file} ({kind}) into {shown_url(url)}")
+    echo(_("Restored %(file)s (%(kind)s) into %(url)s", file=file, kind=kind, url=shown_url(url)))
     beside = checkpoint_file_of(file)
     if beside.exists():
-        echo(f"  now check it: procure audit verify --checkpoints {beside}")
+        echo(
+            "  "
+            + _(
+                "Now check it: %(command)s",
+                command=f"procure audit verify --checkpoints {beside}",
+            )
+        )
 
 
 def register(cli: click.Group) -> None:

@@ -12,9 +12,12 @@ import click
 
 from procure.cli.output import db_url, echo, json_option, open_session, print_json, print_table
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _, both, pgettext
+from procure.workflow.roles import role_label
 
 _WITHIN = re.compile(r"([0-9]{1,4})d?")
-STATUS_ZH = {"due": "待办 due", "overdue": "逾期 overdue", "expired": "已截止 closed"}
+STATUS = {"due": N_("due"), "overdue": N_("overdue"), "expired": N_("closed")}
+"""Each status of a deadline, as people name it."""
 
 
 def _days(value: str | None) -> int | None:
@@ -22,7 +25,9 @@ def _days(value: str | None) -> int | None:
         return None
     found = _WITHIN.fullmatch(value.strip())
     if found is None:
-        raise InvalidInput(f"--within {value!r}: give a number of days such as 7d")
+        raise InvalidInput(
+            _("--within %(value)s: give a number of days such as 7d", value=repr(value))
+        )
     return int(found.group(1))
 
 
@@ -32,11 +37,13 @@ def _day(value: str | None, option: str) -> date | None:
     return None if value is None else parse_date(value, field=option)
 
 
-@click.command()
-@click.option("--as", "login", metavar="LOGIN", help="Only what this account must act on.")
-@click.option("--overdue", is_flag=True, help="Only the deadlines passed and still owed.")
-@click.option("--within", metavar="DAYS", help="Only those due within DAYS (e.g. 7d).")
-@click.option("--on", "on", metavar="DATE", help="Judge as of DATE (default: today, Beijing).")
+@click.command(
+    help=N_("What is due or overdue, for whom, under which rule (workflows/deadlines.yaml).")
+)
+@click.option("--as", "login", metavar="LOGIN", help=N_("Only what this account must act on."))
+@click.option("--overdue", is_flag=True, help=N_("Only the deadlines passed and still owed."))
+@click.option("--within", metavar="DAYS", help=N_("Only those due within DAYS (e.g. 7d)."))
+@click.option("--on", "on", metavar="DATE", help=N_("Judge as of DATE (default: today, Beijing)."))
 @json_option
 @click.pass_context
 def due(
@@ -47,7 +54,6 @@ def due(
     on: str | None,
     as_json: bool,
 ) -> None:
-    """What is due or overdue, for whom, under which rule (workflows/deadlines.yaml)."""
     from procure.services.deadlines.due import due_items
 
     within_days = _days(within)
@@ -60,30 +66,30 @@ def due(
         print_json([item.as_dict() for item in items])
         return
     if not items:
-        echo("没有到期事项 nothing is due")
+        echo(_("Nothing is due"))
         return
     rows = [
         (
             _due_text(item),
-            STATUS_ZH.get(item.status, item.status),
+            _(STATUS[item.status]) if item.status in STATUS else item.status,
             "" if item.days_left is None else str(item.days_left),
             item.project,
-            f"{item.zh} {item.deadline}",
-            item.role + (f" {item.organization}" if item.organization else ""),
-            item.problem or item.rule,
+            both(item.zh, item.en),
+            role_label(item.role) + (f" {item.organization}" if item.organization else ""),
+            both(item.problem_zh or item.problem, item.problem) if item.problem else item.rule,
         )
         for item in items
     ]
     print_table(
-        "到期事项 Deadlines",
+        _("Deadlines"),
         [
-            "到期 Due",
-            "状态 Status",
-            "剩余天数 Days",
-            "项目 Project",
-            "期限 Deadline",
-            "谁 Who",
-            "规则 Rule",
+            pgettext("cli", "Due"),
+            pgettext("cli", "Status"),
+            pgettext("cli", "Days left"),
+            pgettext("cli", "Project"),
+            pgettext("cli", "Deadline"),
+            pgettext("cli", "Who"),
+            pgettext("cli", "Rule"),
         ],
         rows,
     )
@@ -95,29 +101,39 @@ def _due_text(item: Any) -> str:
         return "?"
     if not item.provisional:
         return str(item.due_on.isoformat())
-    held = f"，保持开放至 {item.held_until.isoformat()}" if item.held_until else ""
-    return f"{item.due_on.isoformat()} 暂定{held}"
+    if item.held_until:
+        return _(
+            "%(date)s provisional, held open until %(until)s",
+            date=item.due_on.isoformat(),
+            until=item.held_until.isoformat(),
+        )
+    return _("%(date)s provisional", date=item.due_on.isoformat())
 
 
-@click.command()
-@click.option("--at", "at", metavar="DATE", help="Judge as of DATE (default: today, Beijing).")
+@click.command(
+    help=N_(
+        "Fire the automatic triggers of passed deadlines; queue and send reminders (idempotent)."
+    )
+)
+@click.option("--at", "at", metavar="DATE", help=N_("Judge as of DATE (default: today, Beijing)."))
 @click.option(
     "--by",
     metavar="LOGIN",
     envvar="PROCURE_TICK_BY",
-    help="The account the tick acts through (default: $PROCURE_TICK_BY), e.g. a system "
-    "account granted officer; it needs each fired trigger's role over the project.",
+    help=N_(
+        "The account the tick acts through (default: $PROCURE_TICK_BY), e.g. a system "
+        "account granted officer; it needs each fired trigger's role over the project."
+    ),
 )
 @click.option(
     "--send/--no-send",
     default=True,
     show_default=True,
-    help="Send the queued reminders by e-mail when PROCURE_SMTP_HOST is set.",
+    help=N_("Send the queued reminders by e-mail when PROCURE_SMTP_HOST is set."),
 )
 @json_option
 @click.pass_context
 def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json: bool) -> None:
-    """Fire the automatic triggers of passed deadlines; queue and send reminders (idempotent)."""
     from procure.cli.witness_output import witnessed_json, witnessed_lines
     from procure.jobs.checkpointing import auto_settings, checkpoint_round
     from procure.services.deadlines import outbox
@@ -125,8 +141,10 @@ def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json
 
     if not by:
         raise InvalidInput(
-            "name the account the tick acts through: --by LOGIN or PROCURE_TICK_BY "
-            "(e.g. an account `clock` granted officer)"
+            _(
+                "name the account the tick acts through: --by LOGIN or PROCURE_TICK_BY "
+                "(e.g. an account `clock` granted officer)"
+            )
         )
     on = _day(at, "--at")
     settings = outbox.smtp_settings(os.environ) if send else None
@@ -144,26 +162,63 @@ def tick(ctx: click.Context, at: str | None, by: str | None, send: bool, as_json
             }
         )
         return
-    echo(f"期限检查 tick {result.on.isoformat()} (batch {result.batch_id})")
+    _echo_tick(result, delivery, witnessed_lines(witnessed))
+
+
+def _echo_tick(result: Any, delivery: Any, witnessed: list[str]) -> None:
+    """What the tick did: each trigger fired or not, reminders queued and sent, problems."""
+    steps = _steps()
+    echo(
+        _(
+            "Deadline check %(date)s (batch %(batch)s)",
+            date=result.on.isoformat(),
+            batch=result.batch_id,
+        )
+    )
     for fired in result.fired:
-        echo(f"  已执行 fired {fired.trigger} on {fired.project} ({fired.deadline}, #{fired.seq})")
+        echo(
+            "  "
+            + _(
+                "Done: %(step)s on %(project)s (%(deadline)s, #%(seq)s)",
+                step=steps.get(fired.trigger, fired.trigger),
+                project=fired.project,
+                deadline=fired.deadline,
+                seq=fired.seq,
+            )
+        )
     for refused in result.refused:
-        echo(f"  未执行 not fired {refused.trigger} on {refused.project}: {refused.refused}")
-    echo(f"  提醒 reminders queued: {result.queued}")
+        echo(
+            "  "
+            + _(
+                "Not done: %(step)s on %(project)s: %(reason)s",
+                step=steps.get(refused.trigger, refused.trigger),
+                project=refused.project,
+                reason=refused.refused,
+            )
+        )
+    echo("  " + _("Reminders queued: %(count)s", count=result.queued))
     for line in result.unreached:
-        echo(f"  无人负责 no account holds the role for: {line}")
+        echo("  " + _("No account holds the role for: %(what)s", what=line))
     for line in result.problems:
-        echo(f"  日历 calendar: {line}")
+        echo("  " + _("Calendar: %(problem)s", problem=line))
     for line in result.held:
-        echo(f"  暂定未关闭 held open: {line}")
-    for line in witnessed_lines(witnessed):
+        echo("  " + _("Provisional, held open: %(what)s", what=line))
+    for line in witnessed:
         echo(f"  {line}")
     if delivery is not None:
-        echo(f"  已发送 sent: {delivery.sent}")
+        echo("  " + _("Sent: %(count)s", count=delivery.sent))
         for line in delivery.failed:
-            echo(f"  发送失败 not sent: {line}")
+            echo("  " + _("Not sent: %(what)s", what=line))
         if delivery.unaddressed:
-            echo(f"  无邮箱 no e-mail address: {', '.join(delivery.unaddressed)}")
+            echo(
+                "  " + _("No e-mail address: %(logins)s", logins=_(", ").join(delivery.unaddressed))
+            )
+
+
+def _steps() -> dict[str, str]:
+    from procure.cli.output import step_labels
+
+    return step_labels()
 
 
 def register(cli: click.Group) -> None:

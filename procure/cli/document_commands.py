@@ -10,9 +10,14 @@ import click
 from procure.cli.output import echo, json_option, open_session, print_json, print_table
 from procure.domain.documents import KINDS
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _, pgettext
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Attach FILE to a fact of project CODE (kept once by its SHA-256, recorded in the trail)."
+    )
+)
 @click.argument("code")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
@@ -20,19 +25,26 @@ from procure.domain.errors import InvalidInput
     "kind",
     required=True,
     type=click.Choice(list(KINDS)),
-    help="The fact the file belongs to: " + ", ".join(f"{k} {v}" for k, v in KINDS.items()),
+    help=N_(
+        "The fact the file belongs to: proposal, contract, amendment, inspection, "
+        "rectification, assessment, comment or objection."
+    ),
 )
 @click.option(
     "--ref",
     metavar="REF",
-    help="Which one: a proposal's or objection's organization (USCC), an amendment's number, "
-    "an inspection's or comment's place (1, 2, …), an assessment sheet's assessor (login). "
-    "Not for the contract or the rectification.",
+    help=N_(
+        "Which one: a proposal's or objection's organization (USCC), an amendment's number, "
+        "an inspection's or comment's place (1, 2, …), an assessment sheet's assessor (login). "
+        "Not for the contract or the rectification."
+    ),
 )
-@click.option("--by", required=True, metavar="LOGIN", help="The account attaching it.")
-@click.option("--as", "role", default="", metavar="ROLE", help="The role it acts in (default: "
-              "the first the rules allow that the account holds).")  # fmt: skip
-@click.option("--name", metavar="NAME", help="The file's name as shown (default: FILE's name).")
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The account attaching it."))
+@click.option("--as", "role", default="", metavar="ROLE", help=N_(
+"The role it acts in (default: "
+              "the first the rules allow that the account holds)."
+))  # fmt: skip
+@click.option("--name", metavar="NAME", help=N_("The file's name as shown (default: FILE's name)."))
 @json_option
 @click.pass_context
 def attach(
@@ -46,7 +58,6 @@ def attach(
     name: str | None,
     as_json: bool,
 ) -> None:
-    """Attach FILE to a fact of project CODE (kept once by its SHA-256, recorded in the trail)."""
     from procure.services.documents.attach import attach as attach_file
     from procure.services.documents.facts import fact_id_for
     from procure.services.documents.policy import document_rules
@@ -70,23 +81,30 @@ def attach(
         print_json(attached.as_json())
         return
     echo(
-        f"{attached.project} 已上传附件 attached #{attached.number} {attached.name} "
-        f"({attached.media_type}, {attached.size_text}) → {attached.fact}; "
-        f"SHA-256 {attached.sha256}"
+        _(
+            "%(project)s: attached #%(number)s %(name)s (%(type)s, %(size)s) → %(fact)s; "
+            "SHA-256 %(sha256)s",
+            project=attached.project,
+            number=attached.number,
+            name=attached.name,
+            type=attached.media_type,
+            size=attached.size_text,
+            fact=attached.fact,
+            sha256=attached.sha256,
+        )
     )
 
 
-@click.command()
+@click.command(help=N_("List the files attached to project CODE: name, type, size, who and when."))
 @click.argument("code")
 @click.option(
     "--by",
     metavar="LOGIN",
-    help="List as this account: only the files it may see now (workflows/visibility.yaml).",
+    help=N_("List as this account: only the files it may see now (workflows/visibility.yaml)."),
 )
 @json_option
 @click.pass_context
 def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
-    """List the files attached to project CODE: name, type, size, who and when."""
     from procure.reports.record_text import CHINA
     from procure.services.documents.reading import attachments_as_seen
 
@@ -96,15 +114,15 @@ def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) ->
         print_json([file.as_json() for file in files])
         return
     print_table(
-        f"{code} 附件 Attachments ({len(files)})",
+        _("%(code)s attachments (%(count)s)", code=code, count=len(files)),
         [
-            "编号 ID",
-            "所属 Fact",
-            "文件名 Name",
-            "类型 Type",
-            "大小 Size",
-            "上传人 By",
-            "时间 At (UTC+8)",
+            pgettext("cli", "ID"),
+            pgettext("cli", "Belongs to"),
+            pgettext("cli", "File name"),
+            pgettext("cli", "Type"),
+            pgettext("cli", "Size"),
+            pgettext("cli", "Uploaded by"),
+            pgettext("cli", "Time (UTC+8)"),
         ],
         [
             (
@@ -121,26 +139,25 @@ def attachments(ctx: click.Context, code: str, by: str | None, as_json: bool) ->
     )
 
 
-@click.command()
+@click.command(help=N_("Write the attached file ID (see `procure attachments`) to --out."))
 @click.argument("attachment_id", metavar="ID", type=click.IntRange(1, 2**31 - 1))
 @click.option(
     "--out",
     "-o",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the file (refused when it exists).",
+    help=N_("Where to write the file (refused when it exists)."),
 )
-@click.option("--by", metavar="LOGIN", help="Download as this account (what it may see now).")
+@click.option("--by", metavar="LOGIN", help=N_("Download as this account (what it may see now)."))
 @json_option
 @click.pass_context
 def download(
     ctx: click.Context, attachment_id: int, out: Path, by: str | None, as_json: bool
 ) -> None:
-    """Write the attached file ID (see `procure attachments`) to --out."""
     from procure.services.documents.reading import open_as_seen
 
     if out.exists():
-        raise InvalidInput(f"{out} exists: procure does not overwrite it")
+        raise InvalidInput(_("%(path)s exists: procure does not overwrite it", path=out))
     with open_session(ctx, readonly=True) as session:
         attached, data = open_as_seen(session, attachment_id, by)
     with out.open("xb") as stream:
@@ -148,7 +165,14 @@ def download(
     if as_json:
         print_json({**attached.as_json(), "out": str(out)})
         return
-    echo(f"已下载 downloaded {attached.name} ({attached.size_text}) → {out}")
+    echo(
+        _(
+            "Downloaded %(name)s (%(size)s) → %(path)s",
+            name=attached.name,
+            size=attached.size_text,
+            path=out,
+        )
+    )
 
 
 def register(cli: click.Group) -> None:

@@ -10,25 +10,39 @@ import click
 
 from procure.cli.audit_commands import key_option
 from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
+from procure.domain.language import N_, _, ngettext, pgettext
 
 
-@click.command(name="dossier")
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year.")
-@click.option("--purchaser", help="Only this purchaser's projects, e.g. SM-FED.")
+@click.command(
+    name="dossier",
+    help=N_(
+        "Write the auditor's dossier of a year: the records (PDF), the audit "
+        "trail (JSON Lines), the signed checkpoints and public key, the OCDS "
+        "package and a manifest with the SHA-256 of every file, and the "
+        "projects' attached files (by their SHA-256).\n\nWith a signing key the "
+        "chain's head is signed (or its checkpoint reused) and the records "
+        "carry it; without one, the stored checkpoints of the newest key are "
+        "shipped."
+    ),
+)
+@click.option("--year", type=FUNDING_YEAR, required=True, help=N_("The funding year."))
+@click.option("--purchaser", help=N_("Only this purchaser's projects, e.g. SM-FED."))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The zip file to write, e.g. dossier-2019.zip.",
+    help=N_("The zip file to write, e.g. dossier-2019.zip."),
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Record printing processes.")
+@click.option("--jobs", type=click.IntRange(min=1), help=N_("Record printing processes."))
 @click.option(
     "--files-up-to",
     type=click.FloatRange(min=0),
     metavar="MB",
-    help="Include the bytes of attached files up to this size in megabytes; larger ones by "
-    "their SHA-256 only (default: every file).",
+    help=N_(
+        "Include the bytes of attached files up to this size in megabytes; larger ones by "
+        "their SHA-256 only (default: every file)."
+    ),
 )
 @key_option
 @json_option
@@ -43,19 +57,15 @@ def export_dossier(
     key: Path | None,
     as_json: bool,
 ) -> None:
-    """Write the auditor's dossier of a year: the records (PDF), the audit trail (JSON
-    Lines), the signed checkpoints and public key, the OCDS package and a manifest with
-    the SHA-256 of every file, and the projects' attached files (by their SHA-256).
-
-    With a signing key the chain's head is signed (or its checkpoint reused) and the
-    records carry it; without one, the stored checkpoints of the newest key are shipped.
-    """
     from procure.services.opendata.dossier import export_dossier as export
     from procure.services.trail.checkpoints import optional_signer
 
     signer, path = optional_signer(key)
     if signer is None:
-        echo(f"note: no signing key at {path}: shipping the stored checkpoints only", err=True)
+        echo(
+            _("note: no signing key at %(path)s: shipping the stored checkpoints only", path=path),
+            err=True,
+        )
     with open_session(ctx, bulk=True) as session:  # reads the whole trail once: no map
         summary = export(
             session,
@@ -71,38 +81,58 @@ def export_dossier(
         print_json(asdict(summary))
         return
     echo(
-        f"审计资料包 dossier {year}{' ' + purchaser if purchaser else ''} → {summary.file}: "
-        f"{summary.records} records, {summary.trail_rows} trail rows, "
-        f"{summary.checkpoints} checkpoints (key {summary.key_fingerprint})"
+        _(
+            "Auditor's dossier %(year)s → %(file)s: %(records)s records, %(rows)s trail rows, "
+            "%(checkpoints)s checkpoints (key %(key)s)",
+            year=f"{year} {purchaser}" if purchaser else year,
+            file=summary.file,
+            records=summary.records,
+            rows=summary.trail_rows,
+            checkpoints=summary.checkpoints,
+            key=summary.key_fingerprint,
+        )
     )
-    echo(f"  SHA-256 {summary.sha256}; verify it: procure dossier verify {summary.file}")
+    echo(
+        "  "
+        + _(
+            "SHA-256 %(sha256)s; verify it: %(command)s",
+            sha256=summary.sha256,
+            command=f"procure dossier verify {summary.file}",
+        )
+    )
 
 
-@click.group()
+@click.group(help=N_("The auditor's dossier (written by `procure export dossier`): verify one."))
 def dossier() -> None:
-    """The auditor's dossier (written by `procure export dossier`): verify one."""
+    pass
 
 
-@dossier.command()
+@dossier.command(
+    help=N_(
+        "Check a dossier FILE without the database: the manifest, the trail's "
+        "hash chain, each checkpoint's signature and head, and each record "
+        "against the trail."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "--public-key",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The trusted public key (KEY.pub) the dossier must be signed with.",
+    help=N_("The trusted public key (KEY.pub) the dossier must be signed with."),
 )
 @click.option(
     "--check-pages",
     is_flag=True,
-    help="Also re-render each record and compare its pages (needs the procure release "
-    "and fonts that printed it).",
+    help=N_(
+        "Also re-render each record and compare its pages (needs the procure release "
+        "and fonts that printed it)."
+    ),
 )
 @json_option
 @click.pass_context
 def verify(
     ctx: click.Context, file: Path, public_key: Path | None, check_pages: bool, as_json: bool
 ) -> None:
-    """Check a dossier FILE without the database: the manifest, the trail's hash chain,
-    each checkpoint's signature and head, and each record against the trail."""
     from procure.cli.output import print_table
     from procure.services.opendata.dossier_verify import verify_dossier
     from procure.store.keyfile import load_public_key
@@ -115,17 +145,49 @@ def verify(
         )
     else:
         print_table(
-            f"dossier {file.name}",
-            ["检查 Check", "文件 File", "结果 Result", "说明 Detail"],
+            _("Dossier %(file)s", file=file.name),
             [
-                (c.check, c.subject, "通过 pass" if c.ok else "失败 FAIL", c.detail)
+                pgettext("cli", "Check"),
+                pgettext("cli", "File"),
+                pgettext("cli", "Result"),
+                pgettext("cli", "Detail"),
+            ],
+            [
+                (
+                    _(CHECKS[c.check]) if c.check in CHECKS else c.check,
+                    c.subject,
+                    pgettext("cli", "pass") if c.ok else pgettext("cli", "FAIL"),
+                    c.detail,
+                )
                 for c in result.checks
             ],
         )
         failed = sum(not c.ok for c in result.checks)
         if failed:
-            echo(f"不一致 {failed} check{'s' if failed != 1 else ''} failed", err=True)
+            echo(
+                ngettext(
+                    "Not consistent: %(num)d check failed",
+                    "Not consistent: %(num)d checks failed",
+                    failed,
+                ),
+                err=True,
+            )
         else:
-            echo(f"一致 OK: every check of {len(result.checks)} passed")
+            echo(_("Consistent: every check of %(count)s passed", count=len(result.checks)))
     if not result.ok:
         ctx.exit(1)
+
+
+_PASS = {True: lambda: pgettext("cli", "pass"), False: lambda: pgettext("cli", "FAIL")}
+"""A check's result, as the table says it."""
+CHECKS = {
+    "manifest": N_("Manifest"),
+    "trail": N_("Audit trail"),
+    "public key": N_("Public key"),
+    "checkpoint": N_("Checkpoint"),
+    "record": N_("Evaluation record"),
+    "records": N_("Every project's record"),
+    "attachment": N_("Attachment"),
+    "ocds": N_("OCDS package"),
+}
+"""Each check of a dossier, as the table names it."""

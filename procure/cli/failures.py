@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from procure.domain.language import N_, _
 from procure.domain.text import quoted
 
 _SQLITE_SENTENCES = (
-    ("readonly database", "the database file is read-only: procure cannot record the change"),
+    ("readonly database", N_("the database file is read-only: procure cannot record the change")),
     (
         "unable to open database file",
-        "the database file cannot be opened (does its folder exist and may procure write there?)",
+        N_(
+            "the database file cannot be opened "
+            "(does its folder exist and may procure write there?)"
+        ),
     ),
-    ("database is locked", "the database is busy with another procure; try again"),
-    ("file is not a database", "the file given as the database is not a SQLite database"),
-    ("database disk image is malformed", "the database file is damaged (malformed)"),
+    ("database is locked", N_("the database is busy with another procure; try again")),
+    ("file is not a database", N_("the file given as the database is not a SQLite database")),
+    ("database disk image is malformed", N_("the database file is damaged (malformed)")),
 )
 
 
@@ -29,17 +33,19 @@ def describe_failure(exc: BaseException) -> str | None:
         text = _first_line(cause)
         for needle, sentence in _SQLITE_SENTENCES:
             if needle in text.lower():
-                return sentence
-        return f"database error: {type(cause).__name__}: {text}"
+                return _(sentence)
+        return _("database error: %(kind)s: %(text)s", kind=type(cause).__name__, text=text)
     if isinstance(exc, OverflowError):
-        return "a number given is too large to store"
+        return _("a number given is too large to store")
     if isinstance(exc, RecursionError):
-        return "the data is nested too deeply to process"
+        return _("the data is nested too deeply to process")
     if isinstance(exc, MemoryError):
-        return "out of memory: the input is too large"
+        return _("out of memory: the input is too large")
     if isinstance(exc, OSError):
-        where = f" ({quoted(exc.filename)})" if exc.filename else ""
-        return f"{exc.strerror or type(exc).__name__}{where}"
+        problem = exc.strerror or type(exc).__name__
+        if exc.filename:
+            return _("%(problem)s (%(file)s)", problem=problem, file=quoted(exc.filename))
+        return problem
     return None
 
 

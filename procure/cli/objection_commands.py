@@ -1,4 +1,4 @@
-"""``procure objection lodge|answer``: objections (质疑) to an award notice."""
+"""``procure objection lodge|answer``: objections to an award notice."""
 
 from __future__ import annotations
 
@@ -7,28 +7,31 @@ from dataclasses import asdict
 import click
 
 from procure.cli.output import echo, json_option, open_session, print_json
+from procure.domain.language import N_, _
 
 
-@click.group()
+@click.group(help=N_("Objections to an award notice: lodge one, answer one."))
 def objection() -> None:
-    """Objections (质疑) to an award notice: lodge one, answer one."""
+    pass
 
 
-@objection.command()
+@objection.command(help=N_("Lodge an organization's objection to project CODE's award notice."))
 @click.argument("code")
-@click.option("--organization", required=True, metavar="USCC", help="The objecting organization.")
-@click.option("--text", required=True, help="What the organization objects to (质疑事项).")
-@click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
+@click.option(
+    "--organization", required=True, metavar="USCC", help=N_("The objecting organization.")
+)
+@click.option("--text", required=True, help=N_("What the organization objects to."))
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The account acting (its login)."))
 @click.option(
     "--as",
     "role",
     type=click.Choice(["organization", "officer"]),
     default="organization",
     show_default=True,
-    help="The organization's own account, or an officer recording it (needs --document).",
+    help=N_("The organization's own account, or an officer recording it (needs --document)."),
 )
-@click.option("--document", metavar="REF", help="The reference of the letter (质疑函文号).")
-@click.option("--on", "lodged_on", metavar="YYYY-MM-DD", help="The date of the objection.")
+@click.option("--document", metavar="REF", help=N_("The reference of the letter."))
+@click.option("--on", "lodged_on", metavar="YYYY-MM-DD", help=N_("The date of the objection."))
 @json_option
 @click.pass_context
 def lodge(
@@ -42,7 +45,6 @@ def lodge(
     lodged_on: str | None,
     as_json: bool,
 ) -> None:
-    """Lodge an organization's objection to project CODE's award notice."""
     from procure.services.public import objections
     from procure.workflow.context import Actor
 
@@ -60,29 +62,34 @@ def lodge(
         print_json(asdict(result))
         return
     echo(
-        f"{result.project} 已登记质疑 objection lodged by {organization}, "
-        f"审计记录 audit #{result.seq}"
+        _(
+            "%(project)s: objection lodged by %(organization)s, audit record #%(seq)s",
+            project=result.project,
+            organization=organization,
+            seq=result.seq,
+        )
     )
 
 
-@objection.command()
+@objection.command(help=N_("Answer an organization's objection to project CODE's award."))
 @click.argument("code")
-@click.option("--organization", required=True, metavar="USCC", help="The objecting organization.")
+@click.option(
+    "--organization", required=True, metavar="USCC", help=N_("The objecting organization.")
+)
 @click.option(
     "--outcome",
     required=True,
     type=click.Choice(["upheld", "rejected"]),
-    help="upheld: the award is reopened for review; rejected: the award stands.",
+    help=N_("upheld: the award is reopened for review; rejected: the award stands."),
 )
-@click.option("--reason", required=True, help="The answer's reasons (published).")
-@click.option("--by", required=True, metavar="LOGIN", help="The officer answering (its login).")
+@click.option("--reason", required=True, help=N_("The answer's reasons (published)."))
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The officer answering (its login)."))
 @json_option
 @click.pass_context
 def answer(
     ctx: click.Context, code: str, organization: str, outcome: str, reason: str, by: str,
     as_json: bool,
 ) -> None:  # fmt: skip
-    """Answer an organization's objection to project CODE's award."""
     from procure.services.public import objections
     from procure.workflow.context import Actor
 
@@ -94,12 +101,25 @@ def answer(
     if as_json:
         print_json(asdict(result))
         return
-    said = (
-        "质疑成立，重新评审 upheld: the award is reopened"
-        if outcome == "upheld"
-        else ("质疑不成立 rejected: the award stands")
-    )
-    echo(
-        f"{result.project} {said} ({result.from_state} → {result.to_state}), "
-        f"审计记录 audit #{result.seq}"
-    )
+    from procure.workflow.rules import default_rules
+
+    definition = default_rules().engine.definition
+    values = {
+        "project": result.project,
+        "before": definition.state(result.from_state).label,
+        "after": definition.state(result.to_state).label,
+        "seq": result.seq,
+    }
+    if outcome == "upheld":
+        line = _(
+            "%(project)s: objection upheld, the award is reopened for review "
+            "(%(before)s → %(after)s), audit record #%(seq)s",
+            **values,
+        )
+    else:
+        line = _(
+            "%(project)s: objection rejected, the award stands (%(before)s → %(after)s), "
+            "audit record #%(seq)s",
+            **values,
+        )
+    echo(line)

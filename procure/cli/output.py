@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _
 from procure.domain.text import quoted, visible
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 json_option: Callable[[F], F] = click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON for scripts."
+    "--json", "as_json", is_flag=True, help=N_("Print JSON for scripts.")
 )
 
 
@@ -98,22 +99,42 @@ def _refuse_unsupported_url(url: str) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-    use = "use sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME"
+    use = "sqlite:///FILE", "postgresql+psycopg://USER@HOST/NAME"
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise InvalidInput(f"{quoted(url)} is not a database URL; {use}") from exc
+        raise InvalidInput(
+            _(
+                "%(url)s is not a database URL; use %(sqlite)s or %(postgresql)s",
+                url=quoted(url),
+                sqlite=use[0],
+                postgresql=use[1],
+            )
+        ) from exc
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
         raise InvalidInput(
-            f"database {quoted(shown)}: {parsed.get_backend_name()} is not supported; "
-            f"procure runs on SQLite or PostgreSQL: {use}"
+            _(
+                "database %(url)s: %(backend)s is not supported; procure runs on SQLite or "
+                "PostgreSQL: use %(sqlite)s or %(postgresql)s",
+                url=quoted(shown),
+                backend=parsed.get_backend_name(),
+                sqlite=use[0],
+                postgresql=use[1],
+            )
         )
     try:
         parsed.get_dialect().import_dbapi()
     except (NoSuchModuleError, ImportError) as exc:
         raise InvalidInput(
-            f"database {quoted(shown)}: the driver {parsed.drivername} is not available; {use}"
+            _(
+                "database %(url)s: the driver %(driver)s is not available; "
+                "use %(sqlite)s or %(postgresql)s",
+                url=quoted(shown),
+                driver=parsed.drivername,
+                sqlite=use[0],
+                postgresql=use[1],
+            )
         ) from exc
 
 
@@ -140,14 +161,24 @@ def open_session(
     try:
         revision = stored_revision(engine)
         if revision is None:
-            raise InvalidInput(f"database {shown_url(url)} is not initialized: run `procure init`")
+            raise InvalidInput(
+                _(
+                    "database %(url)s is not initialized: run `procure init`",
+                    url=shown_url(url),
+                )
+            )
         newer = newer_schema_message(shown_url(url), revision)
         if newer is not None:
             raise InvalidInput(newer)
         if revision != SCHEMA_HEAD:
             raise InvalidInput(
-                f"database {shown_url(url)} is at schema {revision}, this release needs "
-                f"{SCHEMA_HEAD}: run `procure init` to upgrade it"
+                _(
+                    "database %(url)s is at schema %(revision)s, this release needs "
+                    "%(head)s: run `procure init` to upgrade it",
+                    url=shown_url(url),
+                    revision=revision,
+                    head=SCHEMA_HEAD,
+                )
             )
         session = new_session(engine)
         try:
@@ -166,10 +197,50 @@ def _refuse_missing_sqlite_file(url: str) -> None:
             name = name[len("file:") :].partition("?")[0]
         path = Path(name)
         if not path.exists():
-            raise InvalidInput(f"no database at {path}: run `procure init` first")
+            raise InvalidInput(_("no database at %(path)s: run `procure init` first", path=path))
 
 
 def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+TRAIL_STEPS: dict[str, str] = {
+    "create": N_("Draft the project"),
+    "correct": N_("Correct a record"),
+    "approve_correction": N_("Approve a correction"),
+    "amend_contract": N_("Propose a contract amendment"),
+    "approve_amendment": N_("Approve a contract amendment"),
+    "refuse_correction": N_("Refuse a correction"),
+    "refuse_amendment": N_("Refuse a contract amendment"),
+    "attach": N_("Attach a file"),
+}
+"""The trail's steps that are not the lifecycle's, as people name them."""
+
+
+def step_labels() -> dict[str, str]:
+    """Every trigger of the audit trail by its step's name in the language in use."""
+    from procure.workflow.rules import default_rules
+
+    lifecycle = {t.trigger: t.label for t in default_rules().engine.definition.transitions}
+    return {**{trigger: _(name) for trigger, name in TRAIL_STEPS.items()}, **lifecycle}
+
+
+def moment(value: Any) -> str:
+    """A recorded moment in Beijing time, as the language in use writes a date
+    (``2019年03月01日 16:00:00``, ``2019-03-01 16:00:00``)."""
+    import re
+
+    from procure.domain.dates import beijing_moment
+    from procure.domain.language import current
+
+    shown = beijing_moment(value)
+    if current() == "zh_CN":
+        return shown
+    return re.sub(r"(\d{4})年(\d{2})月(\d{2})日", r"\1-\2-\3", shown)
+
+
+def checkpoint_name(at: str, seq: int) -> str:
+    """How a person names a checkpoint: ``checkpoint 2020-01-07 #227`` (its day, its row)."""
+    return _("checkpoint %(date)s #%(seq)s", date=at[:10], seq=seq)

@@ -10,13 +10,16 @@ from procure.cli.output import (
     FUNDING_YEAR,
     echo,
     json_option,
+    moment,
     open_session,
     print_json,
     print_table,
+    step_labels,
 )
-from procure.domain.dates import beijing_moment
+from procure.domain.language import N_, _, both, pgettext
+from procure.workflow.roles import role_label
 
-ROLE_HELP = "Role: officer, leader, reviewer, assessor, supervisor, auditor, admin."
+ROLE_HELP = N_("Role: officer, leader, reviewer, assessor, supervisor, auditor, admin.")
 
 
 def register(group: click.Group) -> None:
@@ -25,16 +28,15 @@ def register(group: click.Group) -> None:
         group.add_command(command)
 
 
-@click.command()
-@click.option("--year", type=FUNDING_YEAR, help="Funding year.")
-@click.option("--state", help="State code, e.g. in_service.")
-@click.option("--purchaser", help="Purchaser code, e.g. SM-FED.")
+@click.command(help=N_("List projects, optionally by year, state and purchaser."))
+@click.option("--year", type=FUNDING_YEAR, help=N_("Funding year."))
+@click.option("--state", help=N_("State code, e.g. in_service."))
+@click.option("--purchaser", help=N_("Purchaser code, e.g. SM-FED."))
 @json_option
 @click.pass_context
 def projects(
     ctx: click.Context, year: int | None, state: str | None, purchaser: str | None, as_json: bool
 ) -> None:
-    """List projects, optionally by year, state and purchaser."""
     from procure.services.browse.project_view import list_projects
 
     with open_session(ctx, readonly=True) as session:
@@ -42,30 +44,47 @@ def projects(
     if as_json:
         print_json(rows)
         return
+    states = _states()
     print_table(
-        f"服务项目 Projects ({len(rows)})",
-        ["项目编号", "年度", "项目名称", "购买方", "预算(元)", "状态"],
+        _("Service projects (%(count)s)", count=len(rows)),
         [
-            (r["code"], r["year"], r["title"], r["purchaser_name"], r["budget"], r["state_zh"])
+            pgettext("cli", "Project code"),
+            pgettext("cli", "Year"),
+            pgettext("cli", "Project title"),
+            pgettext("cli", "Purchaser"),
+            pgettext("cli", "Budget (yuan)"),
+            pgettext("cli", "State"),
+        ],
+        [
+            (r["code"], r["year"], r["title"], r["purchaser_name"], r["budget"], states(r["state"]))
             for r in rows
         ],
     )
 
 
+def _states() -> Any:
+    """A state code's label in the language in use."""
+    from procure.workflow.rules import default_rules
+
+    definition = default_rules().engine.definition
+    return lambda code: definition.state(code).label
+
+
 BY_READER = click.option(
     "--by",
     metavar="LOGIN",
-    help="Read as this account: only what it may see now (workflows/visibility.yaml).",
+    help=N_("Read as this account: only what it may see now (workflows/visibility.yaml)."),
 )
 
 
-@click.command()
+@click.command(
+    help=N_("Show one project: state, proposals and review panel, contract, payments, assessment.")
+)
 @click.argument("code")
 @BY_READER
 @json_option
 @click.pass_context
 def show(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
-    """Show one project: state, proposals and review panel, contract, payments, assessment."""
     from dataclasses import asdict
 
     from procure.services.visibility.reading import changes_as_seen, detail_as_seen
@@ -80,67 +99,151 @@ def show(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
         print_json(detail)
         return
     echo(f"{detail['code']}  {detail['title']}")
-    echo(f"  购买方 purchaser: {detail['purchaser_name']} ({detail['purchaser']})")
-    echo(f"  年度 year: {detail['year']}   预算 budget: {detail['budget']} 元")
-    echo(f"  状态 state: {detail['state_zh']} ({detail['state']})")
+    echo(
+        "  "
+        + _(
+            "Purchaser: %(name)s (%(code)s)",
+            name=detail["purchaser_name"],
+            code=detail["purchaser"],
+        )
+    )
+    echo(
+        "  "
+        + _(
+            "Year: %(year)s   Budget: %(budget)s yuan",
+            year=detail["year"],
+            budget=detail["budget"],
+        )
+    )
+    echo("  " + _("State: %(state)s", state=_states()(detail["state"])))
     if detail["purpose"]:
-        echo(f"  服务目的 purpose: {detail['purpose']}")
+        echo("  " + _("Purpose: %(purpose)s", purpose=detail["purpose"]))
     for proposal in detail["proposals"]:
         sheets = ", ".join(
-            f"{r['reviewer']} {r['total']}" + (" (回避 recused)" if r["recused"] else "")
+            _("%(reviewer)s %(total)s (recused)", reviewer=r["reviewer"], total=r["total"])
+            if r["recused"]
+            else f"{r['reviewer']} {r['total']}"
             for r in proposal["reviews"]
         )
         echo(
-            f"  申报 proposal: {proposal['organization']} 报价 {proposal['price']} 元; "
-            f"评审 panel {proposal['panel_score'] or '-'} [{sheets}]"
+            "  "
+            + _(
+                "Proposal: %(organization)s, price %(price)s yuan; panel %(score)s [%(sheets)s]",
+                organization=proposal["organization"],
+                price=proposal["price"],
+                score=proposal["panel_score"] or "-",
+                sheets=sheets,
+            )
         )
     contract = detail["contract"]
     if contract:
         echo(
-            f"  合同 contract {contract['number']}: {contract['organization']} "
-            f"({contract['uscc']}), {contract['amount']} 元, "
-            f"{contract['start']} – {contract['end']}"
+            "  "
+            + _(
+                "Contract %(number)s: %(organization)s (%(uscc)s), %(amount)s yuan, "
+                "%(start)s – %(end)s",
+                number=contract["number"],
+                organization=contract["organization"],
+                uscc=contract["uscc"],
+                amount=contract["amount"],
+                start=contract["start"],
+                end=contract["end"],
+            )
         )
         for payment in contract["payments"]:
             echo(
-                f"    拨付 payment #{payment['tranche']}: {payment['amount']} 元 "
-                f"on {payment['paid_on']}"
+                "    "
+                + _(
+                    "Payment #%(tranche)s: %(amount)s yuan on %(date)s",
+                    tranche=payment["tranche"],
+                    amount=payment["amount"],
+                    date=payment["paid_on"],
+                )
             )
     for inspection in detail["inspections"]:
-        flag = " (需整改 rectification required)" if inspection["rectification_required"] else ""
-        echo(
-            f"  监管 inspection {inspection['inspected_on']} {inspection['inspector']}: "
-            f"{inspection['findings']}{flag}"
-        )
+        values = {
+            "date": inspection["inspected_on"],
+            "inspector": inspection["inspector"],
+            "findings": inspection["findings"],
+        }
+        if inspection["rectification_required"]:
+            line = _(
+                "Inspection %(date)s %(inspector)s: %(findings)s (rectification required)",
+                **values,
+            )
+        else:
+            line = _("Inspection %(date)s %(inspector)s: %(findings)s", **values)
+        echo("  " + line)
     assessment = detail["assessment"]
     if assessment:
-        final = "final" if assessment["final"] else "not final"
-        veto = f", 一票否决 veto: {', '.join(assessment['veto'])}" if assessment["veto"] else ""
-        echo(
-            f"  考核 assessment ({final}, {assessment['scorecard']}): {assessment['total']} "
-            f"{assessment['grade_zh']}{veto}"
-        )
+        _echo_assessment(assessment)
     for change in (*changes.corrections, *changes.amendments) if changes else ():
         _echo_change(change)
 
 
+def _echo_assessment(assessment: dict[str, Any]) -> None:
+    """The assessment's total and grade, whether final, and any veto."""
+    from procure.workflow.rules import default_rules
+
+    grades = {g.code: both(g.label_zh, g.label_en) for g in default_rules().assessment.grades}
+    values = {
+        "scorecard": assessment["scorecard"],
+        "total": assessment["total"],
+        "grade": grades.get(assessment["grade"], assessment["grade_zh"]),
+        "veto": "、".join(assessment["veto"]),
+    }
+    if assessment["final"]:
+        line = (
+            _("Assessment (final, %(scorecard)s): %(total)s %(grade)s, veto: %(veto)s", **values)
+            if assessment["veto"]
+            else _("Assessment (final, %(scorecard)s): %(total)s %(grade)s", **values)
+        )
+    else:
+        line = (
+            _(
+                "Assessment (not final, %(scorecard)s): %(total)s %(grade)s, veto: %(veto)s",
+                **values,
+            )
+            if assessment["veto"]
+            else _("Assessment (not final, %(scorecard)s): %(total)s %(grade)s", **values)
+        )
+    echo("  " + line)
+
+
 def _echo_change(change: Any) -> None:
     """One correction or amendment: what it replaced, the reason, who, and if it counts."""
-    lines = "；".join(f"{line.field} {line.old} → {line.new}" for line in change.lines)
-    state = f"待{change.approval_zh}审批（未生效）" if change.pending else "已生效"
-    echo(
-        f"  更正/变更 #{change.number} {change.what}: {lines}（理由：{change.reason}；"
-        f"{change.proposed_by} 提出，{state}）"
-    )
+    lines = _("; ").join(f"{line.field} {line.old} → {line.new}" for line in change.lines)
+    values = {
+        "number": change.number,
+        "what": change.what,
+        "lines": lines,
+        "reason": change.reason,
+        "by": change.proposed_by,
+        "role": role_label(change.approval_role) if change.approval_role else "",
+    }
+    if change.pending:
+        line = _(
+            "Correction/amendment #%(number)s %(what)s: %(lines)s (reason: %(reason)s; "
+            "proposed by %(by)s, awaiting approval by the %(role)s (not in force))",
+            **values,
+        )
+    else:
+        line = _(
+            "Correction/amendment #%(number)s %(what)s: %(lines)s (reason: %(reason)s; "
+            "proposed by %(by)s, in force)",
+            **values,
+        )
+    echo("  " + line)
 
 
-@click.command()
+@click.command(
+    help=N_("What a role may do to a project now and, for the rest, the rule that blocks it.")
+)
 @click.argument("code")
 @click.option("--as", "role", required=True, help=ROLE_HELP)
 @json_option
 @click.pass_context
 def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
-    """What a role may do to a project now and, for the rest, the rule that blocks it."""
     from procure.services.browse.project_view import available_actions
 
     with open_session(ctx, readonly=True) as session:
@@ -148,33 +251,58 @@ def actions(ctx: click.Context, code: str, role: str, as_json: bool) -> None:
     if as_json:
         print_json(items)
         return
+    steps = step_labels()
     rows = []
     for item in (i for i in items if i["from_this_state"]):
         if item["allowed"]:
             needs = ", ".join(item.get("needs", []))
-            status = "可以 allowed" + (f" (--set {needs})" if needs else "")
+            status = _("Allowed (--set %(facts)s)", facts=needs) if needs else _("Allowed")
         else:
-            status = "不可 blocked: " + "; ".join(item["blocked_by"])
-        rows.append((item["trigger"], item["zh"], status))
-    print_table(f"{code} — {role}", ["操作 Trigger", "说明", "状态 Status"], rows)
-    elsewhere = [i["trigger"] for i in items if not i["from_this_state"]]
+            status = _("Blocked: %(reasons)s", reasons=_("; ").join(item["blocked_by"]))
+        rows.append((item["trigger"], steps.get(item["trigger"], item["zh"]), status))
+    print_table(
+        f"{code} — {role_label(role)}",
+        [pgettext("cli", "Trigger"), pgettext("cli", "Step"), pgettext("cli", "Status")],
+        rows,
+    )
+    elsewhere = [steps.get(i["trigger"], i["trigger"]) for i in items if not i["from_this_state"]]
     if elsewhere:
-        echo(f"当前状态下不可用 not available in this state: {', '.join(elsewhere)}")
+        echo(_("Not available in this state: %(steps)s", steps=_("; ").join(elsewhere)))
 
 
-@click.command()
+def _definition() -> Any:
+    from procure.workflow.rules import default_rules
+
+    return default_rules().engine.definition
+
+
+@click.command(
+    help=N_(
+        "Fire a trigger on a project (all of it is stored, or nothing).\n\n"
+        "\b\n"
+        "These steps cannot be undone (the browser asks to confirm them; here the command is\n"
+        "the confirmation): reject (not approved), withdraw_proposal (withdraw the proposal),\n"
+        "award (choose the organization), sign_contract (sign the contract),\n"
+        "finalize_assessment (finalize the assessment), renew (renew),\n"
+        "accept_rectification (accept the rectification), drop (no further cooperation),\n"
+        "cancel (cancel the project). A recorded fact is changed afterwards only by a\n"
+        "correction, a contract only by an amendment."
+    )
+)
 @click.argument("code")
 @click.argument("trigger")
 @click.option("--as", "role", required=True, help=ROLE_HELP)
-@click.option("--by", required=True, metavar="LOGIN", help="The account acting (its login).")
-@click.option("--reason", default="", help="Why (required for reject, drop, cancel).")
+@click.option("--by", required=True, metavar="LOGIN", help=N_("The account acting (its login)."))
+@click.option("--reason", default="", help=N_("Why (required for reject, drop, cancel)."))
 @click.option(
     "--set",
     "assignments",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A fact the trigger needs (repeatable), e.g. --set amount=880,000.00 "
-    "(amounts in yuan; thousands separators allowed).",
+    help=N_(
+        "A fact the trigger needs (repeatable), e.g. --set amount=880,000.00 "
+        "(amounts in yuan; thousands separators allowed)."
+    ),
 )
 @json_option
 @click.pass_context
@@ -188,15 +316,6 @@ def advance(
     assignments: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Fire a trigger on a project (all of it is stored, or nothing).
-
-    \b
-    These steps cannot be undone (the browser asks to confirm them; here the command is
-    the confirmation): reject 不予立项, withdraw_proposal 撤回申报方案, award 确定中选组织,
-    sign_contract 签订合同, finalize_assessment 确定考核结果, renew 续约,
-    accept_rectification 整改验收通过, drop 不再合作, cancel 撤销项目. A recorded fact is
-    changed afterwards only by a correction, a contract only by an amendment.
-    """
     from dataclasses import asdict
 
     from procure.services.lifecycle.fire import advance as advance_project
@@ -214,19 +333,25 @@ def advance(
         return
     definition = default_rules().engine.definition
     before, after = definition.state(result.from_state), definition.state(result.to_state)
+    step = next(t.label for t in definition.transitions if t.trigger == result.trigger)
     echo(
-        f"{result.project} {result.trigger}: {before.zh} → {after.zh} "
-        f"({result.from_state} → {result.to_state}), 审计记录 audit #{result.seq}"
+        _(
+            "%(project)s %(step)s: %(before)s → %(after)s, audit record #%(seq)s",
+            project=result.project,
+            step=step,
+            before=before.label,
+            after=after.label,
+            seq=result.seq,
+        )
     )
 
 
-@click.command()
+@click.command(help=N_("Show a project's audit trail: who did what, in what role, when."))
 @click.argument("code")
 @BY_READER
 @json_option
 @click.pass_context
 def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> None:
-    """Show a project's audit trail: who did what, in what role, when."""
     from procure.services.visibility.reading import history_as_seen
 
     with open_session(ctx, readonly=True) as session:
@@ -234,18 +359,29 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
     if as_json:
         print_json(rows)
         return
+    steps = step_labels()
+    states = {s.code: s.label for s in _definition().states}
     print_table(
-        f"{code} 审计记录 history",
-        ["#", "时间（北京时间）", "操作人", "角色", "操作", "从", "到", "理由"],
+        _("%(code)s audit trail", code=code),
+        [
+            "#",
+            pgettext("cli", "Time (Beijing)"),
+            pgettext("cli", "By"),
+            pgettext("cli", "Role"),
+            pgettext("cli", "Step"),
+            pgettext("cli", "From"),
+            pgettext("cli", "To"),
+            pgettext("cli", "Reason"),
+        ],
         [
             (
                 r["seq"],
-                beijing_moment(r["at"]),
+                moment(r["at"]),
                 _actor_label(r),
-                r["role"],
-                r["trigger"],
-                r["from"],
-                r["to"],
+                role_label(r["role"]),
+                steps.get(r["trigger"], r["trigger"]),
+                states.get(r["from"], r["from"]),
+                states.get(r["to"], r["to"]),
                 r["reason"],
             )
             for r in rows

@@ -23,6 +23,7 @@ from procure.cli.output import (
     print_json,
     print_table,
 )
+from procure.domain.language import N_, _, both, pgettext
 from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
@@ -30,13 +31,14 @@ if TYPE_CHECKING:
 
 TABLE_LIMIT = 1000
 ACTION_LABELS = {
-    "renew": "续约 renew",
-    "rectify": "整改 rectify",
-    "drop": "不再合作 drop",
-    "skip": "暂不处理 skip",
-    "decide": "待决定 needs a decision",
-    "refused": "被拒绝 refused",
+    "renew": N_("renew"),
+    "rectify": N_("rectify"),
+    "drop": N_("no further cooperation"),
+    "skip": N_("leave for now"),
+    "decide": N_("needs a decision"),
+    "refused": N_("refused"),
 }
+"""Each outcome of the renewal plan, as people name it."""
 
 
 @contextmanager
@@ -57,22 +59,36 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
         yield advance
 
 
-@click.command()
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year to decide.")
-@click.option("--purchaser", metavar="CODE", help="Only this purchaser's contracts.")
+@click.command(
+    help=N_(
+        "Renew, rectify or drop every contract of a YEAR by the renewal policy "
+        "(dry run first).\n\n\b\nExit code: 0 when every planned decision was "
+        "carried out (or for a dry run);\n1 when --apply refused any contract: "
+        "the others are still processed and the\nreport printed first. A "
+        "renewal whose organization is barred next year is not a\nrefusal: it "
+        'is listed as needing a decision (drop it with a reason such as\n"not '
+        'renewed: barred"), and the run still exits 0.\nWith --apply and a '
+        "signing key (--key, $PROCURE_AUDIT_KEY), the audit chain "
+        "is\ncheckpointed before and after the run."
+    )
+)
+@click.option("--year", type=FUNDING_YEAR, required=True, help=N_("The funding year to decide."))
+@click.option("--purchaser", metavar="CODE", help=N_("Only this purchaser's contracts."))
 @click.option(
     "--apply",
     "apply_",
     is_flag=True,
-    help="Carry the plan out (default: dry run). Cannot be undone: renewals create next "
-    "year's projects, drops bar the organizations.",
+    help=N_(
+        "Carry the plan out (default: dry run). Cannot be undone: renewals create next "
+        "year's projects, drops bar the organizations."
+    ),
 )
-@click.option("--by", "by", default=None, help="The officer's login (needed with --apply).")
+@click.option("--by", "by", default=None, help=N_("The officer's login (needed with --apply)."))
 @click.option(
     "--csv",
     "csv_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the plan (and results) to a CSV file.",
+    help=N_("Write the plan (and results) to a CSV file."),
 )
 @key_option
 @json_option
@@ -87,17 +103,6 @@ def renew(
     key: Path | None,
     as_json: bool,
 ) -> None:
-    """Renew, rectify or drop every contract of a YEAR by the renewal policy (dry run first).
-
-    \b
-    Exit code: 0 when every planned decision was carried out (or for a dry run);
-    1 when --apply refused any contract: the others are still processed and the
-    report printed first. A renewal whose organization is barred next year is not a
-    refusal: it is listed as needing a decision (drop it with a reason such as
-    "not renewed: barred"), and the run still exits 0.
-    With --apply and a signing key (--key, $PROCURE_AUDIT_KEY), the audit chain is
-    checkpointed before and after the run.
-    """
     from procure.cli.witness_output import witnessed_lines
     from procure.services.renewal.run import DEFAULT_ACTOR, renew_year
     from procure.services.trail.checkpoints import optional_signer
@@ -105,9 +110,9 @@ def renew(
     from procure.workflow.context import Actor
 
     if as_json and csv_file is not None:
-        raise click.UsageError("give --json or --csv FILE, not both")
+        raise click.UsageError(_("give --json or --csv FILE, not both"))
     if apply_ and not by:
-        raise click.UsageError("--apply needs --by LOGIN: the officer account carrying it out")
+        raise click.UsageError(_("--apply needs --by LOGIN: the officer account carrying it out"))
     actor = Actor(by, "officer") if by else DEFAULT_ACTOR
     signer = None
     witnesses = witness_settings(os.environ)  # a malformed setting: said before anything runs
@@ -117,7 +122,7 @@ def renew(
             echo(no_key_warning(key_path), err=True)
     with (
         open_session(ctx, readonly=not apply_, bulk=apply_) as session,
-        _progress(apply_ and not as_json, "续约处理") as progress,
+        _progress(apply_ and not as_json, _("Renewals")) as progress,
     ):
         run = renew_year(
             session, year, purchaser, apply_, actor=actor, progress=progress, signer=signer
@@ -139,28 +144,65 @@ def renew(
         ctx.exit(1)
 
 
+def _action(action: str) -> str:
+    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def _grades() -> dict[str, str]:
+    """Each grade's label in the language in use, by its code."""
+    from procure.workflow.rules import default_rules
+
+    return {g.code: both(g.label_zh, g.label_en) for g in default_rules().assessment.grades}
+
+
 def _print_run(run: RenewalRun, *, show_items: bool) -> None:
     if show_items and len(run.plan) <= TABLE_LIMIT:
+        grades = _grades()
         print_table(
-            f"{run.year} 年度续约计划 renewal plan",
-            ["项目", "承接组织", "得分", "等级", "决定", "理由", "下一年度项目"],
+            _("Renewal plan of %(year)s", year=run.year),
             [
-                (i.project, i.organization, i.score, i.grade, i.action, i.reason, i.next_project)
+                pgettext("cli", "Project"),
+                pgettext("cli", "Organization"),
+                pgettext("cli", "Score"),
+                pgettext("cli", "Grade"),
+                pgettext("cli", "Decision"),
+                pgettext("cli", "Reason"),
+                pgettext("cli", "Next year's project"),
+            ],
+            [
+                (
+                    i.project,
+                    i.organization,
+                    i.score,
+                    grades.get(i.grade, i.grade),
+                    _action(i.action),
+                    i.reason,
+                    i.next_project,
+                )
                 for i in run.plan
             ],
         )
     elif show_items:
-        echo(f"{len(run.plan)} contracts: use --csv FILE or --json for the whole plan")
-    counts = ", ".join(f"{ACTION_LABELS[a]} {n}" for a, n in run.counts.items())
-    echo(f"计划 plan: {counts}")
+        echo(
+            _(
+                "%(count)s contracts: use --csv FILE or --json for the whole plan",
+                count=len(run.plan),
+            )
+        )
+    counts = _(", ").join(f"{_action(a)} {n}" for a, n in run.counts.items())
+    echo(_("Plan: %(counts)s", counts=counts))
     if not run.applied:
-        echo("试运行 dry run: nothing changed; add --apply to carry the plan out")
+        echo(_("Dry run: nothing changed; add --apply to carry the plan out"))
         return
     for failure in run.failures:
-        echo(f"未处理 not done: {failure.project}: {failure.reason}")
+        echo(_("Not done: %(project)s: %(reason)s", project=failure.project, reason=failure.reason))
     echo(
-        f"已处理 changed {run.changed} contracts (batch {run.batch_id}); "
-        f"see `procure audit batch {run.batch_id}`"
+        _(
+            "Changed %(count)s contracts (batch %(batch)s); see %(command)s",
+            count=run.changed,
+            batch=run.batch_id,
+            command=f"`procure audit batch {run.batch_id}`",
+        )
     )
     if run.checkpoint is not None:
         echo(checkpoint_line(run.checkpoint))
@@ -208,21 +250,27 @@ def _write_csv(run: RenewalRun, path: Path) -> None:
             )
 
 
-@click.group()
+@click.group(help=N_("Sample and generated data sets."))
 def fixtures() -> None:
-    """Sample and generated data sets."""
+    pass
 
 
-@fixtures.command()
-@click.option("--year", type=FUNDING_YEAR, required=True, help="The funding year of the projects.")
+@fixtures.command(
+    help=N_("Generate a province's year: purchasers, organizations, assessed contracts (bulk).")
+)
+@click.option(
+    "--year", type=FUNDING_YEAR, required=True, help=N_("The funding year of the projects.")
+)
 @click.option("--organizations", type=COUNT, default=1000, show_default=True)
 @click.option("--projects", type=COUNT, default=10_000, show_default=True)
-@click.option("--seed", type=SEED, default=0, show_default=True, help="Same seed, same data.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help=N_("Same seed, same data."))
 @click.option(
     "--by",
     metavar="LOGIN",
-    help="An administrator, when the province's accounts must be created in a database "
-    "that already has one.",
+    help=N_(
+        "An administrator, when the province's accounts must be created in a database "
+        "that already has one."
+    ),
 )
 @json_option
 @click.pass_context
@@ -235,13 +283,12 @@ def generate(
     by: str | None,
     as_json: bool,
 ) -> None:
-    """Generate a province's year: purchasers, organizations, assessed contracts (bulk)."""
     from dataclasses import asdict
 
     from procure.services.loading.generate import generate_year
     from procure.workflow.context import Actor
 
-    with open_session(ctx) as session, _progress(not as_json, "生成数据") as progress:
+    with open_session(ctx) as session, _progress(not as_json, _("Generating data")) as progress:
         made = generate_year(
             session,
             year=year,
@@ -255,9 +302,15 @@ def generate(
         print_json(asdict(made))
         return
     echo(
-        f"已生成 generated {made.year}: {made.purchasers} 购买方 purchasers, "
-        f"{made.organizations} 社会组织 organizations, {made.projects} 已考核项目 assessed "
-        f"projects (batch {made.batch_id})"
+        _(
+            "Generated %(year)s: %(purchasers)s purchasers, %(organizations)s organizations, "
+            "%(projects)s assessed projects (batch %(batch)s)",
+            year=made.year,
+            purchasers=made.purchasers,
+            organizations=made.organizations,
+            projects=made.projects,
+            batch=made.batch_id,
+        )
     )
 
 

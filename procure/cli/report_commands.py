@@ -16,6 +16,7 @@ import click
 from procure.cli.audit_commands import key_option, no_key_warning
 from procure.cli.output import FUNDING_YEAR, db_url, echo, json_option, open_session, print_json
 from procure.domain.errors import InvalidInput
+from procure.domain.language import N_, _
 from procure.domain.text import quoted
 
 
@@ -29,32 +30,45 @@ class _ReportGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=_ReportGroup)
+@click.group(
+    cls=_ReportGroup,
+    help=N_(
+        "Evaluation records as PDF: print them, verify "
+        "them.\n\n\b\nprocure report CODE -o FILE.pdf\nprocure report --year Y "
+        "[--purchaser P] -o DIR [--jobs N]\nprocure report verify FILE.pdf"
+    ),
+)
 def report() -> None:
-    """Evaluation records (绩效评价记录) as PDF: print them, verify them.
-
-    \b
-    procure report CODE -o FILE.pdf
-    procure report --year Y [--purchaser P] -o DIR [--jobs N]
-    procure report verify FILE.pdf
-    """
+    pass
 
 
-@report.command(name="print")
+@report.command(
+    name="print",
+    help=N_(
+        "Print one project's record (CODE) or a year's records (--year) as "
+        "PDF.\n\nEach record carries a signed checkpoint of the audit chain when "
+        "a signing key is configured (the newest one, when the chain has not "
+        "moved since)."
+    ),
+)
 @click.argument("code", required=False)
 @click.option(
-    "--year", type=FUNDING_YEAR, help="Print every contracted project of this funding year."
+    "--year", type=FUNDING_YEAR, help=N_("Print every contracted project of this funding year.")
 )
-@click.option("--purchaser", help="With --year: only this purchaser's projects, e.g. SM-FED.")
+@click.option("--purchaser", help=N_("With --year: only this purchaser's projects, e.g. SM-FED."))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="The PDF file (one record) or the folder (a year).",
+    help=N_("The PDF file (one record) or the folder (a year)."),
 )
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--force", is_flag=True, help="Print again even when the file is already current.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help=N_("Worker processes (default: all cores).")
+)
+@click.option(
+    "--force", is_flag=True, help=N_("Print again even when the file is already current.")
+)
 @key_option
 @json_option
 @click.pass_context
@@ -69,17 +83,12 @@ def print_records(
     key: Path | None,
     as_json: bool,
 ) -> None:
-    """Print one project's record (CODE) or a year's records (--year) as PDF.
-
-    Each record carries a signed checkpoint of the audit chain when a signing key is
-    configured (the newest one, when the chain has not moved since).
-    """
     from procure.reports.fonts import font_setup
 
     if (code is None) == (year is None):
-        raise click.UsageError("give either a project CODE or --year, not both")
+        raise click.UsageError(_("give either a project CODE or --year, not both"))
     if code is not None and (purchaser or jobs):
-        raise click.UsageError("--purchaser and --jobs go with --year")
+        raise click.UsageError(_("--purchaser and --jobs go with --year"))
     for warning in font_setup().warnings():
         echo(warning, err=True)
     if code is not None:
@@ -110,7 +119,13 @@ def _print_single(
     from procure.reports.render import render_pdf
 
     if output.is_dir():
-        raise InvalidInput(f"{output} is a folder; give the PDF file to write, e.g. {code}.pdf")
+        raise InvalidInput(
+            _(
+                "%(path)s is a folder; give the PDF file to write, e.g. %(file)s",
+                path=output,
+                file=f"{code}.pdf",
+            )
+        )
     with open_session(ctx) as session:
         record = build_record(session, code)
     checkpoint = _checkpoint(ctx, key)
@@ -122,10 +137,17 @@ def _print_single(
     if as_json:
         print_json({"project": code, "file": str(output), "code": digest, "checkpoint": checkpoint})
         return
-    echo(f"已打印 printed {code} → {output}")
-    echo(f"  验证码 verification code: {digest}")
+    echo(_("Printed %(code)s → %(file)s", code=code, file=output))
+    echo("  " + _("Verification code: %(digest)s", digest=digest))
     if checkpoint is not None:
-        echo(f"  审计检查点 checkpoint {checkpoint['at'][:10]} #{checkpoint['seq']}")
+        echo(
+            "  "
+            + _(
+                "Audit checkpoint %(date)s #%(seq)s",
+                date=checkpoint["at"][:10],
+                seq=checkpoint["seq"],
+            )
+        )
 
 
 def _print_batch(
@@ -141,14 +163,20 @@ def _print_batch(
     from procure.reports.batch import FAILED, PRINTED, SKIPPED, year_codes
 
     if output.exists() and not output.is_dir():
-        raise InvalidInput(f"{output} is a file; give a folder for a year's records")
+        raise InvalidInput(_("%(path)s is a file; give a folder for a year's records", path=output))
     with open_session(ctx):  # checks the database is there and current
         pass
     url = db_url(ctx)
     codes = year_codes(url, year, purchaser)
     if not codes:
         raise InvalidInput(
-            f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
+            _(
+                "no contracted project in %(year)s for %(purchaser)s",
+                year=year,
+                purchaser=purchaser,
+            )
+            if purchaser
+            else _("no contracted project in %(year)s", year=year)
         )
     checkpoint = _checkpoint(ctx, key)
     outcomes = _with_progress(url, codes, output, jobs, force, as_json, checkpoint)
@@ -165,12 +193,26 @@ def _print_batch(
     else:
         for outcome in outcomes:
             if outcome.status == FAILED:
-                echo(f"失败 failed {outcome.project}: {outcome.message}", err=True)
+                echo(
+                    _(
+                        "Failed %(project)s: %(message)s",
+                        project=outcome.project,
+                        message=outcome.message,
+                    ),
+                    err=True,
+                )
             elif outcome.message:  # a warning, e.g. characters no font can draw
                 echo(outcome.message, err=True)
         echo(
-            f"{year} 年度绩效评价记录 → {output}: 打印 printed {counts[PRINTED]}, "
-            f"未变跳过 unchanged {counts[SKIPPED]}, 失败 failed {counts[FAILED]}"
+            _(
+                "Evaluation records of %(year)s → %(folder)s: printed %(printed)s, "
+                "unchanged and skipped %(skipped)s, failed %(failed)s",
+                year=year,
+                folder=output,
+                printed=counts[PRINTED],
+                skipped=counts[SKIPPED],
+                failed=counts[FAILED],
+            )
         )
     if counts[FAILED]:
         ctx.exit(1)
@@ -194,7 +236,7 @@ def _with_progress(
 
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True)) as progress:
-        task = progress.add_task("打印 printing", total=len(codes))
+        task = progress.add_task(_("Printing"), total=len(codes))
         return print_year(
             url,
             codes,
@@ -206,18 +248,27 @@ def _with_progress(
         )
 
 
-@report.command()
+@report.command(
+    help=N_(
+        "Check that a printed record FILE matches the database today and that "
+        "the audit checkpoint it carries is validly signed and still held by "
+        "the audit chain, and that the project's stored rows are what its "
+        "audit trail implies."
+    )
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "--skip-page-render",
     is_flag=True,
-    help="Check only the data (code, database, checkpoint): do NOT re-render the pages, so an "
-    "edit to the visible pages goes unnoticed. Faster; not a full check.",
+    help=N_(
+        "Check only the data (code, database, checkpoint): do NOT re-render the pages, so an "
+        "edit to the visible pages goes unnoticed. Faster; not a full check."
+    ),
 )
 @click.option(
     "--public-key",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The trusted public key (KEY.pub) the record's checkpoint must be signed with.",
+    help=N_("The trusted public key (KEY.pub) the record's checkpoint must be signed with."),
 )
 @json_option
 @click.pass_context
@@ -228,9 +279,6 @@ def verify(
     public_key: Path | None,
     as_json: bool,
 ) -> None:
-    """Check that a printed record FILE matches the database today and that the audit
-    checkpoint it carries is validly signed and still held by the audit chain, and that
-    the project's stored rows are what its audit trail implies."""
     from procure.reports.verify import verify_pdf
     from procure.services.trail.check import project_trail_problems
     from procure.store.keyfile import load_public_key
@@ -249,23 +297,42 @@ def verify(
 
         print_json(asdict(result))
     elif result.ok:
-        how = "re-saved, content identical" if result.resaved else "matches the database"
-        echo(f"一致 OK: {file} {how} ({result.project}, {result.code})")
+        values = {"file": file, "project": result.project, "code": result.code}
+        if result.resaved:
+            echo(
+                _(
+                    "Consistent: %(file)s re-saved, content identical (%(project)s, %(code)s)",
+                    **values,
+                )
+            )
+        else:
+            echo(_("Consistent: %(file)s matches the database (%(project)s, %(code)s)", **values))
         if result.checkpoint:
-            echo(f"  {result.checkpoint} holds")
+            echo("  " + _("%(checkpoint)s holds", checkpoint=result.checkpoint))
         if skip_page_render:
-            echo("  pages not re-rendered (--skip-page-render): only the data was checked")
+            echo("  " + _("pages not re-rendered (--skip-page-render): only the data was checked"))
     else:
-        echo(f"不一致 MISMATCH: {file} ({result.project}) does not match the database")
+        echo(
+            _(
+                "MISMATCH: %(file)s (%(project)s) does not match the database",
+                file=file,
+                project=result.project,
+            )
+        )
         for difference in result.differences:
             echo(
-                f"  {difference.field}: file {quoted(difference.in_file)} ≠ database "
-                f"{quoted(difference.in_database)}"
+                "  "
+                + _(
+                    "%(field)s: file %(in_file)s ≠ database %(in_database)s",
+                    field=difference.field,
+                    in_file=quoted(difference.in_file),
+                    in_database=quoted(difference.in_database),
+                )
             )
         for problem in result.problems:
             echo(f"  {problem}")
     if not as_json:
         for note in result.notes:
-            echo(f"  note: {note}")
+            echo("  " + _("note: %(note)s", note=note))
     if not result.ok:
         ctx.exit(1)

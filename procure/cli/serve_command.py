@@ -14,6 +14,7 @@ import os
 import click
 
 from procure.cli.output import db_url, echo, open_session, shown_url
+from procure.domain.language import N_, _
 
 APP_FACTORY = "procure.web.app:app_from_environment"
 """What each worker imports when there are several (they share nothing but the database)."""
@@ -22,33 +23,37 @@ DATABASE_ENV = "PROCURE_DB"
 """The variable the workers read the database URL from (the one the CLI reads too)."""
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.command(
+    help=N_(
+        "Serve procure in the browser at http://HOST:PORT on the database of "
+        "--db / PROCURE_DB.\n\nThe database must be initialized at this "
+        "release's schema (run `procure init`). Nothing is loaded from a CDN: "
+        "the pages, styles and scripts are all served from here."
+    )
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Address to listen on."))
 @click.option(
-    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help=N_("Port.")
 )
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Worker processes (each opens its own connections to the database).",
+    help=N_("Worker processes (each opens its own connections to the database)."),
 )
 @click.option(
     "--forwarded-allow-ips",
     metavar="IPS",
     default="127.0.0.1",
     show_default=True,
-    help="Comma-separated addresses of reverse proxies whose X-Forwarded-* headers are "
-    "trusted ('*' for any: only when nothing else can reach the port).",
+    help=N_(
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-* headers are "
+        "trusted ('*' for any: only when nothing else can reach the port)."
+    ),
 )
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allow_ips: str) -> None:
-    """Serve procure in the browser at http://HOST:PORT on the database of --db / PROCURE_DB.
-
-    The database must be initialized at this release's schema (run `procure init`).
-    Nothing is loaded from a CDN: the pages, styles and scripts are all served from here.
-    """
     import uvicorn
 
     from procure.jobs.ticking import daily_tick_settings, describe
@@ -63,11 +68,19 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allo
     os.environ[DATABASE_ENV] = url  # the workers' factory reads it
     os.environ[SERVE_HOST_ENV] = host  # the address listened on is a host the app answers
     echo(
-        f"procure 正在服务 serving {shown_url(url)} at http://{_shown_host(host)}:{port}/ "
-        "(Ctrl+C to stop)"
+        _(
+            "procure is serving %(database)s at %(address)s (Ctrl+C to stop)",
+            database=shown_url(url),
+            address=f"http://{_shown_host(host)}:{port}/",
+        )
     )
     if url.startswith("sqlite"):
-        echo(f"procure serve: background jobs in a worker process of its own; {describe(daily)}")
+        echo(
+            _(
+                "procure serve: background jobs in a worker process of its own; %(tick)s",
+                tick=describe(daily),
+            )
+        )
     if workers == 1:
         from procure.web.app import app_from_environment
 

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from procure.cli.output import checkpoint_name
+from procure.domain.language import _
 from procure.services.trail.witnesses import NewestWitnessed, Witnessed
 
 
 def witnessed_lines(witnessed: Witnessed | None) -> list[str]:
     """The lines of one checkpoint round (none without a signing key)."""
     if witnessed is None:
-        return ["检查点 checkpoint: none taken (no signing key; `procure keys init` creates one)"]
+        return [_("Checkpoint: none taken (no signing key; `procure keys init` creates one)")]
     if witnessed.checkpoint is None:
-        return [f"检查点 checkpoint: none taken ({witnessed.skipped})"]
-    how = "taken" if witnessed.taken else "unchanged head, newest kept"
-    lines = [f"检查点 checkpoint: {witnessed.checkpoint.name} ({how})"]
-    lines += [f"  已送达 delivered to {label}" for label in witnessed.delivered]
-    lines += [f"  未送达 not delivered to {line}" for line in witnessed.failed]
+        return [_("Checkpoint: none taken (%(reason)s)", reason=witnessed.skipped)]
+    name = checkpoint_name(witnessed.checkpoint.at, witnessed.checkpoint.seq)
+    lines = [
+        _("Audit %(name)s (taken)", name=name)
+        if witnessed.taken
+        else _("Audit %(name)s (unchanged head, newest kept)", name=name)
+    ]
+    lines += ["  " + _("Delivered to %(witness)s", witness=label) for label in witnessed.delivered]
+    lines += ["  " + _("Not delivered to %(witness)s", witness=line) for line in witnessed.failed]
     return lines
 
 
@@ -34,12 +40,15 @@ def witnessed_json(witnessed: Witnessed) -> dict[str, Any]:
 def newest_witnessed_line(newest: NewestWitnessed | None) -> str:
     """What ``audit verify`` says of the newest checkpoint a witness holds."""
     if newest is None:
-        return (
-            "最新见证检查点 newest witnessed checkpoint: none (no checkpoint was delivered to a "
+        return _(
+            "Newest witnessed checkpoint: none (no checkpoint was delivered to a "
             "witness; see PROCURE_WITNESS_* in the README)"
         )
-    return (
-        f"最新见证检查点 newest witnessed checkpoint: {newest.name}, {newest.age_minutes} 分钟前 "
-        f"minutes old, {newest.rows_after} rows after it not yet witnessed "
-        f"(witnesses: {', '.join(newest.witnesses)})"
+    return _(
+        "Newest witnessed checkpoint: %(name)s, %(minutes)s minutes old, %(rows)s rows after "
+        "it not yet witnessed (witnesses: %(witnesses)s)",
+        name=checkpoint_name(newest.at, newest.seq),
+        minutes=newest.age_minutes,
+        rows=newest.rows_after,
+        witnesses=_(", ").join(newest.witnesses),
     )

@@ -13,25 +13,29 @@ from pathlib import Path
 import click
 
 from procure.cli.output import db_url, echo, open_session, shown_url
+from procure.domain.language import N_, _
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Run queued background jobs (a year's records, a renewal, the daily "
+        "tick) until stopped (Ctrl+C).\n\nWith PROCURE_TICK_BY naming an "
+        "account, the worker also asks once a day for `procure tick` (from "
+        "PROCURE_TICK_AT, default 06:00 Beijing time): one tick a day, however "
+        "many workers run."
+    )
+)
 @click.option(
     "--files",
     type=click.Path(path_type=Path, file_okay=False),
-    help="The files folder shared with procure serve (default: PROCURE_FILES, else beside "
-    "a SQLite database, else ./procure-files).",
+    help=N_(
+        "The files folder shared with procure serve (default: PROCURE_FILES, else beside "
+        "a SQLite database, else ./procure-files)."
+    ),
 )
-@click.option("--once", is_flag=True, help="Run the jobs queued now, then stop.")
+@click.option("--once", is_flag=True, help=N_("Run the jobs queued now, then stop."))
 @click.pass_context
 def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
-    """Run queued background jobs (a year's records, a renewal, the daily tick) until
-    stopped (Ctrl+C).
-
-    With PROCURE_TICK_BY naming an account, the worker also asks once a day for `procure
-    tick` (from PROCURE_TICK_AT, default 06:00 Beijing time): one tick a day, however many
-    workers run.
-    """
     from procure.jobs.checkpointing import auto_settings
     from procure.jobs.checkpointing import describe as describe_checkpoints
     from procure.jobs.ticking import daily_tick_settings, describe
@@ -42,9 +46,15 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
     with open_session(ctx, readonly=True):  # refuses a missing, uninitialized or old database
         pass
     folder = files_dir(url, str(files) if files else None)
-    echo(f"procure worker: jobs of {shown_url(url)}, files in {folder} (Ctrl+C to stop)")
-    echo(f"procure worker: {describe(daily)}")
-    echo(f"procure worker: {describe_checkpoints(auto_settings())}")
+    echo(
+        _(
+            "procure worker: jobs of %(database)s, files in %(folder)s (Ctrl+C to stop)",
+            database=shown_url(url),
+            folder=folder,
+        )
+    )
+    echo(_("procure worker: %(what)s", what=describe(daily)))
+    echo(_("procure worker: %(what)s", what=describe_checkpoints(auto_settings())))
     if url.startswith("postgresql"):
         from procure.jobs.queue import run_worker
 
@@ -62,4 +72,4 @@ def worker(ctx: click.Context, files: Path | None, once: bool) -> None:
     try:
         work(url, folder, stop=lambda: False, daily=daily)
     except KeyboardInterrupt:
-        echo("procure worker: stopped")
+        echo(_("procure worker: stopped"))

@@ -35,6 +35,13 @@ PROCURE = Path(sys.executable).parent / "procure"
 """The installed console script (its own tests run it; the others run :data:`PINNED_PROCURE`)."""
 PINNED_PROCURE = (sys.executable, str(Path(__file__).parent.parent / "pinned_procure.py"))
 """``procure`` started at the tests' pinned moment (tests/pinned_procure.py)."""
+ENGLISH = "en_US.UTF-8"
+"""The ``LANG`` this tier runs ``procure`` in unless a test names another: its assertions read
+English lines (a test of the Chinese, the default, passes ``lang=CHINESE``)."""
+CHINESE = "C.UTF-8"
+"""A ``LANG`` that names neither language: ``procure`` speaks Chinese, its default."""
+IN_ENGLISH: dict[str, str | None] = {"LANG": ENGLISH, "LC_ALL": None, "LC_MESSAGES": None}
+"""The environment of a run in English, for a test's own ``CliRunner``."""
 YEAR = 2024
 CODE = f"SM-{YEAR}-001"
 DRAFT_CODE = f"SM-{YEAR}-002"
@@ -94,13 +101,17 @@ class Run:
 
 
 def procure(
-    *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
+    *args: str,
+    db: str | None = None,
+    cwd: Path | None = None,
+    at: datetime | None = None,
+    lang: str = ENGLISH,
 ) -> Run:
     """Run ``procure ARGS`` in this process with ``PROCURE_DB=db`` (unset when ``db`` is
     None), in the folder ``cwd``, at the tests' pinned moment (tests/conftest.py) or at
-    ``at``. An error ``main`` lets through ends as the interpreter would end it: a traceback
-    on stderr and exit code 1."""
-    env = {"COLUMNS": "240", "PROCURE_DB": db}  # None: unset
+    ``at``, in the language of ``LANG=lang`` (English unless told). An error ``main`` lets
+    through ends as the interpreter would end it: a traceback on stderr and exit code 1."""
+    env = {"COLUMNS": "240", "PROCURE_DB": db, "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None}
     with contextlib.ExitStack() as stack:
         out, err, _ = stack.enter_context(CliRunner().isolation(env=env))
         if cwd is not None:
@@ -118,12 +129,18 @@ def procure(
 
 
 def procure_process(
-    *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
+    *args: str,
+    db: str | None = None,
+    cwd: Path | None = None,
+    at: datetime | None = None,
+    lang: str = ENGLISH,
 ) -> Run:
     """Run ``procure ARGS`` in a fresh interpreter (tests/pinned_procure.py) with
     ``PROCURE_DB=db`` (unset when ``db`` is None), at the tests' pinned moment or at
-    ``at``: for the tests whose subject is the process itself."""
-    env = {**os.environ, "COLUMNS": "240", "PYTHONIOENCODING": "utf-8"}
+    ``at``, with ``LANG=lang``: for the tests whose subject is the process itself."""
+    env = {**os.environ, "COLUMNS": "240", "PYTHONIOENCODING": "utf-8", "LANG": lang}
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
     if at is not None:
         env["PROCURE_TESTS_PINNED_AT"] = at.isoformat()
     env.pop("PROCURE_DB", None)
@@ -143,10 +160,14 @@ def procure_process(
 
 
 def ok(
-    *args: str, db: str | None = None, cwd: Path | None = None, at: datetime | None = None
+    *args: str,
+    db: str | None = None,
+    cwd: Path | None = None,
+    at: datetime | None = None,
+    lang: str = ENGLISH,
 ) -> Run:
     """Run ``procure ARGS`` and fail the test, showing its output, unless it exits 0."""
-    run = procure(*args, db=db, cwd=cwd, at=at)
+    run = procure(*args, db=db, cwd=cwd, at=at, lang=lang)
     assert run.code == 0, str(run)
     assert not run.stderr, str(run)
     return run

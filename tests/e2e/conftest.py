@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from procure.store.keyfile import KEY_ENV, create_key
-from tests.e2e.cli import ok
+from tests.e2e.cli import CHINESE, ok
 
 DRAFT_YEAR = 2020
 """The year of the project the session's ``procure demo`` leaves in draft (``--draft-year``):
@@ -54,11 +54,11 @@ class PrintedDemo:
 @pytest.fixture(scope="session")
 def printed_demo(tmp_path_factory: pytest.TempPathFactory) -> PrintedDemo:
     """``procure demo`` with its records, in a fresh folder of its own and its own key, run
-    from another folder; the tests using it only read it (a test that changes a demo
-    folder prints its own, or copies this one)."""
+    from another folder, in Chinese (the default); the tests using it only read it (a test
+    that changes a demo folder prints its own, or copies this one)."""
     cwd = tmp_path_factory.mktemp("demo-run")
     folder = cwd / "demo"
-    run = ok("demo", "--dir", str(folder), "--draft-year", str(DRAFT_YEAR), cwd=cwd)
+    run = ok("demo", "--dir", str(folder), "--draft-year", str(DRAFT_YEAR), cwd=cwd, lang=CHINESE)
     return PrintedDemo(folder, cwd, run.stdout)
 
 

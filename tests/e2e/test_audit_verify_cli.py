@@ -29,8 +29,8 @@ def test_a_clean_database_verifies_the_chain_and_the_tables(tmp_path: Path) -> N
     url, _ = _generated(tmp_path)
     run = ok("audit", "verify", db=url)
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("审计链完整 audit chain intact:")
-    assert lines[1] == "数据与审计记录一致 the tables hold what the trail implies"
+    assert lines[0].startswith("Audit chain intact:")
+    assert lines[1] == "The tables hold what the audit trail implies"
 
 
 def test_each_difference_is_one_line_and_the_exit_code_is_1(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_each_difference_is_one_line_and_the_exit_code_is_1(tmp_path: Path) -> N
     run = procure("audit", "verify", db=url)
     assert run.code == 1, str(run)
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("审计链完整 audit chain intact:")
+    assert lines[0].startswith("Audit chain intact:")
     assert lines[1:] == [
         f"project {CODE}: state is assessed in the trail, renewed in the database",
         f"contract HT-{CODE}: amount is {before} in the trail, {after} in the database",

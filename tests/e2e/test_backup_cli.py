@@ -34,7 +34,7 @@ def _verify_restored(url: str, checkpoint: Path) -> str:
     verified = run(url, "audit", "verify", "--checkpoints", str(checkpoint))
     assert verified.code == 0, verified.stderr
     assert "checkpoints hold" in verified.stdout
-    assert "the tables hold what the trail implies" in verified.stdout
+    assert "The tables hold what the audit trail implies" in verified.stdout
     return verified.stdout
 
 

@@ -15,6 +15,7 @@ from procure.services.deadlines.calendar import default_calendar
 from procure.services.loading.replay import BEIJING
 from tests.e2e.cli import (
     ADMIN,
+    CHINESE,
     CODE,
     OFFICER,
     QIHANG,
@@ -72,15 +73,15 @@ def test_an_award_on_28_december_without_the_next_notice_succeeds_with_a_provisi
         [NEXT],
         f"{NEXT}-01-21",
     )
-    table = ok("due", "--on", f"{NEXT}-01-12", db=url).stdout
+    table = ok("due", "--on", f"{NEXT}-01-12", db=url, lang=CHINESE).stdout
     assert f"{NEXT}-01-07 暂定，保持开放至 {NEXT}-01-21" in table
     ticked = ok("tick", "--by", OFFICER, "--no-send", db=url, at=IN_JANUARY)
-    assert f"暂定未关闭 held open: {CODE} 质疑期：暂定期满日 {NEXT}-01-07" in ticked.stdout
+    assert f"Provisional, held open: {CODE} 质疑期：暂定期满日 {NEXT}-01-07" in ticked.stdout
 
 
 def test_calendar_show_prints_a_provisional_year_from_the_law(tmp_path: Path) -> None:
     url = _database(tmp_path, stop_after="record_review")
-    shown = ok("calendar", "show", str(NEXT), db=url).stdout
+    shown = ok("calendar", "show", str(NEXT), db=url, lang=CHINESE).stdout
     assert shown.startswith(f"{NEXT}年工作日历：暂定（暂定：按《全国年节及纪念日放假办法》推算")
     assert f"{NEXT}-02-05" in shown and "调休上班：无" in shown
 
@@ -90,14 +91,24 @@ def test_calendar_add_turns_the_year_official_and_lists_the_deadlines_it_moved(
     tmp_path: Path, notice: Path
 ) -> None:
     url = _database(tmp_path, stop_after="award", dates=f"{{award: {NEXT}-01-11}}")
-    added = ok("calendar", "add", str(NEXT), str(notice), "--by", ADMIN, db=url, at=IN_JANUARY)
+    added = ok(
+        "calendar",
+        "add",
+        str(NEXT),
+        str(notice),
+        "--by",
+        ADMIN,
+        db=url,
+        at=IN_JANUARY,
+        lang=CHINESE,
+    )
     lines = added.stdout.splitlines()
     assert lines[0] == (
         f"已录入{NEXT}年放假安排：（虚构，仅供测试）国务院办公厅关于{NEXT}年部分节假日安排的通知"
         f"（{NEXT - 1}-11-12发布）"
     )
     assert f"    {CODE} 签订合同：{NEXT}-02-10 → {NEXT}-02-15（推后）" in lines
-    shown = ok("calendar", "show", str(NEXT), db=url).stdout
+    shown = ok("calendar", "show", str(NEXT), db=url, lang=CHINESE).stdout
     assert shown.startswith(f"{NEXT}年工作日历：正式（已录入国务院通知")
     assert f"调休上班：{NEXT}-01-31、{NEXT}-02-20" in shown
     again = procure("calendar", "add", str(NEXT), str(notice), "--by", ADMIN, db=url)
@@ -129,4 +140,4 @@ def test_a_year_past_the_law_is_named_by_due_and_tick(tmp_path: Path) -> None:
     signing = next(item for item in shown if item["deadline"] == "sign_contract")
     assert "不知道2200年的放假安排" in signing["problem"]
     ticked = ok("tick", "--by", OFFICER, "--no-send", db=url, at=at)
-    assert f"日历 calendar: {CODE} sign_contract:" in ticked.stdout
+    assert f"Calendar: {CODE} sign_contract:" in ticked.stdout

@@ -24,7 +24,7 @@ def test_keys_init_creates_an_owner_only_key_prints_its_public_half_and_never_ov
     run = ok("keys", "init", "--key", str(key))
     public = (tmp_path / "office" / "audit.key.pub").read_text()
     assert key.stat().st_mode & 0o777 == 0o600
-    assert "public key" in run.stdout and "BEGIN PUBLIC KEY" in public
+    assert "Public key" in run.stdout and "BEGIN PUBLIC KEY" in public
     before = key.read_bytes()
     again = procure("keys", "init", "--key", str(key))
     assert again.code == 1
@@ -71,7 +71,7 @@ def test_the_demo_trail_verifies_with_its_checkpoint_held_outside(demo: Path) ->
         str(demo / "audit-signing.key.pub"),
         db=sqlite_url(demo / "demo.db"),
     )
-    assert "audit chain intact" in run.stdout
+    assert "Audit chain intact" in run.stdout
     assert "checkpoints hold; newest checkpoint 2020-01-07" in run.stdout
 
 
@@ -179,7 +179,7 @@ def test_each_direct_edit_of_the_demos_tables_is_named_with_both_values(
 def test_audit_checkpoint_exports_a_file_that_verify_accepts(demo: Path, tmp_path: Path) -> None:
     url = _copy(demo, tmp_path)
     run = ok("audit", "checkpoint", "--out", str(tmp_path / "held") + "/", db=url)
-    assert "已导出 exported" in run.stdout
+    assert "Exported" in run.stdout
     held = list((tmp_path / "held").glob("checkpoint-*.json"))
     assert len(held) == 1
     both = ("--checkpoints", str(held[0]), "--checkpoints", str(demo / "checkpoints"))

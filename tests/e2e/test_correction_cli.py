@@ -50,7 +50,7 @@ def test_a_wrong_payment_amount_is_corrected_and_approved_by_the_leader(in_servi
         "pending", {"amount": "340000.00"}, {"amount": "34000.00"}
     )  # fmt: skip
     approved = ok("approve", "correction", CODE, "1", "--by", LEADER, db=in_service)
-    assert "已审批生效" in approved.stdout
+    assert "approved, now in force" in approved.stdout
     shown = ok("show", CODE, "--json", db=in_service)
     assert '"34000.00"' in shown.stdout
     ok("audit", "verify", db=in_service)
@@ -61,7 +61,7 @@ def test_a_wrong_contract_field_is_corrected_at_once(in_service: str) -> None:
         "correct", CODE, "contract", "--set", f"end={YEAR}-11-30", "--reason", "服务期录错",
         "--by", OFFICER, db=in_service,
     )  # fmt: skip
-    assert "已生效" in run.stdout
+    assert "in force" in run.stdout
     ok("audit", "verify", db=in_service)
 
 

@@ -13,13 +13,18 @@ from click.testing import CliRunner
 from procure.cli import main
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
+from tests.e2e.cli import CHINESE, IN_ENGLISH
 from tests.e2e.test_users_cli import Result
 from tests.integration.builders import CODE, OFFICER
 from tests.integration.deadline_world import CLOCK, Clock, project_on
 
 
 def run(db: str, *args: str, env: dict[str, str] | None = None) -> Result:
-    with CliRunner().isolation(env={"PROCURE_DB": db, **(env or {})}) as (out, err, _):
+    with CliRunner().isolation(env={"PROCURE_DB": db, **IN_ENGLISH, **(env or {})}) as (
+        out,
+        err,
+        _,
+    ):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
 
@@ -38,7 +43,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def test_due_lists_the_open_call_with_its_rule(db: str) -> None:
-    shown = run(db, "due", "--on", "2019-10-01")
+    shown = run(db, "due", "--on", "2019-10-01", env={"LANG": CHINESE})
     listed = run(db, "due", "--on", "2019-10-01", "--as", OFFICER.name, "--json")
 
     assert shown.code == 0, shown.stderr
@@ -52,7 +57,7 @@ def test_due_filters_by_overdue_and_within(db: str) -> None:
     assert json.loads(run(db, "due", "--on", "2019-10-01", "--overdue", "--json").stdout) == []
     assert json.loads(run(db, "due", "--on", "2019-09-26", "--within", "7d", "--json").stdout) == []
     assert run(db, "due", "--on", "2019-09-26", "--within", "7d").stdout.strip() == (
-        "没有到期事项 nothing is due"
+        "Nothing is due"
     )
     bad = run(db, "due", "--within", "a week")
     assert (bad.code, bad.stderr.strip()) == (
@@ -84,8 +89,8 @@ def test_tick_prints_what_it_did_for_a_person(db: str) -> None:
     shown = run(db, "tick", "--at", "2019-10-09", "--by", CLOCK)
 
     assert shown.code == 0, shown.stderr
-    assert f"已执行 fired close_call on {CODE}" in shown.stdout
-    assert "提醒 reminders queued: 0" in shown.stdout
+    assert f"Done: Close the call and start review on {CODE}" in shown.stdout
+    assert "Reminders queued: 0" in shown.stdout
 
 
 def test_an_administrator_sets_the_address_reminders_go_to(db: str) -> None:

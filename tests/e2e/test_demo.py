@@ -42,8 +42,12 @@ def test_demo_ends_with_its_accounts_the_demo_password_and_how_to_sign_in(
     unprinted_demo: UnprintedDemo,
 ) -> None:
     folder, stdout = unprinted_demo.folder, unprinted_demo.stdout
-    accounts_table = stdout[stdout.index("演示账号 Demo accounts") :]
-    for login, role in (("李秀梅", "officer"), ("张志远", "leader"), ("何静", "auditor")):
+    accounts_table = stdout[stdout.index("Demo accounts") :]
+    for login, role in (
+        ("李秀梅", "Project officer"),
+        ("张志远", "Leader in charge"),
+        ("何静", "Auditor"),
+    ):
         line = next(line for line in accounts_table.splitlines() if f" {login} " in line)
         assert f"{role} (SM-FED)" in line
     assert DEMO_PASSWORD in stdout and "demo only" in stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import Run, procure, sqlite_url
+from tests.e2e.cli import CHINESE, Run, procure, sqlite_url
 from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.integration.documents.files import pdf
 
@@ -142,7 +142,7 @@ def test_audit_verify_names_a_stored_file_whose_bytes_were_replaced(
 
 
 def test_the_rules_print_in_chinese_with_their_limits() -> None:
-    run = procure("workflow", "documents")
+    run = procure("workflow", "documents", lang=CHINESE)
     assert run.code == 0, str(run)
     assert "申报文件（方案、预算、登记证书、资质）" in run.stdout and "征集中" in run.stdout
     assert "单个文件上限 20.0 MB，每个项目合计上限 200.0 MB" in run.stdout

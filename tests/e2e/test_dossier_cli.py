@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from procure.cli import main
 from procure.reports.verify import read_embedded
-from tests.e2e.cli import Run, sqlite_url
+from tests.e2e.cli import IN_ENGLISH, Run, sqlite_url
 from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.hostile_documents import pdf
 from tests.integration.records import needs_printing
@@ -26,9 +26,9 @@ ATTACHED = {"整改报告.pdf": pdf(), "整改照片集.pdf": pdf(pages=30)}
 """Files attached before the export: under 1 KB (shipped), and not (its hash only)."""
 
 
-def invoke(*args: str, db: str | None = None, env: dict[str, str] | None = None) -> Run:
+def invoke(*args: str, db: str | None = None, env: dict[str, str | None] | None = None) -> Run:
     """Run ``procure ARGS`` in this process, as the console script does."""
-    env = {"COLUMNS": "240", **({"PROCURE_DB": db} if db else {}), **(env or {})}
+    env = {"COLUMNS": "240", **IN_ENGLISH, **({"PROCURE_DB": db} if db else {}), **(env or {})}
     with CliRunner().isolation(env=env) as (out, err, _):
         code = main(list(args))
     return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
@@ -70,7 +70,7 @@ def dossier(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_an_auditor_verifies_the_dossier_with_the_database_gone(demo: Path, dossier: Path) -> None:
     run = invoke("dossier", "verify", str(dossier), "--public-key", f"{demo}/audit-signing.key.pub")
     assert run.code == 0, str(run)
-    assert "一致 OK" in run.stdout and "FAIL" not in run.stdout
+    assert "Consistent:" in run.stdout and "FAIL" not in run.stdout
     assert "SM-2019-004" in run.stdout and "trail.jsonl" in run.stdout
     as_json = invoke("dossier", "verify", str(dossier), "--json")
     assert as_json.code == 0
@@ -135,7 +135,7 @@ def test_an_edited_dossier_exits_1_naming_the_file(dossier: Path, tmp_path: Path
     assert {c["subject"] for c in failed} == {"ocds.json"}
     table = invoke("dossier", "verify", str(edited))
     assert table.code == 1
-    assert "失败 FAIL" in table.stdout and "check" in table.stderr and "failed" in table.stderr
+    assert "FAIL" in table.stdout and "check" in table.stderr and "failed" in table.stderr
 
 
 def test_a_file_that_is_not_a_zip_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -12,12 +12,13 @@ from procure.cli import main
 from procure.services.opendata.ocds import package_bytes, release_package
 from procure.store.db import make_engine, new_session
 from tests.databases import DEMO, SqliteTemplates
+from tests.e2e.cli import IN_ENGLISH
 from tests.e2e.test_users_cli import Result
 from tests.ocds_schema import schema_errors
 
 
 def run(db: str, *args: str) -> Result:
-    with CliRunner().isolation(env={"PROCURE_DB": db}) as (out, err, _):
+    with CliRunner().isolation(env={"PROCURE_DB": db, **IN_ENGLISH}) as (out, err, _):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
 
@@ -39,7 +40,7 @@ def test_export_writes_the_years_package_that_validates_and_says_where(
     shown = run(db, "export", "ocds", "--year", "2019", "-o", str(output))
 
     assert shown.code == 0, shown.stderr
-    assert shown.stdout == f"已导出 exported 7 OCDS releases of 2019 → {output}\n"
+    assert shown.stdout == f"Exported 7 OCDS releases of 2019 → {output}\n"
     package = json.loads(output.read_text(encoding="utf-8"))
     assert schema_errors(package) == []
     engine = make_engine(db)

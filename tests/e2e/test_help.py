@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import PROCURE, ok
+from tests.e2e.cli import CHINESE, ENGLISH, PROCURE, ok
 
 PROBE = """
 import json, sys
@@ -30,7 +31,12 @@ def test_help_exits_zero_and_lists_every_command(tmp_path: Path) -> None:
 def test_the_installed_console_script_runs_on_the_real_clock(tmp_path: Path) -> None:
     """Every other CLI test runs procure at the tests' pinned moment (tests/pinned_procure.py)."""
     completed = subprocess.run(
-        [str(PROCURE), "--help"], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path
+        [str(PROCURE), "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env={**os.environ, "LANG": ENGLISH, "LC_ALL": ENGLISH},
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("Usage: procure ")
@@ -43,7 +49,7 @@ def test_help_creates_no_database_in_the_working_folder(tmp_path: Path) -> None:
 
 
 def test_showing_the_workflow_needs_no_database(tmp_path: Path) -> None:
-    assert "已续约" in ok("workflow", "show", cwd=tmp_path).stdout
+    assert "已续约" in ok("workflow", "show", cwd=tmp_path, lang=CHINESE).stdout
     assert list(tmp_path.iterdir()) == []
 
 
@@ -66,14 +72,15 @@ def test_advance_help_names_every_step_that_cannot_be_undone(tmp_path: Path) -> 
 
     definition = default_rules().engine.definition
     irreversible = {t.trigger: t.zh for t in definition.transitions if t.irreversible}
-    run = ok("advance", "--help", cwd=tmp_path)
-    text = " ".join(run.stdout.split())
+    english = " ".join(ok("advance", "--help", cwd=tmp_path).stdout.split())
+    chinese = " ".join(ok("advance", "--help", cwd=tmp_path, lang=CHINESE).stdout.split())
 
-    assert "cannot be undone" in text
+    assert "cannot be undone" in english and "不能撤销" in chinese
     assert {"award", "sign_contract", "finalize_assessment", "drop"} <= set(irreversible)
     for trigger, zh in irreversible.items():
-        assert f"{trigger} {zh}" in text
-    assert "record_payment" not in text
+        assert f"{trigger} {zh}" in chinese
+        assert f"{trigger} (" in english
+    assert "record_payment" not in english and "record_payment" not in chinese
 
 
 def test_renew_help_says_that_apply_cannot_be_undone(tmp_path: Path) -> None:
@@ -100,6 +107,7 @@ def test_correction_commands_say_in_help_what_cannot_be_undone(
 ) -> None:
     """Like advance and renew, each change of a recorded fact says what cannot be undone."""
     text = " ".join(ok(*command, "--help", cwd=tmp_path).stdout.split())
+    chinese = ok(*command, "--help", cwd=tmp_path, lang=CHINESE).stdout
 
-    assert "Cannot be undone (不能撤销)" in text
+    assert "Cannot be undone" in text and "不能撤销" in chinese
     assert consequence in text

@@ -26,6 +26,7 @@ from procure.domain.uscc import make_uscc
 from tests.e2e.cli import (
     CODE,
     DRAFT_CODE,
+    IN_ENGLISH,
     OFFICER,
     YEAR,
     Run,
@@ -203,7 +204,7 @@ def invoke(*args: str, db: str) -> Run:
     """Run ``procure ARGS`` in this process (as the console script does, through
     :func:`procure.cli.main`): a fresh interpreter per case would cost a second each."""
     runner = CliRunner()
-    with runner.isolation(env={"PROCURE_DB": db, "COLUMNS": "240"}) as (out, err, _):
+    with runner.isolation(env={"PROCURE_DB": db, "COLUMNS": "240", **IN_ENGLISH}) as (out, err, _):
         code = main(list(args))
     return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
 

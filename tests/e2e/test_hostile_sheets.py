@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
-from tests.e2e.cli import QIHANG, Run, dump
+from tests.e2e.cli import IN_ENGLISH, QIHANG, Run, dump
 from tests.e2e.sheets import fill
 from tests.e2e.test_scoring_cli import (
     REVIEW_CODE,
@@ -130,7 +130,7 @@ HOSTILE = [
 
 
 def invoke(*args: str, db: str) -> Run:
-    with CliRunner().isolation(env={"PROCURE_DB": db}) as (out, err, _):
+    with CliRunner().isolation(env={"PROCURE_DB": db, **IN_ENGLISH}) as (out, err, _):
         code = main(list(args))
     return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
 

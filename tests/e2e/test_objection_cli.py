@@ -57,7 +57,7 @@ def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded:
     lodged = ok(
         *lodge(awarded, "--by", ORGANIZATION_LOGINS[TONGXIN], "--on", f"{YEAR}-02-28"), db=awarded
     )
-    assert "已登记质疑" in lodged.stdout
+    assert "objection lodged by" in lodged.stdout
 
     refused = procure(*SIGN, *TERMS, db=awarded)
     assert refused.code == 1
@@ -73,7 +73,7 @@ def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded:
     assert (answered.json()["from_state"], answered.json()["to_state"]) == ("awarded", "awarded")
     ok(*SIGN, *TERMS, *sets(signed_on=f"{YEAR}-02-28"), db=awarded)  # the window's last day
     verified = ok("audit", "verify", db=awarded)
-    assert "the tables hold what the trail implies" in verified.stdout
+    assert "The tables hold what the audit trail implies" in verified.stdout
 
 
 def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(awarded: str) -> None:
@@ -97,7 +97,7 @@ def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(award
         "--reason", "价格分计算有误", "--by", OFFICER, db=awarded,
     )  # fmt: skip
 
-    assert "awarded → reviewing" in upheld.stdout
+    assert "Awarded → Under review" in upheld.stdout
     shown = ok("show", CODE, "--json", db=awarded).json()
     assert shown["state"] == "reviewing"
     ok(

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
-from tests.e2e.cli import CODE, Run, fixture, ok, project_entry, sqlite_url
+from tests.e2e.cli import CODE, IN_ENGLISH, Run, fixture, ok, project_entry, sqlite_url
 
 TITLES = [
     "坏标记[/]",
@@ -29,7 +29,11 @@ TITLES = [
 
 def invoke(*args: str, db: str) -> Run:
     """Run ``procure ARGS`` in this process, through the console script's entry point."""
-    with CliRunner().isolation(env={"PROCURE_DB": db, "COLUMNS": "240"}) as (out, err, _):
+    with CliRunner().isolation(env={"PROCURE_DB": db, "COLUMNS": "240", **IN_ENGLISH}) as (
+        out,
+        err,
+        _,
+    ):
         code = main(list(args))
     return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
 

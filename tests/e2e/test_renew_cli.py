@@ -43,7 +43,7 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(tmp_path: Path) -> None:
     run = ok("renew", "--year", YEAR, db=url)
     plan = ok("renew", "--year", YEAR, "--json", db=url).json()
 
-    assert "试运行 dry run" in run.stdout and "GS-LZ-2019-00001" in run.stdout
+    assert "Dry run:" in run.stdout and "GS-LZ-2019-00001" in run.stdout
     assert sum(plan["counts"].values()) == 120 and plan["applied"] is False
     assert dump(url) == before
 
@@ -68,7 +68,7 @@ def test_apply_then_rerun_reports_zero_changes_and_the_chain_holds(tmp_path: Pat
 def test_apply_signs_the_chain_before_and_after_the_run(tmp_path: Path) -> None:
     url, _ = _generated(tmp_path, 30)
     run = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
-    assert "审计检查点 checkpoint" in run.stdout
+    assert "Audit checkpoint" in run.stdout
     verified = ok("audit", "verify", db=url)
     assert "2 checkpoints hold" in verified.stdout
 
@@ -84,7 +84,7 @@ def test_apply_hands_its_last_checkpoint_to_the_configured_witness(
     run = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
 
     (written,) = folder.glob("*.json")
-    assert f"已送达 delivered to folder {folder}" in run.stdout
+    assert f"Delivered to folder {folder}" in run.stdout
     verified = ok("audit", "verify", "--checkpoints", str(written), db=url)
     assert "0 rows after it not yet witnessed" in verified.stdout
 
@@ -124,8 +124,8 @@ def test_a_barred_renewal_needs_a_decision_and_the_run_still_exits_0(tmp_path: P
     applied = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", db=url)
     again = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
 
-    assert applied.stdout.count("未处理 not done:") == undecided
-    assert "needs a decision" in applied.stdout and "已处理 changed" in applied.stdout
+    assert applied.stdout.count("Not done:") == undecided
+    assert "needs a decision" in applied.stdout and "Changed" in applied.stdout
     assert again.json()["changed"] == 0
     assert [r["status"] for r in again.json()["results"]] == ["decide"] * undecided
     first = next(r["project"] for r in again.json()["results"])

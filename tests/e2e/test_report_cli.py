@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from procure.store.keyfile import KEY_ENV
-from tests.e2e.cli import ok, procure, sqlite_url
+from tests.e2e.cli import IN_ENGLISH, ok, procure, sqlite_url
 from tests.e2e.conftest import PrintedDemo
 
 
@@ -54,8 +54,8 @@ def test_demo_prints_the_years_records_and_says_where(demo_folder: tuple[Path, s
     folder, stdout = demo_folder
     records = folder / "records" / "2019"
     assert len(list(records.glob("*.pdf"))) == 7
-    assert f"评价记录 Evaluation records: 7 PDF files in {records}" in stdout
-    assert "年度考核与续约决定" in stdout
+    assert f"Evaluation records: 7 PDF files in {records}" in stdout
+    assert "Year-end assessments and renewal decisions" in stdout
 
 
 def test_demo_writes_the_years_dossier_from_its_records_and_it_verifies(
@@ -63,9 +63,9 @@ def test_demo_writes_the_years_dossier_from_its_records_and_it_verifies(
 ) -> None:
     folder, stdout = demo_folder
     dossier = folder / "dossier-2019.zip"
-    assert f"审计资料包 Auditor's dossier → {dossier}" in stdout
+    assert f"Auditor's dossier → {dossier}" in stdout
     run = ok("dossier", "verify", str(dossier), "--public-key", f"{folder}/audit-signing.key.pub")
-    assert "一致 OK" in run.stdout
+    assert "Consistent:" in run.stdout
     with zipfile.ZipFile(dossier) as archive:
         for record in (folder / "records" / "2019").glob("*.pdf"):
             assert archive.read(f"records/2019/{record.name}") == record.read_bytes()
@@ -82,7 +82,7 @@ def test_demo_without_a_cjk_font_warns_in_one_line_and_still_shows_the_table(
     monkeypatch.setattr(fonts, "_cjk_families", lambda: ())
     fonts.font_setup.cache_clear()
     try:
-        result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path)])
+        result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path)], env=IN_ENGLISH)
     finally:
         fonts.font_setup.cache_clear()
     assert result.exit_code == 0, result.output
@@ -107,10 +107,10 @@ def test_help_imports_no_pdf_machinery() -> None:
 def test_print_one_record_then_verify_it(demo_db: str, tmp_path: Path) -> None:
     file = tmp_path / "SM-2019-001.pdf"
     printed = ok("report", "SM-2019-001", "-o", str(file), db=demo_db)
-    assert "验证码" in printed.stdout
+    assert "Verification code:" in printed.stdout
     assert file.read_bytes().startswith(b"%PDF-")
     verified = ok("report", "verify", str(file), db=demo_db)
-    assert "一致 OK" in verified.stdout
+    assert "Consistent:" in verified.stdout
     assert re.search(r"checkpoint \d{4}-\d\d-\d\d #\d+ holds", verified.stdout), verified
 
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
-from tests.e2e.cli import dump
+from tests.e2e.cli import IN_ENGLISH, dump
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Result:
 
 
 def run(db: str, *args: str, stdin: str | bytes | None = None) -> Result:
-    with CliRunner().isolation(input=stdin, env={"PROCURE_DB": db}) as (out, err, _):
+    with CliRunner().isolation(input=stdin, env={"PROCURE_DB": db, **IN_ENGLISH}) as (out, err, _):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
 

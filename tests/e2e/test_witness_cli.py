@@ -31,7 +31,7 @@ def test_audit_verify_says_when_no_checkpoint_was_witnessed_yet(
     shown = run(db, "audit", "verify")
 
     assert shown.code == 0, shown.stderr
-    assert "newest witnessed checkpoint: none" in shown.stdout
+    assert "Newest witnessed checkpoint: none" in shown.stdout
 
 
 def test_the_tick_checkpoints_and_audit_verify_reports_the_witnessed_checkpoint_s_age(
@@ -48,9 +48,9 @@ def test_the_tick_checkpoints_and_audit_verify_reports_the_witnessed_checkpoint_
     (written,) = folder.glob("*.json")
     seq = json.loads(written.read_text())["seq"]
     assert f"#{seq} (taken)" in ticked.stdout
-    assert f"已送达 delivered to folder {folder}" in ticked.stdout
-    assert "newest witnessed checkpoint: checkpoint " in shown.stdout
-    assert f"#{seq}, 0 分钟前 minutes old, 0 rows after it not yet witnessed" in shown.stdout
+    assert f"Delivered to folder {folder}" in ticked.stdout
+    assert "Newest witnessed checkpoint: checkpoint " in shown.stdout
+    assert f"#{seq}, 0 minutes old, 0 rows after it not yet witnessed" in shown.stdout
     newest = json.loads(listed.stdout)["newest_witnessed"]
     assert (newest["seq"], newest["rows_after"], newest["witnesses"]) == (
         seq,

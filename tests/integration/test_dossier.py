@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from procure.domain.audit_chain import GENESIS_HASH, row_hash
 from procure.domain.errors import ProcureError
+from procure.domain.language import use_language
 from procure.services.opendata.dossier import export_dossier
 from procure.services.opendata.dossier_verify import DossierVerification, verify_dossier
 from procure.services.trail.checkpoints import Signer, load_signer, take_checkpoint
@@ -25,6 +26,15 @@ from procure.store.migrate import upgrade
 from tests.databases import DEMO
 from tests.integration import dossier_edits as edits
 from tests.integration.records import needs_printing
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
+
 
 pytestmark = needs_printing
 PROJECTS = [f"SM-2019-00{n}" for n in range(1, 8)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,22 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.uscc import make_uscc
 from procure.services.accounts.authorization import SETUP_ACTOR
 from procure.services.loading.fixture import load_fixture
 from procure.store import queries
 from procure.store.audit import verify_chain
 from tests.integration.builders import ADMIN, REVIEW_GOOD, setup_registry, snapshot
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
+
 
 ANHE = make_uscc("52350203MJ0700001")
 HEXIE = make_uscc("52350203MJ0700002")

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.services.loading.generate import generate_year
 from procure.services.opendata.ocds import package_bytes, release_package
@@ -45,6 +46,15 @@ from tests.integration.builders import (
 from tests.integration.siming_demo import BACKENDS, demo_session
 from tests.integration.visibility.conftest import installed_policy
 from tests.ocds_schema import schema_errors
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
+
 
 PUBLIC_2019 = [f"SM-2019-00{n}" for n in range(1, 8)]  # 008 rejected, 009 cancelled in draft
 

@@ -23,11 +23,21 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from procure.domain.errors import NotFound
+from procure.domain.language import use_language
 from procure.services.loading.generate import generate_year
 from procure.services.opendata import ocds
 from procure.services.opendata.ocds import package_bytes, release_package, write_package
 from tests.integration.siming_demo import BACKENDS, demo_session
 from tests.integration.visibility.conftest import installed_policy
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
+
 
 BEFORE_STREAMING = {
     (2019, None): "22741e33fd2bb19e6b44bc235444494f18237e7b1df7e4f66b9c0031c83433c8",

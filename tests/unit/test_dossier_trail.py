@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,17 @@ import pytest
 
 from procure.domain.audit_chain import GENESIS_HASH, canonical_json, row_hash
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.services.opendata.dossier_format import parse_trail_line
 from procure.services.opendata.dossier_verify import verify_dossier
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
 
 
 def _rows(count: int) -> list[dict[str, Any]]:

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.services.opendata.dossier_verify import verify_dossier
 from procure.services.opendata.dossier_zip import read_zip, write_zip
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
 
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:

@@ -3,12 +3,14 @@ loading; and the awards made without a notice, and renewals, map as OCDS expects
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.services.opendata.config import load_opendata_config
 from procure.services.opendata.facts import (
     AwardFacts,
@@ -16,6 +18,14 @@ from procure.services.opendata.facts import (
 from procure.services.opendata.mapping import release
 from tests.ocds_schema import schema_errors
 from tests.unit.test_ocds_mapping import CONFIG, QIHANG, _at, _contracted, _facts, _package
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """These tests read each message's English (its Chinese is the catalog's, checked by
+    tests/unit/test_language.py)."""
+    with use_language("en"):
+        yield
 
 
 def test_the_configuration_file_sets_the_ocid_prefix_and_the_links(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.domain.checkpoint import Checkpoint
+from procure.domain.language import _, both
 from procure.resources import fixture_file
 from procure.services.accounts import manage as accounts
 from procure.services.accounts.authorization import SETUP_ACTOR
@@ -28,6 +29,7 @@ from procure.services.trail.checkpoints import (
 from procure.store import queries
 from procure.store.models import Organization, Project, TransitionLog
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 from procure.workflow.rules import Rules, default_rules
 
 SIMING_FIXTURE = "siming-2019.yaml"
@@ -151,7 +153,9 @@ def open_for_browser(session: Session, *, year: int | None = None) -> list[DemoA
         DemoAccount(
             login=user.login,
             name=user.name,
-            roles="、".join(f"{grant.role} ({grant.scope})" for grant in user.grants),
+            roles=_(", ").join(
+                f"{role_label(grant.role)} ({grant.scope})" for grant in user.grants
+            ),
         )
         for user in users
     ]
@@ -194,7 +198,7 @@ def year_outcomes(session: Session, *, rules: Rules | None = None) -> list[Outco
         assessment = queries.final_assessment(session, project)
         grade = next(
             (
-                g.label_zh
+                both(g.label_zh, g.label_en)
                 for g in rules.assessment.grades
                 if assessment and g.code == assessment.grade
             ),
@@ -207,7 +211,7 @@ def year_outcomes(session: Session, *, rules: Rules | None = None) -> list[Outco
                 organization=organization.name if organization else "",
                 score=assessment.total if assessment else None,
                 grade=grade,
-                decision=definition.state(project.state).zh,
+                decision=definition.state(project.state).label,
                 state=project.state,
             )
         )

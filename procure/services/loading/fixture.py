@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from procure.domain.datafile import known_keys
 from procure.domain.errors import InvalidInput, ProcureError
+from procure.domain.language import _
 from procure.services.lifecycle import registry
 from procure.services.loading.people import FixturePeople
 from procure.services.loading.replay import BEIJING, ProjectReplay
@@ -86,9 +87,11 @@ def _entry(where: str) -> Iterator[None]:
     try:
         yield
     except ProcureError as error:
-        raise InvalidInput(f"{where}: {error}") from error
+        raise InvalidInput(_("%(where)s: %(problem)s", where=where, problem=error)) from error
     except (TypeError, AttributeError, KeyError, ValueError) as error:
-        raise InvalidInput(f"{where}: malformed entry ({error})") from error
+        raise InvalidInput(
+            _("%(where)s: malformed entry (%(problem)s)", where=where, problem=error)
+        ) from error
 
 
 def _load(
@@ -97,10 +100,18 @@ def _load(
     with _entry(source):
         top = known_keys(document, TOP_KEYS, "(top level)")
         if top.get("format") != FORMAT:
-            raise InvalidInput(f"format: expected {FORMAT!r}, got {top.get('format')!r}")
+            raise InvalidInput(
+                _(
+                    "format: expected %(expected)s, got %(got)s",
+                    expected=repr(FORMAT),
+                    got=repr(top.get("format")),
+                )
+            )
         year = top.get("year")
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            raise InvalidInput(f"year: must be a funding year such as 2019, got {year!r}")
+            raise InvalidInput(
+                _("year: must be a funding year such as 2019, got %(year)s", year=repr(year))
+            )
         people = _people(top.get("people", {}), actor)
         purchasers = _entries(top, "purchasers")
         organizations = _entries(top, "organizations")
@@ -140,7 +151,9 @@ def _load(
 
 def _people(raw: object, actor: Actor) -> dict[str, str]:
     if not isinstance(raw, Mapping):
-        raise InvalidInput("people: must map roles to names, e.g. officer: 李秀梅")
+        raise InvalidInput(
+            _("people: must map roles to names, e.g. %(example)s", example="officer: 李秀梅")
+        )
     people = {str(role): str(name) for role, name in raw.items()}
     people.setdefault("officer", actor.name)
     return people
@@ -153,12 +166,12 @@ def _named(name: object) -> str:
 def _entries(top: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     value = top.get(key) or []
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise InvalidInput(f"{key}: must be a list of mappings")
+        raise InvalidInput(_("%(key)s: must be a list of mappings", key=key))
     return value
 
 
 def _text(entry: Mapping[str, Any], key: str) -> str:
     value = entry.get(key)
     if value is None or str(value).strip() == "":
-        raise InvalidInput(f"{key} is missing")
+        raise InvalidInput(_("%(key)s is missing", key=key))
     return str(value)

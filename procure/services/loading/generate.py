@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.uscc import make_uscc
 from procure.services.accounts import manage as accounts
 from procure.services.accounts.authorization import SETUP_ACTOR
@@ -84,9 +85,9 @@ def generate_year(
     """
     rules = rules or default_rules()
     if not 2000 <= year <= 2100 or organizations < 1 or projects < 1:
-        raise InvalidInput("give a funding year and at least one organization and one project")
+        raise InvalidInput(_("give a funding year and at least one organization and one project"))
     if projects > 99_999 * len(CITIES):
-        raise InvalidInput(f"at most {99_999 * len(CITIES)} projects per year")
+        raise InvalidInput(_("at most %(count)s projects per year", count=99_999 * len(CITIES)))
     batch_id = f"generate-{year}-{uuid.uuid4().hex[:8]}"
     try:
         recorded = datetime(year, 12, 10, 2, 0, tzinfo=UTC)
@@ -144,7 +145,7 @@ def _purchasers(session: Session, registering: _Registering) -> list[int]:
             "parent_id": existing[PROVINCE[0]],
             "annual_funds": Decimal("900000000.00"),
         }
-        for code, name, _ in CITIES
+        for code, name, _division in CITIES
         if code not in existing
     ]
     if missing:
@@ -156,7 +157,7 @@ def _purchasers(session: Session, registering: _Registering) -> list[int]:
         ]
         registering.log(session, "add_purchaser", logged)
         existing = pairs(session, select(table.c.code, table.c.id))
-    return [existing[code] for code, _, _ in CITIES]
+    return [existing[code] for code, _name, _division in CITIES]
 
 
 def _accounts(session: Session, by: Actor) -> None:
@@ -197,4 +198,10 @@ def _refuse_existing(session: Session, year: int, purchaser_ids: list[int]) -> N
         .limit(1)
     ).first()
     if found is not None:
-        raise InvalidInput(f"{year} already has generated projects (e.g. {found[0]})")
+        raise InvalidInput(
+            _(
+                "%(year)s already has generated projects (e.g. %(code)s)",
+                year=year,
+                code=found[0],
+            )
+        )

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from procure.domain.datafile import known_keys
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
+from procure.domain.language import _
 from procure.services.accounts import manage as accounts
 from procure.store import accounts as account_store
 from procure.store import queries
@@ -41,7 +42,9 @@ class FixturePeople:
         """Add the ``users:`` section's accounts and grants (admin grants last, so a database
         being set up stays in setup until every account is in)."""
         if not isinstance(users, list):
-            raise InvalidInput("users: must be a list of {login, name, grants}")
+            raise InvalidInput(
+                _("users: must be a list of %(shape)s", shape="{login, name, grants}")
+            )
         admin_grants: list[tuple[str, Mapping[str, Any]]] = []
         for index, raw in enumerate(users):
             entry = known_keys(raw, USER_KEYS, f"users[{index}]")
@@ -52,7 +55,12 @@ class FixturePeople:
                 self.created += 1
                 grants = entry.get("grants") or []
                 if not isinstance(grants, list):
-                    raise InvalidInput("grants: must be a list of {role, purchaser|organization}")
+                    raise InvalidInput(
+                        _(
+                            "grants: must be a list of %(shape)s",
+                            shape="{role, purchaser|organization}",
+                        )
+                    )
                 for number, grant_raw in enumerate(grants):
                     grant = known_keys(grant_raw, GRANT_KEYS, f"grants[{number}]")
                     if grant.get("role") == "admin":
@@ -60,7 +68,13 @@ class FixturePeople:
                     else:
                         self._grant(login, grant)
             except InvalidInput as error:
-                raise InvalidInput(f"users[{index}] ({entry.get('login')}): {error}") from error
+                raise InvalidInput(
+                    _(
+                        "%(where)s: %(problem)s",
+                        where=f"users[{index}] ({entry.get('login')})",
+                        problem=error,
+                    )
+                ) from error
         for login, grant in admin_grants:
             self._grant(login, grant)
 
@@ -110,8 +124,11 @@ class FixturePeople:
             return Actor(found, "organization")
         if self.declared:
             raise InvalidInput(
-                f"no account holds the organization grant of {uscc}; declare one in users: "
-                "or give the comment a document: reference (recorded by the officer)"
+                _(
+                    "no account holds the organization grant of %(uscc)s; declare one in users: "
+                    "or give the comment a document: reference (recorded by the officer)",
+                    uscc=uscc,
+                )
             )
         login = normalize_login(uscc)
         organization = queries.organization_by_uscc(self.session, uscc)
@@ -129,7 +146,7 @@ def _awarded_uscc(session: Session, project: Project) -> str:
         else None
     )
     if organization is None:
-        raise InvalidInput(f"{project.code} has no awarded organization to comment")
+        raise InvalidInput(_("%(code)s has no awarded organization to comment", code=project.code))
     return organization.uscc
 
 

@@ -20,9 +20,11 @@ from sqlmodel import Session
 from procure.domain.datafile import known_keys
 from procure.domain.dates import parse_date
 from procure.domain.errors import InvalidInput, ProcureError
+from procure.domain.language import _
 from procure.services.lifecycle import registry
 from procure.services.lifecycle.fire import perform
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 from procure.workflow.rules import Rules
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ def _items(value: object, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InvalidInput(f"{where}: must be a list")
+        raise InvalidInput(_("%(where)s: must be a list", where=where))
     return value
 
 
@@ -79,7 +81,7 @@ def _at(where: str) -> Iterator[None]:
     try:
         yield
     except ProcureError as error:
-        raise InvalidInput(f"{where}: {error}") from error
+        raise InvalidInput(_("%(where)s: %(problem)s", where=where, problem=error)) from error
 
 
 class ProjectReplay:
@@ -103,8 +105,11 @@ class ProjectReplay:
         self.stop_after = entry.get("stop_after")
         if self.stop_after is not None and self.stop_after not in REPLAY_ORDER:
             raise InvalidInput(
-                f"stop_after: unknown trigger {self.stop_after!r} "
-                f"(one of {', '.join(REPLAY_ORDER)})"
+                _(
+                    "stop_after: unknown trigger %(trigger)s (one of %(known)s)",
+                    trigger=repr(self.stop_after),
+                    known=", ".join(REPLAY_ORDER),
+                )
             )
 
     def moment(self, trigger: str, when: object = None) -> datetime:
@@ -113,7 +118,7 @@ class ProjectReplay:
         if given is None:
             self.clock += timedelta(minutes=1)
         else:
-            day = parse_date(given, field=f"date of {trigger}")
+            day = parse_date(given, field=_("date of %(trigger)s", trigger=trigger))
             self.clock = max(
                 self.clock + timedelta(minutes=1), datetime.combine(day, time(9), BEIJING)
             )
@@ -126,7 +131,13 @@ class ProjectReplay:
         name = by or self.people.get(role)
         if not name:
             raise InvalidInput(
-                f"{trigger}: no {role} named; add people.{role} or name the person on the entry"
+                _(
+                    "%(trigger)s: no %(role)s named; add people.%(code)s or name the person "
+                    "on the entry",
+                    trigger=trigger,
+                    role=role_label(role),
+                    code=role,
+                )
             )
         actor = Actor(str(name), role)
         if self.registrar is not None:
@@ -266,7 +277,9 @@ class ProjectReplay:
         answer = known_keys(objection["answer"], ANSWER_KEYS, "answer")
         trigger = ANSWER_TRIGGERS.get(str(answer.get("outcome")))
         if trigger is None:
-            raise InvalidInput(f"answer.outcome: one of {', '.join(ANSWER_TRIGGERS)}")
+            raise InvalidInput(
+                _("answer.outcome: one of %(known)s", known=", ".join(ANSWER_TRIGGERS))
+            )
         self.fire(
             trigger,
             "officer",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from procure.domain.config import check_keys, load_yaml_mapping
 from procure.domain.errors import ConfigError
+from procure.domain.language import _
 from procure.domain.text import quoted
 from procure.resources import resource_dir
 
@@ -64,7 +65,14 @@ def load_opendata_config(path: Path | None = None) -> OpenDataConfig:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            raise ConfigError(f"{file}: {key}: must be text, got {quoted(value)}")
+            raise ConfigError(
+                _(
+                    "%(file)s: %(key)s: must be text, got %(value)s",
+                    file=file,
+                    key=key,
+                    value=quoted(value),
+                )
+            )
         values[key] = value.strip()
     _check(values, file)
     return OpenDataConfig(**values)
@@ -73,19 +81,37 @@ def load_opendata_config(path: Path | None = None) -> OpenDataConfig:
 def _check(values: dict[str, str], file: str) -> None:
     prefix = values["ocid_prefix"]
     if not _OCID_PREFIX.fullmatch(prefix):
-        raise ConfigError(f"{file}: ocid_prefix: must look like ocds-abc123, got {quoted(prefix)}")
+        raise ConfigError(
+            _(
+                "%(file)s: ocid_prefix: must look like ocds-abc123, got %(value)s",
+                file=file,
+                value=quoted(prefix),
+            )
+        )
     if not values["identifier_scheme"]:
-        raise ConfigError(f"{file}: identifier_scheme: required text is missing or empty")
+        raise ConfigError(
+            _("%(file)s: identifier_scheme: required text is missing or empty", file=file)
+        )
     try:
         sample = values["package_uri"].format(year=2019, purchaser="ALL")
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(
-            f"{file}: package_uri: may use only {{year}} and {{purchaser}}, got "
-            f"{quoted(values['package_uri'])}"
+            _(
+                "%(file)s: package_uri: may use only {year} and {purchaser}, got %(value)s",
+                file=file,
+                value=quoted(values["package_uri"]),
+            )
         ) from exc
     for key, uri in (("package_uri", sample), *((k, values[k]) for k in _LINKS)):
         if uri and not _URI.fullmatch(uri):
-            raise ConfigError(f"{file}: {key}: must be a URI, got {quoted(uri)}")
+            raise ConfigError(
+                _(
+                    "%(file)s: %(key)s: must be a URI, got %(value)s",
+                    file=file,
+                    key=key,
+                    value=quoted(uri),
+                )
+            )
 
 
 _LINKS = ("license", "publication_policy")

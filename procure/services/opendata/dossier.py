@@ -30,6 +30,7 @@ from sqlmodel import Session
 from procure.domain.checkpoint import Checkpoint, fingerprint
 from procure.domain.documents import ATTACH_TRIGGER
 from procure.domain.errors import InvalidInput, ProcureError, Refused
+from procure.domain.language import _
 from procure.reports.data import RECORD_FORMAT, record_codes
 from procure.services.opendata import ocds
 from procure.services.opendata.dossier_files import attachment_files
@@ -106,12 +107,24 @@ def export_dossier(
         ProcureError: a record could not be printed (each one named).
     """
     if output.is_dir():
-        raise InvalidInput(f"{output} is a folder; give the zip file to write, e.g. dossier.zip")
+        raise InvalidInput(
+            _(
+                "%(path)s is a folder; give the zip file to write, e.g. %(file)s",
+                path=output,
+                file="dossier.zip",
+            )
+        )
     check_dossier_reader()
     codes = record_codes(session, year=year, purchaser=purchaser)
     if not codes:
         raise InvalidInput(
-            f"no contracted project in {year}" + (f" for {purchaser}" if purchaser else "")
+            _(
+                "no contracted project in %(year)s for %(purchaser)s",
+                year=year,
+                purchaser=purchaser,
+            )
+            if purchaser
+            else _("no contracted project in %(year)s", year=year)
         )
     head, key, carried = _signed_head(session, signer, signed_at)
     session.commit()  # ends the read transaction: what is shipped is read in one snapshot
@@ -171,8 +184,10 @@ def _signed_head(
     if not kept:
         session.rollback()
         raise Refused(
-            "no dossier written: it needs a signed checkpoint and none is stored; give the "
-            "signing key (--key, or PROCURE_AUDIT_KEY; `procure keys init` creates one)"
+            _(
+                "no dossier written: it needs a signed checkpoint and none is stored; give the "
+                "signing key (--key, or PROCURE_AUDIT_KEY; `procure keys init` creates one)"
+            )
         )
     newest: Checkpoint = max(kept, key=lambda c: c.seq)
     return peek_head(session)[0], newest.public_key, None
@@ -225,7 +240,9 @@ def _records(
     failed = [o for o in outcomes if o.status == FAILED]
     if failed:
         named = "; ".join(f"{o.project}: {o.message}" for o in failed)
-        raise ProcureError(f"no dossier written: records could not be printed ({named})")
+        raise ProcureError(
+            _("no dossier written: records could not be printed (%(failures)s)", failures=named)
+        )
     return {
         f"{RECORDS}{Path(o.path).relative_to(folder).as_posix()}": Path(o.path) for o in outcomes
     }

@@ -20,6 +20,7 @@ from sqlalchemy import Table, select
 from sqlmodel import Session
 
 from procure.domain.documents import ATTACH_TRIGGER
+from procure.domain.language import _
 from procure.services.opendata.dossier_zip import Content
 from procure.store.document_models import Attachment, DocumentBlob
 from procure.store.models import Project, TransitionLog
@@ -99,7 +100,7 @@ def attachment_problems(
         entry = listed.pop(key, None)
         checks.append((subject, _problems(files, row, data, entry), _passed(data, entry)))
     for (code, number), _entry in sorted(listed.items(), key=str):
-        problem = "listed in the manifest, but no trail row records its upload"
+        problem = _("listed in the manifest, but no trail row records its upload")
         checks.append((f"{code} attachment #{number}", [problem], ""))
     return checks
 
@@ -119,24 +120,41 @@ def _problems(
 ) -> list[str]:
     sha256 = data.get("sha256")
     if entry is None:
-        return [f"trail row #{row.seq} records the upload of {data.get('name')!r}; "
-                "the manifest does not list it"]  # fmt: skip
+        return [
+            _(
+                "trail row #%(seq)s records the upload of %(name)s; the manifest does not list it",
+                seq=row.seq,
+                name=repr(data.get("name")),
+            )
+        ]
     problems = []
     if entry.get("sha256") != sha256:
-        problems.append(f"the manifest's SHA-256 is not the one trail row #{row.seq} records")
+        problems.append(
+            _("the manifest's SHA-256 is not the one trail row #%(seq)s records", seq=row.seq)
+        )
     if not entry.get("included"):
         return problems
     shipped = files.get(f"{FILES}{sha256}")
     if shipped is None:
-        problems.append(f"{FILES}{sha256} is missing from the dossier")
+        problems.append(_("%(file)s is missing from the dossier", file=f"{FILES}{sha256}"))
     elif hashlib.sha256(shipped).hexdigest() != sha256:
         problems.append(
-            f"its bytes do not hash to the SHA-256 trail row #{row.seq} records: "
-            "the file was replaced"
+            _(
+                "its bytes do not hash to the SHA-256 trail row #%(seq)s records: "
+                "the file was replaced",
+                seq=row.seq,
+            )
         )
     return problems
 
 
 def _passed(data: dict[str, Any], entry: Any) -> str:
-    how = "included, its bytes hash" if entry and entry.get("included") else "hash only, it"
-    return f"{data.get('name')}: {how} as the trail row of its upload records"
+    if entry and entry.get("included"):
+        return _(
+            "%(name)s: included, its bytes hash as the trail row of its upload records",
+            name=data.get("name"),
+        )
+    return _(
+        "%(name)s: hash only, it hashes as the trail row of its upload records",
+        name=data.get("name"),
+    )

@@ -26,6 +26,7 @@ from typing import Any
 
 from procure.domain.audit_chain import CHAINED_FIELDS
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.store.models import TransitionLog
 
 DOSSIER_FORMAT = "procure-dossier/1"
@@ -77,18 +78,29 @@ def parse_trail_line(line: str, number: int) -> TransitionLog:
     try:
         fields = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{where} is not JSON ({exc.msg})") from exc
+        raise InvalidInput(
+            _("%(where)s is not JSON (%(problem)s)", where=where, problem=exc.msg)
+        ) from exc
     if not isinstance(fields, dict):
-        raise InvalidInput(f"{where} is not an audit row (a JSON object)")
+        raise InvalidInput(_("%(where)s is not an audit row (a JSON object)", where=where))
     missing = [name for name in TRAIL_FIELDS if name not in fields]
     extra = sorted(set(fields) - set(TRAIL_FIELDS))
     if missing or extra:
-        said = ([f"missing {', '.join(missing)}"] if missing else []) + (
-            [f"unknown {', '.join(extra)}"] if extra else []
+        said = ([_("missing %(fields)s", fields=", ".join(missing))] if missing else []) + (
+            [_("unknown %(fields)s", fields=", ".join(extra))] if extra else []
         )
-        raise InvalidInput(f"{where} is not an audit row: {'; '.join(said)}")
+        raise InvalidInput(
+            _("%(where)s is not an audit row: %(problems)s", where=where, problems="; ".join(said))
+        )
     for name, kinds in _FIELD_TYPES.items():
         value = fields[name]
         if not isinstance(value, kinds) or (name == "seq" and isinstance(value, bool)):
-            raise InvalidInput(f"{where}: {name} has the wrong type ({type(value).__name__})")
+            raise InvalidInput(
+                _(
+                    "%(where)s: %(field)s has the wrong type (%(type)s)",
+                    where=where,
+                    field=name,
+                    type=type(value).__name__,
+                )
+            )
     return TransitionLog(**fields)

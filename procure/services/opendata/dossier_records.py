@@ -14,6 +14,7 @@ from typing import Any
 
 from procure.domain.checkpoint import checkpoint_problems, from_mapping
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.text import quoted
 from procure.reports.data import verification_code
 from procure.reports.unreadable import reading_record
@@ -59,16 +60,19 @@ def check_record(name: str, data: bytes, context: RecordContext) -> tuple[list[s
     problems = []
     if verification_code(record) != embedded.code:
         problems.append(
-            "its data does not hash to the verification code printed on it: edited after printing"
+            _(
+                "its data does not hash to the verification code printed on it: "
+                "edited after printing"
+            )
         )
     problems += _placement_problems(name, record, code, context.manifest)
-    carried = "no checkpoint (printed without a key)"
+    carried = _("no checkpoint (printed without a key)")
     if embedded.checkpoint is not None:
         held_problems, carried = _checkpoint_problems(name, embedded.checkpoint, context)
         problems += held_problems
     rows = context.by_project.get(code, [])
     if not rows:
-        problems.append(f"the trail holds no row of project {code}")
+        problems.append(_("the trail holds no row of project %(code)s", code=code))
     else:
         differences = record_trail_differences(record, replay_project(rows))
         problems += [_said(difference) for difference in differences]
@@ -92,18 +96,34 @@ def _placement_problems(
     project = record.get("project") or {}
     year = project.get("year")
     if manifest.get("year") is not None and year != manifest.get("year"):
-        problems.append(f"project {code} is of {year}, the dossier of {manifest.get('year')}")
+        problems.append(
+            _(
+                "project %(code)s is of %(year)s, the dossier of %(dossier)s",
+                code=code,
+                year=year,
+                dossier=manifest.get("year"),
+            )
+        )
     purchaser = (record.get("purchaser") or {}).get("code")
     wanted = manifest.get("purchaser")
     if wanted is not None and purchaser != wanted:
-        problems.append(f"project {code} is {purchaser}'s, the dossier {wanted}'s")
+        problems.append(
+            _(
+                "project %(code)s is %(purchaser)s's, the dossier %(wanted)s's",
+                code=code,
+                purchaser=purchaser,
+                wanted=wanted,
+            )
+        )
     listed = manifest.get("projects")
     if isinstance(listed, list) and code not in listed:
-        problems.append(f"project {code} is not among the manifest's projects")
+        problems.append(_("project %(code)s is not among the manifest's projects", code=code))
     uscc = (record.get("organization") or {}).get("uscc")
     expected = f"{RECORDS}{year}/{uscc}-{code}.pdf"
     if name != expected:
-        problems.append(f"the record of {code} should be named {expected}")
+        problems.append(
+            _("the record of %(code)s should be named %(name)s", code=code, name=expected)
+        )
     return problems
 
 
@@ -111,21 +131,24 @@ def _checkpoint_problems(
     name: str, carried: dict[str, Any], context: RecordContext
 ) -> tuple[list[str], str]:
     try:
-        held = from_mapping(carried, source=f"the checkpoint carried by {name}")
+        held = from_mapping(carried, source=_("the checkpoint carried by %(file)s", file=name))
     except InvalidInput as exc:
-        return [str(exc)], "its checkpoint"
+        return [str(exc)], _("its checkpoint")
     trusted = {context.key} if context.key else {"(no valid key shipped)"}
-    source = f"carried by {name}"
+    source = _("carried by %(file)s", file=name)
     return checkpoint_problems(held, source, trusted, context.at_rows), held.name
 
 
 def _said(difference: TrailDifference) -> str:
     where = f"{difference.table} {difference.row}"
     if difference.field == ROW and difference.stored_value == IN_RECORD:
-        return f"{where}: in the record, no trail row explains it"
+        return _("%(where)s: in the record, no trail row explains it", where=where)
     if difference.field == ROW and difference.stored_value == MISSING_FROM_RECORD:
-        return f"{where}: in the trail, missing from the record"
-    return (
-        f"{where}: {difference.field} is {quoted(difference.trail_value)} in the trail, "
-        f"{quoted(difference.stored_value)} in the record"
+        return _("%(where)s: in the trail, missing from the record", where=where)
+    return _(
+        "%(where)s: %(field)s is %(trail)s in the trail, %(record)s in the record",
+        where=where,
+        field=difference.field,
+        trail=quoted(difference.trail_value),
+        record=quoted(difference.stored_value),
     )

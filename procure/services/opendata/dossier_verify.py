@@ -29,6 +29,7 @@ from typing import Any
 from procure.domain.audit_chain import GENESIS_HASH, row_hash
 from procure.domain.checkpoint import checkpoint_problems, fingerprint, from_mapping
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.services.opendata.dossier_files import attachment_problems
 from procure.services.opendata.dossier_format import (
     CHECKPOINTS,
@@ -127,19 +128,31 @@ def verify_dossier(
 def _check_manifest(dossier: DossierFiles, result: DossierVerification) -> dict[str, Any]:
     data = dossier.files.get(MANIFEST)
     if data is None:
-        result.add("manifest", MANIFEST, [f"{MANIFEST} is missing: not a procure dossier"], "")
+        result.add(
+            "manifest",
+            MANIFEST,
+            [_("%(file)s is missing: not a procure dossier", file=MANIFEST)],
+            "",
+        )
         return {}
     try:
         manifest = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        result.add("manifest", MANIFEST, [f"{MANIFEST} is not JSON ({exc})"], "")
+        result.add(
+            "manifest",
+            MANIFEST,
+            [_("%(file)s is not JSON (%(problem)s)", file=MANIFEST, problem=exc)],
+            "",
+        )
         return {}
     listed = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(manifest, dict) or manifest.get("format") != DOSSIER_FORMAT:
-        result.add("manifest", MANIFEST, [f"{MANIFEST} is not a {DOSSIER_FORMAT} manifest"], "")
+        problem = _("%(file)s is not a %(format)s manifest", file=MANIFEST, format=DOSSIER_FORMAT)
+        result.add("manifest", MANIFEST, [problem], "")
         return {}
     if not isinstance(listed, list) or not all(_is_entry(entry) for entry in listed):
-        result.add("manifest", MANIFEST, [f"{MANIFEST} lists no files (name, sha256, size)"], "")
+        problem = _("%(file)s lists no files (name, sha256, size)", file=MANIFEST)
+        result.add("manifest", MANIFEST, [problem], "")
         return manifest
     names = set()
     for entry in listed:
@@ -147,12 +160,12 @@ def _check_manifest(dossier: DossierFiles, result: DossierVerification) -> dict[
         names.add(name)
         found = dossier.files.get(name)
         if found is None:
-            problems = ["listed in the manifest, missing from the dossier (removed)"]
+            problems = [_("listed in the manifest, missing from the dossier (removed)")]
         else:
             problems = _content_problems(found, entry)
-        result.add("manifest", name, problems, "SHA-256 and size match the manifest")
+        result.add("manifest", name, problems, _("SHA-256 and size match the manifest"))
     for name in sorted(set(dossier.files) - names - {MANIFEST}):
-        problem = "not listed in the manifest (added after the export)"
+        problem = _("not listed in the manifest (added after the export)")
         result.add("manifest", name, [problem], "")
     return manifest
 
@@ -169,9 +182,15 @@ def _is_entry(entry: Any) -> bool:
 def _content_problems(data: bytes, entry: dict[str, Any]) -> list[str]:
     problems = []
     if len(data) != entry["size"]:
-        problems.append(f"size {len(data)} bytes, the manifest says {entry['size']}")
+        problems.append(
+            _(
+                "size %(size)s bytes, the manifest says %(listed)s",
+                size=len(data),
+                listed=entry["size"],
+            )
+        )
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        problems.append("its SHA-256 differs from the manifest's: the file was changed")
+        problems.append(_("its SHA-256 differs from the manifest's: the file was changed"))
     return problems
 
 
@@ -179,7 +198,7 @@ def _check_trail(dossier: DossierFiles, result: DossierVerification) -> _Chain:
     """Recompute the chain from the first row; name the first row that does not hold."""
     data = dossier.files.get(TRAIL)
     if data is None:
-        result.add("trail", TRAIL, [f"{TRAIL} is missing"], "")
+        result.add("trail", TRAIL, [_("%(file)s is missing", file=TRAIL)], "")
         return _Chain([], {}, False)
     rows: list[TransitionLog] = []
     at_rows: dict[int, tuple[str, int]] = {}
@@ -191,30 +210,48 @@ def _check_trail(dossier: DossierFiles, result: DossierVerification) -> _Chain:
             digest = row_hash(row.model_dump(), computed)
             problem = _link_problem(row, len(rows) + 1, previous, digest)
             if problem and not broken:
-                broken = f"row {row.seq} ({TRAIL} line {number}) {problem}"
+                broken = _(
+                    "row %(seq)s (%(file)s line %(line)s) %(problem)s",
+                    seq=row.seq,
+                    file=TRAIL,
+                    line=number,
+                    problem=problem,
+                )
             computed, previous = digest, row.hash
             rows.append(row)
             at_rows[row.seq] = (digest, len(rows))
     except (UnicodeDecodeError, InvalidInput, TypeError) as exc:
         broken = broken or str(exc)
-        result.add("trail", TRAIL, [f"the audit chain does not hold: {broken}"], "")
+        result.add(
+            "trail", TRAIL, [_("the audit chain does not hold: %(where)s", where=broken)], ""
+        )
         return _Chain(rows, at_rows, False)
     if broken or not rows:
-        problem = f"the audit chain does not hold: {broken}" if broken else "it holds no audit row"
+        problem = (
+            _("the audit chain does not hold: %(where)s", where=broken)
+            if broken
+            else _("it holds no audit row")
+        )
         result.add("trail", TRAIL, [problem], "")
         return _Chain(rows, at_rows, False)
-    passed = f"{len(rows)} rows; the hash chain recomputes from row 1 to #{rows[-1].seq}"
+    passed = _(
+        "%(count)s rows; the hash chain recomputes from row 1 to #%(last)s",
+        count=len(rows),
+        last=rows[-1].seq,
+    )
     result.add("trail", TRAIL, [], passed)
     return _Chain(rows, at_rows, True)
 
 
 def _link_problem(row: TransitionLog, expected_seq: int, previous: str, digest: str) -> str:
     if row.seq != expected_seq:
-        return f"comes where row {expected_seq} should (a row is missing or out of order)"
+        return _(
+            "comes where row %(seq)s should (a row is missing or out of order)", seq=expected_seq
+        )
     if row.prev_hash != previous:
-        return "does not point at the previous row's hash"
+        return _("does not point at the previous row's hash")
     if digest != row.hash:
-        return "its content does not match its hash (the row was changed)"
+        return _("its content does not match its hash (the row was changed)")
     return ""
 
 
@@ -223,7 +260,7 @@ def _check_key(
 ) -> str | None:
     data = dossier.files.get(PUBLIC_KEY)
     if data is None:
-        result.add("public key", PUBLIC_KEY, [f"{PUBLIC_KEY} is missing"], "")
+        result.add("public key", PUBLIC_KEY, [_("%(file)s is missing", file=PUBLIC_KEY)], "")
         return None
     try:
         key = public_key_from_bytes(data, source=PUBLIC_KEY)
@@ -233,13 +270,22 @@ def _check_key(
     problems = []
     if trusted_key is not None and key != trusted_key:
         trusted = fingerprint(trusted_key)
-        problems.append(f"the dossier's key {fingerprint(key)} is not the trusted key {trusted}")
-    how = (
-        "the trusted key"
+        problems.append(
+            _(
+                "the dossier's key %(key)s is not the trusted key %(trusted)s",
+                key=fingerprint(key),
+                trusted=trusted,
+            )
+        )
+    passed = (
+        _("Ed25519 key %(key)s (the trusted key)", key=fingerprint(key))
         if trusted_key
-        else "compare it with the fingerprint the purchaser publishes"
+        else _(
+            "Ed25519 key %(key)s (compare it with the fingerprint the purchaser publishes)",
+            key=fingerprint(key),
+        )
     )
-    result.add("public key", PUBLIC_KEY, problems, f"Ed25519 key {fingerprint(key)} ({how})")
+    result.add("public key", PUBLIC_KEY, problems, passed)
     return key
 
 
@@ -248,29 +294,40 @@ def _check_checkpoints(
 ) -> None:
     names = sorted(n for n in dossier.files if n.startswith(CHECKPOINTS))
     if not names:
-        result.add(
-            "checkpoint", CHECKPOINTS, ["no signed checkpoint: nothing vouches for the trail"], ""
-        )
+        problem = _("no signed checkpoint: nothing vouches for the trail")
+        result.add("checkpoint", CHECKPOINTS, [problem], "")
         return
     newest = 0
     for name in names:
         try:
             data = json.loads(dossier.files[name])
             if not isinstance(data, dict):
-                raise InvalidInput(f"{name} is not a procure audit checkpoint")
+                raise InvalidInput(_("%(file)s is not a procure audit checkpoint", file=name))
             held = from_mapping(data, source=name)
         except (UnicodeDecodeError, json.JSONDecodeError, InvalidInput) as exc:
-            result.add("checkpoint", name, [f"not a readable checkpoint ({exc})"], "")
+            result.add(
+                "checkpoint", name, [_("not a readable checkpoint (%(problem)s)", problem=exc)], ""
+            )
             continue
         newest = max(newest, held.seq)
         trusted = {key} if key else {"(no valid key shipped)"}
         problems = checkpoint_problems(held, name, trusted, chain.at_rows)
-        passed = f"{held.name}: signature valid, head #{held.seq} found in the trail"
+        passed = _(
+            "%(name)s: signature valid, head #%(seq)s found in the trail",
+            name=held.name,
+            seq=held.seq,
+        )
         result.add("checkpoint", name, problems, passed)
     if chain.intact and newest:
         last = chain.rows[-1].seq
         problems = (
-            [f"trail rows #{newest + 1}–#{last} are not covered by a signed checkpoint"]
+            [
+                _(
+                    "trail rows #%(first)s–#%(last)s are not covered by a signed checkpoint",
+                    first=newest + 1,
+                    last=last,
+                )
+            ]
             if newest < last
             else []
         )
@@ -278,7 +335,7 @@ def _check_checkpoints(
             "checkpoint",
             TRAIL,
             problems,
-            f"the newest checkpoint signs the trail's last row #{last}",
+            _("the newest checkpoint signs the trail's last row #%(last)s", last=last),
         )
 
 
@@ -294,12 +351,13 @@ def _check_listed_projects(
     """Every project the manifest names has its record in the dossier."""
     projects = manifest.get("projects")
     if not isinstance(projects, list):
-        result.add("records", MANIFEST, ["the manifest names no projects"], "")
+        result.add("records", MANIFEST, [_("the manifest names no projects")], "")
         return
     shipped = [n for n in dossier.files if n.startswith(RECORDS) and n.endswith(".pdf")]
     missing = [code for code in projects if not any(n.endswith(f"-{code}.pdf") for n in shipped)]
-    problems = [f"project {code}: its record is missing" for code in missing]
-    result.add("records", RECORDS, problems, f"a record for each of the {len(projects)} projects")
+    problems = [_("project %(code)s: its record is missing", code=code) for code in missing]
+    passed = _("a record for each of the %(count)s projects", count=len(projects))
+    result.add("records", RECORDS, problems, passed)
 
 
 def _check_ocds(
@@ -310,14 +368,17 @@ def _check_ocds(
 ) -> None:
     data = dossier.files.get(OCDS)
     if data is None:
-        result.add("ocds", OCDS, [f"{OCDS} is missing"], "")
+        result.add("ocds", OCDS, [_("%(file)s is missing", file=OCDS)], "")
         return
     try:
         package = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        result.add("ocds", OCDS, [f"not JSON ({exc})"], "")
+        result.add("ocds", OCDS, [_("not JSON (%(problem)s)", problem=exc)], "")
         return
     releases = package.get("releases") if isinstance(package, dict) else None
     count = len(releases) if isinstance(releases, list) else 0
-    passed = f"{count} releases: budgets, contracts and published payments agree with the trail"
+    passed = _(
+        "%(count)s releases: budgets, contracts and published payments agree with the trail",
+        count=count,
+    )
     result.add("ocds", OCDS, ocds_problems(package, by_project, projects), passed)

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 
 MAX_UNCOMPRESSED = 2 * 1024**3
 """The most bytes a dossier may hold uncompressed (2 GiB): a zip bomb stops here."""
@@ -103,18 +104,30 @@ def read_zip(
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InvalidInput(f"refused: {path} is not a zip file ({exc})") from exc
+        raise InvalidInput(
+            _("refused: %(path)s is not a zip file (%(problem)s)", path=path, problem=exc)
+        ) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > max_entries:
             raise InvalidInput(
-                f"refused: {path} holds {len(infos)} entries (at most {max_entries})"
+                _(
+                    "refused: %(path)s holds %(count)s entries (at most %(most)s)",
+                    path=path,
+                    count=len(infos),
+                    most=max_entries,
+                )
             )
         declared = sum(info.file_size for info in infos)
         if declared > max_bytes:
             raise InvalidInput(
-                f"refused: {path} would hold {declared} bytes uncompressed (at most {max_bytes}): "
-                "a zip bomb or not a dossier"
+                _(
+                    "refused: %(path)s would hold %(bytes)s bytes uncompressed (at most %(most)s): "
+                    "a zip bomb or not a dossier",
+                    path=path,
+                    bytes=declared,
+                    most=max_bytes,
+                )
             )
         files: dict[str, bytes] = {}
         total = 0
@@ -123,7 +136,13 @@ def read_zip(
             if info.is_dir():
                 continue
             if info.filename in files:
-                raise InvalidInput(f"refused: {path} holds {info.filename!r} twice")
+                raise InvalidInput(
+                    _(
+                        "refused: %(path)s holds %(name)s twice",
+                        path=path,
+                        name=repr(info.filename),
+                    )
+                )
             data, total = _read_capped(archive, info, path, total, max_bytes)
             files[info.filename] = data
     return DossierFiles(str(path), files)
@@ -142,10 +161,16 @@ def _refuse_name(path: Path, info: zipfile.ZipInfo) -> None:
     )
     if hostile:
         raise InvalidInput(
-            f"refused: {path} holds an entry named {name!r} that points outside the dossier"
+            _(
+                "refused: %(path)s holds an entry named %(name)s that points outside the dossier",
+                path=path,
+                name=repr(name),
+            )
         )
     if info.flag_bits & 0x1:
-        raise InvalidInput(f"refused: {path}: the entry {name!r} is encrypted")
+        raise InvalidInput(
+            _("refused: %(path)s: the entry %(name)s is encrypted", path=path, name=repr(name))
+        )
 
 
 def _read_capped(
@@ -158,12 +183,22 @@ def _read_capped(
                 total += len(chunk)
                 if total > max_bytes:
                     raise InvalidInput(
-                        f"refused: {path} holds more than {max_bytes} bytes uncompressed "
-                        f"(at {info.filename!r}): a zip bomb or not a dossier"
+                        _(
+                            "refused: %(path)s holds more than %(most)s bytes uncompressed "
+                            "(at %(name)s): a zip bomb or not a dossier",
+                            path=path,
+                            most=max_bytes,
+                            name=repr(info.filename),
+                        )
                     )
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
         raise InvalidInput(
-            f"refused: {path}: the entry {info.filename!r} is unreadable ({exc})"
+            _(
+                "refused: %(path)s: the entry %(name)s is unreadable (%(problem)s)",
+                path=path,
+                name=repr(info.filename),
+                problem=exc,
+            )
         ) from exc
     return b"".join(chunks), total

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.notices import OUTCOME_LABELS
 from procure.services.opendata.facts import (
     AmendmentFacts,
@@ -233,7 +234,8 @@ def _facts(
     rules: Rules,
 ) -> ProjectFacts:
     if not trail:
-        raise InvalidInput(f"project {project.code} has no audit trail: its moments are unknown")
+        said = _("project %(code)s has no audit trail: its moments are unknown", code=project.code)
+        raise InvalidInput(said)
     assert project.id is not None
     moments = {mark.trigger: mark.moment for mark in trail}
     panel = chunk.panels.get(project.id)

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
+from procure.domain.language import _
 from procure.services.opendata.config import OpenDataConfig, load_opendata_config
 from procure.services.opendata.facts import ProjectFacts
 from procure.services.opendata.gather import public_facts
@@ -149,7 +150,12 @@ def _releases(
     """Each public project's release in code order, a chunk at a time, noting in
     ``exported`` what the head needs."""
     if published is not None and published.tzinfo is None:
-        raise InvalidInput("the published moment needs a time zone, e.g. 2020-01-06T09:00+08:00")
+        raise InvalidInput(
+            _(
+                "the published moment needs a time zone, e.g. %(example)s",
+                example="2020-01-06T09:00+08:00",
+            )
+        )
     config = load_opendata_config()
     rules = default_rules()
     purchasers = {row.id: row for row in session.exec(select(Purchaser)).all()}
@@ -171,8 +177,16 @@ def _releases(
             exported.note(facts, purchaser_ids[facts.code])
             yield release(facts, config)
     if not exported.releases:
-        under = f" for {chosen.code} ({chosen.name})" if chosen is not None else ""
-        raise NotFound(f"no public projects in {year}{under}")
+        if chosen is None:
+            raise NotFound(_("no public projects in %(year)s", year=year))
+        raise NotFound(
+            _(
+                "no public projects in %(year)s for %(code)s (%(name)s)",
+                year=year,
+                code=chosen.code,
+                name=chosen.name,
+            )
+        )
 
 
 def _below(purchasers: dict[int | None, Purchaser], top: Purchaser) -> set[int | None]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from procure.domain.language import _, pgettext
 from procure.services.opendata.record_trail import replay_project
 from procure.services.trail.facts import Fact, shown
 from procure.services.trail.replay import TrailReplay
@@ -34,21 +35,28 @@ def ocds_problems(
     """
     releases = package.get("releases") if isinstance(package, dict) else None
     if not isinstance(releases, list):
-        return ["not a release package: it has no list of releases"]
+        return [_("not a release package: it has no list of releases")]
     by_code: dict[str, dict[str, Any]] = {}
     for release in releases:
         code = _project_code(release)
         if code is None:
-            return ["a release names no project (planning.budget.projectID)"]
+            return [_("a release names no project (planning.budget.projectID)")]
         by_code[code] = release
-    problems = [f"project {code}: no release" for code in projects if code not in by_code]
+    problems = [
+        _("project %(code)s: no release", code=code) for code in projects if code not in by_code
+    ]
     paid = any(_transactions(contract) for release in releases for contract in _contracts(release))
     for code, release in sorted(by_code.items()):
         rows = by_project.get(code)
         if not rows:
-            problems.append(f"release of {code}: the trail has no row of this project")
+            problems.append(
+                _("release of %(code)s: the trail has no row of this project", code=code)
+            )
             continue
-        problems.extend(f"{code}: {line}" for line in _release_problems(release, rows, paid))
+        problems.extend(
+            _("%(where)s: %(problem)s", where=code, problem=line)
+            for line in _release_problems(release, rows, paid)
+        )
     return problems
 
 
@@ -80,17 +88,23 @@ def _release_problems(
     budget = release["planning"]["budget"].get("amount") or {}
     if project is not None and _money(budget.get("amount")) != project.fields.get("budget"):
         problems.append(
-            f"budget {_money(budget.get('amount'))} where the trail says "
-            f"{project.fields.get('budget')}"
+            _(
+                "budget %(published)s where the trail says %(trail)s",
+                published=_money(budget.get("amount")),
+                trail=project.fields.get("budget"),
+            )
         )
     contracts = release.get("contracts") or []
     contract = replay.facts.get(("contract", code))
     if contract is None:
         if contracts:
-            problems.append("a contract the trail does not record")
+            problems.append(_("a contract the trail does not record"))
         return problems
     if len(contracts) != 1 or not isinstance(contracts[0], dict):
-        return [*problems, f"{len(contracts)} contracts where the trail records one"]
+        return [
+            *problems,
+            _("%(count)s contracts where the trail records one", count=len(contracts)),
+        ]
     problems.extend(_contract_problems(contracts[0], contract, release))
     if payments_published:
         problems.extend(_payment_problems(contracts[0], _payments(replay, code)))
@@ -110,7 +124,12 @@ def _contract_problems(
         "organization": _supplier(release, published.get("awardID")),
     }
     return [
-        f"contract {name} {value!r} where the trail says {contract.fields.get(name)!r}"
+        _(
+            "contract %(field)s %(published)s where the trail says %(trail)s",
+            field=name,
+            published=repr(value),
+            trail=repr(contract.fields.get(name)),
+        )
         for name, value in said.items()
         if value != contract.fields.get(name)
     ]
@@ -143,9 +162,15 @@ def _payment_problems(
     )
     if said == paid:
         return []
-    shown_paid = ", ".join(f"{day} ¥{amount}" for day, amount in paid) or "none"
-    shown_said = ", ".join(f"{day} ¥{amount}" for day, amount in said) or "none"
-    return [f"payments {shown_said} where the trail records {shown_paid}"]
+    shown_paid = ", ".join(f"{day} ¥{amount}" for day, amount in paid) or pgettext("cli", "none")
+    shown_said = ", ".join(f"{day} ¥{amount}" for day, amount in said) or pgettext("cli", "none")
+    return [
+        _(
+            "payments %(published)s where the trail records %(trail)s",
+            published=shown_said,
+            trail=shown_paid,
+        )
+    ]
 
 
 def _money(value: object) -> str | None:

@@ -107,9 +107,9 @@ def test_show_by_a_losing_bidder_prints_none_of_the_winners_contract_life(world:
     shown = procure("show", FINISHED, "--by", "renhe", db=url_of(world))
 
     assert shown.code == 0, shown
-    assert "拨付 payment" not in shown.stdout and "监管 inspection" not in shown.stdout
-    assert "考核 assessment" not in shown.stdout
-    assert "拨付 payment" in procure("show", FINISHED, "--by", "tongxin", db=url_of(world)).stdout
+    assert "Payment #" not in shown.stdout and "Inspection " not in shown.stdout
+    assert "Assessment (" not in shown.stdout
+    assert "Payment #" in procure("show", FINISHED, "--by", "tongxin", db=url_of(world)).stdout
 
 
 def test_a_project_outside_the_accounts_reach_is_answered_as_an_unknown_code(

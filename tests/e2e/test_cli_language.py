@@ -1,0 +1,167 @@
+"""The command line speaks one language: Chinese unless ``LANG`` names English.
+
+A few representative commands (tables, a project, its history, help, refusals) are read in
+Chinese and in English: no English word in the Chinese (apart from the world's own data and
+the codes both languages share) and no Chinese in the English. ``--json`` keeps its English
+keys in both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from procure.cli import main
+from tests.e2e.cli import (
+    CHINESE,
+    CODE,
+    DRAFT_CODE,
+    ENGLISH,
+    Run,
+    fixture,
+    in_service_history,
+    ok,
+    procure,
+    project_entry,
+    sqlite_url,
+)
+from tests.language_purity import chinese_runs, english_words, world_text
+
+COMMAND_WORDS = {"procure", "init", "help", "report", "print", "year", "purchaser", "jobs"}
+"""Words of a command line a message quotes for the reader to type (`procure init`)."""
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, set[str]]:
+    """A database with CODE in service and DRAFT_CODE in draft, and what people typed in it."""
+    folder = tmp_path_factory.mktemp("language")
+    db = sqlite_url(folder / "procure.db")
+    file = folder / "world.yaml"
+    in_service = project_entry(CODE, stop_after=None, history=in_service_history())
+    file.write_text(fixture(in_service, project_entry(DRAFT_CODE)), encoding="utf-8")
+    ok("init", db=db)
+    ok("load", str(file), db=db)
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            data = world_text(connection)
+            codes = connection.execute(text('SELECT code FROM "purchaser"'))
+            data |= {str(code) for (code,) in codes}  # SM-FED: a code, as typed
+    finally:
+        engine.dispose()
+    return db, data
+
+
+READINGS = [
+    ("projects",),
+    ("show", CODE),
+    ("history", CODE),
+    ("users", "list"),
+]
+HELP = [("--help",), ("advance", "--help"), ("export", "ocds", "--help")]
+"""Help names what one types (commands, options, files, formats): read for Chinese in English
+only; its Chinese is checked sentence by sentence below."""
+
+
+@pytest.mark.parametrize("args", READINGS, ids=[" ".join(a) for a in READINGS])
+def test_a_command_read_in_chinese_has_no_english_word(
+    world: tuple[str, set[str]], args: tuple[str, ...]
+) -> None:
+    db, data = world
+    run = ok(*args, db=db, lang=CHINESE)
+
+    assert english_words(run.stdout, data, allowed=COMMAND_WORDS) == [], run.stdout
+
+
+@pytest.mark.parametrize("args", READINGS + HELP, ids=[" ".join(a) for a in READINGS + HELP])
+def test_a_command_read_in_english_has_no_chinese(
+    world: tuple[str, set[str]], args: tuple[str, ...]
+) -> None:
+    db, data = world
+    run = ok(*args, db=db, lang=ENGLISH)
+
+    assert chinese_runs(run.stdout, data) == [], run.stdout
+
+
+def test_the_help_lists_every_command_with_its_summary_in_chinese(
+    world: tuple[str, set[str]],
+) -> None:
+    chinese = ok("--help", lang=CHINESE).stdout
+    english = ok("--help", lang=ENGLISH).stdout
+
+    assert chinese.startswith("用法: procure ") and english.startswith("Usage: procure ")
+    assert "显示本帮助并退出。" in chinese and "Show this message and exit." in english
+    assert "创建数据库结构，或将其升级到本版本（可重复执行）。" in chinese
+    assert "Create the database schema, or upgrade it to this release" in english
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "chinese", "english"),
+    [
+        (
+            ("users", "check", "李秀梅"),
+            "not the password\n",
+            "错误：李秀梅 的密码核对未通过",
+            "error: password check failed for 李秀梅",
+        ),
+        (
+            ("report", "SM-2024-001", "--year", "2024", "-o", "out"),
+            None,
+            "用法错误：项目编号 CODE 与 --year 只能给出其一",
+            "usage error: give either a project CODE or --year, not both",
+        ),
+    ],
+    ids=["refused", "usage"],
+)
+def test_an_error_line_is_in_one_language(
+    world: tuple[str, set[str]],
+    args: tuple[str, ...],
+    stdin: str | None,
+    chinese: str,
+    english: str,
+) -> None:
+    db, data = world
+    said = {}
+    for lang in (CHINESE, ENGLISH):
+        run = _with_stdin(stdin, *args, db=db, lang=lang)
+        assert run.code in (1, 2) and run.stdout == "", str(run)
+        said[lang] = run.stderr.strip()
+
+    assert said[CHINESE].startswith(chinese), said[CHINESE]
+    assert said[ENGLISH].startswith(english), said[ENGLISH]
+    assert english_words(said[CHINESE], data, allowed=COMMAND_WORDS | {"CODE"}) == []
+    assert chinese_runs(said[ENGLISH], data) == []
+
+
+def _with_stdin(stdin: str | None, *args: str, db: str, lang: str) -> Run:
+    """``procure ARGS`` with ``stdin`` as its standard input, in the language of ``lang``."""
+    if stdin is None:
+        return procure(*args, db=db, lang=lang)
+    env = {"PROCURE_DB": db, "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None}
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        code = main(list(args))
+    return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def test_a_missing_database_is_said_in_chinese_by_default(tmp_path: Path) -> None:
+    run = procure("projects", db=sqlite_url(tmp_path / "none.db"), lang=CHINESE)
+
+    assert run.code == 1
+    assert run.stderr.startswith("错误：") and "处没有数据库：请先运行 `procure init`" in run.stderr
+
+
+@pytest.mark.parametrize("args", [("projects",), ("show", CODE), ("history", CODE)])
+def test_json_keeps_its_english_keys_and_codes_in_both_languages(
+    world: tuple[str, set[str]], args: tuple[str, ...]
+) -> None:
+    db, _data = world
+    chinese = ok(*args, "--json", db=db, lang=CHINESE).json()
+    english = ok(*args, "--json", db=db, lang=ENGLISH).json()
+
+    assert chinese == english
+    first = chinese[0] if isinstance(chinese, list) else chinese
+    assert all(key.isascii() for key in first)
+    assert "code" in first or "seq" in first
