@@ -41,13 +41,19 @@ class StateDef:
 
 @dataclass(frozen=True)
 class ParamDef:
-    """A fact a trigger needs, e.g. the contract amount."""
+    """A fact a trigger needs, e.g. the contract amount, and its name in both languages."""
 
     name: str
     type: str
     zh: str
     required: bool
     max_length: int | None = None
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The fact's name in the language in use (the Chinese when it has no English)."""
+        return both(self.zh, self.en or self.zh)
 
 
 @dataclass(frozen=True)
@@ -308,6 +314,7 @@ def _parse_params(raw: object, source: str, key: str) -> tuple[ParamDef, ...]:
                 zh=_text(spec, "zh", source, f"{key}.{name}.zh"),
                 required=required,
                 max_length=max_length,
+                en=_text(spec, "en", source, f"{key}.{name}.en"),
             )
         )
     return tuple(parsed)

@@ -103,7 +103,9 @@ def _working_days(deadlines: Deadlines, code: str) -> int | None:
     if rule is None:
         return None
     if not rule.working:
-        raise ConfigError(f"{DEADLINES_FILE}: {code}: must count working_days (质疑期按工作日计算)")
+        raise ConfigError(
+            f"{DEADLINES_FILE}: {code}: must count working_days (the objection window is counted in working days)"
+        )
     return rule.days
 
 
