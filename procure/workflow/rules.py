@@ -104,7 +104,8 @@ def _working_days(deadlines: Deadlines, code: str) -> int | None:
         return None
     if not rule.working:
         raise ConfigError(
-            f"{DEADLINES_FILE}: {code}: must count working_days (the objection window is counted in working days)"
+            f"{DEADLINES_FILE}: {code}: must count working_days (the objection "
+            "window is counted in working days)"
         )
     return rule.days
 
