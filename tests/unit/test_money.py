@@ -1,5 +1,6 @@
 """Rules for money: Decimal yuan with two places, display, and capitals (大写金额)."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.money import (
     MAX_AMOUNT,
     format_yuan,
@@ -14,8 +16,6 @@ from procure.domain.money import (
     quantize2,
     yuan_in_capitals,
 )
-from collections.abc import Iterator
-from procure.domain.language import use_language
 
 
 @pytest.fixture(autouse=True)

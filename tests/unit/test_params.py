@@ -1,9 +1,9 @@
 """Rules for the facts a trigger takes: ``--set KEY=VALUE`` pairs and their validation."""
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import pytest

@@ -4,9 +4,12 @@ spreadsheet cells."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.text import (
     check_no_bidi,
     check_number_text,
@@ -14,8 +17,6 @@ from procure.domain.text import (
     spreadsheet_cell,
     visible,
 )
-from collections.abc import Iterator
-from procure.domain.language import use_language
 
 
 @pytest.fixture(autouse=True)

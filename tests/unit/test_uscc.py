@@ -1,13 +1,14 @@
 """Rules for Unified Social Credit Codes (GB 32100-2015)."""
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from procure.domain.errors import InvalidInput
-from procure.domain.uscc import USCC_CHARSET, make_uscc, uscc_check_character, validate_uscc
-from collections.abc import Iterator
 from procure.domain.language import use_language
+from procure.domain.uscc import USCC_CHARSET, make_uscc, uscc_check_character, validate_uscc
 
 
 @pytest.fixture(autouse=True)
