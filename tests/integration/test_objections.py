@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.services.public import objections
 from procure.services.trail.check import trail_differences
@@ -165,11 +166,11 @@ def test_signing_is_refused_while_an_objection_waits_for_its_answer(session: Ses
     awarded(session)
     lodge_by_tongxin(session)
 
-    with pytest.raises(Refused) as refused:
+    with use_language("en"), pytest.raises(Refused) as refused:
         sign(session)
 
     assert str(refused.value) == (
-        "sign_contract refused: 厦门市思明区同心社会组织发展中心 objected to the award on "
+        "Sign the contract refused: 厦门市思明区同心社会组织发展中心 objected to the award on "
         "2019-10-09 and has no answer yet: answer the objection (质疑) before signing"
     )
     assert queries.project_by_code(session, CODE).state == "awarded"
@@ -228,7 +229,7 @@ def test_an_answer_needs_an_unanswered_objection_and_a_reason(session: Session) 
             session, CODE, OFFICER, organization=TONGXIN, outcome="rejected", reason="无"
         )
     lodge_by_tongxin(session)
-    with pytest.raises(Refused, match="a reason is required"):
+    with pytest.raises(Refused, match="须填写理由"):
         objections.answer(
             session, CODE, OFFICER, organization=TONGXIN, outcome="rejected", reason=""
         )
