@@ -234,15 +234,31 @@ def load_contract_date_rules(path: Path) -> ContractDateRules:
     known = ("version", "service_period", "payment_grace_days", "date_rules")
     extra = [str(key) for key in data if key not in known]
     if extra:
-        raise ConfigError(f"{file}: unknown key {', '.join(extra)}; expected {', '.join(known)}")
+        raise _refused(
+            file,
+            "(top level)",
+            _(
+                "unknown key %(keys)s; expected %(known)s",
+                keys=", ".join(extra),
+                known=", ".join(known),
+            ),
+        )
     rule = data.get("service_period", "overlap")
     if rule not in PERIOD_RULES:
-        raise ConfigError(
-            f"{file}: service_period: {quoted(rule)} is not one of {', '.join(PERIOD_RULES)}"
+        raise _refused(
+            file,
+            "service_period",
+            _(
+                "%(value)s is not one of %(known)s",
+                value=quoted(rule),
+                known=", ".join(PERIOD_RULES),
+            ),
         )
     grace = config_whole(data, "payment_grace_days", f"{file}: ", default=180)
     if grace < 0:
-        raise ConfigError(f"{file}: payment_grace_days: must not be negative, got {grace}")
+        raise _refused(
+            file, "payment_grace_days", _("must not be negative, got %(value)s", value=grace)
+        )
     return ContractDateRules(
         service_period=str(rule),
         payment_grace_days=grace,
@@ -252,17 +268,30 @@ def load_contract_date_rules(path: Path) -> ContractDateRules:
 
 def _turned_off(switches: object, file: str) -> frozenset[str]:
     if not isinstance(switches, dict):
-        raise ConfigError(f"{file}: date_rules: must be a mapping of rule name to true or false")
+        raise _refused(file, "date_rules", _("must be a mapping of rule name to true or false"))
     unknown = [str(name) for name in switches if name not in DATE_RULES]
     if unknown:
-        raise ConfigError(
-            f"{file}: date_rules: unknown rule {', '.join(unknown)}; "
-            f"expected {', '.join(DATE_RULES)}"
+        raise _refused(
+            file,
+            "date_rules",
+            _(
+                "unknown rule %(rules)s; expected %(known)s",
+                rules=", ".join(unknown),
+                known=", ".join(DATE_RULES),
+            ),
         )
     off = set()
     for name, value in switches.items():
         if not isinstance(value, bool):
-            raise ConfigError(f"{file}: date_rules.{name}: must be true or false, got {value!r}")
+            raise _refused(
+                file,
+                f"date_rules.{name}",
+                _("must be true or false, got %(value)s", value=repr(value)),
+            )
         if not value:
             off.add(str(name))
     return frozenset(off)
+
+
+def _refused(file: str, key: str, problem: str) -> ConfigError:
+    return ConfigError(_("%(file)s: %(key)s: %(problem)s", file=file, key=key, problem=problem))

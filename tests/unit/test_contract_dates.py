@@ -71,7 +71,7 @@ def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, text: str, s
     path = tmp_path / "contract_dates.yaml"
     path.write_text("version: 1\n" + text, encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=says):
+    with use_language("en"), pytest.raises(ConfigError, match=says):
         load_contract_date_rules(path)
 
 
@@ -123,7 +123,7 @@ def test_a_bad_date_rule_switch_is_refused_naming_it(tmp_path: Path, text: str, 
     path = tmp_path / "contract_dates.yaml"
     path.write_text("version: 1\n" + text, encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=says):
+    with use_language("en"), pytest.raises(ConfigError, match=says):
         load_contract_date_rules(path)
 
 
@@ -170,4 +170,16 @@ def test_a_date_rule_is_named_by_its_label_in_english_too() -> None:
     assert problem == (
         "Rule “no payment before the signing”: the payment date 2019-02-24 is before the "
         "signing date 2019-02-25"
+    )
+
+
+def test_a_bad_rules_file_is_refused_in_chinese_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "contract_dates.yaml"
+    path.write_text("version: 1\nservice_period: sometimes\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError) as refused:
+        load_contract_date_rules(path)
+
+    assert str(refused.value) == (
+        f"{path}：service_period：'sometimes' 不是 overlap, within, starts_in 之一"
     )

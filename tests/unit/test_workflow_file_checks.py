@@ -142,7 +142,12 @@ def test_a_version_that_is_not_a_positive_whole_number_is_refused(
 
 
 def test_a_document_that_is_not_a_mapping_is_refused() -> None:
-    with pytest.raises(ConfigError, match=re.escape(f"{SOURCE}: (top level): must be a mapping")):
+    with pytest.raises(ConfigError, match=re.escape(f"{SOURCE}：(top level)：须为映射（键值对）")):
+        parse_workflow(["draft"], source=SOURCE, known_guards=GUARDS)
+    with (
+        use_language("en"),
+        pytest.raises(ConfigError, match=re.escape(f"{SOURCE}: (top level): must be a mapping")),
+    ):
         parse_workflow(["draft"], source=SOURCE, known_guards=GUARDS)
 
 
@@ -163,7 +168,7 @@ def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
     path = tmp_path / "empty.yaml"
     path.write_text("", encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=re.escape("empty.yaml: (top level): must be a mapping")):
+    with pytest.raises(ConfigError, match=re.escape("empty.yaml：(top level)：须为映射（键值对）")):
         load_workflow(path, known_guards=GUARDS)
 
 
@@ -182,7 +187,7 @@ def test_a_file_loaded_from_disk_is_named_by_its_file_name(
     path = tmp_path / "custom.yaml"
     path.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=re.escape("custom.yaml: initial: unknown state")):
+    with pytest.raises(ConfigError, match=re.escape("custom.yaml：initial：未知状态 'drafting'")):
         load_workflow(path, known_guards=GUARDS)
 
 
