@@ -14,7 +14,7 @@ from typing import Any
 
 from procure.domain.datafile import read_yaml
 from procure.domain.errors import ConfigError, InvalidInput
-from procure.domain.language import _, both
+from procure.domain.language import _, both, pgettext
 from procure.domain.text import quoted
 from procure.workflow.file_keys import mapping, names, refused, text
 from procure.workflow.roles import READ_ONLY_ROLES, ROLES
@@ -161,7 +161,9 @@ def parse_workflow(
     _check_reachability(states, transitions, initial, source)
     version = top.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise refused(source, "version", _("must be a positive whole number"))
+        raise refused(
+            source, "version", pgettext("lifecycle file", "must be a positive whole number")
+        )
     return WorkflowDefinition(
         name=text(top, "name", source, "name"),
         version=version,
@@ -174,7 +176,7 @@ def parse_workflow(
 
 def _parse_states(raw: object, source: str) -> tuple[StateDef, ...]:
     if not isinstance(raw, list) or not raw:
-        raise refused(source, "states", _("must be a non-empty list"))
+        raise refused(source, "states", pgettext("lifecycle file", "must be a non-empty list"))
     states: list[StateDef] = []
     for index, item in enumerate(raw):
         key = f"states[{index}]"
@@ -187,7 +189,9 @@ def _parse_states(raw: object, source: str) -> tuple[StateDef, ...]:
             )
         terminal = entry.get("terminal", False)
         if not isinstance(terminal, bool):
-            raise refused(source, f"{key}.terminal", _("must be true or false"))
+            raise refused(
+                source, f"{key}.terminal", pgettext("lifecycle file", "must be true or false")
+            )
         states.append(
             StateDef(
                 code=code,
@@ -203,7 +207,7 @@ def _parse_transitions(
     raw: object, source: str, codes: set[str], known_guards: Collection[str]
 ) -> tuple[TransitionDef, ...]:
     if not isinstance(raw, list) or not raw:
-        raise refused(source, "transitions", _("must be a non-empty list"))
+        raise refused(source, "transitions", pgettext("lifecycle file", "must be a non-empty list"))
     transitions: list[TransitionDef] = []
     for index, item in enumerate(raw):
         entry = mapping(item, source, f"transitions[{index}]")
@@ -270,7 +274,9 @@ def _parse_transition(
             )
     reason_required = entry.get("reason_required", False)
     if not isinstance(reason_required, bool):
-        raise refused(source, f"{key}.reason_required", _("must be true or false"))
+        raise refused(
+            source, f"{key}.reason_required", pgettext("lifecycle file", "must be true or false")
+        )
     acts_for = entry.get("acts_for")
     if acts_for not in (None, "named_organization"):
         raise refused(
@@ -328,7 +334,11 @@ def _parse_params(raw: object, source: str, key: str) -> tuple[ParamDef, ...]:
             )
         required = spec.get("required", True)
         if not isinstance(required, bool):
-            raise refused(source, f"{key}.{name}.required", _("must be true or false"))
+            raise refused(
+                source,
+                f"{key}.{name}.required",
+                pgettext("lifecycle file", "must be true or false"),
+            )
         max_length = spec.get("max")
         if max_length is not None and (
             kind != "text" or not isinstance(max_length, int) or max_length < 1

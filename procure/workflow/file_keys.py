@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from procure.domain.errors import ConfigError
-from procure.domain.language import _
+from procure.domain.language import _, pgettext
 
 
 def mapping(raw: object, source: str, key: str) -> Mapping[str, Any]:
     """``raw`` when it is a mapping; else refuse naming ``key``."""
     if not isinstance(raw, Mapping):
-        raise refused(source, key, _("must be a mapping"))
+        raise refused(source, key, pgettext("lifecycle file", "must be a mapping"))
     return raw
 
 
@@ -21,9 +21,9 @@ def text(entry: Mapping[str, Any], name: str, source: str, key: str) -> str:
     """The text ``entry`` gives for ``name``, stripped; refuse it missing, blank or not text."""
     value = entry.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise refused(source, key, _("missing"))
+        raise refused(source, key, pgettext("lifecycle file", "missing"))
     if not isinstance(value, str):
-        raise refused(source, key, _("must be text"))
+        raise refused(source, key, pgettext("lifecycle file", "must be text"))
     return value.strip()
 
 
@@ -32,9 +32,9 @@ def names(raw: object, source: str, key: str, *, allow_empty: bool = False) -> t
     if raw is None or raw == []:
         if allow_empty:
             return ()
-        raise refused(source, key, _("missing"))
+        raise refused(source, key, pgettext("lifecycle file", "missing"))
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise refused(source, key, _("must be a list of names"))
+        raise refused(source, key, pgettext("lifecycle file", "must be a list of names"))
     return tuple(raw)
 
 

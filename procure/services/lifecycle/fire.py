@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
-from procure.domain.language import _
+from procure.domain.language import _, pgettext
 from procure.domain.text import check_typed_text
 from procure.services.accounts.authorization import (
     SETUP_LOGIN,
@@ -86,7 +86,7 @@ def perform(
     """
     rules = rules or default_rules()
     actor = check_actor(actor)
-    check_typed_text(reason, _("the reason"))
+    check_typed_text(reason, pgettext("refusal", "the reason"))
     project = queries.lock_project(session, code)  # purchaser, then project; read afresh
     entry = rules.engine.entry_for(trigger, project.state, actor.role)
     scope = project_scope(session, project)
