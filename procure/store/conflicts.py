@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from procure.domain.errors import Busy, Refused
-from procure.domain.language import _
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -54,19 +53,14 @@ def is_busy(exc: BaseException) -> bool:
 
 def busy(what: str) -> Busy:
     """The refusal of a change that waited too long for another officer's."""
-    return Busy(
-        _("%(what)s: the database is busy with another change; try again in a moment", what=what)
-    )
+    return Busy(f"{what}: the database is busy with another change; try again in a moment")
 
 
 def clash(what: str) -> Refused:
     """The refusal of a change that kept colliding with other officers' changes."""
     return Refused(
-        _(
-            "%(what)s refused: it collided with another change saved at the same moment; "
-            "look again and retry",
-            what=what,
-        )
+        f"{what} refused: it collided with another change saved at the same moment; "
+        "look again and retry"
     )
 
 
