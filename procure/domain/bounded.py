@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _, both
 from procure.domain.text import quoted
 
 BIGINT_MAX = 2**63 - 1
@@ -20,16 +21,22 @@ BIGINT_MAX = 2**63 - 1
 
 @dataclass(frozen=True)
 class BoundedInt:
-    """A kind of whole number: its name in messages (Chinese first) and its bounds.
+    """A kind of whole number: its name in messages (in Chinese and English) and its bounds.
 
     ``YEAR.parse("2019")`` is 2019; ``YEAR.parse("99999999999999999999")`` raises
     :class:`InvalidInput` saying a year lies between 1900 and 2200.
     """
 
-    what: str
+    zh: str
+    en: str
     low: int
     high: int
     example: str
+
+    @property
+    def what(self) -> str:
+        """The number's name in the language in use."""
+        return both(self.zh, self.en)
 
     def parse(self, text: object) -> int:
         """The number ``text`` spells, within the bounds.
@@ -40,10 +47,23 @@ class BoundedInt:
         """
         raw = str(text).strip() if isinstance(text, str | int) else ""
         if isinstance(text, bool) or not raw.isascii() or not raw.isdigit():
-            raise InvalidInput(f"{self.what}须为数字，例如 {self.example}，而不是 {quoted(text)}")
+            raise InvalidInput(
+                _(
+                    "%(what)s must be a number, e.g. %(example)s, not %(value)s",
+                    what=self.what,
+                    example=self.example,
+                    value=quoted(text),
+                )
+            )
         if len(raw) > len(str(self.high)) or not self.low <= int(raw) <= self.high:
             raise InvalidInput(
-                f"{self.what}须在 {self.low} 到 {self.high} 之间，而不是 {quoted(raw)}"
+                _(
+                    "%(what)s must lie between %(low)s and %(high)s, not %(value)s",
+                    what=self.what,
+                    low=self.low,
+                    high=self.high,
+                    value=quoted(raw),
+                )
             )
         return int(raw)
 
@@ -54,11 +74,11 @@ class BoundedInt:
         return self.parse(text)
 
 
-YEAR = BoundedInt("年度 year", 1900, 2200, "2019")
+YEAR = BoundedInt("年度", "The year", 1900, 2200, "2019")
 """A funding year."""
 
-COUNT = BoundedInt("数量 count", 0, BIGINT_MAX, "3")
+COUNT = BoundedInt("数量", "The count", 0, BIGINT_MAX, "3")
 """How many of something (zero included)."""
 
-ROW_ID = BoundedInt("编号 id", 1, BIGINT_MAX, "42")
+ROW_ID = BoundedInt("编号", "The ID", 1, BIGINT_MAX, "42")
 """The id or sequence number of a stored row (a job, an audit row)."""

@@ -8,7 +8,7 @@ on or after the signing; a payment on or after the signing and at most a grace o
 days after the service period; an inspection within the service period (or the
 rectification period) and not in the future; an assessment after the service started.
 
-Each refusal names its rule (Chinese first, then English) and the dates it compared.
+Each refusal names its rule (by its label in the language in use) and the dates it compared.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from procure.domain.config import config_whole, load_yaml_mapping
 from procure.domain.errors import ConfigError
+from procure.domain.language import _
 from procure.domain.text import quoted
 
 PERIOD_RULES = ("overlap", "within", "starts_in")
@@ -33,10 +34,6 @@ DATE_RULES: dict[str, str] = {
     "assessment_after_start": "考核在服务开始之后",
 }
 """Each date rule's name in the file and its label in a refusal."""
-
-
-def _rule(name: str) -> str:
-    return f"规则「{DATE_RULES[name]}」({name})"
 
 
 @dataclass(frozen=True)
@@ -55,13 +52,24 @@ class ContractDateRules:
     def period_problem(self, start: date, end: date, year: int) -> str | None:
         """Say why the period ``start``–``end`` does not fit funding year ``year``, if so."""
         first, last = date(year, 1, 1), date(year, 12, 31)
-        period = f"service period {start.isoformat()} to {end.isoformat()}"
+        dates = {"start": start.isoformat(), "end": end.isoformat(), "year": year}
         if self.service_period == "starts_in" and start.year != year:
-            return f"{period} starts in {start.year}, not the funding year {year}"
+            return _(
+                "service period %(start)s to %(end)s starts in %(started)s, not the funding "
+                "year %(year)s",
+                started=start.year,
+                **dates,
+            )
         if self.service_period == "within" and (start < first or end > last):
-            return f"{period} does not lie within the funding year {year}"
+            return _(
+                "service period %(start)s to %(end)s does not lie within the funding year %(year)s",
+                **dates,
+            )
         if self.service_period == "overlap" and (end < first or start > last):
-            return f"{period} does not overlap the funding year {year}"
+            return _(
+                "service period %(start)s to %(end)s does not overlap the funding year %(year)s",
+                **dates,
+            )
         return None
 
     def signing_problem(
@@ -85,33 +93,40 @@ class ContractDateRules:
         """
         signed = signed_on.isoformat()
         if self.applies("signing_not_in_future") and signed_on > today:
-            return (
-                f"{_rule('signing_not_in_future')}：签订日期 {signed} 晚于今天 "
-                f"{today.isoformat()} the signing date is in the future"
+            return _(
+                "Rule “the signing date is not after today”: the signing date %(signed)s is "
+                "after today, %(today)s",
+                signed=signed,
+                today=today.isoformat(),
             )
         if (
             self.applies("signing_not_before_award")
             and awarded_on is not None
             and signed_on < awarded_on
         ):
-            return (
-                f"{_rule('signing_not_before_award')}：签订日期 {signed} 早于中选公示日 "
-                f"{awarded_on.isoformat()} the contract cannot be signed before the award"
+            return _(
+                "Rule “signing not before the award”: the signing date %(signed)s is before "
+                "the award notice of %(awarded)s; the contract cannot be signed before the award",
+                signed=signed,
+                awarded=awarded_on.isoformat(),
             )
         if (
             self.applies("signing_not_before_objection_window_end")
             and objections_close_on is not None
             and signed_on < objections_close_on
         ):
-            return (
-                f"{_rule('signing_not_before_objection_window_end')}：签订日期 {signed} "
-                f"早于质疑期截止日 {objections_close_on.isoformat()} an objection was lodged, "
-                f"so the contract is signed once the objection window has ended"
+            return _(
+                "Rule “after an objection, signing not before the objection window ends”: the "
+                "signing date %(signed)s is before the window's last day, %(closes)s",
+                signed=signed,
+                closes=objections_close_on.isoformat(),
             )
         if self.applies("start_not_before_signing") and start is not None and start < signed_on:
-            return (
-                f"{_rule('start_not_before_signing')}：服务开始日期 {start.isoformat()} 早于"
-                f"签订日期 {signed} the service cannot start before the contract is signed"
+            return _(
+                "Rule “the service does not start before the signing”: the service start date "
+                "%(start)s is before the signing date %(signed)s",
+                start=start.isoformat(),
+                signed=signed,
             )
         return None
 
@@ -126,21 +141,30 @@ class ContractDateRules:
         earliest = start
         if signed_on is not None and self.applies("payment_not_before_signing"):
             earliest = signed_on
+        paid = paid_on.isoformat()
+        if paid_on < earliest and earliest == signed_on:
+            return _(
+                "Rule “no payment before the signing”: the payment date %(paid)s is before the "
+                "signing date %(earliest)s",
+                paid=paid,
+                earliest=earliest.isoformat(),
+            )
         if paid_on < earliest:
-            what = "the contract was signed" if earliest == signed_on else "the service started"
-            zh = "签订日期" if earliest == signed_on else "服务开始日期"
-            return (
-                f"{_rule('payment_not_before_signing')}：拨付日期 {paid_on.isoformat()} 早于"
-                f"{zh} {earliest.isoformat()} payment dated {paid_on.isoformat()} is before "
-                f"{what} ({earliest.isoformat()})"
+            return _(
+                "Rule “no payment before the signing”: the payment date %(paid)s is before the "
+                "service start date %(earliest)s",
+                paid=paid,
+                earliest=earliest.isoformat(),
             )
         latest = end + timedelta(days=self.payment_grace_days)
         if paid_on > latest:
-            return (
-                f"拨付日期 {paid_on.isoformat()} 晚于服务期结束后 {self.payment_grace_days} 天"
-                f" payment dated {paid_on.isoformat()} is after the service period ended "
-                f"({end.isoformat()}) plus {self.payment_grace_days} days of grace "
-                f"({latest.isoformat()})"
+            return _(
+                "the payment date %(paid)s is more than %(grace)s days after the service period "
+                "ended (%(end)s), later than %(latest)s",
+                paid=paid,
+                grace=self.payment_grace_days,
+                end=end.isoformat(),
+                latest=latest.isoformat(),
             )
         return None
 
@@ -160,33 +184,39 @@ class ContractDateRules:
             return None
         day = inspected_on.isoformat()
         if inspected_on > today:
-            return (
-                f"{_rule('inspection_within_service')}：检查日期 {day} 晚于今天 "
-                f"{today.isoformat()} an inspection cannot be dated in the future"
+            return _(
+                "Rule “inspections within the service or rectification period”: the inspection "
+                "date %(day)s is after today, %(today)s",
+                day=day,
+                today=today.isoformat(),
             )
         if start <= inspected_on <= end:
             return None
         if rectification_from is not None and rectification_from <= inspected_on:
             return None
-        period = f"{start.isoformat()} 至 {end.isoformat()}"
-        rectifying = (
-            f"，也不在整改期（{rectification_from.isoformat()} 起）内"
-            if rectification_from is not None
-            else ""
-        )
-        return (
-            f"{_rule('inspection_within_service')}：检查日期 {day} 不在服务期 {period} 内"
-            f"{rectifying} the inspection is dated outside the service period "
-            f"{start.isoformat()} to {end.isoformat()}"
+        period = {"day": day, "start": start.isoformat(), "end": end.isoformat()}
+        if rectification_from is not None:
+            return _(
+                "Rule “inspections within the service or rectification period”: the inspection "
+                "date %(day)s is outside the service period %(start)s to %(end)s, and outside "
+                "the rectification period (from %(rectifying)s)",
+                rectifying=rectification_from.isoformat(),
+                **period,
+            )
+        return _(
+            "Rule “inspections within the service or rectification period”: the inspection "
+            "date %(day)s is outside the service period %(start)s to %(end)s",
+            **period,
         )
 
     def assessment_problem(self, assessed_on: date, *, start: date) -> str | None:
         """Say why an assessment recorded on ``assessed_on`` comes too early, if so."""
         if self.applies("assessment_after_start") and assessed_on <= start:
-            return (
-                f"{_rule('assessment_after_start')}：考核日期 {assessed_on.isoformat()} "
-                f"不晚于服务开始日期 {start.isoformat()} a service is assessed only after it "
-                f"has started"
+            return _(
+                "Rule “assessment after the service starts”: the assessment date %(day)s is not "
+                "after the service start date %(start)s",
+                day=assessed_on.isoformat(),
+                start=start.isoformat(),
             )
         return None
 
@@ -204,15 +234,31 @@ def load_contract_date_rules(path: Path) -> ContractDateRules:
     known = ("version", "service_period", "payment_grace_days", "date_rules")
     extra = [str(key) for key in data if key not in known]
     if extra:
-        raise ConfigError(f"{file}: unknown key {', '.join(extra)}; expected {', '.join(known)}")
+        raise _refused(
+            file,
+            "(top level)",
+            _(
+                "unknown key %(keys)s; expected %(known)s",
+                keys=", ".join(extra),
+                known=", ".join(known),
+            ),
+        )
     rule = data.get("service_period", "overlap")
     if rule not in PERIOD_RULES:
-        raise ConfigError(
-            f"{file}: service_period: {quoted(rule)} is not one of {', '.join(PERIOD_RULES)}"
+        raise _refused(
+            file,
+            "service_period",
+            _(
+                "%(value)s is not one of %(known)s",
+                value=quoted(rule),
+                known=", ".join(PERIOD_RULES),
+            ),
         )
     grace = config_whole(data, "payment_grace_days", f"{file}: ", default=180)
     if grace < 0:
-        raise ConfigError(f"{file}: payment_grace_days: must not be negative, got {grace}")
+        raise _refused(
+            file, "payment_grace_days", _("must not be negative, got %(value)s", value=grace)
+        )
     return ContractDateRules(
         service_period=str(rule),
         payment_grace_days=grace,
@@ -222,17 +268,30 @@ def load_contract_date_rules(path: Path) -> ContractDateRules:
 
 def _turned_off(switches: object, file: str) -> frozenset[str]:
     if not isinstance(switches, dict):
-        raise ConfigError(f"{file}: date_rules: must be a mapping of rule name to true or false")
+        raise _refused(file, "date_rules", _("must be a mapping of rule name to true or false"))
     unknown = [str(name) for name in switches if name not in DATE_RULES]
     if unknown:
-        raise ConfigError(
-            f"{file}: date_rules: unknown rule {', '.join(unknown)}; "
-            f"expected {', '.join(DATE_RULES)}"
+        raise _refused(
+            file,
+            "date_rules",
+            _(
+                "unknown rule %(rules)s; expected %(known)s",
+                rules=", ".join(unknown),
+                known=", ".join(DATE_RULES),
+            ),
         )
     off = set()
     for name, value in switches.items():
         if not isinstance(value, bool):
-            raise ConfigError(f"{file}: date_rules.{name}: must be true or false, got {value!r}")
+            raise _refused(
+                file,
+                f"date_rules.{name}",
+                _("must be true or false, got %(value)s", value=repr(value)),
+            )
         if not value:
             off.add(str(name))
     return frozenset(off)
+
+
+def _refused(file: str, key: str, problem: str) -> ConfigError:
+    return ConfigError(_("%(file)s: %(key)s: %(problem)s", file=file, key=key, problem=problem))

@@ -8,6 +8,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.text import check_number_text, quoted
 
 CENT = Decimal("0.01")
@@ -38,9 +39,13 @@ def _to_decimal(value: object, field: str) -> Decimal:
     """Turn str, int or Decimal into a finite Decimal, refusing floats, bools and garbage."""
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidInput(
-            f"{field} {quoted(value)} is of type {type(value).__name__}; "
-            "give the amount as text or a "
-            f"Decimal such as '1200.50' so no precision is lost"
+            _(
+                "%(field)s %(value)s is of type %(type)s; give the amount as text or a Decimal "
+                "such as '1200.50' so no precision is lost",
+                field=field,
+                value=quoted(value),
+                type=type(value).__name__,
+            )
         )
     if isinstance(value, Decimal):
         number = value
@@ -51,17 +56,32 @@ def _to_decimal(value: object, field: str) -> Decimal:
         text = _ungrouped(text.replace("，", ","), field)
         check_number_text(text, field)
         if not _PLAIN_NUMBER.fullmatch(text):
-            raise InvalidInput(f"{field} {quoted(text)} is not an amount of money, e.g. 1200.50")
+            raise InvalidInput(
+                _(
+                    "%(field)s %(value)s is not an amount of money, e.g. 1200.50",
+                    field=field,
+                    value=quoted(text),
+                )
+            )
         try:
             number = Decimal(text)
         except InvalidOperation as exc:  # pragma: no cover - the pattern already guards
-            raise InvalidInput(f"{field} {quoted(text)} is not an amount of money") from exc
+            raise InvalidInput(
+                _("%(field)s %(value)s is not an amount of money", field=field, value=quoted(text))
+            ) from exc
     else:
         raise InvalidInput(
-            f"{field} {quoted(value)} is of type {type(value).__name__}, not an amount of money"
+            _(
+                "%(field)s %(value)s is of type %(type)s, not an amount of money",
+                field=field,
+                value=quoted(value),
+                type=type(value).__name__,
+            )
         )
     if not number.is_finite():
-        raise InvalidInput(f"{field} must be a finite amount, got {number}")
+        raise InvalidInput(
+            _("%(field)s must be a finite amount, got %(value)s", field=field, value=number)
+        )
     return number
 
 
@@ -72,7 +92,12 @@ def _ungrouped(text: str, field: str) -> str:
         return text
     if not _GROUPED.fullmatch(text):
         raise InvalidInput(
-            f"{field} {quoted(text)}：千位分隔符应每三位数字一个，例如 288,000.00 或 288000.00"
+            _(
+                "%(field)s %(value)s: thousands separators go every three digits, e.g. "
+                "288,000.00 or 288000.00",
+                field=field,
+                value=quoted(text),
+            )
         )
     return text.replace(",", "")
 
@@ -96,17 +121,27 @@ def parse_money(value: object, *, field: str, allow_zero: bool = True) -> Decima
     """
     number = _to_decimal(value, field)
     if number < 0:
-        raise InvalidInput(f"{field} must not be negative, got {number}")
+        raise InvalidInput(
+            _("%(field)s must not be negative, got %(value)s", field=field, value=number)
+        )
     if number > MAX_AMOUNT:
         raise InvalidInput(
-            f"{field} {number} is larger than the largest supported amount "
-            f"{format_yuan(MAX_AMOUNT)}"
+            _(
+                "%(field)s %(value)s is larger than the largest supported amount %(most)s",
+                field=field,
+                value=number,
+                most=format_yuan(MAX_AMOUNT),
+            )
         )
     amount = quantize2(number)
     if amount != number:
-        raise InvalidInput(f"{field} {number} has more than 2 decimal places")
+        raise InvalidInput(
+            _("%(field)s %(value)s has more than 2 decimal places", field=field, value=number)
+        )
     if amount == 0 and not allow_zero:
-        raise InvalidInput(f"{field} must be greater than zero, got {amount}")
+        raise InvalidInput(
+            _("%(field)s must be greater than zero, got %(value)s", field=field, value=amount)
+        )
     return amount
 
 
@@ -175,13 +210,24 @@ def yuan_in_capitals(amount: Decimal) -> str:
         InvalidInput: if the amount is a float, negative, not finite or too large.
     """
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise InvalidInput(f"amount {quoted(amount)} must be a finite Decimal to write in capitals")
+        raise InvalidInput(
+            _(
+                "the amount %(value)s must be a finite Decimal to write in capitals",
+                value=quoted(amount),
+            )
+        )
     if amount < 0:
-        raise InvalidInput(f"amount {amount} is negative and cannot be written in capitals")
+        raise InvalidInput(
+            _("the amount %(value)s is negative and cannot be written in capitals", value=amount)
+        )
     if amount > MAX_AMOUNT:
         raise InvalidInput(
-            f"amount {amount} is larger than {format_yuan(MAX_AMOUNT)}, the largest amount "
-            f"that can be written in capitals"
+            _(
+                "the amount %(value)s is larger than %(most)s, the largest amount that can be "
+                "written in capitals",
+                value=amount,
+                most=format_yuan(MAX_AMOUNT),
+            )
         )
     fen_total = int(quantize2(amount) * 100)
     yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10

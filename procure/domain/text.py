@@ -22,6 +22,7 @@ import unicodedata
 from typing import TypeVar
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 
 QUOTE_LIMIT = 60
 """How many characters of a value an error message shows before cutting it short."""
@@ -47,7 +48,7 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     if isinstance(value, str):
         if len(value) <= limit:
             return repr(value)
-        return f"{value[:limit]!r}… ({len(value)} characters)"
+        return _("%(start)s… (%(length)s characters)", start=repr(value[:limit]), length=len(value))
     shown = reprlib.Repr()
     shown.maxstring = shown.maxother = limit
     shown.maxlevel = 3
@@ -63,14 +64,24 @@ def check_number_text(text: str, what: str) -> None:
     """
     if len(text) > MAX_NUMBER_CHARS:
         raise InvalidInput(
-            f"{what} {quoted(text)} is too long to be a number (at most {MAX_NUMBER_CHARS} "
-            "characters)"
+            _(
+                "%(field)s %(value)s is too long to be a number (at most %(most)s characters)",
+                field=what,
+                value=quoted(text),
+                most=MAX_NUMBER_CHARS,
+            )
         )
     for char in text:
         if char.isdigit() and char not in ASCII_DIGITS:
             raise InvalidInput(
-                f"{what} {quoted(text)} uses the digit {char!r} "
-                f"({unicodedata.name(char, f'U+{ord(char):04X}')}); write numbers with 0-9"
+                _(
+                    "%(field)s %(value)s uses the digit %(digit)s (%(name)s); write numbers "
+                    "with 0-9",
+                    field=what,
+                    value=quoted(text),
+                    digit=repr(char),
+                    name=unicodedata.name(char, f"U+{ord(char):04X}"),
+                )
             )
 
 
@@ -83,9 +94,14 @@ def check_no_bidi(text: str, what: str) -> None:
     for char in text:
         if char in BIDI_CONTROLS:
             raise InvalidInput(
-                f"{what} {quoted(text)} contains the bidirectional control U+{ord(char):04X} "
-                f"({unicodedata.name(char, 'control')}), which would reorder the printed text; "
-                f"remove it"
+                _(
+                    "%(field)s %(value)s contains the bidirectional control %(code)s "
+                    "(%(name)s), which would reorder the printed text; remove it",
+                    field=what,
+                    value=quoted(text),
+                    code=_code_point(char),
+                    name=unicodedata.name(char, "control"),
+                )
             )
 
 
@@ -103,9 +119,19 @@ def check_typed_text(text: str, what: str, *, multiline: bool = True) -> None:
     for char in text:
         if char not in allowed and unicodedata.category(char) == "Cc":
             raise InvalidInput(
-                f"{what} {quoted(text)} contains the control character U+{ord(char):04X} "
-                f"({unicodedata.name(char, _CONTROL_NAMES.get(char, 'control'))}); remove it"
+                _(
+                    "%(field)s %(value)s contains the control character %(code)s (%(name)s); "
+                    "remove it",
+                    field=what,
+                    value=quoted(text),
+                    code=_code_point(char),
+                    name=unicodedata.name(char, _CONTROL_NAMES.get(char, "control")),
+                )
             )
+
+
+def _code_point(char: str) -> str:
+    return f"U+{ord(char):04X}"
 
 
 _CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESCAPE", "\x7f": "DELETE", "\n": "LINE FEED"}

@@ -6,6 +6,7 @@ from the first 17 with fixed weights, so a mistyped code is caught before it is 
 """
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.text import quoted
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -23,6 +24,15 @@ def _bad_characters(text: str) -> list[str]:
     return bad
 
 
+def _bad_message(code: str, bad: list[str]) -> str:
+    return _(
+        "USCC %(code)s: contains %(characters)s, which may not appear in a USCC (allowed: "
+        "digits and letters except I, O, Z, S, V)",
+        code=code,
+        characters=", ".join(repr(c) for c in bad),
+    )
+
+
 def uscc_check_character(first17: str) -> str:
     """Compute the check character for the first 17 characters of a USCC.
 
@@ -37,15 +47,16 @@ def uscc_check_character(first17: str) -> str:
     """
     if len(first17) != USCC_LENGTH - 1:
         raise InvalidInput(
-            f"USCC body {first17}: must be 17 characters to compute a check character, "
-            f"got {len(first17)}"
+            _(
+                "USCC body %(body)s: must be 17 characters to compute a check character, "
+                "got %(got)s",
+                body=first17,
+                got=len(first17),
+            )
         )
     bad = _bad_characters(first17)
     if bad:
-        raise InvalidInput(
-            f"USCC body {first17}: contains {', '.join(repr(c) for c in bad)}, which may not "
-            f"appear in a USCC (allowed: digits and letters except I, O, Z, S, V)"
-        )
+        raise InvalidInput(_bad_message(first17, bad))
     pairs = zip(first17, _WEIGHTS, strict=True)
     total = sum(USCC_CHARSET.index(char) * weight for char, weight in pairs)
     check = (_MODULUS - total % _MODULUS) % _MODULUS
@@ -66,23 +77,30 @@ def validate_uscc(code: str) -> str:
             check character that does not match the first 17 characters.
     """
     if not isinstance(code, str):
-        raise InvalidInput(f"USCC {quoted(code)}: must be text, got {type(code).__name__}")
+        raise InvalidInput(_("USCC %(code)s: must be text", code=quoted(code)))
     normalized = code.strip().upper()
     if len(normalized) != USCC_LENGTH:
         raise InvalidInput(
-            f"USCC {normalized}: must be {USCC_LENGTH} characters, got {len(normalized)}"
+            _(
+                "USCC %(code)s: must be %(length)s characters, got %(got)s",
+                code=normalized,
+                length=USCC_LENGTH,
+                got=len(normalized),
+            )
         )
     bad = _bad_characters(normalized)
     if bad:
-        raise InvalidInput(
-            f"USCC {normalized}: contains {', '.join(repr(c) for c in bad)}, which may not "
-            f"appear in a USCC (allowed: digits and letters except I, O, Z, S, V)"
-        )
+        raise InvalidInput(_bad_message(normalized, bad))
     expected = uscc_check_character(normalized[:17])
     if normalized[17] != expected:
         raise InvalidInput(
-            f"USCC {normalized}: check character is {normalized[17]}, expected {expected}; "
-            f"the code was probably mistyped"
+            _(
+                "USCC %(code)s: check character is %(found)s, expected %(expected)s; "
+                "the code was probably mistyped",
+                code=normalized,
+                found=normalized[17],
+                expected=expected,
+            )
         )
     return normalized
 

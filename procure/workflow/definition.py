@@ -14,8 +14,9 @@ from typing import Any
 
 from procure.domain.datafile import read_yaml
 from procure.domain.errors import ConfigError, InvalidInput
-from procure.domain.language import both
+from procure.domain.language import _, both, pgettext
 from procure.domain.text import quoted
+from procure.workflow.file_keys import mapping, names, refused, text
 from procure.workflow.roles import READ_ONLY_ROLES, ROLES
 
 PARAM_TYPES: frozenset[str] = frozenset(
@@ -41,13 +42,19 @@ class StateDef:
 
 @dataclass(frozen=True)
 class ParamDef:
-    """A fact a trigger needs, e.g. the contract amount."""
+    """A fact a trigger needs, e.g. the contract amount, and its name in both languages."""
 
     name: str
     type: str
     zh: str
     required: bool
     max_length: int | None = None
+    en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The fact's name in the language in use (the Chinese when it has no English)."""
+        return both(self.zh, self.en or self.zh)
 
 
 @dataclass(frozen=True)
@@ -144,19 +151,21 @@ def parse_workflow(
     raw: object, *, source: str, known_guards: Collection[str]
 ) -> WorkflowDefinition:
     """Validate an already parsed definition; see :func:`load_workflow`."""
-    top = _mapping(raw, source, "(top level)")
+    top = mapping(raw, source, "(top level)")
     states = _parse_states(top.get("states"), source)
     codes = {state.code for state in states}
-    initial = _text(top, "initial", source, "initial")
+    initial = text(top, "initial", source, "initial")
     if initial not in codes:
-        raise ConfigError(f"{source}: initial: unknown state {quoted(initial)}")
+        raise refused(source, "initial", _("unknown state %(state)s", state=quoted(initial)))
     transitions = _parse_transitions(top.get("transitions"), source, codes, known_guards)
     _check_reachability(states, transitions, initial, source)
     version = top.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ConfigError(f"{source}: version: must be a positive whole number")
+        raise refused(
+            source, "version", pgettext("lifecycle file", "must be a positive whole number")
+        )
     return WorkflowDefinition(
-        name=_text(top, "name", source, "name"),
+        name=text(top, "name", source, "name"),
         version=version,
         initial=initial,
         states=states,
@@ -167,23 +176,27 @@ def parse_workflow(
 
 def _parse_states(raw: object, source: str) -> tuple[StateDef, ...]:
     if not isinstance(raw, list) or not raw:
-        raise ConfigError(f"{source}: states: must be a non-empty list")
+        raise refused(source, "states", pgettext("lifecycle file", "must be a non-empty list"))
     states: list[StateDef] = []
     for index, item in enumerate(raw):
         key = f"states[{index}]"
-        entry = _mapping(item, source, key)
-        code = _text(entry, "code", source, f"{key}.code")
+        entry = mapping(item, source, key)
+        code = text(entry, "code", source, f"{key}.code")
         key = f"states[{index}] ({code})"
         if any(state.code == code for state in states):
-            raise ConfigError(f"{source}: {key}.code: state {quoted(code)} is defined twice")
+            raise refused(
+                source, f"{key}.code", _("state %(state)s is defined twice", state=quoted(code))
+            )
         terminal = entry.get("terminal", False)
         if not isinstance(terminal, bool):
-            raise ConfigError(f"{source}: {key}.terminal: must be true or false")
+            raise refused(
+                source, f"{key}.terminal", pgettext("lifecycle file", "must be true or false")
+            )
         states.append(
             StateDef(
                 code=code,
-                zh=_text(entry, "zh", source, f"{key}.zh"),
-                en=_text(entry, "en", source, f"{key}.en"),
+                zh=text(entry, "zh", source, f"{key}.zh"),
+                en=text(entry, "en", source, f"{key}.en"),
                 terminal=terminal,
             )
         )
@@ -194,20 +207,25 @@ def _parse_transitions(
     raw: object, source: str, codes: set[str], known_guards: Collection[str]
 ) -> tuple[TransitionDef, ...]:
     if not isinstance(raw, list) or not raw:
-        raise ConfigError(f"{source}: transitions: must be a non-empty list")
+        raise refused(source, "transitions", pgettext("lifecycle file", "must be a non-empty list"))
     transitions: list[TransitionDef] = []
     for index, item in enumerate(raw):
-        entry = _mapping(item, source, f"transitions[{index}]")
-        trigger = _text(entry, "trigger", source, f"transitions[{index}].trigger")
+        entry = mapping(item, source, f"transitions[{index}]")
+        trigger = text(entry, "trigger", source, f"transitions[{index}].trigger")
         transition = _parse_transition(
             entry, trigger, f"transitions[{index}] ({trigger})", source, codes, known_guards
         )
         for earlier in transitions:
             clash = sorted(set(earlier.sources) & set(transition.sources))
             if earlier.trigger == trigger and clash:
-                raise ConfigError(
-                    f"{source}: transitions[{index}] ({trigger}).from: trigger {quoted(trigger)} "
-                    f"is defined twice for source {quoted(clash[0])}"
+                raise refused(
+                    source,
+                    f"transitions[{index}] ({trigger}).from",
+                    _(
+                        "trigger %(trigger)s is defined twice for source %(state)s",
+                        trigger=quoted(trigger),
+                        state=quoted(clash[0]),
+                    ),
                 )
         transitions.append(transition)
     return tuple(transitions)
@@ -221,44 +239,62 @@ def _parse_transition(
     codes: set[str],
     known_guards: Collection[str],
 ) -> TransitionDef:
-    sources = _names(entry.get("from"), source, f"{key}.from")
+    sources = names(entry.get("from"), source, f"{key}.from")
     for state in sources:
         if state not in codes:
-            raise ConfigError(f"{source}: {key}.from: unknown state {quoted(state)}")
+            raise refused(source, f"{key}.from", _("unknown state %(state)s", state=quoted(state)))
     if len(set(sources)) != len(sources):
-        raise ConfigError(f"{source}: {key}.from: a source state is listed twice")
-    dest_raw = _text(entry, "to", source, f"{key}.to")
+        raise refused(source, f"{key}.from", _("a source state is listed twice"))
+    dest_raw = text(entry, "to", source, f"{key}.to")
     if dest_raw != SAME_STATE and dest_raw not in codes:
-        raise ConfigError(f"{source}: {key}.to: unknown state {quoted(dest_raw)}")
-    roles = _names(entry.get("roles"), source, f"{key}.roles")
+        raise refused(source, f"{key}.to", _("unknown state %(state)s", state=quoted(dest_raw)))
+    roles = names(entry.get("roles"), source, f"{key}.roles")
     for role in roles:
         if role not in ROLES:
-            raise ConfigError(
-                f"{source}: {key}.roles: unknown role {quoted(role)} (known: {', '.join(ROLES)})"
+            raise refused(
+                source,
+                f"{key}.roles",
+                _(
+                    "unknown role %(role)s (known: %(known)s)",
+                    role=quoted(role),
+                    known=", ".join(ROLES),
+                ),
             )
         if role in READ_ONLY_ROLES:
-            raise ConfigError(
-                f"{source}: {key}.roles: role {quoted(role)} is read-only and fires nothing"
+            raise refused(
+                source,
+                f"{key}.roles",
+                _("role %(role)s is read-only and fires nothing", role=quoted(role)),
             )
-    guards = _names(entry.get("guards", []), source, f"{key}.guards", allow_empty=True)
+    guards = names(entry.get("guards", []), source, f"{key}.guards", allow_empty=True)
     for guard in guards:
         if guard not in known_guards:
-            raise ConfigError(f"{source}: {key}.guards: unknown guard {quoted(guard)}")
+            raise refused(
+                source, f"{key}.guards", _("unknown guard %(guard)s", guard=quoted(guard))
+            )
     reason_required = entry.get("reason_required", False)
     if not isinstance(reason_required, bool):
-        raise ConfigError(f"{source}: {key}.reason_required: must be true or false")
+        raise refused(
+            source, f"{key}.reason_required", pgettext("lifecycle file", "must be true or false")
+        )
     acts_for = entry.get("acts_for")
     if acts_for not in (None, "named_organization"):
-        raise ConfigError(f"{source}: {key}.acts_for: {quoted(acts_for)} is not named_organization")
+        raise refused(
+            source,
+            f"{key}.acts_for",
+            _("%(value)s is not named_organization", value=quoted(acts_for)),
+        )
     params = _parse_params(entry.get("params", {}), source, f"{key}.params")
     if acts_for and not any(p.name == "organization" and p.type == "uscc" for p in params):
-        raise ConfigError(
-            f"{source}: {key}.acts_for: named_organization needs an organization param (uscc)"
+        raise refused(
+            source,
+            f"{key}.acts_for",
+            _("named_organization needs an organization param (uscc)"),
         )
     return TransitionDef(
         trigger=trigger,
-        zh=_text(entry, "zh", source, f"{key}.zh"),
-        en=_text(entry, "en", source, f"{key}.en"),
+        zh=text(entry, "zh", source, f"{key}.zh"),
+        en=text(entry, "en", source, f"{key}.en"),
         sources=sources,
         dest=None if dest_raw == SAME_STATE else dest_raw,
         roles=roles,
@@ -274,40 +310,52 @@ def _irreversible(raw: object, source: str, key: str) -> tuple[str, str] | None:
     """An ``irreversible: {zh: ..., en: ...}`` entry: what cannot be undone, in both languages."""
     if raw is None:
         return None
-    said = _mapping(raw, source, key)
-    return _text(said, "zh", source, f"{key}.zh"), _text(said, "en", source, f"{key}.en")
+    said = mapping(raw, source, key)
+    return text(said, "zh", source, f"{key}.zh"), text(said, "en", source, f"{key}.en")
 
 
 def _parse_params(raw: object, source: str, key: str) -> tuple[ParamDef, ...]:
     if raw is None:
         return ()
-    params = _mapping(raw, source, key)
+    params = mapping(raw, source, key)
     parsed: list[ParamDef] = []
     for name, spec_raw in params.items():
-        spec = _mapping(spec_raw, source, f"{key}.{name}")
-        kind = _text(spec, "type", source, f"{key}.{name}.type")
+        spec = mapping(spec_raw, source, f"{key}.{name}")
+        kind = text(spec, "type", source, f"{key}.{name}.type")
         if kind not in PARAM_TYPES:
-            raise ConfigError(
-                f"{source}: {key}.{name}.type: unknown type {quoted(kind)} "
-                f"(known: {', '.join(sorted(PARAM_TYPES))})"
+            raise refused(
+                source,
+                f"{key}.{name}.type",
+                _(
+                    "unknown type %(type)s (known: %(known)s)",
+                    type=quoted(kind),
+                    known=", ".join(sorted(PARAM_TYPES)),
+                ),
             )
         required = spec.get("required", True)
         if not isinstance(required, bool):
-            raise ConfigError(f"{source}: {key}.{name}.required: must be true or false")
+            raise refused(
+                source,
+                f"{key}.{name}.required",
+                pgettext("lifecycle file", "must be true or false"),
+            )
         max_length = spec.get("max")
         if max_length is not None and (
             kind != "text" or not isinstance(max_length, int) or max_length < 1
         ):
-            raise ConfigError(
-                f"{source}: {key}.{name}.max: a maximum length applies to text, as a whole number"
+            raise refused(
+                source,
+                f"{key}.{name}.max",
+                _("a maximum length applies to text, as a whole number"),
             )
         parsed.append(
             ParamDef(
                 name=str(name),
                 type=kind,
-                zh=_text(spec, "zh", source, f"{key}.{name}.zh"),
+                zh=text(spec, "zh", source, f"{key}.{name}.zh"),
                 required=required,
                 max_length=max_length,
+                en=text(spec, "en", source, f"{key}.{name}.en"),
             )
         )
     return tuple(parsed)
@@ -329,42 +377,21 @@ def _check_reachability(
                 frontier.append(transition.dest)
     for index, state_def in enumerate(states):
         if state_def.code not in reached:
-            raise ConfigError(
-                f"{source}: states[{index}] ({state_def.code}): no transition reaches this state"
+            raise refused(
+                source,
+                f"states[{index}] ({state_def.code})",
+                _("no transition reaches this state"),
             )
         leaves = any(state_def.code in t.sources and t.dest for t in transitions)
         if not state_def.terminal and not leaves:
-            raise ConfigError(
-                f"{source}: states[{index}] ({state_def.code}): not terminal, "
-                "but no transition leaves it"
+            raise refused(
+                source,
+                f"states[{index}] ({state_def.code})",
+                _("not terminal, but no transition leaves it"),
             )
         if state_def.terminal and leaves:
-            raise ConfigError(
-                f"{source}: states[{index}] ({state_def.code}): terminal, "
-                "but a transition leaves it"
+            raise refused(
+                source,
+                f"states[{index}] ({state_def.code})",
+                _("terminal, but a transition leaves it"),
             )
-
-
-def _mapping(raw: object, source: str, key: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{source}: {key}: must be a mapping")
-    return raw
-
-
-def _text(entry: Mapping[str, Any], name: str, source: str, key: str) -> str:
-    value = entry.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ConfigError(f"{source}: {key}: missing")
-    if not isinstance(value, str):
-        raise ConfigError(f"{source}: {key}: must be text")
-    return value.strip()
-
-
-def _names(raw: object, source: str, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-    if raw is None or raw == []:
-        if allow_empty:
-            return ()
-        raise ConfigError(f"{source}: {key}: missing")
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise ConfigError(f"{source}: {key}: must be a list of names")
-    return tuple(raw)

@@ -4,20 +4,23 @@ The machine is built once with ``model=None``; :meth:`WorkflowEngine.fire` runs
 ``machine.events[trigger].trigger(project, ctx=ctx)``, so no row ever gets a
 machine or extra attributes. Guards are the machine's conditions: a guard that
 refuses records its reason on the context and the transition does not happen.
+Refusals name the step, the states and the roles by their labels in the language in use.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from transitions import EventData, Machine
 
 from procure.domain.errors import Refused
+from procure.domain.language import _, pgettext
 from procure.domain.text import quoted
 from procure.workflow.context import ActionContext
 from procure.workflow.definition import TransitionDef, WorkflowDefinition
+from procure.workflow.roles import role_label
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,24 +73,50 @@ class WorkflowEngine:
         entries = self.definition.transitions_for(trigger)
         if not entries:
             known = ", ".join(self.definition.triggers())
-            raise Refused(f"unknown trigger {quoted(trigger)} (known: {known})")
+            raise Refused(
+                _(
+                    "unknown step %(trigger)s (known: %(known)s)",
+                    trigger=quoted(trigger),
+                    known=known,
+                )
+            )
+        step = entries[0].label
         if not self.definition.has_state(state):
             raise Refused(
-                f"{trigger} refused: the project is in state {quoted(state)}, unknown to "
-                f"{self.definition.source}"
+                refusal(
+                    step,
+                    _(
+                        "the project is in state %(state)s, unknown to %(file)s",
+                        state=quoted(state),
+                        file=self.definition.source,
+                    ),
+                )
             )
         entry = self.definition.transition_from(trigger, state)
         if entry is None:
-            label = self.definition.state(state)
-            allowed = sorted({s for e in entries for s in e.sources})
+            ordered = [s.code for s in self.definition.states]
+            allowed = sorted({s for e in entries for s in e.sources}, key=ordered.index)
             raise Refused(
-                f"{trigger} refused: not allowed from state {state} ({label.zh}); "
-                f"allowed from: {', '.join(allowed)}"
+                refusal(
+                    step,
+                    _(
+                        "not allowed while the project is %(state)s; allowed while it is: "
+                        "%(allowed)s",
+                        state=self.definition.state(state).label,
+                        allowed=_listed(self.definition.state(s).label for s in allowed),
+                    ),
+                )
             )
         if role not in entry.roles:
             raise Refused(
-                f"{trigger} refused: role {role} may not {entry.en.lower()}; "
-                f"allowed roles: {', '.join(entry.roles)}"
+                refusal(
+                    entry.label,
+                    _(
+                        "the role %(role)s may not do this; allowed roles: %(allowed)s",
+                        role=role_label(role),
+                        allowed=_listed(role_label(r) for r in entry.roles),
+                    ),
+                )
             )
         return entry
 
@@ -110,12 +139,21 @@ class WorkflowEngine:
         model = ctx.project if row is None else row
         entry = self.entry_for(ctx.trigger, model.state, ctx.actor.role)
         if entry.reason_required and not ctx.reason.strip():
-            raise Refused(f"{ctx.trigger} refused: a reason is required (--reason TEXT)")
+            raise Refused(refusal(entry.label, _("a reason is required")))
         before = model.state
         fired = self.machine.events[ctx.trigger].trigger(model, ctx=ctx)
         if not fired:
             model.state = before
-            reason = ctx.refusals[0] if ctx.refusals else "a guard refused"
-            raise Refused(f"{ctx.trigger} refused: {reason}")
+            reason = ctx.refusals[0] if ctx.refusals else _("a rule of the lifecycle refused")
+            raise Refused(refusal(entry.label, reason))
         _LOGGER.debug("%s: %s → %s", ctx.trigger, before, model.state)
         return entry
+
+
+def refusal(step: str, reason: str) -> str:
+    """The sentence that refuses a step (named by its label) for ``reason``."""
+    return _("%(step)s refused: %(reason)s", step=step, reason=reason)
+
+
+def _listed(names: Iterable[str]) -> str:
+    return pgettext("list", ", ").join(names)

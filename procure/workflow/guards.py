@@ -1,14 +1,15 @@
 """The guard registry: each guard returns ``None`` when its rule holds, else the reason.
 
 Guards are side-effect free (``procure actions`` runs them to explain what is
-blocked). Each reason is a sentence a finance officer can act on.
+blocked). Each reason is a sentence a finance officer can act on, in the language in use:
+the facts by their labels, the decisions of the renewal policy by their names, never a code.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from procure.domain.language import gettext as _
+from procure.domain.language import _, pgettext
 from procure.domain.money import format_yuan
 from procure.store import queries
 from procure.store.models import Purchaser
@@ -23,7 +24,7 @@ from procure.workflow.scoring_guards import SCORING_FACT_GUARDS, SCORING_GUARDS
 def budget_positive(ctx: ActionContext) -> str | None:
     """The project's budget is above zero."""
     if ctx.project.budget <= 0:
-        return f"budget {format_yuan(ctx.project.budget)} must be positive"
+        return _("budget %(budget)s must be positive", budget=format_yuan(ctx.project.budget))
     return None
 
 
@@ -37,9 +38,13 @@ def budget_within_purchaser_funds(ctx: ActionContext) -> str | None:
     )
     remaining = purchaser.annual_funds - committed
     if project.budget > remaining:
-        return (
-            f"budget {format_yuan(project.budget)} exceeds what remains of "
-            f"{purchaser.name}'s {project.year} funds, {format_yuan(remaining)}"
+        return _(
+            "budget %(budget)s exceeds what remains of %(purchaser)s's %(year)s funds, "
+            "%(remaining)s",
+            budget=format_yuan(project.budget),
+            purchaser=purchaser.name,
+            year=project.year,
+            remaining=format_yuan(remaining),
         )
     return None
 
@@ -52,14 +57,18 @@ def _organization_name(ctx: ActionContext) -> str:
 def organization_registered(ctx: ActionContext) -> str | None:
     """The organization named by USCC is registered."""
     if queries.organization_by_uscc(ctx.session, ctx.params.get("organization", "")) is None:
-        return f"organization {ctx.params.get('organization')} is not registered"
+        return _("organization %(uscc)s is not registered", uscc=ctx.params.get("organization"))
     return None
 
 
 def proposal_not_duplicate(ctx: ActionContext) -> str | None:
     """An organization makes at most one proposal per project."""
     if queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", "")):
-        return f"{_organization_name(ctx)} already has a proposal for {ctx.project.code}"
+        return _(
+            "%(organization)s already has a proposal for %(code)s",
+            organization=_organization_name(ctx),
+            code=ctx.project.code,
+        )
     return None
 
 
@@ -67,21 +76,22 @@ def price_within_budget(ctx: ActionContext) -> str | None:
     """A quoted price does not exceed the project's budget."""
     price: Decimal | None = ctx.params.get("price")
     if price is not None and price > ctx.project.budget:
-        return (
-            f"quoted price {format_yuan(price)} exceeds the budget "
-            f"{format_yuan(ctx.project.budget)}"
+        return _(
+            "quoted price %(price)s exceeds the budget %(budget)s",
+            price=format_yuan(price),
+            budget=format_yuan(ctx.project.budget),
         )
     if price is not None and price <= 0:
-        return "quoted price must be positive"
+        return _("quoted price must be positive")
     return None
 
 
 def withdrawal_documented(ctx: ActionContext) -> str | None:
     """An officer records a withdrawal only citing the letter it came in."""
     if ctx.actor.role == "officer" and not ctx.params.get("document"):
-        return (
-            "干事代为撤回须填写撤回函文号 an officer may withdraw a proposal only with the "
-            "reference of the organization's letter (document=来函文号)"
+        return _(
+            "an officer may withdraw a proposal only with the reference of the organization's "
+            "letter"
         )
     return None
 
@@ -96,7 +106,11 @@ def has_proposals(ctx: ActionContext) -> str | None:
 def proposal_exists(ctx: ActionContext) -> str | None:
     """The organization named made a proposal for this project."""
     if queries.proposal_of(ctx.session, ctx.project, ctx.params.get("organization", "")) is None:
-        return f"{_organization_name(ctx)} made no proposal for {ctx.project.code}"
+        return _(
+            "%(organization)s made no proposal for %(code)s",
+            organization=_organization_name(ctx),
+            code=ctx.project.code,
+        )
     return None
 
 
@@ -106,7 +120,11 @@ def reviewer_not_duplicate(ctx: ActionContext) -> str | None:
     if proposal and any(
         r.reviewer == ctx.actor.name for r in queries.reviews_of(ctx.session, proposal)
     ):
-        return f"{ctx.actor.name} already scored the proposal by {_organization_name(ctx)}"
+        return _(
+            "%(reviewer)s already scored the proposal of %(organization)s",
+            reviewer=ctx.actor.name,
+            organization=_organization_name(ctx),
+        )
     return None
 
 
@@ -117,8 +135,11 @@ def organization_not_barred(ctx: ActionContext) -> str | None:
         return None
     bar = queries.bar_for(ctx.session, organization.id, ctx.project.purchaser_id, ctx.project.year)
     if bar is not None:
-        return (
-            f"{organization.name} is barred from this purchaser's {bar.year} awards: {bar.reason}"
+        return _(
+            "%(organization)s is barred from this purchaser's %(year)s awards: %(reason)s",
+            organization=organization.name,
+            year=bar.year,
+            reason=bar.reason,
         )
     return None
 
@@ -130,13 +151,12 @@ def contract_terms_given(ctx: ActionContext) -> str | None:
     if not missing:
         return None
     entry = ctx.rules.definition.transition_from(ctx.trigger, ctx.project.state)
-    labels = {param.name: param.zh for param in entry.params} if entry else {}
-    named = [f"{name} ({labels.get(name, name)})" for name in missing]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    flags = " ".join(f"--set {name}=..." for name in missing)
-    return (
-        f"needs {listed}: give {'it' if len(missing) == 1 else 'them'} with {flags} "
-        f"({ctx.project.code} has no contract terms carried forward from a renewal)"
+    labels = {param.name: param.label for param in entry.params} if entry else {}
+    named = [labels.get(name, name) for name in missing]
+    return _(
+        "needs %(terms)s: %(code)s has no contract terms carried forward from a renewal",
+        terms=pgettext("list", ", ").join(named),
+        code=ctx.project.code,
     )
 
 
@@ -144,34 +164,35 @@ def contract_number_unused(ctx: ActionContext) -> str | None:
     """Contract numbers are unique."""
     number = ctx.params.get("number", "")
     if queries.contract_by_number(ctx.session, number) is not None:
-        return f"contract number {number} is already used"
+        return _("contract number %(number)s is already used", number=number)
     return None
 
 
 def amount_within_budget(ctx: ActionContext) -> str | None:
-    """The contract amount is positive and does not exceed the approved budget."""
+    """contract amount is positive and does not exceed the approved budget."""
     amount: Decimal | None = next_year.carried_terms(ctx.project, ctx.params)["amount"]
     if amount is None:
         return None  # contract_terms_given says what is missing
     if amount <= 0:
-        return "contract amount must be positive"
+        return _("contract amount must be positive")
     if amount > ctx.project.budget:
-        return (
-            f"contract amount {format_yuan(amount)} exceeds the approved budget "
-            f"{format_yuan(ctx.project.budget)}"
+        return _(
+            "contract amount %(amount)s exceeds the approved budget %(budget)s",
+            amount=format_yuan(amount),
+            budget=format_yuan(ctx.project.budget),
         )
     return None
 
 
 def service_period_valid(ctx: ActionContext) -> str | None:
-    """The service period is set, ends after it starts and sits in the funding year as
+    """service period is set, ends after it starts and sits in the funding year as
     ``workflows/contract_dates.yaml`` says (by default: overlaps it)."""
     terms = next_year.carried_terms(ctx.project, ctx.params)
     start, end = terms["start"], terms["end"]
     if start is None or end is None:
         return None  # contract_terms_given says what is missing
     if end < start:
-        return f"service period ends ({end}) before it starts ({start})"
+        return _("service period ends (%(end)s) before it starts (%(start)s)", end=end, start=start)
     return ctx.rules.contract_dates.period_problem(start, end, ctx.project.year)
 
 
@@ -180,10 +201,10 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
     signing and the end of the service period plus the grace of contract_dates.yaml."""
     contract = queries.contract_of(ctx.session, ctx.project)
     if contract is None:
-        return f"{ctx.project.code} has no contract to pay against"
+        return _("%(code)s has no contract to pay against", code=ctx.project.code)
     amount: Decimal = ctx.params["amount"]
     if amount <= 0:
-        return "payment amount must be positive"
+        return _("payment amount must be positive")
     paid_on = ctx.params.get("paid_on")
     if paid_on is not None:
         dated = ctx.rules.contract_dates.payment_problem(
@@ -193,10 +214,12 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
             return dated
     _count, paid = queries.payments_made(ctx.session, contract)
     if paid + amount > contract.amount:
-        return (
-            f"payment of {format_yuan(amount)} would bring the total paid to "
-            f"{format_yuan(paid + amount)}, above the contract amount "
-            f"{format_yuan(contract.amount)}"
+        return _(
+            "payment of %(amount)s would bring the total paid to %(total)s, above the "
+            "contract amount %(contract)s",
+            amount=format_yuan(amount),
+            total=format_yuan(paid + amount),
+            contract=format_yuan(contract.amount),
         )
     return None
 
@@ -207,7 +230,7 @@ def _policy_action(ctx: ActionContext) -> tuple[str, str] | str:
     else:
         assessment = queries.final_assessment(ctx.session, ctx.project)
     if assessment is None:
-        return f"{ctx.project.code} has no final assessment"
+        return _("%(code)s has no final assessment", code=ctx.project.code)
     grade = ctx.rules.assessment.grade(assessment.total)
     decision = ctx.rules.renewal.decide(grade, assessment.total, assessment.veto)
     return decision.action, decision.reason
@@ -219,8 +242,24 @@ def _policy_says(action: str, ctx: ActionContext) -> str | None:
         return outcome
     decided, reason = outcome
     if decided != action:
-        return f"the renewal policy says {decided}, not {action}: {reason}"
+        return _(
+            "the renewal policy says %(decided)s, not %(asked)s: %(reason)s",
+            decided=decision_name(decided),
+            asked=decision_name(action),
+            reason=reason,
+        )
     return None
+
+
+def decision_name(action: str) -> str:
+    """A decision of the renewal policy (``renew``, ``rectify``, ``drop``) as people name it."""
+    if action == "renew":
+        return pgettext("decision", "renew")
+    if action == "rectify":
+        return pgettext("decision", "rectify")
+    if action == "drop":
+        return pgettext("decision", "drop")
+    return action
 
 
 def policy_renews(ctx: ActionContext) -> str | None:
@@ -239,7 +278,10 @@ def policy_drops(ctx: ActionContext) -> str | None:
     if ctx.project.state == "rectifying":
         decision = ctx.rules.renewal.after_rectification(False)
         if decision.action != "drop":
-            return f"the renewal policy says {decision.action} after a rejected rectification"
+            return _(
+                "the renewal policy says %(decided)s after a rejected rectification",
+                decided=decision_name(decision.action),
+            )
         return None
     refusal = _policy_says("drop", ctx)
     if refusal is not None and _policy_says("renew", ctx) is None:
@@ -265,7 +307,10 @@ def rectification_accepted_by_policy(ctx: ActionContext) -> str | None:
     """The policy renews a contract whose rectification was accepted."""
     decision = ctx.rules.renewal.after_rectification(True)
     if decision.action != "renew":
-        return f"the renewal policy says {decision.action} after an accepted rectification"
+        return _(
+            "the renewal policy says %(decided)s after an accepted rectification",
+            decided=decision_name(decision.action),
+        )
     return None
 
 

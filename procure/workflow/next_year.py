@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from procure.domain.language import _
 from procure.store import queries
 from procure.store.models import Bar, Contract, Organization, Project, Purchaser
 
@@ -27,7 +28,13 @@ TERMS = ("amount", "start", "end")
 
 def barred_reason(organization: str, purchaser: str, year: int, bar_reason: str) -> str:
     """Why a renewal is refused: the organization is barred from the purchaser's ``year``."""
-    return f"{organization} is barred from {purchaser}'s {year} awards: {bar_reason}"
+    return _(
+        "%(organization)s is barred from %(purchaser)s's %(year)s awards: %(reason)s",
+        organization=organization,
+        purchaser=purchaser,
+        year=year,
+        reason=bar_reason,
+    )
 
 
 def unbarred_next_year(session: Session, projects: list[Project]) -> frozenset[int]:

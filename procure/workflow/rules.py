@@ -12,6 +12,7 @@ from procure.domain.contract_dates import load_contract_date_rules
 from procure.domain.corrections import CorrectionRules
 from procure.domain.datafile import read_yaml
 from procure.domain.errors import ConfigError
+from procure.domain.language import _
 from procure.domain.notices import NoticeRules, load_notice_rules
 from procure.domain.renewal import load_renewal_policy
 from procure.domain.scorecard import Scorecard, load_scorecard
@@ -23,6 +24,7 @@ from procure.workflow.deadlines import DEADLINES_FILE, Deadlines, load_deadlines
 from procure.workflow.definition import load_workflow
 from procure.workflow.documents import load_documents
 from procure.workflow.engine import WorkflowEngine
+from procure.workflow.file_keys import refused
 from procure.workflow.guards import GUARDS
 
 
@@ -103,7 +105,11 @@ def _working_days(deadlines: Deadlines, code: str) -> int | None:
     if rule is None:
         return None
     if not rule.working:
-        raise ConfigError(f"{DEADLINES_FILE}: {code}: must count working_days (质疑期按工作日计算)")
+        raise refused(
+            DEADLINES_FILE,
+            code,
+            _("must count working_days (the objection window is counted in working days)"),
+        )
     return rule.days
 
 
@@ -121,5 +127,5 @@ def default_corrections() -> CorrectionRules:
     """
     corrections = default_rules().corrections
     if corrections is None:
-        raise ConfigError(f"{CORRECTIONS_FILE} is missing from the workflows folder")
+        raise ConfigError(_("%(file)s is missing from the workflows folder", file=CORRECTIONS_FILE))
     return corrections

@@ -61,26 +61,26 @@ CASES = [
         1,
         f"unknown project 'SM-{YEAR}-999'",
     ),
-    Case("wrong_role", advance(DRAFT_CODE, "submit", "leader"), 1, "role leader may not"),
+    Case("wrong_role", advance(DRAFT_CODE, "submit", "leader"), 1, "分管领导无权办理"),
     Case(
         "trigger_not_allowed_from_state",
         advance(DRAFT_CODE, "approve", "leader"),
         1,
-        "not allowed from state draft",
+        "项目当前为「草拟」状态",
     ),
-    Case("unknown_trigger", advance(DRAFT_CODE, "publish"), 1, "unknown trigger 'publish'"),
-    Case("unknown_role", advance(DRAFT_CODE, "submit", "boss"), 1, "unknown role 'boss'"),
+    Case("unknown_trigger", advance(DRAFT_CODE, "publish"), 1, "未知步骤 'publish'"),
+    Case("unknown_role", advance(DRAFT_CODE, "submit", "boss"), 1, "未知角色 'boss'"),
     Case(
         "reason_required",
         advance(DRAFT_CODE, "cancel"),
         1,
-        "a reason is required",
+        "须填写理由",
     ),
     Case(
         "missing_required_fact",
         advance(CODE, "record_payment", "officer", *sets(amount="1000.00")),
         1,
-        "record_payment needs paid_on",
+        "登记拨付须填写拨付日期",
     ),
     Case(
         "unknown_fact",
@@ -91,13 +91,13 @@ CASES = [
             *sets(amount="1.00", paid_on="2024-04-01", colour="red"),
         ),
         1,
-        "unknown fact 'colour'",
+        "未知事项 'colour'",
     ),
     Case(
         "bad_money",
         advance(CODE, "record_payment", "officer", *sets(amount="12.345", paid_on="2024-04-01")),
         1,
-        "has more than 2 decimal places",
+        "的小数超过 2 位",
     ),
     Case(
         "bad_date",
@@ -109,13 +109,13 @@ CASES = [
         "set_without_equals",
         advance(CODE, "record_payment", "officer", "--set", "amount"),
         1,
-        "--set 'amount': expected KEY=VALUE",
+        "--set 'amount'：应写作 名称=值（KEY=VALUE）",
     ),
     Case(
         "payment_over_the_contract_amount",
         advance(CODE, "record_payment", "officer", *sets(amount="510000.01", paid_on="2024-04-01")),
         1,
-        "above the contract amount",
+        "将超过合同金额",
     ),
     Case(
         "unknown_state_filter", ("projects", "--state", "finished"), 1, "unknown state 'finished'"
@@ -149,7 +149,7 @@ CASES = [
         "fixture_with_a_negative_budget",
         ("load", "{dir}/negative.yaml"),
         1,
-        "must not be negative",
+        "不能为负数",
         files={
             "negative.yaml": fixture(
                 project_entry(f"SM-{YEAR}-003", budget="-5000.00"), registry=False
@@ -160,7 +160,7 @@ CASES = [
         "fixture_with_a_duplicate_project_code",
         ("load", "{dir}/duplicate.yaml"),
         1,
-        f"project {DRAFT_CODE} already exists",
+        f"项目 {DRAFT_CODE} 已存在",
         files={"duplicate.yaml": fixture(project_entry(DRAFT_CODE), registry=False)},
     ),
     Case(
@@ -178,7 +178,7 @@ CASES = [
         "the_same_fixture_loaded_twice",
         ("load", "{dir}/registry.yaml", "--by", "admin"),
         1,
-        "purchaser SM-FED already exists",
+        "购买方 SM-FED 已存在",
         files={"registry.yaml": fixture()},
     ),
     Case("unknown_option", ("projects", "--colour", "red"), 2, "No such option '--colour'"),

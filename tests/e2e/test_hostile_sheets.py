@@ -102,7 +102,7 @@ HOSTILE = [
     Bad("xlsx_entities_after_padding", xml_prologue("padded.xlsx", LAUGHS, pad=10_000),
         ("padded.xlsx", "声明了实体或 DTD")),
     Bad("xlsx_huge_cell", review_xlsx("huge.xlsx", needs_analysis="九" * 30_000),
-        ("huge.xlsx", "评分表 第 6 行", "(30000 characters)")),
+        ("huge.xlsx", "评分表 第 6 行", "（共 30000 个字符）")),
     Bad("xlsx_cell_bomb", bombed("bomb.xlsx", BIG),
         ("bomb.xlsx", "超过评分表可能的大小", "已拒收")),
     Bad("xlsx_many_rows", bombed("rows.xlsx", 100_000),
@@ -111,7 +111,7 @@ HOSTILE = [
         ("nan.xlsx", "评分表 单元格 E6 的内容 'NaN' 不是数字")),
     Bad("yaml_huge_cell", text_file("huge.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}"
         .replace("needs_analysis: 9", "needs_analysis: " + "x" * BIG)),
-        ("huge.yaml", f"({BIG} characters)")),
+        ("huge.yaml", f"（共 {BIG} 个字符）")),
     Bad("yaml_nan_score", text_file("nan.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}"
         .replace("team: 9", "team: .nan")), ("nan.yaml", "line 8", "'.nan' is not a finite")),
     Bad("yaml_key_twice", text_file("twice.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}  team: 1\n"),

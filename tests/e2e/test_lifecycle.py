@@ -262,7 +262,7 @@ def test_a_renewed_project_is_listed_under_the_renewed_state(lifecycle: Lifecycl
 def test_workflow_show_mermaid_draws_every_state_and_trigger() -> None:
     diagram = ok("workflow", "show", "--mermaid").stdout
     assert diagram.startswith("stateDiagram-v2")
-    for state in ("draft", "in_service", "renewed", "dropped", "rectifying"):
-        assert state in diagram
-    for trigger in ("submit", "award", "finalize_assessment", "renew"):
-        assert trigger in diagram
+    for state in ("草拟", "履约中", "已续约", "不再合作", "整改中"):
+        assert f'"{state}"' in diagram
+    for step in ("提交立项申报", "确定中选组织", "确定考核结果", "续约"):
+        assert f": {step}（" in diagram

@@ -74,4 +74,4 @@ def test_a_sheet_is_not_replaced_after_the_award(tmp_path: Path) -> None:
     refused = procure(*REPLACE, *sets(organization=QIHANG), *sets("scores.", **LOWER), db=url)
 
     assert refused.code == 1
-    assert refused.stderr.startswith("error: replace_review refused: not allowed from state")
+    assert refused.stderr.startswith("error: 不能办理「替换本人评分表」：项目当前为「已中选」状态")

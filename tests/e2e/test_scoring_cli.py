@@ -327,7 +327,7 @@ BAD = [
         lambda p, d: write_json(d / "nested.json", {
             "scorecard": "review", "version": 2, "scores": {**REVIEW_XLSX, "team": [8, 9]},
         }),
-        ("nested.json", "scores.team", "must be a decimal number written as text")),
+        ("nested.json", "各项评分 team", "须为以文本书写的十进制数")),
     Bad("attainment_planned_zero",
         assessment_xlsx("planned0.xlsx", output_activities={"planned": 0, "actual": 96}),
         ("planned0.xlsx", "评分表 第 7 行", "服务活动场次的计划数须大于 0"),

@@ -122,7 +122,7 @@ def test_one_reviewer_under_a_spacing_variant_is_still_one_reviewer(session: Ses
     lc.record_review(session, plan.code, first, organization=QIHANG, scores=REVIEW_GOOD)
 
     for variant in (f"{first.name} ", f"{first.name}\u3000", f" {first.name}"):
-        with pytest.raises(Refused, match="already scored the proposal"):
+        with pytest.raises(Refused, match="已为.*的申报方案评分"):
             lc.record_review(
                 session,
                 plan.code,

@@ -51,7 +51,7 @@ def test_an_amendment_counts_once_the_leader_approves_and_payments_follow_it(
     assert approved.state == APPLIED
     amended = contract(in_service)
     assert (amended.amount, str(amended.end_on)) == (Decimal("500000.00"), "2020-02-29")
-    with pytest.raises(Refused, match="above the contract amount ¥500,000.00"):
+    with pytest.raises(Refused, match="将超过合同金额 ¥500,000.00"):
         lc.record_payment(in_service, CODE, OFFICER, amount="100000.01", paid_on="2019-07-01")
     in_service.rollback()
     assert audit.verify_chain(in_service).ok

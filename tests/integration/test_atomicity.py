@@ -34,14 +34,14 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
         "in_service",
         lambda s, c: lc.record_payment(s, c, OFFICER, amount="900000.00", paid_on="2019-09-01"),
         Refused,
-        "above the contract amount",
+        "将超过合同金额",
     ),
     (
         "a guard on a state change",
         "reviewed",
         lambda s, c: lc.award(s, c, OFFICER, organization=TONGXIN),
         Refused,
-        "made no proposal for SM-2019-001",
+        "未就 SM-2019-001 提交申报方案",
     ),
     (
         "the price criterion given by a reviewer",
@@ -93,14 +93,14 @@ REFUSALS: list[tuple[str, str, Action, type[ProcureError], str]] = [
         "in_service",
         lambda s, c: lc.record_payment(s, c, OFFICER, amount="1.00", paid_on="2019-13-01"),
         InvalidInput,
-        "paid_on",
+        "拨付日期",
     ),
     (
         "a missing reason",
         "assessed",
         lambda s, c: lc.drop(s, c, OFFICER, reason=""),
         Refused,
-        "a reason is required",
+        "须填写理由",
     ),
 ]
 
@@ -174,9 +174,7 @@ def test_an_over_long_contract_number_is_refused_in_plain_words(
     plan = project_at(session, "awarded")
     before = snapshot(session, engine)
 
-    with pytest.raises(
-        InvalidInput, match=r"number \(合同编号\) is 65 characters long, at most 64"
-    ):
+    with pytest.raises(InvalidInput, match="合同编号长 65 个字符，最多允许 64 个"):
         lc.sign_contract(
             session,
             plan.code,

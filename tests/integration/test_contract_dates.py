@@ -17,10 +17,10 @@ from tests.integration.builders import OFFICER, project_at
 @pytest.mark.parametrize(
     ("paid_on", "says"),
     [
-        ("2019-02-24", "before the contract was signed (2019-02-25)"),
-        ("2018-12-31", "before the contract was signed"),
-        ("2020-06-29", "plus 180 days of grace (2020-06-28)"),
-        ("2031-01-01", "after the service period ended (2019-12-31)"),
+        ("2019-02-24", "拨付日期 2019-02-24 早于签订日期 2019-02-25"),
+        ("2018-12-31", "早于签订日期"),
+        ("2020-06-29", "后 180 天，即晚于 2020-06-28"),
+        ("2031-01-01", "晚于服务期结束（2019-12-31）"),
     ],
 )
 def test_a_payment_dated_outside_the_contract_is_refused(
@@ -53,7 +53,7 @@ def test_a_service_period_that_misses_the_funding_year_is_refused(
 ) -> None:
     plan = project_at(session, "awarded")
 
-    with pytest.raises(Refused, match="does not overlap the funding year 2019"):
+    with pytest.raises(Refused, match="与资金年度 2019 年没有重叠"):
         lc.sign_contract(
             session, plan.code, OFFICER, number="HT-1", amount="868000.00", start=start, end=end
         )

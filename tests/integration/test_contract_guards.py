@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.store import queries
 from procure.store.db import new_session
@@ -46,7 +47,7 @@ def test_a_contract_amount_over_the_budget_is_refused(session: Session) -> None:
         )
 
     assert str(refused.value) == (
-        "sign_contract refused: contract amount ¥900,000.01 exceeds the approved budget ¥900,000.00"
+        "不能办理「签订合同」：合同金额 ¥900,000.01 超出批准预算 ¥900,000.00"
     )
     assert state_of(session, plan.code) == "awarded"
 
@@ -66,7 +67,7 @@ def test_a_service_period_ending_before_it_starts_is_refused(session: Session) -
         )
 
     assert str(refused.value) == (
-        "sign_contract refused: service period ends (2019-02-28) before it starts (2019-03-01)"
+        "不能办理「签订合同」：服务期结束日期（2019-02-28）早于开始日期（2019-03-01）"
     )
 
 
@@ -80,7 +81,7 @@ def test_a_contract_number_is_used_once(session: Session) -> None:
         "awarded",
     )
 
-    with pytest.raises(Refused, match=f"contract number {first.contract_number} is already used"):
+    with pytest.raises(Refused, match=f"合同编号 {first.contract_number} 已被使用"):
         lc.sign_contract(
             session,
             second.code,
@@ -99,7 +100,12 @@ def test_payments_may_not_add_up_to_more_than_the_contract(session: Session) -> 
         lc.record_payment(session, plan.code, OFFICER, amount="468000.01", paid_on="2019-09-01")
 
     assert str(refused.value) == (
-        "record_payment refused: payment of ¥468,000.01 would bring the total paid to "
+        "不能办理「登记拨付」：拨付 ¥468,000.01 后累计拨付 ¥868,000.01，将超过合同金额 ¥868,000.00"
+    )
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.record_payment(session, plan.code, OFFICER, amount="468000.01", paid_on="2019-09-01")
+    assert str(in_english.value) == (
+        "Record a payment refused: payment of ¥468,000.01 would bring the total paid to "
         "¥868,000.01, above the contract amount ¥868,000.00"
     )
 
@@ -117,11 +123,11 @@ def test_payments_may_add_up_to_exactly_the_contract(session: Session) -> None:
 def test_finalizing_inside_the_comment_window_is_refused(session: Session) -> None:
     plan = project_at(session, "assessment_recorded")
 
-    with pytest.raises(Refused) as refused:
+    with use_language("en"), pytest.raises(Refused) as refused:
         lc.finalize_assessment(session, plan.code, ASSESSOR)
 
     message = str(refused.value)
-    assert message.startswith("finalize_assessment refused: the organization's 14-day comment")
+    assert message.startswith("Finalize the assessment refused: the organization's 14-day comment")
     assert message.endswith("and it has not acknowledged the assessment")
     assert state_of(session, plan.code) == "assessing"
 
@@ -136,7 +142,7 @@ def test_a_comment_without_acknowledgement_keeps_the_window_open(session: Sessio
         acknowledged=False,
     )
 
-    with pytest.raises(Refused, match="comment window is open"):
+    with use_language("en"), pytest.raises(Refused, match="comment window is open"):
         lc.finalize_assessment(session, plan.code, ASSESSOR)
 
 
@@ -152,7 +158,7 @@ def test_finalizing_is_allowed_once_the_organization_acknowledged(session: Sessi
 def test_finalizing_is_allowed_after_the_fourteen_day_window(session: Session) -> None:
     plan = project_at(session, "assessment_recorded")
 
-    with pytest.raises(Refused, match="comment window is open"):
+    with use_language("en"), pytest.raises(Refused, match="comment window is open"):
         lc.finalize_assessment(session, plan.code, ASSESSOR, at=days_after(13))
     result = lc.finalize_assessment(session, plan.code, ASSESSOR, at=days_after(15))
 
@@ -162,7 +168,10 @@ def test_finalizing_is_allowed_after_the_fourteen_day_window(session: Session) -
 def test_a_comment_needs_an_assessment_sheet_first(session: Session) -> None:
     plan = project_at(session, "assessing")
 
-    with pytest.raises(Refused, match="SM-2019-001 has no assessment sheet recorded yet"):
+    with (
+        use_language("en"),
+        pytest.raises(Refused, match="SM-2019-001 has no assessment sheet recorded yet"),
+    ):
         lc.record_comment(
             session, plan.code, organization_actor(plan.winner), text="无异议", acknowledged=True
         )
@@ -174,9 +183,12 @@ def test_renewal_is_refused_for_a_pass_grade_saying_what_the_policy_says(session
     with pytest.raises(Refused) as refused:
         lc.renew(session, plan.code, OFFICER)
 
-    assert str(refused.value) == (
-        "renew refused: the renewal policy says rectify, not renew: "
-        "graded 合格 (70.00): policy requires rectification"
+    assert str(refused.value).startswith("不能办理「续约」：续约政策的结论是整改，而不是续约：")
+    assert "70.00" in str(refused.value)  # the renewal policy's own reason follows
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.renew(session, plan.code, OFFICER)
+    assert str(in_english.value).startswith(
+        "Renew refused: the renewal policy says rectify, not renew: "
     )
     assert state_of(session, plan.code) == "assessed"
 
@@ -187,15 +199,18 @@ def test_dropping_a_good_project_is_refused(session: Session) -> None:
     with pytest.raises(Refused) as refused:
         lc.drop(session, plan.code, OFFICER, reason="不想续了")
 
-    assert str(refused.value) == (
-        "drop refused: the renewal policy says renew, not drop: graded 良好 (85.00): policy renews"
+    assert str(refused.value).startswith(
+        "不能办理「不再合作」：续约政策的结论是续约，而不是不再合作："
     )
+    assert "85.00" in str(refused.value)
 
 
 def test_rectification_is_refused_for_a_failing_project(session: Session) -> None:
     plan = project_at(session, "assessed", Plan(assessment=ASSESSMENT_FAIL))
 
-    with pytest.raises(Refused, match="the renewal policy says drop, not rectify: graded 不合格"):
+    with pytest.raises(
+        Refused, match="^不能办理「要求整改」：续约政策的结论是不再合作，而不是整改："
+    ):
         lc.require_rectification(session, plan.code, OFFICER)
 
 
@@ -210,10 +225,8 @@ def test_a_veto_item_drops_whatever_the_score(session: Session) -> None:
 
     with pytest.raises(Refused) as refused:
         lc.renew(session, plan.code, OFFICER)
-    assert str(refused.value) == (
-        "renew refused: the renewal policy says drop, not renew: "
-        "veto item 挪用资金 (misuse_of_funds) applies: policy drops whatever the score"
-    )
+    assert str(refused.value).startswith("不能办理「续约」：续约政策的结论是不再合作，而不是续约：")
+    assert "挪用资金" in str(refused.value)  # the veto item the policy's reason names
     assert lc.decide(session, plan.code, OFFICER).to_state == "dropped"
 
 

@@ -34,7 +34,7 @@ def _correct_contract(session: Session, **values: str) -> None:
 
 
 def test_an_inspection_cannot_be_corrected_to_a_day_in_the_future(in_service: Session) -> None:
-    with pytest.raises(Refused, match=r"inspection_within_service.*检查日期 2099-06-18 晚于今天"):
+    with pytest.raises(Refused, match=r"检查在服务期或整改期内.*检查日期 2099-06-18 晚于今天"):
         correct(
             in_service, CODE, "inspection", "1", {"inspected_on": "2099-06-18"},
             reason="改", by=SUPERVISOR.name,
@@ -54,9 +54,7 @@ def test_an_inspection_corrected_out_of_the_service_period_names_the_rule_and_pe
 
 
 def test_a_signing_date_cannot_be_corrected_to_before_the_award(in_service: Session) -> None:
-    with pytest.raises(
-        Refused, match=r"signing_not_before_award.*2019-02-10 早于中选公示日 2019-02-20"
-    ):
+    with pytest.raises(Refused, match=r"签订不早于中选.*2019-02-10 早于中选公示日 2019-02-20"):
         _correct_contract(in_service, signed_on="2019-02-10")
     assert _contract_terms(in_service) == ("2019-02-25", "2019-03-01", "2019-12-31")
 
@@ -64,14 +62,12 @@ def test_a_signing_date_cannot_be_corrected_to_before_the_award(in_service: Sess
 def test_a_signing_date_cannot_be_corrected_to_after_the_service_started(
     in_service: Session,
 ) -> None:
-    with pytest.raises(
-        Refused, match=r"start_not_before_signing.*2019-03-01 早于签订日期 2019-03-02"
-    ):
+    with pytest.raises(Refused, match=r"服务开始不早于签订.*2019-03-01 早于签订日期 2019-03-02"):
         _correct_contract(in_service, signed_on="2019-03-02")
 
 
 def test_a_signing_date_cannot_be_corrected_to_the_future(in_service: Session) -> None:
-    with pytest.raises(Refused, match=r"signing_not_in_future.*签订日期 2099-02-25"):
+    with pytest.raises(Refused, match=r"签订日期不晚于今天.*签订日期 2099-02-25"):
         _correct_contract(in_service, signed_on="2099-02-25")
 
 
@@ -79,7 +75,7 @@ def test_a_later_signing_refuses_naming_the_payment_made_before_it(in_service: S
     with pytest.raises(Refused) as refused:
         _correct_contract(in_service, signed_on="2019-03-06", start="2019-03-06")
     message = str(refused.value)
-    assert "已记录的第 1 批拨付" in message and "payment_not_before_signing" in message
+    assert "已记录的第 1 批拨付" in message and "拨付不早于签订" in message
     assert "拨付日期 2019-03-05 早于签订日期 2019-03-06" in message
     assert _contract_terms(in_service) == ("2019-02-25", "2019-03-01", "2019-12-31")
 
@@ -90,7 +86,7 @@ def test_a_shorter_service_period_refuses_naming_the_inspection_left_outside(
     with pytest.raises(Refused) as refused:
         _correct_contract(in_service, end="2019-06-01")
     message = str(refused.value)
-    assert "已记录的第 1 次检查" in message and "inspection_within_service" in message
+    assert "已记录的第 1 次检查" in message and "检查在服务期或整改期内" in message
     assert "检查日期 2019-06-18 不在服务期 2019-03-01 至 2019-06-01 内" in message
 
 

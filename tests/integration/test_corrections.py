@@ -67,7 +67,7 @@ def test_an_inspection_dated_outside_the_service_period_is_corrected_by_its_supe
 def test_an_inspection_cannot_be_corrected_to_a_date_outside_the_service_period(
     in_service: Session,
 ) -> None:
-    with pytest.raises(Refused, match="outside the service period 2019-03-01 to 2019-12-31"):
+    with pytest.raises(Refused, match="不在服务期 2019-03-01 至 2019-12-31 内"):
         correct(
             in_service, CODE, "inspection", "1", {"inspected_on": "2021-06-15"},
             reason="改日期", by=SUPERVISOR.name,
@@ -160,9 +160,9 @@ def test_a_correction_needs_a_reason_and_a_change(in_service: Session) -> None:
         correct(in_service, CODE, "payment", "1", {"note": "x"}, reason=" ", by=OFFICER.name)
     with pytest.raises(InvalidInput, match="无需更正"):
         correct(in_service, CODE, "payment", "1", {"amount": "400000"}, reason="r", by=OFFICER.name)
-    with pytest.raises(InvalidInput, match="unknown fact"):
+    with pytest.raises(InvalidInput, match="未知事项"):
         correct(in_service, CODE, "payment", "1", {"tranche": "2"}, reason="r", by=OFFICER.name)
-    with pytest.raises(InvalidInput, match="is not an amount of money"):
+    with pytest.raises(InvalidInput, match="不是金额"):
         correct(in_service, CODE, "payment", "1", {"amount": "lots"}, reason="r", by=OFFICER.name)
 
 

@@ -171,7 +171,7 @@ def test_the_tick_reports_a_refused_close_and_leaves_the_call_open(
 
     assert result.fired == []
     (refused,) = result.refused
-    assert refused.trigger == "close_call" and "proposal" in (refused.refused or "")
+    assert refused.trigger == "close_call" and "尚无可评审的申报方案" in (refused.refused or "")
     assert state(session) == "soliciting"
     assert [i.status for i in due_items(session, today=date(2019, 10, 9))] == ["overdue"]
 

@@ -124,8 +124,8 @@ BAD_FIXTURES: list[tuple[str, Mutation, str]] = [
     (
         "invalid-uscc",
         _invalid_uscc,
-        r"bad\.yaml: organizations\[1\] \(\w{18}\): USCC \w{18}: check character is \w, "
-        r"expected \w",
+        r"bad\.yaml: organizations\[1\] \(\w{18}\): 统一社会信用代码 \w{18}：校验码为 \w，"
+        r"应为 \w",
     ),
     (
         "unknown-purchaser",
@@ -135,13 +135,13 @@ BAD_FIXTURES: list[tuple[str, Mutation, str]] = [
     (
         "duplicate-project-code",
         _duplicate_project,
-        r"bad\.yaml: projects\[1\] \(SM-FX-2019-001\): project SM-FX-2019-001 already exists",
+        r"bad\.yaml: projects\[1\] \(SM-FX-2019-001\): 项目 SM-FX-2019-001 已存在",
     ),
     (
         "award-without-proposal",
         _award_without_proposal,
-        r"bad\.yaml: projects\[0\] \(SM-FX-2019-001\): award refused: "
-        r"和谐社工中心 made no proposal for SM-FX-2019-001",
+        r"bad\.yaml: projects\[0\] \(SM-FX-2019-001\): 不能办理「确定中选组织」："
+        r"和谐社工中心 未就 SM-FX-2019-001 提交申报方案",
     ),
 ]
 

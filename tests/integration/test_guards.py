@@ -49,7 +49,7 @@ def test_submitting_a_project_without_budget_is_refused(session: Session) -> Non
     with pytest.raises(Refused) as refused:
         lc.submit(session, plan.code, OFFICER)
 
-    assert str(refused.value) == "submit refused: budget ¥0.00 must be positive"
+    assert str(refused.value) == "不能办理「提交立项申报」：预算 ¥0.00 须大于零"
     assert state_of(session, plan.code) == "draft"
 
 
@@ -63,7 +63,13 @@ def test_approval_is_refused_over_the_purchasers_remaining_funds(session: Sessio
         lc.approve(session, second.code, LEADER)
 
     assert str(refused.value) == (
-        "approve refused: budget ¥2,700,000.01 exceeds what remains of "
+        "不能办理「批准立项」：预算 ¥2,700,000.01 超出厦门市思明区总工会 2019 年度剩余资金 "
+        "¥2,700,000.00"
+    )
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.approve(session, second.code, LEADER)
+    assert str(in_english.value) == (
+        "Approve refused: budget ¥2,700,000.01 exceeds what remains of "
         "厦门市思明区总工会's 2019 funds, ¥2,700,000.00"
     )
     assert state_of(session, second.code) == "proposed"
@@ -102,8 +108,9 @@ def test_an_organization_may_propose_only_once(session: Session) -> None:
     with pytest.raises(Refused) as refused:
         lc.add_proposal(session, plan.code, OFFICER, organization=QIHANG, price="800000.00")
 
-    assert str(refused.value) == (
-        f"add_proposal refused: {QIHANG_NAME} already has a proposal for SM-2019-001"
+    assert (
+        str(refused.value)
+        == f"不能办理「登记申报方案」：{QIHANG_NAME} 已就 SM-2019-001 提交申报方案"
     )
 
 
@@ -113,8 +120,11 @@ def test_a_price_over_the_budget_is_refused(session: Session) -> None:
     with pytest.raises(Refused) as refused:
         lc.add_proposal(session, plan.code, OFFICER, organization=QIHANG, price="900000.01")
 
-    assert str(refused.value) == (
-        "add_proposal refused: quoted price ¥900,000.01 exceeds the budget ¥900,000.00"
+    assert str(refused.value) == "不能办理「登记申报方案」：报价 ¥900,000.01 超出预算 ¥900,000.00"
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.add_proposal(session, plan.code, OFFICER, organization=QIHANG, price="900000.01")
+    assert str(in_english.value) == (
+        "Register a proposal refused: quoted price ¥900,000.01 exceeds the budget ¥900,000.00"
     )
 
 
@@ -124,9 +134,7 @@ def test_a_proposal_from_an_unregistered_organization_is_refused(session: Sessio
     with pytest.raises(Refused) as refused:
         lc.add_proposal(session, plan.code, OFFICER, organization=UNREGISTERED, price="1.00")
 
-    assert str(refused.value) == (
-        f"add_proposal refused: organization {UNREGISTERED} is not registered"
-    )
+    assert str(refused.value) == f"不能办理「登记申报方案」：社会组织 {UNREGISTERED} 未登记"
 
 
 def test_closing_a_call_without_proposals_is_refused(session: Session) -> None:
@@ -147,15 +155,13 @@ def test_a_reviewer_may_score_a_proposal_only_once(session: Session) -> None:
     with pytest.raises(Refused) as refused:
         lc.record_review(session, plan.code, REVIEWERS[0], organization=QIHANG, scores=REVIEW_GOOD)
 
-    assert str(refused.value) == (
-        f"record_review refused: 陈建华 already scored the proposal by {QIHANG_NAME}"
-    )
+    assert str(refused.value) == f"不能办理「录入评审评分」：陈建华 已为{QIHANG_NAME}的申报方案评分"
 
 
 def test_a_review_of_an_organization_that_did_not_propose_is_refused(session: Session) -> None:
     plan = project_at(session, "reviewing", Plan(proposals=ONE_PROPOSAL))
 
-    with pytest.raises(Refused, match=f"made no proposal for {plan.code}"):
+    with pytest.raises(Refused, match=f"未就 {plan.code} 提交申报方案"):
         lc.record_review(session, plan.code, REVIEWERS[0], organization=TONGXIN, scores=REVIEW_GOOD)
 
 
@@ -176,7 +182,7 @@ def test_award_needs_a_quorum_of_three_sheets_without_conflict(session: Session)
     plan = project_at(session, "reviewing", Plan(proposals=ONE_PROPOSAL))
     _review_with_a_conflict(session, plan)
 
-    with pytest.raises(Refused) as refused:
+    with use_language("en"), pytest.raises(Refused) as refused:
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
@@ -205,7 +211,7 @@ def test_award_needs_the_quorum_on_every_proposal_not_only_the_winner(session: S
 def test_award_is_refused_below_the_pass_mark(session: Session) -> None:
     plan = project_at(session, "reviewed", Plan(proposals=ONE_PROPOSAL, review=REVIEW_BELOW_PASS))
 
-    with pytest.raises(Refused) as refused:
+    with use_language("en"), pytest.raises(Refused) as refused:
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
@@ -227,5 +233,5 @@ def test_award_to_an_organization_without_a_proposal_is_refused(session: Session
         lc.award(session, plan.code, OFFICER, organization=TONGXIN)
 
     assert str(refused.value) == (
-        "award refused: 厦门市思明区同心社会组织发展中心 made no proposal for SM-2019-001"
+        "不能办理「确定中选组织」：厦门市思明区同心社会组织发展中心 未就 SM-2019-001 提交申报方案"
     )

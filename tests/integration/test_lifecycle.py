@@ -125,8 +125,8 @@ def test_the_same_purchaser_refuses_to_award_next_year_to_a_dropped_organization
         lc.award(session, next_year.code, OFFICER, organization=QIHANG)
 
     message = str(refused.value)
-    assert message.startswith("award refused: 厦门市思明区启航社会工作服务中心 is barred")
-    assert "this purchaser's 2020 awards" in message
+    assert message.startswith("不能办理「确定中选组织」：厦门市思明区启航社会工作服务中心 不得承接")
+    assert "该购买方 2020 年度的项目" in message
     assert "dropped after SM-2019-001" in message
     assert state_of(session, next_year.code) == "reviewing"
 
@@ -165,7 +165,7 @@ def test_a_leader_may_reject_a_proposed_project_with_a_reason(session: Session) 
 def test_rejecting_without_a_reason_is_refused(session: Session) -> None:
     plan = project_at(session, "proposed")
 
-    with pytest.raises(Refused, match="reject refused: a reason is required"):
+    with pytest.raises(Refused, match="^不能办理「不予立项」：须填写理由$"):
         lc.reject(session, plan.code, LEADER, reason="  ")
 
 
@@ -179,7 +179,7 @@ def test_a_project_can_be_cancelled_before_it_is_contracted(session: Session, st
 def test_a_contracted_project_cannot_be_cancelled(session: Session) -> None:
     plan = project_at(session, "contracted")
 
-    with pytest.raises(Refused, match="cancel refused: not allowed from state contracted"):
+    with pytest.raises(Refused, match="^不能办理「撤销项目」：项目当前为「已签约」状态"):
         lc.cancel(session, plan.code, OFFICER, reason="经费调整")
 
 

@@ -47,7 +47,7 @@ def test_every_state_from_approval_on_holds_the_budget(session: Session, state: 
     second = Plan(code="SM-2019-002", budget="2700000.01")
     drive(session, create_project(session, second), "proposed")
 
-    with pytest.raises(Refused, match="exceeds what remains"):
+    with pytest.raises(Refused, match="年度剩余资金"):
         lc.approve(session, second.code, LEADER)
 
 

@@ -172,7 +172,7 @@ def test_signing_is_refused_while_an_objection_waits_for_its_answer(session: Ses
     awarded(session)
     lodge_by_tongxin(session)
 
-    with pytest.raises(Refused) as refused:
+    with use_language("en"), pytest.raises(Refused) as refused:
         sign(session)
     with use_language("en"), pytest.raises(Refused) as in_english:
         sign(session)
@@ -242,7 +242,7 @@ def test_an_answer_needs_an_unanswered_objection_and_a_reason(session: Session) 
             session, CODE, OFFICER, organization=TONGXIN, outcome="rejected", reason="无"
         )
     lodge_by_tongxin(session)
-    with pytest.raises(Refused, match="a reason is required"):
+    with pytest.raises(Refused, match="须填写理由"):
         objections.answer(
             session, CODE, OFFICER, organization=TONGXIN, outcome="rejected", reason=""
         )

@@ -91,8 +91,7 @@ def test_the_guard_sums_every_earlier_payment(session: Session) -> None:
         lc.record_payment(session, plan.code, OFFICER, amount="467400.01", paid_on="2019-09-01")
 
     assert str(refused.value) == (
-        "record_payment refused: payment of ¥467,400.01 would bring the total paid to "
-        "¥868,000.01, above the contract amount ¥868,000.00"
+        "不能办理「登记拨付」：拨付 ¥467,400.01 后累计拨付 ¥868,000.01，将超过合同金额 ¥868,000.00"
     )
     paid = lc.record_payment(session, plan.code, OFFICER, amount="467400.00", paid_on="2019-09-01")
     assert paid.to_state == "in_service"

@@ -87,7 +87,7 @@ def test_a_reviewer_without_a_sheet_has_nothing_to_replace(session: Session) -> 
 def test_after_the_award_a_sheet_is_not_replaced_and_stays_as_it_was(session: Session) -> None:
     project_at(session, "awarded", Plan())
 
-    with pytest.raises(Refused, match="replace_review refused: not allowed from state awarded"):
+    with pytest.raises(Refused, match="^不能办理「替换本人评分表」：项目当前为「已中选」状态"):
         _replace(session, dict(REVIEW_AT_PASS))
     assert _sheet(session) == Decimal("85.00")
 
@@ -95,7 +95,7 @@ def test_after_the_award_a_sheet_is_not_replaced_and_stays_as_it_was(session: Se
 def test_a_reviewer_replaces_only_their_own_sheet(session: Session) -> None:
     project_at(session, "reviewed")
 
-    with pytest.raises(Refused, match="role officer may not"):
+    with pytest.raises(Refused, match="项目干事无权办理"):
         params = {"organization": QIHANG, "scores": dict(REVIEW_AT_PASS)}
         lc.advance(session, CODE, "replace_review", OFFICER, params=params)
     assert _sheet(session) == Decimal("85.00")
@@ -142,7 +142,7 @@ def test_a_forged_assessment_sheet_after_a_replacement_is_caught(session: Sessio
 def test_a_finalized_assessment_is_not_replaced(session: Session) -> None:
     project_at(session, "assessed")
 
-    with pytest.raises(Refused, match="replace_assessment refused: not allowed from state"):
+    with pytest.raises(Refused, match="^不能办理「替换本人考核评分表」：项目当前为"):
         _reassess(session, dict(ASSESSMENT_PASS))
     assert _assessed_total(session) == Decimal("85.00")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import use_language
 from procure.services.browse import project_view as views
 from procure.services.lifecycle import fire as lc
 from procure.services.lifecycle import registry
@@ -38,44 +40,41 @@ WRONG_ROLES: list[tuple[str, Action, str]] = [
     (
         "draft",
         lambda s, c: lc.submit(s, c, LEADER),
-        "submit refused: role leader may not submit for approval; allowed roles: officer",
+        "不能办理「提交立项申报」：分管领导无权办理；有权办理的角色：项目干事",
     ),
     (
         "proposed",
         lambda s, c: lc.approve(s, c, OFFICER),
-        "approve refused: role officer may not approve; allowed roles: leader",
+        "不能办理「批准立项」：项目干事无权办理；有权办理的角色：分管领导",
     ),
     (
         "reviewing",
         lambda s, c: lc.record_review(s, c, OFFICER, organization=QIHANG, scores=REVIEW_GOOD),
-        "record_review refused: role officer may not record a review sheet; "
-        "allowed roles: reviewer",
+        "不能办理「录入评审评分」：项目干事无权办理；有权办理的角色：评审专家",
     ),
     (
         "in_service",
         lambda s, c: lc.record_inspection(s, c, OFFICER, inspected_on="2019-06-01", findings="好"),
-        "record_inspection refused: role officer may not record an inspection; "
-        "allowed roles: supervisor",
+        "不能办理「登记监管检查」：项目干事无权办理；有权办理的角色：监管人员",
     ),
     (
         "assessing",
         lambda s, c: lc.record_assessment(
             s, c, Actor("王丽华", "supervisor"), scores=ASSESSMENT_GOOD, narrative="好"
         ),
-        "record_assessment refused: role supervisor may not record an assessment sheet; "
-        "allowed roles: assessor",
+        "不能办理「录入考核评分」：监管人员无权办理；有权办理的角色：考核人员",
     ),
     (
         "draft",
         lambda s, c: lc.cancel(s, c, LEADER, reason="不需要了"),
-        "cancel refused: role leader may not cancel; allowed roles: officer, admin",
+        "不能办理「撤销项目」：分管领导无权办理；有权办理的角色：项目干事、管理员",
     ),
 ]
 
 
 @pytest.mark.parametrize(
     ("stage", "action", "message"),
-    [pytest.param(*case, id=case[2].split(" ")[0]) for case in WRONG_ROLES],
+    [pytest.param(*case, id=case[2].split("：")[0]) for case in WRONG_ROLES],
 )
 def test_a_wrong_role_is_refused_naming_the_roles_allowed(
     session: Session, engine: Engine, stage: str, action: Action, message: str
@@ -101,7 +100,8 @@ def test_the_auditor_can_fire_no_trigger_at_any_stage(session: Session, engine: 
         before = snapshot(session, engine) if stage in DUMPED_STAGES else None
         rows = len(views.project_history(session, plan.code))
         for trigger in triggers:
-            with pytest.raises(Refused, match=f"^{trigger} refused: "):
+            label = default_rules().definition.transitions_for(trigger)[0].label
+            with pytest.raises(Refused, match=f"^不能办理「{re.escape(label)}」："):
                 lc.advance(session, plan.code, trigger, AUDITOR, reason="审计")
         actions = views.available_actions(session, plan.code, "auditor")
         assert [a["trigger"] for a in actions if a["allowed"]] == [], stage
@@ -119,7 +119,13 @@ def test_the_auditor_is_refused_by_role_wherever_the_state_allows_the_trigger(
         lc.submit(session, plan.code, AUDITOR)
 
     assert str(refused.value) == (
-        "submit refused: role auditor may not submit for approval; allowed roles: officer"
+        "不能办理「提交立项申报」：审计无权办理；有权办理的角色：项目干事"
+    )
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.submit(session, plan.code, AUDITOR)
+    assert str(in_english.value) == (
+        "Submit for approval refused: the role Auditor may not do this; "
+        "allowed roles: Project officer"
     )
 
 
@@ -127,11 +133,11 @@ def test_the_auditor_cannot_register_anything(session: Session, engine: Engine) 
     setup_registry(session)
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match="allowed roles: officer, admin"):
+    with pytest.raises(Refused, match="有权办理的角色：项目干事、管理员$"):
         registry.register_organization(
             session, registry.OrganizationCreate(UNREGISTERED, "某组织"), AUDITOR
         )
-    with pytest.raises(Refused, match="allowed roles: officer$"):
+    with pytest.raises(Refused, match="有权办理的角色：项目干事$"):
         registry.create_project(
             session,
             registry.ProjectCreate("SM-2019-009", 2019, "SM-FED", "某项目", "1000.00"),
@@ -144,14 +150,14 @@ def test_the_auditor_cannot_register_anything(session: Session, engine: Engine) 
 def test_an_unknown_role_is_refused_naming_the_known_roles(session: Session) -> None:
     plan = project_at(session, "draft")
 
-    with pytest.raises(InvalidInput, match=r"unknown role 'boss' \(known: officer, leader"):
+    with pytest.raises(InvalidInput, match=r"未知角色 'boss'（可用：officer, leader"):
         lc.submit(session, plan.code, Actor("老板", "boss"))
 
 
 def test_an_unnamed_person_may_not_act(session: Session) -> None:
     plan = project_at(session, "draft")
 
-    with pytest.raises(InvalidInput, match="the person acting must be named"):
+    with pytest.raises(InvalidInput, match="须指明操作人的账号"):
         lc.submit(session, plan.code, Actor("  ", "officer"))
 
 
@@ -164,5 +170,5 @@ def test_a_trigger_from_the_wrong_state_is_refused_naming_the_states_allowed(
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        "award refused: not allowed from state draft (草拟); allowed from: reviewing"
+        "不能办理「确定中选组织」：项目当前为「草拟」状态，只有在以下状态可以办理：评审中"
     )

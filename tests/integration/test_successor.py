@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from procure import renew_year
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.services.browse.visibility import viewer_scope
 from procure.services.browse.waiting import waiting_for
 from procure.services.lifecycle import fire as lc
@@ -203,7 +204,7 @@ def _barred(session: Session, rectifying: bool) -> str:
     drive(session, create_project(session, failed), "assessed")
     lc.drop(session, "SM-2019-002", OFFICER, reason="考核不合格")
     return (
-        "厦门市思明区启航社会工作服务中心 is barred from SM-FED's 2020 awards: "
+        "厦门市思明区启航社会工作服务中心 不得承接SM-FED 2020 年度的项目："
         "dropped after SM-2019-002: 考核不合格"
     )
 
@@ -215,10 +216,17 @@ def test_renew_refuses_an_organization_barred_next_year_and_the_run_asks_for_a_d
 
     with pytest.raises(Refused) as refused:
         lc.renew(session, "SM-2019-001", OFFICER)
-    run = renew_year(session, YEAR, apply=True, actor=OFFICER)
+    with use_language("en"):
+        with pytest.raises(Refused) as in_english:
+            lc.renew(session, "SM-2019-001", OFFICER)
+        run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
-    assert str(refused.value) == f"renew refused: {reason}"
-    asks = f"needs a decision: the policy renews it but {reason}; drop it with"
+    assert str(refused.value) == f"不能办理「续约」：{reason}"
+    in_words = "厦门市思明区启航社会工作服务中心 is barred from SM-FED's 2020 awards: "
+    assert str(in_english.value) == (
+        f"Renew refused: {in_words}dropped after SM-2019-002: 考核不合格"
+    )
+    asks = f"needs a decision: the policy renews it but {in_words}"
     assert run.plan[0].action == "decide" and run.plan[0].reason.startswith(asks)
     assert [(r.project, r.status) for r in run.results] == [("SM-2019-001", "decide")]
     assert run.refused == 0
@@ -242,7 +250,7 @@ def test_the_officer_drops_a_renewal_that_a_bar_forbids_and_the_year_is_done(
 def test_a_good_grade_without_a_bar_still_may_not_be_dropped(session: Session) -> None:
     _assessed(session)
 
-    with pytest.raises(Refused, match="the renewal policy says renew, not drop"):
+    with pytest.raises(Refused, match="续约政策的结论是续约，而不是不再合作"):
         lc.drop(session, "SM-2019-001", OFFICER, reason="not renewed: barred")
 
 
@@ -250,7 +258,7 @@ def test_accept_rectification_refuses_an_organization_barred_next_year(session: 
     reason = _barred(session, rectifying=True)
     lc.require_rectification(session, "SM-2019-001", OFFICER)
 
-    with pytest.raises(Refused, match=f"^accept_rectification refused: {reason}$"):
+    with pytest.raises(Refused, match=f"^不能办理「整改验收通过」：{reason}$"):
         lc.accept_rectification(session, "SM-2019-001", OFFICER)
 
     assert queries.project_by_code(session, "SM-2019-001").state == "rectifying"
@@ -281,7 +289,7 @@ def test_given_terms_override_the_carried_ones_and_are_checked(session: Session)
     _assessed(session)
     lc.renew(session, "SM-2019-001", OFFICER)
 
-    with pytest.raises(Refused, match="exceeds the approved budget"):
+    with pytest.raises(Refused, match="超出批准预算"):
         lc.sign_contract(session, "SM-2020-001", OFFICER, number="HT-1", amount="900000.00")
     lc.sign_contract(
         session,
@@ -308,15 +316,22 @@ def test_a_project_without_carried_terms_needs_amount_start_and_end(session: Ses
 
     with pytest.raises(Refused) as refused:
         lc.sign_contract(session, plan.code, OFFICER, number="HT-1")
-    with pytest.raises(Refused, match=r"needs end \(服务结束日期\): give it with --set end=\.\.\."):
+    with pytest.raises(
+        Refused, match="^不能办理「签订合同」：须填写服务结束日期：SM-2019-001 没有续约"
+    ):
         lc.sign_contract(
             session, plan.code, OFFICER, number="HT-1", amount="1.00", start="2019-03-01"
         )
 
     assert str(refused.value) == (
-        "sign_contract refused: needs amount (合同金额), start (服务开始日期) and end "
-        "(服务结束日期): give them with --set amount=... --set start=... --set end=... "
-        "(SM-2019-001 has no contract terms carried forward from a renewal)"
+        "不能办理「签订合同」：须填写合同金额、服务开始日期、服务结束日期："
+        "SM-2019-001 没有续约结转的合同条款"
+    )
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.sign_contract(session, plan.code, OFFICER, number="HT-1")
+    assert str(in_english.value) == (
+        "Sign the contract refused: needs Contract amount, Service start date, Service end date: "
+        "SM-2019-001 has no contract terms carried forward from a renewal"
     )
     assert queries.project_by_code(session, plan.code).state == "awarded"
 

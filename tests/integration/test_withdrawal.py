@@ -80,7 +80,7 @@ def test_an_organization_cannot_withdraw_another_organizations_proposal(
 def test_after_the_call_closed_a_proposal_is_not_withdrawn(session: Session) -> None:
     project_at(session, "reviewing")
 
-    with pytest.raises(Refused, match="withdraw_proposal refused: not allowed from state"):
+    with pytest.raises(Refused, match="^不能办理「撤回申报方案」：项目当前为「评审中」状态"):
         _withdraw(session, organization_actor(TONGXIN))
     assert _proposers(session) == {QIHANG, TONGXIN}
 

@@ -9,6 +9,7 @@ import pytest
 
 from procure.domain.contract_dates import DATE_RULES, ContractDateRules, load_contract_date_rules
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.resources import resource_dir
 
 ACROSS = (date(2019, 7, 1), date(2020, 6, 30))
@@ -48,9 +49,13 @@ def test_a_payment_on_the_last_day_of_grace_fits_and_the_next_day_does_not() -> 
     end = date(2019, 12, 31)
 
     assert rules.payment_problem(date(2020, 1, 10), signed_on=None, start=START, end=end) is None
-    assert "10 days of grace" in str(
+    assert "晚于服务期结束（2019-12-31）后 10 天" in str(
         rules.payment_problem(date(2020, 1, 11), signed_on=None, start=START, end=end)
     )
+    with use_language("en"):
+        assert "more than 10 days after the service period ended (2019-12-31)" in str(
+            rules.payment_problem(date(2020, 1, 11), signed_on=None, start=START, end=end)
+        )
 
 
 @pytest.mark.parametrize(
@@ -66,15 +71,15 @@ def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, text: str, s
     path = tmp_path / "contract_dates.yaml"
     path.write_text("version: 1\n" + text, encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=says):
+    with use_language("en"), pytest.raises(ConfigError, match=says):
         load_contract_date_rules(path)
 
 
 @pytest.mark.parametrize(
     ("signed_on", "paid_on", "says"),
     [
-        (date(2019, 2, 25), date(2019, 2, 24), "before the contract was signed (2019-02-25)"),
-        (None, date(2019, 2, 28), "before the service started (2019-03-01)"),
+        (date(2019, 2, 25), date(2019, 2, 24), "早于签订日期 2019-02-25"),
+        (None, date(2019, 2, 28), "早于服务开始日期 2019-03-01"),
         (date(2019, 3, 10), date(2019, 3, 5), "拨付日期 2019-03-05 早于签订日期 2019-03-10"),
     ],
 )
@@ -118,7 +123,7 @@ def test_a_bad_date_rule_switch_is_refused_naming_it(tmp_path: Path, text: str, 
     path = tmp_path / "contract_dates.yaml"
     path.write_text("version: 1\n" + text, encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=says):
+    with use_language("en"), pytest.raises(ConfigError, match=says):
         load_contract_date_rules(path)
 
 
@@ -154,3 +159,27 @@ def test_an_assessment_on_the_day_the_service_starts_is_too_early() -> None:
 
     assert "考核在服务开始之后" in str(rules.assessment_problem(START, start=START))
     assert rules.assessment_problem(date(2019, 3, 2), start=START) is None
+
+
+def test_a_date_rule_is_named_by_its_label_in_english_too() -> None:
+    with use_language("en"):
+        problem = ContractDateRules().payment_problem(
+            date(2019, 2, 24), signed_on=date(2019, 2, 25), start=START, end=date(2019, 12, 31)
+        )
+
+    assert problem == (
+        "Rule “no payment before the signing”: the payment date 2019-02-24 is before the "
+        "signing date 2019-02-25"
+    )
+
+
+def test_a_bad_rules_file_is_refused_in_chinese_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "contract_dates.yaml"
+    path.write_text("version: 1\nservice_period: sometimes\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError) as refused:
+        load_contract_date_rules(path)
+
+    assert str(refused.value) == (
+        f"{path}：service_period：'sometimes' 不是 overlap, within, starts_in 之一"
+    )

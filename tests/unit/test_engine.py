@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from procure.domain.errors import Refused
+from procure.domain.language import use_language
 from procure.store.models import Project
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import WorkflowDefinition, parse_workflow
@@ -168,7 +169,7 @@ def test_a_guard_refusal_names_the_rule_and_leaves_the_state(engine: WorkflowEng
     row = Row(state="draft")
     ctx = context(row, "open", refuse_ready="the applicant has not signed the form")
 
-    with pytest.raises(Refused, match="^open refused: the applicant has not signed the form$"):
+    with pytest.raises(Refused, match="^不能办理「受理」：the applicant has not signed the form$"):
         engine.fire(ctx)
 
     assert row.state == "draft"
@@ -183,7 +184,7 @@ def test_the_first_refusing_guard_is_named_and_later_guards_do_not_run(
     row = Row(state="open")
     ctx = context(row, "close", role="leader", refuse_ready="not ready", refuse_signed="unsigned")
 
-    with pytest.raises(Refused, match="^close refused: not ready$"):
+    with pytest.raises(Refused, match="^不能办理「办结」：not ready$"):
         engine.fire(ctx)
 
     assert calls == ["ready"]
@@ -195,7 +196,7 @@ def test_every_guard_must_pass_for_the_transition_to_happen(
 ) -> None:
     row = Row(state="open")
 
-    with pytest.raises(Refused, match="^close refused: the leader has not signed$"):
+    with pytest.raises(Refused, match="^不能办理「办结」：the leader has not signed$"):
         engine.fire(context(row, "close", role="leader", refuse_signed="the leader has not signed"))
 
     assert calls == ["ready", "signed"]
@@ -217,7 +218,16 @@ def test_a_role_not_allowed_is_refused_listing_the_allowed_roles(engine: Workflo
 
     with pytest.raises(
         Refused,
-        match="^close refused: role officer may not close the file; allowed roles: leader, admin$",
+        match="^不能办理「办结」：项目干事无权办理；有权办理的角色：分管领导、管理员$",
+    ):
+        engine.fire(context(row, "close", role="officer"))
+    with (
+        use_language("en"),
+        pytest.raises(
+            Refused,
+            match="^Close the file refused: the role Project officer may not do this; "
+            "allowed roles: Leader in charge, Administrator$",
+        ),
     ):
         engine.fire(context(row, "close", role="officer"))
 
@@ -229,7 +239,7 @@ def test_role_and_state_are_checked_before_any_guard_runs(
 ) -> None:
     row = Row(state="open")
 
-    with pytest.raises(Refused, match="role supervisor may not"):
+    with pytest.raises(Refused, match="监管人员无权办理"):
         engine.fire(context(row, "close", role="supervisor", refuse_ready="not ready"))
 
     assert calls == []
@@ -241,7 +251,9 @@ def test_the_roles_allowed_depend_on_the_state_the_trigger_fires_from(
     draft, opened = Row(state="draft"), Row(state="open")
 
     engine.fire(context(draft, "void", role="officer", reason="duplicate file"))
-    with pytest.raises(Refused, match="role officer may not void the file; allowed roles: admin$"):
+    with pytest.raises(
+        Refused, match="^不能办理「作废」：项目干事无权办理；有权办理的角色：管理员$"
+    ):
         engine.fire(context(opened, "void", role="officer", reason="duplicate file"))
 
     assert draft.state == "void"
@@ -254,7 +266,17 @@ def test_a_trigger_not_allowed_from_the_state_names_the_state_and_the_allowed_so
     row = Row(state="draft")
 
     with pytest.raises(
-        Refused, match=r"^close refused: not allowed from state draft \(草拟\); allowed from: open$"
+        Refused,
+        match="^不能办理「办结」：项目当前为「草拟」状态，只有在以下状态可以办理：办理中$",
+    ):
+        engine.fire(context(row, "close", role="leader"))
+    with (
+        use_language("en"),
+        pytest.raises(
+            Refused,
+            match="^Close the file refused: not allowed while the project is Draft; "
+            "allowed while it is: Open$",
+        ),
     ):
         engine.fire(context(row, "close", role="leader"))
 
@@ -266,8 +288,7 @@ def test_allowed_sources_gather_every_entry_of_the_trigger(engine: WorkflowEngin
 
     with pytest.raises(
         Refused,
-        match=r"^void refused: not allowed from state closed \(已办结\); "
-        r"allowed from: draft, open$",
+        match="^不能办理「作废」：项目当前为「已办结」状态，只有在以下状态可以办理：草拟、办理中$",
     ):
         engine.fire(context(row, "void", role="admin", reason="mistake"))
 
@@ -275,7 +296,7 @@ def test_allowed_sources_gather_every_entry_of_the_trigger(engine: WorkflowEngin
 def test_the_state_is_checked_before_the_role(engine: WorkflowEngine) -> None:
     row = Row(state="draft")
 
-    with pytest.raises(Refused, match="not allowed from state draft"):
+    with pytest.raises(Refused, match="项目当前为「草拟」状态"):
         engine.fire(context(row, "close", role="officer"))
 
 
@@ -284,9 +305,7 @@ def test_an_unknown_trigger_is_refused_listing_the_known_triggers(
 ) -> None:
     row = Row(state="draft")
 
-    with pytest.raises(
-        Refused, match=r"^unknown trigger 'reopen' \(known: open, note, close, void\)$"
-    ):
+    with pytest.raises(Refused, match=r"^未知步骤 'reopen'（可用：open, note, close, void）$"):
         engine.fire(context(row, "reopen"))
 
     assert row.state == "draft"
@@ -298,7 +317,7 @@ def test_a_trigger_that_requires_a_reason_is_refused_without_one(
 ) -> None:
     row = Row(state="draft")
 
-    with pytest.raises(Refused, match=r"^void refused: a reason is required \(--reason TEXT\)$"):
+    with pytest.raises(Refused, match="^不能办理「作废」：须填写理由$"):
         engine.fire(context(row, "void", reason=reason))
 
     assert row.state == "draft"
@@ -335,7 +354,7 @@ def test_an_internal_transition_refused_by_a_guard_names_the_rule(
 ) -> None:
     row = Row(state="open")
 
-    with pytest.raises(Refused, match="^note refused: nothing to note$"):
+    with pytest.raises(Refused, match="^不能办理「登记备注」：nothing to note$"):
         engine.fire(context(row, "note", refuse_ready="nothing to note"))
 
     assert row.state == "open"

@@ -1,5 +1,6 @@
 """Rules for money: Decimal yuan with two places, display, and capitals (大写金额)."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.money import (
     MAX_AMOUNT,
     format_yuan,
@@ -14,6 +16,13 @@ from procure.domain.money import (
     quantize2,
     yuan_in_capitals,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These rules' wording is asserted in English; the Chinese is asserted under zh_CN."""
+    with use_language("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -59,8 +68,10 @@ def test_thousands_separators_as_procure_prints_them_are_accepted(text: str, exp
 
 @pytest.mark.parametrize("text", ["2,88,000", "1,200,5", "1200,50", ",100", "100,", "1,,000"])
 def test_a_comma_out_of_its_place_is_refused_as_a_likely_slip(text: str) -> None:
-    with pytest.raises(InvalidInput, match="千位分隔符应每三位数字一个"):
+    with pytest.raises(InvalidInput, match="thousands separators go every three digits"):
         parse_money(text, field="budget")
+    with use_language("zh_CN"), pytest.raises(InvalidInput, match="千位分隔符应每三位数字一个"):
+        parse_money(text, field="预算")
 
 
 @pytest.mark.parametrize("text", ["NaN", "Infinity", "1e3", "1_000", "¥100", "abc", "", "1.2.3"])
@@ -183,3 +194,17 @@ def test_capitals_never_repeat_or_end_with_zero(yuan: int) -> None:
     assert not text.startswith("零")
     assert "零元" not in text and "零万" not in text and "零亿" not in text
     assert text.endswith("元整")
+
+
+def test_refusals_of_money_are_said_in_chinese_by_default() -> None:
+    with use_language("zh_CN"):
+        with pytest.raises(InvalidInput) as negative:
+            parse_money("-5", field="预算")
+        with pytest.raises(InvalidInput) as places:
+            parse_money("12.345", field="预算")
+        with pytest.raises(InvalidInput) as capitals:
+            yuan_in_capitals(Decimal("-1"))
+
+    assert str(negative.value) == "预算不能为负数，而给出的是 -5"
+    assert str(places.value) == "预算 12.345 的小数超过 2 位"
+    assert str(capitals.value) == "金额 -1 为负数，不能写成大写"

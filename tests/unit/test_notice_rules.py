@@ -82,5 +82,5 @@ def test_an_objection_window_in_calendar_days_is_refused(tmp_path: Path) -> None
         encoding="utf-8",
     )
 
-    with pytest.raises(ConfigError, match="objection_window: must count working_days"):
+    with pytest.raises(ConfigError, match="objection_window：须按工作日计算"):
         load_rules(folder)

@@ -4,9 +4,12 @@ spreadsheet cells."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.text import (
     check_no_bidi,
     check_number_text,
@@ -14,6 +17,13 @@ from procure.domain.text import (
     spreadsheet_cell,
     visible,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These rules' wording is asserted in English; the Chinese is asserted under zh_CN."""
+    with use_language("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -90,3 +100,13 @@ def test_a_cell_that_would_start_a_formula_gets_a_quote(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["启航", "SM-2019-001", 85, None])
 def test_other_cells_are_left_as_they_are(cell: object) -> None:
     assert spreadsheet_cell(cell) == cell
+
+
+def test_text_refusals_are_said_in_chinese_by_default() -> None:
+    with use_language("zh_CN"):
+        with pytest.raises(InvalidInput) as refused:
+            check_number_text("9" * 41, "金额")
+        shown = quoted("x" * 61)
+
+    assert "金额" in str(refused.value) and "太长，不是数字（最多 40 个字符）" in str(refused.value)
+    assert shown.endswith("…（共 61 个字符）")

@@ -1,11 +1,22 @@
 """Rules for Unified Social Credit Codes (GB 32100-2015)."""
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import use_language
 from procure.domain.uscc import USCC_CHARSET, make_uscc, uscc_check_character, validate_uscc
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These rules' wording is asserted in English; the Chinese is asserted under zh_CN."""
+    with use_language("en"):
+        yield
+
 
 REAL_EXAMPLE = "91350100M000100Y43"
 
@@ -70,3 +81,12 @@ def test_any_single_character_change_is_caught(body: str) -> None:
                 changed = code[:position] + replacement + code[position + 1 :]
                 with pytest.raises(InvalidInput):
                     validate_uscc(changed)
+
+
+def test_a_bad_uscc_is_refused_in_chinese_by_default() -> None:
+    with use_language("zh_CN"), pytest.raises(InvalidInput) as refused:
+        validate_uscc(REAL_EXAMPLE[:17] + "4")
+
+    assert str(refused.value) == (
+        f"统一社会信用代码 {REAL_EXAMPLE[:17]}4：校验码为 4，应为 3；代码可能输入有误"
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.workflow.definition import WorkflowDefinition, load_workflow, parse_workflow
 from procure.workflow.guards import GUARDS
 
@@ -35,8 +36,9 @@ def parse(raw: dict[str, Any]) -> WorkflowDefinition:
 
 
 def refused(raw: dict[str, Any], message: str) -> None:
-    """Assert that parsing ``raw`` is refused with exactly ``message`` after the file name."""
-    with pytest.raises(ConfigError, match=re.escape(f"{SOURCE}: {message}")):
+    """Assert that parsing ``raw`` is refused with exactly ``message`` after the file name, as
+    an English reader reads it (the Chinese is asserted once, below)."""
+    with use_language("en"), pytest.raises(ConfigError, match=re.escape(f"{SOURCE}: {message}")):
         parse(raw)
 
 

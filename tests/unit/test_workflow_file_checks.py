@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.workflow.definition import load_workflow, parse_workflow
 from procure.workflow.guards import GUARDS
 from tests.unit.test_workflow_definition import (
@@ -52,11 +53,25 @@ def test_a_transition_without_a_label_is_refused(raw: dict[str, Any], label: str
     refused(raw, f"transitions[{index}] (award).{label}: missing")
 
 
-def test_a_param_without_a_chinese_label_is_refused(raw: dict[str, Any]) -> None:
+@pytest.mark.parametrize("label", ["zh", "en"])
+def test_a_param_without_a_label_in_either_language_is_refused(
+    raw: dict[str, Any], label: str
+) -> None:
     index, entry = transition(raw, "sign_contract")
-    del entry["params"]["amount"]["zh"]
+    del entry["params"]["amount"][label]
 
-    refused(raw, f"transitions[{index}] (sign_contract).params.amount.zh: missing")
+    refused(raw, f"transitions[{index}] (sign_contract).params.amount.{label}: missing")
+
+
+def test_a_param_is_named_in_the_language_in_use(raw: dict[str, Any]) -> None:
+    definition = parse_workflow(raw, source=SOURCE, known_guards=GUARDS)
+    amount = next(
+        p for p in definition.transitions_for("sign_contract")[0].params if p.name == "amount"
+    )
+
+    assert amount.label == "合同金额"
+    with use_language("en"):
+        assert amount.label == "Contract amount"
 
 
 def test_an_unknown_source_state_is_refused(raw: dict[str, Any]) -> None:
@@ -127,7 +142,12 @@ def test_a_version_that_is_not_a_positive_whole_number_is_refused(
 
 
 def test_a_document_that_is_not_a_mapping_is_refused() -> None:
-    with pytest.raises(ConfigError, match=re.escape(f"{SOURCE}: (top level): must be a mapping")):
+    with pytest.raises(ConfigError, match=re.escape(f"{SOURCE}：(top level)：须为映射（键值对）")):
+        parse_workflow(["draft"], source=SOURCE, known_guards=GUARDS)
+    with (
+        use_language("en"),
+        pytest.raises(ConfigError, match=re.escape(f"{SOURCE}: (top level): must be a mapping")),
+    ):
         parse_workflow(["draft"], source=SOURCE, known_guards=GUARDS)
 
 
@@ -148,7 +168,7 @@ def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
     path = tmp_path / "empty.yaml"
     path.write_text("", encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=re.escape("empty.yaml: (top level): must be a mapping")):
+    with pytest.raises(ConfigError, match=re.escape("empty.yaml：(top level)：须为映射（键值对）")):
         load_workflow(path, known_guards=GUARDS)
 
 
@@ -167,7 +187,7 @@ def test_a_file_loaded_from_disk_is_named_by_its_file_name(
     path = tmp_path / "custom.yaml"
     path.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
 
-    with pytest.raises(ConfigError, match=re.escape("custom.yaml: initial: unknown state")):
+    with pytest.raises(ConfigError, match=re.escape("custom.yaml：initial：未知状态 'drafting'")):
         load_workflow(path, known_guards=GUARDS)
 
 

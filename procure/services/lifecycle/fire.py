@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
 from procure.domain.identity import normalize_login
+from procure.domain.language import _, pgettext
 from procure.domain.text import check_typed_text
 from procure.services.accounts.authorization import (
     SETUP_LOGIN,
@@ -50,9 +51,15 @@ class TransitionResult:
 def check_actor(actor: Actor) -> Actor:
     """Return the actor with its login normalized; refuse an unnamed actor or unknown role."""
     if not actor.name.strip():
-        raise InvalidInput("the person acting must be named (--by LOGIN)")
+        raise InvalidInput(_("the person acting must be named (--by LOGIN)"))
     if actor.role not in ROLES:
-        raise InvalidInput(f"unknown role {actor.role!r} (known: {', '.join(ROLES)})")
+        raise InvalidInput(
+            _(
+                "unknown role %(role)s (known: %(known)s)",
+                role=repr(actor.role),
+                known=", ".join(ROLES),
+            )
+        )
     if actor.name == SETUP_LOGIN:
         return actor
     return Actor(normalize_login(actor.name), actor.role)
@@ -79,7 +86,7 @@ def perform(
     """
     rules = rules or default_rules()
     actor = check_actor(actor)
-    check_typed_text(reason, f"{trigger}: reason (理由)")
+    check_typed_text(reason, pgettext("refusal", "the reason"))
     project = queries.lock_project(session, code)  # purchaser, then project; read afresh
     entry = rules.engine.entry_for(trigger, project.state, actor.role)
     scope = project_scope(session, project)
@@ -136,8 +143,13 @@ def advance(
     return conflicts.committed(
         session,
         lambda: perform(session, code, trigger, actor, **options),
-        what=f"{trigger} on {code}",
+        what=_("%(step)s on %(code)s", step=_step_label(trigger, options.get("rules")), code=code),
     )
+
+
+def _step_label(trigger: str, rules: Rules | None) -> str:
+    entries = (rules or default_rules()).definition.transitions_for(trigger)
+    return entries[0].label if entries else trigger
 
 
 def submit(session: Session, code: str, actor: Actor, **options: Any) -> TransitionResult:
@@ -370,7 +382,7 @@ def decide(session: Session, code: str, actor: Actor, **options: Any) -> Transit
     project = queries.project_by_code(session, code)
     assessment = queries.final_assessment(session, project)
     if assessment is None:
-        raise InvalidInput(f"{code} has no final assessment to decide on")
+        raise InvalidInput(_("%(code)s has no final assessment to decide on", code=code))
     grade = rules.assessment.grade(assessment.total)
     decision = rules.renewal.decide(grade, assessment.total, assessment.veto)
     trigger = {"renew": "renew", "rectify": "require_rectification", "drop": "drop"}[

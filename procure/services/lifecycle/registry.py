@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import _, pgettext
 from procure.domain.money import parse_money
 from procure.domain.text import check_typed_text, quoted
 from procure.domain.uscc import validate_uscc
@@ -20,6 +21,7 @@ from procure.services.lifecycle.fire import check_actor
 from procure.store import audit, queries
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor
+from procure.workflow.roles import role_label
 from procure.workflow.rules import Rules, default_rules
 
 PROJECT_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{4}-[0-9]{3,}$")
@@ -61,7 +63,12 @@ def _require_role(session: Session, actor: Actor, what: str, scope: Scope) -> Ac
     actor = check_actor(actor)
     if actor.role not in REGISTRY_ROLES:
         raise Refused(
-            f"{what} refused: role {actor.role} may not; allowed roles: {', '.join(REGISTRY_ROLES)}"
+            _(
+                "%(action)s refused: the role %(role)s may not do this; allowed roles: %(allowed)s",
+                action=what,
+                role=role_label(actor.role),
+                allowed=pgettext("list", ", ").join(role_label(r) for r in REGISTRY_ROLES),
+            )
         )
     return acting(session, actor, scope, what)
 
@@ -70,9 +77,9 @@ def checked_name(value: str, what: str) -> str:
     """A name as stored, stripped; refused: empty, over 200 characters, or bidi or control
     characters (a line break included)."""
     if not value or not value.strip():
-        raise InvalidInput(f"{what} must not be empty")
+        raise InvalidInput(_("%(field)s must not be empty", field=what))
     if len(value) > 200:
-        raise InvalidInput(f"{what} is longer than 200 characters")
+        raise InvalidInput(_("%(field)s is longer than 200 characters", field=what))
     check_typed_text(value, what, multiline=False)
     return value.strip()
 
@@ -88,17 +95,24 @@ def add_purchaser(
     """Register a purchaser (no commit: the caller owns the transaction)."""
     code = data.code.strip()
     if not PURCHASER_CODE.match(code):
-        raise InvalidInput(f"purchaser code {quoted(code)} must be capital letters, digits and '-'")
+        raise InvalidInput(
+            _(
+                "the purchaser code %(code)s must be capital letters, digits and '-'",
+                code=quoted(code),
+            )
+        )
     parent = queries.purchaser_by_code(session, data.parent) if data.parent else None
     if session.exec(select(Purchaser).where(Purchaser.code == code)).first():
-        raise InvalidInput(f"purchaser {code} already exists")
-    actor = _require_role(session, actor, f"adding purchaser {code}", Scope(purchaser=parent))
+        raise InvalidInput(_("the purchaser %(code)s already exists", code=code))
+    actor = _require_role(
+        session, actor, _("Adding the purchaser %(code)s", code=code), Scope(purchaser=parent)
+    )
     parent_id = parent.id if parent is not None else None
-    funds = parse_money(data.annual_funds, field=f"annual funds of {code}")
+    funds = parse_money(data.annual_funds, field=_("the annual funds of %(code)s", code=code))
     purchaser = Purchaser.model_validate(
         {
             "code": code,
-            "name": checked_name(data.name, f"name of purchaser {code}"),
+            "name": checked_name(data.name, _("the name of the purchaser %(code)s", code=code)),
             "parent_id": parent_id,
             "annual_funds": funds,
         }
@@ -130,18 +144,21 @@ def register_organization(
     """Register a social organization by its USCC (no commit)."""
     uscc = validate_uscc(data.uscc)
     actor = _require_role(
-        session, actor, f"registering organization {uscc}", Scope(any_purchaser=True)
+        session,
+        actor,
+        _("Registering the organization %(uscc)s", uscc=uscc),
+        Scope(any_purchaser=True),
     )
     if queries.organization_by_uscc(session, uscc) is not None:
-        raise InvalidInput(f"organization {uscc} is already registered")
+        raise InvalidInput(_("the organization %(uscc)s is already registered", uscc=uscc))
     organization = Organization.model_validate(
-        {"uscc": uscc, "name": checked_name(data.name, f"name of {uscc}")}
+        {"uscc": uscc, "name": checked_name(data.name, _("the name of %(uscc)s", uscc=uscc))}
     )
     session.add(organization)
     try:
         session.flush()  # registered by another officer at the same moment: say so
     except IntegrityError as exc:
-        raise InvalidInput(f"organization {uscc} is already registered") from exc
+        raise InvalidInput(_("the organization %(uscc)s is already registered", uscc=uscc)) from exc
     audit.append(
         session,
         audit.AuditEntry(
@@ -171,33 +188,50 @@ def create_project(
     actor = check_actor(actor)
     if actor.role != "officer":
         raise Refused(
-            f"creating a project refused: role {actor.role} may not; allowed roles: officer"
+            _(
+                "%(action)s refused: the role %(role)s may not do this; allowed roles: %(allowed)s",
+                action=_("Creating a project"),
+                role=role_label(actor.role),
+                allowed=role_label("officer"),
+            )
         )
     code = data.code.strip()
     if not PROJECT_CODE.match(code):
-        raise InvalidInput(f"project code {quoted(code)} must look like SM-2019-001")
+        raise InvalidInput(
+            _("the project code %(code)s must look like SM-2019-001", code=quoted(code))
+        )
     if not 2000 <= data.year <= 2100:
-        raise InvalidInput(f"year {data.year} is not a funding year")
+        raise InvalidInput(_("the year %(year)s is not a funding year", year=data.year))
     if not code.split("-")[-2] == str(data.year):
-        raise InvalidInput(f"project code {code} does not carry its year {data.year}")
+        raise InvalidInput(
+            _(
+                "the project code %(code)s does not carry its year %(year)s",
+                code=code,
+                year=data.year,
+            )
+        )
     try:
         queries.project_by_code(session, code)
     except NotFound:
         pass
     else:
-        raise InvalidInput(f"project {code} already exists")
+        raise InvalidInput(_("the project %(code)s already exists", code=code))
     purchaser = queries.purchaser_by_code(session, data.purchaser)
     user = authorize(
-        session, actor, Scope(purchaser=purchaser), f"creating project {code}", allow_setup=False
+        session,
+        actor,
+        Scope(purchaser=purchaser),
+        _("Creating the project %(code)s", code=code),
+        allow_setup=False,
     )
     assert user is not None, "the setup actor is refused by authorize"
-    budget = parse_money(data.budget, field=f"budget of {code}")
+    budget = parse_money(data.budget, field=_("the budget of %(code)s", code=code))
     project = Project.model_validate(
         {
             "code": code,
             "year": data.year,
-            "title": checked_name(data.title, f"title of {code}"),
-            "purpose": _purpose(data.purpose, f"purpose of {code}"),
+            "title": checked_name(data.title, _("the title of %(code)s", code=code)),
+            "purpose": _purpose(data.purpose, _("the purpose of %(code)s", code=code)),
             "purchaser_id": purchaser.id,
             "budget": budget,
             "state": rules.engine.definition.initial,

@@ -25,10 +25,13 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.store import queries
 from procure.store.audit import AuditEntry
 from procure.store.models import Organization, Project, Purchaser
 from procure.workflow.context import Actor
+from procure.workflow.engine import refusal
+from procure.workflow.rules import default_rules
 
 MAX_CODE = 32
 SUCCESSOR_STATE = "awarded"
@@ -69,7 +72,7 @@ def next_code(code: str, year: int, taken: Container[str]) -> str | None:
 
 def no_code_reason(code: str, year: int) -> str:
     """Why a renewal cannot create its successor: every candidate code is taken."""
-    return f"no free {year + 1} code for {code}"
+    return _("no free %(year)s code for %(code)s", year=year + 1, code=code)
 
 
 def successor_row(
@@ -167,7 +170,8 @@ def create_successor(
     taken = set(session.exec(select(Project.code).where(col(Project.code).in_(candidates))))
     code = next_code(project.code, project.year, taken)
     if code is None:
-        raise Refused(f"{trigger} refused: {no_code_reason(project.code, project.year)}")
+        step = default_rules().definition.transitions_for(trigger)[0].label
+        raise Refused(refusal(step, no_code_reason(project.code, project.year)))
     organization = session.get(Organization, contract.organization_id)
     purchaser = session.get(Purchaser, project.purchaser_id)
     assert organization is not None and purchaser is not None

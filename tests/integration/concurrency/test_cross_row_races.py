@@ -77,7 +77,7 @@ def test_approvals_raced_never_over_commit_the_funds(
     assert settle(tally, engine, backend) == []
     assert tally.raw == []
     assert len(tally.ok) == 1
-    assert all("exceeds what remains" in reason for reason in tally.refused)
+    assert all("年度剩余资金" in reason for reason in tally.refused)
 
 
 def test_one_contract_number_raced_by_eight_projects_is_taken_once(
@@ -88,7 +88,7 @@ def test_one_contract_number_raced_by_eight_projects_is_taken_once(
     assert settle(tally, engine, backend) == []
     assert tally.raw == []
     assert len(tally.ok) == 1
-    assert all("contract number SMZGH-2019-001 is already used" in r for r in tally.refused)
+    assert all("合同编号 SMZGH-2019-001 已被使用" in r for r in tally.refused)
 
 
 def test_drops_raced_place_one_bar(session: Session, engine: Engine, backend: str) -> None:
@@ -125,7 +125,7 @@ def test_one_uscc_registered_eight_times_at_once_is_registered_once(
     assert settle(tally, engine, backend) == []
     assert tally.raw == []
     assert len(tally.ok) == 1
-    assert all("is already registered" in reason for reason in tally.refused)
+    assert all("已登记" in reason for reason in tally.refused)
     assert len(list(session.exec(select(Organization)))) == 4
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.services.renewal import run as renewal_run
 from procure.services.renewal.run import renew_year
@@ -76,7 +77,8 @@ def test_a_bar_placed_between_plan_and_apply_refuses_the_renewal_and_the_run_goe
         return apply(*args, **kwargs)
 
     monkeypatch.setattr(renewal_run, "_apply", officer_drops_first)
-    run = renew_year(session, 2019, apply=True, actor=OFFICER)
+    with use_language("en"):  # the run's words are the renewal run's; the bar's are asserted
+        run = renew_year(session, 2019, apply=True, actor=OFFICER)
     outcome = {result.project: (result.status, result.reason) for result in run.results}
     qihang, tongxin = renewed
     assert outcome[tongxin][0] == "done"

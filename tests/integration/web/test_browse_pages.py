@@ -116,7 +116,7 @@ def test_a_bad_year_is_refused_in_plain_words(client: TestClient, registered: Se
     set_passwords(registered, OFFICER.name)
     sign_in(client, OFFICER.name)
     page = client.get("/dashboard?year=２０１９")
-    assert page.status_code == 400 and "年度 year须为数字" in page.text
+    assert page.status_code == 400 and "年度须为数字" in page.text
 
 
 def _state_rows(page: str) -> list[tuple[str, str, str]]:

@@ -96,7 +96,7 @@ def test_a_refused_correction_says_why_and_stores_nothing(
               "value": "2021-06-15", "reason": "改"},
     )  # fmt: skip
     assert refused.status_code in (400, 403)
-    assert "outside the service period" in refused.text and 'id="confirm-form"' not in refused.text
+    assert "不在服务期" in refused.text and 'id="confirm-form"' not in refused.text
     without_token = client.post(
         f"/projects/{CODE}/correct",
         data={"field": "inspection.findings", "record": "1", "value": "x", "reason": "r"},

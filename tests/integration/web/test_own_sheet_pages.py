@@ -161,7 +161,7 @@ def test_after_the_award_the_own_sheet_is_shown_and_replacing_it_is_refused_with
 
     assert f'id="own-{QIHANG}"' in page and "85.00" in page
     assert "不能再替换" in page and f"{SHEET}/replace" not in page
-    assert late.status_code == 403 and "replace_review" in late.text
+    assert late.status_code == 403 and "不能办理「替换本人评分表」" in late.text
     assert snapshot(session, engine) == before
 
 
@@ -223,5 +223,5 @@ def test_after_finalization_the_assessor_cannot_replace_their_sheet(
     )
 
     assert f"{ASSESSMENT}/replace" not in page and "替换评分表" not in page
-    assert late.status_code == 403 and "replace_assessment" in late.text
+    assert late.status_code == 403 and "不能办理「替换本人考核评分表」" in late.text
     assert snapshot(session, engine) == before

@@ -173,7 +173,7 @@ def test_a_reason_with_a_right_to_left_mark_is_refused_and_shown_escaped(
     form = {"csrf_token": csrf, "organization": QIHANG, "reason": reason}
     response = client.post(f"/projects/{CODE}/panel/recusal", data=form)
     assert response.status_code == 400
-    assert "bidirectional control U+200F" in response.text
+    assert "双向控制字符 U+200F" in response.text
     assert "<script>alert(1)" not in response.text
     assert snapshot(reviewing, engine) == before
 

@@ -1,0 +1,37 @@
+"""The lifecycle's refusals and the facts' checks say one language at a time: each Chinese
+sentence of the rules' catalog holds no English word, and its English holds no Chinese."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.language_purity import chinese_runs, english_words
+
+CATALOG = Path(__file__).resolve().parents[2] / "locale" / "zh_CN" / "LC_MESSAGES" / "rules.po"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdf]")
+COMMAND_LINE = frozenset({"set", "by", "KEY", "VALUE", "scores", "team", "Decimal"})
+"""What a person types on the command line (``--set KEY=VALUE``, ``--by``) or a program
+passes (a ``Decimal``): the same in both languages."""
+LIFECYCLE_FILE = frozenset({"true", "false", "named", "organization", "uscc"})
+"""What a lifecycle file spells (``true``, ``acts_for: named_organization``, a param's type):
+its refusals quote the file's own words."""
+
+
+def _sentences() -> list[tuple[str, str]]:
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    return [(str(m.id), str(m.string)) for m in catalog if m.id and m.string]
+
+
+def _filled(text: str) -> str:
+    return PLACEHOLDER.sub("7", text).replace("%%", "%")
+
+
+@pytest.mark.parametrize(("english", "chinese"), _sentences())
+def test_each_refusal_reads_in_one_language_at_a_time(english: str, chinese: str) -> None:
+    assert english_words(_filled(chinese), allowed=COMMAND_LINE | LIFECYCLE_FILE) == []
+    assert chinese_runs(_filled(english)) == []
