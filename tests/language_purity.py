@@ -48,7 +48,9 @@ _CHINESE_LETTERS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 class _Reader(HTMLParser):
     SPOKEN = ("title", "aria-label", "placeholder", "alt")
-    SILENT = ("script", "style", "template")
+    SILENT = ("script", "style", "template", "code", "pre", "kbd")
+    """Not read for language: scripts, and what a person types or a file holds (a command
+    such as ``procure report verify``, an example of a holiday notice file)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -124,6 +126,7 @@ DATA_COLUMNS = {
     "contract": ("number",),
     "attachment": ("name",),
     "backup_record": ("file_name",),
+    "web_session": ("user_agent",),
 }
 """The columns that hold what people wrote (names, titles, reasons), in their own language."""
 
