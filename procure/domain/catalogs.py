@@ -58,7 +58,11 @@ def extract(root: Path) -> Catalog:
     """Every message the code and the page templates of the checkout at ``root`` mark."""
     from babel.messages.extract import extract_from_dir
 
-    catalog = Catalog(project="procure", charset="utf-8")
+    catalog = Catalog(
+        project="procure",
+        charset="utf-8",
+        header_comment="# procure's messages, as the code says them.",
+    )
     sources: tuple[tuple[Path, list[tuple[str, str]], dict[str, dict[str, str]]], ...] = (
         (root / "procure", [("**.py", "python")], {}),
         (
@@ -89,7 +93,13 @@ def update(root: Path) -> None:
         folder = locale / language / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
         known = read_catalogs(folder)
-        catalog = Catalog(locale=language, project="procure", charset="utf-8")
+        catalog = Catalog(
+            locale=language,
+            project="procure",
+            charset="utf-8",
+            header_comment=f"# procure's messages in {language}. Kept with `make catalogs`.",
+            fuzzy=False,
+        )
         for message in template:
             if not message.id:
                 continue
