@@ -172,7 +172,7 @@ def test_signing_is_refused_while_an_objection_waits_for_its_answer(session: Ses
     awarded(session)
     lodge_by_tongxin(session)
 
-    with use_language("en"), pytest.raises(Refused) as refused:
+    with pytest.raises(Refused) as refused:
         sign(session)
     with use_language("en"), pytest.raises(Refused) as in_english:
         sign(session)

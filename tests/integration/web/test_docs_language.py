@@ -70,8 +70,9 @@ def _in_one_language(html: str, language: str, data: set[str]) -> None:
 @contextmanager
 def _reading(path: Path, login: str, language: str) -> Iterator[tuple[TestClient, str]]:
     with browsing(path) as client:
-        client.cookies.set("lang", language)
-        yield client, sign_in(client, login)
+        token = sign_in(client, login)  # sets the account's own language: read in ours
+        client.cookies.set("lang", language, domain="testserver.local")
+        yield client, token
 
 
 # -- the files of a call for proposals ------------------------------------------------------
