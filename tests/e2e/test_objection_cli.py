@@ -75,7 +75,7 @@ def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded:
     assert (answered.json()["from_state"], answered.json()["to_state"]) == ("awarded", "awarded")
     ok(*SIGN, *TERMS, *sets(signed_on=f"{YEAR}-02-28"), db=awarded)  # the window's last day
     verified = ok("audit", "verify", db=awarded)
-    assert "the tables hold what the trail implies" in verified.stdout
+    assert "The tables hold what the audit trail implies" in verified.stdout
 
 
 def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(awarded: str) -> None:

@@ -179,7 +179,7 @@ def test_signing_is_refused_while_an_objection_waits_for_its_answer(session: Ses
 
     # the guard's reason, after the refusal's own opening (the lifecycle's)
     assert str(refused.value).endswith(
-        ": 厦门市思明区同心社会组织发展中心 于 2019-10-09 对中选结果提出质疑，尚未答复："
+        "：厦门市思明区同心社会组织发展中心 于 2019-10-09 对中选结果提出质疑，尚未答复："
         "请先答复质疑，再签订合同"
     )
     assert str(in_english.value).endswith(
