@@ -143,4 +143,6 @@ def test_a_year_past_the_law_is_named_by_due_and_tick(tmp_path: Path) -> None:
     signing = next(item for item in shown if item["deadline"] == "sign_contract")
     assert "不知道2200年的放假安排" in signing["problem"]
     ticked = ok("tick", "--by", OFFICER, "--no-send", db=url, at=at)
-    assert f"Calendar: {CODE} sign_contract:" in ticked.stdout
+    assert f"Calendar: {CODE} Sign the contract: The working-day calendar does not know" in (
+        ticked.stdout
+    )  # the deadline by its name, never its code
