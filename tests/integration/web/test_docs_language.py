@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
-from procure.domain.dates import beijing_moment
 from procure.services.corrections.amend import propose_amendment
 from procure.services.corrections.correct import correct
 from procure.services.corrections.refuse import refuse_amendment
@@ -50,11 +48,6 @@ def _world_data(path: Path) -> set[str]:
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
         found = world_text(connection)
-        # The page frame's ``moment`` filter (procure/web/pages.py, not this part's) still
-        # writes a moment the Chinese way in English too: until it speaks the language in
-        # use, the moments the files were uploaded at are left out as data, and only they.
-        uploaded = connection.execute(text("SELECT uploaded_at FROM attachment")).scalars()
-        found.update(beijing_moment(str(moment)) for moment in uploaded)
     engine.dispose()
     return found
 
