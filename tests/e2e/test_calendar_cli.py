@@ -76,7 +76,10 @@ def test_an_award_on_28_december_without_the_next_notice_succeeds_with_a_provisi
     table = ok("due", "--on", f"{NEXT}-01-12", db=url, lang=CHINESE).stdout
     assert f"{NEXT}-01-07 暂定，保持开放至 {NEXT}-01-21" in table
     ticked = ok("tick", "--by", OFFICER, "--no-send", db=url, at=IN_JANUARY)
-    assert f"Provisional, held open: {CODE} 质疑期：暂定期满日 {NEXT}-01-07" in ticked.stdout
+    assert (
+        f"Provisional, held open: {CODE} Objections may be lodged: provisional last day "
+        f"{NEXT}-01-07, counted on the provisional calendar of {NEXT}; not closed"
+    ) in ticked.stdout
 
 
 def test_calendar_show_prints_a_provisional_year_from_the_law(tmp_path: Path) -> None:
@@ -111,7 +114,7 @@ def test_calendar_add_turns_the_year_official_and_lists_the_deadlines_it_moved(
     shown = ok("calendar", "show", str(NEXT), db=url, lang=CHINESE).stdout
     assert shown.startswith(f"{NEXT}年工作日历：正式（已录入国务院通知")
     assert f"调休上班：{NEXT}-01-31、{NEXT}-02-20" in shown
-    again = procure("calendar", "add", str(NEXT), str(notice), "--by", ADMIN, db=url)
+    again = procure("calendar", "add", str(NEXT), str(notice), "--by", ADMIN, db=url, lang=CHINESE)
     assert again.code == 1 and f"{NEXT}年的放假安排已是正式的" in again.stderr
 
 
@@ -125,10 +128,10 @@ def test_a_malformed_notice_is_refused_naming_its_line_and_changes_nothing(
         encoding="utf-8",
     )
     before = dump(url)
-    refused = procure("calendar", "add", str(NEXT), str(bad), "--by", ADMIN, db=url)
+    refused = procure("calendar", "add", str(NEXT), str(bad), "--by", ADMIN, db=url, lang=CHINESE)
     assert refused.code == 1, str(refused)
     assert refused.stderr.strip() == (
-        f"error: notice.yaml 第10行：放假起日 '{NEXT}-2-5' 不是日期（应写作 2027-01-01）"
+        f"错误：notice.yaml 第10行：放假起日 '{NEXT}-2-5' 不是日期（应写作 2027-01-01）"
     )
     assert dump(url) == before
 
@@ -136,8 +139,10 @@ def test_a_malformed_notice_is_refused_naming_its_line_and_changes_nothing(
 def test_a_year_past_the_law_is_named_by_due_and_tick(tmp_path: Path) -> None:
     url = _database(tmp_path, stop_after="award", dates="{award: 2199-12-18}")
     at = datetime(2200, 3, 1, 10, 0, tzinfo=BEIJING)
-    shown = ok("due", "--json", db=url, at=at).json()
+    shown = ok("due", "--json", db=url, at=at, lang=CHINESE).json()
     signing = next(item for item in shown if item["deadline"] == "sign_contract")
     assert "不知道2200年的放假安排" in signing["problem"]
     ticked = ok("tick", "--by", OFFICER, "--no-send", db=url, at=at)
-    assert f"Calendar: {CODE} sign_contract:" in ticked.stdout
+    assert f"Calendar: {CODE} Sign the contract: The working-day calendar does not know" in (
+        ticked.stdout
+    )  # the deadline by its name, never its code

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli import (
+    CHINESE,
     CODE,
     LEADER,
     OFFICER,
@@ -79,7 +80,7 @@ def test_refusals_exit_non_zero_with_one_line_and_change_nothing(in_service: str
     before = dump(in_service)
     wrong_role = procure(
         "correct", CODE, "payment", "1", "--set", "amount=1", "--reason", "r",
-        "--by", SUPERVISOR, db=in_service,
+        "--by", SUPERVISOR, db=in_service, lang=CHINESE,
     )  # fmt: skip
     self_approval = procure("approve", "correction", CODE, "1", "--by", OFFICER, db=in_service)
     for run in (wrong_role, self_approval):

@@ -95,7 +95,10 @@ def test_tick_prints_what_it_did_for_a_person(db: str) -> None:
 
 def test_an_administrator_sets_the_address_reminders_go_to(db: str) -> None:
     set_it = run(db, "users", "email", OFFICER.name, "lxm@example.org", "--by", "admin")
-    bad = run(db, "users", "email", OFFICER.name, "not an address", "--by", "admin")
+    bad = run(
+        db, "users", "email", OFFICER.name, "not an address", "--by", "admin",
+        env={"LANG": CHINESE},
+    )  # fmt: skip
 
     assert set_it.code == 0, set_it.stderr
     assert bad.code == 1 and "不是电子邮箱地址" in bad.stderr
@@ -104,11 +107,11 @@ def test_an_administrator_sets_the_address_reminders_go_to(db: str) -> None:
 def test_tick_by_an_auditor_is_refused_and_queues_nothing(db: str) -> None:
     from tests.integration.builders import AUDITOR
 
-    refused = run(db, "tick", "--at", "2019-10-09", "--by", AUDITOR.name)
+    refused = run(db, "tick", "--at", "2019-10-09", "--by", AUDITOR.name, env={"LANG": CHINESE})
     history = run(db, "history", CODE, "--json")
 
     assert refused.code == 1
-    assert refused.stderr.strip().startswith("error: 每日检查被拒绝：")
+    assert refused.stderr.strip().startswith("错误：每日检查被拒绝：")
     assert "既没有项目干事授权，也没有管理员授权" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert "close_call" not in history.stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import CHINESE, Run, procure, sqlite_url
+from tests.e2e.cli import CHINESE, ENGLISH, Run, procure, sqlite_url
 from tests.e2e.conftest import UnprintedDemo, copy_demo
 from tests.integration.documents.files import pdf
 
@@ -95,26 +95,35 @@ def test_a_download_gives_the_same_bytes_and_a_hidden_file_is_no_such_file(
 
 
 @pytest.mark.parametrize(
-    ("args", "said"),
+    ("args", "said", "lang"),
     [
-        pytest.param(("--to", "contract", "--by", REVIEWER), "只能由财务干事上传", id="wrong role"),
         pytest.param(
-            ("--to", "contract", "--by", "renhe"), "只能由财务干事上传", id="organization"
+            ("--to", "contract", "--by", REVIEWER), "只能由财务干事上传", CHINESE, id="wrong role"
         ),
-        pytest.param(("--to", "assessment", "--ref", "刘建国", "--by", OFFICER), "", id="no sheet"),
         pytest.param(
-            ("--to", "inspection", "--ref", "x", "--by", SUPERVISOR), "序号", id="bad ref"
+            ("--to", "contract", "--by", "renhe"), "只能由财务干事上传", CHINESE, id="organization"
         ),
-        pytest.param(("--to", "rectification", "--by", "nobody"), "no account", id="no account"),
+        pytest.param(
+            ("--to", "assessment", "--ref", "刘建国", "--by", OFFICER), "", ENGLISH, id="no sheet"
+        ),
+        pytest.param(
+            ("--to", "inspection", "--ref", "x", "--by", SUPERVISOR), "序号", CHINESE, id="bad ref"
+        ),
+        pytest.param(
+            ("--to", "rectification", "--by", "nobody"), "no account", ENGLISH, id="no account"
+        ),
     ],
 )
 def test_a_refused_upload_is_one_line_exit_1_and_changes_nothing(
-    demo: Path, args: tuple[str, ...], said: str
+    demo: Path, args: tuple[str, ...], said: str, lang: str
 ) -> None:
     (demo / "拒绝.pdf").write_bytes(pdf("拒绝"))
     before = _rows(demo)
-    run = _run(demo, "attach", CODE, str(demo / "拒绝.pdf"), *args)
-    assert run.code == 1 and run.stderr.startswith("error: ") and run.stderr.count("\n") == 1
+    run = procure(
+        "attach", CODE, str(demo / "拒绝.pdf"), *args, db=sqlite_url(demo / "demo.db"), lang=lang
+    )
+    prefix = "错误：" if lang == CHINESE else "error: "
+    assert run.code == 1 and run.stderr.startswith(prefix) and run.stderr.count("\n") == 1
     assert said in run.stderr
     assert _rows(demo) == before
 

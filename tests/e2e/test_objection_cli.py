@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli import (
+    CHINESE,
     CODE,
     CONTRACT_NUMBER,
     LAOXIE,
@@ -55,14 +56,16 @@ def lodge(url: str, *extra: str) -> list[str]:
 
 def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded: str) -> None:
     lodged = ok(
-        *lodge(awarded, "--by", ORGANIZATION_LOGINS[TONGXIN], "--on", f"{YEAR}-02-28"), db=awarded
+        *lodge(awarded, "--by", ORGANIZATION_LOGINS[TONGXIN], "--on", f"{YEAR}-02-28"),
+        db=awarded,
+        lang=CHINESE,
     )
     assert "已登记质疑" in lodged.stdout
 
-    refused = procure(*SIGN, *TERMS, db=awarded)
+    refused = procure(*SIGN, *TERMS, db=awarded, lang=CHINESE)
     assert refused.code == 1
     said = refused.stderr.strip()
-    assert said.startswith("error: 不能办理「签订合同」：厦门市思明区同心社会组织发展中心")
+    assert said.startswith("错误：不能办理「签订合同」：厦门市思明区同心社会组织发展中心")
     assert f"{YEAR}-02-28" in said and "\n" not in said  # the objection guard's own words follow
 
     answered = ok(
@@ -72,7 +75,7 @@ def test_an_objection_blocks_signing_until_it_is_rejected_with_a_reason(awarded:
     assert (answered.json()["from_state"], answered.json()["to_state"]) == ("awarded", "awarded")
     ok(*SIGN, *TERMS, *sets(signed_on=f"{YEAR}-02-28"), db=awarded)  # the window's last day
     verified = ok("audit", "verify", db=awarded)
-    assert "the tables hold what the trail implies" in verified.stdout
+    assert "The tables hold what the audit trail implies" in verified.stdout
 
 
 def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(awarded: str) -> None:
@@ -96,7 +99,7 @@ def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(award
         "--reason", "价格分计算有误", "--by", OFFICER, db=awarded,
     )  # fmt: skip
 
-    assert "awarded → reviewing" in upheld.stdout
+    assert "(Awarded → Under review)" in upheld.stdout
     shown = ok("show", CODE, "--json", db=awarded).json()
     assert shown["state"] == "reviewing"
     ok(
@@ -120,7 +123,10 @@ def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(award
             ["--by", ORGANIZATION_LOGINS[TONGXIN], "--on", f"{YEAR}-02-29"],
             f"closed on {YEAR}-02-28",
         ),
-        (["--by", OFFICER, "--as", "officer", "--on", f"{YEAR}-02-20"], "document=来函文号"),
+        (
+            ["--by", OFFICER, "--as", "officer", "--on", f"{YEAR}-02-20"],
+            "only with the reference number of the letter the organization sent",
+        ),
         (
             ["--by", ORGANIZATION_LOGINS[LAOXIE], "--on", f"{YEAR}-02-20"],
             "holds no organization grant",

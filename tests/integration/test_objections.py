@@ -172,14 +172,14 @@ def test_signing_is_refused_while_an_objection_waits_for_its_answer(session: Ses
     awarded(session)
     lodge_by_tongxin(session)
 
-    with use_language("en"), pytest.raises(Refused) as refused:
+    with pytest.raises(Refused) as refused:
         sign(session)
     with use_language("en"), pytest.raises(Refused) as in_english:
         sign(session)
 
     # the guard's reason, after the refusal's own opening (the lifecycle's)
     assert str(refused.value).endswith(
-        ": 厦门市思明区同心社会组织发展中心 于 2019-10-09 对中选结果提出质疑，尚未答复："
+        "：厦门市思明区同心社会组织发展中心 于 2019-10-09 对中选结果提出质疑，尚未答复："
         "请先答复质疑，再签订合同"
     )
     assert str(in_english.value).endswith(

@@ -204,7 +204,17 @@ def _queue(
     session: Session, rules: Rules, calendar: WorkingCalendar, result: TickResult, at: datetime
 ) -> None:
     items = _judged(session, rules, calendar, result.on)
-    result.problems = [f"{i.project} {i.deadline}: {i.problem}" for i in items if i.problem]
+    result.problems = [
+        pgettext(
+            "deadline",
+            "%(code)s %(deadline)s: %(problem)s",
+            code=i.project,
+            deadline=i.label,
+            problem=i.problem,
+        )
+        for i in items
+        if i.problem
+    ]
     result.held = [_held_line(item) for item in items if item.held]
     remind = [item for item in items if _reminds(rules, item)]
     holders = role_holders(session, {item.role for item in remind})

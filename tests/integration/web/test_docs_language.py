@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
-from procure.domain.dates import beijing_moment
 from procure.services.corrections.amend import propose_amendment
 from procure.services.corrections.correct import correct
 from procure.services.corrections.refuse import refuse_amendment
@@ -50,11 +48,6 @@ def _world_data(path: Path) -> set[str]:
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
         found = world_text(connection)
-        # The page frame's ``moment`` filter (procure/web/pages.py, not this part's) still
-        # writes a moment the Chinese way in English too: until it speaks the language in
-        # use, the moments the files were uploaded at are left out as data, and only they.
-        uploaded = connection.execute(text("SELECT uploaded_at FROM attachment")).scalars()
-        found.update(beijing_moment(str(moment)) for moment in uploaded)
     engine.dispose()
     return found
 
@@ -70,8 +63,9 @@ def _in_one_language(html: str, language: str, data: set[str]) -> None:
 @contextmanager
 def _reading(path: Path, login: str, language: str) -> Iterator[tuple[TestClient, str]]:
     with browsing(path) as client:
-        client.cookies.set("lang", language)
-        yield client, sign_in(client, login)
+        token = sign_in(client, login)  # sets the account's own language: read in ours
+        client.cookies.set("lang", language, domain="testserver.local")
+        yield client, token
 
 
 # -- the files of a call for proposals ------------------------------------------------------

@@ -72,7 +72,12 @@ def fresh(soliciting: Path, tmp_path: Path) -> Path:
 
 
 def _not_found_body(text: str, attachment_id: int) -> str:
-    return text.replace(f"没有附件 {attachment_id}", "没有附件 ID")
+    """The page less the number asked for: in its sentence, and in the language switch,
+    which goes back to the address asked for."""
+    back = f'name="next" value="/attachments/{attachment_id}'
+    return text.replace(f"没有附件 {attachment_id}", "没有附件 ID").replace(
+        back, 'name="next" value="/attachments/ID'
+    )
 
 
 def test_a_panel_reviewer_finds_each_proposals_files_beside_its_scorecard(reviewing: Path) -> None:

@@ -137,8 +137,8 @@ def _read(browser: TestClient, page: Page, language: str) -> str:
     """What a reader of ``language`` sees of ``page`` (signing in sets the account's own
     language; the reader then chooses ``language``)."""
     who, (method, path, form) = page
-    token = sign_in(browser, who) if who else ""
-    browser.cookies.set("lang", language)
+    token = sign_in(browser, who) if who else ""  # sets the account's own language
+    browser.cookies.set("lang", language, domain="testserver.local")
     if method == "post":
         fields = {"csrf_token": token, "organization": RENHE, **form}
         files = {"file": ("", b"")} if path == "/admin/calendar" else None

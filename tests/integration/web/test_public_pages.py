@@ -153,7 +153,7 @@ def test_an_english_reader_reads_the_withdrawn_notice_in_english(
     answer = "<strong>Objection upheld, review reopened</strong>: 价格分计算有误，重新评审"
     assert answer in page.text
     assert "The review experts are named once the project is awarded." in page.text
-    assert "Objections until</dt><dd>2019-10-15" in page.text  # dates written the ISO way
+    assert "Objections until</dt><dd>15 Oct 2019</dd>" in page.text  # dates the English way
 
 
 def test_a_rejected_objection_is_public_with_its_reason(
