@@ -4,7 +4,8 @@
 The module prepares one database (a project under review with two proposals, a project being
 assessed) and two blank templates; each test works on its own copy. A malformed sheet must be
 refused with exit code 1, one line on stderr naming the file, the row or key and the reason,
-and the database left exactly as it was.
+and the database left exactly as it was. The templates and the sheets' refusals are read in
+Chinese, the default (the rest of the tier runs procure in English).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 
 from tests.e2e.cli import (
     ASSESSOR,
+    CHINESE,
     NARRATIVES,
     QIHANG,
     TONGXIN,
@@ -93,20 +95,22 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     ok("init", db=sqlite_url(database))
     ok("load", str(folder / "prepared.yaml"), db=sqlite_url(database))
     review, assessment = folder / "review.xlsx", folder / "assessment.xlsx"
-    ok("scorecard", "template", "review", "-o", str(review))
-    ok("scorecard", "template", "assessment", "-o", str(assessment))
+    # the templates and the sheets' refusals in Chinese, the default (the tier runs in English)
+    ok("scorecard", "template", "review", "-o", str(review), lang=CHINESE)
+    ok("scorecard", "template", "assessment", "-o", str(assessment), lang=CHINESE)
     return Prepared(database, dump(sqlite_url(database)), review, assessment)
 
 
 def review_score(sheet: Path, db: str, *, reviewer: str = REVIEWER, org: str = QIHANG) -> Run:
     args = ("review", "score", REVIEW_CODE, "--org", org, "--reviewer", reviewer)
-    return procure(*args, "--sheet", str(sheet), db=db)
+    return procure(*args, "--sheet", str(sheet), db=db, lang=CHINESE)
 
 
 def assess_score(sheet: Path, db: str, *, assessor: str = ASSESSOR) -> Run:
     return procure(
-        "assess", "score", ASSESS_CODE, "--assessor", assessor, "--sheet", str(sheet), db=db
-    )
+        "assess", "score", ASSESS_CODE, "--assessor", assessor, "--sheet", str(sheet), db=db,
+        lang=CHINESE,
+    )  # fmt: skip
 
 
 def panel_sheet(db: str, org: str, reviewer: str) -> dict[str, Any]:
@@ -380,7 +384,7 @@ def test_a_malformed_sheet_is_refused_in_one_line_naming_file_place_and_reason(
     assert run.code == 1, str(run)
     assert "Traceback" not in run.stderr, str(run)
     lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), str(run)
+    assert len(lines) == 1 and lines[0].startswith("错误："), str(run)
     for fragment in case.says:
         assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
     assert outcome.dump_after == prepared.dump, "a refused sheet must change nothing"
