@@ -152,6 +152,15 @@ def test_scorecard_show_json_gives_the_assessment_dimensions_and_attainment_band
     assert [g["label_zh"] for g in card["grades"]] == ["优秀", "良好", "合格", "不合格"]
 
 
+def test_scorecard_show_names_what_an_attainment_criterion_counts_in_the_language_in_use() -> None:
+    english = ok("scorecard", "show", "assessment").stdout
+    chinese = ok("scorecard", "show", "assessment", lang=CHINESE).stdout
+
+    activities = next(line for line in english.splitlines() if "output_activities" in line)
+    assert "sessions" in activities and "场" not in activities
+    assert "人次" in next(line for line in chinese.splitlines() if "output_person_times" in line)
+
+
 def test_a_filled_in_review_template_is_recorded_and_shown_on_the_panel(
     prepared: Prepared, tmp_path: Path
 ) -> None:
