@@ -74,6 +74,7 @@ def scorecard_show(name: str, as_json: bool) -> None:
         f"{both(card.title_zh, card.title_en or card.title_zh)} — {view['name']} v{view['version']}"
     )
     echo(_("Pass mark: %(mark)s", mark=view["pass_mark"]))
+    units = {c.code: c.unit_label for c in card.criteria}  # 人次 or person-times
     print_table(
         _("Criteria"),
         [
@@ -91,7 +92,7 @@ def scorecard_show(name: str, as_json: bool) -> None:
                 _("%(kind)s, may be n/a", kind=_kind(c["kind"]))
                 if c["allow_na"]
                 else _kind(c["kind"]),
-                c["unit"],
+                units[c["code"]],
             )
             for c in view["criteria"]
         ],

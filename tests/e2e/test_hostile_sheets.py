@@ -1,6 +1,8 @@
 """Hostile score sheets: an .xlsx with a DTD or entity expansion, a cell of megabytes, JSON
 nested thousands deep or with NaN, keys given twice; each is refused in one short line,
-exit 1, the database unchanged (the harness of test_scoring_cli.py, in this process)."""
+exit 1, the database unchanged (the harness of test_scoring_cli.py, in this process). The
+refusals are read in English, the tier's language; the template's worksheets keep their
+Chinese names, which a refusal quotes as the file has them."""
 
 from __future__ import annotations
 
@@ -96,22 +98,22 @@ DEEP = 100_000
 
 HOSTILE = [
     Bad("xlsx_billion_laughs", xml_prologue("laughs.xlsx", LAUGHS),
-        ("laughs.xlsx", "sheet1.xml", "声明了 DOCTYPE 或实体", "已拒收")),
+        ("laughs.xlsx", "sheet1.xml", "declares a DOCTYPE or entities", "refused")),
     Bad("xlsx_external_entity", xml_prologue("xxe.xlsx", EXTERNAL),
-        ("xxe.xlsx", "声明了 DOCTYPE 或实体")),
+        ("xxe.xlsx", "declares a DOCTYPE or entities")),
     Bad("xlsx_entities_after_padding", xml_prologue("padded.xlsx", LAUGHS, pad=10_000),
-        ("padded.xlsx", "声明了实体或 DTD")),
+        ("padded.xlsx", "declares entities or a DTD")),
     Bad("xlsx_huge_cell", review_xlsx("huge.xlsx", needs_analysis="九" * 30_000),
-        ("huge.xlsx", "评分表 第 6 行", "（共 30000 个字符）")),
+        ("huge.xlsx", "评分表 row 6", "(30000 characters)")),
     Bad("xlsx_cell_bomb", bombed("bomb.xlsx", BIG),
-        ("bomb.xlsx", "超过评分表可能的大小", "已拒收")),
+        ("bomb.xlsx", "more than a score sheet can be", "refused")),
     Bad("xlsx_many_rows", bombed("rows.xlsx", 100_000),
-        ("rows.xlsx", "评分表 超过 1000 行", "已拒收")),
+        ("rows.xlsx", "评分表 has more than 1000 rows", "refused")),
     Bad("xlsx_nan_score", xml_edited("nan.xlsx", r'(<c r="E6"[^>]*>)<v>[^<]*</v>', r"\1<v>NaN</v>"),
-        ("nan.xlsx", "评分表 单元格 E6 的内容 'NaN' 不是数字")),
+        ("nan.xlsx", "评分表 cell E6 holds 'NaN', which is not a number")),
     Bad("yaml_huge_cell", text_file("huge.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}"
         .replace("needs_analysis: 9", "needs_analysis: " + "x" * BIG)),
-        ("huge.yaml", f"（共 {BIG} 个字符）")),
+        ("huge.yaml", f"({BIG} characters)")),
     Bad("yaml_nan_score", text_file("nan.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}"
         .replace("team: 9", "team: .nan")), ("nan.yaml", "line 8", "'.nan' is not a finite")),
     Bad("yaml_key_twice", text_file("twice.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}  team: 1\n"),

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from tests.e2e.cli import (
+    CHINESE,
     CODE,
     OFFICER,
     QIHANG,
@@ -71,7 +72,12 @@ def test_a_sheet_is_not_replaced_after_the_award(tmp_path: Path) -> None:
         db=url,
     )
 
-    refused = procure(*REPLACE, *sets(organization=QIHANG), *sets("scores.", **LOWER), db=url)
+    replace = (*REPLACE, *sets(organization=QIHANG), *sets("scores.", **LOWER))
+    refused = procure(*replace, db=url, lang=CHINESE)
+    in_english = procure(*replace, db=url)
 
-    assert refused.code == 1
-    assert refused.stderr.startswith("error: 不能办理「替换本人评分表」：项目当前为「已中选」状态")
+    assert refused.code == 1 and in_english.code == 1
+    assert refused.stderr.startswith("错误：不能办理「替换本人评分表」：项目当前为「已中选」状态")
+    assert in_english.stderr.startswith(
+        "error: Replace one's own review sheet refused: not allowed while the project is Awarded"
+    )

@@ -4,7 +4,8 @@
 The module prepares one database (a project under review with two proposals, a project being
 assessed) and two blank templates; each test works on its own copy. A malformed sheet must be
 refused with exit code 1, one line on stderr naming the file, the row or key and the reason,
-and the database left exactly as it was.
+and the database left exactly as it was. The templates and the sheets' refusals are read in
+Chinese, the default (the rest of the tier runs procure in English).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 
 from tests.e2e.cli import (
     ASSESSOR,
+    CHINESE,
     NARRATIVES,
     QIHANG,
     TONGXIN,
@@ -93,20 +95,22 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     ok("init", db=sqlite_url(database))
     ok("load", str(folder / "prepared.yaml"), db=sqlite_url(database))
     review, assessment = folder / "review.xlsx", folder / "assessment.xlsx"
-    ok("scorecard", "template", "review", "-o", str(review))
-    ok("scorecard", "template", "assessment", "-o", str(assessment))
+    # the templates and the sheets' refusals in Chinese, the default (the tier runs in English)
+    ok("scorecard", "template", "review", "-o", str(review), lang=CHINESE)
+    ok("scorecard", "template", "assessment", "-o", str(assessment), lang=CHINESE)
     return Prepared(database, dump(sqlite_url(database)), review, assessment)
 
 
 def review_score(sheet: Path, db: str, *, reviewer: str = REVIEWER, org: str = QIHANG) -> Run:
     args = ("review", "score", REVIEW_CODE, "--org", org, "--reviewer", reviewer)
-    return procure(*args, "--sheet", str(sheet), db=db)
+    return procure(*args, "--sheet", str(sheet), db=db, lang=CHINESE)
 
 
 def assess_score(sheet: Path, db: str, *, assessor: str = ASSESSOR) -> Run:
     return procure(
-        "assess", "score", ASSESS_CODE, "--assessor", assessor, "--sheet", str(sheet), db=db
-    )
+        "assess", "score", ASSESS_CODE, "--assessor", assessor, "--sheet", str(sheet), db=db,
+        lang=CHINESE,
+    )  # fmt: skip
 
 
 def panel_sheet(db: str, org: str, reviewer: str) -> dict[str, Any]:
@@ -146,6 +150,15 @@ def test_scorecard_show_json_gives_the_assessment_dimensions_and_attainment_band
         ("1", "1"), ("0.8", "2/3"), ("0.6", "1/3"), ("0", "0"),
     ]  # fmt: skip
     assert [g["label_zh"] for g in card["grades"]] == ["优秀", "良好", "合格", "不合格"]
+
+
+def test_scorecard_show_names_what_an_attainment_criterion_counts_in_the_language_in_use() -> None:
+    english = ok("scorecard", "show", "assessment").stdout
+    chinese = ok("scorecard", "show", "assessment", lang=CHINESE).stdout
+
+    activities = next(line for line in english.splitlines() if "output_activities" in line)
+    assert "sessions" in activities and "场" not in activities
+    assert "人次" in next(line for line in chinese.splitlines() if "output_person_times" in line)
 
 
 def test_a_filled_in_review_template_is_recorded_and_shown_on_the_panel(
@@ -308,7 +321,7 @@ BAD = [
     Bad("missing_criterion", review_xlsx("missing.xlsx", team=None),
         ("missing.xlsx", "评分表 第 10 行", "以下评分项未评分：团队配置")),
     Bad("price_row_filled_in", review_xlsx("price.xlsx", cells={("评分表", "E5"): 20}),
-        ("price.xlsx", "评分表 第 5 行", "报价得分按报价自动计算")),
+        ("price.xlsx：评分表 第 5 行", "报价得分按报价自动计算")),
     Bad("price_given_in_yaml",
         text_file("price.yaml", f"{YAML_HEAD}scores:\n{YAML_SCORES}  price: 20\n"),
         ("price.yaml", "scores.price", "报价按报价自动计算，不由评审专家打分")),
@@ -316,7 +329,7 @@ BAD = [
         lambda p, d: fill(p.assessment, d / "assessment.xlsx", ASSESSMENT_XLSX),
         ("assessment.xlsx", "评分表 B2/D2", "属于评分表 'assessment'，而不是 'review'")),
     Bad("wrong_version", review_xlsx("v1.xlsx", cells={("评分表", "D2"): 1}),
-        ("v1.xlsx", "评分表 B2/D2", "这份评分表是第 1 版，现行评分表为第 2 版")),
+        ("v1.xlsx：评分表 B2/D2", "这份评分表是第 1 版，现行评分表为第 2 版")),
     Bad("text_file", text_file("sheet.txt", "needs_analysis 9\n"),
         ("sheet.txt", "评分表须为 .xlsx、.yaml 或 .json 文件")),
     Bad("corrupt_xlsx", corrupt("corrupt.xlsx"), ("corrupt.xlsx", "不是可读取的 .xlsx 工作簿")),
@@ -338,7 +351,7 @@ BAD = [
         "assess"),
     Bad("veto_answer_not_yes_or_no",
         assessment_xlsx("veto.xlsx", cells={("一票否决", "C3"): "也许"}),
-        ("veto.xlsx", "一票否决 第 3 行", "请填“是”或“否”", "'也许'"),
+        ("veto.xlsx：一票否决 第 3 行", "请填“是”或“否”", "'也许'"),
         "assess"),
     Bad("narrative_for_an_unknown_dimension",
         assessment_xlsx("dimension.xlsx", cells=UNKNOWN_DIMENSION),
@@ -380,7 +393,7 @@ def test_a_malformed_sheet_is_refused_in_one_line_naming_file_place_and_reason(
     assert run.code == 1, str(run)
     assert "Traceback" not in run.stderr, str(run)
     lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), str(run)
+    assert len(lines) == 1 and lines[0].startswith("错误："), str(run)
     for fragment in case.says:
         assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
     assert outcome.dump_after == prepared.dump, "a refused sheet must change nothing"

@@ -154,7 +154,7 @@ def test_finalize_is_refused_while_a_dimension_has_no_narrative(
     comment(session, CODE, "无异议", acknowledged=True, actor=organization_actor(QIHANG))
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match="^finalize_assessment refused: 以下维度尚无评语：服务成效$"):
+    with pytest.raises(Refused, match="^不能办理「确定考核结果」：以下维度尚无评语：服务成效$"):
         lc.finalize_assessment(session, CODE, ASSESSOR)
 
     assert snapshot(session, engine) == before

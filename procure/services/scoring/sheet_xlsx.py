@@ -196,7 +196,7 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
         _value(scores, 2, 2),
         _value(scores, 2, 4),
         card,
-        f"{path.name}: {names[SCORES_SHEET]} B2/D2",
+        _in_file(path, f"{names[SCORES_SHEET]} B2/D2"),
     )
     sheet_input = SheetInput(scores={})
     for row in range(FIRST_ROW, len(scores) + 1):
@@ -209,12 +209,12 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
             raise InvalidInput(
                 _(
                     "%(where)s: the criterion %(code)s appears twice",
-                    where=f"{path.name}: {where}",
+                    where=_in_file(path, where),
                     code=code,
                 )
             )
         sheet_input.places[code] = where
-        value = _row_value(scores, row, card, code, f"{path.name}: {where}")
+        value = _row_value(scores, row, card, code, _in_file(path, where))
         if value is not None:
             sheet_input.scores[code] = value
     if NARRATIVES_SHEET in grids:
@@ -222,8 +222,13 @@ def read_xlsx(path: Path, card: Scorecard) -> SheetInput:
             grids[NARRATIVES_SHEET], names[NARRATIVES_SHEET]
         )
     if VETO_SHEET in grids:
-        sheet_input.veto = _veto(grids[VETO_SHEET], f"{path.name}: {names[VETO_SHEET]}")
+        sheet_input.veto = _veto(grids[VETO_SHEET], _in_file(path, names[VETO_SHEET]))
     return sheet_input
+
+
+def _in_file(path: Path, place: str) -> str:
+    """A place in the sheet file, as a refusal names it (the file, then the place)."""
+    return _("%(file)s: %(place)s", file=path.name, place=place)
 
 
 def _read_grids(path: Path) -> tuple[dict[str, Grid], dict[str, str]]:

@@ -322,6 +322,7 @@ def test_the_assessment_page_says_the_same_in_english_and_names_the_assessor(
     assessor.name = "刘建国（考核组）"  # an account's name differs from its login
     session.add(assessor)
     session.commit()
+    client.cookies.delete("lang")  # the one signing in set: a browser keeps one
     client.cookies.set("lang", "en")
     page = client.get(PAGE).text
     assert "Assessment sheet · 刘建国（考核组）" in page  # by name, not by login
