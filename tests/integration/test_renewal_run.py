@@ -131,6 +131,16 @@ def test_apply_moves_each_contract_and_carries_renewals_forward(session: Session
     batch = rows_for_batch(session, run.batch_id or "")
     assert len(batch) == 5 + 2  # five decisions, two next-year projects
     assert verify_chain(session).ok
+    # The trail records the policy's reasons as it always has, whatever language was shown.
+    logged = select(TransitionLog.project_code, TransitionLog.reason).where(
+        TransitionLog.trigger.in_(("renew", "drop"))  # type: ignore[attr-defined]
+    )
+    recorded = dict(session.exec(logged).all())
+    assert recorded["SM-2019-001"] == "graded 优秀 (93.00): policy renews"
+    assert recorded["SM-2019-005"] == (
+        "veto item 挪用资金 (misuse_of_funds) applies: policy drops whatever the score"
+    )
+    assert bars[0].reason == f"dropped after SM-2019-004: {recorded['SM-2019-004']}"
 
 
 def test_the_next_years_project_signs_with_the_carried_terms(session: Session) -> None:

@@ -55,11 +55,8 @@ class RenewalPlanItem:
 
 @dataclass(slots=True)
 class Planned:
-    """A decision to write: the contract row, its plan item and the trigger that fired.
-
-    ``record`` is the policy's reason as the audit trail stores it (and the trail check
-    replays it), whatever language the plan item shows it in.
-    """
+    """A decision to write: the contract row, its plan item, the trigger that fired and
+    ``record``, the policy's reason as the audit trail stores it (and its check replays it)."""
 
     row: rows.ContractRow
     item: RenewalPlanItem

@@ -50,6 +50,7 @@ ACKNOWLEDGED_TEXT = N_("Acknowledged without objection")
 """The comment recorded when an organization acknowledges without writing one (recorded in
 the language in use, as a comment typed then would be)."""
 
+
 @dataclass(frozen=True)
 class CommentWindow:
     """The organization's comment window on an assessment."""
