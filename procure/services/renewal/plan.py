@@ -329,10 +329,11 @@ class _Planner:
 
 
 def _needs_decision(item: RenewalPlanItem, barred: str) -> RenewalPlanItem:
+    suggested = _("not renewed: barred")
     reason = _(
         "Needs a decision: the policy renews it, but %(barred)s; drop it with %(command)s",
         barred=barred,
-        command=f'`procure advance {item.project} drop --reason "not renewed: barred"`',
+        command=f'`procure advance {item.project} drop --reason "{suggested}"`',
     )
     return RenewalPlanItem(
         item.project, item.organization, item.uscc, item.score, item.grade, DECIDE, reason

@@ -147,6 +147,7 @@ def test_the_plan_lists_each_contract_with_its_action_and_reason_and_changes_not
     ]
     assert "SM-2020-001" in page.text  # the renewal's next-year project
     assert "待决定：按续约政策应续约，但" in page.text and "不得承接" in page.text
+    assert "drop --reason &#34;不予续约：次年不得承接&#34;`" in page.text  # the reason to give
     assert "尚未考核：已签约" in page.text
     assert 'id="confirm-form"' in page.text
     assert _data(year, engine) == before
