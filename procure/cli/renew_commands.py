@@ -23,7 +23,7 @@ from procure.cli.output import (
     print_json,
     print_table,
 )
-from procure.domain.language import N_, _, both, pgettext
+from procure.domain.language import N_, _, pgettext
 from procure.domain.text import spreadsheet_cell
 
 if TYPE_CHECKING:
@@ -148,16 +148,8 @@ def _action(action: str) -> str:
     return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
-def _grades() -> dict[str, str]:
-    """Each grade's label in the language in use, by its code."""
-    from procure.workflow.rules import default_rules
-
-    return {g.code: both(g.label_zh, g.label_en) for g in default_rules().assessment.grades}
-
-
 def _print_run(run: RenewalRun, *, show_items: bool) -> None:
     if show_items and len(run.plan) <= TABLE_LIMIT:
-        grades = _grades()
         print_table(
             _("Renewal plan of %(year)s", year=run.year),
             [
@@ -174,7 +166,7 @@ def _print_run(run: RenewalRun, *, show_items: bool) -> None:
                     i.project,
                     i.organization,
                     i.score,
-                    grades.get(i.grade, i.grade),
+                    i.grade,
                     _action(i.action),
                     i.reason,
                     i.next_project,

@@ -67,7 +67,7 @@ def _echo_result(
             "Result: %(total)s %(grade)s — %(reason)s",
             total=result["total"],
             grade=grades.get(result["grade_zh"], result["grade_zh"]),
-            reason=result["policy"]["reason"],
+            reason=result["policy"]["shown"],
         )
     )
     for code, text in result["narratives"].items():

@@ -7,12 +7,13 @@ organization from that purchaser's next funding year.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
 from procure.domain.errors import ConfigError, InvalidInput
+from procure.domain.language import N_, _, both, pgettext
 from procure.domain.money import quantize2
 from procure.domain.scorecard import GradeBand, config_text, load_yaml_mapping
 from procure.domain.text import quoted
@@ -22,6 +23,28 @@ RECTIFY = "rectify"
 DROP = "drop"
 ACTIONS = (RENEW, RECTIFY, DROP)
 _VERBS = {RENEW: "renews", RECTIFY: "requires rectification", DROP: "drops"}
+"""The verbs of the recorded reasons (English, as the audit trail has always stored them)."""
+GRADED = {
+    RENEW: N_("Graded %(grade)s (%(total)s): the policy renews the contract"),
+    RECTIFY: N_("Graded %(grade)s (%(total)s): the policy requires rectification"),
+    DROP: N_("Graded %(grade)s (%(total)s): the policy ends the cooperation"),
+}
+"""What the renewal policy makes of a grade, one sentence per action (as people read it)."""
+VETOED = {
+    RENEW: N_("Veto item %(items)s: the policy renews the contract whatever the score"),
+    RECTIFY: N_("Veto item %(items)s: the policy requires rectification whatever the score"),
+    DROP: N_("Veto item %(items)s: the policy ends the cooperation whatever the score"),
+}
+"""What the renewal policy makes of a veto item found, one sentence per action."""
+RECTIFIED = {
+    (True, RENEW): N_("Rectification accepted: the policy renews the contract"),
+    (True, RECTIFY): N_("Rectification accepted: the policy requires rectification"),
+    (True, DROP): N_("Rectification accepted: the policy ends the cooperation"),
+    (False, RENEW): N_("Rectification rejected: the policy renews the contract"),
+    (False, RECTIFY): N_("Rectification rejected: the policy requires rectification"),
+    (False, DROP): N_("Rectification rejected: the policy ends the cooperation"),
+}
+"""What the renewal policy makes of a rectification's outcome, one sentence per action."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +58,30 @@ class VetoItem:
 
 @dataclass(frozen=True)
 class Decision:
-    """The renew-or-drop outcome with the plain sentence that explains it."""
+    """The renew-or-drop outcome with the sentence that explains it.
+
+    ``reason`` is what the audit trail records (English with the grade's Chinese name, as it
+    has always been stored, and as the trail check replays it); :meth:`shown` is the same
+    sentence in the language in use, for people to read.
+    """
 
     action: str
     reason: str
+    grade: GradeBand | None = field(default=None, compare=False)
+    total: Decimal | None = field(default=None, compare=False)
+    veto: tuple[VetoItem, ...] = field(default=(), compare=False)
+    rectification: bool | None = field(default=None, compare=False)
+
+    def shown(self) -> str:
+        """The reason in the language in use: the grade and veto items by their names."""
+        if self.veto:
+            items = pgettext("list", ", ").join(both(v.label_zh, v.label_en) for v in self.veto)
+            return _(VETOED[self.action], items=items)
+        if self.rectification is not None:
+            return _(RECTIFIED[self.rectification, self.action])
+        if self.grade is not None and self.total is not None:
+            return _(GRADED[self.action], grade=self.grade.label, total=quantize2(self.total))
+        return self.reason
 
 
 @dataclass(frozen=True)
@@ -103,6 +146,7 @@ class RenewalPolicy:
             return Decision(
                 self.veto_action,
                 f"{noun} {items} {verb}: policy {_VERBS[self.veto_action]} whatever the score",
+                veto=tuple(self.veto_items[code] for code in dict.fromkeys(veto)),
             )
         action = self.actions.get(grade.code)
         if action is None:
@@ -110,7 +154,10 @@ class RenewalPolicy:
                 f"{self.source}: actions: no action for grade {grade.code} ({grade.label_zh})"
             )
         return Decision(
-            action, f"graded {grade.label_zh} ({quantize2(total)}): policy {_VERBS[action]}"
+            action,
+            f"graded {grade.label_zh} ({quantize2(total)}): policy {_VERBS[action]}",
+            grade=grade,
+            total=total,
         )
 
     def after_rectification(self, accepted: bool) -> Decision:
@@ -119,10 +166,12 @@ class RenewalPolicy:
             return Decision(
                 self.rectification_accepted,
                 f"rectification accepted: policy {_VERBS[self.rectification_accepted]}",
+                rectification=True,
             )
         return Decision(
             self.rectification_rejected,
             f"rectification rejected: policy {_VERBS[self.rectification_rejected]}",
+            rectification=False,
         )
 
     def bars(self, action: str) -> bool:

@@ -233,7 +233,7 @@ def _policy_action(ctx: ActionContext) -> tuple[str, str] | str:
         return _("%(code)s has no final assessment", code=ctx.project.code)
     grade = ctx.rules.assessment.grade(assessment.total)
     decision = ctx.rules.renewal.decide(grade, assessment.total, assessment.veto)
-    return decision.action, decision.reason
+    return decision.action, decision.shown()
 
 
 def _policy_says(action: str, ctx: ActionContext) -> str | None:

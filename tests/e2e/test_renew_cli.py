@@ -125,7 +125,9 @@ def test_a_barred_renewal_needs_a_decision_and_the_run_still_exits_0(tmp_path: P
     again = ok("renew", "--year", YEAR, "--apply", "--by", "gs-officer", "--json", db=url)
 
     assert applied.stdout.count("Not done:") == undecided
-    assert "needs a decision" in applied.stdout and "Changed" in applied.stdout
+    assert (
+        "Needs a decision: the policy renews it" in applied.stdout and "Changed" in applied.stdout
+    )
     assert again.json()["changed"] == 0
     assert [r["status"] for r in again.json()["results"]] == ["decide"] * undecided
     first = next(r["project"] for r in again.json()["results"])

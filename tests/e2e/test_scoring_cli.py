@@ -262,6 +262,10 @@ def test_a_json_assessment_sheet_with_a_veto_answered_yes_fails_whatever_the_sco
         "不合格",
     )
     assert view["result"]["veto"] == ["misuse_of_funds"]
+    said = "Veto item Misuse of funds: the policy ends the cooperation whatever the score"
+    assert said in ok("assess", "show", ASSESS_CODE, db=db).stdout
+    said = "发生一票否决事项挪用资金：无论得分，按续约政策不再合作"
+    assert said in ok("assess", "show", ASSESS_CODE, db=db, lang=CHINESE).stdout
 
 
 # ---------------------------------------------------------------------- malformed sheets

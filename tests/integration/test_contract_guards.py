@@ -184,11 +184,12 @@ def test_renewal_is_refused_for_a_pass_grade_saying_what_the_policy_says(session
         lc.renew(session, plan.code, OFFICER)
 
     assert str(refused.value).startswith("不能办理「续约」：续约政策的结论是整改，而不是续约：")
-    assert "70.00" in str(refused.value)  # the renewal policy's own reason follows
+    assert str(refused.value).endswith("考核等级合格（70.00 分）：按续约政策整改")  # the policy's
     with use_language("en"), pytest.raises(Refused) as in_english:
         lc.renew(session, plan.code, OFFICER)
-    assert str(in_english.value).startswith(
+    assert str(in_english.value) == (
         "Renew refused: the renewal policy says rectify, not renew: "
+        "Graded Pass (70.00): the policy requires rectification"
     )
     assert state_of(session, plan.code) == "assessed"
 

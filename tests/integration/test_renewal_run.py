@@ -81,7 +81,14 @@ def test_the_policy_decides_each_grade_and_the_veto(session: Session) -> None:
         code: (grade, action) for code, (grade, action, _) in EXPECTED.items()
     }
     assert run.counts == {"renew": 2, "rectify": 1, "drop": 2, "skip": 0, "decide": 0, "refused": 0}
-    assert "veto item" in run.plan[4].reason
+    assert run.plan[4].reason == "发生一票否决事项挪用资金：无论得分，按续约政策不再合作"
+    with use_language("en"):
+        shown = renew_year(session, YEAR).plan
+    assert [i.grade for i in shown] == ["Excellent", "Good", "Pass", "Fail", "Fail"]
+    assert shown[1].reason == "Graded Good (85.00): the policy renews the contract"
+    assert shown[4].reason == (
+        "Veto item Misuse of funds: the policy ends the cooperation whatever the score"
+    )
     assert run.plan[0].next_project == "SM-2020-001"
 
 
@@ -124,6 +131,16 @@ def test_apply_moves_each_contract_and_carries_renewals_forward(session: Session
     batch = rows_for_batch(session, run.batch_id or "")
     assert len(batch) == 5 + 2  # five decisions, two next-year projects
     assert verify_chain(session).ok
+    # The trail records the policy's reasons as it always has, whatever language was shown.
+    logged = select(TransitionLog.project_code, TransitionLog.reason).where(
+        TransitionLog.trigger.in_(("renew", "drop"))  # type: ignore[attr-defined]
+    )
+    recorded = dict(session.exec(logged).all())
+    assert recorded["SM-2019-001"] == "graded 优秀 (93.00): policy renews"
+    assert recorded["SM-2019-005"] == (
+        "veto item 挪用资金 (misuse_of_funds) applies: policy drops whatever the score"
+    )
+    assert bars[0].reason == f"dropped after SM-2019-004: {recorded['SM-2019-004']}"
 
 
 def test_the_next_years_project_signs_with_the_carried_terms(session: Session) -> None:
@@ -154,7 +171,7 @@ def test_a_rerun_after_a_complete_run_changes_nothing(session: Session, engine: 
 
     assert again.changed == 0
     assert again.counts["skip"] == 5
-    assert all(i.reason.startswith("already decided") for i in again.plan)
+    assert all(i.reason.startswith("已有决定：") for i in again.plan)
     assert snapshot(session, engine) == before
 
 
@@ -168,11 +185,16 @@ def test_contracts_not_ready_are_skipped_with_the_reason(session: Session) -> No
     run = renew_year(session, YEAR, apply=True, actor=OFFICER)
 
     reasons = {item.project: (item.action, item.reason) for item in run.plan}
-    assert reasons["SM-2019-001"] == ("skip", "not assessed yet: in_service (履约中)")
+    assert reasons["SM-2019-001"] == ("skip", "尚未考核：履约中")
     assert reasons["SM-2019-002"][0] == "skip"
-    assert reasons["SM-2019-002"][1].startswith("comment window open until")
-    assert reasons["SM-2019-003"] == ("skip", "already decided: renewed (已续约)")
+    assert reasons["SM-2019-002"][1].startswith("意见期至 ")
+    assert reasons["SM-2019-003"] == ("skip", "已有决定：已续约")
     assert run.changed == 0
+    with use_language("en"):
+        said = {item.project: item.reason for item in renew_year(session, YEAR).plan}
+    assert said["SM-2019-001"] == "Not assessed yet: In service"
+    assert said["SM-2019-002"].startswith("The comment window is open until ")
+    assert said["SM-2019-003"] == "Already decided: Renewed"
 
 
 def _consistent(session: Session) -> None:

@@ -226,7 +226,7 @@ def test_renew_refuses_an_organization_barred_next_year_and_the_run_asks_for_a_d
     assert str(in_english.value) == (
         f"Renew refused: {in_words}dropped after SM-2019-002: 考核不合格"
     )
-    asks = f"needs a decision: the policy renews it but {in_words}"
+    asks = f"Needs a decision: the policy renews it, but {in_words}"
     assert run.plan[0].action == "decide" and run.plan[0].reason.startswith(asks)
     assert [(r.project, r.status) for r in run.results] == [("SM-2019-001", "decide")]
     assert run.refused == 0

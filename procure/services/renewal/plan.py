@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.language import _
 from procure.domain.renewal import DROP, RENEW
 from procure.services.lifecycle import successor
 from procure.services.lifecycle.successor import next_code
@@ -39,7 +40,8 @@ READY_STATE = "assessed"
 
 @dataclass(frozen=True, slots=True)
 class RenewalPlanItem:
-    """One contract in the plan: its outcome (renew, rectify, drop, skip, refused) and why."""
+    """One contract in the plan: its outcome (renew, rectify, drop, skip, refused) and why,
+    the grade and the reason in the language in use (as people read them)."""
 
     project: str
     organization: str
@@ -53,7 +55,8 @@ class RenewalPlanItem:
 
 @dataclass(slots=True)
 class Planned:
-    """A decision to write: the contract row, its plan item and the trigger that fired."""
+    """A decision to write: the contract row, its plan item, the trigger that fired and
+    ``record``, the policy's reason as the audit trail stores it (and its check replays it)."""
 
     row: rows.ContractRow
     item: RenewalPlanItem
@@ -62,6 +65,7 @@ class Planned:
     grade_code: str
     purchaser_code: str
     year: int
+    record: str = ""
     create_next: bool = False
     bars: bool = False
     insert_bar: bool = False
@@ -105,7 +109,7 @@ class Planned:
             "purchaser_id": self.row.purchaser_id,
             "year": self.year + 1,
             "project_id": self.row.project_id,
-            "reason": f"dropped after {self.item.project}: {self.item.reason}",
+            "reason": f"dropped after {self.item.project}: {self.record}",
         }
 
 
@@ -115,7 +119,8 @@ class _Verdict:
 
     action: str
     reason: str
-    grade_zh: str
+    shown: str
+    grade_label: str
     grade_code: str
     trigger: str
     to_state: str
@@ -199,10 +204,10 @@ class _Planner:
             verdict = self.verdicts[key] = self._judge(row)
         if verdict.refusal is not None:
             return RenewalPlanItem(
-                row.code, name, uscc, row.total, verdict.grade_zh, REFUSED, verdict.refusal
+                row.code, name, uscc, row.total, verdict.grade_label, REFUSED, verdict.refusal
             )
         item = RenewalPlanItem(
-            row.code, name, uscc, row.total, verdict.grade_zh, verdict.action, verdict.reason
+            row.code, name, uscc, row.total, verdict.grade_label, verdict.action, verdict.shown
         )
         return Planned(
             row,
@@ -212,6 +217,7 @@ class _Planner:
             verdict.grade_code,
             self.purchasers[row.purchaser_id],
             self.year,
+            record=verdict.reason,
             bars=verdict.bars,
         )
 
@@ -231,7 +237,8 @@ class _Planner:
         verdict = _Verdict(
             decision.action,
             decision.reason,
-            shown.label_zh,
+            decision.shown(),
+            shown.label,
             shown.code,
             trigger,
             "",
@@ -266,29 +273,30 @@ class _Planner:
         if row.total is None:
             return ""
         card = self.rules.assessment
-        return (card.grades[-1] if row.veto else card.grade(row.total)).label_zh
+        return (card.grades[-1] if row.veto else card.grade(row.total)).label
 
     def _not_ready(self, row: rows.ContractRow) -> str:
-        label = self.rules.engine.definition.state(row.state).zh
+        label = self.rules.engine.definition.state(row.state).label
         if row.state in DECIDED_STATES:
-            return f"already decided: {row.state} ({label})"
+            return _("Already decided: %(state)s", state=label)
         if row.state == READY_STATE:
-            return "assessed, but no final assessment is recorded"
+            return _("Assessed, but no final assessment is recorded")
         facts = self.assessing.get(row.project_id)
         if facts is None:
-            return f"not assessed yet: {row.state} ({label})"
+            return _("Not assessed yet: %(state)s", state=label)
         if facts.recorded_at is None:
-            return "assessment not recorded yet: no assessment sheet"
+            return _("The assessment is not recorded yet: no assessment sheet")
         recorded = facts.recorded_at
         if recorded.tzinfo is None:
             recorded = recorded.replace(tzinfo=self.at.tzinfo)
         closes = recorded + timedelta(days=self.rules.comment_window_days)
         if not facts.acknowledged and self.at < closes:
-            return (
-                f"comment window open until {closes.date().isoformat()}: "
-                "the organization has not acknowledged the assessment"
+            return _(
+                "The comment window is open until %(day)s: the organization has not"
+                " acknowledged the assessment",
+                day=closes.date().isoformat(),
             )
-        return "assessment not final: the assessor has not finalized it"
+        return _("The assessment is not final: the assessor has not finalized it")
 
     def carry_forward(self, work: list[Planned]) -> None:
         """Refuse renewals of barred organizations and give each renewal its next-year code."""
@@ -313,7 +321,7 @@ class _Planner:
             planned.item = _with_next(item, row.successor)
         elif (code := next_code(item.project, self.year, self.taken)) is None:
             reason = successor.no_code_reason(item.project, self.year)
-            planned.item = _refused(item, f"renew refused: {reason}")
+            planned.item = _refused(item, _("Renewal refused: %(reason)s", reason=reason))
         else:
             self.taken.add(code)
             planned.item = _with_next(item, code)
@@ -321,9 +329,11 @@ class _Planner:
 
 
 def _needs_decision(item: RenewalPlanItem, barred: str) -> RenewalPlanItem:
-    reason = (
-        f"needs a decision: the policy renews it but {barred}; drop it with "
-        f'`procure advance {item.project} drop --reason "not renewed: barred"`'
+    suggested = _("not renewed: barred")
+    reason = _(
+        "Needs a decision: the policy renews it, but %(barred)s; drop it with %(command)s",
+        barred=barred,
+        command=f'`procure advance {item.project} drop --reason "{suggested}"`',
     )
     return RenewalPlanItem(
         item.project, item.organization, item.uscc, item.score, item.grade, DECIDE, reason
@@ -377,11 +387,12 @@ class Recheck:
             reason = next_year.barred_reason(
                 item.organization, planned.purchaser_code, self.year + 1, bar
             )
-            return f"renew refused: {reason}"
+            return _("Renewal refused: %(reason)s", reason=reason)
         if planned.create_next and item.next_project in self.taken:
             code = successor.next_code(item.project, self.year, self.taken)
             if code is None:
-                return f"renew refused: {successor.no_code_reason(item.project, self.year)}"
+                reason = successor.no_code_reason(item.project, self.year)
+                return _("Renewal refused: %(reason)s", reason=reason)
             planned.item = replace(item, next_project=code)
         if planned.create_next and planned.item.next_project is not None:
             self.taken.add(planned.item.next_project)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from procure.domain.language import _
+from procure.services.browse.labels import state_label
 from procure.services.lifecycle import successor
 from procure.services.lifecycle.clock import now_utc
 from procure.services.renewal.plan import (
@@ -42,10 +44,11 @@ def judged(
     for planned in chunk:
         item, current = planned.item, locked.get(planned.row.project_id)
         if current is None or current.state != planned.row.state:
-            now = current.state if current else "gone"
-            results.append(
-                RenewalResult(item.project, item.action, "skipped", f"already decided: {now}")
-            )
+            if current is None:
+                why = _("The project no longer exists")
+            else:
+                why = _("Already decided: %(state)s", state=state_label(current.state))
+            results.append(RenewalResult(item.project, item.action, "skipped", why))
             continue
         refusal = recheck.refusal(planned)
         item = planned.item
@@ -91,7 +94,7 @@ def _entry(planned: Planned, actor: Actor, at: datetime, batch_id: str | None) -
         project_code=planned.item.project,
         from_state=planned.row.state,
         to_state=planned.to_state,
-        reason=planned.item.reason,
+        reason=planned.record,
         data=planned.audit_data(),
         batch_id=batch_id,
     )

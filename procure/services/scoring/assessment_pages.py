@@ -21,6 +21,7 @@ from procure.domain.dates import beijing_moment, chinese_date
 from procure.domain.errors import InvalidInput
 from procure.domain.language import N_, both, ngettext, pgettext
 from procure.domain.language import gettext as _
+from procure.domain.renewal import GRADED, VETOED
 from procure.domain.scorecard import Scorecard
 from procure.domain.text import check_typed_text
 from procure.services.lifecycle.fire import TransitionResult, perform
@@ -48,20 +49,6 @@ from procure.workflow.scoring_guards import CHINA, china_day
 ACKNOWLEDGED_TEXT = N_("Acknowledged without objection")
 """The comment recorded when an organization acknowledges without writing one (recorded in
 the language in use, as a comment typed then would be)."""
-
-GRADED = {
-    "renew": N_("Graded %(grade)s (%(total)s): the policy renews the contract"),
-    "rectify": N_("Graded %(grade)s (%(total)s): the policy requires rectification"),
-    "drop": N_("Graded %(grade)s (%(total)s): the policy ends the cooperation"),
-}
-"""What the renewal policy makes of a grade, one sentence per action."""
-
-VETOED = {
-    "renew": N_("Veto item %(items)s: the policy renews the contract whatever the score"),
-    "rectify": N_("Veto item %(items)s: the policy requires rectification whatever the score"),
-    "drop": N_("Veto item %(items)s: the policy ends the cooperation whatever the score"),
-}
-"""What the renewal policy makes of a veto item found, one sentence per action."""
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,11 @@ def assessment_view(session: Session, code: str, *, rules: Rules | None = None) 
             "points": dict(outcome.points),
             "narratives": dict(outcome.narratives),
             "missing_narratives": list(outcome.missing_narratives),
-            "policy": {"action": decision.action, "reason": decision.reason},
+            "policy": {
+                "action": decision.action,
+                "reason": decision.reason,
+                "shown": decision.shown(),
+            },
             "comment_window_closes": closes,
             "window_open_now": now_utc().date() <= closes,
         }

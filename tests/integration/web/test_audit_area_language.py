@@ -143,8 +143,6 @@ PAGES = {
     "visibility": (ADMIN.name, _get("/admin/visibility"), 200),
 }
 NOT_YET = {
-    "renewal-plan": "a plan's reasons are the renewal policy's sentences, as the trail records"
-    " them (English, with the grade's Chinese name); not converted yet",
     "visibility": "the policy file gives each fact's name and basis in Chinese only (its basis"
     " quotes English file names); not converted yet",
 }

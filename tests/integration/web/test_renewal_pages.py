@@ -146,8 +146,9 @@ def test_the_plan_lists_each_contract_with_its_action_and_reason_and_changes_not
         ("skip", "SM-2019-004"),
     ]
     assert "SM-2020-001" in page.text  # the renewal's next-year project
-    assert "needs a decision" in page.text and "barred" in page.text
-    assert "not assessed yet: contracted" in page.text
+    assert "待决定：按续约政策应续约，但" in page.text and "不得承接" in page.text
+    assert "drop --reason &#34;不予续约：次年不得承接&#34;`" in page.text  # the reason to give
+    assert "尚未考核：已签约" in page.text
     assert 'id="confirm-form"' in page.text
     assert _data(year, engine) == before
 
@@ -200,7 +201,7 @@ def test_apply_runs_as_a_job_and_shows_each_refusal_and_the_audit_batch(
     assert '<progress id="progress" max="2" value="2">' in done.text
     assert 'id="changed">2 ' in done.text
     refusals = done.text.split('id="refusals"', 1)[1]
-    assert "SM-2019-003" in refusals and "needs a decision" in refusals
+    assert "SM-2019-003" in refusals and "待决定：按续约政策应续约" in refusals
     assert "SM-2019-004" not in refusals  # a skipped contract is no refusal
     batch = re.search(r'<span id="batch">(renew-2019-[\w-]+)</span>', done.text)
     assert batch is not None and 'href="/audit' not in done.text  # the officer may not open it
