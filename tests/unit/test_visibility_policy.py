@@ -108,8 +108,8 @@ def test_the_contract_life_is_for_the_winner_the_staff_and_auditors_only() -> No
         ),
         ("    en: Award\n", "", r"facts\.award\.en: required text is missing"),
         (
-            "    basis_en: \"The award must be published",
-            "    reason_en: \"The award must be published",
+            '    basis_en: "The award must be published',
+            '    reason_en: "The award must be published',
             "award: unknown key reason_en",
         ),
     ],
