@@ -72,7 +72,7 @@ def visibility() -> None:
     headings, rows = policy_table(policy)
     print_table(_("Who sees what, and when"), headings, rows)
     for rule in policy.facts.values():
-        echo(f"{rule.zh}：{rule.basis}")
+        echo(_("%(fact)s: %(basis)s", fact=rule.name, basis=rule.reason))
 
 
 @workflow.command(
@@ -101,7 +101,7 @@ def documents() -> None:
                 rule.zh,
                 _(", ").join(role_label(role) for role in rule.roles),
                 _(", ").join(states.state(state).label for state in rule.states),
-                default_rules().visibility.facts[SEEN_AS[kind]].zh,
+                default_rules().visibility.facts[SEEN_AS[kind]].name,
             )
             for kind, rule in rules.kinds.items()
         ],

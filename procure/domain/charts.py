@@ -47,7 +47,8 @@ def horizontal_bar_chart(
     """Return an SVG document drawing one horizontal bar per label, longest value widest.
 
     Args:
-        labels: what each bar is (names shown at the left, cut to :data:`LABEL_CHARS`).
+        labels: what each bar is (names shown at the left, or above each bar when one would
+            be cut at the left and fits a line of its own; cut to :data:`LABEL_CHARS`).
         values: each bar's value, zero or more (money as ``Decimal``, counts as ``int``).
         title: the chart's accessible title (``<title>``), also escaped.
         value_label: how a value is written at the end of its bar (e.g. ``format_yuan``);
@@ -62,17 +63,24 @@ def horizontal_bar_chart(
     _check(labels, values, color, width)
     value_width = 0 if value_label is None else 120
     label_room = min(_LABEL_ROOM, (width - value_width - 3 * _GAP) // 2)
-    label_width = _label_width(labels, label_room)
+    stacked = _stacks(labels, label_room, width)
+    label_width = -_GAP if stacked else _label_width(labels, label_room)
     bar_room = width - label_width - value_width - 3 * _GAP
-    height = max(1, len(labels)) * _ROW + 2 * _GAP
+    row = 2 * _ROW if stacked else _ROW
+    height = max(1, len(labels)) * row + 2 * _GAP
     svg = _svg_root(width, height, title)
     if not labels:
         _text(svg, _GAP, height / 2 + _FONT / 3, _(_EMPTY), anchor="start")
     largest = max(values, default=0)
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        top = _GAP + index * _ROW
+        top = _GAP + index * row + (_ROW if stacked else 0)
         baseline = top + _ROW / 2 + _FONT / 3
-        _text(svg, label_width + _GAP, baseline, _cut(drawable(label), label_room), anchor="end")
+        if stacked:  # the name on its own line above its bar, as wide as the drawing
+            cut = _cut(drawable(label), width - 2 * _GAP)
+            _text(svg, _GAP, baseline - _ROW, cut, anchor="start")
+        else:
+            cut = _cut(drawable(label), label_room)
+            _text(svg, label_width + _GAP, baseline, cut, anchor="end")
         length = Decimal(bar_room) * Decimal(value) / Decimal(largest) if largest else Decimal(0)
         ElementTree.SubElement(
             svg,
@@ -152,6 +160,13 @@ def _cut(label: str, room: int = _LABEL_ROOM) -> str:
     while len(cut) > 1 and _em(cut) * _FONT > room:
         cut = cut[:-2] + "…"
     return cut
+
+
+def _stacks(labels: Sequence[str], room: int, width: int) -> bool:
+    """Whether a name would be cut in a label column of ``room`` pixels but not on a line of
+    its own: then each name is drawn above its bar, whole (a narrow chart, a phone's)."""
+    drawn = [drawable(label) for label in labels]
+    return any(_cut(name, room) != name == _cut(name, width - 2 * _GAP) for name in drawn)
 
 
 def _label_width(labels: Sequence[str], room: int) -> int:

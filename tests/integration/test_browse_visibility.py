@@ -119,8 +119,8 @@ def test_a_project_outside_the_scope_reads_exactly_as_an_unknown_code(world: Ses
     with pytest.raises(NotFound) as unknown:
         readable_project(world, scope, "SM-ZS-2019-999")
 
-    assert str(outside.value) == "unknown project 'SM-ZS-2019-001'"
-    assert str(unknown.value) == "unknown project 'SM-ZS-2019-999'"
+    assert str(outside.value) == "没有项目 'SM-ZS-2019-001'"
+    assert str(unknown.value) == "没有项目 'SM-ZS-2019-999'"
 
 
 def test_grants_covering_every_purchaser_read_every_project(world: Session) -> None:

@@ -116,6 +116,15 @@ def test_a_label_is_cut_to_fit_its_column_inside_the_drawing(width: int) -> None
     assert (svg.find(".//svg:text", NS).text or "").endswith("…")  # type: ignore[union-attr]
 
 
+def test_a_name_too_long_for_a_phones_label_column_is_drawn_whole_above_its_bar() -> None:
+    names = ["厦门市思明区总工会", "梧村街道工会"]
+    svg = parse(horizontal_bar_chart(names, [5, 3], title="t", width=320))
+
+    drawn = [(e.text, e.attrib["text-anchor"]) for e in svg.iterfind(".//svg:text", NS)]
+    assert drawn[0::2] == [(name, "start") for name in names]
+    assert texts(horizontal_bar_chart(names, [5, 3], title="t", width=520))[0::2] == names
+
+
 def test_a_chart_without_bars_says_there_is_no_data() -> None:
     assert texts(horizontal_bar_chart([], [], title="t")) == ["无数据"]
     with use_language("en"):

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.domain.visibility import (
     FACT_KINDS,
     RECORD_FACTS,
     RELATIONS,
+    RELATIONS_EN,
     VISIBILITY_FILE,
     WHEN,
     Moments,
@@ -104,6 +106,12 @@ def test_the_contract_life_is_for_the_winner_the_staff_and_auditors_only() -> No
             "    reason: 中选结果应当公示",
             "award: unknown key reason",
         ),
+        ("    en: Award\n", "", r"facts\.award\.en: required text is missing"),
+        (
+            '    basis_en: "The award must be published',
+            '    reason_en: "The award must be published',
+            "award: unknown key reason_en",
+        ),
     ],
 )
 def test_a_policy_with_a_cell_undecided_or_unknown_is_refused_naming_the_key(
@@ -142,6 +150,17 @@ def test_the_policy_prints_as_a_chinese_table_a_row_per_fact() -> None:
     assert [row[0] for row in rows] == list(FACT_KINDS.values())
     sheet = rows[list(FACT_KINDS).index("review_sheet")]
     assert sheet[1 + list(RELATIONS).index("panel")] == "提交本人评分后"
+    assert headings[0] == "事实"
+
+
+def test_the_policy_prints_as_an_english_table_in_english() -> None:
+    with use_language("en"):
+        headings, rows = policy_table(load_visibility(INSTALLED))
+
+    assert headings == ["Fact", *RELATIONS_EN.values()]
+    sheet = rows[list(FACT_KINDS).index("review_sheet")]
+    assert sheet[0] == "Review sheets (score per criterion and total)"
+    assert sheet[1 + list(RELATIONS).index("panel")] == "After submitting their own scores"
 
 
 def test_whoever_may_see_the_evaluation_record_sees_every_kind_of_fact_it_shows() -> None:

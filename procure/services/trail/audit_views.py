@@ -110,7 +110,7 @@ def project_in_reach(session: Session, reach: AuditReach, code: str) -> str:
     if not reach.everything:
         statement = statement.where(col(Project.purchaser_id).in_(sorted(reach.purchaser_ids)))
     if session.exec(statement).first() is None:
-        raise NotFound(f"unknown project {quoted(code)}")
+        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
     return code
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from procure.domain.errors import Refused
 from procure.domain.language import _, both
-from procure.domain.visibility import FACT_KINDS, RECORD_FACTS, Moments
+from procure.domain.visibility import RECORD_FACTS, Moments
 from procure.services.visibility import gate
 
 DOSSIER_READER = "auditor"
@@ -33,9 +33,8 @@ def check_dossier_reader() -> None:
         if not policy.allows(kind, {DOSSIER_READER, gate.PUBLIC}, done)
     ]
     if hidden:
-        named = both(  # the policy names its facts in Chinese only; English shows their keys
-            "、".join(f"{FACT_KINDS[kind]}（{kind}）" for kind in hidden), ", ".join(hidden)
-        )
+        facts = [policy.facts[kind] for kind in hidden]
+        named = both("、".join(f.zh for f in facts), ", ".join(f.en for f in facts))
         raise Refused(
             _(
                 "No dossier written: a dossier carries the whole audit trail and every record,"

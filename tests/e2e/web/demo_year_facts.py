@@ -69,7 +69,7 @@ ACKNOWLEDGEMENT = "考核结果已阅，无异议。"
 SUBMIT_SHEET = "提交评分"
 
 
-BLANK_TEMPLATE = "下载空白评分表 Download the blank template (.xlsx)"
+BLANK_TEMPLATE = "下载空白评分表"
 
 
 DONE = "已完成"

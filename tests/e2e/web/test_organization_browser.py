@@ -82,7 +82,7 @@ def test_the_organization_sees_its_work_acknowledges_and_the_assessor_finalizes(
     confirm(page, ACKNOWLEDGE, "finalize_assessment")
     page.get_by_role("link", name="考核", exact=True).click()
     page.wait_for_url(f"**/projects/{ACKNOWLEDGE}/assessment")
-    expect(page.locator("section.result dd").first).to_contain_text("已定稿 final")
+    expect(page.locator("section.result dd").first).to_contain_text("已定稿")
     expect(page.locator("section.result")).to_contain_text("已考核")
     expect(page.locator("#finalize form")).to_have_count(0)
     shoot(page, screenshots, "assessment-final")

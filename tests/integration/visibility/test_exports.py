@@ -30,9 +30,12 @@ def test_a_dossier_is_refused_naming_each_fact_the_policy_hides_from_the_auditor
         export_dossier(session, url="", year=2019, purchaser=None, output=output, signer=None)
 
     message = str(refused.value)
-    assert "审计人员（auditor）看到 监管检查与整改（inspection）、绩效评价记录" in message
+    assert "审计人员（auditor）看到 监管检查与整改、绩效评价记录（考核档案）。" in message
     with use_language("en"), pytest.raises(Refused) as refused:
         with installed_policy(HIDDEN_FROM_THE_AUDITOR, tmp_path):
             export_dossier(session, url="", year=2019, purchaser=None, output=output, signer=None)
-    assert "the auditor see inspection, evaluation_record." in str(refused.value)
+    assert (
+        "the auditor see Inspections and rectification, "
+        "Performance evaluation record (assessment file)." in str(refused.value)
+    )
     assert not output.exists()

@@ -107,7 +107,7 @@ def test_an_organization_opens_its_own_record_and_not_another_organizations(
     sign_in(client, LOSER)  # it bid for the project but does not hold the contract
     refused = client.get(f"/projects/{CODE}/record")
     assert refused.status_code == 404
-    assert "unknown project" in refused.text
+    assert "没有项目" in refused.text and CODE in refused.text
 
 
 def test_a_project_without_a_contract_has_no_record(

@@ -141,8 +141,8 @@ def test_three_reviewers_score_by_form_and_by_template_and_a_fourth_declares_a_c
             page.set_input_files("#upload-sheet", filled)
             page.get_by_role("button", name="上传并提交").click()
             page.wait_for_url(f"**/projects/{CODE}/panel/sheet?done=upload")
-        expect(page.locator(f'[id="sheet-{QIHANG}"] p.ok')).to_contain_text("总分 total 85.00")
-        expect(page.locator(f'[id="sheet-{TONGXIN}"] p.ok')).to_contain_text("总分 total 74.46")
+        expect(page.locator(f'[id="sheet-{QIHANG}"] p.ok')).to_contain_text("已评分：总分 85.00")
+        expect(page.locator(f'[id="sheet-{TONGXIN}"] p.ok')).to_contain_text("已评分：总分 74.46")
         shoot(page, screenshots, f"year-04-sheet-{REVIEWERS.index(reviewer) + 1}")
 
     page = open_page()
@@ -183,13 +183,13 @@ def test_the_officer_awards_from_the_panel_page_and_the_notice_is_public_without
     expect(page.locator(f'[id="panel-{TONGXIN}"] tr.sheet-recused')).to_contain_text(RECUSED)
     expect(page.locator("table.ranking tbody tr").first).to_have_id(f"rank-{QIHANG}")
     shoot(page, screenshots, "year-07-panel")
-    winner.get_by_role("button", name="确定中选 Award").click()
+    winner.get_by_role("button", name="确定中选", exact=True).click()
     page.wait_for_url(f"**/projects/{CODE}/do/award")
     expect(page.locator("#confirm-values")).to_contain_text(organization_label(QIHANG))
     expect(page.locator("#irreversible")).to_contain_text("公示后不能撤回")
     assert state(demo_db) == "reviewing"  # nothing done before the confirmation
     shoot_widths(page, screenshots, "year-07b-award-confirm")
-    page.locator("#confirm-form").get_by_role("button", name="确认确定中选组织 Confirm").click()
+    page.locator("#confirm-form").get_by_role("button", name="确认确定中选组织").click()
     page.wait_for_url(f"**/projects/{CODE}?done=award")
     assert state(demo_db) == "awarded"
 
