@@ -175,7 +175,7 @@ def tick_actor(session: Session, by: str) -> Actor:
     for role in TICK_ROLES:
         try:
             user = authorize(
-                session, Actor(login, role), Scope(any_purchaser=True), "tick", allow_setup=False
+                session, Actor(login, role), Scope(any_purchaser=True), _("tick"), allow_setup=False
             )
         except Refused as exc:
             refusals.append(str(exc))

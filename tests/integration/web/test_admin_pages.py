@@ -82,7 +82,7 @@ def test_a_non_admin_may_not_open_the_administration(
     sign_in(client, AUDITOR.name)
     response = client.get(path)
     assert response.status_code == 403
-    assert "holds no admin grant" in response.text
+    assert "没有覆盖 任一购买方 的管理员授权" in response.text
 
 
 def test_an_admin_adds_an_account_that_then_signs_in_with_its_password(
@@ -297,7 +297,7 @@ def test_a_non_admins_forged_post_is_refused_and_changes_nothing(
     before = snapshot(registered, engine)
     response = client.post(path, data={**values, "csrf_token": csrf})
     assert response.status_code == 403
-    assert "holds no admin grant" in response.text
+    assert "没有覆盖 任一购买方 的管理员授权" in response.text
     assert snapshot(registered, engine) == before
 
 
@@ -318,7 +318,7 @@ def test_a_station_admin_may_not_grant_for_the_federation(
         data={"csrf_token": csrf, "login": OFFICER.name, "role": "leader", "purchaser": PURCHASER},
     )
     assert response.status_code == 403
-    assert "holds no admin grant for SM-FED" in response.text
+    assert "没有覆盖 SM-FED 的管理员授权" in response.text
     assert snapshot(registered, engine) == before
 
 

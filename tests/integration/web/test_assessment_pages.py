@@ -293,7 +293,7 @@ def test_an_auditors_forged_sheet_is_refused_with_the_database_unchanged(
         data={"csrf_token": csrf},
         files={"sheet": ("s.xlsx", b"not a workbook", "application/x")},
     )
-    assert upload.status_code == 403 and "holds no assessor grant" in upload.text
+    assert upload.status_code == 403 and "的考核人员授权" in upload.text
     assert snapshot(session, engine) == before
 
 
