@@ -23,7 +23,7 @@ from procure.domain.identity import (
     normalize_display_name,
     normalize_login,
 )
-from procure.domain.language import _
+from procure.domain.language import N_, _
 from procure.services.accounts.authorization import SETUP_LOGIN, Scope, authorize, display_name
 from procure.services.accounts.scope import check_manages, grant_action, scope_named
 from procure.store import accounts as account_store
@@ -73,14 +73,12 @@ def _record(session: Session, by: Actor, trigger: str, data: dict[str, Any], at:
     )
 
 
+NEEDS_ADMIN = N_("%(action)s refused: managing accounts needs the admin role (--as admin)")
+
+
 def _admin(session: Session, by: Actor, action: str, scope: Scope | None = None) -> None:
     if by.role != "admin":
-        raise Refused(
-            _(
-                "%(action)s refused: managing accounts needs the admin role (--as admin)",
-                action=action,
-            )
-        )
+        raise Refused(_(NEEDS_ADMIN, action=action))
     authorize(session, by, scope or Scope(any_purchaser=True), action)
 
 
