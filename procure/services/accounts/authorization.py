@@ -34,6 +34,10 @@ SETUP_NAME = "初始设置 setup"
 SETUP_ACTOR = Actor(SETUP_LOGIN, "admin", SETUP_NAME)
 
 
+class GrantMissing(Refused):
+    """An active account that holds no grant of the role covering the scope."""
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where an action applies: a purchaser, an organization, or both (a project)."""
@@ -126,7 +130,7 @@ def authorize(
         held = pgettext("list", ", ").join(_grant_label(session, g) for g in grants) or pgettext(
             "nothing", "none"
         )
-        raise Refused(
+        raise GrantMissing(
             _(
                 "%(action)s refused: %(login)s (%(name)s) holds no %(role)s grant for"
                 " %(scope)s (grants: %(held)s)",
