@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from procure.domain.errors import Busy, Refused
+from procure.domain.language import _
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,14 +54,22 @@ def is_busy(exc: BaseException) -> bool:
 
 def busy(what: str) -> Busy:
     """The refusal of a change that waited too long for another officer's."""
-    return Busy(f"{what}: the database is busy with another change; try again in a moment")
+    return Busy(
+        _(
+            "%(what)s: the database is busy with another change; try again in a moment",
+            what=what,
+        )
+    )
 
 
 def clash(what: str) -> Refused:
     """The refusal of a change that kept colliding with other officers' changes."""
     return Refused(
-        f"{what} refused: it collided with another change saved at the same moment; "
-        "look again and retry"
+        _(
+            "%(what)s refused: it collided with another change saved at the same moment;"
+            " look again and retry",
+            what=what,
+        )
     )
 
 

@@ -127,7 +127,11 @@ def _change(
     render = _registry if registry_page else _accounts
     failed: dict[str, Any] = {"form": name, "values": form}
     try:
-        committed(session, lambda: change(session, form, by), what=f"{name} ({by.name})")
+        committed(
+            session,
+            lambda: change(session, form, by),
+            what=_("Managing the registry") if registry_page else _("Managing accounts"),
+        )
     except FormInvalid as exc:
         return render(request, reader, status=400, errors=exc.errors, **failed)
     except (InvalidInput, NotFound) as exc:

@@ -110,7 +110,7 @@ def sign_in(
     except OperationalError as exc:
         session.rollback()
         if is_busy(exc):
-            raise busy("sign in") from exc  # 503 "try again in a moment", never a 500
+            raise busy(_("Signing in")) from exc  # 503 "try again in a moment", never a 500
         raise
     response = RedirectResponse(next_path, status_code=303)
     set_session_cookie(request, response, opened.token)
@@ -125,7 +125,9 @@ def sign_out(request: Request, session: Writer, _form: CheckedForm) -> Response:
     """End this browser's session."""
     token = _session_token(request)
     if token is not None:
-        committed(session, lambda: signin.sign_out(session, token, at=now_utc()), what="sign out")
+        committed(
+            session, lambda: signin.sign_out(session, token, at=now_utc()), what=_("Signing out")
+        )
     response = RedirectResponse("/signin", status_code=303)
     clear_session_cookie(response)
     return response
@@ -205,7 +207,7 @@ async def choose_language(request: Request, session: Writer) -> Response:
             committed(
                 session,
                 lambda: own_language(session, login, chosen, at=now_utc()),
-                what="set language",
+                what=_("Setting the language"),
             )
 
         await run_in_threadpool(keep)  # the database is written off the event loop

@@ -11,7 +11,7 @@ from procure.domain.errors import Refused
 from procure.domain.language import _
 from procure.domain.money import format_yuan
 from procure.services.accounts.signin import SignedIn
-from procure.services.browse.labels import naming
+from procure.services.browse.labels import naming, step_label
 from procure.services.browse.organization import my_projects
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.lifecycle.clock import now_utc
@@ -96,7 +96,7 @@ def withdraw(
     committed(
         session,
         lambda: perform(session, code, WITHDRAW, actor, params=params),
-        what=f"{WITHDRAW} on {code}",
+        what=_("%(step)s on %(code)s", step=step_label(WITHDRAW), code=code),
     )
     return RedirectResponse("/mine?done=withdrawn", status_code=303)
 

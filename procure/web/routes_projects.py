@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.domain.visibility import STAFF_RELATIONS
-from procure.services.browse.labels import naming
+from procure.services.browse.labels import naming, step_label
 from procure.services.browse.organization import withdrawable
 from procure.services.browse.visibility import readable_project, viewer_scope
 from procure.services.lifecycle.project_actions import (
@@ -117,7 +118,7 @@ def fire(
         committed(
             session,
             lambda: fire_form(session, code, trigger, account.user, form),
-            what=f"{trigger} on {code}",
+            what=_("%(step)s on %(code)s", step=step_label(trigger), code=code),
         )
     except FormInvalid as exc:
         return _page(

@@ -129,7 +129,7 @@ def test_an_upheld_objection_reopens_the_review_and_a_new_award_may_follow(award
         ),
         (
             ["--by", ORGANIZATION_LOGINS[LAOXIE], "--on", f"{YEAR}-02-20"],
-            "holds no organization grant",
+            "holds no Service organization grant",
         ),
     ],
 )

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from procure.cli import main
-from tests.e2e.cli import IN_ENGLISH, dump
+from tests.e2e.cli import CHINESE, IN_ENGLISH, dump
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,10 @@ class Result:
     stderr: str
 
 
-def run(db: str, *args: str, stdin: str | bytes | None = None) -> Result:
-    with CliRunner().isolation(input=stdin, env={"PROCURE_DB": db, **IN_ENGLISH}) as (out, err, _):
+def run(db: str, *args: str, stdin: str | bytes | None = None, chinese: bool = False) -> Result:
+    """Run ``procure`` in English, or in Chinese (the default language) with ``chinese``."""
+    env = {"PROCURE_DB": db, **IN_ENGLISH, **({"LANG": CHINESE} if chinese else {})}
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
         code = main(list(args))
         return Result(code, out.getvalue().decode(), err.getvalue().decode())
 
@@ -76,9 +78,11 @@ def test_a_password_is_set_and_checked_from_stdin(db: str) -> None:
 def test_a_short_password_is_refused_and_changes_nothing(db: str) -> None:
     run(db, "users", "add", "wangwu", "--name", "王五", "--by", "admin")
     before = dump(db)
-    refused = run(db, "users", "passwd", "wangwu", stdin="short\n")
+    refused = run(db, "users", "passwd", "wangwu", stdin="short\n", chinese=True)
     assert refused.code == 1
     assert "密码至少需要 10 个字符" in refused.stderr and "short" not in refused.stderr
+    refused = run(db, "users", "passwd", "wangwu", stdin="short\n")
+    assert refused.stderr == "error: A password needs at least 10 characters\n"
     assert dump(db) == before
 
 
@@ -108,7 +112,8 @@ def test_a_bad_account_request_is_one_line_and_changes_nothing(
     db: str, args: tuple[str, ...], says: str
 ) -> None:
     before = dump(db)
-    result = run(db, *args, *(() if "--by" in args else ("--by", "admin")))
+    chinese = not says.isascii()  # the Chinese refusals are read in Chinese, the default
+    result = run(db, *args, *(() if "--by" in args else ("--by", "admin")), chinese=chinese)
     assert result.code == 1, result
     assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr, result
     assert dump(db) == before
@@ -173,9 +178,11 @@ def test_an_admin_of_one_purchaser_cannot_manage_accounts_beyond_it(
     scoped_db: str, args: tuple[str, ...], stdin: str | None
 ) -> None:
     before = dump(scoped_db)
-    refused = run(scoped_db, *args, stdin=stdin)
+    refused = run(scoped_db, *args, stdin=stdin, chinese=True)
     assert refused.code == 1, refused.stdout
     assert "被拒绝" in refused.stderr and "范围以外的授权" in refused.stderr, refused.stderr
+    refused = run(scoped_db, *args, stdin=stdin)
+    assert "refused: the administrator fedadmin (fedadmin) manages only" in refused.stderr
     assert dump(scoped_db) == before
 
 

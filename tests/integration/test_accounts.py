@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
 from procure.services.accounts.authorization import SETUP_ACTOR
 from procure.services.lifecycle import fire as lc
@@ -62,8 +63,14 @@ def test_a_grant_on_another_purchaser_is_refused_naming_what_is_missing(
         lc.approve(session, plan.code, Actor("wangwu", "leader"))
 
     assert str(refused.value) == (
-        "approve refused: wangwu (王五) holds no leader grant for SM-WC "
-        "(grants: officer for SM-FED)"
+        "批准立项 被拒绝：wangwu（王五）没有覆盖 SM-WC 的分管领导授权"
+        "（现有授权：项目干事（SM-FED））"
+    )
+    with use_language("en"), pytest.raises(Refused) as refused:
+        lc.approve(session, plan.code, Actor("wangwu", "leader"))
+    assert str(refused.value) == (
+        "Approve refused: wangwu (王五) holds no Leader in charge grant for SM-WC "
+        "(grants: Project officer for SM-FED)"
     )
     assert snapshot(session, engine) == before
     assert wangwu.role == "officer"
@@ -84,13 +91,13 @@ def test_a_grant_on_a_station_does_not_cover_its_federation(session: Session) ->
     _station(session)
     leader = _person(session, "sunqi", "孙七", "leader", STATION)
 
-    with pytest.raises(Refused, match="sunqi \\(孙七\\) holds no leader grant for SM-FED"):
+    with pytest.raises(Refused, match="sunqi（孙七）没有覆盖 SM-FED 的分管领导授权"):
         lc.approve(session, plan.code, leader)
 
 
 def test_an_unknown_login_is_refused(session: Session) -> None:
     plan = project_at(session, "proposed")
-    with pytest.raises(Refused, match="no account 'nobody'"):
+    with pytest.raises(Refused, match="没有账号 'nobody'"):
         lc.approve(session, plan.code, Actor("nobody", "leader"))
 
 
@@ -101,7 +108,7 @@ def test_a_deactivated_account_can_no_longer_act(session: Session, engine: Engin
     session.commit()
     before = snapshot(session, engine)
 
-    with pytest.raises(Refused, match="the account qianba \\(钱八\\) is deactivated"):
+    with pytest.raises(Refused, match="账号 qianba（钱八）已停用"):
         lc.approve(session, plan.code, leader)
     assert snapshot(session, engine) == before
 
@@ -112,7 +119,7 @@ def test_a_revoked_grant_no_longer_allows_the_step(session: Session) -> None:
     accounts.revoke(session, "zhoujiu", "leader", ADMIN, purchaser=PURCHASER)
     session.commit()
 
-    with pytest.raises(Refused, match="holds no leader grant for SM-FED \\(grants: none\\)"):
+    with pytest.raises(Refused, match="没有覆盖 SM-FED 的分管领导授权（现有授权：无）"):
         lc.approve(session, plan.code, leader)
 
 
@@ -146,9 +153,7 @@ def test_a_zero_width_variant_of_a_reviewer_is_refused(session: Session) -> None
 
 def test_a_recusal_names_a_registered_reviewer(session: Session) -> None:
     plan = project_at(session, "reviewing")
-    with pytest.raises(
-        Refused, match="no account '评审甲': a recusal names the reviewer's account"
-    ):
+    with pytest.raises(Refused, match="没有账号 '评审甲'：回避须写明评审专家的账号"):
         lc.record_recusal(
             session, plan.code, OFFICER, organization=QIHANG, reviewer="评审甲", reason="亲属"
         )
@@ -157,11 +162,11 @@ def test_a_recusal_names_a_registered_reviewer(session: Session) -> None:
 def test_only_the_organization_itself_may_acknowledge_its_assessment(session: Session) -> None:
     plan = project_at(session, "assessment_recorded")
 
-    with pytest.raises(Refused, match="holds no organization grant for"):
+    with pytest.raises(Refused, match="没有覆盖 .* 的承接方授权"):
         lc.record_comment(
             session, plan.code, organization_actor(TONGXIN), text="无异议", acknowledged=True
         )
-    with pytest.raises(Refused, match="only with the reference of the document"):
+    with pytest.raises(Refused, match="项目干事代为录入承接方意见时，须写明来函文号"):
         lc.record_comment(session, plan.code, OFFICER, text="无异议", acknowledged=True)
 
     lc.record_comment(
@@ -195,16 +200,16 @@ def test_the_setup_actor_works_only_until_there_is_an_administrator(session: Ses
     accounts.grant(session, "root", "admin", SETUP_ACTOR)
     session.commit()
 
-    with pytest.raises(Refused, match="name the account acting"):
+    with pytest.raises(Refused, match="请写明办理的账号"):
         accounts.add_user(session, "intruder", "入侵者", SETUP_ACTOR)
     accounts.add_user(session, "someone", "某人", Actor("root", "admin"))
 
 
 def test_only_an_administrator_manages_accounts(session: Session) -> None:
     setup_registry(session)
-    with pytest.raises(Refused, match="needs the admin role"):
+    with pytest.raises(Refused, match="管理账号需要管理员角色"):
         accounts.add_user(session, "friend", "朋友", OFFICER)
-    with pytest.raises(Refused, match="holds no admin grant"):
+    with pytest.raises(Refused, match="的管理员授权"):
         accounts.grant(session, OFFICER.name, "leader", Actor(OFFICER.name, "admin"))
 
 

@@ -141,7 +141,7 @@ def test_an_organization_account_may_not_object_in_another_organizations_name(
 ) -> None:
     awarded(session)
 
-    with pytest.raises(Refused, match="holds no organization grant"):
+    with pytest.raises(Refused, match="没有覆盖 .* 的承接方授权"):
         objections.lodge(
             session, CODE, organization_actor(RENHE), organization=TONGXIN, text="x",
             at=beijing(date(2019, 10, 8)),

@@ -56,7 +56,7 @@ def admin_actor(session: Session, user: User) -> Actor:
         session,
         actor,
         Scope(any_purchaser=True),
-        "管理账号需要管理员角色 administration",
+        _("Managing accounts"),
         allow_setup=False,
     )
     return actor
@@ -239,7 +239,11 @@ def end_sessions(session: Session, login: str, by: Actor, *, at: datetime) -> in
         NotFound: no such account.
     """
     admin = authorize(
-        session, by, Scope(any_purchaser=True), f"ending the sessions of {login}", allow_setup=False
+        session,
+        by,
+        Scope(any_purchaser=True),
+        _("Ending the sessions of %(login)s", login=login),
+        allow_setup=False,
     )
     assert admin is not None, "the setup actor is refused by authorize"
     user = account_store.user_by_login(session, normalize_login(login))

@@ -20,16 +20,22 @@ from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, Refused
 from procure.domain.identity import normalize_login
+from procure.domain.language import _, pgettext
 from procure.services.lifecycle.params import parse_params
 from procure.store import accounts as account_store
 from procure.store.models import Organization, Project, Purchaser
 from procure.store.trust_models import RoleGrant, User
 from procure.workflow.context import Actor
 from procure.workflow.definition import TransitionDef
+from procure.workflow.roles import role_label
 
 SETUP_LOGIN = "(setup)"
 SETUP_NAME = "初始设置 setup"
 SETUP_ACTOR = Actor(SETUP_LOGIN, "admin", SETUP_NAME)
+
+
+class GrantMissing(Refused):
+    """An active account that holds no grant of the role covering the scope."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class Scope:
             return f"{self.organization.uscc} ({self.organization.name})"
         if self.purchaser is not None:
             return self.purchaser.code
-        return "any purchaser" if self.any_purchaser else "all purchasers"
+        return _("any purchaser") if self.any_purchaser else _("all purchasers")
 
 
 def project_scope(session: Session, project: Project) -> Scope:
@@ -91,25 +97,50 @@ def authorize(
         if allow_setup and actor.role == "admin" and in_setup(session, actor):
             return None
         raise Refused(
-            f"{action} refused: name the account acting (--by LOGIN)"
+            _("%(action)s refused: name the account acting (--by LOGIN)", action=action)
             if allow_setup
-            else f"{action} refused: only registered accounts may do this (--by LOGIN)"
+            else _(
+                "%(action)s refused: only registered accounts may do this (--by LOGIN)",
+                action=action,
+            )
         )
     login = normalize_login(actor.name)
     user = account_store.user_by_login(session, login)
     if user is None:
         raise Refused(
-            f"{action} refused: no account {login!r} "
-            f"(an administrator adds it: procure users add {login} --name 显示名)"
+            _(
+                "%(action)s refused: no account %(quoted)s (an administrator adds it:"
+                " procure users add %(login)s --name NAME)",
+                action=action,
+                quoted=repr(login),
+                login=login,
+            )
         )
     if not user.active:
-        raise Refused(f"{action} refused: the account {login} ({user.name}) is deactivated")
+        raise Refused(
+            _(
+                "%(action)s refused: the account %(login)s (%(name)s) is deactivated",
+                action=action,
+                login=login,
+                name=user.name,
+            )
+        )
     grants = account_store.active_grants(session, user)
     if not any(_covers(session, grant, actor.role, scope) for grant in grants):
-        held = ", ".join(_grant_label(session, g) for g in grants) or "none"
-        raise Refused(
-            f"{action} refused: {login} ({user.name}) holds no {actor.role} grant for "
-            f"{scope.label(actor.role)} (grants: {held})"
+        held = pgettext("list", ", ").join(_grant_label(session, g) for g in grants) or pgettext(
+            "nothing", "none"
+        )
+        raise GrantMissing(
+            _(
+                "%(action)s refused: %(login)s (%(name)s) holds no %(role)s grant for"
+                " %(scope)s (grants: %(held)s)",
+                action=action,
+                login=login,
+                name=user.name,
+                role=role_label(actor.role),
+                scope=scope.label(actor.role),
+                held=held,
+            )
         )
     return user
 
@@ -148,4 +179,6 @@ def _covers(session: Session, grant: RoleGrant, role: str, scope: Scope) -> bool
 
 
 def _grant_label(session: Session, grant: RoleGrant) -> str:
-    return f"{grant.role} for {account_store.scope_label(session, grant)}"
+    label = account_store.scope_label(session, grant)
+    scope = _("all purchasers") if label == "all purchasers" else label
+    return _("%(role)s for %(scope)s", role=role_label(grant.role), scope=scope)

@@ -57,8 +57,9 @@ def set_language(session: Session, login: str, chosen: str, by: Actor, *, at: da
     user = _user(session, login)
     if by.role != "admin":
         raise Refused(_("Setting an account's language needs the administrator role."))
-    authorize(session, by, Scope(any_purchaser=True), f"setting the language of {user.login}")
-    check_manages(session, by, user, f"设置 {user.login} 的语言")
+    action = _("Setting the language of %(login)s", login=user.login)
+    authorize(session, by, Scope(any_purchaser=True), action)
+    check_manages(session, by, user, action)
     name = display_name(session, by)
     return _set(session, user, parse(chosen), actor=by.name, role=by.role, name=name, at=at)
 

@@ -23,7 +23,7 @@ from procure.domain.identity import (
     normalize_display_name,
     normalize_login,
 )
-from procure.domain.language import _
+from procure.domain.language import N_, _
 from procure.services.accounts.authorization import SETUP_LOGIN, Scope, authorize, display_name
 from procure.services.accounts.scope import check_manages, grant_action, scope_named
 from procure.store import accounts as account_store
@@ -73,9 +73,12 @@ def _record(session: Session, by: Actor, trigger: str, data: dict[str, Any], at:
     )
 
 
+NEEDS_ADMIN = N_("%(action)s refused: managing accounts needs the admin role (--as admin)")
+
+
 def _admin(session: Session, by: Actor, action: str, scope: Scope | None = None) -> None:
     if by.role != "admin":
-        raise Refused(f"{action} refused: managing accounts needs the admin role (--as admin)")
+        raise Refused(_(NEEDS_ADMIN, action=action))
     authorize(session, by, scope or Scope(any_purchaser=True), action)
 
 
@@ -92,7 +95,7 @@ def add_user(
     """Add an account (no grants yet, no password); no commit."""
     normalized = normalize_login(login)
     display = normalize_display_name(name)
-    _admin(session, by, f"adding account {normalized}")
+    _admin(session, by, _("adding account %(login)s", login=normalized))
     if account_store.user_by_login(session, normalized) is not None:
         raise InvalidInput(_("The account %(login)s already exists", login=repr(normalized)))
     moment = at or _now()
@@ -204,7 +207,7 @@ def _checked_change(
     admin_scope = (
         scope if scope.purchaser is not None else Scope(any_purchaser=role == "organization")
     )
-    _admin(session, by, f"{action} {user.login}", admin_scope)
+    _admin(session, by, grant_action(action, user.login, role), admin_scope)
     check_manages(session, by, user, grant_action(action, user.login, role))
     for held in account_store.active_grants(session, user):
         if (held.role, held.purchaser_id, held.organization_id) == (
@@ -273,7 +276,7 @@ def revoke(
 def deactivate(session: Session, login: str, by: Actor, *, at: datetime | None = None) -> User:
     """Deactivate an account: it can no longer act (its past steps keep naming it)."""
     user = _user(session, login)
-    _admin(session, by, f"deactivating {user.login}")
+    _admin(session, by, _("deactivating %(login)s", login=user.login))
     check_manages(session, by, user, _("Deactivating the account %(login)s", login=user.login))
     if not user.active:
         raise InvalidInput(_("The account %(login)s is already deactivated", login=user.login))
@@ -299,7 +302,7 @@ def set_email(
 ) -> User:
     """Set (or, with ``None``, remove) the address an account's reminders are sent to."""
     user = _user(session, login)
-    _admin(session, by, f"setting the e-mail address of {user.login}")
+    _admin(session, by, _("setting the e-mail address of %(login)s", login=user.login))
     check_manages(session, by, user, _("Setting the e-mail address of %(login)s", login=user.login))
     address = None if email is None else email.strip()
     if address is not None and (len(address) > 254 or not _EMAIL.fullmatch(address)):
@@ -331,7 +334,7 @@ def set_shared_password(
     users = [_user(session, login) for login in logins]
     for user in users:
         if by.name == SETUP_LOGIN or normalize_login(by.name) != user.login:
-            _admin(session, by, f"setting the password of {user.login}")
+            _admin(session, by, _("setting the password of %(login)s", login=user.login))
             check_manages(
                 session, by, user, _("Setting the password of %(login)s", login=user.login)
             )

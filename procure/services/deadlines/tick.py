@@ -32,7 +32,7 @@ from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.identity import normalize_login
 from procure.domain.language import _, pgettext
 from procure.domain.workdays import WorkingCalendar
-from procure.services.accounts.authorization import Scope, authorize
+from procure.services.accounts.authorization import GrantMissing, Scope, authorize
 from procure.services.browse.visibility import Reach, viewer_scope
 from procure.services.deadlines.calendar_state import calendar_for
 from procure.services.deadlines.due import DueItem, beijing_day, role_covers, running_deadlines
@@ -171,19 +171,19 @@ def tick_actor(session: Session, by: str) -> Actor:
         Refused: no such active account, or it holds neither an officer nor an admin grant.
     """
     login = normalize_login(by)
-    refusals = []
+    refusals: list[Refused] = []
     for role in TICK_ROLES:
         try:
             user = authorize(
-                session, Actor(login, role), Scope(any_purchaser=True), "tick", allow_setup=False
+                session, Actor(login, role), Scope(any_purchaser=True), _("tick"), allow_setup=False
             )
         except Refused as exc:
-            refusals.append(str(exc))
+            refusals.append(exc)
             continue
         session.rollback()  # end the read: each fired project has its own transaction
         return Actor(login, role, user.name if user is not None else login)
     session.rollback()
-    if all("holds no" in refusal for refusal in refusals):
+    if all(isinstance(refusal, GrantMissing) for refusal in refusals):
         raise Refused(
             _(
                 "The daily check refused: %(login)s holds neither a project officer nor an "
@@ -191,7 +191,7 @@ def tick_actor(session: Session, by: str) -> Actor:
                 login=login,
             )
         )
-    raise Refused(refusals[0])
+    raise Refused(str(refusals[0]))
 
 
 def _judged(session: Session, rules: Rules, calendar: WorkingCalendar, on: date) -> list[DueItem]:

@@ -92,7 +92,7 @@ def perform(
     scope = project_scope(session, project)
     if entry.named_organization and actor.role == "organization":
         scope = named_organization_scope(session, scope, entry, params or {})
-    user = authorize(session, actor, scope, trigger, allow_setup=False)
+    user = authorize(session, actor, scope, entry.label, allow_setup=False)
     assert user is not None, "the setup actor is refused by authorize"
     actor = Actor(actor.name, actor.role, user.name)
     ctx = ActionContext(

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import InvalidInput, ProcureError
+from procure.domain.language import _
 from procure.services.accounts.authorization import Scope, acting
 from procure.services.lifecycle.clock import now_utc
 from procure.services.lifecycle.fire import check_actor
@@ -243,7 +244,9 @@ def _authorized(session: Session, actor: Actor, year: int, purchasers: set[str])
     checked = actor
     for code in sorted(purchasers):
         scope = Scope(purchaser=queries.purchaser_by_code(session, code))
-        checked = acting(session, actor, scope, f"renewal of {year} for {code}")
+        checked = acting(
+            session, actor, scope, _("The renewal of %(year)s for %(code)s", year=year, code=code)
+        )
     return checked
 
 

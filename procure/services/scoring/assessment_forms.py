@@ -352,7 +352,9 @@ def may_act(session: Session, code: str, user: User, role: str, trigger: str) ->
     """
     project = queries.project_by_code(session, code)
     scope = project_scope(session, project)
-    authorize(session, Actor(user.login, role), scope, trigger, allow_setup=False)
+    entries = default_rules().engine.definition.transitions_for(trigger)
+    action = entries[0].label if entries else trigger
+    authorize(session, Actor(user.login, role), scope, action, allow_setup=False)
 
 
 def _record(

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.checkpoint import Checkpoint
 from procure.domain.errors import Refused
+from procure.domain.language import _
 from procure.services.accounts.authorization import Scope, authorize
 from procure.services.lifecycle.clock import now_utc
 from procure.services.trail.checkpoints import Signer, export_checkpoint, take_checkpoint
@@ -67,7 +68,7 @@ def back_up(
         Refused: ``by`` is not an active admin, ``target`` exists, or a tool is missing.
         InvalidInput: the copy failed.
     """
-    user = authorize(session, Actor(by, "admin"), Scope(any_purchaser=True), "backup")
+    user = authorize(session, Actor(by, "admin"), Scope(any_purchaser=True), _("backup"))
     login = user.login if user is not None else by
     beside = checkpoint_file_of(target)
     if beside.exists():

@@ -44,7 +44,10 @@ def test_a_change_that_waits_longer_than_allowed_is_refused_as_busy(
     impatient = make_engine(url_of(engine), lock_timeout=WAIT)
     started = time.monotonic()
     try:
-        with new_session(impatient) as officer, pytest.raises(Busy, match="busy.*try again"):
+        with (
+            new_session(impatient) as officer,
+            pytest.raises(Busy, match="数据库正忙于另一项修改，请稍后再试"),
+        ):
             lc.cancel(officer, CODE, OFFICER, reason="重复立项")
     finally:
         impatient.dispose()

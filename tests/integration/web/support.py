@@ -104,3 +104,11 @@ __all__ = [
     "set_passwords",
     "sign_in",
 ]
+
+
+def read_in(client: TestClient, language: str) -> None:
+    """Have ``client`` read the next pages in ``language``, as the language switch does: its
+    ``lang`` cookie replaces the one signing in set from the account's choice (the server's
+    would otherwise be sent beside it and win)."""
+    client.cookies.delete("lang")
+    client.cookies.set("lang", language)

@@ -14,7 +14,7 @@ from procure.store import queries
 from procure.store.models import Purchaser
 from procure.store.trust_models import User
 from tests.integration.builders import ADMIN, AUDITOR, OFFICER, PURCHASER, QIHANG, snapshot
-from tests.integration.web.support import PASSWORD, form_token, set_passwords, sign_in
+from tests.integration.web.support import PASSWORD, form_token, read_in, set_passwords, sign_in
 
 NEW_USCC = make_uscc("52350203MJ0612345")
 
@@ -69,7 +69,7 @@ def test_an_admin_sees_accounts_with_grants_and_open_sessions(
     assert f"<code>{QIHANG}</code>" in registry_page.text
     assert "3,600,000.00" in registry_page.text
     assert "共 3 个" in registry_page.text
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     assert "Project officer · All purchasers" in client.get("/admin").text
     assert "3 registered" in client.get("/admin/registry").text
 
@@ -82,7 +82,7 @@ def test_a_non_admin_may_not_open_the_administration(
     sign_in(client, AUDITOR.name)
     response = client.get(path)
     assert response.status_code == 403
-    assert "holds no admin grant" in response.text
+    assert "没有覆盖 任一购买方 的管理员授权" in response.text
 
 
 def test_an_admin_adds_an_account_that_then_signs_in_with_its_password(
@@ -161,7 +161,7 @@ def test_a_grant_already_held_is_refused_in_words_and_changes_nothing(
     )
     assert response.status_code == 400
     assert "已持有全部购买方的项目干事授权" in response.text
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     response = client.post(
         "/admin/grants", data={"csrf_token": csrf, "login": OFFICER.name, "role": "officer"}
     )
@@ -297,7 +297,7 @@ def test_a_non_admins_forged_post_is_refused_and_changes_nothing(
     before = snapshot(registered, engine)
     response = client.post(path, data={**values, "csrf_token": csrf})
     assert response.status_code == 403
-    assert "holds no admin grant" in response.text
+    assert "没有覆盖 任一购买方 的管理员授权" in response.text
     assert snapshot(registered, engine) == before
 
 
@@ -318,7 +318,7 @@ def test_a_station_admin_may_not_grant_for_the_federation(
         data={"csrf_token": csrf, "login": OFFICER.name, "role": "leader", "purchaser": PURCHASER},
     )
     assert response.status_code == 403
-    assert "holds no admin grant for SM-FED" in response.text
+    assert "没有覆盖 SM-FED 的管理员授权" in response.text
     assert snapshot(registered, engine) == before
 
 

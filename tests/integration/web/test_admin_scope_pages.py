@@ -10,7 +10,7 @@ from sqlmodel import Session
 from procure.services.accounts import manage as accounts
 from procure.services.lifecycle import registry
 from tests.integration.builders import ADMIN, AUDITOR, OFFICER, PURCHASER, snapshot
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import read_in, set_passwords, sign_in
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_a_scoped_admin_is_refused_in_chinese_for_an_account_beyond_its_purchase
     refused = client.post(path, data={"csrf_token": csrf, **values}, follow_redirects=False)
     assert refused.status_code == 403
     assert "被拒绝" in refused.text and "范围以外的授权" in refused.text
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     refused = client.post(path, data={"csrf_token": csrf, **values}, follow_redirects=False)
     assert refused.status_code == 403 and "holds a grant outside them" in refused.text
     assert snapshot(scoped, engine) == before

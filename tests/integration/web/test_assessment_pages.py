@@ -33,7 +33,7 @@ from tests.integration.builders import (
     project_at,
     snapshot,
 )
-from tests.integration.web.support import fire_confirmed, set_passwords, sign_in
+from tests.integration.web.support import fire_confirmed, read_in, set_passwords, sign_in
 
 PAGE = f"/projects/{CODE}/assessment"
 
@@ -293,7 +293,7 @@ def test_an_auditors_forged_sheet_is_refused_with_the_database_unchanged(
         data={"csrf_token": csrf},
         files={"sheet": ("s.xlsx", b"not a workbook", "application/x")},
     )
-    assert upload.status_code == 403 and "holds no assessor grant" in upload.text
+    assert upload.status_code == 403 and "的考核人员授权" in upload.text
     assert snapshot(session, engine) == before
 
 
@@ -322,8 +322,7 @@ def test_the_assessment_page_says_the_same_in_english_and_names_the_assessor(
     assessor.name = "刘建国（考核组）"  # an account's name differs from its login
     session.add(assessor)
     session.commit()
-    client.cookies.delete("lang")  # the one signing in set: a browser keeps one
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     page = client.get(PAGE).text
     assert "Assessment sheet · 刘建国（考核组）" in page  # by name, not by login
     assert "Graded Good (85.00): the policy renews the contract" in page

@@ -35,7 +35,7 @@ from tests.integration.builders import (
     setup_registry,
 )
 from tests.integration.web.documents_world import browsing
-from tests.integration.web.support import form_token, set_passwords, sign_in
+from tests.integration.web.support import form_token, read_in, set_passwords, sign_in
 from tests.language_purity import chinese_runs, english_words, page_text, world_text
 
 LONE_ADMIN = "lone-admin"
@@ -152,8 +152,7 @@ def pages(world: Path) -> Iterator[dict[tuple[str, str], str]]:
         for name, (login, ask, status) in PAGES.items():
             sign_in(client, login)
             for language in ("zh_CN", "en"):
-                client.cookies.delete("lang")  # signing in set the account's own choice
-                client.cookies.set("lang", language)
+                read_in(client, language)
                 response = ask(client)
                 assert response.status_code == status, (name, language, response.text[-800:])
                 rendered[name, language] = response.text

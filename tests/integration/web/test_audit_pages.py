@@ -23,7 +23,7 @@ from tests.integration.builders import (
     OFFICER,
     PURCHASER,
 )
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import read_in, set_passwords, sign_in
 
 OTHER = "SM-2019-002"  # a project of another station
 
@@ -104,7 +104,7 @@ def test_an_account_without_auditor_or_admin_may_not_read_the_trail(
         response = client.get(path)
         assert response.status_code == 403, path
         assert "查看审计记录需要审计或管理员角色" in response.text
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     response = client.get("/audit")
     assert response.status_code == 403
     assert "holds no auditor or administrator grant" in response.text

@@ -13,7 +13,7 @@ from procure.services.lifecycle.clock import now_utc
 from procure.services.trail.backups import back_up
 from procure.store.witness_models import BackupRecord
 from tests.integration.builders import ADMIN, AUDITOR
-from tests.integration.web.support import set_passwords, sign_in
+from tests.integration.web.support import read_in, set_passwords, sign_in
 from tests.language_purity import chinese_runs, english_words, page_text, world_text
 
 
@@ -56,7 +56,7 @@ def test_an_admin_sees_the_last_backup_s_age_and_who_took_it(
     assert "old.db" in page.text and done.sha256[:16] in page.text
     assert "SQLite 在线备份" in page.text
     assert english_words(page_text(page.text), world_text(registered)) == []
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     page = client.get("/admin/backups")
     last = page.text.split('id="last-backup"', 1)[1].split("</p>", 1)[0]
     assert "0 hours ago" in last and "SQLite online backup" in page.text

@@ -40,7 +40,7 @@ from tests.integration.builders import (
     snapshot,
 )
 from tests.integration.jobs.conftest import run_queued
-from tests.integration.web.support import form_token, set_passwords, sign_in
+from tests.integration.web.support import form_token, read_in, set_passwords, sign_in
 
 HOSTILE = "<script>alert(1)</script>{{ 7*7 }}仁和🌱"  # a name may not hold U+200F
 COUNTS = {"renew": 1, "rectify": 0, "drop": 1, "skip": 1, "decide": 1, "refused": 0}
@@ -314,7 +314,7 @@ def test_an_admin_without_an_officer_grant_reads_the_plan_but_may_not_apply(
     assert (
         f"{LONE_ADMIN}（" in refused.text and "没有覆盖 全部购买方 的项目干事授权" in refused.text
     )
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     refused = client.post("/renewal/apply", data={**fields, "csrf_token": token})
     assert refused.status_code == 403 and "holds no officer grant covering it" in refused.text
     assert _data(year, engine) == before
