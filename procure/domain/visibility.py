@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procure.domain.config import check_keys, config_text, load_yaml_mapping
-from procure.domain.errors import ConfigError
+from procure.domain.errors import ConfigError, NotFound
+from procure.domain.language import _
 from procure.domain.text import quoted
 
 VISIBILITY_FILE = "visibility.yaml"
@@ -240,3 +241,10 @@ def policy_table(policy: VisibilityPolicy) -> tuple[list[str], list[list[str]]]:
         for rule in policy.facts.values()
     ]
     return headings, rows
+
+
+def unknown_project(code: object) -> NotFound:
+    """The one answer for a project code nobody registered and for a project the reader may
+    not see: the same sentence in each language, so that a hidden project reads exactly as a
+    missing one."""
+    return NotFound(_("unknown project %(code)s", code=quoted(code)))

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.errors import InvalidInput, Refused
 from procure.domain.language import gettext as _
+from procure.domain.visibility import unknown_project
 from procure.services.accounts.signin import SignedIn
 from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
@@ -29,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
     roles = held_roles(session, account.user, code)
     if not roles:
-        raise NotFound(f"unknown project {code!r}")  # outside the scope: as if it did not exist
+        raise unknown_project(code)  # outside the scope: as if it did not exist
     return roles
 
 

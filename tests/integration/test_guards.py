@@ -186,7 +186,8 @@ def test_award_needs_a_quorum_of_three_sheets_without_conflict(session: Session)
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        f"不能办理「确定中选组织」：{QIHANG_NAME} 的申报方案有效评分 2 份（1 人回避），法定人数为 3 份"
+        f"不能办理「确定中选组织」：{QIHANG_NAME} 的申报方案有效评分 2 份（1 人回避），"
+        "法定人数为 3 份"
     )
     with use_language("en"), pytest.raises(Refused) as in_english:
         lc.award(session, plan.code, OFFICER, organization=QIHANG)

@@ -6,6 +6,7 @@ own worker (the server's worker process is tested in tests/integration/jobs).
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from pathlib import Path
@@ -107,7 +108,7 @@ def test_an_organization_opens_its_own_record_and_not_another_organizations(
     sign_in(client, LOSER)  # it bid for the project but does not hold the contract
     refused = client.get(f"/projects/{CODE}/record")
     assert refused.status_code == 404
-    assert "unknown project" in refused.text
+    assert f"未知项目 '{CODE}'" in html.unescape(refused.text)
 
 
 def test_a_project_without_a_contract_has_no_record(
