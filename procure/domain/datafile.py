@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.text import MAX_NUMBER_CHARS, quoted
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -82,7 +83,7 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
         seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
             try:
                 first = seen.get(key)
@@ -154,22 +155,30 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError as exc:
-        raise InvalidInput(f"{path}: no such file") from exc
+        raise InvalidInput(_("%(path)s: no such file", path=path)) from exc
     except IsADirectoryError as exc:
-        raise InvalidInput(f"{path}: is a folder, not a file") from exc
+        raise InvalidInput(_("%(path)s: is a folder, not a file", path=path)) from exc
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+        raise InvalidInput(
+            _("%(path)s: cannot be read (%(reason)s)", path=path, reason=exc.strerror or exc)
+        ) from exc
     if len(data) > limit:
-        raise InvalidInput(f"{path}: larger than {limit // (1024 * 1024)} MB; refused")
+        raise InvalidInput(
+            _("%(path)s: larger than %(size)s MB; refused", path=path, size=limit // (1024 * 1024))
+        )
     encoding = _utf16_or_32(data)
     if encoding is not None:
-        raise InvalidInput(f"{path}: is {encoding} text; save it as UTF-8")
+        raise InvalidInput(
+            _("%(path)s: is %(encoding)s text; save it as UTF-8", path=path, encoding=encoding)
+        )
     if b"\x00" in data:
-        raise InvalidInput(f"{path}: holds NUL bytes, so it is not a text file")
+        raise InvalidInput(_("%(path)s: holds NUL bytes, so it is not a text file", path=path))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise InvalidInput(
+            _("%(path)s: not UTF-8 text (byte %(byte)s)", path=path, byte=exc.start)
+        ) from exc
 
 
 def _utf16_or_32(data: bytes) -> str | None:

@@ -143,5 +143,5 @@ def test_files_that_are_not_a_yaml_mapping_are_refused(
 
 
 def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nowhere.yaml: no such file"):
+    with pytest.raises(ConfigError, match="nowhere.yaml：文件不存在"):
         load_scorecard(tmp_path / "nowhere.yaml")
