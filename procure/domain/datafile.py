@@ -218,7 +218,19 @@ def parse_yaml(text: str, source: str, *, exact: bool = True) -> Any:
         context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and opened is not None:
             problem += f" ({context}{_where(opened)})"
-        raise InvalidInput(f"{source}: not valid YAML{_where(mark)}: {problem}") from None
+        if mark is None:
+            raise InvalidInput(
+                _("%(source)s: not valid YAML: %(problem)s", source=source, problem=problem)
+            ) from None
+        raise InvalidInput(
+            _(
+                "%(source)s: not valid YAML at line %(line)s, column %(column)s: %(problem)s",
+                source=source,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                problem=problem,
+            )
+        ) from None
     except RecursionError:
         raise InvalidInput(f"{source}: nested too deeply") from None
     finally:
