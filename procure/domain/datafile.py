@@ -55,7 +55,7 @@ class _StrictLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refusal(
-                    f"nested more than {MAX_DEPTH} levels deep",
+                    _("nested more than %(levels)s levels deep", levels=MAX_DEPTH),
                     mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             node = super().compose_node(parent, index)
@@ -65,7 +65,10 @@ class _StrictLoader(yaml.SafeLoader):
             self._weights[id(node)] = weight = self._weight(node)
             if weight > MAX_NODES:
                 raise _Refusal(
-                    f"with its aliases expanded this stands for more than {MAX_NODES:,} values",
+                    _(
+                        "with its aliases expanded this stands for more than %(count)s values",
+                        count=f"{MAX_NODES:,}",
+                    ),
                     node,
                 )
         return node
@@ -88,12 +91,17 @@ class _StrictLoader(yaml.SafeLoader):
             try:
                 first = seen.get(key)
             except TypeError:
-                raise _Refusal("a mapping key must be a plain value", key_node) from None
+                raise _Refusal(_("a mapping key must be a plain value"), key_node) from None
             line = key_node.start_mark.line + 1
             if first is not None:
                 raise _Refusal(
-                    f"the key {quoted(str(key))} is given twice in one mapping "
-                    f"(lines {first} and {line}); keep one",
+                    _(
+                        "the key %(key)s is given twice in one mapping (lines %(first)s and "
+                        "%(line)s); keep one",
+                        key=quoted(str(key)),
+                        first=first,
+                        line=line,
+                    ),
                     key_node,
                 )
             seen[key] = line
@@ -103,20 +111,24 @@ class _StrictLoader(yaml.SafeLoader):
 def _decimal(loader: yaml.SafeLoader, node: Node) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refusal(f"a number of {len(text)} characters is too long to be a value", node)
+        raise _Refusal(
+            _("a number of %(length)s characters is too long to be a value", length=len(text)), node
+        )
     try:
         number = Decimal(text)
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise _Refusal(f"{quoted(text)} is not a finite number", node)
+        raise _Refusal(_("%(value)s is not a finite number", value=quoted(text)), node)
     return number
 
 
 def _int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refusal(f"a number of {len(text)} characters is too long to be a value", node)
+        raise _Refusal(
+            _("a number of %(length)s characters is too long to be a value", length=len(text)), node
+        )
     return int(loader.construct_yaml_int(node))
 
 
@@ -125,7 +137,7 @@ def _timestamp(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
         return loader.construct_yaml_timestamp(node)
     except (ValueError, OverflowError):
         text = str(loader.construct_scalar(node))
-        raise _Refusal(f"{quoted(text)} is not a valid date", node) from None
+        raise _Refusal(_("%(value)s is not a valid date", value=quoted(text)), node) from None
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
@@ -211,7 +223,7 @@ def parse_yaml(text: str, source: str, *, exact: bool = True) -> Any:
     try:
         return loader.get_single_data()
     except _Refusal as exc:
-        raise InvalidInput(f"{source}{_where(exc.mark)}: {exc.message}") from None
+        raise InvalidInput(_located(source, exc.mark, exc.message)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -283,6 +295,19 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise InvalidInput(f"the key {quoted(key)} is given twice in one object; keep one")
         mapping[key] = value
     return mapping
+
+
+def _located(source: str, mark: Any, message: str) -> str:
+    """``message`` after the file and, when known, the line and column it is about."""
+    if mark is None:
+        return _("%(source)s: %(message)s", source=source, message=message)
+    return _(
+        "%(source)s at line %(line)s, column %(column)s: %(message)s",
+        source=source,
+        line=mark.line + 1,
+        column=mark.column + 1,
+        message=message,
+    )
 
 
 def _where(mark: Any) -> str:
