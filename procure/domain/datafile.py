@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from procure.domain.errors import InvalidInput
+from procure.domain.language import _
 from procure.domain.text import MAX_NUMBER_CHARS, quoted
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -54,7 +55,7 @@ class _StrictLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refusal(
-                    f"nested more than {MAX_DEPTH} levels deep",
+                    _("nested more than %(levels)s levels deep", levels=MAX_DEPTH),
                     mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             node = super().compose_node(parent, index)
@@ -64,7 +65,10 @@ class _StrictLoader(yaml.SafeLoader):
             self._weights[id(node)] = weight = self._weight(node)
             if weight > MAX_NODES:
                 raise _Refusal(
-                    f"with its aliases expanded this stands for more than {MAX_NODES:,} values",
+                    _(
+                        "with its aliases expanded this stands for more than %(count)s values",
+                        count=f"{MAX_NODES:,}",
+                    ),
                     node,
                 )
         return node
@@ -82,17 +86,22 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
         seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
             try:
                 first = seen.get(key)
             except TypeError:
-                raise _Refusal("a mapping key must be a plain value", key_node) from None
+                raise _Refusal(_("a mapping key must be a plain value"), key_node) from None
             line = key_node.start_mark.line + 1
             if first is not None:
                 raise _Refusal(
-                    f"the key {quoted(str(key))} is given twice in one mapping "
-                    f"(lines {first} and {line}); keep one",
+                    _(
+                        "the key %(key)s is given twice in one mapping (lines %(first)s and "
+                        "%(line)s); keep one",
+                        key=quoted(str(key)),
+                        first=first,
+                        line=line,
+                    ),
                     key_node,
                 )
             seen[key] = line
@@ -102,20 +111,24 @@ class _StrictLoader(yaml.SafeLoader):
 def _decimal(loader: yaml.SafeLoader, node: Node) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refusal(f"a number of {len(text)} characters is too long to be a value", node)
+        raise _Refusal(
+            _("a number of %(length)s characters is too long to be a value", length=len(text)), node
+        )
     try:
         number = Decimal(text)
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise _Refusal(f"{quoted(text)} is not a finite number", node)
+        raise _Refusal(_("%(value)s is not a finite number", value=quoted(text)), node)
     return number
 
 
 def _int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refusal(f"a number of {len(text)} characters is too long to be a value", node)
+        raise _Refusal(
+            _("a number of %(length)s characters is too long to be a value", length=len(text)), node
+        )
     return int(loader.construct_yaml_int(node))
 
 
@@ -124,7 +137,7 @@ def _timestamp(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
         return loader.construct_yaml_timestamp(node)
     except (ValueError, OverflowError):
         text = str(loader.construct_scalar(node))
-        raise _Refusal(f"{quoted(text)} is not a valid date", node) from None
+        raise _Refusal(_("%(value)s is not a valid date", value=quoted(text)), node) from None
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
@@ -154,22 +167,30 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError as exc:
-        raise InvalidInput(f"{path}: no such file") from exc
+        raise InvalidInput(_("%(path)s: no such file", path=path)) from exc
     except IsADirectoryError as exc:
-        raise InvalidInput(f"{path}: is a folder, not a file") from exc
+        raise InvalidInput(_("%(path)s: is a folder, not a file", path=path)) from exc
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+        raise InvalidInput(
+            _("%(path)s: cannot be read (%(reason)s)", path=path, reason=exc.strerror or exc)
+        ) from exc
     if len(data) > limit:
-        raise InvalidInput(f"{path}: larger than {limit // (1024 * 1024)} MB; refused")
+        raise InvalidInput(
+            _("%(path)s: larger than %(size)s MB; refused", path=path, size=limit // (1024 * 1024))
+        )
     encoding = _utf16_or_32(data)
     if encoding is not None:
-        raise InvalidInput(f"{path}: is {encoding} text; save it as UTF-8")
+        raise InvalidInput(
+            _("%(path)s: is %(encoding)s text; save it as UTF-8", path=path, encoding=encoding)
+        )
     if b"\x00" in data:
-        raise InvalidInput(f"{path}: holds NUL bytes, so it is not a text file")
+        raise InvalidInput(_("%(path)s: holds NUL bytes, so it is not a text file", path=path))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise InvalidInput(
+            _("%(path)s: not UTF-8 text (byte %(byte)s)", path=path, byte=exc.start)
+        ) from exc
 
 
 def _utf16_or_32(data: bytes) -> str | None:
@@ -202,14 +223,26 @@ def parse_yaml(text: str, source: str, *, exact: bool = True) -> Any:
     try:
         return loader.get_single_data()
     except _Refusal as exc:
-        raise InvalidInput(f"{source}{_where(exc.mark)}: {exc.message}") from None
+        raise InvalidInput(_located(source, exc.mark, exc.message)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and opened is not None:
             problem += f" ({context}{_where(opened)})"
-        raise InvalidInput(f"{source}: not valid YAML{_where(mark)}: {problem}") from None
+        if mark is None:
+            raise InvalidInput(
+                _("%(source)s: not valid YAML: %(problem)s", source=source, problem=problem)
+            ) from None
+        raise InvalidInput(
+            _(
+                "%(source)s: not valid YAML at line %(line)s, column %(column)s: %(problem)s",
+                source=source,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                problem=problem,
+            )
+        ) from None
     except RecursionError:
         raise InvalidInput(f"{source}: nested too deeply") from None
     finally:
@@ -262,6 +295,19 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise InvalidInput(f"the key {quoted(key)} is given twice in one object; keep one")
         mapping[key] = value
     return mapping
+
+
+def _located(source: str, mark: Any, message: str) -> str:
+    """``message`` after the file and, when known, the line and column it is about."""
+    if mark is None:
+        return _("%(source)s: %(message)s", source=source, message=message)
+    return _(
+        "%(source)s at line %(line)s, column %(column)s: %(message)s",
+        source=source,
+        line=mark.line + 1,
+        column=mark.column + 1,
+        message=message,
+    )
 
 
 def _where(mark: Any) -> str:

@@ -9,8 +9,8 @@ from sqlalchemy import ScalarSelect, case, func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound
-from procure.domain.language import _
 from procure.domain.text import quoted
+from procure.domain.visibility import unknown_project
 from procure.store.models import (
     Assessment,
     Bar,
@@ -52,7 +52,7 @@ def project_by_code(session: Session, code: str, *, for_update: bool = False) ->
     else:
         project = remembered(session, ("project", code), lambda: session.exec(statement).first())
     if project is None:
-        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
+        raise unknown_project(code)
     return project
 
 
@@ -71,7 +71,7 @@ def lock_project(session: Session, code: str) -> Project:
     """
     purchaser_id = session.exec(select(Project.purchaser_id).where(Project.code == code)).first()
     if purchaser_id is None:
-        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
+        raise unknown_project(code)
     fresh = {"populate_existing": True}
     locked = select(Purchaser).where(Purchaser.id == purchaser_id).with_for_update()
     session.exec(locked.execution_options(**fresh)).one()

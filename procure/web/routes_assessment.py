@@ -14,9 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from procure.domain.errors import NotFound, Refused
-from procure.domain.language import _
-from procure.domain.text import quoted
+from procure.domain.errors import Refused
+from procure.domain.visibility import unknown_project
 from procure.services.accounts.signin import SignedIn
 from procure.services.browse.project_view import project_detail
 from procure.services.documents.panels import documents_panel
@@ -40,7 +39,7 @@ def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
     require_visible(session, code, account.user.login, "assessment")  # first: as fast as unknown
     roles = held_roles(session, account.user, code)
     if not roles:
-        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
+        raise unknown_project(code)
     return roles
 
 

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.errors import InvalidInput, Refused
 from procure.domain.language import gettext as _
-from procure.domain.text import quoted
+from procure.domain.visibility import unknown_project
 from procure.services.accounts.signin import SignedIn
-from procure.services.browse.labels import step_label
 from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import review_forms, review_upload
@@ -31,9 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _readable(session: Session, account: SignedIn, code: str) -> list[str]:
     roles = held_roles(session, account.user, code)
     if not roles:
-        raise NotFound(
-            _("unknown project %(code)s", code=quoted(code))
-        )  # outside the scope: as if it did not exist
+        raise unknown_project(code)  # outside the scope: as if it did not exist
     return roles
 
 
@@ -85,7 +82,7 @@ def submit_sheet(
         lambda: committed(
             session,
             lambda: review_forms.submit_form(session, code, account.user, form),
-            what=_("%(step)s on %(code)s", step=step_label("record_review"), code=code),
+            what=f"record_review on {code}",
         ),
         failed=organization,
         values=form,
@@ -112,7 +109,7 @@ def replace_sheet(
         lambda: committed(
             session,
             lambda: review_forms.replace_form(session, code, account.user, form),
-            what=_("%(step)s on %(code)s", step=step_label("replace_review"), code=code),
+            what=f"replace_review on {code}",
         ),
         failed=form.get("organization", ""),
         values=form,
@@ -151,7 +148,7 @@ def upload_sheet(
         lambda: committed(
             session,
             lambda: review_upload.submit_upload(session, code, account.user, organization, sheet),
-            what=_("%(step)s on %(code)s", step=step_label("record_review"), code=code),
+            what=f"record_review on {code}",
         ),
         failed="upload",
         values={"organization": organization},
@@ -178,7 +175,7 @@ def recusal(
         lambda: committed(
             session,
             lambda: review_forms.declare_conflict(session, code, account.user, form),
-            what=_("%(step)s on %(code)s", step=step_label("record_recusal"), code=code),
+            what=f"record_recusal on {code}",
         ),
         failed="recusal",
         values=form,

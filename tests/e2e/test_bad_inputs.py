@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli import (
+    CHINESE,
     CODE,
     DRAFT_CODE,
+    ENGLISH,
     LAOXIE,
     OFFICER,
     YEAR,
@@ -46,6 +48,7 @@ class Case:
     says: str
     files: dict[str, str] = field(default_factory=dict)  # fixture files written first
     database: str = "prepared"
+    lang: str = ENGLISH  # the LANG it runs in: a case that says Chinese runs in Chinese
 
 
 def advance(code: str, trigger: str, role: str = "officer", *extra: str) -> tuple[str, ...]:
@@ -61,26 +64,31 @@ CASES = [
         1,
         f"unknown project 'SM-{YEAR}-999'",
     ),
-    Case("wrong_role", advance(DRAFT_CODE, "submit", "leader"), 1, "分管领导无权办理"),
+    Case(
+        "wrong_role", advance(DRAFT_CODE, "submit", "leader"), 1, "分管领导无权办理", lang=CHINESE
+    ),
     Case(
         "trigger_not_allowed_from_state",
         advance(DRAFT_CODE, "approve", "leader"),
         1,
         "项目当前为「草拟」状态",
+        lang=CHINESE,
     ),
-    Case("unknown_trigger", advance(DRAFT_CODE, "publish"), 1, "未知步骤 'publish'"),
-    Case("unknown_role", advance(DRAFT_CODE, "submit", "boss"), 1, "未知角色 'boss'"),
+    Case("unknown_trigger", advance(DRAFT_CODE, "publish"), 1, "未知步骤 'publish'", lang=CHINESE),
+    Case("unknown_role", advance(DRAFT_CODE, "submit", "boss"), 1, "未知角色 'boss'", lang=CHINESE),
     Case(
         "reason_required",
         advance(DRAFT_CODE, "cancel"),
         1,
         "须填写理由",
+        lang=CHINESE,
     ),
     Case(
         "missing_required_fact",
         advance(CODE, "record_payment", "officer", *sets(amount="1000.00")),
         1,
         "登记拨付须填写拨付日期",
+        lang=CHINESE,
     ),
     Case(
         "unknown_fact",
@@ -92,12 +100,14 @@ CASES = [
         ),
         1,
         "未知事项 'colour'",
+        lang=CHINESE,
     ),
     Case(
         "bad_money",
         advance(CODE, "record_payment", "officer", *sets(amount="12.345", paid_on="2024-04-01")),
         1,
         "的小数超过 2 位",
+        lang=CHINESE,
     ),
     Case(
         "bad_date",
@@ -110,12 +120,14 @@ CASES = [
         advance(CODE, "record_payment", "officer", "--set", "amount"),
         1,
         "--set 'amount'：应写作 名称=值（KEY=VALUE）",
+        lang=CHINESE,
     ),
     Case(
         "payment_over_the_contract_amount",
         advance(CODE, "record_payment", "officer", *sets(amount="510000.01", paid_on="2024-04-01")),
         1,
         "将超过合同金额",
+        lang=CHINESE,
     ),
     Case(
         "unknown_state_filter", ("projects", "--state", "finished"), 1, "unknown state 'finished'"
@@ -155,6 +167,7 @@ CASES = [
                 project_entry(f"SM-{YEAR}-003", budget="-5000.00"), registry=False
             )
         },
+        lang=CHINESE,
     ),
     Case(
         "fixture_with_a_duplicate_project_code",
@@ -162,6 +175,7 @@ CASES = [
         1,
         f"项目 {DRAFT_CODE} 已存在",
         files={"duplicate.yaml": fixture(project_entry(DRAFT_CODE), registry=False)},
+        lang=CHINESE,
     ),
     Case(
         "fixture_with_a_misspelt_stop_after",
@@ -180,6 +194,7 @@ CASES = [
         1,
         "购买方 SM-FED 已存在",
         files={"registry.yaml": fixture()},
+        lang=CHINESE,
     ),
     Case("unknown_option", ("projects", "--colour", "red"), 2, "No such option '--colour'"),
     Case(
@@ -242,7 +257,7 @@ def _run_case(case: Case, prepared: Path, folder: Path) -> Outcome:
     elif case.database == EMPTY_FILE:
         database.touch()
     args = [arg.replace("{dir}", str(folder)) for arg in case.args]
-    run = procure(*args, db=sqlite_url(database), cwd=folder)
+    run = procure(*args, db=sqlite_url(database), cwd=folder, lang=case.lang)
     after = dump(sqlite_url(database)) if database.exists() else None
     return Outcome(run, database, after)
 
@@ -264,7 +279,10 @@ def test_bad_input_is_one_line_on_stderr_and_changes_nothing(
     assert "Traceback" not in run.stderr, str(run)
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, str(run)
-    prefix = "usage error:" if case.exit_code == 2 else "error:"
+    if case.lang == CHINESE:
+        prefix = "用法错误：" if case.exit_code == 2 else "错误："
+    else:
+        prefix = "usage error:" if case.exit_code == 2 else "error:"
     assert lines[0].startswith(prefix), str(run)
     assert case.says in lines[0], str(run)
     assert run.stdout == "", str(run)

@@ -24,9 +24,10 @@ from click.testing import CliRunner
 from procure.cli import main
 from procure.domain.uscc import make_uscc
 from tests.e2e.cli import (
+    CHINESE,
     CODE,
     DRAFT_CODE,
-    IN_ENGLISH,
+    ENGLISH,
     OFFICER,
     YEAR,
     Run,
@@ -53,6 +54,7 @@ class Case:
     files: dict[str, str | bytes] = field(default_factory=dict)
     prepare: Prepare | None = None
     url: str = "sqlite:///{db}"
+    lang: str = ENGLISH  # the LANG it runs in: a case that says Chinese runs in Chinese
 
 
 HEAD = f"format: procure-fixture/1\nyear: {YEAR}\n"
@@ -60,10 +62,12 @@ NEW_CODE = f"SM-{YEAR}-003"
 NEW_USCC = make_uscc("52350203MJ0000004")
 
 
-def load(name: str, text: str | bytes, *says: str, by: str | None = None) -> Case:
+def load(
+    name: str, text: str | bytes, *says: str, by: str | None = None, lang: str = ENGLISH
+) -> Case:
     acting = ("--by", by) if by else ()
     args = ("load", f"{{dir}}/{name}.yaml", *acting)
-    return Case(name, args, (f"{name}.yaml", *says), files={name: text})
+    return Case(name, args, (f"{name}.yaml", *says), files={name: text}, lang=lang)
 
 
 def with_budget(budget: str) -> str:
@@ -103,7 +107,7 @@ CASES = [
     load("nan_year", HEAD.replace(str(YEAR), ".NaN"), "line 2", "is not a finite number"),
     load("thousands_of_digits", with_budget("9" * 5000), "5000 characters is too long"),
     load("thousands_of_digits_int", HEAD.replace(str(YEAR), "1" * 4400), "too long"),
-    load("long_number_text", with_budget("'" + "1" * 400 + "'"), "太长，不是数字"),
+    load("long_number_text", with_budget("'" + "1" * 400 + "'"), "太长，不是数字", lang=CHINESE),
     # ------------------------------------------------------------ dates YAML itself refuses
     load(
         "impossible_date",
@@ -138,9 +142,9 @@ CASES = [
     ),
     # --------------------------------------------- values quoted on one short line
     load("newline_nul_escape_in_money", with_budget('"12\\n\\0\\e[2J\\a"'),
-         "'12\\n\\x00\\x1b[2J\\x07' 不是金额"),
-    load("huge_cell", with_budget("x" * BIG), f"（共 {BIG} 个字符）"),
-    Case("huge_argument", payment("9" * 100 + "x" * 5000), ("个字符）",)),
+         "'12\\n\\x00\\x1b[2J\\x07' 不是金额", lang=CHINESE),
+    load("huge_cell", with_budget("x" * BIG), f"（共 {BIG} 个字符）", lang=CHINESE),
+    Case("huge_argument", payment("9" * 100 + "x" * 5000), ("个字符）",), lang=CHINESE),
     Case("bell_in_a_project_code", ("show", "SM-\x07\x1b[31m"), ("'SM-\\x07\\x1b[31m'",)),
     # ------------------------------------------------------------ digits other than 0-9
     Case("fullwidth_digits_in_money", payment("１２３"), ("FULLWIDTH DIGIT ONE", "0-9")),
@@ -149,7 +153,8 @@ CASES = [
     Case("devanagari_digits_in_money", payment("१२३"), ("DEVANAGARI DIGIT ONE",)),
     # --------------------------------------------------------------- bidi controls
     load(
-        "bidi_override_in_a_title", with_title('"职工\\u202e成长"'), "U+202E", "打乱打印文字的顺序"
+        "bidi_override_in_a_title", with_title('"职工\\u202e成长"'), "U+202E", "打乱打印文字的顺序",
+        lang=CHINESE,
     ),
     load("bidi_isolate_in_a_title", with_title('"职工\\u2066成长"'), "U+2066"),
     load(
@@ -161,10 +166,10 @@ CASES = [
     # ------------------------------------- one text rule on every door (issue 24, item 10)
     Case("bidi_override_in_a_reason", ("advance", DRAFT_CODE, "cancel", "--as", "officer",
                                        "--by", OFFICER, "--reason", "撤销\u202e原因"),
-         ("理由", "U+202E", "打乱打印文字的顺序")),
+         ("理由", "U+202E", "打乱打印文字的顺序"), lang=CHINESE),
     Case("nul_in_a_reason", ("advance", DRAFT_CODE, "cancel", "--as", "officer", "--by",
                              OFFICER, "--reason", "撤销\x00原因"),
-         ("理由", "U+0000", "NUL")),
+         ("理由", "U+0000", "NUL"), lang=CHINESE),
     Case("escape_in_findings", ("advance", CODE, "record_inspection", "--as", "supervisor",
                               "--by", "王丽华", "--set", "inspected_on=2024-05-01",
                               "--set", "findings=\x1b[2J看过"),
@@ -202,11 +207,12 @@ CASES = [
 ]  # fmt: skip
 
 
-def invoke(*args: str, db: str) -> Run:
+def invoke(*args: str, db: str, lang: str = ENGLISH) -> Run:
     """Run ``procure ARGS`` in this process (as the console script does, through
     :func:`procure.cli.main`): a fresh interpreter per case would cost a second each."""
     runner = CliRunner()
-    with runner.isolation(env={"PROCURE_DB": db, "COLUMNS": "240", **IN_ENGLISH}) as (out, err, _):
+    env = {"PROCURE_DB": db, "COLUMNS": "240", "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None}
+    with runner.isolation(env=env) as (out, err, _):
         code = main(list(args))
     return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
 
@@ -238,13 +244,17 @@ def test_hostile_input_is_one_short_line_and_changes_nothing(
     before = dump(sqlite_url(database))
     args = [arg.replace("{dir}", str(tmp_path)) for arg in case.args]
 
-    run = invoke(*args, db=case.url.replace("{db}", str(database)))
+    run = invoke(*args, db=case.url.replace("{db}", str(database)), lang=case.lang)
 
     assert run.code == case.exit_code, str(run)[:2000]
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, str(run)[:2000]
     assert len(lines[0]) < 600, f"{len(lines[0])} characters: {lines[0][:300]}"
-    assert lines[0].startswith("usage error:" if case.exit_code == 2 else "error:"), str(run)
+    if case.lang == CHINESE:
+        prefix = "用法错误：" if case.exit_code == 2 else "错误："
+    else:
+        prefix = "usage error:" if case.exit_code == 2 else "error:"
+    assert lines[0].startswith(prefix), str(run)
     assert lines[0].isprintable(), repr(lines[0])
     for fragment in case.says:
         assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from tests.e2e.cli import (
     ASSESSMENT_SCORES,
     ASSESSOR,
+    CHINESE,
     CODE,
     CONTRACT_NUMBER,
     LEADER,
@@ -260,7 +261,7 @@ def test_a_renewed_project_is_listed_under_the_renewed_state(lifecycle: Lifecycl
 
 
 def test_workflow_show_mermaid_draws_every_state_and_trigger() -> None:
-    diagram = ok("workflow", "show", "--mermaid").stdout
+    diagram = ok("workflow", "show", "--mermaid", lang=CHINESE).stdout
     assert diagram.startswith("stateDiagram-v2")
     for state in ("草拟", "履约中", "已续约", "不再合作", "整改中"):
         assert f'"{state}"' in diagram

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from procure.domain.errors import NotFound
+from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
 from procure.services.browse.visibility import project_clause, readable_project, viewer_scope
 from procure.store.models import Project
@@ -119,8 +120,15 @@ def test_a_project_outside_the_scope_reads_exactly_as_an_unknown_code(world: Ses
     with pytest.raises(NotFound) as unknown:
         readable_project(world, scope, "SM-ZS-2019-999")
 
-    assert str(outside.value) == "没有项目 'SM-ZS-2019-001'"
-    assert str(unknown.value) == "没有项目 'SM-ZS-2019-999'"
+    assert str(outside.value) == "未知项目 'SM-ZS-2019-001'"
+    assert str(unknown.value) == "未知项目 'SM-ZS-2019-999'"
+    with use_language("en"):
+        with pytest.raises(NotFound) as outside:
+            readable_project(world, scope, "SM-ZS-2019-001")
+        with pytest.raises(NotFound) as unknown:
+            readable_project(world, scope, "SM-ZS-2019-999")
+    assert str(outside.value) == "unknown project 'SM-ZS-2019-001'"
+    assert str(unknown.value) == "unknown project 'SM-ZS-2019-999'"
 
 
 def test_grants_covering_every_purchaser_read_every_project(world: Session) -> None:

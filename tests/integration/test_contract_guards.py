@@ -127,7 +127,7 @@ def test_finalizing_inside_the_comment_window_is_refused(session: Session) -> No
         lc.finalize_assessment(session, plan.code, ASSESSOR)
 
     message = str(refused.value)
-    assert message.startswith("Finalize the assessment refused: the organization's 14-day comment")
+    assert message.startswith("Finalize the assessment refused: The organization's 14-day comment")
     assert message.endswith("and it has not acknowledged the assessment")
     assert state_of(session, plan.code) == "assessing"
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput
-from procure.domain.language import use_language
+from procure.domain.language import Language, use_language
 from procure.domain.uscc import make_uscc
 from procure.services.accounts.authorization import SETUP_ACTOR
 from procure.services.loading.fixture import load_fixture
@@ -124,7 +124,7 @@ BAD_FIXTURES: list[tuple[str, Mutation, str]] = [
     (
         "invalid-uscc",
         _invalid_uscc,
-        r"bad\.yaml: organizations\[1\] \(\w{18}\): 统一社会信用代码 \w{18}：校验码为 \w，"
+        r"bad\.yaml: organizations\[1\] \(\w{18}\)：统一社会信用代码 \w{18}：校验码为 \w，"
         r"应为 \w",
     ),
     (
@@ -135,22 +135,35 @@ BAD_FIXTURES: list[tuple[str, Mutation, str]] = [
     (
         "duplicate-project-code",
         _duplicate_project,
-        r"bad\.yaml: projects\[1\] \(SM-FX-2019-001\): 项目 SM-FX-2019-001 已存在",
+        r"bad\.yaml: projects\[1\] \(SM-FX-2019-001\)：项目 SM-FX-2019-001 已存在",
     ),
     (
         "award-without-proposal",
         _award_without_proposal,
-        r"bad\.yaml: projects\[0\] \(SM-FX-2019-001\): 不能办理「确定中选组织」："
+        r"bad\.yaml: projects\[0\] \(SM-FX-2019-001\)：不能办理「确定中选组织」："
         r"和谐社工中心 未就 SM-FX-2019-001 提交申报方案",
     ),
 ]
 
 
+IN_CHINESE = {"invalid-uscc", "duplicate-project-code", "award-without-proposal"}
+"""The cases whose message is asserted in Chinese, the default (the others in English)."""
+
+
 @pytest.mark.parametrize(
-    ("mutate", "message"), [pytest.param(m, msg, id=name) for name, m, msg in BAD_FIXTURES]
+    ("mutate", "message", "language"),
+    [
+        pytest.param(m, msg, "zh_CN" if name in IN_CHINESE else "en", id=name)
+        for name, m, msg in BAD_FIXTURES
+    ],
 )
 def test_a_bad_fixture_names_file_entry_and_problem_and_loads_nothing(
-    session: Session, engine: Engine, tmp_path: Path, mutate: Mutation, message: str
+    session: Session,
+    engine: Engine,
+    tmp_path: Path,
+    mutate: Mutation,
+    message: str,
+    language: Language,
 ) -> None:
     setup_registry(session)  # something already stored, which must stay as it was
     document = good_fixture()
@@ -158,7 +171,7 @@ def test_a_bad_fixture_names_file_entry_and_problem_and_loads_nothing(
     path = write(tmp_path, document)
     before = snapshot(session, engine)
 
-    with pytest.raises(InvalidInput) as refused:
+    with use_language(language), pytest.raises(InvalidInput) as refused:
         load_fixture(session, path, ADMIN)
 
     assert re.match(message, str(refused.value)), str(refused.value)

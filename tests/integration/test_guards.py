@@ -143,7 +143,7 @@ def test_closing_a_call_without_proposals_is_refused(session: Session) -> None:
     with pytest.raises(Refused) as refused:
         lc.close_call(session, plan.code, OFFICER)
 
-    assert str(refused.value) == "close_call refused: SM-2019-001 尚无可评审的申报方案"
+    assert str(refused.value) == "不能办理「截止征集并进入评审」：SM-2019-001 尚无可评审的申报方案"
     with use_language("en"), pytest.raises(Refused, match="SM-2019-001 has no proposal to review$"):
         lc.close_call(session, plan.code, OFFICER)
     assert state_of(session, plan.code) == "soliciting"
@@ -182,11 +182,18 @@ def test_award_needs_a_quorum_of_three_sheets_without_conflict(session: Session)
     plan = project_at(session, "reviewing", Plan(proposals=ONE_PROPOSAL))
     _review_with_a_conflict(session, plan)
 
-    with use_language("en"), pytest.raises(Refused) as refused:
+    with pytest.raises(Refused) as refused:
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        f"award refused: {QIHANG_NAME} 的申报方案有效评分 2 份（1 人回避），法定人数为 3 份"
+        f"不能办理「确定中选组织」：{QIHANG_NAME} 的申报方案有效评分 2 份（1 人回避），"
+        "法定人数为 3 份"
+    )
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.award(session, plan.code, OFFICER, organization=QIHANG)
+    assert str(in_english.value) == (
+        f"Award refused: The proposal by {QIHANG_NAME} has 2 valid review sheets (1 recused); "
+        "the quorum is 3"
     )
     assert state_of(session, plan.code) == "reviewing"
 
@@ -211,11 +218,16 @@ def test_award_needs_the_quorum_on_every_proposal_not_only_the_winner(session: S
 def test_award_is_refused_below_the_pass_mark(session: Session) -> None:
     plan = project_at(session, "reviewed", Plan(proposals=ONE_PROPOSAL, review=REVIEW_BELOW_PASS))
 
-    with use_language("en"), pytest.raises(Refused) as refused:
+    with pytest.raises(Refused) as refused:
         lc.award(session, plan.code, OFFICER, organization=QIHANG)
 
     assert str(refused.value) == (
-        f"award refused: {QIHANG_NAME} 的申报方案得分 58.50，低于合格线 60.00"
+        f"不能办理「确定中选组织」：{QIHANG_NAME} 的申报方案得分 58.50，低于合格线 60.00"
+    )
+    with use_language("en"), pytest.raises(Refused) as in_english:
+        lc.award(session, plan.code, OFFICER, organization=QIHANG)
+    assert str(in_english.value) == (
+        f"Award refused: The proposal by {QIHANG_NAME} scored 58.50, below the pass mark 60.00"
     )
     assert state_of(session, plan.code) == "reviewing"
 

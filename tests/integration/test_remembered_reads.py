@@ -63,7 +63,7 @@ def test_a_remembered_project_is_not_read_for_a_narrower_scope_of_the_same_login
     try:
         wide = viewer_scope(reader, OFFICER.name)
         assert readable_project(reader, wide, CODE).code == CODE
-        with pytest.raises(NotFound, match="没有项目"):
+        with pytest.raises(NotFound, match="未知项目"):
             readable_project(reader, ViewerScope(wide.login), CODE)  # reaches nothing
     finally:
         reader.close()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from procure.domain.errors import ConfigError
+from procure.domain.language import use_language
 from procure.domain.scorecard import load_scorecard
 from tests.unit.test_scorecard import (
     Writer,
@@ -131,17 +132,17 @@ def test_two_price_criteria_are_refused(write: Writer) -> None:
     [
         ("- just\n- a list\n", "the top level must be a mapping"),
         ("", "the top level must be a mapping"),
-        ("name: [unclosed\n", "not valid YAML"),
+        ("name: [unclosed\n", "not valid YAML"),  # read in English (below)
     ],
 )
 def test_files_that_are_not_a_yaml_mapping_are_refused(
     write: Writer, text: str, message: str
 ) -> None:
     path = write(text)
-    with pytest.raises(ConfigError, match=f"^{path}: {message}"):
+    with use_language("en"), pytest.raises(ConfigError, match=f"^{path}: {message}"):
         load_scorecard(path)
 
 
 def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nowhere.yaml: no such file"):
+    with pytest.raises(ConfigError, match="nowhere.yaml：文件不存在"):
         load_scorecard(tmp_path / "nowhere.yaml")

@@ -156,12 +156,17 @@ def test_malformed_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     path.write_text("name: service_project\nstates: [draft\n", encoding="utf-8")
 
     with pytest.raises(
-        ConfigError, match=r"^broken\.yaml: not valid YAML at line 3, column 1: "
+        ConfigError, match=r"^broken\.yaml：第 3 行第 1 列不是有效的 YAML（解析器提示：“"
     ) as refusal:
         load_workflow(path, known_guards=GUARDS)
 
-    assert "line 2, column 9" in str(refusal.value)
+    assert "line 2, column 9" in str(refusal.value)  # PyYAML's own detail, quoted
     assert "\n" not in str(refusal.value)
+    with (
+        use_language("en"),
+        pytest.raises(ConfigError, match=r"^broken\.yaml: not valid YAML at line 3, column 1: "),
+    ):
+        load_workflow(path, known_guards=GUARDS)
 
 
 def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
@@ -175,7 +180,9 @@ def test_an_empty_file_is_refused_as_not_a_mapping(tmp_path: Path) -> None:
 def test_a_missing_file_is_refused_naming_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.yaml"
 
-    with pytest.raises(ConfigError, match=re.escape(f"{path}: no such file")):
+    with pytest.raises(ConfigError, match=re.escape(f"{path}：文件不存在")):
+        load_workflow(path, known_guards=GUARDS)
+    with use_language("en"), pytest.raises(ConfigError, match=re.escape(f"{path}: no such file")):
         load_workflow(path, known_guards=GUARDS)
 
 
@@ -195,5 +202,5 @@ def test_a_file_not_in_utf8_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "gbk.yaml"
     path.write_bytes(WORKFLOW.read_text(encoding="utf-8").encode("gb18030"))
 
-    with pytest.raises(ConfigError, match=r"gbk\.yaml: not UTF-8 text"):
+    with pytest.raises(ConfigError, match=r"gbk\.yaml：不是 UTF-8 文本（第 \d+ 字节）"):
         load_workflow(path, known_guards=GUARDS)

@@ -18,10 +18,8 @@ from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from procure.domain.errors import NotFound
 from procure.domain.identity import normalize_login
-from procure.domain.language import _
-from procure.domain.text import quoted
+from procure.domain.visibility import unknown_project
 from procure.store import accounts as account_store
 from procure.store import notices, queries
 from procure.store.models import (
@@ -236,5 +234,5 @@ def readable_project(session: Session, scope: ViewerScope, code: str) -> Project
     reach = frozenset(scope.by_role.items())  # the scope itself, not only whose it is
     project = remembered(session, ("readable", code, scope.login, reach), load)
     if project is None:
-        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
+        raise unknown_project(code)
     return project

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.language import _
-from procure.domain.text import quoted
+from procure.domain.visibility import unknown_project
 from procure.reports.batch import holds_code, record_path, write_atomically
 from procure.reports.data import build_record, record_codes, verification_code
 from procure.reports.verify import Verification, read_embedded, verify_pdf
@@ -58,7 +58,7 @@ def readable(session: Session, user: User, code: str) -> None:
     """
     require_visible(session, code, user.login, "evaluation_record")  # first: as fast as unknown
     if not held_roles(session, user, code):
-        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
+        raise unknown_project(code)
 
 
 def record_file(

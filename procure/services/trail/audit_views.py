@@ -33,9 +33,10 @@ from sqlmodel import Session, col, select
 
 from procure.domain.bounded import ROW_ID
 from procure.domain.checkpoint import fingerprint, public_key_text
-from procure.domain.errors import InvalidInput, NotFound, Refused
+from procure.domain.errors import InvalidInput, Refused
 from procure.domain.language import _
 from procure.domain.text import quoted
+from procure.domain.visibility import unknown_project
 from procure.services.accounts.authorization import SETUP_LOGIN
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.trail.check import trail_differences
@@ -110,7 +111,7 @@ def project_in_reach(session: Session, reach: AuditReach, code: str) -> str:
     if not reach.everything:
         statement = statement.where(col(Project.purchaser_id).in_(sorted(reach.purchaser_ids)))
     if session.exec(statement).first() is None:
-        raise NotFound(_("unknown project %(code)s", code=quoted(code)))
+        raise unknown_project(code)
     return code
 
 

@@ -17,9 +17,7 @@ from sqlmodel import Session
 
 from procure.domain.documents import ATTACH_TRIGGER
 from procure.domain.errors import NotFound
-from procure.domain.language import _
-from procure.domain.text import quoted
-from procure.domain.visibility import NEVER
+from procure.domain.visibility import NEVER, unknown_project
 from procure.services.browse.dashboard import Dashboard
 from procure.services.browse.project_view import project_detail, project_history
 from procure.services.browse.visibility import ViewerScope, readable_project, viewer_scope
@@ -112,7 +110,7 @@ def require_visible(session: Session, code: str, login: str, kind: str) -> None:
     """
     scope = viewer_scope(session, login)
     project = readable_project(session, scope, code)
-    refused = NotFound(_("unknown project %(code)s", code=quoted(code)))
+    refused = unknown_project(code)
     if not _may_ever_see(scope, project, kind):  # refused as soon as an unknown code is
         raise refused
     gate = project_gate(session, login, project, scope=scope)

@@ -96,6 +96,14 @@ def browse(demo: Path, tmp_path: Path) -> Iterator[TestClient]:
     app.state.reader.dispose()
 
 
+def read_in(client: TestClient, language: Language) -> None:
+    """Read the next pages in ``language``: the one ``lang`` cookie (signing in sets the
+    account's own choice, under the server's name, which a cookie set beside it would not
+    replace)."""
+    client.cookies.delete("lang")
+    client.cookies.set("lang", language)
+
+
 def leftovers(html: str, data: set[str], language: Language) -> list[str]:
     """The words of the other language on a page read in ``language``."""
     text = page_text(_CHANGES.sub("", html))
@@ -114,8 +122,8 @@ def test_each_page_of_the_projects_part_speaks_one_language(
     for login, path in PAGES:
         if login != signed_in:
             browse.cookies.clear()
-            browse.cookies.set("lang", language)
             sign_in(browse, login)
+            read_in(browse, language)
             signed_in = login
         page = browse.get(path)
         assert page.status_code in (200, 400), (path, page.status_code)
@@ -148,9 +156,8 @@ and its states by their labels, a role by its name), an amount."""
 def test_a_projects_steps_states_and_roles_are_named_never_coded(
     browse: TestClient, language: Language
 ) -> None:
-    browse.cookies.set("lang", language)
     sign_in(browse, OFFICER)
-    browse.cookies.set("lang", language)
+    read_in(browse, language)
     text = " ".join(page_text(browse.get("/projects/SM-2019-004").text).split())
     for line in SAID[language]:
         assert line in text
@@ -161,9 +168,8 @@ def test_a_projects_steps_states_and_roles_are_named_never_coded(
 def test_a_form_sent_back_with_its_errors_speaks_one_language(
     browse: TestClient, data: set[str], language: Language
 ) -> None:
-    browse.cookies.set("lang", language)
     sign_in(browse, OFFICER)
-    browse.cookies.set("lang", language)
+    read_in(browse, language)
     token = csrf_of(browse)
     sent = browse.post(
         f"/projects/{SIGNING}/do/sign_contract", data={"csrf_token": token, "number": ""}
