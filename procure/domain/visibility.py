@@ -20,7 +20,7 @@ from pathlib import Path
 
 from procure.domain.config import check_keys, config_text, load_yaml_mapping
 from procure.domain.errors import ConfigError, NotFound
-from procure.domain.language import _
+from procure.domain.language import _, both, pgettext
 from procure.domain.text import quoted
 
 VISIBILITY_FILE = "visibility.yaml"
@@ -73,6 +73,22 @@ RELATIONS: dict[str, str] = {
 }
 """Every relation of a viewer to a project and a fact, with its Chinese name."""
 
+RELATIONS_EN: dict[str, str] = {
+    "officer": "Officer",
+    "leader": "Leader",
+    "supervisor": "Supervisor",
+    "assessor": "Assessor",
+    "auditor": "Auditor",
+    "admin": "Administrator",
+    "author": "The reviewer who wrote it",
+    "panel": "Other reviewers of the project",
+    "own_organization": "The organization it is about",
+    "winner": "The awarded organization",
+    "other_bidder": "Other bidding organizations",
+    "public": "The public",
+}
+"""The same relations' English names."""
+
 ALWAYS = "always"
 AFTER_OWN_SHEET = "after_own_sheet"
 AFTER_AWARD = "after_award"
@@ -87,6 +103,15 @@ WHEN: dict[str, str] = {
     NEVER: "不可见",
 }
 """Every moment a cell may name, with its Chinese wording."""
+
+WHEN_EN: dict[str, str] = {
+    ALWAYS: "Always",
+    AFTER_OWN_SHEET: "After submitting their own scores",
+    AFTER_AWARD: "After the award notice",
+    AFTER_CONTRACT: "After the contract is signed",
+    NEVER: "Never",
+}
+"""The same moments' English wording."""
 
 RECORD_FACTS = (
     "proposal",
@@ -111,7 +136,7 @@ its readers, so whoever may see the record must see each of these once the contr
 signed (the loader refuses a policy that says otherwise)."""
 
 _TOP_KEYS = ("version", "facts")
-_FACT_KEYS = ("zh", "basis", "visible")
+_FACT_KEYS = ("zh", "en", "basis", "basis_en", "visible")
 
 
 @dataclass(frozen=True)
@@ -137,12 +162,25 @@ class Moments:
 
 @dataclass(frozen=True)
 class FactRule:
-    """One kind of fact: its name, why, and from when each relation sees it."""
+    """One kind of fact: its name, why, and from when each relation sees it (name and
+    reason in Chinese and in English)."""
 
     kind: str
     zh: str
     basis: str
     visible: Mapping[str, str]
+    en: str = ""
+    basis_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """The fact's name in the language in use."""
+        return both(self.zh, self.en)
+
+    @property
+    def reason(self) -> str:
+        """Its basis in the language in use."""
+        return both(self.basis, self.basis_en)
 
 
 @dataclass(frozen=True)
@@ -209,10 +247,12 @@ def _check_record(policy: VisibilityPolicy, file: str) -> None:
 
 def _fact(kind: str, item: object, where: str) -> FactRule:
     if not isinstance(item, dict):
-        raise ConfigError(f"{where}: must be a mapping with zh, basis and visible")
+        raise ConfigError(f"{where}: must be a mapping with zh, en, basis, basis_en and visible")
     check_keys(item, _FACT_KEYS, where)
     zh = config_text(item, "zh", f"{where}.")
+    en = config_text(item, "en", f"{where}.")
     basis = config_text(item, "basis", f"{where}.")
+    basis_en = config_text(item, "basis_en", f"{where}.")
     visible = item.get("visible")
     if not isinstance(visible, dict):
         raise ConfigError(f"{where}.visible: must map each relation to a moment")
@@ -230,14 +270,17 @@ def _fact(kind: str, item: object, where: str) -> FactRule:
             raise ConfigError(
                 f"{where}.visible.{relation}: {quoted(when)} is not one of {', '.join(WHEN)}"
             )
-    return FactRule(kind, zh, basis, {relation: str(visible[relation]) for relation in RELATIONS})
+    visible_at = {relation: str(visible[relation]) for relation in RELATIONS}
+    return FactRule(kind, zh, basis, visible_at, en, basis_en)
 
 
 def policy_table(policy: VisibilityPolicy) -> tuple[list[str], list[list[str]]]:
-    """The policy as a Chinese table: a heading per relation, a row per kind of fact."""
-    headings = ["事实 Fact", *RELATIONS.values()]
+    """The policy as a table in the language in use: a heading per relation, a row per
+    kind of fact."""
+    names = [both(RELATIONS[relation], RELATIONS_EN[relation]) for relation in RELATIONS]
+    headings = [pgettext("visibility", "Fact"), *names]
     rows = [
-        [rule.zh, *(WHEN[rule.visible[relation]] for relation in RELATIONS)]
+        [rule.name, *(both(WHEN[rule.visible[r]], WHEN_EN[rule.visible[r]]) for r in RELATIONS)]
         for rule in policy.facts.values()
     ]
     return headings, rows

@@ -14,6 +14,7 @@ from procure.domain.errors import InvalidInput, Refused
 from procure.domain.language import gettext as _
 from procure.domain.visibility import unknown_project
 from procure.services.accounts.signin import SignedIn
+from procure.services.browse.labels import step_label
 from procure.services.documents.panels import documents_panel
 from procure.services.lifecycle.project_actions import FormInvalid, held_roles
 from procure.services.scoring import review_forms, review_upload
@@ -82,7 +83,7 @@ def submit_sheet(
         lambda: committed(
             session,
             lambda: review_forms.submit_form(session, code, account.user, form),
-            what=f"record_review on {code}",
+            what=_("%(step)s on %(code)s", step=step_label("record_review"), code=code),
         ),
         failed=organization,
         values=form,
@@ -109,7 +110,7 @@ def replace_sheet(
         lambda: committed(
             session,
             lambda: review_forms.replace_form(session, code, account.user, form),
-            what=f"replace_review on {code}",
+            what=_("%(step)s on %(code)s", step=step_label("replace_review"), code=code),
         ),
         failed=form.get("organization", ""),
         values=form,
@@ -148,7 +149,7 @@ def upload_sheet(
         lambda: committed(
             session,
             lambda: review_upload.submit_upload(session, code, account.user, organization, sheet),
-            what=f"record_review on {code}",
+            what=_("%(step)s on %(code)s", step=step_label("record_review"), code=code),
         ),
         failed="upload",
         values={"organization": organization},
@@ -175,7 +176,7 @@ def recusal(
         lambda: committed(
             session,
             lambda: review_forms.declare_conflict(session, code, account.user, form),
-            what=f"record_recusal on {code}",
+            what=_("%(step)s on %(code)s", step=step_label("record_recusal"), code=code),
         ),
         failed="recusal",
         values=form,

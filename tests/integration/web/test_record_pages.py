@@ -24,7 +24,7 @@ from tests.integration.builders import AUDITOR, OFFICER, QIHANG, TONGXIN, organi
 from tests.integration.builders import project_at as drive_to
 from tests.integration.jobs.conftest import run_queued
 from tests.integration.records import needs_printing
-from tests.integration.web.support import form_token, set_passwords, sign_in
+from tests.integration.web.support import form_token, read_in, set_passwords, sign_in
 
 CODE = "SM-2019-001"
 WINNER = organization_actor(QIHANG).name
@@ -290,7 +290,7 @@ def test_a_year_without_contracts_or_a_bad_year_is_refused_beside_the_field(
     sign_in(client, AUDITOR.name)
     empty = _ask_print(client, year="2031")
     assert empty.status_code == 400 and "2031 年没有已签约的项目" in empty.text
-    client.cookies.set("lang", "en")
+    read_in(client, "en")
     in_english = _ask_print(client, year="2031")
     assert in_english.status_code == 400 and "No contracted project in 2031" in in_english.text
     client.cookies.delete("lang")
