@@ -1,5 +1,6 @@
 """The lifecycle's refusals and the facts' checks say one language at a time: each Chinese
-sentence of the rules' catalog holds no English word, and its English holds no Chinese."""
+sentence the lifecycle's code says (procure/workflow, procure/services/lifecycle,
+procure/domain) holds no English word, and its English holds no Chinese."""
 
 from __future__ import annotations
 
@@ -11,24 +12,38 @@ from babel.messages.pofile import read_po
 
 from tests.language_purity import chinese_runs, english_words
 
-CATALOG = Path(__file__).resolve().parents[2] / "locale" / "zh_CN" / "LC_MESSAGES" / "rules.po"
+CATALOG = Path(__file__).resolve().parents[2] / "locale" / "zh_CN" / "LC_MESSAGES" / "procure.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdf]")
-COMMAND_LINE = frozenset({"set", "by", "KEY", "VALUE", "scores", "team", "Decimal"})
+COMMAND_LINE = frozenset(
+    {"set", "by", "KEY", "VALUE", "scores", "team", "Decimal", "document", "UTF", "NUL"}
+)
 """What a person types on the command line (``--set KEY=VALUE``, ``--by``) or a program
-passes (a ``Decimal``): the same in both languages."""
+passes (a ``Decimal``), and the encodings a file is read in (UTF-8, NUL bytes): the same
+in both languages."""
 LIFECYCLE_FILE = frozenset({"true", "false", "named", "organization", "uscc"})
 """What a lifecycle file spells (``true``, ``acts_for: named_organization``, a param's type):
 its refusals quote the file's own words."""
 
 
+RULES = ("procure/workflow/", "procure/services/lifecycle/", "procure/domain/")
+"""Where the lifecycle's refusals and the facts' checks are said."""
+
+
 def _sentences() -> list[tuple[str, str]]:
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle)
-    return [(str(m.id), str(m.string)) for m in catalog if m.id and m.string]
+    return [
+        (str(m.id), str(m.string))
+        for m in catalog
+        if m.id and m.string and any(file.startswith(RULES) for file, _ in m.locations)
+    ]
 
 
 def _filled(text: str) -> str:
-    return PLACEHOLDER.sub("7", text).replace("%%", "%")
+    """The sentence with its values filled and what it quotes to type (`procure …`,
+    workflows/calendar.yaml) left out."""
+    typed = re.sub(r"`[^`]*`|\bworkflows/\S+", " ", text)
+    return PLACEHOLDER.sub("7", typed).replace("%%", "%")
 
 
 @pytest.mark.parametrize(("english", "chinese"), _sentences())
