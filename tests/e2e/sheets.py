@@ -10,6 +10,7 @@ planned/actual in F/G, respondents/satisfied in H/I; worksheet 评语 with one r
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,9 @@ def write_json(dest: Path, data: Mapping[str, Any]) -> Path:
 def write_text(dest: Path, text: str) -> Path:
     dest.write_text(text, encoding="utf-8")
     return dest
+
+
+def write_noise(path: Path) -> Path:
+    """Write 4 KiB of bytes that are no file format (the same for the same name) to ``path``."""
+    path.write_bytes(random.Random(path.name).randbytes(4096))
+    return path

@@ -10,7 +10,6 @@ Chinese, the default (the rest of the tier runs procure in English).
 
 from __future__ import annotations
 
-import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from tests.e2e.cli import (
     project_entry,
     sqlite_url,
 )
-from tests.e2e.sheets import fill, write_json, write_text
+from tests.e2e.sheets import fill, write_json, write_noise, write_text
 
 REVIEW_CODE = f"SM-{YEAR}-001"
 ASSESS_CODE = f"SM-{YEAR}-003"
@@ -302,11 +301,7 @@ def text_file(file: str, content: str) -> Build:
 
 
 def corrupt(file: str) -> Build:
-    def build(p: Prepared, d: Path) -> Path:
-        (d / file).write_bytes(random.Random(file).randbytes(4096))
-        return d / file
-
-    return build
+    return lambda p, d: write_noise(d / file)
 
 
 UNKNOWN_DIMENSION = {("评语", "A8"): "innovation", ("评语", "C8"): "创新服务模式"}
