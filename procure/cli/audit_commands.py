@@ -19,6 +19,7 @@ from procure.cli.output import (
     open_session,
     print_json,
     print_table,
+    recorded_reason,
     step_labels,
 )
 from procure.domain.language import N_, _, ngettext, pgettext
@@ -230,7 +231,7 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
                 steps.get(r["trigger"], r["trigger"]),
                 states.get(r["from"], r["from"]),
                 states.get(r["to"], r["to"]),
-                r["reason"],
+                recorded_reason(r["reason"]),
             )
             for r in rows
         ],

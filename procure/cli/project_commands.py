@@ -14,6 +14,7 @@ from procure.cli.output import (
     open_session,
     print_json,
     print_table,
+    recorded_reason,
     step_labels,
 )
 from procure.domain.language import N_, _, both, pgettext
@@ -382,7 +383,7 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
                 steps.get(r["trigger"], r["trigger"]),
                 states.get(r["from"], r["from"]),
                 states.get(r["to"], r["to"]),
-                r["reason"],
+                recorded_reason(r["reason"]),
             )
             for r in rows
         ],

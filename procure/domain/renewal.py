@@ -6,6 +6,7 @@ item (一票否决) leads to the veto action whatever the score, and a drop may 
 organization from that purchaser's next funding year.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,12 @@ DROP = "drop"
 ACTIONS = (RENEW, RECTIFY, DROP)
 _VERBS = {RENEW: "renews", RECTIFY: "requires rectification", DROP: "drops"}
 """The verbs of the recorded reasons (English, as the audit trail has always stored them)."""
+_ACTION_OF_VERB = {verb: action for action, verb in _VERBS.items()}
+_VERB = "(renews|requires rectification|drops)"
+_RECORDED_GRADED = re.compile(rf"graded (\S+) \(([\d.]+)\): policy {_VERB}")
+_RECORDED_VETOED = re.compile(rf"veto items? (.+) appl(?:y|ies): policy {_VERB} whatever the score")
+_RECORDED_VETO_CODE = re.compile(r"\(([a-z0-9_]+)\)")
+_RECORDED_RECTIFIED = re.compile(rf"rectification (accepted|rejected): policy {_VERB}")
 GRADED = {
     RENEW: N_("Graded %(grade)s (%(total)s): the policy renews the contract"),
     RECTIFY: N_("Graded %(grade)s (%(total)s): the policy requires rectification"),
@@ -173,6 +180,32 @@ class RenewalPolicy:
             f"rectification rejected: policy {_VERBS[self.rectification_rejected]}",
             rectification=False,
         )
+
+    def shown_from_record(self, recorded: str, grades: Iterable[GradeBand]) -> str:
+        """A reason the trail recorded (a :attr:`Decision.reason`) in the language in use, the
+        grade and veto items by their names; any other reason (a person's own words) as it is.
+
+        Args:
+            recorded: the reason as the trail holds it.
+            grades: the grade bands of the assessment scorecard (to name a recorded grade).
+        """
+        text = recorded.strip()
+        if found := _RECORDED_GRADED.fullmatch(text):
+            band = next((g for g in grades if g.label_zh == found[1]), None)
+            action = _ACTION_OF_VERB.get(found[3])
+            if band is not None and action is not None:
+                return Decision(action, text, grade=band, total=Decimal(found[2])).shown()
+        if found := _RECORDED_VETOED.fullmatch(text):
+            codes = _RECORDED_VETO_CODE.findall(found[1])
+            action = _ACTION_OF_VERB.get(found[2])
+            if codes and action is not None and all(c in self.veto_items for c in codes):
+                items = tuple(self.veto_items[code] for code in codes)
+                return Decision(action, text, veto=items).shown()
+        if found := _RECORDED_RECTIFIED.fullmatch(text):
+            action = _ACTION_OF_VERB.get(found[2])
+            if action is not None:
+                return Decision(action, text, rectification=found[1] == "accepted").shown()
+        return recorded
 
     def bars(self, action: str) -> bool:
         """Whether this action bars the organization from the purchaser's next funding year.

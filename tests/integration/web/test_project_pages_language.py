@@ -212,3 +212,20 @@ def test_the_refusals_of_a_step_and_of_a_page_are_said_in_the_language_in_use(
         missing = field_errors(entry, {})
     engine.dispose()
     assert (str(late.value), str(not_an_organization.value), missing["number"]) == refusals
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("zh_CN", "按续约政策续约"),
+        ("en", "the policy renews the contract"),
+    ],
+)
+def test_a_renewal_reason_the_trail_recorded_reads_in_the_readers_language(
+    browse: TestClient, language: Language, said: str
+) -> None:
+    sign_in(browse, OFFICER)
+    read_in(browse, language)
+    text = " ".join(page_text(browse.get("/projects/SM-2019-001").text).split())
+    assert said in text
+    assert "): policy renews" not in text  # the trail's own wording, kept in the trail
