@@ -19,10 +19,10 @@ from procure.cli.output import (
     open_session,
     print_json,
     print_table,
-    recorded_reason,
     step_labels,
 )
 from procure.domain.language import N_, _, ngettext, pgettext
+from procure.workflow.rules import shown_reason
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint
@@ -231,7 +231,7 @@ def batch(ctx: click.Context, batch_id: str, as_json: bool) -> None:
                 steps.get(r["trigger"], r["trigger"]),
                 states.get(r["from"], r["from"]),
                 states.get(r["to"], r["to"]),
-                recorded_reason(r["reason"]),
+                shown_reason(r["reason"]),
             )
             for r in rows
         ],

@@ -227,15 +227,6 @@ def step_labels() -> dict[str, str]:
     return {**{trigger: _(name) for trigger, name in TRAIL_STEPS.items()}, **lifecycle}
 
 
-def recorded_reason(reason: str) -> str:
-    """A reason from the trail as people read it: the renewal policy's own sentences in the
-    language in use (the trail keeps them as recorded), a person's words as written."""
-    from procure.workflow.rules import default_rules
-
-    rules = default_rules()
-    return rules.renewal.shown_from_record(reason, rules.assessment.grades) if reason else ""
-
-
 def moment(value: Any) -> str:
     """A recorded moment in Beijing time, as the language in use writes a date
     (``2019年03月01日 16:00:00``, ``2019-03-01 16:00:00``)."""

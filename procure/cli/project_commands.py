@@ -14,11 +14,11 @@ from procure.cli.output import (
     open_session,
     print_json,
     print_table,
-    recorded_reason,
     step_labels,
 )
 from procure.domain.language import N_, _, both, pgettext
 from procure.workflow.roles import role_label
+from procure.workflow.rules import shown_reason
 
 ROLE_HELP = N_("Role: officer, leader, reviewer, assessor, supervisor, auditor, admin.")
 
@@ -383,7 +383,7 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
                 steps.get(r["trigger"], r["trigger"]),
                 states.get(r["from"], r["from"]),
                 states.get(r["to"], r["to"]),
-                recorded_reason(r["reason"]),
+                shown_reason(r["reason"]),
             )
             for r in rows
         ],

@@ -15,7 +15,7 @@ from procure.domain.dates import day_text, moment_text
 from procure.domain.language import N_, _
 from procure.resources import resource_dir
 from procure.workflow.roles import ROLE_ZH, role_label
-from procure.workflow.rules import default_rules
+from procure.workflow.rules import default_rules, shown_reason
 
 
 def templates() -> Jinja2Templates:
@@ -33,7 +33,7 @@ def templates() -> Jinja2Templates:
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.globals["trigger_label"] = _trigger_label
     environment.env.globals["state_label"] = _state_label
-    environment.env.filters["recorded_reason"] = _recorded_reason
+    environment.env.filters["recorded_reason"] = shown_reason
     environment.env.filters["money"] = _money
     environment.env.filters["moment"] = _moment
     environment.env.filters["day"] = _day
@@ -89,15 +89,6 @@ def _state_label(state: str | None) -> str:
         return default_rules().engine.definition.state(state).label
     except KeyError:
         return state
-
-
-def _recorded_reason(reason: str | None) -> str:
-    """A reason from the trail as people read it: the renewal policy's own sentences in the
-    language in use (the trail keeps them as recorded), a person's words as written."""
-    if not reason:
-        return ""
-    rules = default_rules()
-    return rules.renewal.shown_from_record(reason, rules.assessment.grades)
 
 
 def _money(value: Any) -> str:

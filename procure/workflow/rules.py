@@ -129,3 +129,13 @@ def default_corrections() -> CorrectionRules:
     if corrections is None:
         raise ConfigError(_("%(file)s is missing from the workflows folder", file=CORRECTIONS_FILE))
     return corrections
+
+
+def shown_reason(reason: str | None) -> str:
+    """A reason from the audit trail as people read it: the installed renewal policy's own
+    sentences in the language in use (the trail keeps them as recorded), a person's words as
+    written."""
+    if not reason:
+        return ""
+    rules = default_rules()
+    return rules.renewal.shown_from_record(reason, rules.assessment.grades)

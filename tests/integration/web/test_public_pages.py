@@ -116,9 +116,8 @@ def test_the_reviewers_are_named_only_after_the_award_and_no_sheet_or_recusal_sh
         assert narrative not in named
 
 
-def test_an_upheld_objection_withdraws_the_notice_and_hides_the_reviewers_again(
-    client: TestClient, session: Session
-) -> None:
+def withdrawn_after_an_upheld_objection(session: Session) -> None:
+    """Award, have 同心 object, and uphold it: the notice is withdrawn for a new review."""
     awarded(session)
     object_by_tongxin(session)
     objections.answer(
@@ -126,6 +125,12 @@ def test_an_upheld_objection_withdraws_the_notice_and_hides_the_reviewers_again(
         reason="价格分计算有误，重新评审", at=lodged_at(date(2019, 10, 11)),
     )  # fmt: skip
     session.commit()
+
+
+def test_an_upheld_objection_withdraws_the_notice_and_hides_the_reviewers_again(
+    client: TestClient, session: Session
+) -> None:
+    withdrawn_after_an_upheld_objection(session)
 
     page = client.get(NOTICE).text
 
@@ -138,13 +143,7 @@ def test_an_upheld_objection_withdraws_the_notice_and_hides_the_reviewers_again(
 def test_an_english_reader_reads_the_withdrawn_notice_in_english(
     client: TestClient, session: Session
 ) -> None:
-    awarded(session)
-    object_by_tongxin(session)
-    objections.answer(
-        session, CODE, OFFICER, organization=TONGXIN, outcome="upheld",
-        reason="价格分计算有误，重新评审", at=lodged_at(date(2019, 10, 11)),
-    )  # fmt: skip
-    session.commit()
+    withdrawn_after_an_upheld_objection(session)
 
     page = client.get(NOTICE, headers={"Accept-Language": "en-US,en;q=0.9"})
 
