@@ -19,10 +19,10 @@ from procure.cli.output import (
     open_session,
     print_json,
     print_table,
+    shown_reason,
     step_labels,
 )
 from procure.domain.language import N_, _, ngettext, pgettext
-from procure.workflow.rules import shown_reason
 
 if TYPE_CHECKING:
     from procure.domain.checkpoint import Checkpoint

@@ -227,6 +227,14 @@ def step_labels() -> dict[str, str]:
     return {**{trigger: _(name) for trigger, name in TRAIL_STEPS.items()}, **lifecycle}
 
 
+def shown_reason(reason: str) -> str:
+    """A trail reason as people read it (:func:`procure.workflow.rules.shown_reason`), with
+    the rules loaded only when a table needs them, so ``--help`` stays light."""
+    from procure.workflow.rules import shown_reason as said
+
+    return said(reason)
+
+
 def moment(value: Any) -> str:
     """A recorded moment in Beijing time, as the language in use writes a date
     (``2019年03月01日 16:00:00``, ``2019-03-01 16:00:00``)."""

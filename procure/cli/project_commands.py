@@ -14,11 +14,11 @@ from procure.cli.output import (
     open_session,
     print_json,
     print_table,
+    shown_reason,
     step_labels,
 )
 from procure.domain.language import N_, _, both, pgettext
 from procure.workflow.roles import role_label
-from procure.workflow.rules import shown_reason
 
 ROLE_HELP = N_("Role: officer, leader, reviewer, assessor, supervisor, auditor, admin.")
 
