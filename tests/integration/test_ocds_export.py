@@ -6,6 +6,8 @@ project on the function-scoped ``session`` of each backend.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,7 +21,7 @@ from procure.domain.errors import InvalidInput, NotFound
 from procure.domain.language import use_language
 from procure.services.lifecycle import fire as lc
 from procure.services.loading.generate import generate_year
-from procure.services.opendata.ocds import package_bytes, release_package
+from procure.services.opendata.ocds import package_bytes, release_package, write_package
 from procure.services.opendata.ocds_trail import ocds_problems
 from procure.services.opendata.values import moment
 from procure.services.public import objections
@@ -204,6 +206,28 @@ def test_an_unknown_year_or_purchaser_is_refused_by_name(demo: Session) -> None:
 
 def test_two_exports_of_the_same_data_are_byte_identical(demo: Session) -> None:
     assert package_bytes(release_package(demo, 2019)) == package_bytes(release_package(demo, 2019))
+
+
+# The demo's packages as the export wrote them before it was made faster (issue 25): a change
+# of speed must not change a byte; a change of content updates these on purpose.
+PINNED_DEMO_EXPORTS = {
+    (2019, None, False): "3f25da2b2e60f6da521ae2f95f3507d5dc998db5a0daa034a4eccc7308b47a7d",
+    (2019, None, True): "b7cf9f3f59cc7032517386304423f40f50249a52dfe44b62cc0d53e7e2a7719b",
+    (2020, None, False): "4d80b7f48993eec0e66f7af9d817dffba2e1b4aed0e5618ad4f4b0576d9e5b0b",
+    (2019, "SM-WJ", False): "2498cce1ffc8ef7de0da4aefb2962f5f47e358e33711d54bab94384616df582e",
+}
+
+
+@pytest.mark.parametrize(("year", "purchaser", "sort_keys"), list(PINNED_DEMO_EXPORTS))
+def test_the_streamed_export_of_the_demo_keeps_its_pinned_bytes(
+    demo: Session, year: int, purchaser: str | None, sort_keys: bool
+) -> None:
+    written = io.BytesIO()
+
+    write_package(demo, written, year, purchaser, sort_keys=sort_keys)
+
+    digest = hashlib.sha256(written.getvalue()).hexdigest()
+    assert digest == PINNED_DEMO_EXPORTS[year, purchaser, sort_keys]
 
 
 def test_published_date_is_the_newest_audit_row_of_the_projects_unless_given(
