@@ -33,20 +33,24 @@ from procure.services.opendata.facts import (
     ProjectFacts,
     ProposalFacts,
 )
-from procure.services.opendata.published import objection_published, published
-from procure.services.opendata.rows import amendments_of, objections_of, prices_of
+from procure.services.opendata.published import Published, objection_published, published
+from procure.services.opendata.rows import (
+    ContractRow,
+    FinalRow,
+    OrganizationRow,
+    PaymentRow,
+    amendments_of,
+    contracts_of,
+    finals_of,
+    objections_of,
+    organizations_of,
+    payments_of,
+    prices_of,
+)
 from procure.services.public.notices import DECIDED_STATES, panel_result
 from procure.services.visibility.gate import public_gate_known
 from procure.store import panels
-from procure.store.models import (
-    Assessment,
-    Contract,
-    Organization,
-    Payment,
-    Project,
-    Purchaser,
-    TransitionLog,
-)
+from procure.store.models import Organization, Project, Purchaser, TransitionLog
 from procure.store.notice_models import AwardNotice
 from procure.store.notices import ObjectionRow
 from procure.store.trust_models import User
@@ -74,24 +78,26 @@ def public_facts(
     projects: Sequence[Project],
     purchasers: Mapping[int | None, Purchaser],
     rules: Rules,
+    shown: dict[str, Published] | None = None,
 ) -> list[ProjectFacts]:
     """The public facts of ``projects`` (one chunk, in the order given), leaving out a
-    project cancelled before it was approved (it was never public).
+    project cancelled before it was approved (it was never public). ``shown`` keeps what
+    the public may see of each awarded organization's contracts from chunk to chunk.
 
     Raises:
         InvalidInput: a project has no audit row (its moments are unknown).
     """
     trails = _trails(session, [project.code for project in projects])
-    shown = [
+    public = [
         project
         for project in projects
         if project.state != "cancelled"
         or any(mark.trigger == "approve" for mark in trails[project.code])
     ]
-    chunk = _Chunk.load(session, shown, rules)
+    chunk = _Chunk.load(session, public, rules, {} if shown is None else shown)
     return [
         _facts(chunk, project, purchasers[project.purchaser_id], trails[project.code], rules)
-        for project in shown
+        for project in public
     ]
 
 
@@ -115,39 +121,28 @@ class _Chunk:
     """The rows a chunk of projects' facts are built from, each kind read at once."""
 
     previous: dict[int, tuple[str, str]]
-    organizations: dict[int | None, Organization]
-    contracts: dict[int, Contract]
-    payments: dict[int | None, list[Payment]]
+    organizations: dict[int | None, OrganizationRow]
+    contracts: dict[int, ContractRow]
+    payments: dict[int, list[PaymentRow]]
     amendments: dict[int | None, tuple[AmendmentFacts, ...]]
-    finals: dict[int, Assessment]
+    finals: dict[int, FinalRow]
     notices: dict[int, list[AwardNotice]]
     objections: dict[int, list[ObjectionRow]]
     prices: dict[tuple[int, str], Decimal]
     panels: dict[int, dict[str, Any]]
+    shown: dict[str, Published]
 
     @classmethod
-    def load(cls, session: Session, projects: Sequence[Project], rules: Rules) -> _Chunk:
+    def load(
+        cls,
+        session: Session,
+        projects: Sequence[Project],
+        rules: Rules,
+        shown: dict[str, Published],
+    ) -> _Chunk:
         ids = [project.id for project in projects if project.id is not None]
         previous = _previous(session, {p.previous_project_id for p in projects})
-        contracts = {
-            row.project_id: row
-            for row in session.exec(select(Contract).where(col(Contract.project_id).in_(ids)))
-        }
-        payments: dict[int | None, list[Payment]] = defaultdict(list)
-        for payment in session.exec(
-            select(Payment)
-            .where(col(Payment.contract_id).in_([c.id for c in contracts.values()]))
-            .order_by(col(Payment.contract_id), col(Payment.tranche))
-        ):
-            payments[payment.contract_id].append(payment)
-        finals = {
-            row.project_id: row
-            for row in session.exec(
-                select(Assessment).where(
-                    col(Assessment.project_id).in_(ids), col(Assessment.final).is_(True)
-                )
-            )
-        }
+        contracts = contracts_of(session, ids)
         notices: dict[int, list[AwardNotice]] = defaultdict(list)
         for notice in session.exec(
             select(AwardNotice)
@@ -159,19 +154,28 @@ class _Chunk:
         wanted |= {c.organization_id for c in contracts.values()}
         wanted |= {n.organization_id for found in notices.values() for n in found}
         noticed = [project for project in projects if project.id in notices]
-        organizations = _organizations(session, wanted)
+        organizations = organizations_of(session, wanted)
         return cls(
             previous=previous,
             organizations=organizations,
             contracts=contracts,
-            payments=payments,
+            payments=payments_of(session, [c.id for c in contracts.values()]),
             amendments=amendments_of(session, [c.id for c in contracts.values()]),
-            finals=finals,
+            finals=finals_of(session, ids),
             notices=notices,
             objections=objections_of(session, [p.id for p in noticed if p.id is not None]),
             prices=prices_of(session, ids),
             panels=_panels(session, noticed, rules, organizations, contracts),
+            shown=shown,
         )
+
+    def published(self, awarded: str) -> Published:
+        """What the public may see of a contract with the organization ``awarded`` (a USCC),
+        worked out once per organization."""
+        found = self.shown.get(awarded)
+        if found is None:
+            found = self.shown[awarded] = published(awarded)
+        return found
 
 
 def _previous(session: Session, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
@@ -185,20 +189,12 @@ def _previous(session: Session, ids: Iterable[int | None]) -> dict[int, tuple[st
     return {int(i): (code, title) for i, code, title in session.exec(statement) if i is not None}
 
 
-def _organizations(session: Session, ids: Iterable[int | None]) -> dict[int | None, Organization]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    statement = select(Organization).where(col(Organization.id).in_(wanted))
-    return {row.id: row for row in session.exec(statement)}
-
-
 def _panels(
     session: Session,
     projects: Sequence[Project],
     rules: Rules,
-    organizations: dict[int | None, Organization],
-    contracts: dict[int, Contract],
+    organizations: dict[int | None, OrganizationRow],
+    contracts: dict[int, ContractRow],
 ) -> dict[int, dict[str, Any]]:
     """The published panel result of each project with an award notice, as the public sees
     it (the award's organization and the contract are already read)."""
@@ -280,7 +276,7 @@ def _awarded_at(project: Project, trail: list[TrailMark]) -> datetime | None:
     return None
 
 
-def _organization(row: Organization) -> OrganizationFacts:
+def _organization(row: Organization | OrganizationRow) -> OrganizationFacts:
     return OrganizationFacts(row.uscc, row.name)
 
 
@@ -360,7 +356,7 @@ def _contract(chunk: _Chunk, project_id: int) -> ContractFacts | None:
     if contract is None:
         return None
     organization = chunk.organizations[contract.organization_id]
-    shown = published(organization.uscc)
+    shown = chunk.published(organization.uscc)
     if not shown.contract:
         return None
     return ContractFacts(
@@ -386,7 +382,7 @@ def _assessment(
     contract = chunk.contracts.get(project.id)
     if final is None or contract is None:
         return None
-    if not published(chunk.organizations[contract.organization_id].uscc).assessment_result:
+    if not chunk.published(chunk.organizations[contract.organization_id].uscc).assessment_result:
         return None
     grades = {band.code: band for band in rules.assessment.grades}
     band = grades.get(final.grade)

@@ -27,6 +27,7 @@ from procure.services.opendata.facts import ProjectFacts
 from procure.services.opendata.gather import public_facts
 from procure.services.opendata.json_text import indented_json
 from procure.services.opendata.mapping import release
+from procure.services.opendata.published import Published
 from procure.services.opendata.values import moment
 from procure.services.public.notices import HIDDEN_STATES
 from procure.store import queries
@@ -168,12 +169,13 @@ def _releases(
     )
     if chosen is not None:
         statement = statement.where(col(Project.purchaser_id).in_(_below(purchasers, chosen)))
+    shown: dict[str, Published] = {}  # what the public sees of each organization's contracts
     # one query, sorted once, its rows fetched a chunk at a time (a page per chunk would
     # sort the year's projects again for every chunk)
     for partition in session.exec(statement).partitions():
         chunk = list(partition)
         purchaser_ids = {project.code: project.purchaser_id for project in chunk}
-        for facts in public_facts(session, chunk, purchasers, rules):
+        for facts in public_facts(session, chunk, purchasers, rules, shown):
             exported.note(facts, purchaser_ids[facts.code])
             yield release(facts, config)
     if not exported.releases:
