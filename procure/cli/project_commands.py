@@ -17,6 +17,7 @@ from procure.cli.output import (
     shown_reason,
     step_labels,
 )
+from procure.domain.identity import SETUP_LOGIN, actor_shown
 from procure.domain.language import N_, _, both, pgettext
 from procure.workflow.roles import role_label
 
@@ -391,6 +392,8 @@ def history(ctx: click.Context, code: str, by: str | None, as_json: bool) -> Non
 
 
 def _actor_label(row: dict[str, Any]) -> str:
-    """The login, with the display name the audit row recorded when it differs."""
-    name = row["data"].get("actor_name") if isinstance(row["data"], dict) else None
-    return f"{name} ({row['actor']})" if name and name != row["actor"] else str(row["actor"])
+    """The login, with the display name the audit row recorded when it differs (the setup
+    actor by its label alone)."""
+    data, login = row["data"], str(row["actor"])
+    name = actor_shown(login, data.get("actor_name") if isinstance(data, dict) else None)
+    return f"{name} ({login})" if name != login and login != SETUP_LOGIN else name

@@ -8,16 +8,30 @@ its help in the language in use, from the English it kept aside the first time, 
 each command :class:`HelpContext`, whose formatter says Click's own words (usage, the
 headings, the help option, a default, required) in that language too. A command module marks
 its sentences and does nothing else.
+
+Click says its own sentences (a usage error: "No such option", "Missing argument", "Invalid
+value for ...") through the standard library's ``gettext``, which knows no catalog of ours:
+:func:`route_click_words` points each Click module's ``_`` and ``ngettext`` at ours, and
+``make catalogs`` extracts Click's sentences with our own (procure.domain.catalogs).
 """
 
 from __future__ import annotations
 
+import gettext as stdlib_gettext
 import os
+import sys
 from typing import Any
 
 import click
 
-from procure.domain.language import N_, _, language_from_environment, use_language
+from procure.domain.language import (
+    N_,
+    _,
+    gettext,
+    language_from_environment,
+    template_ngettext,
+    use_language,
+)
 
 _ENGLISH = "_procure_english"
 """The attribute a command or option keeps its English help in."""
@@ -28,6 +42,19 @@ HEADINGS: dict[str, str] = {
     "Arguments": N_("Arguments"),
 }
 """Click's headings of a help page, marked for the catalog."""
+
+
+def route_click_words() -> None:
+    """Have every loaded Click module say its own sentences through our catalog, in the
+    language in use (it imported the standard library's ``gettext`` and ``ngettext`` under
+    these names, and fills the ``{placeholders}`` itself)."""
+    for name, module in tuple(sys.modules.items()):
+        if name != "click" and not name.startswith("click."):
+            continue
+        if getattr(module, "_", None) is stdlib_gettext.gettext:
+            module._ = gettext  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is stdlib_gettext.ngettext:
+            module.ngettext = template_ngettext  # type: ignore[attr-defined]
 
 
 def speak(command: click.Command) -> None:
@@ -83,5 +110,6 @@ class ProcureGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with use_language(language_from_environment(os.environ)):
+            route_click_words()
             speak(self)
             return super().main(*args, **kwargs)

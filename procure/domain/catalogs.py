@@ -54,8 +54,16 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 """The marker functions of :mod:`procure.domain.language`, as Babel's extractor reads them."""
 
 
+def click_folder() -> Path:
+    """The installed Click package, whose own messages the command line shows."""
+    import click
+
+    return Path(click.__file__).resolve().parent
+
+
 def extract(root: Path) -> Catalog:
-    """Every message the code and the page templates of the checkout at ``root`` mark."""
+    """Every message the code and the page templates of the checkout at ``root`` mark, and
+    Click's own (its ``_()`` and ``ngettext()``, which the command line routes to ours)."""
     from babel.messages.extract import extract_from_dir
 
     catalog = Catalog(
@@ -65,6 +73,9 @@ def extract(root: Path) -> Catalog:
     )
     sources: tuple[tuple[Path, list[tuple[str, str]], dict[str, dict[str, str]]], ...] = (
         (root / "procure", [("**.py", "python")], {}),
+        # Click's own words (usage errors, "Usage:", its help headings): the command line
+        # says them through our catalog (procure.cli.speech), so they are translated here too
+        (click_folder(), [("_winconsole.py", "ignore"), ("*.py", "python")], {}),
         (
             root / "templates",
             [("web/**.html", "jinja2"), ("reports/**.html", "jinja2")],

@@ -64,10 +64,11 @@ class _StrictLoader(yaml.SafeLoader):
         if node is not None and id(node) not in self._weights:
             self._weights[id(node)] = weight = self._weight(node)
             if weight > MAX_NODES:
+                count = format(MAX_NODES, ",")
                 raise _Refusal(
                     _(
                         "with its aliases expanded this stands for more than %(count)s values",
-                        count=f"{MAX_NODES:,}",
+                        count=count,
                     ),
                     node,
                 )
@@ -244,7 +245,7 @@ def parse_yaml(text: str, source: str, *, exact: bool = True) -> Any:
             )
         ) from None
     except RecursionError:
-        raise InvalidInput(f"{source}: nested too deeply") from None
+        raise InvalidInput(_("%(source)s: nested too deeply", source=source)) from None
     finally:
         loader.dispose()
 
@@ -270,29 +271,41 @@ def parse_json(text: str, source: str) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            _(
+                "%(source)s: not valid JSON at line %(line)s, column %(column)s: %(problem)s",
+                source=source,
+                line=exc.lineno,
+                column=exc.colno,
+                problem=exc.msg,
+            )
         ) from None
     except RecursionError:
-        raise InvalidInput(f"{source}: not valid JSON: nested too deeply") from None
+        raise InvalidInput(
+            _("%(source)s: not valid JSON: nested too deeply", source=source)
+        ) from None
     except InvalidInput as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
+        raise InvalidInput(_("%(source)s: %(message)s", source=source, message=exc)) from None
 
 
 def _json_number(raw: str, kind: type[Any]) -> Any:
     if len(raw) > MAX_NUMBER_CHARS:
-        raise InvalidInput(f"a number of {len(raw)} characters is too long to be a value")
+        raise InvalidInput(
+            _("a number of %(length)s characters is too long to be a value", length=len(raw))
+        )
     return kind(raw)
 
 
 def _json_constant(raw: str) -> Any:
-    raise InvalidInput(f"{raw} is not a finite number")
+    raise InvalidInput(_("%(value)s is not a finite number", value=raw))
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
     for key, value in pairs:
         if key in mapping:
-            raise InvalidInput(f"the key {quoted(key)} is given twice in one object; keep one")
+            raise InvalidInput(
+                _("the key %(key)s is given twice in one object; keep one", key=quoted(key))
+            )
         mapping[key] = value
     return mapping
 
@@ -313,16 +326,21 @@ def _located(source: str, mark: Any, message: str) -> str:
 def _where(mark: Any) -> str:
     if mark is None:
         return ""
-    return f" at line {mark.line + 1}, column {mark.column + 1}"
+    return _(" at line %(line)s, column %(column)s", line=mark.line + 1, column=mark.column + 1)
 
 
 def known_keys(entry: object, known: set[str], where: str) -> Mapping[str, Any]:
     """Return ``entry`` if it is a mapping with only ``known`` keys; else name the problem."""
     if not isinstance(entry, Mapping):
-        raise InvalidInput(f"{where}: must be a mapping")
+        raise InvalidInput(_("%(where)s: must be a mapping", where=where))
     unknown = sorted(set(map(str, entry)) - known)
     if unknown:
         raise InvalidInput(
-            f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            _(
+                "%(where)s: unknown key %(key)s (known: %(known)s)",
+                where=where,
+                key=repr(unknown[0]),
+                known=", ".join(sorted(known)),
+            )
         )
     return entry

@@ -18,6 +18,9 @@ from procure.domain.language import _
 LOGIN_MAX = 64
 DISPLAY_NAME_MAX = 100
 PASSWORD_MIN = 10
+SETUP_LOGIN = "(setup)"
+"""The login the trail records for the setup actor, who registers the first accounts while a
+database has no administrator: a code, which a reader sees as :func:`actor_shown` says."""
 _LOGIN_PATTERN = re.compile(r"[\w.@·-]+")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 
@@ -102,3 +105,12 @@ def check_password_strength(password: str) -> None:
     """
     if len(password) < PASSWORD_MIN or not password.strip():
         raise InvalidInput(_("A password needs at least %(least)s characters", least=PASSWORD_MIN))
+
+
+def actor_shown(login: str, recorded_name: object = None) -> str:
+    """How the trail names the actor ``login`` to a reader: the setup actor by its label in
+    the language in use (whatever its row recorded: older trails hold "初始设置 setup"), an
+    account by the display name its row recorded, else by its login."""
+    if login == SETUP_LOGIN:
+        return _("Initial setup")
+    return recorded_name if isinstance(recorded_name, str) and recorded_name else login

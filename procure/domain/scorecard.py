@@ -20,17 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from procure.domain.config import (
-    check_keys,
-    config_number,
-    config_text,
-    load_criteria,
-    load_dimensions,
-    load_grades,
-    load_panel_rules,
-    load_yaml_mapping,
-    own_dimensions,
-)
+from procure.domain.config import check_keys, config_number, config_text, load_yaml_mapping
 from procure.domain.criteria import (
     FULL_MARKS,
     KINDS,
@@ -50,6 +40,13 @@ from procure.domain.errors import ConfigError, InvalidInput, NotFound
 from procure.domain.language import both, ngettext, pgettext
 from procure.domain.language import gettext as _
 from procure.domain.money import quantize2
+from procure.domain.scorecard_sections import (
+    load_criteria,
+    load_dimensions,
+    load_grades,
+    load_panel_rules,
+    own_dimensions,
+)
 from procure.domain.text import quoted
 
 __all__ = [

@@ -9,6 +9,7 @@ from sqlalchemy import ScalarSelect, case, func
 from sqlmodel import Session, col, select
 
 from procure.domain.errors import NotFound
+from procure.domain.language import _
 from procure.domain.text import quoted
 from procure.domain.visibility import unknown_project
 from procure.store.models import (
@@ -83,7 +84,7 @@ def purchaser_by_code(session: Session, code: str) -> Purchaser:
     """Return the purchaser with ``code`` or raise :class:`NotFound`."""
     purchaser = session.exec(select(Purchaser).where(Purchaser.code == code)).first()
     if purchaser is None:
-        raise NotFound(f"unknown purchaser {quoted(code)}")
+        raise NotFound(_("unknown purchaser %(code)s", code=quoted(code)))
     return purchaser
 
 

@@ -136,6 +136,62 @@ def test_an_error_line_is_in_one_language(
     assert chinese_runs(said[ENGLISH], data) == []
 
 
+CLICK_ERRORS = [
+    (
+        ("projects", "--colour"),
+        "用法错误：没有选项 '--colour'。",
+        "usage error: No such option '--colour'.",
+    ),
+    (("history",), "用法错误：缺少参数 'CODE'", "usage error: Missing argument 'CODE'"),
+    (
+        ("projects", "--year", "twenty"),
+        "用法错误：'--year' 的值无效：'twenty' 不是有效的数字。",
+        "usage error: Invalid value for '--year': 'twenty' is not a valid integer",
+    ),
+    (("frobnicate",), "用法错误：没有命令 'frobnicate'。", "usage error: No such command"),
+]
+"""Click's own usage errors, and what they begin with in Chinese and in English."""
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"), CLICK_ERRORS, ids=[" ".join(a) for a, _c, _e in CLICK_ERRORS]
+)
+def test_click_s_own_usage_errors_are_said_in_the_command_s_language(
+    world: tuple[str, set[str]], args: tuple[str, ...], chinese: str, english: str
+) -> None:
+    db, data = world
+    said = {lang: procure(*args, db=db, lang=lang) for lang in (CHINESE, ENGLISH)}
+
+    assert {run.code for run in said.values()} == {2}
+    assert said[CHINESE].stderr.startswith(chinese), said[CHINESE].stderr
+    assert said[ENGLISH].stderr.startswith(english), said[ENGLISH].stderr
+    typed = COMMAND_WORDS | {"projects", "history", "CODE", "colour", "twenty", "frobnicate"}
+    assert english_words(said[CHINESE].stderr, data, allowed=typed) == [], said[CHINESE].stderr
+    assert chinese_runs(said[ENGLISH].stderr, data) == []
+
+
+def test_click_s_usage_and_help_hint_are_said_in_the_command_s_language() -> None:
+    """Run as Click runs a command itself (standalone): its usage line, its hint and its
+    "Error:" in the language of ``LANG``."""
+    from procure.cli.app import cli
+
+    chinese = CliRunner().invoke(cli, ["history"], env={"LANG": CHINESE, "LC_ALL": None})
+    english = CliRunner().invoke(cli, ["history"], env={"LANG": ENGLISH, "LC_ALL": None})
+
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr.splitlines() == [
+        "用法: procure history [OPTIONS] CODE",
+        "请运行 'procure history --help' 查看帮助。",
+        "",
+        "错误：缺少参数 'CODE'.",
+    ]
+    assert english.stderr.splitlines()[1:] == [
+        "Try 'procure history --help' for help.",
+        "",
+        "Error: Missing argument 'CODE'.",
+    ]
+
+
 def _with_stdin(stdin: str | None, *args: str, db: str, lang: str) -> Run:
     """``procure ARGS`` with ``stdin`` as its standard input, in the language of ``lang``."""
     if stdin is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -9,9 +12,12 @@ from sqlmodel import Session, select
 from procure.domain.errors import InvalidInput, NotFound, Refused
 from procure.domain.language import use_language
 from procure.services.accounts import manage as accounts
-from procure.services.accounts.authorization import SETUP_ACTOR
+from procure.services.accounts.authorization import SETUP_ACTOR, SETUP_LOGIN
 from procure.services.lifecycle import fire as lc
 from procure.services.lifecycle import registry
+from procure.services.trail import audit_views
+from procure.services.trail.audit_views import AuditReach, TrailFilter
+from procure.store import audit
 from procure.store.models import OrganizationComment
 from procure.store.trust_models import User
 from procure.workflow.context import Actor
@@ -240,3 +246,26 @@ def test_granting_to_an_unknown_account_is_refused(session: Session) -> None:
     setup_registry(session)
     with pytest.raises(NotFound, match="没有此账号：'ghost'"):
         accounts.grant(session, "ghost", "officer", ADMIN, purchaser=PURCHASER)
+
+
+def test_the_setup_actor_is_recorded_by_its_login_and_named_in_the_reader_s_language(
+    session: Session,
+) -> None:
+    accounts.add_user(session, "root", "管理员", SETUP_ACTOR)
+    # a row of an older trail, which recorded the setup actor's name in both languages at once
+    audit.append(
+        session,
+        audit.AuditEntry(
+            SETUP_LOGIN, "admin", "user_add", datetime(2019, 1, 2, tzinfo=UTC),
+            data={"login": "old"}, actor_name="初始设置 setup",
+        ),
+    )  # fmt: skip
+    session.commit()
+
+    new, old = [row for row in audit.iter_log(session) if row.actor == SETUP_LOGIN]
+    assert "actor_name" not in json.loads(new.data)
+    assert audit.verify_chain(session).ok
+    for language, label in (("zh_CN", "初始设置"), ("en", "Initial setup")):
+        with use_language(language):
+            rows = audit_views.trail_page(session, AuditReach(everything=True), TrailFilter()).rows
+        assert [(row.actor_name, row.shows_login) for row in rows] == [(label, False)] * 2

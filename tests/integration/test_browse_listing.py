@@ -115,7 +115,9 @@ def test_an_unknown_state_or_purchaser_in_the_filters_is_refused(world: Session)
         codes(world, ProjectFilters(state="done"))
     with use_language("en"), pytest.raises(InvalidInput, match=r"^unknown state 'done' \(known: "):
         codes(world, ProjectFilters(state="done"))
-    with pytest.raises(NotFound, match=r"^unknown purchaser 'XX'$"):
+    with pytest.raises(NotFound, match=r"^未知的购买方 'XX'$"):
+        codes(world, ProjectFilters(purchaser="XX"))
+    with use_language("en"), pytest.raises(NotFound, match=r"^unknown purchaser 'XX'$"):
         codes(world, ProjectFilters(purchaser="XX"))
 
 

@@ -1,16 +1,19 @@
 """Fixtures shared by the unit tests of one subject split over several files: a scorecard file
-writer (the scorecard's rules and its file checks) and the real lifecycle as plain data (the
-definition's rules and its file checks)."""
+writer (the scorecard's rules and its file checks), the real lifecycle as plain data (the
+definition's rules and its file checks), and English for the modules that read a file's
+refusals in English (``pytestmark = pytest.mark.usefixtures("in_english")``)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from procure.domain.language import use_language
 
 Writer = Callable[[Any], Path]
 WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "service_project.yaml"
@@ -38,3 +41,12 @@ def real_raw() -> dict[str, Any]:
 def raw(real_raw: dict[str, Any]) -> dict[str, Any]:
     """A fresh copy of the real definition, free to mutate."""
     return copy.deepcopy(real_raw)
+
+
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    """Speak English in the test: its assertions read a configuration file's refusals as the
+    code writes them (their Chinese is the catalog's, checked in test_language.py and
+    test_datafile_language.py)."""
+    with use_language("en"):
+        yield

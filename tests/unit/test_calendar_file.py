@@ -77,6 +77,7 @@ def test_a_missing_file_gives_no_years(tmp_path: Path) -> None:
         ),
     ],
 )
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_bad_calendar_file_is_refused_naming_file_and_key(
     tmp_path: Path, text: str, message: str
 ) -> None:

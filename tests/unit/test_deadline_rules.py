@@ -130,6 +130,7 @@ GOOD = {
         ({"provisional": "wait"}, r"\.provisional: must be hold or run, got 'wait'"),
     ],
 )
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_bad_deadline_is_refused_naming_file_and_key(
     definition: Any, change: dict[str, Any], message: str
 ) -> None:
@@ -144,6 +145,7 @@ def test_a_deadline_declared_twice_is_refused(definition: Any) -> None:
         parse_deadlines({"deadlines": [GOOD, GOOD]}, source="d.yaml", definition=definition)
 
 
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_misspelt_top_level_key_is_refused(definition: Any) -> None:
     with pytest.raises(ConfigError, match="unknown key deadline"):
         parse_deadlines({"deadline": [GOOD]}, source="d.yaml", definition=definition)

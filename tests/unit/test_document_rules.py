@@ -71,6 +71,7 @@ def test_every_kind_is_seen_as_a_fact_the_visibility_policy_decides() -> None:
     ],
     ids=["kind", "role", "state", "basis", "negative limit", "project below file", "typo"],
 )
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_rule_file_with_a_mistake_is_refused_naming_file_and_key(
     tmp_path: Path, edit: object, said: str
 ) -> None:

@@ -97,3 +97,22 @@ def test_the_chinese_catalog_holds_no_sentence_the_code_no_longer_says() -> None
     chinese = read_catalogs(ROOT / "locale" / "zh_CN" / "LC_MESSAGES")
     stale = sorted(str(key) for key in chinese if key not in said)
     assert not stale, "translations of sentences no longer in the code:\n" + "\n".join(stale)
+
+
+def test_click_s_own_sentences_keep_their_placeholders_in_chinese() -> None:
+    """Click fills ``{name}`` itself (str.format): a translation naming a value Click does not
+    give would raise in the middle of an error message."""
+    chinese = read_catalogs(ROOT / "locale" / "zh_CN" / "LC_MESSAGES")
+    field = re.compile(r"\{(\w*)[^}]*\}")
+    broken = []
+    for message in extract(ROOT):
+        if not any(file.startswith("click/") for file, _line in message.locations):
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        key = tuple(ids) if len(ids) > 1 else ids[0]
+        found = chinese.get(key)
+        given = {name for source in ids for name in field.findall(source)}
+        for text in found if isinstance(found, tuple) else (found or "",):
+            if set(field.findall(text)) - given:
+                broken.append(f"{ids[0]!r}: {text!r}")
+    assert not broken, "\n".join(broken)

@@ -55,6 +55,7 @@ def test_the_installed_rules_take_the_objection_window_from_the_deadlines() -> N
         ("objection_working_days: 7\n", "unknown key objection_working_days"),
     ],
 )
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_wrong_notices_file_is_refused_naming_the_key(
     tmp_path: Path, text: str, message: str
 ) -> None:

@@ -171,6 +171,7 @@ def test_a_policy_missing_a_grade_of_the_scorecard_is_refused_naming_it(
         ("colour", "red", "unknown key colour"),
     ],
 )
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_invalid_policies_are_refused_naming_file_and_key(
     write: Writer, key: str, value: Any, message: str
 ) -> None:
@@ -184,6 +185,7 @@ def test_invalid_policies_are_refused_naming_file_and_key(
         load_renewal_policy(path)
 
 
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_policy_file_that_is_not_a_mapping_is_refused(write: Writer) -> None:
     path = write("- renew\n")
     with pytest.raises(ConfigError, match="the top level must be a mapping"):

@@ -13,6 +13,8 @@ import yaml
 from procure.domain.errors import ConfigError
 from procure.domain.scorecard import AttainmentBand, PanelRules, load_scorecard
 
+pytestmark = pytest.mark.usefixtures("in_english")  # refusals read as the code writes them
+
 SCORECARDS = Path(__file__).resolve().parents[2] / "workflows" / "scorecards"
 Writer = Callable[[Any], Path]
 

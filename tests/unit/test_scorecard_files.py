@@ -16,6 +16,8 @@ from tests.unit.test_scorecard import (
     base,
 )
 
+pytestmark = pytest.mark.usefixtures("in_english")  # refusals read as the code writes them
+
 
 def test_without_pass_mark_every_valid_total_passes(write: Writer) -> None:
     data = base()
@@ -144,5 +146,5 @@ def test_files_that_are_not_a_yaml_mapping_are_refused(
 
 
 def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nowhere.yaml：文件不存在"):
+    with use_language("zh_CN"), pytest.raises(ConfigError, match="nowhere.yaml：文件不存在"):
         load_scorecard(tmp_path / "nowhere.yaml")

@@ -114,6 +114,7 @@ def test_the_contract_life_is_for_the_winner_the_staff_and_auditors_only() -> No
         ),
     ],
 )
+@pytest.mark.usefixtures("in_english")  # the refusal as the code writes it
 def test_a_policy_with_a_cell_undecided_or_unknown_is_refused_naming_the_key(
     tmp_path: Path, old: str, new: str, message: str
 ) -> None:

@@ -160,7 +160,7 @@ def test_malformed_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     ) as refusal:
         load_workflow(path, known_guards=GUARDS)
 
-    assert "line 2, column 9" in str(refusal.value)  # PyYAML's own detail, quoted
+    assert "，第 2 行第 9 列" in str(refusal.value)  # where PyYAML's context began, in Chinese
     assert "\n" not in str(refusal.value)
     with (
         use_language("en"),

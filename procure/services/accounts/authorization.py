@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.identity import SETUP_LOGIN as SETUP_LOGIN  # the callers' name for it
 from procure.domain.identity import normalize_login
 from procure.domain.language import _, pgettext
 from procure.services.lifecycle.params import parse_params
@@ -29,9 +30,9 @@ from procure.workflow.context import Actor
 from procure.workflow.definition import TransitionDef
 from procure.workflow.roles import role_label
 
-SETUP_LOGIN = "(setup)"
-SETUP_NAME = "初始设置 setup"
-SETUP_ACTOR = Actor(SETUP_LOGIN, "admin", SETUP_NAME)
+SETUP_ACTOR = Actor(SETUP_LOGIN, "admin")
+"""The setup actor. Its rows record no display name: its login is its code, and a reader sees
+its label in their own language (:func:`procure.domain.identity.actor_shown`)."""
 
 
 class GrantMissing(Refused):
@@ -148,15 +149,16 @@ def authorize(
 def acting(session: Session, actor: Actor, scope: Scope, action: str) -> Actor:
     """Authorize ``actor`` (see :func:`authorize`) and return it with its display name."""
     user = authorize(session, actor, scope, action)
-    return Actor(actor.name, actor.role, user.name if user is not None else SETUP_NAME)
+    return Actor(actor.name, actor.role, user.name if user is not None else "")
 
 
 def display_name(session: Session, actor: Actor) -> str:
-    """Return the display name of the account acting (the login itself if it has none)."""
+    """Return the display name of the account acting (the login itself if it has none), as
+    its audit rows record it: none for the setup actor (see :data:`SETUP_ACTOR`)."""
     if actor.display:
         return actor.display
     if actor.name == SETUP_LOGIN:
-        return SETUP_NAME
+        return ""
     try:
         user = account_store.user_by_login(session, normalize_login(actor.name))
     except InvalidInput:

@@ -34,10 +34,10 @@ from sqlmodel import Session, col, select
 from procure.domain.bounded import ROW_ID
 from procure.domain.checkpoint import fingerprint, public_key_text
 from procure.domain.errors import InvalidInput, Refused
+from procure.domain.identity import SETUP_LOGIN, actor_shown
 from procure.domain.language import _
 from procure.domain.text import quoted
 from procure.domain.visibility import unknown_project
-from procure.services.accounts.authorization import SETUP_LOGIN
 from procure.services.lifecycle.project_actions import FormInvalid
 from procure.services.trail.check import trail_differences
 from procure.services.trail.checkpoints import verify_trail
@@ -203,6 +203,12 @@ class TrailRow:
     reason: str
     batch_id: str | None
 
+    @property
+    def shows_login(self) -> bool:
+        """Whether the login is shown beside the name (an account's; the setup actor's login
+        is a code, not shown)."""
+        return self.actor != SETUP_LOGIN and self.actor_name != self.actor
+
 
 @dataclass(frozen=True)
 class TrailPage:
@@ -254,13 +260,11 @@ def _row(log: TransitionLog) -> TrailRow:
     except ValueError:
         data = {}
     name = data.get("actor_name") if isinstance(data, dict) else None
-    if log.actor == SETUP_LOGIN:  # recorded as "初始设置 setup": said in the page's language
-        name = _("Initial setup")
     return TrailRow(
         seq=log.seq,
         at=log.at,
         actor=log.actor,
-        actor_name=name if isinstance(name, str) and name else log.actor,
+        actor_name=actor_shown(log.actor, name),
         role=log.role,
         project=log.project_code,
         trigger=log.trigger,
