@@ -32,6 +32,7 @@ def templates() -> Jinja2Templates:
     environment.env.globals["role_label"] = role_label
     environment.env.globals["role_zh"] = lambda role: ROLE_ZH.get(role, role)
     environment.env.globals["trigger_label"] = _trigger_label
+    environment.env.globals["trail_steps"] = _trail_steps
     environment.env.globals["state_label"] = _state_label
     environment.env.filters["recorded_reason"] = shown_reason
     environment.env.filters["money"] = _money
@@ -79,6 +80,13 @@ def _trigger_label(trigger: str) -> str:
         return entries[0].label
     name = TRAIL_STEPS.get(trigger)
     return _(name) if name else _("Another step")
+
+
+def _trail_steps() -> list[tuple[str, str]]:
+    """Every step the trail records, ``(code, name)`` in the language in use: the lifecycle's
+    in its order, then the others (for the audit page's picker: people choose by name)."""
+    codes = [*default_rules().engine.definition.triggers(), *TRAIL_STEPS]
+    return [(code, _trigger_label(code)) for code in dict.fromkeys(codes)]
 
 
 def _state_label(state: str | None) -> str:

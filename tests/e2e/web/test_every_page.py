@@ -285,25 +285,40 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_loads_in_english_for_the_language_check(
-    role: str, open_page: Callable[[], Page], job_id: str, world: set[str]
+    role: str, open_page: Callable[[], Page], job_id: str, screenshots: Path, world: set[str]
 ) -> None:
-    """The same pages read in English (loaded once, at the laptop's width, no axe): their
-    Chinese is collected for :func:`test_every_page_reads_in_one_language`."""
+    """The same pages read in English (no axe; English words are longer, so each page is
+    looked at on both widths and kept as a screenshot too): their Chinese is collected for
+    :func:`test_every_page_reads_in_one_language`."""
     login, paths = ROLES[role]
     page = open_page()
-    width, height = WIDTHS[LANGUAGE_WIDTH]
-    page.set_viewport_size({"width": width, "height": height})
     if login is not None:
         sign_in(page, login, "/account/password")
     set_language(page, "en")  # after signing in, which sets the account's own (Chinese)
+    folder = screenshots / "pages-en"
+    folder.mkdir(exist_ok=True)
+    problems: list[str] = []
     for path in paths:
         path = path.replace(JOB, job_id)
-        response = page.goto(path)
-        assert response is not None and response.status < 500, path
-        assert page.locator("html").get_attribute("lang") == "en", path
-        runs = chinese_runs(page_text(page.content()), world)
-        if runs:
-            LEFTOVERS[f"en {path} ({role})"] = runs
+        for label, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            response = page.goto(path)
+            assert response is not None and response.status < 500, path
+            assert page.locator("html").get_attribute("lang") == "en", path
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                problems.append(f"{path} is {wide} px wide at {width} px in English")
+            squeezed = page.evaluate(SQUEEZED)
+            if squeezed:
+                problems.append(f"{path} wraps a word a line at {width} px: {squeezed}")
+            page.screenshot(
+                path=str(folder / f"{role}-{_slug(path)}-{label}.jpeg"), full_page=True, quality=80
+            )
+            if label == LANGUAGE_WIDTH:
+                runs = chinese_runs(page_text(page.content()), world)
+                if runs:
+                    LEFTOVERS[f"en {path} ({role})"] = runs
+    assert not problems, "\n".join(problems)
 
 
 def test_every_page_reads_in_one_language() -> None:
