@@ -64,17 +64,20 @@ Reader = Annotated[Session, Depends(reader)]
 Writer = Annotated[Session, Depends(writer)]
 
 
-def optional_account(request: Request) -> signin.SignedIn | None:
-    """The account signed in on this browser, or ``None``."""
+def optional_account(request: Request, session: Session | None = None) -> signin.SignedIn | None:
+    """The account signed in on this browser, or ``None``: looked up in ``session`` (the
+    page's reading session, whose transaction it then opens) or else a session of its own."""
     if hasattr(request.state, "signed_in"):
         cached: signin.SignedIn | None = request.state.signed_in
         return cached
-    found = _resolve(request)
+    found = _resolve(request, session)
     request.state.signed_in = found
+    if found is not None and session is not None:
+        remember_account(session, found.user, found.grants)
     return found
 
 
-def _resolve(request: Request) -> signin.SignedIn | None:
+def _resolve(request: Request, reading: Session | None) -> signin.SignedIn | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
@@ -82,10 +85,12 @@ def _resolve(request: Request) -> signin.SignedIn | None:
     if token is None:
         return None
     at = now_utc()
-    with new_session(request.app.state.reader) as session:
-        found = signin.resolve(
-            session, token, at=at, idle_minutes=request.app.state.settings.idle_minutes
-        )
+    idle = request.app.state.settings.idle_minutes
+    if reading is not None:
+        found = signin.resolve(reading, token, at=at, idle_minutes=idle)
+    else:
+        with new_session(request.app.state.reader) as session:
+            found = signin.resolve(session, token, at=at, idle_minutes=idle)
     if found is not None and signin.needs_touch(found, at=at):
         assert found.session.id is not None
         with new_session(request.app.state.writer) as session:
@@ -94,9 +99,10 @@ def _resolve(request: Request) -> signin.SignedIn | None:
     return found
 
 
-def account(request: Request) -> signin.SignedIn:
-    """The signed-in account; a request without one is sent to sign in."""
-    found = optional_account(request)
+def account(request: Request, session: Reader) -> signin.SignedIn:
+    """The signed-in account; a request without one is sent to sign in. It is read in the
+    request's reading session: one transaction, one snapshot, for the account and the page."""
+    found = optional_account(request, session)
     if found is None:
         raise SignInRequired()
     return found

@@ -32,11 +32,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    false,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from procure.store import audit
 from procure.store.models import Assessment, Contract, Payment, Project, TransitionLog
+from procure.store.types import Hundredths
 
 RECOUNT_ALL_AFTER = 2_000
 """After more new trail rows than this, every part is counted again (one pass)."""
@@ -178,52 +192,58 @@ def _of_buckets(buckets: Iterable[int] | None) -> ColumnElement[bool]:
 
 
 def count_buckets(session: Session, buckets: Iterable[int] | None) -> Counted:
-    """Count the given buckets (``None``: every bucket), each figure by one grouped query."""
+    """Count the given buckets (``None``: every bucket): each figure by its own grouped
+    query, the four sent as one statement (``UNION ALL``: one round trip to a server)."""
     where = _of_buckets(buckets)
     bucket = (col(Project.id) // BUCKET).label("bucket")
     year, purchaser, state = col(Project.year), col(Project.purchaser_id), col(Project.state)
     keys = (bucket, year, purchaser)
+
+    def shaped(kind: int, label: Any, count: Any, amount: Any) -> tuple[Any, ...]:
+        # kind, bucket, year, purchaser, state or grade, how many, how much
+        return (literal_column(str(kind), Integer).label("kind"), *keys, label, count, amount)
+
+    none_text, none_count = type_coerce(null(), String), type_coerce(null(), Integer)
+    states = (
+        select(*shaped(0, state, func.count(), func.sum(col(Project.budget))))
+        .where(where)
+        .group_by(*keys, state)
+    )
+    contracted = (
+        select(*shaped(1, state, none_count, func.sum(col(Contract.amount))))
+        .join(Contract, col(Contract.project_id) == col(Project.id))
+        .where(where)
+        .group_by(*keys, state)
+    )
+    grades = (
+        select(*shaped(2, col(Assessment.grade), func.count(), type_coerce(null(), Hundredths())))
+        .join(Project, col(Project.id) == col(Assessment.project_id))
+        .where(col(Assessment.final).is_(True), where)
+        .group_by(*keys, col(Assessment.grade))
+    )
+    paid = (
+        select(*shaped(3, none_text, none_count, func.sum(col(Payment.amount))))
+        .select_from(Payment)
+        .join(Contract, col(Contract.id) == col(Payment.contract_id))
+        .join(Project, col(Project.id) == col(Contract.project_id))
+        .where(where)
+        .group_by(*keys)
+    )
+    rows: dict[int, list[Any]] = {0: [], 1: [], 2: [], 3: []}
+    for row in _rows(session, union_all(states, contracted, grades, paid)):
+        rows[row[0]].append(row[1:])
     counted: Counted = {}
 
     def sums(row: Any) -> _Sums:
         return counted.setdefault(row[0], {}).setdefault((row[1], row[2]), _Sums())
 
-    contracted = {
-        tuple(row[:4]): row[4]
-        for row in _rows(
-            session,
-            select(*keys, state, func.sum(col(Contract.amount)))
-            .join(Contract, col(Contract.project_id) == col(Project.id))
-            .where(where)
-            .group_by(*keys, state),
-        )
-    }
-    for row in _rows(
-        session,
-        select(*keys, state, func.count(), func.sum(col(Project.budget)))
-        .where(where)
-        .group_by(*keys, state),
-    ):
-        amount = contracted.get(tuple(row[:4])) or _ZERO
-        sums(row).states[row[3]] = (row[4], row[5] or _ZERO, amount)
-    for row in _rows(
-        session,
-        select(*keys, col(Assessment.grade), func.count())
-        .join(Project, col(Project.id) == col(Assessment.project_id))
-        .where(col(Assessment.final).is_(True), where)
-        .group_by(*keys, col(Assessment.grade)),
-    ):
+    amounts = {tuple(row[:4]): row[5] for row in rows[1]}
+    for row in rows[0]:
+        sums(row).states[row[3]] = (row[4], row[5] or _ZERO, amounts.get(tuple(row[:4])) or _ZERO)
+    for row in rows[2]:
         sums(row).grades[row[3]] = row[4]
-    for row in _rows(
-        session,
-        select(*keys, func.sum(col(Payment.amount)))
-        .select_from(Payment)
-        .join(Contract, col(Contract.id) == col(Payment.contract_id))
-        .join(Project, col(Project.id) == col(Contract.project_id))
-        .where(where)
-        .group_by(*keys),
-    ):
-        sums(row).paid = row[3] or _ZERO
+    for row in rows[3]:
+        sums(row).paid = row[5] or _ZERO
     return counted
 
 

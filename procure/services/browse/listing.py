@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from procure.domain.errors import InvalidInput
 from procure.domain.language import N_, _
 from procure.domain.text import quoted
+from procure.services.browse import search
 from procure.services.browse.search import contains_clause, contains_pattern, few_matches
 from procure.services.browse.visibility import ViewerScope, project_clause, purchaser_and_below
 from procure.store import queries
@@ -241,16 +242,22 @@ def _narrowed(
     """
     text = filters.q.strip() if filters.q else ""
     clauses = _filter_clauses(session, filters, rules)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    probed = clauses
     if text:
         few = few_matches(session, text, SEARCH_NARROW)
-        clauses.append(contains_clause(session, text) if few is None else col(Project.id).in_(few))
+        searched = contains_clause(session, text) if few is None else col(Project.id).in_(few)
+        readable = [project_clause(scope), *clauses]
+        if sqlite and few is None and clauses and not search.selective(session, readable):
+            probed = _filter_clauses(session, filters, rules, unindexed=True)
+        clauses, probed = [*clauses, searched], [*probed, searched]
     if not clauses:
         return []
-    probe = select(col(Project.id)).where(project_clause(scope), *clauses)
-    ids = [row.id for row in session.connection().execute(probe.limit(SEARCH_NARROW + 1))]
+    probe = select(col(Project.id)).where(project_clause(scope), *probed)
+    ids = session.connection().execute(probe.limit(SEARCH_NARROW + 1)).scalars().all()
     if len(ids) <= SEARCH_NARROW:
         return [col(Project.id).in_(ids)]
-    if session.get_bind().dialect.name != "sqlite":
+    if not sqlite:
         return clauses
     unindexed = _filter_clauses(session, filters, rules, unindexed=True)
     return [*unindexed, contains_clause(session, text)] if text else unindexed

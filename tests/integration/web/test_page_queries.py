@@ -4,6 +4,7 @@ however many proposals, sheets, payments and projects there are (no query per ro
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from procure.services.lifecycle import fire as lc
@@ -62,3 +63,25 @@ def test_each_page_reads_as_often_for_more_bids_sheets_payments_and_projects(
     many = {name: queries_of(client, path) for name, path in pages(large.code).items()}
     assert few == many
     assert all(many[name] <= MOST[name] for name in MOST), many
+
+
+def test_a_page_reads_its_account_and_its_rows_in_one_transaction(
+    client: TestClient, session: Session
+) -> None:
+    project_at(session, "assessed")
+    set_passwords(session, OFFICER.name)
+    sign_in(client, OFFICER.name)
+    reader = client.app.state.reader  # type: ignore[attr-defined]
+    begun: list[object] = []
+
+    def remember(connection: object) -> None:
+        begun.append(connection)
+
+    assert client.get("/dashboard").status_code == 200  # the session is touched once
+    event.listen(reader, "begin", remember)
+    try:
+        for path in ("/dashboard", "/projects"):
+            assert client.get(path).status_code == 200
+    finally:
+        event.remove(reader, "begin", remember)
+    assert len(begun) == 2  # one snapshot a page: the account, then what the page shows
