@@ -219,3 +219,27 @@ def test_json_keeps_its_english_keys_and_codes_in_both_languages(
     first = chinese[0] if isinstance(chinese, list) else chinese
     assert all(key.isascii() for key in first)
     assert "code" in first or "seq" in first
+
+
+def test_every_command_and_option_has_its_help_in_chinese() -> None:
+    """A help text written without ``N_`` would show English in the Chinese help."""
+    import click
+
+    from procure.cli.app import cli
+    from procure.cli.speech import speak
+    from procure.domain.language import use_language
+
+    english: list[str] = []
+
+    def walk(command: click.Command, path: str) -> None:
+        options = [p.help for p in command.params if isinstance(p, click.Option)]
+        for said in (command.help, *options):
+            if said and chinese_runs(said) == []:
+                english.append(f"{path}: {said}")
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    with use_language("zh_CN"):
+        speak(cli)
+        walk(cli, "procure")
+    assert english == []
