@@ -243,3 +243,26 @@ def test_every_command_and_option_has_its_help_in_chinese() -> None:
         speak(cli)
         walk(cli, "procure")
     assert english == []
+
+
+def test_an_assessment_names_its_scorecard_by_title_and_version_not_by_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from procure.cli.project_commands import _echo_assessment
+    from procure.domain.language import use_language
+
+    assessment = {
+        "scorecard": "assessment v2",
+        "scorecard_title": "绩效考核评分表",
+        "scorecard_version": 2,
+        "total": "94.96",
+        "grade": "excellent",
+        "grade_zh": "优秀",
+        "veto": [],
+        "final": True,
+    }
+    with use_language("zh_CN"):
+        _echo_assessment(assessment)
+
+    said = capsys.readouterr().out.strip()
+    assert said == "考核（已确定，绩效考核评分表（第 2 版））：94.96 优秀"
