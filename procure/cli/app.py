@@ -232,37 +232,43 @@ def demo(directory: Path, records: bool, draft_year: int | None, as_json: bool) 
                         command=verify,
                     )
                 )
+    verify_command = (
+        f"procure --db {url} audit verify --checkpoints {checkpoint_file.parent} "
+        f"--public-key {directory / DEMO_KEY}.pub"
+    )
     echo(
         _(
             "Audit %(checkpoint)s (key %(key)s) → %(file)s (verify the trail: %(command)s)",
             checkpoint=checkpoint_name(checkpoint.at, checkpoint.seq),
             key=checkpoint.key_fingerprint,
             file=checkpoint_file,
-            command=f"procure --db {url} audit verify --checkpoints {checkpoint_file.parent} "
-            f"--public-key {directory / DEMO_KEY}.pub",
+            command=verify_command,
         )
     )
     if dossier is not None:
+        dossier_command = f"procure dossier verify {dossier}"
         echo(
             _(
                 "Auditor's dossier → %(file)s (verify it without the database: %(command)s)",
                 file=dossier,
-                command=f"procure dossier verify {dossier}",
+                command=dossier_command,
             )
         )
-    echo(_("Explore it: %(command)s", command=f"PROCURE_DB={url} procure projects"))
+    explore = f"PROCURE_DB={url} procure projects"
+    echo(_("Explore it: %(command)s", command=explore))
     print_table(
         _("Demo accounts"),
         [pgettext("cli", "Login"), pgettext("cli", "Name"), pgettext("cli", "Roles")],
         [(a.login, a.name, a.roles) for a in demo_accounts],
     )
     draft = demo_year.demo_draft(year)
+    serve_line = f"procure --db {url} serve"
     echo(
         _(
             "In the browser: `make serve` (or %(command)s), then open %(address)s and sign in "
             "with a login above and the demo password %(password)s (demo only). %(code)s "
             "%(title)s waits in draft for %(officer)s (%(role)s) to submit.",
-            command=f"procure --db {url} serve",
+            command=serve_line,
             address="http://127.0.0.1:8000/",
             password=DEMO_PASSWORD,
             code=draft.code,

@@ -107,13 +107,8 @@ def restore(ctx: click.Context, file: Path) -> None:
     echo(_("Restored %(file)s (%(kind)s) into %(url)s", file=file, kind=kind, url=shown_url(url)))
     beside = checkpoint_file_of(file)
     if beside.exists():
-        echo(
-            "  "
-            + _(
-                "Now check it: %(command)s",
-                command=f"procure audit verify --checkpoints {beside}",
-            )
-        )
+        check = f"procure audit verify --checkpoints {beside}"
+        echo("  " + _("Now check it: %(command)s", command=check))
 
 
 def register(cli: click.Group) -> None:

@@ -77,12 +77,13 @@ def correct(
         "seq": result.seq,
     }
     if result.needs_approval_by:
+        approve = f"procure approve correction {code} {result.number} --by LOGIN"
         echo(
             _(
                 "%(code)s correction #%(number)s of %(record)s: %(changes)s, awaits approval "
                 "by the %(role)s (%(command)s), audit record #%(seq)s",
                 role=role_label(result.needs_approval_by),
-                command=f"procure approve correction {code} {result.number} --by LOGIN",
+                command=approve,
                 **values,
             )
         )
@@ -144,6 +145,7 @@ def amend(
     if as_json:
         print_json(asdict(result))
         return
+    approve = f"procure approve amendment {code} {result.number} --by LOGIN"
     echo(
         _(
             "%(code)s contract amendment #%(number)s proposed: %(changes)s; awaits approval "
@@ -151,7 +153,7 @@ def amend(
             code=code,
             number=result.number,
             changes=_changes(result),
-            command=f"procure approve amendment {code} {result.number} --by LOGIN",
+            command=approve,
             seq=result.seq,
         )
     )

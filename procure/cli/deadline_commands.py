@@ -55,6 +55,7 @@ def due(
     as_json: bool,
 ) -> None:
     from procure.services.deadlines.due import due_items
+    from procure.services.deadlines.due_view import rule_text
 
     within_days = _days(within)
     today = _day(on, "--on")
@@ -76,7 +77,9 @@ def due(
             item.project,
             both(item.zh, item.en),
             role_label(item.role) + (f" {item.organization}" if item.organization else ""),
-            both(item.problem_zh or item.problem, item.problem) if item.problem else item.rule,
+            both(item.problem_zh or item.problem, item.problem)
+            if item.problem
+            else rule_text(item.deadline) or item.rule,
         )
         for item in items
     ]

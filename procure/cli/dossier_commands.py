@@ -80,11 +80,13 @@ def export_dossier(
     if as_json:
         print_json(asdict(summary))
         return
+    which = f"{year} {purchaser}" if purchaser else year
+    verify = f"procure dossier verify {summary.file}"
     echo(
         _(
             "Auditor's dossier %(year)s → %(file)s: %(records)s records, %(rows)s trail rows, "
             "%(checkpoints)s checkpoints (key %(key)s)",
-            year=f"{year} {purchaser}" if purchaser else year,
+            year=which,
             file=summary.file,
             records=summary.records,
             rows=summary.trail_rows,
@@ -97,7 +99,7 @@ def export_dossier(
         + _(
             "SHA-256 %(sha256)s; verify it: %(command)s",
             sha256=summary.sha256,
-            command=f"procure dossier verify {summary.file}",
+            command=verify,
         )
     )
 

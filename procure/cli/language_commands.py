@@ -5,20 +5,22 @@ from __future__ import annotations
 import click
 
 from procure.cli.output import open_session
-from procure.domain.language import _, pgettext
+from procure.domain.language import N_, _, pgettext
 
 
-@click.command("language")
+@click.command(
+    "language",
+    help=N_("Set the language LOGIN reads pages, e-mail and job summaries in (zh_CN or en)."),
+)
 @click.argument("login")
 @click.argument("language", metavar="zh_CN|en")
 @click.option(
     "--by",
     metavar="LOGIN",
-    help="The administrator acting (not needed while the database has no administrator).",
+    help=N_("The administrator acting (not needed while the database has no administrator)."),
 )
 @click.pass_context
 def language(ctx: click.Context, login: str, language: str, by: str | None) -> None:
-    """Set the language LOGIN reads pages, e-mail and job summaries in (zh_CN or en)."""
     from procure.services.accounts.authorization import SETUP_ACTOR
     from procure.services.accounts.language import set_language
     from procure.services.lifecycle.clock import now_utc

@@ -188,8 +188,9 @@ def _echo_assessment(assessment: dict[str, Any]) -> None:
     from procure.workflow.rules import default_rules
 
     grades = {g.code: both(g.label_zh, g.label_en) for g in default_rules().assessment.grades}
+    card = assessment["scorecard_title"], assessment["scorecard_version"]
     values = {
-        "scorecard": assessment["scorecard"],
+        "scorecard": _("%(title)s, version %(version)s", title=card[0], version=card[1]),
         "total": assessment["total"],
         "grade": grades.get(assessment["grade"], assessment["grade_zh"]),
         "veto": "、".join(assessment["veto"]),

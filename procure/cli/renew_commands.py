@@ -188,12 +188,13 @@ def _print_run(run: RenewalRun, *, show_items: bool) -> None:
         return
     for failure in run.failures:
         echo(_("Not done: %(project)s: %(reason)s", project=failure.project, reason=failure.reason))
+    batch_command = f"`procure audit batch {run.batch_id}`"
     echo(
         _(
             "Changed %(count)s contracts (batch %(batch)s); see %(command)s",
             count=run.changed,
             batch=run.batch_id,
-            command=f"`procure audit batch {run.batch_id}`",
+            command=batch_command,
         )
     )
     if run.checkpoint is not None:

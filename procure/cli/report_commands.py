@@ -119,11 +119,12 @@ def _print_single(
     from procure.reports.render import render_pdf
 
     if output.is_dir():
+        example = f"{code}.pdf"
         raise InvalidInput(
             _(
                 "%(path)s is a folder; give the PDF file to write, e.g. %(file)s",
                 path=output,
-                file=f"{code}.pdf",
+                file=example,
             )
         )
     with open_session(ctx) as session:

@@ -67,11 +67,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded_allo
         pass
     os.environ[DATABASE_ENV] = url  # the workers' factory reads it
     os.environ[SERVE_HOST_ENV] = host  # the address listened on is a host the app answers
+    address = f"http://{_shown_host(host)}:{port}/"
     echo(
         _(
             "procure is serving %(database)s at %(address)s (Ctrl+C to stop)",
             database=shown_url(url),
-            address=f"http://{_shown_host(host)}:{port}/",
+            address=address,
         )
     )
     if url.startswith("sqlite"):

@@ -44,12 +44,17 @@ HEADINGS: dict[str, str] = {
 """Click's headings of a help page, marked for the catalog."""
 
 
+ONCE_ONLY = frozenset({"click.decorators"})
+"""Click modules whose sentences are said once, when a command is built, and kept (the help
+option's "Show this message and exit."): left in English, and translated when shown."""
+
+
 def route_click_words() -> None:
     """Have every loaded Click module say its own sentences through our catalog, in the
     language in use (it imported the standard library's ``gettext`` and ``ngettext`` under
     these names, and fills the ``{placeholders}`` itself)."""
     for name, module in tuple(sys.modules.items()):
-        if name != "click" and not name.startswith("click."):
+        if name != "click" and not name.startswith("click.") or name in ONCE_ONLY:
             continue
         if getattr(module, "_", None) is stdlib_gettext.gettext:
             module._ = gettext  # type: ignore[attr-defined]

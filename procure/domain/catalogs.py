@@ -74,8 +74,13 @@ def extract(root: Path) -> Catalog:
     sources: tuple[tuple[Path, list[tuple[str, str]], dict[str, dict[str, str]]], ...] = (
         (root / "procure", [("**.py", "python")], {}),
         # Click's own words (usage errors, "Usage:", its help headings): the command line
-        # says them through our catalog (procure.cli.speech), so they are translated here too
-        (click_folder(), [("_winconsole.py", "ignore"), ("*.py", "python")], {}),
+        # says them through our catalog (procure.cli.speech.route_click_words), so they are
+        # translated here too; not those it says once and keeps (decorators.py)
+        (
+            click_folder(),
+            [("_winconsole.py", "ignore"), ("decorators.py", "ignore"), ("*.py", "python")],
+            {},
+        ),
         (
             root / "templates",
             [("web/**.html", "jinja2"), ("reports/**.html", "jinja2")],

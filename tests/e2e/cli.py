@@ -106,14 +106,16 @@ def procure(
     cwd: Path | None = None,
     at: datetime | None = None,
     lang: str = ENGLISH,
+    stdin: str | bytes | None = None,
 ) -> Run:
     """Run ``procure ARGS`` in this process with ``PROCURE_DB=db`` (unset when ``db`` is
     None), in the folder ``cwd``, at the tests' pinned moment (tests/conftest.py) or at
-    ``at``, in the language of ``LANG=lang`` (English unless told). An error ``main`` lets
-    through ends as the interpreter would end it: a traceback on stderr and exit code 1."""
+    ``at``, in the language of ``LANG=lang`` (English unless told), reading ``stdin`` as its
+    standard input (a password fed as a script would). An error ``main`` lets through ends
+    as the interpreter would end it: a traceback on stderr and exit code 1."""
     env = {"COLUMNS": "240", "PROCURE_DB": db, "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None}
     with contextlib.ExitStack() as stack:
-        out, err, _ = stack.enter_context(CliRunner().isolation(env=env))
+        out, err, _ = stack.enter_context(CliRunner().isolation(input=stdin, env=env))
         if cwd is not None:
             stack.enter_context(contextlib.chdir(cwd))
         if at is not None:

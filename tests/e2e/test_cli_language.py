@@ -14,13 +14,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from procure.cli import main
 from tests.e2e.cli import (
     CHINESE,
     CODE,
     DRAFT_CODE,
     ENGLISH,
-    Run,
     fixture,
     in_service_history,
     ok,
@@ -126,7 +124,7 @@ def test_an_error_line_is_in_one_language(
     db, data = world
     said = {}
     for lang in (CHINESE, ENGLISH):
-        run = _with_stdin(stdin, *args, db=db, lang=lang)
+        run = procure(*args, db=db, lang=lang, stdin=stdin)
         assert run.code in (1, 2) and run.stdout == "", str(run)
         said[lang] = run.stderr.strip()
 
@@ -170,6 +168,16 @@ def test_click_s_own_usage_errors_are_said_in_the_command_s_language(
     assert chinese_runs(said[ENGLISH].stderr, data) == []
 
 
+def test_help_read_in_english_after_chinese_in_one_process_is_english() -> None:
+    """Click builds a command's help option once, with its sentence: a run in Chinese must not
+    leave it Chinese for the next run in English."""
+    chinese = ok("advance", "--help", lang=CHINESE).stdout
+    english = ok("advance", "--help", lang=ENGLISH).stdout
+
+    assert "显示本帮助并退出。" in chinese
+    assert "Show this message and exit." in english and chinese_runs(english) == []
+
+
 def test_click_s_usage_and_help_hint_are_said_in_the_command_s_language() -> None:
     """Run as Click runs a command itself (standalone): its usage line, its hint and its
     "Error:" in the language of ``LANG``."""
@@ -192,16 +200,6 @@ def test_click_s_usage_and_help_hint_are_said_in_the_command_s_language() -> Non
     ]
 
 
-def _with_stdin(stdin: str | None, *args: str, db: str, lang: str) -> Run:
-    """``procure ARGS`` with ``stdin`` as its standard input, in the language of ``lang``."""
-    if stdin is None:
-        return procure(*args, db=db, lang=lang)
-    env = {"PROCURE_DB": db, "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None}
-    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
-        code = main(list(args))
-    return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
-
-
 def test_a_missing_database_is_said_in_chinese_by_default(tmp_path: Path) -> None:
     run = procure("projects", db=sqlite_url(tmp_path / "none.db"), lang=CHINESE)
 
@@ -221,3 +219,50 @@ def test_json_keeps_its_english_keys_and_codes_in_both_languages(
     first = chinese[0] if isinstance(chinese, list) else chinese
     assert all(key.isascii() for key in first)
     assert "code" in first or "seq" in first
+
+
+def test_every_command_and_option_has_its_help_in_chinese() -> None:
+    """A help text written without ``N_`` would show English in the Chinese help."""
+    import click
+
+    from procure.cli.app import cli
+    from procure.cli.speech import speak
+    from procure.domain.language import use_language
+
+    english: list[str] = []
+
+    def walk(command: click.Command, path: str) -> None:
+        options = [p.help for p in command.params if isinstance(p, click.Option)]
+        for said in (command.help, *options):
+            if said and chinese_runs(said) == []:
+                english.append(f"{path}: {said}")
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    with use_language("zh_CN"):
+        speak(cli)
+        walk(cli, "procure")
+    assert english == []
+
+
+def test_an_assessment_names_its_scorecard_by_title_and_version_not_by_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from procure.cli.project_commands import _echo_assessment
+    from procure.domain.language import use_language
+
+    assessment = {
+        "scorecard": "assessment v2",
+        "scorecard_title": "绩效考核评分表",
+        "scorecard_version": 2,
+        "total": "94.96",
+        "grade": "excellent",
+        "grade_zh": "优秀",
+        "veto": [],
+        "final": True,
+    }
+    with use_language("zh_CN"):
+        _echo_assessment(assessment)
+
+    said = capsys.readouterr().out.strip()
+    assert said == "考核（已确定，绩效考核评分表（第 2 版））：94.96 优秀"

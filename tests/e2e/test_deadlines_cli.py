@@ -13,20 +13,19 @@ from click.testing import CliRunner
 from procure.cli import main
 from procure.store.db import make_engine, new_session
 from procure.store.migrate import upgrade
-from tests.e2e.cli import CHINESE, IN_ENGLISH
-from tests.e2e.test_users_cli import Result
+from tests.e2e.cli import CHINESE, IN_ENGLISH, Run
 from tests.integration.builders import CODE, OFFICER
 from tests.integration.deadline_world import CLOCK, Clock, project_on
 
 
-def run(db: str, *args: str, env: dict[str, str] | None = None) -> Result:
+def run(db: str, *args: str, env: dict[str, str] | None = None) -> Run:
     with CliRunner().isolation(env={"PROCURE_DB": db, **IN_ENGLISH, **(env or {})}) as (
         out,
         err,
         _,
     ):
         code = main(list(args))
-        return Result(code, out.getvalue().decode(), err.getvalue().decode())
+        return Run(args, code, out.getvalue().decode(), err.getvalue().decode())
 
 
 @pytest.fixture
@@ -48,6 +47,8 @@ def test_due_lists_the_open_call_with_its_rule(db: str) -> None:
 
     assert shown.code == 0, shown.stderr
     assert "征集截止" in shown.stdout and "2019-10-08" in shown.stdout
+    assert "calendar days" not in shown.stdout and "by officer" not in shown.stdout  # one language
+    assert "个自然日内" in shown.stdout  # the rule, in Chinese
     assert [
         (i["project"], i["deadline"], i["due_on"], i["status"]) for i in json.loads(listed.stdout)
     ] == [(CODE, "call_closes", "2019-10-08", "due")]

@@ -6,21 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from procure.cli import main
 from procure.services.opendata.ocds import package_bytes, release_package
 from procure.store.db import make_engine, new_session
 from tests.databases import DEMO, SqliteTemplates
-from tests.e2e.cli import IN_ENGLISH
-from tests.e2e.test_users_cli import Result
+from tests.e2e.cli import Run, procure
 from tests.ocds_schema import schema_errors
 
 
-def run(db: str, *args: str) -> Result:
-    with CliRunner().isolation(env={"PROCURE_DB": db, **IN_ENGLISH}) as (out, err, _):
-        code = main(list(args))
-        return Result(code, out.getvalue().decode(), err.getvalue().decode())
+def run(db: str, *args: str) -> Run:
+    return procure(*args, db=db)
 
 
 @pytest.fixture(scope="module")

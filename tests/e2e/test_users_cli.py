@@ -1,35 +1,24 @@
 """``procure users``: an administrator's accounts and grants, as typed at a terminal.
 
 These run the CLI in-process (the same ``main`` the console script calls), with the
-password fed on stdin as a script would.
+password fed on stdin as a script would. ``procure users language`` sets the language an
+account reads in.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from sqlalchemy import create_engine, text
 
-from procure.cli import main
-from tests.e2e.cli import CHINESE, IN_ENGLISH, dump
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    stdout: str
-    stderr: str
+from tests.e2e.cli import CHINESE, ENGLISH, Run, dump, procure
 
 
-def run(db: str, *args: str, stdin: str | bytes | None = None, chinese: bool = False) -> Result:
+def run(db: str, *args: str, stdin: str | bytes | None = None, chinese: bool = False) -> Run:
     """Run ``procure`` in English, or in Chinese (the default language) with ``chinese``."""
-    env = {"PROCURE_DB": db, **IN_ENGLISH, **({"LANG": CHINESE} if chinese else {})}
-    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
-        code = main(list(args))
-        return Result(code, out.getvalue().decode(), err.getvalue().decode())
+    return procure(*args, db=db, stdin=stdin, lang=CHINESE if chinese else ENGLISH)
 
 
 @pytest.fixture
@@ -202,3 +191,40 @@ def test_an_admin_of_one_purchaser_manages_the_accounts_within_it(scoped_db: str
         ).code
         == 0
     )
+
+
+def _language_rows(db: str) -> tuple[str, list[dict[str, str]]]:
+    engine = create_engine(db)
+    with engine.connect() as connection:
+        chosen = connection.execute(text("SELECT language FROM user WHERE login = 'wangwu'"))
+        rows = connection.execute(
+            text("SELECT actor, data FROM transition_log WHERE trigger = 'user_language'")
+        )
+        found = chosen.scalar_one(), [{"actor": a, **json.loads(d)} for a, d in rows]
+    engine.dispose()
+    return found
+
+
+def test_an_administrator_sets_an_account_s_language_and_the_trail_names_them(db: str) -> None:
+    assert run(db, "users", "add", "wangwu", "--name", "王五", "--by", "admin").code == 0
+    said = run(db, "users", "language", "wangwu", "en", "--by", "admin", chinese=True)
+    assert said.code == 0, said.stderr
+    assert said.stdout.strip() == "wangwu 的语言已设为英文。"
+    chosen, rows = _language_rows(db)
+    assert chosen == "en"
+    assert [(row["actor"], row["login"], row["language"]) for row in rows] == [
+        ("admin", "wangwu", "en")
+    ]
+    back = run(db, "users", "language", "wangwu", "zh-CN", "--by", "admin")
+    assert back.stdout.strip() == "wangwu now reads procure in Chinese."
+    assert _language_rows(db)[0] == "zh_CN"
+
+
+def test_a_language_procure_does_not_speak_is_refused_in_the_command_s_language(db: str) -> None:
+    assert run(db, "users", "add", "wangwu", "--name", "王五", "--by", "admin").code == 0
+    refused = run(db, "users", "language", "wangwu", "fr", "--by", "admin")
+    assert refused.code != 0
+    assert "'fr' is not a language of procure: give zh_CN or en" in refused.stderr
+    chinese = run(db, "users", "language", "wangwu", "fr", "--by", "admin", chinese=True)
+    assert "'fr' 不是本系统支持的语言" in chinese.stderr
+    assert _language_rows(db) == ("zh_CN", [])

@@ -130,7 +130,7 @@ def _locked_message(until: datetime) -> str:
         "This login is locked after %(failures)s failed sign-ins until %(until)s UTC; try"
         " again later or ask an administrator",
         failures=MAX_FAILURES,
-        until=f"{until:%H:%M}",
+        until=format(until, "%H:%M"),
     )
 
 

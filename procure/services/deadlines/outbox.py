@@ -281,11 +281,12 @@ def connect_smtp(settings: SmtpSettings) -> smtplib.SMTP:
         if settings.user:
             smtp.login(settings.user, settings.password or "")
     except (OSError, smtplib.SMTPException) as exc:
+        server = f"{settings.host}:{settings.port}"
         raise InvalidInput(
             _(
                 "Cannot reach the SMTP server %(server)s (%(problem)s); what was to be sent "
                 "stays for the next run",
-                server=f"{settings.host}:{settings.port}",
+                server=server,
                 problem=exc,
             )
         ) from exc

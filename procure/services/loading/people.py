@@ -68,10 +68,11 @@ class FixturePeople:
                     else:
                         self._grant(login, grant)
             except InvalidInput as error:
+                where = f"users[{index}] ({entry.get('login')})"
                 raise InvalidInput(
                     _(
                         "%(where)s: %(problem)s",
-                        where=f"users[{index}] ({entry.get('login')})",
+                        where=where,
                         problem=error,
                     )
                 ) from error

@@ -134,9 +134,10 @@ def _problems(
         )
     if not entry.get("included"):
         return problems
-    shipped = files.get(f"{FILES}{sha256}")
+    name = f"{FILES}{sha256}"
+    shipped = files.get(name)
     if shipped is None:
-        problems.append(_("%(file)s is missing from the dossier", file=f"{FILES}{sha256}"))
+        problems.append(_("%(file)s is missing from the dossier", file=name))
     elif hashlib.sha256(shipped).hexdigest() != sha256:
         problems.append(
             _(

@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from procure.domain.errors import InvalidInput, Refused
-from procure.domain.language import _
+from procure.domain.language import N_, _
 from procure.domain.renewal import DROP, RENEW
 from procure.services.lifecycle import successor
 from procure.services.lifecycle.successor import next_code
@@ -330,11 +330,9 @@ class _Planner:
 
 def _needs_decision(item: RenewalPlanItem, barred: str) -> RenewalPlanItem:
     suggested = _("not renewed: barred")
-    reason = _(
-        "Needs a decision: the policy renews it, but %(barred)s; drop it with %(command)s",
-        barred=barred,
-        command=f'`procure advance {item.project} drop --reason "{suggested}"`',
-    )
+    drop = f'`procure advance {item.project} drop --reason "{suggested}"`'
+    needs = N_("Needs a decision: the policy renews it, but %(barred)s; drop it with %(command)s")
+    reason = _(needs, barred=barred, command=drop)
     return RenewalPlanItem(
         item.project, item.organization, item.uscc, item.score, item.grade, DECIDE, reason
     )
