@@ -6,7 +6,8 @@ demo, starts from a template built once per session (tests/databases.py): a copi
 on SQLite, a schema reset to the template's rows on PostgreSQL. Without the
 variable they skip with the reason shown in the summary (``-ra``).
 
-Every test runs on the pinned clock of tests/clock.py, never at the real "now".
+Every test runs on the pinned clock of tests/clock.py, never at the real "now", and hashes
+passwords at Argon2id's lowest cost (tests/passwords.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from procure.store.db import make_engine, new_session
 from tests.checkout_clean import pytest_sessionfinish, pytest_sessionstart  # noqa: F401
 from tests.clock import pinned_clock
 from tests.databases import DEMO, MIGRATED, PostgresSchemas, SqliteTemplates
+from tests.passwords import cheap_password_hashes
 from tests.support import dump_database
 
 POSTGRES_ENV = "PROCURE_TEST_POSTGRES_URL"
@@ -37,6 +39,13 @@ POSTGRES_SKIP = (
 def postgres_url() -> str | None:
     """Return the PostgreSQL server URL for tests, if configured."""
     return os.environ.get(POSTGRES_ENV) or None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passwords() -> Iterator[None]:
+    """Every password the session hashes is Argon2id at its lowest cost (tests/passwords.py)."""
+    with cheap_password_hashes():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

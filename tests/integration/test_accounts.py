@@ -37,6 +37,7 @@ from tests.integration.builders import (
     setup_registry,
     snapshot,
 )
+from tests.passwords import INSTALLED_HASHER
 
 STATION = "SM-WC"
 
@@ -240,6 +241,16 @@ def test_a_password_is_stored_only_as_an_argon2_hash(session: Session) -> None:
     assert not accounts.check_password(session, OFFICER.name, "wrong horse battery")
     with pytest.raises(InvalidInput, match="密码至少需要 10 个字符"):
         accounts.set_password(session, OFFICER.name, "short", ADMIN)
+
+
+def test_the_app_hashes_a_password_with_argon2id_at_the_recommended_cost() -> None:
+    # the tests hash at the lowest cost (tests/passwords.py); the app itself never does
+    hasher = INSTALLED_HASHER()
+    hashed = hasher.hash("correct horse battery")
+
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert hasher.verify("correct horse battery", hashed)
+    assert not hasher.verify("wrong horse battery", hashed)
 
 
 def test_granting_to_an_unknown_account_is_refused(session: Session) -> None:

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 from procure.reports.verify import verify_pdf
 from procure.store.db import make_engine, new_session
-from tests.e2e.cli import procure_process
+from tests.e2e.cli import procure
 from tests.e2e.conftest import UnprintedDemo
 from tests.e2e.web.demo import demo_database, demo_sign_in, print_year
 from tests.e2e.web.server import served
@@ -54,7 +54,7 @@ def test_the_demo_year_printed_from_the_browser_holds_the_records_the_cli_prints
 
     started = time.monotonic()
     cli = tmp_path / "cli"
-    run = procure_process("report", "print", "--year", str(DEMO_YEAR), "-o", str(cli), db=demo_db)
+    run = procure("report", "print", "--year", str(DEMO_YEAR), "-o", str(cli), db=demo_db)
     cli_seconds = time.monotonic() - started
     assert run.code == 0, run.stderr
     assert browser_names == sorted(path.name for path in cli.rglob("*.pdf"))
