@@ -28,16 +28,17 @@ QUOTE_WIDTH = """() => {
 }"""
 """How wide an opening quotation mark is drawn on the page, in ems."""
 CHECKBOXES_OFF_THEIR_LABELS = """() => Array.from(
-    document.querySelectorAll("form.stacked .field > input[type=checkbox]"))
+    document.querySelectorAll(
+      "form .field > input[type=checkbox], form label > input[type=checkbox]"))
   .filter((box) => box.getClientRects().length > 0)
   .filter((box) => {
-    const label = box.parentElement.querySelector("label");
+    const label = box.closest("label") || box.parentElement.querySelector("label");
     const drawn = box.getBoundingClientRect();  // a stretched box draws its mark in its middle
     const em = parseFloat(getComputedStyle(box).fontSize);
     return drawn.width > 2 * em || Math.abs(drawn.left - label.getBoundingClientRect().left) > 6;
   })
   .map((box) => box.id)"""
-"""The visible checkboxes of stacked forms not at the start of their label's line (or
+"""The visible checkboxes of forms not at the start of their label's line (or
 stretched across the form, their mark drawn in its middle)."""
 BROKEN_SHORT_CELLS = """() => Array.from(document.querySelectorAll("table.due tbody td"))
   .filter((cell) => [2, 3, 6].includes(cell.cellIndex + 1))
@@ -110,6 +111,9 @@ def test_a_checkbox_of_a_form_sits_under_its_label_not_in_the_middle(
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["desktop"], strict=True)))
     action(page, "record_comment")
     assert page.locator("#record_comment-acknowledged").is_visible()
+    assert page.evaluate(CHECKBOXES_OFF_THEIR_LABELS) == []
+    page.goto("/due")  # 只看逾期, a filter's checkbox
+    assert page.locator("form.filters input[type=checkbox]").is_visible()
     assert page.evaluate(CHECKBOXES_OFF_THEIR_LABELS) == []
 
 
