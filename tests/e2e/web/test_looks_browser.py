@@ -177,3 +177,15 @@ def test_an_organizations_own_page_writes_its_dates_as_people_read_them(
     set_language(page, "en")
     page.goto("/mine")
     assert ISO_DAY.findall(page.locator("main").inner_text()) == []
+
+
+def test_an_organization_comments_without_the_field_an_officer_fills_for_it(
+    open_page: Callable[[], Page],
+) -> None:
+    page = _as(open_page, organization_actor(QIHANG).name, f"/projects/{AUDITED}", language="zh_CN")
+    action(page, "record_comment")
+    assert page.locator("#record_comment-text").is_visible()
+    assert page.locator("#record_comment-document").count() == 0  # 来函文号（干事代为登记时必填）
+    officer = _as(open_page, OFFICER.name, f"/projects/{AUDITED}", language="zh_CN")
+    action(officer, "record_comment")
+    assert officer.locator("#record_comment-document").is_visible()
