@@ -172,6 +172,9 @@ def _form(
                 fields = tuple(
                     replace(f, choices=objectors) if f.type == "uscc" else f for f in fields
                 )
+            if view.role == "organization":
+                officers = OFFICERS_FIELDS.get(entry.trigger, frozenset())
+                fields = tuple(f for f in fields if f.name not in officers)
             if view.role == "organization" and entry.named_organization:
                 mine = _only_own(fields, own)
                 if mine is None:
@@ -192,6 +195,11 @@ def _form(
         dict.fromkeys(r for view in candidates for r in view.actions[entry.trigger]["blocked_by"])
     )
     return replace(base, role=candidates[0].role, blocked_by=blocked)
+
+
+OFFICERS_FIELDS = {"record_comment": frozenset({"document"})}
+"""Fields of a step that only an officer acting for the organization fills (the reference of
+the letter the comment came in), left out of the organization's own form."""
 
 
 def own_organizations(session: Session, user: User) -> frozenset[str]:

@@ -5,13 +5,14 @@ hints that fit their boxes, and the audit trail filtered by a step's name, not i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page
 
 from tests.e2e.web.browser import WIDTHS, action, set_language, sign_in
-from tests.e2e.web.site import AUDITED
-from tests.integration.builders import AUDITOR, OFFICER
+from tests.e2e.web.site import AUDITED, PANEL
+from tests.integration.builders import AUDITOR, OFFICER, QIHANG, REVIEWERS, organization_actor
 
 CARD_LABELS = """() => Array.from(document.querySelectorAll("main td[data-label]"))
   .filter((cell) => cell.getClientRects().length > 0)
@@ -27,16 +28,17 @@ QUOTE_WIDTH = """() => {
 }"""
 """How wide an opening quotation mark is drawn on the page, in ems."""
 CHECKBOXES_OFF_THEIR_LABELS = """() => Array.from(
-    document.querySelectorAll("form.stacked .field > input[type=checkbox]"))
+    document.querySelectorAll(
+      "form .field > input[type=checkbox], form label > input[type=checkbox]"))
   .filter((box) => box.getClientRects().length > 0)
   .filter((box) => {
-    const label = box.parentElement.querySelector("label");
+    const label = box.closest("label") || box.parentElement.querySelector("label");
     const drawn = box.getBoundingClientRect();  // a stretched box draws its mark in its middle
     const em = parseFloat(getComputedStyle(box).fontSize);
     return drawn.width > 2 * em || Math.abs(drawn.left - label.getBoundingClientRect().left) > 6;
   })
   .map((box) => box.id)"""
-"""The visible checkboxes of stacked forms not at the start of their label's line (or
+"""The visible checkboxes of forms not at the start of their label's line (or
 stretched across the form, their mark drawn in its middle)."""
 BROKEN_SHORT_CELLS = """() => Array.from(document.querySelectorAll("table.due tbody td"))
   .filter((cell) => [2, 3, 6].includes(cell.cellIndex + 1))
@@ -48,6 +50,18 @@ BROKEN_SHORT_CELLS = """() => Array.from(document.querySelectorAll("table.due tb
   })
   .map((cell) => cell.textContent.trim())"""
 """The cells of /due's matter, actor and status columns drawn on more than one line."""
+BROKEN_SHORT_RANKING_CELLS = """() => Array.from(
+    document.querySelectorAll("table.ranking th, table.ranking td"))
+  .filter((cell) => cell.textContent.trim().length <= 5)
+  .filter((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+    return tops.size > 1;
+  })
+  .map((cell) => cell.textContent.trim())"""
+"""The headings and short cells of the panel's ranking drawn on more than one line."""
+ISO_DAY = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 CUT_HINTS = """() => Array.from(document.querySelectorAll("main input[placeholder]"))
   .filter((box) => box.getClientRects().length > 0)
   .filter((box) => {
@@ -98,6 +112,9 @@ def test_a_checkbox_of_a_form_sits_under_its_label_not_in_the_middle(
     action(page, "record_comment")
     assert page.locator("#record_comment-acknowledged").is_visible()
     assert page.evaluate(CHECKBOXES_OFF_THEIR_LABELS) == []
+    page.goto("/due")  # 只看逾期, a filter's checkbox
+    assert page.locator("form.filters input[type=checkbox]").is_visible()
+    assert page.evaluate(CHECKBOXES_OFF_THEIR_LABELS) == []
 
 
 def test_the_matter_the_actor_and_the_days_left_on_due_are_not_broken_across_lines(
@@ -138,3 +155,37 @@ def test_the_auditor_narrows_the_trail_to_a_step_chosen_by_its_name(
     assert set(steps.all_inner_texts()) == {"登记申报方案"}
     assert page.locator("#f-trigger option:checked").inner_text() == "登记申报方案"
     assert "add_proposal" not in page.locator("main").inner_text()
+
+
+def test_the_panels_ranking_keeps_its_headings_and_short_cells_on_one_line(
+    open_page: Callable[[], Page],
+) -> None:
+    page = _as(open_page, REVIEWERS[0].name, f"/projects/{PANEL}/panel", language="zh_CN")
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["desktop"], strict=True)))
+    page.goto(f"/projects/{PANEL}/panel")
+    assert page.locator("table.ranking tbody tr").count() >= 2
+    assert page.evaluate(BROKEN_SHORT_RANKING_CELLS) == []
+
+
+def test_an_organizations_own_page_writes_its_dates_as_people_read_them(
+    open_page: Callable[[], Page],
+) -> None:
+    page = _as(open_page, organization_actor(QIHANG).name, "/mine", language="zh_CN")
+    text = page.locator("main").inner_text()
+    assert "年" in text and "月" in text
+    assert ISO_DAY.findall(text) == []
+    set_language(page, "en")
+    page.goto("/mine")
+    assert ISO_DAY.findall(page.locator("main").inner_text()) == []
+
+
+def test_an_organization_comments_without_the_field_an_officer_fills_for_it(
+    open_page: Callable[[], Page],
+) -> None:
+    page = _as(open_page, organization_actor(QIHANG).name, f"/projects/{AUDITED}", language="zh_CN")
+    action(page, "record_comment")
+    assert page.locator("#record_comment-text").is_visible()
+    assert page.locator("#record_comment-document").count() == 0  # 来函文号（干事代为登记时必填）
+    officer = _as(open_page, OFFICER.name, f"/projects/{AUDITED}", language="zh_CN")
+    action(officer, "record_comment")
+    assert officer.locator("#record_comment-document").is_visible()
