@@ -85,10 +85,13 @@ def panels_of_projects(
             reviews[proposal.id].append(review)
     proposal_ids = list(proposals)
     recusals: dict[int | None, list[Recusal]] = defaultdict(list)
-    for recusal in session.exec(
-        select(Recusal).where(col(Recusal.proposal_id).in_(proposal_ids)).order_by(col(Recusal.id))
-    ):
-        recusals[recusal.proposal_id].append(recusal)
+    if proposal_ids:  # no proposal, no recusal: no query
+        for recusal in session.exec(
+            select(Recusal)
+            .where(col(Recusal.proposal_id).in_(proposal_ids))
+            .order_by(col(Recusal.id))
+        ):
+            recusals[recusal.proposal_id].append(recusal)
     found: dict[int, list[ProposalSheets]] = defaultdict(list)
     for proposal, organization in proposals.values():
         entry = _entry(proposal, organization, reviews[proposal.id], recusals[proposal.id])
