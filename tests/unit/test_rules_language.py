@@ -23,6 +23,13 @@ in both languages."""
 LIFECYCLE_FILE = frozenset({"true", "false", "named", "organization", "uscc"})
 """What a lifecycle file spells (``true``, ``acts_for: named_organization``, a param's type):
 its refusals quote the file's own words."""
+SCORECARD_FILE = frozenset(
+    {"criteria", "dimension", "dimensions", "weight", "kind", "price", "grades", "bands", "from"}
+    | {"to", "share", "panel", "quorum", "trim", "spread", "flag"}
+)
+"""The keys a scorecard or renewal policy file spells (``criteria[2].weight``, ``bands[1].from``,
+``panel: {quorum, trim_from}``, ``spread_flag_share``, ``kind: price``): a refusal of the file
+names the place in it by the file's own keys, in either language."""
 
 
 RULES = ("procure/workflow/", "procure/services/lifecycle/", "procure/domain/")
@@ -48,5 +55,8 @@ def _filled(text: str) -> str:
 
 @pytest.mark.parametrize(("english", "chinese"), _sentences())
 def test_each_refusal_reads_in_one_language_at_a_time(english: str, chinese: str) -> None:
-    assert english_words(_filled(chinese), allowed=COMMAND_LINE | LIFECYCLE_FILE) == []
+    assert (
+        english_words(_filled(chinese), allowed=COMMAND_LINE | LIFECYCLE_FILE | SCORECARD_FILE)
+        == []
+    )
     assert chinese_runs(_filled(english)) == []
