@@ -75,10 +75,16 @@ CUT_HINTS = """() => Array.from(document.querySelectorAll("main input[placeholde
 """The hints (placeholders) of a page cut off by their boxes."""
 
 
-def _as(open_page: Callable[[], Page], login: str, path: str, *, language: str) -> Page:
+def _as(
+    open_page: Callable[[], Page], login: str, path: str, *, language: str, width: str = ""
+) -> Page:
+    """A page signed in as ``login``, reading ``language``, at ``path`` (at ``width``, one of
+    the browser's WIDTHS, where given)."""
     page = open_page()
     sign_in(page, login, "/account/password")
     set_language(page, language)
+    if width:
+        page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     page.goto(path)
     return page
 
@@ -86,9 +92,7 @@ def _as(open_page: Callable[[], Page], login: str, path: str, *, language: str) 
 def test_an_english_card_names_its_values_with_an_english_colon(
     open_page: Callable[[], Page],
 ) -> None:
-    page = _as(open_page, OFFICER.name, "/due", language="en")
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["phone"], strict=True)))
-    page.goto("/due")
+    page = _as(open_page, OFFICER.name, "/due", language="en", width="phone")
     labels = page.evaluate(CARD_LABELS)
     assert labels, "no card on /due at a phone's width"
     assert all("：" not in label and label.endswith(': "') for label in labels), labels
@@ -107,8 +111,7 @@ def test_an_english_page_draws_its_quotation_marks_as_wide_as_an_english_letter(
 def test_a_checkbox_of_a_form_sits_under_its_label_not_in_the_middle(
     open_page: Callable[[], Page],
 ) -> None:
-    page = _as(open_page, OFFICER.name, f"/projects/{AUDITED}", language="zh_CN")
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["desktop"], strict=True)))
+    page = _as(open_page, OFFICER.name, f"/projects/{AUDITED}", language="zh_CN", width="desktop")
     action(page, "record_comment")
     assert page.locator("#record_comment-acknowledged").is_visible()
     assert page.evaluate(CHECKBOXES_OFF_THEIR_LABELS) == []
@@ -120,9 +123,7 @@ def test_a_checkbox_of_a_form_sits_under_its_label_not_in_the_middle(
 def test_the_matter_the_actor_and_the_days_left_on_due_are_not_broken_across_lines(
     open_page: Callable[[], Page],
 ) -> None:
-    page = _as(open_page, OFFICER.name, "/due", language="zh_CN")
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["desktop"], strict=True)))
-    page.goto("/due")
+    page = _as(open_page, OFFICER.name, "/due", language="zh_CN", width="desktop")
     assert page.locator("table.due tbody td").count() > 3
     assert page.evaluate(BROKEN_SHORT_CELLS) == []
 
@@ -130,9 +131,7 @@ def test_the_matter_the_actor_and_the_days_left_on_due_are_not_broken_across_lin
 def test_the_hints_of_the_projects_filters_fit_their_boxes_in_both_languages(
     open_page: Callable[[], Page],
 ) -> None:
-    page = _as(open_page, OFFICER.name, "/projects", language="en")
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["desktop"], strict=True)))
-    page.goto("/projects")
+    page = _as(open_page, OFFICER.name, "/projects", language="en", width="desktop")
     assert page.evaluate(CUT_HINTS) == []
     set_language(page, "zh_CN")
     page.goto("/projects")
@@ -160,9 +159,9 @@ def test_the_auditor_narrows_the_trail_to_a_step_chosen_by_its_name(
 def test_the_panels_ranking_keeps_its_headings_and_short_cells_on_one_line(
     open_page: Callable[[], Page],
 ) -> None:
-    page = _as(open_page, REVIEWERS[0].name, f"/projects/{PANEL}/panel", language="zh_CN")
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["desktop"], strict=True)))
-    page.goto(f"/projects/{PANEL}/panel")
+    page = _as(
+        open_page, REVIEWERS[0].name, f"/projects/{PANEL}/panel", language="zh_CN", width="desktop"
+    )
     assert page.locator("table.ranking tbody tr").count() >= 2
     assert page.evaluate(BROKEN_SHORT_RANKING_CELLS) == []
 
