@@ -17,6 +17,7 @@ from procure.domain.errors import Busy, InvalidInput, NotFound, Refused
 from procure.domain.language import _, pgettext
 from procure.resources import resource_dir
 from procure.services.browse.figures_cache import FiguresCache
+from procure.services.browse.waiting_cache import WaitingCache
 from procure.services.lifecycle.clock import Clock, using_clock
 from procure.store.db import make_engine
 from procure.web import pages
@@ -64,6 +65,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
     app.state.writer = make_engine(settings.database_url)
     app.state.reader = make_engine(settings.database_url, readonly=True)
     app.state.figures = FiguresCache()  # the dashboard's figures by year and purchaser
+    app.state.waiting = WaitingCache()  # what waits for each viewer, across writes
     app.state.templates = pages.templates()
     app.add_middleware(SecurityHeaders)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts, www_redirect=False)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from procure.domain.bounded import YEAR
 from procure.services.accounts.signin import SignedIn
-from procure.services.browse.dashboard import dashboard, waiting_for, working_year
+from procure.services.browse.dashboard import dashboard, working_year
 from procure.services.browse.export import write_csv, write_xlsx
 from procure.services.browse.labels import naming
 from procure.services.browse.listing import (
@@ -46,7 +46,8 @@ def dashboard_page(
 ) -> Response:
     """Projects by year and state, grades, spending, and what waits for this account."""
     scope = viewer_scope(session, account.user.login)
-    waiting = answer_deadlines(session, waiting_for(session, scope, account.user.login))
+    kept = request.app.state.waiting
+    waiting = answer_deadlines(session, kept.waiting(session, scope, account.user.login))
     figures = request.app.state.figures
     if year == "all":
         chosen = None  # every year: reads every project of the scope

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from procure.domain.language import _, pgettext
 from procure.domain.money import format_yuan
+from procure.domain.renewal import Decision
 from procure.store import queries
 from procure.store.models import Purchaser
 from procure.workflow import next_year
@@ -224,29 +225,38 @@ def payment_within_contract(ctx: ActionContext) -> str | None:
     return None
 
 
-def _policy_action(ctx: ActionContext) -> tuple[str, str] | str:
+_DECIDED = "policy_decided"
+"""Facts key: the final assessment the policy last judged, and its decision (the renew,
+rectify and drop guards of one project ask the same question)."""
+
+
+def _policy_decision(ctx: ActionContext) -> Decision | str:
+    """What the renewal policy decides for the project's final assessment, or why it cannot."""
     if "final_assessment" in ctx.facts:  # loaded in bulk by the year-end run
         assessment = ctx.facts["final_assessment"]
     else:
         assessment = queries.final_assessment(ctx.session, ctx.project)
     if assessment is None:
         return _("%(code)s has no final assessment", code=ctx.project.code)
+    judged, decision = ctx.facts.get(_DECIDED, (None, None))
+    if judged is assessment and isinstance(decision, Decision):
+        return decision
     grade = ctx.rules.assessment.grade(assessment.total)
-    decision = ctx.rules.renewal.decide(grade, assessment.total, assessment.veto)
-    return decision.action, decision.shown()
+    decided: Decision = ctx.rules.renewal.decide(grade, assessment.total, assessment.veto)
+    ctx.facts[_DECIDED] = (assessment, decided)
+    return decided
 
 
 def _policy_says(action: str, ctx: ActionContext) -> str | None:
-    outcome = _policy_action(ctx)
-    if isinstance(outcome, str):
-        return outcome
-    decided, reason = outcome
-    if decided != action:
+    decision = _policy_decision(ctx)
+    if isinstance(decision, str):
+        return decision
+    if decision.action != action:
         return _(
             "the renewal policy says %(decided)s, not %(asked)s: %(reason)s",
-            decided=decision_name(decided),
+            decided=decision_name(decision.action),
             asked=decision_name(action),
-            reason=reason,
+            reason=decision.shown(),
         )
     return None
 

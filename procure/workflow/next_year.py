@@ -4,7 +4,7 @@ Read-only rules the guards of ``renew``, ``accept_rectification`` and ``sign`` c
 (:mod:`procure.workflow.guards`), and that the use cases creating next year's project
 (:mod:`procure.services.lifecycle.successor`) and the year-end plan share: which contract terms a
 renewed project carries forward (:func:`carried_terms`), and whether a bar on the
-organization refuses the renewal (:func:`bar_refusal`, :func:`unbarred_next_year`).
+organization refuses the renewal (:func:`bar_refusal`, :func:`barred_next_year`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from procure.domain.language import _
@@ -37,23 +38,18 @@ def barred_reason(organization: str, purchaser: str, year: int, bar_reason: str)
     )
 
 
-def unbarred_next_year(session: Session, projects: list[Project]) -> frozenset[int]:
-    """The ids of ``projects`` whose renewal no bar refuses: no contract, or no bar on the
-    contracted organization for the purchaser's next year (two queries for them all)."""
-    by_id = {project.id: project for project in projects if project.id is not None}
-    contracted = select(col(Contract.project_id), col(Contract.organization_id)).where(
-        col(Contract.project_id).in_(sorted(by_id))
-    )
-    organization_of = dict(session.exec(contracted).all())
-    bars = select(col(Bar.organization_id), col(Bar.purchaser_id), col(Bar.year)).where(
-        col(Bar.organization_id).in_(sorted(set(organization_of.values())))
-    )
-    barred = set(session.exec(bars).all())
-    return frozenset(
-        project_id
-        for project_id, project in by_id.items()
-        if project_id not in organization_of
-        or (organization_of[project_id], project.purchaser_id, project.year + 1) not in barred
+def barred_next_year() -> ColumnElement[bool]:
+    """True for a project whose renewal a bar refuses: its contracted organization is barred
+    from the purchaser's next year (a column to read beside the projects, in their query)."""
+    return (
+        select(col(Bar.id))
+        .join(Contract, col(Contract.organization_id) == col(Bar.organization_id))
+        .where(
+            col(Contract.project_id) == col(Project.id),
+            col(Bar.purchaser_id) == col(Project.purchaser_id),
+            col(Bar.year) == col(Project.year) + 1,
+        )
+        .exists()
     )
 
 

@@ -32,7 +32,7 @@ from procure.store.notice_models import AwardNotice, Objection, ObjectionAnswer
 from procure.workflow.context import ActionContext, Actor
 from procure.workflow.definition import TransitionDef
 from procure.workflow.guards import FACT_GUARDS
-from procure.workflow.next_year import UNBARRED, unbarred_next_year
+from procure.workflow.next_year import UNBARRED, barred_next_year
 from procure.workflow.roles import READ_ONLY_ROLES
 from procure.workflow.rules import Rules, default_rules
 
@@ -97,26 +97,49 @@ def waiting_for(
         login: the account, named in the guards that ask who acts (e.g. a second sheet).
         limit: how many candidates at most have their guards checked (see the module).
     """
+    return waiting_and_checked(session, scope, login, limit, rules=rules)[0]
+
+
+def waiting_and_checked(
+    session: Session, scope: ViewerScope, login: str, limit: int = 20, *, rules: Rules | None = None
+) -> tuple[list[WaitingProject], frozenset[str]]:
+    """:func:`waiting_for`, and the codes of every project whose guards it checked (the
+    candidates, waiting or not): what a later change must name to alter the list
+    (:mod:`procure.services.browse.waiting_cache`)."""
     rules = rules or default_rules()
     acting = {role: reach for role, reach in scope.by_role.items() if role not in READ_ONLY_ROLES}
     if limit < 1 or not acting:
-        return []
+        return [], frozenset()
     transitions = [
         t for t in rules.engine.definition.transitions if t.trigger not in ASIDE_TRIGGERS
     ]
-    statement = (
-        select(Project)
+    chosen = (
+        select(col(Project.id))
         .where(or_(false(), *_role_clauses(acting, transitions)))
         .order_by(col(Project.id))
         .limit(limit)
+        .subquery()
     )
-    candidates = list(session.exec(statement))
-    finals = _final_assessments(session, [p.id for p in candidates if p.id is not None])
-    unbarred = unbarred_next_year(session, candidates)
+    statement = (  # each candidate with its final assessment and whether a bar refuses it
+        select(Project, Assessment, barred_next_year().label("barred"))
+        .join(chosen, col(chosen.c.id) == col(Project.id))
+        .outerjoin(
+            Assessment,
+            and_(col(Assessment.project_id) == col(Project.id), col(Assessment.final).is_(True)),
+        )
+        .order_by(col(Project.id), col(Assessment.id))
+    )
+    candidates: dict[int | None, tuple[Project, Assessment | None]] = {}
+    barred: set[int | None] = set()
+    for project, sheet, is_barred in session.exec(statement):
+        candidates.setdefault(project.id, (project, sheet))  # the first final sheet, as queries
+        if is_barred:
+            barred.add(project.id)
+    unbarred = frozenset(set(candidates) - barred)
     answers = objections_waiting(session, acting, limit, rules=rules)
     waiting = []
-    for project in candidates:
-        facts = {"final_assessment": finals.get(project.id), UNBARRED: unbarred}
+    for project, final in candidates.values():
+        facts = {"final_assessment": final, UNBARRED: unbarred}
         actions = _actions(session, rules, project, login, acting, transitions, facts)
         actions = [*answers.pop(project.id, []), *actions]
         if actions:
@@ -125,7 +148,8 @@ def waiting_for(
         answered = session.get(Project, project_id)
         if answered is not None:
             waiting.append(_waiting(answered, actions, rules))
-    return waiting
+    checked = frozenset(project.code for project, _final in candidates.values())
+    return waiting, checked | {project.code for project in waiting}
 
 
 def objections_waiting(
@@ -207,14 +231,6 @@ def _role_allowed(
         if _guards_hold(session, rules, project, Actor(login, role), transition, facts):
             return role
     return None
-
-
-def _final_assessments(session: Session, project_ids: list[int]) -> dict[int | None, Assessment]:
-    """The candidates' final assessments, read once (the renewal guards' ``facts``)."""
-    statement = select(Assessment).where(
-        col(Assessment.project_id).in_(project_ids), col(Assessment.final).is_(True)
-    )
-    return {assessment.project_id: assessment for assessment in session.exec(statement)}
 
 
 def _covers(reach: Reach, project: Project) -> bool:
