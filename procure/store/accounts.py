@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
 from procure.store.models import Organization, Purchaser
-from procure.store.reads import remember, remembered
+from procure.store.reads import remember, remembered, remembering
 from procure.store.trust_models import RoleGrant, User
 
 
@@ -56,14 +56,29 @@ def remember_account(session: Session, user: User, grants: Sequence[RoleGrant]) 
 
 
 def purchaser_chain(session: Session, purchaser_id: int) -> list[int]:
-    """Return the purchaser's id and the ids of every purchaser above it, nearest first."""
+    """Return the purchaser's id and the ids of every purchaser above it, nearest first
+    (in a read-only transaction, from :func:`purchaser_parents`; else row by row)."""
+    parents = purchaser_parents(session) if remembering(session) else None
     chain: list[int] = []
     current: int | None = purchaser_id
     while current is not None and current not in chain:
         chain.append(current)
-        parent = session.get(Purchaser, current)
-        current = parent.parent_id if parent is not None else None
+        if parents is not None:
+            current = parents.get(current)
+        else:
+            parent = session.get(Purchaser, current)
+            current = parent.parent_id if parent is not None else None
     return chain
+
+
+def purchaser_parents(session: Session) -> Mapping[int, int | None]:
+    """Every purchaser's parent by its id (one query; once per read-only transaction)."""
+
+    def load() -> Mapping[int, int | None]:
+        statement = select(col(Purchaser.id), col(Purchaser.parent_id))
+        return {row[0]: row[1] for row in session.exec(statement) if row[0] is not None}
+
+    return remembered(session, "purchaser_parents", load)
 
 
 def has_active_admin(session: Session) -> bool:

@@ -152,9 +152,9 @@ def snapshot(engine: Engine) -> Iterator[Session]:
     statement; a read-only transaction at this level never fails to serialize, so
     ``DEFERRABLE``, which only SERIALIZABLE honours, would add nothing). SQLite: one
     deferred ``BEGIN`` (WAL: the snapshot of the first read, no write lock), also on a
-    writing engine. Writing through the session fails. The transaction is rolled back
-    on leaving: nothing read this way is committed. A lookup repeated inside it is
-    answered once (:mod:`procure.store.reads`).
+    writing engine. Writing through the session fails. The transaction ends on leaving
+    and writes nothing: committed on PostgreSQL (:func:`finish_reading`), rolled back
+    elsewhere. A lookup repeated inside it is answered once (:mod:`procure.store.reads`).
     """
     if engine.dialect.name == "postgresql":
         bound = engine.execution_options(
@@ -166,5 +166,24 @@ def snapshot(engine: Engine) -> Iterator[Session]:
     try:
         yield session
     finally:
+        finish_reading(session)
         session.rollback()
         session.close()
+
+
+def finish_reading(session: Session) -> None:
+    """End, on PostgreSQL, the ``READ ONLY`` transaction of a session that only read.
+
+    By ``COMMIT``, which writes nothing (the rows the session holds are let go first, so
+    nothing is flushed, and they stay readable). Unlike ``ROLLBACK``, a commit keeps the
+    connection's prepared statements, which psycopg forgets on every rollback: a page's
+    queries are then prepared once per connection and planned once, not at every request.
+    A failed transaction, and any other database, is left to closing the session (the
+    connection pool rolls it back).
+    """
+    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    driver = session.connection().connection.dbapi_connection
+    if driver is not None and driver.info.transaction_status.name == "INTRANS":
+        session.expunge_all()
+        session.commit()

@@ -26,7 +26,7 @@ from procure.store.models import (
     Recusal,
     Review,
 )
-from procure.store.reads import remembered
+from procure.store.reads import recalled, remembered
 
 COMMITTED_STATES: tuple[str, ...] = (
     "approved",
@@ -197,7 +197,14 @@ def latest_assessment_id(project_id: Any) -> ScalarSelect[Any]:
 
 
 def final_assessment(session: Session, project: Project) -> Assessment | None:
-    """Return the project's finalized assessment, if any."""
+    """Return the project's finalized assessment, if any (the first, should there be more).
+
+    Where the transaction remembers the project's :func:`latest_assessment` (a page read it
+    with the project), that answers: it is the first final assessment when there is one."""
+    memo = recalled(session, ("latest_assessment", project.id))
+    if memo is not None:
+        latest: Assessment | None = memo[0]
+        return latest if latest is not None and latest.final else None
     return next((sheet for sheet in _assessments(session, project) if sheet.final), None)
 
 

@@ -58,6 +58,20 @@ def remember(session: Session, key: Hashable, answer: object) -> None:
         memo.setdefault(key, answer)
 
 
+def remembering(session: Session) -> bool:
+    """Whether ``session`` is marked (:func:`remember_reads`): a lookup is answered once."""
+    return _MEMO in session.info
+
+
+def recalled(session: Session, key: Hashable) -> tuple[Any] | None:
+    """In a marked session, ``(answer,)`` if a lookup of ``key`` was answered in this
+    transaction; else ``None`` (the caller reads it its own way)."""
+    memo: dict[Hashable, Any] | None = session.info.get(_MEMO)
+    if memo is None or key not in memo:
+        return None
+    return (memo[key],)
+
+
 def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     """``load()``'s answer, or in a marked session the one it gave for ``key`` earlier in
     this transaction. An exception is not remembered."""

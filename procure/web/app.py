@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -101,7 +102,13 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock | None = Non
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """On SQLite, run the app's own job worker while the app runs (see procure.jobs)."""
+    """On SQLite, run the app's own job worker while the app runs (see procure.jobs).
+
+    What the server holds from its start (the modules, templates, catalogs, models and
+    engines: some 180,000 objects) is moved out of the garbage collector's sight while it
+    serves (:func:`gc.freeze`): otherwise every full collection walks it all, some 60 ms
+    spent on whichever request happens to trigger it. They come back to it at shutdown.
+    """
     settings: WebSettings = app.state.settings
     app.state.jobs = None
     if settings.runs_own_jobs:
@@ -109,9 +116,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
         app.state.jobs = LocalJobs(settings.database_url, settings.files_dir)
         app.state.jobs.start()
+    gc.freeze()
     try:
         yield
     finally:
+        gc.unfreeze()
         if app.state.jobs is not None:
             app.state.jobs.stop()
 

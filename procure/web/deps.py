@@ -19,7 +19,7 @@ from procure.domain.language import N_, _
 from procure.services.accounts import signin
 from procure.services.lifecycle.clock import now_utc
 from procure.store.accounts import remember_account
-from procure.store.db import new_session
+from procure.store.db import finish_reading, new_session
 from procure.store.reads import remember_reads
 from procure.web.security import SESSION_COOKIE, session_secret
 
@@ -47,6 +47,7 @@ def reader(request: Request) -> Iterator[Session]:
     try:
         yield session
     finally:
+        finish_reading(session)
         session.close()
 
 

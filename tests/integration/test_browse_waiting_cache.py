@@ -92,9 +92,7 @@ def test_a_write_naming_no_project_works_the_list_out_again(world: Session) -> N
         (timedelta(seconds=-1), 2),  # a clock set back: nothing kept is trusted
     ],
 )
-def test_a_list_is_kept_a_minute_at_most(
-    world: Session, later: timedelta, worked_out: int
-) -> None:
+def test_a_list_is_kept_a_minute_at_most(world: Session, later: timedelta, worked_out: int) -> None:
     cache = WaitingCache()
     start = datetime(2019, 6, 3, 2, 0, tzinfo=UTC)
     with using_clock(lambda: start):

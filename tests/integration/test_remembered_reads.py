@@ -12,7 +12,7 @@ from sqlmodel import Session
 from procure.domain.errors import NotFound
 from procure.services.browse.visibility import ViewerScope, readable_project, viewer_scope
 from procure.store import queries
-from procure.store.db import make_engine, new_session
+from procure.store.db import make_engine, new_session, snapshot
 from procure.store.reads import remember_reads
 from tests.integration.builders import CODE, OFFICER, project_at
 from tests.integration.concurrency.race import url_of
@@ -67,3 +67,24 @@ def test_a_remembered_project_is_not_read_for_a_narrower_scope_of_the_same_login
             readable_project(reader, ViewerScope(wide.login), CODE)  # reaches nothing
     finally:
         reader.close()
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_read_only_transaction_on_postgresql_keeps_the_prepared_statements(
+    session: Session, engine: Engine
+) -> None:
+    project_at(session, "contracted")
+    reader_engine = make_engine(url_of(engine), readonly=True, pool_size=1, max_overflow=0)
+    try:
+        for _ in range(8):  # psycopg prepares a statement from its sixth run on a connection
+            with snapshot(reader_engine) as reader:
+                queries.project_by_code(reader, CODE)
+        with snapshot(reader_engine) as reader:
+            prepared = reader.connection().exec_driver_sql(
+                "SELECT count(*) FROM pg_prepared_statements"
+            )
+            assert prepared.scalar_one() >= 1  # a rollback would have forgotten them all
+    finally:
+        reader_engine.dispose()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,7 @@ from procure.store import accounts as account_store
 from procure.store import notices, queries
 from procure.store.models import (
     Assessment,
+    Bar,
     Contract,
     Organization,
     Project,
@@ -137,9 +138,7 @@ def _purchaser_tree(session: Session) -> tuple[dict[int, list[int]], set[int]]:
     """Return each purchaser's direct children (ids) by the parent's id, and every id."""
     children: dict[int, list[int]] = {}
     every: set[int] = set()
-    for purchaser_id, parent_id in session.exec(select(Purchaser.id, Purchaser.parent_id)):
-        if purchaser_id is None:
-            continue
+    for purchaser_id, parent_id in account_store.purchaser_parents(session).items():
         every.add(purchaser_id)
         if parent_id is not None:
             children.setdefault(parent_id, []).append(purchaser_id)
@@ -210,24 +209,36 @@ def readable_project(session: Session, scope: ViewerScope, code: str) -> Project
         # one query: the project with what there is one of and the gate, the roles and the
         # detail ask for next (its purchaser, awarded organization, contract and latest
         # assessment) and its objections (a row each), kept loaded or remembered for them
+        # and the bar, if any, on the contracted organization next year (the renewal's guards)
         latest = queries.latest_assessment_id(col(Project.id))
         statement = (
-            sa_select(Project, Purchaser, Organization, Contract, Assessment)
+            sa_select(Project, Purchaser, Organization, Contract, Assessment, Bar)
             .join(Purchaser, col(Purchaser.id) == col(Project.purchaser_id))
             .outerjoin(Organization, col(Organization.id) == col(Project.awarded_organization_id))
             .outerjoin(Contract, col(Contract.project_id) == col(Project.id))
             .outerjoin(Assessment, col(Assessment.id) == latest)
+            .outerjoin(
+                Bar,
+                and_(
+                    col(Bar.organization_id) == col(Contract.organization_id),
+                    col(Bar.purchaser_id) == col(Project.purchaser_id),
+                    col(Bar.year) == col(Project.year) + 1,
+                ),
+            )
             .where(col(Project.code) == code, project_clause(scope))
         )
         found = session.execute(notices.with_objections(statement, col(Project.id))).all()
         if not found:
             return None
         project: Project = found[0][0]
-        contract, assessment = found[0][3], found[0][4]
+        contract, assessment, bar = found[0][3], found[0][4], found[0][5]
         remember(session, ("project", code), project)
         remember(session, ("contract", project.id), contract)
         remember(session, ("latest_assessment", project.id), assessment)
-        objections = notices.objection_rows([tuple(row)[5:] for row in found])
+        if contract is not None:
+            next_year = (contract.organization_id, project.purchaser_id, project.year + 1)
+            remember(session, ("bar", *next_year), bar)
+        objections = notices.objection_rows([tuple(row)[6:] for row in found])
         remember(session, ("noticed_objections", project.id), objections)
         return project
 
