@@ -8,7 +8,7 @@ a payment recorded by another process before each "after a write" request, the s
 CPU per request); see there. Targets (issue 25): p95 ≤ 50 ms and ≤ 10× the trivial
 route. With ``PROCURE_BENCH_POSTGRES_URL`` naming a server, the same runs on PostgreSQL.
 
-    python bench/pages.py [--projects 100000] [--requests 60] [--keep-sqlite FILE]
+    python bench/pages.py [--projects 100000] [--requests 100] [--keep-sqlite FILE]
         [--postgres-schema NAME] [--no-sqlite] [--sqlite-only]
 """
 
@@ -47,7 +47,7 @@ def search_pages(_url: str) -> Pages:
 
 
 def main() -> None:
-    parser = arguments(__doc__.splitlines()[0], 60)
+    parser = arguments(__doc__.splitlines()[0], 100)
     parser.add_argument("--no-sqlite", action="store_true")
     run_both(parser.parse_args(), search_pages)
 

@@ -138,3 +138,22 @@ def test_a_long_run_of_changes_recounts_everything_once(
 
     assert board(world, AUDITOR.name, cache) == board(world, AUDITOR.name, None)
     assert cache.recounted == [None, None]
+
+
+def test_payments_in_several_buckets_are_counted_as_a_full_count_would(
+    world: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figures_cache, "BUCKET", 1)  # a bucket a project
+    add = Plan(code="SM-WC-2019-002", purchaser="SM-WC", budget="900000.00")
+    create_project(world, add, title="梧村职工服务")
+    drive(world, add, "in_service")
+    cache = FiguresCache()
+    board(world, AUDITOR.name, cache)
+
+    lc.start_service(world, CODE, OFFICER)
+    lc.record_payment(world, CODE, OFFICER, amount="1000.00", paid_on="2019-06-01")
+    lc.record_payment(world, add.code, OFFICER, amount="2000.00", paid_on="2019-06-01")
+    world.commit()
+
+    assert board(world, AUDITOR.name, cache) == board(world, AUDITOR.name, None)
+    assert cache.recounted == [None, 2]
