@@ -13,19 +13,25 @@ from procure.store.trust_models import RoleGrant, User
 
 def user_by_login(session: Session, login: str) -> User | None:
     """Return the account with this (already normalized) login, if any."""
-    statement = select(User).where(User.login == login)
-    return remembered(session, ("user", login), lambda: session.exec(statement).first())
+
+    def load() -> User | None:
+        return session.exec(select(User).where(User.login == login)).first()
+
+    return remembered(session, ("user", login), load)
 
 
 def active_grants(session: Session, user: User) -> list[RoleGrant]:
     """Return the user's grants that are not revoked, oldest first."""
-    statement = (
-        select(RoleGrant)
-        .where(RoleGrant.user_id == user.id, col(RoleGrant.revoked_at).is_(None))
-        .order_by(col(RoleGrant.id))
-    )
-    key = ("grants", user.id)
-    return list(remembered(session, key, lambda: tuple(session.exec(statement))))
+
+    def load() -> tuple[RoleGrant, ...]:
+        statement = (
+            select(RoleGrant)
+            .where(RoleGrant.user_id == user.id, col(RoleGrant.revoked_at).is_(None))
+            .order_by(col(RoleGrant.id))
+        )
+        return tuple(session.exec(statement))
+
+    return list(remembered(session, ("grants", user.id), load))
 
 
 def role_holders(session: Session, role: str, purchaser_id: int) -> list[User]:

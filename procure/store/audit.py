@@ -145,8 +145,12 @@ def peek_head(session: Session) -> tuple[int, str]:
     :meth:`Chained.follows` against :func:`locked_head` before writing them. Asked again in
     one read-only transaction (a page's figures), the first answer: :mod:`procure.store.reads`.
     """
-    statement = select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == _HEAD_ID)
-    found = remembered(session, "audit_head", lambda: session.exec(statement).first())
+
+    def load() -> Any:
+        statement = select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == _HEAD_ID)
+        return session.exec(statement).first()
+
+    found = remembered(session, "audit_head", load)
     return (found[0], found[1]) if found else (0, GENESIS_HASH)
 
 

@@ -46,12 +46,15 @@ COMMITTED_STATES: tuple[str, ...] = (
 def project_by_code(session: Session, code: str, *, for_update: bool = False) -> Project:
     """Return the project with ``code`` or raise :class:`NotFound` (asked again in one
     read-only transaction: see :mod:`procure.store.reads`)."""
-    statement = select(Project).where(Project.code == code)
+
+    def load() -> Project | None:
+        return session.exec(select(Project).where(Project.code == code)).first()
+
     if for_update:
-        statement = statement.with_for_update()
+        statement = select(Project).where(Project.code == code).with_for_update()
         project = session.exec(statement).first()
     else:
-        project = remembered(session, ("project", code), lambda: session.exec(statement).first())
+        project = remembered(session, ("project", code), load)
     if project is None:
         raise unknown_project(code)
     return project
@@ -124,8 +127,11 @@ def recusals_of(session: Session, proposal: Proposal) -> list[Recusal]:
 def contract_of(session: Session, project: Project) -> Contract | None:
     """Return the project's contract, if signed (asked again in one read-only transaction:
     see :mod:`procure.store.reads`)."""
-    statement = select(Contract).where(Contract.project_id == project.id)
-    return remembered(session, ("contract", project.id), lambda: session.exec(statement).first())
+
+    def load() -> Contract | None:
+        return session.exec(select(Contract).where(Contract.project_id == project.id)).first()
+
+    return remembered(session, ("contract", project.id), load)
 
 
 def contract_by_number(session: Session, number: str) -> Contract | None:
@@ -167,19 +173,27 @@ def assessment_sheets(session: Session, project: Project) -> list[Assessment]:
 def _assessments(session: Session, project: Project) -> tuple[Assessment, ...]:
     """A project's assessments, the sheets and the final result, oldest first (asked again
     in one read-only transaction, the first answer: :mod:`procure.store.reads`)."""
-    statement = (
-        select(Assessment).where(Assessment.project_id == project.id).order_by(col(Assessment.id))
-    )
-    key = ("assessments", project.id)
-    return remembered(session, key, lambda: tuple(session.exec(statement)))
+
+    def load() -> tuple[Assessment, ...]:
+        statement = (
+            select(Assessment)
+            .where(Assessment.project_id == project.id)
+            .order_by(col(Assessment.id))
+        )
+        return tuple(session.exec(statement))
+
+    return remembered(session, ("assessments", project.id), load)
 
 
 def latest_assessment(session: Session, project: Project) -> Assessment | None:
     """Return the project's finalized assessment, else its most recent sheet (one query;
     asked again in one read-only transaction, the first answer: :mod:`procure.store.reads`)."""
-    statement = select(Assessment).where(col(Assessment.id) == latest_assessment_id(project.id))
-    key = ("latest_assessment", project.id)
-    return remembered(session, key, lambda: session.exec(statement).first())
+
+    def load() -> Assessment | None:
+        latest = latest_assessment_id(project.id)
+        return session.exec(select(Assessment).where(col(Assessment.id) == latest)).first()
+
+    return remembered(session, ("latest_assessment", project.id), load)
 
 
 def latest_assessment_id(project_id: Any) -> ScalarSelect[Any]:
@@ -232,10 +246,13 @@ def committed_budget(session: Session, purchaser_id: int, year: int, *, excludin
 
 def bar_for(session: Session, organization_id: int, purchaser_id: int, year: int) -> Bar | None:
     """Return the bar keeping an organization from a purchaser's awards in ``year``, if any."""
-    statement = select(Bar).where(
-        Bar.organization_id == organization_id,
-        Bar.purchaser_id == purchaser_id,
-        Bar.year == year,
-    )
-    key = ("bar", organization_id, purchaser_id, year)
-    return remembered(session, key, lambda: session.exec(statement).first())
+
+    def load() -> Bar | None:
+        statement = select(Bar).where(
+            Bar.organization_id == organization_id,
+            Bar.purchaser_id == purchaser_id,
+            Bar.year == year,
+        )
+        return session.exec(statement).first()
+
+    return remembered(session, ("bar", organization_id, purchaser_id, year), load)

@@ -257,13 +257,16 @@ def correction_of(session: Session, project: Project, number: int) -> Correction
 def corrections_of(session: Session, project: Project) -> list[Correction]:
     """A project's corrections in the order they were made (asked again in one read-only
     transaction, the first answer: see :mod:`procure.store.reads`)."""
-    statement = (
-        select(Correction)
-        .where(Correction.project_id == project.id)
-        .order_by(col(Correction.number))
-    )
-    key = ("corrections", project.id)
-    return list(remembered(session, key, lambda: tuple(session.exec(statement))))
+
+    def load() -> tuple[Correction, ...]:
+        statement = (
+            select(Correction)
+            .where(Correction.project_id == project.id)
+            .order_by(col(Correction.number))
+        )
+        return tuple(session.exec(statement))
+
+    return list(remembered(session, ("corrections", project.id), load))
 
 
 def _next_number(session: Session, project: Project) -> int:
