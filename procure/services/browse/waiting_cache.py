@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -98,9 +98,7 @@ class WaitingCache:
         with self._lock:
             kept = self._kept.get(key)
         if kept is not None and _still_true(session, kept, head, now):
-            if kept.head != head:
-                kept = _Kept(head, kept.at, kept.waiting, kept.checked)
-            self._keep(key, kept)
+            self._keep(key, replace(kept, head=head))
             return list(kept.waiting)
         waiting, checked = waiting_and_checked(session, scope, login, limit, rules=rules)
         self.worked_out += 1
