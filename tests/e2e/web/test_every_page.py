@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -252,13 +253,9 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
     for path in paths:
         path = path.replace(JOB, job_id)
         for label, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            response = page.goto(path)
-            assert response is not None and response.status < 500, path
-            wide = page.evaluate("document.documentElement.scrollWidth")
+            wide, squeezed = _visit(page, path, width, height)
             if wide > width:
                 problems.append(f"{path} is {wide} px wide at {width} px")
-            squeezed = page.evaluate(SQUEEZED)
             if squeezed:
                 problems.append(f"{path} wraps a character a line at {width} px: {squeezed}")
             smallest = page.evaluate(SMALLEST_CHART_TEXT)
@@ -283,6 +280,15 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
     assert not problems, "\n".join(problems)
 
 
+def _visit(page: Page, path: str, width: int, height: int) -> tuple[int, Any]:
+    """Open ``path`` at ``width`` × ``height`` (it must not fail on the server): the width
+    the page takes, and the text it wraps a character or word a line (:data:`SQUEEZED`)."""
+    page.set_viewport_size({"width": width, "height": height})
+    response = page.goto(path)
+    assert response is not None and response.status < 500, path
+    return page.evaluate("document.documentElement.scrollWidth"), page.evaluate(SQUEEZED)
+
+
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_loads_in_english_for_the_language_check(
     role: str, open_page: Callable[[], Page], job_id: str, screenshots: Path, world: set[str]
@@ -301,14 +307,10 @@ def test_every_page_loads_in_english_for_the_language_check(
     for path in paths:
         path = path.replace(JOB, job_id)
         for label, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            response = page.goto(path)
-            assert response is not None and response.status < 500, path
+            wide, squeezed = _visit(page, path, width, height)
             assert page.locator("html").get_attribute("lang") == "en", path
-            wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > width:
                 problems.append(f"{path} is {wide} px wide at {width} px in English")
-            squeezed = page.evaluate(SQUEEZED)
             if squeezed:
                 problems.append(f"{path} wraps a word a line at {width} px: {squeezed}")
             page.screenshot(

@@ -40,26 +40,27 @@ CHECKBOXES_OFF_THEIR_LABELS = """() => Array.from(
   .map((box) => box.id)"""
 """The visible checkboxes of forms not at the start of their label's line (or
 stretched across the form, their mark drawn in its middle)."""
-BROKEN_SHORT_CELLS = """() => Array.from(document.querySelectorAll("table.due tbody td"))
-  .filter((cell) => [2, 3, 6].includes(cell.cellIndex + 1))
-  .filter((cell) => {
+
+
+def _broken_cells(selector: str, keep: str) -> str:
+    """A script listing the text of the cells ``selector`` finds that pass ``keep`` (a
+    JavaScript test of ``cell``) and are drawn on more than one line."""
+    return f"""() => Array.from(document.querySelectorAll({selector!r}))
+  .filter((cell) => {keep})
+  .filter((cell) => {{
     const range = document.createRange();
     range.selectNodeContents(cell);
     const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
     return tops.size > 1;
-  })
+  }})
   .map((cell) => cell.textContent.trim())"""
+
+
+BROKEN_SHORT_CELLS = _broken_cells("table.due tbody td", "[2, 3, 6].includes(cell.cellIndex + 1)")
 """The cells of /due's matter, actor and status columns drawn on more than one line."""
-BROKEN_SHORT_RANKING_CELLS = """() => Array.from(
-    document.querySelectorAll("table.ranking th, table.ranking td"))
-  .filter((cell) => cell.textContent.trim().length <= 5)
-  .filter((cell) => {
-    const range = document.createRange();
-    range.selectNodeContents(cell);
-    const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
-    return tops.size > 1;
-  })
-  .map((cell) => cell.textContent.trim())"""
+BROKEN_SHORT_RANKING_CELLS = _broken_cells(
+    "table.ranking th, table.ranking td", "cell.textContent.trim().length <= 5"
+)
 """The headings and short cells of the panel's ranking drawn on more than one line."""
 ISO_DAY = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 CUT_HINTS = """() => Array.from(document.querySelectorAll("main input[placeholder]"))
